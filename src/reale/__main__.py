@@ -1,0 +1,7 @@
+"""``python -m reale`` is the ``reale`` command."""
+
+import sys
+
+from reale.cli import main
+
+sys.exit(main())

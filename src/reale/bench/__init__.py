@@ -1,0 +1,1 @@
+"""Reale's bench stage."""

@@ -1,0 +1,46 @@
+"""The ``reale`` command line: thin wrappers that parse arguments, build the frozen config and call
+the library. Each command lives in its own module with a ``register(subparsers)`` function.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from reale.errors import RealeError
+
+# One module per command group; each adds its sub-commands to the parser.
+COMMAND_MODULES: tuple[str, ...] = (
+    "reale.cli.version",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="reale",
+        description="Reale: a self-hosted real-time marketing desk. "
+        "Listen to social streams, understand and weigh what people say about a brand, "
+        "answer in a human voice with a person approving, and watch what happens next.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 0
+    try:
+        code: int = args.func(args)
+    except RealeError as exc:
+        print(f"reale: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return code

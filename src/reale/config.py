@@ -1,0 +1,109 @@
+"""The frozen configuration, built once at the edge (CLI) from a TOML file and never mutated.
+
+A config file looks like ``examples/reale.toml``. Every top-level setting is declared once in
+:data:`SETTINGS` (name, default, help); the CLI and ``docs/settings.md`` derive from that table,
+and a test fails when a setting is undocumented.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+from reale.errors import ConfigError
+
+
+class Setting(msgspec.Struct, frozen=True):
+    name: str
+    default: Any
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("store", "sqlite:///var/reale.sqlite", "Store URL: sqlite:///PATH or postgresql://…"),
+    Setting("team_language", "en", "Language of reasons and interface strings (en or it)."),
+    Setting("batch_size", 500, "Events per store transaction in the single writer."),
+    Setting("flush_interval", 0.05, "Seconds the writer waits to fill a batch before committing."),
+    Setting("metrics_port", 0, "Prometheus metrics port on 127.0.0.1 (0: off)."),
+    Setting("metrics_host", "127.0.0.1", "Address the metrics server binds to."),
+    Setting("reload_interval", 2.0, "Seconds between checks of the config file for query changes."),
+)
+
+
+class BrandConfig(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """One brand the team watches, with its watch-queries."""
+
+    name: str
+    handles: tuple[str, ...] = ()
+    hashtags: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    queries: tuple[str, ...] = ()
+    competitors: tuple[str, ...] = ()
+    language: str = "en"
+    partners: tuple[str, ...] = ()  # known paid partners' handles
+
+
+class SourceConfig(msgspec.Struct, frozen=True, kw_only=True):
+    """One live source: ``kind`` is jetstream, mastodon, x or replay."""
+
+    kind: str
+    url: str = ""
+    token_env: str = ""  # name of the environment variable holding the token (read by the CLI)
+    token: str = ""  # filled by the CLI from token_env; never written to logs
+    streams: tuple[str, ...] = ()
+    collections: tuple[str, ...] = ("app.bsky.feed.post", "app.bsky.feed.repost", "app.bsky.feed.like")
+    path: str = ""
+    speed: float = 0.0  # replay pace multiplier; 0 means flat out
+    compress: bool = False
+    max_rules: int = 25
+    max_rule_length: int = 512
+
+
+class Config(msgspec.Struct, frozen=True, kw_only=True):
+    """Everything a run needs; built by :func:`load_config` or directly in tests."""
+
+    brands: tuple[BrandConfig, ...] = ()
+    sources: tuple[SourceConfig, ...] = ()
+    store: str = "sqlite:///var/reale.sqlite"
+    team_language: str = "en"
+    batch_size: int = 500
+    flush_interval: float = 0.05
+    metrics_port: int = 0
+    metrics_host: str = "127.0.0.1"
+    reload_interval: float = 2.0
+    path: str = ""  # the file it came from, for reloading
+    extra: dict[str, Any] = {}  # sections owned by later stages (desk, alerts, signals)
+
+
+_KNOWN = {s.name for s in SETTINGS} | {"brands", "sources"}
+
+
+def parse_config(text: str, *, path: str = "<string>") -> Config:
+    """Parse TOML text into a frozen :class:`Config`; errors name the file and the key."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    extra = {k: v for k, v in raw.items() if k not in _KNOWN}
+    core = {k: v for k, v in raw.items() if k in _KNOWN}
+    try:
+        cfg = msgspec.convert(core, Config)
+    except msgspec.ValidationError as exc:
+        raise ConfigError(f"{path}: {exc}") from exc
+    names = [b.name for b in cfg.brands]
+    if len(set(names)) != len(names):
+        raise ConfigError(f"{path}: brand names must be unique, got {names}")
+    return msgspec.structs.replace(cfg, path=path, extra=extra)
+
+
+def load_config(path: str | Path) -> Config:
+    """Read and parse a config file."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot read config {p}: {exc.strerror}") from exc
+    return parse_config(text, path=str(p))

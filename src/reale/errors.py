@@ -1,0 +1,98 @@
+"""The one exception tree of Reale.
+
+    RealeError
+    ├── ConfigError            a setting or config file is wrong (names the key and file)
+    ├── QueryError             a watch-query failed to parse (names the position and what was expected)
+    ├── DecodeError            bytes from a source could not become an event (skipped and counted)
+    ├── SourceError            a source connection failed (the client reconnects with back-off)
+    ├── StoreError             the store refused a read or write
+    ├── ModelError             a shipped model is missing or does not match its card
+    ├── DeskError              the desk refused an action
+    │   └── ApprovalRequired   publishing was attempted without a recorded approval
+    ├── PublishError           a network refused a publication
+    ├── AlertError             an alert channel failed to deliver
+    └── OptionalDependencyError  an optional extra is not installed (says what to pip install)
+"""
+
+from __future__ import annotations
+
+
+class RealeError(Exception):
+    """Base of every error Reale raises on purpose."""
+
+
+class ConfigError(RealeError):
+    """A setting or config file is wrong."""
+
+
+class QueryError(RealeError):
+    """A watch-query did not parse; ``position`` is the 0-based offset in the query."""
+
+    def __init__(self, message: str, *, query: str = "", position: int = 0, expected: str = "") -> None:
+        super().__init__(message)
+        self.query = query
+        self.position = position
+        self.expected = expected
+
+    def __str__(self) -> str:
+        base = super().__str__()
+        if not self.query:
+            return base
+        caret = " " * self.position + "^"
+        return f"{base} at position {self.position}\n  {self.query}\n  {caret}"
+
+
+class DecodeError(RealeError):
+    """Bytes from a source could not be decoded into an event."""
+
+
+class SourceError(RealeError):
+    """A source's connection failed."""
+
+
+class StoreError(RealeError):
+    """The store refused a read or a write."""
+
+
+class ModelError(RealeError):
+    """A shipped model is missing or corrupt."""
+
+
+class DeskError(RealeError):
+    """The desk refused an action (wrong role, wrong state)."""
+
+
+class ApprovalRequired(DeskError):
+    """Publishing was attempted without a recorded approval."""
+
+
+class PublishError(RealeError):
+    """A network refused to publish."""
+
+
+class AlertError(RealeError):
+    """An alert channel could not deliver."""
+
+
+class OptionalDependencyError(RealeError, ImportError):
+    """An optional extra is missing; the message carries the exact install hint."""
+
+    def __init__(self, feature: str, extra: str) -> None:
+        super().__init__(f"{feature} needs an optional dependency: pip install 'reale[{extra}]'")
+        self.extra = extra
+
+
+__all__ = [
+    "AlertError",
+    "ApprovalRequired",
+    "ConfigError",
+    "DecodeError",
+    "DeskError",
+    "ModelError",
+    "OptionalDependencyError",
+    "PublishError",
+    "QueryError",
+    "RealeError",
+    "SourceError",
+    "StoreError",
+]

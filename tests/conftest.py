@@ -1,0 +1,34 @@
+"""Shared fixtures: paths to the real data, and a way to run the CLI as a user would."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = (ROOT.parent / "shared").resolve()
+DATA = SHARED / "data"
+WIRE = DATA / "wire"
+
+
+@pytest.fixture
+def data_dir() -> Path:
+    if not DATA.is_dir():
+        pytest.skip("../shared/data is not present")
+    return DATA
+
+
+def run_cli(*args: str, stdin: str | bytes | None = None, timeout: float = 120,
+            cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m reale ARGS`` in a subprocess, with this checkout's sources first."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(ROOT / "src") + os.pathsep + env.get("PYTHONPATH", "")
+    data = stdin.decode("utf-8", "surrogateescape") if isinstance(stdin, bytes) else stdin
+    return subprocess.run(
+        [sys.executable, "-m", "reale", *args],
+        input=data, capture_output=True, text=True, timeout=timeout, env=env, cwd=cwd or ROOT,
+    )
