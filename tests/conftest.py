@@ -10,7 +10,17 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = (ROOT.parent / "shared").resolve()
+
+
+def _find_shared() -> Path:
+    """../shared beside the checkout (also from a git worktree nested below it)."""
+    for parent in ROOT.parents:
+        if (parent / "shared" / "data").is_dir():
+            return parent / "shared"
+    return ROOT.parent / "shared"
+
+
+SHARED = _find_shared()
 DATA = SHARED / "data"
 WIRE = DATA / "wire"
 
