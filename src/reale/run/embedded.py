@@ -1,0 +1,150 @@
+"""The embedded runner: one asyncio process that reads every source, routes events through the
+stages and writes through the store's single writer.
+
+Delivery: an item is acknowledged to its source only after the store writer has committed the
+batch that holds what the item produced, and the source's cursor is committed right after; so a
+crash or a restart neither loses nor repeats an event (the store's writes are idempotent anyway).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from typing import Any, Protocol
+
+import msgspec
+
+from reale.clock import Clock, SystemClock
+from reale.events import Interaction, Mention, Post
+from reale.run.metrics import Metrics
+from reale.run.pipeline import MatcherRef, Routed, route
+from reale.run.tracked import TrackedPosts
+
+log = logging.getLogger("reale.run")
+
+
+class Source(Protocol):
+    """What the runner needs of a source client (see reale.sources.base)."""
+
+    def __aiter__(self) -> AsyncIterator[Any]: ...
+
+    def ack(self, item: Any) -> None: ...
+
+    def commit(self) -> str | None: ...
+
+    async def aclose(self) -> None: ...
+
+
+class Writer(Protocol):
+    async def put_many(self, items: Any) -> None: ...
+
+    async def flush(self) -> None: ...
+
+
+MentionStage = Callable[[Routed], Awaitable[None]]
+
+
+class RunSummary(msgspec.Struct, kw_only=True):
+    events: int = 0
+    mentions: int = 0
+    posts_stored: int = 0
+    interactions_stored: int = 0
+    latency: dict[str, float] = {}
+
+
+class EmbeddedRunner:
+    """Routes events from sources to the store and hands each routed batch to later stages."""
+
+    def __init__(self, *, writer: Writer, matcher: MatcherRef, clock: Clock | None = None,
+                 metrics: Metrics | None = None, stages: Sequence[MentionStage] = (),
+                 commit_interval: float = 1.0, tracked: TrackedPosts | None = None) -> None:
+        self.writer = writer
+        self.matcher = matcher
+        self.clock: Clock = clock or SystemClock()
+        self.metrics = metrics or Metrics()
+        self.stages = list(stages)
+        self.commit_interval = commit_interval
+        self.tracked = tracked or TrackedPosts()
+        self.summary = RunSummary()
+        self._pending: list[tuple[Source, Any]] = []
+
+    async def feed(self, events: Sequence[Post | Interaction]) -> Routed:
+        """Route a batch of events, hand them to the writer and the later stages."""
+        routed = route(events, self.matcher(), self.tracked, self.clock.now())
+        self._count(routed)
+        items: list[Any] = [*routed.posts, *routed.interactions, *routed.mentions]
+        if items:
+            await self.writer.put_many(items)
+        for stage in self.stages:
+            if routed.mentions or routed.interactions or routed.posts:
+                try:
+                    await stage(routed)
+                except Exception:  # a later stage's bug must not stop the stream
+                    self.metrics.errors.labels("stage", "exception").inc()
+                    log.exception("stage %r failed on a batch", stage)
+        return routed
+
+    def _count(self, routed: Routed) -> None:
+        s = self.summary
+        s.events += routed.seen
+        s.mentions += len(routed.mentions)
+        s.posts_stored += len(routed.posts)
+        s.interactions_stored += len(routed.interactions)
+        m = self.metrics
+        m.events_in.labels("match").inc(routed.seen)
+        m.events_out.labels("match").inc(len(routed.mentions))
+
+    async def _pump(self, source: Source) -> None:
+        async for item in source:
+            await self.feed([item.event])
+            self._pending.append((source, item))
+
+    async def commit(self, sources: Sequence[Source]) -> None:
+        """Wait until everything routed so far is stored, then ack and commit the sources."""
+        taken, self._pending = self._pending, []
+        await self.writer.flush()
+        for source, item in taken:
+            source.ack(item)
+        for source in sources:
+            source.commit()
+
+    async def _commit_loop(self, sources: Sequence[Source], sleep: Callable[[float], Awaitable[None]]) -> None:
+        while True:
+            await sleep(self.commit_interval)
+            await self.commit(sources)
+
+    async def run(self, sources: Sequence[Source], stop: asyncio.Event | None = None,
+                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> RunSummary:
+        """Run until every source ends or ``stop`` is set; then flush, ack, commit and close."""
+        pumps = [asyncio.create_task(self._pump(s)) for s in sources]
+        committer = asyncio.create_task(self._commit_loop(sources, sleep))
+        stopper = asyncio.create_task((stop or asyncio.Event()).wait())
+        all_pumps = asyncio.gather(*pumps, return_exceptions=True)
+        try:
+            await asyncio.wait([all_pumps, stopper], return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            await self._shutdown(pumps, committer, stopper, sources)
+        self.summary.latency = self.metrics.mention_latency.get()
+        return self.summary
+
+    async def _shutdown(self, pumps: list[asyncio.Task[None]], committer: asyncio.Task[None],
+                        stopper: asyncio.Task[bool], sources: Sequence[Source]) -> None:
+        for t in [*pumps, committer, stopper]:
+            t.cancel()
+        for t in [*pumps, committer, stopper]:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await t
+        for t in pumps:
+            if not t.cancelled() and t.exception() is not None:
+                log.error("source stopped: %s", t.exception())
+        await self.commit(sources)
+        for s in sources:
+            await s.aclose()
+
+
+def mention_latencies(items: Sequence[Any], committed_at: float) -> list[float]:
+    """Arrival-to-stored latency of each mention in a committed batch."""
+    return [committed_at - it.post.received_at for it in items
+            if isinstance(it, Mention) and it.post.received_at]

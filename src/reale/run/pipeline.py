@@ -1,0 +1,60 @@
+"""The stage functions of the flow, composed once at start-up and shared by both runners.
+
+``route`` is the hot path: for a batch of decoded events it returns what must be stored (mentions,
+their posts, interactions with tracked posts). It is synchronous and does no I/O, so the embedded
+runner and the Kafka workers call the very same code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Protocol
+
+import msgspec
+
+from reale.events import Interaction, Mention, Post
+from reale.run.tracked import TrackedPosts
+
+
+class MatcherLike(Protocol):
+    def match(self, post: Post) -> list[Mention]: ...
+
+
+class Routed(msgspec.Struct):
+    """What one batch of events produced for the store and for the later stages."""
+
+    mentions: list[Mention] = msgspec.field(default_factory=list)
+    posts: list[Post] = msgspec.field(default_factory=list)
+    interactions: list[Interaction] = msgspec.field(default_factory=list)
+    seen: int = 0
+
+
+def _touches(tracked: TrackedPosts, *uris: str | None) -> bool:
+    return any(u is not None and u in tracked for u in uris)
+
+
+def route(events: Sequence[Post | Interaction], matcher: MatcherLike, tracked: TrackedPosts,
+          now: float) -> Routed:
+    """Match posts, follow conversations of matched posts, keep interactions with tracked posts."""
+    out = Routed(seen=len(events))
+    for ev in events:
+        if isinstance(ev, Post):
+            _route_post(ev, matcher, tracked, now, out)
+        elif _touches(tracked, ev.subject, ev.root):
+            out.interactions.append(ev)
+    return out
+
+
+def _route_post(post: Post, matcher: MatcherLike, tracked: TrackedPosts, now: float,
+                out: Routed) -> None:
+    mentions = matcher.match(post)
+    in_conversation = _touches(tracked, post.reply_parent, post.reply_root, post.quote_of,
+                               post.repost_of)
+    if mentions:
+        out.mentions.extend(msgspec.structs.replace(m, matched_at=now) for m in mentions)
+    if mentions or in_conversation:
+        out.posts.append(post)
+        tracked.update(post.uri)
+
+
+MatcherRef = Callable[[], MatcherLike]
