@@ -298,3 +298,33 @@ class FakeX(LocalServer):
             return denied
         data = list(reversed(self.tweets))[: int(req.query.get("max_results", "10"))]
         return Answer(200, {"data": data, "meta": {"result_count": len(data)}})
+
+
+class FakeChat(LocalServer):
+    """An OpenAI-compatible ``POST /v1/chat/completions`` that writes replies in the language the
+    system prompt asks for (so tests can see the prompt was honoured)."""
+
+    def __init__(self, *, key: str = "sk-local", model: str = "tiny-chat") -> None:
+        super().__init__()
+        self.key, self.model = key, model
+        self.routes = {("POST", "/v1/chat/completions"): self._chat}
+
+    def _chat(self, req: Request) -> Answer:
+        if req.headers.get("authorization") != f"Bearer {self.key}":
+            return Answer(401, {"error": {"message": "Incorrect API key provided",
+                                          "type": "invalid_request_error", "code": "invalid_api_key"}})
+        body = req.json()
+        if body.get("model") != self.model or not body.get("messages"):
+            return Answer(404, {"error": {"message": f"model {body.get('model')!r} not found"}})
+        system = body["messages"][0]["content"]
+        if "Italian" in system:
+            content = ("1. Che bello leggerti, grazie per averci pensato!\n"
+                       "2. \"Ci hai fatto sorridere: grazie davvero.\"\n- Grazie, sei gentilissima!")
+        else:
+            content = ("1. That is so lovely to read, thank you for thinking of us!\n"
+                       "2. You made our afternoon. Thank you!\n- Thanks, you're very kind!")
+        return Answer(200, {
+            "id": "chatcmpl-1", "object": "chat.completion", "created": 1700000000,
+            "model": self.model, "choices": [{"index": 0, "finish_reason": "stop",
+                                              "message": {"role": "assistant", "content": content}}],
+            "usage": {"prompt_tokens": 50, "completion_tokens": 40, "total_tokens": 90}})
