@@ -10,7 +10,8 @@ check; what fails is trimmed, replaced by another variant, or dropped.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import httpx
 import msgspec
@@ -20,7 +21,7 @@ from reale.desk import llm as llm_mod
 from reale.desk.similarity import NgramIndex, char_ngrams, normalize, sentences
 from reale.desk.templates import template_language, variants
 from reale.desk.voice import PastReply, adapt, guess_language
-from reale.errors import DeskError
+from reale.errors import ConfigError, DeskError
 from reale.publish.limits import fits, limit_for, text_length
 
 Check = Callable[[str], bool]
@@ -51,7 +52,7 @@ class Draft(msgspec.Struct, frozen=True, kw_only=True):
     basis: str = ""  # the past customer message a history draft was adapted from
 
 
-class DraftSettings(msgspec.Struct, frozen=True, kw_only=True):
+class DraftSettings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """``[desk.drafts]``: how many drafts, how picky retrieval is, when a sentence is a repeat."""
 
     n: int = 3
@@ -61,6 +62,15 @@ class DraftSettings(msgspec.Struct, frozen=True, kw_only=True):
     repeat_threshold: float = 0.6  # char-3-gram Jaccard at which a sentence counts as repeated
     min_sentence: int = 20  # shorter sentences ("Thanks!") may repeat
     recent_limit: int = 200
+
+
+def draft_settings(extra: Mapping[str, Any]) -> DraftSettings:
+    """``[desk.drafts]`` from ``Config.extra`` (defaults for what is missing)."""
+    raw = (extra.get("desk") or {}).get("drafts") or {}
+    try:
+        return msgspec.convert(raw, DraftSettings)
+    except msgspec.ValidationError as exc:
+        raise ConfigError(f"desk.drafts: {exc}") from exc
 
 
 class _Seen:
@@ -218,4 +228,4 @@ class Drafter:
         return drafts
 
 
-__all__ = ["Check", "Draft", "DraftRequest", "DraftSettings", "Drafter"]
+__all__ = ["Check", "Draft", "DraftRequest", "DraftSettings", "Drafter", "draft_settings"]
