@@ -121,9 +121,10 @@ class EmbeddedRunner:
         pumps = [asyncio.create_task(self._pump(s)) for s in sources]
         committer = asyncio.create_task(self._commit_loop(sources, sleep))
         stopper = asyncio.create_task((stop or asyncio.Event()).wait())
-        all_pumps = asyncio.gather(*pumps, return_exceptions=True)
+        all_pumps: asyncio.Future[list[Any]] = asyncio.gather(*pumps, return_exceptions=True)
         try:
-            await asyncio.wait([all_pumps, stopper], return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait([all_pumps, stopper],  # type: ignore[type-var]
+                               return_when=asyncio.FIRST_COMPLETED)
         finally:
             await self._shutdown(pumps, committer, stopper, sources)
         self.summary.latency = self.metrics.mention_latency.get()
