@@ -107,6 +107,8 @@ def _reasons(r: Reading, contributions: dict[str, float], transactional: bool,
         out.append(t["nothing_given"])
     elif r.valuation.eur <= w.small_thank_you_eur:
         out.append(_reason("small_gift", r, w))
+    elif "value" not in chosen:
+        out.append(_reason("value", r, w))
     against = [n for n, c in contributions.items() if c >= w.reason_min]
     if against and 1 / (1 + math.exp(-w.bias - sum(contributions.values()))) >= w.disclose_advice_at:
         top = max(against, key=lambda n: contributions[n])
