@@ -5,19 +5,20 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.conftest import run_cli
 
-CAR = {
+CAR: dict[str, Any] = {
     "brand": {"name": "Minicar Italia", "handle": "minicar_it"},
     "post": {"network": "x", "text": "@minicar_it datemi una macchina!",
              "author": {"handle": "luca_pro", "followers": 150000}},
     "action": {"kind": "gift", "public": True},
     "context": {"author_posts_about_brand": 0},
 }
-FLOWERS = {
+FLOWERS: dict[str, Any] = {
     "brand": {"name": "Bloom", "handle": "bloom"},
     "post": {"network": "bluesky", "text": "#FF @bloom, welcome on your first day!",
              "author": {"handle": "sam", "followers": 600}},

@@ -102,6 +102,66 @@ ADVICE: dict[str, dict[str, str]] = {
     },
 }
 
+OPPORTUNITY_REASONS: dict[str, dict[str, str]] = {
+    "en": {
+        "appeal": "asks the brand for something",
+        "praise": "praises the brand",
+        "complaint": "a complaint",
+        "question": "asks the brand a question",
+        "moment": "part of the moment “{moment}”",
+        "addressed": "addresses {handle} directly",
+        "reach_rank": "author in the top {top} of this brand's mentioners",
+        "reach_tier": "{tier} account ({followers} followers)",
+        "growing": "growing {v} reshares a minute, {n} expected",
+        "growing_now": "growing {v} reshares a minute",
+        "expected": "{n} reshares expected",
+        "repeat": "{ordinal} complaint from this author today",
+        "negative": "negative in tone",
+        "relevance": "may not be about the brand (relevance {r})",
+        "learned": "weights learned from {n} decisions",
+        "realness": "giving it in public would read as {verdict} (risk {risk})",
+    },
+    "it": {
+        "appeal": "chiede qualcosa al brand",
+        "praise": "fa un complimento al brand",
+        "complaint": "una lamentela",
+        "question": "fa una domanda al brand",
+        "moment": "parte del momento «{moment}»",
+        "addressed": "si rivolge direttamente a {handle}",
+        "reach_rank": "autore nel {top} più seguito di chi cita il brand",
+        "reach_tier": "account {tier} ({followers} follower)",
+        "growing": "cresce di {v} condivisioni al minuto, {n} previste",
+        "growing_now": "cresce di {v} condivisioni al minuto",
+        "expected": "{n} condivisioni previste",
+        "repeat": "{ordinal} lamentela di questo autore oggi",
+        "negative": "tono negativo",
+        "relevance": "forse non parla del brand (pertinenza {r})",
+        "learned": "pesi appresi da {n} decisioni",
+        "realness": "darlo in pubblico sembrerebbe {verdict} (rischio {risk})",
+    },
+}
+
+VERDICT_WORDS: dict[str, dict[str, str]] = {
+    "en": {"genuine": "genuine", "care": "customer care", "transactional": "transactional"},
+    "it": {"genuine": "genuino", "care": "assistenza clienti", "transactional": "transazionale"},
+}
+
+_ORDINALS = {"en": ("second", "third", "fourth", "fifth"), "it": ("seconda", "terza", "quarta", "quinta")}
+
+
+def ordinal(n: int, lang: str) -> str:
+    """2 → second / seconda … (feminine in Italian: *lamentela*)."""
+    words = _ORDINALS.get(lang, _ORDINALS["en"])
+    if 2 <= n <= 5:
+        return words[n - 2]
+    return f"{n}ª" if lang == "it" else f"{n}th"
+
+
+def fmt_num(v: float, lang: str) -> str:
+    """40 / 2.5 (2,5 in Italian): one decimal under ten."""
+    s = fmt_int(v, lang) if v >= 10 else f"{v:.1f}".rstrip("0").rstrip(".")
+    return s.replace(".", ",") if lang == "it" and v < 10 else s
+
 
 def team_lang(lang: str | None) -> str:
     """``it`` for Italian, ``en`` for everything else."""
@@ -134,5 +194,5 @@ def quote(hits: list[str], lang: str, limit: int = 2) -> str:
     return ", ".join(f"“{h}”" for h in shown)
 
 
-__all__ = ["ADVICE", "CARE_WHAT", "REALNESS_REASONS", "TIERS", "fmt_eur", "fmt_int", "fmt_pct",
-           "quote", "team_lang"]
+__all__ = ["ADVICE", "CARE_WHAT", "OPPORTUNITY_REASONS", "REALNESS_REASONS", "TIERS", "VERDICT_WORDS",
+           "fmt_eur", "fmt_int", "fmt_num", "fmt_pct", "ordinal", "quote", "team_lang"]
