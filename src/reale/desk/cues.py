@@ -12,7 +12,7 @@ from functools import cache
 from typing import Literal
 
 Family = Literal[
-    "ask", "need", "demand", "complaint", "praise", "disclosure", "remedy",
+    "ask", "need", "demand", "complaint", "praise", "disclosure", "remedy", "repair",
     "promise", "discount_promise", "loan",
 ]
 
@@ -69,6 +69,19 @@ FAMILIES: dict[Family, tuple[str, ...]] = {
         r"in ritardo|rimborso|pessim[oaie]|vergogna|delus[oaie]|deludente|sbagliat[oaie]|danneggiat[oaie]|"
         r"mancante|inutile|schifo|disservizio|guast[oaie]|bloccat[oaie]|nessuno risponde|inaccettabile|"
         r"truffa|addebitat[oaie] due volte|vergognatevi|reclamo|rovinat[oaie]|difettos[oaie])\b",
+        r"\b(?:can'?t|cannot|won'?t|will not|unable to|not able to|couldn'?t|still can'?t) "
+        r"(?:get|log ?in|login|sign ?in|access|connect|print|load|claim|change|find|download|use|"
+        r"make|open|pay|cancel|reach|contact|see|watch|stream|send|receive|charge|update|install)\b",
+        r"\b(?:(?<!no )problems?|issues? with|error|errors|stuck|stranded|charged me|bill shock|"
+        r"rip-?off|scammed|never replied|no reply|no response|what gives|so mad|fault|pls help|"
+        r"please help|not resolved?|did not resolve|didn'?t resolve|keeps? (?:crashing|logging|"
+        r"freezing|dropping|failing)|crashing|died|dead again|gone off|went off|no service|"
+        r"no signal|no coverage|no internet|been waiting|waiting for (?:my|a|the)|not happy|"
+        r"poor service|bad service|customer service is|never again|cancel my)\b",
+        r"\b(?:non (?:riesco|posso|si riesce|mi fa|mi permette|mi rispondete|risponde|"
+        r"funzionano|arriva|carica|parte)|problem[ai]|errore|di nuovo (?:rott|guast|bloccat)\w*|"
+        r"nessuna risposta|assistenza inesistente|addebit\w+|bolletta|aspetto da|sto aspettando|"
+        r"si è rott[oa]|non sono soddisfatt[oa]|servizio pessimo|mai più)\b",
     ),
     # Spontaneous praise, thanks, greetings, #FollowFriday.
     "praise": (
@@ -95,6 +108,10 @@ FAMILIES: dict[Family, tuple[str, ...]] = {
         r"new one|exchange)\b",
         r"\b(?:rimbors\w*|sostitu\w*|ripar\w*|ci dispiace|scusaci|scusa|scusate|ci scusiamo|aiutart\w*|"
         r"aiutarv\w*|scrivici|in dm|in privato|verifichiamo|risolv\w*|te ne mandiamo (?:un|una) nuov[oa])\b",
+    ),
+    # Remedies that only make sense after a fault: they imply a complaint the lexicon missed.
+    "repair": (
+        r"\b(?:refund\w*|replace\w*|repair\w*|rimbors\w*|sostitu\w*|ripar\w*)\b",
     ),
     # A reply that promises goods turns a reply into a gift.
     "promise": (

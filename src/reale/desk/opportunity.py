@@ -139,7 +139,8 @@ def _pre_read(inp: OpportunityInput, kind: str, rw: RealnessWeights) -> tuple[st
                      author=AuthorRef(handle=inp.author_handle, followers=inp.author_followers)),
         action=Action(kind=action, public=True),
         context=Context(author_posts_about_brand=inp.author_posts_about_brand,
-                        partner=inp.partner, reach_percentile=inp.reach_percentile),
+                        partner=inp.partner, reach_percentile=inp.reach_percentile,
+                        complaint=kind == "complaint"),
     )
     return action, assess(situation, rw)
 

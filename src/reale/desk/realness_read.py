@@ -99,6 +99,18 @@ def _remedy(r_kind: str, care: str | None, remedies: list[str], demands: list[st
     return 0.0 if demands else 0.5
 
 
+def _care(s: Situation, complaint: list[str], demands: list[str], question: bool,
+          asks: list[str], repairs: bool) -> str | None:
+    """Whether the author needs help: a complaint (said by the caller's model, found by the
+    lexicon, or implied by a brand that apologises or repairs), or a question."""
+    said = s.context.complaint
+    if said or (said is None and (complaint or demands)):
+        return "complaint"
+    if said is None and repairs and not asks:
+        return "complaint"
+    return "question" if question and not asks else None
+
+
 def _amplification(s: Situation) -> tuple[int, int, int, float]:
     close = sum(1 for a in s.context.amplifiers if a.close_to_author)
     loud = len(s.context.amplifiers) - close
@@ -130,8 +142,8 @@ def read(s: Situation, w: RealnessWeights) -> Reading:
         valuation = Valuation(float(s.action.value_eur), "given")
     else:
         valuation = infer_value(kind, act, post, lent=lent)
-    care = "complaint" if (complaint or demands) else ("question" if question and not asks else None)
     remedies = cues.find("remedy", act)
+    care = _care(s, complaint, demands, question, asks, cues.has("repair", act))
     remedy = _remedy(kind, care, remedies, demands)
     value_norm = min(1.0, math.log10(1 + valuation.eur) / math.log10(1 + w.value_full_eur))
     partner = bool(s.context.partner)

@@ -64,13 +64,15 @@ class Amplifier(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class Context(msgspec.Struct, frozen=True, kw_only=True):
-    """What the desk knows about the relationship. ``reach_percentile`` (0-1, the author's rank
-    among the brand's mentioners) is an optional extension of the contract."""
+    """What the desk knows about the relationship. Two optional extensions of the contract:
+    ``reach_percentile`` (0-1, the author's rank among the brand's mentioners) and ``complaint``
+    (whether a model judged the post a complaint; the lexicon decides when it is missing)."""
 
     author_posts_about_brand: int | None = None
     partner: bool | None = None
     amplifiers: tuple[Amplifier, ...] = ()
     reach_percentile: float | None = None
+    complaint: bool | None = None
 
 
 class Situation(msgspec.Struct, frozen=True, kw_only=True):
