@@ -178,3 +178,24 @@ def test_going_public_never_lowers_the_risk(s: Situation) -> None:
     private = _with(s, action__public=False)
     public = _with(s, action__public=True)
     assert assess(public).risk >= assess(private).risk - 1e-9
+
+
+def test_language_is_guessed_from_words_not_handles() -> None:
+    from reale.desk.cues import guess_language
+
+    assert guess_language("@minicar_it datemi una macchina!") == "it"
+    assert guess_language("@brand_it can you send me a car? https://t.co/x #it") == "en"
+
+
+def test_every_weight_is_documented() -> None:
+    import reale.desk.aftermath_rules as ar
+    import reale.desk.opportunity_rules as orules
+
+    docs = Path(__file__).resolve().parent.parent / "docs"
+    realness = (docs / "realness.md").read_text(encoding="utf-8")
+    desk = (docs / "desk.md").read_text(encoding="utf-8")
+    for name in RealnessWeights.__struct_fields__:
+        assert name in realness, name
+    for cls in (orules.DeskWeights, orules.ResponseTargets, ar.AftermathParams):
+        for name in cls.__struct_fields__:
+            assert f"{name} =" in desk, (cls.__name__, name)

@@ -173,11 +173,12 @@ _EN_WORDS = _wordset(
     "will can just thanks so what why how when from at they our us all very its it's i'm don't"
 )
 _WORD = re.compile(r"[a-zàèéìíòóùú']+")
+_NOT_WORDS = re.compile(r"[@#]\S+|https?://\S+")  # handles, tags and links say nothing of language
 
 
 def guess_language(text: str) -> str:
     """``it`` or ``en`` from function words (Reale speaks both; anything else reads as English)."""
-    words = _WORD.findall(normalise(text))
+    words = _WORD.findall(_NOT_WORDS.sub(" ", normalise(text)))
     it = sum(w in _IT_WORDS for w in words)
     en = sum(w in _EN_WORDS for w in words)
     return "it" if it > en else "en"
