@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import msgspec
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reale.desk.opportunity import OpportunityInput, score_opportunity
 from reale.desk.opportunity_rules import (
@@ -139,3 +141,29 @@ def test_hostile_text_is_carried_as_text() -> None:
     evil = msgspec.structs.replace(REPEAT_COMPLAINT, text="<script>alert(1)</script>" * 2000)
     opp = score_opportunity(evil, W)
     assert opp is not None and opp.text == evil.text
+
+inputs = st.builds(
+    OpportunityInput,
+    brand=st.just("B"), post_uri=st.just("u"), brand_handle=st.sampled_from(["", "b", "@b"]),
+    text=st.text(max_size=300), intent=st.sampled_from(["", "appeal", "request", "praise",
+                                                        "complaint", "question", "other", "??"]),
+    intent_confidence=st.floats(-1, 2), sentiment=st.floats(-5, 5), complaint=st.floats(0, 1),
+    relevance=st.floats(0, 1), addressed_directly=st.booleans(),
+    reach_tier=st.none() | st.sampled_from(["nano", "micro", "macro", "mega", "giga"]),
+    reach_percentile=st.none() | st.floats(0, 1), author_followers=st.none() | st.integers(0, 10**9),
+    cascade_velocity=st.none() | st.floats(0, 1e6), cascade_predicted_size=st.none() | st.floats(0, 1e9),
+    moment=st.none() | st.text(max_size=20), moment_score=st.none() | st.floats(0, 1),
+    author_recent_complaints=st.integers(0, 50),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(inputs, st.sampled_from(["en", "it", "fr"]))
+def test_any_input_gives_nothing_or_a_well_formed_opportunity(inp: OpportunityInput, lang: str) -> None:
+    opp = score_opportunity(inp, W, team_language=lang)
+    if opp is None:
+        return
+    assert W.min_score <= opp.score <= 1 and opp.reasons and len(set(opp.reasons)) == len(opp.reasons)
+    assert opp.kind in ("appeal", "praise", "complaint", "question", "moment")
+    assert all(0 <= v <= 1 for v in opp.features.values())
+    assert opp.realness is not None
