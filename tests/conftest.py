@@ -37,8 +37,17 @@ def run_cli(*args: str, stdin: str | bytes | None = None, timeout: float = 120,
     """Run ``python -m reale ARGS`` in a subprocess, with this checkout's sources first."""
     env = dict(os.environ)
     env["PYTHONPATH"] = str(ROOT / "src") + os.pathsep + env.get("PYTHONPATH", "")
-    data = stdin.decode("utf-8", "surrogateescape") if isinstance(stdin, bytes) else stdin
+    if isinstance(stdin, bytes):
+        # Raw bytes go through untouched (invalid UTF-8 included); output is decoded leniently.
+        raw = subprocess.run(
+            [sys.executable, "-m", "reale", *args],
+            input=stdin, capture_output=True, timeout=timeout, env=env, cwd=cwd or ROOT,
+        )
+        return subprocess.CompletedProcess(
+            raw.args, raw.returncode,
+            raw.stdout.decode("utf-8", "replace"), raw.stderr.decode("utf-8", "replace"),
+        )
     return subprocess.run(
         [sys.executable, "-m", "reale", *args],
-        input=data, capture_output=True, text=True, timeout=timeout, env=env, cwd=cwd or ROOT,
+        input=stdin, capture_output=True, text=True, timeout=timeout, env=env, cwd=cwd or ROOT,
     )

@@ -1,0 +1,218 @@
+"""Hand-written cue families, Italian and English, that the realness check reads from a text.
+
+Each family is a list of regular expressions, compiled once on first use into one alternation.
+They are lexicons, not models: each hit is quoted back in the reasons so a person can check it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+from typing import Literal
+
+Family = Literal[
+    "ask", "need", "demand", "complaint", "praise", "disclosure", "remedy", "repair",
+    "promise", "discount_promise", "loan",
+]
+
+_GIVE_EN = r"(?:send|give|lend|gift|loan|get|buy|ship)"
+_GIVE_IT_VOI = (r"(?:regalate|regalereste|prestate|prestereste|mandate|mandereste|inviate|spedite|"
+                r"date|dareste|offrite|offrireste|sponsorizzate|fate avere)")
+_GIVE_IT_TU = r"(?:regala|regaleresti|presta|presteresti|manda|manderesti|dai|daresti|offri|offriresti)"
+_A_IT = r"(?:una|un|uno|un')"
+
+FAMILIES: dict[Family, tuple[str, ...]] = {
+    # Asking the brand for goods or favours: soliciting, the opposite of spontaneous.
+    "ask": (
+        rf"\b(?:can|could|would|will|won'?t) (?:you|u|y'all|you guys) (?:please |pls |plz )?{_GIVE_EN} me\b",
+        rf"\b{_GIVE_EN} me (?:a|an|one|some|your|a free|free|the|that|this)\b",
+        r"\b(?:gimme|hook me up|sponsor me|hit me up with)\b",
+        rf"\b(?:who|anyone|anybody|somebody|someone)(?: wants to| can| could| will| willing to)? {_GIVE_EN}s? me\b",
+        r"\b(?:can|could|may) i (?:have|get|borrow) (?:a |an |some |one of your )?(?:free|\w+ for free)\b",
+        r"\bfree \w+ (?:please|pls|plz)\b",
+        r"\b(?:where(?:'s| is) my free|i(?:'d| would) love (?:a|an|some) free)\b",
+        rf"\bmi {_GIVE_IT_VOI}\b",
+        rf"\bme (?:la|lo|li|le) {_GIVE_IT_VOI}\b",
+        rf"\bmi {_GIVE_IT_TU} {_A_IT}",
+        r"\b(?:regalatemi|prestatemi|mandatemi|inviatemi|speditemi|datemi|offritemi|sponsorizzatemi|"
+        r"regalatemela|prestatemela|prestatemelo|mandatemela|mandatemelo|datemela|datemelo|"
+        r"regalami|prestami|mandami|dammi|dammela|dammelo|prestamela|prestamelo|regalamela)\b",
+        r"\b(?:chi|qualcuno|nessuno) mi (?:presta|regala|manda|dà|da|offre|sponsorizza|presterebbe)\b",
+        rf"\bvorrei (?:tanto )?{_A_IT}.{{0,40}}\b(?:gratis|in regalo|in omaggio|in prestito)\b",
+        r"\bcerco (?:uno |degli )?sponsor\b",
+    ),
+    # A need stated at the brand: an ask only when the post addresses the brand.
+    "need": (
+        r"\bi (?:really |desperately |urgently )?(?:need|want|would love|'d love|wish i had) (?:a|an|some|one of your|a new)\b",
+        r"\bi'm in need of\b",
+        rf"\b(?:mi )?(?:serve|servirebbe|occorre|occorrerebbe) {_A_IT}",
+        rf"\b(?:ho|avrei) (?:proprio |davvero |urgente )?bisogno di {_A_IT}",
+        rf"\bvorrei (?:tanto )?{_A_IT}",
+    ),
+    # Demanding compensation (not a remedy of the fault: something in exchange for it).
+    "demand": (
+        r"\b(?:compensate me|you owe me|make it up to me|what (?:are|will) you (?:going to )?give me)\b",
+        r"\bi (?:want|demand|expect|deserve|need) (?:some |a |an )?(?:compensation|discount|voucher|"
+        r"free \w+|gift card|credit|something for my trouble)\b",
+        r"\b(?:risarcitemi|indennizzatemi|mi dovete|mi spetta|cosa mi date in cambio|che mi date in cambio)\b",
+        r"\b(?:voglio|pretendo|esigo|merito) (?:un |il |uno |una )?(?:risarcimento|indennizzo|buono|"
+        r"sconto|compensazione|regalo|omaggio)\b",
+    ),
+    "complaint": (
+        r"\b(?:broken|doesn'?t work|does not work|not working|stopped working|still waiting|never arrived|"
+        r"never received|hasn'?t arrived|didn'?t arrive|delayed|refund|terrible|worst|disappointed|"
+        r"disappointing|cancell?ed my|charged twice|overcharged|wrong (?:order|item|size)|damaged|"
+        r"missing|useless|awful|rude|no ?one answers|nobody answers|unacceptable|scam|fix (?:this|it)|"
+        r"down again|outage|crash(?:ed|es)?|lost my|on hold|sucks|fed up|complaint|ruined|faulty)\b",
+        r"\b(?:rott[oaie]|non funziona|non va più|ancora in attesa|mai arrivat[oaie]|non (?:è|e') arrivat[oaie]|"
+        r"in ritardo|rimborso|pessim[oaie]|vergogna|delus[oaie]|deludente|sbagliat[oaie]|danneggiat[oaie]|"
+        r"mancante|inutile|schifo|disservizio|guast[oaie]|bloccat[oaie]|nessuno risponde|inaccettabile|"
+        r"truffa|addebitat[oaie] due volte|vergognatevi|reclamo|rovinat[oaie]|difettos[oaie])\b",
+        r"\b(?:can'?t|cannot|won'?t|will not|unable to|not able to|couldn'?t|still can'?t) "
+        r"(?:get|log ?in|login|sign ?in|access|connect|print|load|claim|change|find|download|use|"
+        r"make|open|pay|cancel|reach|contact|see|watch|stream|send|receive|charge|update|install)\b",
+        r"\b(?:(?<!no )problems?|issues? with|error|errors|stuck|stranded|charged me|bill shock|"
+        r"rip-?off|scammed|never replied|no reply|no response|what gives|so mad|fault|pls help|"
+        r"please help|not resolved?|did not resolve|didn'?t resolve|keeps? (?:crashing|logging|"
+        r"freezing|dropping|failing)|crashing|died|dead again|gone off|went off|no service|"
+        r"no signal|no coverage|no internet|been waiting|waiting for (?:my|a|the)|not happy|"
+        r"poor service|bad service|customer service is|never again|cancel my)\b",
+        r"\b(?:non (?:riesco|posso|si riesce|mi fa|mi permette|mi rispondete|risponde|"
+        r"funzionano|arriva|carica|parte)|problem[ai]|errore|di nuovo (?:rott|guast|bloccat)\w*|"
+        r"nessuna risposta|assistenza inesistente|addebit\w+|bolletta|aspetto da|sto aspettando|"
+        r"si è rott[oa]|non sono soddisfatt[oa]|servizio pessimo|mai più)\b",
+    ),
+    # Spontaneous praise, thanks, greetings, #FollowFriday.
+    "praise": (
+        r"\b(?:love|loving|loved|thank you|thanks|thx|great|amazing|awesome|welcome|congrats|"
+        r"congratulations|brilliant|beautiful|wonderful|kudos|shout ?out|recommend|fan of|well done|"
+        r"delicious|perfect|proud|best \w+ ever|happy first day)\b",
+        r"#(?:ff|followfriday|ffs?)\b|\bfollow ?friday\b",
+        r"\b(?:grazie|bravi|bravissim[oaie]|brav[oa]|adoro|fantastic[oaie]|complimenti|auguri|"
+        r"benvenut[oaie]|buon primo giorno|consiglio|bellissim[oaie]|ottim[oaie]|stupend[oaie]|"
+        r"meraviglios[oaie]|il migliore|i migliori|che bello|evviva|innamorat[oaie]|buonissim[oaie]|"
+        r"felice|orgoglios[oaie]|top)\b",
+    ),
+    # Labels that declare a relationship (IAP Digital Chart, AGCOM 2024, FTC); "#adv?" is a doubt.
+    "disclosure": (
+        r"#(?:adv|ad|ads|advertising|sponsored|sponsorizzat[oa]|pubblicità|pubblicita|suppliedby|"
+        r"supplied_by|gifted|paidpartnership|prodottofornitoda)\b(?!\?)",
+        r"\b(?:in collaborazione con|paid partnership|partnership retribuita|prodotto fornito da|"
+        r"supplied by|sponsored by|sponsorizzat[oa] da|gifted by|regalato da|in partnership con)\b",
+    ),
+    # A brand's action that remedies its own fault.
+    "remedy": (
+        r"\b(?:refund(?:ed)?|replace(?:ment|d)?|replacing|repair(?:ed)?|fix(?:ed)?|sorry|apologi[sz]e|"
+        r"looking into|look into|help you|dm us|send us a (?:dm|message)|reach out|sort (?:this|it) out|"
+        r"new one|exchange)\b",
+        r"\b(?:rimbors\w*|sostitu\w*|ripar\w*|ci dispiace|scusaci|scusa|scusate|ci scusiamo|aiutart\w*|"
+        r"aiutarv\w*|scrivici|in dm|in privato|verifichiamo|risolv\w*|te ne mandiamo (?:un|una) nuov[oa])\b",
+    ),
+    # Remedies that only make sense after a fault: they imply a complaint the lexicon missed.
+    "repair": (
+        r"\b(?:refund\w*|replace\w*|repair\w*|rimbors\w*|sostitu\w*|ripar\w*)\b",
+    ),
+    # A reply that promises goods turns a reply into a gift.
+    "promise": (
+        r"\b(?:we(?:'ll| will| are going to|'re going to|'re| are) (?:send|sending|give|giving|lend|"
+        r"lending|gift|gifting|ship|shipping)|(?:send|give|lend|gift|offer)(?:ing)? you (?:a|an|one|some|"
+        r"our|the|this|a free)|it'?s on us|on the house|a (?:little )?(?:gift|present) for you|"
+        r"here'?s a free)\b",
+        r"\b(?:ti|te la|te lo|ve la|ve lo|vi) (?:mandiamo|inviamo|spediamo|regaliamo|prestiamo|offriamo|"
+        r"portiamo|facciamo avere)\b",
+        r"\b(?:in regalo|in omaggio|offriamo noi|offre la casa|un pensiero per te|un regalo per te)\b",
+    ),
+    "discount_promise": (
+        r"\b(?:coupon|voucher|discount code|promo code|\d{1,2} ?% off|codice sconto|buono sconto|"
+        r"\d{1,2} ?% di sconto|sconto del)\b",
+    ),
+    "loan": (
+        r"\b(?:lend|lending|loan|borrow|for the weekend|prest\w*|in prestito|noleggi\w*|per il weekend)\b",
+    ),
+}
+
+
+def normalise(text: str) -> str:
+    """Lower-case NFKC text with typographic quotes made plain."""
+    t = unicodedata.normalize("NFKC", text).lower()
+    return t.replace("’", "'").replace("‘", "'").replace("`", "'")
+
+
+@cache
+def _compiled(family: Family) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in FAMILIES[family]))
+
+
+def find(family: Family, text: str) -> list[str]:
+    """The distinct hits of a family in already-normalised ``text``, in order of appearance."""
+    hits: list[str] = []
+    for m in _compiled(family).finditer(text):
+        h = m.group(0).strip()
+        if h and h not in hits:
+            hits.append(h)
+    return hits
+
+
+def has(family: Family, text: str) -> bool:
+    """Whether a family occurs in already-normalised ``text``."""
+    return _compiled(family).search(text) is not None
+
+
+def _wordset(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+_IT_WORDS = _wordset(
+    "il lo la gli le di da con su per tra fra che non è sono un una uno del della dei delle mi ti ci vi "
+    "ma anche come perché grazie ciao questo questa oggi sempre molto tutto tutti siete avete ho ha "
+    "nel nella alla al ai sul sulla voi noi io tu mio mia vostro vostra"
+)
+_EN_WORDS = _wordset(
+    "the an of to on for with and is are it this that you your my me we not but be have has was "
+    "will can just thanks so what why how when from at they our us all very its it's i'm don't"
+)
+_WORD = re.compile(r"[a-zàèéìíòóùú']+")
+_NOT_WORDS = re.compile(r"[@#]\S+|https?://\S+")  # handles, tags and links say nothing of language
+
+
+def guess_language(text: str) -> str:
+    """``it`` or ``en`` from function words (Reale speaks both; anything else reads as English)."""
+    words = _WORD.findall(_NOT_WORDS.sub(" ", normalise(text)))
+    it = sum(w in _IT_WORDS for w in words)
+    en = sum(w in _EN_WORDS for w in words)
+    return "it" if it > en else "en"
+
+
+_NOT_GOODS = re.compile(
+    r"^[\s,.!:;-]*(?:(?:a|an|the|some|your|una|un|uno|un'|qualche|il|la|le|i|gli|delle|dei)\s+)?"
+    r"(?:hand|call|dm|link|message|update|minute|sec|second|break|chance|clue|reply|answer|refund|"
+    r"info|information|email|details|tip|tips|mano|consiglio|consigli|informazion\w*|risposta|"
+    r"rimborso|notizi\w*|aggiornament\w*|chiamata|messaggio|dettagli|spiegazion\w*)\b"
+)
+
+
+def find_asks(text: str) -> list[str]:
+    """Asks for goods or favours in normalised ``text`` ("give me a hand" is not one)."""
+    hits: list[str] = []
+    for m in _compiled("ask").finditer(text):
+        tail = text[m.end():m.end() + 40]
+        head = m.group(0).split()[-1]
+        if _NOT_GOODS.match(tail) or _NOT_GOODS.match(" " + head):
+            continue
+        h = m.group(0).strip()
+        if h not in hits:
+            hits.append(h)
+    return hits
+
+
+def addresses(text: str, handle: str, name: str) -> bool:
+    """Whether normalised ``text`` names the brand by @handle or by name."""
+    h = handle.lower().lstrip("@")
+    if h and re.search(r"@" + re.escape(h) + r"(?![\w-]|\.\w)", text):
+        return True
+    n = name.lower().strip()
+    return bool(n) and re.search(r"(?<![\w@])" + re.escape(n) + r"(?!\w)", text) is not None
+
+
+__all__ = ["FAMILIES", "Family", "addresses", "find", "find_asks", "guess_language", "has", "normalise"]

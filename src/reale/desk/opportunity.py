@@ -1,0 +1,180 @@
+"""Opportunities: a weighed mention becomes something worth a person's time, or nothing.
+
+:func:`score_opportunity` gathers what upstream stages produced (:class:`OpportunityInput`), picks
+the kind, scores it with the weights of ``[desk.weights]`` (plus what feedback learned), and says
+why in the team's language, with a realness pre-read of the obvious action.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Literal
+
+import msgspec
+
+from reale.desk import cues
+from reale.desk.opportunity_reasons import opportunity_reasons
+from reale.desk.opportunity_rules import DeskWeights, Learned
+from reale.desk.realness import DEFAULT_WEIGHTS, assess
+from reale.desk.realness_rules import RealnessWeights
+from reale.desk.situation import (
+    Action,
+    ActionKind,
+    AuthorRef,
+    BrandRef,
+    Context,
+    PostRef,
+    Situation,
+    Verdict,
+)
+
+OpportunityKind = Literal["appeal", "praise", "complaint", "question", "moment"]
+_INTENTS: dict[str, OpportunityKind] = {
+    "appeal": "appeal", "request": "appeal", "praise": "praise", "complaint": "complaint",
+    "question": "question",
+}
+_TIER_REACH = {"nano": 0.1, "micro": 0.4, "macro": 0.7, "mega": 1.0}
+NO_LEARNING = Learned()
+
+
+class OpportunityInput(msgspec.Struct, frozen=True, kw_only=True):
+    """What the upstream stages know about one mention (unknowns keep their defaults)."""
+
+    brand: str
+    post_uri: str
+    brand_handle: str = ""
+    root_uri: str = ""  # the conversation's root post; "" means the post is the root
+    text: str = ""
+    network: str = ""
+    created_at: float = 0.0
+    author_handle: str = ""
+    author_followers: int | None = None
+    language: str = ""  # the post's language
+    intent: str = ""  # appeal|request|praise|complaint|question|other; "" unknown
+    intent_confidence: float = 0.0
+    sentiment: float = 0.0  # -1 negative … +1 positive
+    complaint: float = 0.0  # probability that the post is a complaint
+    relevance: float = 1.0  # probability that the post is about the brand
+    addressed_directly: bool = False  # mentions the brand's handle or replies to it
+    reach_tier: str | None = None  # nano|micro|macro|mega
+    reach_percentile: float | None = None  # the author's rank among the brand's mentioners, 0-1
+    cascade_velocity: float | None = None  # reshares per minute now
+    cascade_predicted_size: float | None = None  # predicted final number of reshares
+    moment: str | None = None  # the moment (hashtag, term) the post belongs to
+    moment_score: float | None = None  # the moment's strength, 0-1
+    author_recent_complaints: int = 0  # this author's earlier complaints about the brand today
+    author_posts_about_brand: int | None = None
+    partner: bool = False
+
+
+class Opportunity(msgspec.Struct, frozen=True, kw_only=True):
+    """One conversation worth a person's time (``id`` is brand + root post)."""
+
+    id: str
+    brand: str
+    kind: OpportunityKind
+    score: float
+    reasons: tuple[str, ...]
+    post_uri: str
+    root_uri: str
+    author_handle: str
+    text: str
+    language: str
+    created_at: float
+    updated_at: float
+    features: dict[str, float]
+    obvious_action: str
+    realness: Verdict | None = None
+    relevance: float = 1.0
+    posts: int = 1
+
+
+def kind_of(inp: OpportunityInput, w: DeskWeights, text: str) -> OpportunityKind | None:
+    """The kind of opportunity, or None when the post is none of them."""
+    if inp.complaint >= w.complaint_at:
+        return "complaint"
+    kind = _INTENTS.get(inp.intent.lower())
+    if kind is None and inp.intent in ("", "other", "statement", "expression"):
+        if cues.find_asks(text) and inp.addressed_directly:
+            kind = "appeal"
+        elif inp.sentiment >= 0.5 and inp.addressed_directly:
+            kind = "praise"
+    if kind is None and inp.moment:
+        kind = "moment"
+    return kind
+
+
+def _reach(inp: OpportunityInput) -> float:
+    if inp.reach_percentile is not None:
+        return min(1.0, max(0.0, (inp.reach_percentile - 0.5) / 0.5))
+    if inp.reach_tier in _TIER_REACH:
+        return _TIER_REACH[inp.reach_tier]
+    if inp.author_followers is not None:
+        return min(1.0, max(0.0, (math.log10(inp.author_followers + 1) - 3) / 3))
+    return 0.2
+
+
+def features_of(inp: OpportunityInput) -> dict[str, float]:
+    """The opportunity's features, each in [0, 1]."""
+    v = inp.cascade_velocity or 0.0
+    n = inp.cascade_predicted_size or 0.0
+    return {
+        "intent": min(1.0, max(0.0, inp.intent_confidence)),
+        "addressed": 1.0 if inp.addressed_directly else 0.0,
+        "reach": _reach(inp),
+        "velocity": min(1.0, math.log1p(max(0.0, v)) / math.log1p(100)),
+        "size": min(1.0, math.log10(1 + max(0.0, n)) / 4),
+        "complaint": min(1.0, max(0.0, inp.complaint)),
+        "negativity": min(1.0, max(0.0, -inp.sentiment)),
+        "repeat": min(1.0, inp.author_recent_complaints / 3),
+        "moment": min(1.0, max(0.0, inp.moment_score or (1.0 if inp.moment else 0.0))),
+    }
+
+
+def _pre_read(inp: OpportunityInput, kind: str, rw: RealnessWeights) -> tuple[str, Verdict]:
+    action: ActionKind = "gift" if kind == "appeal" else "reply"
+    situation = Situation(
+        brand=BrandRef(name=inp.brand, handle=inp.brand_handle),
+        post=PostRef(text=inp.text[:5000], network=inp.network, lang=inp.language or None,
+                     author=AuthorRef(handle=inp.author_handle, followers=inp.author_followers)),
+        action=Action(kind=action, public=True),
+        context=Context(author_posts_about_brand=inp.author_posts_about_brand,
+                        partner=inp.partner, reach_percentile=inp.reach_percentile,
+                        complaint=kind == "complaint"),
+    )
+    return action, assess(situation, rw)
+
+
+def score_opportunity(inp: OpportunityInput, weights: DeskWeights, *, team_language: str = "en",
+                      learned: Learned = NO_LEARNING,
+                      realness_weights: RealnessWeights = DEFAULT_WEIGHTS) -> Opportunity | None:
+    """Turn one mention into an opportunity with a score in [0, 1] and reasons, or None."""
+    floor = weights.min_relevance if learned.relevance_floor is None else learned.relevance_floor
+    if inp.relevance < floor:
+        return None
+    text = cues.normalise(inp.text[:5000])
+    kind = kind_of(inp, weights, text)
+    if kind is None:
+        return None
+    f = features_of(inp)
+    d = learned.deltas
+    contributions = {n: (getattr(weights, n) + d.get(n, 0.0)) * v for n, v in f.items()}
+    z = weights.bias(kind) + d.get(f"bias_{kind}", 0.0) + sum(contributions.values())
+    score = inp.relevance / (1.0 + math.exp(-z))
+    if score < weights.min_score:
+        return None
+    action, verdict = _pre_read(inp, kind, realness_weights)
+    lang = "it" if team_language.lower().startswith("it") else "en"
+    root = inp.root_uri or inp.post_uri
+    return Opportunity(
+        id=f"{inp.brand}|{root}", brand=inp.brand, kind=kind, score=round(score, 4),
+        reasons=opportunity_reasons(inp, kind, contributions, verdict, learned.decisions, lang),
+        post_uri=inp.post_uri, root_uri=root, author_handle=inp.author_handle,
+        text=inp.text, language=inp.language, created_at=inp.created_at,
+        updated_at=inp.created_at, features={**f, f"kind_{kind}": 1.0}, obvious_action=action,
+        realness=verdict, relevance=inp.relevance,
+    )
+
+
+__all__ = ["Opportunity", "OpportunityInput", "OpportunityKind", "features_of", "kind_of",
+           "score_opportunity"]

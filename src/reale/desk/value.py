@@ -1,0 +1,100 @@
+"""What a brand's action is worth in euros, when the caller did not say.
+
+Order of evidence: an amount written in the action's text, an item named there, the item the post
+asked for, then a default per kind of action. Lending is worth a fraction of giving.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import msgspec
+
+# (pattern, value when given, value when lent) — typical Italian retail prices, rounded.
+ITEMS: tuple[tuple[str, float, float], ...] = (
+    (r"cars?|auto|automobile|macchina|macchine|vettura|suv|utilitaria|fiat ?500|panda", 15000, 500),
+    (r"scooter|motorino|moto|motorbike|e-?bike|bici(?:cletta)?|bicycle|bike", 1500, 100),
+    (r"trip|holiday|vacation|flights?|hotel|cruise|viaggio|vacanza|volo|voli|albergo|crociera|"
+     r"soggiorno|weekend a", 1000, 1000),
+    (r"phone|smartphone|iphone|laptop|computer|tablet|ipad|console|playstation|tv|telefono|cellulare|"
+     r"portatile|televisore", 800, 80),
+    (r"shoes|sneakers|jacket|bag|handbag|watch|dress|scarpe|giacca|borsa|orologio|vestito|cappotto", 150, 150),
+    (r"tickets?|biglietti|biglietto|pass|abbonamento|concert|concerto|event|evento|conference|"
+     r"conferenza|launch|lancio", 120, 120),
+    (r"dinner|lunch|brunch|cena|pranzo|menu|degustazione|tasting", 60, 60),
+    (r"flowers|fiori|bouquet|mazzo|roses|rose|plant|piant[ae]|orchide[ae]", 40, 40),
+    (r"cake|torta|gift box|box|kit|samples?|campion[ei]|bottle|bottiglia|wine|vino|t-?shirt|"
+     r"maglietta|mug|tazza|hamper|cesto|panettone|colomba", 25, 25),
+    (r"coffee|caff[èe]|cookies?|biscott[io]|croissant|cornett[oi]|gelato|ice cream|pizza|beer|birra|"
+     r"chocolate|cioccolat\w*|snack|donuts?|ciambell[ae]|cappuccino|brioche|merendin[ae]", 6, 6),
+    (r"stickers?|adesiv[io]|spill[ae]|pins?|badge|postcards?|cartolin[ae]|bigliettino|"
+     r"thank-?you card", 2, 2),
+)
+
+KIND_DEFAULT_EUR: dict[str, float] = {
+    "gift": 50.0, "discount": 15.0, "invite": 100.0,
+    "reply": 0.0, "like": 0.0, "repost": 0.0, "dm": 0.0,
+}
+BASKET_EUR = 100.0  # what a percentage discount is taken to apply to
+
+_MONEY = re.compile(
+    r"(?:€|eur|euro|\$|usd|£)\s?(\d{1,7}(?:[.,]\d{1,2})?)(?!\d)|"
+    r"(?<![\d.,])(\d{1,7}(?:[.,]\d{1,2})?)\s?(?:€|eur\b|euros?\b|\$|dollars?\b|dollari\b|£)"
+)
+_PERCENT = re.compile(r"(?<!\d)(\d{1,2})\s?%")
+
+
+class Valuation(msgspec.Struct, frozen=True):
+    """A value in euros and where it came from (``given``, ``amount``, ``item``, ``asked``,
+    ``default``) with the words that gave it."""
+
+    eur: float
+    source: str
+    evidence: str = ""
+
+
+@cache
+def _items() -> tuple[tuple[re.Pattern[str], float, float], ...]:
+    return tuple((re.compile(rf"\b(?:{p})\b"), g, lent) for p, g, lent in ITEMS)
+
+
+def _amount(text: str) -> float | None:
+    found = [float((a or b).replace(",", ".")) for a, b in _MONEY.findall(text)]
+    return max(found) if found else None
+
+
+def item_value(text: str, lent: bool) -> tuple[float, str] | None:
+    """The most valuable item named in normalised ``text``, as (euros, the word)."""
+    best: tuple[float, str] | None = None
+    for pattern, given, loan in _items():
+        m = pattern.search(text)
+        if m:
+            v = loan if lent else given
+            if best is None or v > best[0]:
+                best = (v, m.group(0))
+    return best
+
+
+def infer_value(kind: str, action_text: str, post_text: str, *, lent: bool) -> Valuation:
+    """Estimate what ``kind`` gives, from normalised texts (the post says what was asked for)."""
+    if kind in ("reply", "like", "repost", "dm"):
+        return Valuation(0.0, "default")
+    amount = _amount(action_text)
+    if amount is not None:
+        return Valuation(amount, "amount", f"{amount:g} €")
+    if kind == "discount":
+        pct = _PERCENT.search(action_text)
+        if pct:
+            return Valuation(BASKET_EUR * int(pct.group(1)) / 100, "amount", pct.group(0))
+    found = item_value(action_text, lent)
+    if found:
+        return Valuation(found[0], "item", found[1])
+    if kind in ("gift", "invite"):
+        asked = item_value(post_text, lent)
+        if asked:
+            return Valuation(asked[0], "asked", asked[1])
+    return Valuation(KIND_DEFAULT_EUR.get(kind, 0.0), "default")
+
+
+__all__ = ["ITEMS", "KIND_DEFAULT_EUR", "Valuation", "infer_value", "item_value"]
