@@ -124,6 +124,31 @@ def test_writing_the_same_batch_twice_changes_nothing(store: Store) -> None:
     assert store.table_counts() == counts
 
 
+def test_big_batches_are_as_idempotent_as_small_ones(store: Store) -> None:
+    batch = [mention(n, text=HOSTILE + f" {n}\x00") for n in range(300)]
+    assert store.write_batch(batch).mentions == 300
+    assert store.write_batch(batch).rows == 0
+    assert store.recent_mentions(limit=1)[0].post.text.endswith("\x00")
+    old = [AuthorUpdate(network="bluesky", author=author(n, display_name="old"), seen_at=1.0)
+           for n in range(100)]
+    assert store.write_authors(old).authors == 100 - 7  # 7 authors were already seen later
+
+
+def test_a_failed_batch_leaves_nothing_and_the_next_one_works(store: Store) -> None:
+    class Poison:
+        pass
+
+    def refuse(tx: object, items: object) -> int:
+        raise StoreError("refused")
+
+    store.register_writer(Poison, refuse)
+    batch: list[object] = [mention(n) for n in range(100)]
+    with pytest.raises(StoreError, match="refused"):
+        store.write_batch([*batch, Poison()])
+    assert store.table_counts()["mentions"] == 0
+    assert store.write_batch(batch).mentions == 100
+
+
 def test_duplicates_inside_one_batch_are_written_once(store: Store) -> None:
     result = store.write_batch([mention(1), mention(1), post(1), post(1)])
     assert (result.posts, result.mentions) == (1, 1)

@@ -60,6 +60,10 @@ class SQLiteStore(Store):
             if writer:
                 conn.execute("PRAGMA journal_mode = WAL")
                 conn.execute(f"PRAGMA synchronous = {p.synchronous}")
+                # Checkpoint every ~40 MB of WAL instead of ~4 MB (1.5x the batch rate here),
+                # and truncate the WAL file back to 64 MB after a checkpoint.
+                conn.execute("PRAGMA wal_autocheckpoint = 10000")
+                conn.execute("PRAGMA journal_size_limit = 67108864")
             else:
                 conn.execute("PRAGMA query_only = ON")
         except sqlite3.Error as exc:

@@ -51,6 +51,17 @@ class Tx:
         row = self._cursor.fetchone()
         return None if row is None else tuple(row)
 
+    def insert_rows(self, table: str, columns: Sequence[str], rows: Sequence[Params],
+                    conflict: str) -> int:
+        """``INSERT INTO table (columns) VALUES … <conflict>`` for many rows; returns rows changed.
+
+        ``conflict`` is the ``ON CONFLICT …`` clause that makes the insert idempotent. Backends
+        may load big batches a faster way (PostgreSQL: ``COPY`` into a staging table).
+        """
+        marks = ", ".join("?" * len(columns))
+        return self.executemany(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks}) {conflict}", rows)
+
     def run_script_statement(self, statement: str) -> None:
         """Run one migration statement verbatim (no placeholder conversion)."""
         self._cursor.execute(statement)

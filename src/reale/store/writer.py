@@ -17,7 +17,7 @@ from typing import Any
 
 import msgspec
 
-from reale.clock import Clock, SystemClock
+from reale.clock import Clock
 from reale.errors import StoreError, StoreUnavailable
 from reale.store.base import Store
 from reale.store.policy import ErrorPolicy, GiveUp, log_give_up
@@ -78,7 +78,7 @@ class StoreWriter:
         self._policy = policy or ErrorPolicy()
         self._on_commit = on_commit
         self._on_give_up = on_give_up
-        self._clock: Clock = clock or SystemClock()
+        self._clock: Clock = clock or store.clock
         self._sleep = sleep
         self._counts = dict.fromkeys(("items_written", "rows_written", "batches", "failures",
                                       "retries", "dropped", "last_batch_size"), 0)
@@ -151,16 +151,27 @@ class StoreWriter:
 
     # -- the writer task ------------------------------------------------------------------------
     async def _run(self) -> None:
+        # One commit in flight while the next batch is collected: items that arrive during a
+        # commit are picked up at once, so their wait is not commit time plus flush_interval.
+        inflight: asyncio.Task[None] | None = None
         try:
             while True:
                 batch, marker = await self._collect()
+                if inflight is not None:
+                    await inflight  # commits stay in order: one at a time, oldest first
+                    inflight = None
                 if batch:
-                    await self._write(batch)
+                    inflight = asyncio.get_running_loop().create_task(self._write(batch))
                 if marker is not None:
+                    if inflight is not None:
+                        await inflight
+                        inflight = None
                     marker.done.set_result(None)
                     if marker.closing:
                         return
         finally:
+            if inflight is not None:
+                await asyncio.shield(inflight)
             if self._getter is not None:
                 self._getter.cancel()
 

@@ -18,21 +18,18 @@ from reale.store.tx import Tx
 ExtraWriter = Callable[[Tx, Sequence[Any]], int]
 StoreItem = Post | Interaction | Mention | AuthorUpdate | CursorUpdate
 
-INSERT_POST = """INSERT INTO posts (uri, network, author_id, text, created_at, langs, reply_parent,
- reply_root, quote_of, repost_of, hashtags, mentions, links, received_at, raw)
- VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (uri) DO NOTHING"""
-
-INSERT_INTERACTION = """INSERT INTO interactions (uri, network, kind, subject, root, author_id,
- created_at, text, received_at, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
- ON CONFLICT (uri) DO NOTHING"""
-
-INSERT_MENTION = """INSERT INTO mentions (brand, post_uri, query, spans, matched_at, stored_at)
- VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (brand, post_uri) DO NOTHING"""
+POST_COLUMNS = ("uri", "network", "author_id", "text", "created_at", "langs", "reply_parent",
+                "reply_root", "quote_of", "repost_of", "hashtags", "mentions", "links",
+                "received_at", "raw")
+INTERACTION_COLUMNS = ("uri", "network", "kind", "subject", "root", "author_id", "created_at",
+                       "text", "received_at", "raw")
+MENTION_COLUMNS = ("brand", "post_uri", "query", "spans", "matched_at", "stored_at")
+AUTHOR_COLUMNS = ("network", "id", "handle", "display_name", "followers", "following", "posts",
+                  "created_at", "updated_at")
+CURSOR_COLUMNS = ("source_id", "cursor", "updated_at")
 
 # Newer sightings win; a newer one that lacks a field keeps the known value.
-UPSERT_AUTHOR = """INSERT INTO authors (network, id, handle, display_name, followers, following,
- posts, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
- ON CONFLICT (network, id) DO UPDATE SET
+AUTHOR_UPSERT = """ON CONFLICT (network, id) DO UPDATE SET
  handle = CASE WHEN excluded.handle <> '' THEN excluded.handle ELSE authors.handle END,
  display_name = CASE WHEN excluded.display_name <> '' THEN excluded.display_name
                 ELSE authors.display_name END,
@@ -43,8 +40,8 @@ UPSERT_AUTHOR = """INSERT INTO authors (network, id, handle, display_name, follo
  updated_at = excluded.updated_at
  WHERE excluded.updated_at > authors.updated_at"""
 
-UPSERT_CURSOR = """INSERT INTO cursors (source_id, cursor, updated_at) VALUES (?, ?, ?)
- ON CONFLICT (source_id) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at"""
+CURSOR_UPSERT = """ON CONFLICT (source_id) DO UPDATE SET cursor = excluded.cursor,
+ updated_at = excluded.updated_at"""
 
 
 class Batch:
@@ -81,16 +78,18 @@ class Batch:
 def write_batch(tx: Tx, batch: Batch, now: float,
                 extra: dict[type, ExtraWriter]) -> WriteResult:
     """Write every item of ``batch`` inside ``tx``; returns the rows added or changed."""
-    posts = tx.executemany(INSERT_POST, [rows.post_row(p) for p in rows.unique_posts(
-        batch.all_posts())])
-    authors = tx.executemany(UPSERT_AUTHOR, [rows.author_row(u) for u in rows.newest_authors(
-        batch.author_updates())])
-    mentions = tx.executemany(INSERT_MENTION, [rows.mention_row(m, now) for m in rows.unique_mentions(
-        batch.mentions)])
-    interactions = tx.executemany(INSERT_INTERACTION, [
-        rows.interaction_row(i) for i in rows.unique_interactions(batch.interactions)])
-    cursors = tx.executemany(UPSERT_CURSOR, [rows.cursor_row(c, now) for c in rows.last_cursors(
-        batch.cursors)])
+    posts = tx.insert_rows("posts", POST_COLUMNS, [
+        rows.post_row(p) for p in rows.unique_posts(batch.all_posts())], "ON CONFLICT (uri) DO NOTHING")
+    authors = tx.insert_rows("authors", AUTHOR_COLUMNS, [
+        rows.author_row(u) for u in rows.newest_authors(batch.author_updates())], AUTHOR_UPSERT)
+    mentions = tx.insert_rows("mentions", MENTION_COLUMNS, [
+        rows.mention_row(m, now) for m in rows.unique_mentions(batch.mentions)],
+        "ON CONFLICT (brand, post_uri) DO NOTHING")
+    interactions = tx.insert_rows("interactions", INTERACTION_COLUMNS, [
+        rows.interaction_row(i) for i in rows.unique_interactions(batch.interactions)],
+        "ON CONFLICT (uri) DO NOTHING")
+    cursors = tx.insert_rows("cursors", CURSOR_COLUMNS, [
+        rows.cursor_row(c, now) for c in rows.last_cursors(batch.cursors)], CURSOR_UPSERT)
     other = sum(extra[kind](tx, items) for kind, items in batch.other.items() if items)
     return WriteResult(posts=posts, authors=authors, mentions=mentions,
                        interactions=interactions, cursors=cursors, other=other)
