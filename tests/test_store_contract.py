@@ -296,6 +296,30 @@ def test_reads_run_while_a_write_transaction_is_open(store: Store, store_url: st
     assert store.mention_count() == 0
 
 
+def test_two_processes_writing_overlapping_batches_store_each_row_once(
+        store: Store, store_url: str) -> None:
+    if store_url == "sqlite://:memory:":
+        pytest.skip("an in-memory SQLite database cannot be shared")
+    batches = [[mention(n) for n in range(start, start + 150)] for start in range(0, 600, 50)]
+    errors: list[BaseException] = []
+
+    def worker(part: list[list[Mention]]) -> None:
+        with open_store(store_url) as own:  # its own connections, like a second process
+            for batch in part:
+                try:
+                    own.write_batch(batch)
+                except StoreError as exc:  # pragma: no cover - reported below
+                    errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(batches[i::2],)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert store.mention_count() == 600 + 100
+
+
 # -- migrations and lifecycle ---------------------------------------------------------------------
 def test_migrations_are_recorded_and_applied_once(store: Store) -> None:
     assert store.migrate() == []

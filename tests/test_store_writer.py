@@ -242,3 +242,32 @@ def test_an_unknown_item_is_given_up_on_not_fatal(store: Store) -> None:
     asyncio.run(main())
     assert given_up == [{"not": "an event"}]
     assert store.mention_count() == 2
+
+
+def test_the_writer_saves_cursors_never_ahead_of_the_items_before_them(store: Store) -> None:
+    batches: list[tuple[Any, ...]] = []
+
+    async def main() -> None:
+        async with StoreWriter(store, batch_size=2, flush_interval=3600,
+                               on_commit=lambda b: batches.append(b.items)) as writer:
+            await writer.put_many(mention(n) for n in range(5))
+            writer.set_cursor("jetstream", "5")  # a CursorStore call: returns at once
+            assert writer.get_cursor("jetstream") == "5"
+            await writer.flush()
+
+    asyncio.run(main())
+    assert [len(b) for b in batches] == [2, 2, 2]
+    assert batches[-1][-1] == CursorUpdate("jetstream", "5")  # with the fifth item, not before
+    assert store.get_cursor("jetstream") == "5"
+
+
+def test_an_idle_writer_saves_a_cursor_without_being_asked(store: Store) -> None:
+    async def main() -> None:
+        committed = asyncio.Event()
+        async with StoreWriter(store, flush_interval=3600,
+                               on_commit=lambda b: committed.set()) as writer:
+            writer.set_cursor("mastodon", "110")
+            await asyncio.wait_for(committed.wait(), timeout=30)
+            assert store.get_cursor("mastodon") == "110"
+
+    asyncio.run(main())

@@ -21,7 +21,7 @@ from reale.clock import Clock
 from reale.errors import StoreError, StoreUnavailable
 from reale.store.base import Store
 from reale.store.policy import ErrorPolicy, GiveUp, log_give_up
-from reale.store.records import WriteResult
+from reale.store.records import CursorUpdate, WriteResult
 
 log = logging.getLogger("reale.store")
 
@@ -58,6 +58,7 @@ class _Marker:
 
 
 _TIMEOUT = object()
+_WAKE = object()  # nudges an idle writer to save pending cursors
 
 
 class StoreWriter:
@@ -87,6 +88,10 @@ class StoreWriter:
         self._getter: asyncio.Future[Any] | None = None
         self._executor: ThreadPoolExecutor | None = None
         self._closed = False
+        self._put_seq = 0  # items put so far
+        self._taken_seq = 0  # items taken into batches so far
+        self._cursors: dict[str, tuple[str, int]] = {}  # source -> (cursor, items put before it)
+        self._cursor_cache: dict[str, str] = {}
 
     @property
     def stats(self) -> WriterStats:
@@ -95,6 +100,9 @@ class StoreWriter:
 
     # -- the producer side ----------------------------------------------------------------------
     async def start(self) -> None:
+        self._start()
+
+    def _start(self) -> None:
         if self._closed:
             raise StoreError("the store writer is closed")
         if self._task is None:
@@ -105,10 +113,31 @@ class StoreWriter:
         """Queue one item (waits while the queue is full)."""
         await self._check()
         await self._queue.put(item)
+        self._put_seq += 1
 
     async def put_many(self, items: Iterable[Any]) -> None:
         for item in items:
             await self.put(item)
+
+    # -- cursors: the writer is a CursorStore that never blocks the event loop -----------------
+    def set_cursor(self, source_id: str, cursor: str) -> None:
+        """Save a source's position without waiting: it is committed in the same transaction
+        as the last item put before this call, or a later one — never before those items."""
+        self._start()
+        self._cursors[source_id] = (cursor, self._put_seq)
+        self._cursor_cache[source_id] = cursor
+        if self._queue.empty():
+            self._queue.put_nowait(_WAKE)  # else the writer is busy and will see it anyway
+
+    def get_cursor(self, source_id: str) -> str | None:
+        """The last position set here, else the stored one (a blocking read: call it at start)."""
+        if source_id in self._cursor_cache:
+            return self._cursor_cache[source_id]
+        return self._store.get_cursor(source_id)
+
+    def _due_cursors(self) -> list[CursorUpdate]:
+        due = [k for k, (_, seq) in self._cursors.items() if seq <= self._taken_seq]
+        return [CursorUpdate(k, self._cursors.pop(k)[0]) for k in due]
 
     async def flush(self) -> None:
         """Return once every item put before this call is committed (or given up on)."""
@@ -157,6 +186,7 @@ class StoreWriter:
         try:
             while True:
                 batch, marker = await self._collect()
+                batch += self._due_cursors()
                 if inflight is not None:
                     await inflight  # commits stay in order: one at a time, oldest first
                     inflight = None
@@ -181,6 +211,9 @@ class StoreWriter:
         first = await self._get(None)
         if isinstance(first, _Marker):
             return [], first
+        if first is _WAKE:
+            return [], None
+        self._taken_seq += 1
         batch, deadline = [first], loop.time() + self._interval
         while len(batch) < self._batch_size:
             try:
@@ -192,7 +225,9 @@ class StoreWriter:
                 break
             if isinstance(item, _Marker):
                 return batch, item
-            batch.append(item)
+            if item is not _WAKE:
+                self._taken_seq += 1
+                batch.append(item)
         return batch, None
 
     async def _get(self, timeout: float | None) -> Any:
