@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ["tests.pg"]  # postgres_server, postgres_url, fresh_postgres_url
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

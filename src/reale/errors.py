@@ -6,6 +6,7 @@
     ├── DecodeError            bytes from a source could not become an event (skipped and counted)
     ├── SourceError            a source connection failed (the client reconnects with back-off)
     ├── StoreError             the store refused a read or write
+    │   └── StoreUnavailable   the store was busy or unreachable (transient: worth a retry)
     ├── ModelError             a shipped model is missing or does not match its card
     ├── DeskError              the desk refused an action
     │   └── ApprovalRequired   publishing was attempted without a recorded approval
@@ -54,6 +55,10 @@ class StoreError(RealeError):
     """The store refused a read or a write."""
 
 
+class StoreUnavailable(StoreError):
+    """The store was locked, busy or unreachable; the same write may succeed if retried."""
+
+
 class ModelError(RealeError):
     """A shipped model is missing or corrupt."""
 
@@ -95,4 +100,5 @@ __all__ = [
     "RealeError",
     "SourceError",
     "StoreError",
+    "StoreUnavailable",
 ]

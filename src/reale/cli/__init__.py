@@ -16,6 +16,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "reale.cli.version",
     "reale.cli.draft",
     "reale.cli.assess",
+    "reale.cli.store",
 )
 
 

@@ -1,0 +1,71 @@
+"""``reale store migrate`` and ``reale store info``: bring a store's schema up to date, or show
+its backend, migrations and row counts (``--json`` for scripts)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from reale.config import Config, load_config
+from reale.store import Store, open_store
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("store", help="inspect or migrate the store (SQLite or PostgreSQL)")
+    cmds = p.add_subparsers(dest="store_command", metavar="ACTION", required=True)
+    m = cmds.add_parser("migrate", help="apply pending schema migrations (safe to repeat)")
+    _target(m)
+    m.set_defaults(func=run_migrate)
+    i = cmds.add_parser("info", help="show the backend, applied and pending migrations, row counts")
+    _target(i)
+    i.add_argument("--json", action="store_true", help="print JSON instead of text")
+    i.set_defaults(func=run_info)
+
+
+def _target(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--store", metavar="URL", help="sqlite:///PATH, sqlite:////ABS/PATH or "
+                   "postgresql://… (default: the config file's store, else "
+                   f"{Config().store})")
+    p.add_argument("--config", metavar="FILE", help="reale.toml to read the store URL from")
+
+
+def _open(args: argparse.Namespace, *, migrate: bool) -> Store:
+    url = args.store or (load_config(args.config).store if args.config else Config().store)
+    return open_store(url, migrate=migrate)
+
+
+def run_migrate(args: argparse.Namespace) -> int:
+    with _open(args, migrate=False) as store:
+        applied = store.migrate()
+        print(f"{store.url}: applied {', '.join(applied)}" if applied
+              else f"{store.url}: up to date")
+    return 0
+
+
+def run_info(args: argparse.Namespace) -> int:
+    with _open(args, migrate=False) as store:
+        applied = store.applied_migrations()
+        pending = store.pending_migrations()
+        counts = store.table_counts() if applied else {}
+        info: dict[str, Any] = {
+            "url": store.url,
+            "backend": store.dialect.name,
+            "applied": [{"name": a.name, "applied_at": _iso(a.applied_at)} for a in applied],
+            "pending": pending,
+            "rows": counts,
+        }
+    if args.json:
+        print(json.dumps(info, indent=2))
+        return 0
+    print(f"store     {info['url']} ({info['backend']})")
+    print(f"applied   {', '.join(a.name for a in applied) or '(none)'}")
+    print(f"pending   {', '.join(pending) or '(none)'}")
+    for table, n in counts.items():
+        print(f"{table:<13} {n:>10,}")
+    return 0
+
+
+def _iso(t: float) -> str:
+    return datetime.fromtimestamp(t, UTC).isoformat(timespec="seconds")

@@ -1,0 +1,201 @@
+"""The :class:`Store`: one logical schema and API over SQLite or PostgreSQL.
+
+Backends supply connections (a write transaction, a time-boxed read); everything a caller sees —
+idempotent batched writes, migrations, typed reads — lives here once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from reale.clock import Clock, SystemClock
+from reale.errors import StoreError
+from reale.events import Author, Interaction, Mention, Post
+from reale.store import migrations as mig
+from reale.store import reads
+from reale.store.dialect import Dialect
+from reale.store.records import (
+    AuthorCount,
+    AuthorUpdate,
+    Bucket,
+    Conversation,
+    CursorUpdate,
+    WriteResult,
+)
+from reale.store.rows import clean
+from reale.store.tx import Params, Tx
+from reale.store.writes import Batch, ExtraWriter, write_batch
+
+
+class Store:
+    """Posts, authors, mentions, interactions, cursors and snapshots in one database.
+
+    Safe to share between threads: writes are serialised on one connection, reads use their own
+    connections (on a SQLite file they run while a write is in progress, thanks to WAL).
+    """
+
+    dialect: Dialect
+
+    def __init__(self, *, url: str, read_timeout: float, clock: Clock | None,
+                 migrations_dir: Path) -> None:
+        self.url = url  # redacted: safe to log
+        self.read_timeout = read_timeout
+        self.clock: Clock = clock or SystemClock()
+        self._migrations_dir = migrations_dir
+        self._extra: dict[type, ExtraWriter] = {}
+
+    # -- what a backend provides ------------------------------------------------------------
+    def transaction(self) -> contextlib.AbstractContextManager[Tx]:
+        """A write transaction: committed when the block ends, rolled back on an exception."""
+        raise NotImplementedError
+
+    def reading(self, timeout: float | None = None) -> contextlib.AbstractContextManager[Tx]:
+        """A read-only block that fails with :class:`StoreError` after ``timeout`` seconds."""
+        raise NotImplementedError
+
+    def _lock_migrations(self, tx: Tx) -> None:
+        """Keep two processes from migrating at once (inside the migration transaction)."""
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, et: type[BaseException] | None, e: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    # -- migrations ---------------------------------------------------------------------------
+    def migrate(self) -> list[str]:
+        """Apply pending migrations in one transaction; returns their names (``[]`` if none)."""
+        todo = mig.load_migrations(self.dialect, self._migrations_dir)
+        with self.transaction() as tx:
+            self._lock_migrations(tx)
+            tx.run_script_statement(self.dialect.render(mig.CREATE_TABLE))
+            pending = mig.pending(todo, self._applied(tx))
+            for m in pending:
+                for statement in m.statements:
+                    tx.run_script_statement(statement)
+                tx.execute("INSERT INTO schema_migrations (name, version, checksum, applied_at)"
+                           " VALUES (?, ?, ?, ?)", (m.name, m.version, m.checksum, self.clock.now()))
+        return [m.name for m in pending]
+
+    def applied_migrations(self) -> list[mig.Applied]:
+        """The migrations this database has, oldest first (empty before the first migrate)."""
+        with self.reading() as tx:
+            if not self._has_table(tx, "schema_migrations"):
+                return []
+            return self._applied(tx)
+
+    def pending_migrations(self) -> list[str]:
+        """Names of the migrations :meth:`migrate` would apply now."""
+        todo = mig.load_migrations(self.dialect, self._migrations_dir)
+        return [m.name for m in mig.pending(todo, self.applied_migrations())]
+
+    def _applied(self, tx: Tx) -> list[mig.Applied]:
+        found = tx.query("SELECT name, version, checksum, applied_at FROM schema_migrations"
+                         " ORDER BY version, name")
+        return [mig.Applied(name=r[0], version=int(r[1]), checksum=r[2], applied_at=float(r[3]))
+                for r in found]
+
+    def _has_table(self, tx: Tx, name: str) -> bool:
+        raise NotImplementedError
+
+    # -- writes -------------------------------------------------------------------------------
+    def register_writer(self, kind: type, write: ExtraWriter) -> None:
+        """Teach the store (and so the :class:`StoreWriter`) to write items of ``kind``.
+
+        ``write(tx, items)`` runs inside the batch's transaction and returns the rows it changed;
+        it must be idempotent by the items' natural key, like the core writes.
+        """
+        self._extra[kind] = write
+
+    def write_batch(self, items: Iterable[Any]) -> WriteResult:
+        """Write a mix of posts, interactions, mentions (with their posts), author updates,
+        cursor updates and registered kinds in one transaction. Idempotent by natural keys."""
+        batch = Batch(items, self._extra)
+        with self.transaction() as tx:
+            return write_batch(tx, batch, self.clock.now(), self._extra)
+
+    def write_posts(self, posts: Sequence[Post]) -> WriteResult:
+        return self.write_batch(posts)
+
+    def write_authors(self, updates: Sequence[AuthorUpdate]) -> WriteResult:
+        return self.write_batch(updates)
+
+    def write_mentions(self, mentions: Sequence[Mention]) -> WriteResult:
+        return self.write_batch(mentions)
+
+    def write_interactions(self, interactions: Sequence[Interaction]) -> WriteResult:
+        return self.write_batch(interactions)
+
+    def set_cursor(self, source_id: str, cursor: str) -> None:
+        self.write_batch([CursorUpdate(source_id, cursor)])
+
+    def put_snapshot(self, name: str, blob: bytes) -> None:
+        """Save a named state snapshot (last write wins)."""
+        with self.transaction() as tx:
+            tx.execute("INSERT INTO snapshots (name, blob, updated_at) VALUES (?, ?, ?)"
+                       " ON CONFLICT (name) DO UPDATE SET blob = excluded.blob,"
+                       " updated_at = excluded.updated_at", (clean(name), bytes(blob), self.clock.now()))
+
+    # -- reads --------------------------------------------------------------------------------
+    def query(self, sql: str, params: Params = (), *, timeout: float | None = None
+              ) -> list[tuple[Any, ...]]:
+        """A time-boxed read in the portable dialect (``?`` placeholders)."""
+        with self.reading(timeout) as tx:
+            return tx.query(sql, params)
+
+    def get_cursor(self, source_id: str) -> str | None:
+        with self.reading() as tx:
+            return reads.get_cursor(tx, source_id)
+
+    def get_snapshot(self, name: str) -> bytes | None:
+        with self.reading() as tx:
+            return reads.get_snapshot(tx, name)
+
+    def get_post(self, uri: str) -> Post | None:
+        with self.reading() as tx:
+            return reads.get_post(tx, uri)
+
+    def get_author(self, network: str, author_id: str) -> Author | None:
+        with self.reading() as tx:
+            return reads.get_author(tx, network, author_id)
+
+    def recent_mentions(self, brand: str | None = None, since: float | None = None,
+                        limit: int = 100, lang: str | None = None, *,
+                        timeout: float | None = None) -> list[Mention]:
+        with self.reading(timeout) as tx:
+            return reads.recent_mentions(tx, brand, since, limit, lang)
+
+    def count_mentions(self, brand: str | None, since: float, until: float,
+                       bucket_seconds: float, *, timeout: float | None = None) -> list[Bucket]:
+        with self.reading(timeout) as tx:
+            return reads.count_mentions(tx, brand, since, until, bucket_seconds)
+
+    def mention_count(self, brand: str | None = None) -> int:
+        with self.reading() as tx:
+            return reads.mention_count(tx, brand)
+
+    def top_authors(self, brand: str, since: float | None = None, limit: int = 10, *,
+                    timeout: float | None = None) -> list[AuthorCount]:
+        with self.reading(timeout) as tx:
+            return reads.top_authors(tx, brand, since, limit)
+
+    def conversation(self, root_uri: str, limit: int = 1000, *,
+                     timeout: float | None = None) -> Conversation:
+        with self.reading(timeout) as tx:
+            return reads.conversation(tx, root_uri, limit)
+
+    def table_counts(self) -> dict[str, int]:
+        with self.reading() as tx:
+            return reads.table_counts(tx)
+
+
+def closed_error(url: str) -> StoreError:
+    return StoreError(f"the store {url} is closed")

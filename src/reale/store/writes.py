@@ -1,0 +1,95 @@
+"""The write path: one batch of mixed items becomes one transaction of idempotent statements.
+
+Posts, mentions and interactions are inserted once by natural key (re-writing a batch changes
+nothing); authors are upserted so the newest sighting wins without forgetting known fields.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from reale.errors import StoreError
+from reale.events import Interaction, Mention, Post
+from reale.store import rows
+from reale.store.records import AuthorUpdate, CursorUpdate, WriteResult
+from reale.store.tx import Tx
+
+ExtraWriter = Callable[[Tx, Sequence[Any]], int]
+StoreItem = Post | Interaction | Mention | AuthorUpdate | CursorUpdate
+
+POST_COLUMNS = ("uri", "network", "author_id", "text", "created_at", "langs", "reply_parent",
+                "reply_root", "quote_of", "repost_of", "hashtags", "mentions", "links",
+                "received_at", "raw")
+INTERACTION_COLUMNS = ("uri", "network", "kind", "subject", "root", "author_id", "created_at",
+                       "text", "received_at", "raw")
+MENTION_COLUMNS = ("brand", "post_uri", "query", "spans", "matched_at", "stored_at")
+AUTHOR_COLUMNS = ("network", "id", "handle", "display_name", "followers", "following", "posts",
+                  "created_at", "updated_at")
+CURSOR_COLUMNS = ("source_id", "cursor", "updated_at")
+
+# Newer sightings win; a newer one that lacks a field keeps the known value.
+AUTHOR_UPSERT = """ON CONFLICT (network, id) DO UPDATE SET
+ handle = CASE WHEN excluded.handle <> '' THEN excluded.handle ELSE authors.handle END,
+ display_name = CASE WHEN excluded.display_name <> '' THEN excluded.display_name
+                ELSE authors.display_name END,
+ followers = COALESCE(excluded.followers, authors.followers),
+ following = COALESCE(excluded.following, authors.following),
+ posts = COALESCE(excluded.posts, authors.posts),
+ created_at = COALESCE(excluded.created_at, authors.created_at),
+ updated_at = excluded.updated_at
+ WHERE excluded.updated_at > authors.updated_at"""
+
+CURSOR_UPSERT = """ON CONFLICT (source_id) DO UPDATE SET cursor = excluded.cursor,
+ updated_at = excluded.updated_at"""
+
+
+class Batch:
+    """A batch's items sorted by kind (pure; keeps arrival order within each kind)."""
+
+    def __init__(self, items: Iterable[Any], extra_kinds: Iterable[type] = ()) -> None:
+        self.posts: list[Post] = []
+        self.interactions: list[Interaction] = []
+        self.mentions: list[Mention] = []
+        self.authors: list[AuthorUpdate] = []
+        self.cursors: list[CursorUpdate] = []
+        self.other: dict[type, list[Any]] = {k: [] for k in extra_kinds}
+        by_kind: dict[type, list[Any]] = {
+            Post: self.posts, Interaction: self.interactions, Mention: self.mentions,
+            AuthorUpdate: self.authors, CursorUpdate: self.cursors, **self.other}
+        for item in items:
+            bucket = by_kind.get(type(item))
+            if bucket is None:
+                raise StoreError(f"the store cannot write a {type(item).__name__}: register a "
+                                 "writer for it with store.register_writer(kind, fn)")
+            bucket.append(item)
+
+    def all_posts(self) -> list[Post]:
+        return self.posts + [m.post for m in self.mentions]
+
+    def author_updates(self) -> list[AuthorUpdate]:
+        """Explicit updates plus the authors seen in this batch's posts and interactions."""
+        events: list[Post | Interaction] = [*self.all_posts(), *self.interactions]
+        seen = [AuthorUpdate(network=e.network, author=e.author, seen_at=rows.seen_at(e))
+                for e in events]
+        return self.authors + seen
+
+
+def write_batch(tx: Tx, batch: Batch, now: float,
+                extra: dict[type, ExtraWriter]) -> WriteResult:
+    """Write every item of ``batch`` inside ``tx``; returns the rows added or changed."""
+    posts = tx.insert_rows("posts", POST_COLUMNS, [
+        rows.post_row(p) for p in rows.unique_posts(batch.all_posts())], "ON CONFLICT (uri) DO NOTHING")
+    authors = tx.insert_rows("authors", AUTHOR_COLUMNS, [
+        rows.author_row(u) for u in rows.newest_authors(batch.author_updates())], AUTHOR_UPSERT)
+    mentions = tx.insert_rows("mentions", MENTION_COLUMNS, [
+        rows.mention_row(m, now) for m in rows.unique_mentions(batch.mentions)],
+        "ON CONFLICT (brand, post_uri) DO NOTHING")
+    interactions = tx.insert_rows("interactions", INTERACTION_COLUMNS, [
+        rows.interaction_row(i) for i in rows.unique_interactions(batch.interactions)],
+        "ON CONFLICT (uri) DO NOTHING")
+    cursors = tx.insert_rows("cursors", CURSOR_COLUMNS, [
+        rows.cursor_row(c, now) for c in rows.last_cursors(batch.cursors)], CURSOR_UPSERT)
+    other = sum(extra[kind](tx, items) for kind, items in batch.other.items() if items)
+    return WriteResult(posts=posts, authors=authors, mentions=mentions,
+                       interactions=interactions, cursors=cursors, other=other)
