@@ -14,6 +14,7 @@ from reale.sources.jetstream import parse
 from reale.sources.jetstream_client import JetstreamClient
 from reale.sources.local.jetstream_server import JetstreamServer
 from tests.conftest import WIRE
+from tests.sources_helpers import NoWait, take
 
 RECORDING = WIRE / "bluesky" / "jetstream_v1_events.jsonl"
 COLLECTIONS = ("app.bsky.feed.post", "app.bsky.feed.repost", "app.bsky.feed.like")
@@ -35,33 +36,6 @@ def expected_keys(lines: list[bytes]) -> list[tuple[str, str]]:
 def keys(items: list[SourceItem]) -> list[tuple[str, str]]:
     return sorted((type(i.event).__name__ + getattr(i.event, "kind", ""), i.event.uri)
                   for i in items)
-
-
-class NoWait:
-    """An injected sleep: records the back-off delays instead of waiting."""
-
-    def __init__(self) -> None:
-        self.delays: list[float] = []
-
-    async def __call__(self, seconds: float) -> None:
-        self.delays.append(seconds)
-        await asyncio.sleep(0)
-
-
-async def take(client: JetstreamClient, n: int, ack: bool = True) -> list[SourceItem]:
-    """Consume ``n`` items, acknowledging each one as a runner would."""
-    got: list[SourceItem] = []
-
-    async def consume() -> None:
-        async for item in client:
-            got.append(item)
-            if ack:
-                client.ack(item)
-            if len(got) == n:
-                return
-
-    await asyncio.wait_for(consume(), timeout=20)
-    return got
 
 
 def test_a_dropped_connection_loses_nothing_and_repeats_nothing(lines: list[bytes]) -> None:
