@@ -101,8 +101,8 @@ class HttpServer:
             request = await self._read(reader)
             if request is not None:
                 await self.handler(request, Response(writer))
-        except (ConnectionError, asyncio.IncompleteReadError):
-            pass
+        except (ConnectionError, asyncio.IncompleteReadError, asyncio.CancelledError):
+            pass  # the client left, or the server is shutting down
         finally:
             self._tasks.discard(task)  # type: ignore[arg-type]
             writer.close()
