@@ -142,8 +142,9 @@ def parse(raw: bytes | str, handles: HandleCache | None = None) -> Parsed:
     event = decode_event(raw)
     commit = event.commit
     if event.kind != "commit" or commit is None:
-        if event.kind == "identity" and event.identity and event.identity.handle and handles:
-            handles.update(event.did, event.identity.handle)
+        identity = event.identity
+        if event.kind == "identity" and identity and identity.handle and handles is not None:
+            handles.update(event.did, identity.handle)
         return []
     if commit.operation != "create" or commit.collection not in _WANTED:
         return []
