@@ -143,7 +143,8 @@ def _time(status: _Status) -> float:
 
 
 def _author(account: _Account | None) -> Author:
-    assert account is not None
+    if account is None or not account.id:
+        raise DecodeError("mastodon: a status lacks its account")
     return Author(id=account.id, handle=account.acct or account.username,
                   display_name=account.display_name, followers=account.followers_count,
                   following=account.following_count, posts=account.statuses_count,
@@ -151,6 +152,8 @@ def _author(account: _Account | None) -> Author:
 
 
 def _post(status: _Status, ids: IdIndex | None) -> Post:
+    if not status.id or not status.uri:
+        raise DecodeError("mastodon: a (reblogged) status lacks 'id' or 'uri'")
     if ids is not None:
         ids.update(status.id, status.uri)
     accts = {m.url: m.acct for m in status.mentions if m.url and m.acct}
