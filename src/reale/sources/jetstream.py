@@ -8,13 +8,19 @@ optional bounded DID → handle map fed by identity events and counts what it sk
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import TypeVar
 
 import msgspec
 
 from reale.errors import DecodeError
 from reale.events import Author, Interaction, Post
-from reale.sources.text import clip, dedupe, hashtags_in, iso_to_epoch, links_in, mentions_in
+from reale.sources.text import (
+    MAX_TEXT_CHARS,
+    hashtags_in,
+    iso_to_epoch,
+    links_in,
+    mentions_in,
+    merge,
+)
 
 POST = "app.bsky.feed.post"
 REPOST = "app.bsky.feed.repost"
@@ -24,67 +30,74 @@ _EMBED_RECORD = "app.bsky.embed.record"
 _EMBED_RECORD_MEDIA = "app.bsky.embed.recordWithMedia"
 
 
-class _Ref(msgspec.Struct):
+class _Ref(msgspec.Struct, gc=False):
     uri: str = ""
 
 
-class _Reply(msgspec.Struct):
+class _Reply(msgspec.Struct, gc=False):
     root: _Ref | None = None
     parent: _Ref | None = None
 
 
-class _EmbedRecord(msgspec.Struct):
+class _EmbedRecord(msgspec.Struct, gc=False):
     uri: str = ""  # app.bsky.embed.record: {uri, cid}
     record: _Ref | None = None  # recordWithMedia: {record: {uri, cid}}
 
 
-class _External(msgspec.Struct):
+class _External(msgspec.Struct, gc=False):
     uri: str = ""
 
 
-class _Embed(msgspec.Struct):
+class _Embed(msgspec.Struct, gc=False):
     type: str = msgspec.field(default="", name="$type")
     record: _EmbedRecord | None = None
     external: _External | None = None
 
 
-class _Feature(msgspec.Struct):
+class _Feature(msgspec.Struct, gc=False):
     type: str = msgspec.field(default="", name="$type")
     uri: str = ""
     did: str = ""
     tag: str = ""
 
 
-class _Facet(msgspec.Struct):
+class _Facet(msgspec.Struct, gc=False):
     features: list[_Feature] = []
 
 
-class _PostRecord(msgspec.Struct):
+class _Record(msgspec.Struct, gc=False):
+    """The fields of posts, likes and reposts (``subject`` is a DID string in follows)."""
+
     text: str = ""
     createdAt: str = ""
-    langs: list[str] = []
+    langs: tuple[str, ...] = ()
     reply: _Reply | None = None
     embed: _Embed | None = None
     facets: list[_Facet] = []
+    subject: _Ref | str | None = None
 
 
-class _SubjectRecord(msgspec.Struct):
-    subject: _Ref | None = None
-    createdAt: str = ""
-
-
-class _Commit(msgspec.Struct):
+class _Commit(msgspec.Struct, gc=False):
     operation: str = ""
     collection: str = ""
     rkey: str = ""
-    record: msgspec.Raw = msgspec.Raw()  # decoded later, only for wanted collections
+    record: _Record | None = None
 
 
-class _Identity(msgspec.Struct):
+class _RawCommit(msgspec.Struct, gc=False):
+    operation: str = ""
+    collection: str = ""
+    rkey: str = ""
+    record: msgspec.Raw = msgspec.Raw()  # decoded only for wanted collections
+
+
+class _Identity(msgspec.Struct, gc=False):
     handle: str = ""
 
 
-class _Event(msgspec.Struct):
+class _Event(msgspec.Struct, gc=False):
+    """One pass over the whole event: the fast path for the collections Reale asks for."""
+
     did: str = ""
     time_us: int = 0
     kind: str = ""
@@ -92,12 +105,22 @@ class _Event(msgspec.Struct):
     identity: _Identity | None = None
 
 
+class _RawEvent(msgspec.Struct, gc=False):
+    """The envelope only: the fallback when some other collection's record has other shapes."""
+
+    did: str = ""
+    time_us: int = 0
+    kind: str = ""
+    commit: _RawCommit | None = None
+    identity: _Identity | None = None
+
+
 _event_decoder = msgspec.json.Decoder(_Event)
-_post_decoder = msgspec.json.Decoder(_PostRecord)
-_subject_decoder = msgspec.json.Decoder(_SubjectRecord)
+_raw_event_decoder = msgspec.json.Decoder(_RawEvent)
+_record_decoder = msgspec.json.Decoder(_Record)
 
 Parsed = list[Post | Interaction]
-_R = TypeVar("_R")
+_NONE: list[str] = []  # shared and never mutated: merge() only reads it
 
 
 class HandleCache:
@@ -120,11 +143,21 @@ class HandleCache:
         return len(self._map)
 
 
-def decode_event(raw: bytes | str) -> _Event:
-    """Decode the envelope of one Jetstream event; raise :class:`DecodeError` on bad input."""
+def decode_event(raw: bytes | str) -> _Event | _RawEvent:
+    """Decode one Jetstream event; raise :class:`DecodeError` on bad input.
+
+    The typed one-pass decode succeeds for posts, likes, reposts and most other events; a
+    record of another collection whose fields clash with those types falls back to decoding
+    the envelope alone.
+    """
     try:
-        event = _event_decoder.decode(raw)
-    except msgspec.DecodeError as exc:  # ValidationError is a subclass
+        event: _Event | _RawEvent = _event_decoder.decode(raw)
+    except msgspec.ValidationError:
+        try:
+            event = _raw_event_decoder.decode(raw)
+        except msgspec.DecodeError as exc:
+            raise DecodeError(f"jetstream: not a valid event: {exc}") from exc
+    except msgspec.DecodeError as exc:
         raise DecodeError(f"jetstream: not a valid event: {exc}") from exc
     if not event.did or not event.kind:
         raise DecodeError("jetstream: event lacks 'did' or 'kind'")
@@ -139,50 +172,69 @@ def parse(raw: bytes | str, handles: HandleCache | None = None) -> Parsed:
     yield interactions. Deletes, updates, other collections, identity and account events
     yield nothing (identity events feed ``handles`` when given).
     """
-    event = decode_event(raw)
+    try:  # the hot path, inlined: one typed decode
+        event: _Event | _RawEvent = _event_decoder.decode(raw)
+        if not event.did or not event.kind:
+            raise DecodeError("jetstream: event lacks 'did' or 'kind'")
+    except msgspec.DecodeError:
+        event = decode_event(raw)
     commit = event.commit
-    if event.kind != "commit" or commit is None:
+    if commit is None or event.kind != "commit":
         identity = event.identity
         if event.kind == "identity" and identity and identity.handle and handles is not None:
             handles.update(event.did, identity.handle)
         return []
-    if commit.operation != "create" or commit.collection not in _WANTED:
+    collection = commit.collection
+    if collection not in _WANTED or commit.operation != "create":
         return []
-    if not commit.record or not commit.rkey:
-        raise DecodeError(f"jetstream: create of {commit.collection} lacks record or rkey")
-    handle = handles.get(event.did) if handles is not None else ""
-    author = Author(id=event.did, handle=handle)
-    uri = f"at://{event.did}/{commit.collection}/{commit.rkey}"
-    cursor = str(event.time_us)
-    if commit.collection == POST:
-        return _post(commit.record, uri, author, event.time_us, cursor)
-    return _subject(commit.record, commit.collection, uri, author, event.time_us, cursor)
+    record = commit.record if isinstance(commit, _Commit) else _record(commit)
+    if record is None or not commit.rkey:
+        raise DecodeError(f"jetstream: create of {collection} lacks record or rkey")
+    did = event.did
+    author = Author(id=did, handle=handles.get(did)) if handles is not None else Author(id=did)
+    uri = f"at://{did}/{collection}/{commit.rkey}"
+    if collection == POST:
+        return _post(record, uri, author, event.time_us)
+    return _subject(record, collection, uri, author, event.time_us)
 
 
-def _decode_record(decoder: msgspec.json.Decoder[_R], raw: msgspec.Raw, what: str) -> _R:
-    try:
-        return decoder.decode(raw)
+def _record(commit: _RawCommit) -> _Record | None:
+    if not commit.record:
+        return None
+    what = commit.collection.rsplit(".", 1)[-1]
+    try:  # the fast path failed on this event: say what was wrong with its record
+        return _record_decoder.decode(commit.record)
     except msgspec.DecodeError as exc:
         raise DecodeError(f"jetstream: {what} record has the wrong shape: {exc}") from exc
 
 
-def _post(raw: msgspec.Raw, uri: str, author: Author, time_us: int, cursor: str) -> Parsed:
-    rec = _decode_record(_post_decoder, raw, "post")
+def _post(rec: _Record, uri: str, author: Author, time_us: int) -> Parsed:
+    cursor = str(time_us)
     created = iso_to_epoch(rec.createdAt) or time_us / 1e6
-    text = clip(rec.text)
-    tags, dids, links = _facets(rec.facets)
-    quote, external = _embed(rec.embed)
-    if external:
-        links.append(external)
-    parent = rec.reply.parent.uri if rec.reply and rec.reply.parent else None
-    root = rec.reply.root.uri if rec.reply and rec.reply.root else None
+    text = rec.text
+    if len(text) > MAX_TEXT_CHARS:
+        text = text[:MAX_TEXT_CHARS]
+    if rec.facets:
+        tags, dids, links = _facets(rec.facets)
+    else:
+        tags = dids = links = _NONE
+    quote = None
+    if rec.embed is not None:
+        quote, external = _embed(rec.embed)
+        if external:
+            links = [*links, external]
+    reply = rec.reply
+    parent = reply.parent.uri if reply and reply.parent else None
+    root = reply.root.uri if reply and reply.root else None
     post = Post(
         network="bluesky", uri=uri, author=author, text=text, created_at=created,
-        langs=tuple(rec.langs), reply_parent=parent or None, reply_root=root or parent or None,
-        quote_of=quote, hashtags=dedupe(tags + hashtags_in(text)),
-        mentions=dedupe(mentions_in(text) + dids), links=dedupe(links + links_in(text)),
-        cursor=cursor,
+        langs=rec.langs, reply_parent=parent or None, reply_root=root or parent or None,
+        quote_of=quote, hashtags=merge(tags, hashtags_in(text) if "#" in text else _NONE),
+        mentions=merge(mentions_in(text) if "@" in text else _NONE, dids),
+        links=merge(links, links_in(text) if "://" in text else _NONE), cursor=cursor,
     )
+    if not post.reply_parent and not quote:
+        return [post]
     out: Parsed = [post]
     if post.reply_parent:
         out.append(Interaction(network="bluesky", uri=uri, kind="reply", author=author,
@@ -221,15 +273,14 @@ def _embed(embed: _Embed | None) -> tuple[str | None, str]:
     return quote, external
 
 
-def _subject(raw: msgspec.Raw, collection: str, uri: str, author: Author, time_us: int,
-             cursor: str) -> Parsed:
+def _subject(rec: _Record, collection: str, uri: str, author: Author, time_us: int) -> Parsed:
     what = "like" if collection == LIKE else "repost"
-    rec = _decode_record(_subject_decoder, raw, what)
-    if rec.subject is None or not rec.subject.uri:
+    subject = rec.subject
+    if not isinstance(subject, _Ref) or not subject.uri:
         raise DecodeError(f"jetstream: {what} record lacks subject.uri")
     created = iso_to_epoch(rec.createdAt) or time_us / 1e6
     return [Interaction(network="bluesky", uri=uri, kind=what, author=author,
-                        subject=rec.subject.uri, created_at=created, cursor=cursor)]
+                        subject=subject.uri, created_at=created, cursor=str(time_us))]
 
 
 class JetstreamParser:
