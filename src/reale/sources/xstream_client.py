@@ -1,0 +1,77 @@
+"""X API v2 filtered-stream client: ``GET /2/tweets/search/stream`` with a bearer token,
+newline-delimited JSON with blank keep-alive lines; a corrupt line is skipped and counted.
+
+X streams cannot replay by cursor. With ``backfill_minutes`` (a Pro/Enterprise feature) a
+reconnect, or a restart from the committed cursor, asks X to resend up to five minutes of
+tweets, and the client drops those it already delivered. Rules: :mod:`reale.sources.xrules`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncGenerator
+from typing import Any
+
+from reale.errors import SourceError
+from reale.sources.httpbase import HttpStreamClient, ceil_minutes, snowflake_ms
+from reale.sources.xstream import parse, stream_errors
+
+log = logging.getLogger("reale.sources")
+
+DEFAULT_BASE_URL = "https://api.x.com"
+STREAM_PARAMS = {
+    "expansions": "author_id,referenced_tweets.id,referenced_tweets.id.author_id,"
+                  "entities.mentions.username",
+    "tweet.fields": "created_at,lang,conversation_id,referenced_tweets,entities,author_id,"
+                    "note_tweet,public_metrics",
+    "user.fields": "username,name,public_metrics,created_at",
+}
+
+
+class XStreamClient(HttpStreamClient):
+    """``async for item in XStreamClient(token=...)`` yields :class:`SourceItem`s forever."""
+
+    network = "x"
+
+    def __init__(self, source_id: str = "x", *, token: str, base_url: str = DEFAULT_BASE_URL,
+                 backfill_minutes: int = 0, rewind: float = 300.0, **kw: Any) -> None:
+        self.key_span = int(rewind * 1000)
+        super().__init__(source_id, token=token, parser=parse, **kw)
+        self.base_url = base_url.rstrip("/")
+        self.backfill_minutes = max(0, min(5, backfill_minutes))
+
+    def _key(self, cursor: str) -> int:
+        return snowflake_ms(cursor)
+
+    def stream_params(self, resume_key: int | None) -> dict[str, str]:
+        params = dict(STREAM_PARAMS)
+        if resume_key is not None and self.backfill_minutes:
+            behind = self.clock.now() * 1000 - resume_key
+            params["backfill_minutes"] = str(min(self.backfill_minutes, ceil_minutes(behind)))
+        return params
+
+    async def _session(self, resume_key: int | None) -> AsyncGenerator[bytes | str, None]:
+        url = f"{self.base_url}/2/tweets/search/stream"
+        async with self.http.stream("GET", url, params=self.stream_params(resume_key),
+                                    headers=self.auth_headers()) as response:
+            self.check_status(response, f"GET {url}")
+            async for line in response.aiter_lines():
+                if not line.strip():
+                    self.stats.keepalives += 1
+                elif line.startswith('{"errors"'):
+                    self._stream_error(line)
+                else:
+                    yield line
+
+    def _stream_error(self, line: str) -> None:
+        """An error-only message: log it; an operational disconnect ends the connection."""
+        try:
+            errors = stream_errors(line)
+        except Exception:  # a corrupt error line is just a bad line
+            self.stats.bad += 1
+            return
+        titles = [str(e.get("title", "")) for e in errors]
+        log.warning("%s: stream error %s", self.source_id, titles)
+        self.stats.extra["stream_errors"] = self.stats.extra.get("stream_errors", 0) + 1
+        if any("disconnect" in t.lower() for t in titles):
+            raise SourceError(f"X ended the stream: {titles}")

@@ -1,0 +1,100 @@
+"""The Jetstream client against a local WebSocket server that serves the real recording:
+a dropped connection, a restart from the committed cursor, and zstd compression."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+import zstandard
+
+from reale.sources.base import MemoryCursorStore, SourceItem
+from reale.sources.jetstream import parse
+from reale.sources.jetstream_client import JetstreamClient
+from reale.sources.local.jetstream_server import JetstreamServer
+from tests.conftest import WIRE
+from tests.sources_helpers import NoWait, take
+
+RECORDING = WIRE / "bluesky" / "jetstream_v1_events.jsonl"
+COLLECTIONS = ("app.bsky.feed.post", "app.bsky.feed.repost", "app.bsky.feed.like")
+
+
+@pytest.fixture
+def lines() -> list[bytes]:
+    if not RECORDING.exists():
+        pytest.skip("wire recordings are not present")
+    return RECORDING.read_bytes().splitlines()
+
+
+def expected_keys(lines: list[bytes]) -> list[tuple[str, str]]:
+    """(kind, uri) of every event the recording holds, for the wanted collections."""
+    return sorted((type(e).__name__ + getattr(e, "kind", ""), e.uri)
+                  for line in lines for e in parse(line))
+
+
+def keys(items: list[SourceItem]) -> list[tuple[str, str]]:
+    return sorted((type(i.event).__name__ + getattr(i.event, "kind", ""), i.event.uri)
+                  for i in items)
+
+
+def test_a_dropped_connection_loses_nothing_and_repeats_nothing(lines: list[bytes]) -> None:
+    want = expected_keys(lines)
+
+    async def scenario() -> tuple[list[SourceItem], JetstreamServer, NoWait, JetstreamClient]:
+        async with JetstreamServer(lines, drop_after=40) as server:
+            sleep = NoWait()
+            client = JetstreamClient(url=server.url, collections=COLLECTIONS, sleep=sleep,
+                                     rewind=0.05)
+            got = await take(client, len(want))
+            await asyncio.sleep(0.05)  # anything extra would arrive now
+            extra = client.stats.events - len(got)
+            await client.aclose()
+            assert extra == 0
+            return got, server, sleep, client
+
+    got, server, sleep, client = asyncio.run(scenario())
+    assert keys(got) == want
+    assert len(server.requests) == 2 and "cursor" in server.requests[1]
+    assert client.stats.disconnects == 1 and client.stats.duplicates > 0
+    assert len(sleep.delays) == 1
+
+
+@pytest.mark.parametrize("rewind", [2.0, 0.05])
+def test_a_restart_resumes_after_the_last_committed_event(lines: list[bytes], rewind: float) -> None:
+    want = expected_keys(lines)
+    store = MemoryCursorStore()
+
+    async def scenario() -> tuple[list[SourceItem], list[SourceItem]]:
+        async with JetstreamServer(lines) as server:
+            first = JetstreamClient(url=server.url, cursor_store=store, sleep=NoWait(),
+                                     close_timeout=0.1, rewind=rewind)
+            before = await take(first, 60)
+            await first.aclose()  # commits the cursor of the 60 acknowledged items
+            second = JetstreamClient(url=server.url, cursor_store=store, sleep=NoWait(),
+                                     close_timeout=0.1, rewind=rewind)
+            after = await take(second, len(want) - len(before))
+            await asyncio.sleep(0.05)
+            assert second.stats.events == len(after)
+            await second.aclose()
+            return before, after
+
+    before, after = asyncio.run(scenario())
+    assert store.get_cursor("jetstream") is not None
+    assert keys(before + after) == want
+
+
+def test_compressed_messages_with_a_dictionary(lines: list[bytes], tmp_path: Path) -> None:
+    samples = [line for line in lines if line.strip()] * 4
+    dictionary = zstandard.train_dictionary(2048, samples).as_bytes()
+    want = expected_keys(lines)
+
+    async def scenario() -> list[SourceItem]:
+        async with JetstreamServer(lines, dictionary=dictionary) as server:
+            client = JetstreamClient(url=server.url, dictionary=dictionary, sleep=NoWait())
+            got = await take(client, len(want))
+            await client.aclose()
+            assert server.requests[0]["compress"] == ["true"]
+            return got
+
+    assert keys(asyncio.run(scenario())) == want

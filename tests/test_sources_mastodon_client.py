@@ -1,0 +1,109 @@
+"""The Mastodon streaming client against a local instance (SSE + REST) serving the real Status
+entities: discovery of the streaming URL, a dropped stream recovered through the REST backfill,
+a restart from the committed cursor, hashtag streams and a refused token."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+
+from reale.sources.base import MemoryCursorStore, SourceItem
+from reale.sources.local.mastodon_server import MastodonServer
+from reale.sources.mastodon import MastodonParser
+from reale.sources.mastodon_client import MastodonClient
+from reale.sources.stream import FatalSourceError
+from tests.conftest import WIRE
+from tests.sources_helpers import NoWait, event_key, item_keys, take
+
+RECORDING = WIRE / "mastodon" / "statuses.jsonl"
+TOKEN = "user-token-123"
+
+
+@pytest.fixture
+def lines() -> list[bytes]:
+    if not RECORDING.exists():
+        pytest.skip("wire recordings are not present")
+    return sorted(RECORDING.read_bytes().splitlines(), key=lambda x: int(json.loads(x)["id"]))
+
+
+def expected(lines: list[bytes]) -> list[tuple[str, str]]:
+    parser = MastodonParser()
+    return sorted(event_key(e) for line in lines for e in parser.parse(line))
+
+
+def test_a_dropped_stream_is_recovered_without_loss_or_repeats(lines: list[bytes]) -> None:
+    want = expected(lines)
+
+    async def scenario() -> tuple[list[SourceItem], MastodonClient, MastodonServer]:
+        async with MastodonServer(lines, token=TOKEN, drop_after=5,
+                                  publish_while_down=3) as server:
+            client = MastodonClient(base_url=server.base_url, token=TOKEN, sleep=NoWait())
+            got = await take(client, len(want))
+            await asyncio.sleep(0.05)
+            assert client.stats.events == len(got)  # nothing more arrives
+            await client.aclose()
+            return got, client, server
+
+    got, client, server = asyncio.run(scenario())
+    assert item_keys(got) == want
+    assert client.stats.disconnects == 1
+    assert client.stats.extra["backfilled"] >= 3  # the statuses published while it was away
+    assert client.stats.keepalives > 0
+    paths = [r.path for r in server.requests]
+    assert paths[0] == "/api/v2/instance"
+    assert "/api/v1/timelines/public" in paths
+
+
+def test_a_restart_backfills_from_the_committed_cursor(lines: list[bytes]) -> None:
+    want = expected(lines)
+    store = MemoryCursorStore()
+
+    async def scenario() -> list[SourceItem]:
+        async with MastodonServer(lines, token=TOKEN) as server:
+            first = MastodonClient(base_url=server.base_url, token=TOKEN, sleep=NoWait(),
+                                   cursor_store=store)
+            before = await take(first, 8)
+            await first.aclose()
+            server.published += 2  # published while Reale was stopped
+            second = MastodonClient(base_url=server.base_url, token=TOKEN, sleep=NoWait(),
+                                    cursor_store=store)
+            after = await take(second, len(want) - len(before))
+            await asyncio.sleep(0.05)
+            assert second.stats.events == len(after)
+            await second.aclose()
+            return before + after
+
+    assert item_keys(asyncio.run(scenario())) == want
+
+
+def test_hashtag_stream_and_html_becomes_text(lines: list[bytes]) -> None:
+    async def scenario() -> list[SourceItem]:
+        async with MastodonServer(lines, token=TOKEN) as server:
+            client = MastodonClient(base_url=server.base_url, token=TOKEN, sleep=NoWait(),
+                                    stream="hashtag:hoot")
+            got = await take(client, 1)
+            await client.aclose()
+            assert server.requests[1].query == {"tag": ["hoot"]}
+            return got
+
+    (item,) = asyncio.run(scenario())
+    assert item.event.text == "#hoot (hashtag toot)"
+    assert item.source_id == "mastodon:hashtag:hoot"
+
+
+def test_a_refused_token_stops_the_client_and_is_never_logged(
+        lines: list[bytes], caplog: pytest.LogCaptureFixture) -> None:
+    async def scenario() -> None:
+        async with MastodonServer(lines, token=TOKEN) as server:
+            client = MastodonClient(base_url=server.base_url, token="wrong-secret",
+                                    sleep=NoWait())
+            try:
+                await take(client, 1)
+            finally:
+                await client.aclose()
+
+    with pytest.raises(FatalSourceError, match="401") as info:
+        asyncio.run(scenario())
+    assert "wrong-secret" not in str(info.value) and "wrong-secret" not in caplog.text
