@@ -9,7 +9,7 @@ from __future__ import annotations
 import bisect
 import random
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
@@ -172,8 +172,10 @@ def _bio(rng: random.Random, lang: str) -> str:
     return rng.choice(BIO[pool]).format(job=rng.choice(JOB[pool]), city=rng.choice(CITY[pool]))
 
 
-def generate(n: int, *, langs: Mapping[str, float], seed: int, start: float) -> Directory:
-    """``n`` background accounts, the same for the same seed."""
+def generate(n: int, *, langs: Mapping[str, float], seed: int, start: float,
+             reserved: Iterable[str] = ()) -> Directory:
+    """``n`` background accounts, the same for the same seed; ``reserved`` handles (the
+    scenarios' cast) are left free."""
     nrng = np.random.default_rng(seed)
     rng = random.Random(seed * 7919 + 17)
     followers = follower_counts(nrng, n)
@@ -184,13 +186,16 @@ def generate(n: int, *, langs: Mapping[str, float], seed: int, start: float) -> 
     created = nrng.uniform(_ACCOUNTS_SINCE, start - 7 * 86_400.0, n)
     names, weights = _lang_table(langs)
     d = Directory()
+    taken: dict[str, int] = dict.fromkeys(reserved, -1)
     for i in range(n):
         lang = rng.choices(names, weights)[0]
         if lang == "other":
             lang = rng.choice(OTHER_LANGS)
         pool = "it" if lang == "it" else "en"
         first, last = rng.choice(FIRST[pool]), rng.choice(LAST[pool])
-        d.add(did=ids.did(rng), handle=_handle(rng, first, last, d.by_handle),
+        handle = _handle(rng, first, last, taken)
+        taken[handle] = i
+        d.add(did=ids.did(rng), handle=handle,
               name=_display(rng, first, last), lang=lang, followers=int(followers[i]),
               follows=int(follows[i]), posts=int(posts[i]), created=float(created[i]),
               bio=_bio(rng, lang), activity=float(activity[i]))

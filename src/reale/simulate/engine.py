@@ -24,6 +24,7 @@ from reale.simulate.cascade import CascadeModel
 from reale.simulate.emit import Emitter, Ref
 from reale.simulate.options import SimConfig
 from reale.simulate.pacing import aplay, play
+from reale.simulate.scenarios import cast_handles, schedule
 from reale.simulate.text import TextMaker
 from reale.simulate.truth import BurstTruth, GroundTruth, ScenarioTruth, TruthLog
 
@@ -49,7 +50,8 @@ class Simulator:
         self.config = cfg.check()
         self.rng = random.Random(cfg.seed)
         self.directory = authors.generate(cfg.authors, langs=cfg.langs, seed=cfg.seed,
-                                          start=cfg.start)
+                                          start=cfg.start, reserved=cast_handles()
+                                          | notables.handles(cfg.brands))
         notables.add_notables(self.directory, cfg.brands, self.rng, cfg.start)
         self.text = TextMaker(self.rng)
         self.emitter = Emitter(self.rng, self.directory, cfg.identities)
@@ -82,8 +84,6 @@ class Simulator:
                      speed: float | None = None) -> ScenarioTruth:
         """Schedule a scripted scenario ``at`` seconds after the start (see
         :data:`reale.simulate.scenarios.SCENARIOS`); returns its ground truth."""
-        from reale.simulate.scenarios import schedule
-
         self._check_not_started("add_scenario")
         truth = schedule(self, name, at=at, lang=lang, speed=speed or self.config.scenario_speed)
         self.truth_log.scenarios.append(truth)

@@ -31,6 +31,11 @@ NOTABLES: tuple[tuple[str, str, str, int, str], ...] = (
 )
 
 
+def handles(brands: tuple[BrandSpec, ...]) -> set[str]:
+    """The notables' and brands' handles (kept free in the background)."""
+    return {n[0] for n in NOTABLES} | {b.handle for b in brands}
+
+
 def add_notables(d: Directory, brands: tuple[BrandSpec, ...], rng: random.Random,
                  start: float) -> None:
     """Add the notable accounts (active) and the brand accounts (silent) to ``d``."""

@@ -71,6 +71,18 @@ def parse_selection(text: str) -> list[Selection]:
     return out
 
 
+def cast_handles() -> set[str]:
+    """Handles the scenarios give their named characters (kept free in the background)."""
+    handles: set[str] = set()
+    for lang in ("it", "en"):
+        hero, friends = car.CAST[lang]
+        handles.add(hero[0])
+        handles.update(f[0] for f in friends)
+        handles.update(p[0] for p in florist.CAST[lang])
+        handles.update(c[lang][0] for c in complaints.CAST.values())
+    return handles
+
+
 def schedule(sim: Simulator, name: str, *, at: float | None, lang: str | None,
              speed: float) -> ScenarioTruth:
     """Build scenario ``name`` into ``sim``'s timeline; returns its ground truth."""
@@ -84,4 +96,4 @@ def schedule(sim: Simulator, name: str, *, at: float | None, lang: str | None,
     return spec.build(script)
 
 
-__all__ = ["SCENARIOS", "Scenario", "Selection", "parse_selection", "schedule"]
+__all__ = ["SCENARIOS", "Scenario", "Selection", "cast_handles", "parse_selection", "schedule"]

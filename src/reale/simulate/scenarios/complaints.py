@@ -113,7 +113,7 @@ def _snowball(s: Script, words: dict[str, Words], brand: BrandSpec, cast: str,
     first = hero[1].split()[0]
     compact = brand.name.replace(" ", "")
     fill = {"at": "@" + brand.handle, "brand": brand.name, "first": first,
-            "product": brand.products[-1] if brand.products else brand.name,
+            "product": brand.products[min(1, len(brand.products) - 1)] if brand.products else brand.name,
             "tag": txt.tag.format(name=compact, hashtag=(brand.hashtags or ("#" + compact,))[0])}
     root = s.post(author, 0.0, txt.complaint.format(**fill), role="complaint")
     s.post(author, 1800.0, txt.follow_up.format(**fill), role="follow_up", reply_to=root)

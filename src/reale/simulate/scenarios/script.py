@@ -55,8 +55,8 @@ class Script:
     # -- people -------------------------------------------------------------------------------
     def person(self, handle: str, name: str, followers: int, *, lang: str = "", bio: str = "",
                follows: int = 0, age_days: float = 0.0) -> int:
-        """A named member of the cast (kept out of the background)."""
-        if handle in self.dir.by_handle:
+        """A named member of the cast (kept out of the background; see ``cast_handles``)."""
+        if handle in self.dir.by_handle:  # already cast (by another scenario)
             return self.dir.by_handle[handle]
         rng = self.rng
         created = self.sim.config.start - 86_400.0 * (age_days or rng.uniform(200, 900))
