@@ -17,6 +17,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "reale.cli.draft",
     "reale.cli.assess",
     "reale.cli.store",
+    "reale.cli.simulate",
 )
 
 
