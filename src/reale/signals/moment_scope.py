@@ -28,7 +28,7 @@ class MomentConfig(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fie
     warmup: float = 3600.0  # a scope raises no alert in its first hour (no baseline yet)
     min_count: int = 5
     min_ratio: float = 4.0
-    max_log10_p: float = -6.0
+    max_log10_p: float = -7.0
     floor_per_hour: float = 0.5  # the least baseline any term is assumed to have
     cooldown: float = 3600.0  # one alert per term per cool-down ...
     escalation: float = 3.0  # ... unless its rate reaches this multiple of the last alert's
@@ -69,7 +69,7 @@ def ring_length(cfg: MomentConfig) -> int:
 
 
 class _Hot:
-    __slots__ = ("base", "cooc", "examples", "last_alert", "last_rate", "ring", "texts")
+    __slots__ = ("base", "cooc", "examples", "last_alert", "last_rate", "ring", "settle", "texts")
 
     def __init__(self, cfg: MomentConfig, base: float) -> None:
         self.ring = [0] * ring_length(cfg)
@@ -78,7 +78,8 @@ class _Hot:
         self.texts: deque[str] = deque(maxlen=cfg.sample_texts)
         self.cooc: dict[str, int] = {}
         self.last_alert = -math.inf
-        self.last_rate = 0.0
+        self.last_rate = 0.0  # the rate an escalation must beat (see ScopeDetector._settle)
+        self.settle = -1  # the bucket at which last_rate is re-read after an alert
 
     def note(self, term: str, example: Example, others: Sequence[str], keep: int) -> None:
         self.examples.append(example)
@@ -94,7 +95,7 @@ class _Hot:
     def state(self) -> list[Any]:
         return [self.ring, self.base, [[e.uri, e.text] for e in self.examples], list(self.texts),
                 self.cooc, self.last_alert if math.isfinite(self.last_alert) else None,
-                self.last_rate]
+                self.last_rate, self.settle]
 
     @classmethod
     def from_state(cls, cfg: MomentConfig, s: list[Any]) -> _Hot:
@@ -106,6 +107,7 @@ class _Hot:
         h.cooc = {str(k): int(v) for k, v in s[4].items()}
         h.last_alert = -math.inf if s[5] is None else float(s[5])
         h.last_rate = float(s[6])
+        h.settle = int(s[7])
         return h
 
 
@@ -180,9 +182,10 @@ class ScopeDetector:
                lam: float, log10_p: float) -> MomentAlert | None:
         cfg = self.config
         rate = count * 60.0 / elapsed
-        if t - h.last_alert < cfg.cooldown and rate < cfg.escalation * h.last_rate:
-            return None
+        if t - h.last_alert < cfg.cooldown and (h.settle >= 0 or rate < cfg.escalation * h.last_rate):
+            return None  # cooling down: only a settled burst that grows again escalates
         h.last_alert, h.last_rate = t, rate
+        h.settle = (self.cur or 0) + cfg.window_buckets
         top = sorted(h.cooc.items(), key=lambda kv: -kv[1])[: cfg.cooccurring]
         return MomentAlert(scope=self.scope, term=term, at=t, count=count, window_seconds=elapsed,
                            baseline_per_min=base * 60.0 / cfg.bucket, current_per_min=rate,
@@ -202,12 +205,24 @@ class ScopeDetector:
         self.bucket_counts = {}
         w = len(self._ring0)
         for h in self.hot.values():
+            if self.cur < h.settle <= b:
+                self._settle(h)
             h.base = (h.base * keep + self.alpha * h.ring[self.cur % w]) * keep ** (k - 1)
             for j in range(1, min(k, w) + 1):
                 h.ring[(self.cur + j) % w] = 0
         self.cur = b
         self.folds += k
         self._prune()
+
+    def _settle(self, h: _Hot) -> None:
+        """A full window after an alert, the burst's settled rate becomes the bar an escalation
+        must beat (the rate at the alert itself is read from few posts, so it runs low)."""
+        cfg = self.config
+        assert self.cur is not None
+        n = len(h.ring)
+        count = sum(h.ring[(self.cur - j) % n] for j in range(min(cfg.window_buckets, n)))
+        h.last_rate = max(h.last_rate, count * 60.0 / (min(cfg.window_buckets, n) * cfg.bucket))
+        h.settle = -1
 
     def _prune(self) -> None:
         cfg = self.config
