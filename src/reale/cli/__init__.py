@@ -18,6 +18,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "reale.cli.assess",
     "reale.cli.store",
     "reale.cli.simulate",
+    "reale.cli.momentum",
 )
 
 

@@ -1,0 +1,258 @@
+"""Cascades: replies, quotes and reposts linked to the tracked posts they descend from,
+incrementally and in bounded memory, with who amplifies (close network or strangers who came
+through a hashtag). Cold cascades are evicted and handed to a callback to be persisted.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+import msgspec
+
+from reale.clock import Clock
+from reale.events import Interaction, Post
+from reale.signals import snapshot
+from reale.signals.network import BoundedIndex
+from reale.signals.windows import SlidingCounter
+
+
+class CascadeConfig(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    max_cascades: int = 10_000
+    max_nodes: int = 5_000  # remembered URIs per cascade (for linking, depth and de-duplication)
+    max_amplifiers: int = 5_000  # remembered amplifiers per cascade (counted exactly up to here)
+    velocity_window: float = 300.0
+    velocity_buckets: int = 30
+    cold_after: float = 6 * 3600.0  # a cascade with no event for this long is evicted
+    max_interactors: int = 500  # remembered past interactors per author
+    max_authors: int = 50_000
+    max_tags: int = 20_000
+    max_tag_users: int = 1_000
+    tag_memory: float = 24 * 3600.0  # a hashtag use this recent brings a stranger "via the hashtag"
+
+
+class CascadeStats(msgspec.Struct, frozen=True, kw_only=True):
+    root: str
+    root_author: str
+    created_at: float
+    size: int  # replies + quotes + reposts (likes are counted apart)
+    depth: int
+    replies: int
+    quotes: int
+    reposts: int
+    likes: int
+    unique_amplifiers: int
+    velocity_per_min: float
+    close_network: int
+    hashtag_strangers: int
+    other_strangers: int
+    close_share: float  # close network / classified amplifiers (0 when none yet)
+    last_event_at: float
+
+
+class Joined(msgspec.Struct, frozen=True, kw_only=True):
+    """What one event added to a cascade (the momentum signal feeds on the reshares)."""
+
+    root: str
+    kind: str
+    author: str
+    followers: int | None
+    at: float
+    reshare: bool  # a repost or a quote
+    amplifier: str  # "close", "hashtag", "stranger", "self" or "" (already counted)
+
+
+class _Cascade:
+    __slots__ = ("amplifiers", "counts", "created_at", "depth", "last", "nodes", "root_author",
+                 "seen", "tags", "velocity")
+
+    def __init__(self, author: str, created_at: float, tags: tuple[str, ...], cfg: CascadeConfig,
+                 now: float) -> None:
+        self.root_author = author
+        self.created_at = created_at
+        self.tags = tuple(t.lower() for t in tags)
+        self.nodes: dict[str, int] = {}  # uri -> depth
+        self.seen: set[str] = set()
+        self.amplifiers: dict[str, str] = {}  # author -> class
+        self.counts = {"reply": 0, "quote": 0, "repost": 0, "like": 0, "close": 0, "hashtag": 0,
+                       "stranger": 0, "depth": 0}
+        self.velocity = SlidingCounter(cfg.velocity_window, cfg.velocity_buckets)
+        self.last = now
+
+
+def _link(event: Post | Interaction) -> tuple[str, list[str]]:
+    """The event's kind and the URIs it may hang from, nearest first."""
+    if isinstance(event, Interaction):
+        return event.kind, [u for u in (event.subject, event.root) if u]
+    if event.repost_of:
+        return "repost", [event.repost_of]
+    if event.quote_of:
+        return "quote", [event.quote_of]
+    return "reply", [u for u in (event.reply_parent, event.reply_root) if u]
+
+
+class CascadeTracker:
+    """Tracks cascades of the posts passed to :meth:`track`; feed it every event with :meth:`update`."""
+
+    def __init__(self, config: CascadeConfig, clock: Clock,
+                 on_evict: Callable[[CascadeStats], None] | None = None) -> None:
+        self.config = config
+        self._clock = clock
+        self.on_evict = on_evict
+        self._cascades: OrderedDict[str, _Cascade] = OrderedDict()
+        self._node_root: dict[str, str] = {}
+        self.interactors = BoundedIndex(config.max_authors, config.max_interactors)
+        self.tag_users = BoundedIndex(config.max_tags, config.max_tag_users)
+
+    def __len__(self) -> int:
+        return len(self._cascades)
+
+    def __contains__(self, root: object) -> bool:
+        return root in self._cascades
+
+    def track(self, post: Post) -> bool:
+        """Start tracking ``post`` as a cascade root; False if it is tracked already."""
+        if post.uri in self._cascades:
+            return False
+        now = self._clock.now()
+        c = _Cascade(post.author.id, post.created_at or now, post.hashtags, self.config, now)
+        c.nodes[post.uri] = 0
+        self._cascades[post.uri] = c
+        self._node_root[post.uri] = post.uri
+        while len(self._cascades) > self.config.max_cascades:
+            self._evict(next(iter(self._cascades)))
+        return True
+
+    def observe(self, post: Post) -> None:
+        """Remember who used which hashtag (any post, tracked or not)."""
+        t = post.created_at or self._clock.now()
+        for tag in post.hashtags:
+            self.tag_users.add(tag.lower(), post.author.id, t)
+
+    def update(self, event: Post | Interaction) -> Joined | None:
+        """Link ``event`` to a tracked cascade; None when it belongs to none (or was seen)."""
+        if isinstance(event, Post):
+            self.observe(event)
+        kind, parents = _link(event)
+        root = next((self._node_root[u] for u in parents if u in self._node_root), None)
+        if root is None:
+            return None
+        c = self._cascades[root]
+        if event.uri in c.seen or event.uri == root:
+            return None
+        if len(c.seen) < self.config.max_nodes:
+            c.seen.add(event.uri)
+        return self._join(root, c, event, kind, parents)
+
+    def _join(self, root: str, c: _Cascade, event: Post | Interaction, kind: str,
+              parents: list[str]) -> Joined:
+        now = self._clock.now()
+        at = event.created_at or now
+        c.counts[kind] = c.counts.get(kind, 0) + 1
+        c.last = now
+        self._cascades.move_to_end(root)
+        amplifier = ""
+        if kind != "like":
+            c.velocity.add(now)
+            parent_depth = next((c.nodes[u] for u in parents if u in c.nodes), 1)
+            depth = parent_depth + 1
+            c.counts["depth"] = max(c.counts["depth"], depth)
+            if kind in ("reply", "quote") and len(c.nodes) < self.config.max_nodes:
+                c.nodes[event.uri] = depth
+                self._node_root[event.uri] = root
+            amplifier = self._classify(c, event, at)
+        self.interactors.add(c.root_author, event.author.id, at)
+        return Joined(root=root, kind=kind, author=event.author.id, followers=event.author.followers,
+                      at=at, reshare=kind in ("repost", "quote"), amplifier=amplifier)
+
+    def _classify(self, c: _Cascade, event: Post | Interaction, at: float) -> str:
+        who = event.author.id
+        if who == c.root_author:
+            return "self"
+        if who in c.amplifiers or len(c.amplifiers) >= self.config.max_amplifiers:
+            return ""
+        first = self.interactors.first_seen(c.root_author, who)
+        if first is not None and first < c.created_at:
+            cls = "close"
+        elif self._via_hashtag(c, event, at):
+            cls = "hashtag"
+        else:
+            cls = "stranger"
+        c.amplifiers[who] = cls
+        c.counts[cls] += 1
+        return cls
+
+    def _via_hashtag(self, c: _Cascade, event: Post | Interaction, at: float) -> bool:
+        if not c.tags:
+            return False
+        own = {t.lower() for t in event.hashtags} if isinstance(event, Post) else set()
+        if own.intersection(c.tags):
+            return True
+        for tag in c.tags:
+            seen = self.tag_users.first_seen(tag, event.author.id)
+            if seen is not None and at - seen <= self.config.tag_memory:
+                return True
+        return False
+
+    def get(self, root: str) -> CascadeStats | None:
+        c = self._cascades.get(root)
+        return None if c is None else self._stats(root, c)
+
+    def _stats(self, root: str, c: _Cascade) -> CascadeStats:
+        k = c.counts
+        classified = k["close"] + k["hashtag"] + k["stranger"]
+        return CascadeStats(
+            root=root, root_author=c.root_author, created_at=c.created_at,
+            size=k["reply"] + k["quote"] + k["repost"], depth=k["depth"], replies=k["reply"],
+            quotes=k["quote"], reposts=k["repost"], likes=k["like"],
+            unique_amplifiers=len(c.amplifiers),
+            velocity_per_min=c.velocity.rate_per_minute(self._clock.now()),
+            close_network=k["close"], hashtag_strangers=k["hashtag"], other_strangers=k["stranger"],
+            close_share=k["close"] / classified if classified else 0.0, last_event_at=c.last)
+
+    def roots(self) -> list[str]:
+        return list(self._cascades)
+
+    def evict_cold(self) -> list[CascadeStats]:
+        """Evict every cascade idle for ``cold_after`` seconds; returns their final stats."""
+        cutoff = self._clock.now() - self.config.cold_after
+        cold = [r for r, c in self._cascades.items() if c.last < cutoff]
+        return [self._evict(r) for r in cold]
+
+    def _evict(self, root: str) -> CascadeStats:
+        c = self._cascades[root]
+        stats = self._stats(root, c)
+        del self._cascades[root]
+        for uri in c.nodes:
+            if self._node_root.get(uri) == root:
+                del self._node_root[uri]
+        if self.on_evict is not None:
+            self.on_evict(stats)
+        return stats
+
+    def snapshot(self) -> bytes:
+        return snapshot.pack("cascades", {
+            "cascades": [[root, c.root_author, c.created_at, list(c.tags), c.nodes, list(c.seen),
+                          c.amplifiers, c.counts, c.velocity.state(), c.last]
+                         for root, c in self._cascades.items()],
+            "interactors": self.interactors.state(), "tags": self.tag_users.state()})
+
+    def restore(self, blob: bytes) -> None:
+        state = snapshot.unpack("cascades", blob)
+        self._cascades.clear()
+        self._node_root.clear()
+        for root, author, created, tags, nodes, seen, amps, counts, vel, last in state["cascades"]:
+            c = _Cascade(author, float(created), tuple(tags), self.config, float(last))
+            c.nodes, c.seen, c.amplifiers, c.counts = dict(nodes), set(seen), dict(amps), dict(counts)
+            c.velocity = SlidingCounter.from_state(vel)
+            self._cascades[root] = c
+            for uri in c.nodes:
+                self._node_root[uri] = root
+        self.interactors.load(state["interactors"])
+        self.tag_users.load(state["tags"])
+
+    def state_for_tests(self) -> dict[str, Any]:
+        """Sizes of the internal tables (to check that memory stays bounded)."""
+        return {"cascades": len(self._cascades), "nodes": len(self._node_root),
+                "authors": len(self.interactors), "tags": len(self.tag_users)}

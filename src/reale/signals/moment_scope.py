@@ -1,0 +1,252 @@
+"""One scope's burst detector (a brand's mentions, or the whole stream).
+
+Counts go into buckets (30 s by default). Every term's baseline (an EWMA of its per-bucket count)
+lives in a count-min sketch; a term seen ``promote_at`` times in one bucket gets exact counters
+and an exact baseline. An alert needs ``min_count`` posts in the window, ``min_ratio`` times the
+baseline, and a Poisson tail probability under ``10**max_log10_p``; then the term cools down.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from collections.abc import Sequence
+from typing import Any
+
+import msgspec
+
+from reale.signals.poisson import poisson_log10_sf
+from reale.signals.safety import SafetyRead
+from reale.signals.sketch import DecayingCountMin
+
+
+class MomentConfig(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    bucket: float = 30.0  # seconds per count bucket
+    window_buckets: int = 4  # the short window: 4 x 30 s = 2 minutes (fast jumps)
+    long_window_buckets: int = 40  # the long window: 20 minutes (slower, sustained rises)
+    half_life: float = 6 * 3600.0  # of the baseline EWMA
+    warmup: float = 3600.0  # a scope raises no alert in its first hour (no baseline yet)
+    min_count: int = 5
+    min_ratio: float = 4.0
+    max_log10_p: float = -7.0
+    floor_per_hour: float = 0.5  # the least baseline any term is assumed to have
+    cooldown: float = 3600.0  # one alert per term per cool-down ...
+    escalation: float = 3.0  # ... unless its rate reaches this multiple of the last alert's
+    max_hot: int = 2_000  # terms with exact counters, per scope
+    promote_at: int = 2
+    cm_width: int = 4_096
+    cm_depth: int = 4
+    max_terms_per_post: int = 32
+    max_bucket_terms: int = 100_000
+    max_scopes: int = 1_000
+    examples: int = 3
+    cooccurring: int = 8
+    sample_texts: int = 20  # recent posts kept per hot term for the safety read
+
+
+class Example(msgspec.Struct, frozen=True, array_like=True):
+    uri: str
+    text: str
+
+
+class MomentAlert(msgspec.Struct, frozen=True, kw_only=True):
+    scope: str  # a brand, or "*" for the whole stream
+    term: str
+    at: float
+    count: int  # posts with the term in the window
+    window_seconds: float
+    baseline_per_min: float
+    current_per_min: float
+    ratio: float
+    log10_p: float
+    examples: tuple[Example, ...]
+    cooccurring: tuple[str, ...]
+    safety: SafetyRead | None = None  # set on whole-stream moments ("moments a brand could join")
+
+
+def ring_length(cfg: MomentConfig) -> int:
+    return max(cfg.window_buckets, cfg.long_window_buckets, 1)
+
+
+class _Hot:
+    __slots__ = ("base", "cooc", "examples", "last_alert", "last_rate", "ring", "settle", "texts")
+
+    def __init__(self, cfg: MomentConfig, base: float) -> None:
+        self.ring = [0] * ring_length(cfg)
+        self.base = base
+        self.examples: deque[Example] = deque(maxlen=cfg.examples)
+        self.texts: deque[str] = deque(maxlen=cfg.sample_texts)
+        self.cooc: dict[str, int] = {}
+        self.last_alert = -math.inf
+        self.last_rate = 0.0  # the rate an escalation must beat (see ScopeDetector._settle)
+        self.settle = -1  # the bucket at which last_rate is re-read after an alert
+
+    def note(self, term: str, example: Example, others: Sequence[str], keep: int) -> None:
+        self.examples.append(example)
+        self.texts.append(example.text)
+        cooc = self.cooc
+        for o in others[:16]:
+            if o != term:
+                cooc[o] = cooc.get(o, 0) + 1
+        if len(cooc) > 4 * keep:
+            top = sorted(cooc.items(), key=lambda kv: -kv[1])[: 2 * keep]
+            self.cooc = dict(top)
+
+    def state(self) -> list[Any]:
+        return [self.ring, self.base, [[e.uri, e.text] for e in self.examples], list(self.texts),
+                self.cooc, self.last_alert if math.isfinite(self.last_alert) else None,
+                self.last_rate, self.settle]
+
+    @classmethod
+    def from_state(cls, cfg: MomentConfig, s: list[Any]) -> _Hot:
+        h = cls(cfg, float(s[1]))
+        n = ring_length(cfg)
+        h.ring = [int(x) for x in s[0]][:n] + [0] * max(0, n - len(s[0]))
+        h.examples.extend(Example(str(u), str(t)) for u, t in s[2])
+        h.texts.extend(str(t) for t in s[3])
+        h.cooc = {str(k): int(v) for k, v in s[4].items()}
+        h.last_alert = -math.inf if s[5] is None else float(s[5])
+        h.last_rate = float(s[6])
+        h.settle = int(s[7])
+        return h
+
+
+class ScopeDetector:
+    def __init__(self, scope: str, config: MomentConfig) -> None:
+        self.scope = scope
+        self.config = config
+        self.alpha = 1.0 - 0.5 ** (config.bucket / config.half_life)
+        self.cm = DecayingCountMin(config.cm_width, config.cm_depth, self.alpha)
+        self.hot: dict[str, _Hot] = {}
+        self.bucket_counts: dict[str, int] = {}
+        self.cur: int | None = None
+        self.started: float | None = None
+        self.folds = 0  # buckets closed since the scope started (for the EWMA's start-up bias)
+        self._floor = config.floor_per_hour * config.bucket / 3600.0
+        self._ring0 = [0] * ring_length(config)
+
+    def update(self, t: float, terms: Sequence[str], example: Example) -> list[MomentAlert]:
+        """Count one post's terms at time ``t``; returns the alerts it raised."""
+        cfg = self.config
+        b = math.floor(t / cfg.bucket)
+        if self.cur is None:
+            self.cur, self.started = b, t
+        elif b > self.cur:
+            self._roll(b)
+        slot = self.cur % len(self._ring0)
+        counts = self.bucket_counts
+        alerts: list[MomentAlert] = []
+        for term in terms:
+            n = counts.get(term)
+            if n is None:
+                if len(counts) >= cfg.max_bucket_terms:
+                    continue
+                n = 0
+            counts[term] = n = n + 1
+            h = self.hot.get(term)
+            if h is None:
+                if n < cfg.promote_at:
+                    continue
+                h = self.hot[term] = _Hot(cfg, self.cm.estimate(term))
+                h.ring[slot] = n
+            else:
+                h.ring[slot] += 1
+            h.note(term, example, terms, cfg.cooccurring)
+            alert = self._check(term, h, t)
+            if alert is not None:
+                alerts.append(alert)
+        return alerts
+
+    def _check(self, term: str, h: _Hot, t: float) -> MomentAlert | None:
+        cfg = self.config
+        if self.started is None or t - self.started < cfg.warmup or self.cur is None:
+            return None
+        base = max(h.base * self._debias(), self._floor)
+        n = len(h.ring)
+        partial = t - self.cur * cfg.bucket
+        for width in (cfg.window_buckets, cfg.long_window_buckets):
+            count = h.ring[self.cur % n] if width == 1 else sum(
+                h.ring[(self.cur - j) % n] for j in range(min(width, n)))
+            if count < cfg.min_count:
+                continue
+            elapsed = max((min(width, n) - 1) * cfg.bucket + partial, 1.0)
+            lam = base * elapsed / cfg.bucket
+            if count < cfg.min_ratio * lam:
+                continue
+            log10_p = poisson_log10_sf(count, lam)
+            if log10_p <= cfg.max_log10_p:
+                return self._alert(term, h, t, count, elapsed, base, lam, log10_p)
+        return None
+
+    def _alert(self, term: str, h: _Hot, t: float, count: int, elapsed: float, base: float,
+               lam: float, log10_p: float) -> MomentAlert | None:
+        cfg = self.config
+        rate = count * 60.0 / elapsed
+        if t - h.last_alert < cfg.cooldown and (h.settle >= 0 or rate < cfg.escalation * h.last_rate):
+            return None  # cooling down: only a settled burst that grows again escalates
+        h.last_alert, h.last_rate = t, rate
+        h.settle = (self.cur or 0) + cfg.window_buckets
+        top = sorted(h.cooc.items(), key=lambda kv: -kv[1])[: cfg.cooccurring]
+        return MomentAlert(scope=self.scope, term=term, at=t, count=count, window_seconds=elapsed,
+                           baseline_per_min=base * 60.0 / cfg.bucket, current_per_min=rate,
+                           ratio=count / lam, log10_p=log10_p, examples=tuple(h.examples),
+                           cooccurring=tuple(k for k, _ in top))
+
+    def _debias(self) -> float:
+        """An EWMA started at zero underestimates by (1 - keep^n) after n buckets: undo it."""
+        return 1.0 / max(1e-9, 1.0 - float((1.0 - self.alpha) ** max(self.folds, 1)))
+
+    def _roll(self, b: int) -> None:
+        """Close the current bucket (and any empty ones up to ``b``)."""
+        assert self.cur is not None
+        k = b - self.cur
+        keep = 1.0 - self.alpha
+        self.cm.fold(self.bucket_counts, buckets=k)
+        self.bucket_counts = {}
+        w = len(self._ring0)
+        for h in self.hot.values():
+            if self.cur < h.settle <= b:
+                self._settle(h)
+            h.base = (h.base * keep + self.alpha * h.ring[self.cur % w]) * keep ** (k - 1)
+            for j in range(1, min(k, w) + 1):
+                h.ring[(self.cur + j) % w] = 0
+        self.cur = b
+        self.folds += k
+        self._prune()
+
+    def _settle(self, h: _Hot) -> None:
+        """A full window after an alert, the burst's settled rate becomes the bar an escalation
+        must beat (the rate at the alert itself is read from few posts, so it runs low)."""
+        cfg = self.config
+        assert self.cur is not None
+        n = len(h.ring)
+        count = sum(h.ring[(self.cur - j) % n] for j in range(min(cfg.window_buckets, n)))
+        h.last_rate = max(h.last_rate, count * 60.0 / (min(cfg.window_buckets, n) * cfg.bucket))
+        h.settle = -1
+
+    def _prune(self) -> None:
+        cfg = self.config
+        idle = [t for t, h in self.hot.items() if not any(h.ring) and h.base < 2 * self._floor
+                and math.isinf(h.last_alert)]
+        for t in idle:
+            del self.hot[t]
+        if len(self.hot) > cfg.max_hot:
+            w = cfg.window_buckets
+            ranked = sorted(self.hot.items(), key=lambda kv: -(sum(kv[1].ring) + kv[1].base * w))
+            self.hot = dict(ranked[: cfg.max_hot])
+
+    def texts(self, term: str) -> list[str]:
+        h = self.hot.get(term)
+        return [] if h is None else list(h.texts)
+
+    def state(self) -> dict[str, Any]:
+        return {"cur": self.cur, "started": self.started, "folds": self.folds, "counts": self.bucket_counts,
+                "cm": self.cm.state(), "hot": {t: h.state() for t, h in self.hot.items()}}
+
+    def load(self, s: dict[str, Any]) -> None:
+        self.cur = None if s["cur"] is None else int(s["cur"])
+        self.started = None if s["started"] is None else float(s["started"])
+        self.folds = int(s["folds"])
+        self.bucket_counts = {str(k): int(v) for k, v in s["counts"].items()}
+        self.cm.load(s["cm"])
+        self.hot = {str(t): _Hot.from_state(self.config, h) for t, h in s["hot"].items()}

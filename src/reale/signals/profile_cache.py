@@ -1,0 +1,139 @@
+"""The author profile cache: profiles fetched lazily (asking queues a fetch), in the network's
+batch size, under a token bucket per network, refreshed when older than ``ttl``. Bounded: the
+least recently used profiles are forgotten first."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Mapping
+
+import msgspec
+
+from reale.clock import Clock
+from reale.errors import SourceError
+from reale.events import Author
+from reale.signals import snapshot
+from reale.signals.profile_clients import ProfileClient
+from reale.signals.profiles import Profile
+from reale.signals.ratelimit import TokenBucket
+
+
+class ProfileCacheConfig(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    ttl: float = 24 * 3600.0  # a profile older than this is refreshed on the next ask
+    max_entries: int = 100_000
+    max_pending: int = 20_000
+    requests_per_second: float = 1.0  # per network
+    burst: float = 5.0
+    error_backoff: float = 60.0  # seconds without requests after a failed one
+
+
+class ProfileCache:
+    def __init__(self, config: ProfileCacheConfig, clock: Clock,
+                 clients: Mapping[str, ProfileClient] | None = None) -> None:
+        self.config = config
+        self._clock = clock
+        self.clients = dict(clients or {})
+        self._entries: OrderedDict[tuple[str, str], Profile] = OrderedDict()
+        self._pending: dict[str, OrderedDict[str, None]] = {}
+        self._buckets = {n: TokenBucket(config.requests_per_second, config.burst, clock)
+                         for n in self.clients}
+        self.errors = 0
+        self.requests = 0
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def put(self, profile: Profile) -> None:
+        key = (profile.network, profile.id)
+        self._entries[key] = profile
+        self._entries.move_to_end(key)
+        while len(self._entries) > self.config.max_entries:
+            self._entries.popitem(last=False)
+        pending = self._pending.get(profile.network)
+        if pending is not None:
+            pending.pop(profile.id, None)
+
+    def observe(self, network: str, author: Author) -> None:
+        """Take the counts an event already carries (X and Mastodon posts do)."""
+        if author.followers is None:
+            return
+        known = self._entries.get((network, author.id))
+        if known is not None and known.fetched_at >= self._clock.now() - 60.0:
+            return
+        self.put(Profile(network=network, id=author.id, handle=author.handle,
+                         followers=author.followers, following=author.following,
+                         posts=author.posts, created_at=author.created_at,
+                         fetched_at=self._clock.now()))
+
+    def get(self, network: str, author_id: str) -> Profile | None:
+        """The cached profile (possibly stale) or None; a miss or a stale entry queues a fetch."""
+        key = (network, author_id)
+        p = self._entries.get(key)
+        if p is not None:
+            self._entries.move_to_end(key)
+            if self._clock.now() - p.fetched_at <= self.config.ttl:
+                return p
+        self._queue(network, author_id)
+        return p
+
+    def _queue(self, network: str, author_id: str) -> None:
+        if network not in self.clients:
+            return
+        q = self._pending.setdefault(network, OrderedDict())
+        q[author_id] = None
+        while len(q) > self.config.max_pending:
+            q.popitem(last=False)
+
+    def pending(self, network: str) -> int:
+        return len(self._pending.get(network, ()))
+
+    async def fetch_due(self) -> int:
+        """Fetch queued profiles as far as each network's bucket allows; returns profiles stored."""
+        stored = 0
+        for network, client in self.clients.items():
+            stored += await self._fetch_network(network, client)
+        return stored
+
+    async def _fetch_network(self, network: str, client: ProfileClient) -> int:
+        q = self._pending.get(network)
+        bucket = self._buckets[network]
+        stored = 0
+        while q and bucket.try_take():
+            batch = list(q)[: client.batch_size]
+            for i in batch:
+                del q[i]
+            now = self._clock.now()
+            try:
+                result = await client.fetch(batch, now)
+            except SourceError:
+                self.errors += 1
+                self._requeue(q, batch)
+                bucket.block_for(self.config.error_backoff)
+                break
+            self.requests += result.requests
+            for p in result.profiles:
+                self.put(p)
+                stored += 1
+            for missing in result.missing:
+                self.put(Profile(network=network, id=missing, fetched_at=now, found=False))
+            if result.retry_after is not None:
+                done = {p.id for p in result.profiles} | set(result.missing)
+                self._requeue(q, [i for i in batch if i not in done])
+                bucket.block_for(result.retry_after)
+                break
+        return stored
+
+    @staticmethod
+    def _requeue(q: OrderedDict[str, None], ids: list[str]) -> None:
+        for i in reversed(ids):
+            q[i] = None
+            q.move_to_end(i, last=False)
+
+    def snapshot(self) -> bytes:
+        return snapshot.pack("profiles", [msgspec.to_builtins(p) for p in self._entries.values()])
+
+    def restore(self, blob: bytes) -> None:
+        self._entries.clear()
+        for raw in snapshot.unpack("profiles", blob):
+            p = msgspec.convert(raw, Profile)
+            self._entries[(p.network, p.id)] = p
