@@ -1,7 +1,7 @@
 """Where the desk keeps replies, decisions, publications and the team: a protocol and its SQL
 implementation on any DB-API connection (SQLite's ``sqlite3`` or PostgreSQL's ``psycopg``).
 
-The tables come from ``schema.sql`` through :func:`migrate` (idempotent; the store's migration
+The tables come from the store migration ``0002_desk.sql`` through :func:`migrate` (idempotent; the store's migration
 system calls it). Each state change and its decision are written in one transaction.
 """
 
@@ -21,7 +21,7 @@ _JSON = msgspec.json.Encoder()
 
 def schema_sql() -> str:
     """The DDL of the desk's tables (portable SQL)."""
-    return resources.files("reale.desk").joinpath("schema.sql").read_text(encoding="utf-8")
+    return resources.files("reale.store").joinpath("migrations", "0002_desk.sql").read_text(encoding="utf-8")
 
 
 def _statements(sql: str) -> list[str]:
