@@ -175,8 +175,10 @@ class Simulator:
         self._push(t + self.rng.expovariate(proc.peak), _BURST, proc)
         if not proc.accept(t, self.rng.random()):
             return ""
-        lang = proc.truth.lang or self.text.pack_lang(self.directory.langs[self.directory.pick(self.rng)])
-        line, _ = self.background.post_with(t, self.text.carrier(lang, proc.truth.term), lang)
+        author = self.directory.pick(self.rng)
+        lang = proc.truth.lang or self.text.pack_lang(self.directory.langs[author])
+        line, _ = self.background.post_with(t, self.text.carrier(lang, proc.truth.term), lang,
+                                            author)
         return line
 
     def timeline(self) -> Iterator[tuple[float, str]]:
