@@ -17,7 +17,7 @@ import msgspec
 
 from reale.clock import Clock
 from reale.errors import ConfigError
-from reale.simulate import authors, ids, notables
+from reale.simulate import authors, notables
 from reale.simulate.background import Background
 from reale.simulate.bursts import BurstProcess
 from reale.simulate.cascade import CascadeModel
@@ -264,7 +264,3 @@ class Simulator:
     def truth_json(self) -> bytes:
         return msgspec.json.format(msgspec.json.encode(self.truth()), indent=2)
 
-
-def iso(seconds: float) -> str:
-    """Convenience re-export: epoch seconds as the ISO time the stream uses."""
-    return ids.iso(seconds)
