@@ -47,9 +47,6 @@ class CascadeModel:
         self.scale, self.alpha, self.horizon = scale, alpha, horizon
         self._mass = 1.0 - (1.0 + horizon / scale) ** -alpha  # P(delay < horizon)
 
-    def expected_direct(self, followers: int) -> float:
-        return self.c * math.pow(followers, 0.75)
-
     def direct(self, rng: random.Random, followers: int) -> int:
         """How many reactions a new post draws directly."""
         lam = self.c * math.pow(followers, 0.75) * rng.lognormvariate(-0.5, 1.0)

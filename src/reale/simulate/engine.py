@@ -17,7 +17,7 @@ import msgspec
 
 from reale.clock import Clock
 from reale.errors import ConfigError
-from reale.simulate import authors, ids, notables
+from reale.simulate import authors, notables
 from reale.simulate.background import Background
 from reale.simulate.bursts import BurstProcess
 from reale.simulate.cascade import CascadeModel
@@ -175,8 +175,10 @@ class Simulator:
         self._push(t + self.rng.expovariate(proc.peak), _BURST, proc)
         if not proc.accept(t, self.rng.random()):
             return ""
-        lang = proc.truth.lang or self.text.pack_lang(self.directory.langs[self.directory.pick(self.rng)])
-        line, _ = self.background.post_with(t, self.text.carrier(lang, proc.truth.term), lang)
+        author = self.directory.pick(self.rng)
+        lang = proc.truth.lang or self.text.pack_lang(self.directory.langs[author])
+        line, _ = self.background.post_with(t, self.text.carrier(lang, proc.truth.term), lang,
+                                            author)
         return line
 
     def timeline(self) -> Iterator[tuple[float, str]]:
@@ -262,7 +264,3 @@ class Simulator:
     def truth_json(self) -> bytes:
         return msgspec.json.format(msgspec.json.encode(self.truth()), indent=2)
 
-
-def iso(seconds: float) -> str:
-    """Convenience re-export: epoch seconds as the ISO time the stream uses."""
-    return ids.iso(seconds)

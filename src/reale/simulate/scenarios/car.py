@@ -120,6 +120,18 @@ TEXT = {
 }
 
 
+def _history(s: Script, txt: Words, author: int, friends: list[int]) -> None:
+    """In the hour before the appeal the friends reply to and like the author's posts."""
+    for k, (text, replies) in enumerate(txt.history):
+        offset = -3000.0 + 1500.0 * k
+        past = s.post(author, offset, text, role="history")
+        for j, reply in enumerate(replies):
+            s.post(friends[(k * 3 + j) % len(friends)], offset + 200 + 250 * j, reply,
+                   role="history", reply_to=past)
+        for j, f in enumerate(friends):
+            s.like(f, offset + 60 + 90 * j, past, role="history")
+
+
 def build(s: Script) -> ScenarioTruth:
     lang = s.lang if s.lang in TEXT else "en"
     txt, (hero, friend_list) = TEXT[lang], CAST[lang]
@@ -131,15 +143,7 @@ def build(s: Script) -> ScenarioTruth:
             "product": brand.products[0] if brand.products else brand.name,
             "tag": txt.tag.format(name=brand.name.replace(" ", ""), first=first)}
 
-    for k, (text, replies) in enumerate(txt.history):  # friends talk with the author first
-        offset = -3000.0 + 1500.0 * k
-        past = s.post(author, offset, text, role="history")
-        for j, reply in enumerate(replies):
-            s.post(friends[(k * 3 + j) % len(friends)], offset + 200 + 250 * j, reply,
-                   role="history", reply_to=past)
-        for j, f in enumerate(friends):
-            s.like(f, offset + 60 + 90 * j, past, role="history")
-
+    _history(s, txt, author, friends)
     appeal = s.post(author, 0.0, txt.appeal.format(**fill), role="appeal")
     for j, text in enumerate(txt.friends):
         s.post(friends[j], 90 + 180 * j, text.format(**fill), role="friend", reply_to=appeal)
