@@ -14,6 +14,7 @@ from reale.errors import RealeError
 # One module per command group; each adds its sub-commands to the parser.
 COMMAND_MODULES: tuple[str, ...] = (
     "reale.cli.version",
+    "reale.cli.query",
 )
 
 
