@@ -19,6 +19,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "reale.cli.store",
     "reale.cli.simulate",
     "reale.cli.momentum",
+    "reale.cli.query",
 )
 
 

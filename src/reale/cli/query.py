@@ -1,0 +1,85 @@
+"""``reale query check EXPR`` and ``reale query test EXPR FILE``: try a watch-query before
+putting it in the config (the language is described in docs/match.md)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from reale.errors import RealeError, SourceError
+from reale.events import Mention, Post
+
+_EPILOG = """examples:
+  reale query check '"alfa romeo" NOT (usata OR noleggio)'
+  reale query test '#fiat OR @fiat.bsky.social' recordings/jetstream.jsonl --ids
+"""
+
+
+def register(sub: Any) -> None:
+    query = sub.add_parser("query", help="check a watch-query or try it on recorded posts",
+                           description="Check a watch-query, or try it on a file of posts.",
+                           epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = query.add_subparsers(dest="query_command", metavar="COMMAND", required=True)
+    check = commands.add_parser(
+        "check", help="parse EXPR and print it normalised (exit 2 with the error otherwise)",
+        description="Parse EXPR and print it in normalised form: folded (lower case, no "
+        "accents), with every implicit AND and every grouping made explicit.")
+    check.add_argument("expr", metavar="EXPR", help="the query, quoted for the shell")
+    check.set_defaults(func=run_check)
+    test = commands.add_parser(
+        "test", help="print the posts of FILE that EXPR matches",
+        description="Print the posts of FILE that EXPR matches, with the matched words in "
+        "[brackets]. FILE holds one event a line in any supported wire format (Jetstream, "
+        "Mastodon, X API v2, Reale JSONL).")
+    test.add_argument("expr", metavar="EXPR", help="the query, quoted for the shell")
+    test.add_argument("file", metavar="FILE", help="a recording, one JSON event a line")
+    test.add_argument("--ids", action="store_true", help="print only the matching posts' ids "
+                      "(URIs), one a line")
+    test.set_defaults(func=run_test)
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from reale.match import parse_query, to_text
+
+    print(to_text(parse_query(args.expr)))
+    return 0
+
+
+def run_test(args: argparse.Namespace) -> int:
+    from reale.match import Matcher
+
+    matcher = Matcher.from_query(args.expr)
+    if not Path(args.file).is_file():
+        raise SourceError(f"cannot read {args.file}: no such file")
+    try:
+        from reale.sources.replay import iter_file_posts
+    except ImportError as exc:  # pragma: no cover - the sources part provides it
+        raise RealeError("reading recordings needs reale.sources.replay, which is missing "
+                         "from this installation") from exc
+    seen = matched = 0
+    for post in iter_file_posts(args.file):
+        seen += 1
+        mentions = matcher.match(post)
+        if not mentions:
+            continue
+        matched += 1
+        print(post.uri if args.ids else _describe(post, mentions[0]))
+    print(f"{matched} of {seen} posts matched", file=sys.stderr)
+    return 0
+
+
+def _describe(post: Post, mention: Mention) -> str:
+    """``URI @author: text`` on one line, the matched spans in [brackets]."""
+    text, cuts = post.text, sorted({(s.start, s.end) for s in mention.spans})
+    marked, last = [], 0
+    for start, end in cuts:
+        if start < last:
+            continue
+        marked += [text[last:start], "[", text[start:end], "]"]
+        last = end
+    marked.append(text[last:])
+    flat = " ".join("".join(marked).split())
+    who = post.author.handle or post.author.id
+    return f"{post.uri} @{who}: {flat}"
