@@ -50,7 +50,7 @@ def features(c: Cascade, age: float, params: SeismicParams) -> tuple[float, floa
 def seismic_final(x: NDArray[np.float64], alpha: float, gamma: float, params: SeismicParams
                   ) -> NDArray[np.float64]:
     """The final-size formula on feature rows (size includes the original post)."""
-    denom = np.maximum(1.0 - gamma * x[:, 2] * params.n_star, params.max_denominator_floor)
+    denom = np.maximum(1.0 - gamma * x[:, 2] * params.n_star, params.min_denominator)
     out: NDArray[np.float64] = x[:, 0] + alpha * x[:, 2] * x[:, 1] / denom
     return out
 
