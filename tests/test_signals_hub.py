@@ -113,3 +113,28 @@ def test_the_signals_section_of_the_config_is_checked() -> None:
         signals_config({"signals": {"moments": {"cooldwn": 1}}})
     with pytest.raises(ConfigError):
         signals_config({"signals": {"reach": {"window": "a month"}}})
+
+
+def test_hostile_and_odd_events_are_absorbed_without_crashing() -> None:
+    clock = ManualClock(T0)
+    signals = Signals(SignalsConfig(), clock)
+    post = _appeal()
+    signals.on_mention(Mention(brand="Citycar", query="q", post=post))
+    odd = [
+        Post(network="bluesky", uri="at://x/1", author=Author(id="x"),
+             text="<script>alert('x')</script>" * 50_000, created_at=float("nan")),
+        Post(network="bluesky", uri="at://x/2", author=Author(id="x", followers=-5), text="\udcff",
+             created_at=1e18, reply_parent=post.uri, reply_root=post.uri),
+    ]
+    for p in odd:
+        signals.on_post(p)
+    for kind in ("bookmark", "repost", "like"):
+        signals.on_interaction(Interaction(network="bluesky", uri=f"at://i/{kind}", kind=kind,
+                                           author=Author(id="y", followers=None),
+                                           subject=post.uri, created_at=float("inf")))
+    signals.on_interaction(Interaction(network="bluesky", uri="at://i/loop", kind="repost",
+                                       author=Author(id="z"), subject="at://i/loop"))
+    stats = signals.cascade(post.uri)
+    assert stats is not None and stats.size == 2  # the reply and the repost
+    reading = signals.momentum(post.uri)
+    assert reading is not None and reading.observed == 2

@@ -48,12 +48,14 @@ def replay(name: str, times: list[float], config: MomentConfig) -> dict[str, Any
     """Feed the collection's tweets as posts of one term; first alert after onset, and false
     alerts before it (the quiet stretch)."""
     start = onset(name)
-    det = MomentDetector(config, ManualClock(times[0]))
+    clock = ManualClock(times[0])
+    det = MomentDetector(config, clock)
     term = "crisis" + name.split("_", 1)[1].lower().replace("_", "")
     alerts = []
     for i, t in enumerate(times):
         post = Post(network="sim", uri=f"sim://{name}/{i}", author=Author(id=str(i)), text=term,
                     created_at=t)
+        clock.set(t)
         alerts += [a.at for a in det.update(post, scopes=("collection",)) if a.term == term]
     after = [a for a in alerts if a >= start]
     first_tweet = next((t for t in times if t >= start), None)

@@ -23,9 +23,11 @@ def injected(config: MomentConfig, base_per_min: float, runs: int, seed0: int = 
         onset = 3 * 3600.0 + 37.0 * r
         posts = stream(SPEC, onset + duration + 600.0, seed0 + r,
                        bursts=(Burst(term, onset, duration, 9.0 * base),))
-        det = MomentDetector(config, ManualClock())
+        clock = ManualClock()
+        det = MomentDetector(config, clock)
         first = None
         for p in posts:
+            clock.set(p.created_at)
             for a in det.update(p, ("brand",)):
                 alerts += 1
                 if a.term == term and onset <= a.at <= onset + duration:
@@ -46,8 +48,10 @@ def stationary(config: MomentConfig, brands: int, days: float, seed0: int = 500)
     """False alerts per brand per day on streams with no burst at all (after the warm-up)."""
     alerts = 0
     for b in range(brands):
-        det = MomentDetector(config, ManualClock())
+        clock = ManualClock()
+        det = MomentDetector(config, clock)
         for p in stream(SPEC, days * 86400.0, seed0 + b, scope=f"brand{b}"):
+            clock.set(p.created_at)
             alerts += len(det.update(p, (f"brand{b}",)))
     watched = brands * (days - config.warmup / 86400.0)
     return {"false_alerts": alerts, "brand_days": watched, "per_brand_day": alerts / watched}

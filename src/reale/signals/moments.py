@@ -12,6 +12,7 @@ from reale.signals import snapshot
 from reale.signals.moment_scope import Example, MomentAlert, MomentConfig, ScopeDetector
 from reale.signals.safety import Labeller, SafetyConfig, safety_read
 from reale.signals.terms import terms as post_terms
+from reale.signals.windows import event_time
 
 GLOBAL = "*"
 
@@ -43,7 +44,7 @@ class MomentDetector:
         if not words:
             self.skipped += 1
             return []
-        t = post.created_at or self._clock.now()
+        t = event_time(post.created_at, self._clock.now())
         example = Example(post.uri, post.text[:280])
         alerts: list[MomentAlert] = []
         for name in scopes:
