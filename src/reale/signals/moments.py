@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections import OrderedDict, deque
 from collections.abc import Sequence
 
+import msgspec
+
 from reale.clock import Clock
 from reale.events import Post
 from reale.signals import snapshot
@@ -59,8 +61,7 @@ class MomentDetector:
     def _with_safety(self, scope: ScopeDetector, alert: MomentAlert) -> MomentAlert:
         keywords = [alert.term, *alert.cooccurring]
         read = safety_read(keywords, scope.texts(alert.term), self.labeller, self.safety)
-        return MomentAlert(**{f: getattr(alert, f) for f in alert.__struct_fields__
-                              if f != "safety"}, safety=read)
+        return msgspec.structs.replace(alert, safety=read)
 
     def joinable(self, since: float | None = None) -> list[MomentAlert]:
         """Whole-stream moments (newest first), each with its safety read."""
