@@ -74,6 +74,7 @@ def test_close_network_is_who_interacted_with_the_author_before_and_strangers_co
                             text="ciao", created_at=T0 - 86000, reply_parent="at://old",
                             reply_root="at://old"))
     # a stranger had been posting with the hashtag before joining
+    clock.set(T0 - 600)
     tracker.observe(Post(network="bluesky", uri="at://tagpost", author=Author(id="tagfan"),
                          text="#carplease is trending", created_at=T0 - 600, hashtags=("CarPlease",)))
     clock.set(T0)

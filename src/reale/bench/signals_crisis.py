@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from reale.clock import ManualClock
 from reale.events import Author, Post
@@ -43,16 +44,18 @@ def load_times(folder: Path) -> list[float]:
     return sorted(out)
 
 
-def replay(name: str, times: list[float], config: MomentConfig) -> dict[str, object]:
+def replay(name: str, times: list[float], config: MomentConfig) -> dict[str, Any]:
     """Feed the collection's tweets as posts of one term; first alert after onset, and false
     alerts before it (the quiet stretch)."""
     start = onset(name)
-    det = MomentDetector(config, ManualClock(times[0]))
+    clock = ManualClock(times[0])
+    det = MomentDetector(config, clock)
     term = "crisis" + name.split("_", 1)[1].lower().replace("_", "")
     alerts = []
     for i, t in enumerate(times):
         post = Post(network="sim", uri=f"sim://{name}/{i}", author=Author(id=str(i)), text=term,
                     created_at=t)
+        clock.set(t)
         alerts += [a.at for a in det.update(post, scopes=("collection",)) if a.term == term]
     after = [a for a in alerts if a >= start]
     first_tweet = next((t for t in times if t >= start), None)
@@ -62,7 +65,7 @@ def replay(name: str, times: list[float], config: MomentConfig) -> dict[str, obj
             "false_alerts": sum(1 for a in alerts if a < start), "quiet_hours": quiet_hours}
 
 
-def evaluate(data: Path, config: MomentConfig) -> list[dict[str, object]]:
+def evaluate(data: Path, config: MomentConfig) -> list[dict[str, Any]]:
     root = data / "bursts" / "crisislex-t26"
     return [replay(name, load_times(root / name), config) for name in ONSETS
             if (root / name).is_dir()]

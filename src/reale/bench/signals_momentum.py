@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -49,7 +50,7 @@ def features(c: Cascade, age: float, params: SeismicParams) -> tuple[float, floa
 def seismic_final(x: NDArray[np.float64], alpha: float, gamma: float, params: SeismicParams
                   ) -> NDArray[np.float64]:
     """The final-size formula on feature rows (size includes the original post)."""
-    denom = np.maximum(1.0 - gamma * x[:, 2] * params.n_star, params.max_denominator_floor)
+    denom = np.maximum(1.0 - gamma * x[:, 2] * params.n_star, params.min_denominator)
     out: NDArray[np.float64] = x[:, 0] + alpha * x[:, 2] * x[:, 1] / denom
     return out
 
@@ -90,11 +91,11 @@ def table(cascades: dict[int, Cascade], age: float, params: SeismicParams, min_o
 
 
 def evaluate_auspol(cascades: dict[int, Cascade], ages: tuple[float, ...] = AGES,
-                    min_observed: int = MIN_OBSERVED) -> tuple[list[dict[str, object]],
+                    min_observed: int = MIN_OBSERVED) -> tuple[list[dict[str, Any]],
                                                               list[tuple[float, float, float]]]:
     """Rows of figures per age and model, and the fitted (age, alpha, gamma) corrections."""
     params = SeismicParams()
-    rows: list[dict[str, object]] = []
+    rows: list[dict[str, Any]] = []
     corrections: list[tuple[float, float, float]] = []
     for age in ages:
         fit, held = table(cascades, age, params, min_observed)
@@ -121,13 +122,13 @@ def evaluate_auspol(cascades: dict[int, Cascade], ages: tuple[float, ...] = AGES
 
 
 def evaluate_example(path: Path, corrections: tuple[tuple[float, float, float], ...],
-                     ages: tuple[float, ...] = (600.0, 3600.0, 21600.0)) -> list[dict[str, object]]:
+                     ages: tuple[float, ...] = (600.0, 3600.0, 21600.0)) -> list[dict[str, Any]]:
     """Relative error of the predicted final size of the SEISMIC example cascade."""
     text = path.read_text(encoding="utf-8").splitlines()[1:]
     data = np.array([[float(v) for v in line.split(",")[:2]] for line in text if line.strip()])
     atoms = Atoms.from_events(data[:, 0], data[:, 1])
     final = len(data)
-    rows: list[dict[str, object]] = []
+    rows: list[dict[str, Any]] = []
     for age in ages:
         for name, (a, g) in (("seismic plain", (1.0, 1.0)),
                              ("seismic fitted", corrections_at(corrections, age))):

@@ -15,7 +15,7 @@ from reale.clock import Clock
 from reale.events import Interaction, Post
 from reale.signals import snapshot
 from reale.signals.network import BoundedIndex
-from reale.signals.windows import SlidingCounter
+from reale.signals.windows import SlidingCounter, event_time
 
 
 class CascadeConfig(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -116,7 +116,8 @@ class CascadeTracker:
         if post.uri in self._cascades:
             return False
         now = self._clock.now()
-        c = _Cascade(post.author.id, post.created_at or now, post.hashtags, self.config, now)
+        c = _Cascade(post.author.id, event_time(post.created_at, now), post.hashtags, self.config,
+                     now)
         c.nodes[post.uri] = 0
         self._cascades[post.uri] = c
         self._node_root[post.uri] = post.uri
@@ -126,7 +127,7 @@ class CascadeTracker:
 
     def observe(self, post: Post) -> None:
         """Remember who used which hashtag (any post, tracked or not)."""
-        t = post.created_at or self._clock.now()
+        t = event_time(post.created_at, self._clock.now())
         for tag in post.hashtags:
             self.tag_users.add(tag.lower(), post.author.id, t)
 
@@ -148,7 +149,7 @@ class CascadeTracker:
     def _join(self, root: str, c: _Cascade, event: Post | Interaction, kind: str,
               parents: list[str]) -> Joined:
         now = self._clock.now()
-        at = event.created_at or now
+        at = event_time(event.created_at, now)
         c.counts[kind] = c.counts.get(kind, 0) + 1
         c.last = now
         self._cascades.move_to_end(root)

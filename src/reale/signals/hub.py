@@ -17,6 +17,7 @@ from reale.signals.reach import ReachReading, ReachSignal
 from reale.signals.safety import Labeller
 from reale.signals.settings import SignalsConfig
 from reale.signals.snapshot import SnapshotStore, load, save
+from reale.signals.windows import event_time
 
 EvictHandler = Callable[[CascadeStats, MomentumReading | None], None]
 
@@ -61,7 +62,7 @@ class Signals:
         """Follow ``post``'s cascade and momentum (mentions are tracked automatically)."""
         if self.cascades.track(post):
             n = self._followers(post.network, post.author.id, post.author.followers)
-            self.momentum_tracker.track(post.uri, post.created_at or self.clock.now(), n)
+            self.momentum_tracker.track(post.uri, event_time(post.created_at, self.clock.now()), n)
 
     def _reshare(self, root: str, at: float, network: str, author: str, known: int | None) -> None:
         self.momentum_tracker.update(root, at, self._followers(network, author, known))

@@ -1,8 +1,8 @@
 """One scope's burst detector (a brand's mentions, or the whole stream).
 
 Counts go into buckets (30 s by default). Every term's baseline (an EWMA of its per-bucket count)
-lives in a count-min sketch; a term seen ``promote_at`` times in one bucket gets exact counters
-and an exact baseline. An alert needs ``min_count`` posts in the window, ``min_ratio`` times the
+lives in a count-min sketch; a term gets exact counters and an exact baseline when it is seen
+while the exact table has room, or ``promote_at`` times in one bucket when it is full. An alert needs ``min_count`` posts in the window, ``min_ratio`` times the
 baseline, and a Poisson tail probability under ``10**max_log10_p``; then the term cools down.
 """
 
@@ -28,12 +28,12 @@ class MomentConfig(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fie
     warmup: float = 3600.0  # a scope raises no alert in its first hour (no baseline yet)
     min_count: int = 5
     min_ratio: float = 4.0
-    max_log10_p: float = -7.0
+    max_log10_p: float = -6.0
     floor_per_hour: float = 0.5  # the least baseline any term is assumed to have
     cooldown: float = 3600.0  # one alert per term per cool-down ...
     escalation: float = 3.0  # ... unless its rate reaches this multiple of the last alert's
     max_hot: int = 2_000  # terms with exact counters, per scope
-    promote_at: int = 2
+    promote_at: int = 2  # when the exact table is full, a bucket count that still earns a place
     cm_width: int = 4_096
     cm_depth: int = 4
     max_terms_per_post: int = 32
@@ -69,10 +69,12 @@ def ring_length(cfg: MomentConfig) -> int:
 
 
 class _Hot:
-    __slots__ = ("base", "cooc", "examples", "last_alert", "last_rate", "ring", "settle", "texts")
+    __slots__ = ("base", "cooc", "examples", "last_alert", "last_rate", "ring", "settle", "texts",
+                 "total")
 
     def __init__(self, cfg: MomentConfig, base: float) -> None:
         self.ring = [0] * ring_length(cfg)
+        self.total = 0  # sum of the ring
         self.base = base
         self.examples: deque[Example] = deque(maxlen=cfg.examples)
         self.texts: deque[str] = deque(maxlen=cfg.sample_texts)
@@ -102,6 +104,7 @@ class _Hot:
         h = cls(cfg, float(s[1]))
         n = ring_length(cfg)
         h.ring = [int(x) for x in s[0]][:n] + [0] * max(0, n - len(s[0]))
+        h.total = sum(h.ring)
         h.examples.extend(Example(str(u), str(t)) for u, t in s[2])
         h.texts.extend(str(t) for t in s[3])
         h.cooc = {str(k): int(v) for k, v in s[4].items()}
@@ -145,12 +148,14 @@ class ScopeDetector:
             counts[term] = n = n + 1
             h = self.hot.get(term)
             if h is None:
-                if n < cfg.promote_at:
+                if n < cfg.promote_at and len(self.hot) >= cfg.max_hot:
                     continue
                 h = self.hot[term] = _Hot(cfg, self.cm.estimate(term))
                 h.ring[slot] = n
+                h.total = n
             else:
                 h.ring[slot] += 1
+                h.total += 1
             h.note(term, example, terms, cfg.cooccurring)
             alert = self._check(term, h, t)
             if alert is not None:
@@ -159,8 +164,9 @@ class ScopeDetector:
 
     def _check(self, term: str, h: _Hot, t: float) -> MomentAlert | None:
         cfg = self.config
-        if self.started is None or t - self.started < cfg.warmup or self.cur is None:
+        if h.total < cfg.min_count or self.started is None or t - self.started < cfg.warmup:
             return None
+        assert self.cur is not None
         base = max(h.base * self._debias(), self._floor)
         n = len(h.ring)
         partial = t - self.cur * cfg.bucket
@@ -209,6 +215,7 @@ class ScopeDetector:
                 self._settle(h)
             h.base = (h.base * keep + self.alpha * h.ring[self.cur % w]) * keep ** (k - 1)
             for j in range(1, min(k, w) + 1):
+                h.total -= h.ring[(self.cur + j) % w]
                 h.ring[(self.cur + j) % w] = 0
         self.cur = b
         self.folds += k
@@ -226,13 +233,13 @@ class ScopeDetector:
 
     def _prune(self) -> None:
         cfg = self.config
-        idle = [t for t, h in self.hot.items() if not any(h.ring) and h.base < 2 * self._floor
+        idle = [t for t, h in self.hot.items() if h.total == 0 and h.base < 2 * self._floor
                 and math.isinf(h.last_alert)]
         for t in idle:
             del self.hot[t]
         if len(self.hot) > cfg.max_hot:
             w = cfg.window_buckets
-            ranked = sorted(self.hot.items(), key=lambda kv: -(sum(kv[1].ring) + kv[1].base * w))
+            ranked = sorted(self.hot.items(), key=lambda kv: -(kv[1].total + kv[1].base * w))
             self.hot = dict(ranked[: cfg.max_hot])
 
     def texts(self, term: str) -> list[str]:

@@ -6,12 +6,15 @@ from __future__ import annotations
 from collections import OrderedDict, deque
 from collections.abc import Sequence
 
+import msgspec
+
 from reale.clock import Clock
 from reale.events import Post
 from reale.signals import snapshot
 from reale.signals.moment_scope import Example, MomentAlert, MomentConfig, ScopeDetector
 from reale.signals.safety import Labeller, SafetyConfig, safety_read
 from reale.signals.terms import terms as post_terms
+from reale.signals.windows import event_time
 
 GLOBAL = "*"
 
@@ -43,7 +46,7 @@ class MomentDetector:
         if not words:
             self.skipped += 1
             return []
-        t = post.created_at or self._clock.now()
+        t = event_time(post.created_at, self._clock.now())
         example = Example(post.uri, post.text[:280])
         alerts: list[MomentAlert] = []
         for name in scopes:
@@ -58,8 +61,7 @@ class MomentDetector:
     def _with_safety(self, scope: ScopeDetector, alert: MomentAlert) -> MomentAlert:
         keywords = [alert.term, *alert.cooccurring]
         read = safety_read(keywords, scope.texts(alert.term), self.labeller, self.safety)
-        return MomentAlert(**{f: getattr(alert, f) for f in alert.__struct_fields__
-                              if f != "safety"}, safety=read)
+        return msgspec.structs.replace(alert, safety=read)
 
     def joinable(self, since: float | None = None) -> list[MomentAlert]:
         """Whole-stream moments (newest first), each with its safety read."""

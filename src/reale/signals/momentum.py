@@ -135,7 +135,9 @@ class MomentumTracker:
         c = self._cascades.get(root)
         if c is None:
             return False
-        c.add(max(0.0, at - c.start), max(0.0, float(followers)), self.config.max_atoms)
+        rel = at - c.start if math.isfinite(at) else self._clock.now() - c.start
+        n = float(followers) if math.isfinite(followers) else 0.0
+        c.add(max(0.0, rel), max(0.0, n), self.config.max_atoms)
         c.last = at
         self._cascades.move_to_end(root)
         return True

@@ -14,6 +14,7 @@ from reale.clock import Clock
 from reale.events import Mention
 from reale.signals import snapshot
 from reale.signals.profile_cache import ProfileCache
+from reale.signals.windows import event_time
 
 TIERS = ((10_000, "nano"), (100_000, "micro"), (1_000_000, "macro"))
 
@@ -135,7 +136,7 @@ class ReachSignal:
     def update(self, mention: Mention) -> None:
         post = mention.post
         self.profiles.observe(post.network, post.author)
-        t = post.created_at or self._clock.now()
+        t = event_time(post.created_at, self._clock.now())
         n = self.followers(post.network, post.author.id)
         if n is None:
             self._unresolved.append((mention.brand, post.network, post.author.id, t))

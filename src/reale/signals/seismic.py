@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 FloatArray = NDArray[np.float64]
 
 
-class SeismicParams(msgspec.Struct, frozen=True, kw_only=True):
+class SeismicParams(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """Model constants. ``theta``/``s0`` are the paper's kernel (power law after 5 minutes);
     ``c`` follows from them so the kernel integrates to 1. ``alpha``/``gamma`` are the paper's
     correction factors (1, 1 is the plain formula); ``n_star`` the mean follower count."""
@@ -32,7 +32,7 @@ class SeismicParams(msgspec.Struct, frozen=True, kw_only=True):
     max_window: float = 7200.0
     min_count: int = 5
     level: float = 0.90  # two-sided level of the infectiousness interval
-    max_denominator_floor: float = 0.05  # explosive cascades: 1 - gamma p n* is floored here
+    min_denominator: float = 0.05  # explosive cascades: 1 - gamma p n* is floored here
 
     @property
     def c(self) -> float:
@@ -170,8 +170,8 @@ def infectiousness(atoms: Atoms, t: float, params: SeismicParams) -> tuple[float
 
 def _final(observed: float, future: float, p: float, params: SeismicParams) -> tuple[float, bool]:
     denom = 1.0 - params.gamma * p * params.n_star
-    explosive = denom < params.max_denominator_floor
-    denom = max(denom, params.max_denominator_floor)
+    explosive = denom < params.min_denominator
+    denom = max(denom, params.min_denominator)
     return observed + params.alpha * p * future / denom, explosive
 
 

@@ -61,3 +61,15 @@ class SlidingCounter:
         out._counts = [int(x) for x in s["c"]]
         out._head = int(s["h"])
         return out
+
+
+def event_time(t: float | None, now: float, max_skew: float = 300.0) -> float:
+    """An event's time, trusted unless missing, not finite, or more than ``max_skew`` seconds in
+    the future of the clock (a hostile or broken timestamp must not fast-forward a window).
+
+    >>> event_time(90.0, now=100.0), event_time(float("nan"), 100.0), event_time(1e12, 100.0)
+    (90.0, 100.0, 100.0)
+    """
+    if not t or not math.isfinite(t) or t > now + max_skew:
+        return now
+    return t
