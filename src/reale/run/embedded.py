@@ -59,7 +59,8 @@ class EmbeddedRunner:
 
     def __init__(self, *, writer: Writer, matcher: MatcherRef, clock: Clock | None = None,
                  metrics: Metrics | None = None, stages: Sequence[MentionStage] = (),
-                 commit_interval: float = 1.0, tracked: TrackedPosts | None = None) -> None:
+                 commit_interval: float = 1.0, tracked: TrackedPosts | None = None,
+                 max_batch: int = 1000) -> None:
         self.writer = writer
         self.matcher = matcher
         self.clock: Clock = clock or SystemClock()
@@ -67,6 +68,7 @@ class EmbeddedRunner:
         self.stages = list(stages)
         self.commit_interval = commit_interval
         self.tracked = tracked or TrackedPosts()
+        self.max_batch = max_batch
         self.summary = RunSummary()
         self._pending: list[tuple[Source, Any]] = []
 
@@ -96,10 +98,23 @@ class EmbeddedRunner:
         m.events_in.labels("match").inc(routed.seen)
         m.events_out.labels("match").inc(len(routed.mentions))
 
-    async def _pump(self, source: Source) -> None:
+    async def _pump(self, source: Source, queue: asyncio.Queue[tuple[Source, Any]]) -> None:
         async for item in source:
-            await self.feed([item.event])
-            self._pending.append((source, item))
+            await queue.put((source, item))
+
+    async def _consume(self, queue: asyncio.Queue[tuple[Source, Any]]) -> None:
+        """Drain the queue in natural batches: one item when idle, up to ``max_batch`` under load."""
+        while True:
+            batch = [await queue.get()]
+            while len(batch) < self.max_batch:
+                try:
+                    batch.append(queue.get_nowait())
+                except asyncio.QueueEmpty:
+                    break
+            await self.feed([item.event for _, item in batch])
+            self._pending.extend(batch)
+            for _ in batch:
+                queue.task_done()
 
     async def commit(self, sources: Sequence[Source]) -> None:
         """Wait until everything routed so far is stored, then ack and commit the sources."""
@@ -118,15 +133,21 @@ class EmbeddedRunner:
     async def run(self, sources: Sequence[Source], stop: asyncio.Event | None = None,
                   sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> RunSummary:
         """Run until every source ends or ``stop`` is set; then flush, ack, commit and close."""
-        pumps = [asyncio.create_task(self._pump(s)) for s in sources]
+        queue: asyncio.Queue[tuple[Source, Any]] = asyncio.Queue(self.max_batch * 4)
+        pumps = [asyncio.create_task(self._pump(s, queue)) for s in sources]
+        consumer = asyncio.create_task(self._consume(queue))
         committer = asyncio.create_task(self._commit_loop(sources, sleep))
         stopper = asyncio.create_task((stop or asyncio.Event()).wait())
         all_pumps: asyncio.Future[list[Any]] = asyncio.gather(*pumps, return_exceptions=True)
         try:
             await asyncio.wait([all_pumps, stopper],  # type: ignore[type-var]
                                return_when=asyncio.FIRST_COMPLETED)
+            if not stopper.done():  # every source ended: finish what they produced
+                joined = asyncio.create_task(queue.join())
+                await asyncio.wait([joined, consumer, stopper], return_when=asyncio.FIRST_COMPLETED)
+                joined.cancel()
         finally:
-            await self._shutdown(pumps, committer, stopper, sources)
+            await self._shutdown([*pumps, consumer], committer, stopper, sources)
         self.summary.latency = self.metrics.mention_latency.get()
         return self.summary
 
@@ -138,8 +159,8 @@ class EmbeddedRunner:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await t
         for t in pumps:
-            if not t.cancelled() and t.exception() is not None:
-                log.error("source stopped: %s", t.exception())
+            if t.done() and not t.cancelled() and t.exception() is not None:
+                log.error("a source or the router stopped: %s", t.exception())
         await self.commit(sources)
         for s in sources:
             await s.aclose()
