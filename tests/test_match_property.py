@@ -81,7 +81,7 @@ posts = st.builds(
     texts,
     st.sampled_from([(), ("it",), ("en",), ("it-IT", "en"), ("pt-BR",), ("IT",)]),
     st.lists(plain_words, max_size=2).map(tuple),
-    st.lists(st.sampled_from(HANDLES + ["@Fiat", "other"]), max_size=2).map(tuple),
+    st.lists(st.sampled_from([*HANDLES, "@Fiat", "other"]), max_size=2).map(tuple),
     st.sampled_from([None, "at://did:plc:brand/app.bsky.feed.post/1",
                      "at://did:plc:other/app.bsky.feed.post/1", "x://tweet/1"]),
     st.sampled_from([Author(id="did:plc:author", handle="someone.bsky.social"),
@@ -106,7 +106,7 @@ def test_agreement_on_posts_written_with_the_querys_own_words(query: str,
     distances exactly at their edges."""
     node = parse_query(query)
     own = re.findall(r"[#@]?[\w.@:-]+", to_text(node).replace("*", "ab")) or ["x"]
-    vocabulary = st.sampled_from(own + ["x", "y"]).flatmap(_cased)
+    vocabulary = st.sampled_from([*own, "x", "y"]).flatmap(_cased)
     text = data.draw(st.lists(st.tuples(vocabulary, st.sampled_from(SEPARATORS)),
                               max_size=12).map(lambda parts: "".join(w + s for w, s in parts)))
     post = Post(network="bluesky", uri="at://did:plc:author/app.bsky.feed.post/1",
