@@ -32,9 +32,10 @@ def test_query_help_explains_both_commands() -> None:
 
 def test_test_prints_the_matching_posts_of_a_recording() -> None:
     pytest.importorskip("reale.sources.replay")
+    from reale.sources.replay import iter_file_posts
+
     from reale.match import parse_query
     from reale.match.reference import evaluate
-    from reale.sources.replay import iter_file_posts
 
     if not JETSTREAM.is_file():
         pytest.skip("../shared/data is not present")
