@@ -134,8 +134,11 @@ class Matcher:
                 hits.setdefault(tid, [])
         return hits
 
-    def _woken(self, post: Post, hits: Hits) -> list[int]:
+    def _woken(self, post: Post, hits: Hits) -> Sequence[int]:
         """The queries to verify, in priority order."""
+        if len(hits) == 1 and self._quiet:  # the usual case: one term, its queries (in order)
+            for tid in hits:
+                return self._wake.get(tid, ())
         woken: set[int] = set(self._always)
         wake = self._wake
         for tid in hits:
@@ -202,6 +205,9 @@ def _hit(hits: Hits | None, text: str, start: int, after: int, exact: int, wild:
 
 def _spans(query: CompiledQuery, hits: Hits, ctx: Context | None,
            text: str) -> tuple[Span, ...]:
+    if query.term >= 0 and text.isascii():  # one term in ASCII text: its hits as they are
+        term = query.spans[0][1]  # type: ignore[index]
+        return tuple(Span(start, end, term) for start, end in hits[query.term])
     found: set[tuple[int, int, str]] = set()
     for source in query.spans:
         if isinstance(source, CompiledPhrase):
