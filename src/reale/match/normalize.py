@@ -60,7 +60,12 @@ def fold_text(text: str) -> str:
     # (emoji, punctuation, most scripts) needing nothing more. A few accents are folded one by
     # one in the same scan; text with many (kana with voicing marks, Vietnamese) in one pass.
     lowered = text.lower()
-    active = _tables()[1]
+    _, active, (table, dropped) = _tables()
+    latin = lowered.encode("latin-1", "ignore")  # Italian, French, German... without emoji
+    if len(latin) == len(lowered):
+        folded_latin = latin.translate(table, dropped)
+        if b"\x00" not in folded_latin:  # ß, µ, ½ (or a NUL) take the path below
+            return folded_latin.decode("latin-1")
     if active.search(lowered) is None:
         return lowered
     folded, count = active.subn(_fold_found, lowered, count=_FEW)
@@ -119,14 +124,33 @@ def is_inert(char: str) -> bool:
 
 
 @functools.cache
-def _tables() -> tuple[str, re.Pattern[str]]:
+def _tables() -> tuple[str, re.Pattern[str], _Latin]:
     """Built on first use (about 0.2 s): every combining mark that is a word character, as a
-    regex class body, and a pattern finding a character that folding changes."""
+    regex class body; a pattern finding a character that folding changes; and the fold of
+    Latin-1 text as a bytes translation (see ``_latin``)."""
     marks = [cp for cp in [*range(0x80, 0x20000), *range(0xE0000, 0xE1000)]
              if unicodedata.category(chr(cp))[0] == "M" and not _is_selector(chr(cp))]
     active = f"[{_ranges([cp for cp in range(0x80, 0x10000) if not is_inert(chr(cp))])}" \
              f"{_ASTRAL_ACTIVE}]"
-    return _ranges(marks), re.compile(active)
+    return _ranges(marks), re.compile(active), _latin()
+
+
+_Latin = tuple[bytes, bytes]
+
+
+def _latin() -> _Latin:
+    """How to fold lower-cased Latin-1 text byte by byte: a translation table and the bytes
+    that fold to nothing (soft hyphen). The few that fold to several characters or beyond
+    Latin-1 (ß, µ, ½) become NUL, which sends the text down the general path."""
+    table = bytearray(range(256))
+    dropped = bytearray()
+    for code in range(0x80, 0x100):
+        folded = fold_char(chr(code))
+        if not folded:
+            dropped.append(code)
+        else:
+            table[code] = ord(folded) if len(folded) == 1 and ord(folded) < 0x100 else 0
+    return bytes(table), bytes(dropped)
 
 
 @functools.cache
