@@ -6,7 +6,7 @@ A post that contains none of the terms costs one fold and one automaton pass, no
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from reale.config import BrandConfig
 from reale.events import Mention, Post, Span
@@ -38,8 +38,22 @@ def _no_hits(text: str) -> Iterator[tuple[int, tuple[int, int, int, int]]]:
 class Matcher:
     """Matches posts against every brand's watch-queries (build with :meth:`from_brands`)."""
 
-    __slots__ = ("_always", "_from", "_handles", "_iter", "_langs", "_program",
-                 "_queries", "_quiet", "_replies", "_reply_prefixes", "_tags", "_wake")
+    __slots__ = (
+        "_always",
+        "_from",
+        "_handle_cache",
+        "_handles",
+        "_iter",
+        "_langs",
+        "_program",
+        "_queries",
+        "_quiet",
+        "_replies",
+        "_reply_prefixes",
+        "_tag_cache",
+        "_tags",
+        "_wake",
+    )
 
     def __init__(self, program: Program) -> None:
         self._program = program
@@ -51,6 +65,8 @@ class Matcher:
         self._langs = program.lang_queries
         self._from = program.from_queries
         self._always = program.always
+        self._tag_cache: dict[str, int] = {}
+        self._handle_cache: dict[str, int] = {}
         # Replies are recognised by the DID in the parent's at:// URI (the firehose never puts a
         # handle there); a few DIDs are checked with one startswith, many by their common prefix.
         self._replies = {f"at://{name}/": tid for name, tid in program.handle_meta.items()
@@ -118,18 +134,16 @@ class Matcher:
 
     def _meta_hits(self, post: Post, hits: Hits | None) -> Hits | None:
         """Hashtags, mentions and the replied-to DID, from the post's metadata (no spans)."""
-        found: list[int | None] = []
+        found: list[int] = []
+        if post.hashtags and self._tags:
+            _lookup(found, post.hashtags, self._tag_cache, self._tags, fold_tag)
+        if post.mentions and self._handles:
+            _lookup(found, post.mentions, self._handle_cache, self._handles, fold_handle)
         parent = post.reply_parent
         if parent is not None and parent.startswith(self._reply_prefixes):
-            found.append(self._replies.get(parent[:parent.find("/", 5) + 1]))
-        if post.hashtags and self._tags:
-            for tag in post.hashtags:
-                found.append(self._tags.get(fold_tag(tag)))
-        if self._handles:
-            for handle in post.mentions:
-                found.append(self._handles.get(fold_handle(handle)))
+            found.append(self._replies.get(parent[:parent.find("/", 5) + 1], -1))
         for tid in found:
-            if tid is not None:
+            if tid >= 0:
                 hits = {} if hits is None else hits
                 hits.setdefault(tid, [])
         return hits
@@ -176,6 +190,22 @@ class Matcher:
             out.append(Mention(brand=brand, query=query.source.text, post=post,
                                spans=_spans(query, hits, ctx, text), matched_at=matched_at))
         return out
+
+
+def _lookup(found: list[int], raw: tuple[str, ...], cache: dict[str, int],
+            table: dict[str, int], fold: Callable[[str], str]) -> None:
+    """Term ids (or -1) of hashtags or mentions as the source wrote them: ``cache`` remembers
+    each raw spelling's answer, so the usual case is one dictionary lookup."""
+    for value in raw:
+        tid = cache.get(value)
+        if tid is None:
+            if len(cache) >= _CACHE_SIZE:
+                cache.clear()
+            tid = cache[value] = table.get(fold(value), -1)
+        found.append(tid)
+
+
+_CACHE_SIZE = 100_000
 
 
 def _hit(hits: Hits | None, text: str, start: int, after: int, exact: int, wild: int,

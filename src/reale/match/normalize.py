@@ -168,6 +168,7 @@ def lang_matches(code: str, langs: tuple[str, ...]) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=65536)  # the same accounts and tags come back all the time
 def fold_handle(value: str) -> str:
     """A handle or account id as compared by ``@handle`` and ``from:``: folded, no leading ``@``."""
     if value.isascii():
@@ -175,6 +176,7 @@ def fold_handle(value: str) -> str:
     return fold_text(value.strip()).lstrip("@")
 
 
+@functools.lru_cache(maxsize=65536)
 def fold_tag(value: str) -> str:
     """A hashtag as compared by ``#tag``: folded, no leading ``#``."""
     return fold_text(value.strip()).lstrip("#")
