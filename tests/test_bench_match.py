@@ -7,7 +7,7 @@ import msgspec
 import pytest
 
 from reale.bench import match as bench
-from reale.bench.match_corpus import build
+from reale.bench._match_corpus import build
 from reale.match import Matcher
 
 

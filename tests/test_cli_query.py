@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from reale.match import parse_query
+from reale.match.reference import evaluate
 from tests.conftest import WIRE, run_cli
 
 JETSTREAM = WIRE / "bluesky" / "jetstream_v1_events.jsonl"
@@ -31,16 +33,12 @@ def test_query_help_explains_both_commands() -> None:
 
 
 def test_test_prints_the_matching_posts_of_a_recording() -> None:
-    pytest.importorskip("reale.sources.replay")
-    from reale.sources.replay import iter_file_posts
-
-    from reale.match import parse_query
-    from reale.match.reference import evaluate
-
+    replay = pytest.importorskip("reale.sources.replay")  # the sources part provides it
     if not JETSTREAM.is_file():
         pytest.skip("../shared/data is not present")
     query = "government OR country*"
-    expected = [p.uri for p in iter_file_posts(JETSTREAM) if evaluate(parse_query(query), p)]
+    expected = [p.uri for p in replay.iter_file_posts(JETSTREAM)
+                if evaluate(parse_query(query), p)]
     assert expected, "the recording should contain a matching post"
 
     ids = run_cli("query", "test", query, str(JETSTREAM), "--ids")

@@ -17,7 +17,7 @@ from typing import Any
 import ahocorasick
 import msgspec
 
-from reale.bench.match_corpus import Workload, build
+from reale.bench._match_corpus import Workload, build
 from reale.events import Author, Post
 from reale.match import Matcher
 
