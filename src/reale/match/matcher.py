@@ -40,6 +40,7 @@ class Matcher:
 
     __slots__ = (
         "_always",
+        "_direct",
         "_from",
         "_handle_cache",
         "_handles",
@@ -75,6 +76,11 @@ class Matcher:
             tuple(self._replies) if len(self._replies) <= 16 else ("at://did:",))
         # No query can match without a term hit: a post with no hit is done after the scan.
         self._quiet = not (program.always or program.lang_queries or program.from_queries)
+        # Terms that wake exactly one query, which is that term alone: finding one is a mention.
+        self._direct = {
+            tid: (q.source.brand, q.source.text, q.spans[0][1])  # type: ignore[index]
+            for tid, woken in program.term_queries.items() if len(woken) == 1
+            for q in (program.queries[woken[0]],) if q.term == tid}
 
     @classmethod
     def from_brands(cls, brands: Sequence[BrandConfig]) -> Matcher:
@@ -122,15 +128,20 @@ class Matcher:
             if wild < 0 and end + 1 < len(folded) and WORD[folded[end + 1]]:
                 continue  # glued to the word after: "smart" inside "smartphone"
             hits = _hit(hits, folded, start, end + 1, exact, wild, kind)
-        if hits is None and self._quiet:  # the common case: nothing found in the text
-            parent = post.reply_parent
-            if not (post.hashtags or post.mentions
-                    or (parent is not None and parent.startswith(self._reply_prefixes))):
-                return []
-        hits = self._meta_hits(post, hits)
-        if hits is None and self._quiet:
-            return []
-        return self._verify(post, text, folded, hits or {}, matched_at)
+        parent = post.reply_parent
+        if post.hashtags or post.mentions or (
+                parent is not None and parent.startswith(self._reply_prefixes)):
+            hits = self._meta_hits(post, hits)
+        if hits is None:
+            return [] if self._quiet else self._verify(post, text, folded, {}, matched_at)
+        if len(hits) == 1 and self._quiet:  # one term found: often it decides alone
+            for tid, spans in hits.items():
+                direct = self._direct.get(tid)
+                if direct is not None:
+                    brand, query, term = direct
+                    return [Mention(brand=brand, query=query, post=post, matched_at=matched_at,
+                                    spans=_term_spans(spans, term, text))]
+        return self._verify(post, text, folded, hits, matched_at)
 
     def _meta_hits(self, post: Post, hits: Hits | None) -> Hits | None:
         """Hashtags, mentions and the replied-to DID, from the post's metadata (no spans)."""
@@ -233,11 +244,18 @@ def _hit(hits: Hits | None, text: str, start: int, after: int, exact: int, wild:
     return hits
 
 
+def _term_spans(spans: list[tuple[int, int]], term: str, text: str) -> tuple[Span, ...]:
+    """The spans of one term's hits, in the original text."""
+    if not text.isascii():
+        offsets = OffsetMap(text)
+        spans = [offsets.span(start, end) for start, end in spans]
+    return tuple([Span(start, end, term) for start, end in spans])
+
+
 def _spans(query: CompiledQuery, hits: Hits, ctx: Context | None,
            text: str) -> tuple[Span, ...]:
-    if query.term >= 0 and text.isascii():  # one term in ASCII text: its hits as they are
-        term = query.spans[0][1]  # type: ignore[index]
-        return tuple(Span(start, end, term) for start, end in hits[query.term])
+    if query.term >= 0:  # one term: its hits as they are
+        return _term_spans(hits[query.term], query.spans[0][1], text)  # type: ignore[index]
     found: set[tuple[int, int, str]] = set()
     for source in query.spans:
         if isinstance(source, CompiledPhrase):
