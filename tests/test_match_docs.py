@@ -53,3 +53,12 @@ def test_every_query_in_backticks_in_the_operator_tables_parses() -> None:
         for row in table_rows(header):
             for query in re.findall(r"`([^`]+)`", row[-1].split(" matches ")[0]):
                 parse_query(query)
+
+
+def test_the_public_surface_of_reale_match() -> None:
+    import reale.match
+
+    assert sorted(reale.match.__all__) == reale.match.__all__
+    for name in reale.match.__all__:
+        assert getattr(reale.match, name) is not None, name
+    assert {"Matcher", "QueryReloader", "parse_query", "to_text"} <= set(reale.match.__all__)
