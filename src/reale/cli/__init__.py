@@ -14,6 +14,8 @@ from reale.errors import RealeError
 # One module per command group; each adds its sub-commands to the parser.
 COMMAND_MODULES: tuple[str, ...] = (
     "reale.cli.version",
+    "reale.cli.annotate",
+    "reale.cli.eval",
 )
 
 
