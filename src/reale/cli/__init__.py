@@ -22,6 +22,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "reale.cli.simulate",
     "reale.cli.momentum",
     "reale.cli.query",
+    "reale.cli.annotate",
+    "reale.cli.eval",
 )
 
 
