@@ -97,13 +97,13 @@ class DemoSink:
 
 def _labeller() -> Any:
     try:
-        from reale.understand import Understander
+        from reale.understand.understander import Understander
     except ImportError:
         return None
     understander = Understander.load()
 
     def label(texts: list[str], langs: list[str | None], fast: bool) -> list[Any]:
-        return understander.annotate_batch(texts, langs, fast=fast)
+        return list(understander.annotate_batch(texts, langs, fast=fast))
 
     return label
 
