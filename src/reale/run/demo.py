@@ -218,4 +218,6 @@ def _report(out: TextIO, summary: Any, sink: DemoSink, truths: dict[str, Scenari
           f"{len(sink.opportunities)} opportunities, {len(sink.moments)} moments; arrival to "
           f"stored mention p99 {summary.latency.get('p99', 0) * 1000:.0f} ms", file=out)
     return {"summary": msgspec.to_builtins(summary), "verdicts": verdicts,
-            "opportunities": len(sink.opportunities), "moments": [m.term for m in sink.moments]}
+            "opportunities": len(sink.opportunities),
+            "moments": {m.term: (m.safety.verdict if m.safety else "") for m in sink.moments},
+            "cascade": msgspec.to_builtins(signals.cascade(car.root_uri)) if car else None}

@@ -48,6 +48,8 @@ def route(events: Sequence[Post | Interaction], matcher: MatcherLike, tracked: T
 
 def _route_post(post: Post, matcher: MatcherLike, tracked: TrackedPosts, now: float,
                 out: Routed) -> None:
+    if post.uri in tracked:
+        return  # seen already (a repost carries its original again): not a new mention
     mentions = matcher.match(post, matched_at=now)
     in_conversation = _touches(tracked, post.reply_parent, post.reply_root, post.quote_of,
                                post.repost_of)
