@@ -24,7 +24,7 @@ from reale.alerts.emit import AlertFactory
 from reale.alerts.model import Alert
 from reale.alerts.outbox import Delivery, Enqueued, Outbox
 from reale.alerts.routing import route
-from reale.alerts.secrets import ChannelSecrets
+from reale.alerts.secrets import ChannelSecrets, guard_logs
 from reale.alerts.senders import Outcome, Sender, make_senders
 from reale.clock import Clock, SystemClock
 from reale.publish.ratelimit import TokenBucket
@@ -59,6 +59,7 @@ class AlertDispatcher:
         self.factory = AlertFactory(config.desk_url, self.rng)
         self.backoff = Backoff(config.backoff_base, config.backoff_max)
         self.stats = DispatchStats()
+        guard_logs(v for c in (secrets or {}).values() for v in c.values())
         self._own_client = client is None and senders is None
         self._client = client or httpx.AsyncClient()
         self.senders: dict[str, Sender] = dict(senders) if senders is not None else make_senders(
@@ -109,7 +110,8 @@ class AlertDispatcher:
             results = await asyncio.gather(*(self._deliver(d) for d in batch))
             if not any(results):
                 break
-        due = self.outbox.next_due()
+        # Heads still due now are waiting for their channel's rate limit (in ``waits``).
+        due = self.outbox.next_due(after=self.clock.now())
         wake = [t for t in [*waits, due] if t is not None]
         return min(wake) if wake else None
 
@@ -130,6 +132,7 @@ class AlertDispatcher:
         return ready
 
     async def _deliver(self, d: Delivery) -> bool:
+        """Send one lane head; True when its lane moved on (sent or dead-lettered)."""
         async with self._limit:
             try:
                 outcome = await self.senders[d.channel].send(d.message, d.delivery_id)
@@ -142,10 +145,9 @@ class AlertDispatcher:
             self.outbox.mark_sent(d.id, now)
             self.stats.sent += 1
             return True
-        self._failed(d, outcome, now)
-        return False
+        return self._failed(d, outcome, now)
 
-    def _failed(self, d: Delivery, outcome: Outcome, now: float) -> None:
+    def _failed(self, d: Delivery, outcome: Outcome, now: float) -> bool:
         channel = next((c for c in self.config.channels if c.name == d.channel), None)
         limit = self.config.attempts_for(channel) if channel else self.config.max_attempts
         if not outcome.retry or d.attempts + 1 >= limit:
@@ -153,7 +155,7 @@ class AlertDispatcher:
             self.outbox.mark_dead(d.id, why, now)
             self.stats.dead += 1
             log.warning("alert delivery %s dead-lettered: %s", d.delivery_id, why)
-            return
+            return True
         delay = self.backoff.delay(d.attempts + 1, self.rng)
         if outcome.retry_after:
             delay = max(delay, outcome.retry_after)
@@ -162,6 +164,7 @@ class AlertDispatcher:
         self.stats.retried += 1
         log.info("alert delivery %s failed (try %d), retrying in %.1f s: %s",
                  d.delivery_id, d.attempts + 1, delay, outcome.error)
+        return False
 
     async def run(self, stop: asyncio.Event | None = None) -> None:
         """Deliver until ``stop`` is set: wake on each submit, or when the next item is due, or

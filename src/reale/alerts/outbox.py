@@ -190,11 +190,13 @@ class Outbox:
             " WHERE state = 'pending' GROUP BY brand, channel) AND next_at <= ? ORDER BY id", (now,))
         return [_row(r) for r in rows]
 
-    def next_due(self) -> float | None:
-        """When the next lane head or held row comes due (``None`` when nothing waits)."""
-        rows = self.db.query(
-            "SELECT MIN(next_at) FROM alert_outbox WHERE id IN (SELECT MIN(id) FROM alert_outbox"
-            " WHERE state = 'pending' GROUP BY brand, channel) OR state = 'held'")
+    def next_due(self, after: float | None = None) -> float | None:
+        """When the next lane head or held row comes due (after ``after``, if given);
+        ``None`` when nothing waits."""
+        sql = ("SELECT MIN(next_at) FROM alert_outbox WHERE (id IN (SELECT MIN(id) FROM alert_outbox"
+               " WHERE state = 'pending' GROUP BY brand, channel) OR state = 'held')")
+        rows = self.db.query(sql + " AND next_at > ?", (after,)) if after is not None else \
+            self.db.query(sql)
         value = rows[0][0] if rows else None
         return None if value is None else float(value)
 

@@ -55,7 +55,7 @@ class LocalReceiver:
         self.requests: list[Received] = []  # every request, faults and duplicates included
         self.accepted: list[Received] = []  # each delivery once, in the order first accepted
         self._seen: set[str] = set()
-        self._faults: deque[tuple[str, float]] = deque()
+        self._faults: deque[tuple[str, tuple[float, float | None, str]]] = deque()
         self._lock = threading.Lock()
         self._release = threading.Event()
         self._port = port
@@ -70,13 +70,16 @@ class LocalReceiver:
     def duplicates(self) -> int:
         return sum(1 for r in self.requests if r.duplicate)
 
-    def fail_next(self, n: int, status: int = 500) -> None:
+    def fail_next(self, n: int, status: int = 500, retry_after: float | None = None,
+                  text: str = "injected failure") -> None:
+        """Answer the next ``n`` requests with ``status`` (and a Retry-After, if given)."""
         with self._lock:
-            self._faults.extend([("status", float(status))] * n)
+            self._faults.extend([("status", (status, retry_after, text))] * n)
 
     def hang_next(self, n: int, seconds: float) -> None:
+        """Accept the next ``n`` requests but answer each only after ``seconds``."""
         with self._lock:
-            self._faults.extend([("hang", seconds)] * n)
+            self._faults.extend([("hang", (seconds, None, ""))] * n)
 
     def start(self) -> LocalReceiver:
         receiver = self
@@ -92,7 +95,7 @@ class LocalReceiver:
         self._httpd = ThreadingHTTPServer(("127.0.0.1", self._port), Handler)
         self._httpd.daemon_threads = True
         self._port = int(self._httpd.server_address[1])
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True,
+        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True,
                                         name="reale-alert-receiver")
         self._thread.start()
         return self
@@ -121,8 +124,10 @@ class LocalReceiver:
         with self._lock:
             fault = self._faults.popleft() if self._faults else None
         if fault and fault[0] == "status":
+            status, retry_after, text = fault[1]
             self._record(h.path, headers, body, verified=None, accept=False)
-            self._answer(h, int(fault[1]), "injected failure")
+            extra = {"Retry-After": f"{retry_after:g}"} if retry_after is not None else {}
+            self._answer(h, int(status), text, extra)
             return
         verified = verify(self.secret, headers, body, now=self.clock.now(),
                           tolerance=self.tolerance) if self.secret else None
@@ -134,7 +139,7 @@ class LocalReceiver:
             return
         self._record(h.path, headers, body, verified=verified, accept=True)
         if fault and fault[0] == "hang":
-            self._release.wait(fault[1])  # the work is done; the answer comes too late
+            self._release.wait(fault[1][0])  # the work is done; the answer comes too late
         self._answer(h, 200, "ok")
 
     def _record(self, path: str, headers: dict[str, str], body: bytes, *,
@@ -154,10 +159,13 @@ class LocalReceiver:
             self.on_receive(item)
 
     @staticmethod
-    def _answer(h: BaseHTTPRequestHandler, status: int, text: str) -> None:
+    def _answer(h: BaseHTTPRequestHandler, status: int, text: str,
+                headers: dict[str, str] | None = None) -> None:
         data = text.encode("utf-8")
         try:
             h.send_response(status)
+            for name, value in (headers or {}).items():
+                h.send_header(name, value)
             h.send_header("Content-Type", "text/plain; charset=utf-8")
             h.send_header("Content-Length", str(len(data)))
             h.end_headers()

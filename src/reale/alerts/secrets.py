@@ -5,7 +5,9 @@ message and log line by :func:`redact`.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping
+from functools import cache
 from pathlib import Path
 
 import msgspec
@@ -56,6 +58,9 @@ class ChannelSecrets(msgspec.Struct, frozen=True, kw_only=True):
             path = self.url.split("://", 1)[-1].partition("/")[2]
             if len(path) >= 8:
                 out.append(path)  # the token part alone, as it may appear in an error
+            last = path.rstrip("/").rsplit("/", 1)[-1]
+            if len(last) >= 12:
+                out.append(last)
         return out
 
 
@@ -110,4 +115,45 @@ def redact(text: str, secrets: Iterable[str]) -> str:
     return text
 
 
-__all__ = ["ChannelSecrets", "Secret", "redact", "resolve_channel", "resolve_credentials"]
+class RedactingFilter(logging.Filter):
+    """Scrubs known secret values from log records (httpx logs every request's full URL at
+    INFO, and a Slack webhook URL is a credential)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.values: set[str] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not self.values:
+            return True
+        message = record.getMessage()
+        clean = redact(message, self.values)
+        if clean != message:
+            record.msg, record.args = clean, ()
+        if record.exc_info and not record.exc_text:
+            record.exc_text = redact(logging.Formatter().formatException(record.exc_info), self.values)
+        return True
+
+
+# Loggers that may see a channel's URL: httpx's request log, httpcore's traces, our own.
+GUARDED_LOGGERS = ("httpx", "httpcore.connection", "httpcore.http11", "httpcore.http2",
+                   "httpcore.proxy", "reale.alerts")
+
+
+@cache
+def _log_filter() -> RedactingFilter:
+    return RedactingFilter()
+
+
+def guard_logs(values: Iterable[str]) -> None:
+    """Make sure none of ``values`` appears in what the HTTP client or Reale's alerts log."""
+    f = _log_filter()
+    f.values.update(v for v in values if len(v) >= 4)
+    for name in GUARDED_LOGGERS:
+        logger = logging.getLogger(name)
+        if f not in logger.filters:
+            logger.addFilter(f)
+
+
+__all__ = ["ChannelSecrets", "RedactingFilter", "Secret", "guard_logs", "redact", "resolve_channel",
+           "resolve_credentials"]

@@ -25,6 +25,7 @@ from reale.alerts.secrets import ChannelSecrets, redact
 from reale.alerts.slack import slack_payload
 from reale.alerts.webhook import DELIVERY_HEADER, signed_headers, webhook_body
 from reale.clock import Clock
+from reale.errors import ConfigError
 from reale.publish.ratelimit import retry_after
 
 _RETRY_STATUS = {408, 425, 429}
@@ -66,7 +67,11 @@ class HttpSender:
     def __init__(self, channel: ChannelConfig, secrets: ChannelSecrets, client: httpx.AsyncClient,
                  clock: Clock) -> None:
         if not secrets.url:
-            raise ValueError(f"channel {channel.name} has no URL")
+            raise ConfigError(f"[alerts] channel {channel.name!r} has no URL: resolve its "
+                              "url_env/url_file with reale.alerts.resolve_credentials()")
+        if channel.kind == "webhook" and not secrets.secret:
+            raise ConfigError(f"[alerts] channel {channel.name!r} has no signing secret: resolve "
+                              "its secret_env/secret_file with reale.alerts.resolve_credentials()")
         self.channel = channel
         self._secrets = secrets
         self._client = client
@@ -99,7 +104,10 @@ class HttpSender:
         except httpx.HTTPError as exc:
             error = redact(f"channel {name}: {type(exc).__name__}: {exc}", self._secrets.values())
             return Outcome(ok=False, retry=True, error=error)
-        return _status_outcome(name, response, self._clock.now())
+        outcome = _status_outcome(name, response, self._clock.now())
+        if outcome.error:  # a receiver may echo the URL (a credential) in its answer
+            outcome = msgspec.structs.replace(outcome, error=redact(outcome.error, self._secrets.values()))
+        return outcome
 
 
 def _tls_context(channel: ChannelConfig) -> ssl.SSLContext:
@@ -166,6 +174,8 @@ def make_senders(channels: tuple[ChannelConfig, ...], secrets: Mapping[str, Chan
     out: dict[str, Sender] = {}
     for ch in channels:
         creds = secrets.get(ch.name, ChannelSecrets())
+        if ch.url and not creds.url:
+            creds = msgspec.structs.replace(creds, url=ch.url)
         out[ch.name] = SmtpSender(ch, creds, clock) if ch.kind == "email" else \
             HttpSender(ch, creds, client, clock)
     return out
