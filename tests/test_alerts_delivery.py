@@ -14,7 +14,15 @@ import pytest
 from reale.alerts import AlertDispatcher, LocalReceiver, SQLiteDatabase, ensure_schema
 from reale.alerts.secrets import ChannelSecrets
 from reale.clock import ManualClock
-from tests.alerts_helpers import SECRET, T0, alert, config, dispatcher, hook_secrets, webhook_channel
+from tests.alerts_helpers import (
+    SECRET,
+    T0,
+    alert,
+    config,
+    dispatcher,
+    hook_secrets,
+    webhook_channel,
+)
 
 
 def run(coro: object) -> object:
