@@ -15,6 +15,7 @@ from reale.errors import RealeError
 COMMAND_MODULES: tuple[str, ...] = (
     "reale.cli.version",
     "reale.cli.draft",
+    "reale.cli.alerts",
 )
 
 
