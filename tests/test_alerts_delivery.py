@@ -265,3 +265,15 @@ def test_the_run_loop_delivers_as_soon_as_an_alert_is_submitted() -> None:
             return took
 
     assert run(scenario()) < 10  # woken by submit, not by the 30 s poll
+
+
+def test_a_long_burst_drains_at_the_channel_rate() -> None:
+    clock = ManualClock(T0)
+    with LocalReceiver(secret=SECRET, clock=clock) as receiver:
+        d = setup(receiver, clock, rate_per_minute=600, burst=60)
+        for n in range(300):
+            d.submit(alert(n, brand=f"B{n % 5}"))
+        run(drain(d, clock))  # float slivers of a token must not stall the clock
+        assert len(receiver.accepted) == 300
+        assert clock.now() - T0 == pytest.approx(24.0, abs=0.5)  # 60 at once, then 10 a second
+        run(d.aclose())

@@ -126,7 +126,8 @@ class AlertDispatcher:
             wait = self._buckets[d.channel].take() if d.channel in self._buckets else 0.0
             if wait > 0:
                 self.stats.rate_limited += 1
-                waits.append(self.clock.now() + wait)
+                # At least 1 ms: a float-rounding sliver would not move a clock at 1.7e9 s.
+                waits.append(self.clock.now() + max(wait, 1e-3))
                 continue
             ready.append(d)
         return ready
