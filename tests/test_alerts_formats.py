@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import email
 import json
+import re
+import time
 from email.message import EmailMessage
 from email.policy import default
+from pathlib import Path
+from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -147,3 +151,30 @@ def test_digest_lists_the_top_items_and_counts_the_rest() -> None:
     body = json.loads(webhook_body(msg, delivery_id="dg", channel="hook", sent_at=T0))
     assert body["alert"] is None and [i["id"] for i in body["items"]] == ["d0", "d1", "d2"]
     assert body["more"] == 4
+
+
+DOCS = Path(__file__).resolve().parent.parent / "docs" / "alerts.md"
+
+
+def doc_blocks(lang: str) -> list[str]:
+    return re.findall(rf"```{lang}\n(.*?)```", DOCS.read_text(encoding="utf-8"), re.S)
+
+
+def test_the_documented_receiver_check_accepts_reale_and_refuses_forgeries() -> None:
+    [snippet] = [b for b in doc_blocks("python") if "def verify" in b]
+    namespace: dict[str, Any] = {}
+    exec(snippet, namespace)
+    now = time.time()
+    body = webhook_body(hostile_alert(), delivery_id="d", channel="hook", sent_at=now)
+    headers = signed_headers(SECRET, body, delivery_id="d", event="alert.created", now=now)
+    assert namespace["verify"](SECRET, headers, body)
+    assert not namespace["verify"]("forged", headers, body)
+
+
+def test_the_documented_schema_has_every_key_reale_sends() -> None:
+    [example] = [b for b in doc_blocks("json") if '"schema": "reale.alert/1"' in b]
+    documented = json.loads(example.replace("…", ""))
+    sent = json.loads(webhook_body(hostile_alert(), delivery_id="d", channel="c", sent_at=T0))
+    assert set(documented) == set(sent)
+    assert set(documented["alert"]) == set(sent["alert"])
+    assert set(documented["alert"]["post"]) == set(sent["alert"]["post"])
