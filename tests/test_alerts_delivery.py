@@ -277,3 +277,22 @@ def test_a_long_burst_drains_at_the_channel_rate() -> None:
         assert len(receiver.accepted) == 300
         assert clock.now() - T0 == pytest.approx(24.0, abs=0.5)  # 60 at once, then 10 a second
         run(d.aclose())
+
+
+def test_the_demo_wiring_prints_one_line_per_alert() -> None:
+    from reale.alerts.admin import local_webhook, summary
+
+    clock = ManualClock(T0)
+    lines: list[str] = []
+    with LocalReceiver(secret="demo", clock=clock, on_receive=lambda r: lines.append(summary(r.json()))) as receiver:
+        cfg, secrets = local_webhook(receiver.url, "demo")
+        db = SQLiteDatabase(":memory:")
+        ensure_schema(db)
+        d = AlertDispatcher(cfg, db, secrets=secrets, clock=clock)
+        d.raise_opportunity_alert({"id": "car", "brand": "Auto", "score": 0.95, "kind": "appeal",
+                                   "author": "influencer", "text": "@auto give me a car\nplease"})
+        d.raise_moment_alert({"term": "#blackout", "rate": 50, "baseline": 2})
+        run(d.step())
+        run(d.aclose())
+    assert lines == ["[Auto] high opportunity: Appeal from @influencer — @auto give me a car please",
+                     "[Reale] high moment: Moment: #blackout is rising (25x its usual rate)"]

@@ -10,10 +10,10 @@ from typing import Any
 
 import httpx
 
-from reale.alerts.config import AlertsConfig
+from reale.alerts.config import AlertsConfig, parse_alerts_config
 from reale.alerts.model import Message, make_alert, new_alert_id
 from reale.alerts.outbox import Delivery
-from reale.alerts.secrets import ChannelSecrets, guard_logs
+from reale.alerts.secrets import ChannelSecrets, Secret, guard_logs
 from reale.alerts.senders import Outcome, make_senders
 from reale.clock import Clock
 
@@ -40,6 +40,28 @@ async def send_test(config: AlertsConfig, secrets: Mapping[str, ChannelSecrets],
     async with httpx.AsyncClient() as client:
         sender = make_senders((ch,), secrets, client, clock)[ch.name]
         return await sender.send(message, f"test.{alert_id}.{ch.name}")
+
+
+def local_webhook(url: str, secret: str, *, desk_url: str = "http://127.0.0.1:8000",
+                  min_severity: str = "low") -> tuple[AlertsConfig, dict[str, ChannelSecrets]]:
+    """Rules that send every alert to one signed webhook (the demo's local receiver)."""
+    config = parse_alerts_config({
+        "desk_url": desk_url,
+        "channels": [{"name": "local", "kind": "webhook", "url": url, "secret_env": "UNUSED"}],
+        "rules": [{"name": "everything", "channels": ["local"], "min_severity": min_severity}]})
+    return config, {"local": ChannelSecrets(url=url, secret=Secret(secret))}
+
+
+def summary(payload: Mapping[str, Any]) -> str:
+    """One line for a received webhook body: ``[Acme] high opportunity: title — post``."""
+    alert = payload.get("alert")
+    if not isinstance(alert, Mapping):
+        items = payload.get("items") or []
+        return f"[{payload.get('brand') or 'Reale'}] digest of {len(items) + int(payload.get('more') or 0)} alerts"
+    post = (alert.get("post") or {}).get("text", "")
+    update = "update: " if alert.get("update_of") else ""
+    line = f"[{alert.get('brand') or 'Reale'}] {alert.get('severity')} {alert.get('kind')}: {update}{alert.get('title')}"
+    return line + (f" — {' '.join(str(post).split())[:80]}" if post else "")
 
 
 def _when(t: float | None) -> str:
@@ -71,4 +93,5 @@ def format_table(rows: Sequence[Delivery]) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["build_test_message", "delivery_dict", "format_table", "send_test"]
+__all__ = ["build_test_message", "delivery_dict", "format_table", "local_webhook", "send_test",
+           "summary"]

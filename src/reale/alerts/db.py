@@ -122,8 +122,18 @@ class SQLiteDatabase:
 
 
 def schema_sql() -> str:
-    """The outbox DDL, in the store's migration dialect."""
-    return resources.files("reale.alerts").joinpath("outbox.sql").read_text(encoding="utf-8")
+    """The outbox DDL, in the store's migration dialect: ``reale/alerts/outbox.sql``, or, once it
+    has become a store migration, ``reale/store/migrations/NNNN_alerts_outbox.sql``."""
+    here = resources.files("reale.alerts").joinpath("outbox.sql")
+    if here.is_file():
+        return here.read_text(encoding="utf-8")
+    migrations = resources.files("reale.store").joinpath("migrations")
+    found = sorted((f for f in migrations.iterdir() if f.name.endswith("_alerts_outbox.sql")),
+                   key=lambda f: f.name) if migrations.is_dir() else []
+    if not found:
+        raise StoreError("the alert outbox schema is missing: expected reale/alerts/outbox.sql "
+                         "or reale/store/migrations/NNNN_alerts_outbox.sql")
+    return found[-1].read_text(encoding="utf-8")
 
 
 def render(sql: str, dialect: str) -> list[str]:
