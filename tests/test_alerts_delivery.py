@@ -294,5 +294,6 @@ def test_the_demo_wiring_prints_one_line_per_alert() -> None:
         d.raise_moment_alert({"term": "#blackout", "rate": 50, "baseline": 2})
         run(d.step())
         run(d.aclose())
-    assert lines == ["[Auto] high opportunity: Appeal from @influencer — @auto give me a car please",
-                     "[Reale] high moment: Moment: #blackout is rising (25x its usual rate)"]
+    assert sorted(lines) == [  # two brands, two lanes: they may arrive in either order
+        "[Auto] high opportunity: Appeal from @influencer — @auto give me a car please",
+        "[Reale] high moment: Moment: #blackout is rising (25x its usual rate)"]
