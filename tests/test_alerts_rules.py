@@ -118,3 +118,4 @@ def test_dedup_one_alert_per_key_updates_when_it_grows() -> None:
 def test_dedup_replaces_an_alert_nobody_has_seen_yet() -> None:
     rule = config(CHANNELS, [{"name": "r", "channels": ["a"]}]).rules[0]
     assert decide(earlier(("a1", "held", "alert.created", 2, 0.8)), alert(2), rule) == "replace"
+    assert decide(earlier(("a1", "dead", "alert.created", 2, 0.8)), alert(2), rule) == "new"

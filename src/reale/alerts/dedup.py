@@ -1,7 +1,7 @@
 """De-duplication: what to do with an alert whose ``dedup_key`` a channel has already had.
 Pure: the earlier rows for (channel, key) and the new alert in, a decision out.
 
-- nothing earlier: a new alert;
+- nothing earlier (or only dead-lettered rows, which nobody saw): a new alert;
 - the same alert id again: a duplicate (a resubmission is idempotent);
 - the earlier one still held (quiet hours, digest): replace it, nobody has seen it yet;
 - severity rose, the score rose by ``update_score_delta``, or the caller set ``update_of``:
@@ -41,10 +41,11 @@ def rises(alert: Alert, last: Earlier, rule: RuleConfig) -> bool:
 
 def decide(earlier: list[Earlier], alert: Alert, rule: RuleConfig) -> Decision:
     """See the module docstring."""
-    if not earlier:
-        return "new"
     if any(e.alert_id == alert.id for e in earlier):
         return "duplicate"
+    earlier = [e for e in earlier if e.state != "dead"]
+    if not earlier:
+        return "new"
     last = earlier[-1]
     if last.state == "held":
         return "replace"
