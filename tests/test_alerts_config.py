@@ -150,3 +150,11 @@ def test_any_rule_text_survives_the_round_trip(brands: list[str], window: str, s
         "rules": [{"name": "r", "channels": ["c"], "brands": brands, "quiet_hours": window,
                    "min_score": score}]})
     assert parse_alerts_config(tomllib.loads(alerts_to_toml(cfg))["alerts"]) == cfg
+
+
+def test_the_commented_example_in_examples_reale_toml_parses() -> None:
+    text = (DOCS.parent.parent / "examples" / "reale.toml").read_text(encoding="utf-8")
+    block = text[text.index("# [alerts]"):]
+    uncommented = "\n".join(line.removeprefix("# ").removeprefix("#") for line in block.splitlines())
+    cfg = parse_alerts_config(tomllib.loads(uncommented)["alerts"])
+    assert [r.name for r in cfg.rules] == ["now", "hourly-moments"]
