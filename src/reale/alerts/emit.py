@@ -48,7 +48,7 @@ def _required(obj: Any, what: str, *names: str) -> Any:
 
 def _severity(obj: Any, fallback: Severity) -> Severity:
     given = field(obj, "severity")
-    return given if given in SEVERITIES else fallback  # type: ignore[no-any-return]
+    return given if given in SEVERITIES else fallback
 
 
 def _float(value: Any) -> float | None:
