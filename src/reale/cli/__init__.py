@@ -24,6 +24,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "reale.cli.query",
     "reale.cli.annotate",
     "reale.cli.eval",
+    "reale.cli.alerts",
 )
 
 
