@@ -9,7 +9,6 @@ The outbox's tables are ``outbox.sql`` (store migration dialect: ``?`` placehold
 from __future__ import annotations
 
 import contextlib
-import importlib
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -122,17 +121,13 @@ class SQLiteDatabase:
 
 
 def schema_sql() -> str:
-    """The outbox DDL, in the store's migration dialect: ``reale/alerts/outbox.sql``, or, once it
-    has become a store migration, ``reale/store/migrations/NNNN_alerts_outbox.sql``."""
-    here = resources.files("reale.alerts").joinpath("outbox.sql")
-    if here.is_file():
-        return here.read_text(encoding="utf-8")
+    """The outbox DDL: the store migration ``NNNN_alerts_outbox.sql`` (store dialect)."""
     migrations = resources.files("reale.store").joinpath("migrations")
     found = sorted((f for f in migrations.iterdir() if f.name.endswith("_alerts_outbox.sql")),
-                   key=lambda f: f.name) if migrations.is_dir() else []
+                   key=lambda f: f.name)
     if not found:
-        raise StoreError("the alert outbox schema is missing: expected reale/alerts/outbox.sql "
-                         "or reale/store/migrations/NNNN_alerts_outbox.sql")
+        raise StoreError("the alert outbox migration reale/store/migrations/NNNN_alerts_outbox.sql "
+                         "is missing")
     return found[-1].read_text(encoding="utf-8")
 
 
@@ -152,20 +147,11 @@ def ensure_schema(db: Database) -> None:
 
 
 def open_alerts_db(url: str) -> Database:
-    """The database at a store URL: the store itself when it is installed, else SQLite directly."""
-    opener = getattr(importlib.import_module("reale.store"), "open_store", None)
-    if opener is not None:
-        store: Database = opener(url)
-        getattr(store, "migrate", lambda: None)()
-        ensure_schema(store)
-        return store
-    if not url.startswith("sqlite://"):
-        raise StoreError(f"alerts need a sqlite:///PATH store here, got {url.split('://')[0]}://…")
-    path = url.removeprefix("sqlite://").partition("?")[0]
-    path = ":memory:" if path in (":memory:", "/:memory:") else path.removeprefix("/")
-    db = SQLiteDatabase(path)
-    ensure_schema(db)
-    return db
+    """The store at ``url``, migrated (the outbox is one of its migrations)."""
+    from reale.store import open_store
+
+    store: Database = open_store(url)
+    return store
 
 
 __all__ = ["Database", "SQLiteDatabase", "TxLike", "ensure_schema", "open_alerts_db", "render",
