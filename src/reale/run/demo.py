@@ -22,6 +22,11 @@ from reale.desk.queue import OpportunityQueue
 from reale.desk.realness import assess
 from reale.desk.situation import Action, Amplifier, AuthorRef, BrandRef, Context, PostRef, Situation
 from reale.events import Mention
+from reale.alerts import AlertDispatcher, LocalReceiver
+from reale.alerts.admin import local_webhook
+from reale.alerts.admin import summary as alert_summary
+from reale.alerts.receiver import Received
+from reale.run.alerting import AlertSink
 from reale.run.app import EmbeddedApp
 from reale.run.printer import mention_line
 from reale.run.simsource import SimulatorSource
@@ -169,21 +174,54 @@ async def run_demo(*, out: TextIO = sys.stdout, store_url: str = "sqlite:///var/
     label = _labeller()
     understand = UnderstandStage(label or (lambda t, lg, f: [None] * len(t)), desk,
                                  metrics=app.metrics)
-    app.stages = [SignalsStage(signals, [sink]), understand]
+    signals_stage = SignalsStage(signals, [sink])
+    app.stages = [signals_stage, understand]
     print(f"Reale demo: {duration:.0f} simulated seconds at {rate:,.0f} events/s, brands "
           + ", ".join(b.name for b in config.brands), file=out)
     profiles = asyncio.create_task(_refresh_profiles(signals))
+    received: list[str] = []
+
+    def on_alert(r: Received) -> None:
+        line = alert_summary(msgspec.json.decode(r.body))
+        received.append(line)
+        print(f"  🔔 alert received by the local webhook: {line}", file=out)
+
+    receiver = LocalReceiver(secret="demo-secret", on_receive=on_alert).start()
     try:
         async with app:
+            assert app.store is not None
+            rules, secrets = local_webhook(receiver.url, "demo-secret")
+            dispatcher = AlertDispatcher(rules, app.store, secrets=secrets)
+            alert_sink = AlertSink(dispatcher, min_score=0.85)
+            desk.sinks.append(alert_sink)
+            signals_stage.sinks.append(alert_sink)
+            stop_alerts = asyncio.Event()
+            delivering = asyncio.create_task(dispatcher.run(stop_alerts))
             source = SimulatorSource(sim, rate=speed * rate if speed else None, duration=duration,
                                      clock=clock)
             summary = await app.run([source])
             await understand.drain()
+            await _settle(dispatcher)
+            stop_alerts.set()
+            await delivering
+            await dispatcher.aclose()
     finally:
         profiles.cancel()
         understand.close()
+        receiver.stop()
         await http.aclose()
-    return _report(out, summary, sink, truths, signals)
+    result = _report(out, summary, sink, truths, signals)
+    result["alerts_received"] = received
+    print(f"{len(received)} alerts delivered to the local webhook {receiver.url}", file=out)
+    return result
+
+
+async def _settle(dispatcher: AlertDispatcher, timeout: float = 10.0) -> None:
+    """Give the dispatcher a moment to deliver what the last batches raised."""
+    for _ in range(int(timeout / 0.1)):
+        if not dispatcher.outbox.counts().get("pending", 0):
+            return
+        await asyncio.sleep(0.1)
 
 
 async def _refresh_profiles(signals: Signals) -> None:

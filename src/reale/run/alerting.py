@@ -1,0 +1,39 @@
+"""A sink that turns what the stages produce into alerts: opportunities above a score and moments
+go to the alert dispatcher's outbox (delivery, retries and rules are the dispatcher's job)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reale.alerts import AlertDispatcher
+from reale.desk.opportunity import Opportunity
+from reale.events import Mention
+from reale.signals.moment_scope import MomentAlert
+
+
+class AlertSink:
+    """Raises an alert for each opportunity scoring ``min_score`` or more, and each moment."""
+
+    def __init__(self, dispatcher: AlertDispatcher, *, min_score: float = 0.6) -> None:
+        self.dispatcher = dispatcher
+        self.min_score = min_score
+        self.raised = 0
+
+    def labels(self, mention: Mention, labels: Any) -> None:
+        return None
+
+    def opportunity(self, opp: Opportunity) -> None:
+        if opp.score < self.min_score:
+            return
+        self.raised += len(self.dispatcher.raise_opportunity_alert({
+            "id": opp.id, "brand": opp.brand, "score": opp.score, "kind": opp.kind,
+            "reasons": list(opp.reasons), "text": opp.text, "author": opp.author_handle}))
+
+    def moment(self, alert: MomentAlert) -> None:
+        self.raised += len(self.dispatcher.raise_moment_alert({
+            "term": alert.term, "brand": "" if alert.scope == "*" else alert.scope,
+            "id": f"{alert.scope}:{alert.term}:{int(alert.at)}",
+            "rate": alert.current_per_min, "baseline": max(alert.baseline_per_min, 0.1),
+            "safety": alert.safety.verdict if alert.safety else "",
+            "reasons": list(alert.safety.reasons) if alert.safety else [],
+            "examples": [{"text": e.text} for e in alert.examples if getattr(e, "text", "")]}))
