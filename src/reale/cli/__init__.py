@@ -19,6 +19,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "reale.cli.store",
     "reale.cli.simulate",
     "reale.cli.momentum",
+    "reale.cli.serve",
+    "reale.cli.users",
 )
 
 
