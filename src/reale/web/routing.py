@@ -208,7 +208,7 @@ def endpoint(spec: RouteSpec, s: Services, render: Callable[[Ctx, Page], Respons
 async def _checked(ctx: Ctx, spec: RouteSpec, s: Services,
                    render: Callable[[Ctx, Page], Response]) -> Response:
     if spec.role is not None and ctx.user is None:
-        if ctx.wants_json or ctx.request.method != "GET":
+        if ctx.wants_json or ctx.request.method != "GET" or spec.kind not in ("page", "file"):
             raise HTTPProblem(401, "log in first (POST /login)")
         target = ctx.request.url.path + (f"?{ctx.request.url.query}" if ctx.request.url.query else "")
         return RedirectResponse("/login?" + urlencode({"next": target}), status_code=303)

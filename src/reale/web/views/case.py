@@ -34,7 +34,7 @@ def _timeline(opp: dict[str, Any], replies: list[dict[str, Any]],
     for d in decisions:
         events.append({"at": d["at"], "what": d["action"], "actor": d["actor"], "role": d["role"],
                        "comment": d["comment"]})
-    events.sort(key=lambda e: (e["at"], e["what"]))
+    events.sort(key=lambda e: float(e["at"]))  # stable: same-time events keep their order
     return events
 
 
