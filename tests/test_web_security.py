@@ -4,6 +4,7 @@ login rate limits, session cookies, and post text that stays text whatever it co
 from __future__ import annotations
 
 import html
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -168,8 +169,8 @@ HOSTILE = ('<script>alert(1)</script> <img src=x onerror="alert(2)"> '
 
 
 def test_hostile_post_text_is_shown_never_run_on_every_page() -> None:
-    from tests.web_helpers import mention, opportunity_of, post
     from reale.web.data import save_opportunity
+    from tests.web_helpers import mention, opportunity_of, post
 
     desk = build_desk()
     p = post(900, HOSTILE, at=desk.clock.now() - 30, author="mallory", name="<b>Mallory</b>")
