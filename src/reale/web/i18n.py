@@ -162,6 +162,8 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (English, Italian)
     "case.bad": ("accusing, mocking or negative", "di accusa, scherno o negative"),
     "case.export": ("Export", "Esporta"),
     "case.exported": ("Exported from Reale", "Esportato da Reale"),
+    "case.replies": ("{n} replies", "{n} risposte"),
+    "reports.columns": ("What the files hold", "Cosa contengono i file"),
     "settings.title": ("Settings", "Impostazioni"),
     "settings.sub": ("Brands, watch-queries, the team and network accounts",
                      "Brand, query di ascolto, il team e gli account social"),

@@ -26,9 +26,12 @@
   function safeUrl(url) {
     return typeof url === 'string' && /^https?:\/\/[^\s"'<>`]+$/i.test(url) ? url : null;
   }
+  // relative times follow the server's clock (the page says what time it was when it was made)
+  var skew = (parseFloat(document.body.getAttribute('data-now')) || Date.now() / 1000) - Date.now() / 1000;
   function ago(at) {
-    var s = Math.max(0, Math.round(Date.now() / 1000 - at));
-    return s < 60 ? s + ' s' : s < 3600 ? Math.floor(s / 60) + ' min' : Math.floor(s / 3600) + ' h';
+    var s = Math.max(0, Math.round(Date.now() / 1000 + skew - at));
+    var span = s < 60 ? s + ' s' : s < 3600 ? Math.floor(s / 60) + ' min' : Math.floor(s / 3600) + ' h';
+    return label('ago').replace('{t}', span);
   }
   function chip(text, cls) { return el('span', 'chip' + (cls ? ' ' + cls : ''), text); }
 
@@ -44,7 +47,7 @@
     body.appendChild(el('p', 'text', text || ''));
     var meta = el('div', 'meta');
     if (ev.brand) { meta.appendChild(chip(ev.brand, 'brand')); }
-    if (ev.type !== 'mention') { meta.appendChild(chip(label(ev.type), ev.type === 'moment' ? 'moment' : '')); }
+    if (ev.type === 'moment') { meta.appendChild(chip(label('moment'), 'moment')); }
     if (ev.lang) { meta.appendChild(chip(String(ev.lang).toUpperCase())); }
     if (ev.sentiment) { meta.appendChild(chip(label(ev.sentiment), ev.sentiment)); }
     var kind = ev.type === 'opportunity' ? ev.kind : (ev.opportunity ? ev.opportunity.kind : ev.intent);
@@ -74,11 +77,23 @@
     if (paused || !pending.length) { return; }
     var batch = pending.splice(0, pending.length);
     var frag = document.createDocumentFragment();
-    for (var i = batch.length - 1; i >= 0; i--) { frag.appendChild(row(batch[i])); }
+    var found = {};  // posts of this batch that became opportunities: shown once, as such
+    for (var i = batch.length - 1; i >= 0; i--) {
+      var ev = batch[i];
+      if (ev.type === 'opportunity' && ev.uri) { found[ev.uri] = true; replaceRow(ev.uri); }
+      else if (ev.type === 'mention' && found[ev.uri]) { continue; }
+      frag.appendChild(row(ev));
+    }
     feed.insertBefore(frag, feed.firstChild);
     while (feed.children.length > max) { feed.removeChild(feed.lastChild); }
     window.realeLive.rendered += batch.length;
     $('feed-empty').hidden = true;
+  }
+  function replaceRow(uri) {
+    // an opportunity found in a post already shown: the post moves up as the opportunity
+    for (var node = feed.firstChild; node; node = node.nextSibling) {
+      if (node.getAttribute && node.getAttribute('data-uri') === uri) { feed.removeChild(node); return; }
+    }
   }
   function schedule() {
     if (!scheduled) { scheduled = true; requestAnimationFrame(flush); }
@@ -108,6 +123,7 @@
     dropped += data.dropped || 0;
     window.realeLive.received = received;
     window.realeLive.batches += 1;
+    $('live-count').textContent = received.toLocaleString();
     for (var i = 0; i < events.length; i++) { pending.push(events[i]); }
     if (pending.length > max) { pending.splice(0, pending.length - max); }
     schedule();

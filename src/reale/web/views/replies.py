@@ -59,7 +59,8 @@ async def _send(ctx: Ctx, reply: Reply, rec: OpportunityRecord | None) -> Public
     else:
         publication = await s.workflow.approve_and_send(user.name, reply.id, s.publisher)
     if rec is not None:
-        await run_in_threadpool(mark_handled, ctx, rec, f"reply {publication.state}")
+        note = "reply rehearsed in dry run" if publication.state == "dry_run" else "reply published"
+        await run_in_threadpool(mark_handled, ctx, rec, note)
     return publication
 
 

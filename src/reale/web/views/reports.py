@@ -59,7 +59,9 @@ def reports(ctx: Ctx) -> Page:
                                  "brands": s.brand_names(),
                                  "counts": {"mentions": int(mentions[0][0]),
                                             "opportunities": int(opps[0][0])}},
-                title=ctx.t("reports.title"), view={"this_from": start, "this_to": end})
+                title=ctx.t("reports.title"), view={"this_from": start, "this_to": end,
+                      "mention_columns": MENTION_COLUMNS,
+                      "opportunity_columns": OPP_COLUMNS})
 
 
 def safe_cell(value: Any) -> str:
