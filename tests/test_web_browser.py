@@ -14,9 +14,9 @@ import pytest
 
 from reale.web.data import save_labels, save_opportunity
 from reale.web.payloads import mention_payload
+from reale.web.serving import serving
 from tests.conftest import ROOT
 from tests.web_helpers import PASSWORD, Desk, build_desk, mention, opportunity_of, post
-from tests.web_server import serving
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import httpx
 
+from reale.web.serving import free_port
 from tests.conftest import ROOT, run_cli
-from tests.web_server import free_port
 
 
 def test_users_add_list_and_disable(tmp_path: Path) -> None:
@@ -66,5 +66,5 @@ def test_serve_binds_127_0_0_1_and_serves_the_desk(tmp_path: Path) -> None:
             assert client.get("/settings.json").json()["brands"][0]["name"] == "Fiori"
     finally:
         proc.terminate()
-        out, err = proc.communicate(timeout=20)
+        out, _ = proc.communicate(timeout=20)
     assert f"Reale desk on http://127.0.0.1:{port}" in out

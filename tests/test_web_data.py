@@ -30,6 +30,7 @@ from reale.web.data import (
     save_opportunity,
 )
 from reale.web.records import Labels, OpportunityDecision, labels_from, short_key
+from reale.web.rollup import Rollups
 from tests.web_helpers import T0, mention, opportunity_of, post, seed
 
 
@@ -169,3 +170,29 @@ def test_the_desk_repository_on_the_store_runs_the_approval_workflow(store: Stor
         repo.transition(approved.reply, "submitted", wf.history(reply.id)[0])
     StoreDeskRepository(store).migrate()  # idempotent
     assert repo.role_of("aldo") is not None and len(repo.members()) == 2
+
+
+def test_rollups_give_the_same_series_as_the_raw_tables_and_keep_up(store: Store) -> None:
+    clock = ManualClock(T0)
+    seed(store, clock)
+    rollups = Rollups(store)
+    since, until, bucket = T0 - 7 * 86_400, T0 + 3600, 6 * 3600.0
+    for column in ("sentiment", "intent"):
+        assert rollups.label_series("Fiori", column, since, until, bucket, T0) == \
+            queries.label_series(store, "Fiori", column, since, until, bucket)
+    direct = {(a.network, a.author.id): a.mentions
+              for a in store.top_authors("Fiori", since, limit=1000)}
+    top = rollups.top_authors("Fiori", since, until, T0, limit=1000)
+    assert {(n, a): c for n, a, c in top} == direct
+    assert [c for _, _, c in top] == sorted(direct.values(), reverse=True)
+    # later mentions land after the rolled-up hours and are counted from the raw tables
+    late = post(7000, "fiori ancora", at=T0 + 1800, author="u1")
+    store.write_mentions([mention("Fiori", late)])
+    save_labels(store, {late.uri: {"sentiment": "negative", "intent": "complaint"}})
+    later = T0 + 2 * 86_400
+    assert rollups.label_series("Fiori", "intent", since, later, bucket, later) == \
+        queries.label_series(store, "Fiori", "intent", since, later, bucket)
+    assert dict(((n, a), c) for n, a, c in rollups.top_authors("Fiori", since, later, later, 1000)
+                ).get(("bluesky", "did:plc:u1")) == direct.get(("bluesky", "did:plc:u1"), 0) + 1
+    marks = dict(store.query("SELECT name, mark FROM rollup_marks"))
+    assert marks["hours:Fiori"] == int((later - 3600) // 3600)

@@ -30,6 +30,7 @@ from reale.web.hub import LiveHub
 from reale.web.openapi import openapi
 from reale.web.ratelimit import LoginLimiter
 from reale.web.render import environment, error_page, render
+from reale.web.rollup import Rollups
 from reale.web.routing import json_response, routes
 from reale.web.security import SecurityHeaders
 from reale.web.services import DraftSource, MomentsSource, Services, merge_accounts
@@ -94,7 +95,8 @@ def create_app(store: Store, *, workflow: ApprovalWorkflow,
                            interval=settings.live_interval),
         clock=clock, settings=settings, signer=Signer(cookie_secret(store)),
         publisher=publisher, publish_accounts=all_accounts, brands=tuple(brands), queue=queue,
-        drafters=dict(drafters or {}), moments=moments, templates=environment())
+        drafters=dict(drafters or {}), moments=moments, templates=environment(),
+        rollups=Rollups(store))
     document = openapi(SPECS, version=__version__)
 
     async def openapi_json(request: Request) -> Response:

@@ -60,6 +60,7 @@ class Services:
     drafters: dict[str, DraftSource] = field(default_factory=dict)
     moments: MomentsSource | None = None
     templates: Any = None  # the Jinja environment
+    rollups: Any = None  # reale.web.rollup.Rollups
     lock: threading.RLock = field(default_factory=threading.RLock)
 
     @property

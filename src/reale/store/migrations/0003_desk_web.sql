@@ -94,5 +94,28 @@ CREATE TABLE watch_queries (
 );
 CREATE INDEX watch_queries_brand ON watch_queries (brand);
 
+-- Rollups behind the brand pages, built incrementally from closed hours and days (reale.web.rollup):
+-- mentions per brand, hour, sentiment and intent; mentions per brand, day and author.
+CREATE TABLE brand_hours (
+    brand TEXT NOT NULL,
+    hour {{bigint}} NOT NULL,
+    sentiment TEXT NOT NULL,
+    intent TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    PRIMARY KEY (brand, hour, sentiment, intent)
+);
+CREATE TABLE brand_author_days (
+    brand TEXT NOT NULL,
+    day {{bigint}} NOT NULL,
+    network TEXT NOT NULL,
+    author_id TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    PRIMARY KEY (brand, day, network, author_id)
+);
+CREATE TABLE rollup_marks (
+    name TEXT PRIMARY KEY,
+    mark {{bigint}} NOT NULL
+);
+
 -- The live page's first screen, the query preview and reports read posts by time.
 CREATE INDEX posts_created ON posts (created_at)

@@ -71,13 +71,13 @@ def brand(ctx: Ctx) -> Page:
     volume = s.store.count_mentions(name, since, until, bucket, timeout=2.0)
     starts = [b.start for b in volume]
     buckets = [int(t // bucket) for t in starts]
-    sentiment = queries.label_series(s.store, name, "sentiment", since, until, bucket)
-    intents = queries.label_series(s.store, name, "intent", since, until, bucket)
+    sentiment = s.rollups.label_series(name, "sentiment", since, until, bucket, ctx.now)
+    intents = s.rollups.label_series(name, "intent", since, until, bucket, ctx.now)
     competitors = list(cfg.competitors) if cfg else []
     sov = queries.mention_totals(s.store, [name, *competitors], since, until)
     prev = queries.mention_totals(s.store, [name], 2 * since - until, since)[name]
     total = sum(b.count for b in volume)
-    authors = s.store.top_authors(name, since, limit=10, timeout=2.0)
+    authors = _top_authors(ctx, name, since, until)
     data: dict[str, Any] = {
         "name": name, "period": pname, "since": since, "until": until, "bucket": bucket,
         "total": total, "previous": prev, "open": _open(ctx, name),
@@ -87,15 +87,25 @@ def brand(ctx: Ctx) -> Page:
         "intents": {k: [[t, v.get(b, 0)] for t, b in zip(starts, buckets, strict=True)]
                     for k, v in intents.items()},
         "share_of_voice": sov, "competitors": competitors,
-        "top_authors": [{"handle": a.author.handle or a.author.id, "name": a.author.display_name,
-                         "followers": a.author.followers, "mentions": a.mentions,
-                         "network": a.network} for a in authors],
+        "top_authors": authors,
         "moments": [{"id": m.id, "term": m.alert.term, "at": m.alert.at, "count": m.alert.count,
                      "ratio": round(m.alert.ratio, 1)}
                     for m in queries.moments(s.store, scope=name, since=since, limit=10)],
     }
     return Page("brand.html", data, title=name,
                 view={"charts": _charts(ctx, data, sentiment, intents, buckets)})
+
+
+def _top_authors(ctx: Ctx, brand: str, since: float, until: float) -> list[dict[str, Any]]:
+    s = ctx.services
+    out = []
+    for network, author_id, n in s.rollups.top_authors(brand, since, until, ctx.now, limit=10):
+        a = s.store.get_author(network, author_id)
+        out.append({"handle": (a.handle if a else "") or author_id,
+                    "name": a.display_name if a else "", "network": network,
+                    "followers": a.followers if a else None, "mentions": n})
+    out.sort(key=lambda x: (-x["mentions"], -(x["followers"] or -1), x["handle"]))
+    return out
 
 
 def _charts(ctx: Ctx, data: dict[str, Any], sentiment: dict[str, dict[int, int]],

@@ -1,4 +1,6 @@
-"""Run a desk app with uvicorn on 127.0.0.1 and a free port, in a thread the test starts and stops."""
+"""Serve an app with uvicorn on 127.0.0.1 and a free port, in a thread that the caller starts and
+stops (tests, benchmarks and ``reale demo`` use it).
+"""
 
 from __future__ import annotations
 
@@ -28,7 +30,7 @@ def serving(app: Starlette) -> Iterator[str]:
     thread = threading.Thread(target=server.run, name="uvicorn-test", daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
-    while not server.started:  # waiting for a server to bind is I/O, not test logic
+    while not server.started:  # waiting for the server to bind is I/O, not logic
         if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError("the test server did not start")
         time.sleep(0.02)
@@ -37,3 +39,6 @@ def serving(app: Starlette) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+__all__ = ["free_port", "serving"]
