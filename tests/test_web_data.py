@@ -180,6 +180,8 @@ def test_rollups_give_the_same_series_as_the_raw_tables_and_keep_up(store: Store
     for column in ("sentiment", "intent"):
         assert rollups.label_series("Fiori", column, since, until, bucket, T0) == \
             queries.label_series(store, "Fiori", column, since, until, bucket)
+    assert rollups.totals(["Fiori", "Auto", "Nobody"], since, until, T0) == \
+        queries.mention_totals(store, ["Fiori", "Auto", "Nobody"], since, until)
     direct = {(a.network, a.author.id): a.mentions
               for a in store.top_authors("Fiori", since, limit=1000)}
     top = rollups.top_authors("Fiori", since, until, T0, limit=1000)

@@ -71,7 +71,7 @@ def _axes(width: int, height: int, pad: tuple[int, int, int, int], top: float,
 
 
 def line_chart(uid: str, series: Sequence[Series], x_labels: Sequence[str], *, title: str,
-               width: int = 940, height: int = 240, area: bool = True) -> Markup:
+               width: int = 940, height: int = 190, area: bool = True) -> Markup:
     """One or more series over the same buckets; the first is filled as an area."""
     pad = (44, 12, 12, 26)
     n = max((len(s.values) for s in series), default=0)

@@ -84,6 +84,21 @@ class Rollups:
             d[int(b)] = d.get(int(b), 0) + int(n)
         return out
 
+    def totals(self, brands: list[str], since: float, until: float, now: float) -> dict[str, int]:
+        """Mentions of each brand in ``[since, until)`` (share of voice), from the hourly rollup
+        for closed hours and the raw mentions for the rest (``since``/``until`` on hours)."""
+        out = {}
+        for brand in brands:
+            split = max(since, min(until, self.hours_mark(brand, now) * HOUR))
+            rolled = self._store.query(
+                "SELECT COALESCE(SUM(n), 0) FROM brand_hours WHERE brand = ? AND hour >= ?"
+                " AND hour < ?", (brand, _floor(since, HOUR), _floor(split, HOUR)), timeout=2.0)
+            raw = self._store.query(
+                "SELECT COUNT(*) FROM mentions WHERE brand = ? AND matched_at >= ?"
+                " AND matched_at < ?", (brand, split, float(until)), timeout=2.0)
+            out[brand] = int(rolled[0][0]) + int(raw[0][0])
+        return out
+
     def top_authors(self, brand: str, since: float, until: float, now: float,
                     limit: int = 10) -> list[tuple[str, str, int]]:
         """``(network, author_id, mentions)`` of the brand's most frequent authors."""

@@ -14,7 +14,11 @@ from reale.web.routing import Ctx, HTTPProblem, Page
 from reale.web.views.common import period
 
 SENTIMENT_CSS = {"negative": "c-neg", "neutral": "c-neu", "positive": "c-pos", "mixed": "c-mix"}
-INTENT_CSS = ("c-i1", "c-i2", "c-i3", "c-i4", "c-i5", "c-i6")
+INTENT_CSS = {"complaint": "c-i1", "question": "c-i2", "appeal": "c-i3", "request": "c-i3",
+              "praise": "c-i4", "other": "c-i6"}
+EXTRA_CSS = ("c-i5", "c-i6")
+SENTIMENT_ORDER = ["negative", "neutral", "mixed", "positive"]
+INTENT_ORDER = ["complaint", "question", "appeal", "praise"]
 
 
 def _labels(starts: list[float], bucket: float) -> list[str]:
@@ -26,7 +30,7 @@ def brands(ctx: Ctx) -> Page:
     s = ctx.services
     name, since, until, bucket = period(ctx)
     names = sorted(set(s.brand_names()) | _stored_brands(ctx))
-    totals = queries.mention_totals(s.store, names, since, until)
+    totals = s.rollups.totals(names, since, until, ctx.now)
     cards: list[dict[str, Any]] = []
     for brand in names:
         series = s.store.count_mentions(brand, since, until, bucket, timeout=2.0)
@@ -50,14 +54,18 @@ def _open(ctx: Ctx, brand: str) -> int:
     return int(found[0][0]) if found else 0
 
 
-def _stacks(series: dict[str, dict[int, int]], buckets: list[int], css: dict[str, str] | None,
+def _stacks(series: dict[str, dict[int, int]], buckets: list[int], css: dict[str, str],
             order: list[str]) -> list[charts.Series]:
     names = [n for n in order if n in series] + sorted(n for n in series if n not in order)
-    out = []
-    for i, n in enumerate(names):
-        color = (css or {}).get(n) or INTENT_CSS[i % len(INTENT_CSS)]
-        out.append(charts.Series(n, [float(series[n].get(b, 0)) for b in buckets], color))
-    return out
+    return [charts.Series(n, [float(series[n].get(b, 0)) for b in buckets],
+                          css.get(n) or EXTRA_CSS[i % len(EXTRA_CSS)])
+            for i, n in enumerate(names)]
+
+
+def legend(series: dict[str, dict[int, int]], css: dict[str, str], order: list[str]
+           ) -> list[tuple[str, str]]:
+    """``(name, css class)`` in the order the chart stacks them."""
+    return [(s.name, s.css) for s in _stacks(series, [], css, order)]
 
 
 def brand(ctx: Ctx) -> Page:
@@ -74,8 +82,8 @@ def brand(ctx: Ctx) -> Page:
     sentiment = s.rollups.label_series(name, "sentiment", since, until, bucket, ctx.now)
     intents = s.rollups.label_series(name, "intent", since, until, bucket, ctx.now)
     competitors = list(cfg.competitors) if cfg else []
-    sov = queries.mention_totals(s.store, [name, *competitors], since, until)
-    prev = queries.mention_totals(s.store, [name], 2 * since - until, since)[name]
+    sov = s.rollups.totals([name, *competitors], since, until, ctx.now)
+    prev = s.rollups.totals([name], 2 * since - until, since, ctx.now)[name]
     total = sum(b.count for b in volume)
     authors = _top_authors(ctx, name, since, until)
     data: dict[str, Any] = {
@@ -93,7 +101,9 @@ def brand(ctx: Ctx) -> Page:
                     for m in queries.moments(s.store, scope=name, since=since, limit=10)],
     }
     return Page("brand.html", data, title=name,
-                view={"charts": _charts(ctx, data, sentiment, intents, buckets)})
+                view={"charts": _charts(ctx, data, sentiment, intents, buckets),
+                      "sentiment_legend": legend(sentiment, SENTIMENT_CSS, SENTIMENT_ORDER),
+                      "intent_legend": legend(intents, INTENT_CSS, INTENT_ORDER)})
 
 
 def _top_authors(ctx: Ctx, brand: str, since: float, until: float) -> list[dict[str, Any]]:
@@ -118,11 +128,10 @@ def _charts(ctx: Ctx, data: dict[str, Any], sentiment: dict[str, dict[int, int]]
     return {
         "volume": charts.line_chart("vol", [vol], labels, title=t("brand.volume")),
         "sentiment": charts.stacked_bars(
-            "sent", _stacks(sentiment, buckets, SENTIMENT_CSS,
-                            ["negative", "neutral", "mixed", "positive"]),
+            "sent", _stacks(sentiment, buckets, SENTIMENT_CSS, SENTIMENT_ORDER),
             labels, title=t("brand.sentiment")) if sentiment else Markup(""),
         "intents": charts.stacked_bars(
-            "int", _stacks(intents, buckets, None, ["complaint", "question", "appeal", "praise"]),
+            "int", _stacks(intents, buckets, INTENT_CSS, INTENT_ORDER),
             labels, title=t("brand.intents")) if intents else Markup(""),
         "sov": charts.hbars("sov", [(k, 100.0 * v / total) for k, v in sov], unit="%",
                             title=t("brand.sov"), highlight=data["name"]),
