@@ -83,6 +83,8 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (English, Italian)
     "opp.reasons": ("Why it is here", "Perché è qui"),
     "opp.realness": ("How it would read", "Come verrebbe letto"),
     "opp.risk": ("risk", "rischio"),
+    "action.reply": ("a public reply", "una risposta pubblica"),
+    "action.gift": ("giving what is asked, in public", "dare ciò che è chiesto, in pubblico"),
     "opp.advice": ("Advice", "Consiglio"),
     "opp.signals": ("Signals", "Segnali"),
     "opp.reach": ("Author's reach", "Portata dell'autore"),
