@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from reale.bench import web as bench
-from reale.bench.web_data import desk, fill
-from reale.bench.web_live import live_rows, sse_run
+from reale.bench._web_data import desk, fill
+from reale.bench._web_live import live_rows, sse_run
 from reale.store import open_store
 
 

@@ -14,8 +14,8 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from reale.bench.web_data import PASSWORD, BenchDesk, desk, fill
-from reale.bench.web_live import live_rows
+from reale.bench._web_data import PASSWORD, BenchDesk, desk, fill
+from reale.bench._web_live import live_rows
 from reale.store import open_store
 
 TARGET_MS = 200.0

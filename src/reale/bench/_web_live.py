@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 
-from reale.bench.web_data import PASSWORD, BenchDesk
+from reale.bench._web_data import PASSWORD, BenchDesk
 from reale.web.serving import serving
 
 CHROMIUM = "/usr/bin/chromium"
