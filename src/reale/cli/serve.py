@@ -40,7 +40,9 @@ def run(args: argparse.Namespace) -> int:
             print(f"reale: serving on {host}: put it behind https (cookies are Secure only "
                   "over https)", file=sys.stderr)
         print(f"Reale desk on http://{host}:{port}", flush=True)
-        uvicorn.run(app, host=host, port=port, log_level="warning", lifespan="off")
+        # live pages hold their connection open: give them two seconds to go on shutdown
+        uvicorn.run(app, host=host, port=port, log_level="warning", lifespan="off",
+                    timeout_graceful_shutdown=2)
     finally:
         store.close()
     return 0

@@ -5,12 +5,14 @@ drafts and the reply being written.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import msgspec
 
 from reale.desk.drafts import DraftRequest
 from reale.desk.roles import Role
+from reale.errors import RealeError
 from reale.web import queries
 from reale.web.records import OPEN, OpportunityDecision, OpportunityRecord
 from reale.web.routing import Ctx, Done, HTTPProblem, Page
@@ -24,6 +26,7 @@ from reale.web.views.common import (
 )
 
 ACTIVE = ("draft", "submitted", "sent_back", "approved")
+log = logging.getLogger("reale.web")
 
 
 def queue(ctx: Ctx) -> Page:
@@ -53,8 +56,12 @@ def _drafts(ctx: Ctx, rec: OpportunityRecord, lang: str) -> list[dict[str, Any]]
                        network=s.account_for(rec.brand, rec.network).network, brand=rec.brand,
                        opportunity_id=rec.id)
     drafter = s.drafter(rec.brand)
-    with s.lock:
-        drafts = drafter.propose(req, s.repo.recent_texts(rec.brand))
+    try:
+        with s.lock:
+            drafts = drafter.propose(req, s.repo.recent_texts(rec.brand))
+    except RealeError as exc:  # drafts are a help: the page works without them
+        log.warning("no drafts for %s: %s", rec.key, exc)
+        return []
     return [msgspec.to_builtins(d) for d in drafts]
 
 
