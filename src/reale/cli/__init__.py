@@ -25,6 +25,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "reale.cli.annotate",
     "reale.cli.eval",
     "reale.cli.alerts",
+    "reale.cli.serve",
+    "reale.cli.users",
 )
 
 

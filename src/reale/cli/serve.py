@@ -1,0 +1,48 @@
+"""``reale serve``: the web desk on 127.0.0.1 (``--host``/``--port`` to change), reading the
+store and brands of ``--config`` (or ``--store``)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import Any
+
+from reale.config import Config, load_config
+from reale.store import open_store
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("serve", help="serve the web desk (default http://127.0.0.1:8765)")
+    p.add_argument("--host", help="address to bind (default 127.0.0.1; [web] host)")
+    p.add_argument("--port", type=int, help="port (default 8765; [web] port)")
+    p.add_argument("--config", metavar="FILE", help="reale.toml (brands, store, [web], accounts)")
+    p.add_argument("--store", metavar="URL", help="store URL (overrides the config's)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from reale.web.assemble import accounts_of, app_from_config
+    from reale.web.settings import web_settings
+
+    config = load_config(args.config) if args.config else Config()
+    settings = web_settings(config.extra, config.team_language)
+    host, port = args.host or settings.host, args.port or settings.port
+    store = open_store(args.store or config.store)
+    try:
+        app = app_from_config(config, store, os.environ)
+        if not accounts_of(store, settings).users():
+            print("reale: no users yet: create the first admin with "
+                  "`reale users add NAME --role admin`", file=sys.stderr)
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            print(f"reale: serving on {host}: put it behind https (cookies are Secure only "
+                  "over https)", file=sys.stderr)
+        print(f"Reale desk on http://{host}:{port}", flush=True)
+        # live pages hold their connection open: give them two seconds to go on shutdown
+        uvicorn.run(app, host=host, port=port, log_level="warning", lifespan="off",
+                    timeout_graceful_shutdown=2)
+    finally:
+        store.close()
+    return 0

@@ -1,0 +1,67 @@
+"""The desk repository on the Store itself (SQLite or PostgreSQL): the same tables and rows as
+:class:`~reale.desk.repository.SqlDeskRepository`, through the store's transactions, so it is safe
+to share between threads (the web desk serves requests from a thread pool).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+from reale.desk.records import Decision, Reply
+from reale.desk.repository import SqlDeskRepository, _statements, schema_sql
+from reale.errors import DeskError, StoreError
+from reale.store import Store
+
+_JSON_UPDATE = "UPDATE desk_replies SET state = ?, updated_at = ?, body = ? WHERE id = ? AND state = ?"
+
+
+def ensure_desk_tables(store: Store) -> None:
+    """Create the desk's tables if they are missing (idempotent; ``CREATE … IF NOT EXISTS``)."""
+    with store.transaction() as tx:
+        for statement in _statements(schema_sql()):
+            tx.run_script_statement(statement)
+
+
+class StoreDeskRepository(SqlDeskRepository):
+    """:class:`~reale.desk.repository.DeskRepository` over a :class:`~reale.store.Store`."""
+
+    def __init__(self, store: Store, *, migrate: bool = True) -> None:
+        super().__init__(None, paramstyle="qmark")  # the store converts placeholders itself
+        self._store = store
+        if migrate:
+            ensure_desk_tables(store)
+
+    def migrate(self) -> None:
+        ensure_desk_tables(self._store)
+
+    def _run(self, *statements: tuple[str, tuple[Any, ...]]) -> list[int]:
+        try:
+            with self._store.transaction() as tx:
+                return [tx.execute(sql, params) for sql, params in statements]
+        except (DeskError, StoreError):
+            raise
+        except Exception as exc:
+            raise StoreError(f"desk write failed: {exc}") from exc
+
+    def _query(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        return self._store.query(sql, params)
+
+    def transition(self, reply: Reply, expected_state: str, decision: Decision) -> None:
+        """Write ``reply`` and its decision if the stored state is still ``expected_state``."""
+        body = self._body(reply)
+        with self._store.transaction() as tx:
+            changed = tx.execute(_JSON_UPDATE, (reply.state, reply.updated_at, body, reply.id,
+                                                expected_state))
+            if changed != 1:
+                raise DeskError(f"reply {reply.id} is no longer {expected_state}: reload and retry")
+            sql, params = self._decision_insert(decision)
+            tx.execute(sql, params)
+
+    @staticmethod
+    def _body(reply: Reply) -> str:
+        return msgspec.json.encode(reply).decode()
+
+
+__all__ = ["StoreDeskRepository", "ensure_desk_tables"]

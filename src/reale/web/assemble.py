@@ -1,0 +1,44 @@
+"""Build the desk's web app from a config: the store, the approval workflow on it, the network
+accounts, per-brand drafters. Used by ``reale serve`` and ``reale users`` (and ``reale demo``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from starlette.applications import Starlette
+
+from reale.clock import Clock, SystemClock
+from reale.config import Config
+from reale.desk.approval import ApprovalWorkflow
+from reale.desk.drafts import Drafter, draft_settings
+from reale.desk.store_repository import StoreDeskRepository
+from reale.publish.factory import accounts_from_config
+from reale.store import Store
+from reale.web.accounts import Accounts
+from reale.web.app import create_app, hasher
+from reale.web.hub import LiveHub
+from reale.web.services import DraftSource
+from reale.web.settings import WebSettings, web_settings
+
+
+def accounts_of(store: Store, settings: WebSettings) -> Accounts:
+    """The desk's users on a store (for ``reale users``)."""
+    return Accounts(store, StoreDeskRepository(store), hasher(settings))
+
+
+def app_from_config(config: Config, store: Store, env: Mapping[str, str], *,
+                    hub: LiveHub | None = None, clock: Clock | None = None) -> Starlette:
+    """The web desk of ``config`` on ``store`` (``env`` gives the network accounts' secrets)."""
+    clock = clock or SystemClock()
+    settings = web_settings(config.extra, config.team_language)
+    workflow = ApprovalWorkflow(StoreDeskRepository(store), clock=clock)
+    drafts = draft_settings(config.extra)
+    drafters: dict[str, DraftSource] = {b.name: Drafter(brand=b.name, settings=drafts)
+                                        for b in config.brands}
+    return create_app(store, workflow=workflow, accounts=accounts_from_config(config.extra, env),
+                      drafters=drafters, hub=hub, brands=config.brands, clock=clock,
+                      settings=settings)
+
+
+__all__ = ["accounts_of", "app_from_config"]

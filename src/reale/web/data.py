@@ -1,0 +1,208 @@
+"""What the runner writes so the web desk can show it: opportunities with their signals, moments,
+understanding labels and aftermath (tables of migration 0003). Every write is idempotent by its
+natural key, and each kind can also go through the store's single writer (:func:`register_writers`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import msgspec
+
+from reale.desk.aftermath import AftermathStatus
+from reale.desk.opportunity import Opportunity
+from reale.signals.cascades import CascadeStats
+from reale.signals.moment_scope import MomentAlert
+from reale.signals.momentum import MomentumReading
+from reale.signals.reach import ReachReading
+from reale.store import Store, Tx
+from reale.web.records import (
+    Labels,
+    MomentRecord,
+    Momentum,
+    OpportunityRecord,
+    Reach,
+    labels_from,
+    short_key,
+)
+
+_JSON = msgspec.json.Encoder()
+CLOSED_FOR = 86_400.0  # a decided conversation stays closed a day (as the desk's queue)
+
+OPP_COLUMNS = ("key", "id", "brand", "kind", "score", "status", "post_uri", "root_uri", "author",
+               "text", "lang", "verdict", "created_at", "updated_at", "body")
+# A decided opportunity stays decided when its conversation goes on, unless the decision is older
+# than closed_for, or it was handled and a complaint now arrives (the answer did not solve it).
+_OPP_UPSERT = """ON CONFLICT (key) DO UPDATE SET kind = excluded.kind, score = excluded.score,
+ post_uri = excluded.post_uri, author = excluded.author, text = excluded.text,
+ lang = excluded.lang, verdict = excluded.verdict, updated_at = excluded.updated_at,
+ body = excluded.body,
+ status = CASE WHEN opportunities.status = 'open' THEN 'open'
+   WHEN opportunities.decided_at IS NOT NULL AND excluded.updated_at - opportunities.decided_at > {closed}
+     THEN 'open'
+   WHEN opportunities.status = 'handled' AND excluded.kind = 'complaint'
+     AND opportunities.kind <> 'complaint' THEN 'open'
+   ELSE opportunities.status END"""
+
+
+def reach_of(reading: ReachReading | Reach | None, followers: int | None = None) -> Reach | None:
+    """The author's reach from the signals stage's reading (or the follower count alone)."""
+    if isinstance(reading, Reach):
+        return reading
+    if reading is not None:
+        return Reach(tier=reading.tier, percentile=reading.percentile,
+                     followers=reading.followers if reading.followers is not None else followers)
+    return Reach(followers=followers) if followers is not None else None
+
+
+def momentum_of(cascade: CascadeStats | None, reading: MomentumReading | None) -> Momentum | None:
+    """The cascade's size and speed, and its predicted final size when momentum has a reading."""
+    if cascade is None and reading is None:
+        return None
+    return Momentum(
+        size=cascade.size if cascade is not None else (reading.observed if reading else None),
+        velocity_per_min=cascade.velocity_per_min if cascade is not None else None,
+        predicted_final=reading.predicted_final if reading is not None else None,
+        low=reading.low if reading is not None else None,
+        high=reading.high if reading is not None else None,
+        gathering_speed=bool(reading and reading.gathering_speed),
+        close_share=cascade.close_share if cascade is not None else None)
+
+
+def record_of(opp: Opportunity, *, network: str = "", followers: int | None = None,
+              reach: ReachReading | Reach | None = None, cascade: CascadeStats | None = None,
+              momentum: MomentumReading | None = None) -> OpportunityRecord:
+    """The stored form of a desk :class:`Opportunity` with the signals that explain it (pure)."""
+    return OpportunityRecord(
+        key=short_key(opp.id), id=opp.id, brand=opp.brand, kind=opp.kind, score=opp.score,
+        reasons=opp.reasons, post_uri=opp.post_uri, root_uri=opp.root_uri,
+        author_handle=opp.author_handle, text=opp.text, language=opp.language,
+        created_at=opp.created_at, updated_at=opp.updated_at, network=network,
+        obvious_action=opp.obvious_action, realness=opp.realness, relevance=opp.relevance,
+        posts=opp.posts, reach=reach_of(reach, followers), momentum=momentum_of(cascade, momentum))
+
+
+def _opp_row(r: OpportunityRecord) -> tuple[Any, ...]:
+    body = msgspec.structs.replace(r, status="open", decided_at=None, decided_by="")
+    return (r.key, r.id, r.brand, r.kind, float(r.score), r.status, r.post_uri, r.root_uri,
+            r.author_handle, r.text, r.language, r.verdict, float(r.created_at),
+            float(r.updated_at), _JSON.encode(body).decode())
+
+
+def write_opportunities(tx: Tx, records: Sequence[OpportunityRecord],
+                        closed_for: float = CLOSED_FOR) -> int:
+    """Upsert opportunities inside ``tx`` (the store's writer calls this for a batch)."""
+    latest: dict[str, OpportunityRecord] = {}
+    for r in records:
+        if r.key not in latest or r.updated_at >= latest[r.key].updated_at:
+            latest[r.key] = r
+    rows = [_opp_row(r) for r in sorted(latest.values(), key=lambda r: r.key)]
+    return tx.insert_rows("opportunities", OPP_COLUMNS, rows,
+                          _OPP_UPSERT.format(closed=float(closed_for)))
+
+
+def save_opportunity(store: Store, opp: Opportunity | OpportunityRecord, **signals: Any
+                     ) -> OpportunityRecord:
+    """Store one opportunity (an upsert: a later reading of the conversation replaces the
+    earlier one; a decision taken on it stands). ``signals``: see :func:`record_of`."""
+    record = opp if isinstance(opp, OpportunityRecord) else record_of(opp, **signals)
+    with store.transaction() as tx:
+        write_opportunities(tx, [record])
+    return record
+
+
+def write_moments(tx: Tx, records: Sequence[MomentRecord]) -> int:
+    rows = [(m.id, m.alert.scope, m.alert.term, float(m.alert.at),
+             m.alert.safety.verdict if m.alert.safety else "", float(m.alert.ratio),
+             int(m.alert.count), _JSON.encode(m.alert).decode())
+            for m in {m.id: m for m in records}.values()]
+    return tx.insert_rows("moments", ("id", "scope", "term", "at", "verdict", "ratio", "count",
+                                      "body"), rows, "ON CONFLICT (id) DO NOTHING")
+
+
+def save_moment(store: Store, alert: MomentAlert) -> MomentRecord:
+    """Store a moment alert from the signals stage (idempotent by scope, term and time)."""
+    record = MomentRecord.of(alert)
+    with store.transaction() as tx:
+        write_moments(tx, [record])
+    return record
+
+
+class LabelledPost(msgspec.Struct, frozen=True):
+    """A post's labels, as an item for the store's writer."""
+
+    post_uri: str
+    labels: Labels
+    at: float = 0.0  # when the labels were made
+
+
+def write_labels(tx: Tx, items: Sequence[LabelledPost]) -> int:
+    rows = [(i.post_uri, i.labels.lang, i.labels.sentiment, i.labels.intent, float(i.at),
+             _JSON.encode(i.labels).decode()) for i in {i.post_uri: i for i in items}.values()]
+    return tx.insert_rows(
+        "labels", ("post_uri", "lang", "sentiment", "intent", "updated_at", "body"), rows,
+        "ON CONFLICT (post_uri) DO UPDATE SET lang = excluded.lang, sentiment = excluded.sentiment,"
+        " intent = excluded.intent, updated_at = excluded.updated_at, body = excluded.body")
+
+
+def save_labels(store: Store, labels: Mapping[str, Any]) -> int:
+    """Store understanding labels, ``{post_uri: {"lang", "sentiment", "intent", ...}}`` (any
+    mapping or Struct per post; a numeric sentiment in [-1, 1] becomes a label)."""
+    items = list(labelled(labels, store.clock.now()))
+    with store.transaction() as tx:
+        return write_labels(tx, items)
+
+
+class AftermathRecord(msgspec.Struct, frozen=True):
+    opportunity_key: str
+    status: AftermathStatus
+    updated_at: float
+
+
+def write_aftermath(tx: Tx, items: Sequence[AftermathRecord]) -> int:
+    rows = [(a.opportunity_key, float(a.updated_at), _JSON.encode(a.status).decode())
+            for a in {a.opportunity_key: a for a in items}.values()]
+    return tx.insert_rows("aftermath", ("opportunity_key", "updated_at", "body"), rows,
+                          "ON CONFLICT (opportunity_key) DO UPDATE SET"
+                          " updated_at = excluded.updated_at, body = excluded.body")
+
+
+def save_aftermath(store: Store, opportunity: str, status: AftermathStatus) -> None:
+    """Store what the aftermath watch has seen for an opportunity (its id or key)."""
+    key = opportunity if "|" not in opportunity else short_key(opportunity)
+    with store.transaction() as tx:
+        write_aftermath(tx, [AftermathRecord(key, status, store.clock.now())])
+
+
+def register_writers(store: Store) -> None:
+    """Let :class:`reale.store.StoreWriter` take :class:`OpportunityRecord`,
+    :class:`MomentRecord`, :class:`LabelledPost` and :class:`AftermathRecord` items."""
+    store.register_writer(OpportunityRecord, write_opportunities)
+    store.register_writer(MomentRecord, write_moments)
+    store.register_writer(LabelledPost, write_labels)
+    store.register_writer(AftermathRecord, write_aftermath)
+
+
+def labelled(labels: Mapping[str, Any], at: float = 0.0) -> Iterable[LabelledPost]:
+    """Writer items from ``{post_uri: labels}``."""
+    return (LabelledPost(uri, labels_from(raw), at) for uri, raw in labels.items())
+
+
+__all__ = [
+    "AftermathRecord",
+    "LabelledPost",
+    "labelled",
+    "momentum_of",
+    "reach_of",
+    "record_of",
+    "register_writers",
+    "save_aftermath",
+    "save_labels",
+    "save_moment",
+    "save_opportunity",
+    "write_aftermath",
+    "write_labels",
+    "write_moments",
+    "write_opportunities",
+]

@@ -1,0 +1,218 @@
+"""The reads behind the desk's pages: the feed, open opportunities, decisions, moments, labels,
+aftermath. Each is one time-boxed query on the store returning typed records.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import msgspec
+
+from reale.desk.aftermath import AftermathStatus
+from reale.errors import DeskError
+from reale.events import Mention, Post
+from reale.signals.moment_scope import MomentAlert
+from reale.store import Store
+from reale.store import rows as store_rows
+from reale.web.records import (
+    DISMISSALS,
+    OPEN,
+    Labels,
+    MomentRecord,
+    OpportunityDecision,
+    OpportunityRecord,
+)
+
+_OPP = msgspec.json.Decoder(OpportunityRecord)
+_LABELS = msgspec.json.Decoder(Labels)
+_ALERT = msgspec.json.Decoder(MomentAlert)
+_AFTER = msgspec.json.Decoder(AftermathStatus)
+OPP_SELECT = "SELECT status, decided_at, decided_by, body FROM opportunities"
+
+
+class FeedRow(msgspec.Struct, frozen=True, kw_only=True):
+    """One mention as the live feed shows it: the post, its labels, its opportunity if any."""
+
+    mention: Mention
+    labels: Labels | None = None
+    opportunity: OpportunityRecord | None = None
+
+
+def _opp(row: tuple[Any, ...]) -> OpportunityRecord:
+    rec = _OPP.decode(row[3])
+    return msgspec.structs.replace(rec, status=row[0], decided_at=row[1], decided_by=row[2] or "")
+
+
+def feed(store: Store, *, brand: str | None = None, lang: str | None = None,
+         sentiment: str | None = None, kind: str | None = None, limit: int = 50,
+         timeout: float | None = None) -> list[FeedRow]:
+    """The newest mentions, optionally of one brand, language, sentiment or kind (an opportunity
+    kind, or an intent label)."""
+    where, params = ["1 = 1"], []  # type: list[str], list[Any]
+    if brand:
+        where.append("m.brand = ?")
+        params.append(brand)
+    if lang:
+        where.append("(l.lang = ? OR (COALESCE(l.lang, '') = '' AND p.langs LIKE ?))")
+        params += [lang, f'["{lang}"%']
+    if sentiment:
+        where.append("l.sentiment = ?")
+        params.append(sentiment)
+    if kind:
+        where.append("(o.kind = ? OR l.intent = ?)")
+        params += [kind, kind]
+    sql = ("SELECT m.brand, m.query, m.spans, m.matched_at, p.raw, l.body,"
+           " o.status, o.decided_at, o.decided_by, o.body FROM mentions m"
+           " JOIN posts p ON p.uri = m.post_uri"
+           " LEFT JOIN labels l ON l.post_uri = m.post_uri"
+           " LEFT JOIN opportunities o ON o.post_uri = m.post_uri AND o.brand = m.brand"
+           " WHERE " + " AND ".join(where) + " ORDER BY m.matched_at DESC LIMIT ?")
+    found = store.query(sql, (*params, int(limit)), timeout=timeout)
+    return [FeedRow(mention=Mention(brand=r[0], query=r[1], spans=store_rows.decode_spans(r[2]),
+                                    matched_at=r[3], post=store_rows.decode_post(r[4])),
+                    labels=_LABELS.decode(r[5]) if r[5] else None,
+                    opportunity=_opp(r[6:10]) if r[9] else None) for r in found]
+
+
+def opportunities(store: Store, *, brand: str | None = None, status: str | None = OPEN,
+                  since: float | None = None, until: float | None = None, limit: int = 200,
+                  timeout: float | None = None) -> list[OpportunityRecord]:
+    """Opportunities by score (highest first), open ones by default."""
+    where, params = ["1 = 1"], []  # type: list[str], list[Any]
+    for clause, value in (("status = ?", status), ("brand = ?", brand),
+                          ("created_at >= ?", since), ("created_at < ?", until)):
+        if value is not None:
+            where.append(clause)
+            params.append(value)
+    sql = f"{OPP_SELECT} WHERE {' AND '.join(where)} ORDER BY score DESC, key LIMIT ?"
+    return [_opp(r) for r in store.query(sql, (*params, int(limit)), timeout=timeout)]
+
+
+def get_opportunity(store: Store, key: str) -> OpportunityRecord | None:
+    found = store.query(f"{OPP_SELECT} WHERE key = ?", (key,))
+    return _opp(found[0]) if found else None
+
+
+def decide(store: Store, decision: OpportunityDecision) -> None:
+    """Record a team decision on an opportunity and set its status (dismissed or handled)."""
+    status = decision.action if decision.action in (*DISMISSALS, "handled") else None
+    with store.transaction() as tx:
+        tx.execute("INSERT INTO opportunity_decisions (opportunity_key, action, actor, role, at,"
+                   " comment) VALUES (?, ?, ?, ?, ?, ?)",
+                   (decision.opportunity_key, decision.action, decision.actor, decision.role,
+                    float(decision.at), decision.comment))
+        if status is not None:
+            changed = tx.execute("UPDATE opportunities SET status = ?, decided_at = ?,"
+                                 " decided_by = ? WHERE key = ?",
+                                 (status, float(decision.at), decision.actor,
+                                  decision.opportunity_key))
+            if changed != 1:
+                raise DeskError(f"no opportunity with key {decision.opportunity_key!r}")
+
+
+def decisions(store: Store, key: str) -> list[OpportunityDecision]:
+    found = store.query("SELECT opportunity_key, action, actor, role, at, comment FROM"
+                        " opportunity_decisions WHERE opportunity_key = ? ORDER BY at, id", (key,))
+    return [OpportunityDecision(opportunity_key=r[0], action=r[1], actor=r[2], role=r[3],
+                                at=float(r[4]), comment=r[5]) for r in found]
+
+
+def moments(store: Store, *, scope: str | None = None, since: float | None = None,
+            limit: int = 100, timeout: float | None = None) -> list[MomentRecord]:
+    """Moments newest first; ``scope`` is a brand or ``"*"`` (the whole stream)."""
+    where, params = ["1 = 1"], []  # type: list[str], list[Any]
+    if scope is not None:
+        where.append("scope = ?")
+        params.append(scope)
+    if since is not None:
+        where.append("at >= ?")
+        params.append(float(since))
+    sql = f"SELECT id, body FROM moments WHERE {' AND '.join(where)} ORDER BY at DESC, id LIMIT ?"
+    return [MomentRecord(id=r[0], alert=_ALERT.decode(r[1]))
+            for r in store.query(sql, (*params, int(limit)), timeout=timeout)]
+
+
+def get_moment(store: Store, moment_id: str) -> MomentRecord | None:
+    found = store.query("SELECT id, body FROM moments WHERE id = ?", (moment_id,))
+    return MomentRecord(id=found[0][0], alert=_ALERT.decode(found[0][1])) if found else None
+
+
+def labels_for(store: Store, uris: Iterable[str]) -> dict[str, Labels]:
+    wanted = sorted(set(uris))
+    out: dict[str, Labels] = {}
+    for i in range(0, len(wanted), 500):
+        chunk = wanted[i:i + 500]
+        marks = ", ".join("?" * len(chunk))
+        for uri, body in store.query(f"SELECT post_uri, body FROM labels WHERE post_uri IN ({marks})",
+                                     tuple(chunk)):
+            out[uri] = _LABELS.decode(body)
+    return out
+
+
+def aftermath_for(store: Store, key: str) -> AftermathStatus | None:
+    found = store.query("SELECT body FROM aftermath WHERE opportunity_key = ?", (key,))
+    return _AFTER.decode(found[0][0]) if found else None
+
+
+def recent_posts(store: Store, since: float, limit: int = 5000) -> list[Post]:
+    """Stored posts written since ``since``, newest first (for the query preview)."""
+    found = store.query("SELECT raw FROM posts WHERE created_at >= ? ORDER BY created_at DESC"
+                        " LIMIT ?", (float(since), int(limit)), timeout=2.0)
+    return [store_rows.decode_post(r[0]) for r in found]
+
+
+def label_series(store: Store, brand: str, column: str, since: float, until: float,
+                 bucket: float) -> dict[str, dict[int, int]]:
+    """Mentions per bucket and per label value (``column``: ``sentiment`` or ``intent``)."""
+    if column not in ("sentiment", "intent"):
+        raise DeskError(f"no label series for {column!r}")
+    sql = (f"SELECT {store.dialect.bucket('m.matched_at')} AS b, l.{column}, COUNT(*)"
+           " FROM mentions m JOIN labels l ON l.post_uri = m.post_uri"
+           f" WHERE m.brand = ? AND m.matched_at >= ? AND m.matched_at < ? AND l.{column} <> ''"
+           f" GROUP BY b, l.{column}")
+    out: dict[str, dict[int, int]] = {}
+    for b, value, n in store.query(sql, (float(bucket), brand, float(since), float(until))):
+        out.setdefault(str(value), {})[int(b)] = int(n)
+    return out
+
+
+def mention_totals(store: Store, brands: Sequence[str], since: float, until: float
+                   ) -> dict[str, int]:
+    """Mentions of each brand in ``[since, until)`` (share of voice)."""
+    if not brands:
+        return {}
+    marks = ", ".join("?" * len(brands))
+    found = store.query(f"SELECT brand, COUNT(*) FROM mentions WHERE brand IN ({marks})"
+                        " AND matched_at >= ? AND matched_at < ? GROUP BY brand",
+                        (*brands, float(since), float(until)))
+    got = {str(b): int(n) for b, n in found}
+    return {b: got.get(b, 0) for b in brands}
+
+
+def watch_queries(store: Store, brand: str | None = None) -> list[tuple[int, str, str, str, float]]:
+    """Watch-queries added from the desk: ``(id, brand, query, created_by, created_at)``."""
+    sql = "SELECT id, brand, query, created_by, created_at FROM watch_queries"
+    params: tuple[Any, ...] = ()
+    if brand is not None:
+        sql, params = sql + " WHERE brand = ?", (brand,)
+    return [(int(r[0]), r[1], r[2], r[3], float(r[4]))
+            for r in store.query(sql + " ORDER BY brand, id", params)]
+
+
+__all__ = [
+    "FeedRow",
+    "aftermath_for",
+    "decide",
+    "decisions",
+    "feed",
+    "get_moment",
+    "get_opportunity",
+    "label_series",
+    "labels_for",
+    "mention_totals",
+    "moments",
+    "opportunities",
+    "recent_posts",
+    "watch_queries",
+]

@@ -1,0 +1,107 @@
+"""HTML rendering: one Jinja environment (autoescaping always on, so post text, author names and
+links from the networks are shown, never interpreted), the filters pages share, and error pages.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from starlette.responses import HTMLResponse, Response
+
+from reale.desk.roles import Role
+from reale.web.i18n import STRINGS, translator
+from reale.web.payloads import safe_href
+from reale.web.routing import Ctx, HTTPProblem, Page, error_json
+
+NAV = (("live", "/live"), ("queue", "/queue"), ("brands", "/brands"), ("moments", "/moments"),
+       ("reports", "/reports"), ("settings", "/settings"))
+
+
+def environment() -> Environment:
+    env = Environment(loader=PackageLoader("reale.web", "templates"),
+                      autoescape=select_autoescape(default=True, default_for_string=True),
+                      trim_blocks=True, lstrip_blocks=True, extensions=["jinja2.ext.do"])
+    env.filters["when"] = when
+    env.filters["day"] = day
+    env.filters["num"] = num
+    env.filters["pct"] = pct
+    env.filters["href"] = safe_href
+    return env
+
+
+def when(ts: float | None) -> str:
+    if ts is None:
+        return ""
+    return datetime.fromtimestamp(float(ts), UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def day(ts: float | None) -> str:
+    if ts is None:
+        return ""
+    return datetime.fromtimestamp(float(ts), UTC).strftime("%Y-%m-%d")
+
+
+def num(value: Any) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:,.1f}"
+    return f"{int(value):,}"
+
+
+def pct(value: float | None, digits: int = 0) -> str:
+    return "–" if value is None else f"{100 * float(value):.{digits}f}%"
+
+
+def ago(seconds: float, lang: str) -> str:
+    t = translator(lang)
+    s = max(0, int(seconds))
+    if s < 60:
+        span = f"{s} s"
+    elif s < 3600:
+        span = f"{s // 60} min"
+    elif s < 86_400:
+        span = f"{s // 3600} h"
+    else:
+        span = f"{s // 86_400} d" if lang == "en" else f"{s // 86_400} g"
+    return t("common.ago", t=span)
+
+
+def _queue_count(ctx: Ctx) -> int:
+    found = ctx.services.store.query("SELECT COUNT(*) FROM opportunities WHERE status = 'open'")
+    return int(found[0][0]) if found else 0
+
+
+def render(ctx: Ctx, page: Page, status: int = 200) -> Response:
+    """A page's template with what every page shares (user, nav, language, CSRF token)."""
+    env = ctx.services.templates
+    done = ctx.query("done")
+    section = page.template.split("/")[0].split(".")[0]
+    now = ctx.now
+    html = env.get_template(page.template).render(
+        **page.data, **page.view, page=page, t=ctx.t, lang=ctx.lang, user=ctx.user,
+        role=ctx.role.value if ctx.role else "", can=ctx.can, nav=NAV, section=section,
+        can_respond=ctx.can(Role.RESPONDER), can_approve=ctx.can(Role.APPROVER),
+        can_admin=ctx.can(Role.ADMIN),
+        csrf=ctx.session.csrf if ctx.session else "", now=now,
+        ago=lambda ts: ago(now - float(ts), ctx.lang) if ts else "",
+        done=f"done.{done}" if f"done.{done}" in STRINGS else "",
+        queue_count=_queue_count(ctx) if ctx.user else 0, path=ctx.request.url.path)
+    return HTMLResponse(html, status_code=status)
+
+
+def error_page(ctx: Ctx, exc: HTTPProblem) -> Response:
+    if ctx.wants_json or (ctx.request.method != "GET" and "text/html" not in \
+            ctx.request.headers.get("accept", "")):
+        return error_json(exc)
+    title = {403: "common.forbidden", 404: "common.not_found"}.get(exc.status, "common.error")
+    page = Page("error.html", {"status": exc.status, "message": exc.message, "heading": title})
+    try:
+        return render(ctx, page, exc.status)
+    except Exception:  # the error page must never fail: fall back to plain JSON
+        return error_json(exc)
+
+
+__all__ = ["NAV", "ago", "environment", "error_page", "render"]

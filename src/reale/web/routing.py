@@ -1,0 +1,290 @@
+"""The route table and the one wrapper every endpoint goes through: session, role, CSRF, form
+parsing, errors. A page handler returns a :class:`Page` that is rendered as HTML or, on the same
+path with ``.json``, as its JSON twin; an action returns a :class:`Done`.
+"""
+
+from __future__ import annotations
+
+import hmac
+import inspect
+import json
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+import msgspec
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from reale.desk.roles import Role, parse_role
+from reale.errors import ApprovalRequired, DeskError, PublishError, RealeError, StoreError
+from reale.web.i18n import pick_language, translator
+from reale.web.records import User
+from reale.web.services import Services
+from reale.web.sessions import COOKIE, LOGIN_CSRF_COOKIE, Session
+
+_ENC = msgspec.json.Encoder()
+
+
+class HTTPProblem(Exception):
+    """An error with an HTTP status, shown as an error page or JSON ``{"error": …}``."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    where: str = "query"  # query, path or form
+    help: str = ""
+    required: bool = False
+
+
+@dataclass
+class Page:
+    """A page: ``data`` is its JSON twin; ``view`` holds what only the HTML needs (charts)."""
+
+    template: str
+    data: dict[str, Any]
+    title: str = ""
+    view: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Done:
+    redirect: str
+    message: str = ""  # a key of done.* strings
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Ctx:
+    """One request as a handler sees it."""
+
+    request: Request
+    services: Services
+    user: User | None
+    role: Role | None
+    session: Session | None
+    lang: str
+    wants_json: bool
+    form: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def t(self) -> Callable[..., str]:
+        return translator(self.lang)
+
+    @property
+    def now(self) -> float:
+        return self.services.clock.now()
+
+    def path(self, name: str) -> str:
+        return str(self.request.path_params[name])
+
+    def query(self, name: str, default: str = "") -> str:
+        return self.request.query_params.get(name, default)[:500]
+
+    def can(self, role: Role) -> bool:
+        return self.role is not None and self.role.at_least(role)
+
+    def require(self, role: Role) -> User:
+        if self.user is None or not self.can(role):
+            raise HTTPProblem(403, f"this needs the {role.value} role or above")
+        return self.user
+
+
+Handler = Callable[[Ctx], Any]
+
+
+@dataclass(frozen=True)
+class RouteSpec:
+    """One documented endpoint (``kind``: page, action, api, stream, file, auth)."""
+
+    path: str
+    name: str
+    handler: Handler
+    summary: str
+    methods: tuple[str, ...] = ("GET",)
+    role: Role | None = Role.VIEWER
+    kind: str = "page"
+    twin: bool = False  # a page with a JSON twin at path + ".json"
+    params: tuple[Param, ...] = ()
+    tag: str = ""
+    csrf: bool = True
+
+
+def _client_ip(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+async def _session(request: Request, s: Services) -> tuple[Session | None, User | None, Role | None]:
+    token = s.signer.unsign(request.cookies.get(COOKIE))
+    if token is None:
+        return None, None, None
+
+    def load() -> tuple[Session | None, User | None, Role | None]:
+        session = s.sessions.get(token)
+        user = s.accounts.get(session.user) if session else None
+        if session is None or user is None or user.disabled or not user.role:
+            return None, None, None
+        return session, user, parse_role(user.role)
+
+    return await run_in_threadpool(load)
+
+
+async def _form(request: Request, limit: int) -> dict[str, str]:
+    if request.method in ("GET", "HEAD"):
+        return {}
+    body = await request.body()
+    if len(body) > limit:
+        raise HTTPProblem(413, f"the request body is larger than {limit} bytes")
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    text = body.decode("utf-8", "replace")
+    if kind == "application/json":
+        try:
+            data = json.loads(text or "{}")
+        except ValueError as exc:
+            raise HTTPProblem(400, f"the body is not valid JSON: {exc}") from None
+        if not isinstance(data, dict):
+            raise HTTPProblem(400, "the JSON body must be an object")
+        return {str(k): v if isinstance(v, str) else json.dumps(v) for k, v in data.items()}
+    if kind in ("application/x-www-form-urlencoded", ""):
+        return dict(parse_qsl(text, keep_blank_values=True, max_num_fields=200))
+    raise HTTPProblem(415, "send application/x-www-form-urlencoded or application/json")
+
+
+def _same_origin(request: Request) -> bool:
+    origin = request.headers.get("origin") or ""
+    if not origin or origin == "null":
+        return origin != "null"
+    host = request.headers.get("host", "")
+    return urlsplit(origin).netloc == host
+
+
+def _csrf_ok(ctx: Ctx, spec: RouteSpec) -> bool:
+    if ctx.request.method in ("GET", "HEAD") or not spec.csrf:
+        return True
+    sent = ctx.request.headers.get("x-csrf-token") or ctx.form.get("csrf", "")
+    if spec.kind == "auth":
+        expected = ctx.request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    else:
+        expected = ctx.session.csrf if ctx.session else ""
+    return bool(expected) and bool(sent) and hmac.compare_digest(str(sent), expected)
+
+
+def wants_json(request: Request) -> bool:
+    if request.url.path.endswith(".json"):
+        return True
+    accept = request.headers.get("accept", "")
+    ctype = request.headers.get("content-type", "")
+    return ("application/json" in accept and "text/html" not in accept) or \
+        ctype.startswith("application/json")
+
+
+def endpoint(spec: RouteSpec, s: Services, render: Callable[[Ctx, Page], Response],
+             error: Callable[[Ctx, HTTPProblem], Response]) -> Callable[[Request], Awaitable[Response]]:
+    """The Starlette endpoint of one route: checks, then the handler, then rendering."""
+
+    async def run(request: Request) -> Response:
+        session, user, role = await _session(request, s)
+        lang = pick_language(user.lang if user else "", request.headers.get("accept-language"),
+                             s.settings.default_language)
+        ctx = Ctx(request=request, services=s, user=user, role=role, session=session, lang=lang,
+                  wants_json=wants_json(request))
+        try:
+            return await _checked(ctx, spec, s, render)
+        except HTTPProblem as exc:
+            return error(ctx, exc)
+
+    return run
+
+
+async def _checked(ctx: Ctx, spec: RouteSpec, s: Services,
+                   render: Callable[[Ctx, Page], Response]) -> Response:
+    if spec.role is not None and ctx.user is None:
+        if ctx.wants_json or ctx.request.method != "GET" or spec.kind not in ("page", "file"):
+            raise HTTPProblem(401, "log in first (POST /login)")
+        target = ctx.request.url.path + (f"?{ctx.request.url.query}" if ctx.request.url.query else "")
+        return RedirectResponse("/login?" + urlencode({"next": target}), status_code=303)
+    if spec.role is not None and not ctx.can(spec.role):
+        raise HTTPProblem(403, f"this needs the {spec.role.value} role or above")
+    ctx.form = await _form(ctx.request, s.settings.max_form_bytes)
+    if ctx.request.method not in ("GET", "HEAD") and (not _same_origin(ctx.request)
+                                                      or not _csrf_ok(ctx, spec)):
+        raise HTTPProblem(403, "the CSRF token is missing or wrong: reload the page and retry")
+    try:
+        result = await _call(spec.handler, ctx)
+    except ApprovalRequired as exc:
+        raise HTTPProblem(403, str(exc)) from None
+    except DeskError as exc:
+        denied = "only a" in str(exc) or "is not on the team" in str(exc)
+        raise HTTPProblem(403 if denied else 409, str(exc)) from None
+    except PublishError as exc:
+        raise HTTPProblem(502, str(exc)) from None
+    except StoreError as exc:
+        raise HTTPProblem(503, str(exc)) from None
+    except RealeError as exc:
+        raise HTTPProblem(400, str(exc)) from None
+    return _respond(ctx, result, render)
+
+
+async def _call(handler: Handler, ctx: Ctx) -> Any:
+    result = handler(ctx) if _is_async(handler) else await run_in_threadpool(handler, ctx)
+    if hasattr(result, "__await__"):
+        result = await result
+    return result
+
+
+def _is_async(handler: Handler) -> bool:
+    return inspect.iscoroutinefunction(handler)
+
+
+def _respond(ctx: Ctx, result: Any, render: Callable[[Ctx, Page], Response]) -> Response:
+    if isinstance(result, Response):
+        return result
+    if isinstance(result, dict):
+        return json_response(result)
+    if isinstance(result, Page):
+        if ctx.wants_json and ctx.request.method == "GET":
+            return json_response(result.data)
+        return render(ctx, result)
+    if isinstance(result, Done):
+        if ctx.wants_json:
+            return json_response({"ok": True, "message": result.message, **result.data})
+        sep = "&" if "?" in result.redirect else "?"
+        url = result.redirect + (f"{sep}done={result.message}" if result.message else "")
+        return RedirectResponse(url, status_code=303)
+    raise TypeError(f"a handler returned {type(result).__name__}")
+
+
+def json_response(data: Any, status: int = 200, headers: Mapping[str, str] | None = None
+                  ) -> Response:
+    return Response(_ENC.encode(data), status_code=status, media_type="application/json",
+                    headers=dict(headers or {}))
+
+
+def error_json(exc: HTTPProblem) -> Response:
+    return JSONResponse({"error": exc.message, "status": exc.status}, status_code=exc.status)
+
+
+def routes(specs: list[RouteSpec], s: Services, render: Callable[[Ctx, Page], Response],
+           error: Callable[[Ctx, HTTPProblem], Response]) -> list[Route]:
+    """Starlette routes for the table (each twin before its page, so ``.json`` wins)."""
+    out: list[Route] = []
+    for spec in specs:
+        run = endpoint(spec, s, render, error)
+        if spec.twin:
+            out.append(Route(spec.path + ".json", run, methods=list(spec.methods),
+                             name=spec.name + "_json"))
+        out.append(Route(spec.path, run, methods=list(spec.methods), name=spec.name))
+    return out
+
+
+__all__ = ["Ctx", "Done", "HTTPProblem", "Page", "Param", "RouteSpec", "error_json",
+           "json_response", "routes", "wants_json"]

@@ -1,0 +1,57 @@
+"""The web desk's settings (``[web]`` in reale.toml): address, cookies, sessions, login limits, the
+live feed's batching, and which publishing account answers for each brand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import msgspec
+
+from reale.errors import ConfigError
+
+
+class WebSettings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    host: str = "127.0.0.1"
+    port: int = 8765
+    secure_cookies: bool | None = None  # None: Secure when the request came over https
+    session_hours: float = 12.0  # a session ends this long after login …
+    idle_hours: float = 4.0  # … or after this long without a request
+    login_user_attempts: int = 5  # failed logins per user …
+    login_ip_attempts: int = 20  # … and per address …
+    login_window: float = 900.0  # … within this many seconds, before logins are refused
+    live_interval: float = 0.25  # seconds between batches sent to a live page
+    live_queue: int = 2_000  # events queued per client before the oldest are dropped
+    live_batch: int = 500  # events per batch at most
+    live_rows: int = 200  # rows a live page keeps
+    page_limit: int = 50  # rows on the first screen of the live page
+    default_language: str = "en"  # interface language when the browser does not say
+    accounts: dict[str, str] = {}  # brand → publishing account name
+    argon2_time_cost: int = 3
+    argon2_memory_kib: int = 65_536
+    argon2_parallelism: int = 4
+    max_form_bytes: int = 200_000
+
+    def __post_init__(self) -> None:
+        if not self.host:
+            raise ConfigError("web.host must be an address")
+        if not 0 < self.port < 65_536:
+            raise ConfigError(f"web.port must be between 1 and 65535, got {self.port}")
+        if self.live_interval <= 0 or self.live_queue < 1 or self.live_batch < 1:
+            raise ConfigError("web.live_interval, live_queue and live_batch must be positive")
+        if self.login_user_attempts < 1 or self.login_ip_attempts < 1 or self.login_window <= 0:
+            raise ConfigError("web.login_* limits must be positive")
+
+
+def web_settings(extra: Mapping[str, Any], team_language: str = "en") -> WebSettings:
+    """``[web]`` from ``Config.extra`` (defaults for what is missing; unknown keys refused)."""
+    raw = dict(extra.get("web") or {})
+    raw.setdefault("default_language", team_language)
+    try:
+        return msgspec.convert(raw, WebSettings)
+    except msgspec.ValidationError as exc:
+        raise ConfigError(f"web: {exc}") from exc
+
+
+__all__ = ["WebSettings", "web_settings"]

@@ -1,0 +1,42 @@
+/* Reale desk: what every page shares — the help overlay (?), and a helper to POST with the
+   CSRF token. No inline scripts anywhere: the Content-Security-Policy forbids them. */
+(function () {
+  'use strict';
+  var help = document.getElementById('help');
+
+  function isTyping(e) {
+    var t = e.target;
+    return !!t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
+  }
+
+  function toggleHelp(open) {
+    if (!help) { return; }
+    var next = open === undefined ? !help.classList.contains('open') : open;
+    help.classList.toggle('open', next);
+  }
+
+  function csrf() {
+    var m = document.querySelector('meta[name="csrf-token"]');
+    return m ? m.getAttribute('content') : '';
+  }
+
+  function postJSON(url, data) {
+    return fetch(url, {
+      method: 'POST', credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json', 'Accept': 'application/json', 'X-CSRF-Token': csrf() },
+      body: JSON.stringify(data)
+    }).then(function (r) { return r.json(); });
+  }
+
+  document.addEventListener('keydown', function (e) {
+    if (e.ctrlKey || e.metaKey || e.altKey) { return; }
+    if (e.key === 'Escape') { toggleHelp(false); }
+    if (isTyping(e)) { return; }
+    if (e.key === '?') { toggleHelp(); e.preventDefault(); }
+  });
+  document.addEventListener('click', function (e) {
+    if (e.target === help || (e.target.closest && e.target.closest('[data-close-help]'))) { toggleHelp(false); }
+  });
+
+  window.Reale = { isTyping: isTyping, csrf: csrf, postJSON: postJSON };
+}());

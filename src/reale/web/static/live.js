@@ -1,0 +1,146 @@
+/* The live feed: events arrive in batches over server-sent events; rows are built with
+   textContent only (post text is never HTML), added once per animation frame, and the list is
+   capped, so a firehose never freezes the page. */
+(function () {
+  'use strict';
+  var feed = document.getElementById('feed');
+  if (!feed || !window.EventSource) { return; }
+  var max = parseInt(feed.getAttribute('data-max'), 10) || 200;
+  var PER_FRAME = 40;
+  var pending = [];
+  var scheduled = false;
+  var paused = false;
+  var received = 0, dropped = 0, lastCount = 0, lastTime = performance.now();
+  var $ = function (id) { return document.getElementById(id); };
+  // counters a benchmark (or a curious person) can read: what arrived, what was drawn, and the
+  // longest time one frame spent adding rows
+  window.realeLive = { received: 0, rendered: 0, batches: 0, maxFrameWorkMs: 0 };
+
+  function label(key) {
+    var attr = 'data-l-' + key;
+    return feed.hasAttribute(attr) ? feed.getAttribute(attr) : key;
+  }
+  function el(tag, cls, text) {
+    var node = document.createElement(tag);
+    if (cls) { node.className = cls; }
+    if (text !== undefined && text !== null) { node.textContent = String(text); }
+    return node;
+  }
+  function safeUrl(url) {
+    return typeof url === 'string' && /^https?:\/\/[^\s"'<>`]+$/i.test(url) ? url : null;
+  }
+  // relative times follow the server's clock (the page says what time it was when it was made)
+  var skew = (parseFloat(document.body.getAttribute('data-now')) || Date.now() / 1000) - Date.now() / 1000;
+  function ago(at) {
+    var s = Math.max(0, Math.round(Date.now() / 1000 + skew - at));
+    var span = s < 60 ? s + ' s' : s < 3600 ? Math.floor(s / 60) + ' min' : Math.floor(s / 3600) + ' h';
+    return label('ago').replace('{t}', span);
+  }
+  function chip(text, cls) { return el('span', 'chip' + (cls ? ' ' + cls : ''), text); }
+
+  function row(ev) {
+    var li = el('li', ev.type === 'opportunity' ? 'is-opp' : ev.type === 'moment' ? 'is-moment' : '');
+    li.setAttribute('data-uri', ev.uri || ev.id || '');
+    li.appendChild(el('div', 'time', ago(ev.at || 0)));
+    var body = el('div');
+    var who = el('div', 'who', ev.type === 'moment' ? (ev.term || '') : '@' + (ev.author || ''));
+    if (ev.name) { who.appendChild(el('span', 'name', ev.name)); }
+    body.appendChild(who);
+    var text = ev.type === 'moment' ? ((ev.examples && ev.examples[0] && ev.examples[0].text) || '') : ev.text;
+    body.appendChild(el('p', 'text', text || ''));
+    var meta = el('div', 'meta');
+    if (ev.brand) { meta.appendChild(chip(ev.brand, 'brand')); }
+    if (ev.type === 'moment') { meta.appendChild(chip(label('moment'), 'moment')); }
+    if (ev.lang) { meta.appendChild(chip(String(ev.lang).toUpperCase())); }
+    if (ev.sentiment) { meta.appendChild(chip(label(ev.sentiment), ev.sentiment)); }
+    var kind = ev.type === 'opportunity' ? ev.kind : (ev.opportunity ? ev.opportunity.kind : ev.intent);
+    if (kind && kind !== 'other') { meta.appendChild(chip(label(kind), kind)); }
+    if (ev.verdict) { meta.appendChild(chip(ev.verdict, ev.verdict)); }
+    var url = safeUrl(ev.url);
+    if (url) {
+      var a = el('a', 'small', '↗');
+      a.href = url; a.rel = 'noopener noreferrer'; a.target = '_blank';
+      meta.appendChild(a);
+    }
+    body.appendChild(meta);
+    li.appendChild(body);
+    var side = el('div', 'side');
+    var key = ev.type === 'opportunity' ? ev.key : (ev.opportunity && ev.opportunity.key);
+    if (key) {
+      var open = el('a', 'btn small', label('open'));
+      open.href = '/queue/' + encodeURIComponent(key);
+      side.appendChild(open);
+    }
+    li.appendChild(side);
+    return li;
+  }
+
+  function flush() {
+    scheduled = false;
+    if (paused || !pending.length) { return; }
+    var started = performance.now();
+    var batch = pending.splice(0, PER_FRAME);  // a little each frame: input stays responsive
+    var frag = document.createDocumentFragment();
+    var found = {};  // posts of this batch that became opportunities: shown once, as such
+    for (var i = batch.length - 1; i >= 0; i--) {
+      var ev = batch[i];
+      if (ev.type === 'opportunity' && ev.uri) { found[ev.uri] = true; replaceRow(ev.uri); }
+      else if (ev.type === 'mention' && found[ev.uri]) { continue; }
+      frag.appendChild(row(ev));
+    }
+    feed.insertBefore(frag, feed.firstChild);
+    while (feed.children.length > max) { feed.removeChild(feed.lastChild); }
+    window.realeLive.rendered += batch.length;
+    window.realeLive.maxFrameWorkMs = Math.max(window.realeLive.maxFrameWorkMs, performance.now() - started);
+    $('feed-empty').hidden = true;
+    if (pending.length) { schedule(); }
+  }
+  function replaceRow(uri) {
+    // an opportunity found in a post already shown: the post moves up as the opportunity
+    for (var node = feed.firstChild; node; node = node.nextSibling) {
+      if (node.getAttribute && node.getAttribute('data-uri') === uri) { feed.removeChild(node); return; }
+    }
+  }
+  function schedule() {
+    if (!scheduled) { scheduled = true; requestAnimationFrame(flush); }
+  }
+
+  function status(state) {
+    $('live-dot').classList.toggle('on', state === 'connected');
+    $('live-state').textContent = label(state);
+  }
+  setInterval(function () {
+    var now = performance.now();
+    var rate = (received - lastCount) * 1000 / Math.max(1, now - lastTime);
+    lastCount = received; lastTime = now;
+    $('live-count').textContent = received.toLocaleString();
+    $('live-rate').textContent = Math.round(rate).toLocaleString();
+    if (dropped) { $('live-dropped').textContent = dropped.toLocaleString(); $('live-dropped-wrap').hidden = false; }
+  }, 1000);
+
+  var source = new EventSource(feed.getAttribute('data-stream'));
+  source.onopen = function () { status(paused ? 'paused' : 'connected'); };
+  source.onerror = function () { status('connecting'); };
+  source.addEventListener('batch', function (e) {
+    var data;
+    try { data = JSON.parse(e.data); } catch (err) { return; }
+    var events = data.events || [];
+    received += events.length;
+    dropped += data.dropped || 0;
+    window.realeLive.received = received;
+    window.realeLive.batches += 1;
+    $('live-count').textContent = received.toLocaleString();
+    for (var i = 0; i < events.length; i++) { pending.push(events[i]); }
+    if (pending.length > max) { pending.splice(0, pending.length - max); }
+    schedule();
+  });
+
+  var pause = $('live-pause');
+  pause.addEventListener('click', function () {
+    paused = !paused;
+    pause.textContent = paused ? pause.getAttribute('data-resume') : pause.getAttribute('data-pause');
+    status(paused ? 'paused' : 'connected');
+    if (!paused) { schedule(); }
+  });
+  window.addEventListener('beforeunload', function () { source.close(); });
+}());

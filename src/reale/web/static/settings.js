@@ -1,0 +1,41 @@
+/* The watch-query preview: as you type, ask the desk what the query would have caught in the
+   last hour; a parse error is shown under the query with a caret at its position. */
+(function () {
+  'use strict';
+  var form = document.getElementById('query-form');
+  var text = document.getElementById('query-text');
+  var out = document.getElementById('query-preview');
+  if (!form || !text || !out || !window.Reale) { return; }
+  var timer = null, seq = 0;
+
+  function el(tag, cls, content) {
+    var n = document.createElement(tag);
+    if (cls) { n.className = cls; }
+    if (content !== undefined) { n.textContent = content; }
+    return n;
+  }
+  function show(res, query) {
+    out.textContent = '';
+    if (!res.ok) {
+      if (typeof res.position === 'number') {
+        out.appendChild(el('div', 'query-error', query + '\n' + ' '.repeat(res.position) + '^ ' + (res.error || '')));
+      } else {
+        out.appendChild(el('p', 'muted', res.error || ''));
+      }
+      return;
+    }
+    out.appendChild(el('p', '', res.count + ' / ' + res.scanned));
+    var ul = el('ul', 'examples');
+    (res.examples || []).forEach(function (p) { ul.appendChild(el('li', '', '@' + p.author + ': ' + p.text)); });
+    out.appendChild(ul);
+  }
+  function preview() {
+    var query = text.value, mine = ++seq;
+    if (!query.trim()) { out.textContent = ''; return; }
+    window.Reale.postJSON(form.getAttribute('data-preview'), { query: query, brand: form.brand.value })
+      .then(function (res) { if (mine === seq) { show(res, query); } })
+      .catch(function () { /* the next keystroke retries */ });
+  }
+  text.addEventListener('input', function () { clearTimeout(timer); timer = setTimeout(preview, 300); });
+  form.brand.addEventListener('change', preview);
+}());

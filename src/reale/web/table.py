@@ -1,0 +1,137 @@
+"""The route table: every endpoint of the desk, its role, its parameters and what it does. The
+Starlette routes and the OpenAPI document are both generated from it (a test checks that every
+route the app serves is documented).
+"""
+
+from __future__ import annotations
+
+from starlette.responses import RedirectResponse, Response
+
+from reale.desk.roles import Role
+from reale.web.routing import Ctx, Param, RouteSpec
+from reale.web.views import auth, brands, case, live, moments, queue, replies, reports, settings
+
+V, R, A, ADMIN = Role.VIEWER, Role.RESPONDER, Role.APPROVER, Role.ADMIN
+BRAND = Param("brand", help="only this brand")
+PERIOD = Param("period", help="day, week (default) or month")
+SPAN = (Param("from", help="first day, YYYY-MM-DD (default: 6 days ago)"),
+        Param("to", help="last day, YYYY-MM-DD (default: today)"), BRAND)
+KEY = Param("key", "path", "the opportunity's key", True)
+REPLY = Param("reply_id", "path", "the reply's id", True)
+TEXT = Param("text", "form", "the reply's text")
+COMMENT = Param("comment", "form", "a comment recorded with the decision")
+
+
+def home(ctx: Ctx) -> Response:
+    return RedirectResponse("/live", status_code=303)
+
+
+def health(ctx: Ctx) -> dict[str, object]:
+    stats = ctx.services.hub.stats
+    return {"ok": True, "live_clients": stats.clients, "published": stats.published,
+            "dropped": stats.dropped}
+
+
+def _reply_action(path: str, name: str, handler: object, summary: str, role: Role,
+                  params: tuple[Param, ...] = ()) -> RouteSpec:
+    return RouteSpec(f"/replies/{{reply_id}}/{path}", name, handler,  # type: ignore[arg-type]
+                     summary, ("POST",), role, "action", params=(REPLY, *params), tag="replies")
+
+
+SPECS: list[RouteSpec] = [
+    RouteSpec("/", "home", home, "Go to the live page.", role=None, kind="page", tag="pages"),
+    RouteSpec("/healthz", "health", health, "Liveness and live-feed counters.", role=None,
+              kind="api", tag="api"),
+    RouteSpec("/login", "login_form", auth.login_form, "The sign-in page (its JSON twin gives "
+              "the login CSRF token and sets its cookie).", role=None, kind="auth", twin=True,
+              params=(Param("next", help="where to go after signing in"),), tag="auth"),
+    RouteSpec("/login", "login", auth.login, "Sign in (form or JSON: user, password, csrf).",
+              ("POST",), None, "auth", params=(Param("user", "form", required=True),
+                                                Param("password", "form", required=True),
+                                                Param("next", "form")), tag="auth"),
+    RouteSpec("/logout", "logout", auth.logout, "Sign out.", ("POST",), V, "action", tag="auth"),
+    RouteSpec("/me.json", "me", auth.me, "Who is signed in, their role and CSRF token.", role=V,
+              kind="api", tag="auth"),
+    RouteSpec("/me/language", "language", settings.set_language, "Set your interface language.",
+              ("POST",), V, "action", params=(Param("lang", "form", "en or it", True),),
+              tag="auth"),
+    RouteSpec("/live", "live", live.live, "Mentions as they arrive.", twin=True, tag="pages",
+              params=(BRAND, Param("kind", help="mention, opportunity, moment or an intent"),
+                      Param("lang", help="language code"),
+                      Param("sentiment", help="positive, neutral, negative or mixed"))),
+    RouteSpec("/live/stream", "live_stream", live.stream, "Server-sent events: batches "
+              "{events, dropped} of new mentions, opportunities and moments.", kind="stream",
+              params=(BRAND, Param("kind"), Param("lang"), Param("sentiment")), tag="pages"),
+    RouteSpec("/queue", "queue", queue.queue, "Open opportunities, most pressing first.",
+              twin=True, params=(BRAND,), tag="pages"),
+    RouteSpec("/queue/{key}", "opportunity", queue.opportunity, "One opportunity: the post, its "
+              "reasons, realness, signals, conversation, drafts and reply.", twin=True,
+              params=(KEY,), tag="pages"),
+    RouteSpec("/queue/{key}/compose", "compose", replies.compose, "Write the reply: action save "
+              "or submit (responder), send = approve and send (approver).", ("POST",), R,
+              "action", params=(KEY, TEXT, Param("action", "form", "save, submit or send"),
+                                Param("reply_id", "form", "the reply being edited")),
+              tag="replies"),
+    RouteSpec("/queue/{key}/dismiss", "dismiss", queue.dismiss, "Dismiss: reason irrelevant or "
+              "not_worth.", ("POST",), R, "action",
+              params=(KEY, Param("reason", "form", "irrelevant or not_worth", True), COMMENT),
+              tag="replies"),
+    _reply_action("submit", "submit", replies.submit, "Submit a reply for approval.", R),
+    _reply_action("approve", "approve", replies.approve, "Approve a submitted reply.", A,
+                  (COMMENT,)),
+    _reply_action("send", "send", replies.send, "Approve and send (or send an approved reply); "
+                  "dry run unless a network account is configured.", A),
+    _reply_action("send-back", "send_back", replies.send_back, "Send a reply back with a "
+                  "comment.", A, (Param("comment", "form", "what should change", True),)),
+    _reply_action("withdraw", "withdraw", replies.withdraw, "Withdraw a reply.", R, (COMMENT,)),
+    RouteSpec("/case/{key}", "case", case.case, "An opportunity's whole story.", twin=True,
+              params=(KEY,), tag="pages"),
+    RouteSpec("/case/{key}/export.html", "case_html", case.export_html, "The case history as "
+              "a self-contained HTML file.", kind="file", params=(KEY,), tag="exports"),
+    RouteSpec("/case/{key}/export.pdf", "case_pdf", case.export_pdf, "The case history as PDF.",
+              kind="file", params=(KEY,), tag="exports"),
+    RouteSpec("/case/{key}/export.json", "case_json", case.export_json, "The case history as a "
+              "JSON file.", kind="file", params=(KEY,), tag="exports"),
+    RouteSpec("/brands", "brands", brands.brands, "Every brand at a glance.", twin=True,
+              params=(PERIOD,), tag="pages"),
+    RouteSpec("/brands/{name}", "brand", brands.brand, "One brand: volume, sentiment, intents, "
+              "share of voice, top authors, moments.", twin=True,
+              params=(Param("name", "path", "the brand", True), PERIOD), tag="pages"),
+    RouteSpec("/moments", "moments", moments.moments, "Bursts with their safety read.",
+              twin=True, params=(PERIOD, Param("scope", help="a brand, or * (whole stream)")),
+              tag="pages"),
+    RouteSpec("/reports", "reports", reports.reports, "Exports of a period.", twin=True,
+              params=SPAN, tag="pages"),
+    RouteSpec("/reports/mentions.csv", "mentions_csv", reports.mentions_csv, "Mentions as CSV.",
+              kind="file", params=SPAN, tag="exports"),
+    RouteSpec("/reports/mentions.json", "mentions_json", reports.mentions_json,
+              "Mentions as JSON.", kind="file", params=SPAN, tag="exports"),
+    RouteSpec("/reports/opportunities.csv", "opportunities_csv", reports.opportunities_csv,
+              "Opportunities as CSV.", kind="file", params=SPAN, tag="exports"),
+    RouteSpec("/reports/opportunities.json", "opportunities_json", reports.opportunities_json,
+              "Opportunities as JSON.", kind="file", params=SPAN, tag="exports"),
+    RouteSpec("/settings", "settings", settings.settings, "Brands, watch-queries, team, "
+              "network accounts.", twin=True, tag="pages"),
+    RouteSpec("/settings/preview", "preview", settings.preview, "What a watch-query would have "
+              "caught in the last hour (JSON).", ("POST",), V, "api",
+              params=(Param("query", "form", required=True), Param("brand", "form")),
+              tag="settings"),
+    RouteSpec("/settings/queries", "add_query", settings.add_query, "Add a watch-query to a "
+              "brand.", ("POST",), ADMIN, "action",
+              params=(Param("brand", "form", required=True), Param("query", "form", required=True)),
+              tag="settings"),
+    RouteSpec("/settings/queries/{query_id}/delete", "remove_query", settings.remove_query,
+              "Remove a watch-query added from the desk.", ("POST",), ADMIN, "action",
+              params=(Param("query_id", "path", required=True),), tag="settings"),
+    RouteSpec("/settings/users", "add_user", settings.add_user, "Add a person to the team.",
+              ("POST",), ADMIN, "action",
+              params=(Param("name", "form", required=True), Param("password", "form", required=True),
+                      Param("role", "form", "viewer, responder, approver or admin", True),
+                      Param("lang", "form")), tag="settings"),
+    RouteSpec("/settings/users/{name}", "change_user", settings.change_user, "Change a "
+              "person's role, or disable / enable their account.", ("POST",), ADMIN, "action",
+              params=(Param("name", "path", required=True), Param("role", "form"),
+                      Param("disabled", "form", "1 to disable, 0 to enable")), tag="settings"),
+]
+
+__all__ = ["SPECS"]

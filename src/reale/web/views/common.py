@@ -1,0 +1,121 @@
+"""Helpers the pages share: filters from the query string, periods, and the JSON shapes of a post,
+a reply with its decisions, and an opportunity in full.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+from reale.desk.opportunity_rules import ResponseTargets
+from reale.desk.records import Decision, Publication, Reply
+from reale.events import Post
+from reale.web import queries
+from reale.web.payloads import MAX_TEXT, opportunity_payload, post_url, safe_href
+from reale.web.records import OpportunityRecord
+from reale.web.routing import Ctx, HTTPProblem
+
+KINDS = ("mention", "opportunity", "moment", "appeal", "praise", "complaint", "question")
+LANGS = ("en", "it", "es", "fr", "de", "pt")
+SENTIMENTS = ("positive", "neutral", "negative", "mixed")
+PERIODS = {"day": (86_400.0, 3600.0), "week": (7 * 86_400.0, 6 * 3600.0),
+           "month": (30 * 86_400.0, 86_400.0)}
+
+
+def choice(ctx: Ctx, name: str, allowed: tuple[str, ...] | list[str]) -> str:
+    """A query parameter if it is one of ``allowed`` (anything else means no filter)."""
+    value = ctx.query(name)
+    return value if value in allowed else ""
+
+
+def brand_filter(ctx: Ctx) -> str:
+    return choice(ctx, "brand", ctx.services.brand_names()) or _known_brand(ctx)
+
+
+def _known_brand(ctx: Ctx) -> str:
+    # brands seen in the store but absent from the config are still filterable
+    value = ctx.query("brand")
+    if not value:
+        return ""
+    found = ctx.services.store.query("SELECT 1 FROM mentions WHERE brand = ? LIMIT 1", (value,))
+    return value if found else ""
+
+
+def period(ctx: Ctx) -> tuple[str, float, float, float]:
+    """The chosen period (``day``, ``week``, ``month``): name, since, until, bucket width."""
+    name = choice(ctx, "period", tuple(PERIODS)) or "week"
+    span, bucket = PERIODS[name]
+    until = (int(ctx.now // bucket) + 1) * bucket
+    return name, until - span, until, bucket
+
+
+def post_payload(post: Post | None) -> dict[str, Any] | None:
+    if post is None:
+        return None
+    return {"uri": post.uri, "network": post.network,
+            "author": post.author.handle or post.author.id, "name": post.author.display_name,
+            "followers": post.author.followers, "text": post.text[:MAX_TEXT],
+            "created_at": post.created_at, "lang": post.langs[0] if post.langs else "",
+            "url": post_url(post.uri),
+            "links": [u for u in (safe_href(x) for x in post.links[:5]) if u]}
+
+
+def decision_payload(d: Decision) -> dict[str, Any]:
+    return {"id": d.id, "action": d.action, "actor": d.actor, "role": d.role, "at": d.at,
+            "comment": d.comment}
+
+
+def reply_payload(reply: Reply, history: list[Decision],
+                  publication: Publication | None) -> dict[str, Any]:
+    return {"id": reply.id, "state": reply.state, "text": reply.text, "lang": reply.lang,
+            "account": reply.account, "network": reply.target.network,
+            "created_by": reply.created_by, "created_at": reply.created_at,
+            "updated_at": reply.updated_at,
+            "history": [decision_payload(d) for d in history],
+            "publication": None if publication is None else {
+                "state": publication.state, "network": publication.network,
+                "account": publication.account, "at": publication.at,
+                "remote_uri": publication.remote_uri, "remote_url": safe_href(publication.remote_uri),
+                "request": publication.request}}
+
+
+def targets(ctx: Ctx) -> ResponseTargets:
+    q = ctx.services.queue
+    return q.targets if q is not None else ResponseTargets()
+
+
+def ranked(ctx: Ctx, rec: OpportunityRecord) -> dict[str, Any]:
+    """An opportunity card with its priority now: score × (1 + age / the kind's target)."""
+    tg = targets(ctx)
+    target = tg.target(rec.kind) if rec.kind in ("appeal", "praise", "complaint", "question",
+                                                  "moment") else tg.moment
+    age = max(0.0, ctx.now - (rec.created_at or rec.updated_at))
+    out = opportunity_payload(rec)
+    out.update(priority=round(rec.score * (1 + age / target), 4), age=age, target=target,
+               overdue=age > target, posts=rec.posts,
+               realness=msgspec.to_builtins(rec.realness) if rec.realness else None,
+               network=rec.network, root_uri=rec.root_uri, decided_by=rec.decided_by,
+               decided_at=rec.decided_at, relevance=rec.relevance,
+               obvious_action=rec.obvious_action)
+    return out
+
+
+def opportunity_or_404(ctx: Ctx) -> OpportunityRecord:
+    key = ctx.path("key")
+    rec = queries.get_opportunity(ctx.services.store, key) if len(key) <= 64 else None
+    if rec is None:
+        raise HTTPProblem(404, f"no opportunity with key {key!r}")
+    return rec
+
+
+def replies_of(ctx: Ctx, rec: OpportunityRecord) -> list[dict[str, Any]]:
+    repo = ctx.services.repo
+    found = [r for r in repo.replies(brand=rec.brand, limit=500) if r.opportunity_id == rec.id]
+    found.sort(key=lambda r: r.created_at)
+    return [reply_payload(r, repo.decisions(r.id), repo.get_publication(r.id)) for r in found]
+
+
+__all__ = ["KINDS", "LANGS", "PERIODS", "SENTIMENTS", "brand_filter", "choice",
+           "decision_payload", "opportunity_or_404", "period", "post_payload", "ranked",
+           "replies_of", "reply_payload", "targets"]

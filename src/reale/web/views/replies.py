@@ -1,0 +1,145 @@
+"""Writing and approving a reply: compose (save, submit, or approve and send in one step), approve,
+send, send back with a comment, withdraw. Each action checks the role here and the approval
+workflow checks it again; nothing is sent without a recorded approval.
+"""
+
+from __future__ import annotations
+
+from starlette.concurrency import run_in_threadpool
+
+from reale.desk.approval import EDITABLE
+from reale.desk.records import Publication, Reply, Target
+from reale.desk.roles import Role
+from reale.web import queries
+from reale.web.records import OpportunityRecord
+from reale.web.routing import Ctx, Done, HTTPProblem
+from reale.web.views.common import opportunity_or_404
+from reale.web.views.queue import mark_handled
+
+
+def _reply(ctx: Ctx, reply_id: str) -> Reply:
+    reply = ctx.services.repo.get_reply(reply_id) if len(reply_id) <= 64 else None
+    if reply is None:
+        raise HTTPProblem(404, f"no reply with id {reply_id!r}")
+    return reply
+
+
+def _opportunity_of(ctx: Ctx, reply: Reply) -> OpportunityRecord | None:
+    found = ctx.services.store.query("SELECT key FROM opportunities WHERE id = ?",
+                                     (reply.opportunity_id,))
+    return queries.get_opportunity(ctx.services.store, found[0][0]) if found else None
+
+
+def _back(reply: Reply, rec: OpportunityRecord | None) -> str:
+    return f"/queue/{rec.key}" if rec is not None else "/queue"
+
+
+def _text(ctx: Ctx) -> str:
+    return ctx.form.get("text", "").replace("\r\n", "\n")
+
+
+def _draft(ctx: Ctx, rec: OpportunityRecord, text: str) -> Reply:
+    s = ctx.services
+    user = ctx.require(Role.RESPONDER)
+    account = s.account_for(rec.brand, rec.network)
+    target = Target(network=account.network, uri=rec.post_uri, root_uri=rec.root_uri,
+                    author_handle=rec.author_handle)
+    return s.workflow.draft(user.name, brand=rec.brand, account=account.name, target=target,
+                            text=text, lang=rec.language or "en", kind=rec.kind,
+                            opportunity_id=rec.id, post_created_at=rec.created_at or None)
+
+
+async def _send(ctx: Ctx, reply: Reply, rec: OpportunityRecord | None) -> Publication:
+    """Approve and send (or send an approved reply), then mark the opportunity handled."""
+    s = ctx.services
+    user = ctx.require(Role.APPROVER)
+    if reply.state == "approved":
+        approved = await run_in_threadpool(s.workflow.approved_reply, reply.id)
+        publication = await s.publisher.publish(approved)
+    else:
+        publication = await s.workflow.approve_and_send(user.name, reply.id, s.publisher)
+    if rec is not None:
+        note = "reply rehearsed in dry run" if publication.state == "dry_run" else "reply published"
+        await run_in_threadpool(mark_handled, ctx, rec, note)
+    return publication
+
+
+def _sent_message(pub: Publication) -> str:
+    return "dry_run" if pub.state == "dry_run" else "sent"
+
+
+async def compose(ctx: Ctx) -> Done:
+    """Write the opportunity's reply: ``action`` save, submit or send (approve and send)."""
+    rec = await run_in_threadpool(opportunity_or_404, ctx)
+    action = ctx.form.get("action", "save")
+    if action not in ("save", "submit", "send"):
+        raise HTTPProblem(400, "action must be save, submit or send")
+    user = ctx.require(Role.APPROVER if action == "send" else Role.RESPONDER)
+    reply = await run_in_threadpool(_write, ctx, rec, _text(ctx), ctx.form.get("reply_id", ""))
+    if action == "submit" and reply.state in ("draft", "sent_back"):
+        reply = await run_in_threadpool(ctx.services.workflow.submit, user.name, reply.id)
+    if action == "send":
+        pub = await _send(ctx, reply, rec)
+        return Done(f"/queue/{rec.key}", _sent_message(pub), _pub(reply, pub))
+    return Done(f"/queue/{rec.key}", "submitted" if action == "submit" else "saved",
+                {"reply": reply.id, "state": reply.state})
+
+
+def _write(ctx: Ctx, rec: OpportunityRecord, text: str, reply_id: str) -> Reply:
+    s = ctx.services
+    user = ctx.require(Role.RESPONDER)
+    current = _reply(ctx, reply_id) if reply_id else None
+    if current is not None and current.opportunity_id != rec.id:
+        raise HTTPProblem(400, "that reply belongs to another opportunity")
+    if current is None or current.state not in (*EDITABLE, "approved"):
+        return _draft(ctx, rec, text)
+    if text.strip() and text.strip() != current.text:
+        return s.workflow.edit(user.name, current.id, text)
+    return current
+
+
+def _pub(reply: Reply, pub: Publication) -> dict[str, str]:
+    return {"reply": reply.id, "publication": pub.state, "remote_uri": pub.remote_uri}
+
+
+def approve(ctx: Ctx) -> Done:
+    user = ctx.require(Role.APPROVER)
+    reply = _reply(ctx, ctx.path("reply_id"))
+    approved = ctx.services.workflow.approve(user.name, reply.id, ctx.form.get("comment", ""))
+    return Done(_back(reply, _opportunity_of(ctx, reply)), "approved",
+                {"reply": reply.id, "state": approved.reply.state})
+
+
+async def send(ctx: Ctx) -> Done:
+    ctx.require(Role.APPROVER)
+    reply = await run_in_threadpool(_reply, ctx, ctx.path("reply_id"))
+    rec = await run_in_threadpool(_opportunity_of, ctx, reply)
+    pub = await _send(ctx, reply, rec)
+    return Done(_back(reply, rec), _sent_message(pub), _pub(reply, pub))
+
+
+def send_back(ctx: Ctx) -> Done:
+    user = ctx.require(Role.APPROVER)
+    reply = _reply(ctx, ctx.path("reply_id"))
+    new = ctx.services.workflow.send_back(user.name, reply.id, ctx.form.get("comment", ""))
+    return Done(_back(reply, _opportunity_of(ctx, reply)), "sent_back",
+                {"reply": reply.id, "state": new.state})
+
+
+def submit(ctx: Ctx) -> Done:
+    user = ctx.require(Role.RESPONDER)
+    reply = _reply(ctx, ctx.path("reply_id"))
+    new = ctx.services.workflow.submit(user.name, reply.id)
+    return Done(_back(reply, _opportunity_of(ctx, reply)), "submitted",
+                {"reply": reply.id, "state": new.state})
+
+
+def withdraw(ctx: Ctx) -> Done:
+    user = ctx.require(Role.RESPONDER)
+    reply = _reply(ctx, ctx.path("reply_id"))
+    new = ctx.services.workflow.withdraw(user.name, reply.id, ctx.form.get("comment", ""))
+    return Done(_back(reply, _opportunity_of(ctx, reply)), "withdrawn",
+                {"reply": reply.id, "state": new.state})
+
+
+__all__ = ["approve", "compose", "send", "send_back", "submit", "withdraw"]

@@ -1,0 +1,163 @@
+"""Reports: mentions and opportunities of a period as CSV (spreadsheet-safe: cells that a
+spreadsheet would run as a formula are quoted) or JSON, streamed in pages so a long period never
+loads into memory at once.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import msgspec
+from starlette.responses import StreamingResponse
+
+from reale.store import Store
+from reale.store import rows as store_rows
+from reale.web import queries
+from reale.web.routing import Ctx, HTTPProblem, Page
+from reale.web.views.common import brand_filter
+
+PAGE = 2_000
+MAX_DAYS = 366
+MENTION_COLUMNS = ("matched_at", "brand", "network", "uri", "author", "lang", "sentiment",
+                   "intent", "text", "query")
+OPP_COLUMNS = ("created_at", "brand", "kind", "score", "status", "verdict", "author", "lang",
+               "text", "reasons", "post_uri", "decided_by", "decided_at", "key")
+_ENC = msgspec.json.Encoder()
+
+
+def span(ctx: Ctx) -> tuple[float, float, str, str]:
+    """The period from ``from``/``to`` (YYYY-MM-DD, UTC days, ``to`` inclusive); last 7 days."""
+    today = datetime.fromtimestamp(ctx.now, UTC).date()
+    try:
+        start = date.fromisoformat(ctx.query("from")) if ctx.query("from") \
+            else today - timedelta(days=6)
+        end = date.fromisoformat(ctx.query("to")) if ctx.query("to") else today
+    except ValueError:
+        raise HTTPProblem(400, "dates are YYYY-MM-DD") from None
+    if end < start or (end - start).days > MAX_DAYS:
+        raise HTTPProblem(400, f"the period must run forward and last at most {MAX_DAYS} days")
+    since = datetime(start.year, start.month, start.day, tzinfo=UTC).timestamp()
+    until = datetime(end.year, end.month, end.day, tzinfo=UTC).timestamp() + 86_400
+    return since, until, start.isoformat(), end.isoformat()
+
+
+def reports(ctx: Ctx) -> Page:
+    since, until, start, end = span(ctx)
+    brand = brand_filter(ctx)
+    s = ctx.services
+    where, params = "matched_at >= ? AND matched_at < ?", [since, until]  # type: str, list[Any]
+    if brand:
+        where, params = where + " AND brand = ?", [*params, brand]
+    mentions = s.store.query(f"SELECT COUNT(*) FROM mentions WHERE {where}", tuple(params))
+    opp_where = where.replace("matched_at", "created_at")
+    opps = s.store.query(f"SELECT COUNT(*) FROM opportunities WHERE {opp_where}", tuple(params))
+    return Page("reports.html", {"from": start, "to": end, "brand": brand,
+                                 "brands": s.brand_names(),
+                                 "counts": {"mentions": int(mentions[0][0]),
+                                            "opportunities": int(opps[0][0])}},
+                title=ctx.t("reports.title"), view={"this_from": start, "this_to": end,
+                      "mention_columns": MENTION_COLUMNS,
+                      "opportunity_columns": OPP_COLUMNS})
+
+
+def safe_cell(value: Any) -> str:
+    """A CSV cell a spreadsheet will show as text (no =, +, -, @ formulas)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def mention_rows(store: Store, since: float, until: float, brand: str) -> Iterator[dict[str, Any]]:
+    after: tuple[float, str, str] = (since - 1, "", "")
+    while True:
+        sql = ("SELECT m.matched_at, m.brand, m.post_uri, m.query, p.raw, l.lang, l.sentiment,"
+               " l.intent FROM mentions m JOIN posts p ON p.uri = m.post_uri"
+               " LEFT JOIN labels l ON l.post_uri = m.post_uri WHERE m.matched_at < ?"
+               " AND (m.matched_at > ? OR (m.matched_at = ? AND (m.brand > ? OR"
+               " (m.brand = ? AND m.post_uri > ?)))) AND m.matched_at >= ?"
+               + (" AND m.brand = ?" if brand else "") +
+               " ORDER BY m.matched_at, m.brand, m.post_uri LIMIT ?")
+        params: list[Any] = [until, after[0], after[0], after[1], after[1], after[2], since]
+        found = store.query(sql, (*params, *([brand] if brand else []), PAGE), timeout=10.0)
+        for at, b, uri, query, raw, lang, sentiment, intent in found:
+            post = store_rows.decode_post(raw)
+            yield {"matched_at": at, "brand": b, "network": post.network, "uri": uri,
+                   "author": post.author.handle or post.author.id,
+                   "lang": lang or (post.langs[0] if post.langs else ""),
+                   "sentiment": sentiment or "", "intent": intent or "", "text": post.text,
+                   "query": query}
+        if len(found) < PAGE:
+            return
+        after = (found[-1][0], found[-1][1], found[-1][2])
+
+
+def opportunity_rows(store: Store, since: float, until: float, brand: str
+                     ) -> Iterator[dict[str, Any]]:
+    for rec in queries.opportunities(store, brand=brand or None, status=None, since=since,
+                                     until=until, limit=100_000, timeout=10.0):
+        yield {"created_at": rec.created_at, "brand": rec.brand, "kind": rec.kind,
+               "score": rec.score, "status": rec.status, "verdict": rec.verdict,
+               "author": rec.author_handle, "lang": rec.language, "text": rec.text,
+               "reasons": " | ".join(rec.reasons), "post_uri": rec.post_uri,
+               "decided_by": rec.decided_by, "decided_at": rec.decided_at, "key": rec.key}
+
+
+def _csv(rows: Iterator[dict[str, Any]], columns: tuple[str, ...]) -> Iterator[str]:
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(columns)
+    for i, row in enumerate(rows, start=1):
+        writer.writerow([safe_cell(row[c]) for c in columns])
+        if i % 500 == 0:
+            yield buf.getvalue()
+            buf.seek(0)
+            buf.truncate()
+    yield buf.getvalue()
+
+
+def _json(rows: Iterator[dict[str, Any]]) -> Iterator[bytes]:
+    yield b"["
+    for i, row in enumerate(rows):
+        yield (b"," if i else b"") + _ENC.encode(row) + b"\n"
+    yield b"]\n"
+
+
+def export(ctx: Ctx, what: str, fmt: str) -> StreamingResponse:
+    since, until, start, end = span(ctx)
+    brand = brand_filter(ctx)
+    store = ctx.services.store
+    columns: tuple[str, ...]
+    if what == "mentions":
+        rows, columns = mention_rows(store, since, until, brand), MENTION_COLUMNS
+    else:
+        rows, columns = opportunity_rows(store, since, until, brand), OPP_COLUMNS
+    name = f"reale-{what}-{start}-{end}{'-' + brand if brand else ''}.{fmt}"
+    name = "".join(c if c.isalnum() or c in "-._" else "_" for c in name)
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    if fmt == "csv":
+        return StreamingResponse(_csv(rows, columns), media_type="text/csv; charset=utf-8",
+                                 headers=headers)
+    return StreamingResponse(_json(rows), media_type="application/json", headers=headers)
+
+
+def mentions_csv(ctx: Ctx) -> StreamingResponse:
+    return export(ctx, "mentions", "csv")
+
+
+def mentions_json(ctx: Ctx) -> StreamingResponse:
+    return export(ctx, "mentions", "json")
+
+
+def opportunities_csv(ctx: Ctx) -> StreamingResponse:
+    return export(ctx, "opportunities", "csv")
+
+
+def opportunities_json(ctx: Ctx) -> StreamingResponse:
+    return export(ctx, "opportunities", "json")
+
+
+__all__ = ["mentions_csv", "mentions_json", "opportunities_csv", "opportunities_json",
+           "reports", "safe_cell"]

@@ -1,0 +1,237 @@
+"""The desk in a real browser (Debian's chromium driven by Playwright), used as a person would:
+sign in, watch a mention arrive live, open it, approve and send a reply (dry run), read and
+export its case history; hostile posts stay inert; a viewer cannot approve. Every page is
+screenshotted into docs/screenshots/ (the README's tour)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from reale.web.data import save_labels, save_opportunity
+from reale.web.payloads import mention_payload
+from reale.web.serving import serving
+from tests.conftest import ROOT
+from tests.web_helpers import PASSWORD, Desk, build_desk, mention, opportunity_of, post
+
+CHROMIUM = Path("/usr/bin/chromium")
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium "
+                       "(apt-get install chromium; .ci/run installs it)"),
+]
+sync_api = pytest.importorskip("playwright.sync_api", reason="needs playwright (pip install playwright)")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SHOTS = ROOT / "docs" / "screenshots"
+HOSTILE = ('<script>window.__xss = 1; alert("script")</script> '
+           '<img src=x onerror="window.__xss = 2; alert(\'img\')"> ciao @fiori.bsky.social')
+
+
+@pytest.fixture(scope="module")
+def desk() -> Desk:
+    return build_desk()
+
+
+@pytest.fixture(scope="module")
+def base(desk: Desk) -> Iterator[str]:
+    with serving(desk.app) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with sync_api.sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, accept_downloads=True,
+                                  locale="en-US")
+    p = context.new_page()
+    p.dialogs = []  # type: ignore[attr-defined]
+    p.on("dialog", lambda d: (p.dialogs.append(d.message), d.dismiss()))  # type: ignore[attr-defined]
+    try:
+        yield p
+    finally:
+        context.close()
+
+
+def sign_in(page: Any, base: str, name: str) -> None:
+    page.goto(base + "/login")
+    page.fill("input[name=user]", name)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/live")
+
+
+def shot(page: Any, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"))
+
+
+def arrive(desk: Desk, n: int, text: str, *, author: str = "sofia", **signals: Any) -> str:
+    """What the runner does for a new mention: store it, its labels and its opportunity, then
+    publish it to the live hub."""
+    p = post(n, text, at=desk.clock.now() - 5, author=author, followers=2400, name="Sofia R.")
+    m = mention("Fiori", p)
+    desk.store.write_mentions([m])
+    save_labels(desk.store, {p.uri: {"lang": "it", "sentiment": 0.7, "intent": "question"}})
+    rec = save_opportunity(desk.store, opportunity_of("Fiori", p, **signals), network="bluesky",
+                           followers=2400)
+    from reale.web.queries import labels_for
+
+    desk.hub.publish("mention", mention_payload(m, labels_for(desk.store, [p.uri])[p.uri], rec))
+    desk.hub.publish("opportunity", rec)
+    return rec.key
+
+
+def test_login_page(page: Any, base: str) -> None:
+    page.goto(base + "/login")
+    assert page.title() == "Sign in to Reale · Reale"
+    shot(page, "login")
+    page.fill("input[name=user]", "aldo")
+    page.fill("input[name=password]", "wrong password")
+    page.click("button[type=submit]")
+    assert "Wrong user name or password." in page.inner_text("[role=alert]")
+
+
+def test_a_mention_arrives_live_and_is_answered_and_exported(desk: Desk, base: str,
+                                                             page: Any) -> None:
+    sign_in(page, base, "aldo")
+    page.wait_for_selector("#live-dot.on")
+    key = arrive(desk, 5001, "@fiori.bsky.social fate consegne a domicilio anche la domenica?",
+                 intent="question", intent_confidence=0.9)
+    row = page.locator("#feed li", has_text="anche la domenica").first
+    row.wait_for()
+    assert page.inner_text("#live-count") != ""
+    shot(page, "live")
+    row.get_by_role("link", name="Open").click()
+    page.wait_for_url(f"**/queue/{key}")
+    page.locator("[data-use-draft]").first.click()
+    draft = page.input_value("#reply-text")
+    assert draft.strip()
+    shot(page, "opportunity")
+    page.click("[data-approve]")
+    page.wait_for_url(f"**/queue/{key}?done=dry_run")
+    assert "dry run" in page.inner_text("main").lower()
+    page.click("text=Case history")
+    page.wait_for_url(f"**/case/{key}")
+    timeline = page.inner_text(".timeline")
+    assert "approve and send" in timeline and "aldo" in timeline
+    shot(page, "case")
+    with page.expect_download() as html_dl:
+        page.click("a[href$='export.html']")
+    exported = Path(html_dl.value.path()).read_text(encoding="utf-8")
+    assert "consegne a domicilio" in exported and draft.split()[1] in exported
+    with page.expect_download() as pdf_dl:
+        page.click("a[href$='export.pdf']")
+    assert Path(pdf_dl.value.path()).read_bytes().startswith(b"%PDF-")
+    with page.expect_download() as json_dl:
+        page.click("a[href$='export.json']")
+    case = json.loads(Path(json_dl.value.path()).read_text(encoding="utf-8"))
+    assert case["published"]["publication"]["state"] == "dry_run"
+    assert page.dialogs == []  # type: ignore[attr-defined]
+
+
+def test_hostile_posts_render_inert_live_and_on_their_pages(desk: Desk, base: str,
+                                                            page: Any) -> None:
+    sign_in(page, base, "aldo")
+    page.wait_for_selector("#live-dot.on")
+    scripts = page.locator("script").count()
+    key = arrive(desk, 5002, HOSTILE, author="mallory", complaint=0.9)
+    page.locator("#feed li", has_text="window.__xss").first.wait_for()
+    for path in (None, "/live", f"/queue/{key}", f"/case/{key}", "/queue"):
+        if path:
+            page.goto(base + path)
+        assert page.evaluate("window.__xss") is None, path
+        assert page.locator("main img").count() == 0, path
+        assert page.locator("main script").count() == 0, path
+        assert page.get_by_text('<img src=x onerror="window.__xss', exact=False).count() >= 1, path
+    assert page.locator("script").count() == scripts
+    assert page.dialogs == []  # type: ignore[attr-defined]
+
+
+def test_a_viewer_can_neither_approve_in_the_page_nor_through_the_api(desk: Desk, base: str,
+                                                                       page: Any) -> None:
+    key = desk.keys["late"]
+    reply = desk.workflow.draft("rita", brand="Fiori", account="dry-run-bluesky",
+                                target=_target(desk, key), text="Ci scusiamo, Marco.",
+                                opportunity_id=desk.store.query(
+                                    "SELECT id FROM opportunities WHERE key = ?", (key,))[0][0])
+    desk.workflow.submit("rita", reply.id)
+    sign_in(page, base, "vera")
+    page.goto(f"{base}/queue/{key}")
+    assert page.locator("[data-approve]").count() == 0
+    assert page.locator("form[action$='/approve']").count() == 0
+    assert "replying needs a responder or approver" in page.inner_text("#composer")
+    status = page.evaluate("""async (id) => {
+        const csrf = document.querySelector('meta[name=csrf-token]').content;
+        const r = await fetch('/replies/' + id + '/approve', {method: 'POST',
+            headers: {'X-CSRF-Token': csrf, 'Accept': 'application/json'}});
+        return r.status;
+    }""", reply.id)
+    assert status == 403
+    assert desk.workflow.repository.get_reply(reply.id).state == "submitted"  # type: ignore[union-attr]
+
+
+def _target(desk: Desk, key: str) -> Any:
+    from reale.desk.records import Target
+
+    uri = desk.store.query("SELECT post_uri FROM opportunities WHERE key = ?", (key,))[0][0]
+    return Target(network="bluesky", uri=uri)
+
+
+def test_the_queue_is_driven_from_the_keyboard(base: str, page: Any) -> None:
+    sign_in(page, base, "rita")
+    page.goto(base + "/queue")
+    first = page.locator(".card").nth(0).get_attribute("data-key")
+    second = page.locator(".card").nth(1).get_attribute("data-key")
+    assert "selected" in (page.locator(".card").nth(0).get_attribute("class") or "")
+    shot(page, "queue")
+    page.keyboard.press("j")
+    assert "selected" in (page.locator(".card").nth(1).get_attribute("class") or "")
+    page.keyboard.press("k")
+    page.keyboard.press("j")
+    page.keyboard.press("?")
+    assert page.locator("#help.open").count() == 1
+    page.keyboard.press("Escape")
+    page.keyboard.press("o")
+    page.wait_for_url(f"**/queue/{second}")
+    page.keyboard.press("e")
+    assert page.evaluate("document.activeElement.id") == "reply-text"
+    page.keyboard.press("Escape")
+    page.keyboard.press("u")
+    page.wait_for_url("**/queue")
+    page.keyboard.press("d")
+    page.wait_for_url(f"**/queue/{first}#dismiss")
+    assert page.evaluate("document.activeElement.name") == "reason"
+
+
+@pytest.mark.parametrize("name,path", [("brands", "/brands"), ("brand", "/brands/Fiori"),
+                                       ("moments", "/moments"), ("settings", "/settings"),
+                                       ("reports", "/reports")])
+def test_every_other_page_looks_right(base: str, page: Any, name: str, path: str) -> None:
+    sign_in(page, base, "ada")
+    page.goto(base + path)
+    assert page.locator("h1").count() >= 1
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    shot(page, name)
+
+
+def test_the_query_preview_answers_as_you_type(base: str, page: Any) -> None:
+    sign_in(page, base, "ada")
+    page.goto(base + "/settings")
+    page.fill("#query-text", '"fiori" OR')
+    page.locator("#query-preview > *").first.wait_for()  # written by settings.js from the answer
+    text = page.inner_text("#query-preview")
+    assert "reale.match" in text or "^" in text or " / " in text

@@ -1,0 +1,70 @@
+"""``reale users`` creates the first admin; ``reale serve`` serves the desk on 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from reale.web.serving import free_port
+from tests.conftest import ROOT, run_cli
+
+
+def test_users_add_list_and_disable(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'desk.sqlite'}"
+    out = run_cli("users", "add", "ada", "--role", "admin", "--password-stdin", "--store", url,
+                  stdin="a long password\n")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "ada: admin"
+    short = run_cli("users", "add", "bob", "--role", "viewer", "--password-stdin", "--store", url,
+                    stdin="short\n")
+    assert short.returncode == 2 and "at least 8 characters" in short.stderr
+    assert "Traceback" not in short.stderr
+    run_cli("users", "add", "vera", "--role", "viewer", "--lang", "it", "--password-stdin",
+            "--store", url, stdin="another password\n")
+    assert run_cli("users", "disable", "vera", "--store", url).returncode == 0
+    listing = run_cli("users", "list", "--store", url).stdout.splitlines()
+    assert listing == ["ada\tadmin\t-\tactive", "vera\tviewer\tit\tdisabled"]
+    wrong_role = run_cli("users", "add", "x", "--role", "boss", "--store", url)
+    assert wrong_role.returncode == 2 and "invalid choice" in wrong_role.stderr
+
+
+def test_serve_binds_127_0_0_1_and_serves_the_desk(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'desk.sqlite'}"
+    config = tmp_path / "reale.toml"
+    config.write_text(f'store = "{url}"\n[[brands]]\nname = "Fiori"\nkeywords = ["fiori"]\n'
+                      "[web]\nargon2_time_cost = 1\nargon2_memory_kib = 8\n"
+                      "argon2_parallelism = 1\n", encoding="utf-8")
+    run_cli("users", "add", "ada", "--role", "admin", "--password-stdin", "--config", str(config),
+            stdin="a long password\n")
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    proc = subprocess.Popen([sys.executable, "-m", "reale", "serve", "--config", str(config),
+                             "--port", str(port)], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:  # waiting for the server process to bind is I/O, not test logic
+            try:
+                r = httpx.get(base + "/healthz", timeout=1)
+                break
+            except httpx.TransportError:
+                assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+                assert time.monotonic() < deadline, "reale serve did not start"
+                time.sleep(0.1)
+        assert r.json()["ok"] is True
+        with httpx.Client(base_url=base) as client:
+            token = client.get("/login.json").json()["csrf"]
+            client.post("/login", data={"user": "ada", "password": "a long password",
+                                        "csrf": token})
+            assert client.get("/me.json").json()["role"] == "admin"
+            assert client.get("/settings.json").json()["brands"][0]["name"] == "Fiori"
+    finally:
+        proc.terminate()
+        out, _ = proc.communicate(timeout=20)
+    assert f"Reale desk on http://127.0.0.1:{port}" in out
