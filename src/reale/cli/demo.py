@@ -23,7 +23,10 @@ def register(sub: Any) -> None:
     p.add_argument("--speed", type=float, default=0.0,
                    help="wall-clock pace × N (0: flat out, as fast as the pipeline goes)")
     p.add_argument("--seed", type=int, default=7, help="simulator seed")
-    p.add_argument("--json", action="store_true", help="print only the final summary as JSON")
+    p.add_argument("--json", action="store_true",
+                   help="print only the final summary as JSON (implies --no-serve)")
+    p.add_argument("--no-serve", action="store_true",
+                   help="do not open the web desk; end when the scenarios have run")
     p.set_defaults(func=run)
 
 
@@ -33,8 +36,14 @@ def run(args: argparse.Namespace) -> int:
     from reale.run.demo import run_demo
 
     out = io.StringIO() if args.json else sys.stdout
-    result = asyncio.run(run_demo(out=out, store_url=args.store, rate=args.rate,
-                                  duration=args.duration, speed=args.speed, seed=args.seed))
+    serve = not (args.json or args.no_serve)
+    try:
+        result = asyncio.run(run_demo(out=out, store_url=args.store, rate=args.rate,
+                                      duration=args.duration, speed=args.speed, seed=args.seed,
+                                      serve=serve))
+    except KeyboardInterrupt:
+        print("\nbye", file=sys.stderr)
+        return 0
     if args.json:
         print(json.dumps(result, default=str))
     return 0

@@ -8,6 +8,7 @@ the moments detected with their safety read, and the run's figures.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
 from pathlib import Path
 from typing import Any, TextIO
@@ -28,6 +29,7 @@ from reale.alerts.admin import summary as alert_summary
 from reale.alerts.receiver import Received
 from reale.run.alerting import AlertSink
 from reale.run.app import EmbeddedApp
+from reale.run.desksink import DeskStoreSink
 from reale.run.printer import mention_line
 from reale.run.simsource import SimulatorSource
 from reale.run.stages import DeskStage, SignalsStage, UnderstandStage
@@ -37,12 +39,18 @@ from reale.signals.profile_clients import BlueskyProfiles
 from reale.signals.settings import signals_config
 from reale.simulate import DEFAULT_BRANDS, ScenarioTruth, Simulator
 from reale.simulate.appview import appview
+from reale.web.data import register_writers
+from reale.web.hub import LiveHub
+from reale.web.serving import serving
 
 # The demo compresses an afternoon into a minute: moments get a 20-second warm-up instead of an hour.
 DEMO_SIGNALS = {"signals": {"moments": {"warmup": 60.0, "bucket": 5.0, "cooldown": 120.0}}}
 
 # Scenarios play 20× faster than life; the car request's hour of friendly history before it
 # therefore needs three simulated minutes of stream ahead of it.
+# The demo's desk binds 127.0.0.1 only; its one account is for the person running the demo.
+DEMO_PASSWORD = "reale-demo"
+
 SCENARIO_TIMES = (("car", 190.0), ("florist", 200.0), ("blackout", 215.0), ("complaint", 230.0),
                   ("earthquake", 245.0))
 
@@ -152,7 +160,8 @@ def _key_text(truth: ScenarioTruth) -> str:
 
 async def run_demo(*, out: TextIO = sys.stdout, store_url: str = "sqlite:///var/demo.sqlite",
                    rate: float = 500.0, duration: float = 300.0, speed: float = 0.0,
-                   seed: int = 7, clock: Clock | None = None) -> dict[str, Any]:
+                   seed: int = 7, clock: Clock | None = None, serve: bool = False,
+                   until: asyncio.Event | None = None) -> dict[str, Any]:
     """Run the scenarios through the pipeline; returns the summary it prints at the end."""
     clock = clock or SystemClock()
     if store_url.startswith("sqlite:///") and not store_url.endswith(":memory:"):
@@ -189,7 +198,13 @@ async def run_demo(*, out: TextIO = sys.stdout, store_url: str = "sqlite:///var/
     receiver = LocalReceiver(secret="demo-secret", on_receive=on_alert).start()
     try:
         async with app:
-            assert app.store is not None
+            assert app.store is not None and app.writer is not None
+            register_writers(app.store)
+            hub = LiveHub()
+            desk_sink = DeskStoreSink(app.writer, hub, signals, clock.now)
+            desk.sinks.append(desk_sink)
+            signals_stage.sinks.append(desk_sink)
+            app.stages.append(desk_sink)
             rules, secrets = local_webhook(receiver.url, "demo-secret")
             dispatcher = AlertDispatcher(rules, app.store, secrets=secrets)
             alert_sink = AlertSink(dispatcher, min_score=0.85)
@@ -197,14 +212,24 @@ async def run_demo(*, out: TextIO = sys.stdout, store_url: str = "sqlite:///var/
             signals_stage.sinks.append(alert_sink)
             stop_alerts = asyncio.Event()
             delivering = asyncio.create_task(dispatcher.run(stop_alerts))
+            web = contextlib.ExitStack()
+            if serve:
+                url = web.enter_context(serving(demo_web(config, app.store, hub, clock, out)))
+                print(f"The desk is live at {url}/live (user: demo, password: {DEMO_PASSWORD})", file=out)
             source = SimulatorSource(sim, rate=speed * rate if speed else None, duration=duration,
                                      clock=clock)
             summary = await app.run([source])
             await understand.drain()
+            await desk_sink.flush()
+            await app.writer.flush()
             await _settle(dispatcher)
             stop_alerts.set()
             await delivering
             await dispatcher.aclose()
+            if serve:
+                print(f"The demo has run; the desk stays at {url}/live until Ctrl-C.", file=out)
+                await (until or asyncio.Event()).wait()
+            web.close()
     finally:
         profiles.cancel()
         understand.close()
@@ -214,6 +239,15 @@ async def run_demo(*, out: TextIO = sys.stdout, store_url: str = "sqlite:///var/
     result["alerts_received"] = received
     print(f"{len(received)} alerts delivered to the local webhook {receiver.url}", file=out)
     return result
+
+
+def demo_web(config: Config, store: Any, hub: LiveHub, clock: Clock, out: TextIO) -> Any:
+    """The web desk on the demo's store, with a ``demo`` admin (password :data:`DEMO_PASSWORD`)."""
+    from reale.web.assemble import accounts_of, app_from_config
+    from reale.web.settings import web_settings
+
+    accounts_of(store, web_settings(config.extra, "it")).add("demo", DEMO_PASSWORD, "admin")
+    return app_from_config(config, store, {}, hub=hub, clock=clock)
 
 
 async def _settle(dispatcher: AlertDispatcher, timeout: float = 10.0) -> None:

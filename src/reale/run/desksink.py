@@ -1,0 +1,66 @@
+"""A sink that keeps the web desk up to date: labels, opportunities and moments go to the store
+through the single writer (batched, never blocking the loop) and to the live hub."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reale.desk.opportunity import Opportunity
+from reale.events import Mention
+from reale.signals.hub import Signals
+from reale.signals.moment_scope import MomentAlert
+from reale.store import StoreWriter
+from reale.web.data import LabelledPost, labelled, record_of
+from reale.web.hub import LiveHub
+from reale.web.records import MomentRecord
+
+
+def _label_fields(labels: Any) -> dict[str, Any]:
+    return {"lang": getattr(labels, "language", ""), "sentiment": getattr(labels, "sentiment", ""),
+            "intent": getattr(labels, "intent", ""),
+            "emotion": getattr(labels, "emotion", ""),
+            "complaint": getattr(labels, "complaint", None)}
+
+
+class DeskStoreSink:
+    """Collects records on the loop thread; ``flush()`` hands them to the store writer."""
+
+    def __init__(self, writer: StoreWriter, hub: LiveHub | None, signals: Signals | None,
+                 now: Any) -> None:
+        self.writer = writer
+        self.hub = hub
+        self.signals = signals
+        self.now = now
+        self.pending: list[Any] = []
+
+    def labels(self, mention: Mention, labels: Any) -> None:
+        if labels is not None:
+            items: list[LabelledPost] = list(labelled({mention.post.uri: _label_fields(labels)},
+                                                      self.now()))
+            self.pending.extend(items)
+        if self.hub is not None:
+            self.hub.publish("mention", mention)
+
+    def opportunity(self, opp: Opportunity) -> None:
+        extra: dict[str, Any] = {}
+        if self.signals is not None:
+            root = opp.root_uri or opp.post_uri
+            extra = {"cascade": self.signals.cascade(root), "momentum": self.signals.momentum(root)}
+        record = record_of(opp, **extra)
+        self.pending.append(record)
+        if self.hub is not None:
+            self.hub.publish("opportunity", record)
+
+    def moment(self, alert: MomentAlert) -> None:
+        self.pending.append(MomentRecord.of(alert))
+        if self.hub is not None:
+            self.hub.publish("moment", alert)
+
+    async def __call__(self, routed: Any) -> None:
+        """As a stage: hand over what the previous batches produced."""
+        await self.flush()
+
+    async def flush(self) -> None:
+        items, self.pending = self.pending, []
+        if items:
+            await self.writer.put_many(items)
