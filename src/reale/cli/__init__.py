@@ -20,6 +20,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "reale.cli.simulate",
     "reale.cli.momentum",
     "reale.cli.query",
+    "reale.cli.kafka",
 )
 
 
