@@ -12,6 +12,7 @@ or PostgreSQL it returns one row saying why.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import shutil
 import signal
@@ -72,11 +73,17 @@ def run(quick: bool = False, *, reps: int | None = None, posts: int | None = Non
     work = workdir()
     try:
         with LocalBroker() as broker, EmbeddedPostgres() as pg:
-            rows = scaling(broker.bootstrap, pg, records, work)
+            # Throughput needs a few seconds of work per trial: the posts, repeated.
+            volume = 100_000 if quick else 600_000
+            rows = scaling(broker.bootstrap, pg, records * max(1, volume // len(records)), work)
             rows.append(kill_test(broker.bootstrap, pg, records, expected, reps, work))
             rows.append(latency(broker.bootstrap, pg, post_events, 5.0 if quick else 30.0, work))
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    load = os.getloadavg()[0]
+    for r in rows:
+        r["note"] = "; ".join(x for x in (r.get("note", ""), f"load {load:.1f} on "
+                                          f"{os.cpu_count()} cores") if x)
     return rows
 
 

@@ -56,6 +56,8 @@ def add_worker_arguments(p: argparse.ArgumentParser) -> None:
                    help="how long a poll waits to fill a batch (default %(default)s)")
     p.add_argument("--session-timeout-ms", type=int, default=d.session_timeout_ms,
                    help="how soon a dead worker's partitions move (default %(default)s)")
+    p.add_argument("--snapshot-interval", type=float, default=d.snapshot_interval,
+                   metavar="SECONDS", help="keyed state saved this often (default %(default)s)")
     p.add_argument("--idle-exit", type=float, metavar="SECONDS",
                    help="stop after this long without a record (batch jobs, tests)")
     p.add_argument("--metrics-port", type=int, help="Prometheus /metrics port (0: off)")
@@ -68,6 +70,8 @@ def settings_from(args: argparse.Namespace) -> KafkaSettings:
     extra: dict[str, Any] = {}
     if getattr(args, "batch_size", None):
         extra["batch_size"] = args.batch_size
+    if getattr(args, "snapshot_interval", None) is not None:
+        extra["snapshot_interval"] = args.snapshot_interval
     if getattr(args, "batch_wait", None):
         extra["batch_wait"] = args.batch_wait
     if getattr(args, "session_timeout_ms", None):

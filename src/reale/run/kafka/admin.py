@@ -21,7 +21,8 @@ from reale.run.kafka.settings import (
     consumer_config,
 )
 
-STAGE_TOPICS = {"matcher": (POSTS,), "stages": (MENTIONS, INTERACTIONS, TRACKED)}
+# Each consuming stage's group and the topics it reads.
+STAGE_TOPICS = {"matcher": (POSTS,), "brands": (MENTIONS,), "conversations": (INTERACTIONS, TRACKED)}
 
 
 class TopicResult(msgspec.Struct, frozen=True):

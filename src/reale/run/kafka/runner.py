@@ -43,9 +43,12 @@ def stages_for(role: str, settings: KafkaSettings, config: Config, store: Store,
         matcher = Matcher.from_brands(config.brands)
         out.append(MatcherStage(settings, lambda: matcher))
     if role in ("stages", "all"):
-        out.append(BrandStage(settings, store, clock, group=settings.group("brands")))
+        out.append(BrandStage(settings, store, clock, group=settings.group("brands"),
+                              snapshot_interval=settings.snapshot_interval))
         out.append(ConversationStage(settings, store, clock,
-                                     group=settings.group("conversations")))
+                                     group=settings.group("conversations"),
+                                     grace=settings.grace,
+                                     snapshot_interval=settings.snapshot_interval))
     return out
 
 

@@ -37,6 +37,8 @@ class KafkaSettings(msgspec.Struct, frozen=True, kw_only=True):
     session_timeout_ms: int = 10_000  # how soon a dead worker's partitions move
     heartbeat_ms: int = 1_000
     linger_ms: int = 5
+    snapshot_interval: float = 5.0  # seconds between keyed-state snapshots (bounds the replay)
+    grace: float = 30.0  # seconds of stream time an interaction waits for its post's marker
     client: dict[str, str] = {}  # extra librdkafka settings, e.g. security.protocol, sasl.*
 
     def topic(self, name: str) -> str:
