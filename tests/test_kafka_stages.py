@@ -23,6 +23,7 @@ from reale.run.kafka.check import (
     simulated_brands,
     simulated_events,
 )
+from reale.run.kafka.metrics import KafkaMetrics
 from reale.run.kafka.publish import Publisher
 from reale.run.kafka.runner import run_kafka
 from reale.run.kafka.settings import KafkaSettings
@@ -74,8 +75,14 @@ def test_keyed_state_moves_with_its_partitions_after_a_kill(kafka_bootstrap: str
     publisher = Publisher(settings)
     publisher.publish_many(events)
     publisher.flush()
+    metrics = KafkaMetrics()
     run_kafka(Config(brands=brands), bootstrap=kafka_bootstrap, store_url=fresh_postgres_url,
-              role="matcher", settings=settings, idle_exit=2.0, install_signals=False)
+              role="matcher", settings=settings, idle_exit=2.0, install_signals=False,
+              metrics=metrics)
+    mentioned = reference_mentions(events, brands)
+    assert metrics.value("reale_events_in_total", stage="matcher") == 3_000
+    assert metrics.value("reale_events_out_total", stage="matcher") == len(mentioned)
+    assert metrics.value("reale_kafka_published_total", topic="mentions") == len(mentioned)
 
     config = tmp_path / "reale.toml"
     config.write_text(brands_toml(brands))
@@ -95,7 +102,7 @@ def test_keyed_state_moves_with_its_partitions_after_a_kill(kafka_bootstrap: str
         interactions, posts = reference_interactions(events, brands)
         assert {r[0] for r in store.query("SELECT uri FROM interactions")} == interactions
         assert {r[0] for r in store.query("SELECT uri FROM posts")} == posts
-        expected = Counter(brand for brand, *_ in reference_mentions(events, brands))
+        expected = Counter(brand for brand, *_ in mentioned)
         assert _brand_counts(store) == expected
     assert interactions and len(expected) >= 3
 

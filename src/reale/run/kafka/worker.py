@@ -25,6 +25,7 @@ from reale.run.kafka.stage import Message, Output, Stage
 from reale.store import ErrorPolicy, Store
 
 log = logging.getLogger("reale.run.kafka")
+LAG_EVERY = 5.0  # seconds between consumer-lag readings
 
 
 class WorkerSummary(msgspec.Struct, kw_only=True):
@@ -72,8 +73,12 @@ class Worker:
         log.info("worker started", extra={"fields": {"stage": self.stage.name, "group": self.group,
                                                      "topics": list(self.stage.topics)}})
         idle_since = time.monotonic()
+        lag_at = 0.0
         try:
             while not self._stop.is_set():
+                if time.monotonic() - lag_at >= LAG_EVERY:
+                    self._update_lag()
+                    lag_at = time.monotonic()
                 messages = self.consumer.consume(self.settings.batch_size, self.settings.batch_wait)
                 if messages:
                     self._batch(messages)
@@ -201,6 +206,16 @@ class Worker:
         if out.bad:
             m.skipped.labels(name).inc(out.bad)
         m.batch_seconds.labels(name).observe(time.monotonic() - started)
+
+    def _update_lag(self) -> None:
+        """Records behind each owned partition's end, for the Prometheus gauge."""
+        try:
+            for tp in self.consumer.position(self.consumer.assignment()):
+                end = self.consumer.get_watermark_offsets(tp, timeout=1.0, cached=False)[1]
+                behind = max(0, end - tp.offset) if tp.offset >= 0 else end
+                self.metrics.consumer_lag.labels(self.group, tp.topic, str(tp.partition)).set(behind)
+        except self._ck.KafkaException as exc:
+            log.debug("lag not read", extra={"fields": {"error": str(exc)}})
 
     # -- rebalances --------------------------------------------------------------------------
     def _on_assign(self, consumer: Any, partitions: list[Any]) -> None:
