@@ -128,3 +128,47 @@ def test_init_creates_the_topics_once_and_status_shows_lag_per_partition(
     assert all(r["committed"] is None for r in posts)
     table = run_cli("kafka", "status", "--bootstrap", kafka_bootstrap)
     assert "reale-conversations" in table.stdout and "lag" in table.stdout
+
+
+def _read_all(bootstrap: str, topic: str, partitions: int) -> list[bytes]:
+    from confluent_kafka import Consumer, TopicPartition
+
+    consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": "test-reader",
+                         "enable.auto.commit": False})
+    consumer.assign([TopicPartition(topic, p, 0) for p in range(partitions)])
+    values: list[bytes] = []
+    try:
+        while batch := consumer.consume(1000, 2.0):
+            values.extend(m.value() for m in batch if m.error() is None)
+    finally:
+        consumer.close()
+    return values
+
+
+def test_the_source_role_publishes_a_replay_by_key_and_saves_its_cursor(
+        kafka_bootstrap: str, tmp_path: Path) -> None:
+    from reale.events import Interaction, Post
+    from reale.run.kafka import codec
+    from reale.simulate import Simulator
+    from reale.sources.jetstream import parse
+
+    lines = list(Simulator(seed=4, authors=300).take(count=400))
+    (tmp_path / "sim.jsonl").write_text("\n".join(lines) + "\n")
+    events = [e for line in lines for e in parse(line)]
+    run_cli("kafka", "init", "--bootstrap", kafka_bootstrap, "--partitions", "2")
+    store = f"sqlite:///{tmp_path / 'cursors.sqlite'}"
+    out = run_cli("kafka", "worker", "--role", "source", "--bootstrap", kafka_bootstrap,
+                  "--store", store, "--replay", str(tmp_path / "sim.jsonl"))
+    assert out.returncode == 0, out.stderr
+    assert '"published": ' in out.stderr  # structured logs
+
+    posts = [codec.decode_post(v) for v in _read_all(kafka_bootstrap, "posts", 2)]
+    assert sorted(p.uri for p in posts) == sorted(e.uri for e in events if isinstance(e, Post))
+    assert all(p.received_at > 0 for p in posts)  # stamped when published
+    conversation = [codec.decode_conversation(v)
+                    for v in _read_all(kafka_bootstrap, "interactions", 2)]
+    assert sum(isinstance(e, Interaction) for e in conversation) == sum(
+        isinstance(e, Interaction) for e in events)
+    with open_store(store) as s:
+        last_with_events = max(i for i, line in enumerate(lines, 1) if parse(line))
+        assert s.get_cursor("replay:sim.jsonl") == str(last_with_events)
