@@ -82,9 +82,11 @@ def test_near_with_words_phrases_wildcards_and_groups() -> None:
         Word("auto", prefix=True), Or((Phrase((Word("alfa"), Word("romeo"))), Word("fiat"))), 0)
 
 
-def test_near_binds_tighter_than_and() -> None:
+def test_near_binds_tighter_than_and_and_not() -> None:
     assert canon("a NEAR/2 b c") == "a NEAR/2 b AND c"
     assert parse_query("a NEAR/2 b c") == And((Near(Word("a"), Word("b"), 2), Word("c")))
+    assert parse_query("NOT a NEAR/2 b") == Not(Near(Word("a"), Word("b"), 2))
+    assert canon("x NOT a NEAR/2 b") == "x AND NOT (a NEAR/2 b)"
 
 
 def test_wildcards_hashtags_handles_lang_and_from() -> None:

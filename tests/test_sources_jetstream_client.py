@@ -9,10 +9,12 @@ from pathlib import Path
 import pytest
 import zstandard
 
+from reale.errors import SourceError
 from reale.sources.base import MemoryCursorStore, SourceItem
 from reale.sources.jetstream import parse
 from reale.sources.jetstream_client import JetstreamClient
 from reale.sources.local.jetstream_server import JetstreamServer
+from reale.sources.stream import FatalSourceError
 from tests.conftest import WIRE
 from tests.sources_helpers import NoWait, take
 
@@ -98,3 +100,19 @@ def test_compressed_messages_with_a_dictionary(lines: list[bytes], tmp_path: Pat
             return got
 
     assert keys(asyncio.run(scenario())) == want
+
+
+@pytest.mark.parametrize("status, fatal", [(400, True), (503, False)])
+def test_a_refused_handshake_is_fatal_only_when_retrying_cannot_help(
+        lines: list[bytes], status: int, fatal: bool) -> None:
+    async def scenario() -> JetstreamClient:
+        async with JetstreamServer(lines, refuse=status) as server:
+            client = JetstreamClient(url=server.url, sleep=NoWait(), max_reconnects=2)
+            with pytest.raises(SourceError) as info:
+                await take(client, 1)
+            await client.aclose()
+            assert isinstance(info.value, FatalSourceError) == fatal
+            return client
+
+    client = asyncio.run(scenario())
+    assert client.stats.connects == (1 if fatal else 3)

@@ -47,17 +47,26 @@ class BrandConfig(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fiel
 
 
 class SourceConfig(msgspec.Struct, frozen=True, kw_only=True):
-    """One live source: ``kind`` is jetstream, mastodon, x or replay."""
+    """One live source: ``kind`` is jetstream, mastodon, x or replay (see docs/sources.md)."""
 
     kind: str
-    url: str = ""
+    id: str = ""  # names the source's cursor; default: kind (mastodon: mastodon:STREAM)
+    url: str = ""  # jetstream: wss URL; mastodon: instance URL; x: API base URL
     token_env: str = ""  # name of the environment variable holding the token (read by the CLI)
     token: str = ""  # filled by the CLI from token_env; never written to logs
-    streams: tuple[str, ...] = ()
+    streams: tuple[str, ...] = ()  # mastodon: public, public:local, hashtag:TAG, user…
     collections: tuple[str, ...] = ("app.bsky.feed.post", "app.bsky.feed.repost", "app.bsky.feed.like")
+    dids: tuple[str, ...] = ()  # jetstream wantedDids (at most 10,000)
     path: str = ""
     speed: float = 0.0  # replay pace multiplier; 0 means flat out
-    compress: bool = False
+    max_gap: float = 0.0  # replay: recorded gaps longer than this many seconds are shortened (0: off)
+    compress: bool = False  # jetstream zstd compression; needs zstd_dictionary
+    zstd_dictionary: str = ""  # path of Jetstream's zstd dictionary file
+    rewind: float = 0.0  # de-duplication window in seconds (0: the source's default)
+    streaming_url: str = ""  # mastodon: skip discovery and use this streaming base URL
+    backfill_pages: int = 10  # mastodon: REST pages (40 statuses each) fetched after a reconnect
+    backfill_minutes: int = 0  # x: minutes X resends after a reconnect (Pro/Enterprise; 0: off)
+    sync_rules: bool = True  # x: make the stream's rules match the brands' watch-queries
     max_rules: int = 25
     max_rule_length: int = 512
 

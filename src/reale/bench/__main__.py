@@ -20,8 +20,9 @@ import reale.bench
 
 
 def modules() -> list[str]:
+    """Benchmark modules: those of this package that define ``run`` (helpers do not)."""
     names = [m.name for m in pkgutil.iter_modules(reale.bench.__path__) if not m.name.startswith("_")]
-    return sorted(names)
+    return sorted(n for n in names if hasattr(importlib.import_module(f"reale.bench.{n}"), "run"))
 
 
 def _fmt(v: Any) -> str:

@@ -14,12 +14,17 @@ from reale.errors import RealeError
 # One module per command group; each adds its sub-commands to the parser.
 COMMAND_MODULES: tuple[str, ...] = (
     "reale.cli.version",
+    "reale.cli.run",
+    "reale.cli.demo",
     "reale.cli.draft",
     "reale.cli.assess",
     "reale.cli.store",
     "reale.cli.simulate",
     "reale.cli.momentum",
     "reale.cli.query",
+    "reale.cli.annotate",
+    "reale.cli.eval",
+    "reale.cli.alerts",
     "reale.cli.kafka",
 )
 

@@ -6,7 +6,7 @@ A post that contains none of the terms costs one fold and one automaton pass, no
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from reale.config import BrandConfig
 from reale.events import Mention, Post, Span
@@ -38,8 +38,23 @@ def _no_hits(text: str) -> Iterator[tuple[int, tuple[int, int, int, int]]]:
 class Matcher:
     """Matches posts against every brand's watch-queries (build with :meth:`from_brands`)."""
 
-    __slots__ = ("_always", "_from", "_handles", "_iter", "_langs", "_program",
-                 "_queries", "_quiet", "_replies", "_reply_prefixes", "_tags", "_wake")
+    __slots__ = (
+        "_always",
+        "_direct",
+        "_from",
+        "_handle_cache",
+        "_handles",
+        "_iter",
+        "_langs",
+        "_program",
+        "_queries",
+        "_quiet",
+        "_replies",
+        "_reply_prefixes",
+        "_tag_cache",
+        "_tags",
+        "_wake",
+    )
 
     def __init__(self, program: Program) -> None:
         self._program = program
@@ -51,6 +66,8 @@ class Matcher:
         self._langs = program.lang_queries
         self._from = program.from_queries
         self._always = program.always
+        self._tag_cache: dict[str, int] = {}
+        self._handle_cache: dict[str, int] = {}
         # Replies are recognised by the DID in the parent's at:// URI (the firehose never puts a
         # handle there); a few DIDs are checked with one startswith, many by their common prefix.
         self._replies = {f"at://{name}/": tid for name, tid in program.handle_meta.items()
@@ -59,6 +76,11 @@ class Matcher:
             tuple(self._replies) if len(self._replies) <= 16 else ("at://did:",))
         # No query can match without a term hit: a post with no hit is done after the scan.
         self._quiet = not (program.always or program.lang_queries or program.from_queries)
+        # Terms that wake exactly one query, which is that term alone: finding one is a mention.
+        self._direct = {
+            tid: (q.source.brand, q.source.text, q.spans[0][1])  # type: ignore[index]
+            for tid, woken in program.term_queries.items() if len(woken) == 1
+            for q in (program.queries[woken[0]],) if q.term == tid}
 
     @classmethod
     def from_brands(cls, brands: Sequence[BrandConfig]) -> Matcher:
@@ -106,36 +128,42 @@ class Matcher:
             if wild < 0 and end + 1 < len(folded) and WORD[folded[end + 1]]:
                 continue  # glued to the word after: "smart" inside "smartphone"
             hits = _hit(hits, folded, start, end + 1, exact, wild, kind)
-        if hits is None and self._quiet:  # the common case: nothing found in the text
-            parent = post.reply_parent
-            if not (post.hashtags or post.mentions
-                    or (parent is not None and parent.startswith(self._reply_prefixes))):
-                return []
-        hits = self._meta_hits(post, hits)
-        if hits is None and self._quiet:
-            return []
-        return self._verify(post, text, folded, hits or {}, matched_at)
+        parent = post.reply_parent
+        if post.hashtags or post.mentions or (
+                parent is not None and parent.startswith(self._reply_prefixes)):
+            hits = self._meta_hits(post, hits)
+        if hits is None:
+            return [] if self._quiet else self._verify(post, text, folded, {}, matched_at)
+        if len(hits) == 1 and self._quiet:  # one term found: often it decides alone
+            for tid, spans in hits.items():
+                direct = self._direct.get(tid)
+                if direct is not None:
+                    brand, query, term = direct
+                    return [Mention(brand=brand, query=query, post=post, matched_at=matched_at,
+                                    spans=_term_spans(spans, term, text))]
+        return self._verify(post, text, folded, hits, matched_at)
 
     def _meta_hits(self, post: Post, hits: Hits | None) -> Hits | None:
         """Hashtags, mentions and the replied-to DID, from the post's metadata (no spans)."""
-        found: list[int | None] = []
+        found: list[int] = []
+        if post.hashtags and self._tags:
+            _lookup(found, post.hashtags, self._tag_cache, self._tags, fold_tag)
+        if post.mentions and self._handles:
+            _lookup(found, post.mentions, self._handle_cache, self._handles, fold_handle)
         parent = post.reply_parent
         if parent is not None and parent.startswith(self._reply_prefixes):
-            found.append(self._replies.get(parent[:parent.find("/", 5) + 1]))
-        if post.hashtags and self._tags:
-            for tag in post.hashtags:
-                found.append(self._tags.get(fold_tag(tag)))
-        if self._handles:
-            for handle in post.mentions:
-                found.append(self._handles.get(fold_handle(handle)))
+            found.append(self._replies.get(parent[:parent.find("/", 5) + 1], -1))
         for tid in found:
-            if tid is not None:
+            if tid >= 0:
                 hits = {} if hits is None else hits
                 hits.setdefault(tid, [])
         return hits
 
-    def _woken(self, post: Post, hits: Hits) -> list[int]:
+    def _woken(self, post: Post, hits: Hits) -> Sequence[int]:
         """The queries to verify, in priority order."""
+        if len(hits) == 1 and self._quiet:  # the usual case: one term, its queries (in order)
+            for tid in hits:
+                return self._wake.get(tid, ())
         woken: set[int] = set(self._always)
         wake = self._wake
         for tid in hits:
@@ -175,6 +203,22 @@ class Matcher:
         return out
 
 
+def _lookup(found: list[int], raw: tuple[str, ...], cache: dict[str, int],
+            table: dict[str, int], fold: Callable[[str], str]) -> None:
+    """Term ids (or -1) of hashtags or mentions as the source wrote them: ``cache`` remembers
+    each raw spelling's answer, so the usual case is one dictionary lookup."""
+    for value in raw:
+        tid = cache.get(value)
+        if tid is None:
+            if len(cache) >= _CACHE_SIZE:
+                cache.clear()
+            tid = cache[value] = table.get(fold(value), -1)
+        found.append(tid)
+
+
+_CACHE_SIZE = 100_000
+
+
 def _hit(hits: Hits | None, text: str, start: int, after: int, exact: int, wild: int,
          kind: int) -> Hits | None:
     """Record an automaton hit whose left boundary holds, if its right boundary holds too."""
@@ -200,8 +244,18 @@ def _hit(hits: Hits | None, text: str, start: int, after: int, exact: int, wild:
     return hits
 
 
+def _term_spans(spans: list[tuple[int, int]], term: str, text: str) -> tuple[Span, ...]:
+    """The spans of one term's hits, in the original text."""
+    if not text.isascii():
+        offsets = OffsetMap(text)
+        spans = [offsets.span(start, end) for start, end in spans]
+    return tuple([Span(start, end, term) for start, end in spans])
+
+
 def _spans(query: CompiledQuery, hits: Hits, ctx: Context | None,
            text: str) -> tuple[Span, ...]:
+    if query.term >= 0:  # one term: its hits as they are
+        return _term_spans(hits[query.term], query.spans[0][1], text)  # type: ignore[index]
     found: set[tuple[int, int, str]] = set()
     for source in query.spans:
         if isinstance(source, CompiledPhrase):

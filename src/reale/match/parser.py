@@ -1,7 +1,7 @@
 """Recursive-descent parser for watch-queries, with explicit limits against hostile input.
 
 Precedence, loosest first: ``OR``; ``AND`` (also implicit between adjacent terms, and binary
-``a NOT b`` meaning ``a AND NOT b``); ``NEAR/n``; unary ``NOT``; terms and parentheses.
+``a NOT b`` meaning ``a AND NOT b``); unary ``NOT``; ``NEAR/n``; terms and parentheses.
 """
 
 from __future__ import annotations
@@ -52,28 +52,34 @@ class _Parser:
         return _flat(Or, children)
 
     def and_expr(self) -> Node:
-        children = [self.near_expr()]
+        children = [self.unary()]
         while True:
             kind = self.tok.kind
             if kind == "AND":
                 self.take()
-                children.append(self.near_expr())
+                children.append(self.unary())
             elif kind == "NOT":  # binary: a NOT b
                 self.take()
-                children.append(Not(self.nested(self.near_expr)))
+                children.append(Not(self.nested(self.unary)))
             elif kind in _STARTS_OPERAND:  # implicit AND
-                children.append(self.near_expr())
+                children.append(self.unary())
             else:
                 return _flat(And, children)
 
+    def unary(self) -> Node:
+        if self.tok.kind == "NOT":
+            self.take()
+            return Not(self.nested(self.unary))
+        return self.near_expr()
+
     def near_expr(self) -> Node:
         start = self.tok.pos
-        left = self.unary()
+        left = self.primary()
         if self.tok.kind != "NEAR":
             return left
         near = self.take()
         right_pos = self.tok.pos
-        right = self.unary()
+        right = self.primary()
         _check_near_operand(self.query, left, start)
         _check_near_operand(self.query, right, right_pos)
         if self.tok.kind == "NEAR":
@@ -81,12 +87,6 @@ class _Parser:
                        "OR in parentheses, or join two NEARs with AND): found a second NEAR",
                        "AND")
         return Near(left, right, near.number)
-
-    def unary(self) -> Node:
-        if self.tok.kind == "NOT":
-            self.take()
-            return Not(self.nested(self.unary))
-        return self.primary()
 
     def nested(self, parse: Callable[[], Node]) -> Node:
         self.depth += 1

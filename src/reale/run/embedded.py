@@ -46,6 +46,43 @@ class Writer(Protocol):
 MentionStage = Callable[[Routed], Awaitable[None]]
 
 
+class Inbox:
+    """Where sources drop items for the one router: a plain list swapped out whole, so the hot
+    path pays a list append per item instead of a queue round-trip. A full inbox makes sources
+    wait (back-pressure)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.items: list[tuple[Source, Any]] = []
+        self.ready = asyncio.Event()
+        self.space = asyncio.Event()
+        self.space.set()
+        self.closed = False
+
+    async def put(self, entry: tuple[Source, Any]) -> None:
+        self.items.append(entry)
+        if not self.ready.is_set():
+            self.ready.set()
+        if len(self.items) >= self.limit:
+            self.space.clear()
+            await self.space.wait()
+
+    async def take(self) -> list[tuple[Source, Any]]:
+        """Everything waiting; ``[]`` once closed and empty."""
+        while not self.items:
+            if self.closed:
+                return []
+            self.ready.clear()
+            await self.ready.wait()
+        items, self.items = self.items, []
+        self.space.set()
+        return items
+
+    def close(self) -> None:
+        self.closed = True
+        self.ready.set()
+
+
 class RunSummary(msgspec.Struct, kw_only=True):
     events: int = 0
     mentions: int = 0
@@ -59,7 +96,8 @@ class EmbeddedRunner:
 
     def __init__(self, *, writer: Writer, matcher: MatcherRef, clock: Clock | None = None,
                  metrics: Metrics | None = None, stages: Sequence[MentionStage] = (),
-                 commit_interval: float = 1.0, tracked: TrackedPosts | None = None) -> None:
+                 commit_interval: float = 1.0, tracked: TrackedPosts | None = None,
+                 max_batch: int = 1000) -> None:
         self.writer = writer
         self.matcher = matcher
         self.clock: Clock = clock or SystemClock()
@@ -67,6 +105,7 @@ class EmbeddedRunner:
         self.stages = list(stages)
         self.commit_interval = commit_interval
         self.tracked = tracked or TrackedPosts()
+        self.max_batch = max_batch
         self.summary = RunSummary()
         self._pending: list[tuple[Source, Any]] = []
 
@@ -96,10 +135,17 @@ class EmbeddedRunner:
         m.events_in.labels("match").inc(routed.seen)
         m.events_out.labels("match").inc(len(routed.mentions))
 
-    async def _pump(self, source: Source) -> None:
+    async def _pump(self, source: Source, inbox: Inbox) -> None:
         async for item in source:
-            await self.feed([item.event])
-            self._pending.append((source, item))
+            await inbox.put((source, item))
+
+    async def _consume(self, inbox: Inbox) -> None:
+        """Take everything waiting at once: one item when idle, a large batch under load."""
+        while batch := await inbox.take():
+            for i in range(0, len(batch), self.max_batch):
+                part = batch[i:i + self.max_batch]
+                await self.feed([item.event for _, item in part])
+                self._pending.extend(part)
 
     async def commit(self, sources: Sequence[Source]) -> None:
         """Wait until everything routed so far is stored, then ack and commit the sources."""
@@ -118,15 +164,20 @@ class EmbeddedRunner:
     async def run(self, sources: Sequence[Source], stop: asyncio.Event | None = None,
                   sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> RunSummary:
         """Run until every source ends or ``stop`` is set; then flush, ack, commit and close."""
-        pumps = [asyncio.create_task(self._pump(s)) for s in sources]
+        inbox = Inbox(self.max_batch)
+        pumps = [asyncio.create_task(self._pump(s, inbox)) for s in sources]
+        consumer = asyncio.create_task(self._consume(inbox))
         committer = asyncio.create_task(self._commit_loop(sources, sleep))
         stopper = asyncio.create_task((stop or asyncio.Event()).wait())
         all_pumps: asyncio.Future[list[Any]] = asyncio.gather(*pumps, return_exceptions=True)
         try:
             await asyncio.wait([all_pumps, stopper],  # type: ignore[type-var]
                                return_when=asyncio.FIRST_COMPLETED)
+            if not stopper.done():  # every source ended: finish what they produced
+                inbox.close()
+                await asyncio.wait([consumer, stopper], return_when=asyncio.FIRST_COMPLETED)
         finally:
-            await self._shutdown(pumps, committer, stopper, sources)
+            await self._shutdown([*pumps, consumer], committer, stopper, sources)
         self.summary.latency = self.metrics.mention_latency.get()
         return self.summary
 
@@ -138,8 +189,8 @@ class EmbeddedRunner:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await t
         for t in pumps:
-            if not t.cancelled() and t.exception() is not None:
-                log.error("source stopped: %s", t.exception())
+            if t.done() and not t.cancelled() and t.exception() is not None:
+                log.error("a source or the router stopped: %s", t.exception())
         await self.commit(sources)
         for s in sources:
             await s.aclose()

@@ -17,7 +17,7 @@ from reale.run.tracked import TrackedPosts
 
 
 class MatcherLike(Protocol):
-    def match(self, post: Post) -> list[Mention]: ...
+    def match(self, post: Post, *, matched_at: float = 0.0) -> list[Mention]: ...
 
 
 class Routed(msgspec.Struct):
@@ -27,6 +27,7 @@ class Routed(msgspec.Struct):
     posts: list[Post] = msgspec.field(default_factory=list)
     interactions: list[Interaction] = msgspec.field(default_factory=list)
     seen: int = 0
+    events: Sequence[Post | Interaction] = ()  # the whole input batch (whole-stream signals)
 
 
 def _touches(tracked: TrackedPosts, *uris: str | None) -> bool:
@@ -36,7 +37,7 @@ def _touches(tracked: TrackedPosts, *uris: str | None) -> bool:
 def route(events: Sequence[Post | Interaction], matcher: MatcherLike, tracked: TrackedPosts,
           now: float) -> Routed:
     """Match posts, follow conversations of matched posts, keep interactions with tracked posts."""
-    out = Routed(seen=len(events))
+    out = Routed(seen=len(events), events=events)
     for ev in events:
         if isinstance(ev, Post):
             _route_post(ev, matcher, tracked, now, out)
@@ -47,11 +48,13 @@ def route(events: Sequence[Post | Interaction], matcher: MatcherLike, tracked: T
 
 def _route_post(post: Post, matcher: MatcherLike, tracked: TrackedPosts, now: float,
                 out: Routed) -> None:
-    mentions = matcher.match(post)
+    if post.uri in tracked:
+        return  # seen already (a repost carries its original again): not a new mention
+    mentions = matcher.match(post, matched_at=now)
     in_conversation = _touches(tracked, post.reply_parent, post.reply_root, post.quote_of,
                                post.repost_of)
     if mentions:
-        out.mentions.extend(msgspec.structs.replace(m, matched_at=now) for m in mentions)
+        out.mentions.extend(mentions)
     if mentions or in_conversation:
         out.posts.append(post)
         tracked.update(post.uri)

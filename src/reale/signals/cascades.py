@@ -125,6 +125,15 @@ class CascadeTracker:
             self._evict(next(iter(self._cascades)))
         return True
 
+    def _remember_interaction(self, event: Post | Interaction, parents: list[str]) -> None:
+        """Any reply, quote, repost or like of an untracked post still teaches who is close to
+        whom: the post's author is named in its URI on Bluesky (``at://DID/…``)."""
+        for uri in parents[:1]:
+            author = _uri_author(uri)
+            if author and author != event.author.id:
+                self.interactors.add(author, event.author.id,
+                                     event_time(event.created_at, self._clock.now()))
+
     def observe(self, post: Post) -> None:
         """Remember who used which hashtag (any post, tracked or not)."""
         t = event_time(post.created_at, self._clock.now())
@@ -138,6 +147,7 @@ class CascadeTracker:
         kind, parents = _link(event)
         root = next((self._node_root[u] for u in parents if u in self._node_root), None)
         if root is None:
+            self._remember_interaction(event, parents)
             return None
         c = self._cascades[root]
         if event.uri in c.seen or event.uri == root:
@@ -257,3 +267,10 @@ class CascadeTracker:
         """Sizes of the internal tables (to check that memory stays bounded)."""
         return {"cascades": len(self._cascades), "nodes": len(self._node_root),
                 "authors": len(self.interactors), "tags": len(self.tag_users)}
+
+
+def _uri_author(uri: str) -> str:
+    """The author id inside an ``at://DID/collection/rkey`` URI ("" for other networks)."""
+    if not uri.startswith("at://"):
+        return ""
+    return uri[5:].split("/", 1)[0]

@@ -11,7 +11,7 @@ loses nor repeats events. ``await client.aclose()`` commits and stops.
 from __future__ import annotations
 
 import random
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -104,3 +104,17 @@ class Backoff:
 
     def reset(self) -> None:
         self.attempt = 0
+
+
+class Source(Protocol):
+    """What the runner sees of any source (live client or replay)."""
+
+    source_id: str
+
+    def __aiter__(self) -> AsyncIterator[SourceItem]: ...
+
+    def ack(self, item: SourceItem) -> None: ...
+
+    def commit(self) -> str | None: ...
+
+    async def aclose(self) -> None: ...

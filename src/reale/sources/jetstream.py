@@ -55,8 +55,7 @@ class _Embed(msgspec.Struct, gc=False):
 
 
 class _Feature(msgspec.Struct, gc=False):
-    type: str = msgspec.field(default="", name="$type")
-    uri: str = ""
+    uri: str = ""  # #link (the feature's $type is implied by which field is set)
     did: str = ""
     tag: str = ""
 
@@ -120,7 +119,7 @@ _raw_event_decoder = msgspec.json.Decoder(_RawEvent)
 _record_decoder = msgspec.json.Decoder(_Record)
 
 Parsed = list[Post | Interaction]
-_NONE: list[str] = []  # shared and never mutated: merge() only reads it
+_NONE: list[str] = []  # shared and never mutated
 
 
 class HandleCache:
@@ -229,9 +228,10 @@ def _post(rec: _Record, uri: str, author: Author, time_us: int) -> Parsed:
     post = Post(
         network="bluesky", uri=uri, author=author, text=text, created_at=created,
         langs=rec.langs, reply_parent=parent or None, reply_root=root or parent or None,
-        quote_of=quote, hashtags=merge(tags, hashtags_in(text) if "#" in text else _NONE),
-        mentions=merge(mentions_in(text) if "@" in text else _NONE, dids),
-        links=merge(links, links_in(text) if "://" in text else _NONE), cursor=cursor,
+        quote_of=quote,
+        hashtags=_tags(tags, text) if tags or "#" in text else (),
+        mentions=merge(mentions_in(text), dids) if dids or "@" in text else (),
+        links=merge(links, links_in(text)) if links or "://" in text else (), cursor=cursor,
     )
     if not post.reply_parent and not quote:
         return [post]
@@ -244,6 +244,14 @@ def _post(rec: _Record, uri: str, author: Author, time_us: int) -> Parsed:
         out.append(Interaction(network="bluesky", uri=uri, kind="quote", author=author,
                                subject=quote, created_at=created, text=text, cursor=cursor))
     return out
+
+
+def _tags(tags: list[str], text: str) -> tuple[str, ...]:
+    """Facet tags plus tags written in the text; the scan is skipped when every ``#`` of the
+    text already has its facet."""
+    if tags and text.count("#") <= len(tags):
+        return merge(tags, _NONE)
+    return merge(tags, hashtags_in(text))
 
 
 def _facets(facets: list[_Facet]) -> tuple[list[str], list[str], list[str]]:

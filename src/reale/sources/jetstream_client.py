@@ -13,10 +13,11 @@ from typing import Any
 from urllib.parse import urlencode
 
 import websockets
+from websockets.exceptions import InvalidStatus
 
 from reale.errors import DecodeError
 from reale.sources.jetstream import JetstreamParser
-from reale.sources.stream import StreamClient
+from reale.sources.stream import FatalSourceError, StreamClient
 from reale.sources.zstd import Decompressor
 
 DEFAULT_URL = "wss://jetstream2.us-east.bsky.network/subscribe"
@@ -65,8 +66,16 @@ class JetstreamClient(StreamClient):
     async def _session(self, resume_key: int | None) -> AsyncGenerator[bytes | str, None]:
         url = subscribe_url(self.url, self.collections, self.dids, resume_key,
                             compress=self.decompress is not None)
-        async with websockets.connect(url, open_timeout=self.open_timeout, max_size=2**22,
-                                      close_timeout=self.close_timeout, compression=None) as ws:
+        try:
+            ws = await websockets.connect(url, open_timeout=self.open_timeout, max_size=2**22,
+                                          close_timeout=self.close_timeout, compression=None)
+        except InvalidStatus as exc:
+            status = exc.response.status_code
+            if 400 <= status < 500 and status != 429:  # bad parameters: retrying cannot help
+                raise FatalSourceError(f"{self.source_id}: Jetstream refused {self.url}: "
+                                       f"HTTP {status}") from exc
+            raise
+        async with ws:
             async for message in ws:
                 if isinstance(message, bytes) and self.decompress is not None:
                     try:

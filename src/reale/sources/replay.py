@@ -8,8 +8,9 @@ sniffed per line. Bad lines are skipped and counted in :class:`ReplayStats`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -170,11 +171,14 @@ class ReplaySource:
         self.stats = ReplayStats()
         self._acked: int | None = None
         self._committed: str | None = None
+        self._gen: AsyncGenerator[SourceItem, None] | None = None
 
     def __aiter__(self) -> AsyncIterator[SourceItem]:
-        return self._run()
+        if self._gen is None:
+            self._gen = self._run()
+        return self._gen
 
-    async def _run(self) -> AsyncIterator[SourceItem]:
+    async def _run(self) -> AsyncGenerator[SourceItem, None]:
         start = int(self.cursor_store.get_cursor(self.source_id) or 0)
         for number, events in iter_file_lines(self.path, self.stats):
             if number <= start:
@@ -203,6 +207,10 @@ class ReplaySource:
 
     async def aclose(self) -> None:
         self.commit()
+        gen, self._gen = self._gen, None
+        if gen is not None:
+            with contextlib.suppress(RuntimeError):  # still iterated by an unstopped task
+                await gen.aclose()  # closes the file
 
 
 def _received(event: Event, now: float) -> Event:

@@ -168,4 +168,7 @@ class StreamClient:
         gen, self._gen = self._gen, None
         aclose = getattr(gen, "aclose", None)
         if aclose is not None:
-            await aclose()  # closes the open connection
+            try:
+                await aclose()  # closes the open connection
+            except RuntimeError:  # still being iterated by a task that was not stopped first
+                log.warning("%s: closed while a task was still reading it", self.source_id)

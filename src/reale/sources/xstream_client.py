@@ -9,11 +9,12 @@ tweets, and the client drops those it already delivered. Rules: :mod:`reale.sour
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Sequence
 from typing import Any
 
 from reale.errors import SourceError
 from reale.sources.httpbase import HttpStreamClient, ceil_minutes, snowflake_ms
+from reale.sources.xrules import Rule, SyncReport, sync_rules
 from reale.sources.xstream import parse, stream_errors
 
 log = logging.getLogger("reale.sources")
@@ -34,11 +35,14 @@ class XStreamClient(HttpStreamClient):
     network = "x"
 
     def __init__(self, source_id: str = "x", *, token: str, base_url: str = DEFAULT_BASE_URL,
-                 backfill_minutes: int = 0, rewind: float = 300.0, **kw: Any) -> None:
+                 backfill_minutes: int = 0, rewind: float = 300.0,
+                 rules: Sequence[Rule] | None = None, **kw: Any) -> None:
         self.key_span = int(rewind * 1000)
         super().__init__(source_id, token=token, parser=parse, **kw)
         self.base_url = base_url.rstrip("/")
         self.backfill_minutes = max(0, min(5, backfill_minutes))
+        self.rules = list(rules) if rules is not None else None  # None: leave rules alone
+        self.rule_report: SyncReport | None = None
 
     def _key(self, cursor: str) -> int:
         return snowflake_ms(cursor)
@@ -51,6 +55,11 @@ class XStreamClient(HttpStreamClient):
         return params
 
     async def _session(self, resume_key: int | None) -> AsyncGenerator[bytes | str, None]:
+        if self.rules is not None and self.rule_report is None:
+            self.rule_report = await sync_rules(self.http, self._token, self.rules, self.base_url)
+            log.info("%s: rules synced (%d added, %d deleted, %d kept)", self.source_id,
+                     len(self.rule_report.added), len(self.rule_report.deleted),
+                     self.rule_report.kept)
         url = f"{self.base_url}/2/tweets/search/stream"
         async with self.http.stream("GET", url, params=self.stream_params(resume_key),
                                     headers=self.auth_headers()) as response:

@@ -4,7 +4,7 @@ Without a cursor it sends the recording in its recorded (live) order; with ``cur
 replays every event with ``time_us >= T`` in ``time_us`` order, as Jetstream does from its
 database. ``wantedCollections`` (with ``prefix.*``) filters commits; ``compress=true`` sends
 zstd frames made with the server's dictionary. ``drop_after=N`` aborts the first connection
-after N messages, like a network failure.
+after N messages, like a network failure; ``refuse=STATUS`` answers handshakes with that status.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from urllib.parse import parse_qs, urlsplit
 import websockets
 import zstandard
 from websockets.asyncio.server import Server, ServerConnection
+from websockets.http11 import Request, Response
 
 
 class _Event:
@@ -42,10 +43,11 @@ class JetstreamServer:
     """``async with JetstreamServer(lines) as server:`` then connect to ``server.url``."""
 
     def __init__(self, lines: Sequence[bytes], *, drop_after: int | None = None,
-                 dictionary: bytes | None = None) -> None:
+                 dictionary: bytes | None = None, refuse: int | None = None) -> None:
         self.events = [_Event(line) for line in lines if line.strip()]
         self.drop_after = drop_after
         self.dictionary = dictionary
+        self.refuse = refuse  # answer every handshake with this HTTP status instead
         self.requests: list[dict[str, list[str]]] = []
         self.sent = 0
         self._server: Server | None = None
@@ -58,7 +60,8 @@ class JetstreamServer:
         return f"ws://127.0.0.1:{port}/subscribe"
 
     async def __aenter__(self) -> JetstreamServer:
-        self._server = await websockets.serve(self._handle, "127.0.0.1", 0, compression=None)
+        self._server = await websockets.serve(self._handle, "127.0.0.1", 0, compression=None,
+                                              process_request=self._check)
         return self
 
     async def __aexit__(self, et: type[BaseException] | None, e: BaseException | None,
@@ -66,6 +69,11 @@ class JetstreamServer:
         assert self._server is not None
         self._server.close()
         await self._server.wait_closed()
+
+    def _check(self, ws: ServerConnection, request: Request) -> Response | None:
+        if self.refuse is not None:
+            return ws.respond(self.refuse, "refused by the test server\n")
+        return None
 
     def _select(self, query: dict[str, list[str]]) -> list[_Event]:
         wanted = query.get("wantedCollections", [])

@@ -1,0 +1,191 @@
+"""Alerts from plain fields: what the desk and the signals stages hand over (dicts, or any
+object with the same attributes) becomes an :class:`Alert` with a title, a severity, reasons, a
+desk link and a de-duplication key. No dependency on the other stages' types.
+
+Each builder raises :class:`reale.errors.AlertError` naming the missing field.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import quote
+
+from reale.alerts.model import SEVERITIES, Alert, Severity, make_alert, new_alert_id
+from reale.errors import AlertError
+
+
+def field(obj: Any, *names: str, default: Any = None) -> Any:
+    """The first of ``names`` present in a mapping or as an attribute (``a.b`` walks down)."""
+    for name in names:
+        value: Any = obj
+        for part in name.split("."):
+            value = value.get(part) if isinstance(value, Mapping) else getattr(value, part, None)
+            if value is None:
+                break
+        if value is not None and value != "":
+            return value
+    return default
+
+
+def text(obj: Any, *names: str) -> str:
+    """The first of ``names`` that holds a plain value, as a string (``""`` when none does)."""
+    for name in names:
+        value = field(obj, name)
+        if isinstance(value, str | int | float) and not isinstance(value, bool):
+            return str(value)
+    return ""
+
+
+def _required(obj: Any, what: str, *names: str) -> Any:
+    value = field(obj, *names)
+    if value is None:
+        raise AlertError(f"{what} alert needs {' or '.join(names)}; got fields "
+                         f"{sorted(map(str, obj)) if isinstance(obj, Mapping) else type(obj).__name__}")
+    return value
+
+
+def _severity(obj: Any, fallback: Severity) -> Severity:
+    given = field(obj, "severity")
+    return given if given in SEVERITIES else fallback
+
+
+def _float(value: Any) -> float | None:
+    try:
+        return None if value is None else float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _reasons(obj: Any) -> list[str]:
+    raw = field(obj, "reasons", default=[])
+    if isinstance(raw, str):
+        return [raw]
+    out = []
+    for r in list(raw)[:20]:
+        text = field(r, "text", "reason") if not isinstance(r, str) else r
+        if text:
+            out.append(str(text))
+    return out
+
+
+def desk_link(desk_url: str, section: str, ref: str = "") -> str:
+    """The desk page of a thing: ``<desk_url>/<section>/<ref>``."""
+    base = desk_url.rstrip("/") + "/" + section
+    return base + "/" + quote(ref, safe="") if ref else base
+
+
+def _http(url: Any) -> str:
+    return url if isinstance(url, str) and url.startswith(("http://", "https://")) else ""
+
+
+class AlertFactory:
+    """Builds alerts with the desk's base URL, a clock reading and ids from an injected random."""
+
+    def __init__(self, desk_url: str, rng: random.Random | None = None) -> None:
+        self.desk_url = desk_url
+        self.rng = rng or random.Random()
+
+    def _base(self, now: float, obj: Any) -> dict[str, Any]:
+        created = _float(field(obj, "created_at", "at")) or now
+        return {"id": new_alert_id(now, self.rng), "created_at": min(created, now) if created else now}
+
+    def opportunity(self, opp: Any, now: float) -> Alert:
+        """``{id, brand, score, kind?, reasons?, text|post.text, author|post.author.handle, url?}``."""
+        oid = str(_required(opp, "an opportunity", "id", "opportunity_id"))
+        brand = str(_required(opp, "an opportunity", "brand"))
+        score = _float(field(opp, "score"))
+        kind = text(opp, "kind") or "opportunity"
+        author = text(opp, "author.handle", "author", "post.author.handle")
+        severity: Severity = "high" if (score or 0) >= 0.85 else "medium" if (score or 0) >= 0.6 else "low"
+        title = f"{kind.capitalize()} from @{author.lstrip('@')}" if author else f"New {kind}"
+        return make_alert(
+            **self._base(now, opp), brand=brand, kind="opportunity",
+            severity=_severity(opp, severity), title=title, dedup_key=f"opportunity:{oid}",
+            body=text(opp, "summary", "body"), post_text=text(opp, "text", "post.text"),
+            author=author,
+            post_url=_http(field(opp, "url", "post.url")), reasons=_reasons(opp), score=score,
+            link=desk_link(self.desk_url, "opportunities", oid))
+
+    def moment(self, m: Any, now: float) -> Alert:
+        """``{brand?, term|terms, id?, rate?, baseline?, examples?, safety?, reasons?}``."""
+        term = field(m, "term", "label")
+        if term is None:
+            terms = field(m, "terms", default=[])
+            term = " ".join(str(t) for t in list(terms)[:3]) or None
+        if term is None:
+            raise AlertError("a moment alert needs term, label or terms")
+        term = str(term)
+        brand = text(m, "brand")
+        rate, baseline = _float(field(m, "rate")), _float(field(m, "baseline"))
+        ratio = rate / baseline if rate and baseline else None
+        title = f"Moment: {term} is rising" + (f" ({ratio:.0f}x its usual rate)" if ratio else "")
+        safety = field(m, "safety.verdict", "safety", default="")
+        body = f"Safety read: {safety}." if isinstance(safety, str) and safety else ""
+        examples = field(m, "examples", default=[])
+        first = examples[0] if isinstance(examples, list | tuple) and examples else ""
+        mid = text(m, "id") or term
+        return make_alert(
+            **self._base(now, m), brand=brand, kind="moment",
+            severity=_severity(m, "high" if (ratio or 0) >= 10 else "medium"), title=title,
+            dedup_key=f"moment:{brand}:{mid}", body=body,
+            post_text=text(first, "text") if not isinstance(first, str) else first,
+            author=text(first, "author.handle", "author"), reasons=_reasons(m), link=desk_link(self.desk_url, "moments", mid))
+
+    def backlash(self, b: Any, now: float) -> Alert:
+        """``{id, brand, ratio?|level?, posts?, reasons?, reply_text?}``: reactions turning."""
+        bid = str(_required(b, "a backlash", "id", "case_id"))
+        brand = str(_required(b, "a backlash", "brand"))
+        ratio = _float(field(b, "ratio", "level"))
+        posts = field(b, "posts", default=[])
+        first = posts[0] if isinstance(posts, list | tuple) and posts else ""
+        return make_alert(
+            **self._base(now, b), brand=brand, kind="backlash",
+            severity=_severity(b, "urgent" if (ratio or 0) >= 3 else "high"),
+            title=f"Backlash building on {brand}'s reply" + (f" ({ratio:.1f}x baseline)" if ratio else ""),
+            dedup_key=f"backlash:{bid}", body=text(b, "summary", "reply_text"),
+            post_text=text(first, "text") if not isinstance(first, str) else first,
+            author=text(first, "author.handle", "author"),
+            reasons=_reasons(b), link=desk_link(self.desk_url, "cases", bid))
+
+    def sla(self, s: Any, now: float) -> Alert:
+        """``{opportunity_id|id, brand, due_at, kind?, target_seconds?}``: a response-time target."""
+        oid = str(_required(s, "an SLA", "opportunity_id", "id"))
+        brand = str(_required(s, "an SLA", "brand"))
+        due = _float(_required(s, "an SLA", "due_at"))
+        left = (due or now) - now
+        kind = text(s, "kind") or "opportunity"
+        title = (f"Response-time target missed by {_duration(-left)}: {kind}" if left <= 0 else
+                 f"Response-time target in {_duration(left)}: {kind}")
+        return make_alert(
+            **self._base(now, {}), brand=brand, kind="sla",
+            severity=_severity(s, "urgent" if left <= 0 else "high"), title=title,
+            dedup_key=f"sla:{oid}", post_text=text(s, "text", "post.text"),
+            author=text(s, "author.handle", "author"), reasons=_reasons(s),
+            link=desk_link(self.desk_url, "opportunities", oid))
+
+    def source(self, s: Any, now: float) -> Alert:
+        """``{source|name, state: down|lagging, since?, lag_seconds?, error?}``: Reale itself."""
+        name = str(_required(s, "a source", "source", "name"))
+        state = text(s, "state") or "down"
+        lag = _float(field(s, "lag_seconds"))
+        since = _float(field(s, "since")) or now
+        title = f"Source {name} is {state}" + (f" ({_duration(lag)} behind)" if lag else "")
+        return make_alert(
+            **self._base(now, {}), brand=text(s, "brand"), kind="source",
+            severity=_severity(s, "high" if state == "down" else "medium"), title=title,
+            dedup_key=f"source:{name}:{int(since)}", body=text(s, "error"),
+            reasons=_reasons(s), link=desk_link(self.desk_url, "sources"))
+
+
+def _duration(seconds: float | None) -> str:
+    s = max(0, int(seconds or 0))
+    if s < 120:
+        return f"{s} s"
+    if s < 7200:
+        return f"{s // 60} min"
+    return f"{s // 3600} h {s % 3600 // 60} min"
+
+
+__all__ = ["AlertFactory", "desk_link", "field"]

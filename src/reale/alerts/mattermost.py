@@ -1,0 +1,86 @@
+"""Mattermost incoming-webhook payloads: a message attachment with the title linked to the desk,
+the post as a quote, the reasons as a list and the facts as short fields. Post text is Markdown-
+escaped (``\\*``, ``\\[``, ``\\<``…) and ``@`` mentions are broken so a post cannot ping a channel.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from reale.alerts.model import Alert, Message
+from reale.alerts.slack import safe_url
+
+TEXT_MAX = 4000
+COLORS = {"low": "#9e9e9e", "medium": "#2196f3", "high": "#ff9800", "urgent": "#e53935"}
+
+_SPECIAL = re.compile(r"([\\`*_~\[\]()<>|#!&])")
+
+
+def md_escape(text: str) -> str:
+    """Markdown control characters backslash-escaped, ``@name`` made inert (zero-width space).
+
+    >>> md_escape("**hi** @channel [x](http://y)")
+    '\\\\*\\\\*hi\\\\*\\\\* @\\u200bchannel \\\\[x\\\\]\\\\(http://y\\\\)'
+    """
+    return _SPECIAL.sub(r"\\\1", text).replace("@", "@\u200b")
+
+
+def quoted(text: str, author: str) -> str:
+    lines = [f"> {md_escape(ln)}" if ln else ">" for ln in text[:TEXT_MAX // 2].split("\n")]
+    if author:
+        lines.append(f"— {md_escape(author)}")
+    return "\n".join(lines)
+
+
+def _fields(alert: Alert) -> list[dict[str, Any]]:
+    fields = [{"short": True, "title": "Brand", "value": md_escape(alert.brand or "Reale")},
+              {"short": True, "title": "Kind", "value": alert.kind},
+              {"short": True, "title": "Severity", "value": alert.severity}]
+    if alert.score is not None:
+        fields.append({"short": True, "title": "Score", "value": f"{alert.score:.2f}"})
+    return fields
+
+
+def alert_attachment(alert: Alert, *, update: bool) -> dict[str, Any]:
+    title = ("Update: " if update else "") + alert.title
+    parts = [md_escape(alert.body)] if alert.body else []
+    if alert.post_text:
+        parts.append(quoted(alert.post_text, alert.author))
+    if alert.reasons:
+        parts.append("\n".join(f"- {md_escape(r)}" for r in alert.reasons))
+    attachment: dict[str, Any] = {
+        "fallback": f"[{alert.brand or 'Reale'}] {title}",  # plain text, never rendered
+        "color": COLORS.get(alert.severity, COLORS["low"]),
+        "title": title, "text": "\n\n".join(parts)[:TEXT_MAX],  # the title is plain text
+        "fields": _fields(alert), "footer": "Reale",
+    }
+    url = safe_url(alert.link)
+    if url:
+        attachment["title_link"] = url
+    return attachment
+
+
+def digest_text(message: Message) -> str:
+    lines = []
+    for a in message.items:
+        url = safe_url(a.link)
+        title = md_escape(a.title)
+        lines.append(f"- **{a.severity}** · {a.kind} · " + (f"[{title}]({url})" if url else title))
+    if message.more:
+        lines.append(f"- and {message.more} more")
+    return "\n".join(lines)[:TEXT_MAX]
+
+
+def mattermost_payload(message: Message) -> dict[str, Any]:
+    """The JSON body for a Mattermost incoming webhook."""
+    brand = md_escape(message.brand or "Reale")
+    if message.event == "alert.digest" or message.alert is None:
+        n = len(message.items) + message.more
+        return {"username": "Reale", "text": f"#### Digest: {n} alerts for {brand}\n{digest_text(message)}"}
+    update = message.event == "alert.updated"
+    return {"username": "Reale",
+            "attachments": [alert_attachment(message.alert, update=update)]}
+
+
+__all__ = ["mattermost_payload", "md_escape"]

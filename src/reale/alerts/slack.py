@@ -1,0 +1,112 @@
+"""Slack incoming-webhook payloads in Block Kit: a header, the facts, the post as a quote, the
+reasons as context and a button to the desk. Every piece of text that Slack parses (``mrkdwn``,
+the fallback ``text``) has ``&``, ``<`` and ``>`` escaped, so a post cannot ping ``<!channel>``
+or smuggle a link. Incoming webhooks cannot edit or thread, so updates say ``Update:``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from reale.alerts.model import Alert, Message
+
+HEADER_MAX = 150
+SECTION_MAX = 3000
+CONTEXT_MAX = 10
+
+
+def slack_escape(text: str) -> str:
+    """Slack's three control characters as entities.
+
+    >>> slack_escape("<!channel> & <http://x|y>")
+    '&lt;!channel&gt; &amp; &lt;http://x|y&gt;'
+    """
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def fit(text: str, limit: int) -> str:
+    """Escape ``text`` and shorten it so the escaped form fits ``limit`` characters."""
+    out = slack_escape(text)
+    while len(out) > limit and text:
+        text = text[: max(0, len(text) - (len(out) - limit) - 1)]
+        out = slack_escape(text) + "…"
+    return out
+
+
+def safe_url(url: str) -> str:
+    """A URL usable inside ``<url|label>`` (no ``<``, ``>``, ``|`` or spaces), or ``""``."""
+    if not url.startswith(("http://", "https://")):
+        return ""
+    return quote(url, safe=":/?#[]@!$&'()*+,;=%-._~")
+
+
+def quote_block(text: str, author: str) -> str:
+    lines = [f">{' ' if ln else ''}{ln}" for ln in fit(text, SECTION_MAX - 200).split("\n")]
+    if author:
+        lines.append(f"— {fit(author, 100)}")
+    return "\n".join(lines)
+
+
+def facts_line(alert: Alert) -> str:
+    parts = [f"*{fit(alert.brand, 100)}*" if alert.brand else "*Reale*", alert.kind, alert.severity]
+    if alert.score is not None:
+        parts.append(f"score {alert.score:.2f}")
+    return " · ".join(parts)
+
+
+def _text(kind: str, text: str) -> dict[str, Any]:
+    return {"type": kind, "text": text}
+
+
+def alert_blocks(alert: Alert, *, update: bool) -> list[dict[str, Any]]:
+    title = ("Update: " if update else "") + alert.title
+    blocks: list[dict[str, Any]] = [
+        {"type": "header", "text": _text("plain_text", title[:HEADER_MAX])},
+        {"type": "section", "text": _text("mrkdwn", facts_line(alert) + (
+            "\n" + fit(alert.body, SECTION_MAX - 300) if alert.body else ""))},
+    ]
+    if alert.post_text:
+        blocks.append({"type": "section", "text": _text("mrkdwn", quote_block(alert.post_text, alert.author))})
+    if alert.reasons:
+        blocks.append({"type": "context", "elements": [
+            _text("mrkdwn", fit(r, 300)) for r in alert.reasons[:CONTEXT_MAX]]})
+    url = safe_url(alert.link)
+    if url:
+        blocks.append({"type": "actions", "elements": [{
+            "type": "button", "text": _text("plain_text", "Open in the desk"), "url": url,
+            "action_id": "open_desk"}]})
+    return blocks
+
+
+def digest_blocks(message: Message) -> list[dict[str, Any]]:
+    n = len(message.items) + message.more
+    brand = message.brand or "Reale"
+    blocks: list[dict[str, Any]] = [
+        {"type": "header", "text": _text("plain_text", f"Digest: {n} alerts for {brand}"[:HEADER_MAX])}]
+    for a in message.items:
+        url = safe_url(a.link)
+        line = f"*{a.severity}* · {a.kind} · {fit(a.title, 300)}"
+        if url:
+            line += f" <{url}|open>"
+        if a.post_text:
+            line += "\n> " + fit(a.post_text.replace("\n", " "), 300)
+        blocks.append({"type": "section", "text": _text("mrkdwn", line)})
+    if message.more:
+        blocks.append({"type": "context", "elements": [_text("mrkdwn", f"and {message.more} more")]})
+    return blocks
+
+
+def slack_payload(message: Message) -> dict[str, Any]:
+    """The JSON body for a Slack incoming webhook."""
+    if message.event == "alert.digest" or message.alert is None:
+        n = len(message.items) + message.more
+        return {"text": fit(f"Reale digest: {n} alerts for {message.brand or 'Reale'}", 300),
+                "blocks": digest_blocks(message)}
+    alert = message.alert
+    update = message.event == "alert.updated"
+    fallback = ("Update: " if update else "") + f"[{alert.brand or 'Reale'}] {alert.title}"
+    return {"text": fit(fallback, 300), "blocks": alert_blocks(alert, update=update)}
+
+
+__all__ = ["safe_url", "slack_escape", "slack_payload"]

@@ -1,0 +1,45 @@
+"""``reale eval TASK --data FILE.jsonl``: score the shipped models on a labelled file.
+
+The file is in ../shared/data's format (``text``, ``label``, optional ``lang``). Prints accuracy,
+macro-F1, macro-recall, per-class precision/recall/F1 and the confusion matrix; ``--json`` for tools.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from reale.errors import ConfigError
+
+
+def register(sub: Any) -> None:
+    from reale.understand.evaluate import EVAL_TASKS
+
+    p = sub.add_parser("eval", help="score the understanding models on a labelled JSON Lines file",
+                       description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("task", choices=EVAL_TASKS, help="which label to score")
+    p.add_argument("--data", type=Path, required=True, help="labelled JSON Lines file")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("--balanced", action="store_true",
+                   help="weigh classes equally (as a test set with equal class counts would)")
+    p.add_argument("--fast", action="store_true", help="score the overload (fast) labels instead")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    import msgspec
+
+    from reale.understand.evaluate import evaluate
+    from reale.understand.metrics import render
+    from reale.understand.understander import Understander
+
+    if not args.data.is_file():
+        raise ConfigError(f"--data {args.data}: no such file")
+    rep = evaluate(Understander.load(), args.task, args.data, balanced=args.balanced, fast=args.fast)
+    if args.json:
+        sys.stdout.write(msgspec.json.encode(rep).decode() + "\n")
+    else:
+        print(render(rep, f"{args.task} on {args.data}"))
+    return 0

@@ -1,0 +1,223 @@
+"""``reale demo``: the simulator's scripted scenarios through the whole embedded pipeline.
+
+It prints mentions and opportunities as they arrive, then the two founding cases judged by the
+realness check (a public gift answering a car request; flowers thanking a spontaneous greeting),
+the moments detected with their safety read, and the run's figures.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+import httpx
+import msgspec
+
+from reale.clock import Clock, SystemClock
+from reale.config import BrandConfig, Config
+from reale.desk.opportunity import Opportunity
+from reale.desk.queue import OpportunityQueue
+from reale.desk.realness import assess
+from reale.desk.situation import Action, Amplifier, AuthorRef, BrandRef, Context, PostRef, Situation
+from reale.events import Mention
+from reale.run.app import EmbeddedApp
+from reale.run.printer import mention_line
+from reale.run.simsource import SimulatorSource
+from reale.run.stages import DeskStage, SignalsStage, UnderstandStage
+from reale.signals.hub import Signals
+from reale.signals.moment_scope import MomentAlert
+from reale.signals.profile_clients import BlueskyProfiles
+from reale.signals.settings import signals_config
+from reale.simulate import DEFAULT_BRANDS, ScenarioTruth, Simulator
+from reale.simulate.appview import appview
+
+# The demo compresses an afternoon into a minute: moments get a 20-second warm-up instead of an hour.
+DEMO_SIGNALS = {"signals": {"moments": {"warmup": 60.0, "bucket": 5.0, "cooldown": 120.0}}}
+
+# Scenarios play 20× faster than life; the car request's hour of friendly history before it
+# therefore needs three simulated minutes of stream ahead of it.
+SCENARIO_TIMES = (("car", 190.0), ("florist", 200.0), ("blackout", 215.0), ("complaint", 230.0),
+                  ("earthquake", 245.0))
+
+
+def demo_brands() -> tuple[BrandConfig, ...]:
+    """The simulator's brands as a team would configure them."""
+    return tuple(BrandConfig(name=b.name, handles=(b.handle,), hashtags=tuple(
+        h.lstrip("#") for h in b.hashtags), keywords=b.keywords, language=b.lang)
+        for b in DEFAULT_BRANDS)
+
+
+class SimulatedClock:
+    """The simulation's own time (the stages that reason about time follow the stream)."""
+
+    def __init__(self, sim: Simulator) -> None:
+        self.sim = sim
+
+    def now(self) -> float:
+        return self.sim.now
+
+    def monotonic(self) -> float:
+        return self.sim.now
+
+
+class DemoSink:
+    """Prints what the stages produce and keeps it for the closing summary."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.opportunities: dict[str, Opportunity] = {}
+        self.moments: list[MomentAlert] = []
+        self.labelled = 0
+
+    def labels(self, mention: Mention, labels: Any) -> None:
+        self.labelled += 1
+        tag = ""
+        if labels is not None:
+            tag = f"  [{labels.language} · {labels.sentiment} · {labels.intent}]"
+        print(mention_line(mention, 90) + tag, file=self.out)
+
+    def opportunity(self, opp: Opportunity) -> None:
+        first = opp.id not in self.opportunities
+        self.opportunities[opp.id] = opp
+        if first and opp.score >= 0.5:
+            print(f"  ★ {opp.kind} for {opp.brand}, score {opp.score:.2f}: "
+                  + "; ".join(opp.reasons[:3]), file=self.out)
+
+    def moment(self, alert: MomentAlert) -> None:
+        self.moments.append(alert)
+        if any(alert.term in m.cooccurring or m.term in alert.cooccurring
+               for m in self.moments[:-1] if alert.at - m.at < 120):
+            return  # the same moment seen through another of its terms
+        safety = f" — safety: {alert.safety.verdict}" if alert.safety else ""
+        print(f"  ⚡ moment {alert.term!r} in {alert.scope}: {alert.current_per_min:.0f}/min vs "
+              f"{alert.baseline_per_min:.1f}/min baseline{safety}", file=self.out)
+
+
+def _labeller() -> Any:
+    try:
+        from reale.understand.understander import Understander
+    except ImportError:
+        return None
+    understander = Understander.load()
+
+    def label(texts: list[str], langs: list[str | None], fast: bool) -> list[Any]:
+        return list(understander.annotate_batch(texts, langs, fast=fast))
+
+    return label
+
+
+def founding_situations(truths: dict[str, ScenarioTruth], signals: Signals) -> list[tuple[str, Situation]]:
+    """The two cases Reale was born from, as the team would propose to act on them."""
+    out: list[tuple[str, Situation]] = []
+    car = truths.get("car")
+    if car is not None:
+        stats = signals.cascade(car.root_uri)
+        amps = [Amplifier(handle=f"friend{i}", followers=2_000, close_to_author=True)
+                for i in range(stats.close_network if stats else len(car.friends))]
+        amps += [Amplifier(handle=f"crowd{i}", followers=500, close_to_author=False)
+                 for i in range(stats.hashtag_strangers if stats else len(car.crowd))]
+        out.append(("car request → the brand publicly lends a car", Situation(
+            brand=BrandRef(name=car.brand, handle=car.brand_handle),
+            post=PostRef(text=_key_text(car), network="bluesky", lang=car.lang,
+                         author=AuthorRef(handle=car.author_handle, followers=car.author_followers)),
+            action=Action(kind="gift", text="Ciao! Ti prestiamo noi una Volta Arco, passa a prenderla",
+                          value_eur=25_000, public=True),
+            context=Context(author_posts_about_brand=0, amplifiers=tuple(amps)))))
+    florist = truths.get("florist")
+    if florist is not None:
+        out.append(("spontaneous #followfriday → the florist sends flowers", Situation(
+            brand=BrandRef(name=florist.brand, handle=florist.brand_handle),
+            post=PostRef(text=_key_text(florist), network="bluesky", lang=florist.lang,
+                         author=AuthorRef(handle=florist.author_handle,
+                                          followers=florist.author_followers)),
+            action=Action(kind="gift", text="Grazie di cuore! Ti abbiamo mandato un mazzo di fiori",
+                          value_eur=40, public=False),
+            context=Context(author_posts_about_brand=0))))
+    return out
+
+
+def _key_text(truth: ScenarioTruth) -> str:
+    for ev in truth.events:
+        if ev.uri == truth.root_uri and ev.text:
+            return ev.text
+    return next((ev.text for ev in truth.events if ev.text), "")
+
+
+async def run_demo(*, out: TextIO = sys.stdout, store_url: str = "sqlite:///var/demo.sqlite",
+                   rate: float = 500.0, duration: float = 300.0, speed: float = 0.0,
+                   seed: int = 7, clock: Clock | None = None) -> dict[str, Any]:
+    """Run the scenarios through the pipeline; returns the summary it prints at the end."""
+    clock = clock or SystemClock()
+    if store_url.startswith("sqlite:///") and not store_url.endswith(":memory:"):
+        path = Path(store_url.removeprefix("sqlite:///"))
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+    sim = Simulator(seed=seed, rate=rate, start=clock.now(), authors=5_000, scenario_speed=20.0)
+    truths = {name: sim.add_scenario(name, at=at) for name, at in SCENARIO_TIMES}
+    config = Config(brands=demo_brands(), store=store_url)
+    http = httpx.AsyncClient(transport=httpx.ASGITransport(app=appview(sim)),
+                             base_url="http://appview.sim")
+    sim_clock = SimulatedClock(sim)
+    signals = Signals(signals_config(DEMO_SIGNALS), sim_clock,
+                      profile_clients={"bluesky": BlueskyProfiles(http, "http://appview.sim")})
+    sink = DemoSink(out)
+    queue = OpportunityQueue(sim_clock)
+    desk = DeskStage(config.brands, signals, queue, [sink], team_language="it")
+    app = EmbeddedApp(config, clock=clock)
+    label = _labeller()
+    understand = UnderstandStage(label or (lambda t, lg, f: [None] * len(t)), desk,
+                                 metrics=app.metrics)
+    app.stages = [SignalsStage(signals, [sink]), understand]
+    print(f"Reale demo: {duration:.0f} simulated seconds at {rate:,.0f} events/s, brands "
+          + ", ".join(b.name for b in config.brands), file=out)
+    profiles = asyncio.create_task(_refresh_profiles(signals))
+    try:
+        async with app:
+            source = SimulatorSource(sim, rate=speed * rate if speed else None, duration=duration,
+                                     clock=clock)
+            summary = await app.run([source])
+            await understand.drain()
+    finally:
+        profiles.cancel()
+        understand.close()
+        await http.aclose()
+    return _report(out, summary, sink, truths, signals)
+
+
+async def _refresh_profiles(signals: Signals) -> None:
+    while True:
+        await signals.refresh_profiles()
+        signals.tick()
+        await asyncio.sleep(0.5)
+
+
+def _report(out: TextIO, summary: Any, sink: DemoSink, truths: dict[str, ScenarioTruth],
+            signals: Signals) -> dict[str, Any]:
+    print("\n== The realness check on the two founding cases", file=out)
+    verdicts = {}
+    for title, situation in founding_situations(truths, signals):
+        v = assess(situation)
+        verdicts[title] = msgspec.to_builtins(v)
+        print(f"{title}: {v.verdict.upper()} (risk {v.risk:.2f})", file=out)
+        for r in v.reasons[:3]:
+            print(f"   - {r}", file=out)
+        for a in v.advice[:2]:
+            print(f"   → {a}", file=out)
+    car = truths.get("car")
+    if car is not None:
+        m = signals.momentum(car.root_uri)
+        c = signals.cascade(car.root_uri)
+        if c is not None:
+            print(f"\ncar request cascade: {c.size} reshares/replies, {c.close_network} from the "
+                  f"author's friends, {c.hashtag_strangers} hashtag strangers"
+                  + (f"; predicted final {m.predicted_final:.0f}"
+                     f"{' — gathering speed' if m.gathering_speed else ''}" if m else ""), file=out)
+    print(f"\n{summary.events:,} events, {summary.mentions:,} mentions, "
+          f"{len(sink.opportunities)} opportunities, {len(sink.moments)} moments; arrival to "
+          f"stored mention p99 {summary.latency.get('p99', 0) * 1000:.0f} ms", file=out)
+    return {"summary": msgspec.to_builtins(summary), "verdicts": verdicts,
+            "opportunities": len(sink.opportunities),
+            "moments": {m.term: (m.safety.verdict if m.safety else "") for m in sink.moments},
+            "cascade": msgspec.to_builtins(signals.cascade(car.root_uri)) if car else None}

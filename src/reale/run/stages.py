@@ -1,0 +1,189 @@
+"""The stages after matching, as the embedded runner drives them: signals on every event,
+understanding in batches on a worker thread, and the desk turning understood mentions into
+opportunities. Each hands what it produces to sinks (printer, web desk, alerts)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
+
+from reale.config import BrandConfig
+from reale.desk.opportunity import Opportunity, OpportunityInput, score_opportunity
+from reale.desk.opportunity_rules import DeskWeights
+from reale.desk.queue import OpportunityQueue
+from reale.events import Interaction, Mention, Post
+from reale.run.metrics import Metrics
+from reale.run.pipeline import Routed
+from reale.signals.hub import Signals
+from reale.signals.moment_scope import MomentAlert
+
+log = logging.getLogger("reale.run")
+
+
+class Sink(Protocol):
+    """Where the later stages' products go (each method must be quick; no I/O waits)."""
+
+    def labels(self, mention: Mention, labels: Any) -> None: ...
+
+    def opportunity(self, opp: Opportunity) -> None: ...
+
+    def moment(self, alert: MomentAlert) -> None: ...
+
+
+class SignalsStage:
+    """Feeds every event to the signals; moment alerts go to the sinks."""
+
+    def __init__(self, signals: Signals, sinks: Sequence[Sink]) -> None:
+        self.signals = signals
+        self.sinks = list(sinks)
+
+    async def __call__(self, routed: Routed) -> None:
+        alerts: list[MomentAlert] = []
+        for ev in routed.events:
+            if isinstance(ev, Post):
+                alerts.extend(self.signals.on_post(ev))
+            elif isinstance(ev, Interaction):
+                self.signals.on_interaction(ev)
+        for m in routed.mentions:
+            alerts.extend(self.signals.on_mention(m))
+        for a in alerts:
+            for sink in self.sinks:
+                sink.moment(a)
+
+
+Labeller = Callable[[list[str], list[str | None], bool], list[Any]]
+Consumer = Callable[[list[tuple[Mention, Any]]], None]
+
+
+class UnderstandStage:
+    """Labels mentions in batches on one worker thread. When more than ``backlog`` mentions wait,
+    it computes only the fast labels (language, n-gram sentiment) and says so in the metrics."""
+
+    def __init__(self, label: Labeller, consumer: Consumer, *, metrics: Metrics,
+                 max_batch: int = 64, backlog: int = 500) -> None:
+        self.label = label
+        self.consumer = consumer
+        self.metrics = metrics
+        self.max_batch = max_batch
+        self.backlog = backlog
+        self.queue: asyncio.Queue[Mention] = asyncio.Queue()
+        self.task: asyncio.Task[None] | None = None
+        self.degraded_batches = 0
+
+    async def __call__(self, routed: Routed) -> None:
+        if self.task is None:
+            self.task = asyncio.create_task(self._work())
+        for m in routed.mentions:
+            self.queue.put_nowait(m)
+
+    async def _work(self) -> None:
+        while True:
+            batch = [await self.queue.get()]
+            while len(batch) < self.max_batch and not self.queue.empty():
+                batch.append(self.queue.get_nowait())
+            fast = self.queue.qsize() > self.backlog
+            self.metrics.degraded.set(1 if fast else 0)
+            self.degraded_batches += fast
+            await self._label(batch, fast)
+
+    async def _label(self, batch: list[Mention], fast: bool) -> None:
+        texts = [m.post.text for m in batch]
+        langs: list[str | None] = [m.post.langs[0] if m.post.langs else None for m in batch]
+        try:
+            labels = await asyncio.to_thread(self.label, texts, langs, fast)
+        except Exception:
+            self.metrics.errors.labels("understand", "exception").inc(len(batch))
+            log.exception("understanding failed on a batch of %d", len(batch))
+            labels = [None] * len(batch)
+        self.metrics.events_out.labels("understand").inc(len(batch))
+        self.consumer(list(zip(batch, labels, strict=True)))
+
+    async def drain(self) -> None:
+        """Wait until every queued mention is labelled (used at shutdown and in tests)."""
+        while not self.queue.empty():
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(0)
+
+    def close(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+
+
+def _handles(brand: BrandConfig) -> set[str]:
+    return {h.lower().lstrip("@") for h in brand.handles}
+
+
+def _sentiment_value(labels: Any) -> float:
+    scores = getattr(labels, "sentiment_scores", None) or {}
+    return float(scores.get("positive", 0.0)) - float(scores.get("negative", 0.0))
+
+
+class DeskStage:
+    """Turns each understood mention into an opportunity (or not) and keeps the queue."""
+
+    def __init__(self, brands: Sequence[BrandConfig], signals: Signals | None,
+                 queue: OpportunityQueue, sinks: Sequence[Sink], *,
+                 weights: DeskWeights | None = None, team_language: str = "en") -> None:
+        self.brands = {b.name: b for b in brands}
+        self.handles = {b.name: _handles(b) for b in brands}
+        self.signals = signals
+        self.queue = queue
+        self.sinks = list(sinks)
+        self.weights = weights or DeskWeights()
+        self.team_language = team_language
+
+    def __call__(self, labelled: list[tuple[Mention, Any]]) -> None:
+        for mention, labels in labelled:
+            for sink in self.sinks:
+                sink.labels(mention, labels)
+            opp = self.score(mention, labels)
+            if opp is None:
+                continue
+            queued = self.queue.update(opp)
+            if queued is not None:
+                for sink in self.sinks:
+                    sink.opportunity(queued)
+
+    def opportunity_input(self, m: Mention, labels: Any) -> OpportunityInput:
+        post = m.post
+        brand = self.brands.get(m.brand)
+        handles = self.handles.get(m.brand, set())
+        addressed = any(h.lower().lstrip("@") in handles for h in post.mentions)
+        fields: dict[str, Any] = {}
+        if self.signals is not None:
+            fields.update(self._signal_fields(m))
+        intent_scores = getattr(labels, "intent_scores", None) or {}
+        intent = getattr(labels, "intent", None) or ""
+        return OpportunityInput(
+            brand=m.brand, post_uri=post.uri, brand_handle=next(iter(sorted(handles)), ""),
+            root_uri=post.reply_root or "", text=post.text, network=post.network,
+            created_at=post.created_at, author_handle=post.author.handle or post.author.id,
+            language=getattr(labels, "language", "") or (post.langs[0] if post.langs else ""),
+            intent=intent, intent_confidence=float(intent_scores.get(intent, 0.0)),
+            sentiment=_sentiment_value(labels),
+            complaint=float(getattr(labels, "complaint_score", 0.0) or 0.0),
+            addressed_directly=addressed,
+            partner=bool(brand and post.author.handle in brand.partners), **fields)
+
+    def _signal_fields(self, m: Mention) -> dict[str, Any]:
+        assert self.signals is not None
+        post = m.post
+        reach = self.signals.reach(m.brand, post.network, post.author.id)
+        out: dict[str, Any] = {"author_followers": reach.followers, "reach_tier": reach.tier
+                               if reach.followers is not None else None}
+        if reach.percentile is not None:
+            out["reach_percentile"] = reach.percentile / 100.0
+        root = post.reply_root or post.uri
+        cascade = self.signals.cascade(root)
+        if cascade is not None:
+            out["cascade_velocity"] = cascade.velocity_per_min
+        momentum = self.signals.momentum(root)
+        if momentum is not None:
+            out["cascade_predicted_size"] = momentum.predicted_final
+        return out
+
+    def score(self, m: Mention, labels: Any) -> Opportunity | None:
+        return score_opportunity(self.opportunity_input(m, labels), self.weights,
+                                 team_language=self.team_language)

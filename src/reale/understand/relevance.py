@@ -1,0 +1,132 @@
+"""Is this mention about the brand or about the word? Learned per brand from the team's decisions.
+
+Each decision (a mention kept or dismissed) is remembered with two views of the post: its sentence
+embedding and the character n-grams around the brand's term. A new post is scored by how close it
+is to the nearest kept posts versus the nearest dismissed ones (class-balanced nearest neighbours),
+so every score is explained by the decisions that made it. State is the list of decisions: a plain
+JSON snapshot, from which the model rebuilds itself.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from reale.understand.heads import F32
+from reale.understand.ngrams import NgramSpec, Sparse, featurize
+from reale.understand.text import normalize
+
+K = 3  # neighbours per side
+WINDOW = 40  # characters each side of the term that make the context view
+SCALE = 12.0  # how sharply a similarity gap becomes a probability
+CONTEXT_WEIGHT = 0.35  # share of the context view in the similarity
+_CTX = NgramSpec(bits=14, char_orders=(3, 4, 5), word_orders=(1,))
+
+Embed = Callable[[Sequence[str]], F32]
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    text: str
+    relevant: bool
+    similarity: float
+
+
+@dataclass(frozen=True)
+class Verdict:
+    relevant: bool
+    score: float  # P(relevant)
+    nearest: tuple[Neighbour, ...]
+
+
+class RelevanceModel:
+    """One brand's relevance model. ``embed`` maps texts to unit-norm rows (the shared encoder)."""
+
+    def __init__(self, brand: str, terms: Sequence[str], embed: Embed) -> None:
+        self.brand = brand
+        self.terms = tuple(terms) or (brand,)
+        self._rx = re.compile("|".join(re.escape(t) for t in self.terms), re.IGNORECASE)
+        self._embed = embed
+        self._texts: list[str] = []
+        self._labels: list[bool] = []
+        self._emb = np.zeros((0, 0), dtype=np.float32)
+        self._ctx = np.zeros((0, _CTX.dim), dtype=np.float32)
+
+    # --- state -----------------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._texts)
+
+    def snapshot(self) -> dict[str, object]:
+        """Plain JSON: the brand, its terms and every decision in order."""
+        return {"brand": self.brand, "terms": list(self.terms),
+                "decisions": [{"text": t, "relevant": y} for t, y in zip(self._texts, self._labels, strict=True)]}
+
+    @classmethod
+    def restore(cls, state: dict[str, object], embed: Embed) -> RelevanceModel:
+        terms = state.get("terms") or []
+        model = cls(str(state["brand"]), [str(t) for t in terms] if isinstance(terms, list) else [], embed)
+        decisions = state.get("decisions") or []
+        if isinstance(decisions, list) and decisions:
+            model.update_many([str(d["text"]) for d in decisions], [bool(d["relevant"]) for d in decisions])
+        return model
+
+    def update(self, text: str, relevant: bool) -> None:
+        """Remember one team decision about a mention of this brand."""
+        self.update_many([text], [relevant])
+
+    def update_many(self, texts: Sequence[str], relevant: Sequence[bool]) -> None:
+        emb, x = self._views(texts)
+        ctx = np.zeros((len(texts), _CTX.dim), dtype=np.float32)
+        ctx[x.row, x.col] = x.val
+        self._emb = emb if len(self._texts) == 0 else np.vstack((self._emb, emb))
+        self._ctx = np.vstack((self._ctx, ctx))
+        self._texts += list(texts)
+        self._labels += [bool(y) for y in relevant]
+
+    # --- scoring ---------------------------------------------------------------------------------
+
+    def _context(self, text: str) -> str:
+        spans = [text[max(0, m.start() - WINDOW): m.end() + WINDOW] for m in self._rx.finditer(text)]
+        return " … ".join(spans) if spans else text
+
+    def _views(self, texts: Sequence[str]) -> tuple[F32, Sparse]:
+        clean = [normalize(t) for t in texts]
+        emb = self._embed(clean).astype(np.float32)
+        emb /= np.maximum(np.linalg.norm(emb, axis=1, keepdims=True), 1e-9)
+        return emb, featurize([self._context(t) for t in clean], _CTX)
+
+    def predict_batch(self, texts: Sequence[str]) -> list[Verdict]:
+        if not texts:
+            return []
+        if not self._texts:
+            return [Verdict(True, 0.5, ()) for _ in texts]
+        emb, ctx = self._views(texts)
+        sim = (1 - CONTEXT_WEIGHT) * (emb @ self._emb.T) + CONTEXT_WEIGHT * ctx.dot(self._ctx.T)
+        labels = np.array(self._labels)
+        return [self._verdict(row, labels) for row in sim]
+
+    def _verdict(self, sim: F32, labels: np.ndarray) -> Verdict:
+        def side(mask: np.ndarray) -> float | None:
+            s = np.sort(sim[mask])[::-1][:K]
+            return float(s.mean()) if len(s) else None
+
+        pos, neg = side(labels), side(~labels)
+        if pos is None or neg is None:
+            score = 0.75 if neg is None else 0.25  # one kind of decision only: lean to it, unsure
+        else:
+            score = float(1 / (1 + np.exp(-SCALE * (pos - neg))))
+        order = np.argsort(-sim, kind="stable")[:K]
+        nearest = tuple(Neighbour(self._texts[i], self._labels[i], round(float(sim[i]), 4)) for i in order)
+        return Verdict(score >= 0.5, score, nearest)
+
+    def predict(self, text: str) -> float:
+        """P(this mention is about the brand)."""
+        return self.predict_batch([text])[0].score
+
+    def explain(self, text: str) -> Verdict:
+        """The verdict with the decisions closest to ``text``."""
+        return self.predict_batch([text])[0]

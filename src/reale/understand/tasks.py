@@ -1,0 +1,69 @@
+"""What each shipped head is trained on: sources, label mapping, hyper-parameters (chosen on val).
+
+Pure data, read by ``scripts/train.py`` and the benchmarks. The hyper-parameters were picked on the
+validation splits (see docs/understand.md for the table); only the fusion weight is re-picked by
+every training run, on the first validation set of the task.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+SENTIMENT = ("negative", "neutral", "positive")
+EMOTIONS = ("anger", "fear", "joy", "optimism", "sadness")
+ACTS = ("appeal", "expression", "other", "question")
+
+# Tweet Act's seven speech acts mapped to what Reale asks of a post: an *appeal* is a request or a
+# suggestion to someone; an expression becomes praise or a complaint once sentiment is known.
+SPEECH_ACT_MAP = {"request": "appeal", "suggestion": "appeal", "question": "question",
+                  "expression": "expression", "statement": "other", "threat": "other", "other": "other"}
+
+
+@dataclass(frozen=True)
+class Source:
+    """One labelled set: ``file`` empty means the folder's train/val files, else a held-out split."""
+
+    folder: str
+    file: str = ""
+    label_map: dict[str, str] = field(default_factory=dict)  # unmapped labels are kept as they are
+    drop: tuple[str, ...] = ()  # labels whose rows are left out
+    dedup_val: bool = False  # drop validation rows whose text is also in training
+    balanced: bool = False  # score this validation set with class-balanced weights
+
+
+@dataclass(frozen=True)
+class Task:
+    head: str
+    classes: tuple[str, ...]
+    sources: tuple[Source, ...]
+    ngram_c: float
+    emb_c: float
+    metric: str = "macro_f1"  # which figure picks the fusion weight (on the first source's val)
+
+
+_IT_SENT = Source("sentiment/it", drop=("mixed",), balanced=True)
+
+TASKS: tuple[Task, ...] = (
+    Task("sentiment-en", SENTIMENT, (Source("sentiment/en", dedup_val=True), _IT_SENT),
+         ngram_c=3.0, emb_c=1.0, metric="macro_recall"),
+    Task("sentiment-it", SENTIMENT, (_IT_SENT,), ngram_c=10.0, emb_c=1.0),
+    Task("emotion", EMOTIONS, (Source("emotion/it", "feel-it.jsonl"), Source("emotion/en")),
+         ngram_c=10.0, emb_c=3.0),
+    Task("irony", ("ironic", "not_ironic"), (Source("irony/en"),), ngram_c=1.0, emb_c=0.3),
+    Task("offensive", ("not_offensive", "offensive"), (Source("offensive/en"),), ngram_c=1.0, emb_c=0.3),
+    Task("complaint", ("complaint", "not_complaint"), (Source("complaints/en", "train.jsonl"),),
+         ngram_c=10.0, emb_c=0.3),
+    Task("acts", ACTS, (Source("speech-acts/en", "train.jsonl", label_map=SPEECH_ACT_MAP),),
+         ngram_c=10.0, emb_c=1.0),
+)
+
+# The overload path: word n-grams only, no embedding (see Understander's fast mode).
+FAST_TASK = Task("sentiment-fast", SENTIMENT, (Source("sentiment/en", dedup_val=True), _IT_SENT),
+                 ngram_c=1.0, emb_c=0.0, metric="macro_recall")
+
+
+def task(head: str) -> Task:
+    for t in (*TASKS, FAST_TASK):
+        if t.head == head:
+            return t
+    raise KeyError(head)

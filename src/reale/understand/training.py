@@ -1,0 +1,169 @@
+"""Training of the shipped heads from ../shared/data (used by ``scripts/train.py`` and its tests).
+
+Needs scikit-learn (the ``dev`` extra); the product never imports this module. Deterministic: the
+solvers are deterministic (L-BFGS), the rows are read in file order, and the caller pins BLAS to
+one thread, so the same data gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from reale.understand.data import Row, load_split, without_train_duplicates
+from reale.understand.encoder import FEATURE_DIM, SentenceEncoder
+from reale.understand.heads import F32, Head
+from reale.understand.metrics import report
+from reale.understand.ngrams import NgramSpec, Sparse, featurize
+from reale.understand.tasks import Source, Task
+from reale.understand.text import normalize
+
+FUSE_GRID = tuple(round(0.1 * i, 1) for i in range(11))
+
+
+@dataclass(frozen=True)
+class ValSet:
+    name: str
+    texts: list[str]
+    labels: list[str]
+    balanced: bool
+
+
+@dataclass(frozen=True)
+class TaskData:
+    texts: list[str]  # normalised
+    labels: list[str]
+    vals: list[ValSet]
+
+
+def _labelled(rows: Sequence[Row], src: Source) -> tuple[list[str], list[str]]:
+    texts, labels = [], []
+    for r in rows:
+        if r.label in src.drop:
+            continue
+        texts.append(normalize(r.text))
+        labels.append(src.label_map.get(r.label, r.label))
+    return texts, labels
+
+
+def task_data(task: Task, data: Path) -> TaskData:
+    """Training rows of every source of ``task`` and one validation set per source."""
+    texts: list[str] = []
+    labels: list[str] = []
+    vals = []
+    for src in task.sources:
+        split = load_split(data, src.folder, src.file)
+        if src.dedup_val:
+            split = without_train_duplicates(split)
+        t, y = _labelled(split.train, src)
+        texts += t
+        labels += y
+        vt, vy = _labelled(split.val, src)
+        name = src.folder + ("/" + src.file if src.file else "") + (" (held out)" if src.file else " val")
+        vals.append(ValSet(name, vt, vy, src.balanced))
+    return TaskData(texts, labels, vals)
+
+
+class EmbeddingCache:
+    """Sentence features of texts, computed once and kept on disk under a hash of the texts."""
+
+    def __init__(self, encoder: SentenceEncoder, directory: Path | None) -> None:
+        self.encoder = encoder
+        self.directory = directory
+
+    def __call__(self, texts: Sequence[str]) -> F32:
+        key = hashlib.sha256("\x00".join(texts).encode("utf-8", "surrogatepass")).hexdigest()[:24]
+        path = self.directory / f"emb-{key}.npy" if self.directory else None
+        if path is not None and path.exists():
+            cached: F32 = np.load(path, allow_pickle=False)
+            return cached
+        out = self.encoder.encode(texts)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            np.save(path, out)
+        return out
+
+
+def idf_of(texts: Sequence[str], spec: NgramSpec) -> F32:
+    """Smoothed inverse document frequency of every bucket over ``texts``."""
+    x = featurize(texts, spec)
+    df = np.bincount(x.col, minlength=spec.dim)
+    out: F32 = (np.log((1 + len(texts)) / (1 + df)) + 1).astype(np.float32)
+    return out
+
+
+def _csr(x: Sparse) -> Any:
+    from scipy.sparse import csr_matrix
+
+    return csr_matrix((x.val, (x.row, x.col)), shape=(x.n_rows, x.dim))
+
+
+def fit_linear(x: Any, labels: Sequence[str], classes: Sequence[str], c: float) -> tuple[F32, F32]:
+    """Class-balanced L2 logistic regression: weights (features × k) and biases (k,).
+
+    A binary model has one column, the logit of the second class.
+    """
+    from sklearn.linear_model import LogisticRegression
+
+    model = LogisticRegression(C=c, max_iter=3000, class_weight="balanced")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model.fit(x, list(labels))
+    if tuple(model.classes_) != tuple(classes):
+        raise ValueError(f"training labels {model.classes_} differ from the task's {classes}")
+    return model.coef_.T.astype(np.float32), model.intercept_.astype(np.float32)
+
+
+def scores(head: Head, xw: F32 | None, emb: F32 | None, val: ValSet) -> dict[str, float]:
+    probs = head.proba(xw, emb)
+    pred = [head.classes[i] for i in probs.argmax(axis=1)]
+    rep = report(val.labels, pred, [c for c in head.classes if c in set(val.labels)], balanced=val.balanced)
+    return {"accuracy": rep.accuracy, "macro_f1": rep.macro_f1, "macro_recall": rep.macro_recall, "n": rep.n}
+
+
+def _with_fuse(head: Head, fuse: float) -> Head:
+    return Head(head.name, head.classes, head.ngram_w, head.ngram_b, head.emb_w, head.emb_b, fuse)
+
+
+def fit_head(task: Task, td: TaskData, spec: NgramSpec, idf: F32,
+             embed: Callable[[Sequence[str]], F32] | None) -> tuple[Head, dict[str, Any]]:
+    """Fit ``task``'s head, pick its fusion weight on the first validation set, and score it."""
+    ng_w, ng_b = fit_linear(_csr(featurize(td.texts, spec, idf)), td.labels, task.classes, task.ngram_c)
+    k = ng_w.shape[1]
+    if embed is not None:
+        em_w, em_b = fit_linear(embed(td.texts), td.labels, task.classes, task.emb_c)
+    else:
+        em_w, em_b = np.zeros((FEATURE_DIM, k), np.float32), np.zeros(k, np.float32)
+    stored = Head.from_arrays(task.head, Head(task.head, task.classes, ng_w, ng_b, em_w, em_b, 1.0).arrays())
+    views = []
+    for val in td.vals:
+        xw = featurize(val.texts, spec, idf).dot(stored.ngram_w) + stored.ngram_b
+        views.append((val, xw, embed(val.texts) if embed is not None else None))
+    grid = FUSE_GRID if embed is not None else (1.0,)
+    primary = views[0]
+    best = max(grid, key=lambda w: (scores(_with_fuse(stored, w), primary[1], primary[2], primary[0])[task.metric], -w))
+    head = _with_fuse(stored, best)
+    metrics: dict[str, Any] = {"fuse": best, "train_rows": len(td.texts), "val": {}}
+    for val, xw, emb in views:
+        row = {"fused": scores(head, xw, emb, val), "ngram": scores(_with_fuse(stored, 1.0), xw, emb, val)}
+        if emb is not None:
+            row["embedding"] = scores(_with_fuse(stored, 0.0), xw, emb, val)
+        metrics["val"][val.name] = row
+    return head, metrics
+
+
+def array_digest(arrays: dict[str, npt.NDArray[np.generic]]) -> str:
+    """SHA-256 over the names, dtypes, shapes and bytes of some arrays, in name order."""
+    h = hashlib.sha256()
+    for name in sorted(arrays):
+        a = np.ascontiguousarray(arrays[name])
+        h.update(f"{name}|{a.dtype.str}|{a.shape}".encode())
+        h.update(a.tobytes())
+    return h.hexdigest()

@@ -1,0 +1,223 @@
+"""Labels for a batch of posts: language, sentiment, emotion, intent, complaint, irony, offensive.
+
+One sentence embedding and one sparse n-gram matrix per batch feed every head. Each label comes with
+its scores and what drove it (cue words, Italian cue patterns, or "embedding" when no n-gram model
+knows the language). ``fast=True`` gives language and word-n-gram sentiment only, for overload.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from pathlib import Path
+
+import msgspec
+import numpy as np
+
+from reale.errors import ModelError
+from reale.understand import cues
+from reale.understand.encoder import SentenceEncoder
+from reale.understand.explain import cue_words
+from reale.understand.heads import F32, Head
+from reale.understand.language import LanguageGuess, detect_batch
+from reale.understand.models import MODELS_DIR, ModelSet, load
+from reale.understand.ngrams import WordIndex, featurize, featurize_words
+from reale.understand.relevance import RelevanceModel
+from reale.understand.text import normalize
+
+TASKS = ("language", "sentiment", "emotion", "intent", "complaint", "irony", "offensive")
+INTENTS = ("appeal", "complaint", "other", "praise", "question")
+Declared = Sequence[str] | str | None
+
+
+class Understanding(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
+    """What Reale understood of one post. Unrequested labels stay ``None`` (and are omitted in JSON)."""
+
+    language: str
+    language_score: float
+    sentiment: str | None = None
+    sentiment_scores: dict[str, float] | None = None
+    emotion: str | None = None
+    emotion_scores: dict[str, float] | None = None
+    intent: str | None = None
+    intent_scores: dict[str, float] | None = None
+    complaint: bool | None = None
+    complaint_score: float | None = None
+    irony: bool | None = None
+    irony_score: float | None = None
+    offensive: bool | None = None
+    offensive_score: float | None = None
+    mode: str = "full"  # "fast" when only the overload labels were computed
+    why: dict[str, list[str]] = {}
+
+
+# Which languages each head's n-grams were trained on; other languages read the embedding only.
+_NGRAM_LANGS = {"sentiment-en": ("en",), "sentiment-it": ("it",), "emotion": ("en", "it"),
+                "irony": ("en",), "offensive": ("en",), "complaint": ("en",), "acts": ("en",)}
+_NEEDS = {"sentiment": ("sentiment-en", "sentiment-it"), "emotion": ("emotion",),
+          "irony": ("irony",), "offensive": ("offensive",), "complaint": ("complaint",),
+          "intent": ("complaint", "acts", "sentiment-en", "sentiment-it")}
+
+
+def _scores(classes: Sequence[str], p: F32) -> dict[str, float]:
+    return {c: round(float(v), 4) for c, v in zip(classes, p, strict=True)}
+
+
+class _Batch:
+    """Everything computed once per batch and read by every head."""
+
+    def __init__(self, texts: list[str], langs: list[LanguageGuess], xw: dict[str, F32],
+                 emb: F32, words: WordIndex) -> None:
+        self.texts, self.langs, self.xw, self.emb, self.words = texts, langs, xw, emb, words
+
+    def lang_mask(self, langs: Sequence[str]) -> np.ndarray:
+        return np.array([g.lang in langs for g in self.langs], dtype=bool)
+
+
+class Understander:
+    """All shipped models, loaded once. Use :meth:`load`; thread-compatible, not thread-safe."""
+
+    def __init__(self, models: ModelSet, encoder: SentenceEncoder) -> None:
+        self.models = models
+        self.encoder = encoder
+        missing = {h for hs in _NEEDS.values() for h in hs} - set(models.heads)
+        if missing or "sentiment-fast" not in models.heads:
+            raise ModelError(f"model set lacks heads {sorted(missing)}: run `make train`")
+        self._names = sorted(_NGRAM_LANGS)
+        self._w_all = np.concatenate([models.heads[n].ngram_w for n in self._names], axis=1)
+        self._offsets = np.cumsum([0] + [models.heads[n].ngram_w.shape[1] for n in self._names])
+
+    @classmethod
+    def load(cls, directory: Path = MODELS_DIR) -> Understander:
+        return cls(load(directory), SentenceEncoder())
+
+    def embed_for_relevance(self, texts: Sequence[str]) -> F32:
+        """The USE sentence vectors of ``texts`` (what :class:`RelevanceModel` compares)."""
+        out: F32 = self.encoder.encode([normalize(t) for t in texts])[:, -512:]
+        return out
+
+    def relevance_model(self, brand: str, terms: Sequence[str] = ()) -> RelevanceModel:
+        """A new, empty relevance model for ``brand`` that shares this understander's encoder."""
+        return RelevanceModel(brand, terms, self.embed_for_relevance)
+
+    def annotate(self, text: str, lang: Declared = None, **kw: object) -> Understanding:
+        return self.annotate_batch([text], [lang], **kw)[0]  # type: ignore[arg-type]
+
+    def annotate_batch(self, texts: Sequence[str], langs: Sequence[Declared] | None = None,
+                       tasks: Collection[str] = TASKS, fast: bool = False) -> list[Understanding]:
+        """Label ``texts`` (declared languages in ``langs``, aligned); ``tasks`` picks the labels."""
+        unknown = set(tasks) - set(TASKS)
+        if unknown:
+            raise ModelError(f"unknown task(s) {sorted(unknown)}; known: {', '.join(TASKS)}")
+        clean = [normalize(t) for t in texts]
+        guesses = detect_batch(clean, langs)
+        if fast:
+            return self._fast(clean, guesses, tasks)
+        x, words = featurize_words(clean, self.models.spec, self.models.idf)
+        prod = x.dot(self._w_all)
+        xw = {n: prod[:, self._offsets[i]:self._offsets[i + 1]] for i, n in enumerate(self._names)}
+        batch = _Batch(clean, guesses, xw, self.encoder.encode(clean), words)
+        fields: list[dict[str, object]] = [
+            {"language": g.lang, "language_score": round(g.score, 4), "why": {"language": [g.why]}}
+            for g in guesses]
+        for task in tasks:
+            if task != "language":
+                getattr(self, "_" + task)(batch, fields)
+        return [Understanding(**f) for f in fields]  # type: ignore[arg-type]
+
+    # --- heads -------------------------------------------------------------------------------
+
+    def _proba(self, head: str, b: _Batch) -> tuple[F32, np.ndarray]:
+        """Probabilities of ``head`` for the batch, and which rows used its n-grams."""
+        h: Head = self.models.heads[head]
+        use_ngrams = b.lang_mask(_NGRAM_LANGS[head])
+        fused = h.proba(h.ngram_logits(b.xw[head]), b.emb)
+        emb_only = h.proba(None, b.emb)
+        return np.where(use_ngrams[:, None], fused, emb_only), use_ngrams
+
+    def _why(self, head: str, b: _Batch, p: F32, used: np.ndarray) -> list[list[str]]:
+        h = self.models.heads[head]
+        words = cue_words(b.words, h.ngram_w, self.models.idf, p.argmax(axis=1), len(b.texts))
+        return [w if u else [f"sentence embedding (no {head} n-grams for {g.lang})"]
+                for w, u, g in zip(words, used, b.langs, strict=True)]
+
+    def _sentiment_p(self, b: _Batch) -> tuple[F32, list[list[str]]]:
+        p_en, used_en = self._proba("sentiment-en", b)
+        p_it, used_it = self._proba("sentiment-it", b)
+        is_it = b.lang_mask(("it",))
+        p = np.where(is_it[:, None], p_it, p_en)
+        why_en, why_it = self._why("sentiment-en", b, p_en, used_en), self._why("sentiment-it", b, p_it, used_it)
+        return p, [wi if i else we for we, wi, i in zip(why_en, why_it, is_it, strict=True)]
+
+    def _sentiment(self, b: _Batch, fields: list[dict[str, object]]) -> None:
+        p, why = self._sentiment_p(b)
+        classes = self.models.heads["sentiment-en"].classes
+        for f, row, w in zip(fields, p, why, strict=True):
+            f["sentiment"], f["sentiment_scores"] = classes[int(row.argmax())], _scores(classes, row)
+            f["why"]["sentiment"] = w  # type: ignore[index]
+
+    def _emotion(self, b: _Batch, fields: list[dict[str, object]]) -> None:
+        p, used = self._proba("emotion", b)
+        classes = self.models.heads["emotion"].classes
+        for f, row, w in zip(fields, p, self._why("emotion", b, p, used), strict=True):
+            f["emotion"], f["emotion_scores"] = classes[int(row.argmax())], _scores(classes, row)
+            f["why"]["emotion"] = w  # type: ignore[index]
+
+    def _binary(self, head: str, positive: str, b: _Batch, fields: list[dict[str, object]]) -> None:
+        p, used = self._proba(head, b)
+        k = self.models.heads[head].classes.index(positive)
+        for f, row, w in zip(fields, p, self._why(head, b, p, used), strict=True):
+            f[head], f[head + "_score"] = bool(row[k] >= 0.5), round(float(row[k]), 4)
+            f["why"][head] = w  # type: ignore[index]
+
+    def _irony(self, b: _Batch, fields: list[dict[str, object]]) -> None:
+        self._binary("irony", "ironic", b, fields)
+
+    def _offensive(self, b: _Batch, fields: list[dict[str, object]]) -> None:
+        self._binary("offensive", "offensive", b, fields)
+
+    def _complaint_p(self, b: _Batch) -> tuple[F32, list[list[str]]]:
+        """P(complaint) per row, with Italian complaint cues added as log-odds."""
+        p, used = self._proba("complaint", b)
+        k = self.models.heads["complaint"].classes.index("complaint")
+        why = self._why("complaint", b, p, used)
+        logit = np.log(np.clip(p[:, k], 1e-6, 1 - 1e-6) / np.clip(1 - p[:, k], 1e-6, 1))
+        for i, g in enumerate(b.langs):
+            hits = cues.italian_cues(b.texts[i]).get("complaint") if g.lang == "it" else None
+            if hits:
+                logit[i] += cues.CUE_LOGIT
+                why[i] = [*why[i], "Italian cue: " + ", ".join(hits)]
+        out: F32 = (1 / (1 + np.exp(-logit))).astype(np.float32)
+        return out, why
+
+    def _complaint(self, b: _Batch, fields: list[dict[str, object]]) -> None:
+        p, why = self._complaint_p(b)
+        for f, v, w in zip(fields, p, why, strict=True):
+            f["complaint"], f["complaint_score"] = bool(v >= 0.5), round(float(v), 4)
+            f["why"]["complaint"] = w  # type: ignore[index]
+
+    def _intent(self, b: _Batch, fields: list[dict[str, object]]) -> None:
+        from reale.understand.intent import combine
+
+        acts, used = self._proba("acts", b)
+        acts_why = self._why("acts", b, acts, used)
+        p_complaint, complaint_why = self._complaint_p(b)
+        sent, _ = self._sentiment_p(b)
+        pos = self.models.heads["sentiment-en"].classes.index("positive")
+        for i, f in enumerate(fields):
+            hits = cues.italian_cues(b.texts[i]) if b.langs[i].lang == "it" else {}
+            scores, why = combine(self.models.heads["acts"].classes, acts[i], float(p_complaint[i]),
+                                  float(sent[i, pos]), hits)
+            f["intent"] = max(scores, key=lambda k: scores[k])
+            f["intent_scores"] = {k: round(v, 4) for k, v in scores.items()}
+            driver = complaint_why[i] if f["intent"] == "complaint" else acts_why[i]
+            f["why"]["intent"] = [*why, *driver]  # type: ignore[index]
+
+    def _fast(self, clean: list[str], guesses: list[LanguageGuess], tasks: Collection[str]) -> list[Understanding]:
+        out = [Understanding(language=g.lang, language_score=round(g.score, 4), mode="fast") for g in guesses]
+        if "sentiment" not in tasks:
+            return out
+        h = self.models.heads["sentiment-fast"]
+        p = h.proba(h.ngram_logits(featurize(clean, self.models.fast_spec, self.models.fast_idf).dot(h.ngram_w)), None)
+        return [msgspec.structs.replace(u, sentiment=h.classes[int(row.argmax())],
+                                        sentiment_scores=_scores(h.classes, row))
+                for u, row in zip(out, p, strict=True)]

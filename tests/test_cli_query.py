@@ -1,0 +1,61 @@
+"""``reale query check`` and ``reale query test``, run as a user would (a real subprocess)."""
+
+from __future__ import annotations
+
+import pytest
+
+from reale.match import parse_query
+from reale.match.reference import evaluate
+from tests.conftest import WIRE, run_cli
+
+JETSTREAM = WIRE / "bluesky" / "jetstream_v1_events.jsonl"
+
+
+def test_check_prints_the_normalised_query() -> None:
+    out = run_cli("query", "check", 'Fiat "Alfa Romeo" OR perché NOT spam')
+    assert out.returncode == 0, out.stderr
+    assert out.stdout == '(fiat AND "alfa romeo") OR (perche AND NOT spam)\n'
+
+
+def test_check_shows_the_error_with_a_caret_and_exits_2() -> None:
+    out = run_cli("query", "check", "(fiat OR panda")
+    assert out.returncode == 2
+    assert out.stdout == ""
+    assert out.stderr.splitlines() == ["reale: error: expected ')' at position 14",
+                                       "  (fiat OR panda",
+                                       "                ^"]
+
+
+def test_query_help_explains_both_commands() -> None:
+    out = run_cli("query", "--help")
+    assert out.returncode == 0
+    assert "check" in out.stdout and "test" in out.stdout and "examples:" in out.stdout
+
+
+def test_test_prints_the_matching_posts_of_a_recording() -> None:
+    replay = pytest.importorskip("reale.sources.replay")  # the sources part provides it
+    if not JETSTREAM.is_file():
+        pytest.skip("../shared/data is not present")
+    query = "government OR country*"
+    expected = [p.uri for p in replay.iter_file_posts(JETSTREAM)
+                if evaluate(parse_query(query), p)]
+    assert expected, "the recording should contain a matching post"
+
+    ids = run_cli("query", "test", query, str(JETSTREAM), "--ids")
+    assert ids.returncode == 0, ids.stderr
+    assert ids.stdout.splitlines() == expected
+    assert f"{len(expected)} of " in ids.stderr
+
+    full = run_cli("query", "test", query, str(JETSTREAM))
+    lines = full.stdout.splitlines()
+    assert [line.split(" ", 1)[0] for line in lines] == expected
+    assert all("[" in line for line in lines)  # the matched words are marked
+
+
+def test_test_refuses_a_missing_file_and_a_bad_query() -> None:
+    missing = run_cli("query", "test", "fiat", "/nonexistent/file.jsonl")
+    assert missing.returncode == 2
+    assert "cannot read /nonexistent/file.jsonl" in missing.stderr
+    bad = run_cli("query", "test", "fiat AND", "/nonexistent/file.jsonl")
+    assert bad.returncode == 2
+    assert "expected a term" in bad.stderr

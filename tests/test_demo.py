@@ -1,0 +1,27 @@
+"""``reale demo`` runs the scenarios end to end and reaches the story's conclusions."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_cli
+
+
+@pytest.mark.slow
+def test_the_demo_reads_the_car_request_as_transactional_and_the_florist_as_genuine(
+        tmp_path: Path) -> None:
+    out = run_cli("demo", "--json", "--store", f"sqlite:///{tmp_path}/demo.sqlite", timeout=600)
+    assert out.returncode == 0, out.stderr[-2000:]
+    result = json.loads(out.stdout)
+    verdicts = {title.split(" →")[0]: v["verdict"] for title, v in result["verdicts"].items()}
+    assert verdicts == {"car request": "transactional", "spontaneous #followfriday": "genuine"}
+    assert result["summary"]["mentions"] > 100
+    assert result["opportunities"] > 0
+    moments = result["moments"]
+    assert moments.get("#blackout") == "safe"
+    assert "avoid" in {moments.get("#terremoto"), moments.get("#earthquake")}
+    cascade = result["cascade"]
+    assert cascade["close_network"] > 0, "the car request's friends amplify it"

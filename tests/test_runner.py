@@ -1,0 +1,130 @@
+"""The embedded runner: sources → routing → the single store writer, acknowledged only once
+stored, with the later stages fed from the same batches."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+import pytest
+
+from reale.config import BrandConfig, Config
+from reale.match import Matcher
+from reale.run.app import EmbeddedApp
+from reale.run.pipeline import Routed, route
+from reale.run.tracked import TrackedPosts
+from reale.sources.base import MemoryCursorStore
+from reale.sources.replay import ReplaySource, iter_file_events
+from reale.store import open_store
+from tests.conftest import WIRE, run_cli
+
+JETSTREAM = WIRE / "bluesky" / "jetstream_v1_events.jsonl"
+BREXIT = WIRE / "x-api-v2" / "brexit.jsonl"
+BRANDS = (BrandConfig(name="Brexit", hashtags=("brexit",), keywords=("boris",)),
+          BrandConfig(name="Words", keywords=("the",)))
+
+
+def needs_data() -> None:
+    if not JETSTREAM.is_file():
+        pytest.skip("../shared/data/wire is not present")
+
+
+def reference_mentions(*paths: Path) -> set[tuple[str, str]]:
+    """What a direct, single-pass use of the matcher finds in the recordings."""
+    matcher = Matcher.from_brands(BRANDS)
+    out: set[tuple[str, str]] = set()
+    for p in paths:
+        out |= {(m.brand, m.post.uri) for m in matcher.match_many(
+            e for e in iter_file_events(p) if hasattr(e, "langs"))}
+    return out
+
+
+def stored_mentions(url: str) -> set[tuple[str, str]]:
+    with open_store(url) as store:
+        return {(m.brand, m.post.uri) for m in store.recent_mentions(limit=100_000)}
+
+
+def test_a_replay_stores_exactly_the_mentions_the_matcher_finds(tmp_path: Path) -> None:
+    needs_data()
+    url = f"sqlite:///{tmp_path}/r.sqlite"
+    seen: list[Routed] = []
+
+    async def stage(routed: Routed) -> None:
+        seen.append(routed)
+
+    async def main() -> None:
+        async with EmbeddedApp(Config(brands=BRANDS, store=url), stages=[stage]) as app:
+            summary = await app.run([ReplaySource(JETSTREAM), ReplaySource(BREXIT)])
+            assert summary.mentions == len(reference_mentions(JETSTREAM, BREXIT))
+
+    asyncio.run(main())
+    assert stored_mentions(url) == reference_mentions(JETSTREAM, BREXIT)
+    assert sum(len(r.mentions) for r in seen) == len(stored_mentions(url))
+
+
+def test_a_stopped_replay_resumes_from_its_committed_cursor_without_repeating(tmp_path: Path) -> None:
+    needs_data()
+    url = f"sqlite:///{tmp_path}/r.sqlite"
+    cursors = MemoryCursorStore()
+    first: list[str] = []
+    second: list[str] = []
+
+    async def run_once(sink: list[str], stop_after: int | None) -> None:
+        stop = asyncio.Event()
+
+        async def stage(routed: Routed) -> None:
+            sink.extend(m.post.uri for m in routed.mentions)
+            if stop_after is not None and len(sink) >= stop_after:
+                stop.set()
+
+        async with EmbeddedApp(Config(brands=BRANDS, store=url), stages=[stage]) as app:
+            await app.run([ReplaySource(BREXIT, cursor_store=cursors)], stop)
+
+    asyncio.run(run_once(first, stop_after=5))
+    asyncio.run(run_once(second, stop_after=None))
+    everything = {uri for _, uri in reference_mentions(BREXIT)}
+    assert set(first) | set(second) == everything
+    assert not set(first) & set(second), "a resumed replay repeated mentions"
+
+
+def test_routing_keeps_conversations_of_matched_posts() -> None:
+    from reale.events import Author, Interaction, Post
+
+    matcher = Matcher.from_brands([BrandConfig(name="Volta", keywords=("volta",))])
+    a = Author(id="did:a", handle="a")
+    root = Post(network="bluesky", uri="at://did:a/p/1", author=a, text="Volta, prestatemi un'auto",
+                created_at=1.0)
+    reply = Post(network="bluesky", uri="at://did:b/p/2", author=Author(id="did:b"), text="dai!",
+                 created_at=2.0, reply_parent=root.uri, reply_root=root.uri)
+    like = Interaction(network="bluesky", uri="at://did:c/l/3", kind="like", author=Author(id="did:c"),
+                       subject=root.uri)
+    stranger = Interaction(network="bluesky", uri="at://did:c/l/4", kind="like",
+                           author=Author(id="did:c"), subject="at://did:z/p/9")
+    out = route([root, reply, like, stranger], matcher, TrackedPosts(), now=5.0)
+    assert [m.post.uri for m in out.mentions] == [root.uri]
+    assert out.mentions[0].matched_at == 5.0
+    assert [p.uri for p in out.posts] == [root.uri, reply.uri]
+    assert out.interactions == [like]
+
+
+def test_replay_command_prints_mentions_and_a_summary(tmp_path: Path) -> None:
+    needs_data()
+    cfg = tmp_path / "reale.toml"
+    cfg.write_text('[[brands]]\nname = "Brexit"\nhashtags = ["brexit"]\n', encoding="utf-8")
+    out = run_cli("replay", str(BREXIT), "--config", str(cfg), "--store",
+                  f"sqlite:///{tmp_path}/c.sqlite")
+    assert out.returncode == 0, out.stderr
+    assert "[Brexit]" in out.stdout
+    assert "mentions" in out.stdout.splitlines()[-1]
+
+
+def test_replay_of_garbage_skips_and_goes_on(tmp_path: Path) -> None:
+    needs_data()
+    bad = tmp_path / "mixed.jsonl"
+    good = BREXIT.read_bytes().splitlines()[:3]
+    bad.write_bytes(b"\n".join([b"{not json", b"\xff\xfe", *good, b"[]", b'{"text": 1}']) + b"\n")
+    out = run_cli("replay", str(bad), "--json", "--store", f"sqlite:///{tmp_path}/g.sqlite")
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["events"] == len(list(iter_file_events(bad)))
+    assert "mixed.jsonl:1" in out.stderr and "mixed.jsonl:2" in out.stderr

@@ -1,0 +1,126 @@
+"""The stages after matching: understanding in batches that degrades under load, the desk turning
+understood mentions into opportunities with reasons, and signals fed by every event."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from reale.clock import ManualClock
+from reale.config import BrandConfig
+from reale.desk.opportunity import Opportunity
+from reale.desk.queue import OpportunityQueue
+from reale.events import Author, Mention, Post
+from reale.run.metrics import Metrics
+from reale.run.pipeline import Routed
+from reale.run.stages import DeskStage, SignalsStage, UnderstandStage
+from reale.signals.hub import Signals
+from reale.signals.moment_scope import MomentAlert
+from reale.signals.settings import signals_config
+
+VOLTA = BrandConfig(name="Volta", handles=("volta-auto.bsky.social",), keywords=("volta",))
+
+
+def mention(i: int, text: str = "@volta-auto.bsky.social prestatemi una macchina, vi prego!",
+            followers: int | None = None) -> Mention:
+    post = Post(network="bluesky", uri=f"at://did:plc:a{i}/app.bsky.feed.post/{i}",
+                author=Author(id=f"did:plc:a{i}", handle=f"user{i}.bsky.social", followers=followers),
+                text=text, created_at=1_000.0 + i, langs=("it",),
+                mentions=("volta-auto.bsky.social",))
+    return Mention(brand="Volta", query="@volta-auto.bsky.social", post=post)
+
+
+class Sink:
+    def __init__(self) -> None:
+        self.labelled: list[tuple[Mention, Any]] = []
+        self.opportunities: list[Opportunity] = []
+        self.moments: list[MomentAlert] = []
+
+    def labels(self, mention: Mention, labels: Any) -> None:
+        self.labelled.append((mention, labels))
+
+    def opportunity(self, opp: Opportunity) -> None:
+        self.opportunities.append(opp)
+
+    def moment(self, alert: MomentAlert) -> None:
+        self.moments.append(alert)
+
+
+def test_understanding_degrades_to_fast_labels_when_mentions_pile_up() -> None:
+    calls: list[tuple[int, bool]] = []
+    done: list[tuple[Mention, Any]] = []
+
+    def label(texts: list[str], langs: list[str | None], fast: bool) -> list[Any]:
+        calls.append((len(texts), fast))
+        return [{"fast": fast}] * len(texts)
+
+    metrics = Metrics()
+    stage = UnderstandStage(label, done.extend, metrics=metrics, max_batch=10, backlog=25)
+
+    async def main() -> None:
+        await stage(Routed(mentions=[mention(i) for i in range(100)]))
+        await stage.drain()
+        while len(done) < 100:
+            await asyncio.sleep(0.01)
+        stage.close()
+
+    asyncio.run(main())
+    assert sum(n for n, _ in calls) == 100
+    assert all(n <= 10 for n, _ in calls)
+    assert calls[0][1] is True, "a backlog of 90 is over the limit: fast labels"
+    assert calls[-1][1] is False, "the last batches run with the full models again"
+    assert [m.post.uri for m, _ in done] == [mention(i).post.uri for i in range(100)]
+    assert metrics.value("reale_events_out_total", stage="understand") == 100
+
+
+def test_a_failing_labeller_is_counted_and_the_mentions_still_flow() -> None:
+    done: list[tuple[Mention, Any]] = []
+
+    def label(texts: list[str], langs: list[str | None], fast: bool) -> list[Any]:
+        raise RuntimeError("model exploded")
+
+    metrics = Metrics()
+    stage = UnderstandStage(label, done.extend, metrics=metrics)
+
+    async def main() -> None:
+        await stage(Routed(mentions=[mention(1)]))
+        while not done:
+            await asyncio.sleep(0.01)
+        stage.close()
+
+    asyncio.run(main())
+    assert done[0][1] is None
+    assert metrics.value("reale_errors_total", stage="understand", kind="exception") == 1
+
+
+class Labels:
+    """Labels shaped like reale.understand's Understanding."""
+
+    language = "it"
+    sentiment = "negative"
+    sentiment_scores = {"negative": 0.7, "neutral": 0.2, "positive": 0.1}
+    intent = "appeal"
+    intent_scores = {"appeal": 0.9}
+    complaint_score = 0.1
+
+
+def test_the_desk_turns_an_appeal_addressed_to_the_brand_into_an_opportunity_with_reasons() -> None:
+    clock = ManualClock(1_000.0)
+    sink = Sink()
+    desk = DeskStage([VOLTA], None, OpportunityQueue(clock), [sink], team_language="en")
+    desk([(mention(1, followers=150_000), Labels())])
+    assert len(sink.labelled) == 1
+    [opp] = sink.opportunities
+    assert opp.kind == "appeal" and opp.brand == "Volta"
+    assert any("asks the brand" in r for r in opp.reasons)
+    assert any("@volta-auto.bsky.social" in r for r in opp.reasons)
+
+
+def test_signals_see_every_event_and_rank_the_author_among_the_brands_mentioners() -> None:
+    clock = ManualClock(1_000.0)
+    signals = Signals(signals_config({}), clock)
+    sink = Sink()
+    stage = SignalsStage(signals, [sink])
+    ms = [mention(i) for i in range(5)]
+    asyncio.run(stage(Routed(mentions=ms, events=[m.post for m in ms])))
+    assert signals.cascade(ms[0].post.uri) is not None

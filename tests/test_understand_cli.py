@@ -1,0 +1,103 @@
+"""``reale annotate`` and ``reale eval`` as other tools call them: real subprocesses."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from tests.conftest import ROOT, run_cli
+
+
+def _run_bytes(*args: str, stdin: bytes) -> subprocess.CompletedProcess[bytes]:
+    """Like run_cli, with raw bytes on stdin (run_cli's text mode cannot carry invalid UTF-8)."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    return subprocess.run([sys.executable, "-m", "reale", *args], input=stdin, capture_output=True,
+                          timeout=120, env=env, cwd=ROOT)
+
+
+def _lines(out: str) -> list[dict]:
+    return [json.loads(line) for line in out.splitlines() if line.strip()]
+
+
+def test_annotate_adds_labels_and_keeps_every_input_field():
+    stdin = "\n".join([
+        json.dumps({"id": "a1", "text": "I love this, thank you so much!", "lang": "en", "meta": {"k": [1, 2]}}),
+        json.dumps({"id": "a2", "text": "Servizio pessimo, vergogna", "score": 3.5}),
+    ]) + "\n"
+    res = run_cli("annotate", stdin=stdin)
+    assert res.returncode == 0, res.stderr
+    first, second = _lines(res.stdout)
+    assert first["id"] == "a1" and first["meta"] == {"k": [1, 2]} and first["lang"] == "en"
+    for field in ("sentiment", "sentiment_scores", "emotion", "intent", "complaint", "complaint_score",
+                  "irony", "offensive", "language"):
+        assert field in first, field
+    assert first["sentiment"] == "positive"
+    assert second["score"] == 3.5 and second["language"] == "it" and second["sentiment"] == "negative"
+    assert "2 lines, 2 labelled, 0 errors" in res.stderr
+
+
+def test_bad_lines_are_echoed_with_an_error_and_the_run_goes_on():
+    stdin = (b'{"id": 1, "text": "fine"}\n'
+             b"this is not json\n"
+             b'{"id": 3}\n'
+             b'{"id": 4, "text": "caf\xe9 latin-1"}\n'
+             b'[1, 2]\n'
+             b'{"id": 6, "text": 42}\n'
+             b"\n"
+             b'{"id": 7, "text": "still here"}')  # no final newline
+    res = _run_bytes("annotate", "--tasks", "sentiment", stdin=stdin)
+    assert res.returncode == 0, res.stderr
+    out = _lines(res.stdout.decode("utf-8"))
+    assert [o.get("id") for o in out] == [1, None, 3, None, None, 6, 7]
+    assert "sentiment" in out[0] and "error" not in out[0]
+    assert out[1]["error"].startswith("invalid JSON") and out[1]["input"] == "this is not json"
+    assert out[2]["error"].startswith("no text")
+    assert out[3]["error"].startswith("invalid UTF-8")
+    assert out[4]["error"].startswith("expected a JSON object")
+    assert out[5]["error"].startswith("no text")
+    assert out[6]["sentiment"] in ("negative", "neutral", "positive")
+
+
+def test_tasks_limit_the_fields_and_unknown_tasks_are_refused():
+    res = run_cli("annotate", "--tasks", "language,irony", stdin='{"text": "hello there"}\n')
+    (line,) = _lines(res.stdout)
+    assert "irony" in line and "language" in line and "sentiment" not in line
+    bad = run_cli("annotate", "--tasks", "mood", stdin="")
+    assert bad.returncode == 2 and "mood" in bad.stderr
+
+
+def test_fast_mode_on_the_command_line():
+    res = run_cli("annotate", "--fast", stdin='{"text": "what a great day"}\n')
+    (line,) = _lines(res.stdout)
+    assert line["mode"] == "fast" and line["sentiment"] == "positive" and "emotion" not in line
+
+
+def test_eval_prints_the_metrics_of_a_labelled_file(tmp_path):
+    rows = [("I love it", "positive"), ("I hate it", "negative"), ("The shop opens at 9", "neutral"),
+            ("Best day ever!", "positive"), ("This is awful", "negative"), ("mixed bag", "mixed")]
+    data = tmp_path / "s.jsonl"
+    data.write_text("".join(json.dumps({"id": str(i), "text": t, "lang": "en", "label": y}) + "\n"
+                            for i, (t, y) in enumerate(rows)))
+    res = run_cli("eval", "sentiment", "--data", str(data))
+    assert res.returncode == 0, res.stderr
+    assert "macro-F1" in res.stdout and "macro-recall" in res.stdout and "confusion" in res.stdout
+    js = run_cli("eval", "sentiment", "--data", str(data), "--json")
+    rep = json.loads(js.stdout)
+    assert rep["n"] == 5  # the "mixed" row has no 3-class label
+    assert set(rep["per_class"]) == {"negative", "neutral", "positive"}
+    assert sum(map(sum, rep["confusion"])) == 5
+
+
+def test_eval_intent_maps_speech_acts(tmp_path):
+    data = tmp_path / "acts.jsonl"
+    data.write_text(json.dumps({"id": "1", "text": "Can you tell me when it opens?", "label": "question"}) + "\n"
+                    + json.dumps({"id": "2", "text": "Please follow me back", "label": "request"}) + "\n")
+    rep = json.loads(run_cli("eval", "intent", "--data", str(data), "--json").stdout)
+    assert rep["n"] == 2 and "appeal" in rep["labels"] and "question" in rep["labels"]
+
+
+def test_eval_refuses_a_missing_file():
+    res = run_cli("eval", "sentiment", "--data", "/nonexistent.jsonl")
+    assert res.returncode == 2 and "no such file" in res.stderr

@@ -1,0 +1,94 @@
+"""What the shipped models say about posts whose meaning is plain, and how they treat bad input."""
+
+from __future__ import annotations
+
+import json
+
+import msgspec
+import pytest
+
+from reale.understand.models import MODELS_DIR
+from reale.understand.understander import INTENTS, TASKS, Understander, Understanding
+
+
+@pytest.fixture(scope="module")
+def u() -> Understander:
+    return Understander.load()
+
+
+def test_plain_english_posts(u):
+    love, hate = u.annotate_batch(["I absolutely love this phone, best purchase ever!",
+                                   "Worst customer service ever. I hate this company."], ["en", "en"])
+    assert love.sentiment == "positive" and love.intent == "praise" and love.emotion == "joy"
+    assert hate.sentiment == "negative" and hate.emotion == "anger"
+    assert abs(sum(love.sentiment_scores.values()) - 1) < 1e-3
+    assert set(love.intent_scores) == set(INTENTS)
+
+
+def test_an_english_complaint_that_asks_for_help(u):
+    x = u.annotate("@AcmeSupport my order has been stuck for two weeks and nobody answers. "
+                   "This is ridiculous, where is my refund?", "en")
+    assert x.complaint is True and x.complaint_score > 0.7
+    assert x.intent == "complaint"
+    assert x.why["complaint"], "a label says what drove it"
+
+
+def test_english_question_and_appeal(u):
+    q, a = u.annotate_batch(["What time does the store open on Sunday?",
+                             "Please bring back the old recipe, we miss it!"], ["en", "en"])
+    assert q.intent == "question"
+    assert a.intent == "appeal"
+
+
+def test_italian_posts_use_italian_models_and_cues(u):
+    praise, complaint, appeal = u.annotate_batch(
+        ["Grazie mille, servizio fantastico e personale gentilissimo!",
+         "Vergogna, da tre giorni senza linea e nessuno risponde al telefono",
+         "Potete rimettere il gusto pistacchio? Per favore!"])
+    assert [x.language for x in (praise, complaint, appeal)] == ["it", "it", "it"]
+    assert praise.sentiment == "positive" and praise.intent == "praise"
+    assert complaint.sentiment == "negative" and complaint.complaint is True
+    assert any("Italian cue" in w for w in complaint.why["complaint"])
+    assert appeal.intent == "appeal"
+
+
+def test_declared_language_wins_unless_the_detector_is_sure(u):
+    short = u.annotate("ok grazie", "it")
+    assert short.language == "it"
+    wrong = u.annotate("This is obviously a long English sentence about the weather today.", "it")
+    assert wrong.language == "en"
+
+
+def test_other_languages_get_language_and_a_best_effort(u):
+    x = u.annotate("Me encanta este producto, es maravilloso")
+    assert x.language == "es"
+    assert x.sentiment == "positive"
+    assert "embedding" in x.why["sentiment"][0]
+
+
+def test_tasks_pick_the_labels(u):
+    x = u.annotate_batch(["nice"], tasks=("language", "offensive"))[0]
+    assert x.offensive is not None and x.sentiment is None and x.emotion is None
+    with pytest.raises(Exception, match="unknown task"):
+        u.annotate_batch(["x"], tasks=("mood",))
+
+
+def test_fast_mode_gives_language_and_sentiment_only(u):
+    x = u.annotate_batch(["I love it", "che schifo"], fast=True)
+    assert [y.mode for y in x] == ["fast", "fast"]
+    assert x[0].sentiment == "positive" and x[1].sentiment == "negative"
+    assert x[0].emotion is None and x[0].intent is None
+
+
+@pytest.mark.parametrize("text", ["", "   ", "😀" * 50, "<script>alert(1)</script>", "\ud800 lone surrogate",
+                                  "x" * 200_000, "\x00\x01\x02", "#" * 300])
+def test_hostile_or_empty_text_gets_labels_not_a_crash(u, text):
+    x = u.annotate(text)
+    assert isinstance(x, Understanding)
+    assert x.sentiment in ("negative", "neutral", "positive")
+    json.loads(msgspec.json.encode(x))
+
+
+def test_every_task_name_is_known():
+    assert TASKS == ("language", "sentiment", "emotion", "intent", "complaint", "irony", "offensive")
+    assert (MODELS_DIR / "understand-v1.npz").is_file()

@@ -1,0 +1,103 @@
+"""The shipped model files: plain arrays, checked against their manifest, reproduced by training."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+
+from reale.errors import ModelError
+from reale.understand import models as ms
+from reale.understand.tasks import FAST_TASK, TASKS
+
+
+def _manifest() -> dict:
+    return json.loads(ms.manifest_path().read_text("utf-8"))
+
+
+def test_the_shipped_set_loads_and_has_every_head():
+    model_set = ms.load()
+    assert set(model_set.heads) == {t.head for t in (*TASKS, FAST_TASK)}
+    for head in model_set.heads.values():
+        assert head.ngram_w.shape[0] == model_set.spec.dim or head.name == "sentiment-fast"
+        assert 0.0 <= head.fuse <= 1.0
+
+
+def test_files_are_plain_arrays_under_the_size_budget():
+    with np.load(ms.MODELS_DIR / f"{ms.MODEL_NAME}.npz", allow_pickle=False) as z:
+        assert all(z[k].dtype != object for k in z.files)
+    total = sum(p.stat().st_size for p in ms.MODELS_DIR.iterdir())
+    assert total <= 50e6
+
+
+def test_card_and_manifest_carry_validation_figures():
+    manifest = _manifest()
+    card = (ms.MODELS_DIR / f"{ms.MODEL_NAME}.md").read_text("utf-8")
+    for name, head in manifest["heads"].items():
+        assert f"| {name} |" in card
+        for row in head["val"].values():
+            assert 0.0 < row["fused"]["macro_f1"] <= 1.0
+    assert manifest["sha256"] in card
+    assert "Licence" in card or "licence" in card
+
+
+def test_a_corrupt_or_missing_file_is_refused(tmp_path):
+    for name in (f"{ms.MODEL_NAME}.npz", f"{ms.MODEL_NAME}.json"):
+        shutil.copy(ms.MODELS_DIR / name, tmp_path / name)
+    blob = bytearray((tmp_path / f"{ms.MODEL_NAME}.npz").read_bytes())
+    blob[len(blob) // 2] ^= 0xFF
+    (tmp_path / f"{ms.MODEL_NAME}.npz").write_bytes(bytes(blob))
+    with pytest.raises(ModelError, match="checksum"):
+        ms.load(tmp_path)
+    (tmp_path / f"{ms.MODEL_NAME}.npz").unlink()
+    with pytest.raises(ModelError, match="make train"):
+        ms.load(tmp_path)
+
+
+def test_saving_is_deterministic():
+    model_set = ms.load()
+    assert ms.to_bytes(model_set) == ms.to_bytes(model_set)
+    assert ms.sha256(ms.to_bytes(model_set)) == _manifest()["sha256"]
+
+
+def test_a_small_training_run_gives_identical_bytes_twice(data_dir):
+    pytest.importorskip("sklearn")
+    from threadpoolctl import threadpool_limits
+
+    from reale.understand.ngrams import NgramSpec
+    from reale.understand.training import (
+        TaskData,
+        ValSet,
+        array_digest,
+        fit_head,
+        idf_of,
+        task_data,
+    )
+
+    full = task_data(FAST_TASK, data_dir)
+    small = TaskData(full.texts[:600], full.labels[:600], [ValSet("v", full.vals[0].texts[:200],
+                                                                    full.vals[0].labels[:200], False)])
+    spec = NgramSpec(bits=12)
+    with threadpool_limits(limits=1):
+        digests = {array_digest(fit_head(FAST_TASK, small, spec, idf_of(small.texts, spec), None)[0].arrays())
+                   for _ in range(2)}
+    assert len(digests) == 1
+
+
+def test_retraining_the_complaint_head_reproduces_the_shipped_one(data_dir):
+    """`make train` reproduces the shipped arrays: checked on the cheapest head, end to end."""
+    pytest.importorskip("sklearn")
+    from threadpoolctl import threadpool_limits
+
+    from reale.understand.encoder import SentenceEncoder
+    from reale.understand.tasks import task
+    from reale.understand.training import EmbeddingCache, array_digest, fit_head, task_data
+
+    shipped = ms.load()
+    complaint = task("complaint")
+    with threadpool_limits(limits=1):
+        head, _ = fit_head(complaint, task_data(complaint, data_dir), shipped.spec, shipped.idf,
+                           EmbeddingCache(SentenceEncoder(), None))
+    assert array_digest(head.arrays()) == _manifest()["heads"]["complaint"]["sha256"]

@@ -1,0 +1,67 @@
+"""Brand relevance learned from a handful of the team's decisions, explained by the nearest ones."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from reale.understand.understander import Understander
+
+BRAND = ["Apple should fix the battery drain in the new iPhone update",
+         "Just bought the new MacBook from the Apple store, the M4 chip is fast",
+         "Apple Watch keeps losing connection to my phone, any fix?",
+         "Tim Cook announced the new Apple iPad at the keynote"]
+WORD = ["Baked an apple pie with cinnamon for grandma this afternoon",
+        "An apple a day keeps the doctor away, eat your fruit",
+        "Picked a basket of red apples at the orchard this weekend",
+        "Apple crumble with vanilla ice cream is the best dessert"]
+
+
+@pytest.fixture(scope="module")
+def u() -> Understander:
+    return Understander.load()
+
+
+def _trained(u: Understander):
+    model = u.relevance_model("Apple", ["apple"])
+    for text in BRAND:
+        model.update(text, True)
+    for text in WORD:
+        model.update(text, False)
+    return model
+
+
+def test_before_any_decision_it_does_not_pretend_to_know(u):
+    model = u.relevance_model("Apple", ["apple"])
+    assert model.predict("apple") == 0.5 and len(model) == 0
+
+
+def test_a_few_decisions_separate_the_brand_from_the_fruit(u):
+    model = _trained(u)
+    assert model.predict("My Apple iPhone screen cracked, does AppleCare cover it?") > 0.5
+    assert model.predict("Granny Smith apples make the best apple tart") < 0.5
+
+
+def test_explanations_name_the_decisions_that_decided(u):
+    verdict = _trained(u).explain("Warm apple pie recipe with fresh apples")
+    assert not verdict.relevant
+    assert verdict.nearest[0].text in WORD and verdict.nearest[0].relevant is False
+    assert verdict.nearest[0].similarity >= verdict.nearest[-1].similarity
+
+
+def test_snapshot_is_plain_json_and_restores_the_same_model(u):
+    model = _trained(u)
+    state = json.loads(json.dumps(model.snapshot()))
+    again = type(model).restore(state, u.embed_for_relevance)
+    probe = ["apple juice for breakfast", "new Apple laptop announced"]
+    assert np.allclose([v.score for v in model.predict_batch(probe)],
+                       [v.score for v in again.predict_batch(probe)])
+    assert state["decisions"][0] == {"text": BRAND[0], "relevant": True}
+
+
+def test_with_only_one_kind_of_decision_it_leans_but_stays_unsure(u):
+    model = u.relevance_model("Apple", ["apple"])
+    model.update(BRAND[0], True)
+    assert 0.5 < model.predict("anything at all") < 0.9
