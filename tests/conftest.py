@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["tests.pg"]  # postgres_server, postgres_url, fresh_postgres_url
+pytest_plugins = ["tests.pg", "tests.kafka_broker"]  # postgres_*, kafka_bootstrap
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -27,6 +27,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "reale.cli.alerts",
     "reale.cli.serve",
     "reale.cli.users",
+    "reale.cli.kafka",
 )
 
 

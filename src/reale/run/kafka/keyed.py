@@ -1,0 +1,92 @@
+"""The part of a stateful stage that owns keyed state: one state object per partition number,
+restored from its snapshot when the partition is assigned, saved with the consumed offsets every
+``snapshot_interval`` seconds in the same store transaction as the batch's writes."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any, Generic, Protocol, TypeVar
+
+from reale.clock import Clock
+from reale.run.kafka.snapshots import PartitionSnapshot, load_snapshot, snapshot_name, tp_key
+from reale.run.kafka.stage import Partition
+from reale.store import Store
+
+log = logging.getLogger("reale.run.kafka")
+
+OFFSET_BEGINNING = -2  # librdkafka's logical offset: the oldest record the topic keeps
+
+
+class PartitionState(Protocol):
+    def snapshot(self) -> bytes: ...
+
+    def restore(self, blob: bytes) -> None: ...
+
+    def replay_from(self, tp: str, next_offset: int) -> int:
+        """Where a new owner must start reading ``tp`` for this state to be rebuilt exactly."""
+
+
+S = TypeVar("S", bound=PartitionState)
+
+
+class KeyedStates(Generic[S]):
+    """Partition number → state, for the topics a stage reads co-partitioned (same key, same
+    partition count, range assignment: partition *i* of each lands on the same worker)."""
+
+    def __init__(self, store: Store, group: str, stage: str, factory: Any, clock: Clock,
+                 snapshot_interval: float = 5.0) -> None:
+        self.store = store
+        self.group = group
+        self.stage = stage
+        self.factory = factory
+        self.clock = clock
+        self.interval = snapshot_interval
+        self.states: dict[int, S] = {}
+        self.next_offsets: dict[int, dict[str, int]] = {}
+        self._saved_at: dict[int, float] = {}
+        self.restored = 0
+
+    def state(self, partition: int) -> S:
+        st = self.states.get(partition)
+        if st is None:
+            st = self.states[partition] = self.factory()
+            self.next_offsets[partition] = {}
+            self._saved_at[partition] = self.clock.monotonic()
+        return st
+
+    def assigned(self, partitions: Sequence[Partition]) -> None:
+        """Restore each new partition's state and point its topics at the snapshot's offsets
+        (the beginning when there is none, so the state is rebuilt from everything kept)."""
+        for num in sorted({p.partition for p in partitions}):
+            snap = load_snapshot(self.store, snapshot_name(self.group, self.stage, num))
+            st = self.state(num)
+            if snap is not None:
+                st.restore(snap.state)
+                self.next_offsets[num] = dict(snap.offsets)
+                self.restored += 1
+        for p in partitions:
+            key = tp_key(p.topic, p.partition)
+            p.offset = self.next_offsets[p.partition].get(key, OFFSET_BEGINNING)
+
+    def revoked(self, partitions: Sequence[Partition]) -> None:
+        for num in {p.partition for p in partitions}:
+            self.states.pop(num, None)
+            self.next_offsets.pop(num, None)
+            self._saved_at.pop(num, None)
+
+    def consumed(self, topic: str, partition: int, offset: int) -> None:
+        self.next_offsets[partition][tp_key(topic, partition)] = offset + 1
+
+    def due(self, touched: Sequence[int], force: bool = False) -> list[PartitionSnapshot]:
+        """Snapshots of the touched partitions whose last one is older than the interval."""
+        now = self.clock.monotonic()
+        out: list[PartitionSnapshot] = []
+        for num in touched:
+            if force or now - self._saved_at.get(num, now) >= self.interval:
+                st = self.states[num]
+                offsets = {k: st.replay_from(k, o) for k, o in self.next_offsets[num].items()}
+                out.append(PartitionSnapshot(snapshot_name(self.group, self.stage, num), offsets,
+                                             st.snapshot(), self.clock.now()))
+                self._saved_at[num] = now
+        return out

@@ -1,0 +1,113 @@
+"""``run_kafka``: start the workers of one role (``source``, ``matcher``, ``stages`` or ``all``)
+in this process, each in its own thread and consumer group, until stopped or, with
+``idle_exit``, until the topics stay empty that long. The lead's ``reale run --runner kafka``
+and ``reale kafka worker`` both call it."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import threading
+from collections.abc import Callable, Sequence
+
+import msgspec
+
+from reale.clock import Clock, SystemClock
+from reale.config import Config
+from reale.errors import ConfigError
+from reale.match import Matcher
+from reale.run.embedded import Source
+from reale.run.kafka.brands import BrandStage
+from reale.run.kafka.conversations import ConversationStage
+from reale.run.kafka.matcher import MatcherStage
+from reale.run.kafka.metrics import KafkaMetrics
+from reale.run.kafka.publish import Publisher, publish_sources
+from reale.run.kafka.settings import ROLES, KafkaSettings
+from reale.run.kafka.snapshots import register
+from reale.run.kafka.stage import Stage
+from reale.run.kafka.worker import Worker, WorkerSummary
+from reale.sources.replay import ReplaySource
+from reale.store import Store, open_store
+
+log = logging.getLogger("reale.run.kafka")
+
+
+def stages_for(role: str, settings: KafkaSettings, config: Config, store: Store,
+               clock: Clock) -> list[Stage]:
+    """The consuming stages a role runs (the source role runs none)."""
+    if role not in ROLES:
+        raise ConfigError(f"--role {role!r}: choose one of {', '.join(ROLES)}")
+    out: list[Stage] = []
+    if role in ("matcher", "all"):
+        matcher = Matcher.from_brands(config.brands)
+        out.append(MatcherStage(settings, lambda: matcher))
+    if role in ("stages", "all"):
+        out.append(BrandStage(settings, store, clock, group=settings.group("brands"),
+                              snapshot_interval=settings.snapshot_interval))
+        out.append(ConversationStage(settings, store, clock,
+                                     group=settings.group("conversations"),
+                                     grace=settings.grace,
+                                     snapshot_interval=settings.snapshot_interval))
+    return out
+
+
+def replay_sources(config: Config, store: Store) -> list[Source]:
+    """Sources the source role can build itself: ``kind = "replay"`` files (cursors in the store)."""
+    out: list[Source] = []
+    for s in config.sources:
+        if s.kind != "replay":
+            raise ConfigError(f"the Kafka source role builds replay sources only; for a {s.kind} "
+                              "source pass its client to run_kafka(sources=…)")
+        out.append(ReplaySource(s.path, speed=s.speed, cursor_store=store))
+    return out
+
+
+def run_kafka(config: Config, *, bootstrap: str, store_url: str | None = None, role: str = "all",
+              settings: KafkaSettings | None = None, sources: Sequence[Source] | None = None,
+              metrics: KafkaMetrics | None = None, clock: Clock | None = None,
+              idle_exit: float | None = None, install_signals: bool = True,
+              ready: Callable[[list[Worker]], None] | None = None) -> list[WorkerSummary]:
+    """Run one role against the broker at ``bootstrap`` and the store at ``store_url``."""
+    s = (settings or KafkaSettings()).validate()
+    if s.bootstrap != bootstrap:
+        s = msgspec.structs.replace(s, bootstrap=bootstrap).validate()
+    clock = clock or SystemClock()
+    metrics = metrics or KafkaMetrics()
+    if config.metrics_port:
+        metrics.serve(config.metrics_host, config.metrics_port)
+    store = open_store(store_url or config.store)
+    register(store)
+    try:
+        stages = stages_for(role, s, config, store, clock)
+        workers = [Worker(s, st, store, metrics=metrics, clock=clock,
+                          client_id=f"reale-{st.name}") for st in stages]
+        if install_signals:
+            _on_signals(workers)
+        if ready is not None:
+            ready(workers)
+        threads = [threading.Thread(target=w.run, args=(idle_exit,), name=w.stage.name,
+                                    daemon=True) for w in workers]
+        for t in threads:
+            t.start()
+        if role in ("source", "all"):
+            src = list(sources) if sources is not None else replay_sources(config, store)
+            publisher = Publisher(s, metrics=metrics, clock=clock)
+            n = asyncio.run(publish_sources(publisher, src))
+            log.info("sources done", extra={"fields": {"published": n}})
+        for t in threads:
+            while t.is_alive():
+                t.join(0.5)  # wakes up for signals
+        return [w.summary for w in workers]
+    finally:
+        store.close()
+
+
+def _on_signals(workers: list[Worker]) -> None:
+    def stop(signum: int, frame: object) -> None:
+        for w in workers:
+            w.stop()
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)

@@ -1,0 +1,96 @@
+"""The Kafka runner's frozen settings and the client configurations derived from them.
+
+Everything here is plain Kafka protocol (no broker-specific feature), so Apache Kafka, Redpanda
+and tansu work unchanged; ``client`` passes extra librdkafka settings (TLS, SASL) through.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+from reale.errors import ConfigError
+
+# The topics and what keys them (see docs/scaling.md).
+POSTS = "posts"  # key: author id — the matcher's input
+INTERACTIONS = "interactions"  # key: root post (else subject) — conversations and cascades
+MENTIONS = "mentions"  # key: brand — bursts and moments per brand
+TRACKED = "tracked"  # key: post uri — posts whose conversations are followed
+TOPICS = (POSTS, INTERACTIONS, MENTIONS, TRACKED)
+
+ROLES = ("source", "matcher", "stages", "all")
+WEEK_MS = 7 * 24 * 3600 * 1000
+
+
+class KafkaSettings(msgspec.Struct, frozen=True, kw_only=True):
+    """Where the broker is and how Reale uses it; built once at the edge (CLI or caller)."""
+
+    bootstrap: str = "127.0.0.1:9092"
+    prefix: str = ""  # prepended to topic and group names (several deployments on one cluster)
+    partitions: int = 12  # per topic; the most workers of one role that can share the work
+    replication: int = 1
+    retention_ms: int = WEEK_MS
+    retention_bytes: int = -1
+    batch_size: int = 2000  # messages taken per poll and written in one store transaction
+    batch_wait: float = 0.02  # seconds a poll waits to fill a batch (bounds the added latency)
+    session_timeout_ms: int = 10_000  # how soon a dead worker's partitions move
+    heartbeat_ms: int = 1_000
+    linger_ms: int = 5
+    snapshot_interval: float = 5.0  # seconds between keyed-state snapshots (bounds the replay)
+    grace: float = 30.0  # seconds of stream time an interaction waits for its post's marker
+    client: dict[str, str] = {}  # extra librdkafka settings, e.g. security.protocol, sasl.*
+
+    def topic(self, name: str) -> str:
+        return self.prefix + name
+
+    def group(self, role: str) -> str:
+        return f"{self.prefix}reale-{role}"
+
+    def validate(self) -> KafkaSettings:
+        if ":" not in self.bootstrap:
+            raise ConfigError(f"--bootstrap {self.bootstrap!r}: write HOST:PORT[,HOST:PORT…]")
+        if self.partitions < 1 or self.batch_size < 1:
+            raise ConfigError("Kafka partitions and batch size must be at least 1")
+        if self.heartbeat_ms * 3 > self.session_timeout_ms:
+            raise ConfigError("Kafka heartbeat must be at most a third of the session timeout")
+        return self
+
+
+def producer_config(s: KafkaSettings, client_id: str) -> dict[str, Any]:
+    """Durable, ordered, Java-compatible partitioning (so other clients agree on key → partition)."""
+    return {
+        "bootstrap.servers": s.bootstrap,
+        "client.id": client_id,
+        "acks": "all",
+        "enable.idempotence": True,
+        "partitioner": "murmur2_random",
+        "linger.ms": s.linger_ms,
+        "compression.type": "none",
+        "log.connection.close": False,
+        **s.client,
+    }
+
+
+def consumer_config(s: KafkaSettings, group: str, client_id: str) -> dict[str, Any]:
+    """Manual commits after the store write; range assignment so topics that share a key land
+    partition by partition on the same worker."""
+    return {
+        "bootstrap.servers": s.bootstrap,
+        "client.id": client_id,
+        "group.id": group,
+        "enable.auto.commit": False,
+        "enable.auto.offset.store": False,
+        "auto.offset.reset": "earliest",
+        "partition.assignment.strategy": "range",
+        "session.timeout.ms": s.session_timeout_ms,
+        "heartbeat.interval.ms": s.heartbeat_ms,
+        "fetch.wait.max.ms": max(1, int(s.batch_wait * 1000)),
+        "isolation.level": "read_committed",
+        "log.connection.close": False,
+        **s.client,
+    }
+
+
+def admin_config(s: KafkaSettings) -> dict[str, Any]:
+    return {"bootstrap.servers": s.bootstrap, "log.connection.close": False, **s.client}

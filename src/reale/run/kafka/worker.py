@@ -1,0 +1,232 @@
+"""The consume loop every Kafka stage runs in: poll a batch, let the stage process it, write its
+items to the store in one transaction, publish its records, and only then commit the offsets.
+
+So a worker killed at any point loses nothing (uncommitted records are consumed again by the
+worker that takes the partition over) and duplicates nothing (store writes are idempotent by
+natural key). Records published downstream are at least once; their consumers are idempotent too.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Sequence
+from typing import Any
+
+import msgspec
+
+from reale.clock import Clock, SystemClock
+from reale.errors import RealeError, StoreUnavailable
+from reale.run.kafka.deps import confluent_kafka
+from reale.run.kafka.metrics import KafkaMetrics
+from reale.run.kafka.settings import KafkaSettings, consumer_config, producer_config
+from reale.run.kafka.stage import Message, Output, Stage
+from reale.store import ErrorPolicy, Store
+
+log = logging.getLogger("reale.run.kafka")
+LAG_EVERY = 5.0  # seconds between consumer-lag readings
+
+
+class WorkerSummary(msgspec.Struct, kw_only=True):
+    stage: str
+    batches: int = 0
+    records: int = 0
+    events_out: int = 0
+    bad: int = 0
+    published: int = 0
+    first_at: float = 0.0
+    last_at: float = 0.0
+    cpu_seconds: float = 0.0  # this process's CPU time when the worker stopped
+    phases: dict[str, float] = {}  # seconds spent per phase: process, store, publish, commit
+
+
+class Worker:
+    """One consumer in its stage's group; call :meth:`run` (blocking) and :meth:`stop`."""
+
+    def __init__(self, settings: KafkaSettings, stage: Stage, store: Store, *,
+                 metrics: KafkaMetrics | None = None, clock: Clock | None = None,
+                 client_id: str = "", policy: ErrorPolicy | None = None) -> None:
+        self.settings = settings
+        self.stage = stage
+        self.store = store
+        self.metrics = metrics or KafkaMetrics()
+        self.clock: Clock = clock or SystemClock()
+        self.group = settings.group(stage.name)
+        self.client_id = client_id or f"reale-{stage.name}"
+        self.policy = policy or ErrorPolicy(retries=None)
+        self.summary = WorkerSummary(stage=stage.name)
+        self._stop = threading.Event()
+        self._delivery_errors: list[str] = []
+        ck = confluent_kafka()
+        self._ck = ck
+        self.consumer: Any = ck.Consumer(consumer_config(settings, self.group, self.client_id))
+        self.producer: Any = ck.Producer(producer_config(settings, self.client_id))
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def run(self, idle_exit: float | None = None) -> WorkerSummary:
+        """Consume until :meth:`stop` (or ``idle_exit`` seconds without a record)."""
+        self.consumer.subscribe(list(self.stage.topics), on_assign=self._on_assign,
+                                on_revoke=self._on_revoke, on_lost=self._on_revoke)
+        log.info("worker started", extra={"fields": {"stage": self.stage.name, "group": self.group,
+                                                     "topics": list(self.stage.topics)}})
+        idle_since = time.monotonic()
+        lag_at = 0.0
+        try:
+            while not self._stop.is_set():
+                if time.monotonic() - lag_at >= LAG_EVERY:
+                    self._update_lag()
+                    lag_at = time.monotonic()
+                messages = self.consumer.consume(self.settings.batch_size, self.settings.batch_wait)
+                if messages:
+                    self._batch(messages)
+                    idle_since = time.monotonic()
+                elif idle_exit is not None and time.monotonic() - idle_since > idle_exit:
+                    break
+        finally:
+            self.close()
+        return self.summary
+
+    def close(self) -> None:
+        try:
+            final = self.stage.final_items()
+            if final:
+                self.store.write_batch(final)
+        except RealeError as exc:
+            log.warning("final snapshot not saved", extra={"fields": {"error": str(exc)}})
+        try:
+            self.producer.flush(10)
+            self.consumer.close()  # leaves the group at once: the partitions move without waiting
+        except RuntimeError:
+            pass  # already closed
+        self.summary.cpu_seconds = round(time.process_time(), 3)
+        log.info("worker stopped", extra={"fields": msgspec.to_builtins(self.summary)})
+
+    # -- one batch ---------------------------------------------------------------------------
+    def _batch(self, messages: Sequence[Any]) -> None:
+        started = time.monotonic()
+        self.summary.first_at = self.summary.first_at or self.clock.now()
+        good = self._good(messages)
+        if not good:
+            return
+        out = self.stage.process(good, self.clock.now())
+        t1 = time.monotonic()
+        self._send(out)  # Kafka acknowledges while the store writes; both finish before the commit
+        if out.items:
+            self._write(out.items)
+        if out.arrivals:
+            now = self.clock.now()
+            self.metrics.observe_stored(now - t for t in out.arrivals if t)
+        t2 = time.monotonic()
+        self._delivered_all(out)
+        t3 = time.monotonic()
+        self._commit(good)
+        t4 = time.monotonic()
+        ph = self.summary.phases
+        for name, took in (("process", t1 - started), ("store", t2 - t1), ("publish", t3 - t2),
+                           ("commit", t4 - t3)):
+            ph[name] = round(ph.get(name, 0.0) + took, 4)
+        self._count(good, out, started)
+
+    def _good(self, messages: Sequence[Any]) -> list[Message]:
+        good: list[Message] = []
+        for m in messages:
+            err = m.error()
+            if err is None:
+                good.append(m)
+            elif err.code() != self._ck.KafkaError._PARTITION_EOF:
+                self.metrics.errors.labels(self.stage.name, "consume").inc()
+                log.warning("consume error", extra={"fields": {"error": str(err)}})
+        return good
+
+    def _write(self, items: list[Any]) -> None:
+        attempt = 0
+        while True:
+            try:
+                self.store.write_batch(items)
+                return
+            except StoreUnavailable as exc:
+                attempt += 1
+                self.metrics.errors.labels(self.stage.name, "store_unavailable").inc()
+                if not self.policy.should_retry(attempt) or self._stop.is_set():
+                    raise
+                log.warning("store unavailable, retrying", extra={"fields": {"error": str(exc)}})
+                time.sleep(self.policy.delay(attempt))
+
+    def _send(self, out: Output) -> None:
+        for r in out.records:
+            while True:
+                try:
+                    self.producer.produce(r.topic, r.value, r.key, on_delivery=self._delivered)
+                    break
+                except BufferError:
+                    self.producer.poll(0.05)
+            self.metrics.published.labels(r.topic).inc()
+        self.producer.poll(0)
+
+    def _delivered_all(self, out: Output) -> None:
+        if not out.records:
+            return
+        left = self.producer.flush(30)
+        if left or self._delivery_errors:
+            errors, self._delivery_errors = self._delivery_errors, []
+            self.metrics.errors.labels(self.stage.name, "publish").inc()
+            raise RealeError(f"{self.stage.name}: {left} records not delivered to Kafka "
+                             f"({'; '.join(errors[:3])}); offsets not committed")
+        self.summary.published += len(out.records)
+
+    def _delivered(self, err: Any, msg: Any) -> None:
+        if err is not None:
+            self._delivery_errors.append(str(err))
+
+    def _commit(self, good: Sequence[Message]) -> None:
+        ends: dict[tuple[str, int], int] = {}
+        for m in good:
+            ends[(m.topic() or "", m.partition() or 0)] = (m.offset() or 0) + 1
+        offsets = [self._ck.TopicPartition(t, p, o) for (t, p), o in ends.items()]
+        try:
+            self.consumer.commit(offsets=offsets, asynchronous=False)
+        except self._ck.KafkaException as exc:
+            # The group moved on (a rebalance): the new owner consumes these records again.
+            self.metrics.errors.labels(self.stage.name, "commit").inc()
+            log.warning("commit refused", extra={"fields": {"error": str(exc)}})
+
+    def _count(self, good: Sequence[Message], out: Output, started: float) -> None:
+        s, m, name = self.summary, self.metrics, self.stage.name
+        now = self.clock.now()
+        s.last_at = now
+        s.batches += 1
+        s.records += len(good)
+        s.events_out += out.events_out
+        s.bad += out.bad
+        m.events_in.labels(name).inc(out.events_in or len(good))
+        m.events_out.labels(name).inc(out.events_out)
+        if out.bad:
+            m.skipped.labels(name).inc(out.bad)
+        m.batch_seconds.labels(name).observe(time.monotonic() - started)
+
+    def _update_lag(self) -> None:
+        """Records behind each owned partition's end, for the Prometheus gauge."""
+        try:
+            for tp in self.consumer.position(self.consumer.assignment()):
+                end = self.consumer.get_watermark_offsets(tp, timeout=1.0, cached=False)[1]
+                behind = max(0, end - tp.offset) if tp.offset >= 0 else end
+                self.metrics.consumer_lag.labels(self.group, tp.topic, str(tp.partition)).set(behind)
+        except self._ck.KafkaException as exc:
+            log.debug("lag not read", extra={"fields": {"error": str(exc)}})
+
+    # -- rebalances --------------------------------------------------------------------------
+    def _on_assign(self, consumer: Any, partitions: list[Any]) -> None:
+        self.stage.assigned(partitions)
+        self.metrics.rebalances.labels(self.stage.name, "assigned").inc(len(partitions))
+        log.info("partitions assigned", extra={"fields": {
+            "stage": self.stage.name, "partitions": [f"{p.topic}:{p.partition}" for p in partitions]}})
+        consumer.assign(partitions)  # with any snapshot offsets the stage set
+
+    def _on_revoke(self, consumer: Any, partitions: list[Any]) -> None:
+        self.stage.revoked(partitions)
+        self.metrics.rebalances.labels(self.stage.name, "revoked").inc(len(partitions))
+        log.info("partitions revoked", extra={"fields": {
+            "stage": self.stage.name, "partitions": [f"{p.topic}:{p.partition}" for p in partitions]}})

@@ -1,0 +1,48 @@
+"""Helpers for the scale-out tests: Kafka workers as real processes (``reale kafka worker``),
+always stopped by the test that started them, and polling with a deadline."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from tests.conftest import ROOT
+
+
+def worker_command(role: str, bootstrap: str, store: str, config: Path,
+                   *extra: str) -> list[str]:
+    return [sys.executable, "-m", "reale", "kafka", "worker", "--role", role,
+            "--bootstrap", bootstrap, "--store", store, "--config", str(config),
+            "--session-timeout-ms", "2000", *extra]
+
+
+@contextmanager
+def workers(commands: Sequence[list[str]], log_dir: Path) -> Iterator[list[subprocess.Popen[bytes]]]:
+    """Start each command as a process (logs in ``log_dir``); kill whatever still runs at exit."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(ROOT / "src") + os.pathsep + env.get("PYTHONPATH", "")
+    procs: list[subprocess.Popen[bytes]] = []
+    try:
+        for i, cmd in enumerate(commands):
+            log = (log_dir / f"worker{i}.log").open("wb")
+            procs.append(subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env,
+                                          cwd=ROOT))
+        yield procs
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+            p.wait(30)
+
+
+def wait_until(check: Callable[[], bool], timeout: float, what: str, step: float = 0.05) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        time.sleep(step)
