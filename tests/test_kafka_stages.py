@@ -172,3 +172,32 @@ def test_the_source_role_publishes_a_replay_by_key_and_saves_its_cursor(
     with open_store(store) as s:
         last_with_events = max(i for i, line in enumerate(lines, 1) if parse(line))
         assert s.get_cursor("replay:sim.jsonl") == str(last_with_events)
+
+
+def test_reale_run_with_the_kafka_runner_stores_what_the_embedded_runner_stores(
+        kafka_bootstrap: str, tmp_path: Path) -> None:
+    from reale.simulate import Simulator
+
+    lines = list(Simulator(seed=9, authors=300, brand_rate=0.2).take(count=2000))
+    recording = tmp_path / "sim.jsonl"
+    recording.write_text("\n".join(lines) + "\n")
+    brands = ('[[brands]]\nname = "Volta"\nkeywords = ["volta"]\n'
+              '[[brands]]\nname = "Mela"\nkeywords = ["mela"]\n')
+    config = tmp_path / "reale.toml"
+    config.write_text(brands + f'[[sources]]\nkind = "replay"\npath = "{recording}"\n')
+    embedded = f"sqlite:///{tmp_path / 'embedded.sqlite'}"
+    out = run_cli("replay", str(recording), "--config", str(config), "--store", embedded, "--quiet")
+    assert out.returncode == 0, out.stderr
+    run_cli("kafka", "init", "--bootstrap", kafka_bootstrap, "--partitions", "2")
+    scaled = f"sqlite:///{tmp_path / 'kafka.sqlite'}"
+    out = run_cli("run", "--runner", "kafka", "--bootstrap", kafka_bootstrap, "--config",
+                  str(config), "--store", scaled, "--role", "all", "--idle-exit", "10",
+                  timeout=300)
+    assert out.returncode == 0, out.stderr[-3000:]
+
+    def mentions(url: str) -> set[tuple[str, str]]:
+        with open_store(url) as s:
+            return {(m.brand, m.post.uri) for m in s.recent_mentions(limit=100_000)}
+
+    assert mentions(embedded)
+    assert mentions(scaled) == mentions(embedded)

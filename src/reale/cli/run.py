@@ -26,6 +26,13 @@ def register(sub: Any) -> None:
     p.add_argument("--config", required=True, help="the reale.toml to run")
     p.add_argument("--store", default="", help="store URL (overrides the config's store)")
     p.add_argument("--quiet", action="store_true", help="do not print mentions as they arrive")
+    p.add_argument("--runner", choices=("embedded", "kafka"), default="embedded",
+                   help="embedded: one process (the default); kafka: this process takes one role "
+                   "of the scale-out pipeline (pip install 'reale[kafka,postgres]')")
+    p.add_argument("--bootstrap", default="", help="Kafka bootstrap servers HOST:PORT (--runner kafka)")
+    p.add_argument("--role", default="all", help="with --runner kafka: source, matcher, stages or all")
+    p.add_argument("--idle-exit", type=float, default=None,
+                   help="with --runner kafka: stop after this many seconds without input")
     p.set_defaults(func=run_live)
 
     r = sub.add_parser("replay", help="replay recordings (Jetstream, Mastodon or X JSON lines)",
@@ -73,6 +80,8 @@ def run_live(args: argparse.Namespace) -> int:
     from reale.sources.factory import build_sources
 
     cfg = _with_tokens(load_config(args.config))
+    if args.runner == "kafka":
+        return _run_kafka(cfg, args)
     if not cfg.sources:
         raise ConfigError(f"{args.config}: no [[sources]] to listen to")
 
@@ -84,6 +93,18 @@ def run_live(args: argparse.Namespace) -> int:
 
     summary = asyncio.run(_run(cfg, args.store, sources_of, args.quiet))
     print(_summary_text(summary))
+    return 0
+
+
+def _run_kafka(cfg: Config, args: argparse.Namespace) -> int:
+    if not args.bootstrap:
+        raise ConfigError("--runner kafka needs --bootstrap HOST:PORT")
+    from reale.run.kafka import run_kafka
+
+    summaries = run_kafka(cfg, bootstrap=args.bootstrap, store_url=args.store or None,
+                          role=args.role, idle_exit=args.idle_exit)
+    for s in summaries:
+        print(json.dumps(msgspec.to_builtins(s)))
     return 0
 
 

@@ -16,6 +16,10 @@ from typing import Any, TextIO
 import httpx
 import msgspec
 
+from reale.alerts import AlertDispatcher, LocalReceiver
+from reale.alerts.admin import local_webhook
+from reale.alerts.admin import summary as alert_summary
+from reale.alerts.receiver import Received
 from reale.clock import Clock, SystemClock
 from reale.config import BrandConfig, Config
 from reale.desk.opportunity import Opportunity
@@ -23,10 +27,6 @@ from reale.desk.queue import OpportunityQueue
 from reale.desk.realness import assess
 from reale.desk.situation import Action, Amplifier, AuthorRef, BrandRef, Context, PostRef, Situation
 from reale.events import Mention
-from reale.alerts import AlertDispatcher, LocalReceiver
-from reale.alerts.admin import local_webhook
-from reale.alerts.admin import summary as alert_summary
-from reale.alerts.receiver import Received
 from reale.run.alerting import AlertSink
 from reale.run.app import EmbeddedApp
 from reale.run.desksink import DeskStoreSink

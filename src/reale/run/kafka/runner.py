@@ -27,7 +27,6 @@ from reale.run.kafka.settings import ROLES, KafkaSettings
 from reale.run.kafka.snapshots import register
 from reale.run.kafka.stage import Stage
 from reale.run.kafka.worker import Worker, WorkerSummary
-from reale.sources.replay import ReplaySource
 from reale.store import Store, open_store
 
 log = logging.getLogger("reale.run.kafka")
@@ -52,14 +51,13 @@ def stages_for(role: str, settings: KafkaSettings, config: Config, store: Store,
     return out
 
 
-def replay_sources(config: Config, store: Store) -> list[Source]:
-    """Sources the source role can build itself: ``kind = "replay"`` files (cursors in the store)."""
+def config_sources(config: Config, store: Store) -> list[Source]:
+    """The clients of the config's ``[[sources]]`` (live or replay), with cursors in the store."""
+    from reale.sources.factory import build_sources
+
     out: list[Source] = []
     for s in config.sources:
-        if s.kind != "replay":
-            raise ConfigError(f"the Kafka source role builds replay sources only; for a {s.kind} "
-                              "source pass its client to run_kafka(sources=…)")
-        out.append(ReplaySource(s.path, speed=s.speed, cursor_store=store))
+        out.extend(build_sources(s, cursor_store=store, brands=config.brands))
     return out
 
 
@@ -91,7 +89,7 @@ def run_kafka(config: Config, *, bootstrap: str, store_url: str | None = None, r
         for t in threads:
             t.start()
         if role in ("source", "all"):
-            src = list(sources) if sources is not None else replay_sources(config, store)
+            src = list(sources) if sources is not None else config_sources(config, store)
             publisher = Publisher(s, metrics=metrics, clock=clock)
             n = asyncio.run(publish_sources(publisher, src))
             log.info("sources done", extra={"fields": {"published": n}})
