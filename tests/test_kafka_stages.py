@@ -201,3 +201,6 @@ def test_reale_run_with_the_kafka_runner_stores_what_the_embedded_runner_stores(
 
     assert mentions(embedded)
     assert mentions(scaled) == mentions(embedded)
+    status = run_cli("status", "--bootstrap", kafka_bootstrap, "--json")
+    assert status.returncode == 0, status.stderr
+    assert "reale-matcher" in status.stdout
