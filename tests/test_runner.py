@@ -128,3 +128,23 @@ def test_replay_of_garbage_skips_and_goes_on(tmp_path: Path) -> None:
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["events"] == len(list(iter_file_events(bad)))
     assert "mixed.jsonl:1" in out.stderr and "mixed.jsonl:2" in out.stderr
+
+
+def test_a_full_replay_labels_mentions_and_keeps_opportunities_for_the_desk(tmp_path: Path) -> None:
+    needs_data()
+    cfg = tmp_path / "reale.toml"
+    cfg.write_text('team_language = "it"\n[[brands]]\nname = "Brexit"\nhashtags = ["brexit"]\n'
+                   'keywords = ["boris"]\n', encoding="utf-8")
+    url = f"sqlite:///{tmp_path}/full.sqlite"
+    out = run_cli("replay", str(BREXIT), "--config", str(cfg), "--store", url, "--full", "--quiet",
+                  timeout=300)
+    assert out.returncode == 0, out.stderr[-3000:]
+    with open_store(url) as store:
+        mentions = store.mention_count()
+        labelled = store.query("SELECT COUNT(*) FROM labels")[0][0]
+        langs = {row[0] for row in store.query("SELECT DISTINCT lang FROM labels")}
+        opportunities = store.query("SELECT COUNT(*) FROM opportunities")[0][0]
+    assert mentions > 0
+    assert labelled == mentions, "every mention is labelled and stored"
+    assert "en" in langs
+    assert opportunities >= 1

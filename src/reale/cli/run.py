@@ -4,18 +4,31 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import signal
+import sys
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
+import httpx
 import msgspec
 
+from reale.alerts import resolve_credentials
 from reale.config import Config, SourceConfig, load_config
 from reale.errors import ConfigError
 from reale.run.app import EmbeddedApp
 from reale.run.embedded import RunSummary, Source
 from reale.run.printer import MentionPrinter
+from reale.run.wiring import Pipeline, alerts_from_config, load_labeller
+from reale.signals.profile_clients import (
+    BlueskyProfiles,
+    MastodonProfiles,
+    ProfileClient,
+    XProfiles,
+)
 
 
 def register(sub: Any) -> None:
@@ -26,6 +39,9 @@ def register(sub: Any) -> None:
     p.add_argument("--config", required=True, help="the reale.toml to run")
     p.add_argument("--store", default="", help="store URL (overrides the config's store)")
     p.add_argument("--quiet", action="store_true", help="do not print mentions as they arrive")
+    p.add_argument("--serve", action="store_true",
+                   help="also serve the web desk on 127.0.0.1 (see reale serve for its options)")
+    p.add_argument("--port", type=int, default=8765, help="web desk port with --serve")
     p.add_argument("--runner", choices=("embedded", "kafka"), default="embedded",
                    help="embedded: one process (the default); kafka: this process takes one role "
                    "of the scale-out pipeline (pip install 'reale[kafka,postgres]')")
@@ -44,6 +60,9 @@ def register(sub: Any) -> None:
     r.add_argument("--speed", type=float, default=0.0, help="pace × N of the recording (0: flat out)")
     r.add_argument("--quiet", action="store_true", help="do not print mentions")
     r.add_argument("--json", action="store_true", help="print the summary as JSON")
+    r.add_argument("--full", action="store_true",
+                   help="run every stage (understanding, signals, desk, alerts), not only "
+                   "match and store")
     r.set_defaults(func=run_replay)
 
 
@@ -66,14 +85,67 @@ def _stop_on_signals(stop: asyncio.Event) -> None:
         loop.add_signal_handler(sig, stop.set)
 
 
-async def _run(cfg: Config, store_url: str, sources_of: Any, quiet: bool) -> RunSummary:
+async def _run(cfg: Config, store_url: str, sources_of: Any, quiet: bool, *,
+               full: bool = False, serve_port: int = 0) -> RunSummary:
     stages = [] if quiet else [MentionPrinter()]
     async with EmbeddedApp(cfg, store_url=store_url, stages=stages) as app:
-        assert app.writer is not None
+        assert app.writer is not None and app.store is not None
         sources: list[Source] = sources_of(app)
         stop = asyncio.Event()
         _stop_on_signals(stop)
-        return await app.run(sources, stop)
+        if not full:
+            return await app.run(sources, stop)
+        async with contextlib.AsyncExitStack() as stack:
+            http = await stack.enter_async_context(httpx.AsyncClient(timeout=10.0))
+            alerts = alerts_from_config(cfg.extra)
+            secrets = (resolve_credentials(alerts, os.environ, base=_config_dir(cfg))
+                       if alerts is not None else {})
+            pipeline = Pipeline(app, clock=app.clock, labeller=load_labeller(),
+                                profile_clients=profile_clients(cfg, http),
+                                alerts=alerts, alert_secrets=secrets)
+            await stack.enter_async_context(pipeline)
+            if serve_port:
+                from reale.web.assemble import app_from_config
+
+                web = app_from_config(cfg, app.store, os.environ, hub=pipeline.hub)
+                stack.enter_context(_serve(web, serve_port))
+                print(f"the desk is at http://127.0.0.1:{serve_port}/live", file=sys.stderr)
+            return await app.run(sources, stop)
+    raise AssertionError("unreachable")
+
+
+def _config_dir(cfg: Config) -> Path | None:
+    return Path(cfg.path).parent if cfg.path else None
+
+
+@contextlib.contextmanager
+def _serve(web: Any, port: int) -> Iterator[None]:
+    import threading
+
+    import uvicorn
+
+    server = uvicorn.Server(uvicorn.Config(web, host="127.0.0.1", port=port, log_level="warning",
+                                           lifespan="off"))
+    thread = threading.Thread(target=server.run, name="reale-web", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def profile_clients(cfg: Config, http: httpx.AsyncClient) -> dict[str, ProfileClient]:
+    """Profile lookups for the networks the config listens to (public AppView for Bluesky)."""
+    out: dict[str, ProfileClient] = {}
+    for s in cfg.sources:
+        if s.kind == "jetstream":
+            out["bluesky"] = BlueskyProfiles(http)
+        elif s.kind == "mastodon" and s.url:
+            out["mastodon"] = MastodonProfiles(http, s.url, s.token)
+        elif s.kind == "x" and s.token:
+            out["x"] = XProfiles(http, s.token)
+    return out
 
 
 def run_live(args: argparse.Namespace) -> int:
@@ -91,7 +163,8 @@ def run_live(args: argparse.Namespace) -> int:
             out.extend(build_sources(s, cursor_store=app.writer, brands=cfg.brands))  # type: ignore[arg-type]
         return out
 
-    summary = asyncio.run(_run(cfg, args.store, sources_of, args.quiet))
+    summary = asyncio.run(_run(cfg, args.store, sources_of, args.quiet, full=True,
+                               serve_port=args.port if args.serve else 0))
     print(_summary_text(summary))
     return 0
 
@@ -121,7 +194,8 @@ def run_replay(args: argparse.Namespace) -> int:
             out.extend(build_sources(s, cursor_store=app.writer, brands=cfg.brands))  # type: ignore[arg-type]
         return out
 
-    summary = asyncio.run(_run(cfg, args.store, sources_of, args.quiet or args.json))
+    summary = asyncio.run(_run(cfg, args.store, sources_of, args.quiet or args.json,
+                               full=args.full))
     print(json.dumps(msgspec.to_builtins(summary)) if args.json else _summary_text(summary))
     return 0
 

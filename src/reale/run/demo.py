@@ -16,30 +16,26 @@ from typing import Any, TextIO
 import httpx
 import msgspec
 
-from reale.alerts import AlertDispatcher, LocalReceiver
+from reale.alerts import LocalReceiver
 from reale.alerts.admin import local_webhook
 from reale.alerts.admin import summary as alert_summary
 from reale.alerts.receiver import Received
 from reale.clock import Clock, SystemClock
 from reale.config import BrandConfig, Config
 from reale.desk.opportunity import Opportunity
-from reale.desk.queue import OpportunityQueue
 from reale.desk.realness import assess
 from reale.desk.situation import Action, Amplifier, AuthorRef, BrandRef, Context, PostRef, Situation
 from reale.events import Mention
-from reale.run.alerting import AlertSink
 from reale.run.app import EmbeddedApp
-from reale.run.desksink import DeskStoreSink
 from reale.run.printer import mention_line
 from reale.run.simsource import SimulatorSource
-from reale.run.stages import DeskStage, SignalsStage, UnderstandStage
+from reale.run.wiring import Pipeline, load_labeller
 from reale.signals.hub import Signals
 from reale.signals.moment_scope import MomentAlert
 from reale.signals.profile_clients import BlueskyProfiles
 from reale.signals.settings import signals_config
 from reale.simulate import DEFAULT_BRANDS, ScenarioTruth, Simulator
 from reale.simulate.appview import appview
-from reale.web.data import register_writers
 from reale.web.hub import LiveHub
 from reale.web.serving import serving
 
@@ -109,16 +105,7 @@ class DemoSink:
 
 
 def _labeller() -> Any:
-    try:
-        from reale.understand.understander import Understander
-    except ImportError:
-        return None
-    understander = Understander.load()
-
-    def label(texts: list[str], langs: list[str | None], fast: bool) -> list[Any]:
-        return list(understander.annotate_batch(texts, langs, fast=fast))
-
-    return label
+    return load_labeller()
 
 
 def founding_situations(truths: dict[str, ScenarioTruth], signals: Signals) -> list[tuple[str, Situation]]:
@@ -174,20 +161,10 @@ async def run_demo(*, out: TextIO = sys.stdout, store_url: str = "sqlite:///var/
     http = httpx.AsyncClient(transport=httpx.ASGITransport(app=appview(sim)),
                              base_url="http://appview.sim")
     sim_clock = SimulatedClock(sim)
-    signals = Signals(signals_config(DEMO_SIGNALS), sim_clock,
-                      profile_clients={"bluesky": BlueskyProfiles(http, "http://appview.sim")})
     sink = DemoSink(out)
-    queue = OpportunityQueue(sim_clock)
-    desk = DeskStage(config.brands, signals, queue, [sink], team_language="it")
     app = EmbeddedApp(config, clock=clock)
-    label = _labeller()
-    understand = UnderstandStage(label or (lambda t, lg, f: [None] * len(t)), desk,
-                                 metrics=app.metrics)
-    signals_stage = SignalsStage(signals, [sink])
-    app.stages = [signals_stage, understand]
     print(f"Reale demo: {duration:.0f} simulated seconds at {rate:,.0f} events/s, brands "
           + ", ".join(b.name for b in config.brands), file=out)
-    profiles = asyncio.create_task(_refresh_profiles(signals))
     received: list[str] = []
 
     def on_alert(r: Received) -> None:
@@ -196,43 +173,29 @@ async def run_demo(*, out: TextIO = sys.stdout, store_url: str = "sqlite:///var/
         print(f"  🔔 alert received by the local webhook: {line}", file=out)
 
     receiver = LocalReceiver(secret="demo-secret", on_receive=on_alert).start()
+    rules, secrets = local_webhook(receiver.url, "demo-secret")
     try:
         async with app:
-            assert app.store is not None and app.writer is not None
-            register_writers(app.store)
-            hub = LiveHub()
-            desk_sink = DeskStoreSink(app.writer, hub, signals, clock.now)
-            desk.sinks.append(desk_sink)
-            signals_stage.sinks.append(desk_sink)
-            app.stages.append(desk_sink)
-            rules, secrets = local_webhook(receiver.url, "demo-secret")
-            dispatcher = AlertDispatcher(rules, app.store, secrets=secrets)
-            alert_sink = AlertSink(dispatcher, min_score=0.85)
-            desk.sinks.append(alert_sink)
-            signals_stage.sinks.append(alert_sink)
-            stop_alerts = asyncio.Event()
-            delivering = asyncio.create_task(dispatcher.run(stop_alerts))
-            web = contextlib.ExitStack()
-            if serve:
-                url = web.enter_context(serving(demo_web(config, app.store, hub, clock, out)))
-                print(f"The desk is live at {url}/live (user: demo, password: {DEMO_PASSWORD})", file=out)
-            source = SimulatorSource(sim, rate=speed * rate if speed else None, duration=duration,
-                                     clock=clock)
-            summary = await app.run([source])
-            await understand.drain()
-            await desk_sink.flush()
-            await app.writer.flush()
-            await _settle(dispatcher)
-            stop_alerts.set()
-            await delivering
-            await dispatcher.aclose()
+            assert app.store is not None
+            pipeline = Pipeline(app, clock=clock, stage_clock=sim_clock,
+                                profile_clients={"bluesky": BlueskyProfiles(http, "http://appview.sim")},
+                                signals=signals_config(DEMO_SIGNALS), labeller=_labeller(),
+                                alerts=rules, alert_secrets=secrets, sinks=(sink,))
+            signals = pipeline.signals
+            async with pipeline:
+                web = contextlib.ExitStack()
+                if serve:
+                    url = web.enter_context(serving(demo_web(config, app.store, pipeline.hub, clock)))
+                    print(f"The desk is live at {url}/live (user: demo, password: {DEMO_PASSWORD})",
+                          file=out)
+                source = SimulatorSource(sim, rate=speed * rate if speed else None,
+                                         duration=duration, clock=clock)
+                summary = await app.run([source])
             if serve:
                 print(f"The demo has run; the desk stays at {url}/live until Ctrl-C.", file=out)
                 await (until or asyncio.Event()).wait()
             web.close()
     finally:
-        profiles.cancel()
-        understand.close()
         receiver.stop()
         await http.aclose()
     result = _report(out, summary, sink, truths, signals)
@@ -241,28 +204,13 @@ async def run_demo(*, out: TextIO = sys.stdout, store_url: str = "sqlite:///var/
     return result
 
 
-def demo_web(config: Config, store: Any, hub: LiveHub, clock: Clock, out: TextIO) -> Any:
+def demo_web(config: Config, store: Any, hub: LiveHub, clock: Clock) -> Any:
     """The web desk on the demo's store, with a ``demo`` admin (password :data:`DEMO_PASSWORD`)."""
     from reale.web.assemble import accounts_of, app_from_config
     from reale.web.settings import web_settings
 
     accounts_of(store, web_settings(config.extra, "it")).add("demo", DEMO_PASSWORD, "admin")
     return app_from_config(config, store, {}, hub=hub, clock=clock)
-
-
-async def _settle(dispatcher: AlertDispatcher, timeout: float = 10.0) -> None:
-    """Give the dispatcher a moment to deliver what the last batches raised."""
-    for _ in range(int(timeout / 0.1)):
-        if not dispatcher.outbox.counts().get("pending", 0):
-            return
-        await asyncio.sleep(0.1)
-
-
-async def _refresh_profiles(signals: Signals) -> None:
-    while True:
-        await signals.refresh_profiles()
-        signals.tick()
-        await asyncio.sleep(0.5)
 
 
 def _report(out: TextIO, summary: Any, sink: DemoSink, truths: dict[str, ScenarioTruth],

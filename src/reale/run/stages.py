@@ -71,12 +71,14 @@ class UnderstandStage:
         self.queue: asyncio.Queue[Mention] = asyncio.Queue()
         self.task: asyncio.Task[None] | None = None
         self.degraded_batches = 0
+        self.in_flight = 0  # queued or being labelled
 
     async def __call__(self, routed: Routed) -> None:
         if self.task is None:
             self.task = asyncio.create_task(self._work())
         for m in routed.mentions:
             self.queue.put_nowait(m)
+            self.in_flight += 1
 
     async def _work(self) -> None:
         while True:
@@ -98,13 +100,15 @@ class UnderstandStage:
             log.exception("understanding failed on a batch of %d", len(batch))
             labels = [None] * len(batch)
         self.metrics.events_out.labels("understand").inc(len(batch))
-        self.consumer(list(zip(batch, labels, strict=True)))
+        try:
+            self.consumer(list(zip(batch, labels, strict=True)))
+        finally:
+            self.in_flight -= len(batch)
 
     async def drain(self) -> None:
-        """Wait until every queued mention is labelled (used at shutdown and in tests)."""
-        while not self.queue.empty():
+        """Wait until every queued mention is labelled and handed on (shutdown, tests)."""
+        while self.in_flight and self.task is not None and not self.task.done():
             await asyncio.sleep(0.01)
-        await asyncio.sleep(0)
 
     def close(self) -> None:
         if self.task is not None:

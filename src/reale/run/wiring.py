@@ -1,0 +1,141 @@
+"""The whole embedded pipeline after matching, assembled once: signals on every event,
+understanding in batches, the desk's opportunities, the web desk's records and live hub, and
+alerts. ``reale run`` and ``reale demo`` both build it; only their sources and clocks differ."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from reale.alerts import AlertDispatcher, AlertsConfig, ChannelSecrets, parse_alerts_config
+from reale.clock import Clock
+from reale.desk.opportunity_rules import DeskWeights
+from reale.desk.queue import OpportunityQueue
+from reale.run.alerting import AlertSink
+from reale.run.app import EmbeddedApp
+from reale.run.desksink import DeskStoreSink
+from reale.run.stages import DeskStage, SignalsStage, Sink, UnderstandStage
+from reale.signals.hub import Signals
+from reale.signals.profile_clients import ProfileClient
+from reale.signals.settings import SignalsConfig, signals_config
+from reale.web.data import register_writers
+from reale.web.hub import LiveHub
+
+log = logging.getLogger("reale.run")
+
+
+def load_labeller() -> Any:
+    """The shipped understanding models as a batch labeller, loaded once."""
+    from reale.understand.understander import Understander
+
+    understander = Understander.load()
+
+    def label(texts: list[str], langs: list[str | None], fast: bool) -> list[Any]:
+        return list(understander.annotate_batch(texts, langs, fast=fast))
+
+    return label
+
+
+def _no_labels(texts: list[str], langs: list[str | None], fast: bool) -> list[Any]:
+    return [None] * len(texts)
+
+
+class Pipeline:
+    """The later stages of one embedded app. Use ``async with Pipeline(...)`` around
+    ``app.run``: entering wires the stages into ``app``; leaving drains and delivers."""
+
+    def __init__(self, app: EmbeddedApp, *, clock: Clock, stage_clock: Clock | None = None,
+                 profile_clients: Mapping[str, ProfileClient] | None = None,
+                 signals: SignalsConfig | None = None, labeller: Any = None,
+                 alerts: AlertsConfig | None = None,
+                 alert_secrets: Mapping[str, ChannelSecrets] | None = None,
+                 sinks: tuple[Sink, ...] = (), hub: LiveHub | None = None,
+                 min_alert_score: float = 0.85) -> None:
+        config = app.config
+        stage_clock = stage_clock or clock
+        self.app = app
+        self.clock = clock
+        self.hub = hub or LiveHub()
+        self.signals = Signals(signals or signals_config(config.extra), stage_clock,
+                               profile_clients=profile_clients)
+        self.queue = OpportunityQueue(stage_clock)
+        self.desk = DeskStage(config.brands, self.signals, self.queue, list(sinks),
+                              weights=_weights(config.extra), team_language=config.team_language)
+        self.understand = UnderstandStage(labeller or _no_labels, self.desk, metrics=app.metrics)
+        self.signals_stage = SignalsStage(self.signals, list(sinks))
+        self.alerts_config = alerts
+        self.alert_secrets = dict(alert_secrets or {})
+        self.min_alert_score = min_alert_score
+        self.dispatcher: AlertDispatcher | None = None
+        self.store_sink: DeskStoreSink | None = None
+        self._tasks: list[asyncio.Task[Any]] = []
+        self._stop = asyncio.Event()
+
+    def _add_sink(self, sink: Sink) -> None:
+        self.desk.sinks.append(sink)
+        self.signals_stage.sinks.append(sink)
+
+    async def __aenter__(self) -> Pipeline:
+        app = self.app
+        assert app.store is not None and app.writer is not None, "enter the EmbeddedApp first"
+        register_writers(app.store)
+        self.store_sink = DeskStoreSink(app.writer, self.hub, self.signals, self.clock.now)
+        self._add_sink(self.store_sink)
+        app.stages.extend([self.signals_stage, self.understand, self.store_sink])
+        if self.alerts_config is not None and self.alerts_config.channels:
+            self.dispatcher = AlertDispatcher(self.alerts_config, app.store,
+                                              secrets=self.alert_secrets)
+            self._add_sink(AlertSink(self.dispatcher, min_score=self.min_alert_score))
+            self._tasks.append(asyncio.create_task(self.dispatcher.run(self._stop)))
+        self._tasks.append(asyncio.create_task(self._maintain()))
+        return self
+
+    async def _maintain(self) -> None:
+        """Profiles fetched under their rate limits, cold cascades evicted."""
+        while not self._stop.is_set():
+            try:
+                await self.signals.refresh_profiles()
+                self.signals.tick()
+            except Exception:  # a profile service being down must not stop the desk
+                log.exception("signals maintenance failed")
+            await asyncio.sleep(0.5)
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.understand.drain()
+        if self.store_sink is not None:
+            await self.store_sink.flush()
+        if self.app.writer is not None:
+            await self.app.writer.flush()
+        if self.dispatcher is not None:
+            await _settle(self.dispatcher)
+        self._stop.set()
+        for t in self._tasks:
+            if not t.done():
+                t.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await t
+        if self.dispatcher is not None:
+            await self.dispatcher.aclose()
+        self.understand.close()
+
+
+def _weights(extra: Mapping[str, Any]) -> DeskWeights:
+    from reale.desk.opportunity_rules import desk_weights_from_config
+
+    return desk_weights_from_config(dict(extra))
+
+
+def alerts_from_config(extra: Mapping[str, Any]) -> AlertsConfig | None:
+    raw = extra.get("alerts")
+    return parse_alerts_config(raw) if raw else None
+
+
+async def _settle(dispatcher: AlertDispatcher, timeout: float = 10.0) -> None:
+    """Give the dispatcher a moment to deliver what the last batches raised."""
+    for _ in range(int(timeout / 0.1)):
+        if not dispatcher.outbox.counts().get("pending", 0):
+            return
+        await asyncio.sleep(0.1)
