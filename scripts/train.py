@@ -31,6 +31,7 @@ from reale.understand.tasks import FAST_TASKS, TASKS  # noqa: E402
 from reale.understand.training import (  # noqa: E402
     EmbeddingCache,
     array_digest,
+    cross_validate,
     fit_head,
     idf_of,
     task_data,
@@ -58,6 +59,9 @@ def main(argv: list[str] | None = None) -> int:
     for task in TASKS:
         log(f"training {task.head} on {len(tds[task.head].texts)} rows")
         heads[task.head], metrics[task.head] = fit_head(task, tds[task.head], SPEC, idf, embed)
+    complaint = next(t for t in TASKS if t.head == "complaint")
+    log("10-fold cross-validation of the complaint head")
+    metrics["complaint"]["cv"] = cross_validate(complaint, data, SPEC, idf, embed, heads["complaint"].fuse)
     for task in FAST_TASKS:
         log(f"training {task.head}")
         heads[task.head], metrics[task.head] = fit_head(task, tds[task.head], FAST_SPEC, fast_idf, None)

@@ -95,3 +95,12 @@ def test_hostile_or_empty_text_gets_labels_not_a_crash(u, text):
 def test_every_task_name_is_known():
     assert TASKS == ("language", "sentiment", "emotion", "intent", "complaint", "irony", "offensive")
     assert (MODELS_DIR / "understand-v1.npz").is_file()
+
+
+def test_pipeline_posts_carry_their_uri_and_declared_language(u):
+    from reale.events import Author, Post
+
+    post = Post(network="sim", uri="sim://post/1", author=Author(id="a"), text="Che bella giornata, grazie!",
+                created_at=0.0, langs=("it",))
+    (x,) = u.annotate_posts([post])
+    assert x.uri == "sim://post/1" and x.language == "it" and x.sentiment == "positive"

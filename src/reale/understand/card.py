@@ -57,6 +57,17 @@ def metrics_table(manifest: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _cv_line(manifest: dict[str, Any]) -> str:
+    lines = []
+    for name, head in manifest["heads"].items():
+        cv = head.get("cv")
+        if cv:
+            lines.append(f"\n{name}: {cv['folds']}-fold cross-validation over all {cv['n']} rows of its set "
+                         f"(as the published figures): accuracy {_fmt(cv['accuracy'])}, "
+                         f"macro-F1 {_fmt(cv['macro_f1'])}, macro-recall {_fmt(cv['macro_recall'])}.")
+    return "\n".join(lines)
+
+
 def render_card(manifest: dict[str, Any]) -> str:
     head = f"""\
 # Model card: {manifest['name']}
@@ -73,6 +84,6 @@ Reproduced bit for bit by `make train` (single-threaded BLAS, L-BFGS).
 Italian sentiment is scored class-balanced (as UMSAB's balanced test), on 3 classes.
 
 {metrics_table(manifest)}
-
+{_cv_line(manifest)}
 """
     return head + _DATA + "\n" + _LIMITS

@@ -14,6 +14,7 @@ import msgspec
 import numpy as np
 
 from reale.errors import ModelError
+from reale.events import Post
 from reale.understand import cues
 from reale.understand.encoder import SentenceEncoder
 from reale.understand.explain import cue_words
@@ -34,6 +35,7 @@ class Understanding(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=Tru
 
     language: str
     language_score: float
+    uri: str = ""  # the post's URI when labelled through annotate_posts
     sentiment: str | None = None
     sentiment_scores: dict[str, float] | None = None
     emotion: str | None = None
@@ -99,6 +101,12 @@ class Understander:
     def relevance_model(self, brand: str, terms: Sequence[str] = ()) -> RelevanceModel:
         """A new, empty relevance model for ``brand`` that shares this understander's encoder."""
         return RelevanceModel(brand, terms, self.embed_for_relevance)
+
+    def annotate_posts(self, posts: Sequence[Post], tasks: Collection[str] = TASKS,
+                       fast: bool = False) -> list[Understanding]:
+        """Label pipeline posts: their text, their declared ``langs``, and their URI carried along."""
+        labels = self.annotate_batch([p.text for p in posts], [p.langs for p in posts], tasks=tasks, fast=fast)
+        return [msgspec.structs.replace(x, uri=p.uri) for x, p in zip(labels, posts, strict=True)]
 
     def annotate(self, text: str, lang: Declared = None, **kw: object) -> Understanding:
         return self.annotate_batch([text], [lang], **kw)[0]  # type: ignore[arg-type]
