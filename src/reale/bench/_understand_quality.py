@@ -175,11 +175,26 @@ def relevance_check(embed: Callable[[Sequence[str]], Any], events: list[tuple[st
             "macro_f1": float(np.mean(macro)), "f1_relevant_keep_all": float(np.mean(trivial))}
 
 
+class _Memo:
+    """The encoder's vectors, each text embedded once across draws (the draws re-score the same posts)."""
+
+    def __init__(self, embed: Callable[[Sequence[str]], Any]) -> None:
+        self.embed = embed
+        self.seen: dict[str, Any] = {}
+
+    def __call__(self, texts: Sequence[str]) -> Any:
+        todo = list(dict.fromkeys(t for t in texts if t not in self.seen))
+        if todo:
+            self.seen.update(zip(todo, self.embed(todo), strict=True))
+        return np.stack([self.seen[t] for t in texts])
+
+
 def relevance_rows(u: Understander, quick: bool) -> list[dict[str, Any]]:
     data = shared_data()
+    embed = _Memo(u.embed_for_relevance)
     seeds = 1 if quick else 5
     texts, brand = apple_rows(data)
-    a = relevance_check(u.embed_for_relevance, [("Apple", texts, brand)], seeds=seeds, balanced_test=True)
+    a = relevance_check(embed, [("Apple", texts, brand)], seeds=seeds, balanced_test=True)
     note = (f"'apple': {int(brand.sum())} brand / {int((~brand).sum())} word posts, hand-labelled; "
             f"10 kept + 10 dismissed, balanced rest scored, {seeds} draws")
     rows = [_row("relevance 'apple' (brand vs fruit) from 20 decisions: F1 of relevant", a["f1_relevant"], "",
@@ -188,7 +203,7 @@ def relevance_rows(u: Understander, quick: bool) -> list[dict[str, Any]]:
             _row("relevance 'apple': F1 of relevant if every match is kept (reference)",
                  a["f1_relevant_keep_all"], "")]
     events = crisislex_events(data)[: 3 if quick else None]
-    r = relevance_check(u.embed_for_relevance, events, seeds=1 if quick else 3)
+    r = relevance_check(embed, events, seeds=1 if quick else 3)
     note = f"CrisisLex T26, {len(events)} events, 10 kept + 10 dismissed, the rest scored as collected"
     return [
         *rows,
