@@ -27,10 +27,11 @@ from reale.understand.card import render_card  # noqa: E402
 from reale.understand.data import shared_data  # noqa: E402
 from reale.understand.encoder import SentenceEncoder  # noqa: E402
 from reale.understand.ngrams import NgramSpec  # noqa: E402
-from reale.understand.tasks import FAST_TASK, TASKS  # noqa: E402
+from reale.understand.tasks import FAST_TASKS, TASKS  # noqa: E402
 from reale.understand.training import (  # noqa: E402
     EmbeddingCache,
     array_digest,
+    cross_validate,
     fit_head,
     idf_of,
     task_data,
@@ -49,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.process_time()
     data = shared_data(Path(__file__))
     log = lambda msg: print(f"[{time.process_time() - started:7.1f}s cpu] {msg}", flush=True)  # noqa: E731
-    tds = {t.head: task_data(t, data) for t in (*TASKS, FAST_TASK)}
+    tds = {t.head: task_data(t, data) for t in (*TASKS, *FAST_TASKS)}
     corpus = list(dict.fromkeys(text for t in TASKS for text in tds[t.head].texts))
     log(f"{len(corpus)} distinct training texts; computing IDF")
     idf, fast_idf = idf_of(corpus, SPEC), idf_of(corpus, FAST_SPEC)
@@ -58,9 +59,12 @@ def main(argv: list[str] | None = None) -> int:
     for task in TASKS:
         log(f"training {task.head} on {len(tds[task.head].texts)} rows")
         heads[task.head], metrics[task.head] = fit_head(task, tds[task.head], SPEC, idf, embed)
-    log(f"training {FAST_TASK.head}")
-    heads[FAST_TASK.head], metrics[FAST_TASK.head] = fit_head(FAST_TASK, tds[FAST_TASK.head], FAST_SPEC,
-                                                              fast_idf, None)
+    complaint = next(t for t in TASKS if t.head == "complaint")
+    log("10-fold cross-validation of the complaint head")
+    metrics["complaint"]["cv"] = cross_validate(complaint, data, SPEC, idf, embed, heads["complaint"].fuse)
+    for task in FAST_TASKS:
+        log(f"training {task.head}")
+        heads[task.head], metrics[task.head] = fit_head(task, tds[task.head], FAST_SPEC, fast_idf, None)
     model_set = ms.ModelSet(spec=SPEC, idf=idf, fast_spec=FAST_SPEC, fast_idf=fast_idf, heads=heads)
     write(model_set, metrics, args.out)
     log(f"wrote {args.out / ms.MODEL_NAME}.npz")

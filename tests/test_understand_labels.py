@@ -50,6 +50,9 @@ def test_italian_posts_use_italian_models_and_cues(u):
     assert complaint.sentiment == "negative" and complaint.complaint is True
     assert any("Italian cue" in w for w in complaint.why["complaint"])
     assert appeal.intent == "appeal"
+    # Italian sentiment and irony come from heads trained on Italian, not only the shared embedding
+    assert not any("embedding" in w for w in praise.why["sentiment"] + praise.why["irony"])
+    assert any("embedding" in w for w in praise.why["offensive"])  # no Italian offensive data
 
 
 def test_declared_language_wins_unless_the_detector_is_sure(u):
@@ -92,3 +95,12 @@ def test_hostile_or_empty_text_gets_labels_not_a_crash(u, text):
 def test_every_task_name_is_known():
     assert TASKS == ("language", "sentiment", "emotion", "intent", "complaint", "irony", "offensive")
     assert (MODELS_DIR / "understand-v1.npz").is_file()
+
+
+def test_pipeline_posts_carry_their_uri_and_declared_language(u):
+    from reale.events import Author, Post
+
+    post = Post(network="sim", uri="sim://post/1", author=Author(id="a"), text="Che bella giornata, grazie!",
+                created_at=0.0, langs=("it",))
+    (x,) = u.annotate_posts([post])
+    assert x.uri == "sim://post/1" and x.language == "it" and x.sentiment == "positive"

@@ -40,7 +40,7 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
         rows = [*_speed(u, quick), _size()]
         rows.append(_row("understand RSS with all models loaded", max(rss_loaded, _rss_mb()), "MB", 700,
                          "peak resident set of this process", higher=False))
-        from reale.bench.understand_quality import quality_rows, relevance_rows
+        from reale.bench._understand_quality import quality_rows, relevance_rows
 
         rows += quality_rows(u, quick)
         rows += relevance_rows(u, quick)

