@@ -124,3 +124,50 @@ def test_signals_see_every_event_and_rank_the_author_among_the_brands_mentioners
     ms = [mention(i) for i in range(5)]
     asyncio.run(stage(Routed(mentions=ms, events=[m.post for m in ms])))
     assert signals.cascade(ms[0].post.uri) is not None
+
+
+def test_team_decisions_teach_the_weights_and_the_brands_relevance_model(tmp_path: Any) -> None:
+    import threading
+
+    from reale.config import Config
+    from reale.run.app import EmbeddedApp
+    from reale.run.wiring import Pipeline, Understanding
+
+    brand = BrandConfig(name="Mela", handles=("mela-mobile.bsky.social",), keywords=("mela",))
+    decisions = [
+        ("@mela-mobile.bsky.social il mio Mela 12 si spegne al 30% di batteria", "handled"),
+        ("Il nuovo Mela 12 Pro ha una fotocamera incredibile", "handled"),
+        ("Una mela al giorno toglie il medico di torno", "irrelevant"),
+        ("Torta di mela della nonna, ricetta segreta", "irrelevant"),
+    ]
+
+    async def main() -> None:
+        config = Config(brands=(brand,), store=f"sqlite:///{tmp_path}/d.sqlite")
+        async with EmbeddedApp(config) as app:
+            understanding = Understanding(config.brands)
+            async with Pipeline(app, clock=ManualClock(1_010.0), understanding=understanding) as p:
+                assert understanding.relevance("Mela", "anything") is None, "untrained"
+                for i, (text, _) in enumerate(decisions):
+                    m = mention(i, text)
+                    m = Mention(brand="Mela", query="mela", post=m.post)
+                    opp = p.desk.score(m, Labels())
+                    assert opp is not None
+                    p.queue.update(opp)
+                ids = [o.opportunity.id for o in p.queue.get(limit=10)]
+                by_text = {o.opportunity.text: o.opportunity.id for o in p.queue.get(limit=10)}
+                assert len(ids) == 4
+                # the web desk decides from its own threads
+                workers = [threading.Thread(target=p.queue.resolve, args=(by_text[t], d))
+                           for t, d in decisions]
+                for w in workers:
+                    w.start()
+                for w in workers:
+                    w.join()
+                await asyncio.sleep(0.2)
+                assert p.learner.get("Mela").decisions == 4
+                phone = understanding.relevance("Mela", "Il mio Mela 12 non si accende più")
+                fruit = understanding.relevance("Mela", "Crostata di mela e cannella per merenda")
+                assert phone is not None and fruit is not None
+                assert phone > 0.5 > fruit
+
+    asyncio.run(main())

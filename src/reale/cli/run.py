@@ -22,7 +22,7 @@ from reale.errors import ConfigError
 from reale.run.app import EmbeddedApp
 from reale.run.embedded import RunSummary, Source
 from reale.run.printer import MentionPrinter
-from reale.run.wiring import Pipeline, alerts_from_config, load_labeller
+from reale.run.wiring import Pipeline, Understanding, alerts_from_config
 from reale.signals.profile_clients import (
     BlueskyProfiles,
     MastodonProfiles,
@@ -100,14 +100,16 @@ async def _run(cfg: Config, store_url: str, sources_of: Any, quiet: bool, *,
             alerts = alerts_from_config(cfg.extra)
             secrets = (resolve_credentials(alerts, os.environ, base=_config_dir(cfg))
                        if alerts is not None else {})
-            pipeline = Pipeline(app, clock=app.clock, labeller=load_labeller(),
+            pipeline = Pipeline(app, clock=app.clock, understanding=Understanding(cfg.brands),
                                 profile_clients=profile_clients(cfg, http),
                                 alerts=alerts, alert_secrets=secrets)
             await stack.enter_async_context(pipeline)
             if serve_port:
                 from reale.web.assemble import app_from_config
 
-                web = app_from_config(cfg, app.store, os.environ, hub=pipeline.hub)
+                web = app_from_config(cfg, app.store, os.environ, hub=pipeline.hub,
+                                      queue=pipeline.queue,
+                                      moments=lambda since: pipeline.signals.moments(None, since))
                 stack.enter_context(_serve(web, serve_port))
                 print(f"the desk is at http://127.0.0.1:{serve_port}/live", file=sys.stderr)
             return await app.run(sources, stop)

@@ -5,6 +5,7 @@ clock is injected.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Literal
 
 import msgspec
@@ -49,6 +50,8 @@ class OpportunityQueue:
         self._items: dict[str, Opportunity] = {}
         self._first_seen: dict[str, float] = {}
         self._closed: dict[str, tuple[float, Decision, str]] = {}  # id → (when, decision, kind)
+        # called with each decided opportunity (the feedback learner listens here)
+        self.on_resolve: list[Callable[[Opportunity, Decision], None]] = []
 
     def __len__(self) -> int:
         return len(self._items)
@@ -120,6 +123,8 @@ class OpportunityQueue:
         opp = self._drop(opp_id)
         if opp is not None:
             self._closed[opp_id] = (now, decision, opp.kind)
+            for listener in self.on_resolve:
+                listener(opp, decision)
         if len(self._closed) > self.max_items:
             self._closed = {k: v for k, v in self._closed.items()
                             if now - v[0] <= self.targets.closed_for}

@@ -29,14 +29,13 @@ from reale.events import Mention
 from reale.run.app import EmbeddedApp
 from reale.run.printer import mention_line
 from reale.run.simsource import SimulatorSource
-from reale.run.wiring import Pipeline, load_labeller
+from reale.run.wiring import Pipeline, Understanding
 from reale.signals.hub import Signals
 from reale.signals.moment_scope import MomentAlert
 from reale.signals.profile_clients import BlueskyProfiles
 from reale.signals.settings import signals_config
 from reale.simulate import DEFAULT_BRANDS, ScenarioTruth, Simulator
 from reale.simulate.appview import appview
-from reale.web.hub import LiveHub
 from reale.web.serving import serving
 
 # The demo compresses an afternoon into a minute: moments get a 20-second warm-up instead of an hour.
@@ -102,10 +101,6 @@ class DemoSink:
         safety = f" — safety: {alert.safety.verdict}" if alert.safety else ""
         print(f"  ⚡ moment {alert.term!r} in {alert.scope}: {alert.current_per_min:.0f}/min vs "
               f"{alert.baseline_per_min:.1f}/min baseline{safety}", file=self.out)
-
-
-def _labeller() -> Any:
-    return load_labeller()
 
 
 def founding_situations(truths: dict[str, ScenarioTruth], signals: Signals) -> list[tuple[str, Situation]]:
@@ -179,13 +174,14 @@ async def run_demo(*, out: TextIO = sys.stdout, store_url: str = "sqlite:///var/
             assert app.store is not None
             pipeline = Pipeline(app, clock=clock, stage_clock=sim_clock,
                                 profile_clients={"bluesky": BlueskyProfiles(http, "http://appview.sim")},
-                                signals=signals_config(DEMO_SIGNALS), labeller=_labeller(),
+                                signals=signals_config(DEMO_SIGNALS),
+                                understanding=Understanding(config.brands),
                                 alerts=rules, alert_secrets=secrets, sinks=(sink,))
             signals = pipeline.signals
             async with pipeline:
                 web = contextlib.ExitStack()
                 if serve:
-                    url = web.enter_context(serving(demo_web(config, app.store, pipeline.hub, clock)))
+                    url = web.enter_context(serving(demo_web(config, app.store, pipeline, clock)))
                     print(f"The desk is live at {url}/live (user: demo, password: {DEMO_PASSWORD})",
                           file=out)
                 source = SimulatorSource(sim, rate=speed * rate if speed else None,
@@ -204,13 +200,14 @@ async def run_demo(*, out: TextIO = sys.stdout, store_url: str = "sqlite:///var/
     return result
 
 
-def demo_web(config: Config, store: Any, hub: LiveHub, clock: Clock) -> Any:
+def demo_web(config: Config, store: Any, pipeline: Pipeline, clock: Clock) -> Any:
     """The web desk on the demo's store, with a ``demo`` admin (password :data:`DEMO_PASSWORD`)."""
     from reale.web.assemble import accounts_of, app_from_config
     from reale.web.settings import web_settings
 
     accounts_of(store, web_settings(config.extra, "it")).add("demo", DEMO_PASSWORD, "admin")
-    return app_from_config(config, store, {}, hub=hub, clock=clock)
+    return app_from_config(config, store, {}, hub=pipeline.hub, clock=clock, queue=pipeline.queue,
+                           moments=lambda since: pipeline.signals.moments(None, since))
 
 
 def _report(out: TextIO, summary: Any, sink: DemoSink, truths: dict[str, ScenarioTruth],

@@ -10,8 +10,9 @@ from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 from reale.config import BrandConfig
+from reale.desk.feedback import FeedbackLearner
 from reale.desk.opportunity import Opportunity, OpportunityInput, score_opportunity
-from reale.desk.opportunity_rules import DeskWeights
+from reale.desk.opportunity_rules import DeskWeights, Learned
 from reale.desk.queue import OpportunityQueue
 from reale.events import Interaction, Mention, Post
 from reale.run.metrics import Metrics
@@ -129,7 +130,9 @@ class DeskStage:
 
     def __init__(self, brands: Sequence[BrandConfig], signals: Signals | None,
                  queue: OpportunityQueue, sinks: Sequence[Sink], *,
-                 weights: DeskWeights | None = None, team_language: str = "en") -> None:
+                 weights: DeskWeights | None = None, team_language: str = "en",
+                 learner: FeedbackLearner | None = None,
+                 relevance: Callable[[str, str], float | None] | None = None) -> None:
         self.brands = {b.name: b for b in brands}
         self.handles = {b.name: _handles(b) for b in brands}
         self.signals = signals
@@ -137,6 +140,8 @@ class DeskStage:
         self.sinks = list(sinks)
         self.weights = weights or DeskWeights()
         self.team_language = team_language
+        self.learner = learner
+        self.relevance = relevance  # (brand, text) -> P(about the brand), None while untrained
 
     def __call__(self, labelled: list[tuple[Mention, Any]]) -> None:
         for mention, labels in labelled:
@@ -168,7 +173,7 @@ class DeskStage:
             intent=intent, intent_confidence=float(intent_scores.get(intent, 0.0)),
             sentiment=_sentiment_value(labels),
             complaint=float(getattr(labels, "complaint_score", 0.0) or 0.0),
-            addressed_directly=addressed,
+            addressed_directly=addressed, relevance=self._relevance(m),
             partner=bool(brand and post.author.handle in brand.partners), **fields)
 
     def _signal_fields(self, m: Mention) -> dict[str, Any]:
@@ -188,6 +193,13 @@ class DeskStage:
             out["cascade_predicted_size"] = momentum.predicted_final
         return out
 
+    def _relevance(self, m: Mention) -> float:
+        if self.relevance is None:
+            return 1.0
+        p = self.relevance(m.brand, m.post.text)
+        return 1.0 if p is None else p
+
     def score(self, m: Mention, labels: Any) -> Opportunity | None:
+        learned = self.learner.get(m.brand) if self.learner is not None else Learned()
         return score_opportunity(self.opportunity_input(m, labels), self.weights,
-                                 team_language=self.team_language)
+                                 team_language=self.team_language, learned=learned)

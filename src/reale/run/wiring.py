@@ -7,13 +7,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from reale.alerts import AlertDispatcher, AlertsConfig, ChannelSecrets, parse_alerts_config
 from reale.clock import Clock
+from reale.config import BrandConfig
+from reale.desk.feedback import FeedbackLearner
+from reale.desk.opportunity import Opportunity
 from reale.desk.opportunity_rules import DeskWeights
-from reale.desk.queue import OpportunityQueue
+from reale.desk.queue import Decision, OpportunityQueue
 from reale.run.alerting import AlertSink
 from reale.run.app import EmbeddedApp
 from reale.run.desksink import DeskStoreSink
@@ -21,22 +24,47 @@ from reale.run.stages import DeskStage, SignalsStage, Sink, UnderstandStage
 from reale.signals.hub import Signals
 from reale.signals.profile_clients import ProfileClient
 from reale.signals.settings import SignalsConfig, signals_config
+from reale.understand.relevance import RelevanceModel
 from reale.web.data import register_writers
 from reale.web.hub import LiveHub
 
 log = logging.getLogger("reale.run")
 
 
+class Understanding:
+    """The shipped models, loaded once: batch labels for the pipeline, and one relevance model
+    per brand that learns from the team's decisions."""
+
+    def __init__(self, brands: Sequence[BrandConfig]) -> None:
+        from reale.understand.understander import Understander
+
+        self.understander = Understander.load()
+        self.terms = {b.name: (b.name, *b.keywords, *b.hashtags) for b in brands}
+        self.models: dict[str, RelevanceModel] = {}
+        self.kinds: dict[str, set[bool]] = {}  # which kinds of decision each brand has seen
+
+    def label(self, texts: list[str], langs: list[str | None], fast: bool) -> list[Any]:
+        return list(self.understander.annotate_batch(texts, langs, fast=fast))
+
+    def learn(self, brand: str, text: str, relevant: bool) -> None:
+        model = self.models.get(brand)
+        if model is None:
+            model = self.understander.relevance_model(brand, self.terms.get(brand, (brand,)))
+            self.models[brand] = model
+        model.update(text, relevant)
+        self.kinds.setdefault(brand, set()).add(relevant)
+
+    def relevance(self, brand: str, text: str) -> float | None:
+        """P(about the brand), once the team has kept and dismissed at least one mention."""
+        model = self.models.get(brand)
+        if model is None or len(self.kinds.get(brand, ())) < 2:
+            return None
+        return model.predict(text)
+
+
 def load_labeller() -> Any:
-    """The shipped understanding models as a batch labeller, loaded once."""
-    from reale.understand.understander import Understander
-
-    understander = Understander.load()
-
-    def label(texts: list[str], langs: list[str | None], fast: bool) -> list[Any]:
-        return list(understander.annotate_batch(texts, langs, fast=fast))
-
-    return label
+    """The shipped understanding models as a batch labeller (for callers without brands)."""
+    return Understanding(()).label
 
 
 def _no_labels(texts: list[str], langs: list[str | None], fast: bool) -> list[Any]:
@@ -50,6 +78,7 @@ class Pipeline:
     def __init__(self, app: EmbeddedApp, *, clock: Clock, stage_clock: Clock | None = None,
                  profile_clients: Mapping[str, ProfileClient] | None = None,
                  signals: SignalsConfig | None = None, labeller: Any = None,
+                 understanding: Understanding | None = None,
                  alerts: AlertsConfig | None = None,
                  alert_secrets: Mapping[str, ChannelSecrets] | None = None,
                  sinks: tuple[Sink, ...] = (), hub: LiveHub | None = None,
@@ -62,8 +91,15 @@ class Pipeline:
         self.signals = Signals(signals or signals_config(config.extra), stage_clock,
                                profile_clients=profile_clients)
         self.queue = OpportunityQueue(stage_clock)
+        weights = _weights(config.extra)
+        self.learner = FeedbackLearner(weights)
+        self.understanding = understanding
+        if understanding is not None:
+            labeller = labeller or understanding.label
         self.desk = DeskStage(config.brands, self.signals, self.queue, list(sinks),
-                              weights=_weights(config.extra), team_language=config.team_language)
+                              weights=weights, team_language=config.team_language,
+                              learner=self.learner,
+                              relevance=understanding.relevance if understanding else None)
         self.understand = UnderstandStage(labeller or _no_labels, self.desk, metrics=app.metrics)
         self.signals_stage = SignalsStage(self.signals, list(sinks))
         self.alerts_config = alerts
@@ -91,7 +127,20 @@ class Pipeline:
             self._add_sink(AlertSink(self.dispatcher, min_score=self.min_alert_score))
             self._tasks.append(asyncio.create_task(self.dispatcher.run(self._stop)))
         self._tasks.append(asyncio.create_task(self._maintain()))
+        loop = asyncio.get_running_loop()
+        # decisions come from the web desk's threads: learn on this loop, in order
+
+        def decided(opp: Opportunity, decision: Decision) -> None:
+            loop.call_soon_threadsafe(self.learn, opp, decision)
+
+        self.queue.on_resolve.append(decided)
         return self
+
+    def learn(self, opp: Opportunity, decision: Decision) -> None:
+        """A team decision teaches the brand's weights and, unless 'not worth it', relevance."""
+        self.learner.update(opp, decision)
+        if self.understanding is not None and decision != "not_worth":
+            self.understanding.learn(opp.brand, opp.text, decision == "handled")
 
     async def _maintain(self) -> None:
         """Profiles fetched under their rate limits, cold cascades evicted."""

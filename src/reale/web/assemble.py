@@ -4,7 +4,7 @@ accounts, per-brand drafters. Used by ``reale serve`` and ``reale users`` (and `
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 from starlette.applications import Starlette
 
@@ -12,8 +12,10 @@ from reale.clock import Clock, SystemClock
 from reale.config import Config
 from reale.desk.approval import ApprovalWorkflow
 from reale.desk.drafts import Drafter, draft_settings
+from reale.desk.queue import OpportunityQueue
 from reale.desk.store_repository import StoreDeskRepository
 from reale.publish.factory import accounts_from_config
+from reale.signals.moment_scope import MomentAlert
 from reale.store import Store
 from reale.web.accounts import Accounts
 from reale.web.app import create_app, hasher
@@ -28,7 +30,10 @@ def accounts_of(store: Store, settings: WebSettings) -> Accounts:
 
 
 def app_from_config(config: Config, store: Store, env: Mapping[str, str], *,
-                    hub: LiveHub | None = None, clock: Clock | None = None) -> Starlette:
+                    hub: LiveHub | None = None, clock: Clock | None = None,
+                    queue: OpportunityQueue | None = None,
+                    moments: Callable[[float | None], Sequence[MomentAlert]] | None = None
+                    ) -> Starlette:
     """The web desk of ``config`` on ``store`` (``env`` gives the network accounts' secrets)."""
     clock = clock or SystemClock()
     settings = web_settings(config.extra, config.team_language)
@@ -38,7 +43,7 @@ def app_from_config(config: Config, store: Store, env: Mapping[str, str], *,
                                         for b in config.brands}
     return create_app(store, workflow=workflow, accounts=accounts_from_config(config.extra, env),
                       drafters=drafters, hub=hub, brands=config.brands, clock=clock,
-                      settings=settings)
+                      settings=settings, queue=queue, moments=moments)
 
 
 __all__ = ["accounts_of", "app_from_config"]
