@@ -193,14 +193,14 @@ def write_labels(tx: Tx, labels: Sequence[Label]) -> int:
     for label in labels:
         if not 0.0 <= label.score <= 1.0:
             raise StoreError(f"label score out of range: {label.score}")
-    return tx.executemany("INSERT INTO labels (post_uri, score) VALUES (?, ?)"
+    return tx.executemany("INSERT INTO test_labels (post_uri, score) VALUES (?, ?)"
                           " ON CONFLICT (post_uri) DO NOTHING",
                           [(x.post_uri, x.score) for x in labels])
 
 
 def test_a_refused_item_is_isolated_and_the_rest_committed(store: Store) -> None:
     with store.transaction() as tx:
-        tx.execute("CREATE TABLE labels (post_uri TEXT PRIMARY KEY, score REAL NOT NULL)")
+        tx.execute("CREATE TABLE test_labels (post_uri TEXT PRIMARY KEY, score REAL NOT NULL)")
     store.register_writer(Label, write_labels)
     bad = Label("sim://post/3", 7.0)
     items: list[Any] = [mention(n) for n in range(6)]
@@ -218,7 +218,7 @@ def test_a_refused_item_is_isolated_and_the_rest_committed(store: Store) -> None
     assert writer.stats.dropped == 1
     assert writer.stats.items_written == len(items) - 1
     assert store.mention_count() == 6
-    assert store.query("SELECT COUNT(*) FROM labels") == [(3,)]
+    assert store.query("SELECT COUNT(*) FROM test_labels") == [(3,)]
 
 
 def test_a_closed_writer_refuses_items(store: Store) -> None:
