@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from reale.alerts import AlertDispatcher
+from reale.desk.aftermath_rules import BacklashAlert
 from reale.desk.opportunity import Opportunity
 from reale.events import Mention
 from reale.signals.moment_scope import MomentAlert
@@ -28,6 +29,13 @@ class AlertSink:
         self.raised += len(self.dispatcher.raise_opportunity_alert({
             "id": opp.id, "brand": opp.brand, "score": opp.score, "kind": opp.kind,
             "reasons": list(opp.reasons), "text": opp.text, "author": opp.author_handle}))
+
+    def backlash(self, alert: BacklashAlert, status: Any) -> None:
+        ratio = alert.share_after / alert.share_before if alert.share_before else None
+        self.raised += len(self.dispatcher.raise_backlash_alert({
+            "id": alert.watch_id, "brand": alert.brand, "ratio": ratio,
+            "reasons": [alert.message, *alert.top_cues],
+            "posts": [{"text": e.text, "author": e.author} for e in alert.evidence]}))
 
     def moment(self, alert: MomentAlert) -> None:
         self.raised += len(self.dispatcher.raise_moment_alert({

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from reale.desk.aftermath import AftermathStatus
+from reale.desk.aftermath_rules import BacklashAlert
 from reale.desk.opportunity import Opportunity
 from reale.events import Mention
 from reale.signals.hub import Signals
 from reale.signals.moment_scope import MomentAlert
 from reale.store import StoreWriter
-from reale.web.data import LabelledPost, labelled, record_of
+from reale.web.data import AftermathRecord, LabelledPost, labelled, record_of
 from reale.web.hub import LiveHub
-from reale.web.records import MomentRecord
+from reale.web.records import MomentRecord, short_key
 
 
 def _label_fields(labels: Any) -> dict[str, Any]:
@@ -55,6 +57,9 @@ class DeskStoreSink:
         self.pending.append(MomentRecord.of(alert))
         if self.hub is not None:
             self.hub.publish("moment", alert)
+
+    def backlash(self, alert: BacklashAlert, status: AftermathStatus) -> None:
+        self.pending.append(AftermathRecord(short_key(alert.watch_id), status, self.now()))
 
     async def __call__(self, routed: Any) -> None:
         """As a stage: hand over what the previous batches produced."""

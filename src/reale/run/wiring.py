@@ -17,6 +17,7 @@ from reale.desk.feedback import FeedbackLearner
 from reale.desk.opportunity import Opportunity
 from reale.desk.opportunity_rules import DeskWeights
 from reale.desk.queue import Decision, OpportunityQueue
+from reale.run.aftermath import AftermathStage
 from reale.run.alerting import AlertSink
 from reale.run.app import EmbeddedApp
 from reale.run.desksink import DeskStoreSink
@@ -85,6 +86,8 @@ class Pipeline:
                  min_alert_score: float = 0.85) -> None:
         config = app.config
         stage_clock = stage_clock or clock
+        self.stage_clock = stage_clock
+        self.aftermath: AftermathStage | None = None
         self.app = app
         self.clock = clock
         self.hub = hub or LiveHub()
@@ -120,11 +123,16 @@ class Pipeline:
         register_writers(app.store)
         self.store_sink = DeskStoreSink(app.writer, self.hub, self.signals, self.clock.now)
         self._add_sink(self.store_sink)
-        app.stages.extend([self.signals_stage, self.understand, self.store_sink])
+        self.aftermath = AftermathStage(self.stage_clock, app.store, [self.store_sink],
+                                        team_language=app.config.team_language)
+        self.desk.sinks.append(self.aftermath)
+        app.stages.extend([self.signals_stage, self.understand, self.aftermath, self.store_sink])
         if self.alerts_config is not None and self.alerts_config.channels:
             self.dispatcher = AlertDispatcher(self.alerts_config, app.store,
                                               secrets=self.alert_secrets)
-            self._add_sink(AlertSink(self.dispatcher, min_score=self.min_alert_score))
+            alert_sink = AlertSink(self.dispatcher, min_score=self.min_alert_score)
+            self._add_sink(alert_sink)
+            self.aftermath.sinks.append(alert_sink)
             self._tasks.append(asyncio.create_task(self.dispatcher.run(self._stop)))
         self._tasks.append(asyncio.create_task(self._maintain()))
         loop = asyncio.get_running_loop()
@@ -148,6 +156,8 @@ class Pipeline:
             try:
                 await self.signals.refresh_profiles()
                 self.signals.tick()
+                if self.aftermath is not None:
+                    await asyncio.to_thread(self.aftermath.poll_publications)
             except Exception:  # a profile service being down must not stop the desk
                 log.exception("signals maintenance failed")
             await asyncio.sleep(0.5)
