@@ -127,3 +127,11 @@ def test_annotate_answers_each_line_before_the_input_ends():
         for stream in (proc.stdout, proc.stderr):
             if stream is not None:
                 stream.close()
+
+
+def test_eval_held_out_scores_only_the_rows_training_never_saw(data_dir):
+    res = run_cli("eval", "complaint", "--data", str(data_dir / "complaints/en/train.jsonl"), "--held-out", "--json")
+    assert res.returncode == 0, res.stderr
+    rep = json.loads(res.stdout)
+    assert 300 < rep["n"] < 600  # about 15 % of 2,771
+    assert rep["macro_f1"] > 0.75
