@@ -83,8 +83,9 @@ def write(model_set: ms.ModelSet, metrics: dict[str, Any], out: Path) -> None:
     }
     out.mkdir(parents=True, exist_ok=True)
     (out / f"{ms.MODEL_NAME}.npz").write_bytes(blob)
-    (out / f"{ms.MODEL_NAME}.json").write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", "utf-8")
-    (out / f"{ms.MODEL_NAME}.md").write_text(render_card(manifest), "utf-8")
+    text = json.dumps(manifest, indent=1, sort_keys=True)
+    (out / f"{ms.MODEL_NAME}.json").write_text(text + "\n", "utf-8")
+    (out / f"{ms.MODEL_NAME}.md").write_text(render_card(json.loads(text)), "utf-8")  # card from the file
 
 
 if __name__ == "__main__":
