@@ -35,6 +35,7 @@ from reale.understand.training import (  # noqa: E402
     fit_head,
     idf_of,
     task_data,
+    with_lexicon,
 )
 
 SPEC = NgramSpec(bits=18, char_orders=(2, 3, 4, 5), word_orders=(1, 2))
@@ -54,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     corpus = list(dict.fromkeys(text for t in TASKS for text in tds[t.head].texts))
     log(f"{len(corpus)} distinct training texts; computing IDF")
     idf, fast_idf = idf_of(corpus, SPEC), idf_of(corpus, FAST_SPEC)
-    embed = EmbeddingCache(SentenceEncoder(), None if args.no_cache else args.cache)
+    embed = with_lexicon(EmbeddingCache(SentenceEncoder(), None if args.no_cache else args.cache))
     heads, metrics = {}, {}
     for task in TASKS:
         log(f"training {task.head} on {len(tds[task.head].texts)} rows")
@@ -82,8 +83,9 @@ def write(model_set: ms.ModelSet, metrics: dict[str, Any], out: Path) -> None:
     }
     out.mkdir(parents=True, exist_ok=True)
     (out / f"{ms.MODEL_NAME}.npz").write_bytes(blob)
-    (out / f"{ms.MODEL_NAME}.json").write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", "utf-8")
-    (out / f"{ms.MODEL_NAME}.md").write_text(render_card(manifest), "utf-8")
+    text = json.dumps(manifest, indent=1, sort_keys=True)
+    (out / f"{ms.MODEL_NAME}.json").write_text(text + "\n", "utf-8")
+    (out / f"{ms.MODEL_NAME}.md").write_text(render_card(json.loads(text)), "utf-8")  # card from the file
 
 
 if __name__ == "__main__":

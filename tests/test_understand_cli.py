@@ -101,3 +101,37 @@ def test_eval_intent_maps_speech_acts(tmp_path):
 def test_eval_refuses_a_missing_file():
     res = run_cli("eval", "sentiment", "--data", "/nonexistent.jsonl")
     assert res.returncode == 2 and "no such file" in res.stderr
+
+
+def test_annotate_answers_each_line_before_the_input_ends():
+    """A producer that writes one line and waits gets its answer: output is streamed, not held."""
+    import select
+
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    proc = subprocess.Popen([sys.executable, "-m", "reale", "annotate", "--tasks", "sentiment"],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=ROOT)
+    try:
+        assert proc.stdin is not None and proc.stdout is not None
+        for n, text in enumerate(["first post, lovely", "second post, awful"]):
+            proc.stdin.write(json.dumps({"n": n, "text": text}).encode() + b"\n")
+            proc.stdin.flush()
+            ready, _, _ = select.select([proc.stdout], [], [], 60)  # a deadline, not a sleep
+            assert ready, "no answer while the input is still open"
+            assert json.loads(proc.stdout.readline())["n"] == n
+        proc.stdin.close()
+        assert proc.wait(timeout=60) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        for stream in (proc.stdout, proc.stderr):
+            if stream is not None:
+                stream.close()
+
+
+def test_eval_held_out_scores_only_the_rows_training_never_saw(data_dir):
+    res = run_cli("eval", "complaint", "--data", str(data_dir / "complaints/en/train.jsonl"), "--held-out", "--json")
+    assert res.returncode == 0, res.stderr
+    rep = json.loads(res.stdout)
+    assert 300 < rep["n"] < 600  # about 15 % of 2,771
+    assert rep["macro_f1"] > 0.75

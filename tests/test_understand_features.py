@@ -79,3 +79,15 @@ def test_balanced_report_weighs_each_class_equally():
     pred = ["a"] * 90 + ["a"] * 10  # always "a"
     assert report(gold, pred, ["a", "b"]).accuracy == 0.9
     assert report(gold, pred, ["a", "b"], balanced=True).accuracy == 0.5
+
+
+def test_lexicon_columns_hold_vader_scores_and_italian_cue_flags():
+    from reale.understand.cues import CLASSES
+    from reale.understand.lexicon import DIM, SCALE, lexicon_features
+
+    good, bad, it = lexicon_features(["What a great, lovely day", "This is terrible and sad",
+                                      "Vergogna, per favore rispondete"])
+    assert good.shape == (DIM,)
+    assert good[3] > 0 > bad[3]  # VADER's compound score
+    assert it[4 + CLASSES.index("complaint")] == SCALE and it[4 + CLASSES.index("appeal")] == SCALE
+    assert good[4:].sum() == 0

@@ -94,11 +94,24 @@ def test_retraining_the_complaint_head_reproduces_the_shipped_one(data_dir):
 
     from reale.understand.encoder import SentenceEncoder
     from reale.understand.tasks import task
-    from reale.understand.training import EmbeddingCache, array_digest, fit_head, task_data
+    from reale.understand.training import (
+        EmbeddingCache,
+        array_digest,
+        fit_head,
+        task_data,
+        with_lexicon,
+    )
 
     shipped = ms.load()
     complaint = task("complaint")
     with threadpool_limits(limits=1):
         head, _ = fit_head(complaint, task_data(complaint, data_dir), shipped.spec, shipped.idf,
-                           EmbeddingCache(SentenceEncoder(), None))
+                           with_lexicon(EmbeddingCache(SentenceEncoder(), None)))
     assert array_digest(head.arrays()) == _manifest()["heads"]["complaint"]["sha256"]
+
+
+def test_the_card_is_rendered_from_the_manifest_it_ships_with():
+    from reale.understand.card import render_card
+
+    card = (ms.MODELS_DIR / f"{ms.MODEL_NAME}.md").read_text("utf-8")
+    assert card == render_card(json.loads(ms.manifest_path().read_text("utf-8")))

@@ -7,6 +7,7 @@ Every input field is kept; a line that is not JSON, not UTF-8 or has no ``text``
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import Any
 
@@ -43,8 +44,12 @@ def run(args: argparse.Namespace) -> int:
     tasks = parse_tasks(args.tasks)
     if args.batch_size < 1:
         raise ConfigError("--batch-size must be at least 1")
-    counts = annotate_stream(sys.stdin.buffer, sys.stdout.buffer, Understander.load(), tasks,
-                             fast=args.fast, batch_size=args.batch_size)
+    try:
+        counts = annotate_stream(sys.stdin.buffer, sys.stdout.buffer, Understander.load(), tasks,
+                                 fast=args.fast, batch_size=args.batch_size)
+    except BrokenPipeError:  # the reader went away (`reale annotate | head`): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     detail = ", ".join(f"{k}: {v}" for k, v in sorted(counts.by_error.items()))
     print(f"reale annotate: {counts.lines} lines, {counts.labelled} labelled, {counts.errors} errors"
           + (f" ({detail})" if detail else ""), file=sys.stderr)

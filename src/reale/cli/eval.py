@@ -7,6 +7,7 @@ macro-F1, macro-recall, per-class precision/recall/F1 and the confusion matrix; 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,9 @@ def register(sub: Any) -> None:
     p.add_argument("--balanced", action="store_true",
                    help="weigh classes equally (as a test set with equal class counts would)")
     p.add_argument("--fast", action="store_true", help="score the overload (fast) labels instead")
+    p.add_argument("--held-out", action="store_true",
+                   help="score only the rows `make train` held out of a file without a validation split "
+                        "(complaints, speech acts, FEEL-IT)")
     p.set_defaults(func=run)
 
 
@@ -37,9 +41,11 @@ def run(args: argparse.Namespace) -> int:
 
     if not args.data.is_file():
         raise ConfigError(f"--data {args.data}: no such file")
-    rep = evaluate(Understander.load(), args.task, args.data, balanced=args.balanced, fast=args.fast)
-    if args.json:
-        sys.stdout.write(msgspec.json.encode(rep).decode() + "\n")
-    else:
-        print(render(rep, f"{args.task} on {args.data}"))
+    rep = evaluate(Understander.load(), args.task, args.data, balanced=args.balanced, fast=args.fast,
+                   held_out=args.held_out)
+    text = msgspec.json.encode(rep).decode() if args.json else render(rep, f"{args.task} on {args.data}")
+    try:
+        print(text, flush=True)
+    except BrokenPipeError:  # `reale eval ... | head`
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0

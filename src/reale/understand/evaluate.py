@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from reale.errors import ConfigError
-from reale.understand.data import Row, iter_rows
+from reale.understand.data import Row, is_held_out, iter_rows
 from reale.understand.metrics import Report, report
 from reale.understand.tasks import EMOTIONS, SENTIMENT, SPEECH_ACT_MAP
 from reale.understand.understander import Understander, Understanding
@@ -46,12 +46,13 @@ def gold(task: str, row: Row) -> str | None:
 
 
 def evaluate(u: Understander, task: str, path: Path, *, balanced: bool = False, fast: bool = False,
-             batch: int = 512) -> Report:
+             held_out: bool = False, batch: int = 512) -> Report:
     if task not in EVAL_TASKS:
         raise ConfigError(f"unknown task {task!r}; known: {', '.join(EVAL_TASKS)}")
     if fast and task != "sentiment":
         raise ConfigError("--fast only has sentiment")
-    rows = [(r, g) for r in iter_rows(path) if (g := gold(task, r)) is not None]
+    rows = [(r, g) for r in iter_rows(path)
+            if (g := gold(task, r)) is not None and (not held_out or is_held_out(r.id))]
     if not rows:
         raise ConfigError(f"{path}: no rows with a {task} label ({', '.join(_LABELS[task])})")
     golds, preds = [], []

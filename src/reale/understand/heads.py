@@ -15,6 +15,7 @@ import numpy.typing as npt
 from reale.errors import ModelError
 
 F32 = npt.NDArray[np.float32]
+SENTENCE_DIM = 1792 + 8  # the encoder's features, then the lexicon's (see encoder.py, lexicon.py)
 
 
 def _log_softmax(s: F32) -> F32:

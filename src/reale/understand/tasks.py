@@ -40,14 +40,15 @@ class Task:
     ngram_c: float
     emb_c: float
     metric: str = "macro_f1"  # which figure picks the fusion weight (on the first source's val)
+    lexicon: bool = False  # read the lexicon columns (VADER, Italian cues): kept where val improved
 
 
 _IT_SENT = Source("sentiment/it", drop=("mixed",), balanced=True)
 
 TASKS: tuple[Task, ...] = (
     Task("sentiment-en", SENTIMENT, (Source("sentiment/en", dedup_val=True), _IT_SENT),
-         ngram_c=3.0, emb_c=1.0, metric="macro_recall"),
-    Task("sentiment-it", SENTIMENT, (_IT_SENT,), ngram_c=10.0, emb_c=1.0),
+         ngram_c=3.0, emb_c=1.0, metric="macro_recall", lexicon=True),
+    Task("sentiment-it", SENTIMENT, (_IT_SENT,), ngram_c=10.0, emb_c=1.0, lexicon=True),
     Task("emotion", EMOTIONS, (Source("emotion/it", "feel-it.jsonl"), Source("emotion/en")),
          ngram_c=10.0, emb_c=3.0),
     Task("irony", ("ironic", "not_ironic"), (Source("irony/en"),), ngram_c=1.0, emb_c=0.3),
@@ -57,7 +58,7 @@ TASKS: tuple[Task, ...] = (
          ngram_c=1.0, emb_c=0.3),
     Task("offensive", ("not_offensive", "offensive"), (Source("offensive/en"),), ngram_c=1.0, emb_c=0.3),
     Task("complaint", ("complaint", "not_complaint"), (Source("complaints/en", "train.jsonl"),),
-         ngram_c=10.0, emb_c=0.3),
+         ngram_c=10.0, emb_c=0.3),  # lexicon: 85.8 → 86.5 held out, but 84.0 → 83.9 by 10-fold CV
     Task("acts", ACTS, (Source("speech-acts/en", "train.jsonl", label_map=SPEECH_ACT_MAP),),
          ngram_c=10.0, emb_c=1.0),
 )

@@ -18,8 +18,9 @@ import numpy as np
 import numpy.typing as npt
 
 from reale.understand.data import Row, load_split, without_train_duplicates
-from reale.understand.encoder import FEATURE_DIM, SentenceEncoder
-from reale.understand.heads import F32, Head
+from reale.understand.encoder import FEATURE_DIM as LEXICON_FROM
+from reale.understand.encoder import SentenceEncoder
+from reale.understand.heads import F32, SENTENCE_DIM, Head
 from reale.understand.metrics import report
 from reale.understand.ngrams import NgramSpec, Sparse, featurize
 from reale.understand.tasks import Source, Task
@@ -92,6 +93,17 @@ class EmbeddingCache:
         return out
 
 
+def with_lexicon(embed: Callable[[Sequence[str]], F32]) -> Callable[[Sequence[str]], F32]:
+    """Sentence features as the heads read them: the encoder's, then the lexicon columns."""
+    from reale.understand.lexicon import lexicon_features
+
+    def features(texts: Sequence[str]) -> F32:
+        out: F32 = np.hstack((embed(texts), lexicon_features(texts)))
+        return out
+
+    return features
+
+
 def idf_of(texts: Sequence[str], spec: NgramSpec) -> F32:
     """Smoothed inverse document frequency of every bucket over ``texts``."""
     x = featurize(texts, spec)
@@ -133,15 +145,23 @@ def _with_fuse(head: Head, fuse: float) -> Head:
     return Head(head.name, head.classes, head.ngram_w, head.ngram_b, head.emb_w, head.emb_b, fuse)
 
 
+def _fit_embedding(task: Task, emb: F32, labels: Sequence[str]) -> tuple[F32, F32]:
+    """The embedding half of a head; a task that does not read the lexicon gets zero weights there."""
+    if task.lexicon:
+        return fit_linear(emb, labels, task.classes, task.emb_c)
+    w, b = fit_linear(emb[:, :LEXICON_FROM], labels, task.classes, task.emb_c)
+    return np.vstack((w, np.zeros((emb.shape[1] - LEXICON_FROM, w.shape[1]), np.float32))), b
+
+
 def fit_head(task: Task, td: TaskData, spec: NgramSpec, idf: F32,
              embed: Callable[[Sequence[str]], F32] | None) -> tuple[Head, dict[str, Any]]:
     """Fit ``task``'s head, pick its fusion weight on the first validation set, and score it."""
     ng_w, ng_b = fit_linear(_csr(featurize(td.texts, spec, idf)), td.labels, task.classes, task.ngram_c)
     k = ng_w.shape[1]
     if embed is not None:
-        em_w, em_b = fit_linear(embed(td.texts), td.labels, task.classes, task.emb_c)
+        em_w, em_b = _fit_embedding(task, embed(td.texts), td.labels)
     else:
-        em_w, em_b = np.zeros((FEATURE_DIM, k), np.float32), np.zeros(k, np.float32)
+        em_w, em_b = np.zeros((SENTENCE_DIM, k), np.float32), np.zeros(k, np.float32)
     stored = Head.from_arrays(task.head, Head(task.head, task.classes, ng_w, ng_b, em_w, em_b, 1.0).arrays())
     views = []
     for val in td.vals:
@@ -190,7 +210,7 @@ def cross_validate(task: Task, data: Path, spec: NgramSpec, idf: F32, embed: Cal
     for k in range(folds):
         tr, te = np.flatnonzero(fold != k), np.flatnonzero(fold == k)
         ng_w, ng_b = fit_linear(_csr(x)[tr], [labels[i] for i in tr], task.classes, task.ngram_c)
-        em_w, em_b = fit_linear(emb[tr], [labels[i] for i in tr], task.classes, task.emb_c)
+        em_w, em_b = _fit_embedding(task, emb[tr], [labels[i] for i in tr])
         head = Head(task.head, task.classes, ng_w, ng_b, em_w, em_b, fuse)
         xw = featurize([texts[i] for i in te], spec, idf).dot(ng_w) + ng_b
         for i, p in zip(te, head.proba(xw, emb[te]).argmax(axis=1), strict=True):

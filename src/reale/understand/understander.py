@@ -20,6 +20,7 @@ from reale.understand.encoder import SentenceEncoder
 from reale.understand.explain import cue_words
 from reale.understand.heads import F32, Head
 from reale.understand.language import LanguageGuess, detect_batch
+from reale.understand.lexicon import lexicon_features
 from reale.understand.models import MODELS_DIR, ModelSet, load
 from reale.understand.ngrams import WordIndex, featurize, featurize_words
 from reale.understand.relevance import RelevanceModel
@@ -124,7 +125,8 @@ class Understander:
         x, words = featurize_words(clean, self.models.spec, self.models.idf)
         prod = x.dot(self._w_all)
         xw = {n: prod[:, self._offsets[i]:self._offsets[i + 1]] for i, n in enumerate(self._names)}
-        batch = _Batch(clean, guesses, xw, self.encoder.encode(clean), words)
+        emb = np.hstack((self.encoder.encode(clean), lexicon_features(clean)))
+        batch = _Batch(clean, guesses, xw, emb, words)
         fields: list[dict[str, object]] = [
             {"language": g.lang, "language_score": round(g.score, 4), "why": {"language": [g.why]}}
             for g in guesses]
