@@ -8,10 +8,10 @@ scored elsewhere. ``quick`` scores at most 300 rows per set and skips the baseli
 from __future__ import annotations
 
 import os
-import resource
 import time
 from typing import Any
 
+from reale.bench._rss import in_fresh_process
 from reale.understand import models as ms
 
 QUALITY_TARGETS = {  # (head, validation set) → (metric, target) from issue 3
@@ -36,10 +36,10 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
     started = time.perf_counter()
     with threadpool_limits(limits=1):
         u = Understander.load()
-        rss_loaded = _rss_mb()
         rows = [*_speed(u, quick), _size()]
-        rows.append(_row("understand RSS with all models loaded", max(rss_loaded, _rss_mb()), "MB", 700,
-                         "peak resident set of this process", higher=False))
+        rows.append(_row("understand RSS with all models loaded", _rss_of_fresh_labeller(), "MB",
+                         700, "peak resident set of a fresh process that loads every model and "
+                         "labels 512 posts in batches of 256", higher=False))
         from reale.bench._understand_quality import quality_rows, relevance_rows
 
         rows += quality_rows(u, quick)
@@ -48,8 +48,20 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
     return rows
 
 
-def _rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+_LABEL_AND_MEASURE = """
+import json
+from reale.bench._rss import peak_rss_mb
+from reale.understand.understander import Understander
+u = Understander.load()
+texts = [f"post {i}: la consegna è in ritardo, @brand mi aiutate? / my order is late" for i in range(512)]
+for i in range(0, 512, 256):
+    u.annotate_batch(texts[i:i + 256])
+print(json.dumps(peak_rss_mb()))
+"""
+
+
+def _rss_of_fresh_labeller() -> float:
+    return float(in_fresh_process(_LABEL_AND_MEASURE))
 
 
 def _size() -> dict[str, Any]:
