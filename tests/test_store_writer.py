@@ -271,3 +271,21 @@ def test_an_idle_writer_saves_a_cursor_without_being_asked(store: Store) -> None
             assert store.get_cursor("mastodon") == "110"
 
     asyncio.run(main())
+
+
+def test_a_flush_cancelled_while_it_waits_leaves_the_writer_working(store: Store) -> None:
+    """A runner cancelled during shutdown must not break the writer for the final flush."""
+
+    async def main() -> None:
+        async with StoreWriter(store, batch_size=1000, flush_interval=0.05) as writer:
+            await writer.put_many(mention(n) for n in range(50))
+            waiting = asyncio.create_task(writer.flush())
+            await asyncio.sleep(0)
+            waiting.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await waiting
+            await writer.put_many(mention(n) for n in range(50, 60))
+            await asyncio.wait_for(writer.flush(), timeout=10)
+
+    asyncio.run(main())
+    assert store.mention_count() == 60

@@ -176,7 +176,9 @@ class StoreWriter:
     async def _request(self, *, closing: bool) -> None:
         marker = _Marker(closing)
         await self._queue.put(marker)
-        await marker.done
+        # shielded: a caller cancelled while it waits must not cancel the marker under the
+        # writer's feet (the writer would then fail setting its result, and stop)
+        await asyncio.shield(marker.done)
 
     # -- the writer task ------------------------------------------------------------------------
     async def _run(self) -> None:
@@ -196,7 +198,8 @@ class StoreWriter:
                     if inflight is not None:
                         await inflight
                         inflight = None
-                    marker.done.set_result(None)
+                    if not marker.done.done():
+                        marker.done.set_result(None)
                     if marker.closing:
                         return
         finally:
