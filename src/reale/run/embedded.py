@@ -59,13 +59,19 @@ class Inbox:
         self.space.set()
         self.closed = False
 
-    async def put(self, entry: tuple[Source, Any]) -> None:
+    def offer(self, entry: tuple[Source, Any]) -> bool:
+        """Add one entry (no await on the hot path); True when the inbox is now full and the
+        source must ``await wait_for_space()``."""
         self.items.append(entry)
         if not self.ready.is_set():
             self.ready.set()
         if len(self.items) >= self.limit:
             self.space.clear()
-            await self.space.wait()
+            return True
+        return False
+
+    async def wait_for_space(self) -> None:
+        await self.space.wait()
 
     async def take(self) -> list[tuple[Source, Any]]:
         """Everything waiting; ``[]`` once closed and empty."""
@@ -137,7 +143,8 @@ class EmbeddedRunner:
 
     async def _pump(self, source: Source, inbox: Inbox) -> None:
         async for item in source:
-            await inbox.put((source, item))
+            if inbox.offer((source, item)):
+                await inbox.wait_for_space()
 
     async def _consume(self, inbox: Inbox) -> None:
         """Take everything waiting at once: one item when idle, a large batch under load."""
