@@ -6,11 +6,10 @@ about 2% of which contain a watched term.
 from __future__ import annotations
 
 import json
-import os
 import random
 from dataclasses import dataclass
-from pathlib import Path
 
+from reale.bench._shared import shared_data
 from reale.config import BrandConfig
 
 _SYLLABLES = ("ka", "lo", "ri", "ven", "dor", "mi", "tas", "quo", "zel", "bri", "nu", "far",
@@ -35,15 +34,6 @@ class Workload:
     injected: int  # posts into which a watched term was written
 
 
-def shared_data() -> Path | None:
-    """``shared/data`` found from ``REALE_SHARED_DATA`` or by walking up from this file."""
-    env = os.environ.get("REALE_SHARED_DATA")
-    if env:
-        return Path(env) if Path(env).is_dir() else None
-    for parent in Path(__file__).resolve().parents:
-        if (parent / "shared" / "data").is_dir():
-            return parent / "shared" / "data"
-    return None
 
 
 def _names(rng: random.Random, count: int, banned: set[str]) -> list[str]:

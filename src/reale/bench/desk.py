@@ -8,12 +8,13 @@ Run: ``python -m reale.bench.desk`` (``--quick`` for a short run). Texts come fr
 from __future__ import annotations
 
 import json
-import os
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from reale.bench._shared import shared_data
 
 TARGET_OPPORTUNITIES_PER_S = 2000.0
 _FALLBACK = (
@@ -28,19 +29,11 @@ _FALLBACK = (
 )
 
 
-def _shared_data() -> Path | None:
-    env = os.environ.get("REALE_SHARED_DATA")
-    if env and Path(env).is_dir():
-        return Path(env)
-    for parent in Path(__file__).resolve().parents:
-        if (parent / "shared" / "data").is_dir():
-            return parent / "shared" / "data"
-    return None
 
 
 def _texts(limit: int) -> list[tuple[str, str, str]]:
     """(text, lang, label) from the complaint and Italian sentiment sets, or the fallback."""
-    data = _shared_data()
+    data = shared_data()
     out: list[tuple[str, str, str]] = []
     for rel in ("complaints/en/train.jsonl", "sentiment/it/train.jsonl"):
         path = data / rel if data else None
@@ -172,7 +165,7 @@ def bench_aftermath(quick: bool) -> dict[str, Any]:
 def bench_complaint_lexicon() -> dict[str, Any]:
     from reale.desk import cues
 
-    data = _shared_data()
+    data = shared_data()
     path = data / "complaints/en/train.jsonl" if data else None
     if path is None or not path.is_file():
         return {"name": "desk.complaint_lexicon_f1", "value": None, "unit": "F1", "target": None,

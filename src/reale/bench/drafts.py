@@ -9,7 +9,6 @@ model, and the threads' real median first response time (from the tweets' snowfl
 from __future__ import annotations
 
 import json
-import os
 import re
 import statistics
 import time
@@ -19,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from reale.bench._shared import shared_data
 from reale.desk.analytics import snowflake_time
 from reale.desk.drafts import Drafter, DraftRequest
 from reale.desk.similarity import NgramIndex, rouge_l
@@ -28,14 +28,6 @@ _LEADING = re.compile(r"^(?:\s*@\w+)+\s*")
 TARGET_MS = 300.0
 
 
-def find_data() -> Path | None:
-    env = os.environ.get("REALE_SHARED_DATA")
-    if env and Path(env).is_dir():
-        return Path(env)
-    for parent in Path(__file__).resolve().parents:
-        if (parent / "shared" / "data").is_dir():
-            return parent / "shared" / "data"
-    return None
 
 
 def load_threads(path: Path) -> list[dict[str, Any]]:
@@ -113,7 +105,7 @@ def _row(name: str, value: float, unit: str, target: float | None, ok: bool, not
 
 
 def run(quick: bool = False) -> list[dict[str, Any]]:
-    data = find_data()
+    data = shared_data()
     path = data / "customer-care" / "en" / "ibm-cdp" / "dev.json" if data else None
     if path is None or not path.exists():
         return [_row("drafts.ibm", 0, "", None, True, "skipped: ../shared/data not found")]

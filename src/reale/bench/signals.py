@@ -11,7 +11,7 @@ import sys
 from typing import Any
 
 from reale.bench import signals_crisis, signals_moments, signals_momentum, signals_speed
-from reale.bench.signals_data import shared_data
+from reale.bench._shared import shared_data
 from reale.signals.moment_scope import MomentConfig
 
 Row = dict[str, Any]

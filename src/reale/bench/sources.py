@@ -6,25 +6,17 @@ statuses and X stream lines for scale. Corpora are the real recordings with vari
 from __future__ import annotations
 
 import json
-import os
 import random
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from reale.bench._shared import shared_data
+
 POST_TARGET = 300_000.0  # posts/s, parse alone, one core
 
 
-def find_data() -> Path | None:
-    """``$REALE_SHARED_DATA`` or the first ``shared/data`` above this file."""
-    env = os.environ.get("REALE_SHARED_DATA")
-    if env:
-        return Path(env)
-    for parent in Path(__file__).resolve().parents:
-        if (parent / "shared" / "data").is_dir():
-            return parent / "shared" / "data"
-    return None
 
 
 def post_corpus(events_file: Path, n: int, seed: int = 7) -> list[bytes]:
@@ -73,7 +65,7 @@ def _row(name: str, value: float, unit: str, target: float | None, note: str) ->
 def run(quick: bool = False) -> list[dict[str, Any]]:
     from reale.sources import jetstream, mastodon, xstream
 
-    data = find_data()
+    data = shared_data()
     if data is None or not (data / "wire").is_dir():
         return [{"name": "sources parse", "value": None, "unit": "posts/s", "target": POST_TARGET,
                  "ok": False, "note": "shared/data/wire not found (set REALE_SHARED_DATA)"}]

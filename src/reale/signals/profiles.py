@@ -3,11 +3,10 @@ Bluesky ``app.bsky.actor.getProfiles``, the Mastodon account object, X API v2 us
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import msgspec
 
 from reale.errors import DecodeError
+from reale.sources.text import iso_to_epoch
 
 
 class Profile(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
@@ -24,15 +23,8 @@ class Profile(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
 
 def iso_time(text: str | None) -> float | None:
     """Seconds since the epoch from an ISO 8601 time (``Z`` or an offset; naive means UTC)."""
-    if not text:
-        return None
-    try:
-        dt = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=UTC)
-    return dt.timestamp()
+    return iso_to_epoch(text) if text else None
+
 
 
 class _BskyProfile(msgspec.Struct):
