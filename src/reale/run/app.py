@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 from collections.abc import Awaitable, Callable, Sequence
 from types import TracebackType
 from typing import Any
@@ -55,6 +56,9 @@ class EmbeddedApp:
             self._static = Matcher.from_brands(self.config.brands)
         if self.config.metrics_port:
             self.metrics.serve(self.config.metrics_host, self.config.metrics_port)
+        # what start-up built (modules, compiled queries, models) lives as long as the process:
+        # keep the cyclic collector from walking it again and again on a busy stream
+        gc.freeze()
         return self
 
     def _committed(self, batch: CommittedBatch) -> None:

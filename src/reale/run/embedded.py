@@ -102,7 +102,7 @@ class EmbeddedRunner:
 
     def __init__(self, *, writer: Writer, matcher: MatcherRef, clock: Clock | None = None,
                  metrics: Metrics | None = None, stages: Sequence[MentionStage] = (),
-                 commit_interval: float = 1.0, tracked: TrackedPosts | None = None,
+                 commit_interval: float = 0.25, tracked: TrackedPosts | None = None,
                  max_batch: int = 1000) -> None:
         self.writer = writer
         self.matcher = matcher
