@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from typing import Any
 
 import msgspec
 
@@ -18,9 +17,9 @@ from reale.clock import Clock
 from reale.errors import DecodeError
 from reale.events import Mention
 from reale.run.kafka import codec
-from reale.run.kafka.keyed import KeyedStates
+from reale.run.kafka.keyed import KeyedStage, KeyedStates
 from reale.run.kafka.settings import MENTIONS, KafkaSettings
-from reale.run.kafka.stage import Message, Output, Partition
+from reale.run.kafka.stage import Message, Output
 from reale.signals.moment_scope import MomentAlert, MomentConfig
 from reale.signals.moments import MomentDetector
 from reale.store import Store
@@ -72,7 +71,7 @@ class BrandState:
         return next_offset
 
 
-class BrandStage:
+class BrandStage(KeyedStage[BrandState]):
     name = "brands"
 
     def __init__(self, settings: KafkaSettings, store: Store, clock: Clock, *,
@@ -83,15 +82,6 @@ class BrandStage:
             store, group, self.name, lambda: BrandState(clock, moments), clock, snapshot_interval)
         self.on_alert = on_alert or _log_alert
         self.on_mentions = on_mentions
-
-    def assigned(self, partitions: Sequence[Partition]) -> None:
-        self.keyed.assigned([p for p in partitions if p.topic in self.topics])
-
-    def revoked(self, partitions: Sequence[Partition]) -> None:
-        self.keyed.revoked([p for p in partitions if p.topic in self.topics])
-
-    def final_items(self) -> list[Any]:
-        return list(self.keyed.due(sorted(self.keyed.states), force=True))
 
     def process(self, messages: Sequence[Message], now: float) -> Output:
         out = Output()

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Sequence
-from typing import Any
 
 import msgspec
 
@@ -20,10 +19,10 @@ from reale.clock import Clock
 from reale.errors import DecodeError
 from reale.events import Interaction, Post
 from reale.run.kafka import codec
-from reale.run.kafka.keyed import KeyedStates
+from reale.run.kafka.keyed import KeyedStage, KeyedStates
 from reale.run.kafka.settings import INTERACTIONS, TRACKED, KafkaSettings
 from reale.run.kafka.snapshots import tp_key
-from reale.run.kafka.stage import Message, Outbound, Output, Partition
+from reale.run.kafka.stage import Message, Outbound, Output
 from reale.run.tracked import TrackedPosts
 from reale.signals.cascades import CascadeConfig, CascadeTracker
 from reale.store import Store
@@ -118,7 +117,7 @@ class ConversationState:
         return next_offset
 
 
-class ConversationStage:
+class ConversationStage(KeyedStage[ConversationState]):
     name = "conversations"
 
     def __init__(self, settings: KafkaSettings, store: Store, clock: Clock, *, group: str,
@@ -131,15 +130,6 @@ class ConversationStage:
             store, group, self.name, lambda: ConversationState(clock, grace, cascades), clock,
             snapshot_interval)
         self.expired = 0
-
-    def assigned(self, partitions: Sequence[Partition]) -> None:
-        self.keyed.assigned([p for p in partitions if p.topic in self.topics])
-
-    def revoked(self, partitions: Sequence[Partition]) -> None:
-        self.keyed.revoked([p for p in partitions if p.topic in self.topics])
-
-    def final_items(self) -> list[Any]:
-        return list(self.keyed.due(sorted(self.keyed.states), force=True))
 
     def process(self, messages: Sequence[Message], now: float) -> Output:
         out = Output()

@@ -90,3 +90,20 @@ class KeyedStates(Generic[S]):
                                              st.snapshot(), self.clock.now()))
                 self._saved_at[num] = now
         return out
+
+
+class KeyedStage(Generic[S]):
+    """What every stage with keyed state does on a rebalance and at the end: hand its topics'
+    partitions to its :class:`KeyedStates`, and snapshot them all when stopping."""
+
+    topics: tuple[str, ...]
+    keyed: KeyedStates[S]
+
+    def assigned(self, partitions: Sequence[Partition]) -> None:
+        self.keyed.assigned([p for p in partitions if p.topic in self.topics])
+
+    def revoked(self, partitions: Sequence[Partition]) -> None:
+        self.keyed.revoked([p for p in partitions if p.topic in self.topics])
+
+    def final_items(self) -> list[Any]:
+        return list(self.keyed.due(sorted(self.keyed.states), force=True))
