@@ -187,16 +187,19 @@ async def run_demo(*, out: TextIO = sys.stdout, store_url: str = "sqlite:///var/
                 source = SimulatorSource(sim, rate=speed * rate if speed else None,
                                          duration=duration, clock=clock)
                 summary = await app.run([source])
+            result = _report(out, summary, sink, truths, signals)
+            result["alerts_received"] = received
+            print(f"{len(received)} alerts delivered to the local webhook {receiver.url}",
+                  file=out)
             if serve:
-                print(f"The demo has run; the desk stays at {url}/live until Ctrl-C.", file=out)
+                print(f"\nThe demo has run; the desk stays at {url}/live "
+                      f"(user: demo, password: {DEMO_PASSWORD}) until Ctrl-C.", file=out)
+                out.flush()
                 await (until or asyncio.Event()).wait()
             web.close()
     finally:
         receiver.stop()
         await http.aclose()
-    result = _report(out, summary, sink, truths, signals)
-    result["alerts_received"] = received
-    print(f"{len(received)} alerts delivered to the local webhook {receiver.url}", file=out)
     return result
 
 
