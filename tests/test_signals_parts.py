@@ -107,3 +107,10 @@ def test_every_state_object_round_trips_and_refuses_foreign_or_corrupt_snapshots
 def test_unpack_names_what_it_expected() -> None:
     with pytest.raises(StoreError, match="not a momentum"):
         unpack("momentum", pack("cascades", []))
+
+
+def test_moment_terms_skip_handles_and_keep_the_word_after_an_italian_elision() -> None:
+    from reale.signals.terms import terms
+
+    got = terms("Ma @mela-mobile.bsky.social rispondete a Sara, non è l'unica, tre settimane")
+    assert got == ["rispondete", "sara", "unica", "settimane"]

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 
-_URL = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
+_URL = re.compile(r"https?://\S+|www\.\S+|@[\w.-]+", re.IGNORECASE)  # links and @handles
+_ELISION = re.compile(r"^(?:[a-z]{1,4})['’](?=\w)")  # l'unica, dell'auto, c'è: keep the word
 _TOKEN = re.compile(r"[#@]?[^\W_][\w'’-]*", re.UNICODE)
 MAX_TEXT = 4_000
 
@@ -23,6 +24,7 @@ sono sei è e' era erano essere ho hai ha abbiamo avete hanno questo questa ques
 quella quelli quelle suo sua suoi sue mio mia tuo tua nostro nostra loro lui lei noi voi io tu
 molto poco tutto tutti tutte ancora dopo prima quando dove perché perche cosa così cosi fa fare
 oggi ieri domani solo sempre mai poi qui qua lì là c'è ce via
+due tre quattro cinque sei sette otto nove dieci three four five six seven eight nine ten
 """
 STOPWORDS = frozenset(_STOP_TEXT.split())
 
@@ -42,7 +44,7 @@ def terms(text: str, hashtags: tuple[str, ...] = (), limit: int = 32) -> list[st
     for m in _TOKEN.finditer(body):
         if len(out) >= limit:
             break
-        tok = m.group(0).lower().strip("'’-")
+        tok = _ELISION.sub("", m.group(0).lower()).strip("'’-")
         if tok.startswith("@") or tok in STOPWORDS or tok.isdigit():
             continue
         if len(tok) >= 3:
