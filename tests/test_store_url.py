@@ -1,4 +1,5 @@
-"""Store URLs and the portable SQL layer: pure parsing, no database needed."""
+"""Store URLs, the portable SQL layer and migration files (pure), and the errors a wrong URL or
+a file that is not a database gets."""
 
 from __future__ import annotations
 
@@ -95,3 +96,14 @@ def test_a_misnamed_migration_file_is_an_error(tmp_path: Path) -> None:
 def test_docstring_examples_run(module: object) -> None:
     result = doctest.testmod(module)  # type: ignore[arg-type]
     assert result.failed == 0 and result.attempted > 0
+
+
+def test_a_file_that_is_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
+    from reale.store import open_store
+
+    notes = tmp_path / "notes.txt"
+    notes.write_text("this is not a database, just a long enough text file " * 100)
+    with pytest.raises(StoreError, match=r"notes\.txt"):
+        open_store(f"sqlite:///{notes}")
+    with pytest.raises(StoreError, match="cannot create the folder"):
+        open_store(f"sqlite:///{notes}/inside/reale.sqlite")

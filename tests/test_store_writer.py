@@ -289,3 +289,31 @@ def test_a_flush_cancelled_while_it_waits_leaves_the_writer_working(store: Store
 
     asyncio.run(main())
     assert store.mention_count() == 60
+
+
+def test_a_dropped_postgresql_connection_is_reopened(fresh_postgres_url: str) -> None:
+    import psycopg
+
+    store = open_store(fresh_postgres_url)
+    store.write_mentions([mention(0)])
+    assert store.mention_count() == 1  # both a write and a read connection are open now
+
+    def drop_the_stores_sessions() -> None:  # as if the server restarted
+        with psycopg.connect(fresh_postgres_url, autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                          " WHERE datname = current_database() AND pid <> pg_backend_pid()")
+
+    async def no_wait(seconds: float) -> None:
+        return None
+
+    async def main() -> StoreWriter:
+        async with StoreWriter(store, sleep=no_wait) as writer:
+            await writer.put_many(mention(n) for n in range(1, 4))
+        return writer
+
+    drop_the_stores_sessions()
+    writer = asyncio.run(main())
+    assert (writer.stats.failures, writer.stats.retries, writer.stats.dropped) == (1, 1, 0)
+    drop_the_stores_sessions()
+    assert store.mention_count() == 4  # the read connection is replaced too
+    store.close()

@@ -25,16 +25,20 @@ class ConnectionPool(Generic[C]):
 
     @contextlib.contextmanager
     def connection(self) -> Iterator[C]:
-        with self._lock:
-            conn = self._idle.pop() if self._idle else None
-        if conn is None:
-            conn = self._connect()
+        conn = self.acquire()
         try:
             yield conn
         finally:
-            self._give_back(conn)
+            self.release(conn)
 
-    def _give_back(self, conn: C) -> None:
+    def acquire(self) -> C:
+        """An idle connection, or a new one; give it back with :meth:`release`."""
+        with self._lock:
+            conn = self._idle.pop() if self._idle else None
+        return self._connect() if conn is None else conn
+
+    def release(self, conn: C) -> None:
+        """Keep ``conn`` for the next caller, or close it (pool full, closed, or unhealthy)."""
         with self._lock:
             keep = not self._closed and len(self._idle) < self._max_idle and self._healthy(conn)
             if keep:

@@ -114,17 +114,31 @@ class PostgresStore(Store):
         if self._closed:
             raise StoreError(f"the store {self.url} is closed")
         limit = self.read_timeout if timeout is None else timeout
-        with self._readers.connection() as conn:
+        conn = self._reader(max(1, int(limit * 1000)))
+        try:
+            with conn.transaction(), conn.cursor() as cur:
+                yield PostgresTx(cur, POSTGRESQL)
+        except self._pg.errors.QueryCanceled as exc:
+            raise StoreError(f"read from PostgreSQL store {self.url} took longer than "
+                             f"{limit:g} s and was stopped; narrow the query") from exc
+        except self._pg.Error as exc:
+            raise translate(exc, self.url) from exc
+        finally:
+            self._readers.release(conn)
+
+    def _reader(self, timeout_ms: int) -> Any:
+        """A pooled read connection with its time box set. Setting it is also the liveness check:
+        an idle connection the server dropped (restart, idle timeout) is replaced, once."""
+        for attempt in (1, 2):
+            conn = self._readers.acquire()
             try:
-                with conn.transaction(), conn.cursor() as cur:
-                    cur.execute("SELECT set_config('statement_timeout', %s, true)",
-                                (str(max(1, int(limit * 1000))),))
-                    yield Tx(cur, POSTGRESQL)
-            except self._pg.errors.QueryCanceled as exc:
-                raise StoreError(f"read from PostgreSQL store {self.url} took longer than "
-                                 f"{limit:g} s and was stopped; narrow the query") from exc
+                conn.execute(f"SET statement_timeout = {int(timeout_ms)}")
+                return conn
             except self._pg.Error as exc:
-                raise translate(exc, self.url) from exc
+                self._readers.release(conn)  # broken: closed, not kept
+                if attempt == 2 or not conn.broken:
+                    raise translate(exc, self.url) from exc
+        raise AssertionError("unreachable")
 
     def _lock_migrations(self, tx: Tx) -> None:
         tx.query("SELECT pg_advisory_xact_lock(?)", (MIGRATION_LOCK,))

@@ -44,7 +44,11 @@ class SQLiteStore(Store):
         self._parsed = parsed
         self._where = parsed.target
         if not parsed.in_memory:
-            Path(parsed.target).parent.mkdir(parents=True, exist_ok=True)
+            try:
+                Path(parsed.target).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"cannot create the folder of SQLite store {parsed.target}: "
+                                 f"{exc.strerror}") from exc
         self._lock = threading.RLock()
         self._conn: sqlite3.Connection | None = self._connect(writer=True)
         self._readers: ConnectionPool[sqlite3.Connection] | None = None
