@@ -9,7 +9,6 @@ import json
 import os
 import signal
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -106,35 +105,19 @@ async def _run(cfg: Config, store_url: str, sources_of: Any, quiet: bool, *,
             await stack.enter_async_context(pipeline)
             if serve_port:
                 from reale.web.assemble import app_from_config
+                from reale.web.serving import serving
 
                 web = app_from_config(cfg, app.store, os.environ, hub=pipeline.hub,
                                       queue=pipeline.queue,
                                       moments=lambda since: pipeline.signals.moments(None, since))
-                stack.enter_context(_serve(web, serve_port))
-                print(f"the desk is at http://127.0.0.1:{serve_port}/live", file=sys.stderr)
+                url = stack.enter_context(serving(web, serve_port))
+                print(f"the desk is at {url}/live", file=sys.stderr)
             return await app.run(sources, stop)
     raise AssertionError("unreachable")
 
 
 def _config_dir(cfg: Config) -> Path | None:
     return Path(cfg.path).parent if cfg.path else None
-
-
-@contextlib.contextmanager
-def _serve(web: Any, port: int) -> Iterator[None]:
-    import threading
-
-    import uvicorn
-
-    server = uvicorn.Server(uvicorn.Config(web, host="127.0.0.1", port=port, log_level="warning",
-                                           lifespan="off"))
-    thread = threading.Thread(target=server.run, name="reale-web", daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
 
 
 def profile_clients(cfg: Config, http: httpx.AsyncClient) -> dict[str, ProfileClient]:

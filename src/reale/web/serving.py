@@ -1,5 +1,5 @@
-"""Serve an app with uvicorn on 127.0.0.1 and a free port, in a thread that the caller starts and
-stops (tests, benchmarks and ``reale demo`` use it).
+"""Serve an app with uvicorn on 127.0.0.1, in a thread that the caller starts and stops (tests,
+benchmarks, ``reale demo`` and ``reale run --serve`` use it).
 """
 
 from __future__ import annotations
@@ -21,13 +21,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(app: Starlette) -> Iterator[str]:
-    """The base URL of ``app`` served by uvicorn until the block ends."""
-    port = free_port()
+def serving(app: Starlette, port: int = 0) -> Iterator[str]:
+    """The base URL of ``app`` served by uvicorn on 127.0.0.1 until the block ends (``port`` 0:
+    a free one)."""
+    port = port or free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
                             lifespan="off", timeout_graceful_shutdown=1)
     server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="uvicorn-test", daemon=True)
+    thread = threading.Thread(target=server.run, name="reale-web", daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
     while not server.started:  # waiting for the server to bind is I/O, not logic
