@@ -63,11 +63,6 @@ class Understanding:
         return model.predict(text)
 
 
-def load_labeller() -> Any:
-    """The shipped understanding models as a batch labeller (for callers without brands)."""
-    return Understanding(()).label
-
-
 def _no_labels(texts: list[str], langs: list[str | None], fast: bool) -> list[Any]:
     return [None] * len(texts)
 
