@@ -40,6 +40,26 @@ def test_english_question_and_appeal(u):
     assert a.intent == "appeal"
 
 
+def test_a_neutral_product_question_to_a_brand_is_a_question_not_a_complaint(u):
+    # The complaint head learned from tweets to customer care, where nearly everything addressed
+    # to a brand is a complaint; the intent weighs it by how negative the post reads.
+    ask, shoes, angry = u.annotate_batch(
+        ["@voltamotors does the Volta Pico come with an automatic gearbox?",
+         "@nike can you send me a pair of shoes please?",
+         "@comcast why is my internet down AGAIN?? paying for nothing"], ["en"] * 3)
+    assert ask.intent == "question"
+    assert shoes.intent == "appeal"
+    assert angry.intent == "complaint", "a complaint phrased as a question stays a complaint"
+
+
+def test_the_complaint_share_of_intent_grows_with_negativity():
+    from reale.understand.intent import complaint_weight
+
+    assert complaint_weight(0.6, 0.0) < 0.6 < complaint_weight(0.6, 0.9)
+    assert complaint_weight(0.9, 1.0) == 1.0
+    assert complaint_weight(0.0, 1.0) == 0.0
+
+
 def test_italian_posts_use_italian_models_and_cues(u):
     praise, complaint, appeal = u.annotate_batch(
         ["Grazie mille, servizio fantastico e personale gentilissimo!",
