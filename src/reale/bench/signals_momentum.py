@@ -107,9 +107,10 @@ def fit_hurdle_rows(x: Rows, params: SeismicParams) -> HurdleParams:
 
 
 def hurdle_final(x: Rows, hp: HurdleParams, params: SeismicParams) -> Rows:
+    """Per row: the point, the interval's low and high ends (three columns)."""
     remaining = seismic_final(x, 1.0, 1.0, params) - x[:, OBS]
-    return np.array([predict_mixture(r[OBS], r[GAP], m, r[AGE], hp)[0]
-                     for r, m in zip(x, remaining, strict=True)], dtype=np.float64)
+    return np.array([predict_mixture(r[OBS], r[GAP], m, r[AGE], hp)[:3]
+                     for r, m in zip(x, remaining, strict=True)], dtype=np.float64).reshape(-1, 3)
 
 
 def predictions(fit: Rows, fit_pooled: Rows, held: Rows, params: SeismicParams
@@ -119,14 +120,17 @@ def predictions(fit: Rows, fit_pooled: Rows, held: Rows, params: SeismicParams
     a, g = fit_corrections(fit, params)
     k, b = fit_k(fit), fit_loglinear(fit)
     hp = fit_hurdle_rows(fit_pooled, params)
+    hurdle = hurdle_final(held, hp, params)
+    inside = (hurdle[:, 1] <= held[:, FINAL]) & (held[:, FINAL] <= hurdle[:, 2])
     preds = {"baseline k*size": k * held[:, OBS], "baseline log-linear": held[:, OBS] * np.exp(b),
              "seismic plain": seismic_final(held, 1.0, 1.0, params),
              "seismic fitted": seismic_final(held, a, g, params),
-             "hurdle": hurdle_final(held, hp, params)}
+             "hurdle": hurdle[:, 0]}
     consts: dict[str, dict[str, Any]] = {
         "baseline k*size": {"k": round(k, 3)}, "baseline log-linear": {"b": round(b, 3)},
         "seismic plain": {}, "seismic fitted": {"alpha": a, "gamma": g},
-        "hurdle": {"ended": hp.ended, "growth": hp.growth, "sigma": hp.sigma}}
+        "hurdle": {"ended": hp.ended, "growth": hp.growth, "sigma": hp.sigma,
+                   "coverage": float(np.mean(inside)) if len(inside) else float("nan")}}
     return preds, consts
 
 

@@ -71,7 +71,9 @@ def _evenodd_rows(table: list[dict[str, Any]]) -> list[Row]:
             for metric in ("mdape", "spearman"):
                 best = (min if metric == "mdape" else max)(at[b][metric] for b in BASELINES)
                 target, ok, note = _judge(model, age, metric, r[metric], best, r["growing_share"])
-                consts = "" if model == CANDIDATE else f" {r['constants']}"
+                consts = (f" {r['constants']}" if model != CANDIDATE else
+                          f" truth inside the 90% interval: {r['constants']['coverage']:.0%}"
+                          if subset == "all" else "")
                 note += (f"fit: even ids, eval: odd ids; n_fit={r['n_fit']} n_eval={r['n_eval']} "
                          f"growing={r['growing_share']:.0%} mean_ape={r['mape']:.3f} "
                          f"exact={r['exact']:.0%}{consts}")
