@@ -18,8 +18,19 @@ def test_it_predicts_the_seismic_example_after_an_hour() -> None:
     out = run_cli("momentum", "--cascade", str(EXAMPLE), "--observe", "3600")
     assert out.returncode == 0, out.stderr
     doc = json.loads(out.stdout)
-    assert set(doc) == {"observed", "predicted_final", "interval"}
+    assert {"observed", "predicted_final", "interval"} <= set(doc) and doc["model"] == "hurdle"
     assert doc["observed"] == 907  # rows up to one hour, the original post included
+    lo, hi = doc["interval"]
+    assert doc["observed"] <= lo <= doc["predicted_final"] <= doc["median_final"] <= hi
+    assert doc["p_ended"] < 0.05  # reshares were still arriving at the hour
+
+
+def test_the_plain_seismic_formula_is_still_available() -> None:
+    if not EXAMPLE.is_file():
+        pytest.skip("../shared/data is not present")
+    out = run_cli("momentum", "--cascade", str(EXAMPLE), "--observe", "3600", "--model", "seismic")
+    doc = json.loads(out.stdout)
+    assert doc["model"] == "seismic" and doc["observed"] == 907
     lo, hi = doc["interval"]
     assert doc["observed"] <= lo <= doc["predicted_final"] <= hi
 
@@ -28,11 +39,14 @@ def test_a_small_file_and_an_explosive_one(tmp_path: Path) -> None:
     quiet = tmp_path / "quiet.csv"
     quiet.write_text("relative_time_second,number_of_followers\n0,5000\n40,100\n300,80\n", "utf-8")
     doc = json.loads(run_cli("momentum", "--cascade", str(quiet), "--observe", "3600").stdout)
-    assert doc["observed"] == 3 and doc["predicted_final"] >= 3
+    assert doc["observed"] == 3 and doc["predicted_final"] == 3  # nothing for 55 minutes: over
+    assert doc["p_ended"] > 0.5
     hot = tmp_path / "hot.csv"
     hot.write_text("t,n\n0,50\n" + "".join(f"{i * 5},30\n" for i in range(1, 200)), "utf-8")
     doc = json.loads(run_cli("momentum", "--cascade", str(hot), "--observe", "1000").stdout)
-    assert doc["interval"][1] is None  # explosive: no finite upper bound
+    assert doc["explosive"] and doc["predicted_final"] > 2 * doc["observed"]
+    seismic = run_cli("momentum", "--cascade", str(hot), "--observe", "1000", "--model", "seismic")
+    assert json.loads(seismic.stdout)["interval"][1] is None  # explosive: no finite upper bound
 
 
 def test_bad_input_is_a_clear_error(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ import math
 import sys
 from typing import Any
 
-from reale.bench import signals_crisis, signals_moments, signals_momentum, signals_speed
+from reale.bench import signals_crisis, signals_moments, signals_momentum_report, signals_speed
 from reale.bench._shared import shared_data
 from reale.signals.moment_scope import MomentConfig
 
@@ -21,44 +21,6 @@ def _row(name: str, value: float | None, unit: str, target: str = "", ok: bool |
          note: str = "") -> Row:
     return {"name": name, "value": value, "unit": unit, "target": target,
             "ok": True if ok is None else bool(ok), "note": note}
-
-
-def _momentum_rows(quick: bool) -> list[Row]:
-    data = shared_data()
-    if data is None:
-        return [_row("signals.momentum", None, "", ok=True, note="skipped: ../shared/data missing")]
-    cascades = signals_momentum.load_auspol(data / "cascades" / "auspol" / "auspol_cascades.csv")
-    ages = (600.0, 3600.0) if quick else signals_momentum.AGES
-    table, corrections = signals_momentum.evaluate_auspol(cascades, ages)
-    rows: list[Row] = []
-    for age in ages:
-        at = {r["model"]: r for r in table if r["age"] == age}
-        if not at:
-            continue
-        base = [at["baseline k*size"], at["baseline log-linear"]]
-        best_md = min(b["mdape"] for b in base)
-        best_rho = max(b["spearman"] for b in base)
-        label = f"{age / 60:.0f}min" if age < 3600 else f"{age / 3600:.0f}h"
-        for model, r in at.items():
-            is_seismic = model.startswith("seismic")
-            note = (f"n_fit={r['n_fit']} n_eval={r['n_eval']} growing={r['growing_share']:.0%} "
-                    f"{r['constants']}")
-            rows.append(_row(f"momentum.auspol.{label}.{model}.mdape", r["mdape"], "fraction",
-                             f"< {best_md:.3f} (best baseline)" if is_seismic else "",
-                             r["mdape"] < best_md if is_seismic and age == 3600 else None, note))
-            rows.append(_row(f"momentum.auspol.{label}.{model}.spearman", r["spearman"], "rho",
-                             f"> {best_rho:.3f} (baselines)" if is_seismic else "",
-                             r["spearman"] > best_rho if is_seismic and age == 3600 else None, note))
-    example = data / "cascades" / "seismic-example" / "tweet_127001313513967616.csv"
-    for r in signals_momentum.evaluate_example(example, tuple(corrections)):
-        label = f"{r['age'] / 60:.0f}min" if r["age"] < 3600 else f"{r['age'] / 3600:.0f}h"
-        lo, hi = r["interval"]
-        rows.append(_row(f"momentum.seismic_example.{label}.{r['model']}.relative_error",
-                         r["relative_error"], "fraction", "report (one cascade; paper: 15% median)",
-                         None, f"observed={r['observed']} predicted={r['predicted']:.0f} "
-                         f"interval=[{lo:.0f}, {'inf' if hi is None else f'{hi:.0f}'}] "
-                         f"true={r['true']}"))
-    return rows
 
 
 def _moment_rows(quick: bool) -> list[Row]:
@@ -107,7 +69,7 @@ def _speed_rows(quick: bool) -> list[Row]:
 
 
 def run(quick: bool = False) -> list[Row]:
-    return _momentum_rows(quick) + _moment_rows(quick) + _speed_rows(quick)
+    return signals_momentum_report.rows(quick) + _moment_rows(quick) + _speed_rows(quick)
 
 
 def _fmt(v: Any) -> str:

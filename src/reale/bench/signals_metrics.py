@@ -40,3 +40,15 @@ def male(pred: ArrayLike, true: ArrayLike) -> float:
     """Mean absolute log error (a scale-free tie-breaker used when fitting)."""
     p, t = np.asarray(pred, dtype=np.float64), np.asarray(true, dtype=np.float64)
     return float(np.mean(np.abs(np.log(np.maximum(p, 1e-9) / t))))
+
+
+def mape(pred: ArrayLike, true: ArrayLike) -> float:
+    """Mean absolute percentage error, as a fraction."""
+    p, t = np.asarray(pred, dtype=np.float64), np.asarray(true, dtype=np.float64)
+    return float(np.mean(np.abs(p - t) / t))
+
+
+def exact_share(pred: ArrayLike, true: ArrayLike) -> float:
+    """Share of predictions that round to the true size."""
+    p, t = np.asarray(pred, dtype=np.float64), np.asarray(true, dtype=np.float64)
+    return float(np.mean(np.abs(p - t) < 0.5))

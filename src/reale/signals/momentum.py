@@ -1,5 +1,6 @@
-"""Momentum: per tracked post, a SEISMIC reading of where its cascade is heading, updated per
-reshare in bounded memory, with a "gathering speed" flag.
+"""Momentum: per tracked post, a reading of where its cascade is heading (the hurdle model over
+SEISMIC by default, see :mod:`reale.signals.hurdle`), updated per reshare in bounded memory, with a
+"gathering speed" flag.
 
 Old reshares are merged pairwise into atoms (their kernel weights are smooth at large ages), so a
 cascade never holds more than ``max_atoms`` entries whatever its size.
@@ -10,20 +11,25 @@ from __future__ import annotations
 import itertools
 import math
 from collections import OrderedDict
-from typing import Any
+from typing import Any, Literal
 
 import msgspec
 import numpy as np
 
 from reale.clock import Clock
 from reale.signals import snapshot
+from reale.signals.hurdle import HurdleParams, predict_hurdle
 from reale.signals.seismic import Atoms, SeismicParams, predict
 
 
 class MomentumConfig(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    # "hurdle": SEISMIC's growth with an explicit "already over" part (median-type point);
+    # "seismic": the paper's formula alone (its mean)
+    model: Literal["hurdle", "seismic"] = "hurdle"
     params: SeismicParams = SeismicParams()
+    hurdle: HurdleParams = HurdleParams()
     # (observation age in seconds, alpha, gamma): the paper's correction factors per age, fitted
-    # on training cascades; empty means the plain formula (alpha = gamma = 1)
+    # on training cascades; empty means the plain formula (alpha = gamma = 1). model="seismic" only
     corrections: tuple[tuple[float, float, float], ...] = ()
     max_atoms: int = 512
     max_cascades: int = 10_000
@@ -38,10 +44,13 @@ class MomentumReading(msgspec.Struct, frozen=True, kw_only=True):
     observed: int
     predicted_final: float
     low: float
-    high: float | None  # None: the upper end is explosive
+    high: float | None  # None: the upper end is explosive (model="seismic" only)
     infectiousness: float
     explosive: bool
     gathering_speed: bool
+    p_ended: float = 0.0  # probability that no reshare is still to come (model="hurdle")
+    median_final: float = 0.0  # the predictive median (model="hurdle"; else predicted_final)
+    seismic_final: float = 0.0  # plain SEISMIC's prediction, for comparison
 
 
 def corrections_at(table: tuple[tuple[float, float, float], ...], age: float) -> tuple[float, float]:
@@ -158,16 +167,30 @@ class MomentumTracker:
 
     def _read(self, root: str, c: _Cascade, now: float) -> MomentumReading:
         age = max(now - c.start, max(c.t_count), 1e-6)
-        alpha, gamma = corrections_at(self.config.corrections, age)
-        params = msgspec.structs.replace(self.config.params, alpha=alpha, gamma=gamma)
-        est = predict(c.atoms(), age, params)
         cfg = self.config
-        gathering = est.predicted_final >= cfg.gathering_min_final and (
-            est.explosive or est.predicted_final >= cfg.gathering_ratio * est.observed)
-        return MomentumReading(root=root, age=age, observed=est.observed,
-                               predicted_final=est.predicted_final, low=est.low, high=est.high,
-                               infectiousness=est.p, explosive=est.explosive,
-                               gathering_speed=gathering)
+        if cfg.model == "hurdle":
+            h = predict_hurdle(c.atoms(), age, cfg.params, cfg.hurdle)
+            reading = MomentumReading(
+                root=root, age=age, observed=h.observed, predicted_final=h.predicted_final,
+                low=h.low, high=h.high, infectiousness=h.infectiousness, explosive=h.explosive,
+                gathering_speed=False, p_ended=h.p_ended, median_final=h.median_final,
+                seismic_final=h.seismic_final)
+        else:
+            alpha, gamma = corrections_at(cfg.corrections, age)
+            est = predict(c.atoms(), age, msgspec.structs.replace(cfg.params, alpha=alpha, gamma=gamma))
+            reading = MomentumReading(
+                root=root, age=age, observed=est.observed, predicted_final=est.predicted_final,
+                low=est.low, high=est.high, infectiousness=est.p, explosive=est.explosive,
+                gathering_speed=False, median_final=est.predicted_final,
+                seismic_final=est.predicted_final)
+        return msgspec.structs.replace(reading, gathering_speed=self._gathering(reading))
+
+    def _gathering(self, r: MomentumReading) -> bool:
+        """More likely than not still going, and its predictive median reaches
+        ``gathering_ratio`` × its size (or it reads explosive) and ``gathering_min_final``."""
+        cfg = self.config
+        return r.p_ended < 0.5 and r.median_final >= cfg.gathering_min_final and (
+            r.explosive or r.median_final >= cfg.gathering_ratio * r.observed)
 
     def snapshot(self) -> bytes:
         state: list[Any] = [[root, c.start, c.last, c.count, c.t_count, c.followers, c.t_followers]

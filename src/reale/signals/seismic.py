@@ -121,12 +121,13 @@ def _window(atoms: Atoms, t: float, params: SeismicParams) -> float:
 
 def chi2_quantile(q: float, dof: float) -> float:
     """Wilson-Hilferty approximation of the chi-square quantile (good for dof >= 2)."""
-    z = _normal_quantile(q)
+    z = normal_quantile(q)
     a = 2.0 / (9.0 * dof)
     return float(dof * max(1.0 - a + z * math.sqrt(a), 0.0) ** 3)
 
 
-def _normal_quantile(q: float) -> float:
+def normal_quantile(q: float) -> float:
+    """The standard normal quantile (Acklam's rational approximation, relative error < 1.2e-9)."""
     # Acklam's rational approximation (relative error < 1.2e-9)
     a = (-3.969683028665376e01, 2.209460984245205e02, -2.759285104469687e02,
          1.383577518672690e02, -3.066479806614716e01, 2.506628277459239e00)
@@ -142,7 +143,7 @@ def _normal_quantile(q: float) -> float:
         return (((((cc[0] * r + cc[1]) * r + cc[2]) * r + cc[3]) * r + cc[4]) * r + cc[5]) / (
             (((d[0] * r + d[1]) * r + d[2]) * r + d[3]) * r + 1)
     if q > 1 - 0.02425:
-        return -_normal_quantile(1 - q)
+        return -normal_quantile(1 - q)
     r = q - 0.5
     s = r * r
     return (((((a[0] * s + a[1]) * s + a[2]) * s + a[3]) * s + a[4]) * s + a[5]) * r / (
