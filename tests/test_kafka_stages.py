@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from reale.clock import ManualClock
 from reale.config import Config
 from reale.run.kafka.admin import consumer_lag, init_topics
 from reale.run.kafka.brands import BrandState
@@ -57,7 +58,7 @@ def _brand_counts(store: Store) -> Counter[str]:
     for part in range(PARTITIONS):
         snap = load_snapshot(store, snapshot_name("reale-brands", "brands", part))
         if snap is not None:
-            state = BrandState(clock=None)  # type: ignore[arg-type]
+            state = BrandState(ManualClock(0.0))
             state.restore(snap.state)
             total.update(state.counts)
     return total

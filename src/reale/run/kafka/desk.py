@@ -1,0 +1,87 @@
+"""The desk on Kafka: what the embedded ``Pipeline`` does after the signals, for the mentions
+the brand stage counted fresh — understanding in batches, the desk's scoring into each brand's
+opportunity queue, web-desk records (labels, opportunities, moments) and alerts — reusing the
+embedded runner's own ``DeskStage``, ``DeskStoreSink`` and ``AlertSink``.
+
+Everything it produces is returned as store items, written in the brand stage's batch
+transaction before the offsets are committed; every write is idempotent by its natural key.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from reale.alerts import AlertsConfig
+from reale.clock import Clock
+from reale.config import Config
+from reale.desk.feedback import FeedbackLearner
+from reale.desk.opportunity_rules import desk_weights_from_config
+from reale.events import Mention
+from reale.run.alerting import AlertSink
+from reale.run.desksink import DeskStoreSink
+from reale.run.kafka.brands import BrandState
+from reale.run.kafka.outbox import AlertCollector
+from reale.run.stages import DeskStage, Labeller, Sink
+from reale.run.wiring import Understanding
+from reale.signals.moment_scope import MomentAlert
+
+log = logging.getLogger("reale.run.kafka")
+
+
+def _no_labels(texts: list[str], langs: list[str | None], fast: bool) -> list[Any]:
+    return [None] * len(texts)
+
+
+class KafkaDesk:
+    """Built once per process; :meth:`handle` runs on one partition's :class:`BrandState`."""
+
+    def __init__(self, config: Config, clock: Clock, *,
+                 understanding: Understanding | None = None,
+                 labeller: Labeller | None = None, alerts: AlertsConfig | None = None,
+                 min_alert_score: float = 0.85, backlog: int = 500) -> None:
+        self.brands = config.brands
+        self.clock = clock
+        self.weights = desk_weights_from_config(dict(config.extra))
+        self.learner = FeedbackLearner(self.weights)
+        self.team_language = config.team_language
+        self.understanding = understanding
+        self.label: Labeller = labeller or (understanding.label if understanding else _no_labels)
+        self.alerts = alerts if alerts is not None and alerts.channels else None
+        self.min_alert_score = min_alert_score
+        self.backlog = backlog  # more fresh mentions than this in a batch: fast labels only
+        self.degraded_batches = 0
+
+    def handle(self, state: BrandState, mentions: list[Mention],
+               moments: list[MomentAlert]) -> list[Any]:
+        """Moments and mentions of one partition in, store items out (in the embedded order:
+        moments as the signals raise them, then labels, opportunities and their alerts)."""
+        records = DeskStoreSink(None, None, state.signals, self.clock.now)
+        sinks: list[Sink] = [records]
+        collector = AlertCollector(self.alerts, self.clock) if self.alerts else None
+        if collector is not None:
+            sinks.append(AlertSink(collector, min_score=self.min_alert_score))
+        for alert in moments:
+            for sink in sinks:
+                sink.moment(alert)
+        if mentions:
+            desk = DeskStage(self.brands, state.signals, state.queue, sinks,
+                             weights=self.weights, team_language=self.team_language,
+                             learner=self.learner, relevance=self._relevance())
+            desk(list(zip(mentions, self._labels(mentions), strict=True)))
+        return [*records.take(), *(collector.take() if collector is not None else ())]
+
+    def _relevance(self) -> Any:
+        return self.understanding.relevance if self.understanding is not None else None
+
+    def _labels(self, mentions: Sequence[Mention]) -> list[Any]:
+        fast = len(mentions) > self.backlog
+        self.degraded_batches += fast
+        texts = [m.post.text for m in mentions]
+        langs: list[str | None] = [m.post.langs[0] if m.post.langs else None for m in mentions]
+        try:
+            return list(self.label(texts, langs, fast))
+        except Exception:  # a model failing on a batch must not stop the desk (as embedded)
+            log.exception("understanding failed on a batch of %d", len(mentions))
+            return [None] * len(mentions)
