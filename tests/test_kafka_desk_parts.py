@@ -174,3 +174,100 @@ def test_a_replayed_burst_raises_the_same_moments_whenever_it_is_read() -> None:
 
     first = moments(T0 + 60)
     assert first and moments(T0 + 240) == first
+
+
+class Raw:
+    """A consumed record of any topic."""
+
+    def __init__(self, topic: str, value: bytes, offset: int) -> None:
+        self._topic, self._value, self._offset = topic, value, offset
+
+    def topic(self) -> str:
+        return self._topic
+
+    def partition(self) -> int:
+        return 0
+
+    def offset(self) -> int:
+        return self._offset
+
+    def key(self) -> bytes:
+        return b""
+
+    def value(self) -> bytes:
+        return self._value
+
+
+def test_the_conversation_stage_watches_an_opportunitys_aftermath_and_alerts_a_backlash(
+        tmp_path: Path) -> None:
+    """The embedded aftermath test, on Kafka's stages: the brand stage's watch marker, friendly
+    replies (the baseline), the brand's published reply, then accusations."""
+    import asyncio
+
+    from reale.desk.approval import ApprovalWorkflow
+    from reale.desk.records import Member, Target
+    from reale.desk.roles import Role
+    from reale.desk.store_repository import StoreDeskRepository
+    from reale.publish.base import Account
+    from reale.publish.factory import PublisherPool
+    from reale.run.kafka.conversations import ConversationStage
+    from reale.web.data import AftermathRecord
+
+    root = "at://did:plc:matteo/app.bsky.feed.post/1"
+    clock = ManualClock(1_000_000.0)
+    config = Config(brands=(VOLTA,), team_language="it")
+    desk = KafkaDesk(config, clock, alerts=parse_alerts_config(ALERTS))
+    offsets = iter(range(1_000))
+
+    def reply(i: int, text: str) -> Raw:
+        p = Post(network="bluesky", uri=f"at://did:plc:u{i}/app.bsky.feed.post/{i}",
+                 author=Author(id=f"did:plc:u{i}", handle=f"u{i}.bsky.social"), text=text,
+                 created_at=clock.now(), langs=("it",), reply_parent=root, reply_root=root)
+        return Raw("interactions", codec.encode_conversation(p), next(offsets))
+
+    with opened(tmp_path) as store:
+        stage = ConversationStage(KafkaSettings(), store, clock, group="reale-conversations",
+                                  snapshot_interval=0, desk=desk, poll_every=0)
+        watch = codec.encode_watch(codec.Watch("Volta", root, clock.now()))
+        batches = [[Raw("tracked", watch, next(offsets))]]
+        for i in range(20):
+            clock.advance(180)
+            batches.append([reply(i, "dai Volta, fatelo!")])
+        for batch in batches:
+            store.write_batch(stage.process(batch, clock.now()).items)
+        # the brand answers publicly, approved and sent (dry run), as the web desk does
+        repo = StoreDeskRepository(store)
+        wf = ApprovalWorkflow(repo, clock=clock)
+        admin = Member("ada", Role.ADMIN.value)
+        repo.put_member(admin)
+        draft = wf.draft(admin.name, brand="Volta", account="bsky",
+                         target=Target(network="bluesky", uri=root),
+                         text="Ciao Matteo, ti prestiamo una Volta Arco!", lang="it")
+        pool = PublisherPool([Account(name="bsky", network="bluesky", dry_run=True)], gate=wf,
+                             clock=clock)
+        asyncio.run(wf.approve_and_send(admin.name, draft.id, pool))
+        asyncio.run(pool.aclose())
+        produced: list[Any] = []
+        for i in range(100, 112):
+            clock.advance(60)
+            out = stage.process([reply(i, "marchetta! questa è pubblicità occulta, vergogna")],
+                                clock.now())
+            produced.extend(out.items)
+            store.write_batch(out.items)
+        assert any(isinstance(i, AftermathRecord) for i in produced)
+        assert any(isinstance(i, PendingAlert) and i.alert.kind == "backlash" for i in produced)
+        [(body,)] = store.query("SELECT body FROM aftermath")
+        assert "marchetta" in body
+        backlash = store.query("SELECT dedup_key FROM alert_outbox")
+        assert len(backlash) == 1 and backlash[0][0].startswith("backlash:Volta|")
+        # a rebalance: the heir restores the watch with its counts and counts nothing twice
+        [snap] = stage.final_items()
+        heir = ConversationStage(KafkaSettings(), store, clock, group="reale-conversations",
+                                 snapshot_interval=0, desk=desk, poll_every=0)
+        heir.keyed.state(0).restore(snap.state)
+        watches = heir.keyed.state(0).watches
+        assert watches is not None
+        status = watches.stage.aftermath.get(f"Volta|{root}")
+        assert status.acted_at is not None and status.before.n == 20 and status.after.n == 12
+        heir.process([reply(111, "marchetta! questa è pubblicità occulta, vergogna")], clock.now())
+        assert status.after.n == 12

@@ -23,13 +23,14 @@ from reale.errors import DecodeError
 from reale.events import Mention
 from reale.run.kafka import codec
 from reale.run.kafka.keyed import KeyedStage, KeyedStates
-from reale.run.kafka.settings import MENTIONS, KafkaSettings
-from reale.run.kafka.stage import Message, Output
+from reale.run.kafka.settings import MENTIONS, TRACKED, KafkaSettings
+from reale.run.kafka.stage import Message, Outbound, Output
 from reale.signals.hub import Signals
 from reale.signals.moment_scope import MomentAlert
 from reale.signals.settings import SignalsConfig
 from reale.signals.snapshot import MemorySnapshots
 from reale.store import Store
+from reale.web.records import OpportunityRecord
 
 log = logging.getLogger("reale.run.kafka")
 
@@ -103,6 +104,7 @@ class BrandStage(KeyedStage[BrandState]):
                  desk: Desk | None = None, on_alert: AlertSink | None = None,
                  on_mentions: MentionSink | None = None) -> None:
         self.topics: tuple[str, ...] = (settings.topic(MENTIONS),)
+        self.tracked = settings.topic(TRACKED)
         self.keyed: KeyedStates[BrandState] = KeyedStates(
             store, group, self.name, lambda: BrandState(clock, signals), clock, snapshot_interval)
         self.desk = desk
@@ -135,11 +137,21 @@ class BrandStage(KeyedStage[BrandState]):
             for alert in moments:
                 self.on_alert(alert)
             if self.desk is not None and (mentions or moments):
-                out.items.extend(self.desk.handle(self.keyed.states[part], mentions, moments))
+                items = self.desk.handle(self.keyed.states[part], mentions, moments)
+                out.items.extend(items)
+                out.records.extend(self._watches(items))
             if mentions and self.on_mentions is not None:
                 self.on_mentions(mentions)
         out.items.extend(self.keyed.due(sorted(fresh)))
         return out
+
+
+    def _watches(self, items: list[Any]) -> list[Outbound]:
+        """Each opportunity's conversation, to be watched where its reactions land."""
+        watches = {codec.Watch(r.brand, r.root_uri or r.post_uri, r.created_at)
+                   for r in items if isinstance(r, OpportunityRecord)}
+        return [Outbound(self.tracked, codec.watch_key(w), codec.encode_watch(w))
+                for w in sorted(watches, key=lambda w: (w.brand, w.original_uri))]
 
 
 def _log_alert(alert: MomentAlert) -> None:

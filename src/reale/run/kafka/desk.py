@@ -19,12 +19,14 @@ from reale.config import Config
 from reale.desk.feedback import FeedbackLearner
 from reale.desk.opportunity_rules import desk_weights_from_config
 from reale.events import Mention
+from reale.run.aftermath import BacklashSink
 from reale.run.alerting import AlertSink
 from reale.run.desksink import DeskStoreSink
 from reale.run.kafka.brands import BrandState
 from reale.run.kafka.outbox import AlertCollector
 from reale.run.stages import DeskStage, Labeller, Sink
 from reale.run.wiring import Understanding
+from reale.signals.hub import Signals
 from reale.signals.moment_scope import MomentAlert
 
 log = logging.getLogger("reale.run.kafka")
@@ -32,6 +34,23 @@ log = logging.getLogger("reale.run.kafka")
 
 def _no_labels(texts: list[str], langs: list[str | None], fast: bool) -> list[Any]:
     return [None] * len(texts)
+
+
+class Outputs:
+    """The sinks of one batch and what they collected, as store items."""
+
+    def __init__(self, records: DeskStoreSink, alerts: list[AlertSink],
+                 collector: AlertCollector | None) -> None:
+        self.records = records
+        self.alerts = alerts
+        self.collector = collector
+
+    @property
+    def backlash(self) -> list[BacklashSink]:
+        return [self.records, *self.alerts]
+
+    def take(self) -> list[Any]:
+        return [*self.records.take(), *(self.collector.take() if self.collector else ())]
 
 
 class KafkaDesk:
@@ -57,11 +76,8 @@ class KafkaDesk:
                moments: list[MomentAlert]) -> list[Any]:
         """Moments and mentions of one partition in, store items out (in the embedded order:
         moments as the signals raise them, then labels, opportunities and their alerts)."""
-        records = DeskStoreSink(None, None, state.signals, self.clock.now)
-        sinks: list[Sink] = [records]
-        collector = AlertCollector(self.alerts, self.clock) if self.alerts else None
-        if collector is not None:
-            sinks.append(AlertSink(collector, min_score=self.min_alert_score))
+        out = self.sinks(state.signals)
+        sinks: list[Sink] = [out.records, *out.alerts]
         for alert in moments:
             for sink in sinks:
                 sink.moment(alert)
@@ -70,7 +86,13 @@ class KafkaDesk:
                              weights=self.weights, team_language=self.team_language,
                              learner=self.learner, relevance=self._relevance())
             desk(list(zip(mentions, self._labels(mentions), strict=True)))
-        return [*records.take(), *(collector.take() if collector is not None else ())]
+        return out.take()
+
+    def sinks(self, signals: Signals | None = None) -> Outputs:
+        """Fresh sinks for one batch: web-desk records, and alerts when channels are set."""
+        collector = AlertCollector(self.alerts, self.clock) if self.alerts else None
+        alerts = [AlertSink(collector, min_score=self.min_alert_score)] if collector else []
+        return Outputs(DeskStoreSink(None, None, signals, self.clock.now), alerts, collector)
 
     def _relevance(self) -> Any:
         return self.understanding.relevance if self.understanding is not None else None

@@ -60,7 +60,7 @@ def stages_for(role: str, settings: KafkaSettings, config: Config, store: Store,
         out.append(ConversationStage(settings, store, clock,
                                      group=settings.group("conversations"),
                                      grace=settings.grace,
-                                     snapshot_interval=settings.snapshot_interval))
+                                     snapshot_interval=settings.snapshot_interval, desk=desk))
     return out
 
 
