@@ -10,6 +10,7 @@ import signal
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -86,7 +87,8 @@ def test_keyed_state_moves_with_its_partitions_after_a_kill(kafka_bootstrap: str
     assert metrics.value("reale_kafka_published_total", topic="mentions") == len(mentioned)
 
     config = tmp_path / "reale.toml"
-    config.write_text(brands_toml(brands))
+    (tmp_path / "hook.secret").write_text("kill-test-secret")
+    config.write_text(brands_toml(brands) + DESK_ALERTS.format(secret=tmp_path / "hook.secret"))
     cmd = worker_command("stages", kafka_bootstrap, fresh_postgres_url, config,
                          "--batch-size", "100", "--snapshot-interval", "0")
     with open_store(fresh_postgres_url) as store, workers([cmd], tmp_path) as (doomed,):
@@ -105,7 +107,37 @@ def test_keyed_state_moves_with_its_partitions_after_a_kill(kafka_bootstrap: str
         assert {r[0] for r in store.query("SELECT uri FROM posts")} == posts
         expected = Counter(brand for brand, *_ in mentioned)
         assert _brand_counts(store) == expected
+        _assert_the_desk_lost_and_doubled_nothing(store, mentioned)
     assert interactions and len(expected) >= 3
+
+
+DESK_ALERTS = """
+[signals.moments]
+warmup = 0.0
+
+[[alerts.channels]]
+name = "hook"
+kind = "webhook"
+url = "http://127.0.0.1:9/hook"
+secret_file = "{secret}"
+
+[[alerts.rules]]
+name = "all"
+channels = ["hook"]
+"""
+
+
+def _assert_the_desk_lost_and_doubled_nothing(store: Store, mentioned: set[Any]) -> None:
+    """Every mention understood once, opportunities only for mentioned conversations, and each
+    alert in the outbox once per channel, however often its batch was read."""
+    uris = {uri for _, uri, *_ in mentioned}
+    assert {r[0] for r in store.query("SELECT post_uri FROM labels")} == uris
+    opportunities = store.query("SELECT brand, post_uri FROM opportunities")
+    assert opportunities and {(b, u) for b, u in opportunities} <= {(b, u) for b, u, *_ in mentioned}
+    assert store.query("SELECT COUNT(*) FROM moments")[0][0] > 0
+    twice = store.query("SELECT channel, dedup_key FROM alert_outbox WHERE event = 'alert.created'"
+                        " GROUP BY channel, dedup_key HAVING COUNT(*) > 1")
+    assert twice == [] and store.query("SELECT COUNT(*) FROM alert_outbox")[0][0] > 0
 
 
 def test_init_creates_the_topics_once_and_status_shows_lag_per_partition(
