@@ -25,6 +25,7 @@ from reale.run.kafka.runner import run_kafka
 from reale.run.kafka.settings import KafkaSettings
 from reale.run.kafka.worker import Worker
 from reale.store import Store, open_store
+from reale.web import queries as web
 from tests.kafka_helpers import wait_until
 
 pytestmark = [pytest.mark.kafka, pytest.mark.postgres]
@@ -127,11 +128,11 @@ def test_an_appeal_becomes_an_opportunity_and_a_burst_an_alert_delivered_to_the_
             wait_until(lambda: any(r.json()["alert"]["kind"] == "moment"
                                    for r in receiver.accepted), 60, "the moment's alert")
             wait_until(lambda: count(store, "opportunities") > 0, 30, "an opportunity")
-        rows = store_rows(fresh_postgres_url, "SELECT kind, text, status FROM opportunities")
-        assert ("appeal", APPEAL, "open") in rows  # what the web desk's queue shows
-        assert store_rows(fresh_postgres_url, "SELECT intent FROM labels")  # understood
-        moments = store_rows(fresh_postgres_url, "SELECT scope, term FROM moments")
-        assert ("Volta", "recall") in moments
+        with open_store(fresh_postgres_url) as store:  # what the web desk reads
+            [appeal] = [o for o in web.opportunities(store, brand="Volta") if o.text == APPEAL]
+            assert appeal.kind == "appeal" and any("asks the brand" in r for r in appeal.reasons)
+            assert web.labels_for(store, [appeal.post_uri])[appeal.post_uri].intent == "appeal"
+            assert "recall" in {m.alert.term for m in web.moments(store, scope="Volta")}
         assert all(r.verified for r in receiver.accepted)  # signed as the embedded runner signs
         delivered = {r.json()["alert"]["dedup_key"] for r in receiver.accepted}
         assert "moment:Volta:Volta:recall:" in " ".join(delivered)
