@@ -271,3 +271,30 @@ def test_the_conversation_stage_watches_an_opportunitys_aftermath_and_alerts_a_b
         assert status.acted_at is not None and status.before.n == 20 and status.after.n == 12
         heir.process([reply(111, "marchetta! questa è pubblicità occulta, vergogna")], clock.now())
         assert status.after.n == 12
+
+
+def test_the_teams_decisions_in_the_web_desk_teach_the_brand_stage(
+        tmp_path: Path, understanding: Understanding) -> None:
+    from reale.web.queries import decide
+    from reale.web.records import OpportunityDecision
+
+    clock = ManualClock(T0 + 60)
+    records = [Record(m, i) for i, m in enumerate(stream())]
+    with opened(tmp_path) as store:
+        brand_stage = stage(store, clock, understanding)
+        brand_stage.maintain_every = 0.0
+        out = brand_stage.process(records[:1], clock.now())
+        store.write_batch(out.items)
+        [appeal] = [i for i in out.items if isinstance(i, OpportunityRecord)]
+        state = brand_stage.keyed.states[0]
+        assert len(state.queue) == 1 and state.learner.get("Volta").decisions == 0
+        clock.advance(30)
+        decide(store, OpportunityDecision(opportunity_key=appeal.key, action="handled",
+                                          actor="ada", role="admin", at=clock.now()))
+        brand_stage.process(records[1:2], clock.now())  # the next batch learns first
+        assert state.learner.get("Volta").decisions == 1
+        assert appeal.id not in state.queue  # decided: out of the brand's queue
+        copy = BrandState(clock, signals_config(BURSTY))
+        copy.restore(state.snapshot())
+        assert copy.learner.get("Volta") == state.learner.get("Volta")
+        assert copy.decided_until == clock.now()

@@ -17,7 +17,9 @@ from typing import Any, Protocol
 import msgspec
 
 from reale.clock import Clock
+from reale.desk.feedback import FeedbackLearner
 from reale.desk.opportunity import Opportunity
+from reale.desk.opportunity_rules import DeskWeights, Learned
 from reale.desk.queue import OpportunityQueue
 from reale.errors import DecodeError
 from reale.events import Mention
@@ -43,16 +45,21 @@ class _Saved(msgspec.Struct):
     seen: list[str]
     signals: dict[str, bytes]
     queue: list[Opportunity] = []
+    learned: dict[str, Learned] = {}
+    decided_until: float = 0.0
 
 
 class BrandState:
-    """Mentions counted per brand (once each), the brands' signals and opportunity queue."""
+    """Mentions counted per brand (once each), the brands' signals, opportunity queue and what
+    the team's decisions taught (up to ``decided_until``, the time of the last one read)."""
 
     def __init__(self, clock: Clock, signals: SignalsConfig | None = None,
-                 remember: int = 100_000) -> None:
+                 remember: int = 100_000, weights: DeskWeights | None = None) -> None:
         self.counts: dict[str, int] = {}
         self.signals = Signals(signals or SignalsConfig(), clock)
         self.queue = OpportunityQueue(clock)
+        self.learner = FeedbackLearner(weights or DeskWeights())
+        self.decided_until = clock.now()
         self._seen: OrderedDict[str, None] = OrderedDict()
         self._remember = remember
 
@@ -72,7 +79,8 @@ class BrandState:
         parts = MemorySnapshots()
         self.signals.save(parts)
         queued = [q.opportunity for q in self.queue.get(limit=max(1, len(self.queue)))]
-        return msgspec.msgpack.encode(_Saved(self.counts, list(self._seen), parts.blobs, queued))
+        return msgspec.msgpack.encode(_Saved(self.counts, list(self._seen), parts.blobs, queued,
+                                             self.learner.snapshot(), self.decided_until))
 
     def restore(self, blob: bytes) -> None:
         saved = msgspec.msgpack.decode(blob, type=_Saved)
@@ -83,6 +91,8 @@ class BrandState:
         self.signals.load(parts)
         for opp in saved.queue:
             self.queue.update(opp)
+        self.learner.restore(dict(saved.learned))
+        self.decided_until = saved.decided_until
 
     def replay_from(self, tp: str, next_offset: int) -> int:
         return next_offset
@@ -90,6 +100,11 @@ class BrandState:
 
 class Desk(Protocol):
     """What the brand stage hands its fresh mentions and moments to (see ``KafkaDesk``)."""
+
+    weights: DeskWeights
+
+    def learn_decisions(self, store: Store, states: list[BrandState]) -> int:
+        """Resolve the opportunities the team decided on and learn from them."""
 
     def handle(self, state: BrandState, mentions: list[Mention],
                moments: list[MomentAlert]) -> list[Any]:
@@ -102,16 +117,23 @@ class BrandStage(KeyedStage[BrandState]):
     def __init__(self, settings: KafkaSettings, store: Store, clock: Clock, *,
                  group: str, snapshot_interval: float = 5.0, signals: SignalsConfig | None = None,
                  desk: Desk | None = None, on_alert: AlertSink | None = None,
-                 on_mentions: MentionSink | None = None) -> None:
+                 on_mentions: MentionSink | None = None, maintain_every: float = 2.0) -> None:
         self.topics: tuple[str, ...] = (settings.topic(MENTIONS),)
         self.tracked = settings.topic(TRACKED)
+        weights = desk.weights if desk is not None else None
         self.keyed: KeyedStates[BrandState] = KeyedStates(
-            store, group, self.name, lambda: BrandState(clock, signals), clock, snapshot_interval)
+            store, group, self.name, lambda: BrandState(clock, signals, weights=weights), clock,
+            snapshot_interval)
+        self.store = store
+        self.clock = clock
+        self.maintain_every = maintain_every
+        self._maintained = float("-inf")
         self.desk = desk
         self.on_alert = on_alert or _log_alert
         self.on_mentions = on_mentions
 
     def process(self, messages: Sequence[Message], now: float) -> Output:
+        self._maintain()
         out = Output()
         fresh: dict[int, tuple[list[Mention], list[MomentAlert]]] = {}
         for m in messages:
@@ -145,6 +167,17 @@ class BrandStage(KeyedStage[BrandState]):
         out.items.extend(self.keyed.due(sorted(fresh)))
         return out
 
+
+    def _maintain(self) -> None:
+        """As the embedded runner's upkeep, every ``maintain_every`` seconds: cold cascades
+        evicted, and the team's decisions learned before the next mentions are scored."""
+        if self.clock.monotonic() - self._maintained < self.maintain_every:
+            return
+        self._maintained = self.clock.monotonic()
+        for state in self.keyed.states.values():
+            state.signals.tick()
+        if self.desk is not None and self.keyed.states:
+            self.desk.learn_decisions(self.store, list(self.keyed.states.values()))
 
     def _watches(self, items: list[Any]) -> list[Outbound]:
         """Each opportunity's conversation, to be watched where its reactions land."""

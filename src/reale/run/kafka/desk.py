@@ -16,8 +16,8 @@ from typing import Any
 from reale.alerts import AlertsConfig
 from reale.clock import Clock
 from reale.config import Config
-from reale.desk.feedback import FeedbackLearner
 from reale.desk.opportunity_rules import desk_weights_from_config
+from reale.desk.queue import DECISIONS
 from reale.events import Mention
 from reale.run.aftermath import BacklashSink
 from reale.run.alerting import AlertSink
@@ -25,9 +25,11 @@ from reale.run.desksink import DeskStoreSink
 from reale.run.kafka.brands import BrandState
 from reale.run.kafka.outbox import AlertCollector
 from reale.run.stages import DeskStage, Labeller, Sink
-from reale.run.wiring import Understanding
+from reale.run.wiring import Understanding, learn
 from reale.signals.hub import Signals
 from reale.signals.moment_scope import MomentAlert
+from reale.store import Store
+from reale.web.records import short_key
 
 log = logging.getLogger("reale.run.kafka")
 
@@ -63,7 +65,6 @@ class KafkaDesk:
         self.brands = config.brands
         self.clock = clock
         self.weights = desk_weights_from_config(dict(config.extra))
-        self.learner = FeedbackLearner(self.weights)
         self.team_language = config.team_language
         self.understanding = understanding
         self.label: Labeller = labeller or (understanding.label if understanding else _no_labels)
@@ -84,7 +85,7 @@ class KafkaDesk:
         if mentions:
             desk = DeskStage(self.brands, state.signals, state.queue, sinks,
                              weights=self.weights, team_language=self.team_language,
-                             learner=self.learner, relevance=self._relevance())
+                             learner=state.learner, relevance=self._relevance())
             desk(list(zip(mentions, self._labels(mentions), strict=True)))
         return out.take()
 
@@ -93,6 +94,28 @@ class KafkaDesk:
         collector = AlertCollector(self.alerts, self.clock) if self.alerts else None
         alerts = [AlertSink(collector, min_score=self.min_alert_score)] if collector else []
         return Outputs(DeskStoreSink(None, None, signals, self.clock.now), alerts, collector)
+
+    def learn_decisions(self, store: Store, states: list[BrandState]) -> int:
+        """The team's decisions (from the web desk, in the store) since each state's last:
+        each decided opportunity leaves its partition's queue and teaches the brand's weights
+        and relevance, as ``Pipeline.learn`` does in the embedded runner."""
+        rows = store.query("SELECT opportunity_key, action, at FROM opportunity_decisions"
+                           " WHERE at > ? ORDER BY at, id",
+                           (min(s.decided_until for s in states),))
+        learned = 0
+        for state in states if rows else ():
+            queued = {short_key(q.opportunity.id): q.opportunity.id
+                      for q in state.queue.get(limit=max(1, len(state.queue)))}
+            for key, action, at in rows:
+                if float(at) <= state.decided_until:
+                    continue
+                state.decided_until = float(at)
+                if key in queued and action in DECISIONS:
+                    opp = state.queue.resolve(queued[key], action)
+                    if opp is not None:
+                        learn(state.learner, self.understanding, opp, action)
+                        learned += 1
+        return learned
 
     def _relevance(self) -> Any:
         return self.understanding.relevance if self.understanding is not None else None
