@@ -219,7 +219,8 @@ def test_reale_run_with_the_kafka_runner_stores_what_the_embedded_runner_stores(
     config = tmp_path / "reale.toml"
     config.write_text(brands + f'[[sources]]\nkind = "replay"\npath = "{recording}"\n')
     embedded = f"sqlite:///{tmp_path / 'embedded.sqlite'}"
-    out = run_cli("replay", str(recording), "--config", str(config), "--store", embedded, "--quiet")
+    out = run_cli("replay", str(recording), "--config", str(config), "--store", embedded, "--quiet",
+                  "--full", timeout=300)
     assert out.returncode == 0, out.stderr
     run_cli("kafka", "init", "--bootstrap", kafka_bootstrap, "--partitions", "2")
     scaled = f"sqlite:///{tmp_path / 'kafka.sqlite'}"
@@ -234,6 +235,18 @@ def test_reale_run_with_the_kafka_runner_stores_what_the_embedded_runner_stores(
 
     assert mentions(embedded)
     assert mentions(scaled) == mentions(embedded)
+
+    def understood(url: str) -> set[tuple[str, str]]:
+        with open_store(url) as s:
+            return {(u, i) for u, i in s.query("SELECT post_uri, intent FROM labels")}
+
+    assert understood(scaled) == understood(embedded)  # the same models on the same mentions
+
+    def desk(url: str) -> set[tuple[str, str]]:
+        with open_store(url) as s:
+            return {(k, kind) for k, kind in s.query("SELECT id, kind FROM opportunities")}
+
+    assert desk(embedded) and desk(scaled) == desk(embedded)  # the same desk
     status = run_cli("status", "--bootstrap", kafka_bootstrap, "--json")
     assert status.returncode == 0, status.stderr
     assert "reale-matcher" in status.stdout
