@@ -167,7 +167,6 @@ class BrandStage(KeyedStage[BrandState]):
         out.items.extend(self.keyed.due(sorted(fresh)))
         return out
 
-
     def _maintain(self) -> None:
         """As the embedded runner's upkeep, every ``maintain_every`` seconds: cold cascades
         evicted, and the team's decisions learned before the next mentions are scored."""
