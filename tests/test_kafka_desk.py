@@ -66,7 +66,9 @@ def post(i: int, text: str, at: float, *, to_brand: bool = False) -> Post:
 
 
 def desk_stream(now: float) -> list[Post]:
-    """Chatter, an appeal to the brand, and a burst of posts about a recall."""
+    """Chatter, an appeal to the brand, and a burst of posts about a recall (within one of the
+    moment detector's 30-second buckets, as a burst must be to be told from its baseline at once)."""
+    now = float(int(now) // 30 * 30)
     chatter = [post(100 + i, f"nice weather in Turin today {i}", now) for i in range(20)]
     burst = [post(i, f"Volta recall announced for the brakes, owner {i} asks what now", now + i)
              for i in range(1, 9)]
