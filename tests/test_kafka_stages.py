@@ -10,9 +10,11 @@ import signal
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from reale.clock import ManualClock
 from reale.config import Config
 from reale.run.kafka.admin import consumer_lag, init_topics
 from reale.run.kafka.brands import BrandState
@@ -57,7 +59,7 @@ def _brand_counts(store: Store) -> Counter[str]:
     for part in range(PARTITIONS):
         snap = load_snapshot(store, snapshot_name("reale-brands", "brands", part))
         if snap is not None:
-            state = BrandState(clock=None)  # type: ignore[arg-type]
+            state = BrandState(ManualClock(0.0))
             state.restore(snap.state)
             total.update(state.counts)
     return total
@@ -85,7 +87,8 @@ def test_keyed_state_moves_with_its_partitions_after_a_kill(kafka_bootstrap: str
     assert metrics.value("reale_kafka_published_total", topic="mentions") == len(mentioned)
 
     config = tmp_path / "reale.toml"
-    config.write_text(brands_toml(brands))
+    (tmp_path / "hook.secret").write_text("kill-test-secret")
+    config.write_text(brands_toml(brands) + DESK_ALERTS.format(secret=tmp_path / "hook.secret"))
     cmd = worker_command("stages", kafka_bootstrap, fresh_postgres_url, config,
                          "--batch-size", "100", "--snapshot-interval", "0")
     with open_store(fresh_postgres_url) as store, workers([cmd], tmp_path) as (doomed,):
@@ -104,7 +107,37 @@ def test_keyed_state_moves_with_its_partitions_after_a_kill(kafka_bootstrap: str
         assert {r[0] for r in store.query("SELECT uri FROM posts")} == posts
         expected = Counter(brand for brand, *_ in mentioned)
         assert _brand_counts(store) == expected
+        _assert_the_desk_lost_and_doubled_nothing(store, mentioned)
     assert interactions and len(expected) >= 3
+
+
+DESK_ALERTS = """
+[signals.moments]
+warmup = 0.0
+
+[[alerts.channels]]
+name = "hook"
+kind = "webhook"
+url = "http://127.0.0.1:9/hook"
+secret_file = "{secret}"
+
+[[alerts.rules]]
+name = "all"
+channels = ["hook"]
+"""
+
+
+def _assert_the_desk_lost_and_doubled_nothing(store: Store, mentioned: set[Any]) -> None:
+    """Every mention understood once, opportunities only for mentioned conversations, and each
+    alert in the outbox once per channel, however often its batch was read."""
+    uris = {uri for _, uri, *_ in mentioned}
+    assert {r[0] for r in store.query("SELECT post_uri FROM labels")} == uris
+    opportunities = store.query("SELECT brand, post_uri FROM opportunities")
+    assert opportunities and {(b, u) for b, u in opportunities} <= {(b, u) for b, u, *_ in mentioned}
+    assert store.query("SELECT COUNT(*) FROM moments")[0][0] > 0
+    twice = store.query("SELECT channel, dedup_key FROM alert_outbox WHERE event = 'alert.created'"
+                        " GROUP BY channel, dedup_key HAVING COUNT(*) > 1")
+    assert twice == [] and store.query("SELECT COUNT(*) FROM alert_outbox")[0][0] > 0
 
 
 def test_init_creates_the_topics_once_and_status_shows_lag_per_partition(
@@ -186,7 +219,8 @@ def test_reale_run_with_the_kafka_runner_stores_what_the_embedded_runner_stores(
     config = tmp_path / "reale.toml"
     config.write_text(brands + f'[[sources]]\nkind = "replay"\npath = "{recording}"\n')
     embedded = f"sqlite:///{tmp_path / 'embedded.sqlite'}"
-    out = run_cli("replay", str(recording), "--config", str(config), "--store", embedded, "--quiet")
+    out = run_cli("replay", str(recording), "--config", str(config), "--store", embedded, "--quiet",
+                  "--full", timeout=300)
     assert out.returncode == 0, out.stderr
     run_cli("kafka", "init", "--bootstrap", kafka_bootstrap, "--partitions", "2")
     scaled = f"sqlite:///{tmp_path / 'kafka.sqlite'}"
@@ -201,6 +235,18 @@ def test_reale_run_with_the_kafka_runner_stores_what_the_embedded_runner_stores(
 
     assert mentions(embedded)
     assert mentions(scaled) == mentions(embedded)
+
+    def understood(url: str) -> set[tuple[str, str]]:
+        with open_store(url) as s:
+            return {(u, i) for u, i in s.query("SELECT post_uri, intent FROM labels")}
+
+    assert understood(scaled) == understood(embedded)  # the same models on the same mentions
+
+    def desk(url: str) -> set[tuple[str, str]]:
+        with open_store(url) as s:
+            return {(k, kind) for k, kind in s.query("SELECT id, kind FROM opportunities")}
+
+    assert desk(embedded) and desk(scaled) == desk(embedded)  # the same desk
     status = run_cli("status", "--bootstrap", kafka_bootstrap, "--json")
     assert status.returncode == 0, status.stderr
     assert "reale-matcher" in status.stdout

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+from pathlib import Path
 from typing import Any
 
 import msgspec
@@ -123,6 +125,20 @@ def worker_config(args: argparse.Namespace) -> Config:
     return msgspec.structs.replace(cfg, **changes) if changes else cfg
 
 
+def alert_secrets(cfg: Config, role: str) -> dict[str, Any]:
+    """The alert channels' credentials from the environment, for a role that delivers alerts."""
+    if role not in ("stages", "all"):
+        return {}
+    from reale.alerts import resolve_credentials
+    from reale.run.wiring import alerts_from_config
+
+    alerts = alerts_from_config(cfg.extra)
+    if alerts is None:
+        return {}
+    base = Path(cfg.path).parent if cfg.path else None
+    return dict(resolve_credentials(alerts, os.environ, base=base))
+
+
 def run_worker(args: argparse.Namespace) -> int:
     from reale.run.kafka.logs import setup_json_logging
     from reale.run.kafka.runner import run_kafka
@@ -130,5 +146,6 @@ def run_worker(args: argparse.Namespace) -> int:
     cfg = worker_config(args)
     setup_json_logging(args.log_level, role=args.role)
     run_kafka(cfg, bootstrap=args.bootstrap, store_url=args.store or cfg.store, role=args.role,
-              settings=settings_from(args), idle_exit=args.idle_exit)
+              settings=settings_from(args), idle_exit=args.idle_exit,
+              alert_secrets=alert_secrets(cfg, args.role))
     return 0

@@ -157,10 +157,12 @@ def run_live(args: argparse.Namespace) -> int:
 def _run_kafka(cfg: Config, args: argparse.Namespace) -> int:
     if not args.bootstrap:
         raise ConfigError("--runner kafka needs --bootstrap HOST:PORT")
+    from reale.cli.kafka import alert_secrets
     from reale.run.kafka import run_kafka
 
     summaries = run_kafka(cfg, bootstrap=args.bootstrap, store_url=args.store or None,
-                          role=args.role, idle_exit=args.idle_exit)
+                          role=args.role, idle_exit=args.idle_exit,
+                          alert_secrets=alert_secrets(cfg, args.role))
     for s in summaries:
         print(json.dumps(msgspec.to_builtins(s)))
     return 0

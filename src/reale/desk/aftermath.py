@@ -60,6 +60,13 @@ class _Watch:
         self.alerts = status.alerts
 
 
+class _SavedWatch(msgspec.Struct, array_like=True):
+    status: AftermathStatus
+    until: float
+    evidence: list[Evidence]
+    recent: list[tuple[float, bool]]
+
+
 def _link(event: Post | Interaction) -> tuple[str | None, ...]:
     if isinstance(event, Post):
         return (event.reply_parent, event.reply_root, event.quote_of)
@@ -114,6 +121,10 @@ class Aftermath:
         w.status.action_uri, w.status.acted_at = action_uri, when
         w.until = max(w.until, when + self.params.follow_for)
         self._index(action_uri, watch_id)
+
+    def follows(self, event: Post | Interaction) -> bool:
+        """Whether ``event`` reacts to a watched post (the original or the brand's reply)."""
+        return any(uri and uri in self._by_uri for uri in _link(event))
 
     def update(self, event: Post | Interaction) -> list[BacklashAlert]:
         """Count one reaction in every watch it belongs to; return the alerts it raised."""
@@ -179,6 +190,25 @@ class Aftermath:
     def watches(self) -> list[str]:
         """Ids of every watch, active or not."""
         return sorted(self._watches)
+
+    def snapshot(self) -> bytes:
+        """Every watch as msgpack (for a runner that moves the watches between processes)."""
+        return msgspec.msgpack.encode([
+            _SavedWatch(w.status, w.until, list(w.evidence), list(w.recent))
+            for w in self._watches.values()])
+
+    def restore(self, blob: bytes) -> None:
+        """Replace the watches with those of a :meth:`snapshot`."""
+        self._watches.clear()
+        self._by_uri.clear()
+        for saved in msgspec.msgpack.decode(blob, type=list[_SavedWatch]):
+            w = _Watch(saved.status, saved.until, self.params.evidence)
+            w.evidence.extend(saved.evidence)
+            w.recent.extend(saved.recent)
+            self._watches[saved.status.watch_id] = w
+            self._index(saved.status.original_uri, saved.status.watch_id)
+            if saved.status.action_uri:
+                self._index(saved.status.action_uri, saved.status.watch_id)
 
     def stats(self) -> dict[str, Any]:
         return {"watches": len(self._watches), "skipped": self.skipped}

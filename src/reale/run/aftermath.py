@@ -16,7 +16,7 @@ from reale.desk.aftermath_rules import BacklashAlert
 from reale.desk.opportunity import Opportunity
 from reale.desk.records import Publication, Reply
 from reale.errors import DeskError
-from reale.events import Mention
+from reale.events import Interaction, Mention, Post
 from reale.run.pipeline import Routed
 from reale.signals.moment_scope import MomentAlert
 from reale.store import Store
@@ -33,12 +33,15 @@ class AftermathStage:
     brand's acts from the publication log, and feeds every event to the watches."""
 
     def __init__(self, clock: Clock, store: Store, sinks: Sequence[BacklashSink] = (), *,
-                 team_language: str = "en") -> None:
+                 team_language: str = "en", adopt: bool = True) -> None:
         self.aftermath = Aftermath(clock, team_language=team_language)
         self.store = store
         self.sinks = list(sinks)
         self.seen_until = 0.0
         self.acted: set[str] = set()
+        # adopt: start a watch for an act on a conversation not watched here (the embedded
+        # runner watches everything; a Kafka partition only the conversations keyed to it)
+        self.adopt = adopt
 
     # -- as a sink of the desk: every opportunity's conversation gets a watch ----------------
     def labels(self, mention: Mention, labels: Any) -> None:
@@ -53,7 +56,11 @@ class AftermathStage:
 
     # -- as a stage: every event may be a reaction ------------------------------------------
     async def __call__(self, routed: Routed) -> None:
-        for ev in routed.events:
+        self.react(routed.events)
+
+    def react(self, events: Sequence[Post | Interaction]) -> None:
+        """Count each event in the watches it belongs to; backlash goes to the sinks."""
+        for ev in events:
             for alert in self.aftermath.update(ev):
                 status = self.aftermath.get(alert.watch_id)
                 for sink in self.sinks:
@@ -79,6 +86,8 @@ class AftermathStage:
         original = reply.target.root_uri or reply.target.uri
         watch_id = f"{reply.brand}|{original}"
         if watch_id not in self.aftermath.watches():
+            if not self.adopt:
+                return 0
             self.aftermath.watch(brand=reply.brand, original_uri=original)
         try:
             self.aftermath.acted(watch_id, pub.remote_uri or f"reale:reply/{reply.id}", pub.at)

@@ -3,19 +3,30 @@ go to the alert dispatcher's outbox (delivery, retries and rules are the dispatc
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sized
+from typing import Any, Protocol
 
-from reale.alerts import AlertDispatcher
 from reale.desk.aftermath_rules import BacklashAlert
 from reale.desk.opportunity import Opportunity
 from reale.events import Mention
 from reale.signals.moment_scope import MomentAlert
 
 
+class AlertRaiser(Protocol):
+    """What raises alerts: the :class:`reale.alerts.AlertDispatcher` (its own transaction), or
+    the Kafka desk's collector (the batch's transaction)."""
+
+    def raise_opportunity_alert(self, opportunity: Any) -> Sized: ...
+
+    def raise_moment_alert(self, moment: Any) -> Sized: ...
+
+    def raise_backlash_alert(self, backlash: Any) -> Sized: ...
+
+
 class AlertSink:
     """Raises an alert for each opportunity scoring ``min_score`` or more, and each moment."""
 
-    def __init__(self, dispatcher: AlertDispatcher, *, min_score: float = 0.6) -> None:
+    def __init__(self, dispatcher: AlertRaiser, *, min_score: float = 0.6) -> None:
         self.dispatcher = dispatcher
         self.min_score = min_score
         self.raised = 0

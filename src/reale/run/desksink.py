@@ -25,9 +25,10 @@ def _label_fields(labels: Any) -> dict[str, Any]:
 
 
 class DeskStoreSink:
-    """Collects records on the loop thread; ``flush()`` hands them to the store writer."""
+    """Collects records on the loop thread; ``flush()`` hands them to the store writer (or,
+    without one, ``take()`` hands them to the caller)."""
 
-    def __init__(self, writer: StoreWriter, hub: LiveHub | None, signals: Signals | None,
+    def __init__(self, writer: StoreWriter | None, hub: LiveHub | None, signals: Signals | None,
                  now: Any) -> None:
         self.writer = writer
         self.hub = hub
@@ -65,7 +66,12 @@ class DeskStoreSink:
         """As a stage: hand over what the previous batches produced."""
         await self.flush()
 
-    async def flush(self) -> None:
+    def take(self) -> list[Any]:
+        """The records collected so far (for a caller that writes them itself: the Kafka desk)."""
         items, self.pending = self.pending, []
-        if items:
+        return items
+
+    async def flush(self) -> None:
+        items = self.take()
+        if items and self.writer is not None:
             await self.writer.put_many(items)

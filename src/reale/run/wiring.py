@@ -63,6 +63,14 @@ class Understanding:
         return model.predict(text)
 
 
+def learn(learner: FeedbackLearner, understanding: Understanding | None, opp: Opportunity,
+          decision: Decision) -> None:
+    """A team decision teaches the brand's weights and, unless 'not worth it', relevance."""
+    learner.update(opp, decision)
+    if understanding is not None and decision != "not_worth":
+        understanding.learn(opp.brand, opp.text, decision == "handled")
+
+
 def _no_labels(texts: list[str], langs: list[str | None], fast: bool) -> list[Any]:
     return [None] * len(texts)
 
@@ -140,10 +148,7 @@ class Pipeline:
         return self
 
     def learn(self, opp: Opportunity, decision: Decision) -> None:
-        """A team decision teaches the brand's weights and, unless 'not worth it', relevance."""
-        self.learner.update(opp, decision)
-        if self.understanding is not None and decision != "not_worth":
-            self.understanding.learn(opp.brand, opp.text, decision == "handled")
+        learn(self.learner, self.understanding, opp, decision)
 
     async def _maintain(self) -> None:
         """Profiles fetched under their rate limits, cold cascades evicted."""

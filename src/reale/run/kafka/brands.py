@@ -1,8 +1,10 @@
-"""The brand stage on Kafka: reads ``mentions`` (key: brand), so each brand's counts and moment
-detector live on exactly one worker and survive a rebalance through their snapshot.
+"""The brand stage on Kafka: reads ``mentions`` (key: brand), so each brand's signals (mention
+counts, audience reach, moment detector, cascades of its mentions) and its opportunity queue live
+on exactly one worker and survive a rebalance through their snapshot.
 
 Mentions arrive at least once (a matcher may publish a batch again after a crash), so the state
-remembers the most recent mention keys and counts each mention once.
+remembers the most recent mention keys and counts each mention once. The desk's work on the
+fresh mentions (understanding, opportunities, alerts) is :class:`reale.run.kafka.desk.KafkaDesk`'s.
 """
 
 from __future__ import annotations
@@ -10,19 +12,27 @@ from __future__ import annotations
 import logging
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from typing import Any, Protocol
 
 import msgspec
 
 from reale.clock import Clock
+from reale.desk.feedback import FeedbackLearner
+from reale.desk.opportunity import Opportunity
+from reale.desk.opportunity_rules import DeskWeights, Learned
+from reale.desk.queue import OpportunityQueue
 from reale.errors import DecodeError
 from reale.events import Mention
 from reale.run.kafka import codec
 from reale.run.kafka.keyed import KeyedStage, KeyedStates
-from reale.run.kafka.settings import MENTIONS, KafkaSettings
-from reale.run.kafka.stage import Message, Output
-from reale.signals.moment_scope import MomentAlert, MomentConfig
-from reale.signals.moments import MomentDetector
+from reale.run.kafka.settings import MENTIONS, TRACKED, KafkaSettings
+from reale.run.kafka.stage import Message, Outbound, Output
+from reale.signals.hub import Signals
+from reale.signals.moment_scope import MomentAlert
+from reale.signals.settings import SignalsConfig
+from reale.signals.snapshot import MemorySnapshots
 from reale.store import Store
+from reale.web.records import OpportunityRecord
 
 log = logging.getLogger("reale.run.kafka")
 
@@ -33,21 +43,29 @@ MentionSink = Callable[[list[Mention]], None]
 class _Saved(msgspec.Struct):
     counts: dict[str, int]
     seen: list[str]
-    moments: bytes
+    signals: dict[str, bytes]
+    queue: list[Opportunity] = []
+    learned: dict[str, Learned] = {}
+    decided_until: float = 0.0
 
 
 class BrandState:
-    """Mentions counted per brand (once each) and the brand-scoped moment detector."""
+    """Mentions counted per brand (once each), the brands' signals, opportunity queue and what
+    the team's decisions taught (up to ``decided_until``, the time of the last one read)."""
 
-    def __init__(self, clock: Clock, moments: MomentConfig | None = None,
-                 remember: int = 100_000) -> None:
+    def __init__(self, clock: Clock, signals: SignalsConfig | None = None,
+                 remember: int = 100_000, weights: DeskWeights | None = None) -> None:
         self.counts: dict[str, int] = {}
-        self.moments = MomentDetector(moments or MomentConfig(), clock)
+        self.signals = Signals(signals or SignalsConfig(), clock)
+        self.queue = OpportunityQueue(clock)
+        self.learner = FeedbackLearner(weights or DeskWeights())
+        self.decided_until = clock.now()
         self._seen: OrderedDict[str, None] = OrderedDict()
         self._remember = remember
 
     def update(self, mention: Mention) -> list[MomentAlert] | None:
-        """Count a mention; None when it was seen already (a re-delivery)."""
+        """Count a mention and feed it to the signals (the embedded ``SignalsStage`` call);
+        None when it was seen already (a re-delivery)."""
         key = f"{mention.brand}\x00{mention.post.uri}"
         if key in self._seen:
             return None
@@ -55,38 +73,69 @@ class BrandState:
         if len(self._seen) > self._remember:
             self._seen.popitem(last=False)
         self.counts[mention.brand] = self.counts.get(mention.brand, 0) + 1
-        return self.moments.update(mention.post, (mention.brand,))
+        return self.signals.on_mention(mention)
 
     def snapshot(self) -> bytes:
-        return msgspec.msgpack.encode(_Saved(self.counts, list(self._seen),
-                                             self.moments.snapshot()))
+        parts = MemorySnapshots()
+        self.signals.save(parts)
+        queued = [q.opportunity for q in self.queue.get(limit=max(1, len(self.queue)))]
+        return msgspec.msgpack.encode(_Saved(self.counts, list(self._seen), parts.blobs, queued,
+                                             self.learner.snapshot(), self.decided_until))
 
     def restore(self, blob: bytes) -> None:
         saved = msgspec.msgpack.decode(blob, type=_Saved)
         self.counts = dict(saved.counts)
         self._seen = OrderedDict.fromkeys(saved.seen)
-        self.moments.restore(saved.moments)
+        parts = MemorySnapshots()
+        parts.blobs = dict(saved.signals)
+        self.signals.load(parts)
+        for opp in saved.queue:
+            self.queue.update(opp)
+        self.learner.restore(dict(saved.learned))
+        self.decided_until = saved.decided_until
 
     def replay_from(self, tp: str, next_offset: int) -> int:
         return next_offset
+
+
+class Desk(Protocol):
+    """What the brand stage hands its fresh mentions and moments to (see ``KafkaDesk``)."""
+
+    weights: DeskWeights
+
+    def learn_decisions(self, store: Store, states: list[BrandState]) -> int:
+        """Resolve the opportunities the team decided on and learn from them."""
+
+    def handle(self, state: BrandState, mentions: list[Mention],
+               moments: list[MomentAlert]) -> list[Any]:
+        """Store items for what they produced (labels, opportunities, moments, alerts)."""
 
 
 class BrandStage(KeyedStage[BrandState]):
     name = "brands"
 
     def __init__(self, settings: KafkaSettings, store: Store, clock: Clock, *,
-                 group: str, snapshot_interval: float = 5.0, moments: MomentConfig | None = None,
-                 on_alert: AlertSink | None = None, on_mentions: MentionSink | None = None) -> None:
+                 group: str, snapshot_interval: float = 5.0, signals: SignalsConfig | None = None,
+                 desk: Desk | None = None, on_alert: AlertSink | None = None,
+                 on_mentions: MentionSink | None = None, maintain_every: float = 2.0) -> None:
         self.topics: tuple[str, ...] = (settings.topic(MENTIONS),)
+        self.tracked = settings.topic(TRACKED)
+        weights = desk.weights if desk is not None else None
         self.keyed: KeyedStates[BrandState] = KeyedStates(
-            store, group, self.name, lambda: BrandState(clock, moments), clock, snapshot_interval)
+            store, group, self.name, lambda: BrandState(clock, signals, weights=weights), clock,
+            snapshot_interval)
+        self.store = store
+        self.clock = clock
+        self.maintain_every = maintain_every
+        self._maintained = float("-inf")
+        self.desk = desk
         self.on_alert = on_alert or _log_alert
         self.on_mentions = on_mentions
 
     def process(self, messages: Sequence[Message], now: float) -> Output:
+        self._maintain()
         out = Output()
-        touched: set[int] = set()
-        fresh: list[Mention] = []
+        fresh: dict[int, tuple[list[Mention], list[MomentAlert]]] = {}
         for m in messages:
             topic, part, offset = m.topic() or "", m.partition() or 0, m.offset() or 0
             if topic not in self.topics:
@@ -94,7 +143,7 @@ class BrandStage(KeyedStage[BrandState]):
             out.events_in += 1
             state = self.keyed.state(part)
             self.keyed.consumed(topic, part, offset)
-            touched.add(part)
+            mentions, moments = fresh.setdefault(part, ([], []))
             try:
                 mention = codec.decode_mention(m.value() or b"")
             except DecodeError:
@@ -103,14 +152,38 @@ class BrandStage(KeyedStage[BrandState]):
             alerts = state.update(mention)
             if alerts is None:
                 continue
-            fresh.append(mention)
-            for alert in alerts:
+            mentions.append(mention)
+            moments.extend(alerts)
+        for part, (mentions, moments) in sorted(fresh.items()):
+            out.events_out += len(mentions)
+            for alert in moments:
                 self.on_alert(alert)
-        out.events_out = len(fresh)
-        if fresh and self.on_mentions is not None:
-            self.on_mentions(fresh)
-        out.items.extend(self.keyed.due(sorted(touched)))
+            if self.desk is not None and (mentions or moments):
+                items = self.desk.handle(self.keyed.states[part], mentions, moments)
+                out.items.extend(items)
+                out.records.extend(self._watches(items))
+            if mentions and self.on_mentions is not None:
+                self.on_mentions(mentions)
+        out.items.extend(self.keyed.due(sorted(fresh)))
         return out
+
+    def _maintain(self) -> None:
+        """As the embedded runner's upkeep, every ``maintain_every`` seconds: cold cascades
+        evicted, and the team's decisions learned before the next mentions are scored."""
+        if self.clock.monotonic() - self._maintained < self.maintain_every:
+            return
+        self._maintained = self.clock.monotonic()
+        for state in self.keyed.states.values():
+            state.signals.tick()
+        if self.desk is not None and self.keyed.states:
+            self.desk.learn_decisions(self.store, list(self.keyed.states.values()))
+
+    def _watches(self, items: list[Any]) -> list[Outbound]:
+        """Each opportunity's conversation, to be watched where its reactions land."""
+        watches = {codec.Watch(r.brand, r.root_uri or r.post_uri, r.created_at)
+                   for r in items if isinstance(r, OpportunityRecord)}
+        return [Outbound(self.tracked, codec.watch_key(w), codec.encode_watch(w))
+                for w in sorted(watches, key=lambda w: (w.brand, w.original_uri))]
 
 
 def _log_alert(alert: MomentAlert) -> None:

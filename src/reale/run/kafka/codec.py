@@ -25,6 +25,18 @@ KIND_POST = "p"
 KIND_INTERACTION = "i"
 MARK_MENTIONED = "m"  # a tracked marker from the matcher: the post is a cascade root
 MARK_CONVERSATION = "c"  # from the conversation stage: a reply or quote in a followed thread
+MARK_WATCH = "w"  # from the brand stage: an opportunity's conversation to watch (aftermath)
+
+
+class Watch(msgspec.Struct, frozen=True, array_like=True):
+    """An opportunity's conversation, for the aftermath watch of the partition it is keyed to."""
+
+    brand: str
+    original_uri: str
+    original_at: float = 0.0
+
+
+_watch = msgspec.msgpack.Decoder(Watch)
 
 
 def encode(event: Post | Mention | Interaction) -> bytes:
@@ -68,6 +80,22 @@ def decode_conversation(raw: bytes) -> Post | Interaction:
     raise DecodeError(f"an interactions record of unknown kind {kind!r}")
 
 
+def encode_watch(watch: Watch) -> bytes:
+    """An item for the ``tracked`` topic (key: :func:`watch_key`)."""
+    return _enc.encode((MARK_WATCH, watch))
+
+
+def decode_tracked(raw: bytes) -> Watch | tuple[bool, Post]:
+    """A ``tracked`` record: a :class:`Watch`, or ``(mentioned, post)`` as :func:`decode_marker`."""
+    kind, body = _decode(_pair, raw, "tracked")
+    if kind == MARK_WATCH:
+        result: Watch = _decode(_watch, body, "tracked")
+        return result
+    if kind not in (MARK_MENTIONED, MARK_CONVERSATION):
+        raise DecodeError(f"a tracked record of unknown kind {kind!r}")
+    return kind == MARK_MENTIONED, decode_post(body)
+
+
 def decode_marker(raw: bytes) -> tuple[bool, Post]:
     """``(mentioned, post)`` from a ``tracked`` record."""
     kind, body = _decode(_pair, raw, "tracked")
@@ -94,6 +122,12 @@ def mention_key(mention: Mention) -> bytes:
 
 def tracked_key(post: Post) -> bytes:
     return post.uri.encode()
+
+
+def watch_key(watch: Watch) -> bytes:
+    """The conversation's root, as its interactions are keyed: the watch lands beside them."""
+    return watch.original_uri.encode()
+
 
 
 def is_conversation_post(post: Post) -> bool:

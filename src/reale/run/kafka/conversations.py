@@ -18,7 +18,10 @@ import msgspec
 from reale.clock import Clock
 from reale.errors import DecodeError
 from reale.events import Interaction, Post
+from reale.run.aftermath import BacklashSink
 from reale.run.kafka import codec
+from reale.run.kafka.aftermath import Watches
+from reale.run.kafka.desk import KafkaDesk
 from reale.run.kafka.keyed import KeyedStage, KeyedStates
 from reale.run.kafka.settings import INTERACTIONS, TRACKED, KafkaSettings
 from reale.run.kafka.snapshots import tp_key
@@ -39,6 +42,7 @@ class _Saved(msgspec.Struct):
     tracked: list[str]
     cascades: bytes
     newest: float
+    watches: bytes = b""
 
 
 def parents(event: Post | Interaction) -> tuple[str, ...]:
@@ -53,7 +57,8 @@ class ConversationState:
     """Followed posts, their cascades, and the records waiting for a marker."""
 
     def __init__(self, clock: Clock, grace: float, cascades: CascadeConfig | None = None,
-                 capacity: int = 200_000) -> None:
+                 capacity: int = 200_000, watches: Watches | None = None) -> None:
+        self.watches = watches
         self.tracked = TrackedPosts(capacity)
         self.cascades = CascadeTracker(cascades or CascadeConfig(), clock)
         self.grace = grace
@@ -100,8 +105,9 @@ class ConversationState:
         return dropped
 
     def snapshot(self) -> bytes:
+        watches = self.watches.snapshot() if self.watches is not None else b""
         return msgspec.msgpack.encode(_Saved(self.tracked.get(), self.cascades.snapshot(),
-                                             self.newest))
+                                             self.newest, watches))
 
     def restore(self, blob: bytes) -> None:
         saved = msgspec.msgpack.decode(blob, type=_Saved)
@@ -109,6 +115,8 @@ class ConversationState:
             self.tracked.update(uri)
         self.cascades.restore(saved.cascades)
         self.newest = saved.newest
+        if self.watches is not None and saved.watches:
+            self.watches.restore(saved.watches)
 
     def replay_from(self, tp: str, next_offset: int) -> int:
         pending = [w.offset for w in self.waiting if not w.done]
@@ -122,17 +130,32 @@ class ConversationStage(KeyedStage[ConversationState]):
 
     def __init__(self, settings: KafkaSettings, store: Store, clock: Clock, *, group: str,
                  grace: float = 30.0, snapshot_interval: float = 5.0,
-                 cascades: CascadeConfig | None = None) -> None:
+                 cascades: CascadeConfig | None = None, desk: KafkaDesk | None = None,
+                 poll_every: float = 2.0) -> None:
         self.interactions = settings.topic(INTERACTIONS)
         self.tracked_topic = settings.topic(TRACKED)
         self.topics: tuple[str, ...] = (self.interactions, self.tracked_topic)
+        self.desk = desk
+        self.clock = clock
+        self.poll_every = poll_every
+        self._polled = float("-inf")
+
+        def state() -> ConversationState:
+            watches = None if desk is None else Watches(clock, store,
+                                                        team_language=desk.team_language)
+            return ConversationState(clock, grace, cascades, watches=watches)
+
         self.keyed: KeyedStates[ConversationState] = KeyedStates(
-            store, group, self.name, lambda: ConversationState(clock, grace, cascades), clock,
-            snapshot_interval)
+            store, group, self.name, state, clock, snapshot_interval)
         self.expired = 0
+        self._sinks: list[BacklashSink] = []
 
     def process(self, messages: Sequence[Message], now: float) -> Output:
         out = Output()
+        sinks = self.desk.sinks() if self.desk is not None else None
+        self._sinks = sinks.backlash if sinks is not None else []
+        if sinks is not None:
+            self._poll_publications()  # the brand's acts first: reactions after them count so
         touched: set[int] = set()
         # Markers first: within a batch, a post to follow may arrive after its interactions.
         ordered = sorted((m for m in messages if m.topic() in self.topics),
@@ -148,16 +171,34 @@ class ConversationStage(KeyedStage[ConversationState]):
                 self._one(state, m, out)
             except DecodeError:
                 out.bad += 1
+        if sinks is not None:
+            out.items.extend(sinks.take())
         out.items.extend(self.keyed.due(sorted(touched)))
         return out
+
+    def _poll_publications(self) -> None:
+        """The brand's acts (replies published through the desk), every ``poll_every`` s."""
+        if self.clock.monotonic() - self._polled < self.poll_every:
+            return
+        self._polled = self.clock.monotonic()
+        for state in self.keyed.states.values():
+            if state.watches is not None:
+                state.watches.poll()
 
     def _one(self, state: ConversationState, m: Message, out: Output) -> None:
         raw = m.value() or b""
         if m.topic() == self.tracked_topic:
-            mentioned, post = codec.decode_marker(raw)
+            marker = codec.decode_tracked(raw)
+            if isinstance(marker, codec.Watch):
+                if state.watches is not None:
+                    state.watches.watch(marker)
+                return
+            mentioned, post = marker
             self._keep_all(state, state.follow(post, root=mentioned), out)
             return
         event = codec.decode_conversation(raw)
+        if state.watches is not None:
+            state.watches.react(event, self._sinks)
         self.expired += state.expire(event.received_at)
         if state.touches(event):
             self._keep_all(state, [event], out)

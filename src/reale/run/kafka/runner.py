@@ -9,46 +9,79 @@ import asyncio
 import logging
 import signal
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import msgspec
 
+from reale.alerts import ChannelSecrets
 from reale.clock import Clock, SystemClock
 from reale.config import Config
 from reale.errors import ConfigError
-from reale.match import Matcher
+from reale.match import Matcher, QueryReloader
 from reale.run.embedded import Source
 from reale.run.kafka.brands import BrandStage
 from reale.run.kafka.conversations import ConversationStage
+from reale.run.kafka.desk import KafkaDesk
 from reale.run.kafka.matcher import MatcherStage
 from reale.run.kafka.metrics import KafkaMetrics
+from reale.run.kafka.outbox import register as register_alerts
 from reale.run.kafka.publish import Publisher, publish_sources
+from reale.run.kafka.services import AlertDelivery, QueryWatcher, Service
 from reale.run.kafka.settings import ROLES, KafkaSettings
 from reale.run.kafka.snapshots import register
 from reale.run.kafka.stage import Stage
 from reale.run.kafka.worker import Worker, WorkerSummary
+from reale.run.pipeline import MatcherRef
+from reale.run.wiring import Understanding, alerts_from_config
+from reale.signals.settings import signals_config
 from reale.store import Store, open_store
+from reale.web.data import register_writers
 
 log = logging.getLogger("reale.run.kafka")
 
 
 def stages_for(role: str, settings: KafkaSettings, config: Config, store: Store,
-               clock: Clock) -> list[Stage]:
-    """The consuming stages a role runs (the source role runs none)."""
+               clock: Clock, *, matcher: MatcherRef | None = None,
+               desk: KafkaDesk | None = None) -> list[Stage]:
+    """The consuming stages a role runs (the source role runs none). Without ``matcher`` the
+    queries are compiled once; without ``desk`` the brand stage only counts and detects."""
     if role not in ROLES:
         raise ConfigError(f"--role {role!r}: choose one of {', '.join(ROLES)}")
     out: list[Stage] = []
     if role in ("matcher", "all"):
-        matcher = Matcher.from_brands(config.brands)
-        out.append(MatcherStage(settings, lambda: matcher))
+        if matcher is None:
+            static = Matcher.from_brands(config.brands)
+            matcher = lambda: static  # noqa: E731
+        out.append(MatcherStage(settings, matcher))
     if role in ("stages", "all"):
         out.append(BrandStage(settings, store, clock, group=settings.group("brands"),
-                              snapshot_interval=settings.snapshot_interval))
+                              snapshot_interval=settings.snapshot_interval,
+                              signals=signals_config(config.extra), desk=desk))
         out.append(ConversationStage(settings, store, clock,
                                      group=settings.group("conversations"),
                                      grace=settings.grace,
-                                     snapshot_interval=settings.snapshot_interval))
+                                     snapshot_interval=settings.snapshot_interval, desk=desk))
     return out
+
+
+def role_parts(role: str, config: Config, store: Store, clock: Clock, *,
+               alert_secrets: Mapping[str, ChannelSecrets] | None = None
+               ) -> tuple[MatcherRef | None, KafkaDesk | None, list[Service]]:
+    """What a role needs beyond its consumers, as the embedded runner has it: hot-reloaded
+    watch-queries (when the config came from a file), and the desk with alert delivery."""
+    matcher: MatcherRef | None = None
+    desk: KafkaDesk | None = None
+    services: list[Service] = []
+    if role in ("matcher", "all") and config.path:
+        reloader = QueryReloader(config.path, clock=clock, interval=config.reload_interval)
+        matcher = lambda: reloader.matcher  # noqa: E731
+        services.append(QueryWatcher(reloader))
+    if role in ("stages", "all"):
+        alerts = alerts_from_config(config.extra)
+        desk = KafkaDesk(config, clock, understanding=Understanding(config.brands), alerts=alerts)
+        if desk.alerts is not None:
+            services.append(AlertDelivery(desk.alerts, store, clock, secrets=alert_secrets))
+    return matcher, desk, services
 
 
 def config_sources(config: Config, store: Store) -> list[Source]:
@@ -65,7 +98,8 @@ def run_kafka(config: Config, *, bootstrap: str, store_url: str | None = None, r
               settings: KafkaSettings | None = None, sources: Sequence[Source] | None = None,
               metrics: KafkaMetrics | None = None, clock: Clock | None = None,
               idle_exit: float | None = None, install_signals: bool = True,
-              ready: Callable[[list[Worker]], None] | None = None) -> list[WorkerSummary]:
+              ready: Callable[[list[Worker]], None] | None = None,
+              alert_secrets: Mapping[str, ChannelSecrets] | None = None) -> list[WorkerSummary]:
     """Run one role against the broker at ``bootstrap`` and the store at ``store_url``."""
     s = (settings or KafkaSettings()).validate()
     if s.bootstrap != bootstrap:
@@ -76,8 +110,13 @@ def run_kafka(config: Config, *, bootstrap: str, store_url: str | None = None, r
         metrics.serve(config.metrics_host, config.metrics_port)
     store = open_store(store_url or config.store)
     register(store)
+    register_writers(store)
+    register_alerts(store)
+    services: list[Service] = []
     try:
-        stages = stages_for(role, s, config, store, clock)
+        matcher, desk, services = role_parts(role, config, store, clock,
+                                             alert_secrets=alert_secrets)
+        stages = stages_for(role, s, config, store, clock, matcher=matcher, desk=desk)
         workers = [Worker(s, st, store, metrics=metrics, clock=clock,
                           client_id=f"reale-{st.name}") for st in stages]
         if install_signals:
@@ -88,6 +127,8 @@ def run_kafka(config: Config, *, bootstrap: str, store_url: str | None = None, r
                                     daemon=True) for w in workers]
         for t in threads:
             t.start()
+        for service in services:
+            service.start()
         if role in ("source", "all"):
             src = list(sources) if sources is not None else config_sources(config, store)
             publisher = Publisher(s, metrics=metrics, clock=clock)
@@ -98,6 +139,8 @@ def run_kafka(config: Config, *, bootstrap: str, store_url: str | None = None, r
                 t.join(0.5)  # wakes up for signals
         return [w.summary for w in workers]
     finally:
+        for service in services:
+            service.stop()
         store.close()
 
 

@@ -1,0 +1,300 @@
+"""The desk on Kafka without a broker: the brand stage hands the mentions it counts fresh to the
+embedded runner's desk (understanding, opportunities, web-desk records, alerts) and returns it
+all as store items for its batch; a batch consumed again writes nothing twice."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import msgspec
+import pytest
+
+from reale.alerts import parse_alerts_config
+from reale.clock import ManualClock
+from reale.config import BrandConfig, Config
+from reale.events import Author, Mention, Post
+from reale.run.kafka import codec
+from reale.run.kafka.brands import BrandStage, BrandState
+from reale.run.kafka.desk import KafkaDesk
+from reale.run.kafka.outbox import PendingAlert
+from reale.run.kafka.outbox import register as register_alerts
+from reale.run.kafka.settings import KafkaSettings
+from reale.run.kafka.snapshots import register as register_snapshots
+from reale.run.wiring import Understanding
+from reale.signals.settings import signals_config
+from reale.store import Store, open_store
+from reale.web.data import register_writers
+from reale.web.records import MomentRecord, OpportunityRecord
+
+VOLTA = BrandConfig(name="Volta", handles=("volta-auto.bsky.social",), keywords=("volta",))
+T0 = 1_767_225_600.0
+ALERTS = {"channels": [{"name": "hook", "kind": "webhook", "url": "http://127.0.0.1:9/hook",
+                        "secret_env": "HOOK_SECRET"}],
+          "rules": [{"name": "all", "channels": ["hook"]}]}
+BURSTY = {"signals": {"moments": {"warmup": 0.0}}}
+
+
+class Record:
+    """A consumed Kafka record (the part of ``confluent_kafka.Message`` a stage reads)."""
+
+    def __init__(self, mention: Mention, offset: int, partition: int = 0) -> None:
+        self._value = codec.encode(mention)
+        self._offset = offset
+        self._partition = partition
+
+    def topic(self) -> str:
+        return "mentions"
+
+    def partition(self) -> int:
+        return self._partition
+
+    def offset(self) -> int:
+        return self._offset
+
+    def key(self) -> bytes:
+        return b"Volta"
+
+    def value(self) -> bytes:
+        return self._value
+
+
+def mention(i: int, text: str, at: float) -> Mention:
+    post = Post(network="bluesky", uri=f"at://did:plc:u{i}/app.bsky.feed.post/{i}",
+                author=Author(id=f"did:plc:u{i}", handle=f"u{i}.bsky.social"), text=text,
+                created_at=at, langs=("en",), mentions=("volta-auto.bsky.social",)
+                if "@volta" in text else ())
+    return Mention(brand="Volta", query="volta", post=post)
+
+
+def stream() -> list[Mention]:
+    """An appeal addressed to the brand, then a burst of posts about a recall."""
+    appeal = mention(0, "@volta-auto.bsky.social can we get a Volta for our charity rally? "
+                        "pretty please", T0)
+    burst = [mention(i, f"Volta recall announced for the brakes, owner {i} asks what now",
+                     T0 + 5 + i) for i in range(1, 9)]
+    return [appeal, *burst]
+
+
+@pytest.fixture(scope="module")
+def understanding() -> Understanding:
+    return Understanding((VOLTA,))
+
+
+def stage(store: Store, clock: ManualClock, understanding: Understanding) -> BrandStage:
+    config = Config(brands=(VOLTA,), extra=BURSTY)
+    desk = KafkaDesk(config, clock, understanding=understanding,
+                     alerts=parse_alerts_config(ALERTS), min_alert_score=0.0)
+    return BrandStage(KafkaSettings(), store, clock, group="reale-brands", snapshot_interval=0,
+                      signals=signals_config(config.extra), desk=desk)
+
+
+def opened(tmp_path: Path) -> Store:
+    store = open_store(f"sqlite:///{tmp_path / 'desk.sqlite'}")
+    register_snapshots(store)
+    register_writers(store)
+    register_alerts(store)
+    return store
+
+
+def kinds(items: list[Any]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for item in items:
+        out[type(item).__name__] = out.get(type(item).__name__, 0) + 1
+    return out
+
+
+def test_fresh_mentions_become_labels_opportunities_moments_and_alerts(
+        tmp_path: Path, understanding: Understanding) -> None:
+    clock = ManualClock(T0 + 60)
+    records = [Record(m, i) for i, m in enumerate(stream())]
+    with opened(tmp_path) as store:
+        out = stage(store, clock, understanding).process(records, clock.now())
+        found = kinds(out.items)
+        assert found["LabelledPost"] == 9  # understanding ran on every fresh mention
+        assert found["MomentRecord"] >= 1  # the recall burst
+        assert found["PartitionSnapshot"] == 1
+        opps = [i for i in out.items if isinstance(i, OpportunityRecord)]
+        appeal = next(o for o in opps if o.post_uri == stream()[0].post.uri)
+        assert appeal.kind == "appeal" and any("asks the brand" in r for r in appeal.reasons)
+        alerts = [i for i in out.items if isinstance(i, PendingAlert)]
+        assert {a.alert.kind for a in alerts} == {"opportunity", "moment"}
+        store.write_batch(out.items)
+        rows = store.query("SELECT channel, dedup_key FROM alert_outbox")
+        assert {k for _, k in rows} >= {"opportunity:" + appeal.id}
+        assert any(k.startswith("moment:Volta:") for _, k in rows)
+        labels = store.query("SELECT post_uri, intent FROM labels ORDER BY post_uri")
+        assert len(labels) == 9
+
+
+def test_a_batch_consumed_again_writes_nothing_twice(tmp_path: Path,
+                                                      understanding: Understanding) -> None:
+    records = [Record(m, i) for i, m in enumerate(stream())]
+    with opened(tmp_path) as store:
+        clock = ManualClock(T0 + 60)
+        first = stage(store, clock, understanding)
+        store.write_batch(first.process(records, clock.now()).items)
+        before = {t: store.query(f"SELECT COUNT(*) FROM {t}")[0][0]
+                  for t in ("opportunities", "moments", "labels", "alert_outbox")}
+        assert all(before.values()), before
+        # the matcher published the batch again: the same worker counts nothing twice
+        again = first.process([Record(m, 20 + i) for i, m in enumerate(stream())], clock.now())
+        assert again.events_out == 0 and not kinds(again.items).get("OpportunityRecord")
+        # the worker died before its snapshot: a new owner reads the batch with empty state
+        clock.advance(5)
+        heir = stage(store, clock, understanding)
+        store.write_batch(heir.process(records, clock.now()).items)
+        after = {t: store.query(f"SELECT COUNT(*) FROM {t}")[0][0] for t in before}
+        assert after == before
+
+
+def test_brand_state_keeps_its_queue_and_signals_in_the_snapshot(
+        understanding: Understanding) -> None:
+    clock = ManualClock(T0 + 60)
+    state = BrandState(clock, signals_config(BURSTY))
+    desk = KafkaDesk(Config(brands=(VOLTA,), extra=BURSTY), clock, understanding=understanding)
+    fresh = [m for m in stream() if state.update(m) is not None]
+    desk.handle(state, fresh, [])
+    copy = BrandState(clock, signals_config(BURSTY))
+    copy.restore(state.snapshot())
+    assert copy.counts == {"Volta": 9}
+    assert [q.opportunity.id for q in copy.queue.get()] == [q.opportunity.id
+                                                           for q in state.queue.get()]
+    assert copy.signals.cascade(stream()[0].post.uri) is not None
+    assert msgspec.msgpack.decode(state.snapshot())  # plain msgpack, readable anywhere
+
+
+def test_a_replayed_burst_raises_the_same_moments_whenever_it_is_read() -> None:
+    """Moments are timed by the posts, not the worker's clock: a new owner reading the burst
+    later raises moments with the same ids, which the store and the outbox already hold."""
+
+    def moments(now: float) -> set[str]:
+        state = BrandState(ManualClock(now), signals_config(BURSTY))
+        return {MomentRecord.of(a).id for m in stream() for a in state.update(m) or ()}
+
+    first = moments(T0 + 60)
+    assert first and moments(T0 + 240) == first
+
+
+class Raw:
+    """A consumed record of any topic."""
+
+    def __init__(self, topic: str, value: bytes, offset: int) -> None:
+        self._topic, self._value, self._offset = topic, value, offset
+
+    def topic(self) -> str:
+        return self._topic
+
+    def partition(self) -> int:
+        return 0
+
+    def offset(self) -> int:
+        return self._offset
+
+    def key(self) -> bytes:
+        return b""
+
+    def value(self) -> bytes:
+        return self._value
+
+
+def test_the_conversation_stage_watches_an_opportunitys_aftermath_and_alerts_a_backlash(
+        tmp_path: Path) -> None:
+    """The embedded aftermath test, on Kafka's stages: the brand stage's watch marker, friendly
+    replies (the baseline), the brand's published reply, then accusations."""
+    import asyncio
+
+    from reale.desk.approval import ApprovalWorkflow
+    from reale.desk.records import Member, Target
+    from reale.desk.roles import Role
+    from reale.desk.store_repository import StoreDeskRepository
+    from reale.publish.base import Account
+    from reale.publish.factory import PublisherPool
+    from reale.run.kafka.conversations import ConversationStage
+    from reale.web.data import AftermathRecord
+
+    root = "at://did:plc:matteo/app.bsky.feed.post/1"
+    clock = ManualClock(1_000_000.0)
+    config = Config(brands=(VOLTA,), team_language="it")
+    desk = KafkaDesk(config, clock, alerts=parse_alerts_config(ALERTS))
+    offsets = iter(range(1_000))
+
+    def reply(i: int, text: str) -> Raw:
+        p = Post(network="bluesky", uri=f"at://did:plc:u{i}/app.bsky.feed.post/{i}",
+                 author=Author(id=f"did:plc:u{i}", handle=f"u{i}.bsky.social"), text=text,
+                 created_at=clock.now(), langs=("it",), reply_parent=root, reply_root=root)
+        return Raw("interactions", codec.encode_conversation(p), next(offsets))
+
+    with opened(tmp_path) as store:
+        stage = ConversationStage(KafkaSettings(), store, clock, group="reale-conversations",
+                                  snapshot_interval=0, desk=desk, poll_every=0)
+        watch = codec.encode_watch(codec.Watch("Volta", root, clock.now()))
+        batches = [[Raw("tracked", watch, next(offsets))]]
+        for i in range(20):
+            clock.advance(180)
+            batches.append([reply(i, "dai Volta, fatelo!")])
+        for batch in batches:
+            store.write_batch(stage.process(batch, clock.now()).items)
+        # the brand answers publicly, approved and sent (dry run), as the web desk does
+        repo = StoreDeskRepository(store)
+        wf = ApprovalWorkflow(repo, clock=clock)
+        admin = Member("ada", Role.ADMIN.value)
+        repo.put_member(admin)
+        draft = wf.draft(admin.name, brand="Volta", account="bsky",
+                         target=Target(network="bluesky", uri=root),
+                         text="Ciao Matteo, ti prestiamo una Volta Arco!", lang="it")
+        pool = PublisherPool([Account(name="bsky", network="bluesky", dry_run=True)], gate=wf,
+                             clock=clock)
+        asyncio.run(wf.approve_and_send(admin.name, draft.id, pool))
+        asyncio.run(pool.aclose())
+        produced: list[Any] = []
+        for i in range(100, 112):
+            clock.advance(60)
+            out = stage.process([reply(i, "marchetta! questa è pubblicità occulta, vergogna")],
+                                clock.now())
+            produced.extend(out.items)
+            store.write_batch(out.items)
+        assert any(isinstance(i, AftermathRecord) for i in produced)
+        assert any(isinstance(i, PendingAlert) and i.alert.kind == "backlash" for i in produced)
+        [(body,)] = store.query("SELECT body FROM aftermath")
+        assert "marchetta" in body
+        backlash = store.query("SELECT dedup_key FROM alert_outbox")
+        assert len(backlash) == 1 and backlash[0][0].startswith("backlash:Volta|")
+        # a rebalance: the heir restores the watch with its counts and counts nothing twice
+        [snap] = stage.final_items()
+        heir = ConversationStage(KafkaSettings(), store, clock, group="reale-conversations",
+                                 snapshot_interval=0, desk=desk, poll_every=0)
+        heir.keyed.state(0).restore(snap.state)
+        watches = heir.keyed.state(0).watches
+        assert watches is not None
+        status = watches.stage.aftermath.get(f"Volta|{root}")
+        assert status.acted_at is not None and status.before.n == 20 and status.after.n == 12
+        heir.process([reply(111, "marchetta! questa è pubblicità occulta, vergogna")], clock.now())
+        assert status.after.n == 12
+
+
+def test_the_teams_decisions_in_the_web_desk_teach_the_brand_stage(
+        tmp_path: Path, understanding: Understanding) -> None:
+    from reale.web.queries import decide
+    from reale.web.records import OpportunityDecision
+
+    clock = ManualClock(T0 + 60)
+    records = [Record(m, i) for i, m in enumerate(stream())]
+    with opened(tmp_path) as store:
+        brand_stage = stage(store, clock, understanding)
+        brand_stage.maintain_every = 0.0
+        out = brand_stage.process(records[:1], clock.now())
+        store.write_batch(out.items)
+        [appeal] = [i for i in out.items if isinstance(i, OpportunityRecord)]
+        state = brand_stage.keyed.states[0]
+        assert len(state.queue) == 1 and state.learner.get("Volta").decisions == 0
+        clock.advance(30)
+        decide(store, OpportunityDecision(opportunity_key=appeal.key, action="handled",
+                                          actor="ada", role="admin", at=clock.now()))
+        brand_stage.process(records[1:2], clock.now())  # the next batch learns first
+        assert state.learner.get("Volta").decisions == 1
+        assert appeal.id not in state.queue  # decided: out of the brand's queue
+        copy = BrandState(clock, signals_config(BURSTY))
+        copy.restore(state.snapshot())
+        assert copy.learner.get("Volta") == state.learner.get("Volta")
+        assert copy.decided_until == clock.now()
