@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import msgspec
@@ -94,6 +94,17 @@ class _Hot:
             top = sorted(cooc.items(), key=lambda kv: -kv[1])[: 2 * keep]
             self.cooc = dict(top)
 
+    def note_merged(self, examples: Sequence[Example], cooc: Mapping[str, int], keep: int) -> None:
+        """A bucket's examples and co-occurring terms at once (merged from partial counts)."""
+        for example in examples:
+            self.examples.append(example)
+            self.texts.append(example.text)
+        mine = self.cooc
+        for o, n in cooc.items():
+            mine[o] = mine.get(o, 0) + n
+        if len(mine) > 4 * keep:
+            self.cooc = dict(sorted(mine.items(), key=lambda kv: -kv[1])[: 2 * keep])
+
     def state(self) -> list[Any]:
         return [self.ring, self.base, [[e.uri, e.text] for e in self.examples], list(self.texts),
                 self.cooc, self.last_alert if math.isfinite(self.last_alert) else None,
@@ -130,37 +141,72 @@ class ScopeDetector:
 
     def update(self, t: float, terms: Sequence[str], example: Example) -> list[MomentAlert]:
         """Count one post's terms at time ``t``; returns the alerts it raised."""
-        cfg = self.config
-        b = math.floor(t / cfg.bucket)
+        b = math.floor(t / self.config.bucket)
         if self.cur is None:
             self.cur, self.started = b, t
         elif b > self.cur:
             self._roll(b)
         slot = self.cur % len(self._ring0)
-        counts = self.bucket_counts
         alerts: list[MomentAlert] = []
         for term in terms:
-            n = counts.get(term)
-            if n is None:
-                if len(counts) >= cfg.max_bucket_terms:
-                    continue
-                n = 0
-            counts[term] = n = n + 1
-            h = self.hot.get(term)
+            h = self._add(term, 1, slot)
             if h is None:
-                if n < cfg.promote_at and len(self.hot) >= cfg.max_hot:
-                    continue
-                h = self.hot[term] = _Hot(cfg, self.cm.estimate(term))
-                h.ring[slot] = n
-                h.total = n
-            else:
-                h.ring[slot] += 1
-                h.total += 1
-            h.note(term, example, terms, cfg.cooccurring)
+                continue
+            h.note(term, example, terms, self.config.cooccurring)
             alert = self._check(term, h, t)
             if alert is not None:
                 alerts.append(alert)
         return alerts
+
+    def update_bucket(self, b: int, counts: Mapping[str, int],
+                      notes: Mapping[str, tuple[Sequence[Example], Mapping[str, int]]]
+                      ) -> list[MomentAlert]:
+        """Count a whole closed bucket ``b`` at once (term -> posts, and each term's examples and
+        co-occurring terms), as merged from partial counts; every term is then scored at the
+        bucket's end, as :meth:`update` scores a post. A bucket older than the current one is
+        refused (returns nothing): buckets are fed in order."""
+        cfg = self.config
+        end = (b + 1) * cfg.bucket
+        if self.cur is None:
+            self.cur, self.started = b, b * cfg.bucket
+        elif b > self.cur:
+            self._roll(b)
+        elif b < self.cur:
+            return []
+        slot = self.cur % len(self._ring0)
+        fresh: list[tuple[str, _Hot]] = []
+        for term in sorted(counts):
+            h = self._add(term, counts[term], slot)
+            if h is None:
+                continue
+            examples, cooc = notes.get(term, ((), {}))
+            h.note_merged(examples, cooc, cfg.cooccurring)
+            fresh.append((term, h))
+        alerts = [self._check(term, h, end) for term, h in fresh]
+        return [a for a in alerts if a is not None]
+
+    def _add(self, term: str, k: int, slot: int) -> _Hot | None:
+        """Add ``k`` posts with ``term`` to the current bucket; its exact counters, if it has
+        (or now earns) a place in the exact table."""
+        cfg = self.config
+        counts = self.bucket_counts
+        n = counts.get(term)
+        if n is None:
+            if len(counts) >= cfg.max_bucket_terms:
+                return None
+            n = 0
+        counts[term] = n = n + k
+        h = self.hot.get(term)
+        if h is None:
+            if n < cfg.promote_at and len(self.hot) >= cfg.max_hot:
+                return None
+            h = self.hot[term] = _Hot(cfg, self.cm.estimate(term))
+            h.ring[slot] = n
+            h.total = n
+        else:
+            h.ring[slot] += k
+            h.total += k
+        return h
 
     def _check(self, term: str, h: _Hot, t: float) -> MomentAlert | None:
         cfg = self.config

@@ -59,9 +59,7 @@ class MomentDetector:
         return alerts
 
     def _with_safety(self, scope: ScopeDetector, alert: MomentAlert) -> MomentAlert:
-        keywords = [alert.term, *alert.cooccurring]
-        read = safety_read(keywords, scope.texts(alert.term), self.labeller, self.safety)
-        return msgspec.structs.replace(alert, safety=read)
+        return with_safety(scope, alert, self.labeller, self.safety)
 
     def joinable(self, since: float | None = None) -> list[MomentAlert]:
         """Whole-stream moments (newest first), each with its safety read."""
@@ -79,3 +77,12 @@ class MomentDetector:
         self._scopes.clear()
         for name, state in snapshot.unpack("moments", blob).items():
             self._scope(name).load(state)
+
+
+def with_safety(scope: ScopeDetector, alert: MomentAlert, labeller: Labeller | None = None,
+                config: SafetyConfig | None = None) -> MomentAlert:
+    """``alert`` with the safety read of its term, co-occurring terms and the posts ``scope``
+    keeps for the term (the read every whole-stream moment gets, on either runner)."""
+    keywords = [alert.term, *alert.cooccurring]
+    read = safety_read(keywords, scope.texts(alert.term), labeller, config)
+    return msgspec.structs.replace(alert, safety=read)

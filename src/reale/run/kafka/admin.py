@@ -13,6 +13,7 @@ from reale.run.kafka.deps import confluent_kafka, kafka_admin
 from reale.run.kafka.settings import (
     INTERACTIONS,
     MENTIONS,
+    MOMENT_TERMS,
     POSTS,
     TOPICS,
     TRACKED,
@@ -22,7 +23,8 @@ from reale.run.kafka.settings import (
 )
 
 # Each consuming stage's group and the topics it reads.
-STAGE_TOPICS = {"matcher": (POSTS,), "brands": (MENTIONS,), "conversations": (INTERACTIONS, TRACKED)}
+STAGE_TOPICS = {"matcher": (POSTS,), "brands": (MENTIONS,), "conversations": (INTERACTIONS, TRACKED),
+                "moment-counts": (POSTS,), "moments": (MOMENT_TERMS,)}
 
 
 class TopicResult(msgspec.Struct, frozen=True):

@@ -24,6 +24,7 @@ from reale.run.kafka.conversations import ConversationStage
 from reale.run.kafka.desk import KafkaDesk
 from reale.run.kafka.matcher import MatcherStage
 from reale.run.kafka.metrics import KafkaMetrics
+from reale.run.kafka.moments import MomentCountStage, MomentMergeStage, understanding_labeller
 from reale.run.kafka.outbox import register as register_alerts
 from reale.run.kafka.publish import Publisher, publish_sources
 from reale.run.kafka.services import AlertDelivery, QueryWatcher, Service
@@ -61,7 +62,23 @@ def stages_for(role: str, settings: KafkaSettings, config: Config, store: Store,
                                      group=settings.group("conversations"),
                                      grace=settings.grace,
                                      snapshot_interval=settings.snapshot_interval, desk=desk))
+    if role in ("moments", "all"):
+        out.extend(moment_stages(settings, config, store, clock, desk))
     return out
+
+
+def moment_stages(settings: KafkaSettings, config: Config, store: Store, clock: Clock,
+                  desk: KafkaDesk | None) -> list[Stage]:
+    """Whole-stream moments: term counts per posts partition, merged per term; the safety read
+    labels example posts with the understanding models when the desk has them."""
+    signals = signals_config(config.extra)
+    understanding = desk.understanding if desk is not None else None
+    labeller = understanding_labeller(understanding.label) if understanding else None
+    return [MomentCountStage(settings, store, clock, signals=signals,
+                             snapshot_interval=settings.snapshot_interval),
+            MomentMergeStage(settings, store, clock, signals=signals,
+                             snapshot_interval=settings.snapshot_interval, desk=desk,
+                             labeller=labeller)]
 
 
 def role_parts(role: str, config: Config, store: Store, clock: Clock, *,
@@ -76,7 +93,7 @@ def role_parts(role: str, config: Config, store: Store, clock: Clock, *,
         reloader = QueryReloader(config.path, clock=clock, interval=config.reload_interval)
         matcher = lambda: reloader.matcher  # noqa: E731
         services.append(QueryWatcher(reloader))
-    if role in ("stages", "all"):
+    if role in ("stages", "moments", "all"):
         alerts = alerts_from_config(config.extra)
         desk = KafkaDesk(config, clock, understanding=Understanding(config.brands), alerts=alerts)
         if desk.alerts is not None:

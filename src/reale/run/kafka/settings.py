@@ -17,9 +17,10 @@ POSTS = "posts"  # key: author id — the matcher's input
 INTERACTIONS = "interactions"  # key: root post (else subject) — conversations and cascades
 MENTIONS = "mentions"  # key: brand — bursts and moments per brand
 TRACKED = "tracked"  # key: post uri — posts whose conversations are followed
-TOPICS = (POSTS, INTERACTIONS, MENTIONS, TRACKED)
+MOMENT_TERMS = "moment-terms"  # key: term — partial term counts for whole-stream moments
+TOPICS = (POSTS, INTERACTIONS, MENTIONS, TRACKED, MOMENT_TERMS)
 
-ROLES = ("source", "matcher", "stages", "all")
+ROLES = ("source", "matcher", "stages", "moments", "all")
 WEEK_MS = 7 * 24 * 3600 * 1000
 
 

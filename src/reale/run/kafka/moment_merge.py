@@ -1,0 +1,122 @@
+"""Whole-stream moments on Kafka, step two: the partials of the terms one ``moment-terms``
+partition holds, merged per bucket across ``posts`` partitions, and each closed bucket scored by
+the embedded detector's own code (``ScopeDetector.update_bucket``: baseline, Poisson score,
+cool-down), every alert with the embedded safety read. Pure state, no I/O.
+
+Per (term, bucket, posts partition) only the partial of the highest offset counts (see
+:mod:`reale.run.kafka.moment_counts`), so partials sent again add nothing. A bucket closes when
+the latest post time the partials report is ``grace`` seconds past its end; partials for a closed
+bucket are late and dropped (counted in ``late``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+from reale.run.kafka.moment_counts import TermPartial
+from reale.signals import snapshot
+from reale.signals.moment_scope import Example, MomentAlert, MomentConfig, ScopeDetector
+from reale.signals.moments import GLOBAL, with_safety
+from reale.signals.safety import Labeller, SafetyConfig
+
+# (version, count, examples, co-occurring terms) of one posts partition
+_Part = tuple[int, int, tuple[Example, ...], dict[str, int]]
+
+
+class MomentMerge:
+    """One ``moment-terms`` partition: open buckets of partials, and the whole-stream detector
+    of its terms (terms are scored independently, so sharding them by key changes nothing)."""
+
+    def __init__(self, config: MomentConfig, grace: float, labeller: Labeller | None = None,
+                 safety: SafetyConfig | None = None) -> None:
+        self.config = config
+        self.grace = grace
+        self.labeller = labeller
+        self.safety = safety or SafetyConfig()
+        self.detector = ScopeDetector(GLOBAL, config)
+        self.open: dict[int, dict[str, dict[int, _Part]]] = {}
+        self.watermark = -math.inf
+        self.closed_below = -(2**62)
+        self.late = 0
+        self.repeated = 0  # partials superseded or seen already (re-sent after a crash)
+
+    def add(self, p: TermPartial) -> bool:
+        """Take one partial; False when it changed nothing (late, repeated or superseded)."""
+        if math.isfinite(p.watermark):
+            self.watermark = max(self.watermark, p.watermark)
+        if p.bucket < self.closed_below:
+            self.late += 1
+            return False
+        bucket = self.open.setdefault(p.bucket, {})
+        parts = bucket.get(p.term)
+        if parts is None:
+            if len(bucket) >= self.config.max_bucket_terms:
+                return False
+            parts = bucket[p.term] = {}
+        had = parts.get(p.source)
+        if had is not None and had[0] >= p.version:
+            self.repeated += 1
+            return False
+        examples = p.examples or (had[2] if had is not None else ())
+        parts[p.source] = (p.version, p.count, examples, dict(p.cooc))
+        return True
+
+    def close(self) -> list[MomentAlert]:
+        """Score every bucket the watermark has passed by ``grace``, oldest first."""
+        if not math.isfinite(self.watermark):
+            return []
+        limit = math.floor((self.watermark - self.grace) / self.config.bucket)
+        alerts: list[MomentAlert] = []
+        for b in sorted(b for b in self.open if b < limit):
+            alerts.extend(self._close(b, self.open.pop(b)))
+        self.closed_below = max(self.closed_below, limit)
+        return alerts
+
+    def _close(self, b: int, terms: dict[str, dict[int, _Part]]) -> list[MomentAlert]:
+        counts: dict[str, int] = {}
+        notes: dict[str, tuple[Sequence[Example], dict[str, int]]] = {}
+        for term, parts in terms.items():
+            counts[term] = sum(p[1] for p in parts.values())
+            examples: list[Example] = []
+            cooc: dict[str, int] = {}
+            for source in sorted(parts):
+                _, _, ex, co = parts[source]
+                examples.extend(ex)
+                for k, n in co.items():
+                    cooc[k] = cooc.get(k, 0) + n
+            notes[term] = (examples[: self.config.sample_texts], cooc)
+        alerts = self.detector.update_bucket(b, counts, notes)
+        return [with_safety(self.detector, a, self.labeller, self.safety) for a in alerts]
+
+    def count(self, term: str, bucket: int) -> int:
+        """Posts with ``term`` in an open ``bucket`` so far, over every posts partition."""
+        return sum(p[1] for p in self.open.get(bucket, {}).get(term, {}).values())
+
+    # -- persistence -----------------------------------------------------------------------
+    def snapshot(self) -> bytes:
+        open_ = {b: {t: {s: [v, n, [[e.uri, e.text] for e in ex], co]
+                         for s, (v, n, ex, co) in parts.items()}
+                     for t, parts in terms.items()} for b, terms in self.open.items()}
+        return snapshot.pack("moment-merge", {
+            "open": open_, "watermark": self.watermark if math.isfinite(self.watermark) else None,
+            "closed_below": self.closed_below, "late": self.late,
+            "detector": self.detector.state()})
+
+    def restore(self, blob: bytes) -> None:
+        s: dict[str, Any] = snapshot.unpack("moment-merge", blob)
+        self.open = {int(b): {str(t): {int(src): (int(v), int(n),
+                                                  tuple(Example(str(u), str(x)) for u, x in ex),
+                                                  {str(k): int(c) for k, c in co.items()})
+                                       for src, (v, n, ex, co) in parts.items()}
+                              for t, parts in terms.items()} for b, terms in s["open"].items()}
+        self.watermark = -math.inf if s["watermark"] is None else float(s["watermark"])
+        self.closed_below = int(s["closed_below"])
+        self.late = int(s["late"])
+        self.detector = ScopeDetector(GLOBAL, self.config)
+        self.detector.load(s["detector"])
+
+    def replay_from(self, tp: str, next_offset: int) -> int:
+        return next_offset
+

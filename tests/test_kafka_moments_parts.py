@@ -1,0 +1,222 @@
+"""Whole-stream moments on Kafka without a broker: posts counted per ``posts`` partition into
+cumulative term partials, merged per term and bucket, scored by the embedded detector's code with
+its cool-down and safety read. A partial sent again adds nothing; the outcome does not depend on
+where a burst falls against the 30-second buckets."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import pytest
+
+from reale.alerts import parse_alerts_config
+from reale.clock import ManualClock
+from reale.config import Config
+from reale.events import Author, Post
+from reale.run.kafka import codec
+from reale.run.kafka.desk import KafkaDesk
+from reale.run.kafka.moment_counts import TermCounts, TermPartial, decode_partial
+from reale.run.kafka.moment_merge import MomentMerge
+from reale.run.kafka.moments import MomentCountStage, MomentMergeStage
+from reale.run.kafka.outbox import PendingAlert
+from reale.run.kafka.settings import KafkaSettings
+from reale.signals.moment_scope import MomentAlert, MomentConfig
+from reale.signals.moments import GLOBAL, MomentDetector
+from reale.signals.settings import signals_config
+from reale.store import open_store
+from reale.web.records import MomentRecord
+
+T0 = 1_767_225_600.0  # a bucket boundary (divisible by 30)
+CFG = MomentConfig(warmup=0.0)
+GRACE = 30.0
+FILLER = ("amber", "birch", "cedar", "delta", "ember", "fjord", "grove", "harbor", "iris",
+          "juniper", "kestrel", "lagoon", "meadow", "nectar", "orchid", "prairie")
+
+
+def post(i: int, text: str, at: float) -> Post:
+    return Post(network="bluesky", uri=f"at://did:plc:u{i}/app.bsky.feed.post/{i}",
+                author=Author(id=f"did:plc:u{i}", handle=f"u{i}.bsky.social"), text=text,
+                created_at=at, langs=("en",))
+
+
+def burst(start: float, n: int = 12, tag: str = "#blackout") -> list[Post]:
+    """``n`` authors, a post each over a minute, sharing only ``tag`` (one word of their own)."""
+    return [post(i, f"{tag} {FILLER[i % len(FILLER)]}{i}", start + i * 60.0 / n)
+            for i in range(n)]
+
+
+def count_partitions(posts: Iterable[Post], partitions: int = 3) -> list[TermPartial]:
+    """Count ``posts`` as ``partitions`` posts partitions would (author i on partition i % n),
+    one post per batch; every partial each partition sends, in order."""
+    states = [TermCounts(CFG, GRACE) for _ in range(partitions)]
+    offsets = [0] * partitions
+    out: list[TermPartial] = []
+    for p in posts:
+        part = int(p.author.id.removeprefix("did:plc:u")) % partitions
+        states[part].update(p, part, offsets[part], now=p.created_at)
+        offsets[part] += 1
+        out.extend(decode_partial(v) for _, v in states[part].take())
+    return out
+
+
+def merged(partials: Sequence[TermPartial], merge: MomentMerge | None = None) -> list[MomentAlert]:
+    m = merge or MomentMerge(CFG, GRACE)
+    alerts: list[MomentAlert] = []
+    for p in partials:
+        m.add(p)
+        alerts.extend(m.close())
+    return alerts
+
+
+def before(posts: Iterable[Post], at: float) -> int:
+    """Posts of a burst (its first minute) before ``at``: what a moment raised then counts."""
+    return sum(1 for p in posts if p.created_at < at)
+
+
+def chatter(start: float, end: float) -> list[Post]:
+    """A quiet stream, a post every 30 s: an hour of it gives the scope its baseline."""
+    return [post(2000 + k, "quiet weather report", start + 30.0 * k)
+            for k in range(int((end - start) // 30))]
+
+
+def tail(at: float) -> list[Post]:
+    """A later post with the burst's tag: moves every partition's time past the grace."""
+    return [post(1000 + j, f"#blackout later {FILLER[j]}", at) for j in range(3)]
+
+
+def test_a_burst_from_many_authors_over_partitions_is_one_moment_with_its_safety_read() -> None:
+    alerts = merged(count_partitions([*burst(T0), *tail(T0 + 200)]))
+    assert [a.term for a in alerts] == ["#blackout"]
+    [moment] = alerts
+    # raised when the first bucket closed: its posts from all three partitions, counted once
+    assert moment.scope == GLOBAL and moment.count == before(burst(T0), moment.at) == 6
+    assert moment.safety is not None and moment.safety.verdict == "safe"
+    assert moment.examples and all("#blackout" in e.text for e in moment.examples)
+
+
+def test_a_tragic_burst_reads_avoid() -> None:
+    posts = [post(i, f"#quake killed {i} people, tragedy and grief, the dead mourned", T0 + 4 * i)
+             for i in range(12)]
+    alerts = merged(count_partitions([*posts, *tail(T0 + 200)]))
+    verdicts = {a.term: a.safety.verdict for a in alerts if a.safety}
+    assert verdicts and set(verdicts.values()) == {"avoid"}
+
+
+@pytest.mark.parametrize("offset", [0.0, 7.0, 15.0, 22.5, 29.9])
+def test_a_burst_is_found_wherever_it_falls_against_the_buckets(offset: float) -> None:
+    posts = burst(T0 + offset, n=8)
+    alerts = merged(count_partitions([*chatter(T0 - 3600, T0), *posts, *tail(T0 + 300)]))
+    assert [a.term for a in alerts] == ["#blackout"]
+    assert alerts[0].count == before(posts, alerts[0].at) >= CFG.min_count
+
+
+def test_a_partial_sent_again_adds_nothing() -> None:
+    partials = count_partitions(burst(T0))
+    merge = MomentMerge(CFG, GRACE)
+    for p in partials:
+        assert merge.add(p)
+    bucket = partials[0].bucket
+    counted = merge.count("#blackout", bucket)
+    assert counted > 0
+    assert not any(merge.add(p) for p in partials)  # every one repeated: nothing changes
+    assert merge.count("#blackout", bucket) == counted and merge.repeated == len(partials)
+    alerts = merged(count_partitions(tail(T0 + 200)), merge)
+    assert [(a.term, a.count) for a in alerts] == [("#blackout", before(burst(T0), T0 + 30))]
+
+
+def test_a_partition_counted_again_from_scratch_only_brings_counts_up_to_date() -> None:
+    """As after a SIGKILL with no snapshot: a partition's posts are counted again and its
+    partials, cumulative with the same offsets, replace rather than add."""
+    first = count_partitions(burst(T0))
+    again = count_partitions(burst(T0))
+    assert first == again  # the same posts at the same offsets give the same partials
+    alerts = merged([*first, *again, *count_partitions(tail(T0 + 200))])
+    assert [(a.term, a.count) for a in alerts] == [("#blackout", before(burst(T0), T0 + 30))]
+
+
+def test_a_late_partial_is_dropped_and_counted() -> None:
+    merge = MomentMerge(CFG, GRACE)
+    merged(count_partitions([*burst(T0), *tail(T0 + 200)]), merge)
+    late = TermPartial("#blackout", int(T0 // 30), source=7, version=0, count=50, watermark=T0)
+    assert not merge.add(late) and merge.late == 1
+    assert merge.close() == []
+
+
+def test_the_cool_down_holds_a_second_burst_of_the_same_term() -> None:
+    alerts = merged(count_partitions([*burst(T0), *burst(T0 + 600), *tail(T0 + 900)]))
+    assert [a.term for a in alerts] == ["#blackout"]
+
+
+def test_the_same_terms_alert_as_with_the_embedded_detector() -> None:
+    posts = [*burst(T0), *burst(T0 + 120, tag="#derby"), *tail(T0 + 400)]
+    embedded = MomentDetector(CFG, ManualClock(T0 + 1000))
+    seen = {a.term for p in posts for a in embedded.update(p)}
+    assert {a.term for a in merged(count_partitions(posts))} == seen == {"#blackout", "#derby"}
+
+
+def test_counts_and_merge_restore_from_their_snapshots() -> None:
+    counts = TermCounts(CFG, GRACE)
+    for i, p in enumerate(burst(T0)[:6]):
+        counts.update(p, 0, i, now=p.created_at)
+    sent = counts.take()
+    again = TermCounts(CFG, GRACE)
+    again.restore(counts.snapshot())
+    assert again.take() == sent  # the batch in flight when the snapshot was taken is re-sent
+    merge = MomentMerge(CFG, GRACE)
+    for _, v in sent:
+        merge.add(decode_partial(v))
+    copy = MomentMerge(CFG, GRACE)
+    copy.restore(merge.snapshot())
+    assert copy.count("#blackout", int(T0 // 30)) == merge.count("#blackout", int(T0 // 30)) == 6
+
+
+class Record:
+    """A consumed Kafka record (the part of ``confluent_kafka.Message`` a stage reads)."""
+
+    def __init__(self, topic: str, partition: int, offset: int, value: bytes) -> None:
+        self._t, self._p, self._o, self._v = topic, partition, offset, value
+
+    def topic(self) -> str:
+        return self._t
+
+    def partition(self) -> int:
+        return self._p
+
+    def offset(self) -> int:
+        return self._o
+
+    def key(self) -> bytes:
+        return b""
+
+    def value(self) -> bytes:
+        return self._v
+
+
+def test_the_stages_turn_posts_into_a_moment_record_and_an_alert(tmp_path: Path) -> None:
+    clock = ManualClock(T0 + 300)
+    settings = KafkaSettings(snapshot_interval=0.0)
+    config = Config(extra={"signals": {"moments": {"warmup": 0.0}}})
+    alerts = parse_alerts_config({"channels": [{"name": "hook", "kind": "webhook",
+                                                "url": "http://127.0.0.1:9/hook",
+                                                "secret_env": "HOOK_SECRET"}],
+                                  "rules": [{"name": "all", "channels": ["hook"]}]})
+    desk = KafkaDesk(config, clock, alerts=alerts)
+    with open_store(f"sqlite:///{tmp_path / 'reale.db'}") as store:
+        signals = signals_config(config.extra)
+        counter = MomentCountStage(settings, store, clock, signals=signals, snapshot_interval=0.0)
+        merger = MomentMergeStage(settings, store, clock, signals=signals, desk=desk,
+                                  snapshot_interval=0.0)
+        posts = [*burst(T0), *tail(T0 + 200)]
+        records = [Record("posts", i % 2, i // 2, codec.encode(p)) for i, p in enumerate(posts)]
+        out = counter.process(records, clock.now())
+        assert out.events_in == len(posts) and out.records
+        terms = [Record(r.topic, 0, i, r.value) for i, r in enumerate(out.records)]
+        items = merger.process(terms, clock.now()).items
+        again = merger.process(terms, clock.now()).items  # re-sent: late now, nothing new
+    [record] = [i for i in items if isinstance(i, MomentRecord)]
+    assert record.alert.term == "#blackout" and record.alert.scope == GLOBAL
+    assert record.alert.safety is not None
+    [pending] = [i for i in items if isinstance(i, PendingAlert)]
+    assert pending.alert.dedup_key.startswith("moment:")
+    assert not [i for i in again if isinstance(i, MomentRecord | PendingAlert)]
