@@ -127,7 +127,7 @@ def worker_config(args: argparse.Namespace) -> Config:
 
 def alert_secrets(cfg: Config, role: str) -> dict[str, Any]:
     """The alert channels' credentials from the environment, for a role that delivers alerts."""
-    if role not in ("stages", "all"):
+    if role not in ("stages", "moments", "all"):
         return {}
     from reale.alerts import resolve_credentials
     from reale.run.wiring import alerts_from_config

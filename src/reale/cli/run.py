@@ -45,7 +45,7 @@ def register(sub: Any) -> None:
                    help="embedded: one process (the default); kafka: this process takes one role "
                    "of the scale-out pipeline (pip install 'reale[kafka,postgres]')")
     p.add_argument("--bootstrap", default="", help="Kafka bootstrap servers HOST:PORT (--runner kafka)")
-    p.add_argument("--role", default="all", help="with --runner kafka: source, matcher, stages or all")
+    p.add_argument("--role", default="all", help="with --runner kafka: source, matcher, stages, moments or all")
     p.add_argument("--idle-exit", type=float, default=None,
                    help="with --runner kafka: stop after this many seconds without input")
     p.set_defaults(func=run_live)

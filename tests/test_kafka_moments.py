@@ -1,0 +1,142 @@
+"""Whole-stream moments on Kafka, against the real tansu broker and PostgreSQL: a burst of posts
+by many authors, spread over the ``posts`` partitions, becomes one moment "a brand could join",
+with its safety read, in the web desk's table and one alert delivered to a webhook; partials
+published a second time (as after a SIGKILL) change nothing."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from reale.alerts import LocalReceiver
+from reale.alerts.secrets import ChannelSecrets, Secret
+from reale.events import Author, Post
+from reale.run.kafka.admin import init_topics
+from reale.run.kafka.deps import confluent_kafka
+from reale.run.kafka.moment_counts import TermPartial, decode_partial
+from reale.run.kafka.publish import Publisher
+from reale.run.kafka.settings import MOMENT_TERMS, KafkaSettings, consumer_config
+from reale.store import Store, open_store
+from reale.web import queries as web
+from tests.kafka_helpers import wait_until
+from tests.test_kafka_desk import publish, running
+
+pytestmark = [pytest.mark.kafka, pytest.mark.postgres]
+
+SECRET = "kafka-moments-hook-secret"
+AUTHORS = 12
+CONFIG = """
+[signals.moments]
+warmup = 0.0
+
+[alerts]
+poll_interval = 0.2
+
+[[alerts.channels]]
+name = "hook"
+kind = "webhook"
+url = "{url}"
+secret_env = "HOOK_SECRET"
+
+[[alerts.rules]]
+name = "all"
+channels = ["hook"]
+"""
+WORDS = ("amber", "birch", "cedar", "delta", "ember", "fjord", "grove", "harbor", "iris",
+         "juniper", "kestrel", "lagoon", "meadow", "nectar")
+
+
+def post(i: int, text: str, at: float) -> Post:
+    return Post(network="bluesky", uri=f"at://did:plc:fan{i}/app.bsky.feed.post/{i}",
+                author=Author(id=f"did:plc:fan{i}", handle=f"fan{i}.bsky.social"), text=text,
+                created_at=at, langs=("en",))
+
+
+def burst(start: float) -> list[Post]:
+    """One post per author over 40 seconds (wherever that falls against the buckets), sharing
+    only the hashtag."""
+    return [post(i, f"#blackout {WORDS[i]}{i}", start + i * 40.0 / AUTHORS)
+            for i in range(AUTHORS)]
+
+
+class Partials:
+    """Reads ``moment-terms`` from the beginning in a group of its own (not the merger's)."""
+
+    def __init__(self, settings: KafkaSettings) -> None:
+        conf = consumer_config(settings, "test-moment-terms-reader", "test-reader")
+        self.consumer: Any = confluent_kafka().Consumer(conf)
+        self.consumer.subscribe([settings.topic(MOMENT_TERMS)])
+        self.raw: list[tuple[bytes, bytes]] = []
+
+    def read(self) -> list[TermPartial]:
+        for m in self.consumer.consume(500, 0.2):
+            if m.error() is None:
+                self.raw.append((m.key(), m.value()))
+        return [decode_partial(v) for _, v in self.raw]
+
+    def close(self) -> None:
+        self.consumer.close()
+
+
+def latest_counts(partials: list[TermPartial], term: str) -> dict[int, int]:
+    """Posts partition -> posts with ``term`` it counted (its latest partial per bucket)."""
+    latest: dict[tuple[int, int], TermPartial] = {}
+    for p in partials:
+        if p.term == term and p.version >= latest.get((p.source, p.bucket), p).version:
+            latest[(p.source, p.bucket)] = p
+    out: dict[int, int] = {}
+    for (source, _), p in latest.items():
+        out[source] = out.get(source, 0) + p.count
+    return out
+
+
+def moment_rows(store: Store) -> list[tuple[Any, ...]]:
+    return store.query("SELECT dedup_key, channel FROM alert_outbox WHERE dedup_key LIKE 'moment:%'")
+
+
+def test_a_whole_stream_burst_is_one_moment_with_its_safety_read_and_one_alert(
+        kafka_bootstrap: str, fresh_postgres_url: str, tmp_path: Path) -> None:
+    settings = KafkaSettings(bootstrap=kafka_bootstrap, partitions=2, session_timeout_ms=2000,
+                             heartbeat_ms=200, snapshot_interval=0.0)
+    assert "moment-terms" in {r.topic for r in init_topics(settings)}
+    start = time.time()
+    posts = burst(start)
+    with LocalReceiver(secret=SECRET) as receiver, open_store(fresh_postgres_url) as store:
+        config = tmp_path / "reale.toml"
+        config.write_text(CONFIG.format(url=receiver.url))
+        secrets = {"hook": ChannelSecrets(url=receiver.url, secret=Secret(SECRET))}
+        reader = Partials(settings)
+        try:
+            with running(config, settings, fresh_postgres_url, "moments", alert_secrets=secrets):
+                publish(settings, posts)
+                wait_until(lambda: sum(latest_counts(reader.read(), "#blackout").values())
+                           == AUTHORS, 60, "the burst's partials")
+                # the authors' posts were counted on both posts partitions, then merged
+                assert set(latest_counts(reader.read(), "#blackout")) == {0, 1}
+                # As after a SIGKILL between publishing and committing: every partial again.
+                again = Publisher(settings)
+                for key, value in list(reader.raw):
+                    again.send_raw(settings.topic(MOMENT_TERMS), key, value)
+                again.flush()
+                # Later posts move the stream's time past the burst's buckets and their grace.
+                publish(settings, [post(100 + j, f"#blackout the lights are back {WORDS[j]}",
+                                        start + 200 + j) for j in range(3)])
+                wait_until(lambda: bool(web.moments(store, scope="*")), 60, "the moment")
+                wait_until(lambda: any(r.json()["alert"]["kind"] == "moment"
+                                       for r in receiver.accepted), 60, "the moment's alert")
+        finally:
+            reader.close()
+        [moment] = web.moments(store, scope="*")
+        alert = moment.alert
+        assert alert.term == "#blackout"
+        # counted once per post: the partials sent twice did not double it
+        assert alert.count == sum(1 for p in posts if p.created_at < alert.at) >= 5
+        assert alert.safety is not None and alert.safety.verdict == "safe"
+        assert alert.safety.posts >= 3  # example posts read for sentiment and emotion
+        assert all("#blackout" in e.text for e in alert.examples)
+        assert moment_rows(store) == [(f"moment::*:#blackout:{int(alert.at)}", "hook")]
+        [delivered] = [r for r in receiver.accepted if r.json()["alert"]["kind"] == "moment"]
+        assert delivered.verified and receiver.duplicates == 0
