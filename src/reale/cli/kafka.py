@@ -64,6 +64,9 @@ def add_worker_arguments(p: argparse.ArgumentParser) -> None:
                    help="how soon a dead worker's partitions move (default %(default)s)")
     p.add_argument("--snapshot-interval", type=float, default=d.snapshot_interval,
                    metavar="SECONDS", help="keyed state saved this often (default %(default)s)")
+    p.add_argument("--grace", type=float, default=d.grace, metavar="SECONDS",
+                   help="stream time a late record is waited for: interactions for their post's "
+                   "marker, partial counts for their moment bucket (default %(default)s)")
     p.add_argument("--idle-exit", type=float, metavar="SECONDS",
                    help="stop after this long without a record (batch jobs, tests)")
     p.add_argument("--metrics-port", type=int, help="Prometheus /metrics port (0: off)")
@@ -78,6 +81,8 @@ def settings_from(args: argparse.Namespace) -> KafkaSettings:
         extra["batch_size"] = args.batch_size
     if getattr(args, "snapshot_interval", None) is not None:
         extra["snapshot_interval"] = args.snapshot_interval
+    if getattr(args, "grace", None) is not None:
+        extra["grace"] = args.grace
     if getattr(args, "batch_wait", None):
         extra["batch_wait"] = args.batch_wait
     if getattr(args, "session_timeout_ms", None):
