@@ -62,6 +62,14 @@ def burst(start: float) -> list[Post]:
             for i in range(AUTHORS)]
 
 
+def chatter(start: float) -> list[Post]:
+    """The hour before: a post every 30 s of words of its own. The detector has a baseline then
+    (without one it takes its first bucket as the baseline, and a burst that spills over a bucket
+    boundary would not stand out of it)."""
+    return [post(500 + k, f"{WORDS[k % len(WORDS)]}{k} {WORDS[(k + 5) % len(WORDS)]}x{k}",
+                 start - 3600 + 30.0 * k) for k in range(120)]
+
+
 class Partials:
     """Reads ``moment-terms`` from the beginning in a group of its own (not the merger's)."""
 
@@ -102,7 +110,7 @@ def test_a_whole_stream_burst_is_one_moment_with_its_safety_read_and_one_alert(
     settings = KafkaSettings(bootstrap=kafka_bootstrap, partitions=2, session_timeout_ms=2000,
                              heartbeat_ms=200, snapshot_interval=0.0)
     assert "moment-terms" in {r.topic for r in init_topics(settings)}
-    start = time.time()
+    start = float(int(time.time()) // 30 * 30) - 5.0  # straddles a bucket boundary, on purpose
     posts = burst(start)
     with LocalReceiver(secret=SECRET) as receiver, open_store(fresh_postgres_url) as store:
         config = tmp_path / "reale.toml"
@@ -111,7 +119,7 @@ def test_a_whole_stream_burst_is_one_moment_with_its_safety_read_and_one_alert(
         reader = Partials(settings)
         try:
             with running(config, settings, fresh_postgres_url, "moments", alert_secrets=secrets):
-                publish(settings, posts)
+                publish(settings, [*chatter(start), *posts])
                 wait_until(lambda: sum(latest_counts(reader.read(), "#blackout").values())
                            == AUTHORS, 60, "the burst's partials")
                 # the authors' posts were counted on both posts partitions, then merged
