@@ -35,7 +35,7 @@ class TermPartial(msgspec.Struct, frozen=True, array_like=True):
     count: int  # posts with the term in (source, bucket) up to ``version``: cumulative
     watermark: float  # the latest post time ``source`` had shown when this was sent
     examples: tuple[Example, ...] = ()  # the first posts with the term; only when they changed
-    cooc: dict[str, int] = {}  # its most frequent co-occurring terms (cumulative, bounded)
+    cooc: dict[str, int] = {}  # its top co-occurring terms in its first posts; only when changed
 
 
 _enc = msgspec.msgpack.Encoder()
@@ -54,13 +54,14 @@ def decode_partial(raw: bytes) -> TermPartial:
 
 
 class _Entry:
-    __slots__ = ("cooc", "count", "examples", "fresh")
+    __slots__ = ("cooc", "cooc_fresh", "count", "examples", "fresh")
 
     def __init__(self) -> None:
         self.count = 0
         self.examples: list[Example] = []
         self.cooc: dict[str, int] = {}
         self.fresh = False  # examples changed since last sent
+        self.cooc_fresh = False  # co-occurring terms changed since last sent
 
 
 class _Saved(msgspec.Struct):
@@ -117,7 +118,9 @@ class TermCounts:
             if len(e.examples) < cfg.examples:
                 e.examples.append(example)
                 e.fresh = True
-            _add_cooc(e.cooc, term, words, cfg.cooccurring)
+            if e.count <= cfg.sample_texts:  # enough to explain a moment, and cheap
+                _add_cooc(e.cooc, term, words)
+                e.cooc_fresh = True
             self._dirty.add((b, term))
 
     def take(self) -> list[tuple[bytes, bytes]]:
@@ -129,10 +132,11 @@ class TermCounts:
         keep = self.config.cooccurring
         for b, term in sorted(self._dirty):
             e = self.buckets[b][term]
-            top = dict(sorted(e.cooc.items(), key=lambda kv: (-kv[1], kv[0]))[:keep])
+            top = (dict(sorted(e.cooc.items(), key=lambda kv: (-kv[1], kv[0]))[:keep])
+                   if e.cooc_fresh else {})
             p = TermPartial(term, b, self.source, self.version, e.count, self.watermark,
                             tuple(e.examples) if e.fresh else (), top)
-            e.fresh = False
+            e.fresh = e.cooc_fresh = False
             out.append((term.encode(), encode_partial(p)))
         self._dirty.clear()
         self.inflight = [v for _, v in out]
@@ -168,12 +172,9 @@ class TermCounts:
         return {"open_buckets": len(self.buckets), "late": self.late, "skipped": self.skipped}
 
 
-def _add_cooc(cooc: dict[str, int], term: str, words: list[str], keep: int) -> None:
-    """As the embedded detector notes co-occurring terms (bounded the same way)."""
+def _add_cooc(cooc: dict[str, int], term: str, words: list[str]) -> None:
+    """As the embedded detector notes co-occurring terms (the post's first 16 terms); bounded
+    because only a term's first ``sample_texts`` posts per bucket and partition are noted."""
     for o in words[:16]:
         if o != term:
             cooc[o] = cooc.get(o, 0) + 1
-    if len(cooc) > 4 * keep:
-        top = sorted(cooc.items(), key=lambda kv: (-kv[1], kv[0]))[: 2 * keep]
-        cooc.clear()
-        cooc.update(top)

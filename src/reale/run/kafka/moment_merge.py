@@ -59,8 +59,9 @@ class MomentMerge:
         if had is not None and had[0] >= p.version:
             self.repeated += 1
             return False
-        examples = p.examples or (had[2] if had is not None else ())
-        parts[p.source] = (p.version, p.count, examples, dict(p.cooc))
+        examples = p.examples or (had[2] if had is not None else ())  # sent when they changed
+        cooc = dict(p.cooc) if p.cooc else (had[3] if had is not None else {})
+        parts[p.source] = (p.version, p.count, examples, cooc)
         return True
 
     def close(self) -> list[MomentAlert]:
