@@ -70,6 +70,7 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
         merge.add(p)
     alerts.extend(merge.close())
     merged_s = time.perf_counter() - t
+    merge_kb = len(merge.snapshot()) / 1024
     embedded = MomentDetector(cfg, ManualClock(posts[-1].created_at))
     seen = {a.term for p in posts for a in embedded.update(p)}
     kafka = {a.term for a in alerts}
@@ -81,6 +82,8 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
         {"name": "moment-terms bytes per post", "value": round(size / len(posts)), "unit": "B"},
         {"name": "merge stage, 1 worker", "value": round(len(partials) / merged_s),
          "unit": "partials/s", "note": "with the detector and safety reads"},
+        {"name": "merge snapshot (1 partition holds every term)", "value": round(merge_kb),
+         "unit": "kB", "note": f"open buckets after the stream, {rate:.0f} posts/s"},
         {"name": "injected burst raised (4 partitions)", "value": "#blackout" in kafka, "unit": "",
          "target": True, "ok": "#blackout" in kafka},
         {"name": "same terms as the embedded detector", "value": kafka == seen, "unit": "",
