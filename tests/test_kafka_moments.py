@@ -5,6 +5,7 @@ published a second time (as after a SIGKILL) change nothing."""
 
 from __future__ import annotations
 
+import signal
 import time
 from pathlib import Path
 from typing import Any
@@ -14,14 +15,14 @@ import pytest
 from reale.alerts import LocalReceiver
 from reale.alerts.secrets import ChannelSecrets, Secret
 from reale.events import Author, Post
-from reale.run.kafka.admin import init_topics
+from reale.run.kafka.admin import consumer_lag, init_topics
 from reale.run.kafka.deps import confluent_kafka
 from reale.run.kafka.moment_counts import TermPartial, decode_partial
 from reale.run.kafka.publish import Publisher
 from reale.run.kafka.settings import MOMENT_TERMS, KafkaSettings, consumer_config
 from reale.store import Store, open_store
 from reale.web import queries as web
-from tests.kafka_helpers import wait_until
+from tests.kafka_helpers import wait_until, worker_command, workers
 from tests.test_kafka_desk import publish, running
 
 pytestmark = [pytest.mark.kafka, pytest.mark.postgres]
@@ -148,3 +149,40 @@ def test_a_whole_stream_burst_is_one_moment_with_its_safety_read_and_one_alert(
         assert moment_rows(store) == [(f"moment::*:#blackout:{int(alert.at)}", "hook")]
         [delivered] = [r for r in receiver.accepted if r.json()["alert"]["kind"] == "moment"]
         assert delivered.verified and receiver.duplicates == 0
+
+
+def test_a_moments_worker_killed_mid_stream_neither_loses_nor_doubles_a_count(
+        kafka_bootstrap: str, fresh_postgres_url: str, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = KafkaSettings(bootstrap=kafka_bootstrap, partitions=2)
+    init_topics(settings)
+    monkeypatch.setenv("HOOK_SECRET", SECRET)  # the workers' alert channel (nobody listens)
+    config = tmp_path / "reale.toml"
+    config.write_text(CONFIG.format(url="http://127.0.0.1:9/hook"))
+    # ten minutes ago (a post timed far in the future would be taken as posted now)
+    start = float(int(time.time() - 600) // 30 * 30) - 5.0
+    posts = burst(start)
+    stream = [*chatter(start), *posts]
+    half = len(stream) // 2
+    # A grace longer than the burst; the later posts come once the survivor has counted the
+    # stream (else, far enough ahead, they would close the burst's buckets without the posts
+    # of the dead worker's partition: late, by design).
+    cmd = worker_command("moments", kafka_bootstrap, fresh_postgres_url, config,
+                         "--batch-size", "20", "--snapshot-interval", "0.2", "--grace", "120")
+    with workers([cmd, cmd], tmp_path) as (doomed, _survivor), \
+            open_store(fresh_postgres_url) as store:
+        publish(settings, stream[:half])
+        wait_until(lambda: any(r.committed for r in consumer_lag(settings, ("moment-counts",))),
+                   90, "the count stage to commit a batch")
+        doomed.send_signal(signal.SIGKILL)
+        doomed.wait(10)
+        publish(settings, stream[half:])
+        wait_until(lambda: sum(r.committed or 0 for r in consumer_lag(settings, (
+            "moment-counts",))) >= len(stream), 90, "the survivor to count the whole stream")
+        publish(settings, [post(100 + j, f"#blackout the lights are back {WORDS[j]}",
+                                start + 500 + j) for j in range(3)])
+        wait_until(lambda: bool(web.moments(store, scope="*")), 120, "the moment")
+        [moment] = web.moments(store, scope="*")
+        assert moment.alert.term == "#blackout"
+        assert moment.alert.count == sum(1 for p in posts if p.created_at < moment.alert.at)
+        assert moment_rows(store) == [(f"moment::*:#blackout:{int(moment.alert.at)}", "hook")]

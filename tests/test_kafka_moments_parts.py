@@ -144,6 +144,25 @@ def test_a_late_partial_is_dropped_and_counted() -> None:
     assert merge.close() == []
 
 
+@pytest.mark.parametrize(("tail_at", "waited"), [(100.0, True), (200.0, False)])
+def test_a_lagging_partition_holds_its_buckets_open_unless_it_stalls(tail_at: float,
+                                                                     waited: bool) -> None:
+    """Partition 0 has counted the burst's first posts, then lags (its worker died and its
+    partitions are moving); the others run ahead to ``tail_at``. Within grace + stall (90 s
+    here) of the others, the bucket waits for partition 0; further behind, it is not waited for
+    and its partials come too late."""
+    partials = count_partitions([*burst(T0), *tail(T0 + tail_at)])
+    lagging = [p for p in partials if p.source == 0]
+    early, rest = lagging[:2], lagging[2:]
+    merge = MomentMerge(CFG, GRACE)
+    ahead = merged([*early, *(p for p in partials if p.source != 0)], merge)
+    assert (ahead == []) is waited  # nothing closed while partition 0 is waited for
+    alerts = ahead + merged(rest, merge)
+    [moment] = alerts
+    assert (moment.count == before(burst(T0), moment.at)) is waited
+    assert (merge.late > 0) is not waited
+
+
 def test_the_cool_down_holds_a_second_burst_of_the_same_term() -> None:
     alerts = merged(count_partitions([*burst(T0), *burst(T0 + 600), *tail(T0 + 900)]))
     assert [a.term for a in alerts] == ["#blackout"]

@@ -5,8 +5,10 @@ cool-down), every alert with the embedded safety read. Pure state, no I/O.
 
 Per (term, bucket, posts partition) only the partial of the highest offset counts (see
 :mod:`reale.run.kafka.moment_counts`), so partials sent again add nothing. A bucket closes when
-the latest post time the partials report is ``grace`` seconds past its end; partials for a closed
-bucket are late and dropped (counted in ``late``).
+every posts partition heard from has shown posts ``grace`` seconds past its end (the slowest one
+holds it open, as a partition moving to another worker after a crash), or when the fastest is
+``stall`` seconds further still (a partition that lags more is not waited for). Partials for a
+closed bucket are late: dropped and counted in ``late``.
 """
 
 from __future__ import annotations
@@ -30,22 +32,23 @@ class MomentMerge:
     of its terms (terms are scored independently, so sharding them by key changes nothing)."""
 
     def __init__(self, config: MomentConfig, grace: float, labeller: Labeller | None = None,
-                 safety: SafetyConfig | None = None) -> None:
+                 safety: SafetyConfig | None = None, stall: float | None = None) -> None:
         self.config = config
         self.grace = grace
+        self.stall = 2 * grace if stall is None else stall
         self.labeller = labeller
         self.safety = safety or SafetyConfig()
         self.detector = ScopeDetector(GLOBAL, config)
         self.open: dict[int, dict[str, dict[int, _Part]]] = {}
-        self.watermark = -math.inf
+        self.marks: dict[int, float] = {}  # posts partition -> the latest post time it showed
         self.closed_below = -(2**62)
         self.late = 0
         self.repeated = 0  # partials superseded or seen already (re-sent after a crash)
 
     def add(self, p: TermPartial) -> bool:
         """Take one partial; False when it changed nothing (late, repeated or superseded)."""
-        if math.isfinite(p.watermark):
-            self.watermark = max(self.watermark, p.watermark)
+        if math.isfinite(p.watermark) and p.watermark > self.marks.get(p.source, -math.inf):
+            self.marks[p.source] = p.watermark
         if p.bucket < self.closed_below:
             self.late += 1
             return False
@@ -65,10 +68,13 @@ class MomentMerge:
         return True
 
     def close(self) -> list[MomentAlert]:
-        """Score every bucket the watermark has passed by ``grace``, oldest first."""
-        if not math.isfinite(self.watermark):
+        """Score every bucket the posts partitions have all passed by ``grace`` (or the fastest
+        by ``grace + stall``), oldest first."""
+        if not self.marks:
             return []
-        limit = math.floor((self.watermark - self.grace) / self.config.bucket)
+        until = max(min(self.marks.values()) - self.grace,
+                    max(self.marks.values()) - self.grace - self.stall)
+        limit = math.floor(until / self.config.bucket)
         alerts: list[MomentAlert] = []
         for b in sorted(b for b in self.open if b < limit):
             alerts.extend(self._close(b, self.open.pop(b)))
@@ -101,7 +107,7 @@ class MomentMerge:
                          for s, (v, n, ex, co) in parts.items()}
                      for t, parts in terms.items()} for b, terms in self.open.items()}
         return snapshot.pack("moment-merge", {
-            "open": open_, "watermark": self.watermark if math.isfinite(self.watermark) else None,
+            "open": open_, "marks": self.marks,
             "closed_below": self.closed_below, "late": self.late,
             "detector": self.detector.state()})
 
@@ -112,7 +118,7 @@ class MomentMerge:
                                                   {str(k): int(c) for k, c in co.items()})
                                        for src, (v, n, ex, co) in parts.items()}
                               for t, parts in terms.items()} for b, terms in s["open"].items()}
-        self.watermark = -math.inf if s["watermark"] is None else float(s["watermark"])
+        self.marks = {int(k): float(v) for k, v in s["marks"].items()}
         self.closed_below = int(s["closed_below"])
         self.late = int(s["late"])
         self.detector = ScopeDetector(GLOBAL, self.config)
