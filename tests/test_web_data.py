@@ -72,6 +72,7 @@ def test_an_opportunity_is_stored_with_its_signals_and_read_back(store: Store) -
     assert got.reach is not None and got.reach.tier == "micro" and got.reach.percentile == 97.0
     assert got.momentum is not None and got.momentum.predicted_final == 900
     assert got.momentum.gathering_speed and got.momentum.velocity_per_min == 12.5
+    assert (got.momentum.close_network, got.momentum.hashtag_strangers) == (20, 3)
     assert got.verdict == "transactional"
     assert [r.key for r in queries.opportunities(store)] == [rec.key]
 
