@@ -43,6 +43,8 @@ SEED = {
     through too under until very was were what when where which while who whom why will with
     would you your yours yourself yourselves don't can't won't isn't it's i'm dont cant im
     upon within without among onto whose whether although though unless whereas shall
+    couldn't wouldn't shouldn't didn't wasn't weren't haven't hasn't hadn't aren't doesn't
+    i've i'll i'd you're you've you'll they're we're that's what's let's there's
     three four five six seven eight nine ten""",
     "it": """allo alla agli alle dallo dalla dagli dalle dello della degli delle nello nella
     negli nelle sullo sulla sugli sulle col coi questo questa questi queste

@@ -246,7 +246,8 @@ class ScopeDetector:
         bigram's own words (a bigram alerting after its word is a detail of the word's burst)."""
         cfg = self.config
         posts = [ts for at, ts in h.recent if at >= t - elapsed]
-        if cfg.fold_share <= 0 or len(posts) < cfg.min_count:
+        # a term promoted to exact counters mid-bucket has fewer recent posts than its count
+        if cfg.fold_share <= 0 or len(posts) < min(3, cfg.min_count):
             return None
         rank, own = _specificity(term), term.split(" ")
         for other, o in self.hot.items():
