@@ -34,6 +34,7 @@ def test_the_car_cascade_tells_friends_from_strangers_who_came_through_the_coine
     assert not any(e.text and "#" in e.text for e in truth.events if e.uri == truth.root_uri)
     # the eight friends, and a background account that had replied to the author before
     assert len(truth.friends) <= stats.close_network <= len(truth.friends) + 2
+    assert stats.hashtags == (truth.hashtags[0].lstrip("#").lower(),)  # coined by the quote
     assert stats.hashtag_strangers >= 20  # reposters arriving while the friend's hashtag trends
     assert stats.other_strangers > 0  # the early ones came before it did
     assert stats.hashtag_strangers + stats.other_strangers <= len(truth.crowd) + 10

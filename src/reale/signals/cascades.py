@@ -53,6 +53,7 @@ class CascadeStats(msgspec.Struct, frozen=True, kw_only=True):
     other_strangers: int
     close_share: float  # close network / classified amplifiers (0 when none yet)
     last_event_at: float
+    hashtags: tuple[str, ...] = ()  # the cascade's hashtags (the root's, then those added), no "#"
 
 
 class Joined(msgspec.Struct, frozen=True, kw_only=True):
@@ -241,7 +242,8 @@ class CascadeTracker:
             unique_amplifiers=len(c.amplifiers),
             velocity_per_min=c.velocity.rate_per_minute(self._clock.now()),
             close_network=k["close"], hashtag_strangers=k["hashtag"], other_strangers=k["stranger"],
-            close_share=k["close"] / classified if classified else 0.0, last_event_at=c.last)
+            close_share=k["close"] / classified if classified else 0.0, last_event_at=c.last,
+            hashtags=tuple(c.tags))
 
     def roots(self) -> list[str]:
         return list(self._cascades)
