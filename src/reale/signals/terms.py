@@ -12,7 +12,6 @@ from importlib import resources
 _URL = re.compile(r"https?://\S+|www\.\S+|@[\w.-]+|<[a-z_0-9]+>", re.IGNORECASE)  # and <URL>
 _ELISION = re.compile(r"^(?:[a-z]{1,4})['’](?=\w)")  # l'unica, dell'auto, c'è: keep the word
 _TOKEN = re.compile(r"#?[^\W_][\w'’-]*", re.UNICODE)
-_GAP = re.compile(r"\s+")  # what may separate the two words of a bigram: spaces only
 MAX_TEXT = 4_000
 MIN_LEN = 3
 # Not words of a language but of the medium: retweet and via markers, HTML entity remnants.
@@ -35,7 +34,9 @@ def word_of(token: str) -> str:
     >>> word_of("Dell'Auto"), word_of("3rd"), word_of("covid19"), word_of("'ciao'")
     ('auto', '', 'covid19', 'ciao')
     """
-    tok = _ELISION.sub("", token.lower()).strip("'’-")
+    tok = token.lower()
+    if "'" in tok or "’" in tok or tok[-1] == "-":  # most words need none of this
+        tok = _ELISION.sub("", tok).strip("'’-")
     if tok[:1].isdigit() and sum(ch.isalpha() for ch in tok) <= 3:
         return ""
     return tok
@@ -102,7 +103,7 @@ def terms(text: str, hashtags: tuple[str, ...] = (), limit: int = 32) -> list[st
         if len(w) < MIN_LEN or w in stop:
             prev = ""
             continue
-        if prev and _GAP.fullmatch(body, prev_end, m.start()) and len(pairs) < limit // 2:
+        if prev and body[prev_end:m.start()].isspace() and len(pairs) < limit // 2:
             pairs[f"{prev} {w}"] = None
         singles[w] = None
         prev, prev_end = w, m.end()
