@@ -70,3 +70,14 @@ def test_one_threads_chatter_is_not_a_moment_but_the_same_words_across_the_netwo
     assert [a.term for a in _alerts(everywhere)] == ["congrats"]
     every_reply_counts = MomentConfig(max_threads=0)
     assert [a.term for a in _alerts(under_one_post, every_reply_counts)] == ["congrats"]
+
+
+def test_the_conversation_memory_stays_bounded() -> None:
+    from reale.signals.moment_scope import THREAD_TERMS, Example, ScopeDetector
+
+    scope = ScopeDetector("*", MomentConfig(max_threads=100))
+    for i in range(5_000):  # 5,000 threads, and one thread that keeps changing the subject
+        scope.update(float(i), [f"w{i}", f"v{i}"], Example("u", "t"), thread=f"root{i % 1000}")
+        scope.update(float(i), [f"x{i}"], Example("u", "t"), thread="chatty")
+    sizes = scope.sizes()
+    assert sizes["threads"] <= 100 and sizes["thread_terms"] <= THREAD_TERMS

@@ -6,9 +6,8 @@ while the exact table has room, or ``promote_at`` times in one bucket when it is
 baseline, and a Poisson tail probability under ``10**max_log10_p``; then the term cools down.
 Replies and quotes count a term once per conversation per short window (a thread's chatter is
 not a moment). A term whose recent posts mostly carry a term that has just alerted is the same
-moment: it is
-folded into that alert (a hashtag is preferred to a bigram, a bigram to a word, never a bigram to
-one of its own words).
+moment: it is folded into that alert if that term is as specific (a hashtag beats a bigram, a
+bigram a word) or is one of the bigram's own words.
 """
 
 from __future__ import annotations
@@ -71,6 +70,9 @@ class MomentAlert(msgspec.Struct, frozen=True, kw_only=True):
     examples: tuple[Example, ...]
     cooccurring: tuple[str, ...]
     safety: SafetyRead | None = None  # set on whole-stream moments ("moments a brand could join")
+
+
+THREAD_TERMS = 64  # terms remembered per conversation; past them, its new terms count every time
 
 
 def ring_length(cfg: MomentConfig) -> int:
@@ -198,7 +200,7 @@ class ScopeDetector:
             last = seen.get(term)
             if last is None or b - last >= self.config.window_buckets:
                 fresh.append(term)
-                if len(seen) < 512 or last is not None:
+                if len(seen) < THREAD_TERMS or last is not None:
                     seen[term] = b
         return fresh
 
@@ -301,6 +303,12 @@ class ScopeDetector:
             w = cfg.window_buckets
             ranked = sorted(self.hot.items(), key=lambda kv: -(kv[1].total + kv[1].base * w))
             self.hot = dict(ranked[: cfg.max_hot])
+
+    def sizes(self) -> dict[str, int]:
+        """Sizes of the internal tables (to check that memory stays bounded)."""
+        return {"hot": len(self.hot), "bucket_terms": len(self.bucket_counts),
+                "threads": len(self._threads),
+                "thread_terms": max((len(v) for v in self._threads.values()), default=0)}
 
     def texts(self, term: str) -> list[str]:
         h = self.hot.get(term)
