@@ -67,7 +67,10 @@ def momentum_of(cascade: CascadeStats | None, reading: MomentumReading | None) -
         low=reading.low if reading is not None else None,
         high=reading.high if reading is not None else None,
         gathering_speed=bool(reading and reading.gathering_speed),
-        close_share=cascade.close_share if cascade is not None else None)
+        close_share=cascade.close_share if cascade is not None else None,
+        close_network=cascade.close_network if cascade is not None else None,
+        hashtag_strangers=cascade.hashtag_strangers if cascade is not None else None,
+        other_strangers=cascade.other_strangers if cascade is not None else None)
 
 
 def record_of(opp: Opportunity, *, network: str = "", followers: int | None = None,
