@@ -81,3 +81,19 @@ def test_the_conversation_memory_stays_bounded() -> None:
         scope.update(float(i), [f"x{i}"], Example("u", "t"), thread="chatty")
     sizes = scope.sizes()
     assert sizes["threads"] <= 100 and sizes["thread_terms"] <= THREAD_TERMS
+
+
+def test_a_brands_own_name_is_its_mention_volume_not_a_moment_in_its_scope() -> None:
+    clock = ManualClock()
+    det = MomentDetector(MomentConfig(), clock)
+    chatter = _posts(["Volta dealers open on Sunday", "my Volta needs a wash"], 0.0, every=120.0)
+    chatter += _posts(["Volta dealers open on Sunday"], 600.0, every=120.0, tag="c")
+    burst = _posts([c.format(t="Volta recall") for c in CARRIERS], ONSET, every=8.0, tag="r")
+    alerts: list[MomentAlert] = []
+    for p in sorted([*chatter, *burst], key=lambda p: p.created_at):
+        clock.set(p.created_at)
+        alerts += det.update(p, ("Volta", GLOBAL))
+    brand = [a.term for a in alerts if a.scope == "Volta"]
+    assert brand and "volta" not in brand
+    assert "volta" in [a.term for a in alerts if a.scope == GLOBAL] or "volta recall" in [
+        a.term for a in alerts if a.scope == GLOBAL], "across the stream the name is a moment"
