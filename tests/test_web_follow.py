@@ -299,3 +299,11 @@ def _until(lines: Iterator[str], uri_end: str) -> list[dict[str, Any]]:
             if any(e.get("uri", "").endswith(uri_end) for e in got):
                 return got
     raise AssertionError(f"the stream ended before {uri_end}")
+
+
+def test_every_web_setting_is_documented() -> None:
+    doc = (ROOT / "docs" / "web.md").read_text(encoding="utf-8")
+    for field in msgspec.structs.fields(WebSettings):
+        forms = (f"\n{field.name} = ", f"`{field.name}`", f"[web.{field.name}]")
+        assert any(form in doc for form in forms), (
+            f"[web] {field.name} is not in docs/web.md")
