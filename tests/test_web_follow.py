@@ -307,3 +307,12 @@ def test_every_web_setting_is_documented() -> None:
         forms = (f"\n{field.name} = ", f"`{field.name}`", f"[web.{field.name}]")
         assert any(form in doc for form in forms), (
             f"[web] {field.name} is not in docs/web.md")
+
+
+def test_the_benchmark_measures_a_follower_that_loses_nothing(tmp_path: Any) -> None:
+    from reale.bench.web_follow import measure
+
+    rows = {r["name"]: r for r in measure(f"sqlite:///{tmp_path / 'b.sqlite'}", 2_000, 2, "t")}
+    assert rows["web.follow.t.exactly_once"]["value"] == 1_000
+    assert rows["web.follow.t.exactly_once"]["ok"]  # the speed rows are figures, not asserted here
+    assert {"web.follow.t.start", "web.follow.t.idle", "web.follow.t.catch_up"} <= rows.keys()
