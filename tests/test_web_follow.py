@@ -317,3 +317,12 @@ def test_the_benchmark_measures_a_follower_that_loses_nothing(tmp_path: Any) -> 
     assert rows["web.follow.t.exactly_once"]["value"] == 1_000
     assert rows["web.follow.t.exactly_once"]["ok"]  # the speed rows are figures, not asserted here
     assert {"web.follow.t.start", "web.follow.t.idle", "web.follow.t.catch_up"} <= rows.keys()
+
+
+def test_the_marks_example_runs() -> None:
+    import doctest
+
+    import reale.web.marks
+
+    result = doctest.testmod(reale.web.marks)
+    assert result.attempted > 0 and result.failed == 0
