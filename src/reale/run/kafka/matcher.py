@@ -7,8 +7,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from reale.errors import DecodeError
-from reale.events import Post
 from reale.run.kafka import codec
 from reale.run.kafka.settings import MENTIONS, POSTS, TRACKED, KafkaSettings
 from reale.run.kafka.stage import Message, Outbound, Output, Partition
@@ -35,13 +33,8 @@ class MatcherStage:
         return []
 
     def process(self, messages: Sequence[Message], now: float) -> Output:
-        out = Output(events_in=len(messages))
-        posts: list[Post] = []
-        for m in messages:
-            try:
-                posts.append(codec.decode_post(m.value() or b""))
-            except DecodeError:
-                out.bad += 1
+        posts, bad = codec.decode_posts([m.value() for m in messages])
+        out = Output(events_in=len(messages), bad=bad)
         # Conversations are followed by the conversation stage (keyed by root post), so the
         # matcher tracks nothing of its own: what it stores depends on the post alone.
         routed = route(posts, self.matcher(), TrackedPosts(capacity=0), now)

@@ -66,7 +66,7 @@ def producer_config(s: KafkaSettings, client_id: str) -> dict[str, Any]:
         "enable.idempotence": True,
         "partitioner": "murmur2_random",
         "linger.ms": s.linger_ms,
-        "compression.type": "none",
+        "compression.type": "lz4",
         "log.connection.close": False,
         **s.client,
     }
@@ -86,6 +86,9 @@ def consumer_config(s: KafkaSettings, group: str, client_id: str) -> dict[str, A
         "session.timeout.ms": s.session_timeout_ms,
         "heartbeat.interval.ms": s.heartbeat_ms,
         "fetch.wait.max.ms": max(1, int(s.batch_wait * 1000)),
+        # Once a partition's prefetch queue is full, librdkafka re-checks it only after this long
+        # (default 1 s): a worker that drains its queue faster than that sat idle until then.
+        "fetch.queue.backoff.ms": max(1, int(s.batch_wait * 1000)),
         "isolation.level": "read_committed",
         "log.connection.close": False,
         **s.client,
