@@ -29,6 +29,25 @@ def process_cpu(pid: int) -> float:
     return (int(f[11]) + int(f[12])) / _ticks() if f else 0.0
 
 
+def own_threads_cpu(pid: int, foreign: str = "rdk:") -> float:
+    """utime + stime of the threads of ``pid`` whose name does not start with ``foreign``: for a
+    Python Kafka worker, its Python threads apart from librdkafka's (named ``rdk:…``)."""
+    total = 0
+    try:
+        tids = [t.name for t in Path(f"/proc/{pid}/task").iterdir()]
+    except OSError:
+        return 0.0
+    for tid in tids:
+        try:
+            if Path(f"/proc/{pid}/task/{tid}/comm").read_text().startswith(foreign):
+                continue
+            f = Path(f"/proc/{pid}/task/{tid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(f[11]) + int(f[12])
+    return total / _ticks()
+
+
 def tree_cpu(pid: int) -> float:
     """A server and its workers: its own time, its reaped children's (cutime + cstime), and its
     living children's — so a backend that exits between two readings is still counted once."""
@@ -69,15 +88,21 @@ def machine_cpu() -> float:
 
 class CpuMeter:
     """CPU seconds used so far by named groups of processes (``single``: the processes alone;
-    ``trees``: a server with its children), and by the whole machine (``machine``)."""
+    ``trees``: a server with its children), and by the whole machine (``machine``). For each
+    name in ``python``, ``NAME.python`` is the part its processes' Python threads used (apart
+    from their Kafka client's threads)."""
 
-    def __init__(self, single: Mapping[str, Iterable[int]], trees: Mapping[str, int]) -> None:
+    def __init__(self, single: Mapping[str, Iterable[int]], trees: Mapping[str, int],
+                 python: Iterable[str] = ()) -> None:
         self.single = {k: list(v) for k, v in single.items()}
         self.trees = dict(trees)
+        self.python = list(python)
 
     def read(self) -> dict[str, float]:
         out = {k: sum(process_cpu(p) for p in pids) for k, pids in self.single.items()}
         out.update({k: tree_cpu(p) for k, p in self.trees.items()})
+        out.update({f"{k}.python": sum(own_threads_cpu(p) for p in self.single[k])
+                    for k in self.python})
         out["machine"] = machine_cpu()
         return out
 
@@ -136,9 +161,12 @@ def cpu_only(readings: Mapping[str, float], others: Iterable[str]) -> dict[str, 
 def describe(used: Mapping[str, float], seconds: float) -> str:
     """``CPU over 3.1 s: broker 1.2 s, workers 3.4 s, …, other 0.1 s (all 5.9 s = 1.90 of 2
     cores)`` — CPU seconds per part of a trial; *other* is the rest of the machine."""
-    ours = {k: v for k, v in used.items() if k != "machine"}
+    ours = {k: v for k, v in used.items() if k != "machine" and "." not in k}
     machine = used.get("machine", sum(ours.values()))
-    parts = [f"{k} {v:.2f} s" for k, v in ours.items()]
+    parts = []
+    for k, v in ours.items():
+        py = used.get(f"{k}.python")
+        parts.append(f"{k} {v:.2f} s" + ("" if py is None else f" (Python threads {py:.2f} s)"))
     parts.append(f"other {max(0.0, machine - sum(ours.values())):.2f} s")
     cores = os.cpu_count() or 1
     return (f"CPU over {seconds:.2f} s: {', '.join(parts)} (all {machine:.2f} s = "

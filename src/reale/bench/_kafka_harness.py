@@ -27,7 +27,11 @@ class Workers:
     """Matcher workers of one trial (one topic prefix, one database); always stopped."""
 
     def __init__(self, bootstrap: str, store: str, prefix: str, count: int, workdir: Path,
-                 partitions: int, batch_size: int = 2000, batch_wait: float = 0.02) -> None:
+                 partitions: int, batch_size: int | None = None,
+                 batch_wait: float | None = None) -> None:
+        d = KafkaSettings()  # the product's defaults unless a benchmark says otherwise
+        batch_size = d.batch_size if batch_size is None else batch_size
+        batch_wait = d.batch_wait if batch_wait is None else batch_wait
         self.settings = KafkaSettings(bootstrap=bootstrap, prefix=prefix, partitions=partitions,
                                       session_timeout_ms=SESSION_MS, heartbeat_ms=200,
                                       batch_size=batch_size)

@@ -107,7 +107,7 @@ def _trial(broker: Any, pg: Any, records: list[tuple[bytes, bytes]], count: int,
         publish_posts(w.settings, records)  # all published first: the workers' pace alone
         w.start()
         meter = CpuMeter({"broker": [broker.pid], "workers": [p.pid for p in w.procs],
-                          "bench": [os.getpid()]}, {"postgres": pg.pid})
+                          "bench": [os.getpid()]}, {"postgres": pg.pid}, ["workers"])
         with Sampler(lambda: {**meter.read(), "committed": float(w.committed())}) as seen:
             if not wait_until(lambda: seen.latest("committed") >= len(records), 300, 0.05):
                 return 0.0, "did not finish"
