@@ -21,6 +21,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import msgspec
+
 from reale.bench._cpu import CpuMeter, Sampler, cpu_only, describe, spent
 from reale.bench._kafka_harness import Workers, publish_posts, wait_until, workdir
 from reale.events import Post
@@ -36,6 +38,7 @@ from reale.store import open_store
 
 PARTITIONS = 6
 SCALING_TARGET = 1.7
+QUIET = 0.15  # cores the rest of the machine may use during a scaling trial before it is rerun
 P99_TARGET_MS = 500.0
 RATE = 5_000
 
@@ -81,7 +84,8 @@ def run(quick: bool = False, *, reps: int | None = None, posts: int | None = Non
             volume = 100_000 if quick else 600_000
             rows: list[dict[str, Any]] = []
             if "scaling" in parts:
-                rows += scaling(broker, pg, records * max(1, volume // len(records)), work)
+                rows += scaling(broker, pg, records * max(1, volume // len(records)), work,
+                                attempts=1 if quick else 3)
             if "kill" in parts:
                 rows.append(kill_test(broker.bootstrap, pg, records, expected, reps, work))
             if "latency" in parts:
@@ -96,8 +100,15 @@ def run(quick: bool = False, *, reps: int | None = None, posts: int | None = Non
     return rows
 
 
+class Trial(msgspec.Struct, frozen=True):
+    rate: float  # posts per second while every worker ran
+    note: str
+    cpu_per_post: float = 0.0  # CPU seconds per post of the broker, workers, PostgreSQL, bench
+    other: float = 0.0  # cores the rest of the machine used meanwhile
+
+
 def _trial(broker: Any, pg: Any, records: list[tuple[bytes, bytes]], count: int,
-           prefix: str, work: Path) -> tuple[float, str]:
+           prefix: str, work: Path) -> Trial:
     """Posts per second of ``count`` workers over already-published posts while all of them
     run, and where the CPU went meanwhile (broker, workers, PostgreSQL, the rest)."""
     url = pg.fresh_database(prefix.strip("-"))
@@ -110,7 +121,7 @@ def _trial(broker: Any, pg: Any, records: list[tuple[bytes, bytes]], count: int,
                           "bench": [os.getpid()]}, {"postgres": pg.pid}, ["workers"])
         with Sampler(lambda: {**meter.read(), "committed": float(w.committed())}) as seen:
             if not wait_until(lambda: seen.latest("committed") >= len(records), 300, 0.05):
-                return 0.0, "did not finish"
+                return Trial(0.0, "did not finish")
     finally:
         w.stop()
         pg.drop_database(url)
@@ -122,30 +133,49 @@ def _trial(broker: Any, pg: Any, records: list[tuple[bytes, bytes]], count: int,
     if len(done) < count or end - start < 0.5 * (last - first):
         start, end = first, last
     at0, at1 = seen.at(start), seen.at(end)
-    rate = (at1["committed"] - at0["committed"]) / max(end - start, 1e-9)
+    posts = at1["committed"] - at0["committed"]
+    secs = max(end - start, 1e-9)
+    used = cpu_only(spent(at0, at1), ["committed"])
+    ours = sum(v for k, v in used.items() if k != "machine" and "." not in k)
     notes = [f"load {load[0]:.1f}/{load[1]:.1f}",
              f"{len(records) / max(last - first, 1e-9):,.0f} posts/s first to last batch",
-             describe(cpu_only(spent(at0, at1), ["committed"]), end - start)]
+             describe(used, secs)]
     if w.revocations() > len(w.procs):
         notes.append(f"{w.revocations()} rebalances")
-    return rate, "; ".join(notes)
+    return Trial(posts / secs, "; ".join(notes), ours / max(posts, 1.0),
+                 max(0.0, used.get("machine", ours) - ours) / secs)
 
 
-def scaling(broker: Any, pg: Any, records: list[tuple[bytes, bytes]], work: Path
-            ) -> list[dict[str, Any]]:
+def scaling(broker: Any, pg: Any, records: list[tuple[bytes, bytes]], work: Path,
+            attempts: int = 3) -> list[dict[str, Any]]:
     """1 worker, then 2, over the same posts on the same broker and server (``broker`` has
-    ``bootstrap`` and ``pid``)."""
-    one, note1 = _trial(broker, pg, records, 1, "s1-", work)
-    two, note2 = _trial(broker, pg, records, 2, "s2-", work)
-    ratio = two / one if one else 0.0
+    ``bootstrap`` and ``pid``). The machine is shared: a pair during which the rest of it used
+    more than QUIET cores is run again (up to ``attempts`` pairs) and the quietest pair counts."""
+    pairs: list[tuple[Trial, Trial]] = []
+    for i in range(attempts):
+        pair = (_trial(broker, pg, records, 1, f"s{i}a-", work),
+                _trial(broker, pg, records, 2, f"s{i}b-", work))
+        pairs.append(pair)
+        print(f"scaling pair {i + 1}: {pair[0].rate:,.0f} and {pair[1].rate:,.0f} posts/s, "
+              f"others used {pair[0].other:.2f} and {pair[1].other:.2f} cores", file=sys.stderr)
+        if max(t.other for t in pair) <= QUIET:
+            break
+    one, two = min(pairs, key=lambda p: max(t.other for t in p))
+    ratio = two.rate / one.rate if one.rate else 0.0
+    cores = os.cpu_count() or 1
+    # Were both cores ours alone at the 2-worker trial's CPU per post, this is the most it reaches.
+    ceiling = cores / two.cpu_per_post / one.rate if one.rate and two.cpu_per_post else 0.0
     n = f"{len(records):,} posts, {PARTITIONS} partitions"
     return [
-        {"name": "matcher throughput, 1 worker", "value": one, "unit": "posts/s",
-         "note": f"{n}; {note1}"},
-        {"name": "matcher throughput, 2 workers", "value": two, "unit": "posts/s",
-         "note": f"{n}; {note2}"},
+        {"name": "matcher throughput, 1 worker", "value": one.rate, "unit": "posts/s",
+         "note": f"{n}; {one.note}"},
+        {"name": "matcher throughput, 2 workers", "value": two.rate, "unit": "posts/s",
+         "note": f"{n}; {two.note}"},
         {"name": "scaling 2 workers / 1", "value": ratio, "unit": "x",
-         "target": f">= {SCALING_TARGET}", "ok": ratio >= SCALING_TARGET},
+         "target": f">= {SCALING_TARGET}", "ok": ratio >= SCALING_TARGET,
+         "note": f"quietest of {len(pairs)} pair(s); the 2-worker trial's CPU per post "
+                 f"({two.cpu_per_post * 1e6:.2f} us: broker, workers, PostgreSQL, bench) on all "
+                 f"{cores} cores would allow {ceiling:.2f}x"},
     ]
 
 

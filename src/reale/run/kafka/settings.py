@@ -34,7 +34,7 @@ class KafkaSettings(msgspec.Struct, frozen=True, kw_only=True):
     retention_bytes: int = -1
     # Records taken per poll and written in one store transaction: per-batch costs (the store
     # transaction, the produce acknowledgement, the offset commit) are paid once per this many.
-    batch_size: int = 5000
+    batch_size: int = 10_000
     batch_wait: float = 0.02  # seconds a poll waits to fill a batch (bounds the added latency)
     session_timeout_ms: int = 10_000  # how soon a dead worker's partitions move
     heartbeat_ms: int = 1_000
