@@ -10,8 +10,10 @@ from typing import Any
 from reale.run.kafka import codec
 from reale.run.kafka.settings import MENTIONS, POSTS, TRACKED, KafkaSettings
 from reale.run.kafka.stage import Message, Outbound, Output, Partition
-from reale.run.pipeline import MatcherRef, route
+from reale.run.pipeline import MatcherRef, Routed, route
 from reale.run.tracked import TrackedPosts
+
+CHUNK = 500  # records decoded and matched together
 
 
 class MatcherStage:
@@ -33,14 +35,22 @@ class MatcherStage:
         return []
 
     def process(self, messages: Sequence[Message], now: float) -> Output:
-        posts, bad = codec.decode_posts([m.value() for m in messages])
-        out = Output(events_in=len(messages), bad=bad)
-        # Conversations are followed by the conversation stage (keyed by root post), so the
-        # matcher tracks nothing of its own: what it stores depends on the post alone.
-        routed = route(posts, self.matcher(), TrackedPosts(capacity=0), now)
+        out = Output(events_in=len(messages))
+        matcher = self.matcher()
+        # Decoded and matched a slice at a time: a slice's posts are still in the CPU cache when
+        # they are matched (a whole 10,000-record batch at once was 1.8 times slower per post).
+        for i in range(0, len(messages), CHUNK):
+            posts, bad = codec.decode_posts([m.value() for m in messages[i:i + CHUNK]])
+            out.bad += bad
+            # Conversations are followed by the conversation stage (keyed by root post), so the
+            # matcher tracks nothing of its own: what it stores depends on the post alone.
+            self._add(out, route(posts, matcher, TrackedPosts(capacity=0), now))
+        return out
+
+    def _add(self, out: Output, routed: Routed) -> None:
         out.items.extend(routed.mentions)
         out.arrivals.extend(m.post.received_at for m in routed.mentions)
-        out.events_out = len(routed.mentions)
+        out.events_out += len(routed.mentions)
         out.records.extend(Outbound(self._mentions, codec.mention_key(m), codec.encode(m))
                            for m in routed.mentions)
         for p in routed.posts:
@@ -48,4 +58,3 @@ class MatcherStage:
             # Its likes and reposts are keyed by its uri, replies to it by their thread's root.
             for key in {codec.tracked_key(p), (p.reply_root or p.uri).encode()}:
                 out.records.append(Outbound(self._tracked, key, marker))
-        return out
