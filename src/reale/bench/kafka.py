@@ -80,8 +80,9 @@ def run(quick: bool = False, *, reps: int | None = None, posts: int | None = Non
     work = workdir()
     try:
         with LocalBroker() as broker, EmbeddedPostgres() as pg:
-            # Throughput needs a few seconds of work per trial: the posts, repeated.
-            volume = 100_000 if quick else 600_000
+            # Throughput needs over a second of work per trial, even for 2 workers: the posts,
+            # repeated.
+            volume = 300_000 if quick else 600_000
             rows: list[dict[str, Any]] = []
             if "scaling" in parts:
                 rows += scaling(broker, pg, records * max(1, volume // len(records)), work,
