@@ -32,6 +32,7 @@ bench: $(DEPS)
 
 train: $(DEPS)
 	$(PY) scripts/train.py
+	$(PY) scripts/train_stopwords.py
 
 clean:
 	rm -rf .venv var .pytest_cache .mypy_cache .ruff_cache

@@ -25,3 +25,4 @@ def test_the_demo_reads_the_car_request_as_transactional_and_the_florist_as_genu
     assert "avoid" in {moments.get("#terremoto"), moments.get("#earthquake")}
     cascade = result["cascade"]
     assert cascade["close_network"] > 0, "the car request's friends amplify it"
+    assert cascade["hashtag_strangers"] > 0, "strangers arrive through the friend's hashtag"

@@ -134,10 +134,10 @@ def test_an_appeal_becomes_an_opportunity_and_a_burst_an_alert_delivered_to_the_
             [appeal] = [o for o in web.opportunities(store, brand="Volta") if o.text == APPEAL]
             assert appeal.kind == "appeal" and any("asks the brand" in r for r in appeal.reasons)
             assert web.labels_for(store, [appeal.post_uri])[appeal.post_uri].intent == "appeal"
-            assert "recall" in {m.alert.term for m in web.moments(store, scope="Volta")}
+            assert "volta recall" in {m.alert.term for m in web.moments(store, scope="Volta")}
         assert all(r.verified for r in receiver.accepted)  # signed as the embedded runner signs
         delivered = {r.json()["alert"]["dedup_key"] for r in receiver.accepted}
-        assert "moment:Volta:Volta:recall:" in " ".join(delivered)
+        assert "moment:Volta:Volta:volta recall:" in " ".join(delivered)
         assert receiver.duplicates == 0
         assert not store_rows(fresh_postgres_url, "SELECT brand FROM mentions WHERE brand <> 'Volta'")
 

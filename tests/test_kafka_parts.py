@@ -117,3 +117,34 @@ def test_without_the_kafka_extra_the_embedded_default_imports_and_kafka_says_wha
                          cwd=ROOT, env={"PYTHONPATH": str(ROOT / "src"), "PATH": ""}, timeout=60)
     assert out.returncode == 2, out.stderr
     assert "pip install 'reale[kafka]'" in out.stderr
+
+
+class _Record:
+    """The part of a Kafka message the matcher stage reads."""
+
+    def __init__(self, value: bytes | None) -> None:
+        self._value = value
+
+    def value(self) -> bytes | None:
+        return self._value
+
+
+def test_a_batch_of_posts_decodes_in_one_call_skipping_and_counting_bad_records() -> None:
+    good = [post("at://a/1"), post("at://a/2", "Volta")]
+    raws = [codec.encode(good[0]), b"\xff", None, codec.encode(good[1])]
+    assert codec.decode_posts(raws) == (good, 2)
+
+
+def test_the_matcher_stage_stores_exactly_the_single_process_mentions_over_many_slices() -> None:
+    from reale.match import Matcher
+    from reale.run.kafka.check import key, reference_mentions, simulated_brands, simulated_events
+    from reale.run.kafka.matcher import CHUNK, MatcherStage
+
+    posts = [e for e in simulated_events(3 * CHUNK + 7, seed=5) if isinstance(e, Post)]
+    matcher = Matcher.from_brands(simulated_brands())
+    stage = MatcherStage(KafkaSettings(), lambda: matcher)
+    records = [_Record(codec.encode(p)) for p in posts] + [_Record(b"junk")]
+    out = stage.process(records, now=1.0)
+    assert {key(m) for m in out.items} == reference_mentions(posts, simulated_brands())
+    assert (out.events_in, out.bad, out.events_out) == (len(posts) + 1, 1, len(out.items))
+    assert out.items, "the simulated stream mentions the simulated brands"

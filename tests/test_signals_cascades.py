@@ -159,3 +159,108 @@ def test_a_snapshot_brings_back_links_counts_and_the_close_network() -> None:
     assert stats is not None and stats.depth == 2
     with pytest.raises(StoreError):
         again.restore(b"\x00not a snapshot")
+
+
+# -- hashtags the conversation adds ------------------------------------------------------------
+# The car story: the appeal has no hashtag; a friend's quote coins one; a crowd of strangers takes
+# the hashtag up in posts of their own, and more strangers repost the appeal while it trends.
+
+def _coin_and_crowd(tracker: CascadeTracker, clock: ManualClock, crowd: int) -> None:
+    """friend0 (close) quotes the appeal with #carplease at T0+60; then ``crowd`` strangers post
+    with the hashtag, one a minute from T0+120 (posts of their own, not part of the cascade)."""
+    clock.set(T0 + 60)
+    tracker.update(Post(network="bluesky", uri="at://friend0/quote", author=Author(id="friend0"),
+                        text="Spread this! #CarPlease", created_at=T0 + 60, quote_of=ROOT,
+                        hashtags=("CarPlease",)))
+    for i in range(crowd):
+        clock.set(T0 + 120 + 60 * i)
+        tracker.observe(Post(network="bluesky", uri=f"at://fan{i}/p", author=Author(id=f"fan{i}"),
+                             text="#carplease!", created_at=clock.now(), hashtags=("carplease",)))
+
+
+def _with_friend(clock: ManualClock, cfg: CascadeConfig | None = None) -> CascadeTracker:
+    """A tracker where friend0 replied to the author last week, and the appeal (no hashtag)."""
+    tracker = CascadeTracker(cfg or CascadeConfig(), clock)
+    clock.set(T0 - 7 * 86400)
+    tracker.update(_repost(0, "friend0", subject="at://author/app.bsky.feed.post/old",
+                           t=clock.now()))
+    clock.set(T0)
+    tracker.track(_root(tags=()))
+    return tracker
+
+
+def test_a_hashtag_coined_by_a_quote_joins_the_cascade_and_a_stranger_carrying_it_came_through_it(
+        ) -> None:
+    clock = ManualClock(T0)
+    tracker = _with_friend(clock)
+    _coin_and_crowd(tracker, clock, crowd=0)
+    clock.set(T0 + 300)
+    joined = tracker.update(_reply("at://newbie/r", "newbie", ROOT, tags=("CARPLEASE",),
+                                   t=T0 + 300))
+    plain = tracker.update(_reply("at://other/r", "other", ROOT, t=T0 + 310))
+    assert joined is not None and joined.amplifier == "hashtag"
+    assert plain is not None and plain.amplifier == "stranger"
+    stats = tracker.get(ROOT)
+    assert stats is not None
+    assert (stats.close_network, stats.hashtag_strangers, stats.other_strangers) == (1, 1, 1)
+
+
+def test_strangers_arriving_while_the_cascades_hashtag_trends_came_through_it() -> None:
+    clock = ManualClock(T0)
+    tracker = _with_friend(clock)  # trend_users = 5 new users, half-life 30 min by default
+    _coin_and_crowd(tracker, clock, crowd=2)  # #carplease: friend0, fan0, fan1: not trending yet
+    early = tracker.update(_repost(1, "early", t=clock.now()))
+    _coin_and_crowd(tracker, clock, crowd=6)  # fan2 .. fan5 join: 7 new users in minutes
+    late = tracker.update(_repost(2, "late", t=clock.now()))
+    assert early is not None and early.amplifier == "stranger"
+    assert late is not None and late.amplifier == "hashtag"
+    clock.advance(4 * 3600)  # the hashtag cools: 7 users halved 8 times is under one
+    cold = tracker.update(_repost(3, "after", t=clock.now()))
+    assert cold is not None and cold.amplifier == "stranger"
+
+
+def test_a_trending_hashtag_explains_only_arrivals_after_it_joined_the_cascade() -> None:
+    clock = ManualClock(T0)
+    tracker = _with_friend(clock)
+    for i in range(10):  # #carplease was already lively elsewhere
+        tracker.observe(Post(network="bluesky", uri=f"at://fan{i}/p", author=Author(id=f"fan{i}"),
+                             text="#carplease", created_at=T0 - 10, hashtags=("carplease",)))
+    before = tracker.update(_repost(1, "before", t=T0 + 30))  # nobody tied it to the appeal yet
+    _coin_and_crowd(tracker, clock, crowd=0)
+    after = tracker.update(_repost(2, "after", t=T0 + 90))
+    assert before is not None and before.amplifier == "stranger"
+    assert after is not None and after.amplifier == "hashtag"
+
+
+def test_a_cascade_learns_a_bounded_number_of_hashtags_and_keeps_them_through_a_snapshot() -> None:
+    clock = ManualClock(T0)
+    tracker = _with_friend(clock, CascadeConfig(max_cascade_tags=2))
+    coiners = [tracker.update(_reply(f"at://r{i}", f"u{i}", ROOT, tags=(tag,)))
+               for i, tag in enumerate(("one", "two", "three"))]
+    assert [j.amplifier for j in coiners if j] == ["stranger"] * 3  # coining is not arriving by it
+    late = tracker.update(_reply("at://r9", "u9", ROOT, tags=("three",)))
+    assert late is not None and late.amplifier == "stranger"  # "three" was one too many
+    _coin_and_crowd(tracker, clock, crowd=0)  # a third hashtag is not learned either
+    again = CascadeTracker(CascadeConfig(max_cascade_tags=2), clock)
+    again.restore(tracker.snapshot())
+    joined = again.update(_reply("at://r10", "u10", ROOT, tags=("Two",)))
+    assert joined is not None and joined.amplifier == "hashtag"
+
+
+def test_hashtag_heat_survives_a_snapshot() -> None:
+    clock = ManualClock(T0)
+    tracker = _with_friend(clock)
+    _coin_and_crowd(tracker, clock, crowd=6)
+    again = CascadeTracker(CascadeConfig(), clock)
+    again.restore(tracker.snapshot())
+    joined = again.update(_repost(5, "late", t=clock.now()))
+    assert joined is not None and joined.amplifier == "hashtag"
+
+
+def test_the_hashtag_activity_examples_hold() -> None:
+    import doctest
+
+    import reale.signals.hashtags
+
+    result = doctest.testmod(reale.signals.hashtags)
+    assert result.failed == 0 and result.attempted > 0

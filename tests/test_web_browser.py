@@ -12,8 +12,12 @@ from typing import Any
 
 import pytest
 
-from reale.web.data import save_labels, save_opportunity
+from reale.clock import ManualClock
+from reale.store import open_store
+from reale.web.data import LabelledPost, register_writers, save_labels, save_opportunity
+from reale.web.follow import StoreFollower, following
 from reale.web.payloads import mention_payload
+from reale.web.records import labels_from
 from reale.web.serving import serving
 from tests.conftest import ROOT
 from tests.web_helpers import PASSWORD, Desk, build_desk, mention, opportunity_of, post
@@ -235,3 +239,33 @@ def test_the_query_preview_answers_as_you_type(base: str, page: Any) -> None:
     page.locator("#query-preview > *").first.wait_for()  # written by settings.js from the answer
     text = page.inner_text("#query-preview")
     assert "reale.match" in text or "^" in text or " / " in text
+
+
+def test_a_mention_another_process_stores_arrives_live_once(page: Any, tmp_path: Path) -> None:
+    """`reale serve` beside a worker: the store follower brings what another connection stored
+    (a Kafka worker, a runner) to the open Live page, once, and hostile text stays inert."""
+    url = f"sqlite:///{tmp_path / 'desk.sqlite'}"
+    desk = build_desk(url)
+    worker = open_store(url, clock=ManualClock(desk.clock.now() + 1))
+    register_writers(worker)
+    follower = StoreFollower(desk.store, desk.hub, interval=0.1)  # its own thread, real time
+    try:
+        with serving(desk.app) as base, following(follower):
+            sign_in(page, base, "aldo")
+            page.wait_for_selector("#live-dot.on")
+            first = post(6001, "@fiori.bsky.social stored by a worker: aperti il primo maggio?",
+                         at=worker.clock.now(), author="bruno")
+            worker.write_batch([mention("Fiori", first), LabelledPost(
+                first.uri, labels_from({"lang": "it", "sentiment": "neutral", "intent": "question"}))])
+            page.locator("#feed li", has_text="stored by a worker").first.wait_for()
+            worker.clock.advance(1)  # type: ignore[attr-defined]
+            worker.write_mentions([mention("Fiori", post(6002, HOSTILE, at=worker.clock.now(),
+                                                         author="mallory"))])
+            page.locator("#feed li", has_text="window.__xss").first.wait_for()
+            assert page.locator("#feed li", has_text="stored by a worker").count() == 1
+            assert page.evaluate("window.__xss") is None
+            assert page.locator("main img").count() == 0
+            assert page.dialogs == []  # type: ignore[attr-defined]
+    finally:
+        worker.close()
+        desk.store.close()

@@ -72,6 +72,7 @@ def test_an_opportunity_is_stored_with_its_signals_and_read_back(store: Store) -
     assert got.reach is not None and got.reach.tier == "micro" and got.reach.percentile == 97.0
     assert got.momentum is not None and got.momentum.predicted_final == 900
     assert got.momentum.gathering_speed and got.momentum.velocity_per_min == 12.5
+    assert (got.momentum.close_network, got.momentum.hashtag_strangers) == (20, 3)
     assert got.verdict == "transactional"
     assert [r.key for r in queries.opportunities(store)] == [rec.key]
 
@@ -198,3 +199,24 @@ def test_rollups_give_the_same_series_as_the_raw_tables_and_keep_up(store: Store
                 ).get(("bluesky", "did:plc:u1")) == direct.get(("bluesky", "did:plc:u1"), 0) + 1
     marks = dict(store.query("SELECT name, mark FROM rollup_marks"))
     assert marks["hours:Fiori"] == int((later - 3600) // 3600)
+
+
+def test_the_case_page_says_who_amplifies_the_cascade() -> None:
+    from reale.signals.cascades import CascadeStats
+    from tests.web_helpers import build_desk, client_for, opportunity_of
+
+    desk = build_desk(seeded=False)
+    p = post(7, "@auto.bsky.social mi prestate una macchina?", at=desk.clock.now(), followers=150_000)
+    key = save_opportunity(desk.store, opportunity_of("Auto", p, intent="request"), network="bluesky",
+                           cascade=CascadeStats(
+                               root=p.uri, root_author="giulia", created_at=T0, size=150, depth=1,
+                               replies=15, quotes=1, reposts=134, likes=391, unique_amplifiers=144,
+                               velocity_per_min=30.0, close_network=8, hashtag_strangers=30,
+                               other_strangers=106, close_share=0.06, last_event_at=T0 + 60,
+                               hashtags=("unavoltapermatteo",))).key
+    for client, _ in client_for(desk, "vera"):
+        assert client.get(f"/case/{key}.json").json()["opportunity"]["momentum"][
+            "hashtag_strangers"] == 30
+        page = client.get(f"/case/{key}").text
+        assert "<dt>hashtag strangers</dt><dd>30</dd>" in page
+        assert "<dt>close network</dt><dd>8</dd>" in page

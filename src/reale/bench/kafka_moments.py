@@ -13,8 +13,11 @@ import time
 import zlib
 from typing import Any
 
+import msgspec
+
 from reale.clock import ManualClock
 from reale.events import Author, Post
+from reale.run.kafka.check import simulated_events
 from reale.run.kafka.moment_counts import TermCounts, TermPartial, decode_partial
 from reale.run.kafka.moment_merge import MomentMerge
 from reale.signals.moment_scope import MomentConfig
@@ -25,19 +28,20 @@ BATCH = 2_000  # posts per batch, as the worker's default
 
 
 def stream(n: int, rate: float, seed: int = 1) -> list[Post]:
-    """``n`` posts at ``rate`` per second, 14 Zipf words each from 20,000, then a burst of
-    ``#blackout`` (40 posts in a minute) two thirds of the way through."""
+    """``n`` simulated posts (the simulator's background chatter) re-timed at ``rate`` per second,
+    then a burst of ``#blackout`` (40 posts in a minute) two thirds of the way through."""
     rng = random.Random(seed)
-    vocab = [f"w{i}" for i in range(20_000)]
-    weights = [1.0 / (i + 1) for i in range(len(vocab))]
-    posts = [Post(network="bluesky", uri=f"at://u{i}/p/{i}", author=Author(id=f"u{i % 997}", handle="h"),
-                  text=" ".join(rng.choices(vocab, weights, k=14)), created_at=T0 + i / rate)
-             for i in range(n)]
-    at = T0 + (2 * n // 3) / rate
+    events = simulated_events(n, seed=seed)
+    background = [e for e in events if isinstance(e, Post)][:n]
+    posts = [msgspec.structs.replace(p, created_at=T0 + i / rate) for i, p in enumerate(background)]
+    at = T0 + (2 * len(posts) // 3) / rate
     burst = [Post(network="bluesky", uri=f"at://b{k}/p/{k}", author=Author(id=f"b{k}", handle="h"),
-                  text=f"#blackout {vocab[rng.randrange(5000)]}", created_at=at + 1.5 * k)
+                  text=f"#blackout {rng.choice(WORDS)} {k}", created_at=at + 1.5 * k)
              for k in range(40)]
     return sorted(posts + burst, key=lambda p: p.created_at)
+
+
+WORDS = ("lights", "stadium", "dark", "wow", "again", "tonight", "fans", "halftime")
 
 
 def count(posts: list[Post], cfg: MomentConfig, partitions: int) -> tuple[list[TermPartial], float, int]:
@@ -78,7 +82,7 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
         {"name": "count stage, 1 worker", "value": round(len(posts) / took), "unit": "posts/s",
          "note": "terms, bucket counts, examples; partials encoded (no broker)"},
         {"name": "partials per post", "value": round(len(partials) / len(posts), 2), "unit": "",
-         "note": "records on moment-terms; 14 Zipf words a post"},
+         "note": "records on moment-terms; simulated posts"},
         {"name": "moment-terms bytes per post", "value": round(size / len(posts)), "unit": "B"},
         {"name": "merge stage, 1 worker", "value": round(len(partials) / merged_s),
          "unit": "partials/s", "note": "with the detector and safety reads"},

@@ -1,5 +1,5 @@
 """``reale serve``: the web desk on 127.0.0.1 (``--host``/``--port`` to change), reading the
-store and brands of ``--config`` (or ``--store``)."""
+store and brands of ``--config`` (or ``--store``); its live feed follows what others store."""
 
 from __future__ import annotations
 
@@ -18,6 +18,9 @@ def register(sub: Any) -> None:
     p.add_argument("--port", type=int, help="port (default 8765; [web] port)")
     p.add_argument("--config", metavar="FILE", help="reale.toml (brands, store, [web], accounts)")
     p.add_argument("--store", metavar="URL", help="store URL (overrides the config's)")
+    p.add_argument("--no-follow", action="store_true",
+                   help="do not read new rows from the store for the live feed ([web] "
+                   "follow_interval = 0)")
     p.set_defaults(func=run)
 
 
@@ -25,6 +28,7 @@ def run(args: argparse.Namespace) -> int:
     import uvicorn
 
     from reale.web.assemble import accounts_of, app_from_config
+    from reale.web.follow import StoreFollower, following
     from reale.web.settings import web_settings
 
     config = load_config(args.config) if args.config else Config()
@@ -33,6 +37,9 @@ def run(args: argparse.Namespace) -> int:
     store = open_store(args.store or config.store)
     try:
         app = app_from_config(config, store, os.environ)
+        services = app.state.services
+        if not args.no_follow:  # this process writes nothing: the live feed follows the store
+            services.follower = StoreFollower.from_settings(store, services.hub, settings)
         if not accounts_of(store, settings).users():
             print("reale: no users yet: create the first admin with "
                   "`reale users add NAME --role admin`", file=sys.stderr)
@@ -41,8 +48,9 @@ def run(args: argparse.Namespace) -> int:
                   "over https)", file=sys.stderr)
         print(f"Reale desk on http://{host}:{port}", flush=True)
         # live pages hold their connection open: give them two seconds to go on shutdown
-        uvicorn.run(app, host=host, port=port, log_level="warning", lifespan="off",
-                    timeout_graceful_shutdown=2)
+        with following(services.follower):
+            uvicorn.run(app, host=host, port=port, log_level="warning", lifespan="off",
+                        timeout_graceful_shutdown=2)
     finally:
         store.close()
     return 0

@@ -231,7 +231,8 @@ def _report(out: TextIO, summary: Any, sink: DemoSink, truths: dict[str, Scenari
         c = signals.cascade(car.root_uri)
         if c is not None:
             print(f"\ncar request cascade: {c.size} reshares/replies, {c.close_network} from the "
-                  f"author's friends, {c.hashtag_strangers} hashtag strangers"
+                  f"author's friends, {c.hashtag_strangers} strangers through "
+                  + (", ".join("#" + t for t in c.hashtags) or "a hashtag")
                   + (f"; predicted final {m.predicted_final:.0f}"
                      f"{' — gathering speed' if m.gathering_speed else ''}" if m else ""), file=out)
     print(f"\n{summary.events:,} events, {summary.mentions:,} mentions, "

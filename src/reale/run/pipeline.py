@@ -38,25 +38,29 @@ def route(events: Sequence[Post | Interaction], matcher: MatcherLike, tracked: T
           now: float) -> Routed:
     """Match posts, follow conversations of matched posts, keep interactions with tracked posts."""
     out = Routed(seen=len(events), events=events)
+    # A tracker that can hold nothing (the Kafka matcher's: conversations are followed by their
+    # own stage) is never asked, so matching alone sets the pace.
+    follow = tracked if tracked.capacity > 0 else None
     for ev in events:
         if isinstance(ev, Post):
-            _route_post(ev, matcher, tracked, now, out)
-        elif _touches(tracked, ev.subject, ev.root):
+            _route_post(ev, matcher, follow, now, out)
+        elif follow is not None and _touches(follow, ev.subject, ev.root):
             out.interactions.append(ev)
     return out
 
 
-def _route_post(post: Post, matcher: MatcherLike, tracked: TrackedPosts, now: float,
+def _route_post(post: Post, matcher: MatcherLike, tracked: TrackedPosts | None, now: float,
                 out: Routed) -> None:
-    if post.uri in tracked:
+    if tracked is not None and post.uri in tracked:
         return  # seen already (a repost carries its original again): not a new mention
     mentions = matcher.match(post, matched_at=now)
-    in_conversation = _touches(tracked, post.reply_parent, post.reply_root, post.quote_of,
-                               post.repost_of)
     if mentions:
         out.mentions.extend(mentions)
-    if mentions or in_conversation:
-        out.posts.append(post)
+    elif tracked is None or not _touches(tracked, post.reply_parent, post.reply_root,
+                                         post.quote_of, post.repost_of):
+        return
+    out.posts.append(post)
+    if tracked is not None:
         tracked.update(post.uri)
 
 

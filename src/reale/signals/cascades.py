@@ -1,6 +1,6 @@
 """Cascades: replies, quotes and reposts linked to the tracked posts they descend from,
 incrementally and in bounded memory, with who amplifies (close network or strangers who came
-through a hashtag). Cold cascades are evicted and handed to a callback to be persisted.
+through a hashtag of the conversation). Cold cascades are evicted and handed to a callback.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import msgspec
 from reale.clock import Clock
 from reale.events import Interaction, Post
 from reale.signals import snapshot
+from reale.signals.hashtags import TagActivity, tag_key
 from reale.signals.network import BoundedIndex
 from reale.signals.windows import SlidingCounter, event_time
 
@@ -30,6 +31,9 @@ class CascadeConfig(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fi
     max_tags: int = 20_000
     max_tag_users: int = 1_000
     tag_memory: float = 24 * 3600.0  # a hashtag use this recent brings a stranger "via the hashtag"
+    max_cascade_tags: int = 8  # hashtags a cascade learns (the root's, then its replies' and quotes')
+    trend_users: float = 5.0  # a cascade hashtag this lively (decayed new users) is "trending" ...
+    trend_half_life: float = 1800.0  # ... with new users counted at 0.5 ** (age / this)
 
 
 class CascadeStats(msgspec.Struct, frozen=True, kw_only=True):
@@ -49,6 +53,7 @@ class CascadeStats(msgspec.Struct, frozen=True, kw_only=True):
     other_strangers: int
     close_share: float  # close network / classified amplifiers (0 when none yet)
     last_event_at: float
+    hashtags: tuple[str, ...] = ()  # the cascade's hashtags (the root's, then those added), no "#"
 
 
 class Joined(msgspec.Struct, frozen=True, kw_only=True):
@@ -71,7 +76,7 @@ class _Cascade:
                  now: float) -> None:
         self.root_author = author
         self.created_at = created_at
-        self.tags = tuple(t.lower() for t in tags)
+        self.tags: dict[str, float] = {tag_key(t): created_at for t in tags}  # tag -> since
         self.nodes: dict[str, int] = {}  # uri -> depth
         self.seen: set[str] = set()
         self.amplifiers: dict[str, str] = {}  # author -> class
@@ -103,7 +108,7 @@ class CascadeTracker:
         self._cascades: OrderedDict[str, _Cascade] = OrderedDict()
         self._node_root: dict[str, str] = {}
         self.interactors = BoundedIndex(config.max_authors, config.max_interactors)
-        self.tag_users = BoundedIndex(config.max_tags, config.max_tag_users)
+        self.tag_users = TagActivity(config.max_tags, config.max_tag_users, config.trend_half_life)
 
     def __len__(self) -> int:
         return len(self._cascades)
@@ -116,8 +121,8 @@ class CascadeTracker:
         if post.uri in self._cascades:
             return False
         now = self._clock.now()
-        c = _Cascade(post.author.id, event_time(post.created_at, now), post.hashtags, self.config,
-                     now)
+        c = _Cascade(post.author.id, event_time(post.created_at, now),
+                     post.hashtags[: self.config.max_cascade_tags], self.config, now)
         c.nodes[post.uri] = 0
         self._cascades[post.uri] = c
         self._node_root[post.uri] = post.uri
@@ -138,7 +143,7 @@ class CascadeTracker:
         """Remember who used which hashtag (any post, tracked or not)."""
         t = event_time(post.created_at, self._clock.now())
         for tag in post.hashtags:
-            self.tag_users.add(tag.lower(), post.author.id, t)
+            self.tag_users.use(tag_key(tag), post.author.id, t)
 
     def update(self, event: Post | Interaction) -> Joined | None:
         """Link ``event`` to a tracked cascade; None when it belongs to none (or was seen)."""
@@ -150,7 +155,11 @@ class CascadeTracker:
             self._remember_interaction(event, parents)
             return None
         c = self._cascades[root]
-        if event.uri in c.seen or event.uri == root:
+        if event.uri == root:
+            return None
+        if event.uri in c.seen:  # e.g. a quote's Post after its Interaction: learn its hashtags
+            if isinstance(event, Post) and kind in ("reply", "quote"):
+                self._learn_tags(c, event.hashtags, event_time(event.created_at, self._clock.now()))
             return None
         if len(c.seen) < self.config.max_nodes:
             c.seen.add(event.uri)
@@ -172,7 +181,9 @@ class CascadeTracker:
             if kind in ("reply", "quote") and len(c.nodes) < self.config.max_nodes:
                 c.nodes[event.uri] = depth
                 self._node_root[event.uri] = root
-            amplifier = self._classify(c, event, at)
+            amplifier = self._classify(c, event, at)  # whoever coins a hashtag did not come by it
+            if isinstance(event, Post) and kind in ("reply", "quote"):
+                self._learn_tags(c, event.hashtags, at)
         self.interactors.add(c.root_author, event.author.id, at)
         return Joined(root=root, kind=kind, author=event.author.id, followers=event.author.followers,
                       at=at, reshare=kind in ("repost", "quote"), amplifier=amplifier)
@@ -194,15 +205,26 @@ class CascadeTracker:
         c.counts[cls] += 1
         return cls
 
+    def _learn_tags(self, c: _Cascade, tags: tuple[str, ...], at: float) -> None:
+        """A reply or quote that adds a hashtag to the conversation teaches it to the cascade."""
+        for tag in tags:
+            if len(c.tags) >= self.config.max_cascade_tags:
+                return
+            c.tags.setdefault(tag_key(tag), at)
+
     def _via_hashtag(self, c: _Cascade, event: Post | Interaction, at: float) -> bool:
+        """A hashtag of the cascade brought this account: its own post carries one, it used one
+        within ``tag_memory`` before arriving, or it arrived while one was trending."""
         if not c.tags:
             return False
-        own = {t.lower() for t in event.hashtags} if isinstance(event, Post) else set()
-        if own.intersection(c.tags):
+        if isinstance(event, Post) and any(tag_key(t) in c.tags for t in event.hashtags):
             return True
-        for tag in c.tags:
+        cfg = self.config
+        for tag, since in c.tags.items():
             seen = self.tag_users.first_seen(tag, event.author.id)
-            if seen is not None and at - seen <= self.config.tag_memory:
+            if seen is not None and at - seen <= cfg.tag_memory:
+                return True
+            if at >= since and self.tag_users.heat(tag, at) >= cfg.trend_users:
                 return True
         return False
 
@@ -220,7 +242,8 @@ class CascadeTracker:
             unique_amplifiers=len(c.amplifiers),
             velocity_per_min=c.velocity.rate_per_minute(self._clock.now()),
             close_network=k["close"], hashtag_strangers=k["hashtag"], other_strangers=k["stranger"],
-            close_share=k["close"] / classified if classified else 0.0, last_event_at=c.last)
+            close_share=k["close"] / classified if classified else 0.0, last_event_at=c.last,
+            hashtags=tuple(c.tags))
 
     def roots(self) -> list[str]:
         return list(self._cascades)
@@ -244,7 +267,7 @@ class CascadeTracker:
 
     def snapshot(self) -> bytes:
         return snapshot.pack("cascades", {
-            "cascades": [[root, c.root_author, c.created_at, list(c.tags), c.nodes, list(c.seen),
+            "cascades": [[root, c.root_author, c.created_at, c.tags, c.nodes, list(c.seen),
                           c.amplifiers, c.counts, c.velocity.state(), c.last]
                          for root, c in self._cascades.items()],
             "interactors": self.interactors.state(), "tags": self.tag_users.state()})
@@ -254,7 +277,10 @@ class CascadeTracker:
         self._cascades.clear()
         self._node_root.clear()
         for root, author, created, tags, nodes, seen, amps, counts, vel, last in state["cascades"]:
-            c = _Cascade(author, float(created), tuple(tags), self.config, float(last))
+            c = _Cascade(author, float(created), (), self.config, float(last))
+            # older snapshots kept the root's hashtags as a list
+            c.tags = ({str(k): float(v) for k, v in tags.items()} if isinstance(tags, dict)
+                      else dict.fromkeys(map(str, tags), float(created)))
             c.nodes, c.seen, c.amplifiers, c.counts = dict(nodes), set(seen), dict(amps), dict(counts)
             c.velocity = SlidingCounter.from_state(vel)
             self._cascades[root] = c

@@ -4,13 +4,19 @@ Counts go into buckets (30 s by default). Every term's baseline (an EWMA of its 
 lives in a count-min sketch; a term gets exact counters and an exact baseline when it is seen
 while the exact table has room, or ``promote_at`` times in one bucket when it is full. An alert needs ``min_count`` posts in the window, ``min_ratio`` times the
 baseline, and a Poisson tail probability under ``10**max_log10_p``; then the term cools down.
+Replies and quotes count a term once per conversation per short window (a thread's chatter is
+not a moment). A term whose recent posts mostly carry a term that has just alerted is the same
+moment: it is folded into that alert if that term is as specific (a hashtag beats a bigram, a
+bigram a word) or is one of the bigram's own words.
 """
 
 from __future__ import annotations
 
+import heapq
 import math
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Mapping, Sequence
+from operator import itemgetter
 from typing import Any
 
 import msgspec
@@ -42,6 +48,8 @@ class MomentConfig(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fie
     examples: int = 3
     cooccurring: int = 8
     sample_texts: int = 20  # recent posts kept per hot term for the safety read
+    fold_share: float = 0.6  # share of a term's window posts carrying a just-alerted term: folded
+    max_threads: int = 10_000  # conversations remembered per scope (0: every reply counts)
 
 
 class Example(msgspec.Struct, frozen=True, array_like=True):
@@ -64,13 +72,16 @@ class MomentAlert(msgspec.Struct, frozen=True, kw_only=True):
     safety: SafetyRead | None = None  # set on whole-stream moments ("moments a brand could join")
 
 
+THREAD_TERMS = 64  # terms remembered per conversation; past them, its new terms count every time
+
+
 def ring_length(cfg: MomentConfig) -> int:
     return max(cfg.window_buckets, cfg.long_window_buckets, 1)
 
 
 class _Hot:
-    __slots__ = ("base", "cooc", "examples", "last_alert", "last_rate", "ring", "settle", "texts",
-                 "total")
+    __slots__ = ("base", "cooc", "examples", "last_alert", "last_rate", "recent", "ring", "settle",
+                 "texts", "total")
 
     def __init__(self, cfg: MomentConfig, base: float) -> None:
         self.ring = [0] * ring_length(cfg)
@@ -78,36 +89,32 @@ class _Hot:
         self.base = base
         self.examples: deque[Example] = deque(maxlen=cfg.examples)
         self.texts: deque[str] = deque(maxlen=cfg.sample_texts)
-        self.cooc: dict[str, int] = {}
+        # (time, terms) of recent posts: the co-occurring terms, and one moment seen through
+        # several terms; kept in the snapshot as co-occurrence counts only
+        self.recent: deque[tuple[float, Sequence[str]]] = deque(maxlen=cfg.sample_texts)
+        self.cooc: dict[str, int] = {}  # restored from a snapshot; :meth:`counts` refills it
         self.last_alert = -math.inf
         self.last_rate = 0.0  # the rate an escalation must beat (see ScopeDetector._settle)
         self.settle = -1  # the bucket at which last_rate is re-read after an alert
 
-    def note(self, term: str, example: Example, others: Sequence[str], keep: int) -> None:
+    def note(self, t: float, example: Example, terms: Sequence[str]) -> None:
         self.examples.append(example)
         self.texts.append(example.text)
-        cooc = self.cooc
-        for o in others[:16]:
-            if o != term:
-                cooc[o] = cooc.get(o, 0) + 1
-        if len(cooc) > 4 * keep:
-            top = sorted(cooc.items(), key=lambda kv: -kv[1])[: 2 * keep]
-            self.cooc = dict(top)
+        self.recent.append((t, terms))
 
-    def note_merged(self, examples: Sequence[Example], cooc: Mapping[str, int], keep: int) -> None:
-        """A bucket's examples and co-occurring terms at once (merged from partial counts)."""
-        for example in examples:
-            self.examples.append(example)
-            self.texts.append(example.text)
-        mine = self.cooc
-        for o, n in cooc.items():
-            mine[o] = mine.get(o, 0) + n
-        if len(mine) > 4 * keep:
-            self.cooc = dict(sorted(mine.items(), key=lambda kv: -kv[1])[: 2 * keep])
+    def counts(self, keep: int) -> dict[str, int]:
+        """The ``keep`` terms most often in the recent posts (the term itself among them)."""
+        if not self.recent:
+            return dict(self.cooc)
+        n: dict[str, int] = {}
+        for _, terms in self.recent:
+            for o in terms:
+                n[o] = n.get(o, 0) + 1
+        return dict(heapq.nlargest(keep, n.items(), key=itemgetter(1)))
 
     def state(self) -> list[Any]:
         return [self.ring, self.base, [[e.uri, e.text] for e in self.examples], list(self.texts),
-                self.cooc, self.last_alert if math.isfinite(self.last_alert) else None,
+                self.counts(32), self.last_alert if math.isfinite(self.last_alert) else None,
                 self.last_rate, self.settle]
 
     @classmethod
@@ -138,33 +145,41 @@ class ScopeDetector:
         self.folds = 0  # buckets closed since the scope started (for the EWMA's start-up bias)
         self._floor = config.floor_per_hour * config.bucket / 3600.0
         self._ring0 = [0] * ring_length(config)
+        # conversation -> term -> bucket it last counted in (not in the snapshot: it refills)
+        self._threads: OrderedDict[str, dict[str, int]] = OrderedDict()
 
-    def update(self, t: float, terms: Sequence[str], example: Example) -> list[MomentAlert]:
-        """Count one post's terms at time ``t``; returns the alerts it raised."""
-        b = math.floor(t / self.config.bucket)
+    def update(self, t: float, terms: Sequence[str], example: Example,
+               thread: str = "") -> list[MomentAlert]:
+        """Count one post's terms at time ``t``; returns the alerts it raised. ``thread``: the
+        conversation a reply or quote belongs to ("" for an original post)."""
+        cfg = self.config
+        b = math.floor(t / cfg.bucket)
         if self.cur is None:
             self.cur, self.started = b, t
         elif b > self.cur:
             self._roll(b)
         slot = self.cur % len(self._ring0)
         alerts: list[MomentAlert] = []
+        if thread and cfg.max_threads > 0:
+            terms = self._new_in_thread(thread, terms, b)
         for term in terms:
             h = self._add(term, 1, slot)
             if h is None:
                 continue
-            h.note(term, example, terms, self.config.cooccurring)
+            h.note(t, example, terms)
             alert = self._check(term, h, t)
             if alert is not None:
                 alerts.append(alert)
         return alerts
 
     def update_bucket(self, b: int, counts: Mapping[str, int],
-                      notes: Mapping[str, tuple[Sequence[Example], Mapping[str, int]]]
+                      notes: Mapping[str, Sequence[tuple[Example, Sequence[str]]]]
                       ) -> list[MomentAlert]:
-        """Count a whole closed bucket ``b`` at once (term -> posts, and each term's examples and
-        co-occurring terms), as merged from partial counts; every term is then scored at the
-        bucket's end, as :meth:`update` scores a post. A bucket older than the current one is
-        refused (returns nothing): buckets are fed in order."""
+        """Count a whole closed bucket ``b`` at once (term -> posts, and some of each term's
+        posts: an example and the post's terms, for the co-occurring terms and the folding of
+        one moment seen through several terms), as merged from partial counts; every term is
+        then scored at the bucket's end, as :meth:`update` scores a post. A bucket older than
+        the current one is refused (returns nothing): buckets are fed in order."""
         cfg = self.config
         end = (b + 1) * cfg.bucket
         if self.cur is None:
@@ -179,8 +194,8 @@ class ScopeDetector:
             h = self._add(term, counts[term], slot)
             if h is None:
                 continue
-            examples, cooc = notes.get(term, ((), {}))
-            h.note_merged(examples, cooc, cfg.cooccurring)
+            for example, post_terms in notes.get(term, ()):
+                h.note(b * cfg.bucket, example, post_terms)
             fresh.append((term, h))
         alerts = [self._check(term, h, end) for term, h in fresh]
         return [a for a in alerts if a is not None]
@@ -207,6 +222,24 @@ class ScopeDetector:
             h.ring[slot] += k
             h.total += k
         return h
+
+    def _new_in_thread(self, thread: str, terms: Sequence[str], b: int) -> list[str]:
+        """The terms this conversation has not counted within the short window."""
+        seen = self._threads.get(thread)
+        if seen is None:
+            seen = self._threads[thread] = {}
+            if len(self._threads) > self.config.max_threads:
+                self._threads.popitem(last=False)
+        else:
+            self._threads.move_to_end(thread)
+        fresh = []
+        for term in terms:
+            last = seen.get(term)
+            if last is None or b - last >= self.config.window_buckets:
+                fresh.append(term)
+                if len(seen) < THREAD_TERMS or last is not None:
+                    seen[term] = b
+        return fresh
 
     def _check(self, term: str, h: _Hot, t: float) -> MomentAlert | None:
         cfg = self.config
@@ -238,11 +271,31 @@ class ScopeDetector:
             return None  # cooling down: only a settled burst that grows again escalates
         h.last_alert, h.last_rate = t, rate
         h.settle = (self.cur or 0) + cfg.window_buckets
-        top = sorted(h.cooc.items(), key=lambda kv: -kv[1])[: cfg.cooccurring]
+        if self._same_moment(term, h, t, elapsed) is not None:
+            return None  # folded: it cools down as if it had alerted
+        top = [kv for kv in h.counts(cfg.cooccurring + 1).items() if kv[0] != term][: cfg.cooccurring]
         return MomentAlert(scope=self.scope, term=term, at=t, count=count, window_seconds=elapsed,
                            baseline_per_min=base * 60.0 / cfg.bucket, current_per_min=rate,
                            ratio=count / lam, log10_p=log10_p, examples=tuple(h.examples),
                            cooccurring=tuple(k for k, _ in top))
+
+    def _same_moment(self, term: str, h: _Hot, t: float, elapsed: float) -> str | None:
+        """A term that alerted within the cool-down and is carried by ``fold_share`` of this
+        term's posts in the window, if it is as specific (hashtag > bigram > word) or one of this
+        bigram's own words (a bigram alerting after its word is a detail of the word's burst)."""
+        cfg = self.config
+        posts = [ts for at, ts in h.recent if at >= t - elapsed]
+        # a term promoted to exact counters mid-bucket has fewer recent posts than its count
+        if cfg.fold_share <= 0 or len(posts) < min(3, cfg.min_count):
+            return None
+        rank, own = _specificity(term), term.split(" ")
+        for other, o in self.hot.items():
+            if (other == term or t - o.last_alert >= cfg.cooldown
+                    or (_specificity(other) < rank and other not in own)):
+                continue
+            if sum(other in ts for ts in posts) >= cfg.fold_share * len(posts):
+                return other
+        return None
 
     def _debias(self) -> float:
         """An EWMA started at zero underestimates by (1 - keep^n) after n buckets: undo it."""
@@ -288,6 +341,12 @@ class ScopeDetector:
             ranked = sorted(self.hot.items(), key=lambda kv: -(kv[1].total + kv[1].base * w))
             self.hot = dict(ranked[: cfg.max_hot])
 
+    def sizes(self) -> dict[str, int]:
+        """Sizes of the internal tables (to check that memory stays bounded)."""
+        return {"hot": len(self.hot), "bucket_terms": len(self.bucket_counts),
+                "threads": len(self._threads),
+                "thread_terms": max((len(v) for v in self._threads.values()), default=0)}
+
     def texts(self, term: str) -> list[str]:
         h = self.hot.get(term)
         return [] if h is None else list(h.texts)
@@ -303,3 +362,8 @@ class ScopeDetector:
         self.bucket_counts = {str(k): int(v) for k, v in s["counts"].items()}
         self.cm.load(s["cm"])
         self.hot = {str(t): _Hot.from_state(self.config, h) for t, h in s["hot"].items()}
+
+
+def _specificity(term: str) -> int:
+    """2 for a hashtag, 1 for a bigram, 0 for a word."""
+    return 2 if term.startswith("#") else 1 if " " in term else 0

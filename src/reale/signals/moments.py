@@ -4,7 +4,7 @@ it mentions. Whole-stream moments come with a safety read: the "moments a brand 
 from __future__ import annotations
 
 from collections import OrderedDict, deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import msgspec
 
@@ -17,12 +17,15 @@ from reale.signals.terms import terms as post_terms
 from reale.signals.windows import event_time
 
 GLOBAL = "*"
+Extractor = Callable[[str, tuple[str, ...], int], list[str]]  # (text, hashtags, limit) -> terms
 
 
 class MomentDetector:
     def __init__(self, config: MomentConfig, clock: Clock, labeller: Labeller | None = None,
-                 safety: SafetyConfig | None = None, max_alerts: int = 200) -> None:
+                 safety: SafetyConfig | None = None, max_alerts: int = 200,
+                 extractor: Extractor = post_terms) -> None:
         self.config = config
+        self.extractor = extractor
         self._clock = clock
         self.labeller = labeller
         self.safety = safety or SafetyConfig()
@@ -42,16 +45,21 @@ class MomentDetector:
 
     def update(self, post: Post, scopes: Sequence[str] = (GLOBAL,)) -> list[MomentAlert]:
         """Count ``post`` in each scope (brand names, or ``"*"``); returns new alerts."""
-        words = post_terms(post.text, post.hashtags, self.config.max_terms_per_post)
+        words = self.extractor(post.text, post.hashtags, self.config.max_terms_per_post)
         if not words:
             self.skipped += 1
             return []
         t = event_time(post.created_at, self._clock.now())
         example = Example(post.uri, post.text[:280])
         alerts: list[MomentAlert] = []
+        thread = post.reply_root or post.reply_parent or post.quote_of or ""
         for name in scopes:
             scope = self._scope(name)
-            for alert in scope.update(t, words, example):
+            # A brand's own name is in every post of its scope: its rate is the mention volume,
+            # not a moment, and as a term it would fold the real moment ("volta recall") into it.
+            own = () if name == GLOBAL else (name.lower(), "#" + name.lower())
+            counted = [w for w in words if w not in own] if own else words
+            for alert in scope.update(t, counted, example, thread):
                 if name == GLOBAL:
                     alert = self._with_safety(scope, alert)
                 alerts.append(alert)

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 import msgspec
 
 from reale.signals.lexicons import lexicon
-from reale.signals.terms import terms
+from reale.signals.terms import words as text_words
 
 Labeller = Callable[[Sequence[str]], list[dict[str, str]]]
 EMOTIONS = ("anger", "fear", "sadness", "joy")
@@ -41,7 +41,7 @@ def lexicon_labeller(texts: Sequence[str]) -> list[dict[str, str]]:
     """The default labeller: sentiment and dominant emotion from cue words (en, it)."""
     out = []
     for text in texts:
-        words = terms(text, limit=64)
+        words = text_words(text, hashtags=True)[:64]
         pos = len(lexicon("positive").hits(words))
         neg = len(lexicon("negative").hits(words))
         sentiment = "positive" if pos > neg else "negative" if neg > pos else "neutral"
@@ -58,10 +58,10 @@ def _share(labels: list[dict[str, str]], key: str, value: str) -> float:
 def _term_hits(name: str, keywords: Sequence[str], texts: Sequence[str]) -> tuple[list[str], float]:
     """Lexicon words among the moment's terms, and the share of its posts containing one."""
     lex = lexicon(name)
-    found = dict.fromkeys(lex.hits(list(keywords)))
+    found = dict.fromkeys(lex.hits([w for k in keywords for w in k.split()]))  # and bigrams' words
     with_hit = 0
     for text in texts:
-        hits = lex.hits(terms(text, limit=64))
+        hits = lex.hits(text_words(text, hashtags=True)[:64])
         with_hit += bool(hits)
         found.update(dict.fromkeys(hits))
     return list(found)[:8], with_hit / len(texts) if texts else 0.0

@@ -1,52 +1,110 @@
-"""Terms of a post for moment detection: lower-cased words and hashtags, stop words dropped,
-bounded per post (a hostile 100 kB post yields at most ``limit`` terms)."""
+"""Terms of a post for moment detection: hashtags, content words and adjacent-word pairs
+("stadio olimpico", "power outage"); links, @handles, numbers, emoji and stop words are dropped.
+The English and Italian stop words are derived from data by scripts/train_stopwords.py."""
 
 from __future__ import annotations
 
+import json
 import re
+from functools import cache
+from importlib import resources
 
-_URL = re.compile(r"https?://\S+|www\.\S+|@[\w.-]+", re.IGNORECASE)  # links and @handles
+_URL = re.compile(r"https?://\S+|www\.\S+|@[\w.-]+|<[a-z_0-9]+>", re.IGNORECASE)  # and <URL>
 _ELISION = re.compile(r"^(?:[a-z]{1,4})['’](?=\w)")  # l'unica, dell'auto, c'è: keep the word
-_TOKEN = re.compile(r"[#@]?[^\W_][\w'’-]*", re.UNICODE)
+_TOKEN = re.compile(r"#?[^\W_][\w'’-]*", re.UNICODE)
 MAX_TEXT = 4_000
+MIN_LEN = 3
+# Not words of a language but of the medium: retweet and via markers, HTML entity remnants.
+MEDIUM = frozenset({"rt", "via", "amp", "quot", "gt", "lt", "nbsp", "http", "https", "www", "com"})
 
-_STOP_TEXT = """
-a about after again all also am an and any are as at be because been before being but by can
-could did do does doing don done down for from get got had has have having he her here hers him
-his how i if in into is it its it's just like me more most my no not now of off on once only or
-other our out over own rt same she should so some such than that the their them then there these
-they this those through to too under until up very via was we were what when where which while
-who whom why will with would you your yours yes im i'm dont can't cant amp one two new see still
-il lo la i gli le un uno una di da in con su per tra fra e ed o ma se che chi cui non si ci ne
-mi ti vi del dello della dei degli delle al allo alla ai agli alle dal dallo dalla dai dagli
-dalle nel nello nella nei negli nelle sul sullo sulla sui sugli sulle come anche più piu già gia
-sono sei è e' era erano essere ho hai ha abbiamo avete hanno questo questa questi queste quello
-quella quelli quelle suo sua suoi sue mio mia tuo tua nostro nostra loro lui lei noi voi io tu
-molto poco tutto tutti tutte ancora dopo prima quando dove perché perche cosa così cosi fa fare
-oggi ieri domani solo sempre mai poi qui qua lì là c'è ce via
-due tre quattro cinque sei sette otto nove dieci three four five six seven eight nine ten
-"""
-STOPWORDS = frozenset(_STOP_TEXT.split())
+
+@cache
+def stopwords() -> frozenset[str]:
+    """English and Italian stop words (stopwords.json, shipped with the package), plus
+    :data:`MEDIUM`. Loaded on first use."""
+    raw = resources.files("reale.signals").joinpath("stopwords.json").read_text("utf-8")
+    doc = json.loads(raw)
+    return frozenset(w for lang in ("en", "it") for w in doc["languages"][lang]["words"]) | MEDIUM
+
+
+def word_of(token: str) -> str:
+    """A raw token as a word: lower case, an Italian elided article dropped, edge quotes and
+    hyphens stripped; "" for numbers and number-like tokens ("2026", "3rd", "10k", "5pm").
+
+    >>> word_of("Dell'Auto"), word_of("3rd"), word_of("covid19"), word_of("'ciao'")
+    ('auto', '', 'covid19', 'ciao')
+    """
+    tok = token.lower()
+    if "'" in tok or "’" in tok or tok[-1] == "-":  # most words need none of this
+        tok = _ELISION.sub("", tok).strip("'’-")
+    if tok[:1].isdigit() and sum(ch.isalpha() for ch in tok) <= 3:
+        return ""
+    return tok
+
+
+def cased_words(text: str, hashtags: bool = False) -> list[tuple[str, bool]]:
+    """Every word of ``text`` (see :func:`word_of`), stop words included, with whether it was
+    written capitalised; hashtags (as ``#tag``) only when asked for.
+
+    >>> cased_words("Forza Roma! #ASRoma via @asroma.bsky.social https://x.co/1", hashtags=True)
+    [('forza', True), ('roma', True), ('#asroma', False), ('via', False)]
+    """
+    body = _URL.sub(" ", text[:MAX_TEXT])
+    out = []
+    for m in _TOKEN.finditer(body):
+        raw = m.group(0)
+        if raw[0] == "#":
+            if hashtags and len(raw) > 2:
+                out.append((raw.lower(), False))
+            continue
+        w = word_of(raw)
+        if len(w) >= MIN_LEN:
+            i = raw.lower().find(w)
+            out.append((w, i >= 0 and raw[i].isupper()))
+    return out
+
+
+def words(text: str, hashtags: bool = False) -> list[str]:
+    """The words of :func:`cased_words`, without their case: what the stop-word training counts
+    and what the safety read's cue words are looked for in."""
+    return [w for w, _ in cased_words(text, hashtags)]
 
 
 def terms(text: str, hashtags: tuple[str, ...] = (), limit: int = 32) -> list[str]:
-    """Unique terms in order of appearance; hashtags keep their ``#``.
+    """Unique terms: hashtags (with their ``#``) first, then bigrams, then words.
 
-    >>> terms("RT The lights went OUT at the #SuperBowl!! https://x.co/a lol", ("SuperBowl",))
-    ['#superbowl', 'lights', 'went', 'lol']
+    A bigram is two content words next to each other with only spaces between them (no
+    punctuation, no dropped word), at most ``limit // 2`` of them.
+
+    >>> terms("RT The lights went OUT at the Stadio Olimpico!! https://x.co/a #SuperBowl 2026",
+    ...       ("SuperBowl",))
+    ['#superbowl', 'lights went', 'stadio olimpico', 'lights', 'went', 'stadio', 'olimpico']
     """
-    out: dict[str, None] = {}
+    stop = stopwords()
+    tags: dict[str, None] = {}
     for tag in hashtags:
         t = "#" + tag.lower().lstrip("#")
         if len(t) > 2:
-            out[t] = None
+            tags[t] = None
+    pairs: dict[str, None] = {}
+    singles: dict[str, None] = {}
     body = _URL.sub(" ", text[:MAX_TEXT])
+    prev, prev_end = "", -1
     for m in _TOKEN.finditer(body):
-        if len(out) >= limit:
+        if len(tags) + len(pairs) + len(singles) >= 2 * limit:
             break
-        tok = _ELISION.sub("", m.group(0).lower()).strip("'’-")
-        if tok.startswith("@") or tok in STOPWORDS or tok.isdigit():
+        raw = m.group(0)
+        if raw[0] == "#":
+            if len(raw) > 2:
+                tags[raw.lower()] = None
+            prev = ""
             continue
-        if len(tok) >= 3:
-            out[tok] = None
-    return list(out)[:limit]
+        w = word_of(raw)
+        if len(w) < MIN_LEN or w in stop:
+            prev = ""
+            continue
+        if prev and body[prev_end:m.start()].isspace() and len(pairs) < limit // 2:
+            pairs[f"{prev} {w}"] = None
+        singles[w] = None
+        prev, prev_end = w, m.end()
+    return [*tags, *pairs, *singles][:limit]

@@ -63,6 +63,16 @@ class EmbeddedPostgres:
             raise StoreError("the embedded PostgreSQL server is not running")
         return str(self._server.get_uri())
 
+    @property
+    def pid(self) -> int | None:
+        """The server's (postmaster's) process id, for CPU accounting; None when unknown."""
+        if self._tmp is None:
+            return None
+        try:
+            return int((self._tmp / "data" / "postmaster.pid").read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            return None
+
     def fresh_database(self, prefix: str = "t") -> str:
         """Create an empty database and return its URL (isolates one test from another)."""
         import psycopg

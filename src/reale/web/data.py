@@ -31,13 +31,13 @@ _JSON = msgspec.json.Encoder()
 CLOSED_FOR = 86_400.0  # a decided conversation stays closed a day (as the desk's queue)
 
 OPP_COLUMNS = ("key", "id", "brand", "kind", "score", "status", "post_uri", "root_uri", "author",
-               "text", "lang", "verdict", "created_at", "updated_at", "body")
+               "text", "lang", "verdict", "created_at", "updated_at", "body", "stored_at")
 # A decided opportunity stays decided when its conversation goes on, unless the decision is older
 # than closed_for, or it was handled and a complaint now arrives (the answer did not solve it).
 _OPP_UPSERT = """ON CONFLICT (key) DO UPDATE SET kind = excluded.kind, score = excluded.score,
  post_uri = excluded.post_uri, author = excluded.author, text = excluded.text,
  lang = excluded.lang, verdict = excluded.verdict, updated_at = excluded.updated_at,
- body = excluded.body,
+ body = excluded.body, stored_at = excluded.stored_at,
  status = CASE WHEN opportunities.status = 'open' THEN 'open'
    WHEN opportunities.decided_at IS NOT NULL AND excluded.updated_at - opportunities.decided_at > {closed}
      THEN 'open'
@@ -67,7 +67,10 @@ def momentum_of(cascade: CascadeStats | None, reading: MomentumReading | None) -
         low=reading.low if reading is not None else None,
         high=reading.high if reading is not None else None,
         gathering_speed=bool(reading and reading.gathering_speed),
-        close_share=cascade.close_share if cascade is not None else None)
+        close_share=cascade.close_share if cascade is not None else None,
+        close_network=cascade.close_network if cascade is not None else None,
+        hashtag_strangers=cascade.hashtag_strangers if cascade is not None else None,
+        other_strangers=cascade.other_strangers if cascade is not None else None)
 
 
 def record_of(opp: Opportunity, *, network: str = "", followers: int | None = None,
@@ -83,21 +86,24 @@ def record_of(opp: Opportunity, *, network: str = "", followers: int | None = No
         posts=opp.posts, reach=reach_of(reach, followers), momentum=momentum_of(cascade, momentum))
 
 
-def _opp_row(r: OpportunityRecord) -> tuple[Any, ...]:
+def _opp_row(r: OpportunityRecord, now: float | None) -> tuple[Any, ...]:
     body = msgspec.structs.replace(r, status="open", decided_at=None, decided_by="")
     return (r.key, r.id, r.brand, r.kind, float(r.score), r.status, r.post_uri, r.root_uri,
             r.author_handle, r.text, r.language, r.verdict, float(r.created_at),
-            float(r.updated_at), _JSON.encode(body).decode())
+            float(r.updated_at), _JSON.encode(body).decode(),
+            float(r.updated_at if now is None else now))
 
 
 def write_opportunities(tx: Tx, records: Sequence[OpportunityRecord],
-                        closed_for: float = CLOSED_FOR) -> int:
-    """Upsert opportunities inside ``tx`` (the store's writer calls this for a batch)."""
+                        closed_for: float = CLOSED_FOR, now: float | None = None) -> int:
+    """Upsert opportunities inside ``tx`` (the store's writer calls this for a batch). ``now``
+    stamps ``stored_at``, which a following desk process reads (default: each record's
+    ``updated_at``)."""
     latest: dict[str, OpportunityRecord] = {}
     for r in records:
         if r.key not in latest or r.updated_at >= latest[r.key].updated_at:
             latest[r.key] = r
-    rows = [_opp_row(r) for r in sorted(latest.values(), key=lambda r: r.key)]
+    rows = [_opp_row(r, now) for r in sorted(latest.values(), key=lambda r: r.key)]
     return tx.insert_rows("opportunities", OPP_COLUMNS, rows,
                           _OPP_UPSERT.format(closed=float(closed_for)))
 
@@ -108,24 +114,26 @@ def save_opportunity(store: Store, opp: Opportunity | OpportunityRecord, **signa
     earlier one; a decision taken on it stands). ``signals``: see :func:`record_of`."""
     record = opp if isinstance(opp, OpportunityRecord) else record_of(opp, **signals)
     with store.transaction() as tx:
-        write_opportunities(tx, [record])
+        write_opportunities(tx, [record], now=store.clock.now())
     return record
 
 
-def write_moments(tx: Tx, records: Sequence[MomentRecord]) -> int:
+def write_moments(tx: Tx, records: Sequence[MomentRecord], now: float | None = None) -> int:
+    """Insert moments once by id; ``now`` stamps ``stored_at`` (default: the alert's time)."""
     rows = [(m.id, m.alert.scope, m.alert.term, float(m.alert.at),
              m.alert.safety.verdict if m.alert.safety else "", float(m.alert.ratio),
-             int(m.alert.count), _JSON.encode(m.alert).decode())
+             int(m.alert.count), _JSON.encode(m.alert).decode(),
+             float(m.alert.at if now is None else now))
             for m in {m.id: m for m in records}.values()]
     return tx.insert_rows("moments", ("id", "scope", "term", "at", "verdict", "ratio", "count",
-                                      "body"), rows, "ON CONFLICT (id) DO NOTHING")
+                                      "body", "stored_at"), rows, "ON CONFLICT (id) DO NOTHING")
 
 
 def save_moment(store: Store, alert: MomentAlert) -> MomentRecord:
     """Store a moment alert from the signals stage (idempotent by scope, term and time)."""
     record = MomentRecord.of(alert)
     with store.transaction() as tx:
-        write_moments(tx, [record])
+        write_moments(tx, [record], now=store.clock.now())
     return record
 
 
@@ -177,9 +185,13 @@ def save_aftermath(store: Store, opportunity: str, status: AftermathStatus) -> N
 
 def register_writers(store: Store) -> None:
     """Let :class:`reale.store.StoreWriter` take :class:`OpportunityRecord`,
-    :class:`MomentRecord`, :class:`LabelledPost` and :class:`AftermathRecord` items."""
-    store.register_writer(OpportunityRecord, write_opportunities)
-    store.register_writer(MomentRecord, write_moments)
+    :class:`MomentRecord`, :class:`LabelledPost` and :class:`AftermathRecord` items.
+    Opportunities and moments are stamped with the store's clock when their batch is written
+    (``stored_at``, what :class:`reale.web.follow.StoreFollower` follows)."""
+    store.register_writer(OpportunityRecord,
+                          lambda tx, items: write_opportunities(tx, items, now=store.clock.now()))
+    store.register_writer(MomentRecord,
+                          lambda tx, items: write_moments(tx, items, now=store.clock.now()))
     store.register_writer(LabelledPost, write_labels)
     store.register_writer(AftermathRecord, write_aftermath)
 

@@ -29,6 +29,12 @@ _LABELS = msgspec.json.Decoder(Labels)
 _ALERT = msgspec.json.Decoder(MomentAlert)
 _AFTER = msgspec.json.Decoder(AftermathStatus)
 OPP_SELECT = "SELECT status, decided_at, decided_by, body FROM opportunities"
+# A mention with its post, labels and opportunity (the live feed's rows); add WHERE/ORDER BY.
+FEED_SELECT = ("SELECT m.brand, m.query, m.spans, m.matched_at, p.raw, l.body,"
+               " o.status, o.decided_at, o.decided_by, o.body FROM mentions m"
+               " JOIN posts p ON p.uri = m.post_uri"
+               " LEFT JOIN labels l ON l.post_uri = m.post_uri"
+               " LEFT JOIN opportunities o ON o.post_uri = m.post_uri AND o.brand = m.brand")
 
 
 class FeedRow(msgspec.Struct, frozen=True, kw_only=True):
@@ -39,7 +45,8 @@ class FeedRow(msgspec.Struct, frozen=True, kw_only=True):
     opportunity: OpportunityRecord | None = None
 
 
-def _opp(row: tuple[Any, ...]) -> OpportunityRecord:
+def opportunity_row(row: tuple[Any, ...]) -> OpportunityRecord:
+    """A row of :data:`OPP_SELECT` as an :class:`OpportunityRecord` (status from its columns)."""
     rec = _OPP.decode(row[3])
     return msgspec.structs.replace(rec, status=row[0], decided_at=row[1], decided_by=row[2] or "")
 
@@ -62,17 +69,17 @@ def feed(store: Store, *, brand: str | None = None, lang: str | None = None,
     if kind:
         where.append("(o.kind = ? OR l.intent = ?)")
         params += [kind, kind]
-    sql = ("SELECT m.brand, m.query, m.spans, m.matched_at, p.raw, l.body,"
-           " o.status, o.decided_at, o.decided_by, o.body FROM mentions m"
-           " JOIN posts p ON p.uri = m.post_uri"
-           " LEFT JOIN labels l ON l.post_uri = m.post_uri"
-           " LEFT JOIN opportunities o ON o.post_uri = m.post_uri AND o.brand = m.brand"
-           " WHERE " + " AND ".join(where) + " ORDER BY m.matched_at DESC LIMIT ?")
+    sql = FEED_SELECT + " WHERE " + " AND ".join(where) + " ORDER BY m.matched_at DESC LIMIT ?"
     found = store.query(sql, (*params, int(limit)), timeout=timeout)
-    return [FeedRow(mention=Mention(brand=r[0], query=r[1], spans=store_rows.decode_spans(r[2]),
-                                    matched_at=r[3], post=store_rows.decode_post(r[4])),
-                    labels=_LABELS.decode(r[5]) if r[5] else None,
-                    opportunity=_opp(r[6:10]) if r[9] else None) for r in found]
+    return [feed_row(r) for r in found]
+
+
+def feed_row(r: tuple[Any, ...]) -> FeedRow:
+    """A row of :data:`FEED_SELECT` as a :class:`FeedRow`."""
+    return FeedRow(mention=Mention(brand=r[0], query=r[1], spans=store_rows.decode_spans(r[2]),
+                                   matched_at=r[3], post=store_rows.decode_post(r[4])),
+                   labels=_LABELS.decode(r[5]) if r[5] else None,
+                   opportunity=opportunity_row(r[6:10]) if r[9] else None)
 
 
 def opportunities(store: Store, *, brand: str | None = None, status: str | None = OPEN,
@@ -86,12 +93,12 @@ def opportunities(store: Store, *, brand: str | None = None, status: str | None 
             where.append(clause)
             params.append(value)
     sql = f"{OPP_SELECT} WHERE {' AND '.join(where)} ORDER BY score DESC, key LIMIT ?"
-    return [_opp(r) for r in store.query(sql, (*params, int(limit)), timeout=timeout)]
+    return [opportunity_row(r) for r in store.query(sql, (*params, int(limit)), timeout=timeout)]
 
 
 def get_opportunity(store: Store, key: str) -> OpportunityRecord | None:
     found = store.query(f"{OPP_SELECT} WHERE key = ?", (key,))
-    return _opp(found[0]) if found else None
+    return opportunity_row(found[0]) if found else None
 
 
 def decide(store: Store, decision: OpportunityDecision) -> None:
@@ -118,6 +125,11 @@ def decisions(store: Store, key: str) -> list[OpportunityDecision]:
                                 at=float(r[4]), comment=r[5]) for r in found]
 
 
+def moment_row(row: tuple[Any, ...]) -> MomentRecord:
+    """``(id, body)`` of the moments table as a :class:`MomentRecord`."""
+    return MomentRecord(id=row[0], alert=_ALERT.decode(row[1]))
+
+
 def moments(store: Store, *, scope: str | None = None, since: float | None = None,
             limit: int = 100, timeout: float | None = None) -> list[MomentRecord]:
     """Moments newest first; ``scope`` is a brand or ``"*"`` (the whole stream)."""
@@ -129,13 +141,12 @@ def moments(store: Store, *, scope: str | None = None, since: float | None = Non
         where.append("at >= ?")
         params.append(float(since))
     sql = f"SELECT id, body FROM moments WHERE {' AND '.join(where)} ORDER BY at DESC, id LIMIT ?"
-    return [MomentRecord(id=r[0], alert=_ALERT.decode(r[1]))
-            for r in store.query(sql, (*params, int(limit)), timeout=timeout)]
+    return [moment_row(r) for r in store.query(sql, (*params, int(limit)), timeout=timeout)]
 
 
 def get_moment(store: Store, moment_id: str) -> MomentRecord | None:
     found = store.query("SELECT id, body FROM moments WHERE id = ?", (moment_id,))
-    return MomentRecord(id=found[0][0], alert=_ALERT.decode(found[0][1])) if found else None
+    return moment_row(found[0]) if found else None
 
 
 def labels_for(store: Store, uris: Iterable[str]) -> dict[str, Labels]:
@@ -201,18 +212,23 @@ def watch_queries(store: Store, brand: str | None = None) -> list[tuple[int, str
 
 
 __all__ = [
+    "FEED_SELECT",
+    "OPP_SELECT",
     "FeedRow",
     "aftermath_for",
     "decide",
     "decisions",
     "feed",
+    "feed_row",
     "get_moment",
     "get_opportunity",
     "label_series",
     "labels_for",
     "mention_totals",
+    "moment_row",
     "moments",
     "opportunities",
+    "opportunity_row",
     "recent_posts",
     "watch_queries",
 ]

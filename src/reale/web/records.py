@@ -43,6 +43,9 @@ class Momentum(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
     high: float | None = None
     gathering_speed: bool = False
     close_share: float | None = None  # share of amplifiers from the author's close network
+    close_network: int | None = None  # amplifiers who had interacted with the author before
+    hashtag_strangers: int | None = None  # strangers who came through a hashtag of the cascade
+    other_strangers: int | None = None
 
 
 class OpportunityRecord(msgspec.Struct, frozen=True, kw_only=True):

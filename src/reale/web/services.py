@@ -61,6 +61,7 @@ class Services:
     moments: MomentsSource | None = None
     templates: Any = None  # the Jinja environment
     rollups: Any = None  # reale.web.rollup.Rollups
+    follower: Any = None  # reale.web.follow.StoreFollower when this desk follows the store
     lock: threading.RLock = field(default_factory=threading.RLock)
 
     @property

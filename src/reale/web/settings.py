@@ -1,5 +1,6 @@
 """The web desk's settings (``[web]`` in reale.toml): address, cookies, sessions, login limits, the
-live feed's batching, and which publishing account answers for each brand.
+live feed's batching, how ``reale serve`` follows the store, and which publishing account answers
+for each brand.
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ class WebSettings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fiel
     live_queue: int = 2_000  # events queued per client before the oldest are dropped
     live_batch: int = 500  # events per batch at most
     live_rows: int = 200  # rows a live page keeps
+    follow_interval: float = 1.0  # seconds between reads of the store by `reale serve` (0: off)
+    follow_lookback: float = 30.0  # seconds of store time read again for rows committed late
+    follow_cap: int = 1_000  # rows per table and read at most (the rest is skipped, counted)
     page_limit: int = 50  # rows on the first screen of the live page
     default_language: str = "en"  # interface language when the browser does not say
     accounts: dict[str, str] = {}  # brand → publishing account name
@@ -40,6 +44,9 @@ class WebSettings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fiel
             raise ConfigError(f"web.port must be between 1 and 65535, got {self.port}")
         if self.live_interval <= 0 or self.live_queue < 1 or self.live_batch < 1:
             raise ConfigError("web.live_interval, live_queue and live_batch must be positive")
+        if self.follow_interval < 0 or self.follow_lookback < 0 or self.follow_cap < 1:
+            raise ConfigError("web.follow_interval and follow_lookback must be 0 or more, "
+                              "follow_cap at least 1")
         if self.login_user_attempts < 1 or self.login_ip_attempts < 1 or self.login_window <= 0:
             raise ConfigError("web.login_* limits must be positive")
 

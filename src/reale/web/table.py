@@ -28,8 +28,14 @@ def home(ctx: Ctx) -> Response:
 
 def health(ctx: Ctx) -> dict[str, object]:
     stats = ctx.services.hub.stats
-    return {"ok": True, "live_clients": stats.clients, "published": stats.published,
-            "dropped": stats.dropped}
+    out: dict[str, object] = {"ok": True, "live_clients": stats.clients,
+                              "published": stats.published, "dropped": stats.dropped}
+    follower = ctx.services.follower
+    if follower is not None:  # counters only: error texts are not for an anonymous endpoint
+        f = follower.stats
+        out["follow"] = {"polls": f.polls, "published": f.published, "capped": f.capped,
+                         "errors": f.errors}
+    return out
 
 
 def _reply_action(path: str, name: str, handler: object, summary: str, role: Role,

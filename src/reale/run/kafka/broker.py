@@ -50,6 +50,10 @@ class LocalBroker:
         self.stop()
         raise RealeError(f"the tansu broker did not listen on {self.bootstrap} in {self.timeout} s")
 
+    @property
+    def pid(self) -> int | None:
+        return self._proc.pid if self._proc is not None else None
+
     def cpu_seconds(self) -> float:
         """CPU time the broker process has used so far (Linux; 0.0 elsewhere)."""
         if self._proc is None:

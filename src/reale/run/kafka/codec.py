@@ -8,6 +8,7 @@ conversation stage can store a conversation's posts like the embedded runner doe
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import msgspec
@@ -63,6 +64,19 @@ def _decode(decoder: msgspec.msgpack.Decoder[Any], raw: bytes, what: str) -> Any
 def decode_post(raw: bytes) -> Post:
     result: Post = _decode(_post, raw, "posts")
     return result
+
+
+def decode_posts(raws: Iterable[bytes | None]) -> tuple[list[Post], int]:
+    """The posts of a batch of ``posts`` records, and how many could not be decoded (skipped)."""
+    decode = _post.decode
+    posts: list[Post] = []
+    bad = 0
+    for raw in raws:
+        try:
+            posts.append(decode(raw or b""))
+        except (msgspec.DecodeError, msgspec.ValidationError):
+            bad += 1
+    return posts, bad
 
 
 def decode_mention(raw: bytes) -> Mention:

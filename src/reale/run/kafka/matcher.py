@@ -7,13 +7,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from reale.errors import DecodeError
-from reale.events import Post
 from reale.run.kafka import codec
 from reale.run.kafka.settings import MENTIONS, POSTS, TRACKED, KafkaSettings
 from reale.run.kafka.stage import Message, Outbound, Output, Partition
-from reale.run.pipeline import MatcherRef, route
+from reale.run.pipeline import MatcherRef, Routed, route
 from reale.run.tracked import TrackedPosts
+
+CHUNK = 500  # records decoded and matched together
 
 
 class MatcherStage:
@@ -36,18 +36,21 @@ class MatcherStage:
 
     def process(self, messages: Sequence[Message], now: float) -> Output:
         out = Output(events_in=len(messages))
-        posts: list[Post] = []
-        for m in messages:
-            try:
-                posts.append(codec.decode_post(m.value() or b""))
-            except DecodeError:
-                out.bad += 1
-        # Conversations are followed by the conversation stage (keyed by root post), so the
-        # matcher tracks nothing of its own: what it stores depends on the post alone.
-        routed = route(posts, self.matcher(), TrackedPosts(capacity=0), now)
+        matcher = self.matcher()
+        # Decoded and matched a slice at a time: a slice's posts are still in the CPU cache when
+        # they are matched (a whole 10,000-record batch at once was 1.8 times slower per post).
+        for i in range(0, len(messages), CHUNK):
+            posts, bad = codec.decode_posts([m.value() for m in messages[i:i + CHUNK]])
+            out.bad += bad
+            # Conversations are followed by the conversation stage (keyed by root post), so the
+            # matcher tracks nothing of its own: what it stores depends on the post alone.
+            self._add(out, route(posts, matcher, TrackedPosts(capacity=0), now))
+        return out
+
+    def _add(self, out: Output, routed: Routed) -> None:
         out.items.extend(routed.mentions)
         out.arrivals.extend(m.post.received_at for m in routed.mentions)
-        out.events_out = len(routed.mentions)
+        out.events_out += len(routed.mentions)
         out.records.extend(Outbound(self._mentions, codec.mention_key(m), codec.encode(m))
                            for m in routed.mentions)
         for p in routed.posts:
@@ -55,4 +58,3 @@ class MatcherStage:
             # Its likes and reposts are keyed by its uri, replies to it by their thread's root.
             for key in {codec.tracked_key(p), (p.reply_root or p.uri).encode()}:
                 out.records.append(Outbound(self._tracked, key, marker))
-        return out

@@ -35,7 +35,7 @@ class TermPartial(msgspec.Struct, frozen=True, array_like=True):
     count: int  # posts with the term in (source, bucket) up to ``version``: cumulative
     watermark: float  # the latest post time ``source`` had shown when this was sent
     examples: tuple[Example, ...] = ()  # the first posts with the term; only when they changed
-    cooc: dict[str, int] = {}  # its top co-occurring terms in its first posts; only when changed
+    example_terms: tuple[tuple[str, ...], ...] = ()  # each example's terms (co-occurrence)
 
 
 _enc = msgspec.msgpack.Encoder()
@@ -54,18 +54,17 @@ def decode_partial(raw: bytes) -> TermPartial:
 
 
 class _Entry:
-    __slots__ = ("cooc", "cooc_fresh", "count", "examples", "fresh")
+    __slots__ = ("count", "examples", "fresh", "terms")
 
     def __init__(self) -> None:
         self.count = 0
         self.examples: list[Example] = []
-        self.cooc: dict[str, int] = {}
+        self.terms: list[tuple[str, ...]] = []  # the terms of each example post
         self.fresh = False  # examples changed since last sent
-        self.cooc_fresh = False  # co-occurring terms changed since last sent
 
 
 class _Saved(msgspec.Struct):
-    buckets: dict[int, dict[str, tuple[int, list[Example], dict[str, int]]]]
+    buckets: dict[int, dict[str, tuple[int, list[Example], list[tuple[str, ...]]]]]
     watermark: float
     closed_below: int
     source: int
@@ -108,6 +107,7 @@ class TermCounts:
         self.watermark = max(self.watermark, t)
         bucket = self.buckets.setdefault(b, {})
         example = Example(post.uri, post.text[:MAX_EXAMPLE])
+        shared = tuple(words)
         for term in words:
             e = bucket.get(term)
             if e is None:
@@ -117,10 +117,8 @@ class TermCounts:
             e.count += 1
             if len(e.examples) < cfg.examples:
                 e.examples.append(example)
+                e.terms.append(shared)
                 e.fresh = True
-            if e.count <= cfg.sample_texts:  # enough to explain a moment, and cheap
-                _add_cooc(e.cooc, term, words)
-                e.cooc_fresh = True
             self._dirty.add((b, term))
 
     def take(self) -> list[tuple[bytes, bytes]]:
@@ -129,14 +127,11 @@ class TermCounts:
         buckets the watermark has passed."""
         out = [(decode_partial(v).term.encode(), v) for v in self._resend]
         self._resend = []
-        keep = self.config.cooccurring
         for b, term in sorted(self._dirty):
             e = self.buckets[b][term]
-            top = (dict(sorted(e.cooc.items(), key=lambda kv: (-kv[1], kv[0]))[:keep])
-                   if e.cooc_fresh else {})
             p = TermPartial(term, b, self.source, self.version, e.count, self.watermark,
-                            tuple(e.examples) if e.fresh else (), top)
-            e.fresh = e.cooc_fresh = False
+                            *((tuple(e.examples), tuple(e.terms)) if e.fresh else ((), ())))
+            e.fresh = False
             out.append((term.encode(), encode_partial(p)))
         self._dirty.clear()
         self.inflight = [v for _, v in out]
@@ -148,7 +143,7 @@ class TermCounts:
         return out
 
     def snapshot(self) -> bytes:
-        buckets = {b: {t: (e.count, e.examples, e.cooc) for t, e in terms.items()}
+        buckets = {b: {t: (e.count, e.examples, e.terms) for t, e in terms.items()}
                    for b, terms in self.buckets.items()}
         return _enc.encode(_Saved(buckets, self.watermark, self.closed_below, self.source,
                                   self.version, self.late, self.inflight))
@@ -158,9 +153,9 @@ class TermCounts:
         self.buckets = {}
         for b, terms in saved.buckets.items():
             bucket = self.buckets[b] = {}
-            for t, (count, examples, cooc) in terms.items():
+            for t, (count, examples, example_terms) in terms.items():
                 e = bucket[t] = _Entry()
-                e.count, e.examples, e.cooc = count, list(examples), dict(cooc)
+                e.count, e.examples, e.terms = count, list(examples), list(example_terms)
         self.watermark, self.closed_below = saved.watermark, saved.closed_below
         self.source, self.version, self.late = saved.source, saved.version, saved.late
         self._resend = list(saved.inflight)
@@ -171,10 +166,3 @@ class TermCounts:
     def state(self) -> dict[str, Any]:
         return {"open_buckets": len(self.buckets), "late": self.late, "skipped": self.skipped}
 
-
-def _add_cooc(cooc: dict[str, int], term: str, words: list[str]) -> None:
-    """As the embedded detector notes co-occurring terms (the post's first 16 terms); bounded
-    because only a term's first ``sample_texts`` posts per bucket and partition are noted."""
-    for o in words[:16]:
-        if o != term:
-            cooc[o] = cooc.get(o, 0) + 1

@@ -23,8 +23,8 @@ from reale.signals.moment_scope import Example, MomentAlert, MomentConfig, Scope
 from reale.signals.moments import GLOBAL, with_safety
 from reale.signals.safety import Labeller, SafetyConfig
 
-# (version, count, examples, co-occurring terms) of one posts partition
-_Part = tuple[int, int, tuple[Example, ...], dict[str, int]]
+# (version, count, examples, each example's terms) of one posts partition
+_Part = tuple[int, int, tuple[Example, ...], tuple[tuple[str, ...], ...]]
 
 
 class MomentMerge:
@@ -62,9 +62,10 @@ class MomentMerge:
         if had is not None and had[0] >= p.version:
             self.repeated += 1
             return False
-        examples = p.examples or (had[2] if had is not None else ())  # sent when they changed
-        cooc = dict(p.cooc) if p.cooc else (had[3] if had is not None else {})
-        parts[p.source] = (p.version, p.count, examples, cooc)
+        if p.examples or had is None:
+            parts[p.source] = (p.version, p.count, p.examples, p.example_terms)
+        else:  # examples are sent only when they changed
+            parts[p.source] = (p.version, p.count, had[2], had[3])
         return True
 
     def close(self) -> list[MomentAlert]:
@@ -83,17 +84,14 @@ class MomentMerge:
 
     def _close(self, b: int, terms: dict[str, dict[int, _Part]]) -> list[MomentAlert]:
         counts: dict[str, int] = {}
-        notes: dict[str, tuple[Sequence[Example], dict[str, int]]] = {}
+        notes: dict[str, list[tuple[Example, Sequence[str]]]] = {}
         for term, parts in terms.items():
             counts[term] = sum(p[1] for p in parts.values())
-            examples: list[Example] = []
-            cooc: dict[str, int] = {}
+            posts: list[tuple[Example, Sequence[str]]] = []
             for source in sorted(parts):
-                _, _, ex, co = parts[source]
-                examples.extend(ex)
-                for k, n in co.items():
-                    cooc[k] = cooc.get(k, 0) + n
-            notes[term] = (examples[: self.config.sample_texts], cooc)
+                _, _, examples, example_terms = parts[source]
+                posts.extend(zip(examples, example_terms, strict=False))
+            notes[term] = posts[: self.config.sample_texts]
         alerts = self.detector.update_bucket(b, counts, notes)
         return [with_safety(self.detector, a, self.labeller, self.safety) for a in alerts]
 
@@ -103,8 +101,8 @@ class MomentMerge:
 
     # -- persistence -----------------------------------------------------------------------
     def snapshot(self) -> bytes:
-        open_ = {b: {t: {s: [v, n, [[e.uri, e.text] for e in ex], co]
-                         for s, (v, n, ex, co) in parts.items()}
+        open_ = {b: {t: {s: [v, n, [[e.uri, e.text] for e in ex], [list(x) for x in ts]]
+                         for s, (v, n, ex, ts) in parts.items()}
                      for t, parts in terms.items()} for b, terms in self.open.items()}
         return snapshot.pack("moment-merge", {
             "open": open_, "marks": self.marks,
@@ -115,8 +113,8 @@ class MomentMerge:
         s: dict[str, Any] = snapshot.unpack("moment-merge", blob)
         self.open = {int(b): {str(t): {int(src): (int(v), int(n),
                                                   tuple(Example(str(u), str(x)) for u, x in ex),
-                                                  {str(k): int(c) for k, c in co.items()})
-                                       for src, (v, n, ex, co) in parts.items()}
+                                                  tuple(tuple(str(w) for w in x) for x in ts))
+                                       for src, (v, n, ex, ts) in parts.items()}
                               for t, parts in terms.items()} for b, terms in s["open"].items()}
         self.marks = {int(k): float(v) for k, v in s["marks"].items()}
         self.closed_below = int(s["closed_below"])

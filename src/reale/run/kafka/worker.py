@@ -38,7 +38,8 @@ class WorkerSummary(msgspec.Struct, kw_only=True):
     first_at: float = 0.0
     last_at: float = 0.0
     cpu_seconds: float = 0.0  # this process's CPU time when the worker stopped
-    phases: dict[str, float] = {}  # seconds spent per phase: process, store, publish, commit
+    # seconds per phase: idle (empty polls), consume, process, store, publish, commit
+    phases: dict[str, float] = {}
 
 
 class Worker:
@@ -79,12 +80,17 @@ class Worker:
                 if time.monotonic() - lag_at >= LAG_EVERY:
                     self._update_lag()
                     lag_at = time.monotonic()
+                polled = time.monotonic()
                 messages = self.consumer.consume(self.settings.batch_size, self.settings.batch_wait)
+                waited = time.monotonic() - polled
                 if messages:
+                    self._add_phase("consume", waited)
                     self._batch(messages)
                     idle_since = time.monotonic()
-                elif idle_exit is not None and time.monotonic() - idle_since > idle_exit:
-                    break
+                else:
+                    self._add_phase("idle", waited)  # polls that found nothing
+                    if idle_exit is not None and time.monotonic() - idle_since > idle_exit:
+                        break
         finally:
             self.close()
         return self.summary
@@ -108,7 +114,7 @@ class Worker:
     def _batch(self, messages: Sequence[Any]) -> None:
         started = time.monotonic()
         self.summary.first_at = self.summary.first_at or self.clock.now()
-        good = self._good(messages)
+        good, ends = self._good(messages)
         if not good:
             return
         out = self.stage.process(good, self.clock.now())
@@ -122,24 +128,32 @@ class Worker:
         t2 = time.monotonic()
         self._delivered_all(out)
         t3 = time.monotonic()
-        self._commit(good)
+        self._commit(ends)
         t4 = time.monotonic()
-        ph = self.summary.phases
         for name, took in (("process", t1 - started), ("store", t2 - t1), ("publish", t3 - t2),
                            ("commit", t4 - t3)):
-            ph[name] = round(ph.get(name, 0.0) + took, 4)
+            self._add_phase(name, took)
         self._count(good, out, started)
 
-    def _good(self, messages: Sequence[Any]) -> list[Message]:
+    def _add_phase(self, name: str, took: float) -> None:
+        ph = self.summary.phases
+        ph[name] = round(ph.get(name, 0.0) + took, 4)
+
+    def _good(self, messages: Sequence[Any]) -> tuple[list[Message], list[Any]]:
+        """The batch's records (consume errors logged and left out) and the offsets that commit
+        them: each partition's last record + 1. One pass: this runs for every record."""
         good: list[Message] = []
+        last: dict[tuple[str | None, int | None], Message] = {}
         for m in messages:
             err = m.error()
             if err is None:
                 good.append(m)
+                last[(m.topic(), m.partition())] = m
             elif err.code() != self._ck.KafkaError._PARTITION_EOF:
                 self.metrics.errors.labels(self.stage.name, "consume").inc()
                 log.warning("consume error", extra={"fields": {"error": str(err)}})
-        return good
+        tp = self._ck.TopicPartition
+        return good, [tp(t or "", p or 0, (m.offset() or 0) + 1) for (t, p), m in last.items()]
 
     def _write(self, items: list[Any]) -> None:
         attempt = 0
@@ -156,6 +170,7 @@ class Worker:
                 time.sleep(self.policy.delay(attempt))
 
     def _send(self, out: Output) -> None:
+        sent: dict[str, int] = {}
         for r in out.records:
             while True:
                 try:
@@ -163,7 +178,9 @@ class Worker:
                     break
                 except BufferError:
                     self.producer.poll(0.05)
-            self.metrics.published.labels(r.topic).inc()
+            sent[r.topic] = sent.get(r.topic, 0) + 1
+        for topic, n in sent.items():
+            self.metrics.published.labels(topic).inc(n)
         self.producer.poll(0)
 
     def _delivered_all(self, out: Output) -> None:
@@ -181,11 +198,7 @@ class Worker:
         if err is not None:
             self._delivery_errors.append(str(err))
 
-    def _commit(self, good: Sequence[Message]) -> None:
-        ends: dict[tuple[str, int], int] = {}
-        for m in good:
-            ends[(m.topic() or "", m.partition() or 0)] = (m.offset() or 0) + 1
-        offsets = [self._ck.TopicPartition(t, p, o) for (t, p), o in ends.items()]
+    def _commit(self, offsets: list[Any]) -> None:
         try:
             self.consumer.commit(offsets=offsets, asynchronous=False)
         except self._ck.KafkaException as exc:

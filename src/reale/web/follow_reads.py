@@ -1,0 +1,111 @@
+"""The reads of the store follower: for each followed table, the keys stored since a time (newest
+first, capped) and the live payloads of chosen keys, shaped as the in-process runner publishes.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import msgspec
+
+from reale.store import Store
+from reale.web.marks import Row
+from reale.web.payloads import mention_payload
+from reale.web.queries import FEED_SELECT, OPP_SELECT, feed_row, moment_row, opportunity_row
+
+log = logging.getLogger("reale.web.follow")
+CHUNK = 500  # keys per IN (...) list
+READ_TIMEOUT = 2.0  # seconds: a follower's read never holds a connection long
+Fetched = list[tuple[Hashable, Any]]  # (key, what to hand to LiveHub.publish)
+
+
+def _bound(t: float) -> float:
+    """A finite lower bound for SQL (both backends compare with any float, but keep it plain)."""
+    return t if math.isfinite(t) else -1e300
+
+
+def _chunks(keys: Sequence[Hashable]) -> list[Sequence[Hashable]]:
+    return [keys[i:i + CHUNK] for i in range(0, len(keys), CHUNK)]
+
+
+def _decoded(rows: list[tuple[Any, ...]], decode: Callable[[tuple[Any, ...]], Any],
+             what: str) -> list[Any]:
+    """Rows decoded one by one: a body that no longer decodes is skipped and logged, so one bad
+    row cannot stop the feed."""
+    out = []
+    for r in rows:
+        try:
+            out.append(decode(r))
+        except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+            log.warning("a stored %s does not decode; skipped", what,
+                        extra={"fields": {"error": str(exc)}})
+    return out
+
+
+def fetch_mentions(store: Store, keys: Sequence[Hashable]) -> Fetched:
+    """Mentions by ``(brand, post_uri)``, with their labels and opportunity (as the live page's
+    first screen shows them)."""
+    wanted = set(keys)
+    out: Fetched = []
+    for chunk in _chunks(sorted({k[1] for k in keys})):  # type: ignore[index]
+        marks = ", ".join("?" * len(chunk))
+        found = store.query(f"{FEED_SELECT} WHERE m.post_uri IN ({marks})", tuple(chunk),
+                            timeout=READ_TIMEOUT)
+        for row in _decoded(found, feed_row, "mention"):
+            key = (row.mention.brand, row.mention.post.uri)
+            if key in wanted:
+                out.append((key, mention_payload(row.mention, row.labels, row.opportunity)))
+    return out
+
+
+def fetch_opportunities(store: Store, keys: Sequence[Hashable]) -> Fetched:
+    out: Fetched = []
+    for chunk in _chunks(list(keys)):
+        marks = ", ".join("?" * len(chunk))
+        found = store.query(f"{OPP_SELECT} WHERE key IN ({marks})", tuple(chunk),
+                            timeout=READ_TIMEOUT)
+        out.extend((r.key, r) for r in _decoded(found, opportunity_row, "opportunity"))
+    return out
+
+
+def fetch_moments(store: Store, keys: Sequence[Hashable]) -> Fetched:
+    out: Fetched = []
+    for chunk in _chunks(list(keys)):
+        marks = ", ".join("?" * len(chunk))
+        found = store.query(f"SELECT id, body FROM moments WHERE id IN ({marks})", tuple(chunk),
+                            timeout=READ_TIMEOUT)
+        out.extend((r.id, r) for r in _decoded(found, moment_row, "moment"))
+    return out
+
+
+@dataclass(frozen=True)
+class Followed:
+    """One followed table: the live event kind, how to scan its keys, how to fetch payloads."""
+
+    kind: str
+    table: str
+    key_columns: tuple[str, ...]
+    fetch: Callable[[Store, Sequence[Hashable]], Fetched]
+
+    def scan(self, store: Store, since: float, cap: int) -> list[Row]:
+        """Keys and store times of the rows stored at ``since`` or later, newest first."""
+        cols = ", ".join(self.key_columns)
+        ties = ", ".join(f"{c} DESC" for c in self.key_columns)  # one batch shares one stamp
+        found = store.query(f"SELECT {cols}, stored_at FROM {self.table} WHERE stored_at >= ?"
+                            f" ORDER BY stored_at DESC, {ties} LIMIT ?", (_bound(since), int(cap)),
+                            timeout=READ_TIMEOUT)
+        one = len(self.key_columns) == 1
+        return [(r[0] if one else tuple(r[:-1]), float(r[-1])) for r in found]
+
+
+FOLLOWED = (
+    Followed("mention", "mentions", ("brand", "post_uri"), fetch_mentions),
+    Followed("opportunity", "opportunities", ("key",), fetch_opportunities),
+    Followed("moment", "moments", ("id",), fetch_moments),
+)
+
+__all__ = ["FOLLOWED", "Followed", "fetch_mentions", "fetch_moments", "fetch_opportunities"]
