@@ -144,6 +144,9 @@ class ScopeDetector:
         self.started: float | None = None
         self.folds = 0  # buckets closed since the scope started (for the EWMA's start-up bias)
         self._floor = config.floor_per_hour * config.bucket / 3600.0
+        # A brand's own name is in every post of its scope: when it bursts, that is the brand's
+        # mention volume spiking, and the moment behind it ("volta recall") must not fold into it.
+        self._own_name = frozenset((scope.lower(), "#" + scope.lower().replace(" ", "")))
         self._ring0 = [0] * ring_length(config)
         # conversation -> term -> bucket it last counted in (not in the snapshot: it refills)
         self._threads: OrderedDict[str, dict[str, int]] = OrderedDict()
@@ -290,7 +293,7 @@ class ScopeDetector:
             return None
         rank, own = _specificity(term), term.split(" ")
         for other, o in self.hot.items():
-            if (other == term or t - o.last_alert >= cfg.cooldown
+            if (other == term or other in self._own_name or t - o.last_alert >= cfg.cooldown
                     or (_specificity(other) < rank and other not in own)):
                 continue
             if sum(other in ts for ts in posts) >= cfg.fold_share * len(posts):

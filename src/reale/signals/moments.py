@@ -55,11 +55,7 @@ class MomentDetector:
         thread = post.reply_root or post.reply_parent or post.quote_of or ""
         for name in scopes:
             scope = self._scope(name)
-            # A brand's own name is in every post of its scope: its rate is the mention volume,
-            # not a moment, and as a term it would fold the real moment ("volta recall") into it.
-            own = () if name == GLOBAL else (name.lower(), "#" + name.lower())
-            counted = [w for w in words if w not in own] if own else words
-            for alert in scope.update(t, counted, example, thread):
+            for alert in scope.update(t, words, example, thread):
                 if name == GLOBAL:
                     alert = self._with_safety(scope, alert)
                 alerts.append(alert)
