@@ -136,13 +136,7 @@ class BrandStage(KeyedStage[BrandState]):
         self._maintain()
         out = Output()
         fresh: dict[int, tuple[list[Mention], list[MomentAlert]]] = {}
-        for m in messages:
-            topic, part, offset = m.topic() or "", m.partition() or 0, m.offset() or 0
-            if topic not in self.topics:
-                continue
-            out.events_in += 1
-            state = self.keyed.state(part)
-            self.keyed.consumed(topic, part, offset)
+        for part, state, m in self.each(messages, out):
             mentions, moments = fresh.setdefault(part, ([], []))
             try:
                 mention = codec.decode_mention(m.value() or b"")

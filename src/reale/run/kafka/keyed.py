@@ -5,12 +5,12 @@ restored from its snapshot when the partition is assigned, saved with the consum
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, Generic, Protocol, TypeVar
 
 from reale.clock import Clock
 from reale.run.kafka.snapshots import PartitionSnapshot, load_snapshot, snapshot_name, tp_key
-from reale.run.kafka.stage import Partition
+from reale.run.kafka.stage import Message, Output, Partition
 from reale.store import Store
 
 log = logging.getLogger("reale.run.kafka")
@@ -104,6 +104,18 @@ class KeyedStage(Generic[S]):
 
     def revoked(self, partitions: Sequence[Partition]) -> None:
         self.keyed.revoked([p for p in partitions if p.topic in self.topics])
+
+    def each(self, messages: Sequence[Message], out: Output) -> Iterator[tuple[int, S, Message]]:
+        """This stage's messages with their partition and its state, each counted in
+        ``out.events_in`` and its offset marked consumed (records of other topics skipped)."""
+        for m in messages:
+            topic, part, offset = m.topic() or "", m.partition() or 0, m.offset() or 0
+            if topic not in self.topics:
+                continue
+            out.events_in += 1
+            state = self.keyed.state(part)
+            self.keyed.consumed(topic, part, offset)
+            yield part, state, m
 
     def final_items(self) -> list[Any]:
         return list(self.keyed.due(sorted(self.keyed.states), force=True))

@@ -75,20 +75,14 @@ class MomentCountStage(KeyedStage[TermCounts]):
     def process(self, messages: Sequence[Message], now: float) -> Output:
         out = Output()
         touched: set[int] = set()
-        for m in messages:
-            topic, part, offset = m.topic() or "", m.partition() or 0, m.offset() or 0
-            if topic not in self.topics:
-                continue
-            out.events_in += 1
-            state = self.keyed.state(part)
-            self.keyed.consumed(topic, part, offset)
+        for part, state, m in self.each(messages, out):
             touched.add(part)
             try:
                 post = codec.decode_post(m.value() or b"")
             except DecodeError:
                 out.bad += 1
                 continue
-            state.update(post, part, offset, now)
+            state.update(post, part, m.offset() or 0, now)
         for part in sorted(touched):
             out.records.extend(Outbound(self.out_topic, key, value)
                                for key, value in self.keyed.states[part].take())
@@ -117,13 +111,7 @@ class MomentMergeStage(KeyedStage[MomentMerge]):
     def process(self, messages: Sequence[Message], now: float) -> Output:
         out = Output()
         touched: set[int] = set()
-        for m in messages:
-            topic, part, offset = m.topic() or "", m.partition() or 0, m.offset() or 0
-            if topic not in self.topics:
-                continue
-            out.events_in += 1
-            state = self.keyed.state(part)
-            self.keyed.consumed(topic, part, offset)
+        for part, state, m in self.each(messages, out):
             touched.add(part)
             try:
                 state.add(decode_partial(m.value() or b""))
