@@ -98,6 +98,19 @@ def test_kind_falls_back_on_text_sentiment_and_moments() -> None:
     assert m.obvious_action == "reply" and m.realness is not None
 
 
+def test_the_complaint_head_alone_does_not_overrule_a_question_the_intent_recognised() -> None:
+    # The complaint head learned from tweets to customer care: anything addressed to a brand
+    # leans "complaint". The intent weighs it by negativity; the desk follows the intent.
+    text = "@volta does the Volta Pico come with an automatic gearbox?"
+    ask = OpportunityInput(brand="Volta", brand_handle="volta", post_uri="u", text=text,
+                           intent="question", complaint=0.55, addressed_directly=True)
+    assert (opp := score_opportunity(ask, W)) is not None and opp.kind == "question"
+    angry = msgspec.structs.replace(ask, intent="complaint")
+    assert (opp := score_opportunity(angry, W)) is not None and opp.kind == "complaint"
+    unlabelled = msgspec.structs.replace(ask, intent="")
+    assert (opp := score_opportunity(unlabelled, W)) is not None and opp.kind == "complaint"
+
+
 def test_doubtful_relevance_is_said() -> None:
     opp = score_opportunity(msgspec.structs.replace(REPEAT_COMPLAINT, relevance=0.55), W,
                             team_language="it")

@@ -91,7 +91,9 @@ class Opportunity(msgspec.Struct, frozen=True, kw_only=True):
 
 def kind_of(inp: OpportunityInput, w: DeskWeights, text: str) -> OpportunityKind | None:
     """The kind of opportunity, or None when the post is none of them."""
-    if inp.complaint >= w.complaint_at:
+    # The intent already weighs the complaint head by how negative the post reads; a post it
+    # calls a question, an appeal or praise is not overruled by the complaint head alone.
+    if inp.complaint >= w.complaint_at and _INTENTS.get(inp.intent.lower(), "complaint") == "complaint":
         return "complaint"
     kind = _INTENTS.get(inp.intent.lower())
     if kind is None and inp.intent in ("", "other", "statement", "expression"):
