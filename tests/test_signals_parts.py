@@ -16,12 +16,12 @@ from reale.signals.momentum import MomentumConfig, MomentumTracker
 from reale.signals.network import BoundedIndex
 from reale.signals.poisson import poisson_log10_sf
 from reale.signals.profile_cache import ProfileCache, ProfileCacheConfig
-from reale.signals.ratelimit import TokenBucket
 from reale.signals.reach import ReachConfig, ReachSignal
 from reale.signals.sketch import DecayingCountMin
 from reale.signals.snapshot import MemorySnapshots, load, pack, save, unpack
 from reale.signals.terms import terms
 from reale.signals.windows import SlidingCounter
+from reale.token_bucket import TokenBucket
 
 
 def test_a_sliding_counter_forgets_what_left_the_window() -> None:

@@ -11,9 +11,10 @@ from datetime import datetime
 from email.utils import parsedate_to_datetime
 
 from reale.clock import Clock
+from reale.token_bucket import TokenBucket as Bucket
 
 
-class TokenBucket:
+class TokenBucket(Bucket):
     """``capacity`` posts at once, refilled at ``per_hour`` posts an hour.
 
     >>> from reale.clock import ManualClock
@@ -23,38 +24,15 @@ class TokenBucket:
     """
 
     def __init__(self, *, capacity: float, per_hour: float, clock: Clock) -> None:
-        self._capacity = max(1.0, capacity)
-        self._rate = max(per_hour, 1e-9) / 3600.0
-        self._clock = clock
-        self._tokens = self._capacity
-        self._at = clock.monotonic()
-        self._blocked_until = 0.0
-
-    def _refill(self) -> float:
-        now = self._clock.monotonic()
-        self._tokens = min(self._capacity, self._tokens + (now - self._at) * self._rate)
-        self._at = now
-        return now
-
-    def wait_time(self) -> float:
-        """Seconds until a post may go out (0 when one may go now)."""
-        now = self._refill()
-        blocked = max(0.0, self._blocked_until - now)
-        missing = max(0.0, 1.0 - self._tokens) / self._rate
-        return max(blocked, missing)
+        super().__init__(max(per_hour, 1e-9) / 3600.0, max(1.0, capacity), clock)
 
     def take(self) -> float:
         """Take a token if one is there (returns 0.0); else return the seconds to wait."""
-        wait = self.wait_time()
-        if wait > 0:
-            return wait
-        self._tokens -= 1.0
-        return 0.0
+        return 0.0 if self.try_take() else self.wait_time()
 
-    def block_for(self, seconds: float) -> None:
-        """The network said: no more posts for ``seconds``."""
-        now = self._refill()
-        self._blocked_until = max(self._blocked_until, now + max(0.0, seconds))
+    def block_for(self, seconds: float, *, drain: bool = False) -> None:
+        """The network said: no more posts for ``seconds`` (the tokens saved up stay)."""
+        super().block_for(seconds, drain=drain)
 
 
 class RateLimiter:

@@ -15,7 +15,7 @@ from reale.events import Author
 from reale.signals import snapshot
 from reale.signals.profile_clients import ProfileClient
 from reale.signals.profiles import Profile
-from reale.signals.ratelimit import TokenBucket
+from reale.token_bucket import TokenBucket
 
 
 class ProfileCacheConfig(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):

@@ -1,4 +1,5 @@
-"""A token bucket with an injected clock: how many requests a profile client may make now."""
+"""A token bucket with an injected clock: how many requests (profile fetches, posts, alert
+deliveries) may go out now, and how long to wait otherwise."""
 
 from __future__ import annotations
 
@@ -49,8 +50,10 @@ class TokenBucket:
         block = max(0.0, self._blocked_until - now)
         return max(block, (n - self._tokens) / self.rate if self._tokens < n else 0.0)
 
-    def block_for(self, seconds: float) -> None:
-        """The server said to back off (HTTP 429, Retry-After): take nothing until then."""
+    def block_for(self, seconds: float, *, drain: bool = True) -> None:
+        """The server said to back off (HTTP 429, Retry-After): take nothing until then; with
+        ``drain`` the saved-up tokens are gone too, so the bucket refills from the block."""
         now = self._refill()
         self._blocked_until = max(self._blocked_until, now + max(0.0, seconds))
-        self._tokens = 0.0
+        if drain:
+            self._tokens = 0.0
