@@ -7,6 +7,8 @@ system calls it). Each state change and its decision are written in one transact
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import resources
 from typing import Any, Protocol
 
@@ -78,13 +80,13 @@ class SqlDeskRepository:
     def _sql(self, sql: str) -> str:
         return sql.replace("?", "%s") if self._style == "format" else sql
 
-    def _run(self, *statements: tuple[str, tuple[Any, ...]]) -> list[int]:
+    @contextmanager
+    def _transaction(self) -> Iterator[Any]:
+        """A cursor whose writes are committed together, or rolled back on any error (a
+        :class:`DeskError` goes on as it is, anything else as a :class:`StoreError`)."""
         cur = self._conn.cursor()
-        counts: list[int] = []
         try:
-            for sql, params in statements:
-                cur.execute(self._sql(sql), params)
-                counts.append(cur.rowcount)
+            yield cur
             self._conn.commit()
         except DeskError:
             self._conn.rollback()
@@ -92,6 +94,13 @@ class SqlDeskRepository:
         except Exception as exc:
             self._conn.rollback()
             raise StoreError(f"desk write failed: {exc}") from exc
+
+    def _run(self, *statements: tuple[str, tuple[Any, ...]]) -> list[int]:
+        counts: list[int] = []
+        with self._transaction() as cur:
+            for sql, params in statements:
+                cur.execute(self._sql(sql), params)
+                counts.append(cur.rowcount)
         return counts
 
     def _query(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
@@ -139,8 +148,7 @@ class SqlDeskRepository:
     def transition(self, reply: Reply, expected_state: str, decision: Decision) -> None:
         """Write ``reply`` (new state/text) and its decision, if the stored state is still
         ``expected_state``; otherwise nothing is written and :class:`DeskError` says so."""
-        cur = self._conn.cursor()
-        try:
+        with self._transaction() as cur:
             cur.execute(self._sql(
                 "UPDATE desk_replies SET state = ?, updated_at = ?, body = ? WHERE id = ? AND state = ?"),
                 (reply.state, reply.updated_at, _JSON.encode(reply).decode(), reply.id, expected_state))
@@ -148,13 +156,6 @@ class SqlDeskRepository:
                 raise DeskError(f"reply {reply.id} is no longer {expected_state}: reload and retry")
             sql, params = self._decision_insert(decision)
             cur.execute(self._sql(sql), params)
-            self._conn.commit()
-        except DeskError:
-            self._conn.rollback()
-            raise
-        except Exception as exc:
-            self._conn.rollback()
-            raise StoreError(f"desk write failed: {exc}") from exc
 
     def get_reply(self, reply_id: str) -> Reply | None:
         rows = self._query("SELECT body FROM desk_replies WHERE id = ?", (reply_id,))
