@@ -28,8 +28,15 @@ def _bound(t: float) -> float:
     return t if math.isfinite(t) else -1e300
 
 
-def _chunks(keys: Sequence[Hashable]) -> list[Sequence[Hashable]]:
-    return [keys[i:i + CHUNK] for i in range(0, len(keys), CHUNK)]
+def _rows_where_in(store: Store, select: str, column: str, keys: Sequence[Hashable]
+                   ) -> list[tuple[Any, ...]]:
+    """``select WHERE column IN (keys)``, asked ``CHUNK`` keys at a time."""
+    rows: list[tuple[Any, ...]] = []
+    for i in range(0, len(keys), CHUNK):
+        chunk = tuple(keys[i:i + CHUNK])
+        marks = ", ".join("?" * len(chunk))
+        rows += store.query(f"{select} WHERE {column} IN ({marks})", chunk, timeout=READ_TIMEOUT)
+    return rows
 
 
 def _decoded(rows: list[tuple[Any, ...]], decode: Callable[[tuple[Any, ...]], Any],
@@ -51,35 +58,22 @@ def fetch_mentions(store: Store, keys: Sequence[Hashable]) -> Fetched:
     first screen shows them)."""
     wanted = set(keys)
     out: Fetched = []
-    for chunk in _chunks(sorted({k[1] for k in keys})):  # type: ignore[index]
-        marks = ", ".join("?" * len(chunk))
-        found = store.query(f"{FEED_SELECT} WHERE m.post_uri IN ({marks})", tuple(chunk),
-                            timeout=READ_TIMEOUT)
-        for row in _decoded(found, feed_row, "mention"):
-            key = (row.mention.brand, row.mention.post.uri)
-            if key in wanted:
-                out.append((key, mention_payload(row.mention, row.labels, row.opportunity)))
+    uris = sorted({k[1] for k in keys})  # type: ignore[index]
+    for row in _decoded(_rows_where_in(store, FEED_SELECT, "m.post_uri", uris), feed_row, "mention"):
+        key = (row.mention.brand, row.mention.post.uri)
+        if key in wanted:
+            out.append((key, mention_payload(row.mention, row.labels, row.opportunity)))
     return out
 
 
 def fetch_opportunities(store: Store, keys: Sequence[Hashable]) -> Fetched:
-    out: Fetched = []
-    for chunk in _chunks(list(keys)):
-        marks = ", ".join("?" * len(chunk))
-        found = store.query(f"{OPP_SELECT} WHERE key IN ({marks})", tuple(chunk),
-                            timeout=READ_TIMEOUT)
-        out.extend((r.key, r) for r in _decoded(found, opportunity_row, "opportunity"))
-    return out
+    found = _rows_where_in(store, OPP_SELECT, "key", keys)
+    return [(r.key, r) for r in _decoded(found, opportunity_row, "opportunity")]
 
 
 def fetch_moments(store: Store, keys: Sequence[Hashable]) -> Fetched:
-    out: Fetched = []
-    for chunk in _chunks(list(keys)):
-        marks = ", ".join("?" * len(chunk))
-        found = store.query(f"SELECT id, body FROM moments WHERE id IN ({marks})", tuple(chunk),
-                            timeout=READ_TIMEOUT)
-        out.extend((r.id, r) for r in _decoded(found, moment_row, "moment"))
-    return out
+    found = _rows_where_in(store, "SELECT id, body FROM moments", "id", keys)
+    return [(r.id, r) for r in _decoded(found, moment_row, "moment")]
 
 
 @dataclass(frozen=True)
