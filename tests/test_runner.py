@@ -106,6 +106,9 @@ def test_routing_keeps_conversations_of_matched_posts() -> None:
     assert out.mentions[0].matched_at == 5.0
     assert [p.uri for p in out.posts] == [root.uri, reply.uri]
     assert out.interactions == [like]
+    # Without a tracker (the Kafka matcher: conversations have their own stage) only matches stay.
+    alone = route([root, reply, like, stranger], matcher, None, now=5.0)
+    assert [p.uri for p in alone.posts] == [root.uri] and alone.interactions == []
 
 
 def test_replay_command_prints_mentions_and_a_summary(tmp_path: Path) -> None:

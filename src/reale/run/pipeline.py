@@ -34,17 +34,16 @@ def _touches(tracked: TrackedPosts, *uris: str | None) -> bool:
     return any(u is not None and u in tracked for u in uris)
 
 
-def route(events: Sequence[Post | Interaction], matcher: MatcherLike, tracked: TrackedPosts,
-          now: float) -> Routed:
-    """Match posts, follow conversations of matched posts, keep interactions with tracked posts."""
+def route(events: Sequence[Post | Interaction], matcher: MatcherLike,
+          tracked: TrackedPosts | None, now: float) -> Routed:
+    """Match posts, follow conversations of matched posts, keep interactions with tracked posts.
+    Without a tracker (the Kafka matcher's: conversations are followed by their own stage) only
+    matched posts are kept, and matching alone sets the pace."""
     out = Routed(seen=len(events), events=events)
-    # A tracker that can hold nothing (the Kafka matcher's: conversations are followed by their
-    # own stage) is never asked, so matching alone sets the pace.
-    follow = tracked if tracked.capacity > 0 else None
     for ev in events:
         if isinstance(ev, Post):
-            _route_post(ev, matcher, follow, now, out)
-        elif follow is not None and _touches(follow, ev.subject, ev.root):
+            _route_post(ev, matcher, tracked, now, out)
+        elif tracked is not None and _touches(tracked, ev.subject, ev.root):
             out.interactions.append(ev)
     return out
 

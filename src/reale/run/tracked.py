@@ -19,10 +19,6 @@ class TrackedPosts:
         self._cap = capacity
         self._uris: OrderedDict[str, None] = OrderedDict()
 
-    @property
-    def capacity(self) -> int:
-        return self._cap
-
     def update(self, uri: str) -> None:
         if uri in self._uris:
             self._uris.move_to_end(uri)

@@ -11,7 +11,6 @@ from reale.run.kafka import codec
 from reale.run.kafka.settings import MENTIONS, POSTS, TRACKED, KafkaSettings
 from reale.run.kafka.stage import Message, Outbound, Output, Partition
 from reale.run.pipeline import MatcherRef, Routed, route
-from reale.run.tracked import TrackedPosts
 
 CHUNK = 500  # records decoded and matched together
 
@@ -44,7 +43,7 @@ class MatcherStage:
             out.bad += bad
             # Conversations are followed by the conversation stage (keyed by root post), so the
             # matcher tracks nothing of its own: what it stores depends on the post alone.
-            self._add(out, route(posts, matcher, TrackedPosts(capacity=0), now))
+            self._add(out, route(posts, matcher, None, now))
         return out
 
     def _add(self, out: Output, routed: Routed) -> None:
