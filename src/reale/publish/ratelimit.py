@@ -6,11 +6,8 @@ A 429 answer blocks the account until the time the network gives (``Retry-After`
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import datetime
-from email.utils import parsedate_to_datetime
-
 from reale.clock import Clock
+from reale.retry_after import retry_after
 from reale.token_bucket import TokenBucket as Bucket
 
 
@@ -51,31 +48,6 @@ class RateLimiter:
         if account not in self._buckets:
             self.configure(account, capacity=self._capacity, per_hour=self._per_hour)
         return self._buckets[account]
-
-
-def retry_after(headers: Mapping[str, str], now: float, default: float = 60.0) -> float:
-    """Seconds to wait after a 429, from whichever header the network sent."""
-    value = headers.get("retry-after")
-    if value:
-        try:
-            return max(0.0, float(value))
-        except ValueError:
-            try:
-                return max(0.0, parsedate_to_datetime(value).timestamp() - now)
-            except (TypeError, ValueError):
-                pass
-    for name in ("x-rate-limit-reset", "ratelimit-reset", "x-ratelimit-reset"):
-        value = headers.get(name)
-        if not value:
-            continue
-        try:
-            return max(0.0, float(value) - now)  # epoch seconds (X, Bluesky)
-        except ValueError:
-            try:  # ISO 8601 (Mastodon)
-                return max(0.0, datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp() - now)
-            except ValueError:
-                continue
-    return default
 
 
 __all__ = ["RateLimiter", "TokenBucket", "retry_after"]

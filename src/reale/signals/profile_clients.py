@@ -13,6 +13,7 @@ import httpx
 import msgspec
 
 from reale.errors import DecodeError, SourceError
+from reale.retry_after import retry_after
 from reale.signals.profiles import (
     Profile,
     parse_bluesky_profiles,
@@ -36,15 +37,8 @@ class ProfileClient(Protocol):
 
 
 def _retry_after(resp: httpx.Response, now: float) -> float:
-    """Seconds to wait from Retry-After or X's x-rate-limit-reset (epoch seconds); 60 if absent."""
-    value = resp.headers.get("retry-after")
-    if value and value.strip().isdigit():
-        return float(value)
-    reset = resp.headers.get("x-rate-limit-reset") or resp.headers.get("ratelimit-reset")
-    if reset and reset.strip().isdigit():
-        r = float(reset)
-        return max(1.0, r - now) if r > 1e9 else r
-    return 60.0
+    """Seconds to wait after a 429 (see :func:`reale.retry_after.retry_after`)."""
+    return retry_after(resp.headers, now)
 
 
 async def _get(http: httpx.AsyncClient, url: str, what: str, **kw: object) -> httpx.Response:

@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 
 from reale.errors import SourceError
+from reale.retry_after import retry_after
 from reale.sources.stream import FatalSourceError, StreamClient
 
 
@@ -48,17 +49,7 @@ class HttpStreamClient(StreamClient):
         raise SourceError(f"{what}: HTTP {code}")
 
     def _retry_after(self, response: httpx.Response) -> float:
-        headers = response.headers
-        if "retry-after" in headers:
-            try:
-                return max(0.0, float(headers["retry-after"]))
-            except ValueError:
-                pass
-        for name in ("x-rate-limit-reset", "x-ratelimit-reset"):
-            value = headers.get(name, "")
-            if value.isdigit():
-                return max(0.0, float(value) - self.clock.now())
-        return 60.0
+        return retry_after(response.headers, self.clock.now())
 
     def _extra_delay(self, exc: BaseException) -> float:
         return exc.retry_after if isinstance(exc, RateLimited) else 0.0
