@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from reale.errors import RealeError
 from reale.run.kafka.admin import init_topics
 from reale.run.kafka.check import brands_toml, simulated_brands
 from reale.run.kafka.deps import confluent_kafka
@@ -98,6 +99,16 @@ class Workers:
     def done(self, total: int) -> bool:
         return self.committed() >= total
 
+    def failed(self) -> str:
+        """Why every worker has exited (its last log line), or "" while one still runs: a trial
+        whose workers all died (a bad setting, a broken store) fails at once instead of waiting
+        out its timeout."""
+        if not self.procs or any(p.poll() is None for p in self.procs):
+            return ""
+        lines = self.logs[0].read_text(errors="replace").strip().splitlines()
+        return f"every worker exited (rc {self.procs[0].returncode}): " + \
+            (lines[-1][:300] if lines else "no output")
+
     def summaries(self) -> list[dict[str, Any]]:
         return [ev for i in range(len(self.procs)) for ev in self.events(i)
                 if ev["msg"] == "worker stopped"]
@@ -121,11 +132,16 @@ class Workers:
                 p.wait()
 
 
-def wait_until(check: Callable[[], bool], timeout: float, step: float = 0.05) -> bool:
+def wait_until(check: Callable[[], bool], timeout: float, step: float = 0.05,
+               workers: Workers | None = None) -> bool:
+    """Poll ``check`` until it holds or ``timeout`` passes; with ``workers``, raise RealeError
+    at once when all of them have exited."""
     deadline = time.monotonic() + timeout
     while not check():
         if time.monotonic() > deadline:
             return False
+        if workers is not None and (why := workers.failed()):
+            raise RealeError(why)
         time.sleep(step)
     return True
 

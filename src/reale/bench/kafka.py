@@ -121,7 +121,7 @@ def _trial(broker: Any, pg: Any, records: list[tuple[bytes, bytes]], count: int,
         meter = CpuMeter({"broker": [broker.pid], "workers": [p.pid for p in w.procs],
                           "bench": [os.getpid()]}, {"postgres": pg.pid}, ["workers"])
         with Sampler(lambda: {**meter.read(), "committed": float(w.committed())}) as seen:
-            if not wait_until(lambda: seen.latest("committed") >= len(records), 300, 0.05):
+            if not wait_until(lambda: seen.latest("committed") >= len(records), 300, 0.05, w):
                 return Trial(0.0, "did not finish")
     finally:
         w.stop()
@@ -224,17 +224,17 @@ def _kill_once(bootstrap: str, pg: Any, records: list[tuple[bytes, bytes]], expe
     url = pg.fresh_database(prefix.strip("-"))
     w = Workers(bootstrap, url, prefix, 3, work, PARTITIONS, batch_size=500).start()
     try:
-        if not wait_until(w.stable, 60):
+        if not wait_until(w.stable, 60, workers=w):
             return False, "group never settled"
         publish_posts(w.settings, records)
         start = time.monotonic()
-        wait_until(lambda: w.committed() > 0, 60)
+        wait_until(lambda: w.committed() > 0, 60, workers=w)
         victim = rng.randrange(3)
         # A random moment while the stream is being consumed (most runs take a few seconds).
         time.sleep(rng.uniform(0.0, 1.5))
         at = w.committed()
         w.procs[victim].send_signal(signal.SIGKILL)
-        if not wait_until(lambda: w.done(len(records)), 300, 0.1):
+        if not wait_until(lambda: w.done(len(records)), 300, 0.1, w):
             return False, "survivors did not finish"
         took = time.monotonic() - start
     finally:
@@ -255,11 +255,11 @@ def latency(bootstrap: str, pg: Any, posts: list[Post], seconds: float, work: Pa
     w = Workers(bootstrap, url, "l-", 2, work, PARTITIONS).start()
     count = int(RATE * seconds)
     try:
-        if not wait_until(w.stable, 60):
+        if not wait_until(w.stable, 60, workers=w):
             return {"name": "publish-to-stored p99", "value": None, "ok": False,
                     "note": "group never settled"}
         sent = _paced(w.settings, posts, count)
-        wait_until(lambda: w.done(sent), 120, 0.1)
+        wait_until(lambda: w.done(sent), 120, 0.1, w)
     finally:
         w.stop()
     try:
