@@ -33,6 +33,7 @@ bench: $(DEPS)
 train: $(DEPS)
 	$(PY) scripts/train.py
 	$(PY) scripts/train_stopwords.py
+	$(PY) scripts/train_crisis.py
 
 clean:
 	rm -rf .venv var .pytest_cache .mypy_cache .ruff_cache

@@ -113,7 +113,8 @@ def test_hostile_or_empty_text_gets_labels_not_a_crash(u, text):
 
 
 def test_every_task_name_is_known():
-    assert TASKS == ("language", "sentiment", "emotion", "intent", "complaint", "irony", "offensive")
+    assert TASKS == ("language", "sentiment", "emotion", "intent", "complaint", "irony", "offensive",
+                     "crisis")
     assert (MODELS_DIR / "understand-v1.npz").is_file()
 
 

@@ -1,4 +1,5 @@
-"""Labels for a batch of posts: language, sentiment, emotion, intent, complaint, irony, offensive.
+"""Labels for a batch of posts: language, sentiment, emotion, intent, complaint, irony, offensive,
+crisis.
 
 One sentence embedding and one sparse n-gram matrix per batch feed every head. Each label comes with
 its scores and what drove it (cue words, Italian cue patterns, or "embedding" when no n-gram model
@@ -16,6 +17,9 @@ import numpy as np
 from reale.errors import ModelError
 from reale.events import Post
 from reale.understand import cues
+from reale.understand.crisis import THRESHOLD as CRISIS_THRESHOLD
+from reale.understand.crisis import CrisisHead
+from reale.understand.crisis import load as load_crisis
 from reale.understand.encoder import SentenceEncoder
 from reale.understand.explain import cue_words
 from reale.understand.heads import F32, Head
@@ -26,7 +30,7 @@ from reale.understand.ngrams import WordIndex, featurize, featurize_words
 from reale.understand.relevance import RelevanceModel
 from reale.understand.text import normalize
 
-TASKS = ("language", "sentiment", "emotion", "intent", "complaint", "irony", "offensive")
+TASKS = ("language", "sentiment", "emotion", "intent", "complaint", "irony", "offensive", "crisis")
 INTENTS = ("appeal", "complaint", "other", "praise", "question")
 Declared = Sequence[str] | str | None
 
@@ -49,6 +53,8 @@ class Understanding(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=Tru
     irony_score: float | None = None
     offensive: bool | None = None
     offensive_score: float | None = None
+    crisis: bool | None = None  # talks about a disaster, an attack or a deadly accident
+    crisis_score: float | None = None
     mode: str = "full"  # "fast" when only the overload labels were computed
     why: dict[str, list[str]] = {}
 
@@ -80,9 +86,11 @@ class _Batch:
 class Understander:
     """All shipped models, loaded once. Use :meth:`load`; thread-compatible, not thread-safe."""
 
-    def __init__(self, models: ModelSet, encoder: SentenceEncoder) -> None:
+    def __init__(self, models: ModelSet, encoder: SentenceEncoder,
+                 crisis_head: CrisisHead | None = None) -> None:
         self.models = models
         self.encoder = encoder
+        self.crisis_head = crisis_head  # without it, the crisis label stays None
         missing = {*_NGRAM_LANGS, "sentiment-fast", "sentiment-fast-it"} - set(models.heads)
         if missing:
             raise ModelError(f"model set lacks heads {sorted(missing)}: run `make train`")
@@ -92,7 +100,7 @@ class Understander:
 
     @classmethod
     def load(cls, directory: Path = MODELS_DIR) -> Understander:
-        return cls(load(directory), SentenceEncoder())
+        return cls(load(directory), SentenceEncoder(), load_crisis(directory))
 
     def embed_for_relevance(self, texts: Sequence[str]) -> F32:
         """The USE sentence vectors of ``texts`` (what :class:`RelevanceModel` compares)."""
@@ -187,6 +195,13 @@ class Understander:
 
     def _offensive(self, b: _Batch, fields: list[dict[str, object]]) -> None:
         self._binary("offensive", "offensive", b, fields)
+
+    def _crisis(self, b: _Batch, fields: list[dict[str, object]]) -> None:
+        if self.crisis_head is None:
+            return
+        for f, v in zip(fields, self.crisis_head.proba(b.emb), strict=True):
+            f["crisis"], f["crisis_score"] = bool(v >= CRISIS_THRESHOLD), round(float(v), 4)
+            f["why"]["crisis"] = ["sentence embedding (crisis model)"]  # type: ignore[index]
 
     def _complaint_p(self, b: _Batch) -> tuple[F32, list[list[str]]]:
         """P(complaint) per row, with Italian complaint cues added as log-odds."""
