@@ -24,6 +24,7 @@ from reale.run.desksink import DeskStoreSink
 from reale.run.stages import DeskStage, SignalsStage, Sink, UnderstandStage
 from reale.signals.hub import Signals
 from reale.signals.profile_clients import ProfileClient
+from reale.signals.safety import understanding_labeller
 from reale.signals.settings import SignalsConfig, signals_config
 from reale.understand.relevance import RelevanceModel
 from reale.web.data import register_writers
@@ -94,8 +95,11 @@ class Pipeline:
         self.app = app
         self.clock = clock
         self.hub = hub or LiveHub()
+        # With the models loaded, the moments' safety read labels their posts with them (sentiment,
+        # emotion, crisis); without, with the signals' own lexicon scorer.
+        safety_labels = understanding_labeller(understanding.label) if understanding else None
         self.signals = Signals(signals or signals_config(config.extra), stage_clock,
-                               profile_clients=profile_clients)
+                               profile_clients=profile_clients, labeller=safety_labels)
         self.queue = OpportunityQueue(stage_clock)
         weights = _weights(config.extra)
         self.learner = FeedbackLearner(weights)

@@ -46,18 +46,6 @@ class MomentDesk(Protocol):
     def sinks(self, signals: Any = None) -> MomentSinks: ...
 
 
-def understanding_labeller(label: Any) -> Labeller:
-    """The safety read's labeller from the understanding models' batch labeller
-    (``Understanding.label``): each post's sentiment and emotion."""
-
-    def labeller(texts: Sequence[str]) -> list[dict[str, str]]:
-        out = label(list(texts), [None] * len(texts), False)
-        return [{"sentiment": getattr(u, "sentiment", None) or "",
-                 "emotion": getattr(u, "emotion", None) or ""} for u in out]
-
-    return labeller
-
-
 class MomentCountStage(KeyedStage[TermCounts]):
     """``posts`` in, partial term counts out (one record per term and bucket that changed)."""
 

@@ -24,7 +24,7 @@ from reale.run.kafka.conversations import ConversationStage
 from reale.run.kafka.desk import KafkaDesk
 from reale.run.kafka.matcher import MatcherStage
 from reale.run.kafka.metrics import KafkaMetrics
-from reale.run.kafka.moments import MomentCountStage, MomentMergeStage, understanding_labeller
+from reale.run.kafka.moments import MomentCountStage, MomentMergeStage
 from reale.run.kafka.outbox import register as register_alerts
 from reale.run.kafka.publish import Publisher, publish_sources
 from reale.run.kafka.services import AlertDelivery, QueryWatcher, Service
@@ -34,6 +34,7 @@ from reale.run.kafka.stage import Stage
 from reale.run.kafka.worker import Worker, WorkerSummary
 from reale.run.pipeline import MatcherRef
 from reale.run.wiring import Understanding, alerts_from_config
+from reale.signals.safety import understanding_labeller
 from reale.signals.settings import signals_config
 from reale.store import Store, open_store
 from reale.web.data import register_writers
