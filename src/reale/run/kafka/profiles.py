@@ -191,7 +191,11 @@ class ProfileFetcher:
         todo = [k for k in wants if k not in set(done) and k[0] in self.cache.clients]
         for network, author in todo:
             self.cache.get(network, author)  # a miss or a stale entry queues a fetch
+        errors = self.cache.errors
         await self.cache.fetch_due()
+        if self.cache.errors > errors:
+            log.warning("profile fetch failed; backing off", extra={"fields": {
+                "errors": self.cache.errors, "backoff": self.cache.config.error_backoff}})
         got: list[Profile] = []
         for network, author in todo:
             p = self.cache.get(network, author)
