@@ -214,3 +214,21 @@ def test_a_stored_profile_is_answered_without_asking_the_network_and_refreshed_w
             assert stale.followers(FLORIST) == 15_000
 
     run(scenario())
+
+
+def test_wanted_authors_are_bounded_the_oldest_forgotten_first(
+        store: Store, server: ProfileServer) -> None:
+    clock = ManualClock(T0)
+
+    async def scenario() -> None:
+        async with httpx.AsyncClient() as http:
+            worker = Worker(store, clock, http, server, "w", max_pending=10, error_backoff=600.0)
+            server.mode = "500"  # nothing gets fetched: the wants pile up
+            worker.consume(*(mention(fan, i, T0) for i, fan in enumerate(FANS[:20])))
+            await worker.fetcher.step()
+            clock.advance(1.0)
+            worker.consume(*(mention(fan, i, T0 + 1) for i, fan in enumerate(FANS[20:])))
+            await worker.fetcher.step()
+            assert sorted(oldest_wants(store, 100)) == [("bluesky", fan) for fan in FANS[20:]]
+
+    run(scenario())

@@ -68,9 +68,11 @@ def oldest_wants(store: Store, limit: int) -> list[Key]:
 
 
 def save_profiles(store: Store, profiles: Sequence[Profile], done: Sequence[Key],
-                  forget_before: float) -> None:
+                  forget_before: float, keep: int = 100_000) -> None:
     """In one transaction: upsert the fetched profiles (a newer fetch wins), drop the wants they
-    and ``done`` answer, and drop wants older than ``forget_before`` (nobody could fetch them)."""
+    and ``done`` answer, and drop wants older than ``forget_before`` (nobody could fetch them) or
+    beyond the newest ``keep`` (more than the rate limit will ever reach: the oldest go first, as
+    in the embedded cache's queue)."""
     rows = [(p.network, p.id, p.handle, p.followers, p.following, p.posts, p.created_at,
              p.fetched_at, int(p.found)) for p in profiles]
     with store.transaction() as tx:
@@ -86,3 +88,5 @@ def save_profiles(store: Store, profiles: Sequence[Profile], done: Sequence[Key]
         if keys:
             tx.executemany("DELETE FROM profile_wants WHERE network = ? AND id = ?", keys)
         tx.execute("DELETE FROM profile_wants WHERE wanted_at < ?", (forget_before,))
+        tx.execute("DELETE FROM profile_wants WHERE wanted_at < (SELECT wanted_at FROM"
+                   " profile_wants ORDER BY wanted_at DESC LIMIT 1 OFFSET ?)", (max(0, keep - 1),))

@@ -201,7 +201,8 @@ class ProfileFetcher:
             p = self.cache.get(network, author)
             if p is not None and self.fresh(p, self.clock.now()):
                 got.append(p)
-        save_profiles(self.store, got, done, forget_before=now - self.forget_after)
+        keep = self.cache.config.max_pending * len(self.cache.clients)
+        save_profiles(self.store, got, done, forget_before=now - self.forget_after, keep=keep)
         self.fetched += len(got)
         return len(got)
 
