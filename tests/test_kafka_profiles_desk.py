@@ -20,6 +20,7 @@ from reale.run.kafka.settings import KafkaSettings
 from reale.signals.profile_clients import BlueskyProfiles
 from reale.store import Store, open_store
 from reale.web import queries as web
+from reale.web.records import OpportunityRecord, Reach
 from tests.kafka_helpers import wait_until
 from tests.signals_profile_server import ProfileServer
 from tests.test_kafka_desk import count, publish, running
@@ -69,8 +70,8 @@ def http() -> Iterator[httpx.AsyncClient]:
     asyncio.run(client.aclose())
 
 
-def reasons_of(store: Store, author: str) -> list[tuple[str, ...]]:
-    return [o.reasons for o in web.opportunities(store, brand="Volta")
+def opportunities_of(store: Store, author: str) -> list[OpportunityRecord]:
+    return [o for o in web.opportunities(store, brand="Volta")
             if o.post_uri.startswith(f"at://{author}/")]
 
 
@@ -95,10 +96,13 @@ def test_a_bluesky_authors_fetched_reach_reaches_the_brands_opportunities(
             nonlocal n
             n += 1
             publish(settings, [post(BSKY_APP, n, f"{APPEAL} {n}")])
-            return any("top 5% of this brand's mentioners" in " ".join(r)
-                       for r in reasons_of(store, BSKY_APP))
+            return any(o.reach is not None for o in opportunities_of(store, BSKY_APP))
 
         wait_until(appeal_scored_with_its_reach, 60, "an appeal scored with its reach", step=0.3)
+        appeal = next(o for o in opportunities_of(store, BSKY_APP) if o.reach is not None)
+        assert appeal.kind == "appeal"
+        assert appeal.reach == Reach(tier="mega", followers=25_893_211, percentile=95.5)
+        assert "author in the top 5% of this brand's mentioners" in appeal.reasons
     assert len(server.requests) == 1  # known authors are not fetched again
 
 
@@ -112,7 +116,7 @@ def test_a_failing_profile_service_leaves_the_desk_running_and_its_profiles_arri
     with open_store(fresh_postgres_url) as store, running(
             config, settings, fresh_postgres_url, "all",
             profile_clients={"bluesky": BlueskyProfiles(http, server.url)}):
-        wait_until(lambda: bool(reasons_of(store, FLORIST)), 60, "the appeal's opportunity")
+        wait_until(lambda: bool(opportunities_of(store, FLORIST)), 60, "the appeal's opportunity")
         wait_until(lambda: len(server.requests) >= 2, 30, "the fetcher to try again")
         wanted = store.query("SELECT network, id FROM profile_wants")
         assert wanted == [("bluesky", FLORIST)] and count(store, "author_profiles") == 0

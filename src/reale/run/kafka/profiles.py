@@ -1,12 +1,6 @@
-"""Author profiles on Kafka, fetched as the embedded runner fetches them but once per deployment.
-
-The brand stage's partition states queue the profiles their reach needs (the embedded
-``ProfileCache``, told that its profiles are fetched elsewhere); a :class:`ProfileExchange` carries
-those asks to this process's :class:`ProfileService` and its answers back. The service answers
-from the shared store, records what is missing as wanted, and — only while it holds the store
-lease, so one process at a time talks to the networks — fetches the oldest wanted profiles with
-the embedded ``ProfileCache`` and clients, under each network's token bucket.
-"""
+"""Author profiles on Kafka, fetched as the embedded runner fetches them but once per deployment:
+brand states ask (:class:`ProfileRouter`), each process's :class:`ProfileService` answers from the
+shared store, and the one holding the lease fetches what is wanted (docs/scaling.md)."""
 
 from __future__ import annotations
 
