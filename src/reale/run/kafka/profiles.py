@@ -33,6 +33,7 @@ from reale.store import Store
 
 log = logging.getLogger("reale.run.kafka")
 LEASE = "kafka:profile-fetcher"
+LEASE_TTL = 60.0  # seconds without renewal before another process takes over the fetching
 
 
 class ProfileExchange:
@@ -129,7 +130,8 @@ class ProfileFetcher:
         self.ttl = config.ttl
         self.cache = ProfileCache(config, clock, clients)
         self.exchange = exchange
-        self.lease = lease or DispatchLease(store, clock, name=LEASE)
+        # a round may wait on slow networks (requests time out after 10 s): the lease outlives it
+        self.lease = lease or DispatchLease(store, clock, ttl=LEASE_TTL, name=LEASE)
         self.batch = batch
         self.overlap = overlap  # seconds of fetch times read again (clocks of other machines)
         self.forget_after = forget_after
