@@ -117,7 +117,11 @@ def run_status(args: argparse.Namespace) -> int:
 
 
 def worker_config(args: argparse.Namespace) -> Config:
-    cfg = load_config(args.config) if args.config else Config()
+    """The config a worker runs, its sources' tokens read from their ``token_env`` as ``reale
+    run`` reads them (the source role listens with them, the stages role fetches profiles)."""
+    from reale.cli.run import _with_tokens
+
+    cfg = _with_tokens(load_config(args.config)) if args.config else Config()
     changes: dict[str, Any] = {}
     if args.metrics_port is not None:
         changes["metrics_port"] = args.metrics_port

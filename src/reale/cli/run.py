@@ -22,12 +22,7 @@ from reale.run.app import EmbeddedApp
 from reale.run.embedded import RunSummary, Source
 from reale.run.printer import MentionPrinter
 from reale.run.wiring import Pipeline, Understanding, alerts_from_config
-from reale.signals.profile_clients import (
-    BlueskyProfiles,
-    MastodonProfiles,
-    ProfileClient,
-    XProfiles,
-)
+from reale.signals.profile_clients import ProfileClient, clients_for
 
 
 def register(sub: Any) -> None:
@@ -122,15 +117,7 @@ def _config_dir(cfg: Config) -> Path | None:
 
 def profile_clients(cfg: Config, http: httpx.AsyncClient) -> dict[str, ProfileClient]:
     """Profile lookups for the networks the config listens to (public AppView for Bluesky)."""
-    out: dict[str, ProfileClient] = {}
-    for s in cfg.sources:
-        if s.kind == "jetstream":
-            out["bluesky"] = BlueskyProfiles(http)
-        elif s.kind == "mastodon" and s.url:
-            out["mastodon"] = MastodonProfiles(http, s.url, s.token)
-        elif s.kind == "x" and s.token:
-            out["x"] = XProfiles(http, s.token)
-    return out
+    return clients_for(cfg.sources, http)
 
 
 def run_live(args: argparse.Namespace) -> int:

@@ -87,6 +87,11 @@ class Opportunity(msgspec.Struct, frozen=True, kw_only=True):
     realness: Verdict | None = None
     relevance: float = 1.0
     posts: int = 1
+    # the author's reach as the signals read it when the post was scored (for the web desk)
+    network: str = ""
+    author_followers: int | None = None
+    reach_tier: str | None = None
+    reach_percentile: float | None = None  # 0-1 among the brand's mentioners
 
 
 def kind_of(inp: OpportunityInput, w: DeskWeights, text: str) -> OpportunityKind | None:
@@ -174,7 +179,9 @@ def score_opportunity(inp: OpportunityInput, weights: DeskWeights, *, team_langu
         post_uri=inp.post_uri, root_uri=root, author_handle=inp.author_handle,
         text=inp.text, language=inp.language, created_at=inp.created_at,
         updated_at=inp.created_at, features={**f, f"kind_{kind}": 1.0}, obvious_action=action,
-        realness=verdict, relevance=inp.relevance,
+        realness=verdict, relevance=inp.relevance, network=inp.network,
+        author_followers=inp.author_followers, reach_tier=inp.reach_tier,
+        reach_percentile=inp.reach_percentile,
     )
 
 

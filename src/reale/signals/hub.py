@@ -27,11 +27,13 @@ class Signals:
 
     def __init__(self, config: SignalsConfig, clock: Clock, *,
                  profile_clients: Mapping[str, ProfileClient] | None = None,
-                 labeller: Labeller | None = None, on_evict: EvictHandler | None = None) -> None:
+                 labeller: Labeller | None = None, on_evict: EvictHandler | None = None,
+                 profiles_fetched_elsewhere: bool = False) -> None:
         self.config = config
         self.clock = clock
         self.on_evict = on_evict
-        self.profiles = ProfileCache(config.profiles, clock, profile_clients)
+        self.profiles = ProfileCache(config.profiles, clock, profile_clients,
+                                     fetched_elsewhere=profiles_fetched_elsewhere)
         self.reach_signal = ReachSignal(config.reach, clock, self.profiles)
         self.cascades = CascadeTracker(config.cascades, clock, on_evict=self._evicted)
         self.momentum_tracker = MomentumTracker(config.momentum, clock)

@@ -1,6 +1,8 @@
 """The author profile cache: profiles fetched lazily (asking queues a fetch), in the network's
 batch size, under a token bucket per network, refreshed when older than ``ttl``. Bounded: the
-least recently used profiles are forgotten first."""
+least recently used profiles are forgotten first. A cache whose profiles are fetched elsewhere
+(the Kafka runner's shared fetcher) queues every miss and hands the queue over with
+:meth:`ProfileCache.take_pending`."""
 
 from __future__ import annotations
 
@@ -29,8 +31,10 @@ class ProfileCacheConfig(msgspec.Struct, frozen=True, kw_only=True, forbid_unkno
 
 class ProfileCache:
     def __init__(self, config: ProfileCacheConfig, clock: Clock,
-                 clients: Mapping[str, ProfileClient] | None = None) -> None:
+                 clients: Mapping[str, ProfileClient] | None = None, *,
+                 fetched_elsewhere: bool = False) -> None:
         self.config = config
+        self.fetched_elsewhere = fetched_elsewhere
         self._clock = clock
         self.clients = dict(clients or {})
         self._entries: OrderedDict[tuple[str, str], Profile] = OrderedDict()
@@ -77,7 +81,7 @@ class ProfileCache:
         return p
 
     def _queue(self, network: str, author_id: str) -> None:
-        if network not in self.clients:
+        if network not in self.clients and not self.fetched_elsewhere:
             return
         q = self._pending.setdefault(network, OrderedDict())
         q[author_id] = None
@@ -86,6 +90,13 @@ class ProfileCache:
 
     def pending(self, network: str) -> int:
         return len(self._pending.get(network, ()))
+
+    def take_pending(self) -> list[tuple[str, str]]:
+        """The queued (network, id) pairs, oldest first, and an empty queue (for a fetcher
+        elsewhere; the fetched profiles come back through :meth:`put`)."""
+        out = [(network, i) for network, q in self._pending.items() for i in q]
+        self._pending.clear()
+        return out
 
     async def fetch_due(self) -> int:
         """Fetch queued profiles as far as each network's bucket allows; returns profiles stored."""

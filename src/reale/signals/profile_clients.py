@@ -12,6 +12,7 @@ from typing import Protocol
 import httpx
 import msgspec
 
+from reale.config import SourceConfig
 from reale.errors import DecodeError, SourceError
 from reale.retry_after import retry_after
 from reale.signals.profiles import (
@@ -131,3 +132,18 @@ class XProfiles:
         except DecodeError as exc:
             raise SourceError(str(exc)) from exc
         return FetchResult(profiles=found, missing=missing)
+
+
+def clients_for(sources: Sequence[SourceConfig], http: httpx.AsyncClient) -> dict[str, ProfileClient]:
+    """Profile lookups for the networks a config's ``[[sources]]`` listen to (the public AppView
+    for Bluesky, the source's instance and token for Mastodon, its token for X): what ``reale
+    run`` and the Kafka ``stages`` role both fetch with."""
+    out: dict[str, ProfileClient] = {}
+    for s in sources:
+        if s.kind == "jetstream":
+            out["bluesky"] = BlueskyProfiles(http)
+        elif s.kind == "mastodon" and s.url:
+            out["mastodon"] = MastodonProfiles(http, s.url, s.token)
+        elif s.kind == "x" and s.token:
+            out["x"] = XProfiles(http, s.token)
+    return out

@@ -81,9 +81,19 @@ def record_of(opp: Opportunity, *, network: str = "", followers: int | None = No
         key=short_key(opp.id), id=opp.id, brand=opp.brand, kind=opp.kind, score=opp.score,
         reasons=opp.reasons, post_uri=opp.post_uri, root_uri=opp.root_uri,
         author_handle=opp.author_handle, text=opp.text, language=opp.language,
-        created_at=opp.created_at, updated_at=opp.updated_at, network=network,
+        created_at=opp.created_at, updated_at=opp.updated_at, network=network or opp.network,
         obvious_action=opp.obvious_action, realness=opp.realness, relevance=opp.relevance,
-        posts=opp.posts, reach=reach_of(reach, followers), momentum=momentum_of(cascade, momentum))
+        posts=opp.posts, reach=reach_of(reach, followers) or _scored_reach(opp),
+        momentum=momentum_of(cascade, momentum))
+
+
+def _scored_reach(opp: Opportunity) -> Reach | None:
+    """The reach the desk scored the opportunity with (what the signals knew then)."""
+    if opp.author_followers is None and opp.reach_percentile is None:
+        return None
+    pct = opp.reach_percentile
+    return Reach(tier=opp.reach_tier, followers=opp.author_followers,
+                 percentile=None if pct is None else round(100.0 * pct, 1))
 
 
 def _opp_row(r: OpportunityRecord, now: float | None) -> tuple[Any, ...]:

@@ -25,6 +25,7 @@ from reale.errors import DecodeError
 from reale.events import Mention
 from reale.run.kafka import codec
 from reale.run.kafka.keyed import KeyedStage, KeyedStates
+from reale.run.kafka.profiles import ProfileExchange, ProfileRouter
 from reale.run.kafka.settings import MENTIONS, TRACKED, KafkaSettings
 from reale.run.kafka.stage import Message, Outbound, Output
 from reale.signals.hub import Signals
@@ -54,9 +55,12 @@ class BrandState:
     the team's decisions taught (up to ``decided_until``, the time of the last one read)."""
 
     def __init__(self, clock: Clock, signals: SignalsConfig | None = None,
-                 remember: int = 100_000, weights: DeskWeights | None = None) -> None:
+                 remember: int = 100_000, weights: DeskWeights | None = None,
+                 ask_profiles: bool = False) -> None:
         self.counts: dict[str, int] = {}
-        self.signals = Signals(signals or SignalsConfig(), clock)
+        # ask_profiles: missing author profiles are queued for the shared fetcher
+        self.signals = Signals(signals or SignalsConfig(), clock,
+                               profiles_fetched_elsewhere=ask_profiles)
         self.queue = OpportunityQueue(clock)
         self.learner = FeedbackLearner(weights or DeskWeights())
         self.decided_until = clock.now()
@@ -117,13 +121,18 @@ class BrandStage(KeyedStage[BrandState]):
     def __init__(self, settings: KafkaSettings, store: Store, clock: Clock, *,
                  group: str, snapshot_interval: float = 5.0, signals: SignalsConfig | None = None,
                  desk: Desk | None = None, on_alert: AlertSink | None = None,
-                 on_mentions: MentionSink | None = None, maintain_every: float = 2.0) -> None:
+                 on_mentions: MentionSink | None = None, maintain_every: float = 2.0,
+                 profiles: ProfileExchange | None = None) -> None:
         self.topics: tuple[str, ...] = (settings.topic(MENTIONS),)
         self.tracked = settings.topic(TRACKED)
         weights = desk.weights if desk is not None else None
+        ask = profiles is not None
         self.keyed: KeyedStates[BrandState] = KeyedStates(
-            store, group, self.name, lambda: BrandState(clock, signals, weights=weights), clock,
+            store, group, self.name,
+            lambda: BrandState(clock, signals, weights=weights, ask_profiles=ask), clock,
             snapshot_interval)
+        # author profiles: answers from the shared fetcher in, the states' asks out
+        self.profiles = ProfileRouter(profiles) if profiles is not None else None
         self.store = store
         self.clock = clock
         self.maintain_every = maintain_every
@@ -133,6 +142,8 @@ class BrandStage(KeyedStage[BrandState]):
         self.on_mentions = on_mentions
 
     def process(self, messages: Sequence[Message], now: float) -> Output:
+        if self.profiles is not None:
+            self.profiles.deliver(self.keyed.states)  # before scoring: this batch's reach
         self._maintain()
         out = Output()
         fresh: dict[int, tuple[list[Mention], list[MomentAlert]]] = {}
@@ -158,6 +169,8 @@ class BrandStage(KeyedStage[BrandState]):
                 out.records.extend(self._watches(items))
             if mentions and self.on_mentions is not None:
                 self.on_mentions(mentions)
+        if self.profiles is not None:
+            self.profiles.collect(self.keyed.states, sorted(self.keyed.states))
         out.items.extend(self.keyed.due(sorted(fresh)))
         return out
 

@@ -11,6 +11,7 @@ import signal
 import threading
 from collections.abc import Callable, Mapping, Sequence
 
+import httpx
 import msgspec
 
 from reale.alerts import ChannelSecrets
@@ -26,6 +27,7 @@ from reale.run.kafka.matcher import MatcherStage
 from reale.run.kafka.metrics import KafkaMetrics
 from reale.run.kafka.moments import MomentCountStage, MomentMergeStage
 from reale.run.kafka.outbox import register as register_alerts
+from reale.run.kafka.profiles import ProfileExchange, ProfileFetcher, ProfileService
 from reale.run.kafka.publish import Publisher, publish_sources
 from reale.run.kafka.services import AlertDelivery, QueryWatcher, Service
 from reale.run.kafka.settings import ROLES, KafkaSettings
@@ -34,6 +36,7 @@ from reale.run.kafka.stage import Stage
 from reale.run.kafka.worker import Worker, WorkerSummary
 from reale.run.pipeline import MatcherRef
 from reale.run.wiring import Understanding, alerts_from_config
+from reale.signals.profile_clients import ProfileClient, clients_for
 from reale.signals.safety import understanding_labeller
 from reale.signals.settings import signals_config
 from reale.store import Store, open_store
@@ -44,9 +47,11 @@ log = logging.getLogger("reale.run.kafka")
 
 def stages_for(role: str, settings: KafkaSettings, config: Config, store: Store,
                clock: Clock, *, matcher: MatcherRef | None = None,
-               desk: KafkaDesk | None = None) -> list[Stage]:
+               desk: KafkaDesk | None = None,
+               profiles: ProfileExchange | None = None) -> list[Stage]:
     """The consuming stages a role runs (the source role runs none). Without ``matcher`` the
-    queries are compiled once; without ``desk`` the brand stage only counts and detects."""
+    queries are compiled once; without ``desk`` the brand stage only counts and detects;
+    without ``profiles`` reach uses only the follower counts the posts carry."""
     if role not in ROLES:
         raise ConfigError(f"--role {role!r}: choose one of {', '.join(ROLES)}")
     out: list[Stage] = []
@@ -58,7 +63,8 @@ def stages_for(role: str, settings: KafkaSettings, config: Config, store: Store,
     if role in ("stages", "all"):
         out.append(BrandStage(settings, store, clock, group=settings.group("brands"),
                               snapshot_interval=settings.snapshot_interval,
-                              signals=signals_config(config.extra), desk=desk))
+                              signals=signals_config(config.extra), desk=desk,
+                              profiles=profiles))
         out.append(ConversationStage(settings, store, clock,
                                      group=settings.group("conversations"),
                                      grace=settings.grace,
@@ -82,24 +88,54 @@ def moment_stages(settings: KafkaSettings, config: Config, store: Store, clock: 
                              labeller=labeller)]
 
 
-def role_parts(role: str, config: Config, store: Store, clock: Clock, *,
-               alert_secrets: Mapping[str, ChannelSecrets] | None = None
-               ) -> tuple[MatcherRef | None, KafkaDesk | None, list[Service]]:
-    """What a role needs beyond its consumers, as the embedded runner has it: hot-reloaded
-    watch-queries (when the config came from a file), and the desk with alert delivery."""
+class RoleParts(msgspec.Struct, kw_only=True):
+    """What a role needs beyond its consumers (see :func:`role_parts`)."""
+
     matcher: MatcherRef | None = None
     desk: KafkaDesk | None = None
+    profiles: ProfileExchange | None = None
     services: list[Service] = []
+
+
+def role_parts(role: str, config: Config, store: Store, clock: Clock, *,
+               alert_secrets: Mapping[str, ChannelSecrets] | None = None,
+               profile_clients: Mapping[str, ProfileClient] | None = None) -> RoleParts:
+    """What a role needs beyond its consumers, as the embedded runner has it: hot-reloaded
+    watch-queries (when the config came from a file), the desk with alert delivery, and author
+    profiles fetched for the networks of the config's sources (or ``profile_clients``)."""
+    parts = RoleParts()
     if role in ("matcher", "all") and config.path:
         reloader = QueryReloader(config.path, clock=clock, interval=config.reload_interval)
-        matcher = lambda: reloader.matcher  # noqa: E731
-        services.append(QueryWatcher(reloader))
+        parts.matcher = lambda: reloader.matcher
+        parts.services.append(QueryWatcher(reloader))
     if role in ("stages", "moments", "all"):
         alerts = alerts_from_config(config.extra)
-        desk = KafkaDesk(config, clock, understanding=Understanding(config.brands), alerts=alerts)
-        if desk.alerts is not None:
-            services.append(AlertDelivery(desk.alerts, store, clock, secrets=alert_secrets))
-    return matcher, desk, services
+        parts.desk = KafkaDesk(config, clock, understanding=Understanding(config.brands),
+                               alerts=alerts)
+        if parts.desk.alerts is not None:
+            parts.services.append(AlertDelivery(parts.desk.alerts, store, clock,
+                                                secrets=alert_secrets))
+    if role in ("stages", "all"):
+        service = profile_service(config, store, clock, profile_clients)
+        if service is not None:
+            parts.profiles = service.fetcher.exchange
+            parts.services.append(service)
+    return parts
+
+
+def profile_service(config: Config, store: Store, clock: Clock,
+                    clients: Mapping[str, ProfileClient] | None = None) -> ProfileService | None:
+    """The stages role's profile fetcher, with the clients ``reale run`` builds from the
+    config's ``[[sources]]`` (None when no source's network has profiles to fetch)."""
+    http = None
+    if clients is None:
+        http = httpx.AsyncClient(timeout=10.0)
+        clients = clients_for(config.sources, http)
+    if not clients:
+        return None
+    fetcher = ProfileFetcher(store, clock, signals_config(config.extra).profiles, clients,
+                             ProfileExchange())
+    return ProfileService(fetcher, http=http)
 
 
 def config_sources(config: Config, store: Store) -> list[Source]:
@@ -117,8 +153,10 @@ def run_kafka(config: Config, *, bootstrap: str, store_url: str | None = None, r
               metrics: KafkaMetrics | None = None, clock: Clock | None = None,
               idle_exit: float | None = None, install_signals: bool = True,
               ready: Callable[[list[Worker]], None] | None = None,
-              alert_secrets: Mapping[str, ChannelSecrets] | None = None) -> list[WorkerSummary]:
-    """Run one role against the broker at ``bootstrap`` and the store at ``store_url``."""
+              alert_secrets: Mapping[str, ChannelSecrets] | None = None,
+              profile_clients: Mapping[str, ProfileClient] | None = None) -> list[WorkerSummary]:
+    """Run one role against the broker at ``bootstrap`` and the store at ``store_url``
+    (``profile_clients``: instead of those built from the config's sources)."""
     s = (settings or KafkaSettings()).validate()
     if s.bootstrap != bootstrap:
         s = msgspec.structs.replace(s, bootstrap=bootstrap).validate()
@@ -132,9 +170,11 @@ def run_kafka(config: Config, *, bootstrap: str, store_url: str | None = None, r
     register_alerts(store)
     services: list[Service] = []
     try:
-        matcher, desk, services = role_parts(role, config, store, clock,
-                                             alert_secrets=alert_secrets)
-        stages = stages_for(role, s, config, store, clock, matcher=matcher, desk=desk)
+        parts = role_parts(role, config, store, clock, alert_secrets=alert_secrets,
+                           profile_clients=profile_clients)
+        services = parts.services
+        stages = stages_for(role, s, config, store, clock, matcher=parts.matcher,
+                            desk=parts.desk, profiles=parts.profiles)
         workers = [Worker(s, st, store, metrics=metrics, clock=clock,
                           client_id=f"reale-{st.name}") for st in stages]
         if install_signals:

@@ -60,14 +60,17 @@ class QueryWatcher(Service):
 
 
 class DispatchLease:
-    """One alert dispatcher at a time over a shared store: a ``snapshots`` row whose blob names
-    the holder, taken over when its holder has not renewed it for ``ttl`` seconds."""
+    """One holder at a time over a shared store (the alert dispatcher; with another ``name``, the
+    profile fetcher): a ``snapshots`` row whose blob names the holder, taken over when its holder
+    has not renewed it for ``ttl`` seconds."""
 
-    def __init__(self, store: Store, clock: Clock, ttl: float = 15.0, owner: str = "") -> None:
+    def __init__(self, store: Store, clock: Clock, ttl: float = 15.0, owner: str = "",
+                 name: str = LEASE) -> None:
         self.store = store
         self.clock = clock
         self.ttl = ttl
         self.owner = (owner or uuid.uuid4().hex).encode()
+        self.name = name
 
     def acquire(self) -> bool:
         """Take or renew the lease; True while this process holds it."""
@@ -78,12 +81,12 @@ class DispatchLease:
                 " ON CONFLICT (name) DO UPDATE SET blob = excluded.blob,"
                 " updated_at = excluded.updated_at"
                 " WHERE snapshots.blob = excluded.blob OR snapshots.updated_at < ?",
-                (LEASE, self.owner, now, now - self.ttl))
+                (self.name, self.owner, now, now - self.ttl))
         return changed > 0
 
     def release(self) -> None:
         with self.store.transaction() as tx:
-            tx.execute("DELETE FROM snapshots WHERE name = ? AND blob = ?", (LEASE, self.owner))
+            tx.execute("DELETE FROM snapshots WHERE name = ? AND blob = ?", (self.name, self.owner))
 
 
 class AlertDelivery(Service):
