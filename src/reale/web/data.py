@@ -83,7 +83,8 @@ def record_of(opp: Opportunity, *, network: str = "", followers: int | None = No
         author_handle=opp.author_handle, text=opp.text, language=opp.language,
         created_at=opp.created_at, updated_at=opp.updated_at, network=network,
         obvious_action=opp.obvious_action, realness=opp.realness, relevance=opp.relevance,
-        posts=opp.posts, reach=reach_of(reach, followers), momentum=momentum_of(cascade, momentum))
+        posts=opp.posts, reach=reach_of(reach, followers), momentum=momentum_of(cascade, momentum),
+        features=dict(opp.features))
 
 
 def _opp_row(r: OpportunityRecord, now: float | None) -> tuple[Any, ...]:

@@ -26,7 +26,7 @@ from reale.events import Mention
 from reale.run.kafka import codec
 from reale.run.kafka.keyed import KeyedStage, KeyedStates
 from reale.run.kafka.settings import MENTIONS, TRACKED, KafkaSettings
-from reale.run.kafka.stage import Message, Outbound, Output
+from reale.run.kafka.stage import Message, Outbound, Output, Partition
 from reale.signals.hub import Signals
 from reale.signals.moment_scope import MomentAlert
 from reale.signals.settings import SignalsConfig
@@ -94,6 +94,11 @@ class BrandState:
         self.learner.restore(dict(saved.learned))
         self.decided_until = saved.decided_until
 
+    def brands(self) -> set[str]:
+        """The brands this partition holds: those it counted a mention of (or queued)."""
+        return set(self.counts) | {q.opportunity.brand
+                                   for q in self.queue.get(limit=max(1, len(self.queue)))}
+
     def replay_from(self, tp: str, next_offset: int) -> int:
         return next_offset
 
@@ -105,6 +110,13 @@ class Desk(Protocol):
 
     def learn_decisions(self, store: Store, states: list[BrandState]) -> int:
         """Resolve the opportunities the team decided on and learn from them."""
+
+    def recover(self, store: Store, states: list[BrandState]) -> int:
+        """Rebuild what lives outside the states (the brands' relevance models) after they
+        were assigned."""
+
+    def forget(self, states: list[BrandState]) -> None:
+        """Drop what lives outside the states when their partitions leave this worker."""
 
     def handle(self, state: BrandState, mentions: list[Mention],
                moments: list[MomentAlert]) -> list[Any]:
@@ -131,6 +143,19 @@ class BrandStage(KeyedStage[BrandState]):
         self.desk = desk
         self.on_alert = on_alert or _log_alert
         self.on_mentions = on_mentions
+
+    def assigned(self, partitions: Sequence[Partition]) -> None:
+        """Restore the partitions' states, then the relevance models of their brands."""
+        super().assigned(partitions)
+        nums = sorted({p.partition for p in partitions if p.topic in self.topics})
+        if self.desk is not None and nums:
+            self.desk.recover(self.store, [self.keyed.states[n] for n in nums])
+
+    def revoked(self, partitions: Sequence[Partition]) -> None:
+        nums = {p.partition for p in partitions if p.topic in self.topics}
+        if self.desk is not None:
+            self.desk.forget([self.keyed.states[n] for n in nums if n in self.keyed.states])
+        super().revoked(partitions)
 
     def process(self, messages: Sequence[Message], now: float) -> Output:
         self._maintain()
