@@ -18,6 +18,7 @@ from reale.config import BrandConfig, Config
 from reale.desk.opportunity_rules import Learned
 from reale.events import Author, Mention, Post
 from reale.run.app import EmbeddedApp
+from reale.run.learning import recent_relevance
 from reale.run.wiring import Pipeline, Understanding
 from reale.store import Store
 from reale.web.data import save_opportunity
@@ -59,7 +60,7 @@ def mention(i: int, text: str) -> Mention:
     return Mention(brand="Mela", query="mela", post=post)
 
 
-def running(db: Path, body: Callable[[Pipeline], Awaitable[T]]) -> T:
+def running(db: Path, body: Callable[[Pipeline], Awaitable[T]], remember: int = 500) -> T:
     """One life of the embedded runner on ``db``: the app and its pipeline, with models loaded
     afresh (as a new ``reale run`` process does), around ``body``."""
     config = Config(brands=(MELA,), store=f"sqlite:///{db}")
@@ -67,7 +68,7 @@ def running(db: Path, body: Callable[[Pipeline], Awaitable[T]]) -> T:
     async def main() -> T:
         async with EmbeddedApp(config, clock=ManualClock(T0 + 100)) as app, \
                 Pipeline(app, clock=ManualClock(T0 + 100),
-                         understanding=Understanding(config.brands)) as p:
+                         understanding=Understanding(config.brands, remember)) as p:
             return await body(p)
 
     return asyncio.run(main())
@@ -200,3 +201,32 @@ def test_a_decision_taken_on_a_conversation_that_went_on_teaches_what_the_team_s
         return [d["text"] for d in decisions]
 
     assert running(db, texts) == [POSTS["pie"]]
+
+
+def test_a_restart_embeds_only_the_decisions_a_model_remembers(tmp_path: Path) -> None:
+    """The weights step through every stored decision (each step depends on the one before);
+    a relevance model is rebuilt from the brand's ``remember`` most recent decisions only."""
+    db = tmp_path / "reale.sqlite"
+
+    async def first_life(p: Pipeline) -> None:
+        keys = await queue_and_store(p)
+        for i, (name, action) in enumerate([("battery", "handled"), ("camera", "handled"),
+                                            ("doctor", "irrelevant"), ("pie", "irrelevant"),
+                                            ("thanks", "not_worth")]):
+            decide(store_of(p), OpportunityDecision(opportunity_key=keys[name], action=action,
+                                                    actor="rita", role="responder",
+                                                    at=T0 + 200 + i))
+
+    running(db, first_life)
+
+    async def remembered(p: Pipeline) -> tuple[Learned, list[str]]:
+        assert p.understanding is not None
+        recent = recent_relevance(store_of(p), "Mela", 2)
+        assert [d.opportunity.text for d in recent] == [POSTS["doctor"], POSTS["pie"]]
+        decisions = p.understanding.models["Mela"].snapshot()["decisions"]
+        assert isinstance(decisions, list)
+        return p.learner.get("Mela"), [d["text"] for d in decisions]
+
+    learned, texts = running(db, remembered, remember=2)
+    assert learned.decisions == 5
+    assert texts == [POSTS["doctor"], POSTS["pie"]]
