@@ -61,7 +61,8 @@ def opportunity_of(rec: OpportunityRecord) -> Opportunity:
         posts=rec.posts)
 
 
-def _decoded(rows: Iterable[tuple[Any, ...]]) -> list[StoredDecision]:
+def _decoded(rows: Iterable[tuple[Any, ...]], unreadable: set[int] | None = None
+             ) -> list[StoredDecision]:
     out: list[StoredDecision] = []
     for row_id, action, at, body in rows:
         if action not in DECISIONS:
@@ -69,23 +70,28 @@ def _decoded(rows: Iterable[tuple[Any, ...]]) -> list[StoredDecision]:
         try:
             opp = opportunity_of(_RECORD.decode(body))
         except (msgspec.DecodeError, TypeError):
-            log.warning("decision %s: its opportunity cannot be read; not learned", row_id)
+            if unreadable is None or int(row_id) not in unreadable:
+                log.warning("decision %s: its opportunity cannot be read; not learned", row_id)
+            if unreadable is not None:
+                unreadable.add(int(row_id))
             continue
         out.append(StoredDecision(int(row_id), action, float(at), opp))
     return out
 
 
 def read_decisions(store: Store, *, after_id: int = 0, after_at: float | None = None,
-                   by_time: bool = False, timeout: float | None = None) -> list[StoredDecision]:
+                   by_time: bool = False, timeout: float | None = None,
+                   unreadable: set[int] | None = None) -> list[StoredDecision]:
     """Decisions after ``after_id`` (and after ``after_at``, when given), in stored order (by
-    id), or by time (``at``, then id) when ``by_time``."""
+    id), or by time (``at``, then id) when ``by_time``. A decision whose opportunity cannot be
+    decoded is skipped (its id added to ``unreadable``)."""
     where, params = ["d.id > ?"], [int(after_id)]  # type: list[str], list[Any]
     if after_at is not None:
         where.append("d.at > ?")
         params.append(float(after_at))
     order = "d.at, d.id" if by_time else "d.id"
     sql = f"{_SELECT} WHERE {' AND '.join(where)} ORDER BY {order}"
-    return _decoded(store.query(sql, tuple(params), timeout=timeout))
+    return _decoded(store.query(sql, tuple(params), timeout=timeout), unreadable)
 
 
 def recent_relevance(store: Store, brand: str, remember: int, *, until_at: float | None = None
@@ -124,46 +130,55 @@ def rebuild_relevance(understanding: Understanding, decisions: Sequence[StoredDe
 
 class Teacher:
     """Keeps the embedded runner's learner and relevance models in step with the stored
-    decisions: :meth:`replay` at start, then :meth:`apply` what :meth:`read_new` finds. The id of
-    the last decision learned is the watermark, so no decision is learned twice."""
+    decisions: :meth:`replay` at start, then :meth:`apply` what :meth:`read_new` finds. Each
+    decision is learned once: by id, the watermark being the highest learned, and ``lookback``
+    ids below it read again in case one committed late (PostgreSQL hands ids out before commit)."""
 
     def __init__(self, store: Store, learner: FeedbackLearner,
-                 understanding: Understanding | None, queue: OpportunityQueue | None = None
-                 ) -> None:
+                 understanding: Understanding | None, queue: OpportunityQueue | None = None,
+                 lookback: int = 100) -> None:
         self.store = store
         self.learner = learner
         self.understanding = understanding
         self.queue = queue
+        self.lookback = lookback
         self.last_id = 0
+        self._recent: set[int] = set()  # ids learned within the lookback
+        self.unreadable: set[int] = set()  # ids of decisions skipped: body not an opportunity
 
     def replay(self) -> int:
         """Learn every stored decision (the weights step through all of them in order; the
         relevance models are rebuilt from each brand's most recent ones). Returns how many."""
-        decisions = read_decisions(self.store, after_id=self.last_id)
+        decisions = read_decisions(self.store, after_id=self.last_id, unreadable=self.unreadable)
         for d in decisions:
             self.learner.update(d.opportunity, d.action)
         if self.understanding is not None:
             rebuild_relevance(self.understanding, decisions)
-        if decisions:
-            self.last_id = decisions[-1].id
+        self._mark(d.id for d in decisions)
         return len(decisions)
 
     def read_new(self, timeout: float | None = 2.0) -> list[StoredDecision]:
-        """Decisions stored since the last learned (a read only: safe from another thread)."""
-        return read_decisions(self.store, after_id=self.last_id, timeout=timeout)
+        """Decisions stored since the last learned, and the ``lookback`` ids below it (a read
+        only: safe from another thread)."""
+        return read_decisions(self.store, after_id=max(0, self.last_id - self.lookback),
+                              timeout=timeout, unreadable=self.unreadable)
 
     def apply(self, decisions: Sequence[StoredDecision]) -> int:
         """Learn the decisions not learned yet; each decided opportunity leaves the queue."""
-        learned = 0
-        for d in decisions:
-            if d.id <= self.last_id:
-                continue
-            self.last_id = d.id
+        fresh = [d for d in decisions
+                 if d.id not in self._recent and d.id > self.last_id - self.lookback]
+        for d in fresh:
             if self.queue is not None and d.opportunity.id in self.queue:
                 self.queue.resolve(d.opportunity.id, d.action)
             learn(self.learner, self.understanding, d.opportunity, d.action)
-            learned += 1
-        return learned
+        self._mark(d.id for d in fresh)
+        return len(fresh)
+
+    def _mark(self, ids: Iterable[int]) -> None:
+        self._recent.update(ids)
+        self.last_id = max(self._recent, default=self.last_id)
+        floor = self.last_id - self.lookback
+        self._recent = {i for i in self._recent if i > floor}
 
 
 __all__ = [
