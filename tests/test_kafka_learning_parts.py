@@ -59,8 +59,15 @@ def heir(store: Store, clock: ManualClock) -> tuple[BrandStage, Understanding]:
 
 
 @pytest.fixture(scope="module")
-def understanding() -> Understanding:
+def loaded() -> Understanding:
     return Understanding((VOLTA,))
+
+
+@pytest.fixture
+def understanding(loaded: Understanding) -> Understanding:
+    """The first worker's models (loaded once for the module; each test starts untaught)."""
+    loaded.models.clear()
+    return loaded
 
 
 def test_a_rebalanced_partition_brings_back_the_brands_weights_and_relevance(
@@ -134,3 +141,42 @@ def test_a_decision_taken_while_no_worker_held_the_partition_is_learned_once(
         moved.process(records[4:5], clock.now())
         assert state.learner.get("Volta").decisions == 3, "each decision once"
         assert models.relevance("Volta", PROBE) is not None
+
+
+def test_decisions_from_before_the_partition_had_a_state_stay_untaught_after_a_move(
+        tmp_path: Path, understanding: Understanding) -> None:
+    """A partition's first state learns the decisions taken after it began; the rebuild after a
+    rebalance keeps to the same ones, so the heir reads the brand as its first owner did."""
+    from reale.desk.opportunity import OpportunityInput, score_opportunity
+    from reale.desk.opportunity_rules import DeskWeights
+    from reale.web.data import save_opportunity
+
+    clock = ManualClock(T0 + 60)
+    with opened(tmp_path) as store:
+        old = score_opportunity(OpportunityInput(
+            brand="Volta", post_uri="at://did:plc:old/app.bsky.feed.post/1", addressed_directly=True,
+            text="@volta-auto.bsky.social the vault of the cathedral, una volta a crociera",
+            intent="question", intent_confidence=0.9), DeskWeights())
+        assert old is not None
+        decided(store, save_opportunity(store, old), "irrelevant", T0 + 10)  # before any worker
+        records = posts()
+        first = stage(store, clock, understanding)
+        first.maintain_every = 0.0
+        out = first.process(records[:4], clock.now())
+        store.write_batch(out.items)
+        opps = {o.text: o for o in out.items if isinstance(o, OpportunityRecord)}
+        clock.advance(30)
+        decided(store, opps[TEXTS[0]], "handled", clock.now())
+        decided(store, opps[TEXTS[2]], "irrelevant", clock.now() + 1)
+        clock.advance(5)
+        first.process(records[4:5], clock.now())
+        assert first.keyed.states[0].learner.get("Volta").decisions == 2
+        assert len(understanding.models["Volta"]) == 2
+        probe = understanding.relevance("Volta", PROBE)
+        store.write_batch(first.final_items())
+        first.revoked([Partition("mentions", 0)])
+
+        moved, models = heir(store, clock)
+        assert moved.keyed.states[0].learner.get("Volta").decisions == 2
+        assert len(models.models["Volta"]) == 2
+        assert models.relevance("Volta", PROBE) == pytest.approx(probe, abs=1e-4)

@@ -94,12 +94,16 @@ def read_decisions(store: Store, *, after_id: int = 0, after_at: float | None = 
     return _decoded(store.query(sql, tuple(params), timeout=timeout), unreadable)
 
 
-def recent_relevance(store: Store, brand: str, remember: int, *, until_at: float | None = None
-                     ) -> list[StoredDecision]:
+def recent_relevance(store: Store, brand: str, remember: int, *, since_at: float | None = None,
+                     until_at: float | None = None) -> list[StoredDecision]:
     """The ``remember`` most recent decisions that teach ``brand``'s relevance (by time, oldest
-    first), up to ``until_at``: all a relevance model keeps, so all it is rebuilt from."""
+    first), after ``since_at`` and up to ``until_at``: all a relevance model keeps, so all it is
+    rebuilt from."""
     where: list[str] = ["o.brand = ?", "d.action IN (?, ?)"]
     params: list[Any] = [brand, *_TEACH_RELEVANCE]
+    if since_at is not None:
+        where.append("d.at > ?")
+        params.append(float(since_at))
     if until_at is not None:
         where.append("d.at <= ?")
         params.append(float(until_at))

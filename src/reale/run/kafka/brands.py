@@ -47,11 +47,13 @@ class _Saved(msgspec.Struct):
     queue: list[Opportunity] = []
     learned: dict[str, Learned] = {}
     decided_until: float = 0.0
+    decided_from: float = 0.0
 
 
 class BrandState:
     """Mentions counted per brand (once each), the brands' signals, opportunity queue and what
-    the team's decisions taught (up to ``decided_until``, the time of the last one read)."""
+    the team's decisions taught: those taken after ``decided_from`` (when the state began) up to
+    ``decided_until`` (the time of the last one read)."""
 
     def __init__(self, clock: Clock, signals: SignalsConfig | None = None,
                  remember: int = 100_000, weights: DeskWeights | None = None) -> None:
@@ -59,7 +61,7 @@ class BrandState:
         self.signals = Signals(signals or SignalsConfig(), clock)
         self.queue = OpportunityQueue(clock)
         self.learner = FeedbackLearner(weights or DeskWeights())
-        self.decided_until = clock.now()
+        self.decided_until = self.decided_from = clock.now()
         self._seen: OrderedDict[str, None] = OrderedDict()
         self._remember = remember
 
@@ -80,7 +82,8 @@ class BrandState:
         self.signals.save(parts)
         queued = [q.opportunity for q in self.queue.get(limit=max(1, len(self.queue)))]
         return msgspec.msgpack.encode(_Saved(self.counts, list(self._seen), parts.blobs, queued,
-                                             self.learner.snapshot(), self.decided_until))
+                                             self.learner.snapshot(), self.decided_until,
+                                             self.decided_from))
 
     def restore(self, blob: bytes) -> None:
         saved = msgspec.msgpack.decode(blob, type=_Saved)
@@ -93,6 +96,7 @@ class BrandState:
             self.queue.update(opp)
         self.learner.restore(dict(saved.learned))
         self.decided_until = saved.decided_until
+        self.decided_from = saved.decided_from
 
     def brands(self) -> set[str]:
         """The brands this partition holds: those it counted a mention of (or queued)."""

@@ -117,15 +117,16 @@ class KafkaDesk:
 
     def recover(self, store: Store, states: list[BrandState]) -> int:
         """After a rebalance or a restart: the relevance models of the brands of newly assigned
-        partitions, rebuilt from each brand's most recent decisions up to what its state learned
-        (``decided_until``); the later ones :meth:`learn_decisions` teaches next. Returns the
-        number of brands rebuilt."""
+        partitions, rebuilt from each brand's most recent decisions among those its state learned
+        (after ``decided_from``, up to ``decided_until``); the later ones :meth:`learn_decisions`
+        teaches next. Returns the number of brands rebuilt."""
         if self.understanding is None:
             return 0
         rebuilt = 0
         for state in states:
             for brand in sorted(state.brands()):
                 recent = recent_relevance(store, brand, self.understanding.remember,
+                                          since_at=state.decided_from,
                                           until_at=state.decided_until)
                 self.understanding.forget(brand)
                 rebuild_relevance(self.understanding, recent)
