@@ -127,11 +127,12 @@ def test_signals_see_every_event_and_rank_the_author_among_the_brands_mentioners
 
 
 def test_team_decisions_teach_the_weights_and_the_brands_relevance_model(tmp_path: Any) -> None:
-    import threading
-
     from reale.config import Config
     from reale.run.app import EmbeddedApp
     from reale.run.wiring import Pipeline, Understanding
+    from reale.web.data import save_opportunity
+    from reale.web.queries import decide
+    from reale.web.records import OpportunityDecision
 
     brand = BrandConfig(name="Mela", handles=("mela-mobile.bsky.social",), keywords=("mela",))
     decisions = [
@@ -144,27 +145,23 @@ def test_team_decisions_teach_the_weights_and_the_brands_relevance_model(tmp_pat
     async def main() -> None:
         config = Config(brands=(brand,), store=f"sqlite:///{tmp_path}/d.sqlite")
         async with EmbeddedApp(config) as app:
+            assert app.store is not None
             understanding = Understanding(config.brands)
             async with Pipeline(app, clock=ManualClock(1_010.0), understanding=understanding) as p:
                 assert understanding.relevance("Mela", "anything") is None, "untrained"
-                for i, (text, _) in enumerate(decisions):
+                for i, (text, action) in enumerate(decisions):
                     m = mention(i, text)
-                    m = Mention(brand="Mela", query="mela", post=m.post)
-                    opp = p.desk.score(m, Labels())
+                    opp = p.desk.score(Mention(brand="Mela", query="mela", post=m.post), Labels())
                     assert opp is not None
                     p.queue.update(opp)
-                ids = [o.opportunity.id for o in p.queue.get(limit=10)]
-                by_text = {o.opportunity.text: o.opportunity.id for o in p.queue.get(limit=10)}
-                assert len(ids) == 4
-                # the web desk decides from its own threads
-                workers = [threading.Thread(target=p.queue.resolve, args=(by_text[t], d))
-                           for t, d in decisions]
-                for w in workers:
-                    w.start()
-                for w in workers:
-                    w.join()
-                await asyncio.sleep(0.2)
+                    record = save_opportunity(app.store, opp)
+                    # the web desk stores the decision (from its own threads, or another process)
+                    decide(app.store, OpportunityDecision(opportunity_key=record.key, action=action,
+                                                          actor="ada", role="responder",
+                                                          at=1_010.0 + i))
+                await p.learn_decisions()  # (the upkeep task also does, every 0.5 s)
                 assert p.learner.get("Mela").decisions == 4
+                assert len(p.queue) == 0, "decided opportunities leave the queue"
                 phone = understanding.relevance("Mela", "Il mio Mela 12 non si accende più")
                 fruit = understanding.relevance("Mela", "Crostata di mela e cannella per merenda")
                 assert phone is not None and fruit is not None

@@ -65,3 +65,45 @@ def test_with_only_one_kind_of_decision_it_leans_but_stays_unsure(u):
     model = u.relevance_model("Apple", ["apple"])
     model.update(BRAND[0], True)
     assert 0.5 < model.predict("anything at all") < 0.9
+
+
+# --- bounded memory: a model remembers the most recent decisions only ----------------------------
+
+
+def test_a_model_remembers_only_its_most_recent_decisions(u):
+    model = u.relevance_model("Apple", ["apple"], remember=4)
+    for text in BRAND:  # four kept …
+        model.update(text, True)
+    for text in WORD[:3]:  # … then three dismissed: the three oldest kept ones are forgotten
+        model.update(text, False)
+    assert len(model) == 4 and model.kinds() == {True, False}
+    kept = [d["text"] for d in model.snapshot()["decisions"]]
+    assert kept == [BRAND[3], *WORD[:3]]
+    assert model.explain("Apple crumble").nearest[0].text in kept
+
+
+def test_a_capped_model_reads_as_one_that_only_ever_saw_the_recent_decisions(u):
+    """Forgetting is exact: the oldest rows go, whether one at a time or in one batch."""
+    capped = u.relevance_model("Apple", ["apple"], remember=5)
+    for text, y in [*((t, True) for t in BRAND), *((t, False) for t in WORD)]:
+        capped.update(text, y)
+    batch = u.relevance_model("Apple", ["apple"], remember=5)
+    batch.update_many([*BRAND, *WORD], [True] * 4 + [False] * 4)
+    fresh = u.relevance_model("Apple", ["apple"], remember=500)
+    fresh.update_many([BRAND[3], *WORD], [True, False, False, False, False])
+    probe = ["My Apple iPhone screen cracked", "Granny Smith apples make the best tart"]
+    for model in (capped, batch):
+        assert model.snapshot() == fresh.snapshot()
+        assert [v.score for v in model.predict_batch(probe)] == pytest.approx(
+            [v.score for v in fresh.predict_batch(probe)], abs=1e-5)
+
+
+def test_the_cap_survives_a_snapshot_and_must_be_positive(u):
+    from reale.errors import ConfigError
+    from reale.understand.relevance import RelevanceModel
+
+    model = _trained(u)
+    again = RelevanceModel.restore(model.snapshot(), u.embed_for_relevance, remember=3)
+    assert len(again) == 3 and [d["text"] for d in again.snapshot()["decisions"]] == WORD[1:]
+    with pytest.raises(ConfigError, match="at least 1"):
+        u.relevance_model("Apple", ["apple"], remember=0)

@@ -20,6 +20,7 @@ from reale.config import Config, SourceConfig, load_config
 from reale.errors import ConfigError
 from reale.run.app import EmbeddedApp
 from reale.run.embedded import RunSummary, Source
+from reale.run.learning import relevance_memory
 from reale.run.printer import MentionPrinter
 from reale.run.wiring import Pipeline, Understanding, alerts_from_config
 from reale.signals.profile_clients import ProfileClient, clients_for
@@ -94,7 +95,8 @@ async def _run(cfg: Config, store_url: str, sources_of: Any, quiet: bool, *,
             alerts = alerts_from_config(cfg.extra)
             secrets = (resolve_credentials(alerts, os.environ, base=_config_dir(cfg))
                        if alerts is not None else {})
-            pipeline = Pipeline(app, clock=app.clock, understanding=Understanding(cfg.brands),
+            understanding = Understanding(cfg.brands, relevance_memory(cfg.extra))
+            pipeline = Pipeline(app, clock=app.clock, understanding=understanding,
                                 profile_clients=profile_clients(cfg, http),
                                 alerts=alerts, alert_secrets=secrets)
             await stack.enter_async_context(pipeline)

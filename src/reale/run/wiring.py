@@ -21,12 +21,13 @@ from reale.run.aftermath import AftermathStage
 from reale.run.alerting import AlertSink
 from reale.run.app import EmbeddedApp
 from reale.run.desksink import DeskStoreSink
+from reale.run.learning import Teacher, learn
 from reale.run.stages import DeskStage, SignalsStage, Sink, UnderstandStage
 from reale.signals.hub import Signals
 from reale.signals.profile_clients import ProfileClient
 from reale.signals.safety import understanding_labeller
 from reale.signals.settings import SignalsConfig, signals_config
-from reale.understand.relevance import RelevanceModel
+from reale.understand.relevance import REMEMBER, RelevanceModel
 from reale.web.data import register_writers
 from reale.web.hub import LiveHub
 
@@ -35,41 +36,45 @@ log = logging.getLogger("reale.run")
 
 class Understanding:
     """The shipped models, loaded once: batch labels for the pipeline, and one relevance model
-    per brand that learns from the team's decisions."""
+    per brand that learns from the team's decisions (the ``remember`` most recent)."""
 
-    def __init__(self, brands: Sequence[BrandConfig]) -> None:
+    def __init__(self, brands: Sequence[BrandConfig], remember: int = REMEMBER) -> None:
         from reale.understand.understander import Understander
 
         self.understander = Understander.load()
         self.terms = {b.name: (b.name, *b.keywords, *b.hashtags) for b in brands}
+        self.remember = remember
         self.models: dict[str, RelevanceModel] = {}
-        self.kinds: dict[str, set[bool]] = {}  # which kinds of decision each brand has seen
 
     def label(self, texts: list[str], langs: list[str | None], fast: bool) -> list[Any]:
         return list(self.understander.annotate_batch(texts, langs, fast=fast))
 
+    def _new(self, brand: str) -> RelevanceModel:
+        return self.understander.relevance_model(brand, self.terms.get(brand, (brand,)),
+                                                 self.remember)
+
     def learn(self, brand: str, text: str, relevant: bool) -> None:
         model = self.models.get(brand)
         if model is None:
-            model = self.understander.relevance_model(brand, self.terms.get(brand, (brand,)))
-            self.models[brand] = model
+            model = self.models[brand] = self._new(brand)
         model.update(text, relevant)
-        self.kinds.setdefault(brand, set()).add(relevant)
+
+    def rebuild(self, brand: str, texts: Sequence[str], relevant: Sequence[bool]) -> None:
+        """Replace the brand's model with one that learned these decisions, in order."""
+        model = self._new(brand)
+        model.update_many(texts, relevant)
+        self.models[brand] = model
+
+    def forget(self, brand: str) -> None:
+        """Drop the brand's model (its partition moved to another worker)."""
+        self.models.pop(brand, None)
 
     def relevance(self, brand: str, text: str) -> float | None:
-        """P(about the brand), once the team has kept and dismissed at least one mention."""
+        """P(about the brand), once the model remembers a kept and a dismissed mention."""
         model = self.models.get(brand)
-        if model is None or len(self.kinds.get(brand, ())) < 2:
+        if model is None or len(model.kinds()) < 2:
             return None
         return model.predict(text)
-
-
-def learn(learner: FeedbackLearner, understanding: Understanding | None, opp: Opportunity,
-          decision: Decision) -> None:
-    """A team decision teaches the brand's weights and, unless 'not worth it', relevance."""
-    learner.update(opp, decision)
-    if understanding is not None and decision != "not_worth":
-        understanding.learn(opp.brand, opp.text, decision == "handled")
 
 
 def _no_labels(texts: list[str], langs: list[str | None], fast: bool) -> list[Any]:
@@ -117,6 +122,7 @@ class Pipeline:
         self.min_alert_score = min_alert_score
         self.dispatcher: AlertDispatcher | None = None
         self.store_sink: DeskStoreSink | None = None
+        self.teacher: Teacher | None = None
         self._tasks: list[asyncio.Task[Any]] = []
         self._stop = asyncio.Event()
 
@@ -141,17 +147,22 @@ class Pipeline:
             self._add_sink(alert_sink)
             self.aftermath.sinks.append(alert_sink)
             self._tasks.append(asyncio.create_task(self.dispatcher.run(self._stop)))
+        # What the team decided so far, also while the runner was down, before the first mention
+        self.teacher = Teacher(app.store, self.learner, self.understanding, self.queue)
+        replayed = await asyncio.to_thread(self.teacher.replay)
+        if replayed:
+            log.info("learned again from %d stored decisions", replayed)
         self._tasks.append(asyncio.create_task(self._maintain()))
-        loop = asyncio.get_running_loop()
-        # decisions come from the web desk's threads: learn on this loop, in order
-
-        def decided(opp: Opportunity, decision: Decision) -> None:
-            loop.call_soon_threadsafe(self.learn, opp, decision)
-
-        self.queue.on_resolve.append(decided)
         return self
 
+    async def learn_decisions(self) -> int:
+        """Learn the decisions stored since the last (read off the loop, learned on it)."""
+        if self.teacher is None:
+            return 0
+        return self.teacher.apply(await asyncio.to_thread(self.teacher.read_new))
+
     def learn(self, opp: Opportunity, decision: Decision) -> None:
+        """Teach one decision directly (without the store; a restart will not remember it)."""
         learn(self.learner, self.understanding, opp, decision)
 
     async def _maintain(self) -> None:
@@ -160,6 +171,7 @@ class Pipeline:
             try:
                 await self.signals.refresh_profiles()
                 self.signals.tick()
+                await self.learn_decisions()
                 if self.aftermath is not None:
                     await asyncio.to_thread(self.aftermath.poll_publications)
             except Exception:  # a profile service being down must not stop the desk

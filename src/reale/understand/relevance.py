@@ -4,7 +4,8 @@ Each decision (a mention kept or dismissed) is remembered with two views of the 
 embedding and the character n-grams around the brand's term. A new post is scored by how close it
 is to the nearest kept posts versus the nearest dismissed ones (class-balanced nearest neighbours),
 so every score is explained by the decisions that made it. State is the list of decisions: a plain
-JSON snapshot, from which the model rebuilds itself.
+JSON snapshot, from which the model rebuilds itself. It remembers the ``remember`` most recent
+decisions (500 by default): an older one is forgotten when a new one arrives.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from reale.errors import ConfigError
 from reale.understand.heads import F32
 from reale.understand.ngrams import NgramSpec, Sparse, featurize
 from reale.understand.text import normalize
@@ -26,6 +28,9 @@ CONTEXT_WEIGHT = 0.35  # share of the context view in the similarity
 # Kept when at least as close to the kept decisions as to the dismissed ones. Measured: 0.4 lifts
 # CrisisLex macro-F1 from 0.71 to 0.73 but drops the 'apple' check from 0.95 to 0.84 (docs/understand.md).
 KEEP_ABOVE = 0.5
+# Decisions remembered per brand: 500 × (512 + 16,384) float32 ≈ 33 MB at most per brand, and a
+# team's view of its brand drifts, so the most recent decisions are the ones to keep.
+REMEMBER = 500
 _CTX = NgramSpec(bits=14, char_orders=(3, 4, 5), word_orders=(1,))
 
 Embed = Callable[[Sequence[str]], F32]
@@ -48,8 +53,12 @@ class Verdict:
 class RelevanceModel:
     """One brand's relevance model. ``embed`` maps texts to unit-norm rows (the shared encoder)."""
 
-    def __init__(self, brand: str, terms: Sequence[str], embed: Embed) -> None:
+    def __init__(self, brand: str, terms: Sequence[str], embed: Embed,
+                 remember: int = REMEMBER) -> None:
+        if remember < 1:
+            raise ConfigError(f"a relevance model must remember at least 1 decision, not {remember}")
         self.brand = brand
+        self.remember = remember
         self.terms = tuple(terms) or (brand,)
         self._rx = re.compile("|".join(re.escape(t) for t in self.terms), re.IGNORECASE)
         self._embed = embed
@@ -63,15 +72,20 @@ class RelevanceModel:
     def __len__(self) -> int:
         return len(self._texts)
 
+    def kinds(self) -> set[bool]:
+        """The kinds of decision remembered (True: kept, False: dismissed)."""
+        return set(self._labels)
+
     def snapshot(self) -> dict[str, object]:
         """Plain JSON: the brand, its terms and every decision in order."""
         return {"brand": self.brand, "terms": list(self.terms),
                 "decisions": [{"text": t, "relevant": y} for t, y in zip(self._texts, self._labels, strict=True)]}
 
     @classmethod
-    def restore(cls, state: dict[str, object], embed: Embed) -> RelevanceModel:
+    def restore(cls, state: dict[str, object], embed: Embed, remember: int = REMEMBER) -> RelevanceModel:
         terms = state.get("terms") or []
-        model = cls(str(state["brand"]), [str(t) for t in terms] if isinstance(terms, list) else [], embed)
+        model = cls(str(state["brand"]), [str(t) for t in terms] if isinstance(terms, list) else [], embed,
+                    remember)
         decisions = state.get("decisions") or []
         if isinstance(decisions, list) and decisions:
             model.update_many([str(d["text"]) for d in decisions], [bool(d["relevant"]) for d in decisions])
@@ -82,13 +96,21 @@ class RelevanceModel:
         self.update_many([text], [relevant])
 
     def update_many(self, texts: Sequence[str], relevant: Sequence[bool]) -> None:
+        """Remember decisions in order; only the ``remember`` most recent are kept (and embedded)."""
+        texts, relevant = list(texts)[-self.remember:], list(relevant)[-self.remember:]
+        if not texts:
+            return
         emb, x = self._views(texts)
         ctx = np.zeros((len(texts), _CTX.dim), dtype=np.float32)
         ctx[x.row, x.col] = x.val
         self._emb = emb if len(self._texts) == 0 else np.vstack((self._emb, emb))
         self._ctx = np.vstack((self._ctx, ctx))
-        self._texts += list(texts)
+        self._texts += texts
         self._labels += [bool(y) for y in relevant]
+        drop = len(self._texts) - self.remember
+        if drop > 0:  # forget the oldest
+            self._emb, self._ctx = self._emb[drop:], self._ctx[drop:]
+            del self._texts[:drop], self._labels[:drop]
 
     # --- scoring ---------------------------------------------------------------------------------
 

@@ -27,7 +27,7 @@ from reale.understand.language import LanguageGuess, detect_batch
 from reale.understand.lexicon import lexicon_features
 from reale.understand.models import MODELS_DIR, ModelSet, load
 from reale.understand.ngrams import WordIndex, featurize, featurize_words
-from reale.understand.relevance import RelevanceModel
+from reale.understand.relevance import REMEMBER, RelevanceModel
 from reale.understand.text import normalize
 
 TASKS = ("language", "sentiment", "emotion", "intent", "complaint", "irony", "offensive", "crisis")
@@ -107,9 +107,11 @@ class Understander:
         out: F32 = self.encoder.encode([normalize(t) for t in texts])[:, -512:]
         return out
 
-    def relevance_model(self, brand: str, terms: Sequence[str] = ()) -> RelevanceModel:
-        """A new, empty relevance model for ``brand`` that shares this understander's encoder."""
-        return RelevanceModel(brand, terms, self.embed_for_relevance)
+    def relevance_model(self, brand: str, terms: Sequence[str] = (),
+                        remember: int = REMEMBER) -> RelevanceModel:
+        """A new, empty relevance model for ``brand`` that shares this understander's encoder
+        (and keeps the ``remember`` most recent decisions)."""
+        return RelevanceModel(brand, terms, self.embed_for_relevance, remember)
 
     def annotate_posts(self, posts: Sequence[Post], tasks: Collection[str] = TASKS,
                        fast: bool = False) -> list[Understanding]:

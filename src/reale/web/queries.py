@@ -102,13 +102,15 @@ def get_opportunity(store: Store, key: str) -> OpportunityRecord | None:
 
 
 def decide(store: Store, decision: OpportunityDecision) -> None:
-    """Record a team decision on an opportunity and set its status (dismissed or handled)."""
+    """Record a team decision on an opportunity and set its status (dismissed or handled). The
+    decision keeps the opportunity as it is stored now: what the desk learns from (docs/desk.md)."""
     status = decision.action if decision.action in (*DISMISSALS, "handled") else None
     with store.transaction() as tx:
         tx.execute("INSERT INTO opportunity_decisions (opportunity_key, action, actor, role, at,"
-                   " comment) VALUES (?, ?, ?, ?, ?, ?)",
+                   " comment, body) VALUES (?, ?, ?, ?, ?, ?, COALESCE((SELECT body FROM"
+                   " opportunities WHERE key = ?), ''))",
                    (decision.opportunity_key, decision.action, decision.actor, decision.role,
-                    float(decision.at), decision.comment))
+                    float(decision.at), decision.comment, decision.opportunity_key))
         if status is not None:
             changed = tx.execute("UPDATE opportunities SET status = ?, decided_at = ?,"
                                  " decided_by = ? WHERE key = ?",

@@ -74,6 +74,7 @@ class OpportunityRecord(msgspec.Struct, frozen=True, kw_only=True):
     status: str = OPEN
     decided_at: float | None = None
     decided_by: str = ""
+    features: dict[str, float] = {}  # the desk's features, which its learning steps on
 
     @property
     def verdict(self) -> str:

@@ -27,7 +27,7 @@ from reale.run.kafka import codec
 from reale.run.kafka.keyed import KeyedStage, KeyedStates
 from reale.run.kafka.profiles import ProfileExchange, ProfileRouter
 from reale.run.kafka.settings import MENTIONS, TRACKED, KafkaSettings
-from reale.run.kafka.stage import Message, Outbound, Output
+from reale.run.kafka.stage import Message, Outbound, Output, Partition
 from reale.signals.hub import Signals
 from reale.signals.moment_scope import MomentAlert
 from reale.signals.settings import SignalsConfig
@@ -48,11 +48,13 @@ class _Saved(msgspec.Struct):
     queue: list[Opportunity] = []
     learned: dict[str, Learned] = {}
     decided_until: float = 0.0
+    decided_from: float = 0.0
 
 
 class BrandState:
     """Mentions counted per brand (once each), the brands' signals, opportunity queue and what
-    the team's decisions taught (up to ``decided_until``, the time of the last one read)."""
+    the team's decisions taught: those taken after ``decided_from`` (when the state began) up to
+    ``decided_until`` (the time of the last one read)."""
 
     def __init__(self, clock: Clock, signals: SignalsConfig | None = None,
                  remember: int = 100_000, weights: DeskWeights | None = None,
@@ -63,7 +65,7 @@ class BrandState:
                                profiles_fetched_elsewhere=ask_profiles)
         self.queue = OpportunityQueue(clock)
         self.learner = FeedbackLearner(weights or DeskWeights())
-        self.decided_until = clock.now()
+        self.decided_until = self.decided_from = clock.now()
         self._seen: OrderedDict[str, None] = OrderedDict()
         self._remember = remember
 
@@ -84,7 +86,8 @@ class BrandState:
         self.signals.save(parts)
         queued = [q.opportunity for q in self.queue.get(limit=max(1, len(self.queue)))]
         return msgspec.msgpack.encode(_Saved(self.counts, list(self._seen), parts.blobs, queued,
-                                             self.learner.snapshot(), self.decided_until))
+                                             self.learner.snapshot(), self.decided_until,
+                                             self.decided_from))
 
     def restore(self, blob: bytes) -> None:
         saved = msgspec.msgpack.decode(blob, type=_Saved)
@@ -97,6 +100,12 @@ class BrandState:
             self.queue.update(opp)
         self.learner.restore(dict(saved.learned))
         self.decided_until = saved.decided_until
+        self.decided_from = saved.decided_from
+
+    def brands(self) -> set[str]:
+        """The brands this partition holds: those it counted a mention of (or queued)."""
+        return set(self.counts) | {q.opportunity.brand
+                                   for q in self.queue.get(limit=max(1, len(self.queue)))}
 
     def replay_from(self, tp: str, next_offset: int) -> int:
         return next_offset
@@ -109,6 +118,13 @@ class Desk(Protocol):
 
     def learn_decisions(self, store: Store, states: list[BrandState]) -> int:
         """Resolve the opportunities the team decided on and learn from them."""
+
+    def recover(self, store: Store, states: list[BrandState]) -> int:
+        """Rebuild what lives outside the states (the brands' relevance models) after they
+        were assigned."""
+
+    def forget(self, states: list[BrandState]) -> None:
+        """Drop what lives outside the states when their partitions leave this worker."""
 
     def handle(self, state: BrandState, mentions: list[Mention],
                moments: list[MomentAlert]) -> list[Any]:
@@ -140,6 +156,19 @@ class BrandStage(KeyedStage[BrandState]):
         self.desk = desk
         self.on_alert = on_alert or _log_alert
         self.on_mentions = on_mentions
+
+    def assigned(self, partitions: Sequence[Partition]) -> None:
+        """Restore the partitions' states, then the relevance models of their brands."""
+        super().assigned(partitions)
+        nums = sorted({p.partition for p in partitions if p.topic in self.topics})
+        if self.desk is not None and nums:
+            self.desk.recover(self.store, [self.keyed.states[n] for n in nums])
+
+    def revoked(self, partitions: Sequence[Partition]) -> None:
+        nums = {p.partition for p in partitions if p.topic in self.topics}
+        if self.desk is not None:
+            self.desk.forget([self.keyed.states[n] for n in nums if n in self.keyed.states])
+        super().revoked(partitions)
 
     def process(self, messages: Sequence[Message], now: float) -> Output:
         if self.profiles is not None:

@@ -17,19 +17,18 @@ from reale.alerts import AlertsConfig
 from reale.clock import Clock
 from reale.config import Config
 from reale.desk.opportunity_rules import desk_weights_from_config
-from reale.desk.queue import DECISIONS
 from reale.events import Mention
 from reale.run.aftermath import BacklashSink
 from reale.run.alerting import AlertSink
 from reale.run.desksink import DeskStoreSink
 from reale.run.kafka.brands import BrandState
 from reale.run.kafka.outbox import AlertCollector
+from reale.run.learning import learn, read_decisions, rebuild_relevance, recent_relevance
 from reale.run.stages import DeskStage, Labeller, Sink
-from reale.run.wiring import Understanding, learn
+from reale.run.wiring import Understanding
 from reale.signals.hub import Signals
 from reale.signals.moment_scope import MomentAlert
 from reale.store import Store
-from reale.web.records import short_key
 
 log = logging.getLogger("reale.run.kafka")
 
@@ -96,26 +95,50 @@ class KafkaDesk:
         return Outputs(DeskStoreSink(None, None, signals, self.clock.now), alerts, collector)
 
     def learn_decisions(self, store: Store, states: list[BrandState]) -> int:
-        """The team's decisions (from the web desk, in the store) since each state's last:
-        each decided opportunity leaves its partition's queue and teaches the brand's weights
-        and relevance, as ``Pipeline.learn`` does in the embedded runner."""
-        rows = store.query("SELECT opportunity_key, action, at FROM opportunity_decisions"
-                           " WHERE at > ? ORDER BY at, id",
-                           (min(s.decided_until for s in states),))
+        """The team's decisions (from the web desk, in the store) since each state's last, in
+        their stored order: each teaches the weights and relevance of the brand whose partition
+        the state holds, as ``Pipeline.learn_decisions`` does in the embedded runner, and the
+        decided opportunity leaves that partition's queue."""
+        decisions = read_decisions(store, after_at=min(s.decided_until for s in states),
+                                   by_time=True)
         learned = 0
-        for state in states if rows else ():
-            queued = {short_key(q.opportunity.id): q.opportunity.id
-                      for q in state.queue.get(limit=max(1, len(state.queue)))}
-            for key, action, at in rows:
-                if float(at) <= state.decided_until:
+        for state in states if decisions else ():
+            brands = state.brands()
+            for d in decisions:
+                if d.at <= state.decided_until:
                     continue
-                state.decided_until = float(at)
-                if key in queued and action in DECISIONS:
-                    opp = state.queue.resolve(queued[key], action)
-                    if opp is not None:
-                        learn(state.learner, self.understanding, opp, action)
-                        learned += 1
+                state.decided_until = d.at
+                if d.opportunity.brand not in brands:
+                    continue  # another partition's brand
+                state.queue.resolve(d.opportunity.id, d.action)
+                learn(state.learner, self.understanding, d.opportunity, d.action)
+                learned += 1
         return learned
+
+    def recover(self, store: Store, states: list[BrandState]) -> int:
+        """After a rebalance or a restart: the relevance models of the brands of newly assigned
+        partitions, rebuilt from each brand's most recent decisions among those its state learned
+        (after ``decided_from``, up to ``decided_until``); the later ones :meth:`learn_decisions`
+        teaches next. Returns the number of brands rebuilt."""
+        if self.understanding is None:
+            return 0
+        rebuilt = 0
+        for state in states:
+            for brand in sorted(state.brands()):
+                recent = recent_relevance(store, brand, self.understanding.remember,
+                                          since_at=state.decided_from,
+                                          until_at=state.decided_until)
+                self.understanding.forget(brand)
+                rebuild_relevance(self.understanding, recent)
+                rebuilt += 1
+        return rebuilt
+
+    def forget(self, states: list[BrandState]) -> None:
+        """The partitions left this worker: their brands' relevance models go with them."""
+        if self.understanding is not None:
+            for state in states:
+                for brand in state.brands():
+                    self.understanding.forget(brand)
 
     def _relevance(self) -> Any:
         return self.understanding.relevance if self.understanding is not None else None

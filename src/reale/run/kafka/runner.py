@@ -34,6 +34,7 @@ from reale.run.kafka.settings import ROLES, KafkaSettings
 from reale.run.kafka.snapshots import register
 from reale.run.kafka.stage import Stage
 from reale.run.kafka.worker import Worker, WorkerSummary
+from reale.run.learning import relevance_memory
 from reale.run.pipeline import MatcherRef
 from reale.run.wiring import Understanding, alerts_from_config
 from reale.signals.profile_clients import ProfileClient, clients_for
@@ -110,8 +111,8 @@ def role_parts(role: str, config: Config, store: Store, clock: Clock, *,
         parts.services.append(QueryWatcher(reloader))
     if role in ("stages", "moments", "all"):
         alerts = alerts_from_config(config.extra)
-        parts.desk = KafkaDesk(config, clock, understanding=Understanding(config.brands),
-                               alerts=alerts)
+        understanding = Understanding(config.brands, relevance_memory(config.extra))
+        parts.desk = KafkaDesk(config, clock, understanding=understanding, alerts=alerts)
         if parts.desk.alerts is not None:
             parts.services.append(AlertDelivery(parts.desk.alerts, store, clock,
                                                 secrets=alert_secrets))

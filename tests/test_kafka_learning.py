@@ -1,0 +1,117 @@
+"""What the team taught the desk outlives a ``stages`` worker on Kafka, against the real tansu
+broker and PostgreSQL: the team decides in the web desk's tables, the brand stage learns the
+weights and the brand's relevance model, and a worker started afresh in its place reads the
+brand's mentions exactly as before — weights from the partition's snapshot, the relevance model
+rebuilt from the stored decisions when the partition is assigned."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from reale.config import load_config
+from reale.run.kafka.brands import BrandStage
+from reale.run.kafka.runner import run_kafka
+from reale.run.kafka.settings import KafkaSettings
+from reale.run.kafka.worker import Worker
+from reale.run.wiring import Understanding
+from reale.store import Store, open_store
+from reale.web import queries as web
+from reale.web.records import OpportunityDecision
+from tests.kafka_helpers import wait_until
+from tests.test_kafka_desk import (
+    APPEAL,
+    committed,
+    count,
+    desk_stream,
+    post,
+    publish,
+    running,
+    setup,
+)
+
+pytestmark = [pytest.mark.kafka, pytest.mark.postgres]
+
+PROBE = "@volta-auto.bsky.social my Volta will not start this morning, can you help?"
+
+
+@contextmanager
+def brand_stage(config: Path, settings: KafkaSettings, store: str) -> Iterator[BrandStage]:
+    """A ``stages`` worker process's run, in a thread; yields its brand stage; stopped (as
+    SIGTERM does) when the block ends."""
+    started: list[Worker] = []
+    thread = threading.Thread(target=run_kafka, args=(load_config(config),), kwargs=dict(
+        bootstrap=settings.bootstrap, store_url=store, role="stages", settings=settings,
+        install_signals=False, ready=started.extend), daemon=True)
+    thread.start()
+    try:
+        wait_until(lambda: bool(started), 30, "the workers")
+        [stage] = [w.stage for w in started if isinstance(w.stage, BrandStage)]
+        yield stage
+    finally:
+        for w in started:
+            w.stop()
+        thread.join(60)
+    assert not thread.is_alive()
+
+
+def models(stage: BrandStage) -> Understanding:
+    understanding = getattr(stage.desk, "understanding", None)
+    assert isinstance(understanding, Understanding)
+    return understanding
+
+
+def decide(store: Store, key: str, action: str) -> None:
+    web.decide(store, OpportunityDecision(opportunity_key=key, action=action, actor="rita",
+                                          role="responder", at=time.time()))
+
+
+def test_a_restarted_stages_worker_reads_the_brand_as_before(
+        kafka_bootstrap: str, fresh_postgres_url: str, tmp_path: Path) -> None:
+    settings, config = setup(kafka_bootstrap, tmp_path, "http://127.0.0.1:9/hook")
+    config.write_text(config.read_text().split("[alerts]")[0])  # no alert channels needed
+    stream = desk_stream(time.time())
+    publish(settings, stream)
+    n = 1000
+
+    def nudge() -> None:
+        """A brand stage learns decisions before its next batch: give it one."""
+        nonlocal n
+        n += 1
+        publish(settings, [post(n, f"my Volta number {n} is fine", time.time())])
+
+    with open_store(fresh_postgres_url) as store, \
+            running(config, settings, fresh_postgres_url, "matcher"):
+        with brand_stage(config, settings, fresh_postgres_url) as stage:
+            wait_until(lambda: count(store, "opportunities") >= 3, 60, "the opportunities")
+            opps = web.opportunities(store, brand="Volta")
+            appeal = next(o for o in opps if o.text == APPEAL)
+            burst = [o for o in opps if o.text != APPEAL]
+            decide(store, appeal.key, "handled")
+            decide(store, burst[0].key, "irrelevant")
+            decide(store, burst[1].key, "not_worth")
+
+            def learned() -> bool:
+                nudge()
+                return models(stage).relevance("Volta", PROBE) is not None
+
+            wait_until(learned, 30, "the decisions to be learned", step=0.5)
+            states = [s for s in stage.keyed.states.values() if "Volta" in s.counts]
+            [weights] = [s.learner.get("Volta") for s in states]
+            verdict = models(stage).relevance("Volta", PROBE)
+            assert weights.decisions == 3 and len(models(stage).models["Volta"]) == 2
+        # a fresh worker (new process, new models) takes the partitions over
+        with brand_stage(config, settings, fresh_postgres_url) as stage:
+            wait_until(lambda: "Volta" in models(stage).models, 30, "the partition")
+            assert models(stage).relevance("Volta", PROBE) == pytest.approx(verdict, abs=1e-4)
+            [state] = [s for s in stage.keyed.states.values() if "Volta" in s.counts]
+            assert state.learner.get("Volta") == weights
+            done = committed(settings)
+            nudge()
+            wait_until(lambda: committed(settings) > done, 30, "the next batch")
+            assert state.learner.get("Volta") == weights, "no decision learned twice"
