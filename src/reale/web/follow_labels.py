@@ -10,10 +10,10 @@ from collections.abc import Callable, Hashable, Sequence
 from typing import Any, cast
 
 from reale.store import Store
-from reale.web.follow_reads import Fetched, Followed, fetch_mentions
+from reale.web.follow_reads import READ_TIMEOUT, Fetched, bound, fetch_mentions
 from reale.web.marks import Marks
 
-SHOWN = ("lang", "sentiment", "intent")  # what a label change can change on a feed row
+SHOWN = ("lang", "sentiment", "intent")  # what a label change can change on a feed row (in order)
 Shown = tuple[Any, ...]
 MentionKey = tuple[str, str]  # (brand, post_uri)
 
@@ -32,7 +32,6 @@ class LabelUpdates:
     def __init__(self, *, lookback: float, cap: int, remember: int = 50_000) -> None:
         self.marks = Marks(lookback=lookback, cap=cap)
         self.remember = max(1, remember)
-        self.table = Followed("labels", "labels", ("post_uri",), _no_fetch)
         self._started = False
         self._rows: OrderedDict[str, dict[str, Shown]] = OrderedDict()  # uri -> brand -> shown
 
@@ -49,13 +48,19 @@ class LabelUpdates:
     def poll(self, store: Store,
              fetch: Callable[[Store, Sequence[Hashable]], Fetched] = fetch_mentions) -> Fetched:
         """The sent rows whose labels changed since they were sent, oldest labels first."""
-        rows = self.table.scan(store, self.marks.lower(), self.marks.cap)
+        found_rows = store.query(
+            "SELECT post_uri, stored_at, lang, sentiment, intent FROM labels WHERE stored_at >= ?"
+            " ORDER BY stored_at DESC, post_uri DESC LIMIT ?",
+            (bound(self.marks.lower()), int(self.marks.cap)), timeout=READ_TIMEOUT)
+        rows = [(str(r[0]), float(r[1])) for r in found_rows]
         if not self._started:
             self.marks.start(rows)
             self._started = True
             return []
+        stored = {str(r[0]): (str(r[2]), str(r[3]), str(r[4])) for r in found_rows}
         order = {str(uri): i for i, (uri, _) in enumerate(self.marks.fresh(rows))}
-        keys = [(brand, uri) for uri in order for brand in self._rows.get(uri, {})]
+        keys = [(brand, uri) for uri in order for brand, was in self._rows.get(uri, {}).items()
+                if _may_change(was, stored[uri])]
         found = [(cast(MentionKey, k), p) for k, p in (fetch(store, keys) if keys else [])]
         found.sort(key=lambda kp: order[kp[0][1]])
         out: Fetched = []
@@ -72,8 +77,12 @@ class LabelUpdates:
         return self.marks.capped
 
 
-def _no_fetch(store: Store, keys: Sequence[Hashable]) -> Fetched:
-    return []  # labels are fetched as the mentions they belong to
+def _may_change(was: Shown, labels: tuple[str, str, str]) -> bool:
+    """Whether stored labels ``(lang, sentiment, intent)`` may change a row that showed ``was``
+    (a row falls back to the post's language when the labels have none): only those rows are
+    read again, as mentions, and compared in full."""
+    lang, sentiment, intent = labels
+    return (sentiment, intent) != (was[1], was[2]) or (bool(lang) and lang != was[0])
 
 
 __all__ = ["LabelUpdates", "shown"]
