@@ -29,11 +29,11 @@ MAX_EXAMPLE = 280  # characters of an example post kept and sent
 
 
 class TermPartial(msgspec.Struct, frozen=True, array_like=True):
-    """One term's count in one bucket of one ``posts`` partition, up to an offset."""
+    """One term's count in one bucket of one input partition, up to an offset."""
 
     term: str
     bucket: int  # floor(event time / bucket seconds)
-    source: int  # the posts partition counted
+    source: int  # the input partition counted: n of ``posts``, or -1 - n of ``interactions``
     version: int  # offset of the last post of ``source`` counted: a higher version supersedes
     count: int  # posts with the term in (source, bucket) up to ``version``: cumulative
     watermark: float  # the latest post time ``source`` had shown when this was sent
