@@ -1,7 +1,8 @@
 """Whole-stream moments on Kafka, against the real tansu broker and PostgreSQL: a burst of posts
-by many authors, spread over the ``posts`` partitions, becomes one moment "a brand could join",
-with its safety read, in the web desk's table and one alert delivered to a webhook; partials
-published a second time (as after a SIGKILL) change nothing."""
+by many authors, spread over the ``posts`` partitions (and a thread of replies, counted once),
+becomes one moment "a brand could join", with its safety read, in the web desk's table and one
+alert delivered to a webhook; partials published a second time (as after a SIGKILL) change
+nothing."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
 
 from reale.alerts import LocalReceiver
@@ -17,7 +19,7 @@ from reale.alerts.secrets import ChannelSecrets, Secret
 from reale.events import Author, Post
 from reale.run.kafka.admin import consumer_lag, init_topics
 from reale.run.kafka.deps import confluent_kafka
-from reale.run.kafka.moment_counts import TermPartial, decode_partial
+from reale.run.kafka.moment_counts import TermPartial, conversation_source, decode_partial
 from reale.run.kafka.publish import Publisher
 from reale.run.kafka.settings import MOMENT_TERMS, KafkaSettings, consumer_config
 from reale.store import Store, open_store
@@ -63,6 +65,14 @@ def burst(start: float) -> list[Post]:
             for i in range(AUTHORS)]
 
 
+def thread(start: float) -> list[Post]:
+    """Twelve more fans replying "#blackout" under one post in the same 40 seconds: one
+    conversation, so the term counts once (the embedded detector's rule)."""
+    root = "at://did:plc:stadium/app.bsky.feed.post/root"
+    return [msgspec.structs.replace(post(300 + i, f"#blackout {WORDS[i]} again", start + 1 + 3 * i),
+                                    reply_root=root, reply_parent=root) for i in range(AUTHORS)]
+
+
 def chatter(start: float) -> list[Post]:
     """The hour before: a post every 30 s of words of its own. The detector has a baseline then
     (without one it takes its first bucket as the baseline, and a burst that spills over a bucket
@@ -91,7 +101,7 @@ class Partials:
 
 
 def latest_counts(partials: list[TermPartial], term: str) -> dict[int, int]:
-    """Posts partition -> posts with ``term`` it counted (its latest partial per bucket)."""
+    """Input partition -> posts with ``term`` it counted (its latest partial per bucket)."""
     latest: dict[tuple[int, int], TermPartial] = {}
     for p in partials:
         if p.term == term and p.version >= latest.get((p.source, p.bucket), p).version:
@@ -113,6 +123,7 @@ def test_a_whole_stream_burst_is_one_moment_with_its_safety_read_and_one_alert(
     assert "moment-terms" in {r.topic for r in init_topics(settings)}
     start = float(int(time.time()) // 30 * 30) - 5.0  # straddles a bucket boundary, on purpose
     posts = burst(start)
+    replies = thread(start)
     with LocalReceiver(secret=SECRET) as receiver, open_store(fresh_postgres_url) as store:
         config = tmp_path / "reale.toml"
         config.write_text(CONFIG.format(url=receiver.url))
@@ -120,11 +131,13 @@ def test_a_whole_stream_burst_is_one_moment_with_its_safety_read_and_one_alert(
         reader = Partials(settings)
         try:
             with running(config, settings, fresh_postgres_url, "moments", alert_secrets=secrets):
-                publish(settings, [*chatter(start), *posts])
+                publish(settings, [*chatter(start), *posts, *replies])
                 wait_until(lambda: sum(latest_counts(reader.read(), "#blackout").values())
-                           == AUTHORS, 60, "the burst's partials")
-                # the authors' posts were counted on both posts partitions, then merged
-                assert set(latest_counts(reader.read(), "#blackout")) == {0, 1}
+                           == AUTHORS + 1, 60, "the burst's partials")
+                # the authors' posts were counted on both posts partitions, the thread once on
+                # the interactions partition of its root, then merged
+                sources = set(latest_counts(reader.read(), "#blackout"))
+                assert sources - {0, 1} in ({conversation_source(0)}, {conversation_source(1)})
                 # As after a SIGKILL between publishing and committing: every partial again.
                 again = Publisher(settings)
                 for key, value in list(reader.raw):
@@ -141,8 +154,9 @@ def test_a_whole_stream_burst_is_one_moment_with_its_safety_read_and_one_alert(
         [moment] = web.moments(store, scope="*")
         alert = moment.alert
         assert alert.term == "#blackout"
-        # counted once per post: the partials sent twice did not double it
-        assert alert.count == sum(1 for p in posts if p.created_at < alert.at) >= 5
+        # counted once per post and once for the thread: the partials sent twice did not
+        # double it
+        assert alert.count == sum(1 for p in posts if p.created_at < alert.at) + 1 >= 5
         assert alert.safety is not None and alert.safety.verdict == "safe"
         assert alert.safety.posts >= 3  # example posts read for sentiment and emotion
         assert all("#blackout" in e.text for e in alert.examples)

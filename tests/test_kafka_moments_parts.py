@@ -1,22 +1,30 @@
-"""Whole-stream moments on Kafka without a broker: posts counted per ``posts`` partition into
-cumulative term partials, merged per term and bucket, scored by the embedded detector's code with
-its cool-down and safety read. A partial sent again adds nothing; the outcome does not depend on
-where a burst falls against the 30-second buckets."""
+"""Whole-stream moments on Kafka without a broker: posts counted per ``posts`` partition (and
+replies and quotes per ``interactions`` partition, once per conversation) into cumulative term
+partials, merged per term and bucket, scored by the embedded detector's code with its cool-down
+and safety read. A partial sent again adds nothing; the outcome does not depend on where a burst
+falls against the 30-second buckets."""
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from reale.alerts import parse_alerts_config
 from reale.clock import ManualClock
 from reale.config import Config
-from reale.events import Author, Post
+from reale.events import Author, Interaction, Post
 from reale.run.kafka import codec
 from reale.run.kafka.desk import KafkaDesk
-from reale.run.kafka.moment_counts import TermCounts, TermPartial, decode_partial
+from reale.run.kafka.moment_counts import (
+    TermCounts,
+    TermPartial,
+    conversation_source,
+    decode_partial,
+)
 from reale.run.kafka.moment_merge import MomentMerge
 from reale.run.kafka.moments import MomentCountStage, MomentMergeStage
 from reale.run.kafka.outbox import PendingAlert
@@ -240,3 +248,112 @@ def test_the_stages_turn_posts_into_a_moment_record_and_an_alert(tmp_path: Path)
     [pending] = [i for i in items if isinstance(i, PendingAlert)]
     assert pending.alert.dedup_key.startswith("moment:")
     assert not [i for i in again if isinstance(i, MomentRecord | PendingAlert)]
+
+
+# -- the once-per-conversation rule ---------------------------------------------------------------
+ROOT = "at://did:plc:star/app.bsky.feed.post/root"
+
+
+def reply(i: int, text: str, at: float, root: str = ROOT) -> Post:
+    """A reply by author ``i`` in the conversation under ``root``."""
+    return msgspec.structs.replace(post(i, text, at), reply_root=root, reply_parent=root)
+
+
+def count_stream(posts: Iterable[Post], partitions: int = 3,
+                 counts: list[TermCounts] | None = None) -> list[TermPartial]:
+    """Count ``posts`` as the count stage reads them: every post on ``posts`` (author i on
+    partition i % n), and replies and quotes again on ``interactions``, keyed by their
+    conversation's root as the source publishes them; one record per batch."""
+    states = counts or [TermCounts(CFG, GRACE) for _ in range(partitions)]
+    offsets: dict[tuple[str, int], int] = {}
+    out: list[TermPartial] = []
+    for p in posts:
+        author = int(p.author.id.removeprefix("did:plc:u")) % partitions
+        records = [("posts", author)]
+        if codec.is_conversation_post(p):
+            records.append(("interactions", zlib.crc32(codec.conversation_key(p)) % partitions))
+        for topic, part in records:
+            offset = offsets.get((topic, part), 0)
+            offsets[topic, part] = offset + 1
+            update = states[part].update if topic == "posts" else states[part].update_conversation
+            update(p, part, offset, p.created_at)
+            out.extend(decode_partial(v) for _, v in states[part].take())
+    return out
+
+
+def counted(partials: Iterable[TermPartial], term: str) -> dict[int, int]:
+    """Bucket -> posts with ``term``, over every input partition (its latest partial each)."""
+    latest = {(p.bucket, p.source): p.count for p in partials if p.term == term}
+    out: dict[int, int] = {}
+    for (b, _), n in latest.items():
+        out[b] = out.get(b, 0) + n
+    return out
+
+
+def test_a_thread_of_many_replies_counts_its_terms_once_as_the_embedded_detector_does() -> None:
+    """Twenty fans reply "#blackout" under one post within a minute: their authors are spread
+    over every ``posts`` partition, but the conversation is one, so the term counts once in the
+    short window (and the thread is no moment); twelve posts in twelve conversations count
+    twelve times."""
+    thread = [reply(i, f"#blackout {FILLER[i % len(FILLER)]}{i}", T0 + 3.0 * i) for i in range(20)]
+    merge = MomentMerge(CFG, GRACE)
+    merged(count_stream(thread), merge)
+    b = int(T0 // 30)
+    assert merge.count("#blackout", b) == 1 and merge.count("#blackout", b + 1) == 0
+    spread = [reply(i, f"#blackout {FILLER[i]}{i}", T0 + 2.0 * i, root=f"at://root/{i}")
+              for i in range(12)]
+    other = MomentMerge(CFG, GRACE)
+    merged(count_stream(spread), other)
+    assert other.count("#blackout", b) == 12
+    embedded = MomentDetector(CFG, ManualClock(T0 + 1000))
+    raised = {a.term for p in [*thread, *tail(T0 + 200)] for a in embedded.update(p)}
+    assert raised == {a.term for a in merged(count_stream([*thread, *tail(T0 + 200)]))} == set()
+
+
+def test_a_thread_counts_again_once_the_short_window_has_passed() -> None:
+    window = CFG.window_buckets * CFG.bucket
+    thread = [reply(i, "#blackout again", T0 + k * window + i) for k in range(3) for i in range(4)]
+    per_bucket = counted(count_stream(thread), "#blackout")
+    assert per_bucket == {int((T0 + k * window) // 30): 1 for k in range(3)}
+
+
+def test_a_thread_counted_again_from_a_snapshot_sends_the_same_partials() -> None:
+    """As after a SIGKILL: the interactions partition is counted again from a snapshot taken
+    mid-thread. The snapshot keeps which terms the conversation has counted, so the replay's
+    partials equal the first run's (the merger ignores them), rather than counting the thread's
+    terms once more."""
+    thread = [reply(i, f"#blackout {FILLER[i]}", T0 + 3.0 * i) for i in range(12)]
+    states = [TermCounts(CFG, GRACE) for _ in range(3)]
+    first = count_stream(thread[:6], counts=states)
+    snaps = [s.snapshot() for s in states]
+    first += count_stream(thread[6:], counts=states)
+    restored = [TermCounts(CFG, GRACE) for _ in range(3)]
+    for s, blob in zip(restored, snaps, strict=True):
+        s.restore(blob)
+        s.take()  # the batch in flight at the snapshot, re-sent
+    again = count_stream(thread[6:], counts=restored)
+    conversation = [p for p in again if p.source < 0]
+    assert conversation and all(p.count == 1 for p in conversation if p.term == "#blackout")
+    merge = MomentMerge(CFG, GRACE)
+    merged(first, merge)
+    assert not any(merge.add(p) for p in again if p.source < 0 and p.term == "#blackout")
+
+
+def test_the_count_stage_counts_replies_from_interactions_and_skips_likes(tmp_path: Path) -> None:
+    """A thread as the source publishes it: each reply on ``posts`` (by its author's partition)
+    and on ``interactions`` (by its root), likes between them; the stage counts the thread's
+    term once, and a like, which has no text to count, changes nothing."""
+    clock = ManualClock(T0 + 300)
+    thread = [reply(i, "#blackout at the stadium", T0 + 2.0 * i) for i in range(10)]
+    like = Interaction(network="bluesky", uri="at://like/1", kind="like", subject=ROOT,
+                       author=Author(id="did:plc:liker", handle="liker"), created_at=T0 + 5)
+    records = [Record("posts", i % 2, i // 2, codec.encode(p)) for i, p in enumerate(thread)]
+    records += [Record("interactions", 1, i, codec.encode_conversation(e))
+                for i, e in enumerate([like, *thread, like])]
+    with open_store(f"sqlite:///{tmp_path / 'reale.db'}") as store:
+        counter = MomentCountStage(KafkaSettings(), store, clock, snapshot_interval=0.0)
+        out = counter.process(records, clock.now())
+    assert out.events_in == len(records) and out.bad == 0
+    partials = [decode_partial(r.value) for r in out.records]
+    assert counted(partials, "#blackout") == {int(T0 // 30): 1}
+    assert {p.source for p in partials} == {conversation_source(1)}  # none from posts

@@ -1,6 +1,7 @@
 """``reale serve`` beside other writers: the store follower reads what another process stored
 (a Kafka worker, a runner on the same SQLite file) and the live page gets it once, as the same
-JSON the in-process runner publishes, on SQLite and on PostgreSQL."""
+JSON the in-process runner publishes, on SQLite and on PostgreSQL; a row whose labels land after
+it was sent is sent again as an update, once per change."""
 
 from __future__ import annotations
 
@@ -215,6 +216,80 @@ def test_a_dropped_postgresql_connection_loses_nothing(fresh_postgres_url: str) 
     finally:
         s.writer.close()
         s.desk.store.close()
+
+
+def labels(uri: str, **fields: Any) -> LabelledPost:
+    return LabelledPost(uri, labels_from(fields))
+
+
+def test_labels_that_land_after_their_mention_update_its_row_once(scene: Scene) -> None:
+    """On Kafka the matcher stores a mention before a stages worker labels it: the row went out
+    without labels, and when they land it is sent again, as an update, once per change."""
+    scene.follower.poll()
+    w = scene.writer
+    w.clock.advance(1)  # type: ignore[attr-defined]
+    p = post(950, "fiori di giulia, mai più: arrivati appassiti", at=now_of(w))
+    w.write_batch([mention("Fiori", p), mention("Petali", p)])  # the matcher, two brands
+    assert sorted((e["brand"], e["sentiment"], "update" in e) for e in _polled(scene)) == [
+        ("Fiori", "", False), ("Petali", "", False)]
+
+    w.clock.advance(2)  # type: ignore[attr-defined]
+    w.write_batch([labels(p.uri, lang="it", sentiment=-0.7, intent="complaint")])  # a stages worker
+    updates = sorted(_polled(scene), key=lambda e: str(e["brand"]))
+    assert [(e["type"], e["brand"], e["uri"]) for e in updates] == [
+        ("mention", "Fiori", p.uri), ("mention", "Petali", p.uri)]
+    row = queries.feed(scene.desk.store, brand="Fiori", limit=1)[0]
+    assert updates[0] == {**as_json(mention_payload(row.mention, row.labels, row.opportunity)),
+                          "update": True}
+    assert updates[0]["sentiment"] == "negative" and updates[0]["intent"] == "complaint"
+    assert _polled(scene) == []  # once
+
+    w.clock.advance(1)  # type: ignore[attr-defined]
+    w.write_batch([labels(p.uri, lang="it", sentiment=-0.6, intent="complaint")])
+    assert _polled(scene) == []  # stored again, nothing the row shows changed
+    w.clock.advance(1)  # type: ignore[attr-defined]
+    w.write_batch([labels(p.uri, lang="it", sentiment=0.1, intent="complaint")])  # relabelled
+    assert sorted((e["brand"], e["sentiment"]) for e in _polled(scene)) == [
+        ("Fiori", "neutral"), ("Petali", "neutral")]
+    assert scene.follower.stats.updated == 4
+
+
+def test_a_mention_sent_with_its_labels_is_not_sent_again(scene: Scene) -> None:
+    """The embedded runner (and a stages worker that labels before the follower reads) stores
+    a mention and its labels in one batch: the row goes out once, already labelled; labels of a
+    post no row was sent for send nothing."""
+    scene.follower.poll()
+    w = scene.writer
+    w.clock.advance(1)  # type: ignore[attr-defined]
+    p = post(960, "grazie fiori di giulia!", at=now_of(w))
+    w.write_batch([mention("Fiori", p), labels(p.uri, lang="it", sentiment=0.9)])
+    assert [(e["sentiment"], "update" in e) for e in _polled(scene)] == [("positive", False)]
+    w.clock.advance(1)  # type: ignore[attr-defined]
+    w.write_batch([labels(post(961, "nessuna menzione", at=now_of(w)).uri, sentiment=0.5)])
+    assert _polled(scene) == []
+    assert scene.follower.stats.updated == 0
+
+
+def test_label_updates_are_capped_per_poll_like_the_rest(scene: Scene) -> None:
+    scene.follower.poll()
+    w = scene.writer
+    posts = []
+    for n in range(150):
+        w.clock.advance(0.1)  # type: ignore[attr-defined]
+        posts.append(post(1200 + n, "petali", at=now_of(w)))
+        w.write_mentions([mention("Petali", posts[-1])])
+        if n in (99, 149):
+            scene.follower.poll()  # every mention sent, a hundred at a time
+    scene.events()
+    capped = scene.follower.stats.capped
+    for p in posts:  # labelled later, one batch each
+        w.clock.advance(0.1)  # type: ignore[attr-defined]
+        w.write_batch([labels(p.uri, sentiment=-0.8)])
+    got = _polled(scene)
+    assert len(got) == 100 and all(e["update"] for e in got)  # follow_cap
+    assert got[0]["uri"].endswith("001250") and got[-1]["uri"].endswith("001349")
+    assert scene.follower.stats.capped == capped + 1
+    assert _polled(scene) == []
 
 
 def test_marks_keep_a_window_of_keys_not_a_strict_maximum() -> None:

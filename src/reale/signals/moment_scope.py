@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections import OrderedDict, deque
+from collections import deque
 from collections.abc import Mapping, Sequence
 from operator import itemgetter
 from typing import Any
@@ -24,6 +24,8 @@ import msgspec
 from reale.signals.poisson import poisson_log10_sf
 from reale.signals.safety import SafetyRead
 from reale.signals.sketch import DecayingCountMin
+from reale.signals.thread_gate import THREAD_TERMS as THREAD_TERMS  # re-exported
+from reale.signals.thread_gate import ThreadGate
 
 
 class MomentConfig(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -70,9 +72,6 @@ class MomentAlert(msgspec.Struct, frozen=True, kw_only=True):
     examples: tuple[Example, ...]
     cooccurring: tuple[str, ...]
     safety: SafetyRead | None = None  # set on whole-stream moments ("moments a brand could join")
-
-
-THREAD_TERMS = 64  # terms remembered per conversation; past them, its new terms count every time
 
 
 def ring_length(cfg: MomentConfig) -> int:
@@ -149,7 +148,7 @@ class ScopeDetector:
         self._own_name = frozenset((scope.lower(), "#" + scope.lower().replace(" ", "")))
         self._ring0 = [0] * ring_length(config)
         # conversation -> term -> bucket it last counted in (not in the snapshot: it refills)
-        self._threads: OrderedDict[str, dict[str, int]] = OrderedDict()
+        self._threads = ThreadGate(config.max_threads, config.window_buckets)
 
     def update(self, t: float, terms: Sequence[str], example: Example,
                thread: str = "") -> list[MomentAlert]:
@@ -164,7 +163,7 @@ class ScopeDetector:
         slot = self.cur % len(self._ring0)
         alerts: list[MomentAlert] = []
         if thread and cfg.max_threads > 0:
-            terms = self._new_in_thread(thread, terms, b)
+            terms = self._threads.fresh(thread, terms, b)
         for term in terms:
             h = self._add(term, 1, slot)
             if h is None:
@@ -225,24 +224,6 @@ class ScopeDetector:
             h.ring[slot] += k
             h.total += k
         return h
-
-    def _new_in_thread(self, thread: str, terms: Sequence[str], b: int) -> list[str]:
-        """The terms this conversation has not counted within the short window."""
-        seen = self._threads.get(thread)
-        if seen is None:
-            seen = self._threads[thread] = {}
-            if len(self._threads) > self.config.max_threads:
-                self._threads.popitem(last=False)
-        else:
-            self._threads.move_to_end(thread)
-        fresh = []
-        for term in terms:
-            last = seen.get(term)
-            if last is None or b - last >= self.config.window_buckets:
-                fresh.append(term)
-                if len(seen) < THREAD_TERMS or last is not None:
-                    seen[term] = b
-        return fresh
 
     def _check(self, term: str, h: _Hot, t: float) -> MomentAlert | None:
         cfg = self.config
@@ -347,8 +328,7 @@ class ScopeDetector:
     def sizes(self) -> dict[str, int]:
         """Sizes of the internal tables (to check that memory stays bounded)."""
         return {"hot": len(self.hot), "bucket_terms": len(self.bucket_counts),
-                "threads": len(self._threads),
-                "thread_terms": max((len(v) for v in self._threads.values()), default=0)}
+                **self._threads.sizes()}
 
     def texts(self, term: str) -> list[str]:
         h = self.hot.get(term)

@@ -14,6 +14,7 @@ from reale.signals import snapshot
 from reale.signals.moment_scope import Example, MomentAlert, MomentConfig, ScopeDetector
 from reale.signals.safety import Labeller, SafetyConfig, safety_read
 from reale.signals.terms import terms as post_terms
+from reale.signals.thread_gate import thread_of
 from reale.signals.windows import event_time
 
 GLOBAL = "*"
@@ -52,7 +53,7 @@ class MomentDetector:
         t = event_time(post.created_at, self._clock.now())
         example = Example(post.uri, post.text[:280])
         alerts: list[MomentAlert] = []
-        thread = post.reply_root or post.reply_parent or post.quote_of or ""
+        thread = thread_of(post)
         for name in scopes:
             scope = self._scope(name)
             for alert in scope.update(t, words, example, thread):

@@ -155,21 +155,26 @@ class LabelledPost(msgspec.Struct, frozen=True):
     at: float = 0.0  # when the labels were made
 
 
-def write_labels(tx: Tx, items: Sequence[LabelledPost]) -> int:
+def write_labels(tx: Tx, items: Sequence[LabelledPost], now: float | None = None) -> int:
+    """Upsert labels by post; ``now`` stamps ``stored_at`` (default: when they were made), which
+    the store follower reads to update a live-feed row it showed before its labels."""
     rows = [(i.post_uri, i.labels.lang, i.labels.sentiment, i.labels.intent, float(i.at),
-             _JSON.encode(i.labels).decode()) for i in {i.post_uri: i for i in items}.values()]
+             _JSON.encode(i.labels).decode(), float(i.at if now is None else now))
+            for i in {i.post_uri: i for i in items}.values()]
     return tx.insert_rows(
-        "labels", ("post_uri", "lang", "sentiment", "intent", "updated_at", "body"), rows,
+        "labels", ("post_uri", "lang", "sentiment", "intent", "updated_at", "body", "stored_at"),
+        rows,
         "ON CONFLICT (post_uri) DO UPDATE SET lang = excluded.lang, sentiment = excluded.sentiment,"
-        " intent = excluded.intent, updated_at = excluded.updated_at, body = excluded.body")
+        " intent = excluded.intent, updated_at = excluded.updated_at, body = excluded.body,"
+        " stored_at = excluded.stored_at")
 
 
 def save_labels(store: Store, labels: Mapping[str, Any]) -> int:
     """Store understanding labels, ``{post_uri: {"lang", "sentiment", "intent", ...}}`` (any
     mapping or Struct per post; a numeric sentiment in [-1, 1] becomes a label)."""
-    items = list(labelled(labels, store.clock.now()))
+    now = store.clock.now()
     with store.transaction() as tx:
-        return write_labels(tx, items)
+        return write_labels(tx, list(labelled(labels, now)), now=now)
 
 
 class AftermathRecord(msgspec.Struct, frozen=True):
@@ -196,13 +201,14 @@ def save_aftermath(store: Store, opportunity: str, status: AftermathStatus) -> N
 def register_writers(store: Store) -> None:
     """Let :class:`reale.store.StoreWriter` take :class:`OpportunityRecord`,
     :class:`MomentRecord`, :class:`LabelledPost` and :class:`AftermathRecord` items.
-    Opportunities and moments are stamped with the store's clock when their batch is written
+    Opportunities, moments and labels are stamped with the store's clock when their batch is written
     (``stored_at``, what :class:`reale.web.follow.StoreFollower` follows)."""
     store.register_writer(OpportunityRecord,
                           lambda tx, items: write_opportunities(tx, items, now=store.clock.now()))
     store.register_writer(MomentRecord,
                           lambda tx, items: write_moments(tx, items, now=store.clock.now()))
-    store.register_writer(LabelledPost, write_labels)
+    store.register_writer(LabelledPost,
+                          lambda tx, items: write_labels(tx, items, now=store.clock.now()))
     store.register_writer(AftermathRecord, write_aftermath)
 
 

@@ -1,6 +1,7 @@
 """The store follower of ``reale serve``: reads the mentions, opportunities and moments other
 processes stored (Kafka workers, a runner beside it) and publishes them to the live hub, so a desk
-that does not write still has a live feed. Off where the process publishes its own events.
+that does not write still has a live feed; a mention row whose labels land later is sent again as
+an update. Off where the process publishes its own events.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import msgspec
 from reale.clock import Clock, SystemClock
 from reale.errors import StoreError
 from reale.store import Store
+from reale.web.follow_labels import LabelUpdates
 from reale.web.follow_reads import FOLLOWED, Followed
 from reale.web.hub import LiveHub
 from reale.web.marks import Marks
@@ -26,6 +28,7 @@ log = logging.getLogger("reale.web.follow")
 class FollowStats(msgspec.Struct, frozen=True, kw_only=True):
     polls: int
     published: dict[str, int]
+    updated: int  # mention rows sent again because their labels landed after them
     capped: int  # reads that hit follow_cap (older rows were skipped)
     errors: int
     last_error: str
@@ -41,7 +44,8 @@ class StoreFollower:
 
     def __init__(self, store: Store, hub: LiveHub, *, clock: Clock | None = None,
                  interval: float = 1.0, lookback: float = 30.0, cap: int = 1_000,
-                 max_backoff: float = 30.0, tables: Sequence[Followed] = FOLLOWED) -> None:
+                 max_backoff: float = 30.0, tables: Sequence[Followed] = FOLLOWED,
+                 remember: int = 50_000) -> None:
         self.store = store
         self.hub = hub
         self.clock: Clock = clock or SystemClock()
@@ -51,6 +55,11 @@ class StoreFollower:
         self._marks = {t.kind: Marks(lookback=lookback, cap=cap) for t in self._tables}
         self._started: set[str] = set()  # tables whose start mark is taken
         self._published = {t.kind: 0 for t in self._tables}
+        # mention rows sent before their labels: their labels are followed too (None: no
+        # mentions followed); ``remember`` sent rows are kept for it, the newest
+        self._labels = (LabelUpdates(lookback=lookback, cap=cap, remember=remember)
+                        if any(t.kind == "mention" for t in self._tables) else None)
+        self._updated = 0
         self._polls = self._errors = self._failing = 0
         self._retry_at = float("-inf")
         self._last_error = ""
@@ -71,6 +80,7 @@ class StoreFollower:
         try:
             for table in self._tables:
                 sent += self._poll_table(table)
+            sent += self._poll_labels()
         except StoreError as exc:
             self._failed(exc)
             return sent
@@ -92,11 +102,23 @@ class StoreFollower:
             order = {key: i for i, (key, _) in enumerate(fresh)}
             found = sorted(table.fetch(self.store, [k for k, _ in fresh]),
                            key=lambda kp: order[kp[0]])
-            for _, payload in found:
+            for key, payload in found:
                 self.hub.publish(table.kind, payload)
+                if table.kind == "mention" and self._labels is not None:
+                    self._labels.sent(key, payload)
             self._published[table.kind] += len(found)
         marks.update(rows)  # only once published: a failed fetch is read again next time
         return len(found)
+
+    def _poll_labels(self) -> int:
+        """Send again, as updates, the mention rows whose labels changed since they were sent."""
+        if self._labels is None:
+            return 0
+        updates = self._labels.poll(self.store)
+        for _, payload in updates:
+            self.hub.publish("mention", payload)
+        self._updated += len(updates)
+        return len(updates)
 
     def _failed(self, exc: StoreError) -> None:
         self._errors += 1
@@ -111,7 +133,9 @@ class StoreFollower:
     @property
     def stats(self) -> FollowStats:
         return FollowStats(polls=self._polls, published=dict(self._published),
-                           capped=sum(m.capped for m in self._marks.values()),
+                           updated=self._updated,
+                           capped=sum(m.capped for m in self._marks.values())
+                           + (self._labels.capped if self._labels is not None else 0),
                            errors=self._errors, last_error=self._last_error)
 
     def run(self, stop: threading.Event) -> None:

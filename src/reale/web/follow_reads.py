@@ -23,7 +23,7 @@ READ_TIMEOUT = 2.0  # seconds: a follower's read never holds a connection long
 Fetched = list[tuple[Hashable, Any]]  # (key, what to hand to LiveHub.publish)
 
 
-def _bound(t: float) -> float:
+def bound(t: float) -> float:
     """A finite lower bound for SQL (both backends compare with any float, but keep it plain)."""
     return t if math.isfinite(t) else -1e300
 
@@ -90,7 +90,7 @@ class Followed:
         cols = ", ".join(self.key_columns)
         ties = ", ".join(f"{c} DESC" for c in self.key_columns)  # one batch shares one stamp
         found = store.query(f"SELECT {cols}, stored_at FROM {self.table} WHERE stored_at >= ?"
-                            f" ORDER BY stored_at DESC, {ties} LIMIT ?", (_bound(since), int(cap)),
+                            f" ORDER BY stored_at DESC, {ties} LIMIT ?", (bound(since), int(cap)),
                             timeout=READ_TIMEOUT)
         one = len(self.key_columns) == 1
         return [(r[0] if one else tuple(r[:-1]), float(r[-1])) for r in found]

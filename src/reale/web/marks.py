@@ -29,7 +29,7 @@ class Marks:
         self.cap = max(1, cap)
         self.high = -math.inf  # the newest store time seen
         self.floor = -math.inf  # rows older than this are never handed on
-        self.capped = 0  # scans that hit the cap (older rows were skipped)
+        self.capped = 0  # scans that hit the cap and skipped older rows
         self._seen: dict[Hashable, float] = {}
         self._heap: list[tuple[float, int, Hashable]] = []  # (stored_at, tiebreak, key)
         self._n = 0
@@ -59,8 +59,11 @@ class Marks:
                 heapq.heappush(self._heap, (t, self._n, k))
         if rows:
             self.high = max(self.high, max(t for _, t in rows))
-        if len(rows) >= self.cap:  # the scan could not reach back to lower(): skip what it missed
-            self.floor = max(self.floor, min(t for _, t in rows))
+        low = min((t for _, t in rows), default=self.floor)
+        if len(rows) >= self.cap and low > self.floor:
+            # the scan could not reach back to lower(): skip what it missed (counted once: a
+            # scan that meets the same floor again, more rows sharing one stamp, skips no more)
+            self.floor = low
             self.capped += 1
         lo = self.lower()
         while self._heap and self._heap[0][0] < lo:

@@ -24,7 +24,7 @@ from reale.run.kafka.settings import (
 
 # Each consuming stage's group and the topics it reads.
 STAGE_TOPICS = {"matcher": (POSTS,), "brands": (MENTIONS,), "conversations": (INTERACTIONS, TRACKED),
-                "moment-counts": (POSTS,), "moments": (MOMENT_TERMS,)}
+                "moment-counts": (POSTS, INTERACTIONS), "moments": (MOMENT_TERMS,)}
 
 
 class TopicResult(msgspec.Struct, frozen=True):

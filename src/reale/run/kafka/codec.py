@@ -94,6 +94,17 @@ def decode_conversation(raw: bytes) -> Post | Interaction:
     raise DecodeError(f"an interactions record of unknown kind {kind!r}")
 
 
+def decode_conversation_post(raw: bytes) -> Post | None:
+    """The post of an ``interactions`` record, or None for an interaction (its body is not
+    decoded: the moment count stage reads the topic for its posts and skips the rest)."""
+    kind, body = _decode(_pair, raw, "interactions")
+    if kind == KIND_POST:
+        return decode_post(body)
+    if kind == KIND_INTERACTION:
+        return None
+    raise DecodeError(f"an interactions record of unknown kind {kind!r}")
+
+
 def encode_watch(watch: Watch) -> bytes:
     """An item for the ``tracked`` topic (key: :func:`watch_key`)."""
     return _enc.encode((MARK_WATCH, watch))

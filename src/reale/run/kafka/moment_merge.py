@@ -1,14 +1,15 @@
 """Whole-stream moments on Kafka, step two: the partials of the terms one ``moment-terms``
-partition holds, merged per bucket across ``posts`` partitions, and each closed bucket scored by
+partition holds, merged per bucket across input partitions, and each closed bucket scored by
 the embedded detector's own code (``ScopeDetector.update_bucket``: baseline, Poisson score,
 cool-down), every alert with the embedded safety read. Pure state, no I/O.
 
-Per (term, bucket, posts partition) only the partial of the highest offset counts (see
-:mod:`reale.run.kafka.moment_counts`), so partials sent again add nothing. A bucket closes when
-every posts partition heard from has shown posts ``grace`` seconds past its end (the slowest one
-holds it open, as a partition moving to another worker after a crash), or when the fastest is
-``stall`` seconds further still (a partition that lags more is not waited for). Partials for a
-closed bucket are late: dropped and counted in ``late``.
+Per (term, bucket, input partition: of ``posts``, or of ``interactions`` for replies and quotes)
+only the partial of the highest offset counts (see :mod:`reale.run.kafka.moment_counts`), so
+partials sent again add nothing. A bucket closes when every input partition heard from has shown
+posts ``grace`` seconds past its end (the slowest one holds it open, as a partition moving to
+another worker after a crash), or when the fastest is ``stall`` seconds further still (a
+partition that lags more is not waited for). Partials for a closed bucket are late: dropped and
+counted in ``late``.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from reale.signals.moment_scope import Example, MomentAlert, MomentConfig, Scope
 from reale.signals.moments import GLOBAL, with_safety
 from reale.signals.safety import Labeller, SafetyConfig
 
-# (version, count, examples, each example's terms) of one posts partition
+# (version, count, examples, each example's terms) of one input partition
 _Part = tuple[int, int, tuple[Example, ...], tuple[tuple[str, ...], ...]]
 
 
@@ -40,7 +41,7 @@ class MomentMerge:
         self.safety = safety or SafetyConfig()
         self.detector = ScopeDetector(GLOBAL, config)
         self.open: dict[int, dict[str, dict[int, _Part]]] = {}
-        self.marks: dict[int, float] = {}  # posts partition -> the latest post time it showed
+        self.marks: dict[int, float] = {}  # input partition -> the latest post time it showed
         self.closed_below = -(2**62)
         self.late = 0
         self.repeated = 0  # partials superseded or seen already (re-sent after a crash)
@@ -69,7 +70,7 @@ class MomentMerge:
         return True
 
     def close(self) -> list[MomentAlert]:
-        """Score every bucket the posts partitions have all passed by ``grace`` (or the fastest
+        """Score every bucket the input partitions have all passed by ``grace`` (or the fastest
         by ``grace + stall``), oldest first."""
         if not self.marks:
             return []
@@ -96,7 +97,7 @@ class MomentMerge:
         return [with_safety(self.detector, a, self.labeller, self.safety) for a in alerts]
 
     def count(self, term: str, bucket: int) -> int:
-        """Posts with ``term`` in an open ``bucket`` so far, over every posts partition."""
+        """Posts with ``term`` in an open ``bucket`` so far, over every input partition."""
         return sum(p[1] for p in self.open.get(bucket, {}).get(term, {}).values())
 
     # -- persistence -----------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Whole-stream moments ("moments a brand could join") on Kafka, as two stages of the
-``moments`` role: the count stage reads ``posts`` in its own group (so the matcher does no extra
-work per post) and publishes cumulative term counts per bucket on ``moment-terms`` (key: term);
+``moments`` role: the count stage reads ``posts`` and ``interactions`` in its own group (so the
+matcher does no extra work per post) and publishes cumulative term counts per bucket on ``moment-terms`` (key: term);
 the merge stage reads them, keyed by term, and raises each burst once, with its safety read,
 through the brand stage's paths (web-desk moment records, the alerts outbox)."""
 
@@ -16,7 +16,7 @@ from reale.run.kafka import codec
 from reale.run.kafka.keyed import KeyedStage, KeyedStates
 from reale.run.kafka.moment_counts import TermCounts, decode_partial
 from reale.run.kafka.moment_merge import MomentMerge
-from reale.run.kafka.settings import MOMENT_TERMS, POSTS, KafkaSettings
+from reale.run.kafka.settings import INTERACTIONS, MOMENT_TERMS, POSTS, KafkaSettings
 from reale.run.kafka.stage import Message, Outbound, Output
 from reale.signals.moment_scope import MomentAlert
 from reale.signals.safety import Labeller
@@ -47,14 +47,16 @@ class MomentDesk(Protocol):
 
 
 class MomentCountStage(KeyedStage[TermCounts]):
-    """``posts`` in, partial term counts out (one record per term and bucket that changed)."""
+    """``posts`` (original posts) and ``interactions`` (replies and quotes; likes and reposts
+    skipped) in, partial term counts out (one record per term and bucket that changed)."""
 
     name = "moment-counts"
 
     def __init__(self, settings: KafkaSettings, store: Store, clock: Clock, *,
                  signals: SignalsConfig | None = None, snapshot_interval: float = 5.0) -> None:
         config = (signals or SignalsConfig()).moments
-        self.topics: tuple[str, ...] = (settings.topic(POSTS),)
+        self.posts = settings.topic(POSTS)
+        self.topics: tuple[str, ...] = (self.posts, settings.topic(INTERACTIONS))
         self.out_topic = settings.topic(MOMENT_TERMS)
         self.keyed: KeyedStates[TermCounts] = KeyedStates(
             store, settings.group(self.name), self.name,
@@ -66,11 +68,15 @@ class MomentCountStage(KeyedStage[TermCounts]):
         for part, state, m in self.each(messages, out):
             touched.add(part)
             try:
-                post = codec.decode_post(m.value() or b"")
+                if m.topic() == self.posts:
+                    state.update(codec.decode_post(m.value() or b""), part, m.offset() or 0, now)
+                    continue
+                post = codec.decode_conversation_post(m.value() or b"")
             except DecodeError:
                 out.bad += 1
                 continue
-            state.update(post, part, m.offset() or 0, now)
+            if post is not None:
+                state.update_conversation(post, part, m.offset() or 0, now)
         for part in sorted(touched):
             out.records.extend(Outbound(self.out_topic, key, value)
                                for key, value in self.keyed.states[part].take())

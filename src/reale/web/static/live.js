@@ -1,6 +1,7 @@
 /* The live feed: events arrive in batches over server-sent events; rows are built with
    textContent only (post text is never HTML), added once per animation frame, and the list is
-   capped, so a firehose never freezes the page. */
+   capped, so a firehose never freezes the page. A mention sent again with "update": true (its
+   labels landed after it) replaces its row in place, or its pending event if not drawn yet. */
 (function () {
   'use strict';
   var feed = document.getElementById('feed');
@@ -14,7 +15,7 @@
   var $ = function (id) { return document.getElementById(id); };
   // counters a benchmark (or a curious person) can read: what arrived, what was drawn, and the
   // longest time one frame spent adding rows
-  window.realeLive = { received: 0, rendered: 0, batches: 0, maxFrameWorkMs: 0 };
+  window.realeLive = { received: 0, rendered: 0, updated: 0, batches: 0, maxFrameWorkMs: 0 };
 
   function label(key) {
     var attr = 'data-l-' + key;
@@ -41,6 +42,8 @@
   function row(ev) {
     var li = el('li', ev.type === 'opportunity' ? 'is-opp' : ev.type === 'moment' ? 'is-moment' : '');
     li.setAttribute('data-uri', ev.uri || ev.id || '');
+    li.setAttribute('data-type', ev.type || '');
+    li.setAttribute('data-brand', ev.brand || '');
     li.appendChild(el('div', 'time', ago(ev.at || 0)));
     var body = el('div');
     var who = el('div', 'who', ev.type === 'moment' ? (ev.term || '') : '@' + (ev.author || ''));
@@ -101,6 +104,25 @@
       if (node.getAttribute && node.getAttribute('data-uri') === uri) { feed.removeChild(node); return; }
     }
   }
+  function update(ev) {
+    // labels that landed after the row: the same row, redrawn where it is; nothing if it is
+    // gone (or was never shown)
+    for (var i = 0; i < pending.length; i++) {
+      if (pending[i].type === 'mention' && pending[i].uri === ev.uri && pending[i].brand === ev.brand) {
+        pending[i] = ev; return;
+      }
+    }
+    for (var node = feed.firstChild; node; node = node.nextSibling) {
+      if (node.getAttribute && node.getAttribute('data-type') === 'mention' &&
+          node.getAttribute('data-uri') === ev.uri && node.getAttribute('data-brand') === (ev.brand || '')) {
+        var fresh = row(ev);
+        fresh.classList.add('is-updated');
+        feed.replaceChild(fresh, node);
+        window.realeLive.updated += 1;
+        return;
+      }
+    }
+  }
   function schedule() {
     if (!scheduled) { scheduled = true; requestAnimationFrame(flush); }
   }
@@ -130,7 +152,9 @@
     window.realeLive.received = received;
     window.realeLive.batches += 1;
     $('live-count').textContent = received.toLocaleString();
-    for (var i = 0; i < events.length; i++) { pending.push(events[i]); }
+    for (var i = 0; i < events.length; i++) {
+      if (events[i].update) { update(events[i]); } else { pending.push(events[i]); }
+    }
     if (pending.length > max) { pending.splice(0, pending.length - max); }
     schedule();
   });
