@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 
 import msgspec
 
+from reale.signals.figurative import literal_hits
 from reale.signals.lexicons import lexicon
 from reale.signals.terms import words as text_words
 
@@ -22,6 +23,9 @@ class SafetyConfig(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fie
     caution_negative: float = 0.5
     caution_sadness: float = 0.3
     caution_divisive_share: float = 0.2
+    # drop figurative uses of tragic and violent words ("my phone died", "I'm dead 😂", "the app
+    # crashed", "che disastro" about a delivery): see reale.signals.figurative
+    figurative_rules: bool = True
 
 
 class SafetyRead(msgspec.Struct, frozen=True, kw_only=True):
@@ -55,16 +59,29 @@ def _share(labels: list[dict[str, str]], key: str, value: str) -> float:
     return sum(1 for x in labels if x.get(key) == value) / len(labels) if labels else 0.0
 
 
-def _term_hits(name: str, keywords: Sequence[str], texts: Sequence[str]) -> tuple[list[str], float]:
-    """Lexicon words among the moment's terms, and the share of its posts containing one."""
-    lex = lexicon(name)
-    found = dict.fromkeys(lex.hits([w for k in keywords for w in k.split()]))  # and bigrams' words
-    with_hit = 0
+def _cue_words(text: str, names: tuple[str, ...], figurative_rules: bool) -> dict[str, list[str]]:
+    if figurative_rules:
+        return literal_hits(text, names)
+    words = text_words(text, hashtags=True)[:64]
+    return {name: lexicon(name).hits(words) for name in names}
+
+
+def _term_hits(keywords: Sequence[str], texts: Sequence[str],
+               figurative_rules: bool) -> dict[str, tuple[list[str], float]]:
+    """Per lexicon (tragic, violent, divisive): its words among the moment's terms and posts, and
+    the share of its posts that use one (literally, with ``figurative_rules``)."""
+    names = ("tragic", "violent", "divisive")
+    found: dict[str, dict[str, None]] = {name: {} for name in names}
+    with_hit = dict.fromkeys(names, 0)
+    for k in keywords:  # a bigram's words count too: "dead battery" is read as a phrase
+        for name, hits in _cue_words(k, names, figurative_rules).items():
+            found[name].update(dict.fromkeys(hits))
     for text in texts:
-        hits = lex.hits(text_words(text, hashtags=True)[:64])
-        with_hit += bool(hits)
-        found.update(dict.fromkeys(hits))
-    return list(found)[:8], with_hit / len(texts) if texts else 0.0
+        for name, hits in _cue_words(text, names, figurative_rules).items():
+            with_hit[name] += bool(hits)
+            found[name].update(dict.fromkeys(hits))
+    return {name: (list(found[name])[:8], with_hit[name] / len(texts) if texts else 0.0)
+            for name in names}
 
 
 def safety_read(keywords: Sequence[str], texts: Sequence[str], labeller: Labeller | None = None,
@@ -72,12 +89,13 @@ def safety_read(keywords: Sequence[str], texts: Sequence[str], labeller: Labelle
     """Read a moment from its keywords (the term, co-occurring terms) and sample posts."""
     cfg = config or SafetyConfig()
     labels = (labeller or lexicon_labeller)(list(texts)) if texts else []
-    tragic, tragic_share = _term_hits("tragic", keywords, texts)
-    violent, violent_share = _term_hits("violent", keywords, texts)
-    divisive, divisive_share = _term_hits("divisive", keywords, texts)
+    hits = _term_hits(keywords, texts, cfg.figurative_rules)
+    (tragic, tragic_share), (violent, violent_share) = hits["tragic"], hits["violent"]
+    divisive, divisive_share = hits["divisive"]
     fear, anger = _share(labels, "emotion", "fear"), _share(labels, "emotion", "anger")
     sadness, negative = _share(labels, "emotion", "sadness"), _share(labels, "sentiment", "negative")
-    key_hit = [k for k in keywords[:3] if k in lexicon("tragic") or k in lexicon("violent")]
+    key_hit = [k for k in keywords[:3] if (k in lexicon("tragic") or k in lexicon("violent"))
+               and any(_cue_words(k, ("tragic", "violent"), cfg.figurative_rules).values())]
     avoid, caution = [], []
     if key_hit:
         avoid.append(f"the moment's own terms are tragic or violent: {', '.join(key_hit)}")
