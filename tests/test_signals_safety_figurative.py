@@ -10,7 +10,7 @@ import random
 import pytest
 
 import reale.signals.figurative
-from reale.bench.safety import CHUNK, complaint_moments, crisis_posts, examples
+from reale.bench.safety import CHUNK, MELAFAIL_TERMS, complaint_moments, crisis_posts, examples
 from reale.signals.figurative import literal_cues, literal_hits
 from reale.signals.safety import SafetyConfig, safety_read
 from tests.conftest import DATA
@@ -35,11 +35,20 @@ def test_real_tragedies_keep_their_cue_words(text: str) -> None:
 
 
 def test_the_melafail_moment_is_a_product_complaint_not_a_tragedy() -> None:
+    # `reale demo` finds #melafail with "morto" among its co-occurring terms, from "il mio è
+    # morto dopo un mese": the term is read through the posts that use it, not on its own.
     for lang, posts in complaint_moments().items():
-        before = safety_read(["#melafail"], posts, config=BEFORE)
-        assert before.tragic_terms, f"{lang}: the dead phone used to read as a death"
-        read = safety_read(["#melafail"], posts)
-        assert read.tragic_terms == () and read.verdict != "avoid", (lang, read.reasons)
+        terms = MELAFAIL_TERMS[lang]
+        before = safety_read(terms, posts, config=BEFORE)
+        assert before.verdict == "avoid", f"{lang}: the dead phone used to read as a death"
+        read = safety_read(terms, posts)
+        assert read.tragic_terms == () and read.verdict == "safe", (lang, read.reasons)
+
+
+def test_a_term_used_literally_in_one_post_stays_a_tragic_term() -> None:
+    posts = ["il mio è morto dopo un mese #MelaFail", "è morto un ragazzo in via Roma"]
+    assert safety_read(["#melafail", "morto"], posts).verdict == "avoid"
+    assert safety_read(["#melafail", "morto"], posts[:1]).verdict == "safe"
 
 
 def test_a_moment_of_dead_phones_reads_safe_where_it_used_to_read_avoid() -> None:

@@ -20,6 +20,8 @@ from reale.simulate.scenarios.complaints import PHONE
 
 Row = dict[str, Any]
 CHUNK = 20  # posts a moment's safety read sees (MomentConfig.sample_texts)
+# the #MelaFail moment's term and co-occurring terms as `reale demo` finds them
+MELAFAIL_TERMS = {"it": ["#melafail", "mela", "morto", "mese"], "en": ["#melafail", "mela", "died", "month"]}
 RULES = {"before (no figurative rules)": SafetyConfig(figurative_rules=False),
          "after": SafetyConfig()}
 
@@ -69,9 +71,10 @@ def _written_rows() -> list[Row]:
                          "note": "figurative: no tragic/violent cue; literal: keeps one"})
         for lang, posts in {**{f"written-{k}": v for k, v in ex["figurative"].items()},
                             **{f"melafail-{k}": v for k, v in complaint_moments().items()}}.items():
-            r = safety_read(["#melafail"], posts, config=cfg)
+            r = safety_read(MELAFAIL_TERMS[lang[-2:]], posts, config=cfg)
             rows.append({"name": f"safety.product_moment.{lang}.verdict [{label}]", "value": r.verdict,
-                         "unit": "", "target": "not avoid for a tragedy", "note": "; ".join(r.reasons)[:160]})
+                         "unit": "", "target": "not avoid for a tragedy",
+                         "note": "; ".join(r.reasons)[:160]})
     return rows
 
 

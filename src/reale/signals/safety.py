@@ -66,22 +66,43 @@ def _cue_words(text: str, names: tuple[str, ...], figurative_rules: bool) -> dic
     return {name: lexicon(name).hits(words) for name in names}
 
 
+def _figurative_only(texts: Sequence[str], names: tuple[str, ...]) -> set[str]:
+    """Cue words the posts use, but never literally: "morto" where every post says "il mio è morto"."""
+    used: set[str] = set()
+    literal: set[str] = set()
+    for text in texts:
+        used.update(w for ws in _cue_words(text, names, False).values() for w in ws)
+        literal.update(w for ws in _cue_words(text, names, True).values() for w in ws)
+    return used - literal
+
+
 def _term_hits(keywords: Sequence[str], texts: Sequence[str],
-               figurative_rules: bool) -> dict[str, tuple[list[str], float]]:
+               figurative_rules: bool) -> tuple[dict[str, tuple[list[str], float]], list[str]]:
     """Per lexicon (tragic, violent, divisive): its words among the moment's terms and posts, and
-    the share of its posts that use one (literally, with ``figurative_rules``)."""
+    the share of its posts that use one (literally, with ``figurative_rules``); and the moment's
+    top three terms that are tragic or violent words."""
     names = ("tragic", "violent", "divisive")
     found: dict[str, dict[str, None]] = {name: {} for name in names}
     with_hit = dict.fromkeys(names, 0)
-    for k in keywords:  # a bigram's words count too: "dead battery" is read as a phrase
-        for name, hits in _cue_words(k, names, figurative_rules).items():
+    # A term is read through its posts: a co-occurring "morto" whose posts all say "il mio è
+    # morto" is no tragic term. A bigram's words count too: "dead battery" is read as a phrase.
+    skip = _figurative_only(texts, names) if figurative_rules else set()
+    key_hit = []
+    for i, k in enumerate(keywords):
+        words = {name: [w for w in hits if w not in skip]
+                 for name, hits in _cue_words(k, names, figurative_rules).items()}
+        for name, hits in words.items():
             found[name].update(dict.fromkeys(hits))
+        if i < 3 and (k in lexicon("tragic") or k in lexicon("violent")) and (
+                words["tragic"] or words["violent"]):
+            key_hit.append(k)
     for text in texts:
         for name, hits in _cue_words(text, names, figurative_rules).items():
             with_hit[name] += bool(hits)
             found[name].update(dict.fromkeys(hits))
-    return {name: (list(found[name])[:8], with_hit[name] / len(texts) if texts else 0.0)
-            for name in names}
+    shares = {name: (list(found[name])[:8], with_hit[name] / len(texts) if texts else 0.0)
+              for name in names}
+    return shares, key_hit
 
 
 def safety_read(keywords: Sequence[str], texts: Sequence[str], labeller: Labeller | None = None,
@@ -89,13 +110,11 @@ def safety_read(keywords: Sequence[str], texts: Sequence[str], labeller: Labelle
     """Read a moment from its keywords (the term, co-occurring terms) and sample posts."""
     cfg = config or SafetyConfig()
     labels = (labeller or lexicon_labeller)(list(texts)) if texts else []
-    hits = _term_hits(keywords, texts, cfg.figurative_rules)
+    hits, key_hit = _term_hits(keywords, texts, cfg.figurative_rules)
     (tragic, tragic_share), (violent, violent_share) = hits["tragic"], hits["violent"]
     divisive, divisive_share = hits["divisive"]
     fear, anger = _share(labels, "emotion", "fear"), _share(labels, "emotion", "anger")
     sadness, negative = _share(labels, "emotion", "sadness"), _share(labels, "sentiment", "negative")
-    key_hit = [k for k in keywords[:3] if (k in lexicon("tragic") or k in lexicon("violent"))
-               and any(_cue_words(k, ("tragic", "violent"), cfg.figurative_rules).values())]
     avoid, caution = [], []
     if key_hit:
         avoid.append(f"the moment's own terms are tragic or violent: {', '.join(key_hit)}")
