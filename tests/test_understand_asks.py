@@ -52,6 +52,25 @@ def test_questions_that_ask_for_information_stay_questions(u: Understander) -> N
         ("question", text) for text in QUESTIONS]
 
 
+def test_the_founding_car_request_is_an_appeal_not_a_complaint(u: Understander) -> None:
+    # The damage was done by a stranger; the post asks the brand for a car. With no Italian
+    # complaint data the complaint head leaned "complaint" for it; beside a polite ask and no
+    # Italian complaint cue it counts half.
+    car, angry = u.annotate_batch([
+        "Stamattina ho trovato la mia macchina con la fiancata sfondata e nemmeno un biglietto. "
+        "Lunedì ho tre clienti fuori Milano e zero voglia di noleggi. @volta-auto.bsky.social mi "
+        "prestate una Volta Pico per qualche giorno? Prometto di trattarla meglio di come hanno "
+        "trattato la mia 😅",
+        "@mela il mio telefono è morto dopo un mese, vergogna. Mi mandate un sostituto?"])
+    assert car.intent == "appeal"
+    assert angry.intent == "complaint", "a complaint cue keeps the complaint head's full weight"
+
+
+def test_an_english_complaint_that_asks_for_a_replacement_stays_a_complaint(u: Understander) -> None:
+    x = u.annotate("@beatsbydre so my new powerbeats3 came missing an tip. Will you send new ones?", "en")
+    assert x.intent == "complaint"
+
+
 def test_what_counts_as_a_polite_ask() -> None:
     assert polite_asks("@mela pretty please restock the blue one") == ["pretty please"]
     # a bare "please" asks for a fix in a complaint, for information in a question

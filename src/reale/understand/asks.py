@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 ASK_LOGIT = 3.0  # log-odds an appeal gains when a polite ask fires (a cue class gains 1.5)
+ASK_COMPLAINT_SHARE = 0.5  # the complaint head's weight beside an ask, where it has no n-grams
 
 _ASKS = (
     # The words of asking itself: "asking nicely", "pretty please", "I'm begging", "vi prego".

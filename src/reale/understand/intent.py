@@ -24,7 +24,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from reale.understand.asks import ASK_LOGIT
+from reale.understand.asks import ASK_COMPLAINT_SHARE, ASK_LOGIT
 from reale.understand.cues import CUE_LOGIT
 from reale.understand.heads import F32
 
@@ -44,9 +44,20 @@ def complaint_weight(p_complaint: float, p_negative: float) -> float:
 
 def combine(act_classes: Sequence[str], acts: F32, p_complaint: float, p_positive: float,
             italian: dict[str, list[str]], p_negative: float = 0.5,
-            asks: Sequence[str] = ()) -> tuple[dict[str, float], list[str]]:
-    """Intent scores (summing to 1) and the cue notes that moved them."""
+            asks: Sequence[str] = (), complaint_from_embedding: bool = False,
+            ) -> tuple[dict[str, float], list[str]]:
+    """Intent scores (summing to 1) and the cue notes that moved them.
+
+    ``complaint_from_embedding``: the complaint head read the post through the shared embedding
+    only (an Italian post without an Italian complaint cue).
+    """
     why = []
+    if asks and complaint_from_embedding:
+        # With no Italian complaint data the head leans "complaint" for anything addressed to a
+        # brand; a polite ask with no complaint cue is the request it says it is ("mi prestate
+        # una macchina? ...la mia è stata sfondata": the damage is not the brand's doing).
+        p_complaint *= ASK_COMPLAINT_SHARE
+        why.append("polite ask and no Italian complaint cue: the complaint head counts half")
     if asks:  # a polite ask worded as a question is a request: the question's share joins the appeal
         qi, ai = list(act_classes).index("question"), list(act_classes).index("appeal")
         acts = acts.copy()
