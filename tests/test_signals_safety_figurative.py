@@ -90,6 +90,13 @@ def test_divisive_words_are_left_to_the_read_as_before() -> None:
         "tragic": [], "divisive": ["vote"]}
 
 
+def test_hostile_and_huge_posts_are_read_without_trouble() -> None:
+    posts = ["my phone died " * 50_000, "\x00\ud800 <script>alert(1)</script>", "", "🙏" * 999,
+             "il mio è morto " + "a" * 100_000]
+    read = safety_read(["morto"], posts)
+    assert read.verdict == "safe" and read.posts == len(posts)
+
+
 def test_the_rules_doctests_run() -> None:
     assert doctest.testmod(reale.signals.figurative).failed == 0
 

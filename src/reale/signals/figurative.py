@@ -14,7 +14,7 @@ import re
 from collections import Counter
 
 from reale.signals.lexicons import lexicon
-from reale.signals.terms import word_of
+from reale.signals.terms import MAX_TEXT, word_of
 from reale.signals.terms import words as text_words
 
 _URL = re.compile(r"https?://\S+|www\.\S+|@[\w.-]+", re.IGNORECASE)
@@ -82,7 +82,7 @@ _IDIOMS = re.compile(r"\b(?:killed it|killing it|(?:had|having|such|total) a bla
 
 
 def _tokens(text: str) -> list[str]:
-    body = _URL.sub(" ", text.lower().replace("’", "'"))
+    body = _URL.sub(" ", text[:MAX_TEXT].lower().replace("’", "'"))
     return [m.group(0) for m in _TOKEN.finditer(body)]
 
 
