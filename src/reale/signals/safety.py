@@ -66,14 +66,11 @@ def _cue_words(text: str, names: tuple[str, ...], figurative_rules: bool) -> dic
     return {name: lexicon(name).hits(words) for name in names}
 
 
-def _figurative_only(texts: Sequence[str], names: tuple[str, ...]) -> set[str]:
+def _figurative_only(texts: Sequence[str], literal: list[dict[str, list[str]]],
+                     names: tuple[str, ...]) -> set[str]:
     """Cue words the posts use, but never literally: "morto" where every post says "il mio è morto"."""
-    used: set[str] = set()
-    literal: set[str] = set()
-    for text in texts:
-        used.update(w for ws in _cue_words(text, names, False).values() for w in ws)
-        literal.update(w for ws in _cue_words(text, names, True).values() for w in ws)
-    return used - literal
+    used = {w for text in texts for ws in _cue_words(text, names, False).values() for w in ws}
+    return used - {w for hits in literal for ws in hits.values() for w in ws}
 
 
 def _term_hits(keywords: Sequence[str], texts: Sequence[str],
@@ -86,7 +83,8 @@ def _term_hits(keywords: Sequence[str], texts: Sequence[str],
     with_hit = dict.fromkeys(names, 0)
     # A term is read through its posts: a co-occurring "morto" whose posts all say "il mio è
     # morto" is no tragic term. A bigram's words count too: "dead battery" is read as a phrase.
-    skip = _figurative_only(texts, names) if figurative_rules else set()
+    per_text = [_cue_words(text, names, figurative_rules) for text in texts]
+    skip = _figurative_only(texts, per_text, names) if figurative_rules else set()
     key_hit = []
     for i, k in enumerate(keywords):
         words = {name: [w for w in hits if w not in skip]
@@ -96,8 +94,8 @@ def _term_hits(keywords: Sequence[str], texts: Sequence[str],
         if i < 3 and (k in lexicon("tragic") or k in lexicon("violent")) and (
                 words["tragic"] or words["violent"]):
             key_hit.append(k)
-    for text in texts:
-        for name, hits in _cue_words(text, names, figurative_rules).items():
+    for text_hits in per_text:
+        for name, hits in text_hits.items():
             with_hit[name] += bool(hits)
             found[name].update(dict.fromkeys(hits))
     shares = {name: (list(found[name])[:8], with_hit[name] / len(texts) if texts else 0.0)
