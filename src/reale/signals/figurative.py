@@ -24,9 +24,9 @@ MAX_WORDS = 64  # the safety read looks at a post's first 64 words
 WINDOW = 4  # words either side that a context rule looks at
 
 
-
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
+
 
 
 # Words that say a death happened (or a crash), which a device can also do.
