@@ -10,6 +10,7 @@ from typing import Any
 
 import msgspec
 
+from reale.signals.figurative import literal_hits
 from reale.signals.lexicons import lexicon
 from reale.signals.terms import words as text_words
 
@@ -30,6 +31,9 @@ class SafetyConfig(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fie
     # blackout's 0.2-0.3, a snowballing product complaint's under 0.1
     avoid_crisis: float = 0.5
     caution_crisis: float = 0.35
+    # drop figurative uses of tragic and violent words ("my phone died", "I'm dead 😂", "the app
+    # crashed", "che disastro" about a delivery): see reale.signals.figurative
+    figurative_rules: bool = True
 
 
 class SafetyRead(msgspec.Struct, frozen=True, kw_only=True):
@@ -103,16 +107,48 @@ def _crisis(labels: list[dict[str, str]]) -> float | None:
     return sum(values) / len(values) if values else None
 
 
-def _term_hits(name: str, keywords: Sequence[str], texts: Sequence[str]) -> tuple[list[str], float]:
-    """Lexicon words among the moment's terms, and the share of its posts containing one."""
-    lex = lexicon(name)
-    found = dict.fromkeys(lex.hits([w for k in keywords for w in k.split()]))  # and bigrams' words
-    with_hit = 0
-    for text in texts:
-        hits = lex.hits(text_words(text, hashtags=True)[:64])
-        with_hit += bool(hits)
-        found.update(dict.fromkeys(hits))
-    return list(found)[:8], with_hit / len(texts) if texts else 0.0
+def _cue_words(text: str, names: tuple[str, ...], figurative_rules: bool) -> dict[str, list[str]]:
+    if figurative_rules:
+        return literal_hits(text, names)
+    words = text_words(text, hashtags=True)[:64]
+    return {name: lexicon(name).hits(words) for name in names}
+
+
+def _figurative_only(texts: Sequence[str], literal: list[dict[str, list[str]]],
+                     names: tuple[str, ...]) -> set[str]:
+    """Cue words the posts use, but never literally: "morto" where every post says "il mio è morto"."""
+    used = {w for text in texts for ws in _cue_words(text, names, False).values() for w in ws}
+    return used - {w for hits in literal for ws in hits.values() for w in ws}
+
+
+def _term_hits(keywords: Sequence[str], texts: Sequence[str],
+               figurative_rules: bool) -> tuple[dict[str, tuple[list[str], float]], list[str]]:
+    """Per lexicon (tragic, violent, divisive): its words among the moment's terms and posts, and
+    the share of its posts that use one (literally, with ``figurative_rules``); and the moment's
+    top three terms that are tragic or violent words."""
+    names = ("tragic", "violent", "divisive")
+    found: dict[str, dict[str, None]] = {name: {} for name in names}
+    with_hit = dict.fromkeys(names, 0)
+    # A term is read through its posts: a co-occurring "morto" whose posts all say "il mio è
+    # morto" is no tragic term. A bigram's words count too: "dead battery" is read as a phrase.
+    per_text = [_cue_words(text, names, figurative_rules) for text in texts]
+    skip = _figurative_only(texts, per_text, names) if figurative_rules else set()
+    key_hit = []
+    for i, k in enumerate(keywords):
+        words = {name: [w for w in hits if w not in skip]
+                 for name, hits in _cue_words(k, names, figurative_rules).items()}
+        for name, hits in words.items():
+            found[name].update(dict.fromkeys(hits))
+        if i < 3 and (k in lexicon("tragic") or k in lexicon("violent")) and (
+                words["tragic"] or words["violent"]):
+            key_hit.append(k)
+    for text_hits in per_text:
+        for name, hits in text_hits.items():
+            with_hit[name] += bool(hits)
+            found[name].update(dict.fromkeys(hits))
+    shares = {name: (list(found[name])[:8], with_hit[name] / len(texts) if texts else 0.0)
+              for name in names}
+    return shares, key_hit
 
 
 def safety_read(keywords: Sequence[str], texts: Sequence[str], labeller: Labeller | None = None,
@@ -120,12 +156,11 @@ def safety_read(keywords: Sequence[str], texts: Sequence[str], labeller: Labelle
     """Read a moment from its keywords (the term, co-occurring terms) and sample posts."""
     cfg = config or SafetyConfig()
     labels = (labeller or lexicon_labeller)(list(texts)) if texts else []
-    tragic, tragic_share = _term_hits("tragic", keywords, texts)
-    violent, violent_share = _term_hits("violent", keywords, texts)
-    divisive, divisive_share = _term_hits("divisive", keywords, texts)
+    hits, key_hit = _term_hits(keywords, texts, cfg.figurative_rules)
+    (tragic, tragic_share), (violent, violent_share) = hits["tragic"], hits["violent"]
+    divisive, divisive_share = hits["divisive"]
     fear, anger = _share(labels, "emotion", "fear"), _share(labels, "emotion", "anger")
     sadness, negative = _share(labels, "emotion", "sadness"), _share(labels, "sentiment", "negative")
-    key_hit = [k for k in keywords[:3] if k in lexicon("tragic") or k in lexicon("violent")]
     avoid, caution = [], []
     if key_hit:
         avoid.append(f"the moment's own terms are tragic or violent: {', '.join(key_hit)}")

@@ -13,6 +13,9 @@ validation splits (speech acts → intent macro-F1 0.640 → 0.666, complaint-as
 complaints validation split 0.795 → 0.820; see docs/understand.md).
 
 Italian cue patterns (``reale.understand.cues``) add log-odds to the act or the complaint first.
+A polite ask in English or Italian (``reale.understand.asks``: "asking nicely", "could you send
+me…?", "mi regalate…?") makes the act's question share part of the appeal and adds ``ASK_LOGIT``
+to it; the question mark it is worded with no longer counts as an Italian question cue.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from reale.understand.asks import ASK_COMPLAINT_SHARE, ASK_LOGIT
 from reale.understand.cues import CUE_LOGIT
 from reale.understand.heads import F32
 
@@ -39,10 +43,30 @@ def complaint_weight(p_complaint: float, p_negative: float) -> float:
 
 
 def combine(act_classes: Sequence[str], acts: F32, p_complaint: float, p_positive: float,
-            italian: dict[str, list[str]], p_negative: float = 0.5) -> tuple[dict[str, float], list[str]]:
-    """Intent scores (summing to 1) and the cue notes that moved them."""
+            italian: dict[str, list[str]], p_negative: float = 0.5,
+            asks: Sequence[str] = (), complaint_from_embedding: bool = False,
+            ) -> tuple[dict[str, float], list[str]]:
+    """Intent scores (summing to 1) and the cue notes that moved them.
+
+    ``complaint_from_embedding``: the complaint head read the post through the shared embedding
+    only (an Italian post without an Italian complaint cue).
+    """
     why = []
+    if asks and complaint_from_embedding:
+        # With no Italian complaint data the head leans "complaint" for anything addressed to a
+        # brand; a polite ask with no complaint cue is the request it says it is ("mi prestate
+        # una macchina? ...la mia è stata sfondata": the damage is not the brand's doing).
+        p_complaint *= ASK_COMPLAINT_SHARE
+        why.append("polite ask and no Italian complaint cue: the complaint head counts half")
+    if asks:  # a polite ask worded as a question is a request: the question's share joins the appeal
+        qi, ai = list(act_classes).index("question"), list(act_classes).index("appeal")
+        acts = acts.copy()
+        acts[ai], acts[qi] = acts[ai] + acts[qi], 0.0
+        acts = _shift(acts, ai, ASK_LOGIT)
+        why.append("polite ask: " + ", ".join(asks))
     for cls in ("question", "appeal"):
+        if cls == "question" and asks:
+            continue  # "mi regalate un bouquet?": the question is how the request is worded
         if cls in italian:
             acts = _shift(acts, list(act_classes).index(cls), CUE_LOGIT)
             why.append(f"Italian {cls} cue: " + ", ".join(italian[cls]))

@@ -225,6 +225,7 @@ class Understander:
             f["why"]["complaint"] = w  # type: ignore[index]
 
     def _intent(self, b: _Batch, fields: list[dict[str, object]]) -> None:
+        from reale.understand.asks import polite_asks
         from reale.understand.intent import combine
 
         acts, acts_why = self._proba("acts", b)
@@ -233,9 +234,11 @@ class Understander:
         pos = self.models.heads["sentiment-en"].classes.index("positive")
         neg = self.models.heads["sentiment-en"].classes.index("negative")
         for i, f in enumerate(fields):
-            hits = cues.italian_cues(b.texts[i]) if b.langs[i].lang == "it" else {}
+            italian = b.langs[i].lang == "it"
+            hits = cues.italian_cues(b.texts[i]) if italian else {}
             scores, why = combine(self.models.heads["acts"].classes, acts[i], float(p_complaint[i]),
-                                  float(sent[i, pos]), hits, float(sent[i, neg]))
+                                  float(sent[i, pos]), hits, float(sent[i, neg]),
+                                  polite_asks(b.texts[i]), italian and "complaint" not in hits)
             f["intent"] = max(scores, key=lambda k: scores[k])
             f["intent_scores"] = {k: round(v, 4) for k, v in scores.items()}
             driver = complaint_why[i] if f["intent"] == "complaint" else acts_why[i]
