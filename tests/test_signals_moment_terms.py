@@ -63,6 +63,17 @@ def test_a_hashtag_is_never_folded_into_a_word() -> None:
     assert "#blackout" in terms  # ... and the hashtag that follows is its own moment
 
 
+def test_a_hashtag_written_as_a_plain_word_is_the_same_moment() -> None:
+    tagged = _posts(["Blackout allo stadio durante la finale #blackout",
+                     "Stadio al buio, torce accese #blackout"], ONSET, every=6.0)
+    plain = _posts(["Venti minuti di blackout in una finale, solo in Italia"], ONSET + 90,
+                   every=5.0, tag="p")
+    terms = [a.term for a in _alerts(tagged + plain)]
+    assert terms == ["#blackout"]  # "venti minuti" is the same moment, told without the tag
+    unfolded = [a.term for a in _alerts(tagged + plain, MomentConfig(fold_share=0.0))]
+    assert "venti minuti" in unfolded
+
+
 def test_one_threads_chatter_is_not_a_moment_but_the_same_words_across_the_network_are() -> None:
     under_one_post = _posts(["Congrats!! 🎉"], ONSET, every=6.0, reply_to="sim://viral/1")
     assert _alerts(under_one_post) == []

@@ -15,7 +15,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import deque
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from operator import itemgetter
 from typing import Any
 
@@ -76,6 +76,11 @@ class MomentAlert(msgspec.Struct, frozen=True, kw_only=True):
 
 def ring_length(cfg: MomentConfig) -> int:
     return max(cfg.window_buckets, cfg.long_window_buckets, 1)
+
+
+def _carries(terms: Collection[str], other: str) -> bool:
+    """Does a post with ``terms`` carry the term ``other`` (a hashtag also as its bare word)?"""
+    return other in terms or (other[0] == "#" and other[1:] in terms)
 
 
 class _Hot:
@@ -266,7 +271,9 @@ class ScopeDetector:
     def _same_moment(self, term: str, h: _Hot, t: float, elapsed: float) -> str | None:
         """A term that alerted within the cool-down and is carried by ``fold_share`` of this
         term's posts in the window, if it is as specific (hashtag > bigram > word) or one of this
-        bigram's own words (a bigram alerting after its word is a detail of the word's burst)."""
+        bigram's own words (a bigram alerting after its word is a detail of the word's burst). A
+        hashtag is carried by a post that writes it as a plain word too ("venti minuti di
+        blackout" belongs to #blackout)."""
         cfg = self.config
         posts = [ts for at, ts in h.recent if at >= t - elapsed]
         # a term promoted to exact counters mid-bucket has fewer recent posts than its count
@@ -277,7 +284,7 @@ class ScopeDetector:
             if (other == term or other in self._own_name or t - o.last_alert >= cfg.cooldown
                     or (_specificity(other) < rank and other not in own)):
                 continue
-            if sum(other in ts for ts in posts) >= cfg.fold_share * len(posts):
+            if sum(_carries(ts, other) for ts in posts) >= cfg.fold_share * len(posts):
                 return other
         return None
 
