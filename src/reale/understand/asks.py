@@ -8,6 +8,10 @@ joke, and the speech-act head, trained on few requests, reads it as a question o
 ['mi regalate', '? 🙏']
 >>> polite_asks("@volta does the Pico come with an automatic gearbox?")
 []
+
+A polite request for information is a question, however courteous:
+>>> information_requests("@mela could you please tell me if the 12 has wireless charging?")
+['could you please tell me if']
 """
 
 from __future__ import annotations
@@ -57,3 +61,19 @@ def polite_asks(text: str) -> list[str]:
     if m and not _VERB.search(m.group(1)):
         found.append(m.group(1))
     return list(dict.fromkeys(found))[:3]
+
+
+# "Could you please tell me if…", "can you let us know when…", "sapete dirmi se…": the answer asked
+# for is information. Tweet Act labels all six such posts of its training file questions; "…why"
+# is left out, as "can you tell me why my order hasn't arrived" is a complaint.
+_INFO = re.compile(
+    r"\b(?:could|can|would|will) you (?:please |pls |kindly )?(?:tell|let) (?:me|us) (?:know )?"
+    r"(?:if|whether|when|where|what|which|how)\b"
+    r"|\bdo you (?:happen to )?know (?:if|whether|when|where)\b"
+    r"|\b(?:sapete|sai|potete|potreste|puoi|potresti|mi sapete|mi sai) (?:dirmi|dirci|indicarmi|dire)\b",
+    re.IGNORECASE)
+
+
+def information_requests(text: str) -> list[str]:
+    """The phrases of ``text`` that ask the brand for information (a question, not an appeal)."""
+    return list(dict.fromkeys(m.group(0).strip() for m in _INFO.finditer(text)))[:3]

@@ -225,8 +225,9 @@ class Understander:
             f["why"]["complaint"] = w  # type: ignore[index]
 
     def _intent(self, b: _Batch, fields: list[dict[str, object]]) -> None:
-        from reale.understand.asks import polite_asks
+        from reale.understand.asks import information_requests, polite_asks
         from reale.understand.intent import combine
+        from reale.understand.litotes import denied_problems
 
         acts, acts_why = self._proba("acts", b)
         p_complaint, complaint_why = self._complaint_p(b)
@@ -238,7 +239,9 @@ class Understander:
             hits = cues.italian_cues(b.texts[i]) if italian else {}
             scores, why = combine(self.models.heads["acts"].classes, acts[i], float(p_complaint[i]),
                                   float(sent[i, pos]), hits, float(sent[i, neg]),
-                                  polite_asks(b.texts[i]), italian and "complaint" not in hits)
+                                  polite_asks(b.texts[i]), italian and "complaint" not in hits,
+                                  info=information_requests(b.texts[i]), denied=denied_problems(b.texts[i]),
+                                  acts_from_embedding=b.langs[i].lang not in _NGRAM_LANGS["acts"])
             f["intent"] = max(scores, key=lambda k: scores[k])
             f["intent_scores"] = {k: round(v, 4) for k, v in scores.items()}
             driver = complaint_why[i] if f["intent"] == "complaint" else acts_why[i]
