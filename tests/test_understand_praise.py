@@ -108,3 +108,21 @@ def test_italian_positive_posts_read_as_praise_and_seldom_as_complaints_or_appea
 
 def test_the_litotes_doctests_run() -> None:
     assert doctest.testmod(reale.understand.litotes).failed == 0
+
+
+def test_the_sentiment_label_tells_the_same_story_as_the_praise(u: Understander) -> None:
+    # The heads read "problemi" as negative and missed "gentilissima"; the cues correct the label.
+    denied, kind = u.annotate_batch(["Sei mesi con la mia Volta Pico e zero problemi. Consumi bassissimi",
+                                     "Devo dirlo: l'officina Volta di via Roma è gentilissima"], ["it", "it"])
+    assert (denied.sentiment, denied.intent) == ("positive", "praise")
+    assert (kind.sentiment, kind.intent) == ("positive", "praise")
+    assert denied.why["sentiment"][0] == "a problem denied: zero problemi"
+    assert kind.why["sentiment"][0] == "Italian praise cue: gentilissima"
+
+
+def test_cue_corrections_keep_the_italian_sentiment_figure(u: Understander, data_dir: Path) -> None:
+    # SENTIPOLC validation, 3 classes, class-balanced macro-F1: 71.04 without the corrections.
+    from reale.understand.evaluate import evaluate
+
+    report = evaluate(u, "sentiment", data_dir / "sentiment/it/val.jsonl", balanced=True)
+    assert report.macro_f1 >= 0.71

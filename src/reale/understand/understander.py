@@ -172,11 +172,14 @@ class Understander:
         return p, why
 
     def _sentiment(self, b: _Batch, fields: list[dict[str, object]]) -> None:
+        from reale.understand.polarity import corrected
+
         p, why = self._proba("sentiment-en", b)
         classes = self.models.heads["sentiment-en"].classes
-        for f, row, w in zip(fields, p, why, strict=True):
+        for f, row, w, text, g in zip(fields, p, why, b.texts, b.langs, strict=True):
+            row, notes = corrected(classes, row, text, g.lang)
             f["sentiment"], f["sentiment_scores"] = classes[int(row.argmax())], _scores(classes, row)
-            f["why"]["sentiment"] = w  # type: ignore[index]
+            f["why"]["sentiment"] = [*notes, *w]  # type: ignore[index]
 
     def _emotion(self, b: _Batch, fields: list[dict[str, object]]) -> None:
         p, why = self._proba("emotion", b)
