@@ -83,6 +83,9 @@ def test_what_counts_as_a_polite_ask() -> None:
     # goods for someone with no verb, asked of the brand; with a verb it is a question
     assert polite_asks("@b a box of pods for our office?") == ["a box of pods for our office?"]
     assert polite_asks("@b a box of pods for our office is available?") == []
+    # an imperative of giving: "fatemi un regalo" asks for a gift, "fatemi sapere" for news
+    assert polite_asks("@volta fatemi un regalo, dai 😂") == ["fatemi un regalo"]
+    assert polite_asks("@volta fatemi sapere quando esce") == []
 
 
 def test_an_ask_turns_the_question_share_of_the_act_into_an_appeal() -> None:

@@ -38,6 +38,7 @@ _ASKS = (
     r"\b(?:mi|ci) (?:regalate|regalereste|mandate|mandereste|prestate|prestereste|date|dareste"
     r"|spedite|offrite|fate avere)\b",
     r"\b(?:regalate|mandate|prestate|date|spedite|offrite)(?:mi|ci)\b",
+    r"\bfate(?:mi|ci) (?:un |uno |una |lo |la |il )?(?:regal|scont|omaggi|prezz)\w*",  # "fatemi un regalo"
     # A question that ends in folded hands is a plea.
     r"\?\s*🙏",
 )
