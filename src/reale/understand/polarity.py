@@ -12,7 +12,6 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from reale.understand.cues import italian_cues
 from reale.understand.heads import F32
 from reale.understand.litotes import denied_problems
 
@@ -20,11 +19,14 @@ SENTIMENT_CUE_LOGIT = 0.75
 _CUE_CLASS = {"praise": "positive", "complaint": "negative"}
 
 
-def corrected(classes: Sequence[str], p: F32, text: str, lang: str) -> tuple[F32, list[str]]:
-    """``p`` (sentiment probabilities over ``classes``) after the cues of ``text``, and notes."""
+def corrected(classes: Sequence[str], p: F32, text: str,
+              hits: dict[str, list[str]]) -> tuple[F32, list[str]]:
+    """``p`` (sentiment probabilities over ``classes``) after the cues of ``text``, and notes.
+
+    ``hits``: the Italian cues of ``text`` (``cues.italian_cues``; empty for other languages).
+    """
     out = p.astype(np.float32)
     notes: list[str] = []
-    hits = italian_cues(text) if lang == "it" else {}
     neg, pos = list(classes).index("negative"), list(classes).index("positive")
     denied = denied_problems(text)
     if denied and "complaint" not in hits and out[neg] > out[pos]:
