@@ -49,8 +49,10 @@ _LEAD = re.compile(r"^[\s.!,;]*(?:@\S+\s+)*")
 # The speech-act head already knows the English word; "per favore" is an Italian appeal cue.
 
 # "@brand a box of pods for our office?": goods for someone, no verb, asked of the brand.
-_ELLIPTIC = re.compile(r"^(?:@\S+\s+)+((?:a|an|some|free|one|una?|uno|dei|delle|degli|qualche)\b"
-                       r"[^?.!]{0,80}?\b(?:for|per)\b[^?.!]{0,40}\?)", re.IGNORECASE)
+# "Dai @brand, un'auto per il nostro Matteo!": after a plea ("dai", "come on") an exclamation asks too.
+_ELLIPTIC = re.compile(r"^(?P<plea>(?:dai|forza|daje|come on|please|pls)\b[,!]?\s+)?(?:@\S+\s+)+"
+                       r"((?:a|an|some|free|one|una?|uno|dei|delle|degli|qualche)\b"
+                       r"[^?.!]{0,80}?\b(?:for|per)\b[^?.!]{0,40}(?P<end>[?!]))", re.IGNORECASE)
 _VERB = re.compile(r"\b(?:is|are|was|were|do|does|did|can|will|have|has|è|e'|sono|era|ha|hanno"
                    r"|avete|c'è|si può|posso|possiamo)\b", re.IGNORECASE)
 
@@ -59,8 +61,8 @@ def polite_asks(text: str) -> list[str]:
     """The polite-ask phrases of ``text`` (empty when it asks nothing politely)."""
     found = [_LEAD.sub("", m.group(0)).strip() for m in _ASK.finditer(text)]
     m = _ELLIPTIC.match(text.strip())
-    if m and not _VERB.search(m.group(1)):
-        found.append(m.group(1))
+    if m and not _VERB.search(m.group(2)) and (m.group("end") == "?" or m.group("plea")):
+        found.append(m.group(2))
     return list(dict.fromkeys(found))[:3]
 
 

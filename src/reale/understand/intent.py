@@ -51,12 +51,27 @@ def complaint_weight(p_complaint: float, p_negative: float) -> float:
     return min(1.0, p_complaint * (0.5 + p_negative))
 
 
-def _no_ask_no_appeal(act_classes: Sequence[str], acts: F32) -> F32:
-    """The act head's appeal share moved to "other" (a statement): no words of asking were found."""
-    ai, oi = list(act_classes).index("appeal"), list(act_classes).index("other")
+def _move(act_classes: Sequence[str], acts: F32, source: str, target: str) -> F32:
+    """``acts`` with ``source``'s share added to ``target``'s."""
+    si, ti = list(act_classes).index(source), list(act_classes).index(target)
     out = acts.copy()
-    out[oi], out[ai] = out[oi] + out[ai], 0.0
+    out[ti], out[si] = out[ti] + out[si], 0.0
     return out
+
+
+def _asks_and_acts(act_classes: Sequence[str], acts: F32, asks: Sequence[str],
+                   italian: dict[str, list[str]], acts_from_embedding: bool) -> F32:
+    """The acts after the words of asking, or their absence, have had their say."""
+    if asks:  # a polite ask worded as a question is a request: the question's share joins the appeal
+        acts = _move(act_classes, acts, "question", "appeal")
+        if acts_from_embedding:  # the words of asking decide between a request and a statement
+            acts = _move(act_classes, acts, "other", "appeal")
+        return _shift(acts, list(act_classes).index("appeal"), ASK_LOGIT)
+    if acts_from_embedding and "appeal" not in italian:
+        # The embedding alone reads many Italian statements as requests ("Il Mela 12 fa delle foto
+        # incredibili"); an appeal needs words of asking: a polite ask or an Italian appeal cue.
+        return _move(act_classes, acts, "appeal", "other")
+    return acts
 
 
 def _logistic_shift(p: float, amount: float) -> float:
@@ -87,16 +102,9 @@ def combine(act_classes: Sequence[str], acts: F32, p_complaint: float, p_positiv
         # una macchina? ...la mia è stata sfondata": the damage is not the brand's doing).
         p_complaint *= ASK_COMPLAINT_SHARE
         why.append("polite ask and no Italian complaint cue: the complaint head counts half")
-    if asks:  # a polite ask worded as a question is a request: the question's share joins the appeal
-        qi, ai = list(act_classes).index("question"), list(act_classes).index("appeal")
-        acts = acts.copy()
-        acts[ai], acts[qi] = acts[ai] + acts[qi], 0.0
-        acts = _shift(acts, ai, ASK_LOGIT)
+    acts = _asks_and_acts(act_classes, acts, asks, italian, acts_from_embedding)
+    if asks:
         why.append("polite ask: " + ", ".join(asks))
-    elif acts_from_embedding and "appeal" not in italian:
-        # The embedding alone reads many Italian statements as requests ("Il Mela 12 fa delle foto
-        # incredibili"); an appeal needs words of asking: a polite ask or an Italian appeal cue.
-        acts = _no_ask_no_appeal(act_classes, acts)
     if info and not asks:
         acts = _shift(acts, list(act_classes).index("question"), CUE_LOGIT)
         why.append("asks for information: " + ", ".join(info))
@@ -118,8 +126,9 @@ def combine(act_classes: Sequence[str], acts: F32, p_complaint: float, p_positiv
         "complaint": complaint,
         "question": rest * a["question"],
         # A positive post that neither asks nor questions praises, be it worded as an expression
-        # ("love it!") or as a statement ("the night photos are unreal"), as Tweet Act tells apart.
-        "praise": rest * (a["expression"] + a["other"]) * p_positive,
+        # ("love it!") or as a statement ("the night photos are unreal"), as Tweet Act tells apart;
+        # a post with a polite ask is asking, whatever else the act head heard in it.
+        "praise": rest * (a["expression"] + (0.0 if asks else a["other"])) * p_positive,
     }
     scores["other"] = max(0.0, 1.0 - sum(scores.values()))
     return scores, why
