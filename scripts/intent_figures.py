@@ -1,6 +1,6 @@
 """Intent figures in one run: speech acts → intent macro-F1 and complaint-as-intent F1 on the
-held-out rows, the simulator's brand templates read as their kind, and how SENTIPOLC's validation
-posts (Italian, human sentiment labels) are read, per sentiment label.
+held-out rows, the simulator's brand templates read as their kind, and how the sentiment
+validation posts (SENTIPOLC for Italian, TweetEval/UMSAB for English) are read, per human label.
 
     PYTHONPATH=src python scripts/intent_figures.py [--misses]
 
@@ -14,6 +14,7 @@ from __future__ import annotations
 import collections
 import json
 import sys
+from pathlib import Path
 
 from reale.simulate.brands import DEFAULT_BRANDS, TEMPLATES
 from reale.understand.data import is_held_out, iter_rows, shared_data
@@ -37,6 +38,15 @@ def _templates() -> list[tuple[str, str, str]]:
     return out
 
 
+def _reads_by_label(u: Understander, path: Path, lang: str) -> dict[str, dict[str, int]]:
+    """How the posts of a sentiment file are read, per their human sentiment label."""
+    rows = list(iter_rows(path))
+    reads = u.annotate_batch([r.text for r in rows], [lang] * len(rows), tasks=("language", "sentiment", "intent"))
+    counts = collections.Counter((r.label, x.intent) for r, x in zip(rows, reads, strict=True))
+    labels = sorted({r.label for r in rows})
+    return {label: {i: counts[(label, i)] for i in INTENTS} for label in labels}
+
+
 def main(misses: bool = False) -> dict[str, object]:
     data, u = shared_data(), Understander.load()
     acts = evaluate(u, "intent", data / "speech-acts/en/train.jsonl", held_out=True)
@@ -51,15 +61,13 @@ def main(misses: bool = False) -> dict[str, object]:
         for (_, text, kind), x in zip(tpl, reads, strict=True):
             if x.intent != kind:
                 print(f"{kind:9s} read {x.intent:9s} {text}", file=sys.stderr)
-    it = list(iter_rows(data / "sentiment/it/val.jsonl"))
-    it_reads = u.annotate_batch([r.text for r in it], ["it"] * len(it), tasks=("language", "sentiment", "intent"))
-    counts = collections.Counter((r.label, x.intent) for r, x in zip(it, it_reads, strict=True))
+    reads_by_label = {lang: _reads_by_label(u, data / f"sentiment/{lang}/val.jsonl", lang) for lang in ("it", "en")}
     return {
         "speech_acts_intent_macro_f1": round(100 * acts.macro_f1, 2),
         "complaint_as_intent_f1": round(200 * tp / (2 * tp + fp + fn), 2),
         "templates_read_as_their_kind": f"{sum(x.intent == k for (_, _, k), x in zip(tpl, reads, strict=True))}/{len(tpl)}",
-        "sentipolc_val_reads": {label: {i: counts[(label, i)] for i in INTENTS}
-                                for label in ("positive", "negative", "neutral", "mixed")},
+        "sentipolc_val_reads": reads_by_label["it"],
+        "english_sentiment_val_reads": reads_by_label["en"],
     }
 
 
