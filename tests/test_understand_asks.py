@@ -25,6 +25,7 @@ ASKS = [
     "@caffebrio vi prego, rimettete le capsule al pistacchio",
     "@lampo per favore, mi regalate la spedizione?",
     "@caffebrio una scorta di capsule per l'ufficio? Siamo in dieci e disperati",
+    "Dai @volta-auto.bsky.social, un'auto per il nostro Matteo!",
 ]
 QUESTIONS = [
     "@volta does the Pico come with an automatic gearbox?",
@@ -83,6 +84,12 @@ def test_what_counts_as_a_polite_ask() -> None:
     # goods for someone with no verb, asked of the brand; with a verb it is a question
     assert polite_asks("@b a box of pods for our office?") == ["a box of pods for our office?"]
     assert polite_asks("@b a box of pods for our office is available?") == []
+    # ended by "!", goods for someone ask only after a plea ("dai", "come on")
+    assert polite_asks("Dai @b, un'auto per il nostro Matteo!") == ["un'auto per il nostro Matteo!"]
+    assert polite_asks("@b un regalo per mia figlia!") == []
+    # an imperative of giving: "fatemi un regalo" asks for a gift, "fatemi sapere" for news
+    assert polite_asks("@volta fatemi un regalo, dai 😂") == ["fatemi un regalo"]
+    assert polite_asks("@volta fatemi sapere quando esce") == []
 
 
 def test_an_ask_turns_the_question_share_of_the_act_into_an_appeal() -> None:

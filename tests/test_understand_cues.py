@@ -24,3 +24,10 @@ def test_complaint_cues_fall_on_negative_posts_and_praise_cues_on_positive_ones(
     pos_share = praise.get("positive", 0) / sum(praise.values())
     assert sum(complaint.values()) >= 50 and neg_share >= 0.6 and neg_share > 2 * base["negative"]
     assert sum(praise.values()) >= 100 and pos_share >= 0.5 and pos_share > 2 * base["positive"]
+
+
+def test_a_plural_imperative_with_me_or_us_attached_asks_the_brand():
+    assert italian_cues("@lampo aiutateci, il pacco è sparito")["appeal"] == ["aiutateci"]
+    assert italian_cues("@brio fatemi sapere quando arrivano")["appeal"] == ["fatemi"]
+    # "scusatemi" excuses the writer, "ditemi" asks to be told: neither asks the brand for anything
+    assert "appeal" not in italian_cues("scusatemi il ritardo, ditemi voi")

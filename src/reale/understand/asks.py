@@ -8,6 +8,10 @@ joke, and the speech-act head, trained on few requests, reads it as a question o
 ['mi regalate', '? 🙏']
 >>> polite_asks("@volta does the Pico come with an automatic gearbox?")
 []
+
+A polite request for information is a question, however courteous:
+>>> information_requests("@mela could you please tell me if the 12 has wireless charging?")
+['could you please tell me if']
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ _ASKS = (
     r"\b(?:mi|ci) (?:regalate|regalereste|mandate|mandereste|prestate|prestereste|date|dareste"
     r"|spedite|offrite|fate avere)\b",
     r"\b(?:regalate|mandate|prestate|date|spedite|offrite)(?:mi|ci)\b",
+    r"\bfate(?:mi|ci) (?:un |uno |una |lo |la |il )?(?:regal|scont|omaggi|prezz)\w*",  # "fatemi un regalo"
     # A question that ends in folded hands is a plea.
     r"\?\s*🙏",
 )
@@ -44,8 +49,10 @@ _LEAD = re.compile(r"^[\s.!,;]*(?:@\S+\s+)*")
 # The speech-act head already knows the English word; "per favore" is an Italian appeal cue.
 
 # "@brand a box of pods for our office?": goods for someone, no verb, asked of the brand.
-_ELLIPTIC = re.compile(r"^(?:@\S+\s+)+((?:a|an|some|free|one|una?|uno|dei|delle|degli|qualche)\b"
-                       r"[^?.!]{0,80}?\b(?:for|per)\b[^?.!]{0,40}\?)", re.IGNORECASE)
+# "Dai @brand, un'auto per il nostro Matteo!": after a plea ("dai", "come on") an exclamation asks too.
+_ELLIPTIC = re.compile(r"^(?P<plea>(?:dai|forza|daje|come on|please|pls)\b[,!]?\s+)?(?:@\S+\s+)+"
+                       r"((?:a|an|some|free|one|una?|uno|dei|delle|degli|qualche)\b"
+                       r"[^?.!]{0,80}?\b(?:for|per)\b[^?.!]{0,40}(?P<end>[?!]))", re.IGNORECASE)
 _VERB = re.compile(r"\b(?:is|are|was|were|do|does|did|can|will|have|has|è|e'|sono|era|ha|hanno"
                    r"|avete|c'è|si può|posso|possiamo)\b", re.IGNORECASE)
 
@@ -54,6 +61,22 @@ def polite_asks(text: str) -> list[str]:
     """The polite-ask phrases of ``text`` (empty when it asks nothing politely)."""
     found = [_LEAD.sub("", m.group(0)).strip() for m in _ASK.finditer(text)]
     m = _ELLIPTIC.match(text.strip())
-    if m and not _VERB.search(m.group(1)):
-        found.append(m.group(1))
+    if m and not _VERB.search(m.group(2)) and (m.group("end") == "?" or m.group("plea")):
+        found.append(m.group(2))
     return list(dict.fromkeys(found))[:3]
+
+
+# "Could you please tell me if…", "can you let us know when…", "sapete dirmi se…": the answer asked
+# for is information. Tweet Act labels all six such posts of its training file questions; "…why"
+# is left out, as "can you tell me why my order hasn't arrived" is a complaint.
+_INFO = re.compile(
+    r"\b(?:could|can|would|will) you (?:please |pls |kindly )?(?:tell|let) (?:me|us) (?:know )?"
+    r"(?:if|whether|when|where|what|which|how)\b"
+    r"|\bdo you (?:happen to )?know (?:if|whether|when|where)\b"
+    r"|\b(?:sapete|sai|potete|potreste|puoi|potresti|mi sapete|mi sai) (?:dirmi|dirci|indicarmi|dire)\b",
+    re.IGNORECASE)
+
+
+def information_requests(text: str) -> list[str]:
+    """The phrases of ``text`` that ask the brand for information (a question, not an appeal)."""
+    return list(dict.fromkeys(m.group(0).strip() for m in _INFO.finditer(text)))[:3]

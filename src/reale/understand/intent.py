@@ -3,8 +3,11 @@
     complaint = C = min(1, P(complaint) · (½ + P(negative)))
     appeal    = (1 − C) · P(act = appeal)          request or suggestion
     question  = (1 − C) · P(act = question)
-    praise    = (1 − C) · P(act = expression) · P(positive)
+    praise    = (1 − C) · (P(act = expression) + P(act = other)) · P(positive)
     other     = the rest
+
+Praise is a positive post that neither asks nor questions: Tweet Act's statements ("the night
+photos are unreal") praise as much as its expressions ("love it!").
 
 The complaint head was trained on tweets sent to customer-care accounts, where most posts are
 complaints, so it leans towards "complaint" for any post addressed to a brand; weighing it by the
@@ -16,6 +19,10 @@ Italian cue patterns (``reale.understand.cues``) add log-odds to the act or the 
 A polite ask in English or Italian (``reale.understand.asks``: "asking nicely", "could you send
 me…?", "mi regalate…?") makes the act's question share part of the appeal and adds ``ASK_LOGIT``
 to it; the question mark it is worded with no longer counts as an Italian question cue.
+Where the speech-act head read only the embedding (no act n-grams for the language), an appeal
+needs words of asking (a polite ask or an Italian appeal cue); a request for information ("could
+you please tell me if…") adds to the question; a denied problem ("zero problemi") turns the heads'
+negativity around and halves the complaint head.
 """
 
 from __future__ import annotations
@@ -27,6 +34,8 @@ import numpy as np
 from reale.understand.asks import ASK_COMPLAINT_SHARE, ASK_LOGIT
 from reale.understand.cues import CUE_LOGIT
 from reale.understand.heads import F32
+
+DENIED_COMPLAINT_SHARE = 0.5  # the complaint head's weight when the post denies the problem it read
 
 
 def _shift(p: F32, index: int, amount: float) -> F32:
@@ -42,28 +51,63 @@ def complaint_weight(p_complaint: float, p_negative: float) -> float:
     return min(1.0, p_complaint * (0.5 + p_negative))
 
 
+def _move(act_classes: Sequence[str], acts: F32, source: str, target: str) -> F32:
+    """``acts`` with ``source``'s share added to ``target``'s."""
+    si, ti = list(act_classes).index(source), list(act_classes).index(target)
+    out = acts.copy()
+    out[ti], out[si] = out[ti] + out[si], 0.0
+    return out
+
+
+def _asks_and_acts(act_classes: Sequence[str], acts: F32, asks: Sequence[str],
+                   italian: dict[str, list[str]], acts_from_embedding: bool) -> F32:
+    """The acts after the words of asking, or their absence, have had their say."""
+    if asks:  # a polite ask worded as a question is a request: the question's share joins the appeal
+        acts = _move(act_classes, acts, "question", "appeal")
+        if acts_from_embedding:  # the words of asking decide between a request and a statement
+            acts = _move(act_classes, acts, "other", "appeal")
+        return _shift(acts, list(act_classes).index("appeal"), ASK_LOGIT)
+    if acts_from_embedding and "appeal" not in italian:
+        # The embedding alone reads many Italian statements as requests ("Il Mela 12 fa delle foto
+        # incredibili"); an appeal needs words of asking: a polite ask or an Italian appeal cue.
+        return _move(act_classes, acts, "appeal", "other")
+    return acts
+
+
+def _logistic_shift(p: float, amount: float) -> float:
+    return float(1 / (1 + np.exp(-(np.log(p / max(1 - p, 1e-6)) + amount))))
+
+
 def combine(act_classes: Sequence[str], acts: F32, p_complaint: float, p_positive: float,
             italian: dict[str, list[str]], p_negative: float = 0.5,
-            asks: Sequence[str] = (), complaint_from_embedding: bool = False,
+            asks: Sequence[str] = (), complaint_from_embedding: bool = False, *,
+            info: Sequence[str] = (), denied: Sequence[str] = (), acts_from_embedding: bool = False,
             ) -> tuple[dict[str, float], list[str]]:
     """Intent scores (summing to 1) and the cue notes that moved them.
 
     ``complaint_from_embedding``: the complaint head read the post through the shared embedding
-    only (an Italian post without an Italian complaint cue).
+    only (an Italian post without an Italian complaint cue). ``acts_from_embedding``: so did the
+    speech-act head (any language but English). ``info``: phrases asking for information
+    (``asks.information_requests``); ``denied``: problems denied (``litotes.denied_problems``).
     """
     why = []
+    if denied and "complaint" not in italian:
+        # "zero problemi": the negativity the heads read is the problem's, which the post denies.
+        p_negative, p_positive = min(p_negative, p_positive), max(p_negative, p_positive)
+        p_complaint *= DENIED_COMPLAINT_SHARE
+        why.append("a problem denied: " + ", ".join(denied))
     if asks and complaint_from_embedding:
         # With no Italian complaint data the head leans "complaint" for anything addressed to a
         # brand; a polite ask with no complaint cue is the request it says it is ("mi prestate
         # una macchina? ...la mia è stata sfondata": the damage is not the brand's doing).
         p_complaint *= ASK_COMPLAINT_SHARE
         why.append("polite ask and no Italian complaint cue: the complaint head counts half")
-    if asks:  # a polite ask worded as a question is a request: the question's share joins the appeal
-        qi, ai = list(act_classes).index("question"), list(act_classes).index("appeal")
-        acts = acts.copy()
-        acts[ai], acts[qi] = acts[ai] + acts[qi], 0.0
-        acts = _shift(acts, ai, ASK_LOGIT)
+    acts = _asks_and_acts(act_classes, acts, asks, italian, acts_from_embedding)
+    if asks:
         why.append("polite ask: " + ", ".join(asks))
+    if info and not asks:
+        acts = _shift(acts, list(act_classes).index("question"), CUE_LOGIT)
+        why.append("asks for information: " + ", ".join(info))
     for cls in ("question", "appeal"):
         if cls == "question" and asks:
             continue  # "mi regalate un bouquet?": the question is how the request is worded
@@ -72,7 +116,7 @@ def combine(act_classes: Sequence[str], acts: F32, p_complaint: float, p_positiv
             why.append(f"Italian {cls} cue: " + ", ".join(italian[cls]))
     if "praise" in italian:
         acts = _shift(acts, list(act_classes).index("expression"), CUE_LOGIT)
-        p_positive = float(1 / (1 + np.exp(-(np.log(p_positive / max(1 - p_positive, 1e-6)) + CUE_LOGIT))))
+        p_positive = _logistic_shift(p_positive, CUE_LOGIT)
         why.append("Italian praise cue: " + ", ".join(italian["praise"]))
     a = dict(zip(act_classes, (float(v) for v in acts), strict=True))
     complaint = complaint_weight(p_complaint, p_negative)
@@ -81,7 +125,10 @@ def combine(act_classes: Sequence[str], acts: F32, p_complaint: float, p_positiv
         "appeal": rest * a["appeal"],
         "complaint": complaint,
         "question": rest * a["question"],
-        "praise": rest * a["expression"] * p_positive,
+        # A positive post that neither asks nor questions praises, be it worded as an expression
+        # ("love it!") or as a statement ("the night photos are unreal"), as Tweet Act tells apart;
+        # a post with a polite ask is asking, whatever else the act head heard in it.
+        "praise": rest * (a["expression"] + (0.0 if asks else a["other"])) * p_positive,
     }
     scores["other"] = max(0.0, 1.0 - sum(scores.values()))
     return scores, why

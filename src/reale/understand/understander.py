@@ -78,6 +78,13 @@ class _Batch:
                  emb: F32, words: WordIndex) -> None:
         self.texts, self.langs, self.xw, self.emb, self.words = texts, langs, xw, emb, words
         self.done: dict[str, tuple[F32, list[list[str]]]] = {}  # head → its result, computed once
+        self._cues: dict[int, dict[str, list[str]]] = {}
+
+    def italian(self, i: int) -> dict[str, list[str]]:
+        """The Italian cues of row ``i`` (none unless it reads as Italian), computed once."""
+        if i not in self._cues:
+            self._cues[i] = cues.italian_cues(self.texts[i]) if self.langs[i].lang == "it" else {}
+        return self._cues[i]
 
     def lang_mask(self, langs: Sequence[str]) -> np.ndarray:
         return np.array([g.lang in langs for g in self.langs], dtype=bool)
@@ -172,11 +179,14 @@ class Understander:
         return p, why
 
     def _sentiment(self, b: _Batch, fields: list[dict[str, object]]) -> None:
+        from reale.understand.polarity import corrected
+
         p, why = self._proba("sentiment-en", b)
         classes = self.models.heads["sentiment-en"].classes
-        for f, row, w in zip(fields, p, why, strict=True):
+        for i, (f, row, w) in enumerate(zip(fields, p, why, strict=True)):
+            row, notes = corrected(classes, row, b.texts[i], b.italian(i))
             f["sentiment"], f["sentiment_scores"] = classes[int(row.argmax())], _scores(classes, row)
-            f["why"]["sentiment"] = w  # type: ignore[index]
+            f["why"]["sentiment"] = [*notes, *w]  # type: ignore[index]
 
     def _emotion(self, b: _Batch, fields: list[dict[str, object]]) -> None:
         p, why = self._proba("emotion", b)
@@ -210,8 +220,8 @@ class Understander:
         p, why = self._proba("complaint", b)
         k = self.models.heads["complaint"].classes.index("complaint")
         logit = np.log(np.clip(p[:, k], 1e-6, 1 - 1e-6) / np.clip(1 - p[:, k], 1e-6, 1))
-        for i, g in enumerate(b.langs):
-            hits = cues.italian_cues(b.texts[i]).get("complaint") if g.lang == "it" else None
+        for i in range(len(b.texts)):
+            hits = b.italian(i).get("complaint")
             if hits:
                 logit[i] += cues.CUE_LOGIT
                 why[i] = [*why[i], "Italian cue: " + ", ".join(hits)]
@@ -225,8 +235,9 @@ class Understander:
             f["why"]["complaint"] = w  # type: ignore[index]
 
     def _intent(self, b: _Batch, fields: list[dict[str, object]]) -> None:
-        from reale.understand.asks import polite_asks
+        from reale.understand.asks import information_requests, polite_asks
         from reale.understand.intent import combine
+        from reale.understand.litotes import denied_problems
 
         acts, acts_why = self._proba("acts", b)
         p_complaint, complaint_why = self._complaint_p(b)
@@ -235,10 +246,12 @@ class Understander:
         neg = self.models.heads["sentiment-en"].classes.index("negative")
         for i, f in enumerate(fields):
             italian = b.langs[i].lang == "it"
-            hits = cues.italian_cues(b.texts[i]) if italian else {}
+            hits = b.italian(i)
             scores, why = combine(self.models.heads["acts"].classes, acts[i], float(p_complaint[i]),
                                   float(sent[i, pos]), hits, float(sent[i, neg]),
-                                  polite_asks(b.texts[i]), italian and "complaint" not in hits)
+                                  polite_asks(b.texts[i]), italian and "complaint" not in hits,
+                                  info=information_requests(b.texts[i]), denied=denied_problems(b.texts[i]),
+                                  acts_from_embedding=b.langs[i].lang not in _NGRAM_LANGS["acts"])
             f["intent"] = max(scores, key=lambda k: scores[k])
             f["intent_scores"] = {k: round(v, 4) for k, v in scores.items()}
             driver = complaint_why[i] if f["intent"] == "complaint" else acts_why[i]
