@@ -24,7 +24,7 @@ from typing import Any
 import msgspec
 
 from reale.bench._cpu import CpuMeter, Sampler, cpu_only, describe, spent
-from reale.bench._kafka_harness import Workers, publish_posts, wait_until, workdir
+from reale.bench._kafka_harness import Workers, drop_topics, publish_posts, wait_until, workdir
 from reale.events import Post
 from reale.run.kafka import codec
 from reale.run.kafka.check import (
@@ -126,7 +126,9 @@ def _trial(broker: Any, pg: Any, records: list[tuple[bytes, bytes]], count: int,
     finally:
         w.stop()
         pg.drop_database(url)
-    done = [s for s in w.summaries() if s.get("records")]
+    summaries = w.summaries()
+    drop_topics(w.settings)
+    done = [s for s in summaries if s.get("records")]
     first, last = min(s["first_at"] for s in done), max(s["last_at"] for s in done)
     # Workers get their partitions up to a second apart (tansu answers a late joiner's join a
     # second later) and finish a little apart: the rate is taken while every one of them runs.
