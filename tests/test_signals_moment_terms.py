@@ -74,6 +74,18 @@ def test_a_hashtag_written_as_a_plain_word_is_the_same_moment() -> None:
     assert "venti minuti" in unfolded
 
 
+def test_a_new_hashtag_within_an_alerted_hashtags_moment_is_its_own_moment() -> None:
+    final = _posts(["Finale in tv, divano e pizza #FinaleCoppa", "Che tensione #FinaleCoppa",
+                    "Stadio pieno #FinaleCoppa"], ONSET, every=6.0)
+    # the blackout's first posts still carry the final's hashtag; its crowd then does not
+    first = _posts(["Blackout allo stadio, gioco sospeso #blackout #FinaleCoppa"], ONSET + 400,
+                   every=4.0, tag="o")[:6]
+    crowd = _posts(["Stadio al buio, torce accese #blackout", "Chi ha staccato la spina #blackout",
+                    "Blackout in finale, mai visto #blackout"], ONSET + 424, every=5.0, tag="c")
+    terms = [a.term for a in _alerts(final + first + crowd)]
+    assert terms[0] == "#finalecoppa" and "#blackout" in terms
+
+
 def test_one_threads_chatter_is_not_a_moment_but_the_same_words_across_the_network_are() -> None:
     under_one_post = _posts(["Congrats!! 🎉"], ONSET, every=6.0, reply_to="sim://viral/1")
     assert _alerts(under_one_post) == []

@@ -95,9 +95,10 @@ class DemoSink:
 
     def moment(self, alert: MomentAlert) -> None:
         self.moments.append(alert)
-        if any(alert.term in m.cooccurring or m.term in alert.cooccurring
-               for m in self.moments[:-1] if alert.at - m.at < 120):
-            return  # the same moment seen through another of its terms
+        if not alert.term.startswith("#") and any(
+                alert.term in m.cooccurring or m.term in alert.cooccurring
+                for m in self.moments[:-1] if alert.at - m.at < 120):
+            return  # the same moment seen through another of its words (a hashtag is its name)
         safety = f" — safety: {alert.safety.verdict}" if alert.safety else ""
         print(f"  ⚡ moment {alert.term!r} in {alert.scope}: {alert.current_per_min:.0f}/min vs "
               f"{alert.baseline_per_min:.1f}/min baseline{safety}", file=self.out)

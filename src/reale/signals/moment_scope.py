@@ -7,7 +7,7 @@ baseline, and a Poisson tail probability under ``10**max_log10_p``; then the ter
 Replies and quotes count a term once per conversation per short window (a thread's chatter is
 not a moment). A term whose recent posts mostly carry a term that has just alerted is the same
 moment: it is folded into that alert if that term is as specific (a hashtag beats a bigram, a
-bigram a word) or is one of the bigram's own words.
+bigram a word) or is one of the bigram's own words; a hashtag is never folded into another.
 """
 
 from __future__ import annotations
@@ -273,7 +273,9 @@ class ScopeDetector:
         term's posts in the window, if it is as specific (hashtag > bigram > word) or one of this
         bigram's own words (a bigram alerting after its word is a detail of the word's burst). A
         hashtag is carried by a post that writes it as a plain word too ("venti minuti di
-        blackout" belongs to #blackout)."""
+        blackout" belongs to #blackout). A hashtag never folds into another hashtag: #blackout
+        rising during the final's #FinaleCoppa is a new moment even though its first posts
+        carry both."""
         cfg = self.config
         posts = [ts for at, ts in h.recent if at >= t - elapsed]
         # a term promoted to exact counters mid-bucket has fewer recent posts than its count
@@ -282,8 +284,9 @@ class ScopeDetector:
         rank, own = _specificity(term), term.split(" ")
         for other, o in self.hot.items():
             if (other == term or other in self._own_name or t - o.last_alert >= cfg.cooldown
-                    or (_specificity(other) < rank and other not in own)):
-                continue
+                    or (_specificity(other) < rank and other not in own)
+                    or rank == _specificity(other) == 2):
+                continue  # a hashtag is a name the crowd chose: never folded into another one
             if sum(_carries(ts, other) for ts in posts) >= cfg.fold_share * len(posts):
                 return other
         return None
