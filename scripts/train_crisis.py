@@ -17,7 +17,6 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_var] = "1"
 
 import argparse  # noqa: E402
-import csv  # noqa: E402
 import json  # noqa: E402
 import random  # noqa: E402
 import sys  # noqa: E402
@@ -31,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from reale.understand import crisis  # noqa: E402
-from reale.understand.data import shared_data  # noqa: E402
+from reale.understand.data import crisislex_related, shared_data  # noqa: E402
 from reale.understand.encoder import SentenceEncoder  # noqa: E402
 from reale.understand.models import MODELS_DIR  # noqa: E402
 from reale.understand.text import normalize  # noqa: E402
@@ -46,15 +45,9 @@ CHECKS = ("sentiment/en/val.jsonl", "sentiment/it/val.jsonl")
 
 def crisis_tweets(data: Path) -> tuple[list[str], list[int]]:
     """Texts of the tweets related to their crisis, and each one's event number."""
-    texts, events = [], []
-    files = sorted((data / "bursts" / "crisislex-t26").glob("*/*-tweets_labeled.csv"))
-    for i, f in enumerate(files):
-        with f.open(encoding="utf-8", errors="replace") as fh:
-            for r in csv.DictReader(fh, skipinitialspace=True):
-                if r["Informativeness"].startswith("Related"):
-                    texts.append(r["Tweet Text"])
-                    events.append(i)
-    return texts, events
+    events = crisislex_related(data)
+    return ([t for texts in events.values() for t in texts],
+            [i for i, texts in enumerate(events.values()) for _ in texts])
 
 
 def jsonl_texts(path: Path, n: int | None = None) -> list[str]:

@@ -10,9 +10,10 @@ import random
 import pytest
 
 import reale.signals.figurative
-from reale.bench.safety import CHUNK, MELAFAIL_TERMS, complaint_moments, crisis_posts, examples
+from reale.bench.safety import CHUNK, MELAFAIL_TERMS, complaint_moments, examples
 from reale.signals.figurative import literal_cues, literal_hits
 from reale.signals.safety import SafetyConfig, safety_read
+from reale.understand.data import crisislex_related
 from tests.conftest import DATA
 
 EXAMPLES = examples()
@@ -105,7 +106,7 @@ def test_the_rules_doctests_run() -> None:
 def test_crisislex_crises_read_the_same_with_the_rules() -> None:
     """Every 20-post moment of CrisisLexT26's crisis tweets keeps its verdict; at most 1 post in
     1,000 loses its cue words (an "I'm dead" fan tweet, "having a blast" in Vail)."""
-    events = crisis_posts(DATA)
+    events = crisislex_related(DATA)
     posts = [p for ps in events.values() for p in ps]
     lost = [p for p in posts if _cues(p, BEFORE) and not _cues(p)]
     assert len(lost) <= len(posts) / 1000

@@ -7,7 +7,6 @@ Run ``python -m reale.bench.safety`` to print them.
 
 from __future__ import annotations
 
-import csv
 import json
 import random
 import sys
@@ -17,6 +16,7 @@ from typing import Any
 from reale.bench._shared import shared_data
 from reale.signals.safety import SafetyConfig, safety_read
 from reale.simulate.scenarios.complaints import PHONE
+from reale.understand.data import crisislex_related
 
 Row = dict[str, Any]
 CHUNK = 20  # posts a moment's safety read sees (MomentConfig.sample_texts)
@@ -49,16 +49,6 @@ def complaint_moments() -> dict[str, list[str]]:
     return out
 
 
-def crisis_posts(data: Path) -> dict[str, list[str]]:
-    """CrisisLexT26: each event's tweets labelled as related to the crisis."""
-    out = {}
-    for path in sorted((data / "bursts" / "crisislex-t26").glob("*/*tweets_labeled.csv")):
-        with path.open(encoding="utf-8", errors="replace", newline="") as fh:
-            rows = list(csv.reader(fh))[1:]
-        out[path.parent.name] = [r[1] for r in rows if len(r) >= 5 and r[4].strip().startswith("Related")]
-    return out
-
-
 def _written_rows() -> list[Row]:
     rows = []
     ex = examples()
@@ -79,7 +69,7 @@ def _written_rows() -> list[Row]:
 
 
 def _crisis_rows(data: Path, quick: bool) -> list[Row]:
-    events = crisis_posts(data)
+    events = crisislex_related(data)
     if quick:
         events = dict(list(events.items())[:4])
     rows = []

@@ -11,7 +11,6 @@ the everyday groups come from validation splits it never saw.
 from __future__ import annotations
 
 import collections
-import csv
 import json
 import random
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import Any
 
 from reale.signals.safety import Labeller, safety_read, understanding_labeller
 from reale.signals.terms import words
+from reale.understand.data import crisislex_related
 
 GROUP = 12  # posts per moment, as a hot term's sample holds
 
@@ -26,15 +26,6 @@ GROUP = 12  # posts per moment, as a hot term's sample holds
 def _jsonl(path: Path) -> list[str]:
     with path.open(encoding="utf-8") as f:
         return [json.loads(line)["text"] for line in f if line.strip()]
-
-
-def _crisis_sets(data: Path) -> dict[str, list[str]]:
-    out = {}
-    for f in sorted((data / "bursts" / "crisislex-t26").glob("*/*-tweets_labeled.csv")):
-        with f.open(encoding="utf-8", errors="replace") as fh:
-            out[f.parent.name] = [r["Tweet Text"] for r in csv.DictReader(fh, skipinitialspace=True)
-                                  if r["Informativeness"].startswith("Related")]
-    return out
 
 
 def _verdicts(groups: list[list[str]], labeller: Labeller | None) -> collections.Counter[str]:
@@ -59,7 +50,7 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
     per_lang, per_event = (10, 1) if quick else (40, 4)
     everyday = [rng.sample(_jsonl(data / f"sentiment/{lang}/val.jsonl"), GROUP)
                 for lang in ("en", "it") for _ in range(per_lang)]
-    crises = [rng.sample(texts, GROUP) for texts in _crisis_sets(data).values()
+    crises = [rng.sample(texts, GROUP) for texts in crisislex_related(data).values()
               for _ in range(per_event)]
     rows: list[dict[str, Any]] = []
     for name, labeller in (("lexicons", None), ("understanding models", models)):

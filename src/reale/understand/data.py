@@ -67,6 +67,19 @@ class Split:
     val: list[Row]
 
 
+def crisislex_related(data: Path) -> dict[str, list[str]]:
+    """CrisisLex-T26: per event (its folder's name, in name order), the tweets labelled related
+    to its crisis ("Related and informative", "Related - but not informative")."""
+    import csv
+
+    out: dict[str, list[str]] = {}
+    for path in sorted((data / "bursts" / "crisislex-t26").glob("*/*-tweets_labeled.csv")):
+        with path.open(encoding="utf-8", errors="replace") as fh:
+            out[path.parent.name] = [r["Tweet Text"] for r in csv.DictReader(fh, skipinitialspace=True)
+                                     if r["Informativeness"].startswith("Related")]
+    return out
+
+
 def load_split(data: Path, folder: str, file: str = "") -> Split:
     """``folder``'s train/val files, or ``file`` split by :func:`is_held_out`."""
     base = data / folder
