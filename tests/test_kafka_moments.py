@@ -25,29 +25,12 @@ from reale.run.kafka.settings import MOMENT_TERMS, KafkaSettings, consumer_confi
 from reale.store import Store, open_store
 from reale.web import queries as web
 from tests.kafka_helpers import wait_until, worker_command, workers
-from tests.test_kafka_desk import publish, running
+from tests.test_kafka_desk import DESK, publish, running
 
 pytestmark = [pytest.mark.kafka, pytest.mark.postgres]
 
 SECRET = "kafka-moments-hook-secret"
 AUTHORS = 12
-CONFIG = """
-[signals.moments]
-warmup = 0.0
-
-[alerts]
-poll_interval = 0.2
-
-[[alerts.channels]]
-name = "hook"
-kind = "webhook"
-url = "{url}"
-secret_env = "HOOK_SECRET"
-
-[[alerts.rules]]
-name = "all"
-channels = ["hook"]
-"""
 WORDS = ("amber", "birch", "cedar", "delta", "ember", "fjord", "grove", "harbor", "iris",
          "juniper", "kestrel", "lagoon", "meadow", "nectar")
 
@@ -126,7 +109,7 @@ def test_a_whole_stream_burst_is_one_moment_with_its_safety_read_and_one_alert(
     replies = thread(start)
     with LocalReceiver(secret=SECRET) as receiver, open_store(fresh_postgres_url) as store:
         config = tmp_path / "reale.toml"
-        config.write_text(CONFIG.format(url=receiver.url))
+        config.write_text(DESK.format(url=receiver.url))
         secrets = {"hook": ChannelSecrets(url=receiver.url, secret=Secret(SECRET))}
         reader = Partials(settings)
         try:
@@ -172,7 +155,7 @@ def test_a_moments_worker_killed_mid_stream_neither_loses_nor_doubles_a_count(
     init_topics(settings)
     monkeypatch.setenv("HOOK_SECRET", SECRET)  # the workers' alert channel (nobody listens)
     config = tmp_path / "reale.toml"
-    config.write_text(CONFIG.format(url="http://127.0.0.1:9/hook"))
+    config.write_text(DESK.format(url="http://127.0.0.1:9/hook"))
     # ten minutes ago (a post timed far in the future would be taken as posted now)
     start = float(int(time.time() - 600) // 30 * 30) - 5.0
     posts = burst(start)

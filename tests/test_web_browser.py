@@ -5,6 +5,7 @@ screenshotted into docs/screenshots/ (the README's tour)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -241,9 +242,10 @@ def test_the_query_preview_answers_as_you_type(base: str, page: Any) -> None:
     assert "reale.match" in text or "^" in text or " / " in text
 
 
-def test_a_mention_another_process_stores_arrives_live_once(page: Any, tmp_path: Path) -> None:
-    """`reale serve` beside a worker: the store follower brings what another connection stored
-    (a Kafka worker, a runner) to the open Live page, once, and hostile text stays inert."""
+@contextlib.contextmanager
+def live_page_beside_a_worker(page: Any, tmp_path: Path) -> Iterator[Any]:
+    """A signed-in Live page of `reale serve` whose store follower reads what a second
+    connection (a Kafka worker, a runner) writes; yields that worker's store."""
     url = f"sqlite:///{tmp_path / 'desk.sqlite'}"
     desk = build_desk(url)
     worker = open_store(url, clock=ManualClock(desk.clock.now() + 1))
@@ -253,22 +255,29 @@ def test_a_mention_another_process_stores_arrives_live_once(page: Any, tmp_path:
         with serving(desk.app) as base, following(follower):
             sign_in(page, base, "aldo")
             page.wait_for_selector("#live-dot.on")
-            first = post(6001, "@fiori.bsky.social stored by a worker: aperti il primo maggio?",
-                         at=worker.clock.now(), author="bruno")
-            worker.write_batch([mention("Fiori", first), LabelledPost(
-                first.uri, labels_from({"lang": "it", "sentiment": "neutral", "intent": "question"}))])
-            page.locator("#feed li", has_text="stored by a worker").first.wait_for()
-            worker.clock.advance(1)  # type: ignore[attr-defined]
-            worker.write_mentions([mention("Fiori", post(6002, HOSTILE, at=worker.clock.now(),
-                                                         author="mallory"))])
-            page.locator("#feed li", has_text="window.__xss").first.wait_for()
-            assert page.locator("#feed li", has_text="stored by a worker").count() == 1
-            assert page.evaluate("window.__xss") is None
-            assert page.locator("main img").count() == 0
-            assert page.dialogs == []  # type: ignore[attr-defined]
+            yield worker
     finally:
         worker.close()
         desk.store.close()
+
+
+def test_a_mention_another_process_stores_arrives_live_once(page: Any, tmp_path: Path) -> None:
+    """`reale serve` beside a worker: the store follower brings what another connection stored
+    (a Kafka worker, a runner) to the open Live page, once, and hostile text stays inert."""
+    with live_page_beside_a_worker(page, tmp_path) as worker:
+        first = post(6001, "@fiori.bsky.social stored by a worker: aperti il primo maggio?",
+                     at=worker.clock.now(), author="bruno")
+        worker.write_batch([mention("Fiori", first), LabelledPost(
+            first.uri, labels_from({"lang": "it", "sentiment": "neutral", "intent": "question"}))])
+        page.locator("#feed li", has_text="stored by a worker").first.wait_for()
+        worker.clock.advance(1)  # type: ignore[attr-defined]
+        worker.write_mentions([mention("Fiori", post(6002, HOSTILE, at=worker.clock.now(),
+                                                     author="mallory"))])
+        page.locator("#feed li", has_text="window.__xss").first.wait_for()
+        assert page.locator("#feed li", has_text="stored by a worker").count() == 1
+        assert page.evaluate("window.__xss") is None
+        assert page.locator("main img").count() == 0
+        assert page.dialogs == []  # type: ignore[attr-defined]
 
 
 def test_labels_that_land_after_a_mention_update_its_row_in_place(page: Any,
@@ -276,34 +285,23 @@ def test_labels_that_land_after_a_mention_update_its_row_in_place(page: Any,
     """On Kafka the matcher stores a mention before a stages worker labels it: the Live page
     shows the row unlabelled, then, when the labels land, the same row (where it is, not moved
     to the top, not doubled) with its sentiment and intent."""
-    url = f"sqlite:///{tmp_path / 'desk.sqlite'}"
-    desk = build_desk(url)
-    worker = open_store(url, clock=ManualClock(desk.clock.now() + 1))
-    register_writers(worker)
-    follower = StoreFollower(desk.store, desk.hub, interval=0.1)  # its own thread, real time
-    try:
-        with serving(desk.app) as base, following(follower):
-            sign_in(page, base, "aldo")
-            page.wait_for_selector("#live-dot.on")
-            first = post(6101, "@fiori.bsky.social i fiori sono arrivati appassiti",
-                         at=worker.clock.now(), author="bruno")
-            worker.write_mentions([mention("Fiori", first)])  # the matcher
-            row = page.locator("#feed li", has_text="arrivati appassiti")
-            row.first.wait_for()
-            assert row.locator(".chip.negative").count() == 0
-            worker.clock.advance(1)  # type: ignore[attr-defined]
-            worker.write_mentions([mention("Fiori", post(6102, "fiori di giulia, che belli",
-                                                         at=worker.clock.now(), author="carla"))])
-            page.locator("#feed li", has_text="che belli").first.wait_for()
-            worker.clock.advance(1)  # type: ignore[attr-defined]
-            worker.write_batch([LabelledPost(first.uri, labels_from(  # a stages worker
-                {"lang": "it", "sentiment": "negative", "intent": "complaint"}))])
-            row.locator(".chip.negative").first.wait_for()
-            assert row.count() == 1 and row.locator(".chip.complaint").count() == 1
-            texts = page.locator("#feed li .text").all_inner_texts()
-            assert texts.index("fiori di giulia, che belli") < texts.index(
-                "@fiori.bsky.social i fiori sono arrivati appassiti")  # updated where it was
-            assert page.evaluate("window.realeLive.updated") == 1
-    finally:
-        worker.close()
-        desk.store.close()
+    with live_page_beside_a_worker(page, tmp_path) as worker:
+        first = post(6101, "@fiori.bsky.social i fiori sono arrivati appassiti",
+                     at=worker.clock.now(), author="bruno")
+        worker.write_mentions([mention("Fiori", first)])  # the matcher
+        row = page.locator("#feed li", has_text="arrivati appassiti")
+        row.first.wait_for()
+        assert row.locator(".chip.negative").count() == 0
+        worker.clock.advance(1)  # type: ignore[attr-defined]
+        worker.write_mentions([mention("Fiori", post(6102, "fiori di giulia, che belli",
+                                                     at=worker.clock.now(), author="carla"))])
+        page.locator("#feed li", has_text="che belli").first.wait_for()
+        worker.clock.advance(1)  # type: ignore[attr-defined]
+        worker.write_batch([LabelledPost(first.uri, labels_from(  # a stages worker
+            {"lang": "it", "sentiment": "negative", "intent": "complaint"}))])
+        row.locator(".chip.negative").first.wait_for()
+        assert row.count() == 1 and row.locator(".chip.complaint").count() == 1
+        texts = page.locator("#feed li .text").all_inner_texts()
+        assert texts.index("fiori di giulia, che belli") < texts.index(
+            "@fiori.bsky.social i fiori sono arrivati appassiti")  # updated where it was
+        assert page.evaluate("window.realeLive.updated") == 1
