@@ -5,6 +5,7 @@ SEISMIC example cascade at 10 min, 1 h and 6 h.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from reale.bench import signals_momentum, signals_momentum_splits
@@ -44,42 +45,41 @@ def _judge(model: str, age: float, metric: str, value: float, best: float, growi
     return f"< {best:.3f} (best baseline)", ok, note
 
 
-def _split_rows(table: list[dict[str, Any]], prefix: str) -> list[Row]:
+Describe = Callable[[dict[str, Any], str, str, str], str]  # (row, model, subset, metric) -> note
+
+
+def _metric_rows(table: list[dict[str, Any]], prefix: str, growing: str,
+                 describe: Describe) -> list[Row]:
+    """One row per (age, subset, model, metric) of ``table``, judged against the best baseline;
+    ``describe`` ends each note, ``growing`` names the growing-share column."""
     rows: list[Row] = []
     for (age, subset), at in _group(table).items():
         tag = "" if subset == "all" else f"{ACTIVE}."
         for model, r in at.items():
             for metric in ("mdape", "spearman"):
                 best = (min if metric == "mdape" else max)(at[b][metric] for b in BASELINES)
-                target, ok, note = _judge(model, age, metric, r[metric], best, r["growing"])
-                sd = r[metric + "_sd"]
-                note += (f"mean over {r['splits']} random 50/50 splits, sd={sd:.3f}; "
-                         f"spearman={r['spearman']:.3f}±{r['spearman_sd']:.3f} "
-                         f"mean_ape={r['mape']:.3f} exact={r['exact']:.0%} "
-                         f"beats best baseline's MdAPE in {r['beats']:.0%} of splits, ties "
-                         f"{r['ties']:.0%}; n_eval≈{r['n_eval']:.0f} growing={r['growing']:.0%}")
+                target, ok, note = _judge(model, age, metric, r[metric], best, r[growing])
                 rows.append(_row(f"{prefix}.{_label(age)}.{tag}{model}.{metric}", r[metric],
-                                 "fraction" if metric == "mdape" else "rho", target, ok, note))
+                                 "fraction" if metric == "mdape" else "rho", target, ok,
+                                 note + describe(r, model, subset, metric)))
     return rows
 
 
-def _evenodd_rows(table: list[dict[str, Any]]) -> list[Row]:
-    rows: list[Row] = []
-    for (age, subset), at in _group(table).items():
-        tag = "" if subset == "all" else f"{ACTIVE}."
-        for model, r in at.items():
-            for metric in ("mdape", "spearman"):
-                best = (min if metric == "mdape" else max)(at[b][metric] for b in BASELINES)
-                target, ok, note = _judge(model, age, metric, r[metric], best, r["growing_share"])
-                consts = (f" {r['constants']}" if model != CANDIDATE else
-                          f" truth inside the 90% interval: {r['constants']['coverage']:.0%}"
-                          if subset == "all" else "")
-                note += (f"fit: even ids, eval: odd ids; n_fit={r['n_fit']} n_eval={r['n_eval']} "
-                         f"growing={r['growing_share']:.0%} mean_ape={r['mape']:.3f} "
-                         f"exact={r['exact']:.0%}{consts}")
-                rows.append(_row(f"momentum.auspol.{_label(age)}.{tag}{model}.{metric}", r[metric],
-                                 "fraction" if metric == "mdape" else "rho", target, ok, note))
-    return rows
+def _split_note(r: dict[str, Any], model: str, subset: str, metric: str) -> str:
+    return (f"mean over {r['splits']} random 50/50 splits, sd={r[metric + '_sd']:.3f}; "
+            f"spearman={r['spearman']:.3f}±{r['spearman_sd']:.3f} "
+            f"mean_ape={r['mape']:.3f} exact={r['exact']:.0%} "
+            f"beats best baseline's MdAPE in {r['beats']:.0%} of splits, ties "
+            f"{r['ties']:.0%}; n_eval≈{r['n_eval']:.0f} growing={r['growing']:.0%}")
+
+
+def _evenodd_note(r: dict[str, Any], model: str, subset: str, metric: str) -> str:
+    consts = (f" {r['constants']}" if model != CANDIDATE else
+              f" truth inside the 90% interval: {r['constants']['coverage']:.0%}"
+              if subset == "all" else "")
+    return (f"fit: even ids, eval: odd ids; n_fit={r['n_fit']} n_eval={r['n_eval']} "
+            f"growing={r['growing_share']:.0%} mean_ape={r['mape']:.3f} "
+            f"exact={r['exact']:.0%}{consts}")
 
 
 def _group(table: list[dict[str, Any]]) -> dict[tuple[float, str], dict[str, dict[str, Any]]]:
@@ -96,11 +96,11 @@ def rows(quick: bool) -> list[Row]:
     cascades = signals_momentum.load_auspol(data / "cascades" / "auspol" / "auspol_cascades.csv")
     ages = (600.0, 3600.0) if quick else signals_momentum.AGES
     table, corrections = signals_momentum.evaluate_auspol(cascades, ages)
-    out = _evenodd_rows(table)
+    out = _metric_rows(table, "momentum.auspol", "growing_share", _evenodd_note)
     splits = 5 if quick else 20
     split_ages = (3600.0,) if quick else (1800.0, 3600.0)
-    out += _split_rows(signals_momentum_splits.evaluate_splits(cascades, split_ages, splits),
-                       f"momentum.auspol.splits{splits}")
+    out += _metric_rows(signals_momentum_splits.evaluate_splits(cascades, split_ages, splits),
+                        f"momentum.auspol.splits{splits}", "growing", _split_note)
     example = data / "cascades" / "seismic-example" / "tweet_127001313513967616.csv"
     source = {"seismic plain": "no fitted constants",
               "seismic fitted": "alpha/gamma fitted on even #auspol ids",
