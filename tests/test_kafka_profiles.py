@@ -24,9 +24,9 @@ from reale.run.kafka.profiles import ProfileExchange, ProfileFetcher, ProfileRou
 from reale.run.kafka.services import DispatchLease
 from reale.signals.profile_cache import ProfileCacheConfig
 from reale.signals.profile_clients import BlueskyProfiles
+from reale.signals.profile_server import ProfileServer
 from reale.signals.settings import SignalsConfig
 from reale.store import Store, open_store
-from tests.signals_profile_server import ProfileServer
 
 pytestmark = [pytest.mark.postgres]
 

@@ -18,11 +18,11 @@ from reale.events import Author, Post
 from reale.run.kafka.admin import init_topics
 from reale.run.kafka.settings import KafkaSettings
 from reale.signals.profile_clients import BlueskyProfiles
+from reale.signals.profile_server import ProfileServer
 from reale.store import Store, open_store
 from reale.web import queries as web
 from reale.web.records import OpportunityRecord, Reach
 from tests.kafka_helpers import wait_until
-from tests.signals_profile_server import ProfileServer
 from tests.test_kafka_desk import count, publish, running
 from tests.test_kafka_profiles import BSKY_APP, FANS, FLORIST, recorded_profiles
 

@@ -17,9 +17,9 @@ from reale.errors import DecodeError
 from reale.events import Author
 from reale.signals.profile_cache import ProfileCache, ProfileCacheConfig
 from reale.signals.profile_clients import BlueskyProfiles, MastodonProfiles, XProfiles
+from reale.signals.profile_server import ProfileServer
 from reale.signals.profiles import parse_bluesky_profiles, parse_mastodon_account, parse_x_users
 from tests.conftest import WIRE
-from tests.signals_profile_server import ProfileServer
 
 FIXTURES = Path(__file__).parent / "fixtures" / "signals"
 T0 = 1_700_000_000.0

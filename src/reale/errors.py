@@ -48,7 +48,12 @@ class DecodeError(RealeError):
 
 
 class SourceError(RealeError):
-    """A source's connection failed."""
+    """A source's connection failed; ``reason``, when known, says how in a word (``unreachable``,
+    ``http_4xx``, ``http_5xx``, ``bad_payload``) for metrics."""
+
+    def __init__(self, message: str = "", *, reason: str = "") -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 class StoreError(RealeError):

@@ -22,6 +22,7 @@ from reale.run.alerting import AlertSink
 from reale.run.app import EmbeddedApp
 from reale.run.desksink import DeskStoreSink
 from reale.run.learning import Teacher, learn
+from reale.run.profile_metrics import watch_profiles
 from reale.run.stages import DeskStage, SignalsStage, Sink, UnderstandStage
 from reale.signals.hub import Signals
 from reale.signals.profile_clients import ProfileClient
@@ -134,6 +135,7 @@ class Pipeline:
         app = self.app
         assert app.store is not None and app.writer is not None, "enter the EmbeddedApp first"
         register_writers(app.store)
+        watch_profiles(app.metrics, self.signals.profiles)
         self.store_sink = DeskStoreSink(app.writer, self.hub, self.signals, self.clock.now)
         self._add_sink(self.store_sink)
         self.aftermath = AftermathStage(self.stage_clock, app.store, [self.store_sink],

@@ -2,7 +2,7 @@
 batch size, under a token bucket per network, refreshed when older than ``ttl``. Bounded: the
 least recently used profiles are forgotten first. A cache whose profiles are fetched elsewhere
 (the Kafka runner's shared fetcher) queues every miss and hands the queue over with
-:meth:`ProfileCache.take_pending`."""
+:meth:`ProfileCache.take_pending`. What it did is counted in ``stats`` (for the metrics)."""
 
 from __future__ import annotations
 
@@ -14,8 +14,10 @@ import msgspec
 from reale.clock import Clock
 from reale.errors import SourceError
 from reale.events import Author
+from reale.signals import profile_stats as st
 from reale.signals import snapshot
-from reale.signals.profile_clients import ProfileClient
+from reale.signals.profile_clients import FetchResult, ProfileClient
+from reale.signals.profile_stats import ProfileStats
 from reale.signals.profiles import Profile
 from reale.token_bucket import TokenBucket
 
@@ -27,13 +29,15 @@ class ProfileCacheConfig(msgspec.Struct, frozen=True, kw_only=True, forbid_unkno
     requests_per_second: float = 1.0  # per network
     burst: float = 5.0
     error_backoff: float = 60.0  # seconds without requests after a failed one
+    lease_ttl: float = 60.0  # Kafka runner: seconds before another process takes over fetching
 
 
 class ProfileCache:
     def __init__(self, config: ProfileCacheConfig, clock: Clock,
                  clients: Mapping[str, ProfileClient] | None = None, *,
-                 fetched_elsewhere: bool = False) -> None:
+                 fetched_elsewhere: bool = False, stats: ProfileStats | None = None) -> None:
         self.config = config
+        self.stats = stats or ProfileStats()
         self.fetched_elsewhere = fetched_elsewhere
         self._clock = clock
         self.clients = dict(clients or {})
@@ -77,16 +81,27 @@ class ProfileCache:
             self._entries.move_to_end(key)
             if self._clock.now() - p.fetched_at <= self.config.ttl:
                 return p
-        self._queue(network, author_id)
+        if self.queue(network, author_id):
+            self.stats.count(st.REQUESTED, network)
+            if p is not None:
+                self.stats.count(st.STALE, network)
         return p
 
-    def _queue(self, network: str, author_id: str) -> None:
+    def peek(self, network: str, author_id: str) -> Profile | None:
+        """The cached profile (possibly stale) or None, queueing nothing."""
+        return self._entries.get((network, author_id))
+
+    def queue(self, network: str, author_id: str) -> bool:
+        """Queue a fetch (uncounted: :meth:`get` counts its own); False if it was queued already
+        or nobody fetches this network."""
         if network not in self.clients and not self.fetched_elsewhere:
-            return
+            return False
         q = self._pending.setdefault(network, OrderedDict())
+        new = author_id not in q
         q[author_id] = None
         while len(q) > self.config.max_pending:
             q.popitem(last=False)
+        return new
 
     def pending(self, network: str) -> int:
         return len(self._pending.get(network, ()))
@@ -109,19 +124,25 @@ class ProfileCache:
         q = self._pending.get(network)
         bucket = self._buckets[network]
         stored = 0
-        while q and bucket.try_take():
+        while q:
+            if not bucket.try_take():
+                self.stats.count(st.WAITS, network)
+                break
             batch = list(q)[: client.batch_size]
             for i in batch:
                 del q[i]
             now = self._clock.now()
             try:
                 result = await client.fetch(batch, now)
-            except SourceError:
+            except SourceError as exc:
                 self.errors += 1
+                self.stats.count(st.REQUESTS, network)
+                self.stats.count(st.FAILURES, network, exc.reason or "error")
                 self._requeue(q, batch)
                 bucket.block_for(self.config.error_backoff)
                 break
             self.requests += result.requests
+            self._count(network, result)
             for p in result.profiles:
                 self.put(p)
                 stored += 1
@@ -133,6 +154,13 @@ class ProfileCache:
                 bucket.block_for(result.retry_after)
                 break
         return stored
+
+    def _count(self, network: str, result: FetchResult) -> None:
+        self.stats.count(st.REQUESTS, network, n=result.requests)
+        self.stats.count(st.FETCHED, network, n=len(result.profiles))
+        self.stats.count(st.NOT_FOUND, network, n=len(result.missing))
+        if result.retry_after is not None:
+            self.stats.count(st.FAILURES, network, "rate_limited")
 
     @staticmethod
     def _requeue(q: OrderedDict[str, None], ids: list[str]) -> None:

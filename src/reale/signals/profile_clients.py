@@ -1,7 +1,7 @@
 """HTTP clients (httpx, async) that fetch author profiles in the networks' batch sizes.
 
 A rate-limit answer (HTTP 429) is returned as ``retry_after`` so the cache can back off; any
-other failure raises :class:`reale.errors.SourceError`.
+other failure raises :class:`reale.errors.SourceError` whose ``reason`` says how (for metrics).
 """
 
 from __future__ import annotations
@@ -46,13 +46,14 @@ async def _get(http: httpx.AsyncClient, url: str, what: str, **kw: object) -> ht
     try:
         return await http.get(url, **kw)  # type: ignore[arg-type]
     except httpx.HTTPError as exc:
-        raise SourceError(f"{what}: request to {url} failed: {exc}") from exc
+        raise SourceError(f"{what}: request to {url} failed: {exc}",
+                          reason="unreachable") from exc
 
 
 def _check(resp: httpx.Response, what: str) -> None:
     if resp.status_code >= 400:
         raise SourceError(f"{what}: HTTP {resp.status_code} from {resp.request.url}: "
-                          f"{resp.text[:200]!r}")
+                          f"{resp.text[:200]!r}", reason=f"http_{resp.status_code // 100}xx")
 
 
 class BlueskyProfiles:
@@ -74,7 +75,7 @@ class BlueskyProfiles:
         try:
             found = parse_bluesky_profiles(resp.content, fetched_at=now)
         except DecodeError as exc:
-            raise SourceError(str(exc)) from exc
+            raise SourceError(str(exc), reason="bad_payload") from exc
         got = {p.id for p in found} | {p.handle for p in found}
         return FetchResult(profiles=found, missing=[i for i in ids if i not in got])
 
@@ -106,7 +107,7 @@ class MastodonProfiles:
             try:
                 found.append(parse_mastodon_account(resp.content, fetched_at=now))
             except DecodeError as exc:
-                raise SourceError(str(exc)) from exc
+                raise SourceError(str(exc), reason="bad_payload") from exc
         return FetchResult(profiles=found, missing=missing, requests=len(ids))
 
 
@@ -130,7 +131,7 @@ class XProfiles:
         try:
             found, missing = parse_x_users(resp.content, fetched_at=now)
         except DecodeError as exc:
-            raise SourceError(str(exc)) from exc
+            raise SourceError(str(exc), reason="bad_payload") from exc
         return FetchResult(profiles=found, missing=missing)
 
 

@@ -1,11 +1,18 @@
 """Prometheus metrics of a Kafka worker: the runner's own (events in and out per stage, errors,
-publish-to-stored latency) plus consumer lag per partition, batch latency and rebalances."""
+publish-to-stored latency) plus consumer lag per partition, batch latency, rebalances and the
+profile fetcher's (as the embedded runner's, with the shared queue and the lease)."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from prometheus_client import Counter, Gauge, Histogram
 
 from reale.run.metrics import LATENCY_BUCKETS, Metrics
+from reale.run.profile_metrics import ProfileCollector
+
+if TYPE_CHECKING:
+    from reale.run.kafka.profiles import ProfileFetcher
 
 
 class KafkaMetrics(Metrics):
@@ -23,3 +30,12 @@ class KafkaMetrics(Metrics):
                                   ["stage", "kind"], registry=r)
         self.published = Counter("reale_kafka_published", "Records published, by topic",
                                  ["topic"], registry=r)
+
+
+def watch_profile_fetcher(metrics: Metrics, fetcher: ProfileFetcher) -> ProfileCollector:
+    """The stages role's fetcher: its cache's counts, ``profile_wants`` per network as the queue
+    depth, whether this process holds the fetch lease, and the profiles its workers wait for."""
+    collector = ProfileCollector(fetcher.cache, lambda: fetcher.wanted,
+                                 lease=lambda: fetcher.holding, awaited=fetcher.awaited)
+    metrics.registry.register(collector)
+    return collector

@@ -67,6 +67,12 @@ def oldest_wants(store: Store, limit: int) -> list[Key]:
     return [(str(n), str(i)) for n, i in rows]
 
 
+def count_wants(store: Store) -> dict[str, int]:
+    """Authors wanted and not yet fetched, per network (the deployment's fetch queue)."""
+    rows = store.query("SELECT network, COUNT(*) FROM profile_wants GROUP BY network")
+    return {str(n): int(c) for n, c in rows}
+
+
 def save_profiles(store: Store, profiles: Sequence[Profile], done: Sequence[Key],
                   forget_before: float, keep: int = 100_000) -> None:
     """In one transaction: upsert the fetched profiles (a newer fetch wins), drop the wants they

@@ -19,12 +19,14 @@ from reale.errors import RealeError
 from reale.run.kafka.profile_store import (
     Key,
     add_wants,
+    count_wants,
     oldest_wants,
     profiles_since,
     read_profiles,
     save_profiles,
 )
 from reale.run.kafka.services import DispatchLease, Service
+from reale.signals import profile_stats as st
 from reale.signals.hub import Signals
 from reale.signals.profile_cache import ProfileCache, ProfileCacheConfig
 from reale.signals.profile_clients import ProfileClient
@@ -33,7 +35,6 @@ from reale.store import Store
 
 log = logging.getLogger("reale.run.kafka")
 LEASE = "kafka:profile-fetcher"
-LEASE_TTL = 60.0  # seconds without renewal before another process takes over the fetching
 
 
 class ProfileExchange:
@@ -119,7 +120,9 @@ class ProfileRouter:
 class ProfileFetcher:
     """One round at a time (:meth:`step`): answer this process's asks from the store and record
     the missing ones as wanted; then, while holding the lease, fetch the oldest wanted profiles
-    as far as each network's bucket allows and store them."""
+    as far as each network's bucket allows and store them. ``cache.stats`` counts the asks this
+    process recorded as wanted and the fetches it made; ``wanted`` is the deployment's queue
+    (``profile_wants`` per network) as of the last round, ``holding`` whether it holds the lease."""
 
     def __init__(self, store: Store, clock: Clock, config: ProfileCacheConfig,
                  clients: Mapping[str, ProfileClient], exchange: ProfileExchange, *,
@@ -131,7 +134,7 @@ class ProfileFetcher:
         self.cache = ProfileCache(config, clock, clients)
         self.exchange = exchange
         # a round may wait on slow networks (requests time out after 10 s): the lease outlives it
-        self.lease = lease or DispatchLease(store, clock, ttl=LEASE_TTL, name=LEASE)
+        self.lease = lease or DispatchLease(store, clock, ttl=config.lease_ttl, name=LEASE)
         self.batch = batch
         self.overlap = overlap  # seconds of fetch times read again (clocks of other machines)
         self.forget_after = forget_after
@@ -139,6 +142,12 @@ class ProfileFetcher:
         self._awaiting: OrderedDict[Key, float] = OrderedDict()  # asked, no fresh answer yet
         self._seen_until = clock.now() - overlap
         self.fetched = 0
+        self.holding = False
+        self.wanted: dict[str, int] = {}
+
+    def awaited(self) -> int:
+        """Profiles asked for by this process's workers and not answered fresh yet."""
+        return len(self._awaiting)
 
     def fresh(self, p: Profile | None, now: float) -> bool:
         return p is not None and now - p.fetched_at <= self.ttl
@@ -146,9 +155,10 @@ class ProfileFetcher:
     async def step(self) -> int:
         """Share, then fetch when holding the lease; returns the profiles this round fetched."""
         self.share()
-        if self.cache.clients and self.lease.acquire():
-            return await self.fetch()
-        return 0
+        self.holding = bool(self.cache.clients) and self.lease.acquire()
+        fetched = await self.fetch() if self.holding else 0
+        self.wanted = count_wants(self.store)
+        return fetched
 
     def share(self) -> int:
         """Answer new asks with stored profiles (stale ones too, while their refresh waits) and
@@ -160,6 +170,10 @@ class ProfileFetcher:
         for key in new:
             if not self.fresh(known.get(key), now):
                 self._awaiting[key] = now
+                if key[0] in self.cache.clients:
+                    self.cache.stats.count(st.REQUESTED, key[0])
+                    if key in known:
+                        self.cache.stats.count(st.STALE, key[0])
         add_wants(self.store, [k for k in new if k in self._awaiting
                                and k[0] in self.cache.clients], now)
         for p in profiles_since(self.store, self._seen_until - self.overlap):
@@ -186,7 +200,8 @@ class ProfileFetcher:
         done = [k for k in wants if self.fresh(stored.get(k), now)]  # fetched by a former holder
         todo = [k for k in wants if k not in set(done) and k[0] in self.cache.clients]
         for network, author in todo:
-            self.cache.get(network, author)  # a miss or a stale entry queues a fetch
+            if not self.fresh(self.cache.peek(network, author), now):
+                self.cache.queue(network, author)  # counted as requested when it was wanted
         errors = self.cache.errors
         await self.cache.fetch_due()
         if self.cache.errors > errors:
@@ -194,7 +209,7 @@ class ProfileFetcher:
                 "errors": self.cache.errors, "backoff": self.cache.config.error_backoff}})
         got: list[Profile] = []
         for network, author in todo:
-            p = self.cache.get(network, author)
+            p = self.cache.peek(network, author)
             if p is not None and self.fresh(p, self.clock.now()):
                 got.append(p)
         keep = self.cache.config.max_pending * len(self.cache.clients)

@@ -24,7 +24,7 @@ from reale.run.kafka.brands import BrandStage
 from reale.run.kafka.conversations import ConversationStage
 from reale.run.kafka.desk import KafkaDesk
 from reale.run.kafka.matcher import MatcherStage
-from reale.run.kafka.metrics import KafkaMetrics
+from reale.run.kafka.metrics import KafkaMetrics, watch_profile_fetcher
 from reale.run.kafka.moments import MomentCountStage, MomentMergeStage
 from reale.run.kafka.outbox import register as register_alerts
 from reale.run.kafka.profiles import ProfileExchange, ProfileFetcher, ProfileService
@@ -174,6 +174,9 @@ def run_kafka(config: Config, *, bootstrap: str, store_url: str | None = None, r
         parts = role_parts(role, config, store, clock, alert_secrets=alert_secrets,
                            profile_clients=profile_clients)
         services = parts.services
+        for service in services:
+            if isinstance(service, ProfileService):
+                watch_profile_fetcher(metrics, service.fetcher)
         stages = stages_for(role, s, config, store, clock, matcher=parts.matcher,
                             desk=parts.desk, profiles=parts.profiles)
         workers = [Worker(s, st, store, metrics=metrics, clock=clock,

@@ -1,4 +1,6 @@
-"""A local profile server on 127.0.0.1 that answers like Bluesky, Mastodon and X (test seam)."""
+"""A local profile server on 127.0.0.1 that answers like Bluesky ``getProfiles``, the Mastodon
+account endpoint and X ``/2/users`` with recorded-format payloads (the test seam of the profile
+clients, shared by their tests and ``reale.bench.profiles``; never used by the product)."""
 
 from __future__ import annotations
 
