@@ -27,11 +27,6 @@ AUTHORS = 60
 RATE = 6.0  # profiles a second (Mastodon: one a request): ten seconds of fetching in all
 
 
-def holder(ports: list[int]) -> int | None:
-    held = [i for i, p in enumerate(ports) if fleet.metric(p, "reale_profile_fetch_lease") == 1]
-    return held[0] if len(held) == 1 else None
-
-
 def test_when_the_fetch_lease_holder_is_killed_another_process_fetches_the_rest(
         kafka_bootstrap: str, fresh_postgres_url: str, tmp_path: Path) -> None:
     statuses = WIRE / "mastodon" / "statuses.jsonl"
@@ -48,11 +43,12 @@ def test_when_the_fetch_lease_holder_is_killed_another_process_fetches_the_rest(
         commands = [fleet.worker_command(kafka_bootstrap, fresh_postgres_url, config, p)
                     for p in ports]
         with workers(commands, tmp_path) as procs:
-            wait_until(lambda: holder(ports) is not None, 60, "a worker holding the fetch lease")
+            wait_until(lambda: fleet.lease_holder(ports) is not None, 60,
+                       "a worker holding the fetch lease")
             fleet.publish_mentions(settings, [fleet.mention(a["id"], 1, time.time())
                                               for a in accounts])
             wait_until(lambda: fleet.stored(store) >= 6, 60, "the first profiles")
-            killed = holder(ports)
+            killed = fleet.lease_holder(ports)
             assert killed is not None
             procs[killed].kill()
             procs[killed].wait(30)

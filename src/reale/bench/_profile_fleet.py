@@ -40,11 +40,18 @@ def config_toml(server_url: str, *, rate: float, lease_ttl: float) -> str:
     return CONFIG.format(url=server_url, rate=rate, lease_ttl=lease_ttl)
 
 
-def worker_command(bootstrap: str, store: str, config: Path, metrics_port: int) -> list[str]:
+def worker_command(bootstrap: str, store: str, config: Path, metrics_port: int,
+                   *extra: str) -> list[str]:
     """A stages worker serving its metrics on 127.0.0.1:``metrics_port``."""
     return [sys.executable, "-m", "reale", "kafka", "worker", "--role", "stages",
             "--bootstrap", bootstrap, "--store", store, "--config", str(config),
-            "--session-timeout-ms", "2000", "--metrics-port", str(metrics_port)]
+            "--session-timeout-ms", "2000", "--metrics-port", str(metrics_port), *extra]
+
+
+def lease_holder(ports: Sequence[int]) -> int | None:
+    """The index of the one worker whose /metrics says it holds the fetch lease, else None."""
+    held = [i for i, p in enumerate(ports) if metric(p, "reale_profile_fetch_lease") == 1]
+    return held[0] if len(held) == 1 else None
 
 
 def recorded_accounts(statuses: Path) -> list[dict[str, Any]]:
