@@ -23,7 +23,8 @@ COUNTERS = (
     ("reale_profiles_not_found", "Ids a network says do not exist", st.NOT_FOUND),
     ("reale_profile_requests", "Profile requests sent to a network", st.REQUESTS),
     ("reale_profile_rate_limited_waits",
-     "Fetch rounds that found profiles queued and the network's rate limit spent", st.WAITS),
+     "Fetch rounds that found profiles queued and no request left (rate limit or back-off)",
+     st.WAITS),
 )
 
 

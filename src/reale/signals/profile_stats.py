@@ -11,7 +11,7 @@ FETCHED = "fetched"  # profiles a network returned
 NOT_FOUND = "not_found"  # ids a network says do not exist
 REQUESTS = "requests"  # HTTP requests sent
 FAILURES = "failures"  # requests that failed, by reason (rate_limited, unreachable, http_5xx, ...)
-WAITS = "waits"  # fetch rounds that found profiles queued and the network's budget spent
+WAITS = "waits"  # fetch rounds with profiles queued and no token (rate limit, Retry-After, back-off)
 KINDS = (REQUESTED, STALE, FETCHED, NOT_FOUND, REQUESTS, FAILURES, WAITS)
 
 
