@@ -35,9 +35,9 @@ class ProfileCacheConfig(msgspec.Struct, frozen=True, kw_only=True, forbid_unkno
 class ProfileCache:
     def __init__(self, config: ProfileCacheConfig, clock: Clock,
                  clients: Mapping[str, ProfileClient] | None = None, *,
-                 fetched_elsewhere: bool = False, stats: ProfileStats | None = None) -> None:
+                 fetched_elsewhere: bool = False) -> None:
         self.config = config
-        self.stats = stats or ProfileStats()
+        self.stats = ProfileStats()
         self.fetched_elsewhere = fetched_elsewhere
         self._clock = clock
         self.clients = dict(clients or {})
