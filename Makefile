@@ -34,6 +34,7 @@ train: $(DEPS)
 	$(PY) scripts/train.py
 	$(PY) scripts/train_stopwords.py
 	$(PY) scripts/train_crisis.py
+	$(PY) scripts/train_background.py
 
 clean:
 	rm -rf .venv var .pytest_cache .mypy_cache .ruff_cache

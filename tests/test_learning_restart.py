@@ -124,7 +124,10 @@ def test_a_restarted_runner_reads_mentions_exactly_as_before(tmp_path: Path) -> 
 
     async def first_life(p: Pipeline) -> dict[str, Any]:
         keys = await queue_and_store(p)
-        assert reading(p)["probe"] is None, "nothing decided yet: no relevance verdict"
+        first = reading(p)
+        # Nothing decided yet: only the cold-start prior speaks, and a post addressed to the
+        # brand's handle is the brand's by construction; the fruit has too few anchors to judge.
+        assert (first["probe"], first["fruit"]) == (1.0, None)
         handled(store_of(p), keys["battery"], T0 + 200)
         handled(store_of(p), keys["camera"], T0 + 201)
         await asyncio.to_thread(dismiss_in_the_web_desk, db, keys["doctor"], "irrelevant")

@@ -28,11 +28,14 @@ from reale.signals.hub import Signals
 from reale.signals.profile_clients import ProfileClient
 from reale.signals.safety import understanding_labeller
 from reale.signals.settings import SignalsConfig, signals_config
+from reale.store import Store
 from reale.understand.relevance import REMEMBER, RelevanceModel
+from reale.understand.relevance_prior import BrandPrior
 from reale.web.data import register_writers
 from reale.web.hub import LiveHub
 
 log = logging.getLogger("reale.run")
+RECALL = 2_000  # stored mentions per brand read back for the relevance prior's anchors
 
 
 class Understanding:
@@ -46,6 +49,13 @@ class Understanding:
         self.terms = {b.name: (b.name, *b.keywords, *b.hashtags) for b in brands}
         self.remember = remember
         self.models: dict[str, RelevanceModel] = {}
+        # Until the team has kept and dismissed a mention of a brand, the cold-start prior
+        # (mentions that address the brand's handles or carry its hashtags teach it) scores it.
+        self.priors: dict[str, BrandPrior] = {}
+        for b in brands:
+            prior = self.understander.relevance_prior(b.name, b.handles, b.hashtags, b.keywords)
+            if prior is not None:
+                self.priors[b.name] = prior
 
     def label(self, texts: list[str], langs: list[str | None], fast: bool) -> list[Any]:
         return list(self.understander.annotate_batch(texts, langs, fast=fast))
@@ -70,12 +80,30 @@ class Understanding:
         """Drop the brand's model (its partition moved to another worker)."""
         self.models.pop(brand, None)
 
+    def recall_anchors(self, store: Store, brands: Sequence[str] | None = None) -> int:
+        """After a start or a rebalance: each brand's prior takes back the anchors among its most
+        recent stored mentions (oldest first, as they came). Returns how many it took."""
+        taken = 0
+        for brand in self.priors if brands is None else brands:
+            prior = self.priors.get(brand)
+            if prior is None:
+                continue
+            recent = store.recent_mentions(brand, limit=RECALL)  # newest first
+            taken += sum(prior.update(m.post.text) for m in reversed(recent))
+        return taken
+
     def relevance(self, brand: str, text: str) -> float | None:
-        """P(about the brand), once the model remembers a kept and a dismissed mention."""
+        """P(about the brand): from the team's decisions once the model remembers a kept and a
+        dismissed mention, else from the cold-start prior (which this mention teaches if it
+        addresses the brand); None while neither knows enough."""
         model = self.models.get(brand)
-        if model is None or len(model.kinds()) < 2:
+        if model is not None and len(model.kinds()) >= 2:
+            return model.predict(text)
+        prior = self.priors.get(brand)
+        if prior is None:
             return None
-        return model.predict(text)
+        prior.update(text)
+        return prior.get(text)
 
 
 def _no_labels(texts: list[str], langs: list[str | None], fast: bool) -> list[Any]:
@@ -154,6 +182,8 @@ class Pipeline:
         replayed = await asyncio.to_thread(self.teacher.replay)
         if replayed:
             log.info("learned again from %d stored decisions", replayed)
+        if self.understanding is not None:
+            await asyncio.to_thread(self.understanding.recall_anchors, app.store)
         self._tasks.append(asyncio.create_task(self._maintain()))
         return self
 

@@ -28,6 +28,7 @@ from reale.understand.lexicon import lexicon_features
 from reale.understand.models import MODELS_DIR, ModelSet, load
 from reale.understand.ngrams import WordIndex, featurize, featurize_words
 from reale.understand.relevance import REMEMBER, RelevanceModel
+from reale.understand.relevance_prior import Background, BrandPrior, anchor_pattern, load_background
 from reale.understand.text import normalize
 
 TASKS = ("language", "sentiment", "emotion", "intent", "complaint", "irony", "offensive", "crisis")
@@ -90,14 +91,22 @@ class _Batch:
         return np.array([g.lang in langs for g in self.langs], dtype=bool)
 
 
+def relevance_vectors(encoder: SentenceEncoder, texts: Sequence[str]) -> F32:
+    """The USE sentence vectors of ``texts``: what the relevance models and the prior compare."""
+    out: F32 = encoder.encode([normalize(t) for t in texts])[:, -512:]
+    return out
+
+
 class Understander:
     """All shipped models, loaded once. Use :meth:`load`; thread-compatible, not thread-safe."""
 
     def __init__(self, models: ModelSet, encoder: SentenceEncoder,
-                 crisis_head: CrisisHead | None = None) -> None:
+                 crisis_head: CrisisHead | None = None,
+                 background: Background | None = None) -> None:
         self.models = models
         self.encoder = encoder
         self.crisis_head = crisis_head  # without it, the crisis label stays None
+        self.background = background  # without it, no cold-start relevance prior
         missing = {*_NGRAM_LANGS, "sentiment-fast", "sentiment-fast-it"} - set(models.heads)
         if missing:
             raise ModelError(f"model set lacks heads {sorted(missing)}: run `make train`")
@@ -107,12 +116,21 @@ class Understander:
 
     @classmethod
     def load(cls, directory: Path = MODELS_DIR) -> Understander:
-        return cls(load(directory), SentenceEncoder(), load_crisis(directory))
+        return cls(load(directory), SentenceEncoder(), load_crisis(directory),
+                   load_background(directory))
 
     def embed_for_relevance(self, texts: Sequence[str]) -> F32:
         """The USE sentence vectors of ``texts`` (what :class:`RelevanceModel` compares)."""
-        out: F32 = self.encoder.encode([normalize(t) for t in texts])[:, -512:]
-        return out
+        return relevance_vectors(self.encoder, texts)
+
+    def relevance_prior(self, brand: str, handles: Sequence[str] = (), hashtags: Sequence[str] = (),
+                        keywords: Sequence[str] = ()) -> BrandPrior | None:
+        """A new cold-start relevance prior for ``brand`` (None without a background bank or
+        anything that marks a post as the brand's: handles, hashtags, keywords of several words)."""
+        anchor = anchor_pattern(handles, hashtags, keywords)
+        if self.background is None or anchor is None:
+            return None
+        return BrandPrior(brand, anchor, self.embed_for_relevance, self.background)
 
     def relevance_model(self, brand: str, terms: Sequence[str] = (),
                         remember: int = REMEMBER) -> RelevanceModel:
