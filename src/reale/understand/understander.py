@@ -109,6 +109,11 @@ class Understander:
     def load(cls, directory: Path = MODELS_DIR) -> Understander:
         return cls(load(directory), SentenceEncoder(), load_crisis(directory))
 
+    @property
+    def encoder_name(self) -> str:
+        """The sentence encoder's name and version (see :attr:`SentenceEncoder.name`)."""
+        return self.encoder.name
+
     def embed_for_relevance(self, texts: Sequence[str]) -> F32:
         """The USE sentence vectors of ``texts`` (what :class:`RelevanceModel` compares)."""
         out: F32 = self.encoder.encode([normalize(t) for t in texts])[:, -512:]
