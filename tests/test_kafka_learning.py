@@ -17,6 +17,7 @@ import pytest
 
 from reale.config import load_config
 from reale.run.kafka.brands import BrandStage
+from reale.run.kafka.desk import KafkaDesk
 from reale.run.kafka.runner import run_kafka
 from reale.run.kafka.settings import KafkaSettings
 from reale.run.kafka.worker import Worker
@@ -114,7 +115,9 @@ def test_a_restarted_stages_worker_reads_the_brand_as_before(
         with brand_stage(config, settings, fresh_postgres_url) as stage:
             wait_until(lambda: "Volta" in models(stage).models, 30, "the partition")
             [state] = [s for s in stage.keyed.states.values() if "Volta" in s.counts]
-            assert not state.stale, "recalled in the assignment, nothing left to rebuild"
+            desk = stage.desk
+            assert isinstance(desk, KafkaDesk)
+            assert desk.recalled >= 1 and desk.rebuilt == 0, "recalled, not embedded again"
             assert models(stage).relevance("Volta", PROBE) == verdict
             assert state.learner.get("Volta") == weights
             done = committed(settings)

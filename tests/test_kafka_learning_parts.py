@@ -14,6 +14,7 @@ import pytest
 
 from reale.clock import ManualClock
 from reale.run.kafka.brands import BrandStage
+from reale.run.kafka.desk import KafkaDesk
 from reale.run.wiring import Understanding
 from reale.store import Store
 from reale.web.queries import decide
@@ -111,12 +112,39 @@ def test_a_rebalanced_partition_brings_back_the_brands_weights_and_relevance(
         moved, models = heir(store, clock)
         assert moved.keyed.states[0].learner.get("Volta") == state.learner.get("Volta")
         # recalled in the assignment itself, as it was: nothing embedded again, nothing to rebuild
+        desk = moved.desk
+        assert isinstance(desk, KafkaDesk) and (desk.recalled, desk.rebuilt) == (1, 0)
         assert not moved.keyed.states[0].stale
         assert models.models["Volta"].explain(PROBE) == probe
         assert models.models["Volta"].explain(WORD) == word
         run(moved, store, records[4:5], clock.now())
         assert moved.keyed.states[0].learner.get("Volta").decisions == 4, "nothing twice"
         assert len(models.models["Volta"]) == 3
+
+
+def test_a_model_is_saved_beside_the_snapshot_only_when_it_changed(
+        tmp_path: Path, understanding: Understanding) -> None:
+    """Snapshots are frequent and a full model is about a megabyte: it is written with the
+    partition's snapshot in the batch after a decision taught it, not with every snapshot."""
+    clock = ManualClock(T0 + 60)
+    with opened(tmp_path) as store:
+        first = stage(store, clock, understanding)
+        first.maintain_every = 0.0
+
+        def saved(records: list[Record]) -> list[str]:
+            return [type(i).__name__ for i in run(first, store, records, clock.now())
+                    if type(i).__name__ in ("PartitionSnapshot", "NamedBlob")]
+
+        items = run(first, store, posts()[:4], clock.now())
+        opps = {o.text: o for o in items if isinstance(o, OpportunityRecord)}
+        assert saved(posts()[4:5]) == ["PartitionSnapshot"]  # nothing taught yet
+        decided(store, opps[TEXTS[0]], "handled", clock.now() + 1)
+        clock.advance(5)
+        assert saved(posts()[4:5]) == ["PartitionSnapshot", "NamedBlob"]
+        assert saved(posts()[4:5]) == ["PartitionSnapshot"]
+        decided(store, opps[TEXTS[3]], "not_worth", clock.now() + 1)  # weights only
+        clock.advance(5)
+        assert saved(posts()[4:5]) == ["PartitionSnapshot"]
 
 
 def test_a_decision_taken_while_no_worker_held_the_partition_is_learned_once(
@@ -227,6 +255,7 @@ def test_a_recalled_model_scores_exactly_as_one_rebuilt_from_the_stored_decision
         rebuilt, anew = heir(store, clock)
         assert rebuilt.keyed.states[0].stale == {"Volta"} and "Volta" not in anew.models
         run(rebuilt, store, posts()[2:3], clock.now())  # rebuilt before its next batch
+        assert isinstance(rebuilt.desk, KafkaDesk) and rebuilt.desk.rebuilt == 1
         for text in (PROBE, WORD, *TEXTS):
             assert anew.models["Volta"].explain(text) == kept.models["Volta"].explain(text)
         assert rebuilt.keyed.states[0].learner.get("Volta").decisions == 6

@@ -204,8 +204,9 @@ class BrandStage(KeyedStage[BrandState]):
     def process(self, messages: Sequence[Message], now: float) -> Output:
         if self.profiles is not None:
             self.profiles.deliver(self.keyed.states)  # before scoring: this batch's reach
-        if self.desk is not None:  # models left stale by a rebalance, before any learning
-            self.desk.recover(self.store, list(self.keyed.states.values()))
+        stale = [s for s in self.keyed.states.values() if s.stale]
+        if self.desk is not None and stale:  # models left stale by a rebalance, before learning
+            self.desk.recover(self.store, stale)
         self._maintain()
         out = Output()
         fresh: dict[int, tuple[list[Mention], list[MomentAlert]]] = {}

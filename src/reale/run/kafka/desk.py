@@ -72,6 +72,9 @@ class KafkaDesk:
         self.min_alert_score = min_alert_score
         self.backlog = backlog  # more fresh mentions than this in a batch: fast labels only
         self.degraded_batches = 0
+        # brands' relevance models recalled when assigned, rebuilt from the store, and brands
+        # taught their stored decisions when first counted (since this desk was built)
+        self.recalled = self.rebuilt = self.taught = 0
 
     def handle(self, state: BrandState, mentions: list[Mention],
                moments: list[MomentAlert]) -> list[Any]:
@@ -127,7 +130,9 @@ class KafkaDesk:
             for state in states:
                 state.stale.clear()
             return 0
-        return sum(recall_models(store, self.understanding, group, s) for s in states)
+        recalled = sum(recall_models(store, self.understanding, group, s) for s in states)
+        self.recalled += recalled
+        return recalled
 
     def recover(self, store: Store, states: list[BrandState]) -> int:
         """Before a batch: the stale relevance models rebuilt from the brand's most recent
@@ -163,6 +168,9 @@ class KafkaDesk:
         self.understanding.forget(brand)
         rebuild_relevance(self.understanding, recent)
         changed(self.understanding, state, brand)
+        self.rebuilt += 1
+        log.info("relevance model rebuilt", extra={"fields": {"brand": brand,
+                                                             "decisions": len(recent)}})
 
     def _teach_history(self, store: Store, state: BrandState, brand: str) -> None:
         decisions = read_decisions(store, brand=brand, until_at=state.decided_until,
@@ -171,6 +179,7 @@ class KafkaDesk:
             state.queue.resolve(d.opportunity.id, d.action)
             state.learner.update(d.opportunity, d.action)
         state.learned_since[brand] = 0.0
+        self.taught += 1
         if self.understanding is not None:
             self.understanding.forget(brand)
             rebuild_relevance(self.understanding, decisions)

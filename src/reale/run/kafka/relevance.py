@@ -58,8 +58,10 @@ def saved_models(understanding: Understanding, group: str, state: BrandState,
     """Store items for the models of the state's brands whose mark moved since last saved."""
     out: list[NamedBlob] = []
     for brand, mark in sorted(state.relevance_marks.items()):
+        if state.saved_marks.get(brand) == mark:
+            continue
         memory = understanding.remembered(brand)
-        if state.saved_marks.get(brand) == mark or memory is None:
+        if memory is None:
             continue
         saved = SavedModel(brand, mark, understanding.encoder, understanding.remember, memory)
         out.append(NamedBlob(model_name(group, brand), _enc.encode(saved), now))
