@@ -77,7 +77,7 @@ class Understanding:
         self.models[brand] = model
 
     @property
-    def encoder(self) -> str:
+    def encoder_name(self) -> str:
         """Names the sentence encoder whose vectors the models keep: remembered vectors are
         recalled only by models on the same one."""
         return self.understander.encoder_name

@@ -63,7 +63,7 @@ def saved_models(understanding: Understanding, group: str, state: BrandState,
         memory = understanding.remembered(brand)
         if memory is None:
             continue
-        saved = SavedModel(brand, mark, understanding.encoder, understanding.remember, memory)
+        saved = SavedModel(brand, mark, understanding.encoder_name, understanding.remember, memory)
         out.append(NamedBlob(model_name(group, brand), _enc.encode(saved), now))
         state.saved_marks[brand] = mark
     return out
@@ -89,7 +89,7 @@ def recall_models(store: Store, understanding: Understanding, group: str,
             continue
         saved = load_model(store, group, brand)
         if saved is None or (saved.brand, saved.mark, saved.encoder, saved.remember) != (
-                brand, mark, understanding.encoder, understanding.remember):
+                brand, mark, understanding.encoder_name, understanding.remember):
             state.stale.add(brand)
             continue
         try:
