@@ -1,8 +1,9 @@
 """What the team taught the desk outlives a ``stages`` worker on Kafka, against the real tansu
 broker and PostgreSQL: the team decides in the web desk's tables, the brand stage learns the
-weights and the brand's relevance model, and a worker started afresh in its place reads the
-brand's mentions exactly as before — weights from the partition's snapshot, the relevance model
-rebuilt from the stored decisions when the partition is assigned."""
+weights and the brand's relevance model (and, on the group's first start, the decisions stored
+before it), and a worker started afresh in its place reads the brand's mentions exactly as
+before — weights from the partition's snapshot, the relevance model recalled from beside it
+when the partition is assigned."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import pytest
 
 from reale.config import load_config
 from reale.run.kafka.brands import BrandStage
+from reale.run.kafka.desk import KafkaDesk
 from reale.run.kafka.runner import run_kafka
 from reale.run.kafka.settings import KafkaSettings
 from reale.run.kafka.worker import Worker
@@ -34,6 +36,7 @@ from tests.test_kafka_desk import (
     running,
     setup,
 )
+from tests.test_kafka_learning_parts import earlier_opportunity
 
 pytestmark = [pytest.mark.kafka, pytest.mark.postgres]
 
@@ -66,9 +69,9 @@ def models(stage: BrandStage) -> Understanding:
     return understanding
 
 
-def decide(store: Store, key: str, action: str) -> None:
+def decide(store: Store, key: str, action: str, ago: float = 0.0) -> None:
     web.decide(store, OpportunityDecision(opportunity_key=key, action=action, actor="rita",
-                                          role="responder", at=time.time()))
+                                          role="responder", at=time.time() - ago))
 
 
 def test_a_restarted_stages_worker_reads_the_brand_as_before(
@@ -87,6 +90,8 @@ def test_a_restarted_stages_worker_reads_the_brand_as_before(
 
     with open_store(fresh_postgres_url) as store, \
             running(config, settings, fresh_postgres_url, "matcher"):
+        # decided an hour before the group's first start
+        decide(store, earlier_opportunity(store).key, "irrelevant", ago=3600)
         with brand_stage(config, settings, fresh_postgres_url) as stage:
             wait_until(lambda: count(store, "opportunities") >= 3, 60, "the opportunities")
             opps = web.opportunities(store, brand="Volta")
@@ -104,12 +109,16 @@ def test_a_restarted_stages_worker_reads_the_brand_as_before(
             states = [s for s in stage.keyed.states.values() if "Volta" in s.counts]
             [weights] = [s.learner.get("Volta") for s in states]
             verdict = models(stage).relevance("Volta", PROBE)
-            assert weights.decisions == 3 and len(models(stage).models["Volta"]) == 2
+            # the three decisions and the one stored before the start, each once
+            assert weights.decisions == 4 and len(models(stage).models["Volta"]) == 3
         # a fresh worker (new process, new models) takes the partitions over
         with brand_stage(config, settings, fresh_postgres_url) as stage:
             wait_until(lambda: "Volta" in models(stage).models, 30, "the partition")
-            assert models(stage).relevance("Volta", PROBE) == pytest.approx(verdict, abs=1e-4)
             [state] = [s for s in stage.keyed.states.values() if "Volta" in s.counts]
+            desk = stage.desk
+            assert isinstance(desk, KafkaDesk)
+            assert desk.recalled >= 1 and desk.rebuilt == 0, "recalled, not embedded again"
+            assert models(stage).relevance("Volta", PROBE) == verdict
             assert state.learner.get("Volta") == weights
             done = committed(settings)
             nudge()

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 
+import msgspec
 import numpy as np
 import pytest
 
+from reale.errors import DecodeError
+from reale.understand.relevance import RelevanceModel, Remembered
 from reale.understand.understander import Understander
 
 BRAND = ["Apple should fix the battery drain in the new iPhone update",
@@ -107,3 +110,29 @@ def test_the_cap_survives_a_snapshot_and_must_be_positive(u):
     assert len(again) == 3 and [d["text"] for d in again.snapshot()["decisions"]] == WORD[1:]
     with pytest.raises(ConfigError, match="at least 1"):
         u.relevance_model("Apple", ["apple"], remember=0)
+
+
+def test_a_remembered_model_is_recalled_exactly_without_the_encoder(u):
+    model = _trained(u)
+    memory = model.remembered()
+    embedded: list[str] = []
+
+    def encoder(texts):
+        embedded.extend(texts)
+        return u.embed_for_relevance(texts)
+
+    again = RelevanceModel("Apple", ["apple"], encoder)
+    again.recall(msgspec.msgpack.decode(msgspec.msgpack.encode(memory), type=Remembered))
+    assert embedded == [] and len(again) == len(model) == 8
+    probe = ["apple juice for breakfast", "new Apple laptop announced", *BRAND, *WORD]
+    assert again.predict_batch(probe) == model.predict_batch(probe)
+
+
+def test_a_recalled_memory_keeps_the_models_cap_and_must_add_up(u):
+    memory = _trained(u).remembered()
+    small = u.relevance_model("Apple", ["apple"], remember=3)
+    small.recall(memory)
+    assert len(small) == 3 and small.snapshot()["decisions"][-1]["text"] == WORD[-1]
+    broken = Remembered(memory.texts, memory.relevant[:-1], memory.vectors, memory.dim)
+    with pytest.raises(DecodeError, match="does not add up"):
+        small.recall(broken)

@@ -1,6 +1,7 @@
 """How long a restarted runner takes to learn again what the team taught: replaying the stored
-decisions into the desk weights, and rebuilding a brand's relevance model from the decisions it
-remembers (``python -m reale.bench.learning``)."""
+decisions into the desk weights, rebuilding a brand's relevance model from the decisions it
+remembers, and, on Kafka, recovering a brand's model when its partition is assigned — recalled
+from beside the snapshot or rebuilt from the store, side by side (``python -m reale.bench.learning``)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from reale.web.data import record_of, write_opportunities
 
 T0 = 1_780_000_000.0
 ACTIONS = ("handled", "irrelevant", "not_worth")
+MELA = BrandConfig(name="Mela", keywords=("mela",))
 TARGET_REPLAY_S = 2.0  # 10,000 decisions (years of a busy team's work) learned again at start
 
 
@@ -62,12 +64,16 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
                      "note": f"{done:,} stored decisions into the desk weights (SQLite)"})
         from reale.run.wiring import Understanding
 
-        understanding = Understanding((BrandConfig(name="Mela", keywords=("mela",)),))
+        understanding = Understanding((MELA,))
         _, seconds = _timed(Teacher(store, FeedbackLearner(DeskWeights()), understanding))
         kept = len(understanding.models["Mela"])
         rows.append({"name": "learning.replay_with_relevance_s", "value": seconds, "unit": "s",
                      "note": f"the same, and one brand's relevance model rebuilt from the "
                              f"{kept} decisions it remembers (cap {REMEMBER})"})
+        from reale.bench._learning_kafka import assignment_rows
+
+        rows.extend(assignment_rows(store, understanding, MELA, now=T0 + n + 3600,
+                                    repeats=2 if quick else 3))
     return rows
 
 

@@ -80,15 +80,21 @@ def _decoded(rows: Iterable[tuple[Any, ...]], unreadable: set[int] | None = None
 
 
 def read_decisions(store: Store, *, after_id: int = 0, after_at: float | None = None,
+                   until_at: float | None = None, brand: str | None = None,
                    by_time: bool = False, timeout: float | None = None,
                    unreadable: set[int] | None = None) -> list[StoredDecision]:
-    """Decisions after ``after_id`` (and after ``after_at``, when given), in stored order (by
-    id), or by time (``at``, then id) when ``by_time``. A decision whose opportunity cannot be
-    decoded is skipped (its id added to ``unreadable``)."""
+    """Decisions after ``after_id`` (and after ``after_at``, up to ``until_at``, on ``brand``'s
+    opportunities, when given), in stored order (by id), or by time (``at``, then id) when
+    ``by_time``. A decision whose opportunity cannot be decoded is skipped (its id added to
+    ``unreadable``)."""
     where, params = ["d.id > ?"], [int(after_id)]  # type: list[str], list[Any]
-    if after_at is not None:
-        where.append("d.at > ?")
-        params.append(float(after_at))
+    for clause, value in (("d.at > ?", after_at), ("d.at <= ?", until_at)):
+        if value is not None:
+            where.append(clause)
+            params.append(float(value))
+    if brand is not None:
+        where.append("o.brand = ?")
+        params.append(brand)
     order = "d.at, d.id" if by_time else "d.id"
     sql = f"{_SELECT} WHERE {' AND '.join(where)} ORDER BY {order}"
     return _decoded(store.query(sql, tuple(params), timeout=timeout), unreadable)

@@ -29,7 +29,7 @@ from reale.signals.profile_clients import ProfileClient
 from reale.signals.safety import understanding_labeller
 from reale.signals.settings import SignalsConfig, signals_config
 from reale.store import Store
-from reale.understand.relevance import REMEMBER, RelevanceModel
+from reale.understand.relevance import REMEMBER, RelevanceModel, Remembered
 from reale.understand.relevance_prior import BrandPrior
 from reale.web.data import register_writers
 from reale.web.hub import LiveHub
@@ -75,6 +75,23 @@ class Understanding:
         model = self._new(brand)
         model.update_many(texts, relevant)
         self.models[brand] = model
+
+    def remembered(self, brand: str) -> Remembered | None:
+        """What the brand's model remembers, vectors included (None: no model)."""
+        model = self.models.get(brand)
+        return model.remembered() if model is not None else None
+
+    def recall(self, brand: str, memory: Remembered) -> None:
+        """Replace the brand's model with one restored from ``memory`` (no encoding)."""
+        model = self._new(brand)
+        model.recall(memory)
+        self.models[brand] = model
+
+    @property
+    def encoder_name(self) -> str:
+        """Names the sentence encoder whose vectors the models keep: remembered vectors are
+        recalled only by models on the same one."""
+        return self.understander.encoder_name
 
     def forget(self, brand: str) -> None:
         """Drop the brand's model (its partition moved to another worker)."""

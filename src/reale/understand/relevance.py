@@ -4,8 +4,10 @@ Each decision (a mention kept or dismissed) is remembered with two views of the 
 embedding and the character n-grams around the brand's term. A new post is scored by how close it
 is to the nearest kept posts versus the nearest dismissed ones (class-balanced nearest neighbours),
 so every score is explained by the decisions that made it. State is the list of decisions: a plain
-JSON snapshot, from which the model rebuilds itself. It remembers the ``remember`` most recent
-decisions (500 by default): an older one is forgotten when a new one arrives.
+JSON snapshot, from which the model rebuilds itself, or :class:`Remembered` (the decisions with
+their sentence vectors), from which it is restored without running the encoder again. It remembers
+the ``remember`` most recent decisions (500 by default): an older one is forgotten when a new one
+arrives.
 """
 
 from __future__ import annotations
@@ -14,9 +16,10 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import msgspec
 import numpy as np
 
-from reale.errors import ConfigError
+from reale.errors import ConfigError, DecodeError
 from reale.understand.heads import F32
 from reale.understand.ngrams import NgramSpec, Sparse, featurize
 from reale.understand.text import normalize
@@ -48,6 +51,17 @@ class Verdict:
     relevant: bool  # score >= KEEP_ABOVE
     score: float  # P(relevant)
     nearest: tuple[Neighbour, ...]
+
+
+class Remembered(msgspec.Struct, frozen=True):
+    """What a model remembers, vectors included: its decisions in order and their sentence
+    vectors (float32, row-major, ``len(texts)`` rows of ``dim``). The context view is not kept:
+    it is recomputed from the texts (cheap, exact), with the brand's terms of the day."""
+
+    texts: list[str]
+    relevant: list[bool]
+    vectors: bytes
+    dim: int
 
 
 class RelevanceModel:
@@ -90,6 +104,31 @@ class RelevanceModel:
         if isinstance(decisions, list) and decisions:
             model.update_many([str(d["text"]) for d in decisions], [bool(d["relevant"]) for d in decisions])
         return model
+
+    def remembered(self) -> Remembered:
+        """The decisions and their vectors: :meth:`recall` on a model sharing the encoder gives
+        one that scores exactly as this one, without embedding anything."""
+        vectors = np.ascontiguousarray(self._emb, dtype=np.float32)
+        dim = vectors.shape[1] if len(self._texts) else 0
+        return Remembered(list(self._texts), list(self._labels), vectors.tobytes(), dim)
+
+    def recall(self, memory: Remembered) -> None:
+        """Replace what this model remembers with ``memory`` (the most recent ``remember`` of
+        it); the vectors are taken as they are, the context views recomputed."""
+        n = len(memory.texts)
+        if len(memory.relevant) != n or len(memory.vectors) != 4 * n * memory.dim:
+            raise DecodeError(f"a remembered relevance model of {self.brand!r} does not add up: "
+                              f"{n} texts, {len(memory.relevant)} labels, "
+                              f"{len(memory.vectors)} bytes of vectors of {memory.dim}")
+        keep = min(n, self.remember)
+        emb = np.frombuffer(memory.vectors, dtype=np.float32).reshape(n, memory.dim)
+        self._texts = list(memory.texts[n - keep:])
+        self._labels = [bool(y) for y in memory.relevant[n - keep:]]
+        self._emb = emb[n - keep:].copy() if keep else np.zeros((0, 0), dtype=np.float32)
+        self._ctx = np.zeros((keep, _CTX.dim), dtype=np.float32)
+        if keep:
+            x = featurize([self._context(normalize(t)) for t in self._texts], _CTX)
+            self._ctx[x.row, x.col] = x.val
 
     def update(self, text: str, relevant: bool) -> None:
         """Remember one team decision about a mention of this brand."""

@@ -119,6 +119,11 @@ class Understander:
         return cls(load(directory), SentenceEncoder(), load_crisis(directory),
                    load_background(directory))
 
+    @property
+    def encoder_name(self) -> str:
+        """The sentence encoder's name and version (see :attr:`SentenceEncoder.name`)."""
+        return self.encoder.name
+
     def embed_for_relevance(self, texts: Sequence[str]) -> F32:
         """The USE sentence vectors of ``texts`` (what :class:`RelevanceModel` compares)."""
         return relevance_vectors(self.encoder, texts)

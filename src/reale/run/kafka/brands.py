@@ -27,6 +27,7 @@ from reale.run.kafka import codec
 from reale.run.kafka.keyed import KeyedStage, KeyedStates
 from reale.run.kafka.profiles import ProfileExchange, ProfileRouter
 from reale.run.kafka.settings import MENTIONS, TRACKED, KafkaSettings
+from reale.run.kafka.snapshots import snapshot_name
 from reale.run.kafka.stage import Message, Outbound, Output, Partition
 from reale.signals.hub import Signals
 from reale.signals.moment_scope import MomentAlert
@@ -49,12 +50,20 @@ class _Saved(msgspec.Struct):
     learned: dict[str, Learned] = {}
     decided_until: float = 0.0
     decided_from: float = 0.0
+    # None: a snapshot from before these were kept (its brands learned after decided_from)
+    learned_since: dict[str, float] | None = None
+    relevance_marks: dict[str, int] = {}
 
 
 class BrandState:
     """Mentions counted per brand (once each), the brands' signals, opportunity queue and what
-    the team's decisions taught: those taken after ``decided_from`` (when the state began) up to
-    ``decided_until`` (the time of the last one read)."""
+    the team's decisions taught, up to ``decided_until`` (the time of the last one read).
+
+    ``learned_since`` names the brands whose stored decisions were learned: those taken after
+    the time given (0.0: all of them; a brand is taught its history when first counted).
+    ``relevance_marks`` counts the changes of each brand's relevance model, whose remembered
+    state is saved beside the snapshot whenever its mark moved (see ``reale.run.kafka.relevance``).
+    """
 
     def __init__(self, clock: Clock, signals: SignalsConfig | None = None,
                  remember: int = 100_000, weights: DeskWeights | None = None,
@@ -66,6 +75,11 @@ class BrandState:
         self.queue = OpportunityQueue(clock)
         self.learner = FeedbackLearner(weights or DeskWeights())
         self.decided_until = self.decided_from = clock.now()
+        self.learned_since: dict[str, float] = {}
+        self.relevance_marks: dict[str, int] = {}
+        # not saved: the marks whose model is in the store, and the models to rebuild
+        self.saved_marks: dict[str, int] = {}
+        self.stale: set[str] = set()
         self._seen: OrderedDict[str, None] = OrderedDict()
         self._remember = remember
 
@@ -87,7 +101,8 @@ class BrandState:
         queued = [q.opportunity for q in self.queue.get(limit=max(1, len(self.queue)))]
         return msgspec.msgpack.encode(_Saved(self.counts, list(self._seen), parts.blobs, queued,
                                              self.learner.snapshot(), self.decided_until,
-                                             self.decided_from))
+                                             self.decided_from, self.learned_since,
+                                             self.relevance_marks))
 
     def restore(self, blob: bytes) -> None:
         saved = msgspec.msgpack.decode(blob, type=_Saved)
@@ -101,6 +116,12 @@ class BrandState:
         self.learner.restore(dict(saved.learned))
         self.decided_until = saved.decided_until
         self.decided_from = saved.decided_from
+        self.relevance_marks = dict(saved.relevance_marks)
+        if saved.learned_since is None:  # an older snapshot: its brands' models are rebuilt
+            self.learned_since = dict.fromkeys(self.brands(), saved.decided_from)
+            self.stale = set(self.learned_since)
+        else:
+            self.learned_since = dict(saved.learned_since)
 
     def brands(self) -> set[str]:
         """The brands this partition holds: those it counted a mention of (or queued)."""
@@ -119,9 +140,16 @@ class Desk(Protocol):
     def learn_decisions(self, store: Store, states: list[BrandState]) -> int:
         """Resolve the opportunities the team decided on and learn from them."""
 
+    def restore(self, store: Store, group: str, states: list[BrandState]) -> int:
+        """Restore what lives outside the states (the brands' relevance models) from what was
+        saved beside their snapshots, when they are assigned; what cannot be is marked stale."""
+
     def recover(self, store: Store, states: list[BrandState]) -> int:
-        """Rebuild what lives outside the states (the brands' relevance models) after they
-        were assigned."""
+        """Before a batch: rebuild the stale models and teach the brands counted for the first
+        time their stored decisions."""
+
+    def saved(self, group: str, state: BrandState) -> list[Any]:
+        """Store items to write beside the state's snapshot (the models changed since)."""
 
     def forget(self, states: list[BrandState]) -> None:
         """Drop what lives outside the states when their partitions leave this worker."""
@@ -158,11 +186,14 @@ class BrandStage(KeyedStage[BrandState]):
         self.on_mentions = on_mentions
 
     def assigned(self, partitions: Sequence[Partition]) -> None:
-        """Restore the partitions' states, then the relevance models of their brands."""
+        """Restore the partitions' states, then the relevance models of their brands saved
+        beside them (milliseconds each); any to rebuild wait for the next batch, outside the
+        rebalance."""
         super().assigned(partitions)
         nums = sorted({p.partition for p in partitions if p.topic in self.topics})
         if self.desk is not None and nums:
-            self.desk.recover(self.store, [self.keyed.states[n] for n in nums])
+            self.desk.restore(self.store, self.keyed.group,
+                              [self.keyed.states[n] for n in nums])
 
     def revoked(self, partitions: Sequence[Partition]) -> None:
         nums = {p.partition for p in partitions if p.topic in self.topics}
@@ -173,6 +204,9 @@ class BrandStage(KeyedStage[BrandState]):
     def process(self, messages: Sequence[Message], now: float) -> Output:
         if self.profiles is not None:
             self.profiles.deliver(self.keyed.states)  # before scoring: this batch's reach
+        stale = [s for s in self.keyed.states.values() if s.stale]
+        if self.desk is not None and stale:  # models left stale by a rebalance, before learning
+            self.desk.recover(self.store, stale)
         self._maintain()
         out = Output()
         fresh: dict[int, tuple[list[Mention], list[MomentAlert]]] = {}
@@ -193,6 +227,7 @@ class BrandStage(KeyedStage[BrandState]):
             for alert in moments:
                 self.on_alert(alert)
             if self.desk is not None and (mentions or moments):
+                self.desk.recover(self.store, [self.keyed.states[part]])  # brands new here
                 items = self.desk.handle(self.keyed.states[part], mentions, moments)
                 out.items.extend(items)
                 out.records.extend(self._watches(items))
@@ -200,8 +235,22 @@ class BrandStage(KeyedStage[BrandState]):
                 self.on_mentions(mentions)
         if self.profiles is not None:
             self.profiles.collect(self.keyed.states, sorted(self.keyed.states))
-        out.items.extend(self.keyed.due(sorted(fresh)))
+        out.items.extend(self._snapshots(sorted(fresh)))
         return out
+
+    def final_items(self) -> list[Any]:
+        return self._snapshots(sorted(self.keyed.states), force=True)
+
+    def _snapshots(self, touched: list[int], force: bool = False) -> list[Any]:
+        """The due snapshots of the touched partitions, each with the relevance models of its
+        brands that changed since they were last saved (in the same transaction)."""
+        snaps: list[Any] = list(self.keyed.due(touched, force))
+        if self.desk is not None:
+            names = {snapshot_name(self.keyed.group, self.name, n): n for n in touched}
+            for snap in list(snaps):
+                snaps.extend(self.desk.saved(self.keyed.group,
+                                             self.keyed.states[names[snap.name]]))
+        return snaps
 
     def _maintain(self) -> None:
         """As the embedded runner's upkeep, every ``maintain_every`` seconds: cold cascades

@@ -23,6 +23,7 @@ from reale.run.alerting import AlertSink
 from reale.run.desksink import DeskStoreSink
 from reale.run.kafka.brands import BrandState
 from reale.run.kafka.outbox import AlertCollector
+from reale.run.kafka.relevance import changed, recall_models, saved_models
 from reale.run.learning import learn, read_decisions, rebuild_relevance, recent_relevance
 from reale.run.stages import DeskStage, Labeller, Sink
 from reale.run.wiring import Understanding
@@ -71,6 +72,9 @@ class KafkaDesk:
         self.min_alert_score = min_alert_score
         self.backlog = backlog  # more fresh mentions than this in a batch: fast labels only
         self.degraded_batches = 0
+        # brands' relevance models recalled when assigned, rebuilt from the store, and brands
+        # taught their stored decisions when first counted (since this desk was built)
+        self.recalled = self.rebuilt = self.taught = 0
 
     def handle(self, state: BrandState, mentions: list[Mention],
                moments: list[MomentAlert]) -> list[Any]:
@@ -98,40 +102,88 @@ class KafkaDesk:
         """The team's decisions (from the web desk, in the store) since each state's last, in
         their stored order: each teaches the weights and relevance of the brand whose partition
         the state holds, as ``Pipeline.learn_decisions`` does in the embedded runner, and the
-        decided opportunity leaves that partition's queue."""
+        decided opportunity leaves that partition's queue. A brand the state has not counted
+        yet is skipped: :meth:`recover` teaches it its history when it is first counted."""
         decisions = read_decisions(store, after_at=min(s.decided_until for s in states),
                                    by_time=True)
         learned = 0
         for state in states if decisions else ():
-            brands = state.brands()
             for d in decisions:
                 if d.at <= state.decided_until:
                     continue
                 state.decided_until = d.at
-                if d.opportunity.brand not in brands:
-                    continue  # another partition's brand
+                brand = d.opportunity.brand
+                if brand not in state.learned_since:
+                    continue  # another partition's brand, or one not counted here yet
                 state.queue.resolve(d.opportunity.id, d.action)
                 learn(state.learner, self.understanding, d.opportunity, d.action)
+                if self.understanding is not None and d.action != "not_worth":
+                    changed(self.understanding, state, brand)
                 learned += 1
         return learned
 
-    def recover(self, store: Store, states: list[BrandState]) -> int:
-        """After a rebalance or a restart: the relevance models of the brands of newly assigned
-        partitions, rebuilt from each brand's most recent decisions among those its state learned
-        (after ``decided_from``, up to ``decided_until``); the later ones :meth:`learn_decisions`
-        teaches next. Returns the number of brands rebuilt."""
+    def restore(self, store: Store, group: str, states: list[BrandState]) -> int:
+        """When partitions are assigned: their brands' relevance models recalled as saved
+        beside the snapshots (milliseconds each); those that cannot be are left stale, for
+        :meth:`recover`. Returns how many recalled."""
         if self.understanding is None:
+            for state in states:
+                state.stale.clear()
             return 0
-        rebuilt = 0
+        recalled = sum(recall_models(store, self.understanding, group, s) for s in states)
+        self.recalled += recalled
+        return recalled
+
+    def recover(self, store: Store, states: list[BrandState]) -> int:
+        """Before a batch: the stale relevance models rebuilt from the brand's most recent
+        stored decisions among those its state learned (up to ``decided_until``), and each
+        brand counted for the first time taught all its stored decisions up to
+        ``decided_until`` (the weights step through them in order, the relevance model keeps the
+        most recent), as the embedded runner learns every stored decision at start; the later
+        ones :meth:`learn_decisions` teaches. Returns the number of brands rebuilt or taught."""
+        done = 0
         for state in states:
-            for brand in sorted(state.brands()):
-                recent = recent_relevance(store, brand, self.understanding.remember,
-                                          since_at=state.decided_from,
-                                          until_at=state.decided_until)
-                self.understanding.forget(brand)
-                rebuild_relevance(self.understanding, recent)
-                rebuilt += 1
-        return rebuilt
+            for brand in sorted(state.stale):
+                self._rebuild(store, state, brand)
+                done += 1
+            state.stale.clear()
+            for brand in sorted(state.brands() - state.learned_since.keys()):
+                self._teach_history(store, state, brand)
+                done += 1
+        return done
+
+    def saved(self, group: str, state: BrandState) -> list[Any]:
+        """The relevance models of the state's brands that changed since last saved, as store
+        items to write with its snapshot."""
+        if self.understanding is None:
+            return []
+        return list(saved_models(self.understanding, group, state, self.clock.now()))
+
+    def _rebuild(self, store: Store, state: BrandState, brand: str) -> None:
+        if self.understanding is None:
+            return
+        recent = recent_relevance(store, brand, self.understanding.remember,
+                                  since_at=state.learned_since.get(brand, 0.0),
+                                  until_at=state.decided_until)
+        self.understanding.forget(brand)
+        rebuild_relevance(self.understanding, recent)
+        changed(self.understanding, state, brand)
+        self.rebuilt += 1
+        log.info("relevance model rebuilt", extra={"fields": {"brand": brand,
+                                                             "decisions": len(recent)}})
+
+    def _teach_history(self, store: Store, state: BrandState, brand: str) -> None:
+        decisions = read_decisions(store, brand=brand, until_at=state.decided_until,
+                                   by_time=True)
+        for d in decisions:
+            state.queue.resolve(d.opportunity.id, d.action)
+            state.learner.update(d.opportunity, d.action)
+        state.learned_since[brand] = 0.0
+        self.taught += 1
+        if self.understanding is not None:
+            self.understanding.forget(brand)
+            rebuild_relevance(self.understanding, decisions)
+            changed(self.understanding, state, brand)
 
     def forget(self, states: list[BrandState]) -> None:
         """The partitions left this worker: their brands' relevance models go with them."""

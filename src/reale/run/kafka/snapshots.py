@@ -23,8 +23,20 @@ class PartitionSnapshot(msgspec.Struct, frozen=True):
     saved_at: float = 0.0
 
 
+class NamedBlob(msgspec.Struct, frozen=True):
+    """A store item: any other state saved beside a partition's snapshot, by name."""
+
+    name: str
+    blob: bytes
+    saved_at: float = 0.0
+
+
 _enc = msgspec.msgpack.Encoder()
 _dec = msgspec.msgpack.Decoder(PartitionSnapshot)
+
+
+_UPSERT = ("INSERT INTO snapshots (name, blob, updated_at) VALUES (?, ?, ?)"
+           " ON CONFLICT (name) DO UPDATE SET blob = excluded.blob, updated_at = excluded.updated_at")
 
 
 def snapshot_name(group: str, stage: str, partition: int) -> str:
@@ -39,15 +51,23 @@ def write_snapshots(tx: Tx, items: Sequence[PartitionSnapshot]) -> int:
     """The registered store writer: last write wins, inside the batch's transaction."""
     latest = {s.name: s for s in items}
     for s in latest.values():
-        tx.execute("INSERT INTO snapshots (name, blob, updated_at) VALUES (?, ?, ?)"
-                   " ON CONFLICT (name) DO UPDATE SET blob = excluded.blob,"
-                   " updated_at = excluded.updated_at", (s.name, _enc.encode(s), s.saved_at))
+        tx.execute(_UPSERT, (s.name, _enc.encode(s), s.saved_at))
+    return len(latest)
+
+
+def write_blobs(tx: Tx, items: Sequence[NamedBlob]) -> int:
+    """The registered store writer of :class:`NamedBlob` items (last write wins)."""
+    latest = {s.name: s for s in items}
+    for s in latest.values():
+        tx.execute(_UPSERT, (s.name, s.blob, s.saved_at))
     return len(latest)
 
 
 def register(store: Store) -> None:
-    """Teach ``store`` to write :class:`PartitionSnapshot` items in a batch."""
+    """Teach ``store`` to write :class:`PartitionSnapshot` and :class:`NamedBlob` items in a
+    batch."""
     store.register_writer(PartitionSnapshot, write_snapshots)
+    store.register_writer(NamedBlob, write_blobs)
 
 
 def load_snapshot(store: Store, name: str) -> PartitionSnapshot | None:

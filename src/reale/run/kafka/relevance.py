@@ -1,0 +1,102 @@
+"""The brands' relevance models kept beside their partition's snapshot: a worker that takes the
+partition over recalls each model as it was (its decisions and their sentence vectors) in
+milliseconds, instead of embedding up to ``relevance_memory`` stored decisions again.
+
+A model is saved, in the transaction of its partition's snapshot, only when it changed since it
+was last saved (its mark in the state moved): the team's decisions are rare, the snapshots
+frequent. A saved model is recalled only when its mark is the one the snapshot names, and it was
+made by the same sentence encoder and memory size; otherwise the brand's model is marked stale and
+rebuilt from the stored decisions before the partition's next batch.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import msgspec
+
+from reale.errors import DecodeError
+from reale.run.kafka.brands import BrandState
+from reale.run.kafka.snapshots import NamedBlob
+from reale.store import Store
+from reale.understand.relevance import Remembered
+
+if TYPE_CHECKING:
+    from reale.run.wiring import Understanding
+
+
+class SavedModel(msgspec.Struct, frozen=True):
+    """One brand's relevance model as saved: what it remembers, at which mark, by which encoder
+    and memory size."""
+
+    brand: str
+    mark: int
+    encoder: str
+    remember: int
+    memory: Remembered
+
+
+_enc = msgspec.msgpack.Encoder()
+_dec = msgspec.msgpack.Decoder(SavedModel)
+
+
+def model_name(group: str, brand: str) -> str:
+    return f"kafka:{group}:relevance:{brand}"
+
+
+def changed(understanding: Understanding, state: BrandState, brand: str) -> None:
+    """The brand's model changed (learned, rebuilt): move its mark, so it is saved again."""
+    if brand in understanding.models:
+        state.relevance_marks[brand] = state.relevance_marks.get(brand, 0) + 1
+    else:
+        state.relevance_marks.pop(brand, None)
+        state.saved_marks.pop(brand, None)
+
+
+def saved_models(understanding: Understanding, group: str, state: BrandState,
+                 now: float) -> list[NamedBlob]:
+    """Store items for the models of the state's brands whose mark moved since last saved."""
+    out: list[NamedBlob] = []
+    for brand, mark in sorted(state.relevance_marks.items()):
+        if state.saved_marks.get(brand) == mark:
+            continue
+        memory = understanding.remembered(brand)
+        if memory is None:
+            continue
+        saved = SavedModel(brand, mark, understanding.encoder_name, understanding.remember, memory)
+        out.append(NamedBlob(model_name(group, brand), _enc.encode(saved), now))
+        state.saved_marks[brand] = mark
+    return out
+
+
+def load_model(store: Store, group: str, brand: str) -> SavedModel | None:
+    blob = store.get_snapshot(model_name(group, brand))
+    if blob is None:
+        return None
+    try:
+        return _dec.decode(blob)
+    except (msgspec.DecodeError, msgspec.ValidationError):
+        return None  # unreadable: the model is rebuilt from the stored decisions
+
+
+def recall_models(store: Store, understanding: Understanding, group: str,
+                  state: BrandState) -> int:
+    """The state's brands' models recalled as saved; those that cannot be (none saved, another
+    mark, encoder or memory size) are added to ``state.stale``. Returns how many recalled."""
+    recalled = 0
+    for brand, mark in sorted(state.relevance_marks.items()):
+        if brand in state.stale:
+            continue
+        saved = load_model(store, group, brand)
+        if saved is None or (saved.brand, saved.mark, saved.encoder, saved.remember) != (
+                brand, mark, understanding.encoder_name, understanding.remember):
+            state.stale.add(brand)
+            continue
+        try:
+            understanding.recall(brand, saved.memory)
+        except DecodeError:
+            state.stale.add(brand)
+            continue
+        state.saved_marks[brand] = mark
+        recalled += 1
+    return recalled
