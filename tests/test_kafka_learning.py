@@ -103,7 +103,8 @@ def test_a_restarted_stages_worker_reads_the_brand_as_before(
 
             def learned() -> bool:
                 nudge()
-                return models(stage).relevance("Volta", PROBE) is not None
+                model = models(stage).models.get("Volta")
+                return model is not None and len(model.kinds()) == 2  # kept and dismissed
 
             wait_until(learned, 30, "the decisions to be learned", step=0.5)
             states = [s for s in stage.keyed.states.values() if "Volta" in s.counts]

@@ -78,7 +78,31 @@ def loaded() -> Understanding:
 def understanding(loaded: Understanding) -> Understanding:
     """The first worker's models (loaded once for the module; each test starts untaught)."""
     loaded.models.clear()
+    for brand in list(loaded.priors):
+        loaded.drop_anchors(brand)
     return loaded
+
+
+def test_a_worker_that_takes_a_brand_over_takes_its_relevance_anchors_back(
+        tmp_path: Path, understanding: Understanding) -> None:
+    """The cold-start prior learns from the mentions addressed to the brand; the worker that
+    gets the brand's partition reads them back from the store (not in the rebalance callback:
+    before its next batch), and lets them go with the partition."""
+    clock = ManualClock(T0 + 60)
+    earlier = [f"@volta-auto.bsky.social question number {i} about my Volta" for i in range(3)]
+    with opened(tmp_path) as store:
+        store.write_mentions([mention(100 + i, t, T0 - 100 + i) for i, t in enumerate(earlier)])
+        moved = stage(store, clock, understanding)
+        moved.maintain_every = 0.0
+        moved.assigned([Partition("mentions", 0)])
+        assert len(understanding.priors["Volta"]) == 0, "nothing read in the callback"
+        records = posts()
+        run(moved, store, records[:1], clock.now())  # the brand is counted here
+        run(moved, store, records[1:2], clock.now())  # recalled before this batch
+        anchors = understanding.priors["Volta"].snapshot()["anchors"]
+        assert set(earlier) <= set(anchors)  # type: ignore[arg-type]
+        moved.revoked([Partition("mentions", 0)])
+        assert len(understanding.priors["Volta"]) == 0, "the anchors left with the partition"
 
 
 def test_a_rebalanced_partition_brings_back_the_brands_weights_and_relevance(

@@ -52,10 +52,9 @@ class Understanding:
         # Until the team has kept and dismissed a mention of a brand, the cold-start prior
         # (mentions that address the brand's handles or carry its hashtags teach it) scores it.
         self.priors: dict[str, BrandPrior] = {}
+        self._brands = {b.name: b for b in brands}
         for b in brands:
-            prior = self.understander.relevance_prior(b.name, b.handles, b.hashtags, b.keywords)
-            if prior is not None:
-                self.priors[b.name] = prior
+            self.drop_anchors(b.name)
 
     def label(self, texts: list[str], langs: list[str | None], fast: bool) -> list[Any]:
         return list(self.understander.annotate_batch(texts, langs, fast=fast))
@@ -96,6 +95,14 @@ class Understanding:
     def forget(self, brand: str) -> None:
         """Drop the brand's model (its partition moved to another worker)."""
         self.models.pop(brand, None)
+
+    def drop_anchors(self, brand: str) -> None:
+        """Start the brand's prior afresh (its partition left this worker)."""
+        b = self._brands.get(brand)
+        prior = None if b is None else self.understander.relevance_prior(
+            b.name, b.handles, b.hashtags, b.keywords)
+        if prior is not None:
+            self.priors[brand] = prior
 
     def recall_anchors(self, store: Store, brands: Sequence[str] | None = None) -> int:
         """After a start or a rebalance: each brand's prior takes back the anchors among its most

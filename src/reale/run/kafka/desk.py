@@ -75,6 +75,7 @@ class KafkaDesk:
         # brands' relevance models recalled when assigned, rebuilt from the store, and brands
         # taught their stored decisions when first counted (since this desk was built)
         self.recalled = self.rebuilt = self.taught = 0
+        self._anchored: set[str] = set()  # brands whose prior took its anchors back from the store
 
     def handle(self, state: BrandState, mentions: list[Mention],
                moments: list[MomentAlert]) -> list[Any]:
@@ -142,6 +143,10 @@ class KafkaDesk:
         most recent), as the embedded runner learns every stored decision at start; the later
         ones :meth:`learn_decisions` teaches. Returns the number of brands rebuilt or taught."""
         done = 0
+        if self.understanding is not None:  # the cold-start priors of brands new to this worker
+            fresh = sorted({b for s in states for b in s.brands()} - self._anchored)
+            self.understanding.recall_anchors(store, fresh)
+            self._anchored.update(fresh)
         for state in states:
             for brand in sorted(state.stale):
                 self._rebuild(store, state, brand)
@@ -191,6 +196,8 @@ class KafkaDesk:
             for state in states:
                 for brand in state.brands():
                     self.understanding.forget(brand)
+                    self.understanding.drop_anchors(brand)
+                    self._anchored.discard(brand)
 
     def _relevance(self) -> Any:
         return self.understanding.relevance if self.understanding is not None else None
