@@ -13,14 +13,16 @@ from __future__ import annotations
 import collections
 import json
 import random
+import time
 from pathlib import Path
 from typing import Any
 
-from reale.signals.safety import Labeller, safety_read, understanding_labeller
+from reale.signals.safety import SAFETY_TASKS, Labeller, safety_read, understanding_labeller
 from reale.signals.terms import words
 from reale.understand.data import crisislex_related
 
 GROUP = 12  # posts per moment, as a hot term's sample holds
+Row = dict[str, Any]
 
 
 def _jsonl(path: Path) -> list[str]:
@@ -28,15 +30,52 @@ def _jsonl(path: Path) -> list[str]:
         return [json.loads(line)["text"] for line in f if line.strip()]
 
 
+def _keywords(group: list[str]) -> list[str]:
+    common = collections.Counter(w for t in group for w in words(t, hashtags=True)).most_common(3)
+    return [w for w, _ in common]
+
+
 def _verdicts(groups: list[list[str]], labeller: Labeller | None) -> collections.Counter[str]:
     seen: collections.Counter[str] = collections.Counter()
     for g in groups:
-        common = collections.Counter(w for t in g for w in words(t, hashtags=True)).most_common(3)
-        seen[safety_read([w for w, _ in common], g, labeller).verdict] += 1
+        seen[safety_read(_keywords(g), g, labeller).verdict] += 1
     return seen
 
 
-def run(quick: bool = False) -> list[dict[str, Any]]:
+def _reads_per_second(groups: list[list[str]], labeller: Labeller) -> float:
+    keywords = [_keywords(g) for g in groups]
+    start = time.perf_counter()
+    for k, g in zip(keywords, groups, strict=True):
+        safety_read(k, g, labeller)
+    return len(groups) / (time.perf_counter() - start)
+
+
+def speed_row(u: Any, groups: list[list[str]], rounds: int) -> Row:
+    """Moments read per second with the models' labeller asked for every label (as it was) and
+    for the safety read's three (as it is): alternated ``rounds`` times after a warm-up pass,
+    the best of each (the run least disturbed by other work on the machine); and whether both
+    give the same labels."""
+    from reale.understand.understander import TASKS
+
+    every = understanding_labeller(u.annotate_batch, tasks=TASKS)
+    safety = understanding_labeller(u.annotate_batch)
+    same = all(every(g) == safety(g) for g in groups)  # also the warm-up: weights paged in
+    before, after = [], []
+    for _ in range(rounds):
+        before.append(_reads_per_second(groups, every))
+        after.append(_reads_per_second(groups, safety))
+    b, a = max(before), max(after)
+    return {"name": "safety read (understanding models): moments read per second",
+            "value": a, "unit": "moments/s", "target": "faster than every label, same labels",
+            "ok": a > b and same,
+            "note": f"{len(groups)} groups of {GROUP} posts, best of {rounds}: every "
+                    f"label ({', '.join(TASKS)}) {b:.1f}/s = {b * GROUP:.0f} posts/s; "
+                    f"{', '.join(SAFETY_TASKS)} only {a:.1f}/s = {a * GROUP:.0f} posts/s "
+                    f"({a / b:.2f}x); same sentiment, emotion, crisis labels: "
+                    f"{'yes' if same else 'NO'}"}
+
+
+def run(quick: bool = False) -> list[Row]:
     from reale.bench._shared import shared_data
 
     data = shared_data()
@@ -45,14 +84,14 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
     from reale.understand.understander import Understander
 
     u = Understander.load()
-    models = understanding_labeller(lambda texts, langs, fast: u.annotate_batch(texts, langs))
+    models = understanding_labeller(u.annotate_batch)
     rng = random.Random(1)
     per_lang, per_event = (10, 1) if quick else (40, 4)
     everyday = [rng.sample(_jsonl(data / f"sentiment/{lang}/val.jsonl"), GROUP)
                 for lang in ("en", "it") for _ in range(per_lang)]
     crises = [rng.sample(texts, GROUP) for texts in crisislex_related(data).values()
               for _ in range(per_event)]
-    rows: list[dict[str, Any]] = []
+    rows: list[Row] = []
     for name, labeller in (("lexicons", None), ("understanding models", models)):
         calm, tragic = _verdicts(everyday, labeller), _verdicts(crises, labeller)
         rows.append({"name": f"safety read ({name}): crisis moments read avoid",
@@ -63,4 +102,5 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
                      "value": calm["avoid"] / len(everyday), "unit": "share",
                      "note": f"{len(everyday)} groups of {GROUP} validation tweets (en, it; the "
                              f"Italian set is political, hence caution): {dict(calm)}"})
+    rows.append(speed_row(u, (everyday + crises)[::4], 1 if quick else 3))
     return rows
