@@ -357,3 +357,23 @@ def test_the_count_stage_counts_replies_from_interactions_and_skips_likes(tmp_pa
     partials = [decode_partial(r.value) for r in out.records]
     assert counted(partials, "#blackout") == {int(T0 // 30): 1}
     assert {p.source for p in partials} == {conversation_source(1)}  # none from posts
+
+
+def test_both_stages_count_a_record_that_does_not_decode_and_read_the_rest(tmp_path: Path) -> None:
+    clock = ManualClock(T0 + 300)
+    settings = KafkaSettings(snapshot_interval=0.0)
+    signals = signals_config({"signals": {"moments": {"warmup": 0.0}}})
+    posts = [*burst(T0), *tail(T0 + 200)]
+    records = [Record("posts", i % 2, i // 2, codec.encode(p)) for i, p in enumerate(posts)]
+    records += [Record("posts", 0, 999, b"{not json"), Record("interactions", 1, 0, b"\xff\xfe")]
+    with open_store(f"sqlite:///{tmp_path / 'reale.db'}") as store:
+        counter = MomentCountStage(settings, store, clock, signals=signals, snapshot_interval=0.0)
+        merger = MomentMergeStage(settings, store, clock, signals=signals, snapshot_interval=0.0)
+        counted_out = counter.process(records, clock.now())
+        terms = [Record(r.topic, 0, i, r.value) for i, r in enumerate(counted_out.records)]
+        broken = Record(counted_out.records[0].topic, 0, len(terms), b"[1, 2")
+        merged_out = merger.process([*terms, broken], clock.now())
+    assert (counted_out.events_in, counted_out.bad) == (len(records), 2)
+    assert len(counted_out.items) == 2  # both partitions it read are snapshotted
+    assert (merged_out.events_in, merged_out.bad) == (len(terms) + 1, 1)
+    assert [a.term for a in merger.raised] == ["#blackout"]

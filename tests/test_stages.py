@@ -168,3 +168,35 @@ def test_team_decisions_teach_the_weights_and_the_brands_relevance_model(tmp_pat
                 assert phone > 0.5 > fruit
 
     asyncio.run(main())
+
+
+def _feed(batches: list[list[Post]], mentioned: set[str]) -> tuple[Signals, list[tuple[str, str, float]]]:
+    """Feed the posts batch by batch (mentions of Volta: the posts in ``mentioned``)."""
+    config = {"signals": {"moments": {"warmup": 0.0, "bucket": 5.0, "min_count": 5}}}
+    signals = Signals(signals_config(config), ManualClock(1_100.0))
+    sink = Sink()
+    stage = SignalsStage(signals, [sink])
+    for batch in batches:
+        ms = [Mention(brand="Volta", query="volta", post=p) for p in batch if p.uri in mentioned]
+        asyncio.run(stage(Routed(mentions=ms, events=batch)))
+    return signals, [(a.scope, a.term, a.at) for a in sink.moments]
+
+
+def test_signals_read_the_stream_the_same_however_it_is_cut_into_batches() -> None:
+    # five mentions of Volta with #guasto, then five posts elsewhere with #rigore; a reply to the
+    # first mention arrives in the same batch as the mention it answers
+    guasto = [mention(i, f"la mia Volta è ferma #guasto {i}").post for i in range(5)]
+    reply = Post(network="bluesky", uri="at://did:plc:r/app.bsky.feed.post/r", text="anche la mia",
+                 author=Author(id="did:plc:r"), created_at=1_004.5,
+                 reply_parent=guasto[0].uri, reply_root=guasto[0].uri)
+    rigore = [Post(network="bluesky", uri=f"at://did:plc:b{i}/app.bsky.feed.post/{i}",
+                   author=Author(id=f"did:plc:b{i}"), text=f"era rigore #rigore {i}",
+                   created_at=1_005.0 + i / 10) for i in range(5)]
+    stream, mentioned = [*guasto, reply, *rigore], {p.uri for p in guasto}
+    whole, in_one = _feed([stream], mentioned)
+    apart, one_by_one = _feed([[p] for p in stream], mentioned)
+    assert in_one == one_by_one == [("*", "#guasto", 1_004.0), ("Volta", "#guasto", 1_004.0),
+                                    ("*", "#rigore", 1_005.4)]
+    for signals in (whole, apart):
+        cascade = signals.cascade(guasto[0].uri)
+        assert cascade is not None and cascade.replies == 1

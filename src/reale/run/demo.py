@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
 import sys
 from pathlib import Path
 from typing import Any, TextIO
@@ -55,6 +56,14 @@ def demo_brands() -> tuple[BrandConfig, ...]:
     return tuple(BrandConfig(name=b.name, handles=(b.handle,), hashtags=tuple(
         h.lstrip("#") for h in b.hashtags), keywords=b.keywords, language=b.lang)
         for b in DEFAULT_BRANDS)
+
+
+def stream_start(now: float, align: float = 60.0) -> float:
+    """When the simulated stream starts: ``now`` floored to a whole minute. Moments count posts
+    in buckets aligned on the epoch (5 s in the demo): a stream starting at any wall-clock second
+    would fall into them at another phase each run, and the same seed would show other rates,
+    other moments, in another order."""
+    return math.floor(now / align) * align
 
 
 class SimulatedClock:
@@ -151,7 +160,8 @@ async def run_demo(*, out: TextIO = sys.stdout, store_url: str = "sqlite:///var/
         path = Path(store_url.removeprefix("sqlite:///"))
         for suffix in ("", "-wal", "-shm"):
             Path(str(path) + suffix).unlink(missing_ok=True)
-    sim = Simulator(seed=seed, rate=rate, start=clock.now(), authors=5_000, scenario_speed=20.0)
+    sim = Simulator(seed=seed, rate=rate, start=stream_start(clock.now()), authors=5_000,
+                    scenario_speed=20.0)
     truths = {name: sim.add_scenario(name, at=at) for name, at in SCENARIO_TIMES}
     config = Config(brands=demo_brands(), store=store_url)
     http = httpx.AsyncClient(transport=httpx.ASGITransport(app=appview(sim)),

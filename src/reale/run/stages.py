@@ -41,14 +41,23 @@ class SignalsStage:
         self.sinks = list(sinks)
 
     async def __call__(self, routed: Routed) -> None:
+        # Each post's mentions right after the post: the whole stream's and the brands' moments
+        # come out in stream order, and a reply finds the mention it answers tracked, however
+        # the runner happened to cut the stream into batches.
+        mentions: dict[str, list[Mention]] = {}
+        for m in routed.mentions:
+            mentions.setdefault(m.post.uri, []).append(m)
         alerts: list[MomentAlert] = []
         for ev in routed.events:
             if isinstance(ev, Post):
                 alerts.extend(self.signals.on_post(ev))
+                for m in mentions.pop(ev.uri, ()):
+                    alerts.extend(self.signals.on_mention(m))
             elif isinstance(ev, Interaction):
                 self.signals.on_interaction(ev)
-        for m in routed.mentions:
-            alerts.extend(self.signals.on_mention(m))
+        for rest in mentions.values():  # mentions of posts not in the batch's events
+            for m in rest:
+                alerts.extend(self.signals.on_mention(m))
         for a in alerts:
             for sink in self.sinks:
                 sink.moment(a)

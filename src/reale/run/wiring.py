@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from reale.alerts import AlertDispatcher, AlertsConfig, ChannelSecrets, parse_alerts_config
@@ -56,8 +56,13 @@ class Understanding:
         for b in brands:
             self.drop_anchors(b.name)
 
-    def label(self, texts: list[str], langs: list[str | None], fast: bool) -> list[Any]:
-        return list(self.understander.annotate_batch(texts, langs, fast=fast))
+    def label(self, texts: list[str], langs: list[str | None], fast: bool,
+              tasks: Collection[str] | None = None) -> list[Any]:
+        """Labels for a batch of posts: all of them, or the ``tasks`` named (see
+        ``reale.understand.understander.TASKS``); ``fast``: the overload labels only."""
+        if tasks is None:
+            return list(self.understander.annotate_batch(texts, langs, fast=fast))
+        return list(self.understander.annotate_batch(texts, langs, tasks=tasks, fast=fast))
 
     def _new(self, brand: str) -> RelevanceModel:
         return self.understander.relevance_model(brand, self.terms.get(brand, (brand,)),

@@ -5,8 +5,8 @@ crisis reading), to a verdict: safe, caution or avoid, with reasons."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable, Collection, Sequence
+from typing import Any, Protocol
 
 import msgspec
 
@@ -17,6 +17,17 @@ from reale.signals.terms import words as text_words
 Labeller = Callable[[Sequence[str]], list[dict[str, str]]]
 EMOTIONS = ("anger", "fear", "sadness", "joy")
 CONFIDENT = 0.6  # a model's sentiment or emotion counts from this probability
+# The understanding models' labels the safety read uses: the rest (language aside, which every
+# batch reads) are never computed for it
+SAFETY_TASKS = ("sentiment", "emotion", "crisis")
+
+
+class BatchLabel(Protocol):
+    """The understanding models' batch labeller, asked for some of its labels only
+    (``reale.run.wiring.Understanding.label``, ``Understander.annotate_batch``)."""
+
+    def __call__(self, texts: list[str], langs: list[str | None], *, fast: bool,
+                 tasks: Collection[str]) -> Sequence[Any]: ...
 
 
 class SafetyConfig(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -64,13 +75,13 @@ def lexicon_labeller(texts: Sequence[str]) -> list[dict[str, str]]:
     return out
 
 
-def understanding_labeller(label: Callable[..., Sequence[Any]],
-                           confident: float = CONFIDENT) -> Labeller:
-    """The safety read's labeller from the understanding models' batch labeller
-    (``label(texts, langs, fast)``, e.g. ``reale.run.wiring.Understanding.label``): each post's
-    P(crisis talk), and its sentiment and emotion where the model gives them at least
-    ``confident`` probability (the emotion model always names one of four emotions: a joke read
-    as 0.4 "anger" is no sign of an angry crowd)."""
+def understanding_labeller(label: BatchLabel, confident: float = CONFIDENT,
+                           tasks: Collection[str] = SAFETY_TASKS) -> Labeller:
+    """The safety read's labeller from the understanding models' batch labeller, asked for
+    ``tasks`` only (``label(texts, langs, fast=False, tasks=tasks)``): each post's P(crisis
+    talk), and its sentiment and emotion where the model gives them at least ``confident``
+    probability (the emotion model always names one of four emotions: a joke read as 0.4
+    "anger" is no sign of an angry crowd)."""
 
     def sure(value: Any, scores: Any) -> str:
         if not value or not isinstance(scores, dict) or scores.get(value, 0.0) < confident:
@@ -78,7 +89,7 @@ def understanding_labeller(label: Callable[..., Sequence[Any]],
         return str(value)
 
     def labeller(texts: Sequence[str]) -> list[dict[str, str]]:
-        out = label(list(texts), [None] * len(texts), False)
+        out = label(list(texts), [None] * len(texts), fast=False, tasks=tasks)
         rows = []
         for u in out:
             crisis = getattr(u, "crisis_score", None)

@@ -5,10 +5,11 @@ restored from its snapshot when the partition is assigned, saved with the consum
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Generic, Protocol, TypeVar
 
 from reale.clock import Clock
+from reale.errors import DecodeError
 from reale.run.kafka.snapshots import PartitionSnapshot, load_snapshot, snapshot_name, tp_key
 from reale.run.kafka.stage import Message, Output, Partition
 from reale.store import Store
@@ -116,6 +117,20 @@ class KeyedStage(Generic[S]):
             state = self.keyed.state(part)
             self.keyed.consumed(topic, part, offset)
             yield part, state, m
+
+    def consume(self, messages: Sequence[Message], out: Output,
+                read: Callable[[int, S, Message], object]) -> list[int]:
+        """``read(partition, state, message)`` for each of this stage's messages (see
+        :meth:`each`), a record that does not decode counted in ``out.bad``; returns the
+        partitions the batch touched, in order (whose state to flush and snapshot)."""
+        touched: set[int] = set()
+        for part, state, m in self.each(messages, out):
+            touched.add(part)
+            try:
+                read(part, state, m)
+            except DecodeError:
+                out.bad += 1
+        return sorted(touched)
 
     def final_items(self) -> list[Any]:
         return list(self.keyed.due(sorted(self.keyed.states), force=True))

@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 from reale.clock import Clock
-from reale.errors import DecodeError
 from reale.run.kafka import codec
 from reale.run.kafka.keyed import KeyedStage, KeyedStates
 from reale.run.kafka.moment_counts import TermCounts, decode_partial
@@ -64,25 +63,22 @@ class MomentCountStage(KeyedStage[TermCounts]):
 
     def process(self, messages: Sequence[Message], now: float) -> Output:
         out = Output()
-        touched: set[int] = set()
-        for part, state, m in self.each(messages, out):
-            touched.add(part)
-            try:
-                if m.topic() == self.posts:
-                    state.update(codec.decode_post(m.value() or b""), part, m.offset() or 0, now)
-                    continue
-                post = codec.decode_conversation_post(m.value() or b"")
-            except DecodeError:
-                out.bad += 1
-                continue
-            if post is not None:
-                state.update_conversation(post, part, m.offset() or 0, now)
-        for part in sorted(touched):
+        touched = self.consume(messages, out,
+                               lambda part, state, m: self._count(part, state, m, now))
+        for part in touched:
             out.records.extend(Outbound(self.out_topic, key, value)
                                for key, value in self.keyed.states[part].take())
         out.events_out = len(out.records)
-        out.items.extend(self.keyed.due(sorted(touched)))
+        out.items.extend(self.keyed.due(touched))
         return out
+
+    def _count(self, part: int, state: TermCounts, m: Message, now: float) -> None:
+        if m.topic() == self.posts:
+            state.update(codec.decode_post(m.value() or b""), part, m.offset() or 0, now)
+            return
+        post = codec.decode_conversation_post(m.value() or b"")
+        if post is not None:
+            state.update_conversation(post, part, m.offset() or 0, now)
 
 
 class MomentMergeStage(KeyedStage[MomentMerge]):
@@ -104,17 +100,12 @@ class MomentMergeStage(KeyedStage[MomentMerge]):
 
     def process(self, messages: Sequence[Message], now: float) -> Output:
         out = Output()
-        touched: set[int] = set()
-        for part, state, m in self.each(messages, out):
-            touched.add(part)
-            try:
-                state.add(decode_partial(m.value() or b""))
-            except DecodeError:
-                out.bad += 1
-        self.raised = [a for part in sorted(touched) for a in self.keyed.states[part].close()]
+        touched = self.consume(messages, out,
+                               lambda part, state, m: state.add(decode_partial(m.value() or b"")))
+        self.raised = [a for part in touched for a in self.keyed.states[part].close()]
         out.events_out = len(self.raised)
         out.items.extend(self._items(self.raised))
-        out.items.extend(self.keyed.due(sorted(touched)))
+        out.items.extend(self.keyed.due(touched))
         return out
 
     def _items(self, alerts: list[MomentAlert]) -> list[Any]:
