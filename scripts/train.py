@@ -36,6 +36,7 @@ from reale.understand.training import (  # noqa: E402
     idf_of,
     task_data,
     with_lexicon,
+    write_manifest,
 )
 
 SPEC = NgramSpec(bits=18, char_orders=(2, 3, 4, 5), word_orders=(1, 2))
@@ -83,8 +84,7 @@ def write(model_set: ms.ModelSet, metrics: dict[str, Any], out: Path) -> None:
     }
     out.mkdir(parents=True, exist_ok=True)
     (out / f"{ms.MODEL_NAME}.npz").write_bytes(blob)
-    text = json.dumps(manifest, indent=1, sort_keys=True)
-    (out / f"{ms.MODEL_NAME}.json").write_text(text + "\n", "utf-8")
+    text = write_manifest(out / f"{ms.MODEL_NAME}.json", manifest)
     (out / f"{ms.MODEL_NAME}.md").write_text(render_card(json.loads(text)), "utf-8")  # card from the file
 
 

@@ -30,7 +30,7 @@ from reale.understand import relevance_prior  # noqa: E402
 from reale.understand.data import iter_rows, shared_data  # noqa: E402
 from reale.understand.encoder import SentenceEncoder  # noqa: E402
 from reale.understand.models import MODELS_DIR  # noqa: E402
-from reale.understand.training import array_digest  # noqa: E402
+from reale.understand.training import array_digest, write_manifest  # noqa: E402
 from reale.understand.understander import relevance_vectors  # noqa: E402
 
 SOURCES = (("sentiment/en/train.jsonl", 1000), ("sentiment/it/train.jsonl", 1000))
@@ -61,8 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     manifest = {"name": relevance_prior.BACKGROUND_NAME, "posts": len(texts),
                 "sources": {name: n for name, n in SOURCES}, "sha256": digest,
                 "built_from": "TweetEval/UMSAB sentiment (en) and SENTIPOLC (it) training splits"}
-    (args.out / f"{relevance_prior.BACKGROUND_NAME}.json").write_text(
-        json.dumps(manifest, indent=1, sort_keys=True) + "\n", "utf-8")
+    write_manifest(args.out / f"{relevance_prior.BACKGROUND_NAME}.json", manifest)
     print(json.dumps(manifest, indent=1))
     return 0
 

@@ -34,7 +34,7 @@ from reale.understand.data import crisislex_related, shared_data  # noqa: E402
 from reale.understand.encoder import SentenceEncoder  # noqa: E402
 from reale.understand.models import MODELS_DIR  # noqa: E402
 from reale.understand.text import normalize  # noqa: E402
-from reale.understand.training import EmbeddingCache, array_digest  # noqa: E402
+from reale.understand.training import EmbeddingCache, array_digest, write_manifest  # noqa: E402
 
 C = 0.3  # L2 strength; 0.1-1.0 gave the same held-out AUC (0.987)
 FOLDS = 5
@@ -120,8 +120,7 @@ def main(argv: list[str] | None = None) -> int:
                 "negatives": len(neg), "trained_on": "CrisisLex-T26 related tweets (MIT) vs "
                 "TweetEval/UMSAB sentiment, SENTIPOLC, complaints, Tweet Act training splits",
                 "metrics": metrics}
-    (args.out / f"{crisis.CRISIS_NAME}.json").write_text(
-        json.dumps(manifest, indent=1, sort_keys=True) + "\n", "utf-8")
+    write_manifest(args.out / f"{crisis.CRISIS_NAME}.json", manifest)
     print(json.dumps(metrics, indent=1))
     return 0
 

@@ -92,24 +92,26 @@ def test_it_tells_the_phone_from_the_fruit(u: Understander) -> None:
     assert fruit[0] < 0.3, "the cake is no opportunity (below the desk's relevance floor)"
 
 
-def test_it_remembers_the_newest_anchors_each_once_and_survives_a_snapshot(u: Understander) -> None:
+def small_prior(u: Understander, remember: int, anchors: list[str] = (), embed=None) -> BrandPrior:  # type: ignore[assignment]
+    """A prior that remembers ``remember`` anchors and speaks from as many, taught ``anchors``."""
     prior = BrandPrior("Mela", anchor_pattern(MELA.handles, (), ()),  # type: ignore[arg-type]
-                       u.embed_for_relevance, u.background, remember=5)  # type: ignore[arg-type]
-    for text in ADDRESSED[:4]:
+                       embed or u.embed_for_relevance, u.background,  # type: ignore[arg-type]
+                       remember=remember, min_anchors=remember)
+    for text in anchors:
         prior.update(text)
-    prior.update(ADDRESSED[0])  # the same words again
+    return prior
+
+
+def test_it_remembers_the_newest_anchors_each_once_and_survives_a_snapshot(u: Understander) -> None:
+    prior = small_prior(u, 5, [*ADDRESSED[:4], ADDRESSED[0]])  # the same words again: once
     assert len(prior) == 4
     for text in ADDRESSED[4:8]:
         prior.update(text)
-    assert prior.snapshot()["anchors"] == [t for t in ADDRESSED[3:8]]
-    again = BrandPrior("Mela", prior.anchor, u.embed_for_relevance, u.background,  # type: ignore[arg-type]
-                       remember=5, min_anchors=5)
+    assert prior.snapshot()["anchors"] == ADDRESSED[3:8]
+    again = small_prior(u, 5)
     again.restore(prior.snapshot())
-    other = BrandPrior("Mela", prior.anchor, u.embed_for_relevance, u.background,  # type: ignore[arg-type]
-                       remember=5, min_anchors=5)
-    for text in ADDRESSED[3:8]:
-        other.update(text)
-    assert again.get(FRUIT[0]) == pytest.approx(other.get(FRUIT[0]), abs=1e-6)
+    assert again.get(FRUIT[0]) == pytest.approx(small_prior(u, 5, ADDRESSED[3:8]).get(FRUIT[0]),
+                                                abs=1e-6)
 
 
 def test_anchors_dropped_from_memory_are_dropped_from_the_comparison(u: Understander) -> None:
@@ -119,19 +121,13 @@ def test_anchors_dropped_from_memory_are_dropped_from_the_comparison(u: Understa
         calls.append(len(texts))
         return u.embed_for_relevance(texts)
 
-    prior = BrandPrior("Mela", anchor_pattern(MELA.handles, (), ()), embed,  # type: ignore[arg-type]
-                       u.background, remember=3, min_anchors=3)  # type: ignore[arg-type]
-    for text in ADDRESSED[:3]:
-        prior.update(text)
+    prior = small_prior(u, 3, ADDRESSED[:3], embed)
     prior.get(FRUIT[0])
     for text in ADDRESSED[3:5]:
         prior.update(text)
     prior.get(FRUIT[0])
     assert calls == [1, 3, 1, 2], "each scored text once, each anchor once (the new ones only)"
-    fresh = BrandPrior("Mela", prior.anchor, u.embed_for_relevance, u.background,  # type: ignore[arg-type]
-                       remember=3, min_anchors=3)
-    for text in ADDRESSED[2:5]:
-        fresh.update(text)
+    fresh = small_prior(u, 3, ADDRESSED[2:5])
     assert prior.get(FRUIT[1]) == pytest.approx(fresh.get(FRUIT[1]), abs=1e-6)
 
 

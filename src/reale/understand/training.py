@@ -8,6 +8,7 @@ one thread, so the same data gives the same bytes.
 from __future__ import annotations
 
 import hashlib
+import json
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -218,3 +219,10 @@ def cross_validate(task: Task, data: Path, spec: NgramSpec, idf: F32, embed: Cal
     rep = report(labels, pred, list(task.classes))
     return {"folds": folds, "n": rep.n, "accuracy": rep.accuracy, "macro_f1": rep.macro_f1,
             "macro_recall": rep.macro_recall}
+
+
+def write_manifest(path: Path, manifest: dict[str, Any]) -> str:
+    """A model's manifest as the scripts write it (sorted keys, one-space indent); its text."""
+    text = json.dumps(manifest, indent=1, sort_keys=True)
+    path.write_text(text + "\n", "utf-8")
+    return text
