@@ -66,11 +66,16 @@ def italian_praise(text: str, cue_words: Sequence[str]) -> tuple[list[str], list
     return list(dict.fromkeys(kept))[:3], [w for w in dict.fromkeys(taken_back) if w in taken][:3]
 
 
+TAKEN_BACK = "praise taken back"  # the cue class of praise words that a negation takes back
+
+
 def with_evaluative(hits: dict[str, list[str]], text: str) -> dict[str, list[str]]:
     """Italian cue ``hits`` (``cues.italian_cues``) with the evaluative praise of ``text`` added to
-    "praise" and negated praise cues removed (the class dropped when none is left)."""
-    kept, _ = italian_praise(text, hits.get("praise", ()))
+    "praise" and negated praise moved to ``TAKEN_BACK`` (each class left out when empty)."""
+    kept, taken_back = italian_praise(text, hits.get("praise", ()))
     out = {k: v for k, v in hits.items() if k != "praise"}
     if kept:
         out["praise"] = kept
+    elif taken_back:
+        out[TAKEN_BACK] = taken_back
     return out

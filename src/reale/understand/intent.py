@@ -36,6 +36,7 @@ import numpy as np
 
 from reale.understand.asks import ASK_COMPLAINT_SHARE, ASK_LOGIT
 from reale.understand.cues import CUE_LOGIT
+from reale.understand.evaluative import TAKEN_BACK
 from reale.understand.heads import F32
 
 DENIED_COMPLAINT_SHARE = 0.5  # the complaint head's weight when the post denies the problem it read
@@ -129,6 +130,11 @@ def combine(act_classes: Sequence[str], acts: F32, p_complaint: float, p_positiv
         p_neutral *= (1.0 - shifted) / max(1.0 - p_positive, 1e-6)  # neutral keeps its share of the rest
         p_positive = shifted
         why.append("Italian praise cue: " + ", ".join(italian["praise"]))
+    elif TAKEN_BACK in italian:  # "non è stato eccezionale": the praise word's mirror image
+        shifted = _logistic_shift(p_positive, -CUE_LOGIT)
+        p_neutral *= (1.0 - shifted) / max(1.0 - p_positive, 1e-6)
+        p_positive = shifted
+        why.append("Italian praise taken back: " + ", ".join(italian[TAKEN_BACK]))
     a = dict(zip(act_classes, (float(v) for v in acts), strict=True))
     complaint = complaint_weight(p_complaint, p_negative)
     rest = 1.0 - complaint
@@ -141,12 +147,14 @@ def combine(act_classes: Sequence[str], acts: F32, p_complaint: float, p_positiv
         # a post with a polite ask is asking, whatever else the act head heard in it.
         "praise": rest * a["expression"] * p_positive,
     }
-    # A positive statement praises when it reads clearly more positive than neutral; one that does
-    # not is undecided between praise and other: its share is left out and the scores renormalised
-    # (given to other alone, it outweighed borderline complaints: complaint-as-intent F1 82.7 → 82.3).
+    # A positive statement praises when it reads clearly more positive than neutral or carries an
+    # Italian praise word (the Italian head, trained on politics, reads product praise flat); one
+    # that does neither is undecided between praise and other: its share is left out and the
+    # scores renormalised (given to other alone, it outweighed borderline complaints:
+    # complaint-as-intent F1 82.7 → 82.3).
     statement = 0.0 if asks else rest * a["other"] * p_positive
     undecided = 0.0
-    if p_positive - p_neutral >= STATEMENT_MARGIN:
+    if p_positive - p_neutral >= STATEMENT_MARGIN or "praise" in italian:
         scores["praise"] += statement
     else:
         undecided = statement
