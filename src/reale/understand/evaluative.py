@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 # Words that praise whatever they are said of. Checked on SENTIPOLC (train + val, political tweets,
-# base rate 22 % positive): 90 posts, 62 % positive, 11 % negative (tests/test_understand_evaluative.py).
+# base rate 22 % positive): 113 posts, 65 % positive, 11 % negative (tests/test_understand_evaluative.py).
 _PRAISE = (
     r"eccellent[ei]", r"eccezional[ei]", r"spettacolar[ei]", r"straordinari[oaie]", r"strepitos[oaie]",
     r"favolos[oaie]", r"fenomenal[ei]", r"formidabil[ei]", r"genial[ei]", r"splendid[oaie]",
@@ -62,8 +62,16 @@ def italian_praise(text: str, cue_words: Sequence[str]) -> tuple[list[str], list
     for word in cue_words:
         negated = [_negated(text, m.start()) for m in _spans(text, word)]
         (taken_back if negated and all(negated) else kept).append(word)
-    taken = set(taken_back) - set(kept)
-    return list(dict.fromkeys(kept))[:3], [w for w in dict.fromkeys(taken_back) if w in taken][:3]
+    taken = {w.lower() for w in taken_back} - {w.lower() for w in kept}
+    return _distinct(kept), [w for w in _distinct(taken_back) if w.lower() in taken]
+
+
+def _distinct(words: Sequence[str]) -> list[str]:
+    """The first three words, each once whatever its case ("Perfetto… perfetto")."""
+    seen: dict[str, str] = {}
+    for w in words:
+        seen.setdefault(w.lower(), w)
+    return list(seen.values())[:3]
 
 
 TAKEN_BACK = "praise taken back"  # the cue class of praise words that a negation takes back
