@@ -101,7 +101,7 @@ def test_an_undecided_statement_does_not_outweigh_a_complaint() -> None:
 
 def test_reads_end_to_end(u: Understander) -> None:
     reads = u.annotate_batch(
-        ["Riparazione fatta in un'ora dall'officina Volta: servizio impeccabile",
+        ["Personale dell'officina Volta gentile e servizio impeccabile",
          "Il servizio dell'officina Volta non è stato eccezionale",
          "Lo schermo del nuovo Mela 12 non è spettacolare",
          "Not bad at all @volta, not bad at all",
