@@ -172,3 +172,22 @@ def test_a_restarted_runner_takes_its_anchors_back_from_the_store(u: Understande
             before.relevance("Mela", FRUIT[0]), abs=1e-6)
     finally:
         store.close()
+
+
+def test_a_mention_just_labelled_is_not_embedded_again_for_its_relevance(u: Understander) -> None:
+    texts = [*PHONE, *FRUIT]
+    fresh = u.embed_for_relevance(texts)  # computed: nothing labelled yet
+    u.annotate_batch(texts)
+    encode, calls = u.encoder.encode, []
+
+    def counted(batch):  # the real encoder, counting what it is asked to encode
+        calls.append(len(batch))
+        return encode(batch)
+
+    u.encoder.encode = counted  # type: ignore[method-assign]
+    try:
+        again = u.embed_for_relevance([*texts, "something never labelled"])
+    finally:
+        u.encoder.encode = encode  # type: ignore[method-assign]
+    assert calls == [1], "only the text the labelling did not see"
+    assert np.allclose(again[:len(texts)], fresh, atol=1e-5)  # one batch's rounding to another's

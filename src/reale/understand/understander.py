@@ -8,6 +8,7 @@ knows the language). ``fast=True`` gives language and word-n-gram sentiment only
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Collection, Sequence
 from pathlib import Path
 
@@ -35,6 +36,7 @@ from reale.understand.text import normalize
 TASKS = ("language", "sentiment", "emotion", "intent", "complaint", "irony", "offensive", "crisis")
 INTENTS = ("appeal", "complaint", "other", "praise", "question")
 Declared = Sequence[str] | str | None
+RECENT_VECTORS = 4_096  # USE vectors of the latest labelled texts kept for the relevance read
 
 
 class Understanding(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
@@ -113,6 +115,10 @@ class Understander:
         missing = {*_NGRAM_LANGS, "sentiment-fast", "sentiment-fast-it"} - set(models.heads)
         if missing:
             raise ModelError(f"model set lacks heads {sorted(missing)}: run `make train`")
+        # The USE vectors of the texts most recently labelled: a mention's relevance is read
+        # right after its labels, and the same vector would otherwise be computed twice.
+        self._recent: dict[str, F32] = {}
+        self._recent_lock = threading.Lock()
         self._names = sorted(_NGRAM_LANGS)
         self._w_all = np.concatenate([models.heads[n].ngram_w for n in self._names], axis=1)
         self._offsets = np.cumsum([0] + [models.heads[n].ngram_w.shape[1] for n in self._names])
@@ -128,8 +134,26 @@ class Understander:
         return self.encoder.name
 
     def embed_for_relevance(self, texts: Sequence[str]) -> F32:
-        """The USE sentence vectors of ``texts`` (what :class:`RelevanceModel` compares)."""
-        return relevance_vectors(self.encoder, texts)
+        """The USE sentence vectors of ``texts`` (what :class:`RelevanceModel` compares); those
+        of texts labelled a moment ago come from the labelling, the others are computed."""
+        clean = [normalize(t) for t in texts]
+        with self._recent_lock:
+            found = [self._recent.get(c) for c in clean]
+        missing = [t for t, v in zip(texts, found, strict=True) if v is None]
+        if len(missing) == len(texts):
+            return relevance_vectors(self.encoder, texts)
+        fresh = iter(relevance_vectors(self.encoder, missing)) if missing else iter(())
+        out: F32 = np.stack([v if v is not None else next(fresh) for v in found])
+        return out
+
+    def _remember_vectors(self, clean: Sequence[str], features: F32) -> None:
+        use = features[:, -512:]
+        with self._recent_lock:
+            for text, row in zip(clean, use, strict=True):
+                self._recent.pop(text, None)
+                self._recent[text] = row.copy()
+            while len(self._recent) > RECENT_VECTORS:
+                del self._recent[next(iter(self._recent))]
 
     def relevance_prior(self, brand: str, handles: Sequence[str] = (), hashtags: Sequence[str] = (),
                         keywords: Sequence[str] = ()) -> BrandPrior | None:
@@ -168,7 +192,9 @@ class Understander:
         x, words = featurize_words(clean, self.models.spec, self.models.idf)
         prod = x.dot(self._w_all)
         xw = {n: prod[:, self._offsets[i]:self._offsets[i + 1]] for i, n in enumerate(self._names)}
-        emb = np.hstack((self.encoder.encode(clean), lexicon_features(clean)))
+        encoded = self.encoder.encode(clean)
+        self._remember_vectors(clean, encoded)
+        emb = np.hstack((encoded, lexicon_features(clean)))
         batch = _Batch(clean, guesses, xw, emb, words)
         fields: list[dict[str, object]] = [
             {"language": g.lang, "language_score": round(g.score, 4), "why": {"language": [g.why]}}
