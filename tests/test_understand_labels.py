@@ -82,6 +82,14 @@ def test_declared_language_wins_unless_the_detector_is_sure(u):
     assert wrong.language == "en"
 
 
+def test_a_declared_language_whose_script_the_text_lacks_is_set_aside(u):
+    # clients declare their user's default language: Japanese on an English post cannot be
+    assert u.annotate("The Mela 12 night photos are unreal", "ja").language == "en"
+    assert u.annotate("Il Mela 12 fa delle foto notturne incredibili", ["ja", "it"]).language == "it"
+    assert u.annotate("新しいMela 12の夜景写真はすごい", "ja").language == "ja"
+    assert u.annotate("ok", "ru").language != "ru"
+
+
 def test_other_languages_get_language_and_a_best_effort(u):
     x = u.annotate("Me encanta este producto, es maravilloso")
     assert x.language == "es"

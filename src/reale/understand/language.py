@@ -1,7 +1,8 @@
 """Language of a post: fastText's bundled lite model (offline), weighed with the post's declared langs.
 
 A network's declared language is usually right and a detector on a short post often is not, so a
-declared language wins unless the detector is both sure and gives the declared one almost nothing.
+declared language wins unless the detector is both sure and gives the declared one almost nothing,
+or the text has no letter of the script the declared language is written in.
 """
 
 from __future__ import annotations
@@ -16,6 +17,20 @@ DECLARED_FLOOR = 0.02  # ... and only if it gives the declared language less tha
 
 _NOISE = re.compile(r"@user|\bhttp\b|#")
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
+# Languages written in a script of their own: declared for a text without a letter of it, the
+# declaration is impossible ("ja" on an English sentence, a client's default) and is set aside.
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff"
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+_ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f]")
+_DEVANAGARI = re.compile("[\u0900-\u097f]")
+_SCRIPT = {
+    "ja": re.compile(f"[\u3040-\u30ff{_CJK}]"), "zh": re.compile(f"[{_CJK}]"),
+    "ko": re.compile("[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]"),
+    "ru": _CYRILLIC, "uk": _CYRILLIC, "bg": _CYRILLIC, "be": _CYRILLIC, "mk": _CYRILLIC,
+    "el": re.compile("[\u0370-\u03ff]"), "he": re.compile("[\u0590-\u05ff]"),
+    "ar": _ARABIC, "fa": _ARABIC, "ur": _ARABIC, "th": re.compile("[\u0e00-\u0e7f]"),
+    "hi": _DEVANAGARI, "mr": _DEVANAGARI, "ne": _DEVANAGARI,
+}
 
 
 @dataclass(frozen=True)
@@ -42,6 +57,7 @@ def detect_one(text: str, declared: Sequence[str] | str | None = None) -> Langua
         if decl:
             return LanguageGuess(decl[0], 0.5, f"declared {decl[0]}; no words to detect")
         return LanguageGuess(UNDETERMINED, 0.0, "no words to detect")
+    decl = [lang for lang in decl if lang not in _SCRIPT or _SCRIPT[lang].search(clean)]
     found = detect(clean, model="lite", k=5)
     probs = {str(d["lang"]): float(d["score"]) for d in found}
     top, top_p = max(probs.items(), key=lambda kv: kv[1])
