@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import email
 import logging
-import socket
 import ssl
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,6 +23,7 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 from reale.alerts import AlertDispatcher
 from reale.alerts.secrets import resolve_credentials
 from reale.clock import ManualClock
+from reale.ports import free_port
 from tests.alerts_helpers import T0, alert, config, dispatcher
 
 PASSWORD = "hunter2-smtp-password-value"
@@ -50,12 +50,6 @@ class Inbox:
 def authenticator(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
     ok = isinstance(data, LoginPassword) and data.login == b"reale" and data.password == PASSWORD.encode()
     return AuthResult(success=ok, handled=False)  # not handled: the server answers 535 itself
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture
