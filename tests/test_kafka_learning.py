@@ -7,7 +7,6 @@ when the partition is assigned."""
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,12 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from reale.config import load_config
 from reale.run.kafka.brands import BrandStage
 from reale.run.kafka.desk import KafkaDesk
-from reale.run.kafka.runner import run_kafka
 from reale.run.kafka.settings import KafkaSettings
-from reale.run.kafka.worker import Worker
 from reale.run.wiring import Understanding
 from reale.store import Store, open_store
 from reale.web import queries as web
@@ -47,20 +43,9 @@ PROBE = "@volta-auto.bsky.social my Volta will not start this morning, can you h
 def brand_stage(config: Path, settings: KafkaSettings, store: str) -> Iterator[BrandStage]:
     """A ``stages`` worker process's run, in a thread; yields its brand stage; stopped (as
     SIGTERM does) when the block ends."""
-    started: list[Worker] = []
-    thread = threading.Thread(target=run_kafka, args=(load_config(config),), kwargs=dict(
-        bootstrap=settings.bootstrap, store_url=store, role="stages", settings=settings,
-        install_signals=False, ready=started.extend), daemon=True)
-    thread.start()
-    try:
-        wait_until(lambda: bool(started), 30, "the workers")
+    with running(config, settings, store, "stages") as started:
         [stage] = [w.stage for w in started if isinstance(w.stage, BrandStage)]
         yield stage
-    finally:
-        for w in started:
-            w.stop()
-        thread.join(60)
-    assert not thread.is_alive()
 
 
 def models(stage: BrandStage) -> Understanding:

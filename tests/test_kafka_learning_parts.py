@@ -69,6 +69,16 @@ def heir(store: Store, clock: ManualClock, remember: int = 500
     return s, understanding
 
 
+def first_worker(store: Store, clock: ManualClock, understanding: Understanding
+                 ) -> tuple[BrandStage, dict[str, OpportunityRecord]]:
+    """The first worker of partition 0, after its batch of the first four posts: the stage and
+    the opportunities that batch opened, by their text."""
+    first = stage(store, clock, understanding)
+    first.maintain_every = 0.0
+    items = run(first, store, posts()[:4], clock.now())
+    return first, {o.text: o for o in items if isinstance(o, OpportunityRecord)}
+
+
 @pytest.fixture(scope="module")
 def loaded() -> Understanding:
     return Understanding((VOLTA,))
@@ -110,10 +120,7 @@ def test_a_rebalanced_partition_brings_back_the_brands_weights_and_relevance(
     clock = ManualClock(T0 + 60)
     records = posts()
     with opened(tmp_path) as store:
-        first = stage(store, clock, understanding)
-        first.maintain_every = 0.0
-        items = run(first, store, records[:4], clock.now())
-        opps = {o.text: o for o in items if isinstance(o, OpportunityRecord)}
+        first, opps = first_worker(store, clock, understanding)
         assert len(opps) == 4, sorted(opps)
         ask, charger, film, stars = (opps[t] for t in TEXTS[:4])
         clock.advance(30)
@@ -152,15 +159,12 @@ def test_a_model_is_saved_beside_the_snapshot_only_when_it_changed(
     partition's snapshot in the batch after a decision taught it, not with every snapshot."""
     clock = ManualClock(T0 + 60)
     with opened(tmp_path) as store:
-        first = stage(store, clock, understanding)
-        first.maintain_every = 0.0
+        first, opps = first_worker(store, clock, understanding)
 
         def saved(records: list[Record]) -> list[str]:
             return [type(i).__name__ for i in run(first, store, records, clock.now())
                     if type(i).__name__ in ("PartitionSnapshot", "NamedBlob")]
 
-        items = run(first, store, posts()[:4], clock.now())
-        opps = {o.text: o for o in items if isinstance(o, OpportunityRecord)}
         assert saved(posts()[4:5]) == ["PartitionSnapshot"]  # nothing taught yet
         decided(store, opps[TEXTS[0]], "handled", clock.now() + 1)
         clock.advance(5)
@@ -176,10 +180,7 @@ def test_a_decision_taken_while_no_worker_held_the_partition_is_learned_once(
     clock = ManualClock(T0 + 60)
     records = posts()
     with opened(tmp_path) as store:
-        first = stage(store, clock, understanding)
-        first.maintain_every = 0.0
-        items = run(first, store, records[:4], clock.now())
-        opps = {o.text: o for o in items if isinstance(o, OpportunityRecord)}
+        first, opps = first_worker(store, clock, understanding)
         ask, charger, film, _ = (opps[t] for t in TEXTS[:4])
         clock.advance(30)
         decided(store, ask, "handled", clock.now())
@@ -215,12 +216,9 @@ def test_a_groups_first_start_learns_the_decisions_stored_before_it_each_once(
         old = earlier_opportunity(store)
         decided(store, old, "irrelevant", T0 + 10)  # before any worker of the group
         records = posts()
-        first = stage(store, clock, understanding)
-        first.maintain_every = 0.0
-        items = run(first, store, records[:4], clock.now())
+        first, opps = first_worker(store, clock, understanding)
         assert first.keyed.states[0].learner.get("Volta").decisions == 1
         assert len(understanding.models["Volta"]) == 1
-        opps = {o.text: o for o in items if isinstance(o, OpportunityRecord)}
         clock.advance(30)
         decided(store, opps[TEXTS[0]], "handled", clock.now())
         decided(store, opps[TEXTS[2]], "irrelevant", clock.now() + 1)
@@ -307,10 +305,7 @@ def test_a_snapshot_written_before_models_were_saved_still_loads(
 
     clock = ManualClock(T0 + 60)
     with opened(tmp_path) as store:
-        first = stage(store, clock, understanding)
-        first.maintain_every = 0.0
-        items = run(first, store, posts()[:4], clock.now())
-        opps = {o.text: o for o in items if isinstance(o, OpportunityRecord)}
+        first, opps = first_worker(store, clock, understanding)
         clock.advance(30)
         decided(store, opps[TEXTS[0]], "handled", clock.now())
         decided(store, opps[TEXTS[2]], "irrelevant", clock.now() + 1)

@@ -1,9 +1,11 @@
-"""Where the benchmarks find ../shared/data (never needed by the product at run time)."""
+"""What the benchmarks share: where they find ../shared/data (never needed by the product at run
+time), and a row of their report."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 
 def shared_data() -> Path | None:
@@ -15,3 +17,10 @@ def shared_data() -> Path | None:
         if (parent / "shared" / "data").is_dir():
             return parent / "shared" / "data"
     return None
+
+
+def row(name: str, value: float | None, unit: str, target: str = "", ok: bool | None = None,
+        note: str = "") -> dict[str, Any]:
+    """One row of a benchmark's report (``ok`` unset: a figure without a pass mark)."""
+    return {"name": name, "value": value, "unit": unit, "target": target,
+            "ok": True if ok is None else bool(ok), "note": note}

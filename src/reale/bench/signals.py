@@ -11,16 +11,10 @@ import sys
 from typing import Any
 
 from reale.bench import signals_crisis, signals_moments, signals_momentum_report, signals_speed
-from reale.bench._shared import shared_data
+from reale.bench._shared import row, shared_data
 from reale.signals.moment_scope import MomentConfig
 
 Row = dict[str, Any]
-
-
-def _row(name: str, value: float | None, unit: str, target: str = "", ok: bool | None = None,
-         note: str = "") -> Row:
-    return {"name": name, "value": value, "unit": unit, "target": target,
-            "ok": True if ok is None else bool(ok), "note": note}
 
 
 def _moment_rows(quick: bool) -> list[Row]:
@@ -32,12 +26,12 @@ def _moment_rows(quick: bool) -> list[Row]:
         name = f"moments.synthetic.10x@{r['base_per_min']:.2f}/min"
         note = (f"recall={r['recall']:.2f} precision={r['precision']:.2f} "
                 f"median_delay={r['median_delay_s']:.0f}s p90={r['p90_delay_s']:.0f}s runs={runs}")
-        rows.append(_row(name + ".within_2min", r["within_2min"], "share of bursts",
+        rows.append(row(name + ".within_2min", r["within_2min"], "share of bursts",
                          ">= 0.9 at >= 1/min" if base >= 1.0 else "report",
                          r["within_2min"] >= 0.9 if base >= 1.0 else None, note))
     brands, days = (2, 2.0) if quick else (5, 3.0)
     s = signals_moments.stationary(cfg, brands, days)
-    rows.append(_row("moments.synthetic.stationary.false_alerts_per_brand_day", s["per_brand_day"],
+    rows.append(row("moments.synthetic.stationary.false_alerts_per_brand_day", s["per_brand_day"],
                      "alerts", "<= 1", s["per_brand_day"] <= 1.0,
                      f"{s['false_alerts']} alerts in {s['brand_days']:.1f} brand-days"))
     data = shared_data()
@@ -48,10 +42,10 @@ def _moment_rows(quick: bool) -> list[Row]:
         quiet_hours += float(r["quiet_hours"])
         false_alerts += int(r["false_alerts"])
         d, f = r["delay_s"], r["first_tweet_s"]
-        rows.append(_row(f"moments.crisislex.{r['event']}.delay_from_onset", d, "s", "report",
+        rows.append(row(f"moments.crisislex.{r['event']}.delay_from_onset", d, "s", "report",
                          None, f"first collected tweet at +{f}s; "
                          f"delay after it {'-' if d is None or f is None else f'{d - f:.0f}s'}"))
-    rows.append(_row("moments.crisislex.false_alerts_per_quiet_day",
+    rows.append(row("moments.crisislex.false_alerts_per_quiet_day",
                      false_alerts / (quiet_hours / 24.0) if quiet_hours else None, "alerts",
                      "<= 1", false_alerts / (quiet_hours / 24.0) <= 1.0 if quiet_hours else None,
                      f"{false_alerts} alerts in {quiet_hours:.0f} quiet hours before the onsets"))
@@ -62,9 +56,9 @@ def _speed_rows(quick: bool) -> list[Row]:
     n = 30_000 if quick else 200_000
     ips = signals_speed.interactions_per_second(n)
     pps = signals_speed.posts_per_second(5_000 if quick else 50_000)
-    return [_row("signals.update.interactions_per_s", ips, "1/s", ">= 20000", ips >= 20_000,
+    return [row("signals.update.interactions_per_s", ips, "1/s", ">= 20000", ips >= 20_000,
                  f"{n} interactions on 1,000 tracked posts (cascade + momentum), one core"),
-            _row("signals.update.posts_per_s", pps, "1/s", "report", None,
+            row("signals.update.posts_per_s", pps, "1/s", "report", None,
                  "whole-stream moments (tokenise + count + detect), 12 words a post")]
 
 

@@ -9,19 +9,13 @@ from collections.abc import Callable
 from typing import Any
 
 from reale.bench import signals_momentum, signals_momentum_splits
-from reale.bench._shared import shared_data
+from reale.bench._shared import row, shared_data
 
 Row = dict[str, Any]
 TARGET_AGE = 3600.0  # the target: better than both baselines observing one hour
 CANDIDATE = "hurdle"  # the model the product ships (targets apply to it)
 BASELINES = ("baseline k*size", "baseline log-linear")
 ACTIVE = f"active{signals_momentum.ACTIVE_WITHIN / 60:.0f}min"
-
-
-def _row(name: str, value: float | None, unit: str, target: str = "", ok: bool | None = None,
-         note: str = "") -> Row:
-    return {"name": name, "value": value, "unit": unit, "target": target,
-            "ok": True if ok is None else bool(ok), "note": note}
 
 
 def _label(age: float) -> str:
@@ -59,7 +53,7 @@ def _metric_rows(table: list[dict[str, Any]], prefix: str, growing: str,
             for metric in ("mdape", "spearman"):
                 best = (min if metric == "mdape" else max)(at[b][metric] for b in BASELINES)
                 target, ok, note = _judge(model, age, metric, r[metric], best, r[growing])
-                rows.append(_row(f"{prefix}.{_label(age)}.{tag}{model}.{metric}", r[metric],
+                rows.append(row(f"{prefix}.{_label(age)}.{tag}{model}.{metric}", r[metric],
                                  "fraction" if metric == "mdape" else "rho", target, ok,
                                  note + describe(r, model, subset, metric)))
     return rows
@@ -92,7 +86,7 @@ def _group(table: list[dict[str, Any]]) -> dict[tuple[float, str], dict[str, dic
 def rows(quick: bool) -> list[Row]:
     data = shared_data()
     if data is None:
-        return [_row("signals.momentum", None, "", ok=True, note="skipped: ../shared/data missing")]
+        return [row("signals.momentum", None, "", ok=True, note="skipped: ../shared/data missing")]
     cascades = signals_momentum.load_auspol(data / "cascades" / "auspol" / "auspol_cascades.csv")
     ages = (600.0, 3600.0) if quick else signals_momentum.AGES
     table, corrections = signals_momentum.evaluate_auspol(cascades, ages)
@@ -108,7 +102,7 @@ def rows(quick: bool) -> list[Row]:
     for r in signals_momentum.evaluate_example(example, tuple(corrections)):
         lo, hi = r["interval"]
         extra = f" p_ended={r['p_ended']:.3f}" if "p_ended" in r else ""
-        out.append(_row(f"momentum.seismic_example.{_label(r['age'])}.{r['model']}.relative_error",
+        out.append(row(f"momentum.seismic_example.{_label(r['age'])}.{r['model']}.relative_error",
                         r["relative_error"], "fraction", "report (one cascade; paper: 15% median)",
                         None, f"observed={r['observed']} predicted={r['predicted']:.0f} "
                         f"interval=[{lo:.0f}, {'inf' if hi is None else f'{hi:.0f}'}] "

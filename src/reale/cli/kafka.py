@@ -22,18 +22,20 @@ def register(sub: Any) -> None:
     i = cmds.add_parser("init", help="create the topics (posts, interactions, mentions, tracked)")
     add_kafka_arguments(i)
     i.set_defaults(func=run_init)
-    s = cmds.add_parser("status", help="consumer lag per group and partition")
-    add_kafka_arguments(s)
-    s.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    s.set_defaults(func=run_status)
-    top = sub.add_parser("status", help="consumer lag per group and partition (same as kafka status)")
-    add_kafka_arguments(top)
-    top.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    top.set_defaults(func=run_status)
+    _status(cmds.add_parser("status", help="consumer lag per group and partition"))
+    _status(sub.add_parser("status",
+                           help="consumer lag per group and partition (same as kafka status)"))
     w = cmds.add_parser("worker", help="run one role: source, matcher, stages or all")
     add_kafka_arguments(w)
     add_worker_arguments(w)
     w.set_defaults(func=run_worker)
+
+
+def _status(p: argparse.ArgumentParser) -> None:
+    """``reale kafka status`` and its short form ``reale status`` take the same arguments."""
+    add_kafka_arguments(p)
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.set_defaults(func=run_status)
 
 
 def add_kafka_arguments(p: argparse.ArgumentParser) -> None:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from reale.desk import phrases
+from reale.desk.settings import desk_section
 from reale.desk.tail_tests import binomial_sf, poisson_sf
 from reale.errors import ConfigError
 
@@ -138,12 +139,7 @@ def backlash_test(s: AftermathStatus, recent: list[tuple[float, bool]], evidence
 
 def aftermath_params_from_config(extra: dict[str, Any]) -> AftermathParams:
     """Read ``[desk.aftermath]`` from ``Config.extra``."""
-    desk = extra.get("desk", {})
-    section = desk.get("aftermath", {}) if isinstance(desk, dict) else {}
-    try:
-        return msgspec.convert(section, AftermathParams)
-    except msgspec.ValidationError as exc:
-        raise ConfigError(f"[desk.aftermath]: {exc}") from None
+    return desk_section(extra, "aftermath", AftermathParams)
 
 
 __all__ = ["AftermathParams", "BacklashAlert", "Evidence", "aftermath_params_from_config",

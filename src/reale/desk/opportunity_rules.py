@@ -8,6 +8,7 @@ from typing import Any
 
 import msgspec
 
+from reale.desk.settings import desk_section
 from reale.errors import ConfigError
 
 KINDS = ("appeal", "praise", "complaint", "question", "moment")
@@ -79,25 +80,14 @@ class Learned(msgspec.Struct, frozen=True, kw_only=True):
     relevance_floor: float | None = None
 
 
-def _section(extra: dict[str, Any], name: str) -> Any:
-    desk = extra.get("desk", {})
-    return desk.get(name, {}) if isinstance(desk, dict) else {}
-
-
 def desk_weights_from_config(extra: dict[str, Any]) -> DeskWeights:
     """Read ``[desk.weights]`` from ``Config.extra``."""
-    try:
-        return msgspec.convert(_section(extra, "weights"), DeskWeights)
-    except msgspec.ValidationError as exc:
-        raise ConfigError(f"[desk.weights]: {exc}") from None
+    return desk_section(extra, "weights", DeskWeights)
 
 
 def response_targets_from_config(extra: dict[str, Any]) -> ResponseTargets:
     """Read ``[desk.targets]`` from ``Config.extra``."""
-    try:
-        return msgspec.convert(_section(extra, "targets"), ResponseTargets)
-    except msgspec.ValidationError as exc:
-        raise ConfigError(f"[desk.targets]: {exc}") from None
+    return desk_section(extra, "targets", ResponseTargets)
 
 
 __all__ = ["FEATURES", "KINDS", "DeskWeights", "Learned", "ResponseTargets", "desk_weights_from_config",

@@ -10,6 +10,7 @@ from typing import Any
 
 import msgspec
 
+from reale.desk.settings import desk_section
 from reale.errors import ConfigError
 
 
@@ -47,12 +48,7 @@ class RealnessWeights(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_
 
 def realness_weights_from_config(extra: dict[str, Any]) -> RealnessWeights:
     """Read ``[desk.realness]`` from ``Config.extra`` (defaults for anything not set)."""
-    desk = extra.get("desk", {})
-    section = desk.get("realness", {}) if isinstance(desk, dict) else {}
-    try:
-        return msgspec.convert(section, RealnessWeights)
-    except msgspec.ValidationError as exc:
-        raise ConfigError(f"[desk.realness]: {exc}") from None
+    return desk_section(extra, "realness", RealnessWeights)
 
 
 __all__ = ["RealnessWeights", "realness_weights_from_config"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import msgspec
 
@@ -16,6 +16,7 @@ from reale.events import Author, Interaction, Mention, Post, Span
 from reale.store.records import AuthorUpdate, CursorUpdate
 
 Row = tuple[Any, ...]
+_Event = TypeVar("_Event", Post, Interaction)
 _INT64 = 2**63 - 1
 _POST = msgspec.json.Decoder(Post)
 _INTERACTION = msgspec.json.Decoder(Interaction)
@@ -80,25 +81,18 @@ def sane_author(a: Author) -> Author:
                                    posts=_int(a.posts), created_at=created)
 
 
-def sane_post(p: Post) -> Post:
-    """The post with finite times and a sane author, so its raw JSON decodes back."""
-    author = sane_author(p.author)
-    if author is p.author and math.isfinite(p.created_at) and math.isfinite(p.received_at):
-        return p
-    return msgspec.structs.replace(p, author=author, created_at=_time(p.created_at),
-                                   received_at=_time(p.received_at))
-
-
-def sane_interaction(i: Interaction) -> Interaction:
-    author = sane_author(i.author)
-    if author is i.author and math.isfinite(i.created_at) and math.isfinite(i.received_at):
-        return i
-    return msgspec.structs.replace(i, author=author, created_at=_time(i.created_at),
-                                   received_at=_time(i.received_at))
+def sane_event(e: _Event) -> _Event:
+    """The post or interaction with finite times and a sane author, so its raw JSON decodes back
+    (the event itself when it already is)."""
+    author = sane_author(e.author)
+    if author is e.author and math.isfinite(e.created_at) and math.isfinite(e.received_at):
+        return e
+    return msgspec.structs.replace(e, author=author, created_at=_time(e.created_at),
+                                   received_at=_time(e.received_at))
 
 
 def post_row(p: Post) -> Row:
-    p = sane_post(p)
+    p = sane_event(p)
     return (clean(p.uri), clean(p.network), clean(p.author.id), clean(p.text), p.created_at,
             _json_list(p.langs), _opt(p.reply_parent), _opt(p.reply_root), _opt(p.quote_of),
             _opt(p.repost_of), _json_list(p.hashtags), _json_list(p.mentions),
@@ -106,7 +100,7 @@ def post_row(p: Post) -> Row:
 
 
 def interaction_row(i: Interaction) -> Row:
-    i = sane_interaction(i)
+    i = sane_event(i)
     return (clean(i.uri), clean(i.network), clean(i.kind), clean(i.subject), _opt(i.root),
             clean(i.author.id), i.created_at, clean(i.text), i.received_at, encode_raw(i))
 

@@ -4,7 +4,6 @@ benchmarks, ``reale demo`` and ``reale run --serve`` use it).
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -13,11 +12,7 @@ from contextlib import contextmanager
 import uvicorn
 from starlette.applications import Starlette
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from reale.ports import free_port
 
 
 @contextmanager

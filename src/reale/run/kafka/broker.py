@@ -11,13 +11,8 @@ from pathlib import Path
 from types import TracebackType
 
 from reale.errors import RealeError
+from reale.ports import free_port as free_port  # re-exported: benchmarks and tests use it here
 from reale.run.kafka.deps import tansu_binary
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class LocalBroker:

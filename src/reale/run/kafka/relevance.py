@@ -17,7 +17,7 @@ import msgspec
 
 from reale.errors import DecodeError
 from reale.run.kafka.brands import BrandState
-from reale.run.kafka.snapshots import NamedBlob
+from reale.run.kafka.snapshots import NamedBlob, load_decoded
 from reale.store import Store
 from reale.understand.relevance import Remembered
 
@@ -70,13 +70,8 @@ def saved_models(understanding: Understanding, group: str, state: BrandState,
 
 
 def load_model(store: Store, group: str, brand: str) -> SavedModel | None:
-    blob = store.get_snapshot(model_name(group, brand))
-    if blob is None:
-        return None
-    try:
-        return _dec.decode(blob)
-    except (msgspec.DecodeError, msgspec.ValidationError):
-        return None  # unreadable: the model is rebuilt from the stored decisions
+    # None when unreadable too: the model is then rebuilt from the stored decisions
+    return load_decoded(store, model_name(group, brand), _dec)
 
 
 def recall_models(store: Store, understanding: Understanding, group: str,

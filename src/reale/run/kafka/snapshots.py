@@ -8,6 +8,7 @@ after it are replayed (writes are idempotent) and the state becomes exactly what
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TypeVar
 
 import msgspec
 
@@ -31,6 +32,7 @@ class NamedBlob(msgspec.Struct, frozen=True):
     saved_at: float = 0.0
 
 
+T = TypeVar("T")
 _enc = msgspec.msgpack.Encoder()
 _dec = msgspec.msgpack.Decoder(PartitionSnapshot)
 
@@ -70,11 +72,16 @@ def register(store: Store) -> None:
     store.register_writer(NamedBlob, write_blobs)
 
 
-def load_snapshot(store: Store, name: str) -> PartitionSnapshot | None:
+def load_decoded(store: Store, name: str, decoder: msgspec.msgpack.Decoder[T]) -> T | None:
+    """The stored snapshot ``name`` decoded, or None when there is none or it cannot be read."""
     blob = store.get_snapshot(name)
     if blob is None:
         return None
     try:
-        return _dec.decode(blob)
+        return decoder.decode(blob)
     except (msgspec.DecodeError, msgspec.ValidationError):
-        return None  # an unreadable snapshot: start empty from the committed offsets
+        return None
+
+
+def load_snapshot(store: Store, name: str) -> PartitionSnapshot | None:
+    return load_decoded(store, name, _dec)  # an unreadable snapshot: start empty from the offsets

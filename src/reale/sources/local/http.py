@@ -8,7 +8,7 @@ import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 from urllib.parse import parse_qs, urlsplit
 
 _REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found",
@@ -121,3 +121,26 @@ class HttpServer:
         body = await reader.readexactly(int(headers.get("content-length", "0") or 0))
         url = urlsplit(parts[1])
         return Request(parts[0], url.path, parse_qs(url.query), headers, body)
+
+
+class LocalServer:
+    """A local test server on an :class:`HttpServer`: ``async with Sub(...) as server:`` serves on
+    ``server.base_url``; a subclass answers each request in :meth:`_handle`."""
+
+    def __init__(self) -> None:
+        self._http = HttpServer(self._handle)
+
+    @property
+    def base_url(self) -> str:
+        return self._http.base_url
+
+    async def __aenter__(self) -> Self:
+        await self._http.__aenter__()
+        return self
+
+    async def __aexit__(self, et: type[BaseException] | None, e: BaseException | None,
+                        tb: TracebackType | None) -> None:
+        await self._http.__aexit__(et, e, tb)
+
+    async def _handle(self, request: Request, response: Response) -> None:
+        raise NotImplementedError

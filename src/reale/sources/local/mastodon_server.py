@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from types import TracebackType
 from typing import Any
 
-from reale.sources.local.http import HttpServer, Request, Response
+from reale.sources.local.http import LocalServer, Request, Response
 
 
 class _Status:
@@ -28,7 +27,7 @@ class _Status:
         self.tags = {str(t["name"]).lower() for t in self.obj.get("tags", [])}
 
 
-class MastodonServer:
+class MastodonServer(LocalServer):
     """``async with MastodonServer(status_lines, token="t") as server:`` → ``server.base_url``."""
 
     def __init__(self, lines: Sequence[bytes], *, token: str = "", drop_after: int | None = None,
@@ -40,20 +39,8 @@ class MastodonServer:
         self.heartbeat_every = heartbeat_every
         self.published = 0  # statuses[:published] exist on the server
         self.requests: list[Request] = []
-        self._http = HttpServer(self._handle)
+        super().__init__()
         self._dropped = False
-
-    @property
-    def base_url(self) -> str:
-        return self._http.base_url
-
-    async def __aenter__(self) -> MastodonServer:
-        await self._http.__aenter__()
-        return self
-
-    async def __aexit__(self, et: type[BaseException] | None, e: BaseException | None,
-                        tb: TracebackType | None) -> None:
-        await self._http.__aexit__(et, e, tb)
 
     def _authorised(self, request: Request) -> bool:
         return not self.token or request.headers.get("authorization") == f"Bearer {self.token}"

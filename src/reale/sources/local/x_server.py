@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from types import TracebackType
 from typing import Any
 
-from reale.sources.local.http import HttpServer, Request, Response
+from reale.sources.local.http import LocalServer, Request, Response
 
 
-class XServer:
+class XServer(LocalServer):
     """``async with XServer(lines, token="t") as server:`` → ``server.base_url``."""
 
     def __init__(self, lines: Sequence[bytes], *, token: str = "", drop_after: int | None = None,
@@ -36,19 +35,7 @@ class XServer:
         self.requests: list[Request] = []
         self._cut_at: int | None = None
         self._next_rule_id = 1
-        self._http = HttpServer(self._handle)
-
-    @property
-    def base_url(self) -> str:
-        return self._http.base_url
-
-    async def __aenter__(self) -> XServer:
-        await self._http.__aenter__()
-        return self
-
-    async def __aexit__(self, et: type[BaseException] | None, e: BaseException | None,
-                        tb: TracebackType | None) -> None:
-        await self._http.__aexit__(et, e, tb)
+        super().__init__()
 
     async def _handle(self, request: Request, response: Response) -> None:
         self.requests.append(request)

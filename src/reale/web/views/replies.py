@@ -102,12 +102,17 @@ def _pub(reply: Reply, pub: Publication) -> dict[str, str]:
     return {"reply": reply.id, "publication": pub.state, "remote_uri": pub.remote_uri}
 
 
+def _moved(ctx: Ctx, reply: Reply, message: str, state: str) -> Done:
+    """Back to the reply's opportunity, saying what was done and the reply's state now."""
+    return Done(_back(reply, _opportunity_of(ctx, reply)), message,
+                {"reply": reply.id, "state": state})
+
+
 def approve(ctx: Ctx) -> Done:
     user = ctx.require(Role.APPROVER)
     reply = _reply(ctx, ctx.path("reply_id"))
     approved = ctx.services.workflow.approve(user.name, reply.id, ctx.form.get("comment", ""))
-    return Done(_back(reply, _opportunity_of(ctx, reply)), "approved",
-                {"reply": reply.id, "state": approved.reply.state})
+    return _moved(ctx, reply, "approved", approved.reply.state)
 
 
 async def send(ctx: Ctx) -> Done:
@@ -122,24 +127,21 @@ def send_back(ctx: Ctx) -> Done:
     user = ctx.require(Role.APPROVER)
     reply = _reply(ctx, ctx.path("reply_id"))
     new = ctx.services.workflow.send_back(user.name, reply.id, ctx.form.get("comment", ""))
-    return Done(_back(reply, _opportunity_of(ctx, reply)), "sent_back",
-                {"reply": reply.id, "state": new.state})
+    return _moved(ctx, reply, "sent_back", new.state)
 
 
 def submit(ctx: Ctx) -> Done:
     user = ctx.require(Role.RESPONDER)
     reply = _reply(ctx, ctx.path("reply_id"))
     new = ctx.services.workflow.submit(user.name, reply.id)
-    return Done(_back(reply, _opportunity_of(ctx, reply)), "submitted",
-                {"reply": reply.id, "state": new.state})
+    return _moved(ctx, reply, "submitted", new.state)
 
 
 def withdraw(ctx: Ctx) -> Done:
     user = ctx.require(Role.RESPONDER)
     reply = _reply(ctx, ctx.path("reply_id"))
     new = ctx.services.workflow.withdraw(user.name, reply.id, ctx.form.get("comment", ""))
-    return Done(_back(reply, _opportunity_of(ctx, reply)), "withdrawn",
-                {"reply": reply.id, "state": new.state})
+    return _moved(ctx, reply, "withdrawn", new.state)
 
 
 __all__ = ["approve", "compose", "send", "send_back", "submit", "withdraw"]
