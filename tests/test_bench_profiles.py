@@ -15,7 +15,8 @@ def test_quick_profile_benchmark_reports_throughput_delay_and_lease_takeover() -
     by_name = {r["name"]: r for r in rows}
     if "profiles.kafka" in by_name:
         pytest.skip(by_name["profiles.kafka"]["note"])
-    assert {"profiles.kafka.fetcher_per_s", "profiles.kafka.first_mention_to_stored_s",
+    assert {"profiles.paced.requests_per_s", "profiles.kafka.fetcher_per_s",
+            "profiles.kafka.first_mention_to_stored_s",
             "profiles.kafka.lease_takeover_s"} <= set(by_name)
     for r in rows:
         assert set(r) == {"name", "value", "unit", "target", "ok", "note"}

@@ -141,6 +141,35 @@ def test_two_workers_asking_for_the_same_authors_fetch_each_once(
     run(scenario())
 
 
+def test_the_fetcher_paces_a_round_to_the_configured_rate_whatever_the_burst(
+        store: Store) -> None:
+    """At 6 requests a second with a burst of 1, the lease holder's one-second round sends 6
+    getProfiles requests of 25 (it used to send one), waiting for each token as it comes."""
+    clock = ManualClock(T0)
+
+    async def sleep(seconds: float) -> None:  # what asyncio.sleep is to the system clock
+        clock.advance(seconds)
+
+    fans = [dict(recorded_profiles()[2], did=f"did:plc:crowd{i:04d}", followersCount=i)
+            for i in range(400)]
+
+    async def scenario(server: ProfileServer) -> None:
+        async with httpx.AsyncClient() as http:
+            config = ProfileCacheConfig(requests_per_second=6.0, burst=1.0)
+            fetcher = ProfileFetcher(store, clock, config,
+                                     {"bluesky": BlueskyProfiles(http, server.url)},
+                                     ProfileExchange(), sleep=sleep)
+            fetcher.exchange.ask([("bluesky", fan["did"]) for fan in fans])
+            assert await fetcher.step(within=1.0) == 6 * 25
+            assert len(server.requests) == 6 and clock.monotonic() < T0 + 1.0
+            assert fetcher.wanted == {"bluesky": 400 - 6 * 25}
+            clock.set(T0 + 1.0)  # the service waits out the round; the next sends 6 more
+            assert await fetcher.step(within=1.0) == 6 * 25
+
+    with ProfileServer(fans, [], []) as server:
+        run(scenario(server))
+
+
 def test_when_the_fetcher_stops_another_worker_takes_over_the_wanted_profiles(
         store: Store, server: ProfileServer) -> None:
     clock = ManualClock(T0)

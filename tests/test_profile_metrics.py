@@ -1,6 +1,7 @@
 """Author profile fetching is visible in Prometheus, in both runners: profiles asked for (and
 which of them were stale refreshes), fetched, not found, requests, failures by reason, rounds that
-waited on a rate limit, the queue's depth and, on Kafka, which process holds the fetch lease. Read
+waited on a rate limit, the queue's depth and, on Kafka, which process holds the fetch lease and
+the fetch rounds that failed as a whole. Read
 through each runner's own registry, as a scrape of its /metrics reads it; the network is the local
 recorded-profile server."""
 
@@ -147,3 +148,28 @@ def test_kafka_fetchers_show_the_shared_queue_what_they_asked_and_who_holds_the_
 
     with open_store(fresh_postgres_url) as store:
         asyncio.run(scenario(store))
+
+
+@pytest.mark.postgres
+def test_a_kafka_fetch_round_that_fails_as_a_whole_is_counted(
+        fresh_postgres_url: str, server: ProfileServer) -> None:
+    clock = ManualClock(T0)
+
+    async def scenario() -> None:
+        async with httpx.AsyncClient() as http:
+            with open_store(fresh_postgres_url) as store:
+                f = ProfileFetcher(store, clock, ProfileCacheConfig(),
+                                   {"bluesky": BlueskyProfiles(http, server.url)},
+                                   ProfileExchange())
+                metrics = KafkaMetrics()
+                watch_profile_fetcher(metrics, f)
+                f.exchange.ask([("bluesky", FLORIST)])
+                assert await f.round() == 1
+                assert metrics.value("reale_profile_rounds_failed_total") == 0
+            f.exchange.ask([("bluesky", FANS[0])])
+            assert await f.round() is None  # the store is gone: logged, counted, not raised
+            assert metrics.value("reale_profile_rounds_failed_total") == 1
+            assert await f.round() is None
+            assert metrics.value("reale_profile_rounds_failed_total") == 2
+
+    asyncio.run(scenario())

@@ -13,10 +13,16 @@ import httpx
 import pytest
 
 from reale.clock import ManualClock
+from reale.config import SourceConfig
 from reale.errors import DecodeError
 from reale.events import Author
 from reale.signals.profile_cache import ProfileCache, ProfileCacheConfig
-from reale.signals.profile_clients import BlueskyProfiles, MastodonProfiles, XProfiles
+from reale.signals.profile_clients import (
+    BlueskyProfiles,
+    MastodonProfiles,
+    XProfiles,
+    clients_for,
+)
 from reale.signals.profile_server import ProfileServer
 from reale.signals.profiles import parse_bluesky_profiles, parse_mastodon_account, parse_x_users
 from tests.conftest import WIRE
@@ -130,6 +136,73 @@ def test_mastodon_and_x_profiles_arrive_and_unknown_ids_are_remembered(server: P
             assert m is not None and m.followers == account["followers_count"]
             assert x is not None and x.handle == user["username"]
             assert ghost is not None and not ghost.found and cache.pending("x") == 0
+
+    asyncio.run(scenario())
+
+
+def test_a_round_paces_its_requests_to_the_configured_rate_whatever_the_burst() -> None:
+    """At 6 requests a second with a burst of 1, the embedded runner's half-second rounds fetch
+    at 6 requests a second (they used to take one request a round): a round waits for each
+    token due before its end, and never sends more than the bucket allows."""
+    clock = ManualClock(T0)
+
+    async def sleep(seconds: float) -> None:  # what asyncio.sleep is to the system clock
+        clock.advance(seconds)
+
+    fans = [dict(_bluesky()[2], did=f"did:plc:fan{i:04d}", followersCount=i) for i in range(1000)]
+
+    async def scenario(server: ProfileServer) -> None:
+        async with httpx.AsyncClient() as http:
+            config = ProfileCacheConfig(requests_per_second=6.0, burst=1.0)
+            cache = ProfileCache(config, clock, {"bluesky": BlueskyProfiles(http, server.url)},
+                                 sleep=sleep)
+            for fan in fans:
+                cache.get("bluesky", fan["did"])
+            start = clock.monotonic()
+            for _ in range(4):  # two seconds of rounds, as the runner's maintenance loop runs them
+                round_start = clock.monotonic()
+                await cache.fetch_due(within=0.5)
+                assert clock.monotonic() < round_start + 0.5  # the round ends in time
+                clock.set(round_start + 0.5)  # the loop sleeps the rest of the round
+            elapsed = clock.monotonic() - start
+            requests = len(server.requests)
+            assert 6.0 * elapsed <= requests <= 1.0 + 6.0 * elapsed  # the rate, never more
+            assert cache.pending("bluesky") == len(fans) - 25 * requests
+
+    with ProfileServer(fans, [], []) as server:
+        asyncio.run(scenario(server))
+
+
+def test_a_round_without_time_takes_only_the_saved_up_burst(server: ProfileServer) -> None:
+    clock = ManualClock(T0)
+
+    async def scenario() -> None:
+        async with httpx.AsyncClient() as http:
+            cache = _cache(server, clock, http, requests_per_second=6.0, burst=1.0)
+            for i in range(60):
+                cache.get("bluesky", f"did:plc:fan{i:03d}")
+            assert await cache.fetch_due() == 25  # within=0: what the bucket holds now
+            assert await cache.fetch_due(within=0.1) == 0  # the next token is 1/6 s away
+            assert cache.stats.total("waits") == 2
+
+    asyncio.run(scenario())
+
+
+def test_x_profiles_go_to_the_sources_configured_api_address(server: ProfileServer) -> None:
+    clock = ManualClock(T0)
+    user = _x_users()[0]
+
+    async def scenario() -> None:
+        async with httpx.AsyncClient() as http:
+            clients = clients_for([SourceConfig(kind="x", token="t", url=server.url)], http)
+            cache = ProfileCache(ProfileCacheConfig(), clock, clients)
+            cache.get("x", user["id"])
+            assert await cache.fetch_due() == 1
+            assert [httpx.URL(path).path for path in server.requests] == ["/2/users"]
+            p = cache.get("x", user["id"])
+            assert p is not None and p.followers == user["public_metrics"]["followers_count"]
+            default = clients_for([SourceConfig(kind="x", token="t")], http)["x"]
+            assert isinstance(default, XProfiles) and default.url == "https://api.x.com/2/users"
 
     asyncio.run(scenario())
 

@@ -30,7 +30,7 @@ url = "{url}"
 
 [signals.profiles]
 requests_per_second = {rate}
-burst = {rate}  # a round a second takes at most `burst` requests
+burst = 1  # a round paces its requests: the rate holds without saved-up tokens
 error_backoff = 0.5
 lease_ttl = {lease_ttl}
 """

@@ -1,7 +1,8 @@
 """Benchmarks of author profile fetching against the local recorded-profile server on 127.0.0.1:
 (a) fetch throughput of the embedded cache (Bluesky getProfiles, 25 a request; Mastodon, one) and
     of the Kafka fetcher's rounds into PostgreSQL, rate limits lifted: far above any network's
-    own limit, so fetching is never the bottleneck;
+    own limit, so fetching is never the bottleneck; and the rate a limited cache keeps in
+    half-second rounds (6 requests a second, burst 1: the configured rate, never more);
 (b) two ``reale kafka worker --role stages`` processes (tansu, embedded PostgreSQL): the delay
     from the first mention of an unknown author to its profile in the store, and how long the
     fetch lease takes to move after its holder is SIGKILLed (with ``lease_ttl`` = 2 s).
@@ -74,8 +75,37 @@ async def fetch_rate(network: str, ids: list[str],
         return len(ids) / (time.perf_counter() - start)
 
 
+PACED_RATE = 6.0  # requests/s, with a burst of 1: rounds must pace to reach it
+
+
+async def paced_rate(url: str, seconds: float, round_s: float = 0.5) -> float:
+    """Requests a second a cache limited to ``PACED_RATE`` (burst 1) sends in rounds of
+    ``round_s`` seconds, as the embedded runner's maintenance loop runs them (wall clock)."""
+    config = ProfileCacheConfig(requests_per_second=PACED_RATE, burst=1.0)
+    async with httpx.AsyncClient() as http:
+        cache = ProfileCache(config, SystemClock(), {"mastodon": MastodonProfiles(http, url)})
+        for i in range(int(PACED_RATE * seconds) + 100):
+            cache.get("mastodon", f"paced{i}")  # unknown ids: one 404 a request
+        start = time.monotonic()
+        while time.monotonic() - start < seconds:
+            began = time.monotonic()
+            await cache.fetch_due(within=round_s)
+            await asyncio.sleep(max(0.0, round_s - (time.monotonic() - began)))
+        return cache.requests / (time.monotonic() - start)
+
+
+def paced_row(quick: bool) -> dict[str, Any]:
+    seconds = 2.0 if quick else 5.0
+    with ProfileServer([], [], []) as server:
+        rate = asyncio.run(paced_rate(server.url, seconds))
+    ok = 0.95 * PACED_RATE <= rate <= PACED_RATE + 1.0 / seconds
+    return row("profiles.paced.requests_per_s", rate, "requests/s", PACED_RATE, ok,
+               f"requests_per_second={PACED_RATE:g}, burst=1, rounds of 0.5 s for {seconds:g} s "
+               "(the configured rate, never more)")
+
+
 def embedded_rows(quick: bool) -> list[dict[str, Any]]:
-    rows = []
+    rows = [paced_row(quick)]
     bluesky, mastodon = recorded_bluesky(), recorded_mastodon()
     if bluesky:
         profiles = bluesky_profiles(bluesky, 2_000 if quick else 10_000)

@@ -29,15 +29,18 @@ COUNTERS = (
 
 
 class ProfileCollector(Collector):
-    """The fetching cache's counts, the queue depth per network and, on Kafka, the lease."""
+    """The fetching cache's counts, the queue depth per network and, on Kafka, the lease, the
+    profiles awaited and the fetch rounds that failed as a whole."""
 
     def __init__(self, cache: ProfileCache, queued: Callable[[], Mapping[str, int]],
                  lease: Callable[[], bool] | None = None,
-                 awaited: Callable[[], int] | None = None) -> None:
+                 awaited: Callable[[], int] | None = None,
+                 failed_rounds: Callable[[], int] | None = None) -> None:
         self.cache = cache
         self.queued = queued
         self.lease = lease
         self.awaited = awaited
+        self.failed_rounds = failed_rounds
 
     def collect(self) -> Iterable[Metric]:
         counts = self.cache.stats.get()
@@ -67,6 +70,11 @@ class ProfileCollector(Collector):
         if self.awaited is not None:
             yield GaugeMetricFamily("reale_profiles_awaited",
                                     "Profiles this process's workers wait for", value=self.awaited())
+        if self.failed_rounds is not None:
+            yield CounterMetricFamily("reale_profile_rounds_failed",
+                                      "Profile fetch rounds that failed as a whole (the store "
+                                      "unreachable, an unexpected error)",
+                                      value=self.failed_rounds())
 
 
 def watch_profiles(metrics: Metrics, cache: ProfileCache) -> ProfileCollector:

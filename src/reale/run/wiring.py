@@ -35,6 +35,7 @@ from reale.web.data import register_writers
 from reale.web.hub import LiveHub
 
 log = logging.getLogger("reale.run")
+MAINTAIN_ROUND = 0.5  # seconds: profiles fetched (paced over it), cascades evicted, decisions read
 RECALL = 2_000  # stored mentions per brand read back for the relevance prior's anchors
 
 
@@ -227,17 +228,20 @@ class Pipeline:
         learn(self.learner, self.understanding, opp, decision)
 
     async def _maintain(self) -> None:
-        """Profiles fetched under their rate limits, cold cascades evicted."""
+        """Profiles fetched under their rate limits, paced over each round, cold cascades
+        evicted, every ``MAINTAIN_ROUND`` seconds."""
+        loop = asyncio.get_running_loop()
         while not self._stop.is_set():
+            started = loop.time()
             try:
-                await self.signals.refresh_profiles()
+                await self.signals.refresh_profiles(within=MAINTAIN_ROUND)
                 self.signals.tick()
                 await self.learn_decisions()
                 if self.aftermath is not None:
                     await asyncio.to_thread(self.aftermath.poll_publications)
             except Exception:  # a profile service being down must not stop the desk
                 log.exception("signals maintenance failed")
-            await asyncio.sleep(0.5)
+            await asyncio.sleep(max(0.0, MAINTAIN_ROUND - (loop.time() - started)))
 
     async def __aexit__(self, *exc: object) -> None:
         await self.understand.drain()

@@ -83,9 +83,10 @@ class Signals:
         self.reach_signal.resolve()
         return self.cascades.evict_cold()
 
-    async def refresh_profiles(self) -> int:
-        """Fetch queued author profiles within the rate limits; returns how many arrived."""
-        n = await self.profiles.fetch_due()
+    async def refresh_profiles(self, within: float = 0.0) -> int:
+        """Fetch queued author profiles within the rate limits, pacing them over the next
+        ``within`` seconds (see :meth:`ProfileCache.fetch_due`); returns how many arrived."""
+        n = await self.profiles.fetch_due(within)
         if n:
             self.reach_signal.resolve()
         return n

@@ -1,13 +1,15 @@
 """The author profile cache: profiles fetched lazily (asking queues a fetch), in the network's
-batch size, under a token bucket per network, refreshed when older than ``ttl``. Bounded: the
+batch size, under a token bucket per network (a round paces its requests over the round, so the
+configured rate is reached whatever the burst), refreshed when older than ``ttl``. Bounded: the
 least recently used profiles are forgotten first. A cache whose profiles are fetched elsewhere
 (the Kafka runner's shared fetcher) queues every miss and hands the queue over with
 :meth:`ProfileCache.take_pending`. What it did is counted in ``stats`` (for the metrics)."""
 
 from __future__ import annotations
 
+import asyncio
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 
 import msgspec
 
@@ -27,16 +29,23 @@ class ProfileCacheConfig(msgspec.Struct, frozen=True, kw_only=True, forbid_unkno
     max_entries: int = 100_000
     max_pending: int = 20_000
     requests_per_second: float = 1.0  # per network
-    burst: float = 5.0
+    burst: float = 5.0  # requests back to back after a quiet spell (rounds pace the rest)
     error_backoff: float = 60.0  # seconds without requests after a failed one
     lease_ttl: float = 60.0  # Kafka runner: seconds before another process takes over fetching
 
 
+Sleep = Callable[[float], Awaitable[None]]
+
+
 class ProfileCache:
+    """``sleep`` waits for the next token within a round (``asyncio.sleep``; a test's advances
+    its manual clock)."""
+
     def __init__(self, config: ProfileCacheConfig, clock: Clock,
                  clients: Mapping[str, ProfileClient] | None = None, *,
-                 fetched_elsewhere: bool = False) -> None:
+                 fetched_elsewhere: bool = False, sleep: Sleep | None = None) -> None:
         self.config = config
+        self._sleep: Sleep = sleep or asyncio.sleep
         self.stats = ProfileStats()
         self.fetched_elsewhere = fetched_elsewhere
         self._clock = clock
@@ -113,19 +122,34 @@ class ProfileCache:
         self._pending.clear()
         return out
 
-    async def fetch_due(self) -> int:
-        """Fetch queued profiles as far as each network's bucket allows; returns profiles stored."""
-        stored = 0
-        for network, client in self.clients.items():
-            stored += await self._fetch_network(network, client)
-        return stored
+    async def fetch_due(self, within: float = 0.0) -> int:
+        """Fetch queued profiles as far as each network's bucket allows over the next ``within``
+        seconds (the runner's round: a token due before its end is waited for, so a round sends
+        up to ``burst`` + ``requests_per_second`` × ``within`` requests, the networks side by
+        side); returns profiles stored."""
+        deadline = self._clock.monotonic() + within
+        counts = await asyncio.gather(*(self._fetch_network(network, client, deadline)
+                                        for network, client in self.clients.items()))
+        return sum(counts)
 
-    async def _fetch_network(self, network: str, client: ProfileClient) -> int:
+    async def _take(self, bucket: TokenBucket, deadline: float) -> bool:
+        """A token now, or once it comes before ``deadline`` (False: the round is over)."""
+        while not bucket.try_take():
+            now = self._clock.monotonic()
+            wait = bucket.wait_time()
+            if now + wait >= deadline:
+                return False
+            await self._sleep(max(wait, 0.001))
+            if self._clock.monotonic() <= now:
+                return False  # the clock did not move (a manual one nobody advances)
+        return True
+
+    async def _fetch_network(self, network: str, client: ProfileClient, deadline: float) -> int:
         q = self._pending.get(network)
         bucket = self._buckets[network]
         stored = 0
         while q:
-            if not bucket.try_take():
+            if not await self._take(bucket, deadline):
                 self.stats.count(st.WAITS, network)
                 break
             batch = list(q)[: client.batch_size]

@@ -137,8 +137,9 @@ class XProfiles:
 
 def clients_for(sources: Sequence[SourceConfig], http: httpx.AsyncClient) -> dict[str, ProfileClient]:
     """Profile lookups for the networks a config's ``[[sources]]`` listen to (the public AppView
-    for Bluesky, the source's instance and token for Mastodon, its token for X): what ``reale
-    run`` and the Kafka ``stages`` role both fetch with."""
+    for Bluesky, the source's instance and token for Mastodon, its token and API address (``url``,
+    default ``https://api.x.com``) for X): what ``reale run`` and the Kafka ``stages`` role both
+    fetch with."""
     out: dict[str, ProfileClient] = {}
     for s in sources:
         if s.kind == "jetstream":
@@ -146,5 +147,5 @@ def clients_for(sources: Sequence[SourceConfig], http: httpx.AsyncClient) -> dic
         elif s.kind == "mastodon" and s.url:
             out["mastodon"] = MastodonProfiles(http, s.url, s.token)
         elif s.kind == "x" and s.token:
-            out["x"] = XProfiles(http, s.token)
+            out["x"] = XProfiles(http, s.token, s.url) if s.url else XProfiles(http, s.token)
     return out

@@ -34,8 +34,10 @@ class KafkaMetrics(Metrics):
 
 def watch_profile_fetcher(metrics: Metrics, fetcher: ProfileFetcher) -> ProfileCollector:
     """The stages role's fetcher: its cache's counts, ``profile_wants`` per network as the queue
-    depth, whether this process holds the fetch lease, and the profiles its workers wait for."""
+    depth, whether this process holds the fetch lease, the profiles its workers wait for and
+    its rounds that failed as a whole."""
     collector = ProfileCollector(fetcher.cache, lambda: fetcher.wanted,
-                                 lease=lambda: fetcher.holding, awaited=fetcher.awaited)
+                                 lease=lambda: fetcher.holding, awaited=fetcher.awaited,
+                                 failed_rounds=lambda: fetcher.failed_rounds)
     metrics.registry.register(collector)
     return collector

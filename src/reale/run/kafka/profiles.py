@@ -28,7 +28,7 @@ from reale.run.kafka.profile_store import (
 from reale.run.kafka.services import DispatchLease, Service
 from reale.signals import profile_stats as st
 from reale.signals.hub import Signals
-from reale.signals.profile_cache import ProfileCache, ProfileCacheConfig
+from reale.signals.profile_cache import ProfileCache, ProfileCacheConfig, Sleep
 from reale.signals.profile_clients import ProfileClient
 from reale.signals.profiles import Profile
 from reale.store import Store
@@ -120,18 +120,20 @@ class ProfileRouter:
 class ProfileFetcher:
     """One round at a time (:meth:`step`): answer this process's asks from the store and record
     the missing ones as wanted; then, while holding the lease, fetch the oldest wanted profiles
-    as far as each network's bucket allows and store them. ``cache.stats`` counts the asks this
-    process recorded as wanted and the fetches it made; ``wanted`` is the deployment's queue
-    (``profile_wants`` per network) as of the last round, ``holding`` whether it holds the lease."""
+    as far as each network's bucket allows over the round and store them. ``cache.stats`` counts
+    the asks this process recorded as wanted and the fetches it made; ``wanted`` is the
+    deployment's queue (``profile_wants`` per network) as of the last round, ``holding`` whether
+    it holds the lease, ``failed_rounds`` the rounds :meth:`round` saw fail as a whole."""
 
     def __init__(self, store: Store, clock: Clock, config: ProfileCacheConfig,
                  clients: Mapping[str, ProfileClient], exchange: ProfileExchange, *,
                  lease: DispatchLease | None = None, batch: int = 500, overlap: float = 10.0,
-                 forget_after: float = 86_400.0, max_awaiting: int = 100_000) -> None:
+                 forget_after: float = 86_400.0, max_awaiting: int = 100_000,
+                 sleep: Sleep | None = None) -> None:
         self.store = store
         self.clock = clock
         self.ttl = config.ttl
-        self.cache = ProfileCache(config, clock, clients)
+        self.cache = ProfileCache(config, clock, clients, sleep=sleep)
         self.exchange = exchange
         # a round may wait on slow networks (requests time out after 10 s): the lease outlives it
         self.lease = lease or DispatchLease(store, clock, ttl=config.lease_ttl, name=LEASE)
@@ -142,6 +144,7 @@ class ProfileFetcher:
         self._awaiting: OrderedDict[Key, float] = OrderedDict()  # asked, no fresh answer yet
         self._seen_until = clock.now() - overlap
         self.fetched = 0
+        self.failed_rounds = 0
         self.holding = False
         self.wanted: dict[str, int] = {}
 
@@ -152,11 +155,22 @@ class ProfileFetcher:
     def fresh(self, p: Profile | None, now: float) -> bool:
         return p is not None and now - p.fetched_at <= self.ttl
 
-    async def step(self) -> int:
-        """Share, then fetch when holding the lease; returns the profiles this round fetched."""
+    async def round(self, within: float = 0.0) -> int | None:
+        """:meth:`step`, a failure (a network down, the store away) logged and counted in
+        ``failed_rounds`` instead of raised; None when it failed."""
+        try:
+            return await self.step(within)
+        except Exception:
+            self.failed_rounds += 1
+            log.exception("profile round failed")
+            return None
+
+    async def step(self, within: float = 0.0) -> int:
+        """Share, then fetch when holding the lease, pacing requests over the next ``within``
+        seconds (the round); returns the profiles this round fetched."""
         self.share()
         self.holding = bool(self.cache.clients) and self.lease.acquire()
-        fetched = await self.fetch() if self.holding else 0
+        fetched = await self.fetch(within) if self.holding else 0
         self.wanted = count_wants(self.store)
         return fetched
 
@@ -191,7 +205,7 @@ class ProfileFetcher:
                                   or next(iter(self._awaiting.values())) < now - self.ttl):
             self._awaiting.popitem(last=False)
 
-    async def fetch(self) -> int:
+    async def fetch(self, within: float = 0.0) -> int:
         now = self.clock.now()
         wants = oldest_wants(self.store, self.batch)
         if not wants:
@@ -203,7 +217,7 @@ class ProfileFetcher:
             if not self.fresh(self.cache.peek(network, author), now):
                 self.cache.queue(network, author)  # counted as requested when it was wanted
         errors = self.cache.errors
-        await self.cache.fetch_due()
+        await self.cache.fetch_due(within)
         if self.cache.errors > errors:
             log.warning("profile fetch failed; backing off", extra={"fields": {
                 "errors": self.cache.errors, "backoff": self.cache.config.error_backoff}})
@@ -219,8 +233,9 @@ class ProfileFetcher:
 
 
 class ProfileService(Service):
-    """This process's :class:`ProfileFetcher` in a thread, a round every ``interval`` seconds;
-    a failing round (a network down, the store away) is logged and the next one tries again."""
+    """This process's :class:`ProfileFetcher` in a thread, a round every ``interval`` seconds
+    (its requests paced over the round); a failing round (a network down, the store away) is
+    logged and counted (``fetcher.failed_rounds``) and the next one tries again."""
 
     name = "profile-fetcher"
 
@@ -230,22 +245,18 @@ class ProfileService(Service):
         self.fetcher = fetcher
         self.interval = interval
         self.http = http  # closed when the service stops (the clients' connection pool)
-        self.rounds = 0
-        self.failed = 0
 
     def run(self) -> None:
         asyncio.run(self._loop())
 
     async def _loop(self) -> None:
+        loop = asyncio.get_running_loop()
         try:
             while not self.stopping.is_set():
-                try:
-                    await self.fetcher.step()
-                    self.rounds += 1
-                except Exception:
-                    self.failed += 1
-                    log.exception("profile round failed")
-                await asyncio.to_thread(self.stopping.wait, self.interval)
+                started = loop.time()
+                await self.fetcher.round(within=self.interval)
+                rest = self.interval - (loop.time() - started)
+                await asyncio.to_thread(self.stopping.wait, max(0.0, rest))
         finally:
             if self.http is not None:
                 await self.http.aclose()
