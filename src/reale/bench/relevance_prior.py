@@ -31,7 +31,37 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
         u = Understander.load()
         rows = _apple(u, draws=2 if quick else 5)
         rows += _simulated(u, minutes=10 if quick else 40)
+        rows.append(_read_cost(64 if quick else 256))
     return rows
+
+
+def _read_cost(n: int) -> dict[str, Any]:
+    """Milliseconds per mention to read its relevance from the prior: a text the understander
+    has not labelled (embedded for the read) against one it labelled a moment ago (its vector
+    comes from the labelling), side by side in one run."""
+    import time
+
+    from reale.config import BrandConfig
+    from reale.run.wiring import Understanding
+
+    brand = BrandConfig(name="Mela", handles=("mela-mobile.bsky.social",), keywords=("mela",))
+    understanding = Understanding((brand,))
+    for i in range(20):
+        understanding.relevance("Mela", f"@mela-mobile.bsky.social il mio Mela {i} si spegne")
+    understanding.relevance("Mela", "the anchors embedded once, before the clock starts")
+    cold = [f"il nuovo Mela {i} ha una batteria che dura {i % 7} giorni, che ne dite?"
+            for i in range(n)]
+    warm = [f"{t} davvero" for t in cold]
+    understanding.label(warm, [None] * n, False)
+    took = []
+    for texts in (cold, warm):
+        started = time.perf_counter()
+        for t in texts:
+            understanding.relevance("Mela", t)
+        took.append((time.perf_counter() - started) / n * 1e3)
+    return {"name": "relevance read per mention, labelled a moment ago", "value": round(took[1], 3),
+            "unit": "ms", "note": f"{took[0]:.2f} ms for a text not labelled before (embedded for "
+            f"the read); {n} mentions each, the prior with 20 anchors, one BLAS thread"}
 
 
 def _apple(u: Any, draws: int) -> list[dict[str, Any]]:
