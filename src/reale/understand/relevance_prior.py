@@ -20,10 +20,11 @@ import numpy as np
 
 from reale.errors import ModelError
 from reale.understand.heads import F32
+from reale.understand.relevance import SCALE, K
 
+# K (neighbours per side) and SCALE (how sharply a similarity gap becomes a probability) are the
+# decision-learned model's, so the prior and the model the team teaches read alike.
 BACKGROUND_NAME = "background-v1"
-K = 3  # neighbours per side, as the decision-learned model
-SCALE = 12.0  # how sharply a similarity gap becomes a probability, as the decision-learned model
 MIN_ANCHORS = 10  # fewer anchors than this: no opinion (the prior says nothing, every match counts)
 ANCHORS = 200  # most recent anchors remembered per brand
 
