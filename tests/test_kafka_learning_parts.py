@@ -63,10 +63,15 @@ def heir(store: Store, clock: ManualClock, remember: int = 500
          ) -> tuple[BrandStage, Understanding]:
     """The worker that gets partition 0 next: its own process, its own models."""
     understanding = Understanding((VOLTA,), remember=remember)
+    return assigned_stage(store, clock, understanding), understanding
+
+
+def assigned_stage(store: Store, clock: ManualClock, understanding: Understanding) -> BrandStage:
+    """A brand stage with ``understanding``'s models, just handed partition 0."""
     s = stage(store, clock, understanding)
     s.maintain_every = 0.0
     s.assigned([Partition("mentions", 0)])
-    return s, understanding
+    return s
 
 
 def first_worker(store: Store, clock: ManualClock, understanding: Understanding
@@ -102,9 +107,7 @@ def test_a_worker_that_takes_a_brand_over_takes_its_relevance_anchors_back(
     earlier = [f"@volta-auto.bsky.social question number {i} about my Volta" for i in range(3)]
     with opened(tmp_path) as store:
         store.write_mentions([mention(100 + i, t, T0 - 100 + i) for i, t in enumerate(earlier)])
-        moved = stage(store, clock, understanding)
-        moved.maintain_every = 0.0
-        moved.assigned([Partition("mentions", 0)])
+        moved = assigned_stage(store, clock, understanding)
         assert len(understanding.priors["Volta"]) == 0, "nothing read in the callback"
         records = posts()
         run(moved, store, records[:1], clock.now())  # the brand is counted here
