@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import json
+import threading
 from pathlib import Path
+from typing import TextIO, cast
 
 import pytest
 
+from reale.run.demo import WholeLines
 from tests.conftest import run_cli
 
 
@@ -26,3 +30,20 @@ def test_the_demo_reads_the_car_request_as_transactional_and_the_florist_as_genu
     cascade = result["cascade"]
     assert cascade["close_network"] > 0, "the car request's friends amplify it"
     assert cascade["hashtag_strangers"] > 0, "strangers arrive through the friend's hashtag"
+
+
+def test_lines_printed_from_two_threads_never_run_into_each_other() -> None:
+    """The webhook receiver prints its alerts from its own thread while the stream prints
+    mentions: a line is written out only once its thread has ended it."""
+    screen = io.StringIO()
+    out = cast(TextIO, WholeLines(screen))
+    out.write("[Brio] a mention, half printed")
+    alert = threading.Thread(target=print, args=("  🔔 an alert",), kwargs={"file": out})
+    alert.start()
+    alert.join()
+    assert screen.getvalue() == "  🔔 an alert\n"
+    out.write(" and ended\n")
+    out.write("a last line without its newline")
+    out.flush()
+    assert screen.getvalue() == ("  🔔 an alert\n[Brio] a mention, half printed and ended\n"
+                                 "a last line without its newline")

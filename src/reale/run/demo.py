@@ -11,8 +11,9 @@ import asyncio
 import contextlib
 import math
 import sys
+import threading
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
 import httpx
 import msgspec
@@ -49,6 +50,30 @@ DEMO_PASSWORD = "reale-demo"
 
 SCENARIO_TIMES = (("car", 190.0), ("florist", 200.0), ("blackout", 215.0), ("complaint", 230.0),
                   ("earthquake", 245.0))
+
+
+class WholeLines:
+    """A text stream that several threads print to (the stream's printer, the webhook receiver)
+    without their lines running into each other: each thread's text is held until its newline."""
+
+    def __init__(self, out: TextIO) -> None:
+        self._out = out
+        self._lock = threading.Lock()
+        self._held = threading.local()
+
+    def write(self, text: str) -> int:
+        head, newline, tail = (getattr(self._held, "text", "") + text).rpartition("\n")
+        self._held.text = tail
+        if newline:
+            with self._lock:
+                self._out.write(head + newline)
+        return len(text)
+
+    def flush(self) -> None:
+        rest, self._held.text = getattr(self._held, "text", ""), ""
+        with self._lock:
+            self._out.write(rest)
+            self._out.flush()
 
 
 def demo_brands() -> tuple[BrandConfig, ...]:
@@ -160,6 +185,7 @@ async def run_demo(*, out: TextIO = sys.stdout, store_url: str = "sqlite:///var/
         path = Path(store_url.removeprefix("sqlite:///"))
         for suffix in ("", "-wal", "-shm"):
             Path(str(path) + suffix).unlink(missing_ok=True)
+    out = cast(TextIO, WholeLines(out))
     sim = Simulator(seed=seed, rate=rate, start=stream_start(clock.now()), authors=5_000,
                     scenario_speed=20.0)
     truths = {name: sim.add_scenario(name, at=at) for name, at in SCENARIO_TIMES}
@@ -211,6 +237,7 @@ async def run_demo(*, out: TextIO = sys.stdout, store_url: str = "sqlite:///var/
     finally:
         receiver.stop()
         await http.aclose()
+        out.flush()
     return result
 
 
@@ -244,7 +271,8 @@ def _report(out: TextIO, summary: Any, sink: DemoSink, truths: dict[str, Scenari
             print(f"\ncar request cascade: {c.size} reshares/replies, {c.close_network} from the "
                   f"author's friends, {c.hashtag_strangers} strangers through "
                   + (", ".join("#" + t for t in c.hashtags) or "a hashtag")
-                  + (f"; predicted final {m.predicted_final:.0f}"
+                  + (f"; predicted final {m.predicted_final:.0f} (interval "
+                     f"{m.low:.0f}–{'explosive' if m.high is None else f'{m.high:.0f}'})"
                      f"{' — gathering speed' if m.gathering_speed else ''}" if m else ""), file=out)
     print(f"\n{summary.events:,} events, {summary.mentions:,} mentions, "
           f"{len(sink.opportunities)} opportunities, {len(sink.moments)} moments; arrival to "
