@@ -297,3 +297,12 @@ def test_the_demo_wiring_prints_one_line_per_alert() -> None:
     assert sorted(lines) == [  # two brands, two lanes: they may arrive in either order
         "[Auto] high opportunity: Appeal from @influencer — @auto give me a car please",
         "[Reale] high moment: Moment: #blackout is rising (25x its usual rate)"]
+
+
+def test_a_long_post_in_the_one_line_summary_ends_with_an_ellipsis() -> None:
+    from reale.alerts.admin import summary
+
+    line = summary({"alert": {"brand": "Lampo", "severity": "high", "kind": "opportunity",
+                              "title": "Complaint from @a", "post": {"text": "word " * 40}}})
+    assert line.endswith("word…")
+    assert len(line.split(" — ", 1)[1]) == 80

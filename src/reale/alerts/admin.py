@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 
 from reale.alerts.config import AlertsConfig, parse_alerts_config
-from reale.alerts.model import Message, make_alert, new_alert_id
+from reale.alerts.model import Message, clean_text, make_alert, new_alert_id
 from reale.alerts.outbox import Delivery
 from reale.alerts.secrets import ChannelSecrets, Secret, guard_logs
 from reale.alerts.senders import Outcome, make_senders
@@ -61,7 +61,7 @@ def summary(payload: Mapping[str, Any]) -> str:
     post = (alert.get("post") or {}).get("text", "")
     update = "update: " if alert.get("update_of") else ""
     line = f"[{alert.get('brand') or 'Reale'}] {alert.get('severity')} {alert.get('kind')}: {update}{alert.get('title')}"
-    return line + (f" — {' '.join(str(post).split())[:80]}" if post else "")
+    return line + (f" — {clean_text(' '.join(str(post).split()), 80)}" if post else "")
 
 
 def _when(t: float | None) -> str:
