@@ -116,6 +116,12 @@ def test_the_logistic_fit_recovers_known_weights() -> None:
     assert fit_logistic(x, y, ridge=1e-3) == pytest.approx(w, abs=0.08)
 
 
+def test_a_whole_number_ridge_still_keeps_the_intercept_finite_when_every_row_agrees() -> None:
+    x = np.column_stack([np.ones(50), np.linspace(-1.0, 1.0, 50)])
+    w = fit_logistic(x, np.ones(50), ridge=5)  # every cascade over: only a light intercept penalty
+    assert np.all(np.isfinite(w)) and w[0] > 5.0
+
+
 def test_the_hurdle_fit_recovers_the_weights_it_was_simulated_with() -> None:
     rng = np.random.default_rng(2)
     truth = HurdleParams(ended=((600.0, -1.0, 0.8, -0.6, 0.2), (3600.0, 0.5, 1.0, -0.8, 0.1)),

@@ -30,7 +30,7 @@ def fit_logistic(x: FloatArray, y: FloatArray, ridge: float = RIDGE, iterations:
     """Weights maximising the Bernoulli likelihood minus ridge/2 |w|² (column 0, the intercept,
     only lightly penalised so that an all-one or all-zero sample stays finite)."""
     w = np.zeros(x.shape[1])
-    penalty = np.full(x.shape[1], ridge)
+    penalty = np.full(x.shape[1], float(ridge))  # float: an int array would round 1e-2 to 0
     penalty[0] = 1e-2
     for _ in range(iterations):
         p = sigmoid(x @ w)
@@ -45,7 +45,7 @@ def fit_logistic(x: FloatArray, y: FloatArray, ridge: float = RIDGE, iterations:
 
 def fit_linear(x: FloatArray, y: FloatArray, ridge: float = RIDGE) -> tuple[FloatArray, float]:
     """Ridge least squares (intercept unpenalised) and the residuals' standard deviation."""
-    penalty = np.full(x.shape[1], ridge)
+    penalty = np.full(x.shape[1], float(ridge))
     penalty[0] = 0.0
     solved = np.linalg.solve(x.T @ x + np.diag(penalty), x.T @ y)
     w: FloatArray = np.asarray(solved, dtype=np.float64)
