@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from reale.understand.distinction import singled_out
 from reale.understand.evaluative import TAKEN_BACK
 from reale.understand.heads import F32
 from reale.understand.litotes import denied_problems
@@ -29,11 +30,12 @@ def corrected(classes: Sequence[str], p: F32, text: str,
     out = p.astype(np.float32)
     notes: list[str] = []
     neg, pos = list(classes).index("negative"), list(classes).index("positive")
-    denied = denied_problems(text)
-    if denied and "complaint" not in hits and out[neg] > out[pos]:
-        out = out.copy()
-        out[neg], out[pos] = out[pos], out[neg]
-        notes.append("a problem denied: " + ", ".join(denied))
+    for turned, note in ((denied_problems(text), "a problem denied: "), (singled_out(text), "singled out: ")):
+        if turned and "complaint" not in hits and out[neg] > out[pos]:
+            out = out.copy()
+            out[neg], out[pos] = out[pos], out[neg]
+            notes.append(note + ", ".join(turned))
+            break
     fired = [c for c in _CUE_CLASS if c in hits]
     if fired:
         logits = np.log(np.clip(out, 1e-6, 1.0))

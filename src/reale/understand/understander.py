@@ -21,6 +21,7 @@ from reale.understand import cues
 from reale.understand.crisis import THRESHOLD as CRISIS_THRESHOLD
 from reale.understand.crisis import CrisisHead
 from reale.understand.crisis import load as load_crisis
+from reale.understand.damage import with_damage
 from reale.understand.encoder import SentenceEncoder
 from reale.understand.evaluative import with_evaluative
 from reale.understand.explain import cue_words
@@ -86,10 +87,12 @@ class _Batch:
 
     def italian(self, i: int) -> dict[str, list[str]]:
         """The Italian cues of row ``i`` (none unless it reads as Italian), computed once; praise
-        counts evaluative words and drops negated praise (``evaluative.with_evaluative``)."""
+        counts evaluative words and drops negated praise (``evaluative.with_evaluative``); goods
+        delivered damaged are a complaint (``damage.with_damage``)."""
         if i not in self._cues:
             text = self.texts[i]
-            self._cues[i] = with_evaluative(cues.italian_cues(text), text) if self.langs[i].lang == "it" else {}
+            italian = self.langs[i].lang == "it"
+            self._cues[i] = with_damage(with_evaluative(cues.italian_cues(text), text), text) if italian else {}
         return self._cues[i]
 
     def lang_mask(self, langs: Sequence[str]) -> np.ndarray:
@@ -288,8 +291,10 @@ class Understander:
 
     def _intent(self, b: _Batch, fields: list[dict[str, object]]) -> None:
         from reale.understand.asks import information_requests, polite_asks
+        from reale.understand.distinction import singled_out
         from reale.understand.intent import combine
         from reale.understand.litotes import denied_problems
+        from reale.understand.waiting import wait_and_see
 
         acts, acts_why = self._proba("acts", b)
         p_complaint, complaint_why = self._complaint_p(b)
@@ -303,6 +308,7 @@ class Understander:
                                   float(sent[i, pos]), hits, float(sent[i, neg]),
                                   polite_asks(b.texts[i]), italian and "complaint" not in hits,
                                   info=information_requests(b.texts[i]), denied=denied_problems(b.texts[i]),
+                                  singled=singled_out(b.texts[i]), waiting=wait_and_see(b.texts[i]),
                                   acts_from_embedding=b.langs[i].lang not in _NGRAM_LANGS["acts"])
             f["intent"] = max(scores, key=lambda k: scores[k])
             f["intent_scores"] = {k: round(v, 4) for k, v in scores.items()}
