@@ -21,6 +21,7 @@ DAMAGE = re.compile(
     r"\b(?:rott|spaccat|danneggiat|appassit|ammaccat|schiacciat|scadut|ammuffit|avariat|difettos"
     r"|incrinat|crepat|sbeccat|graffiat|strappat|sciolt|sbagliat|marc[io])[oaie]?\b", re.IGNORECASE)
 _DELIVERED = r"\b(?:arrivat|consegnat|ricevut|giunt|recapitat)[oaie]\b"
+_DELIVERY = re.compile(_DELIVERED, re.IGNORECASE)
 _SAME_SENTENCE = r"[^.!?\n]{0,60}?"
 _ON_ARRIVAL = re.compile(f"{_DELIVERED}{_SAME_SENTENCE}{DAMAGE.pattern}|{DAMAGE.pattern}{_SAME_SENTENCE}"
                          f"{_DELIVERED}", re.IGNORECASE)
@@ -28,6 +29,8 @@ _ON_ARRIVAL = re.compile(f"{_DELIVERED}{_SAME_SENTENCE}{DAMAGE.pattern}|{DAMAGE.
 
 def damaged_on_arrival(text: str) -> list[str]:
     """The phrases of ``text`` that tell of goods delivered damaged (empty when none do)."""
+    if not _DELIVERY.search(text):  # the cheap test first
+        return []
     return list(dict.fromkeys(m.group(0) for m in _ON_ARRIVAL.finditer(text)))[:3]
 
 

@@ -25,7 +25,9 @@ to it; the question mark it is worded with no longer counts as an Italian questi
 Where the speech-act head read only the embedding (no act n-grams for the language), an appeal
 needs words of asking (a polite ask or an Italian appeal cue); a request for information ("could
 you please tell me if…") adds to the question; a denied problem ("zero problemi") turns the heads'
-negativity around and halves the complaint head.
+negativity around and halves the complaint head. A thing singled out by a quality ("the only ones
+that taste like real coffee") turns it around too and praises as a praise cue does; a post that
+waits to see ("vediamo se @brand risponde 😂") gives its praise share to other.
 """
 
 from __future__ import annotations

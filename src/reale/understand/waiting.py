@@ -21,6 +21,7 @@ _WAIT = re.compile(
     r"\b(?:vediamo|vedremo|chissà|chissa) se\b|\bstaremo a vedere\b|\blet['’]?s see (?:if|whether)\b"
     r"|\bwe['’]ll see (?:if|whether)\b|\bi wonder (?:if|whether)\b|\bcurious to see (?:if|whether)\b",
     re.IGNORECASE)
+_KEYS = ("vediamo", "vedremo", "chiss", "vedere", "see", "wonder")
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?\n]*")
 _WORD = re.compile(r"(?<![@#\w])[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
 _PRAISE_VALENCE = 1.5  # VADER valence from which an English word praises ("love", "great", "amazing")
@@ -35,6 +36,9 @@ def _praise_words() -> frozenset[str]:
 
 def wait_and_see(text: str) -> list[str]:
     """The phrases with which ``text`` waits to see, when nothing outside them praises."""
+    low = text.lower()
+    if not any(k in low for k in _KEYS) or not _WAIT.search(text):  # the cheap test first
+        return []
     found, rest = [], []
     for sentence in _SENTENCE.findall(text):
         waits = [m.group(0) for m in _WAIT.finditer(sentence)]
