@@ -90,6 +90,24 @@ def _logistic_shift(p: float, amount: float) -> float:
     return float(1 / (1 + np.exp(-(np.log(p / max(1 - p, 1e-6)) + amount))))
 
 
+def _evaluated(act_classes: Sequence[str], acts: F32, p_positive: float, p_neutral: float,
+               italian: dict[str, list[str]], singled: bool, why: list[str]) -> tuple[F32, float, float]:
+    """The acts, P(positive) and P(neutral) after a praise cue (a thing singled out praises as a
+    praise word does) or praise taken back; the Italian cue is noted in ``why``."""
+    if "praise" in italian or singled:
+        acts = _shift(acts, list(act_classes).index("expression"), CUE_LOGIT)
+        shifted = _logistic_shift(p_positive, CUE_LOGIT)
+        if "praise" in italian:
+            why.append("Italian praise cue: " + ", ".join(italian["praise"]))
+    elif TAKEN_BACK in italian:  # "non è stato eccezionale": the praise word's mirror image
+        shifted = _logistic_shift(p_positive, -CUE_LOGIT)
+        why.append("Italian praise taken back: " + ", ".join(italian[TAKEN_BACK]))
+    else:
+        return acts, p_positive, p_neutral
+    p_neutral *= (1.0 - shifted) / max(1.0 - p_positive, 1e-6)  # neutral keeps its share of the rest
+    return acts, shifted, p_neutral
+
+
 def combine(act_classes: Sequence[str], acts: F32, p_complaint: float, p_positive: float,
             italian: dict[str, list[str]], p_negative: float = 0.5,
             asks: Sequence[str] = (), complaint_from_embedding: bool = False, *,
@@ -136,18 +154,8 @@ def combine(act_classes: Sequence[str], acts: F32, p_complaint: float, p_positiv
         if cls in italian:
             acts = _shift(acts, list(act_classes).index(cls), CUE_LOGIT)
             why.append(f"Italian {cls} cue: " + ", ".join(italian[cls]))
-    if "praise" in italian or singled:  # singling out praises as a praise word does
-        acts = _shift(acts, list(act_classes).index("expression"), CUE_LOGIT)
-        shifted = _logistic_shift(p_positive, CUE_LOGIT)
-        p_neutral *= (1.0 - shifted) / max(1.0 - p_positive, 1e-6)  # neutral keeps its share of the rest
-        p_positive = shifted
-        if "praise" in italian:
-            why.append("Italian praise cue: " + ", ".join(italian["praise"]))
-    elif TAKEN_BACK in italian:  # "non è stato eccezionale": the praise word's mirror image
-        shifted = _logistic_shift(p_positive, -CUE_LOGIT)
-        p_neutral *= (1.0 - shifted) / max(1.0 - p_positive, 1e-6)
-        p_positive = shifted
-        why.append("Italian praise taken back: " + ", ".join(italian[TAKEN_BACK]))
+    acts, p_positive, p_neutral = _evaluated(act_classes, acts, p_positive, p_neutral, italian,
+                                             bool(singled), why)
     a = dict(zip(act_classes, (float(v) for v in acts), strict=True))
     complaint = complaint_weight(p_complaint, p_negative)
     rest = 1.0 - complaint
