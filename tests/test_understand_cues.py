@@ -66,3 +66,11 @@ def test_damaged_goods_are_a_complaint_in_the_reads_and_their_damage_cue_is_no_l
 
 def test_the_damage_doctests_run():
     assert doctest.testmod(reale.understand.damage).failed == 0
+
+
+def test_the_complaint_read_names_an_italian_cue_once():
+    # The intent read and the complaint label share one P(complaint); computing it twice used to
+    # name the cue twice in the complaint label's why.
+    x = Understander.load().annotate("Vergogna @lampo, pacco bloccato da giorni", "it")
+    assert x.why["complaint"].count("Italian cue: Vergogna, bloccato, da giorni") == 1
+    assert x.intent == "complaint"

@@ -188,5 +188,14 @@ def test_a_thing_singled_out_reads_positive_praise(u: Understander) -> None:
     assert reads[2].sentiment == "negative"
 
 
+def test_a_quality_the_complaint_label_reads_as_a_fault_is_no_praise(u: Understander) -> None:
+    # "takes three weeks" is in no word list of faults; the complaint label (P ≥ 0.5) tells.
+    text = "Volta is the only dealer that takes three weeks for a simple service @volta"
+    assert singled_out(text) != []
+    x = u.annotate(text, "en")
+    assert (x.sentiment, x.intent, x.complaint) == ("negative", "complaint", True)
+    assert not any(w.startswith("singled out") for w in x.why["sentiment"] + x.why["intent"])
+
+
 def test_the_distinction_doctests_run() -> None:
     assert doctest.testmod(reale.understand.distinction).failed == 0
