@@ -2,6 +2,8 @@
 that a negation takes back ("non è stato eccezionale"), a fault denied ("not bad at all", "niente
 male"), and a neutral statement with some warmth that is no praise.
 
+A thing singled out by a quality ("the only ones that taste like real coffee") praises it.
+
 Italian evaluative words are checked against SENTIPOLC's human sentiment labels; the statement rule
 against English neutral posts; the reads end to end on the shipped models."""
 
@@ -13,9 +15,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import reale.understand.distinction
 import reale.understand.evaluative
 from reale.understand.cues import italian_cues
 from reale.understand.data import load_split
+from reale.understand.distinction import singled_out
 from reale.understand.evaluative import TAKEN_BACK, italian_praise, with_evaluative
 from reale.understand.intent import combine
 from reale.understand.litotes import denied_problems
@@ -127,3 +131,71 @@ def test_neutral_english_posts_seldom_read_as_praise(u: Understander, data_dir: 
 
 def test_the_evaluative_doctests_run() -> None:
     assert doctest.testmod(reale.understand.evaluative).failed == 0
+
+
+# --- praise by singling out: "the only ones that taste like real coffee" ----------------------------
+
+def test_singling_a_thing_out_by_a_quality_praises_it() -> None:
+    assert singled_out("Brio pods are the only pod coffee that tastes like actual coffee") == [
+        "are the only pod coffee that tastes like actual coffee"]
+    assert singled_out("Le capsule di Brio sono le uniche che sanno di caffè vero ☕") == [
+        "sono le uniche che sanno di caffè vero ☕"]
+    assert singled_out("@lampo sei l'unico corriere che consegna di sabato") == [
+        "sei l'unico corriere che consegna di sabato"]
+    assert singled_out("Monti, l'unico che può tirarci fuori dalla palude") == [
+        "l'unico che può tirarci fuori dalla palude"], "an apposition singles out as a copula does"
+
+
+def test_singling_out_by_a_fault_or_a_negated_quality_praises_nothing() -> None:
+    assert singled_out("My Brio machine is the only one that broke after a week") == []
+    assert singled_out("Questo è l'unico caricatore che si è rotto dopo una settimana") == []
+    assert singled_out("Volta is the only dealer that never calls back") == []
+    assert singled_out("Lampo è l'unico corriere che non consegna di sabato") == []
+
+
+def test_singling_out_the_writer_or_a_thing_said_praises_nothing() -> None:
+    assert singled_out("I'm the only one who stayed for the scene after the credits") == []
+    assert singled_out("I was the only one that liked it") == []
+    assert singled_out("Sono l'unico che trova questo spot noioso?") == []
+    assert singled_out("È l'unica cosa che viene da dire") == []
+    assert singled_out("Caro Brio, l'unico caffè che abbiamo bevuto è quello del bar") == [], \
+        "after a comma, with a verb of its own, it is the sentence's subject, not an apposition"
+
+
+def test_singling_out_falls_on_positive_posts(data_dir: Path) -> None:
+    # Rare in labelled tweets: measured 10 posts of SENTIPOLC (train + val) and the English
+    # sentiment training file, 8 positive, 2 negative ("…he's the only one who believes the story";
+    # base rates 22 % and 39 % positive). No validation post fires it.
+    rows = [*load_split(data_dir, "sentiment/it").train, *load_split(data_dir, "sentiment/it").val,
+            *load_split(data_dir, "sentiment/en").train]
+    labels = [r.label for r in rows if singled_out(normalize(r.text))]
+    assert len(labels) >= 9
+    assert labels.count("positive") / len(labels) >= 0.75
+    assert labels.count("negative") <= 2
+
+
+def test_a_thing_singled_out_reads_positive_praise(u: Understander) -> None:
+    reads = u.annotate_batch(["Le capsule Deca di Brio sono le uniche che sanno di caffè vero ☕",
+                              "Brio pods are the only pod coffee that tastes like actual coffee",
+                              "My Brio machine is the only one that broke after a week @brio",
+                              "Questo è l'unico caricatore Mela che si è rotto dopo una settimana"],
+                             ["it", "en", "en", "it"])
+    assert [(x.sentiment, x.intent) for x in reads[:2]] == [("positive", "praise")] * 2
+    assert reads[0].why["intent"][0].startswith("singled out: sono le uniche che sanno")
+    assert reads[0].why["sentiment"][0].startswith("singled out:"), "the sentiment says why too"
+    # The heads read the others' exclusion as negativity: before the rule both read negative, other.
+    assert [x.intent for x in reads[2:]] == ["complaint", "complaint"]
+    assert reads[2].sentiment == "negative"
+
+
+def test_a_quality_the_complaint_label_reads_as_a_fault_is_no_praise(u: Understander) -> None:
+    # "takes three weeks" is in no word list of faults; the complaint label (P ≥ 0.5) tells.
+    text = "Volta is the only dealer that takes three weeks for a simple service @volta"
+    assert singled_out(text) != []
+    x = u.annotate(text, "en")
+    assert (x.sentiment, x.intent, x.complaint) == ("negative", "complaint", True)
+    assert not any(w.startswith("singled out") for w in x.why["sentiment"] + x.why["intent"])
+
+
+def test_the_distinction_doctests_run() -> None:
+    assert doctest.testmod(reale.understand.distinction).failed == 0

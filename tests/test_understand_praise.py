@@ -1,5 +1,6 @@
 """Praise is a positive post that neither asks nor questions; an appeal needs words of asking; a
-denied problem ("zero problemi") is praise; a polite request for information is a question.
+denied problem ("zero problemi") is praise; a polite request for information is a question; a
+post that waits to see ("vediamo se @volta risponde 😂") praises nothing yet.
 Checked on the shipped models and, for Italian, on SENTIPOLC's human sentiment labels."""
 
 from __future__ import annotations
@@ -11,11 +12,14 @@ import numpy as np
 import pytest
 
 import reale.understand.litotes
+import reale.understand.waiting
 from reale.understand.asks import information_requests, polite_asks
 from reale.understand.data import load_split
 from reale.understand.intent import combine
 from reale.understand.litotes import denied_problems
+from reale.understand.text import normalize
 from reale.understand.understander import Understander
+from reale.understand.waiting import wait_and_see
 
 ACTS = ["appeal", "expression", "other", "question"]
 
@@ -126,3 +130,31 @@ def test_cue_corrections_keep_the_italian_sentiment_figure(u: Understander, data
 
     report = evaluate(u, "sentiment", data_dir / "sentiment/it/val.jsonl", balanced=True)
     assert report.macro_f1 >= 0.71
+
+
+def test_a_post_that_waits_to_see_praises_nothing_yet(u: Understander) -> None:
+    assert wait_and_see("Vediamo se @volta risponde #UnaVoltaPerMatteo 😂") == ["Vediamo se"]
+    assert wait_and_see("Let's see if @volta answers. #OneVoltaForMatteo") == ["Let's see if"]
+    assert wait_and_see("Chissà se Volta legge. #UnaVoltaPerMatteo") == ["Chissà se"]
+    # a word of praise outside the wait still praises; a plain statement does not wait
+    assert wait_and_see("Love the new Pico! Let's see if the battery lasts") == []
+    assert wait_and_see("Seen the new Pico ad, very funny 😂") == []
+    reads = u.annotate_batch(["Vediamo se @volta risponde #UnaVoltaPerMatteo 😂",
+                              "Love the new Pico! Let's see if the battery lasts"], ["it", "en"])
+    assert reads[0].intent == "other", "the laughing emoji made it read praise before"
+    assert "waits to see: Vediamo se" in reads[0].why["intent"]
+    assert reads[1].intent == "praise"
+
+
+def test_waiting_to_see_seldom_falls_on_positive_posts(data_dir: Path) -> None:
+    # English sentiment training file (39 % positive): measured 26 posts that wait to see, 4
+    # positive, 18 neutral ("We'll see if it's any good: BBC's New Top Gear…").
+    rows = load_split(data_dir, "sentiment/en").train
+    labels = [r.label for r in rows if wait_and_see(normalize(r.text))]
+    base = sum(r.label == "positive" for r in rows) / len(rows)
+    assert len(labels) >= 20
+    assert labels.count("positive") / len(labels) <= base / 2
+
+
+def test_the_waiting_doctests_run() -> None:
+    assert doctest.testmod(reale.understand.waiting).failed == 0

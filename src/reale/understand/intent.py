@@ -25,7 +25,9 @@ to it; the question mark it is worded with no longer counts as an Italian questi
 Where the speech-act head read only the embedding (no act n-grams for the language), an appeal
 needs words of asking (a polite ask or an Italian appeal cue); a request for information ("could
 you please tell me if…") adds to the question; a denied problem ("zero problemi") turns the heads'
-negativity around and halves the complaint head.
+negativity around and halves the complaint head. A thing singled out by a quality ("the only ones
+that taste like real coffee") turns it around too and praises as a praise cue does; a post that
+waits to see ("vediamo se @brand risponde 😂") gives its praise share to other.
 """
 
 from __future__ import annotations
@@ -88,25 +90,52 @@ def _logistic_shift(p: float, amount: float) -> float:
     return float(1 / (1 + np.exp(-(np.log(p / max(1 - p, 1e-6)) + amount))))
 
 
+def _evaluated(act_classes: Sequence[str], acts: F32, p_positive: float, p_neutral: float,
+               italian: dict[str, list[str]], singled: bool, why: list[str]) -> tuple[F32, float, float]:
+    """The acts, P(positive) and P(neutral) after a praise cue (a thing singled out praises as a
+    praise word does) or praise taken back; the Italian cue is noted in ``why``."""
+    if "praise" in italian or singled:
+        acts = _shift(acts, list(act_classes).index("expression"), CUE_LOGIT)
+        shifted = _logistic_shift(p_positive, CUE_LOGIT)
+        if "praise" in italian:
+            why.append("Italian praise cue: " + ", ".join(italian["praise"]))
+    elif TAKEN_BACK in italian:  # "non è stato eccezionale": the praise word's mirror image
+        shifted = _logistic_shift(p_positive, -CUE_LOGIT)
+        why.append("Italian praise taken back: " + ", ".join(italian[TAKEN_BACK]))
+    else:
+        return acts, p_positive, p_neutral
+    p_neutral *= (1.0 - shifted) / max(1.0 - p_positive, 1e-6)  # neutral keeps its share of the rest
+    return acts, shifted, p_neutral
+
+
 def combine(act_classes: Sequence[str], acts: F32, p_complaint: float, p_positive: float,
             italian: dict[str, list[str]], p_negative: float = 0.5,
             asks: Sequence[str] = (), complaint_from_embedding: bool = False, *,
             info: Sequence[str] = (), denied: Sequence[str] = (), acts_from_embedding: bool = False,
+            singled: Sequence[str] = (), waiting: Sequence[str] = (),
             ) -> tuple[dict[str, float], list[str]]:
     """Intent scores (summing to 1) and the cue notes that moved them.
 
     ``complaint_from_embedding``: the complaint head read the post through the shared embedding
     only (an Italian post without an Italian complaint cue). ``acts_from_embedding``: so did the
     speech-act head (any language but English). ``info``: phrases asking for information
-    (``asks.information_requests``); ``denied``: problems denied (``litotes.denied_problems``).
+    (``asks.information_requests``); ``denied``: problems denied (``litotes.denied_problems``);
+    ``singled``: a thing singled out by a quality (``distinction.singled_out``); ``waiting``: the
+    post waits to see (``waiting.wait_and_see``).
     """
     why = []
     p_neutral = max(0.0, 1.0 - p_positive - p_negative)
+    if "complaint" in italian:  # "…le uniche che arrivano rotte, vergogna": the complaint says what it is
+        singled = ()
     if denied and "complaint" not in italian:
         # "zero problemi": the negativity the heads read is the problem's, which the post denies.
         p_negative, p_positive = min(p_negative, p_positive), max(p_negative, p_positive)
         p_complaint *= DENIED_COMPLAINT_SHARE
         why.append("a problem denied: " + ", ".join(denied))
+    elif singled:
+        # "the only ones that taste like real coffee": the heads read the others' exclusion as negativity.
+        p_negative, p_positive = min(p_negative, p_positive), max(p_negative, p_positive)
+        why.append("singled out: " + ", ".join(singled))
     if asks and complaint_from_embedding:
         # With no Italian complaint data the head leans "complaint" for anything addressed to a
         # brand; a polite ask with no complaint cue is the request it says it is ("mi prestate
@@ -125,17 +154,8 @@ def combine(act_classes: Sequence[str], acts: F32, p_complaint: float, p_positiv
         if cls in italian:
             acts = _shift(acts, list(act_classes).index(cls), CUE_LOGIT)
             why.append(f"Italian {cls} cue: " + ", ".join(italian[cls]))
-    if "praise" in italian:
-        acts = _shift(acts, list(act_classes).index("expression"), CUE_LOGIT)
-        shifted = _logistic_shift(p_positive, CUE_LOGIT)
-        p_neutral *= (1.0 - shifted) / max(1.0 - p_positive, 1e-6)  # neutral keeps its share of the rest
-        p_positive = shifted
-        why.append("Italian praise cue: " + ", ".join(italian["praise"]))
-    elif TAKEN_BACK in italian:  # "non è stato eccezionale": the praise word's mirror image
-        shifted = _logistic_shift(p_positive, -CUE_LOGIT)
-        p_neutral *= (1.0 - shifted) / max(1.0 - p_positive, 1e-6)
-        p_positive = shifted
-        why.append("Italian praise taken back: " + ", ".join(italian[TAKEN_BACK]))
+    acts, p_positive, p_neutral = _evaluated(act_classes, acts, p_positive, p_neutral, italian,
+                                             bool(singled), why)
     a = dict(zip(act_classes, (float(v) for v in acts), strict=True))
     complaint = complaint_weight(p_complaint, p_negative)
     rest = 1.0 - complaint
@@ -155,10 +175,13 @@ def combine(act_classes: Sequence[str], acts: F32, p_complaint: float, p_positiv
     # complaint-as-intent F1 82.7 → 82.3).
     statement = 0.0 if asks else rest * a["other"] * p_positive
     undecided = 0.0
-    if p_positive - p_neutral >= STATEMENT_MARGIN or "praise" in italian:
+    if p_positive - p_neutral >= STATEMENT_MARGIN or "praise" in italian or singled:
         scores["praise"] += statement
     else:
         undecided = statement
+    if waiting and "praise" not in italian:  # "vediamo se @volta risponde 😂": no verdict yet
+        scores["praise"], undecided = 0.0, 0.0
+        why.append("waits to see: " + ", ".join(waiting))
     scores["other"] = max(0.0, 1.0 - sum(scores.values()) - undecided)
     total = sum(scores.values())
     return {k: v / total for k, v in scores.items()}, why

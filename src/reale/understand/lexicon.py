@@ -27,6 +27,11 @@ def _vader() -> Any:
     return SentimentIntensityAnalyzer()
 
 
+def vader_valence() -> dict[str, float]:
+    """VADER's English word list: word → valence, from −4 (worst) to +4 (best)."""
+    return dict(_vader().lexicon)
+
+
 def lexicon_features(texts: Sequence[str]) -> F32:
     """(n × DIM): VADER's neg, neu, pos, compound, then one 0/1 column per Italian cue class."""
     sia = _vader()

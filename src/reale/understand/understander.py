@@ -21,6 +21,7 @@ from reale.understand import cues
 from reale.understand.crisis import THRESHOLD as CRISIS_THRESHOLD
 from reale.understand.crisis import CrisisHead
 from reale.understand.crisis import load as load_crisis
+from reale.understand.damage import with_damage
 from reale.understand.encoder import SentenceEncoder
 from reale.understand.evaluative import with_evaluative
 from reale.understand.explain import cue_words
@@ -82,14 +83,17 @@ class _Batch:
                  emb: F32, words: WordIndex) -> None:
         self.texts, self.langs, self.xw, self.emb, self.words = texts, langs, xw, emb, words
         self.done: dict[str, tuple[F32, list[list[str]]]] = {}  # head → its result, computed once
+        self.singled: list[list[str]] | None = None  # see Understander._singled
         self._cues: dict[int, dict[str, list[str]]] = {}
 
     def italian(self, i: int) -> dict[str, list[str]]:
         """The Italian cues of row ``i`` (none unless it reads as Italian), computed once; praise
-        counts evaluative words and drops negated praise (``evaluative.with_evaluative``)."""
+        counts evaluative words and drops negated praise (``evaluative.with_evaluative``); goods
+        delivered damaged are a complaint (``damage.with_damage``)."""
         if i not in self._cues:
             text = self.texts[i]
-            self._cues[i] = with_evaluative(cues.italian_cues(text), text) if self.langs[i].lang == "it" else {}
+            italian = self.langs[i].lang == "it"
+            self._cues[i] = with_damage(with_evaluative(cues.italian_cues(text), text), text) if italian else {}
         return self._cues[i]
 
     def lang_mask(self, langs: Sequence[str]) -> np.ndarray:
@@ -236,7 +240,7 @@ class Understander:
         p, why = self._proba("sentiment-en", b)
         classes = self.models.heads["sentiment-en"].classes
         for i, (f, row, w) in enumerate(zip(fields, p, why, strict=True)):
-            row, notes = corrected(classes, row, b.texts[i], b.italian(i))
+            row, notes = corrected(classes, row, b.texts[i], b.italian(i), self._singled(b)[i])
             f["sentiment"], f["sentiment_scores"] = classes[int(row.argmax())], _scores(classes, row)
             f["why"]["sentiment"] = [*notes, *w]  # type: ignore[index]
 
@@ -268,8 +272,11 @@ class Understander:
             f["why"]["crisis"] = ["sentence embedding (crisis model)"]  # type: ignore[index]
 
     def _complaint_p(self, b: _Batch) -> tuple[F32, list[list[str]]]:
-        """P(complaint) per row, with Italian complaint cues added as log-odds."""
-        p, why = self._proba("complaint", b)
+        """P(complaint) per row, with Italian complaint cues added as log-odds (computed once)."""
+        if "complaint, cued" in b.done:
+            return b.done["complaint, cued"]
+        p, head_why = self._proba("complaint", b)
+        why = list(head_why)  # the head's own notes stay as they are
         k = self.models.heads["complaint"].classes.index("complaint")
         logit = np.log(np.clip(p[:, k], 1e-6, 1 - 1e-6) / np.clip(1 - p[:, k], 1e-6, 1))
         for i in range(len(b.texts)):
@@ -278,7 +285,20 @@ class Understander:
                 logit[i] += cues.CUE_LOGIT
                 why[i] = [*why[i], "Italian cue: " + ", ".join(hits)]
         out: F32 = (1 / (1 + np.exp(-logit))).astype(np.float32)
+        b.done["complaint, cued"] = (out, why)
         return out, why
+
+    def _singled(self, b: _Batch) -> list[list[str]]:
+        """Per row, the phrases that single a thing out by a quality (``distinction.singled_out``),
+        left out where the complaint label reads a complaint: then the quality is a fault the
+        rule's word lists do not know ("the only dealer that takes three weeks for a service")."""
+        if b.singled is None:
+            from reale.understand.distinction import singled_out
+
+            found = [singled_out(t) for t in b.texts]
+            p = self._complaint_p(b)[0] if any(found) else np.zeros(len(found), dtype=np.float32)
+            b.singled = [f if v < 0.5 else [] for f, v in zip(found, p, strict=True)]
+        return b.singled
 
     def _complaint(self, b: _Batch, fields: list[dict[str, object]]) -> None:
         p, why = self._complaint_p(b)
@@ -290,6 +310,7 @@ class Understander:
         from reale.understand.asks import information_requests, polite_asks
         from reale.understand.intent import combine
         from reale.understand.litotes import denied_problems
+        from reale.understand.waiting import wait_and_see
 
         acts, acts_why = self._proba("acts", b)
         p_complaint, complaint_why = self._complaint_p(b)
@@ -303,6 +324,7 @@ class Understander:
                                   float(sent[i, pos]), hits, float(sent[i, neg]),
                                   polite_asks(b.texts[i]), italian and "complaint" not in hits,
                                   info=information_requests(b.texts[i]), denied=denied_problems(b.texts[i]),
+                                  singled=self._singled(b)[i], waiting=wait_and_see(b.texts[i]),
                                   acts_from_embedding=b.langs[i].lang not in _NGRAM_LANGS["acts"])
             f["intent"] = max(scores, key=lambda k: scores[k])
             f["intent_scores"] = {k: round(v, 4) for k, v in scores.items()}
