@@ -170,10 +170,11 @@ def run_kafka(config: Config, *, bootstrap: str, store_url: str | None = None, r
     register_writers(store)
     register_alerts(store)
     services: list[Service] = []
+    desk: KafkaDesk | None = None
     try:
         parts = role_parts(role, config, store, clock, alert_secrets=alert_secrets,
                            profile_clients=profile_clients)
-        services = parts.services
+        services, desk = parts.services, parts.desk
         for service in services:
             if isinstance(service, ProfileService):
                 watch_profile_fetcher(metrics, service.fetcher)
@@ -203,6 +204,8 @@ def run_kafka(config: Config, *, bootstrap: str, store_url: str | None = None, r
     finally:
         for service in services:
             service.stop()
+        if desk is not None:
+            desk.close()  # models being learned off the batch path: not needed any more
         store.close()
 
 
