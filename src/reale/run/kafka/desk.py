@@ -167,12 +167,12 @@ class KafkaDesk:
             self.understanding.recall_anchors(store, fresh)
             self._anchored.update(fresh)
         for state in states:
-            for brand in sorted(state.stale - state.learning.keys()):
+            for brand in sorted((state.stale & self.known) - state.learning.keys()):
                 self._start(Job(store, state, brand, "rebuild",
                                 state.learned_since.get(brand, 0.0), state.decided_until))
                 done += 1
             state.stale.clear()
-            for brand in sorted(state.brands() - state.learned_since.keys()
+            for brand in sorted((state.brands() & self.known) - state.learned_since.keys()
                                 - state.learning.keys()):
                 self._start(Job(store, state, brand, "teach", 0.0, state.decided_until))
                 done += 1
