@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from reale.clock import ManualClock
-from reale.run.kafka.brands import BrandStage
+from reale.run.kafka.brands import BrandStage, BrandState
 from reale.run.kafka.desk import KafkaDesk
 from reale.run.kafka.rebuilds import Background, Job
 from reale.run.wiring import Understanding
@@ -203,10 +203,11 @@ def test_a_partition_revoked_while_its_model_is_learned_drops_the_job_unused(
         assert len(models.models["Volta"]) == 6
 
 
-def test_a_job_that_fails_is_reported_to_the_batch_thread_and_started_again() -> None:
-    """The background runs jobs in order, one thread that ends when none is left; an error is
-    kept on the job (the desk starts a rebuild again), and closing it cancels those not
-    started."""
+def test_the_background_runs_jobs_in_order_keeps_their_errors_and_cancels_on_close(
+        tmp_path: Path) -> None:
+    """One thread, started by a job and ended when none is left; a job's error is kept on it
+    for the batch thread (which starts a rebuild again); closing cancels the jobs not started
+    and waits for the running one (held here until the waiting one is cancelled)."""
     ran: list[str] = []
     held = Held()
 
@@ -216,27 +217,28 @@ def test_a_job_that_fails_is_reported_to_the_batch_thread_and_started_again() ->
         ran.append(job.brand)
 
     background = Background(work, before=held)
-    jobs = [Job(None, None, b, "rebuild", 0.0, T0) for b in ("a", "broken", "b", "c")]  # type: ignore[arg-type]
-    for job in jobs[:3]:
-        background.submit(job)
-    assert held.entered.wait(60) and background.busy()
-    held.go.set()
-    assert background.join(timeout=60) and not background.busy()
-    assert ran == ["a", "b"] and all(j.done.is_set() for j in jobs[:3])
-    assert isinstance(jobs[1].error, OSError) and (background.finished, background.failed) == (2, 1)
+    with opened(tmp_path) as store:
+        state = BrandState(ManualClock(T0))
+        jobs = [Job(store, state, b, "rebuild", 0.0, T0) for b in ("a", "broken", "b", "c", "d")]
+        for job in jobs[:3]:
+            background.submit(job)
+        assert held.entered.wait(60) and background.busy()
+        held.go.set()
+        assert background.join(timeout=60) and not background.busy()
+        assert ran == ["a", "b"] and all(j.done.is_set() for j in jobs[:3])
+        assert isinstance(jobs[1].error, OSError)
+        assert (background.finished, background.failed) == (2, 1)
 
-    held.go.clear()
-    held.entered.clear()
-    background.submit(jobs[3])
-    assert held.entered.wait(60)
-    late = Job(None, None, "d", "teach", 0.0, T0)  # type: ignore[arg-type]
-    background.submit(late)
-    closing = threading.Thread(target=background.close, args=(60,))
-    closing.start()
-    held.go.set()
-    closing.join(60)
-    assert not closing.is_alive() and not background.busy()
-    assert late.cancelled.is_set() and late.done.is_set() and ran == ["a", "b", "c"]
+        held.go.clear()
+        held.entered.clear()
+        background.submit(jobs[3])
+        assert held.entered.wait(60)  # "c" in flight, "d" waiting behind it
+        background.submit(jobs[4])
+        background.cancel()  # as close() does, before it waits for the running job
+        held.go.set()
+        assert background.close(timeout=60) and not background.busy()
+    assert ran == ["a", "b", "c"], "the running job finished, the waiting one cancelled"
+    assert jobs[4].cancelled.is_set() and jobs[4].done.is_set()
 
 
 def test_a_stale_model_whose_rebuild_failed_is_rebuilt_by_a_later_batch(

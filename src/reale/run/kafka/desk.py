@@ -223,6 +223,8 @@ class KafkaDesk:
         else:
             job.decisions = read_decisions(job.store, brand=job.brand, until_at=job.until,
                                            by_time=True)
+            for d in job.decisions:
+                job.learner.update(d.opportunity, d.action)
         if self.understanding is not None and not job.cancelled.is_set():
             texts, relevant = relevance_lessons(job.decisions, remember)
             if texts:
@@ -234,8 +236,10 @@ class KafkaDesk:
         those after its own, so each decision is learned once and in order."""
         if job.kind == "teach":
             for d in job.decisions:
-                state.queue.resolve(d.opportunity.id, d.action)
-            for d in (*job.decisions, *job.tail):
+                if d.opportunity.id in state.queue:
+                    state.queue.resolve(d.opportunity.id, d.action)
+            state.learner.adopt(job.brand, job.learner)
+            for d in job.tail:
                 state.learner.update(d.opportunity, d.action)
             state.learned_since[job.brand] = 0.0
             self.taught += 1

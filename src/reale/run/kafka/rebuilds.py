@@ -12,6 +12,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Literal
 
+from reale.desk.feedback import FeedbackLearner
 from reale.run.learning import StoredDecision
 from reale.store import Store
 
@@ -43,6 +44,9 @@ class Job:
         self.until = until
         self.tail: list[StoredDecision] = []
         self.decisions: list[StoredDecision] = []
+        # teach: the brand's weights as they stood, stepped through ``decisions`` on the thread
+        self.learner = FeedbackLearner(state.learner.weights)
+        self.learner.restore({brand: state.learner.get(brand)})
         self.model: RelevanceModel | None = None
         self.error: Exception | None = None
         self.cancelled = threading.Event()
@@ -87,11 +91,15 @@ class Background:
             return not thread.is_alive()
         return True
 
-    def close(self, timeout: float | None = None) -> bool:
-        """Cancel the jobs not started, wait for the one running (its result is discarded)."""
+    def cancel(self) -> None:
+        """Cancel the jobs not started yet (each is marked done, unused, when its turn comes)."""
         with self._lock:
             for job in self._jobs:
                 job.cancelled.set()
+
+    def close(self, timeout: float | None = None) -> bool:
+        """Cancel the jobs not started, wait for the one running (its result is discarded)."""
+        self.cancel()
         return self.join(timeout)
 
     def _run(self) -> None:
