@@ -169,6 +169,7 @@ def stall_rows(store: Store, understanding: Understanding, brand: BrandConfig,
     store.write_batch([*out.items, *first.final_items()])
     kept = len(understanding.models.get(brand.name) or ())
     first.revoked([_Partition("mentions", 0)])
+    stored = int(store.query("SELECT COUNT(*) FROM opportunity_decisions")[0][0])
     rows: list[dict[str, Any]] = []
     for case, group in (("rebuild", GROUP), ("teach", f"{GROUP}-new")):
         worst: dict[bool, float] = {}
@@ -184,7 +185,8 @@ def stall_rows(store: Store, understanding: Understanding, brand: BrandConfig,
                 "name": f"learning.kafka_{case}_stall_{where}_ms", "value": worst[background],
                 "unit": "ms", "target": None, "ok": True,
                 "note": f"{'saved model lost' if case == 'rebuild' else 'brand new to the group'}"
-                        f", {kept} decisions to embed; the longest of the assignment and "
+                        f", {stored:,} stored decisions, {kept} to embed; the longest of "
+                        f"the assignment and "
                         f"{len(took) - 1} one-mention batches back to back (median "
                         f"{statistics.median(took[1:]) * 1e3:.0f} ms) until the model was in "
                         f"use (batch {ready}); SQLite"})
