@@ -150,8 +150,9 @@ class Desk(Protocol):
         saved beside their snapshots, when they are assigned; what cannot be is marked stale."""
 
     def recover(self, store: Store, states: list[BrandState]) -> int:
-        """Before a batch: rebuild the stale models and teach the brands counted for the first
-        time their stored decisions."""
+        """Before a batch: take in the models learned off the batch path, and start rebuilding
+        the stale models and teaching the brands counted for the first time their stored
+        decisions."""
 
     def saved(self, group: str, state: BrandState) -> list[Any]:
         """Store items to write beside the state's snapshot (the models changed since)."""

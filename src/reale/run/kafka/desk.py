@@ -189,8 +189,8 @@ class KafkaDesk:
                     continue
                 del state.learning[brand]
                 if job.error is not None or job.cancelled.is_set():
-                    if job.kind == "rebuild":
-                        state.stale.add(brand)  # the teaching starts again by itself
+                    if job.kind == "rebuild":  # started again (a brand to teach is found
+                        state.stale.add(brand)  # again: it is not in ``learned_since``)
                     continue
                 self._take(state, job)
                 taken += 1
