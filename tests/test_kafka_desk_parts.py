@@ -81,10 +81,15 @@ def understanding() -> Understanding:
     return Understanding((VOLTA,))
 
 
-def stage(store: Store, clock: ManualClock, understanding: Understanding) -> BrandStage:
+def stage(store: Store, clock: ManualClock, understanding: Understanding,
+          background: bool = False) -> BrandStage:
+    """A brand stage with the desk; without ``background`` a brand's relevance model is
+    rebuilt or taught in the batch that needs it (tests/test_kafka_rebuilds.py has it learned
+    off the batch path, as the runner does)."""
     config = Config(brands=(VOLTA,), extra=BURSTY)
     desk = KafkaDesk(config, clock, understanding=understanding,
-                     alerts=parse_alerts_config(ALERTS), min_alert_score=0.0)
+                     alerts=parse_alerts_config(ALERTS), min_alert_score=0.0,
+                     background=background)
     return BrandStage(KafkaSettings(), store, clock, group="reale-brands", snapshot_interval=0,
                       signals=signals_config(config.extra), desk=desk)
 

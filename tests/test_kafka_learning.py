@@ -3,7 +3,7 @@ broker and PostgreSQL: the team decides in the web desk's tables, the brand stag
 weights and the brand's relevance model (and, on the group's first start, the decisions stored
 before it), and a worker started afresh in its place reads the brand's mentions exactly as
 before — weights from the partition's snapshot, the relevance model recalled from beside it
-when the partition is assigned."""
+when the partition is assigned, or, that saved model lost, rebuilt off the batch path."""
 
 from __future__ import annotations
 
@@ -110,3 +110,22 @@ def test_a_restarted_stages_worker_reads_the_brand_as_before(
             nudge()
             wait_until(lambda: committed(settings) > done, 30, "the next batch")
             assert state.learner.get("Volta") == weights, "no decision learned twice"
+        # its saved model lost: the next worker rebuilds it off the batch path, its batches
+        # going on meanwhile, and reads the brand as before
+        with store.transaction() as tx:
+            tx.execute("DELETE FROM snapshots WHERE name = ?",
+                       (f"kafka:{settings.group('brands')}:relevance:Volta",))
+        with brand_stage(config, settings, fresh_postgres_url) as stage:
+            desk = stage.desk
+            assert isinstance(desk, KafkaDesk)
+
+            def rebuilt() -> bool:
+                nudge()  # the model is taken in by a batch
+                return "Volta" in models(stage).models
+
+            wait_until(rebuilt, 60, "the model rebuilt", step=0.5)
+            [state] = [s for s in stage.keyed.states.values() if "Volta" in s.counts]
+            assert (desk.recalled, desk.rebuilt) == (0, 1) and not state.learning
+            assert models(stage).relevance("Volta", PROBE) == pytest.approx(verdict, abs=1e-5)
+            assert state.learner.get("Volta") == weights, "no decision learned twice"
+            assert len(models(stage).models["Volta"]) == 3

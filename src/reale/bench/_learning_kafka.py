@@ -1,6 +1,7 @@
 """The Kafka brand stage's recovery of a brand's relevance model when its partition is assigned,
 with a full memory: recalled from beside the partition's snapshot, or rebuilt from the stored
-decisions (the fallback), measured side by side on the same store and models."""
+decisions (the fallback), measured side by side on the same store and models; and the longest
+stall of the partition's stream while a model is learned, in its batch or on the background."""
 
 from __future__ import annotations
 
@@ -26,6 +27,9 @@ if TYPE_CHECKING:
 
 GROUP = "bench-brands"
 TARGET_RECALL_MS = 100.0  # a brand's model back with its partition, well inside a rebalance
+# the longest stall of a partition's stream while its brand's model is learned in the batch,
+# over the longest while it is learned on the background thread (which shares the CPU)
+TARGET_STALL_CUT = 3.0
 
 
 @dataclass
@@ -38,9 +42,10 @@ class _Partition:
 class _Record:
     """One consumed ``mentions`` record of partition 0 (what a stage reads of a message)."""
 
-    def __init__(self, mention: Mention) -> None:
+    def __init__(self, mention: Mention, offset: int = 0) -> None:
         self._value = codec.encode(mention)
         self._key = mention.brand.encode()
+        self._offset = offset
 
     def topic(self) -> str:
         return "mentions"
@@ -49,7 +54,7 @@ class _Record:
         return 0
 
     def offset(self) -> int:
-        return 0
+        return self._offset
 
     def key(self) -> bytes:
         return self._key
@@ -59,9 +64,10 @@ class _Record:
 
 
 def _stage(store: Store, understanding: Understanding, brand: BrandConfig,
-           clock: ManualClock) -> BrandStage:
-    desk = KafkaDesk(Config(brands=(brand,)), clock, understanding=understanding)
-    return BrandStage(KafkaSettings(), store, clock, group=GROUP, snapshot_interval=0.0,
+           clock: ManualClock, *, background: bool = False, group: str = GROUP) -> BrandStage:
+    desk = KafkaDesk(Config(brands=(brand,)), clock, understanding=understanding,
+                     background=background)
+    return BrandStage(KafkaSettings(), store, clock, group=group, snapshot_interval=0.0,
                       desk=desk)
 
 
@@ -115,3 +121,78 @@ def assignment_rows(store: Store, understanding: Understanding, brand: BrandConf
          "note": f"the same partition, the model rebuilt from the {kept} stored decisions "
                  "(embedded again) before its next batch: the fallback"},
     ]
+
+
+def _mention(brand: BrandConfig, i: int, at: float) -> Mention:
+    post = Post(network="bluesky", uri=f"at://did:plc:s{i}/app.bsky.feed.post/{i}",
+                author=Author(id=f"did:plc:s{i}", handle=f"s{i}.bsky.social"), created_at=at,
+                text=f"@mela-mobile ciao Mela, la batteria numero {i} dura poco", langs=("it",))
+    return Mention(brand=brand.name, query="mela", post=post)
+
+
+def _stalls(stage: BrandStage, brand: BrandConfig, clock: ManualClock,
+            limit: int = 400) -> tuple[list[float], int]:
+    """A partition assigned, then batches of one fresh mention each, back to back, until the
+    brand's model is in use (and one batch more): seconds of the assignment and of each batch,
+    and the number of batches until the model was in use."""
+    desk = stage.desk
+    assert isinstance(desk, KafkaDesk) and desk.understanding is not None
+    started = time.perf_counter()
+    stage.assigned([_Partition("mentions", 0)])
+    took, ready = [time.perf_counter() - started], 0
+    for i in range(limit):
+        record = _Record(_mention(brand, 10_000 + i, clock.now()), offset=i)
+        started = time.perf_counter()
+        stage.process([record], clock.now())
+        took.append(time.perf_counter() - started)
+        if ready:
+            break
+        if brand.name in desk.understanding.models:
+            ready = i + 1
+    if desk.background is not None:
+        desk.close()
+    stage.revoked([_Partition("mentions", 0)])
+    return took, ready
+
+
+def stall_rows(store: Store, understanding: Understanding, brand: BrandConfig,
+               now: float) -> list[dict[str, Any]]:
+    """The longest stall of a partition's stream when it is assigned with a brand whose model
+    must be learned from ``store``'s decisions (a full memory): rebuilt (the partition's saved
+    model lost) and taught (the brand new to the group), in the batch that needs it (before)
+    and on the desk's background thread (now), each on the same store and models."""
+    register(store)
+    register_writers(store)
+    clock = ManualClock(now)
+    first = _stage(store, understanding, brand, clock)
+    out = first.process([_Record(_mention(brand, 1, now))], now)
+    store.write_batch([*out.items, *first.final_items()])
+    kept = len(understanding.models.get(brand.name) or ())
+    first.revoked([_Partition("mentions", 0)])
+    stored = int(store.query("SELECT COUNT(*) FROM opportunity_decisions")[0][0])
+    rows: list[dict[str, Any]] = []
+    for case, group in (("rebuild", GROUP), ("teach", f"{GROUP}-new")):
+        worst: dict[bool, float] = {}
+        for background in (False, True):
+            with store.transaction() as tx:
+                tx.execute("DELETE FROM snapshots WHERE name = ?", (model_name(GROUP, brand.name),))
+            understanding.models.clear()
+            took, ready = _stalls(_stage(store, understanding, brand, clock,
+                                         background=background, group=group), brand, clock)
+            worst[background] = max(took) * 1e3
+            where = "background" if background else "in_batch"
+            rows.append({
+                "name": f"learning.kafka_{case}_stall_{where}_ms", "value": worst[background],
+                "unit": "ms", "target": None, "ok": True,
+                "note": f"{'saved model lost' if case == 'rebuild' else 'brand new to the group'}"
+                        f", {stored:,} stored decisions, {kept} to embed; the longest of "
+                        f"the assignment and "
+                        f"{len(took) - 1} one-mention batches back to back (median "
+                        f"{statistics.median(took[1:]) * 1e3:.0f} ms) until the model was in "
+                        f"use (batch {ready}); SQLite"})
+        cut = worst[False] / worst[True]
+        rows.append({"name": f"learning.kafka_{case}_stall_cut_x", "value": cut, "unit": "x",
+                     "target": TARGET_STALL_CUT, "ok": cut >= TARGET_STALL_CUT,
+                     "note": "the longest stall with the model learned in the batch, over the "
+                             "longest with it learned on the background thread"})
+    return rows

@@ -70,10 +70,11 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
         rows.append({"name": "learning.replay_with_relevance_s", "value": seconds, "unit": "s",
                      "note": f"the same, and one brand's relevance model rebuilt from the "
                              f"{kept} decisions it remembers (cap {REMEMBER})"})
-        from reale.bench._learning_kafka import assignment_rows
+        from reale.bench._learning_kafka import assignment_rows, stall_rows
 
         rows.extend(assignment_rows(store, understanding, MELA, now=T0 + n + 3600,
                                     repeats=2 if quick else 3))
+        rows.extend(stall_rows(store, understanding, MELA, now=T0 + n + 7200))
     return rows
 
 

@@ -103,5 +103,11 @@ class FeedbackLearner:
         """Load a snapshot (replacing what was learned)."""
         self._learned = dict(state)
 
+    def adopt(self, brand: str, other: FeedbackLearner) -> None:
+        """Take what ``other`` learned of ``brand`` (which taught it from where this learner
+        stands on the brand, e.g. on another thread): its weights and relevance examples."""
+        self._learned[brand] = other.get(brand)
+        self._examples.extend(other.relevance_examples(brand))
+
 
 __all__ = ["FeedbackLearner", "RelevanceExample"]

@@ -125,6 +125,14 @@ def learn(learner: FeedbackLearner, understanding: Understanding | None, opp: Op
         understanding.learn(opp.brand, opp.text, decision == "handled")
 
 
+def relevance_lessons(decisions: Sequence[StoredDecision], remember: int
+                      ) -> tuple[list[str], list[bool]]:
+    """What the decisions (in order) teach a relevance model that keeps the ``remember`` most
+    recent: the texts and whether each was kept (the 'not worth it' ones teach nothing)."""
+    kept = [d for d in decisions if d.action in _TEACH_RELEVANCE][-remember:]
+    return [d.opportunity.text for d in kept], [d.action == "handled" for d in kept]
+
+
 def rebuild_relevance(understanding: Understanding, decisions: Sequence[StoredDecision]) -> None:
     """Each brand's relevance model anew from the decisions (in order); a model keeps the most
     recent ``remember``, so only those are embedded."""
@@ -133,9 +141,7 @@ def rebuild_relevance(understanding: Understanding, decisions: Sequence[StoredDe
         if d.action in _TEACH_RELEVANCE:
             per_brand.setdefault(d.opportunity.brand, []).append(d)
     for brand, ds in per_brand.items():
-        kept = ds[-understanding.remember:]
-        understanding.rebuild(brand, [d.opportunity.text for d in kept],
-                              [d.action == "handled" for d in kept])
+        understanding.rebuild(brand, *relevance_lessons(ds, understanding.remember))
 
 
 class Teacher:
@@ -199,5 +205,6 @@ __all__ = [
     "read_decisions",
     "rebuild_relevance",
     "recent_relevance",
+    "relevance_lessons",
     "relevance_memory",
 ]

@@ -77,9 +77,23 @@ class Understanding:
 
     def rebuild(self, brand: str, texts: Sequence[str], relevant: Sequence[bool]) -> None:
         """Replace the brand's model with one that learned these decisions, in order."""
+        self.install(brand, self.build(brand, texts, relevant))
+
+    def build(self, brand: str, texts: Sequence[str], relevant: Sequence[bool]
+              ) -> RelevanceModel:
+        """A new model of the brand that learned these decisions, in order, not put in use
+        (:meth:`install` does): it only reads the shared encoder, so it may run on another
+        thread while this one scores."""
         model = self._new(brand)
         model.update_many(texts, relevant)
-        self.models[brand] = model
+        return model
+
+    def install(self, brand: str, model: RelevanceModel | None) -> None:
+        """Put ``model`` in use for the brand (None: the brand has none, its prior reads)."""
+        if model is None:
+            self.models.pop(brand, None)
+        else:
+            self.models[brand] = model
 
     def remembered(self, brand: str) -> Remembered | None:
         """What the brand's model remembers, vectors included (None: no model)."""

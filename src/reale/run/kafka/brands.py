@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import msgspec
 
@@ -35,6 +35,9 @@ from reale.signals.settings import SignalsConfig
 from reale.signals.snapshot import MemorySnapshots
 from reale.store import Store
 from reale.web.records import OpportunityRecord
+
+if TYPE_CHECKING:
+    from reale.run.kafka.rebuilds import Job
 
 log = logging.getLogger("reale.run.kafka")
 
@@ -77,9 +80,11 @@ class BrandState:
         self.decided_until = self.decided_from = clock.now()
         self.learned_since: dict[str, float] = {}
         self.relevance_marks: dict[str, int] = {}
-        # not saved: the marks whose model is in the store, and the models to rebuild
+        # not saved: the marks whose model is in the store, the models to rebuild, and the
+        # brands whose model is being learned off the batch path (see ``rebuilds``)
         self.saved_marks: dict[str, int] = {}
         self.stale: set[str] = set()
+        self.learning: dict[str, Job] = {}
         self._seen: OrderedDict[str, None] = OrderedDict()
         self._remember = remember
 
@@ -145,8 +150,9 @@ class Desk(Protocol):
         saved beside their snapshots, when they are assigned; what cannot be is marked stale."""
 
     def recover(self, store: Store, states: list[BrandState]) -> int:
-        """Before a batch: rebuild the stale models and teach the brands counted for the first
-        time their stored decisions."""
+        """Before a batch: take in the models learned off the batch path, and start rebuilding
+        the stale models and teaching the brands counted for the first time their stored
+        decisions."""
 
     def saved(self, group: str, state: BrandState) -> list[Any]:
         """Store items to write beside the state's snapshot (the models changed since)."""
@@ -204,8 +210,8 @@ class BrandStage(KeyedStage[BrandState]):
     def process(self, messages: Sequence[Message], now: float) -> Output:
         if self.profiles is not None:
             self.profiles.deliver(self.keyed.states)  # before scoring: this batch's reach
-        stale = [s for s in self.keyed.states.values() if s.stale]
-        if self.desk is not None and stale:  # models left stale by a rebalance, before learning
+        stale = [s for s in self.keyed.states.values() if s.stale or s.learning]
+        if self.desk is not None and stale:  # models left stale by a rebalance, or being learned
             self.desk.recover(self.store, stale)
         self._maintain()
         out = Output()

@@ -23,8 +23,9 @@ from reale.run.alerting import AlertSink
 from reale.run.desksink import DeskStoreSink
 from reale.run.kafka.brands import BrandState
 from reale.run.kafka.outbox import AlertCollector
+from reale.run.kafka.rebuilds import Background, Job
 from reale.run.kafka.relevance import changed, recall_models, saved_models
-from reale.run.learning import learn, read_decisions, rebuild_relevance, recent_relevance
+from reale.run.learning import learn, read_decisions, recent_relevance, relevance_lessons
 from reale.run.stages import DeskStage, Labeller, Sink
 from reale.run.wiring import Understanding
 from reale.signals.hub import Signals
@@ -61,8 +62,10 @@ class KafkaDesk:
     def __init__(self, config: Config, clock: Clock, *,
                  understanding: Understanding | None = None,
                  labeller: Labeller | None = None, alerts: AlertsConfig | None = None,
-                 min_alert_score: float = 0.85, backlog: int = 500) -> None:
+                 min_alert_score: float = 0.85, backlog: int = 500,
+                 background: bool = True) -> None:
         self.brands = config.brands
+        self.known = frozenset(b.name for b in config.brands)
         self.clock = clock
         self.weights = desk_weights_from_config(dict(config.extra))
         self.team_language = config.team_language
@@ -76,6 +79,8 @@ class KafkaDesk:
         # taught their stored decisions when first counted (since this desk was built)
         self.recalled = self.rebuilt = self.taught = 0
         self._anchored: set[str] = set()  # brands whose prior took its anchors back from the store
+        # background: models rebuilt and histories taught on a thread, off the batch path
+        self.background = Background(self._learn) if background else None
 
     def handle(self, state: BrandState, mentions: list[Mention],
                moments: list[MomentAlert]) -> list[Any]:
@@ -114,12 +119,18 @@ class KafkaDesk:
                     continue
                 state.decided_until = d.at
                 brand = d.opportunity.brand
-                if brand not in state.learned_since:
+                job = state.learning.get(brand)
+                if brand not in state.learned_since and job is None:
                     continue  # another partition's brand, or one not counted here yet
                 state.queue.resolve(d.opportunity.id, d.action)
-                learn(state.learner, self.understanding, d.opportunity, d.action)
-                if self.understanding is not None and d.action != "not_worth":
-                    changed(self.understanding, state, brand)
+                if job is not None:  # its model is being learned: taught when taken in
+                    job.tail.append(d)
+                    if job.kind == "rebuild":  # the weights learned the job's part already
+                        state.learner.update(d.opportunity, d.action)
+                else:
+                    learn(state.learner, self.understanding, d.opportunity, d.action)
+                    if self.understanding is not None and d.action != "not_worth":
+                        changed(self.understanding, state, brand)
                 learned += 1
         return learned
 
@@ -127,6 +138,11 @@ class KafkaDesk:
         """When partitions are assigned: their brands' relevance models recalled as saved
         beside the snapshots (milliseconds each); those that cannot be are left stale, for
         :meth:`recover`. Returns how many recalled."""
+        for state in states:  # a brand no longer configured: its model is neither kept nor saved
+            for brand in set(state.relevance_marks) - self.known:
+                state.relevance_marks.pop(brand)
+                state.saved_marks.pop(brand, None)
+                state.stale.discard(brand)
         if self.understanding is None:
             for state in states:
                 state.stale.clear()
@@ -136,26 +152,49 @@ class KafkaDesk:
         return recalled
 
     def recover(self, store: Store, states: list[BrandState]) -> int:
-        """Before a batch: the stale relevance models rebuilt from the brand's most recent
-        stored decisions among those its state learned (up to ``decided_until``), and each
-        brand counted for the first time taught all its stored decisions up to
-        ``decided_until`` (the weights step through them in order, the relevance model keeps the
-        most recent), as the embedded runner learns every stored decision at start; the later
-        ones :meth:`learn_decisions` teaches. Returns the number of brands rebuilt or taught."""
+        """Before a batch: the models learned off the batch path taken in, then the stale
+        relevance models rebuilt from the brand's most recent stored decisions among those its
+        state learned (up to ``decided_until``), and each brand counted for the first time
+        taught all its stored decisions up to ``decided_until`` (the weights step through them
+        in order, the relevance model keeps the most recent), as the embedded runner learns
+        every stored decision at start; the later ones :meth:`learn_decisions` teaches. With a
+        background, the rebuilding and teaching run on its thread and are taken in by a later
+        call. Returns the number of brands whose rebuild or teaching started."""
+        self.take(states)
         done = 0
         if self.understanding is not None:  # the cold-start priors of brands new to this worker
             fresh = sorted({b for s in states for b in s.brands()} - self._anchored)
             self.understanding.recall_anchors(store, fresh)
             self._anchored.update(fresh)
         for state in states:
-            for brand in sorted(state.stale):
-                self._rebuild(store, state, brand)
+            for brand in sorted((state.stale & self.known) - state.learning.keys()):
+                self._start(Job(store, state, brand, "rebuild",
+                                state.learned_since.get(brand, 0.0), state.decided_until))
                 done += 1
             state.stale.clear()
-            for brand in sorted(state.brands() - state.learned_since.keys()):
-                self._teach_history(store, state, brand)
+            for brand in sorted((state.brands() & self.known) - state.learned_since.keys()
+                                - state.learning.keys()):
+                self._start(Job(store, state, brand, "teach", 0.0, state.decided_until))
                 done += 1
         return done
+
+    def take(self, states: list[BrandState]) -> int:
+        """The models learned off the batch path that are ready, taken into use (with the
+        decisions taught since their job began); a job that failed is tried again. Returns how
+        many were taken in."""
+        taken = 0
+        for state in states:
+            for brand, job in sorted(state.learning.items()):
+                if not job.done.is_set():
+                    continue
+                del state.learning[brand]
+                if job.error is not None or job.cancelled.is_set():
+                    if job.kind == "rebuild":  # started again (a brand to teach is found
+                        state.stale.add(brand)  # again: it is not in ``learned_since``)
+                    continue
+                self._take(state, job)
+                taken += 1
+        return taken
 
     def saved(self, group: str, state: BrandState) -> list[Any]:
         """The relevance models of the state's brands that changed since last saved, as store
@@ -164,40 +203,77 @@ class KafkaDesk:
             return []
         return list(saved_models(self.understanding, group, state, self.clock.now()))
 
-    def _rebuild(self, store: Store, state: BrandState, brand: str) -> None:
-        if self.understanding is None:
+    def _start(self, job: Job) -> None:
+        """The job on the background thread, or here and now (no background, no models)."""
+        job.state.learning[job.brand] = job
+        if self.background is not None and self.understanding is not None:
+            self.background.submit(job)
             return
-        recent = recent_relevance(store, brand, self.understanding.remember,
-                                  since_at=state.learned_since.get(brand, 0.0),
-                                  until_at=state.decided_until)
-        self.understanding.forget(brand)
-        rebuild_relevance(self.understanding, recent)
-        changed(self.understanding, state, brand)
-        self.rebuilt += 1
-        log.info("relevance model rebuilt", extra={"fields": {"brand": brand,
-                                                             "decisions": len(recent)}})
+        self._learn(job)
+        job.done.set()
+        self.take([job.state])
 
-    def _teach_history(self, store: Store, state: BrandState, brand: str) -> None:
-        decisions = read_decisions(store, brand=brand, until_at=state.decided_until,
-                                   by_time=True)
-        for d in decisions:
-            state.queue.resolve(d.opportunity.id, d.action)
-            state.learner.update(d.opportunity, d.action)
-        state.learned_since[brand] = 0.0
-        self.taught += 1
+    def _learn(self, job: Job) -> None:
+        """The stored decisions read and, when there are models, a new model taught them (on
+        the background thread: reads the store and the shared encoder, changes nothing else)."""
+        remember = self.understanding.remember if self.understanding is not None else 0
+        if job.kind == "rebuild":
+            job.decisions = recent_relevance(job.store, job.brand, remember,
+                                             since_at=job.since, until_at=job.until)
+        else:
+            job.decisions = read_decisions(job.store, brand=job.brand, until_at=job.until,
+                                           by_time=True)
+            for d in job.decisions:
+                job.learner.update(d.opportunity, d.action)
+        if self.understanding is not None and not job.cancelled.is_set():
+            texts, relevant = relevance_lessons(job.decisions, remember)
+            if texts:
+                job.model = self.understanding.build(job.brand, texts, relevant)
+
+    def _take(self, state: BrandState, job: Job) -> None:
+        """A finished job into use (on the batch thread): a brand taught its history steps its
+        weights through it, then through the decisions taught meanwhile; the model learns
+        those after its own, so each decision is learned once and in order."""
+        if job.kind == "teach":
+            for d in job.decisions:
+                if d.opportunity.id in state.queue:
+                    state.queue.resolve(d.opportunity.id, d.action)
+            state.learner.adopt(job.brand, job.learner)
+            for d in job.tail:
+                state.learner.update(d.opportunity, d.action)
+            state.learned_since[job.brand] = 0.0
+            self.taught += 1
+        else:
+            self.rebuilt += 1
         if self.understanding is not None:
-            self.understanding.forget(brand)
-            rebuild_relevance(self.understanding, decisions)
-            changed(self.understanding, state, brand)
+            model = job.model
+            texts, relevant = relevance_lessons(job.tail, self.understanding.remember)
+            if texts:
+                model = model or self.understanding.build(job.brand, [], [])
+                model.update_many(texts, relevant)
+            self.understanding.install(job.brand, model)
+            changed(self.understanding, state, job.brand)
+        log.info("relevance model %s", "taught" if job.kind == "teach" else "rebuilt",
+                 extra={"fields": {"brand": job.brand, "decisions": len(job.decisions),
+                                   "since": len(job.tail)}})
 
     def forget(self, states: list[BrandState]) -> None:
-        """The partitions left this worker: their brands' relevance models go with them."""
+        """The partitions left this worker: their brands' relevance models go with them, and
+        those being learned are cancelled (a running one finishes unused)."""
+        for state in states:
+            for job in state.learning.values():
+                job.cancelled.set()
+            state.learning.clear()
         if self.understanding is not None:
             for state in states:
                 for brand in state.brands():
                     self.understanding.forget(brand)
                     self.understanding.drop_anchors(brand)
                     self._anchored.discard(brand)
+
+    def close(self, timeout: float | None = None) -> bool:
+        """Stop the background: jobs not started are cancelled, a running one waited for."""
+        return self.background.close(timeout) if self.background is not None else True
 
     def _relevance(self) -> Any:
         return self.understanding.relevance if self.understanding is not None else None

@@ -30,6 +30,9 @@ class KafkaMetrics(Metrics):
                                   ["stage", "kind"], registry=r)
         self.published = Counter("reale_kafka_published", "Records published, by topic",
                                  ["topic"], registry=r)
+        self.models_pruned = Counter("reale_kafka_relevance_models_pruned",
+                                     "Saved relevance models of brands no longer configured, "
+                                     "deleted at start", ["group"], registry=r)
 
 
 def watch_profile_fetcher(metrics: Metrics, fetcher: ProfileFetcher) -> ProfileCollector:

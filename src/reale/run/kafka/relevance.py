@@ -6,11 +6,13 @@ A model is saved, in the transaction of its partition's snapshot, only when it c
 was last saved (its mark in the state moved): the team's decisions are rare, the snapshots
 frequent. A saved model is recalled only when its mark is the one the snapshot names, and it was
 made by the same sentence encoder and memory size; otherwise the brand's model is marked stale and
-rebuilt from the stored decisions before the partition's next batch.
+rebuilt from the stored decisions (off the batch path, see ``rebuilds``). The saved models of
+brands no longer in the config are deleted when a stages worker starts (:func:`prune_models`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 import msgspec
@@ -67,6 +69,21 @@ def saved_models(understanding: Understanding, group: str, state: BrandState,
         out.append(NamedBlob(model_name(group, brand), _enc.encode(saved), now))
         state.saved_marks[brand] = mark
     return out
+
+
+def prune_models(store: Store, group: str, brands: Collection[str]) -> list[str]:
+    """The group's saved relevance models of brands not in ``brands`` (removed from the
+    config) deleted from the store; returns those brands, sorted."""
+    prefix = model_name(group, "")
+    names = [str(name) for (name,) in store.query(
+        "SELECT name FROM snapshots WHERE name LIKE ?", ("kafka:%",))]
+    gone = sorted(n[len(prefix):] for n in names
+                  if n.startswith(prefix) and n[len(prefix):] not in brands)
+    if gone:
+        with store.transaction() as tx:
+            for brand in gone:
+                tx.execute("DELETE FROM snapshots WHERE name = ?", (model_name(group, brand),))
+    return gone
 
 
 def load_model(store: Store, group: str, brand: str) -> SavedModel | None:

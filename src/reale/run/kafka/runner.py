@@ -29,6 +29,7 @@ from reale.run.kafka.moments import MomentCountStage, MomentMergeStage
 from reale.run.kafka.outbox import register as register_alerts
 from reale.run.kafka.profiles import ProfileExchange, ProfileFetcher, ProfileService
 from reale.run.kafka.publish import Publisher, publish_sources
+from reale.run.kafka.relevance import prune_models
 from reale.run.kafka.services import AlertDelivery, QueryWatcher, Service
 from reale.run.kafka.settings import ROLES, KafkaSettings
 from reale.run.kafka.snapshots import register
@@ -170,13 +171,16 @@ def run_kafka(config: Config, *, bootstrap: str, store_url: str | None = None, r
     register_writers(store)
     register_alerts(store)
     services: list[Service] = []
+    desk: KafkaDesk | None = None
     try:
         parts = role_parts(role, config, store, clock, alert_secrets=alert_secrets,
                            profile_clients=profile_clients)
-        services = parts.services
+        services, desk = parts.services, parts.desk
         for service in services:
             if isinstance(service, ProfileService):
                 watch_profile_fetcher(metrics, service.fetcher)
+        if desk is not None and role in ("stages", "all"):
+            prune(store, s.group("brands"), config, metrics)
         stages = stages_for(role, s, config, store, clock, matcher=parts.matcher,
                             desk=parts.desk, profiles=parts.profiles)
         workers = [Worker(s, st, store, metrics=metrics, clock=clock,
@@ -203,7 +207,19 @@ def run_kafka(config: Config, *, bootstrap: str, store_url: str | None = None, r
     finally:
         for service in services:
             service.stop()
+        if desk is not None:
+            desk.close()  # models being learned off the batch path: not needed any more
         store.close()
+
+
+def prune(store: Store, group: str, config: Config, metrics: KafkaMetrics) -> list[str]:
+    """The saved relevance models of brands no longer in the config, deleted (counted in
+    ``reale_kafka_relevance_models_pruned`` and logged)."""
+    gone = prune_models(store, group, {b.name for b in config.brands})
+    if gone:
+        metrics.models_pruned.labels(group).inc(len(gone))
+        log.info("relevance models pruned", extra={"fields": {"group": group, "brands": gone}})
+    return gone
 
 
 def _on_signals(workers: list[Worker]) -> None:

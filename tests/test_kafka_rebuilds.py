@@ -1,0 +1,278 @@
+"""A brand's relevance model learned off the batch path (without a broker): when a worker gets a
+partition whose brand has no saved model, or a brand new to the group, its stored decisions are
+read and embedded on a background thread; the partition's batches go on meanwhile (the brand's
+relevance read through its cold-start prior), and a later batch takes the model in, with the
+decisions taught since, each once and in order. A revoked partition's job is dropped unused.
+
+Each background job is held at its start (``Held``) so the tests act while it is in flight."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from reale.clock import ManualClock
+from reale.run.kafka.brands import BrandStage, BrandState
+from reale.run.kafka.desk import KafkaDesk
+from reale.run.kafka.rebuilds import Background, Job
+from reale.run.wiring import Understanding
+from reale.store import Store
+from tests.test_kafka_desk_parts import T0, VOLTA, opened, stage
+from tests.test_kafka_learning_parts import (
+    PROBE,
+    Partition,
+    decided,
+    earlier_opportunity,
+    posts,
+    run,
+)
+
+MODEL = "kafka:reale-brands:relevance:Volta"
+
+
+class Held:
+    """Holds each background job at its start until :attr:`go` is set; :attr:`entered` is set
+    once a job is held (in flight, its store not read yet)."""
+
+    def __init__(self) -> None:
+        self.entered = threading.Event()
+        self.go = threading.Event()
+
+    def __call__(self, job: Job) -> None:
+        self.entered.set()
+        assert self.go.wait(60), "the test never let the job go"
+
+
+@pytest.fixture(scope="module")
+def understanding() -> Understanding:
+    return Understanding((VOLTA,))
+
+
+@pytest.fixture
+def models(understanding: Understanding) -> Understanding:
+    understanding.models.clear()
+    for brand in list(understanding.priors):
+        understanding.drop_anchors(brand)
+    return understanding
+
+
+def desk_of(s: BrandStage) -> KafkaDesk:
+    assert isinstance(s.desk, KafkaDesk) and s.desk.background is not None
+    return s.desk
+
+
+@contextmanager
+def held_stage(store: Store, clock: ManualClock, understanding: Understanding
+               ) -> Iterator[tuple[BrandStage, Held]]:
+    """A brand stage whose models are learned on its desk's background thread, each job held
+    at its start; the thread is let go and joined when the block ends."""
+    s = stage(store, clock, understanding, background=True)
+    s.maintain_every = 0.0  # the team's decisions read before every batch
+    held = Held()
+    background = desk_of(s).background
+    assert background is not None
+    background.before = held
+    try:
+        yield s, held
+    finally:
+        held.go.set()
+        assert desk_of(s).close(timeout=60), "the background thread ended"
+
+
+def settle(s: BrandStage) -> None:
+    """Wait until the background has nothing left to do (its thread ended)."""
+    background = desk_of(s).background
+    assert background is not None and background.join(timeout=60)
+    assert not background.busy()
+
+
+def stored_history(store: Store) -> list[str]:
+    """Six decisions stored before the group's first start (alternately kept and dismissed);
+    returns the texts of those that teach relevance, oldest first."""
+    texts = []
+    for n in range(6):
+        old = earlier_opportunity(store, n)
+        decided(store, old, ("handled", "irrelevant")[n % 2], T0 + n)
+        texts.append(old.text)
+    return texts
+
+
+def test_a_brand_new_to_the_group_learns_its_history_while_its_batches_go_on(
+        tmp_path: Path, models: Understanding) -> None:
+    clock = ManualClock(T0 + 60)
+    records = posts()
+    with opened(tmp_path) as store, held_stage(store, clock, models) as (s, held):
+        history = stored_history(store)
+        run(s, store, records[:1], clock.now())  # the brand counted: its history being learned
+        assert held.entered.wait(60)
+        state = s.keyed.states[0]
+        assert set(state.learning) == {"Volta"} and "Volta" not in state.learned_since
+        assert "Volta" not in models.models, "relevance read through the prior meanwhile"
+        assert state.learner.get("Volta").decisions == 0
+        # the team decides while the job is held, before it reads the store: the decision is
+        # stored where the job will read, and taught by the next batch
+        clock.advance(30)
+        opp = earlier_opportunity(store, 10)
+        decided(store, opp, "handled", clock.now())
+        clock.advance(1)
+        run(s, store, records[1:2], clock.now())
+        assert [d.opportunity.text for d in state.learning["Volta"].tail] == [opp.text]
+        assert state.learner.get("Volta").decisions == 0, "the weights step through in order"
+
+        held.go.set()
+        settle(s)
+        assert "Volta" not in models.models, "taken in by a batch, not by the thread"
+        items = run(s, store, records[2:3], clock.now())
+        assert state.learner.get("Volta").decisions == 7, "each decision once"
+        assert not state.learning and state.learned_since["Volta"] == 0.0
+        assert models.models["Volta"].remembered().texts == [*history, opp.text]
+        assert MODEL in {getattr(i, "name", None) for i in items}, "saved with the snapshot"
+        assert models.relevance("Volta", PROBE) is not None
+
+
+def test_a_model_not_saved_is_rebuilt_off_the_batch_path_with_what_the_team_decides_meanwhile(
+        tmp_path: Path, models: Understanding) -> None:
+    clock = ManualClock(T0 + 60)
+    records = posts()
+    with opened(tmp_path) as store:
+        history = stored_history(store)
+        first = stage(store, clock, models)  # learns the history in its batch, saves the model
+        run(first, store, records[:2], clock.now())
+        store.write_batch(first.final_items())
+        first.revoked([Partition("mentions", 0)])
+        with store.transaction() as tx:  # the saved model lost: the heir must rebuild it
+            tx.execute("DELETE FROM snapshots WHERE name = ?", (MODEL,))
+
+        with held_stage(store, clock, models) as (heir, held):
+            heir.assigned([Partition("mentions", 0)])
+            state = heir.keyed.states[0]
+            assert state.stale == {"Volta"} and state.learner.get("Volta").decisions == 6
+            run(heir, store, records[2:3], clock.now())  # not stalled: the rebuild is in flight
+            assert held.entered.wait(60) and set(state.learning) == {"Volta"}
+            assert "Volta" not in models.models
+            clock.advance(30)
+            late = earlier_opportunity(store, 11)
+            decided(store, late, "irrelevant", clock.now())
+            clock.advance(1)
+            run(heir, store, records[3:4], clock.now())
+            assert state.learner.get("Volta").decisions == 7, "the weights learn it at once"
+
+            held.go.set()
+            settle(heir)
+            run(heir, store, records[4:5], clock.now())
+            desk = desk_of(heir)
+            assert (desk.recalled, desk.rebuilt) == (0, 1) and not state.learning
+            assert models.models["Volta"].remembered().texts == [*history, late.text]
+            assert models.models["Volta"].remembered().relevant == [
+                True, False, True, False, True, False, False]
+            run(heir, store, records[4:5], clock.now())
+            assert state.learner.get("Volta").decisions == 7, "each once"
+            assert len(models.models["Volta"]) == 7
+
+
+def test_a_partition_revoked_while_its_model_is_learned_drops_the_job_unused(
+        tmp_path: Path, models: Understanding) -> None:
+    clock = ManualClock(T0 + 60)
+    records = posts()
+    with opened(tmp_path) as store, held_stage(store, clock, models) as (s, held):
+        stored_history(store)
+        run(s, store, records[:1], clock.now())
+        assert held.entered.wait(60)
+        job = s.keyed.states[0].learning["Volta"]
+        s.revoked([Partition("mentions", 0)])
+        assert job.cancelled.is_set() and not s.keyed.states
+        held.go.set()
+        settle(s)
+        assert job.done.is_set() and job.model is None, "cancelled before it embedded anything"
+        assert "Volta" not in models.models
+        desk = desk_of(s)
+        assert (desk.taught, desk.rebuilt) == (0, 0)
+
+        # the partition back on this worker: learned anew (the history, once)
+        held.entered.clear()
+        s.assigned([Partition("mentions", 0)])
+        run(s, store, records[1:2], clock.now())
+        assert held.entered.wait(60)
+        settle(s)
+        run(s, store, records[2:3], clock.now())
+        assert s.keyed.states[0].learner.get("Volta").decisions == 6
+        assert len(models.models["Volta"]) == 6
+
+
+def test_the_background_runs_jobs_in_order_keeps_their_errors_and_cancels_on_close(
+        tmp_path: Path) -> None:
+    """One thread, started by a job and ended when none is left; a job's error is kept on it
+    for the batch thread (which starts a rebuild again); closing cancels the jobs not started
+    and waits for the running one (held here until the waiting one is cancelled)."""
+    ran: list[str] = []
+    held = Held()
+
+    def work(job: Job) -> None:
+        if job.brand == "broken":
+            raise OSError("the store went away")
+        ran.append(job.brand)
+
+    background = Background(work, before=held)
+    with opened(tmp_path) as store:
+        state = BrandState(ManualClock(T0))
+        jobs = [Job(store, state, b, "rebuild", 0.0, T0) for b in ("a", "broken", "b", "c", "d")]
+        for job in jobs[:3]:
+            background.submit(job)
+        assert held.entered.wait(60) and background.busy()
+        held.go.set()
+        assert background.join(timeout=60) and not background.busy()
+        assert ran == ["a", "b"] and all(j.done.is_set() for j in jobs[:3])
+        assert isinstance(jobs[1].error, OSError)
+        assert (background.finished, background.failed) == (2, 1)
+
+        held.go.clear()
+        held.entered.clear()
+        background.submit(jobs[3])
+        assert held.entered.wait(60)  # "c" in flight, "d" waiting behind it
+        background.submit(jobs[4])
+        background.cancel()  # as close() does, before it waits for the running job
+        held.go.set()
+        assert background.close(timeout=60) and not background.busy()
+    assert ran == ["a", "b", "c"], "the running job finished, the waiting one cancelled"
+    assert jobs[4].cancelled.is_set() and jobs[4].done.is_set()
+
+
+def test_a_stale_model_whose_rebuild_failed_is_rebuilt_by_a_later_batch(
+        tmp_path: Path, models: Understanding) -> None:
+    clock = ManualClock(T0 + 60)
+    records = posts()
+    with opened(tmp_path) as store:
+        stored_history(store)
+        first = stage(store, clock, models)
+        run(first, store, records[:2], clock.now())
+        store.write_batch(first.final_items())
+        first.revoked([Partition("mentions", 0)])
+        with store.transaction() as tx:
+            tx.execute("DELETE FROM snapshots WHERE name = ?", (MODEL,))
+        with held_stage(store, clock, models) as (heir, held):
+            background = desk_of(heir).background
+            assert background is not None
+
+            def fails_once(job: Job) -> None:
+                held(job)
+                background.before = None
+                raise OSError("the store went away")
+
+            background.before = fails_once
+            heir.assigned([Partition("mentions", 0)])
+            run(heir, store, records[2:3], clock.now())
+            assert held.entered.wait(60)
+            job = heir.keyed.states[0].learning["Volta"]
+            held.go.set()
+            settle(heir)
+            assert isinstance(job.error, OSError) and background.failed == 1
+            run(heir, store, records[3:4], clock.now())  # sees the failure: starts it again
+            assert heir.keyed.states[0].learning["Volta"] is not job
+            settle(heir)
+            run(heir, store, records[4:5], clock.now())
+            assert len(models.models["Volta"]) == 6 and desk_of(heir).rebuilt == 1
+
