@@ -1,20 +1,31 @@
 """One story, one verdict: a whole-stream moment whose posts belong to a concurrently alerted
 moment that reads avoid (a town named only in an earthquake's posts) inherits avoid, with a reason
 that names that moment; an unrelated moment of the same minute stays as it reads, a moment that
-alerted long before or after is not linked, and a link never softens a read."""
+alerted long before or after is not linked, and a link never softens a read. On the demo's simulated stream, through the embedded runner's
+signals stage, the town of the earthquake scenario reads avoid, the stadium blackout stays as it
+reads."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
+from pathlib import Path
 
 import msgspec
 
+from reale.bench.signals_moments import play_story
 from reale.clock import ManualClock
 from reale.events import Author, Post
+from reale.run.demo import DemoSink
+from reale.run.desksink import DeskStoreSink
 from reale.signals.moment_links import MomentLinks, linked_read
 from reale.signals.moment_scope import Example, MomentAlert, MomentConfig
 from reale.signals.moments import GLOBAL, MomentDetector
 from reale.signals.safety import SafetyConfig, SafetyRead
+from reale.store import open_store
+from reale.web import queries as web
+from reale.web.data import write_moments
+from reale.web.records import MomentRecord
 
 T0 = 1_767_225_600.0
 HOUR = 3600.0
@@ -187,3 +198,32 @@ def test_a_link_never_softens_a_read_nor_passes_an_inherited_one_on() -> None:
     assert [a.safety.verdict for a in out if a.safety] == ["avoid", "avoid"]
     assert links.update([], lambda term: QUAKE_POSTS, T0 + 20) == []
     assert msgspec.convert(links.state(), list[MomentAlert]) == list(links.moments.values())
+
+
+# -- the simulator's earthquake, through the embedded runner's signals stage ----------------------
+
+def test_the_demo_streams_valleverde_reads_avoid_as_part_of_the_earthquake(tmp_path: Path) -> None:
+    out = io.StringIO()
+    desk = DeskStoreSink(None, None, None, lambda: 0.0)
+    run = play_story(7, sinks=[desk, DemoSink(out)])
+    [key] = [k for k in run.final if k[0] == "valleverde"]
+    first, final = run.first[key].safety, run.final[key].safety
+    assert first is not None and first.verdict != "avoid"  # its own posts: no tragic word
+    assert final is not None and final.verdict == "avoid" and final.linked_to == "#terremoto"
+    assert final.reasons[0].startswith("part of the #terremoto moment (avoid): a name new to "
+                                       "the stream, named in 1 of its")
+    # the moments of the stadium blackout, alerted in the same minutes, stay as they read
+    for term in ("#blackout", "#finalecoppa", "stadio"):
+        reads = [a.safety for k, a in run.final.items() if k[0] == term]
+        assert reads and all(r is not None and not r.linked_to for r in reads), term
+    # the web desk's row is the moment raised first, its read made stricter in place
+    with open_store(f"sqlite:///{tmp_path / 'desk.db'}") as store:
+        with store.transaction() as tx:
+            write_moments(tx, [r for r in desk.take() if isinstance(r, MomentRecord)])
+        [row] = [m for m in web.moments(store, scope="*") if m.alert.term == "valleverde"]
+    assert row.alert.safety is not None and row.alert.safety.verdict == "avoid"
+    assert row.alert.at == key[1]
+    # the demo prints the moment, then its stricter read
+    lines = [line for line in out.getvalue().splitlines() if "'valleverde'" in line]
+    assert "safety: safe" in lines[0]
+    assert lines[1].startswith("  ⚠ moment 'valleverde' now reads avoid: part of the #terremoto")
