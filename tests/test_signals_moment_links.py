@@ -1,9 +1,9 @@
 """One story, one verdict: a whole-stream moment whose posts belong to a concurrently alerted
 moment that reads avoid (a town named only in an earthquake's posts) inherits avoid, with a reason
 that names that moment; an unrelated moment of the same minute stays as it reads, a moment that
-alerted long before or after is not linked, and a link never softens a read. On the demo's simulated stream, through the embedded runner's
-signals stage, the town of the earthquake scenario reads avoid, the stadium blackout stays as it
-reads."""
+alerted long before or after is not linked, and a link never softens a read. On the demo's
+simulated stream, through the embedded runner's signals stage, the earthquake scenario's town
+reads avoid while the stadium blackout stays as it reads."""
 
 from __future__ import annotations
 
