@@ -227,3 +227,19 @@ def test_the_demo_streams_valleverde_reads_avoid_as_part_of_the_earthquake(tmp_p
     lines = [line for line in out.getvalue().splitlines() if "'valleverde'" in line]
     assert "safety: safe" in lines[0]
     assert lines[1].startswith("  ⚠ moment 'valleverde' now reads avoid: part of the #terremoto")
+
+
+def test_the_moments_open_to_a_link_survive_a_restart() -> None:
+    replay = Replay()
+    start = T0 + 1.5 * HOUR
+    replay.run(chatter())
+    replay.run([*spread(QUAKE * 5, start, 6.0, 0), *spread(TOWN * 3, start + 3, 8.0, 100)])
+    town = replay.read("valleverde")
+    assert town.verdict != "avoid"
+    again = Replay()
+    again.det.restore(replay.det.snapshot())
+    assert set(again.det.links.moments) == set(replay.det.links.moments) >= {"valleverde"}
+    # the news naming the town comes after the restart: the town is still linked
+    later = again.run([*spread([NEWS], start + 300, 1.0, 200), *spread(["ciao"], start + 400, 1.0, 300)])
+    linked = [a for a in later if a.term == "valleverde"]
+    assert linked and linked[-1].safety is not None and linked[-1].safety.verdict == "avoid"

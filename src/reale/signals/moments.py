@@ -20,6 +20,7 @@ from reale.signals.thread_gate import thread_of
 from reale.signals.windows import event_time
 
 GLOBAL = "*"
+LINKS = "\x00links"  # the snapshot's entry for the moments open to a link (no scope's name)
 Extractor = Callable[[str, tuple[str, ...], int], list[str]]  # (text, hashtags, limit) -> terms
 
 
@@ -98,12 +99,16 @@ class MomentDetector:
         return out
 
     def snapshot(self) -> bytes:
-        return snapshot.pack("moments", {name: s.state() for name, s in self._scopes.items()})
+        return snapshot.pack("moments", {**{name: s.state() for name, s in self._scopes.items()},
+                                         LINKS: self.links.state()})
 
     def restore(self, blob: bytes) -> None:
         self._scopes.clear()
         for name, state in snapshot.unpack("moments", blob).items():
-            self._scope(name).load(state)
+            if name == LINKS:
+                self.links.load(state)
+            else:
+                self._scope(name).load(state)
 
 
 def with_safety(scope: ScopeDetector, alert: MomentAlert, labeller: Labeller | None = None,
