@@ -27,6 +27,8 @@ def test_the_demo_reads_the_car_request_as_transactional_and_the_florist_as_genu
     moments = result["moments"]
     assert moments.get("#blackout") == "safe"
     assert "avoid" in {moments.get("#terremoto"), moments.get("#earthquake")}
+    # the town named only in the earthquake's posts: part of its story, its latest read avoid
+    assert moments.get("valleverde") == "avoid"
     cascade = result["cascade"]
     assert cascade["close_network"] > 0, "the car request's friends amplify it"
     assert cascade["hashtag_strangers"] > 0, "strangers arrive through the friend's hashtag"

@@ -34,6 +34,7 @@ def _moment_rows(quick: bool) -> list[Row]:
     rows.append(row("moments.synthetic.stationary.false_alerts_per_brand_day", s["per_brand_day"],
                      "alerts", "<= 1", s["per_brand_day"] <= 1.0,
                      f"{s['false_alerts']} alerts in {s['brand_days']:.1f} brand-days"))
+    rows.extend(_story_rows(quick))
     data = shared_data()
     if data is None or quick:
         return rows
@@ -50,6 +51,22 @@ def _moment_rows(quick: bool) -> list[Row]:
                      "<= 1", false_alerts / (quiet_hours / 24.0) <= 1.0 if quiet_hours else None,
                      f"{false_alerts} alerts in {quiet_hours:.0f} quiet hours before the onsets"))
     return rows
+
+
+def _story_rows(quick: bool) -> list[Row]:
+    """The "same story" links on the demo's stream (its five scenarios, lexicon labeller)."""
+    seeds = (7, 8) if quick else (1, 2, 3, 4, 5, 6, 7, 8)
+    r = signals_moments.story_links(seeds)
+    note = (f"{r['quake_moments']} moments of the earthquake scenario over seeds "
+            f"{', '.join(map(str, seeds))} (reale demo's stream, lexicon labeller)")
+    return [row("moments.story.quake_moments_avoid.own_read", r["avoid_before"], "share",
+                "report", None, note + ": each moment read on its own"),
+            row("moments.story.quake_moments_avoid.with_links", r["avoid_after"], "share",
+                "> own read", r["avoid_after"] > r["avoid_before"],
+                note + ": with the same-story links (the latest read)"),
+            row("moments.story.false_links", r["false_links"], "moments", "0",
+                r["false_links"] == 0, f"of {r['other_moments']} other moments (the blackout, "
+                "the car request, the complaint...) linked to an avoid moment")]
 
 
 def _speed_rows(quick: bool) -> list[Row]:

@@ -51,7 +51,9 @@ class AlertSink:
     def moment(self, alert: MomentAlert) -> None:
         self.raised += len(self.dispatcher.raise_moment_alert({
             "term": alert.term, "brand": "" if alert.scope == "*" else alert.scope,
-            "id": f"{alert.scope}:{alert.term}:{int(alert.at)}",
+            # a moment read again through a "same story" link is a new alert: its id says so
+            "id": f"{alert.scope}:{alert.term}:{int(alert.at)}" + (
+                f":{alert.safety.verdict}" if alert.safety and alert.safety.linked_to else ""),
             "rate": alert.current_per_min, "baseline": max(alert.baseline_per_min, 0.1),
             "safety": alert.safety.verdict if alert.safety else "",
             "reasons": list(alert.safety.reasons) if alert.safety else [],

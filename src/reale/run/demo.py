@@ -111,6 +111,7 @@ class DemoSink:
         self.out = out
         self.opportunities: dict[str, Opportunity] = {}
         self.moments: list[MomentAlert] = []
+        self.shown: set[tuple[str, str, float]] = set()  # the moments printed
         self.labelled = 0
 
     def labels(self, mention: Mention, labels: Any) -> None:
@@ -128,14 +129,28 @@ class DemoSink:
                   + "; ".join(opp.reasons[:3]), file=self.out)
 
     def moment(self, alert: MomentAlert) -> None:
+        key = (alert.scope, alert.term, alert.at)
+        if any((m.scope, m.term, m.at) == key for m in self.moments):
+            self._read_again(alert)
+            return
         self.moments.append(alert)
         if not alert.term.startswith("#") and any(
                 alert.term in m.cooccurring or m.term in alert.cooccurring
                 for m in self.moments[:-1] if alert.at - m.at < 120):
             return  # the same moment seen through another of its words (a hashtag is its name)
+        self.shown.add(key)
         safety = f" — safety: {alert.safety.verdict}" if alert.safety else ""
+        link = f" ({alert.safety.reasons[0]})" if alert.safety and alert.safety.linked_to else ""
         print(f"  ⚡ moment {alert.term!r} in {alert.scope}: {alert.current_per_min:.0f}/min vs "
-              f"{alert.baseline_per_min:.1f}/min baseline{safety}", file=self.out)
+              f"{alert.baseline_per_min:.1f}/min baseline{safety}{link}", file=self.out)
+
+    def _read_again(self, alert: MomentAlert) -> None:
+        """A moment raised again with a stricter read (part of a tragic moment's story)."""
+        key = (alert.scope, alert.term, alert.at)
+        self.moments = [alert if (m.scope, m.term, m.at) == key else m for m in self.moments]
+        if key in self.shown and alert.safety is not None:
+            print(f"  ⚠ moment {alert.term!r} now reads {alert.safety.verdict}: "
+                  f"{alert.safety.reasons[0]}", file=self.out)
 
 
 def founding_situations(truths: dict[str, ScenarioTruth], signals: Signals) -> list[tuple[str, Situation]]:

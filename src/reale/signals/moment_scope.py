@@ -344,6 +344,11 @@ class ScopeDetector:
         h = self.hot.get(term)
         return [] if h is None else list(h.texts)
 
+    def recent_posts(self, term: str) -> list[tuple[float, Sequence[str]]]:
+        """(time, terms) of ``term``'s recent posts (the evidence of a "same story" link)."""
+        h = self.hot.get(term)
+        return [] if h is None else list(h.recent)
+
     def state(self) -> dict[str, Any]:
         return {"cur": self.cur, "started": self.started, "folds": self.folds, "counts": self.bucket_counts,
                 "cm": self.cm.state(), "hot": {t: h.state() for t, h in self.hot.items()}}

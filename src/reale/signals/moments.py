@@ -1,5 +1,6 @@
 """Moments across scopes: every post counts toward the whole stream ("*") and toward the brands
-it mentions. Whole-stream moments come with a safety read: the "moments a brand could join"."""
+it mentions. Whole-stream moments come with a safety read: the "moments a brand could join"; a
+moment that is part of a tragic moment's story inherits its avoid (reale.signals.moment_links)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import msgspec
 from reale.clock import Clock
 from reale.events import Post
 from reale.signals import snapshot
+from reale.signals.moment_links import MomentLinks
 from reale.signals.moment_scope import Example, MomentAlert, MomentConfig, ScopeDetector
 from reale.signals.safety import Labeller, SafetyConfig, safety_read
 from reale.signals.terms import terms as post_terms
@@ -18,6 +20,7 @@ from reale.signals.thread_gate import thread_of
 from reale.signals.windows import event_time
 
 GLOBAL = "*"
+LINKS = "\x00links"  # the snapshot's entry for the moments open to a link (no scope's name)
 Extractor = Callable[[str, tuple[str, ...], int], list[str]]  # (text, hashtags, limit) -> terms
 
 
@@ -33,6 +36,8 @@ class MomentDetector:
         self._scopes: OrderedDict[str, ScopeDetector] = OrderedDict()
         self.recent: deque[MomentAlert] = deque(maxlen=max_alerts)
         self.skipped = 0  # posts with no usable text
+        self.links = MomentLinks(self.safety)
+        self._linked_bucket: int | None = None  # the bucket the links were last read in
 
     def _scope(self, name: str) -> ScopeDetector:
         s = self._scopes.get(name)
@@ -56,32 +61,54 @@ class MomentDetector:
         thread = thread_of(post)
         for name in scopes:
             scope = self._scope(name)
-            for alert in scope.update(t, words, example, thread):
-                if name == GLOBAL:
-                    alert = self._with_safety(scope, alert)
-                alerts.append(alert)
+            raised = scope.update(t, words, example, thread)
+            if name == GLOBAL:
+                raised = self._linked(scope, [self._with_safety(scope, a) for a in raised], t)
+            alerts.extend(raised)
         self.recent.extend(alerts)
         return alerts
+
+    def _linked(self, scope: ScopeDetector, alerts: list[MomentAlert],
+                t: float) -> list[MomentAlert]:
+        """New whole-stream alerts with the read a link gives them, and re-reads of earlier
+        moments that are now linked: read when a moment alerts and once per bucket."""
+        bucket = int(t // self.config.bucket) if t == t else 0
+        if not alerts and bucket == self._linked_bucket:
+            return alerts
+        self._linked_bucket = bucket
+        return self.links.update(alerts, scope.recent_posts, t)
 
     def _with_safety(self, scope: ScopeDetector, alert: MomentAlert) -> MomentAlert:
         return with_safety(scope, alert, self.labeller, self.safety)
 
     def joinable(self, since: float | None = None) -> list[MomentAlert]:
         """Whole-stream moments (newest first), each with its safety read."""
-        return [a for a in reversed(self.recent)
-                if a.scope == GLOBAL and (since is None or a.at >= since)]
+        return self.alerts(GLOBAL, since)
 
     def alerts(self, scope: str | None = None, since: float | None = None) -> list[MomentAlert]:
-        return [a for a in reversed(self.recent)
-                if (scope is None or a.scope == scope) and (since is None or a.at >= since)]
+        """Recent alerts, newest first; a moment read again (a link) only as its latest read."""
+        seen: set[tuple[str, str, float]] = set()
+        out = []
+        for a in reversed(self.recent):
+            key = (a.scope, a.term, a.at)
+            if key in seen or (scope is not None and a.scope != scope) or (
+                    since is not None and a.at < since):
+                continue
+            seen.add(key)
+            out.append(a)
+        return out
 
     def snapshot(self) -> bytes:
-        return snapshot.pack("moments", {name: s.state() for name, s in self._scopes.items()})
+        return snapshot.pack("moments", {**{name: s.state() for name, s in self._scopes.items()},
+                                         LINKS: self.links.state()})
 
     def restore(self, blob: bytes) -> None:
         self._scopes.clear()
         for name, state in snapshot.unpack("moments", blob).items():
-            self._scope(name).load(state)
+            if name == LINKS:
+                self.links.load(state)
+            else:
+                self._scope(name).load(state)
 
 
 def with_safety(scope: ScopeDetector, alert: MomentAlert, labeller: Labeller | None = None,

@@ -45,6 +45,16 @@ class SafetyConfig(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fie
     # drop figurative uses of tragic and violent words ("my phone died", "I'm dead 😂", "the app
     # crashed", "che disastro" about a delivery): see reale.signals.figurative
     figurative_rules: bool = True
+    # the "same story" link (reale.signals.moment_links): a whole-stream moment alerted within
+    # link_window seconds of one that reads avoid on its own inherits avoid when link_share of
+    # its posts (at least link_min_posts) also carry that moment's term, or, for a term new to
+    # the stream (seen at most link_new_per_hour before its burst: a town's name), when
+    # link_named_posts of its posts carry that term beside tragic or violent words
+    link_window: float = 1800.0
+    link_share: float = 0.6
+    link_min_posts: int = 2
+    link_named_posts: int = 1
+    link_new_per_hour: float = 6.0
 
 
 class SafetyRead(msgspec.Struct, frozen=True, kw_only=True):
@@ -59,6 +69,9 @@ class SafetyRead(msgspec.Struct, frozen=True, kw_only=True):
     anger_share: float = 0.0
     sadness_share: float = 0.0
     crisis: float | None = None  # mean P(crisis talk) of its posts; None without the models
+    # the moment whose verdict this read inherits (its term), when the moment is part of that
+    # moment's story (reale.signals.moment_links); "" for a moment read on its own
+    linked_to: str = ""
 
 
 def lexicon_labeller(texts: Sequence[str]) -> list[dict[str, str]]:

@@ -128,15 +128,38 @@ def save_opportunity(store: Store, opp: Opportunity | OpportunityRecord, **signa
     return record
 
 
+# A moment read again with a stricter verdict (a "same story" link, reale.signals.moment_links)
+# replaces the stored read; the same alert written again (a retry, a replay after a crash) never
+# softens it.
+_STRICTER = ("ON CONFLICT (id) DO UPDATE SET verdict = excluded.verdict, body = excluded.body,"
+             " stored_at = excluded.stored_at WHERE moments.verdict <> 'avoid' AND"
+             " excluded.verdict <> moments.verdict AND"
+             " (excluded.verdict = 'avoid' OR moments.verdict IN ('safe', ''))")
+
+
+def _strictest(records: Sequence[MomentRecord]) -> list[MomentRecord]:
+    """One record per id: its strictest read (the latest among equals)."""
+    rank = {"avoid": 2, "caution": 1}
+    out: dict[str, MomentRecord] = {}
+    for m in records:
+        had = out.get(m.id)
+        verdict = m.alert.safety.verdict if m.alert.safety else ""
+        if had is None or rank.get(verdict, 0) >= rank.get(
+                had.alert.safety.verdict if had.alert.safety else "", 0):
+            out[m.id] = m
+    return list(out.values())
+
+
 def write_moments(tx: Tx, records: Sequence[MomentRecord], now: float | None = None) -> int:
-    """Insert moments once by id; ``now`` stamps ``stored_at`` (default: the alert's time)."""
+    """Insert moments by id, once; a stricter safety read of a stored moment replaces its read
+    (never a softer one). ``now`` stamps ``stored_at`` (default: the alert's time)."""
     rows = [(m.id, m.alert.scope, m.alert.term, float(m.alert.at),
              m.alert.safety.verdict if m.alert.safety else "", float(m.alert.ratio),
              int(m.alert.count), _JSON.encode(m.alert).decode(),
              float(m.alert.at if now is None else now))
-            for m in {m.id: m for m in records}.values()]
+            for m in _strictest(records)]
     return tx.insert_rows("moments", ("id", "scope", "term", "at", "verdict", "ratio", "count",
-                                      "body", "stored_at"), rows, "ON CONFLICT (id) DO NOTHING")
+                                      "body", "stored_at"), rows, _STRICTER)
 
 
 def save_moment(store: Store, alert: MomentAlert) -> MomentRecord:

@@ -10,6 +10,11 @@ posts ``grace`` seconds past its end (the slowest one holds it open, as a partit
 another worker after a crash), or when the fastest is ``stall`` seconds further still (a
 partition that lags more is not waited for). Partials for a closed bucket are late: dropped and
 counted in ``late``.
+
+A moment that is part of an avoid moment's story inherits avoid (the "same story" link,
+:mod:`reale.signals.moment_links`): the evidence is in the moment's own posts, which this
+partition holds; the avoid moments it may link to are this partition's and, passed to
+:meth:`MomentMerge.close` as ``sources``, those the other partitions stored.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from typing import Any
 
 from reale.run.kafka.moment_counts import TermPartial
 from reale.signals import snapshot
+from reale.signals.moment_links import MomentLinks
 from reale.signals.moment_scope import Example, MomentAlert, MomentConfig, ScopeDetector
 from reale.signals.moments import GLOBAL, with_safety
 from reale.signals.safety import Labeller, SafetyConfig
@@ -40,6 +46,7 @@ class MomentMerge:
         self.labeller = labeller
         self.safety = safety or SafetyConfig()
         self.detector = ScopeDetector(GLOBAL, config)
+        self.links = MomentLinks(self.safety)
         self.open: dict[int, dict[str, dict[int, _Part]]] = {}
         self.marks: dict[int, float] = {}  # input partition -> the latest post time it showed
         self.closed_below = -(2**62)
@@ -69,9 +76,11 @@ class MomentMerge:
             parts[p.source] = (p.version, p.count, had[2], had[3])
         return True
 
-    def close(self) -> list[MomentAlert]:
+    def close(self, sources: Sequence[MomentAlert] = ()) -> list[MomentAlert]:
         """Score every bucket the input partitions have all passed by ``grace`` (or the fastest
-        by ``grace + stall``), oldest first."""
+        by ``grace + stall``), oldest first; then the "same story" links of the moments alerted
+        here in the link window, to the avoid moments alerted here or in ``sources`` (a linked
+        moment alerted before is raised again with its stricter read)."""
         if not self.marks:
             return []
         until = max(min(self.marks.values()) - self.grace,
@@ -80,8 +89,12 @@ class MomentMerge:
         alerts: list[MomentAlert] = []
         for b in sorted(b for b in self.open if b < limit):
             alerts.extend(self._close(b, self.open.pop(b)))
+        moved = limit > self.closed_below
         self.closed_below = max(self.closed_below, limit)
-        return alerts
+        if not (alerts or moved or sources):
+            return alerts
+        return self.links.update(alerts, self.detector.recent_posts,
+                                 self.closed_below * self.config.bucket, sources)
 
     def _close(self, b: int, terms: dict[str, dict[int, _Part]]) -> list[MomentAlert]:
         counts: dict[str, int] = {}
@@ -108,7 +121,7 @@ class MomentMerge:
         return snapshot.pack("moment-merge", {
             "open": open_, "marks": self.marks,
             "closed_below": self.closed_below, "late": self.late,
-            "detector": self.detector.state()})
+            "detector": self.detector.state(), "links": self.links.state()})
 
     def restore(self, blob: bytes) -> None:
         s: dict[str, Any] = snapshot.unpack("moment-merge", blob)
@@ -122,6 +135,8 @@ class MomentMerge:
         self.late = int(s["late"])
         self.detector = ScopeDetector(GLOBAL, self.config)
         self.detector.load(s["detector"])
+        self.links = MomentLinks(self.safety)
+        self.links.load(s.get("links", []))
 
     def replay_from(self, tp: str, next_offset: int) -> int:
         return next_offset

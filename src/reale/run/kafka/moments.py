@@ -2,25 +2,31 @@
 ``moments`` role: the count stage reads ``posts`` and ``interactions`` in its own group (so the
 matcher does no extra work per post) and publishes cumulative term counts per bucket on ``moment-terms`` (key: term);
 the merge stage reads them, keyed by term, and raises each burst once, with its safety read,
-through the brand stage's paths (web-desk moment records, the alerts outbox)."""
+through the brand stage's paths (web-desk moment records, the alerts outbox). A moment that is
+part of an avoid moment's story inherits avoid wherever that moment's term landed: the merge
+stage reads the avoid moments the other workers stored (see :meth:`MomentMergeStage.sources`)."""
 
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Sequence
 from typing import Any, Protocol
 
 from reale.clock import Clock
+from reale.errors import RealeError
 from reale.run.kafka import codec
 from reale.run.kafka.keyed import KeyedStage, KeyedStates
 from reale.run.kafka.moment_counts import TermCounts, decode_partial
 from reale.run.kafka.moment_merge import MomentMerge
 from reale.run.kafka.settings import INTERACTIONS, MOMENT_TERMS, POSTS, KafkaSettings
 from reale.run.kafka.stage import Message, Outbound, Output
+from reale.signals.moment_links import source_of
 from reale.signals.moment_scope import MomentAlert
 from reale.signals.safety import Labeller
 from reale.signals.settings import SignalsConfig
 from reale.store import Store
+from reale.web.queries import moment_row
 
 log = logging.getLogger("reale.run.kafka")
 
@@ -96,17 +102,57 @@ class MomentMergeStage(KeyedStage[MomentMerge]):
             lambda: MomentMerge(cfg.moments, settings.grace, labeller, cfg.safety), clock,
             snapshot_interval)
         self.desk = desk
+        self.store = store
         self.raised: list[MomentAlert] = []  # the latest batch's moments (logs, tests)
+        self.read_every = 1.0  # seconds between two reads of the stored avoid moments
+        self._sources: tuple[float, float, list[MomentAlert]] = (-math.inf, math.inf, [])
 
     def process(self, messages: Sequence[Message], now: float) -> Output:
         out = Output()
         touched = self.consume(messages, out,
                                lambda part, state, m: state.add(decode_partial(m.value() or b"")))
-        self.raised = [a for part in touched for a in self.keyed.states[part].close()]
+        # the touched partitions close their buckets; every partition with a moment still open
+        # to a link reads the stored avoid moments (another worker's may have come)
+        waiting = [p for p, st in self.keyed.states.items() if p not in touched and st.links.waiting()]
+        self.raised = [a for part in (*touched, *waiting)
+                       for a in self._close(self.keyed.states[part], now)]
         out.events_out = len(self.raised)
         out.items.extend(self._items(self.raised))
         out.items.extend(self.keyed.due(touched))
         return out
+
+    def _close(self, state: MomentMerge, now: float) -> list[MomentAlert]:
+        """The partition's closed buckets' moments, with the "same story" links to the avoid
+        moments of every partition: two terms of one story may sit on different
+        ``moment-terms`` partitions, so on different workers, and each worker stores its
+        moments. A moment linked only now (alerted in an earlier batch) is raised again."""
+        alerts = state.close()
+        if not state.links.waiting():
+            return alerts
+        sources = self.sources(state.links.since(), now)
+        if not sources:
+            return alerts
+        again = {(a.term, a.at): a for a in state.close(sources)}
+        out = [again.pop((a.term, a.at), a) for a in alerts]
+        return out + list(again.values())
+
+    def sources(self, since: float, now: float) -> list[MomentAlert]:
+        """The stored whole-stream moments that read avoid on their own, alerted from ``since``:
+        read at most every ``read_every`` seconds (the same read serves every partition that
+        asks for no earlier moments); a failed read links nothing this time."""
+        read_at, read_since, found = self._sources
+        if now - read_at < self.read_every and read_since <= since:
+            return found
+        try:
+            rows = self.store.query(
+                "SELECT id, body FROM moments WHERE scope = '*' AND verdict = 'avoid' AND "
+                "at >= ? ORDER BY at DESC LIMIT 500", (since,), timeout=2.0)
+        except RealeError as exc:
+            log.warning("moment links: the stored moments could not be read: %s", exc)
+            return []
+        found = [a for a in (moment_row(r).alert for r in rows) if source_of(a)]
+        self._sources = (now, since, found)
+        return found
 
     def _items(self, alerts: list[MomentAlert]) -> list[Any]:
         for a in alerts:
