@@ -11,14 +11,17 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
 
 from reale.clock import ManualClock
+from reale.signals.moment_scope import Example, MomentAlert
+from reale.signals.safety import SafetyRead
 from reale.store import open_store
 from reale.web.data import LabelledPost, register_writers, save_labels, save_opportunity
 from reale.web.follow import StoreFollower, following
 from reale.web.payloads import mention_payload
-from reale.web.records import labels_from
+from reale.web.records import MomentRecord, labels_from
 from reale.web.serving import serving
 from tests.conftest import ROOT
 from tests.web_helpers import PASSWORD, Desk, build_desk, mention, opportunity_of, post
@@ -305,3 +308,31 @@ def test_labels_that_land_after_a_mention_update_its_row_in_place(page: Any,
         assert texts.index("fiori di giulia, che belli") < texts.index(
             "@fiori.bsky.social i fiori sono arrivati appassiti")  # updated where it was
         assert page.evaluate("window.realeLive.updated") == 1
+
+
+def test_a_moment_read_again_stricter_replaces_its_row(page: Any, tmp_path: Path) -> None:
+    """A town's moment first reads safe, then avoid once it is known to be part of an
+    earthquake's story: the Live page shows one row for it, with the stricter read, on top."""
+    with live_page_beside_a_worker(page, tmp_path) as worker:
+        town = MomentAlert(
+            scope="*", term="valleverde", at=worker.clock.now(), count=19, window_seconds=120,
+            baseline_per_min=0.0, current_per_min=19.0, ratio=19.0, log10_p=-9.0,
+            examples=(Example("at://did:plc:v/app.bsky.feed.post/1",
+                              "Non riesco a contattare i miei genitori a Valleverde"),),
+            cooccurring=(), safety=SafetyRead(verdict="safe", reasons=(), posts=19))
+        worker.write_batch([MomentRecord.of(town)])
+        row = page.locator("#feed li.is-moment", has_text="valleverde")
+        row.locator(".chip.safe").first.wait_for()
+        worker.clock.advance(1)  # type: ignore[attr-defined]
+        worker.write_mentions([mention("Fiori", post(6201, "fiori di giulia, che belli",
+                                                     at=worker.clock.now(), author="carla"))])
+        page.locator("#feed li", has_text="che belli").first.wait_for()
+        worker.clock.advance(1)  # type: ignore[attr-defined]
+        linked = SafetyRead(verdict="avoid", reasons=("part of the #terremoto moment (avoid)",),
+                            posts=19, linked_to="#terremoto")
+        worker.write_batch([MomentRecord.of(msgspec.structs.replace(town, safety=linked))])
+        row.locator(".chip.avoid").first.wait_for()
+        assert row.count() == 1 and row.locator(".chip.safe").count() == 0
+        texts = page.locator("#feed li .text").all_inner_texts()
+        assert texts.index("Non riesco a contattare i miei genitori a Valleverde") < texts.index(
+            "fiori di giulia, che belli")  # read again: on top

@@ -157,6 +157,24 @@ def test_an_opportunity_read_again_is_delivered_again_with_its_new_score(scene: 
         ("opportunity", record.key, 0.97)]
 
 
+def test_a_moment_read_again_as_part_of_a_tragedy_is_delivered_again_stricter(
+        scene: Scene) -> None:
+    scene.follower.poll()
+    scene.writer.clock.advance(1)  # type: ignore[attr-defined]
+    town = msgspec.structs.replace(blackout(now_of(scene.writer)), term="valleverde")
+    scene.writer.write_batch([MomentRecord.of(town)])
+    assert [(e["term"], e["verdict"]) for e in _polled(scene)] == [("valleverde", "safe")]
+    scene.writer.clock.advance(15)  # type: ignore[attr-defined]
+    linked = msgspec.structs.replace(town, safety=SafetyRead(
+        verdict="avoid", reasons=("part of the #terremoto moment (avoid)",), posts=42,
+        linked_to="#terremoto"))
+    scene.writer.write_batch([MomentRecord.of(linked)])
+    again = _polled(scene)
+    assert [(e["id"], e["verdict"]) for e in again] == [(MomentRecord.of(town).id, "avoid")]
+    scene.writer.write_batch([MomentRecord.of(town)])  # the first read replayed: never softer
+    assert _polled(scene) == []
+
+
 def test_more_rows_than_the_cap_send_the_newest_and_count_the_skip(scene: Scene) -> None:
     scene.follower.poll()
     for n in range(150):  # 150 batches, one mention each, a tenth of a second apart

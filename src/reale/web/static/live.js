@@ -88,6 +88,11 @@
     for (var i = batch.length - 1; i >= 0; i--) {
       var ev = batch[i];
       if (ev.type === 'opportunity' && ev.uri) { found[ev.uri] = true; replaceRow(ev.uri); }
+      else if (ev.type === 'moment' && ev.id) {  // a moment read again (stricter): one row
+        if (found['moment ' + ev.id]) { continue; }
+        found['moment ' + ev.id] = true;
+        replaceRow(ev.id);
+      }
       else if (ev.type === 'mention' && found[ev.uri]) { continue; }
       frag.appendChild(row(ev));
     }
