@@ -32,7 +32,7 @@ def register(sub: Any) -> None:
     p.add_argument("action", nargs="?", default="list", choices=["list", "test", "rules"],
                    help="list (default), test CHANNEL, or rules")
     p.add_argument("channel", nargs="?", help="the channel for `test`")
-    p.add_argument("--config", default=os.environ.get("REALE_CONFIG", "reale.toml"),
+    p.add_argument("--config", default=None,
                    help="config file (default: $REALE_CONFIG or reale.toml)")
     p.add_argument("--store", help="store URL (default: the config's store)")
     p.add_argument("--state", action="append", choices=[*STATES, "all"],
@@ -45,9 +45,12 @@ def register(sub: Any) -> None:
 
 
 def _config(args: argparse.Namespace, *, required: bool) -> Config:
-    path = Path(args.config)
+    named = args.config or os.environ.get("REALE_CONFIG", "")
+    path = Path(named or "reale.toml")
     if path.is_file():
         return load_config(path)
+    if named:  # a file the user named must exist; only the default may be absent
+        raise ConfigError(f"config file {path} not found")
     if required:
         raise ConfigError(f"config file {path} not found; pass --config FILE")
     return Config()

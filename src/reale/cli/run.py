@@ -137,10 +137,11 @@ def run_live(args: argparse.Namespace) -> int:
             out.extend(build_sources(s, cursor_store=app.writer, brands=cfg.brands))  # type: ignore[arg-type]
         return out
 
+    _check_replay_paths(cfg.sources)
     summary = asyncio.run(_run(cfg, args.store, sources_of, args.quiet, full=True,
                                serve_port=args.port if args.serve else 0))
     print(_summary_text(summary))
-    return 0
+    return _exit_code(summary)
 
 
 def _run_kafka(cfg: Config, args: argparse.Namespace) -> int:
@@ -163,6 +164,7 @@ def run_replay(args: argparse.Namespace) -> int:
     cfg = load_config(args.config) if args.config else Config()
     replay = [SourceConfig(kind="replay", path=f, speed=args.speed, id=f"replay:{f}")
               for f in args.files]
+    _check_replay_paths(replay)
 
     def sources_of(app: EmbeddedApp) -> list[Source]:
         out: list[Source] = []
@@ -173,7 +175,28 @@ def run_replay(args: argparse.Namespace) -> int:
     summary = asyncio.run(_run(cfg, args.store, sources_of, args.quiet or args.json,
                                full=args.full))
     print(json.dumps(msgspec.to_builtins(summary)) if args.json else _summary_text(summary))
-    return 0
+    return _exit_code(summary)
+
+
+def _check_replay_paths(sources: tuple[SourceConfig, ...] | list[SourceConfig]) -> None:
+    """A replay file that is not there fails before anything starts, not halfway through."""
+    for s in sources:
+        if s.kind != "replay":
+            continue
+        if not s.path:
+            raise ConfigError('a replay source needs path = "FILE.jsonl"')
+        if not Path(s.path).is_file():
+            why = "it is a folder" if Path(s.path).is_dir() else "no such file"
+            raise ConfigError(f"cannot read replay file {s.path}: {why}")
+
+
+def _exit_code(summary: RunSummary) -> int:
+    """1 when a source stopped early (what it delivered is stored), after saying so."""
+    if not summary.errors:
+        return 0
+    print(f"reale: error: {len(summary.errors)} source(s) stopped early: "
+          f"{'; '.join(summary.errors)} (what arrived before is stored)", file=sys.stderr)
+    return 1
 
 
 def _summary_text(s: RunSummary) -> str:
