@@ -131,3 +131,17 @@ def test_eval_names_the_task_it_found_no_rows_for(tmp_path: Path) -> None:
     rows = tmp_path / "rows.jsonl"
     rows.write_text('{"text": "ciao", "label": "positive"}\n')
     clear_error(run_cli("eval", "emotion", "--data", str(rows)), "no rows labelled for emotion")
+
+
+def test_alerts_rules_on_a_config_without_channels_says_nothing_will_be_sent(tmp_path: Path) -> None:
+    config = tmp_path / "reale.toml"
+    config.write_text('[[brands]]\nname = "Acme"\nkeywords = ["acme"]\n')
+    out = run_cli("alerts", "rules", "--config", str(config))
+    assert out.returncode == 0 and out.stdout.strip() == "[alerts]"
+    assert "no [[alerts.channels]] or [[alerts.rules]] yet" in out.stderr
+
+
+def test_a_port_out_of_range_is_refused_before_anything_starts() -> None:
+    clear_error(run_cli("serve", "--port", "99999"), "a port is 1-65535, not 99999")
+    clear_error(run_cli("run", "--config", "reale.toml", "--serve", "--port", "http"),
+                "not a port number: 'http'")

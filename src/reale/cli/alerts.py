@@ -12,6 +12,7 @@ import argparse
 import asyncio
 import json
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -64,8 +65,12 @@ def run(args: argparse.Namespace) -> int:
     if args.action == "test":
         return _test(args)
     if args.action == "rules":
-        rules = _alerts(_config(args, required=True))
+        cfg = _config(args, required=True)
+        rules = _alerts(cfg)
         print(alerts_to_json(rules) if args.json else alerts_to_toml(rules), end="" if not args.json else "\n")
+        if not rules.channels and not rules.rules:
+            print(f"reale alerts: {cfg.path} has no [[alerts.channels]] or [[alerts.rules]] yet, so "
+                  "no alert is sent (see docs/alerts.md)", file=sys.stderr)
         return 0
     cfg = _config(args, required=False)
     outbox = Outbox(open_alerts_db(args.store or cfg.store))

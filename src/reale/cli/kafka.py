@@ -19,13 +19,13 @@ from reale.run.kafka.settings import ROLES, KafkaSettings
 def register(sub: Any) -> None:
     p = sub.add_parser("kafka", help="scale out on Kafka: create topics, show lag, run a worker")
     cmds = p.add_subparsers(dest="kafka_command", metavar="ACTION", required=True)
-    i = cmds.add_parser("init", help="create the topics (posts, interactions, mentions, tracked)")
+    i = cmds.add_parser("init", help="create the topics (posts, interactions, mentions, tracked, moment-terms)")
     add_kafka_arguments(i)
     i.set_defaults(func=run_init)
     _status(cmds.add_parser("status", help="consumer lag per group and partition"))
     _status(sub.add_parser("status",
                            help="consumer lag per group and partition (same as kafka status)"))
-    w = cmds.add_parser("worker", help="run one role: source, matcher, stages or all")
+    w = cmds.add_parser("worker", help="run one role: source, matcher, stages, moments or all")
     add_kafka_arguments(w)
     add_worker_arguments(w)
     w.set_defaults(func=run_worker)

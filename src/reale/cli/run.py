@@ -16,6 +16,7 @@ import httpx
 import msgspec
 
 from reale.alerts import resolve_credentials
+from reale.cli.serve import port_number
 from reale.config import Config, SourceConfig, load_config
 from reale.errors import ConfigError
 from reale.run.app import EmbeddedApp
@@ -36,7 +37,7 @@ def register(sub: Any) -> None:
     p.add_argument("--quiet", action="store_true", help="do not print mentions as they arrive")
     p.add_argument("--serve", action="store_true",
                    help="also serve the web desk on 127.0.0.1 (see reale serve for its options)")
-    p.add_argument("--port", type=int, default=8765, help="web desk port with --serve")
+    p.add_argument("--port", type=port_number, default=8765, help="web desk port with --serve")
     p.add_argument("--runner", choices=("embedded", "kafka"), default="embedded",
                    help="embedded: one process (the default); kafka: this process takes one role "
                    "of the scale-out pipeline (pip install 'reale[kafka,postgres]')")

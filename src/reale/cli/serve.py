@@ -12,10 +12,21 @@ from reale.config import Config, load_config
 from reale.store import open_store
 
 
+def port_number(text: str) -> int:
+    """An argparse type: a TCP port, 1-65535."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is 1-65535, not {value}")
+    return value
+
+
 def register(sub: Any) -> None:
     p = sub.add_parser("serve", help="serve the web desk (default http://127.0.0.1:8765)")
     p.add_argument("--host", help="address to bind (default 127.0.0.1; [web] host)")
-    p.add_argument("--port", type=int, help="port (default 8765; [web] port)")
+    p.add_argument("--port", type=port_number, help="port (default 8765; [web] port)")
     p.add_argument("--config", metavar="FILE", help="reale.toml (brands, store, [web], accounts)")
     p.add_argument("--store", metavar="URL", help="store URL (overrides the config's)")
     p.add_argument("--no-follow", action="store_true",
