@@ -145,3 +145,15 @@ def test_a_port_out_of_range_is_refused_before_anything_starts() -> None:
     clear_error(run_cli("serve", "--port", "99999"), "a port is 1-65535, not 99999")
     clear_error(run_cli("run", "--config", "reale.toml", "--serve", "--port", "http"),
                 "not a port number: 'http'")
+
+
+def test_a_replay_without_brands_says_why_nothing_is_stored(tmp_path: Path) -> None:
+    recording = tmp_path / "one.jsonl"
+    recording.write_text(json.dumps({
+        "did": "did:plc:abc", "time_us": 1_700_000_000_000_000, "kind": "commit",
+        "commit": {"operation": "create", "collection": "app.bsky.feed.post", "rkey": "k", "cid": "c",
+                   "record": {"$type": "app.bsky.feed.post", "text": "hello",
+                              "createdAt": "2026-03-20T09:30:00Z"}}}) + "\n")
+    out = run_cli("replay", str(recording), "--store", f"sqlite:///{tmp_path}/r.sqlite")
+    assert out.returncode == 0, out.stderr
+    assert "no brands to match" in out.stderr and "--config reale.toml" in out.stderr

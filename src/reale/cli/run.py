@@ -166,6 +166,9 @@ def run_replay(args: argparse.Namespace) -> int:
     replay = [SourceConfig(kind="replay", path=f, speed=args.speed, id=f"replay:{f}")
               for f in args.files]
     _check_replay_paths(replay)
+    if not cfg.brands:
+        print("reale replay: no brands to match, so nothing will be stored: pass --config "
+              "reale.toml with [[brands]]", file=sys.stderr)
 
     def sources_of(app: EmbeddedApp) -> list[Source]:
         out: list[Source] = []
