@@ -205,6 +205,9 @@ def _exit_code(summary: RunSummary) -> int:
 
 def _summary_text(s: RunSummary) -> str:
     lat = s.latency
-    return (f"{s.events:,} events, {s.mentions:,} mentions, {s.posts_stored:,} posts and "
-            f"{s.interactions_stored:,} interactions stored; arrival to stored mention "
-            f"p50 {lat.get('p50', 0) * 1000:.0f} ms, p99 {lat.get('p99', 0) * 1000:.0f} ms")
+    text = (f"{s.events:,} events, {s.mentions:,} mentions, {s.posts_stored:,} posts and "
+            f"{s.interactions_stored:,} interactions stored")
+    if not s.mentions:  # no latency to speak of
+        return text
+    return (f"{text}; arrival to stored mention p50 {lat.get('p50', 0) * 1000:.0f} ms, "
+            f"p99 {lat.get('p99', 0) * 1000:.0f} ms")
