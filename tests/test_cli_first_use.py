@@ -157,3 +157,18 @@ def test_a_replay_without_brands_says_why_nothing_is_stored(tmp_path: Path) -> N
     out = run_cli("replay", str(recording), "--store", f"sqlite:///{tmp_path}/r.sqlite")
     assert out.returncode == 0, out.stderr
     assert "no brands to match" in out.stderr and "--config reale.toml" in out.stderr
+
+
+def test_draft_refuses_invalid_utf8_and_a_huge_request_clearly() -> None:
+    clear_error(run_cli("draft", stdin=b'{"kind": "praise", "text": "\xff\xfe"}'),
+                "stdin is not valid UTF-8")
+    huge = json.dumps({"kind": "praise", "text": "a" * 1_100_000})
+    clear_error(run_cli("draft", stdin=huge), "larger than 1,000,000 bytes")
+
+
+def test_a_handle_of_only_at_signs_is_no_handle_at_all() -> None:
+    out = run_cli("draft", stdin=json.dumps({"kind": "praise", "text": "grazie mille", "lang": "it",
+                                             "author_handle": "@@"}))
+    assert out.returncode == 0, out.stderr
+    texts = [d["text"] for d in json.loads(out.stdout)["drafts"]]
+    assert texts and not any(t.startswith("@") for t in texts), texts

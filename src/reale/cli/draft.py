@@ -33,13 +33,20 @@ def register(sub: Any) -> None:
     p.set_defaults(func=run)
 
 
+MAX_REQUEST_BYTES = 1_000_000
+
+
 def _read_request() -> DraftRequest:
     raw = sys.stdin.buffer.read()
     expected = '{"kind": "praise", "text": "...", "lang": "it", "author_handle": "..."}'
     if not raw.strip():
         raise DeskError(f"stdin is empty; expected one draft request such as {expected}")
+    if len(raw) > MAX_REQUEST_BYTES:
+        raise DeskError(f"stdin is larger than {MAX_REQUEST_BYTES:,} bytes; one post is expected")
     try:
         req = msgspec.json.decode(raw, type=DraftRequest)
+    except UnicodeDecodeError as exc:
+        raise DeskError(f"stdin is not valid UTF-8 (byte {exc.start})") from exc
     except (msgspec.DecodeError, msgspec.ValidationError) as exc:
         raise DeskError(f"stdin is not a draft request ({exc}); expected {expected}") from exc
     if req.kind not in KINDS:

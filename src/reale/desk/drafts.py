@@ -161,7 +161,8 @@ class Drafter:
             past = self._history[row]
             text = adapt(past.reply, handle=req.author_handle, lang=lang, name=req.author_name)
             history.append((text, "history", score, past.incoming))
-        mention = f"@{req.author_handle.lstrip('@')}" if req.author_handle else ""
+        handle = req.author_handle.strip().lstrip("@")
+        mention = f"@{handle}" if handle else ""
         tl = template_language(lang)
         options = variants(req.kind, tl) if tl == lang else ()
         start = zlib.crc32(f"{req.author_handle}|{req.text}".encode()) % max(1, len(options))
