@@ -103,5 +103,5 @@ def _test(args: argparse.Namespace) -> int:
     if outcome.ok:
         print(f"sent a test alert to {channel.name} ({channel.kind})")
         return 0
-    print(f"reale: the test alert to {channel.name} failed: {outcome.error}")
+    print(f"reale: the test alert to {channel.name} failed: {outcome.error}", file=sys.stderr)
     return 1
