@@ -172,3 +172,10 @@ def test_a_handle_of_only_at_signs_is_no_handle_at_all() -> None:
     assert out.returncode == 0, out.stderr
     texts = [d["text"] for d in json.loads(out.stdout)["drafts"]]
     assert texts and not any(t.startswith("@") for t in texts), texts
+
+
+def test_kafka_status_without_a_broker_is_one_clear_line() -> None:
+    pytest.importorskip("confluent_kafka")
+    out = run_cli("status", "--bootstrap", "127.0.0.1:9")  # the discard port: nothing listens
+    clear_error(out, "cannot reach Kafka at 127.0.0.1:9", "docs/scaling.md")
+    assert len(out.stderr.strip().splitlines()) == 1, out.stderr[:500]
