@@ -70,7 +70,9 @@ def add_worker_arguments(p: argparse.ArgumentParser) -> None:
                    help="stream time a late record is waited for: interactions for their post's "
                    "marker, partial counts for their moment bucket (default %(default)s)")
     p.add_argument("--idle-exit", type=float, metavar="SECONDS",
-                   help="stop after this long without a record (batch jobs, tests)")
+                   help="stop after this long without a record, counted again from each "
+                   "partition assignment (batch jobs, tests; joining a group takes seconds: "
+                   "give it 20 or more)")
     p.add_argument("--metrics-port", type=int, help="Prometheus /metrics port (0: off)")
     p.add_argument("--metrics-host", help="address for metrics (default 127.0.0.1)")
     p.add_argument("--log-level", default="info")
