@@ -179,3 +179,15 @@ def test_kafka_status_without_a_broker_is_one_clear_line() -> None:
     out = run_cli("status", "--bootstrap", "127.0.0.1:9")  # the discard port: nothing listens
     clear_error(out, "cannot reach Kafka at 127.0.0.1:9", "docs/scaling.md")
     assert len(out.stderr.strip().splitlines()) == 1, out.stderr[:500]
+
+
+def test_serve_on_a_port_already_taken_says_so(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        out = run_cli("serve", "--port", str(port), "--store", f"sqlite:///{tmp_path}/w.sqlite",
+                      timeout=60)
+    clear_error(out, f"cannot listen on 127.0.0.1:{port}", "--port")

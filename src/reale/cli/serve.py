@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import argparse
 import os
+import socket
 import sys
 from typing import Any
 
 from reale.config import Config, load_config
+from reale.errors import ConfigError
 from reale.store import open_store
 
 
@@ -21,6 +23,18 @@ def port_number(text: str) -> int:
     if not 1 <= value <= 65535:
         raise argparse.ArgumentTypeError(f"a port is 1-65535, not {value}")
     return value
+
+
+def _check_free(host: str, port: int) -> None:
+    """Say so plainly when the address is taken (uvicorn would log and exit with code 3)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror} (another reale "
+                              "serve? choose another with --port)") from exc
 
 
 def register(sub: Any) -> None:
@@ -45,6 +59,7 @@ def run(args: argparse.Namespace) -> int:
     config = load_config(args.config) if args.config else Config()
     settings = web_settings(config.extra, config.team_language)
     host, port = args.host or settings.host, args.port or settings.port
+    _check_free(host, port)
     store = open_store(args.store or config.store)
     try:
         app = app_from_config(config, store, os.environ)
