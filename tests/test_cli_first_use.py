@@ -191,3 +191,18 @@ def test_serve_on_a_port_already_taken_says_so(tmp_path: Path) -> None:
         out = run_cli("serve", "--port", str(port), "--store", f"sqlite:///{tmp_path}/w.sqlite",
                       timeout=60)
     clear_error(out, f"cannot listen on 127.0.0.1:{port}", "--port")
+
+
+def test_run_serve_on_a_port_already_taken_says_so_before_listening(tmp_path: Path) -> None:
+    import socket
+
+    config = tmp_path / "reale.toml"
+    config.write_text(f'store = "sqlite:///{tmp_path}/r.sqlite"\n'
+                      '[[brands]]\nname = "Acme"\nkeywords = ["acme"]\n'
+                      f'[[sources]]\nkind = "replay"\npath = "{config}"\n')
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        out = run_cli("run", "--config", str(config), "--serve", "--port", str(port), timeout=60)
+    clear_error(out, f"cannot listen on 127.0.0.1:{port}")

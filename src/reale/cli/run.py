@@ -16,7 +16,7 @@ import httpx
 import msgspec
 
 from reale.alerts import resolve_credentials
-from reale.cli.serve import port_number
+from reale.cli.serve import check_free, port_number
 from reale.config import Config, SourceConfig, load_config
 from reale.errors import ConfigError
 from reale.run.app import EmbeddedApp
@@ -139,6 +139,8 @@ def run_live(args: argparse.Namespace) -> int:
         return out
 
     _check_replay_paths(cfg.sources)
+    if args.serve:
+        check_free("127.0.0.1", args.port)
     summary = asyncio.run(_run(cfg, args.store, sources_of, args.quiet, full=True,
                                serve_port=args.port if args.serve else 0))
     print(_summary_text(summary))

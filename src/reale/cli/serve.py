@@ -25,7 +25,7 @@ def port_number(text: str) -> int:
     return value
 
 
-def _check_free(host: str, port: int) -> None:
+def check_free(host: str, port: int) -> None:
     """Say so plainly when the address is taken (uvicorn would log and exit with code 3)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as probe:
@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
     config = load_config(args.config) if args.config else Config()
     settings = web_settings(config.extra, config.team_language)
     host, port = args.host or settings.host, args.port or settings.port
-    _check_free(host, port)
+    check_free(host, port)
     store = open_store(args.store or config.store)
     try:
         app = app_from_config(config, store, os.environ)
