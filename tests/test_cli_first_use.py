@@ -206,3 +206,10 @@ def test_run_serve_on_a_port_already_taken_says_so_before_listening(tmp_path: Pa
         port = taken.getsockname()[1]
         out = run_cli("run", "--config", str(config), "--serve", "--port", str(port), timeout=60)
     clear_error(out, f"cannot listen on 127.0.0.1:{port}")
+
+
+def test_annotate_fast_says_which_asked_labels_it_leaves_out() -> None:
+    out = run_cli("annotate", "--tasks", "intent,sentiment", "--fast", stdin='{"text": "ciao"}\n')
+    assert out.returncode == 0, out.stderr
+    assert "--fast computes language and sentiment only; intent left out" in out.stderr
+    assert "intent" not in json.loads(out.stdout.splitlines()[0])
