@@ -10,6 +10,7 @@ import pytest
 
 from reale.alerts.emit import AlertFactory
 from reale.errors import AlertError
+from reale.web.records import short_key
 from tests.alerts_helpers import T0, config, dispatcher, hook_secrets, webhook_channel
 
 F = AlertFactory("https://desk.example/", random.Random(1))
@@ -21,7 +22,8 @@ def test_an_opportunity_from_the_desk() -> None:
                        "post": {"text": "my order never came", "url": "https://bsky.app/x",
                                 "author": {"handle": "anna.bsky.social", "followers": 120}}}, T0)
     assert a.title == "Complaint from @anna.bsky.social" and a.severity == "high"
-    assert a.dedup_key == "opportunity:opp 7" and a.link == "https://desk.example/opportunities/opp%207"
+    assert a.dedup_key == "opportunity:opp 7"
+    assert a.link == f"https://desk.example/queue/{short_key('opp 7')}"  # the desk's own page
     assert a.reasons == ("addresses @acme directly", "second complaint today")
     assert a.post_text == "my order never came" and a.post_url == "https://bsky.app/x"
 
@@ -44,6 +46,24 @@ def test_a_moment_a_backlash_an_sla_and_a_source() -> None:
     assert late.title == "Response-time target missed by 90 s: complaint" and late.severity == "urgent"
     s = F.source({"source": "jetstream", "state": "lagging", "lag_seconds": 300, "since": T0}, T0)
     assert s.brand == "" and s.title == "Source jetstream is lagging (5 min behind)"
+
+
+def test_every_link_opens_a_page_the_web_desk_serves() -> None:
+    from reale.web.table import SPECS
+
+    opp = "Acme|at://did:plc:abc/app.bsky.feed.post/3k"  # an opportunity id, as the desk makes it
+    key = short_key(opp)
+    links = {
+        F.opportunity({"id": opp, "brand": "Acme", "score": 0.9}, T0).link: f"/queue/{key}",
+        F.sla({"opportunity_id": opp, "brand": "Acme", "due_at": T0}, T0).link: f"/queue/{key}",
+        F.backlash({"id": opp, "brand": "Acme"}, T0).link: f"/case/{key}",
+        F.moment({"brand": "Acme", "term": "#blackout"}, T0).link: "/moments",
+        F.source({"source": "jetstream"}, T0).link: "/live",
+    }
+    assert links == {f"https://desk.example{path}": path for path in links.values()}
+    served = {spec.path.replace("{key}", key) for spec in SPECS}
+    assert set(links.values()) <= served
+    assert F.opportunity({"id": key, "brand": "A"}, T0).link.endswith(f"/queue/{key}")  # a key stays
 
 
 def test_missing_fields_get_a_clear_error() -> None:

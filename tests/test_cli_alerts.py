@@ -54,7 +54,7 @@ def test_a_failed_test_says_why_without_the_secret(tmp_path: Path, monkeypatch: 
     with LocalReceiver(secret="another-key") as receiver:
         cfg = write_config(tmp_path, receiver.url)
         out = run_cli("alerts", "test", "hook", "--config", str(cfg))
-    assert out.returncode == 1 and "HTTP 401" in out.stdout
+    assert out.returncode == 1 and "HTTP 401" in out.stderr  # an error, on stderr
     assert SECRET not in out.stdout + out.stderr
 
 

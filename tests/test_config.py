@@ -31,6 +31,18 @@ def test_unknown_brand_field_is_an_error() -> None:
         parse_config('[[brands]]\nname = "A"\ncolour = "red"\n')
 
 
+def test_a_misspelt_setting_or_section_is_refused_not_silently_ignored() -> None:
+    # ignored, `stroe` would have sent every mention to the default SQLite file
+    with pytest.raises(ConfigError, match=r"unknown setting 'stroe'; did you mean 'store'\?"):
+        parse_config('stroe = "postgresql://db/reale"\n', path="reale.toml")
+    with pytest.raises(ConfigError, match=r"unknown section \[alert\]; did you mean \[alerts\]\?"):
+        parse_config("[alert]\ndesk_url = 'http://x'\n")
+    with pytest.raises(ConfigError, match=r"\[desk.realnes\]; did you mean \[desk.realness\]\?"):
+        parse_config("[desk.realnes]\ntransactional_at = 0.6\n")
+    # a section of a later stage with a name of its own is that stage's to read
+    assert parse_config("[understand]\nbatch = 8\n").extra == {"understand": {"batch": 8}}
+
+
 def test_duplicate_brands_are_refused() -> None:
     with pytest.raises(ConfigError, match="unique"):
         parse_config('[[brands]]\nname = "A"\n[[brands]]\nname = "A"\n')

@@ -333,3 +333,15 @@ async def test_the_account_rate_limit_spaces_posts_out(tmp_path: Path) -> None:
         assert len(server.tweets) == 3
         assert clock.now() - T0 == pytest.approx(120, abs=1)  # one a minute after the first
         await pub.aclose()
+
+
+def test_a_misspelt_publish_section_is_refused_not_silently_a_dry_run() -> None:
+    from reale.errors import ConfigError
+    from reale.publish.factory import accounts_from_config
+
+    entry = {"name": "fiori-bsky", "network": "bluesky", "handle": "fiori.bsky.social",
+             "secret_env": "PW", "dry_run": False}
+    [account] = accounts_from_config({"publish": {"accounts": [entry]}}, {"PW": "s3cret"})
+    assert account.name == "fiori-bsky" and not account.dry_run
+    with pytest.raises(ConfigError, match=r"unknown key 'account'.*\[\[publish.accounts\]\]"):
+        accounts_from_config({"publish": {"account": [entry]}}, {"PW": "s3cret"})

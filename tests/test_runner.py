@@ -151,3 +151,43 @@ def test_a_full_replay_labels_mentions_and_keeps_opportunities_for_the_desk(tmp_
     assert labelled == mentions, "every mention is labelled and stored"
     assert "en" in langs
     assert opportunities >= 1
+
+
+def test_a_source_that_fails_is_named_in_the_summary_and_what_it_gave_is_stored(tmp_path: Path) -> None:
+    needs_data()
+    url = f"sqlite:///{tmp_path}/r.sqlite"
+
+    class Breaks:
+        """A replay that fails after its first 50 items, as a refused connection would."""
+
+        def __init__(self) -> None:
+            self.inner = ReplaySource(JETSTREAM)
+
+        async def _items(self):  # type: ignore[no-untyped-def]
+            n = 0
+            async for item in self.inner:
+                yield item
+                n += 1
+                if n == 50:
+                    raise ConnectionError("the server closed the stream")
+
+        def __aiter__(self):  # type: ignore[no-untyped-def]
+            return self._items()
+
+        def ack(self, item: object) -> None:
+            self.inner.ack(item)  # type: ignore[arg-type]
+
+        def commit(self) -> str | None:
+            return self.inner.commit()
+
+        async def aclose(self) -> None:
+            await self.inner.aclose()
+
+    async def main() -> None:
+        async with EmbeddedApp(Config(brands=BRANDS, store=url)) as app:
+            summary = await app.run([Breaks(), ReplaySource(BREXIT)])
+            assert summary.errors == ["the server closed the stream"]
+            assert summary.mentions > 0  # the other source and the first 50 items went through
+
+    asyncio.run(main())
+    assert stored_mentions(url)

@@ -200,3 +200,19 @@ def test_signals_read_the_stream_the_same_however_it_is_cut_into_batches() -> No
     for signals in (whole, apart):
         cascade = signals.cascade(guasto[0].uri)
         assert cascade is not None and cascade.replies == 1
+
+
+def test_the_desk_reads_each_answer_with_the_configured_realness_weights() -> None:
+    from reale.desk.realness_rules import realness_weights_from_config
+
+    def verdict(extra: dict[str, Any]) -> str:
+        sink = Sink()
+        desk = DeskStage([VOLTA], None, OpportunityQueue(ManualClock(1_000.0)), [sink],
+                         realness=realness_weights_from_config(extra))
+        desk([(mention(1, followers=150_000), Labels())])
+        [opp] = sink.opportunities
+        assert opp.realness is not None
+        return opp.realness.verdict
+
+    assert verdict({}) == "transactional"  # a public car for a loud ask, by default
+    assert verdict({"desk": {"realness": {"transactional_at": 0.9999}}}) != "transactional"

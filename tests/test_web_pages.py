@@ -150,3 +150,19 @@ def test_the_interface_speaks_italian_when_asked(desk: Desk) -> None:
         client.post("/me/language", data={"lang": "it", "csrf": csrf})
         assert "<h1>Coda</h1>" in client.get("/queue", headers={"Accept-Language": "en"}).text
         client.post("/me/language", data={"lang": "en", "csrf": csrf})
+
+
+def test_a_brand_known_only_from_the_store_scopes_the_moments_page(desk: Desk) -> None:
+    # `reale serve --store …` without a config: the brands come from what the store holds
+    from dataclasses import replace
+
+    from reale.web import create_app
+    from tests.web_helpers import FAST
+
+    bare = replace(desk, app=create_app(desk.store, workflow=desk.workflow, hub=desk.hub,
+                                        brands=(), clock=desk.clock, settings=FAST))
+    for client, _ in client_for(bare, "vera"):
+        fiori = client.get("/moments.json?scope=Fiori").json()
+        assert fiori["scope"] == "Fiori"
+        assert {m["term"] for m in fiori["items"]} == {"festa della mamma"}
+        assert client.get("/moments.json?scope=Nobody").json()["scope"] == ""  # no such brand

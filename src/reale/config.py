@@ -7,6 +7,7 @@ and a test fails when a setting is undocumented.
 
 from __future__ import annotations
 
+import difflib
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -88,6 +89,31 @@ class Config(msgspec.Struct, frozen=True, kw_only=True):
 
 
 _KNOWN = {s.name for s in SETTINGS} | {"brands", "sources"}
+# Sections read by later stages (Config.extra); a table whose name is a near miss of one of these
+# is a typo that would otherwise be silently ignored.
+SECTIONS = ("alerts", "desk", "publish", "signals", "web")
+DESK_SECTIONS = ("aftermath", "drafts", "learning", "llm", "realness", "targets", "weights")
+
+
+def _check_names(raw: dict[str, Any], path: str) -> None:
+    """Refuse a misspelt top-level setting (``stroe = …``) or section (``[alert]``,
+    ``[desk.realnes]``): ignoring it would run with the default instead."""
+    for key, value in raw.items():
+        if key in _KNOWN or key in SECTIONS:
+            continue
+        if not isinstance(value, dict):
+            near = difflib.get_close_matches(key, sorted(_KNOWN), n=1)
+            hint = f"; did you mean {near[0]!r}?" if near else ""
+            raise ConfigError(f"{path}: unknown setting {key!r}{hint} (docs/settings.md)")
+        near = difflib.get_close_matches(key, SECTIONS, n=1, cutoff=0.75)
+        if near:
+            raise ConfigError(f"{path}: unknown section [{key}]; did you mean [{near[0]}]?")
+    desk = raw.get("desk")
+    for key in desk if isinstance(desk, dict) else ():
+        near = difflib.get_close_matches(key, DESK_SECTIONS, n=1, cutoff=0.75)
+        if key not in DESK_SECTIONS and near:
+            raise ConfigError(f"{path}: unknown section [desk.{key}]; did you mean "
+                              f"[desk.{near[0]}]?")
 
 
 def parse_config(text: str, *, path: str = "<string>") -> Config:
@@ -96,6 +122,7 @@ def parse_config(text: str, *, path: str = "<string>") -> Config:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    _check_names(raw, path)
     extra = {k: v for k, v in raw.items() if k not in _KNOWN}
     core = {k: v for k, v in raw.items() if k in _KNOWN}
     try:

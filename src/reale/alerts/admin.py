@@ -42,7 +42,7 @@ async def send_test(config: AlertsConfig, secrets: Mapping[str, ChannelSecrets],
         return await sender.send(message, f"test.{alert_id}.{ch.name}")
 
 
-def local_webhook(url: str, secret: str, *, desk_url: str = "http://127.0.0.1:8000",
+def local_webhook(url: str, secret: str, *, desk_url: str = "http://127.0.0.1:8765",
                   min_severity: str = "low") -> tuple[AlertsConfig, dict[str, ChannelSecrets]]:
     """Rules that send every alert to one signed webhook (the demo's local receiver)."""
     config = parse_alerts_config({

@@ -84,7 +84,7 @@ class AlertsConfig(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fie
     """The whole ``[alerts]`` section."""
 
     enabled: bool = True
-    desk_url: str = "http://127.0.0.1:8000"
+    desk_url: str = "http://127.0.0.1:8765"
     timezone: str = "UTC"
     max_attempts: int = 20
     backoff_base: float = 2.0

@@ -7,7 +7,9 @@ Each builder raises :class:`reale.errors.AlertError` naming the missing field.
 
 from __future__ import annotations
 
+import hashlib
 import random
+import re
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
@@ -76,6 +78,14 @@ def desk_link(desk_url: str, section: str, ref: str = "") -> str:
     return base + "/" + quote(ref, safe="") if ref else base
 
 
+def desk_key(ref: str) -> str:
+    """The web desk's key of an opportunity id such as ``Brand|at://…`` (the same as
+    ``reale.web.records.short_key``); a ref that already is a key is kept."""
+    if re.fullmatch(r"[0-9a-f]{16}", ref):
+        return ref
+    return hashlib.sha256(ref.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
 def _http(url: Any) -> str:
     return url if isinstance(url, str) and url.startswith(("http://", "https://")) else ""
 
@@ -106,7 +116,7 @@ class AlertFactory:
             body=text(opp, "summary", "body"), post_text=text(opp, "text", "post.text"),
             author=author,
             post_url=_http(field(opp, "url", "post.url")), reasons=_reasons(opp), score=score,
-            link=desk_link(self.desk_url, "opportunities", oid))
+            link=desk_link(self.desk_url, "queue", desk_key(oid)))
 
     def moment(self, m: Any, now: float) -> Alert:
         """``{brand?, term|terms, id?, rate?, baseline?, examples?, safety?, reasons?}``."""
@@ -131,7 +141,7 @@ class AlertFactory:
             severity=_severity(m, "high" if (ratio or 0) >= 10 else "medium"), title=title,
             dedup_key=f"moment:{brand}:{mid}", body=body,
             post_text=text(first, "text") if not isinstance(first, str) else first,
-            author=text(first, "author.handle", "author"), reasons=_reasons(m), link=desk_link(self.desk_url, "moments", mid))
+            author=text(first, "author.handle", "author"), reasons=_reasons(m), link=desk_link(self.desk_url, "moments"))
 
     def backlash(self, b: Any, now: float) -> Alert:
         """``{id, brand, ratio?|level?, posts?, reasons?, reply_text?}``: reactions turning."""
@@ -147,7 +157,7 @@ class AlertFactory:
             dedup_key=f"backlash:{bid}", body=text(b, "summary", "reply_text"),
             post_text=text(first, "text") if not isinstance(first, str) else first,
             author=text(first, "author.handle", "author"),
-            reasons=_reasons(b), link=desk_link(self.desk_url, "cases", bid))
+            reasons=_reasons(b), link=desk_link(self.desk_url, "case", desk_key(bid)))
 
     def sla(self, s: Any, now: float) -> Alert:
         """``{opportunity_id|id, brand, due_at, kind?, target_seconds?}``: a response-time target."""
@@ -163,7 +173,7 @@ class AlertFactory:
             severity=_severity(s, "urgent" if left <= 0 else "high"), title=title,
             dedup_key=f"sla:{oid}", post_text=text(s, "text", "post.text"),
             author=text(s, "author.handle", "author"), reasons=_reasons(s),
-            link=desk_link(self.desk_url, "opportunities", oid))
+            link=desk_link(self.desk_url, "queue", desk_key(oid)))
 
     def source(self, s: Any, now: float) -> Alert:
         """``{source|name, state: down|lagging, since?, lag_seconds?, error?}``: Reale itself."""
@@ -176,7 +186,7 @@ class AlertFactory:
             **self._base(now, {}), brand=text(s, "brand"), kind="source",
             severity=_severity(s, "high" if state == "down" else "medium"), title=title,
             dedup_key=f"source:{name}:{int(since)}", body=text(s, "error"),
-            reasons=_reasons(s), link=desk_link(self.desk_url, "sources"))
+            reasons=_reasons(s), link=desk_link(self.desk_url, "live"))
 
 
 def _duration(seconds: float | None) -> str:
@@ -188,4 +198,4 @@ def _duration(seconds: float | None) -> str:
     return f"{s // 3600} h {s % 3600 // 60} min"
 
 
-__all__ = ["AlertFactory", "desk_link", "field"]
+__all__ = ["AlertFactory", "desk_key", "desk_link", "field"]

@@ -55,7 +55,7 @@ class _Event(msgspec.Struct):
 
 def _config(url: str, *, rate: float = 1200.0, burst: int = 100) -> AlertsConfig:
     return parse_alerts_config({
-        "desk_url": "http://127.0.0.1:8000", "poll_interval": 1.0,
+        "desk_url": "http://127.0.0.1:8765", "poll_interval": 1.0,
         "channels": [{"name": "hook", "kind": "webhook", "url": url, "secret_env": "BENCH_SECRET",
                       "rate_per_minute": rate, "burst": burst, "timeout": 5.0}],
         "rules": [{"name": "all", "channels": ["hook"]}]})

@@ -12,6 +12,7 @@ import argparse
 import asyncio
 import json
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,7 @@ def register(sub: Any) -> None:
     p.add_argument("action", nargs="?", default="list", choices=["list", "test", "rules"],
                    help="list (default), test CHANNEL, or rules")
     p.add_argument("channel", nargs="?", help="the channel for `test`")
-    p.add_argument("--config", default=os.environ.get("REALE_CONFIG", "reale.toml"),
+    p.add_argument("--config", default=None,
                    help="config file (default: $REALE_CONFIG or reale.toml)")
     p.add_argument("--store", help="store URL (default: the config's store)")
     p.add_argument("--state", action="append", choices=[*STATES, "all"],
@@ -45,9 +46,12 @@ def register(sub: Any) -> None:
 
 
 def _config(args: argparse.Namespace, *, required: bool) -> Config:
-    path = Path(args.config)
+    named = args.config or os.environ.get("REALE_CONFIG", "")
+    path = Path(named or "reale.toml")
     if path.is_file():
         return load_config(path)
+    if named:  # a file the user named must exist; only the default may be absent
+        raise ConfigError(f"config file {path} not found")
     if required:
         raise ConfigError(f"config file {path} not found; pass --config FILE")
     return Config()
@@ -61,8 +65,12 @@ def run(args: argparse.Namespace) -> int:
     if args.action == "test":
         return _test(args)
     if args.action == "rules":
-        rules = _alerts(_config(args, required=True))
+        cfg = _config(args, required=True)
+        rules = _alerts(cfg)
         print(alerts_to_json(rules) if args.json else alerts_to_toml(rules), end="" if not args.json else "\n")
+        if not rules.channels and not rules.rules:
+            print(f"reale alerts: {cfg.path} has no [[alerts.channels]] or [[alerts.rules]] yet, so "
+                  "no alert is sent (see docs/alerts.md)", file=sys.stderr)
         return 0
     cfg = _config(args, required=False)
     outbox = Outbox(open_alerts_db(args.store or cfg.store))
@@ -95,5 +103,5 @@ def _test(args: argparse.Namespace) -> int:
     if outcome.ok:
         print(f"sent a test alert to {channel.name} ({channel.kind})")
         return 0
-    print(f"reale: the test alert to {channel.name} failed: {outcome.error}")
+    print(f"reale: the test alert to {channel.name} failed: {outcome.error}", file=sys.stderr)
     return 1

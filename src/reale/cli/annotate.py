@@ -44,6 +44,12 @@ def run(args: argparse.Namespace) -> int:
     tasks = parse_tasks(args.tasks)
     if args.batch_size < 1:
         raise ConfigError("--batch-size must be at least 1")
+    from reale.understand.understander import TASKS
+
+    left_out = [t for t in tasks if t not in ("language", "sentiment")] if args.fast else []
+    if left_out and args.tasks != ",".join(TASKS):  # asked for by name, not the default "all"
+        print(f"reale annotate: --fast computes language and sentiment only; "
+              f"{', '.join(left_out)} left out", file=sys.stderr)
     try:
         counts = annotate_stream(sys.stdin.buffer, sys.stdout.buffer, Understander.load(), tasks,
                                  fast=args.fast, batch_size=args.batch_size)

@@ -15,33 +15,63 @@ from typing import Any
 import msgspec
 
 from reale.desk.drafts import Drafter, DraftRequest
-from reale.desk.voice import load_history
+from reale.desk.templates import KINDS
+from reale.desk.voice import PastReply, load_history
 from reale.errors import DeskError
+from reale.publish.limits import LIMITS
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("draft", help="propose 2-3 replies in the brand's voice for a post (JSON on stdin)")
+    p = sub.add_parser("draft", help="propose 2-3 replies in the brand's voice for a post (JSON on stdin)",
+                       description="Read one request on stdin, {\"kind\", \"text\", \"lang\"?, "
+                       "\"author_handle\"?, \"network\"?}, and print 2-3 drafted replies as JSON "
+                       f"(kind: {', '.join(KINDS)}; network: bluesky, mastodon or x). "
+                       "See docs/drafts.md.")
     p.add_argument("--history", help="the brand's past replies, JSONL of {in, out, lang?}")
     p.add_argument("--recent", help="replies recently sent, JSONL of {out} (not repeated)")
     p.add_argument("--brand", default="", help="the brand's name")
     p.set_defaults(func=run)
 
 
+MAX_REQUEST_BYTES = 1_000_000
+
+
 def _read_request() -> DraftRequest:
     raw = sys.stdin.buffer.read()
+    expected = '{"kind": "praise", "text": "...", "lang": "it", "author_handle": "..."}'
+    if not raw.strip():
+        raise DeskError(f"stdin is empty; expected one draft request such as {expected}")
+    if len(raw) > MAX_REQUEST_BYTES:
+        raise DeskError(f"stdin is larger than {MAX_REQUEST_BYTES:,} bytes; one post is expected")
     try:
-        return msgspec.json.decode(raw, type=DraftRequest)
+        req = msgspec.json.decode(raw, type=DraftRequest)
+    except UnicodeDecodeError as exc:
+        raise DeskError(f"stdin is not valid UTF-8 (byte {exc.start})") from exc
     except (msgspec.DecodeError, msgspec.ValidationError) as exc:
-        raise DeskError(f"stdin is not a draft request ({exc}); expected "
-                        '{"kind": "praise", "text": "...", "lang": "it", "author_handle": "..."}') from exc
+        raise DeskError(f"stdin is not a draft request ({exc}); expected {expected}") from exc
+    if req.kind not in KINDS:
+        raise DeskError(f"unknown kind {req.kind!r}: use {', '.join(KINDS)}")
+    if req.network not in LIMITS or req.network == "sim":
+        raise DeskError(f"unknown network {req.network!r}: use bluesky, mastodon or x")
+    return req
+
+
+def _history(path: str, option: str) -> tuple[list[PastReply], int]:
+    try:
+        return load_history(path)
+    except OSError as exc:
+        raise DeskError(f"{option} {path}: {exc.strerror or exc}") from exc
 
 
 def run(args: argparse.Namespace) -> int:
     req = _read_request()
-    history, skipped = load_history(args.history) if args.history else ([], 0)
-    recent = [p.reply for p in load_history(args.recent)[0]] if args.recent else []
+    history, skipped = _history(args.history, "--history") if args.history else ([], 0)
+    recent = [p.reply for p in _history(args.recent, "--recent")[0]] if args.recent else []
     drafter = Drafter(history, brand=args.brand or req.brand)
     drafts = drafter.propose(req, recent)
     out = {"drafts": msgspec.to_builtins(drafts), "history": len(history), "skipped_lines": skipped}
     print(json.dumps(out, ensure_ascii=False, indent=2))
+    if not drafts:
+        print("reale draft: no draft: templates exist in English and Italian only, and no past "
+              "reply in the post's language was close enough", file=sys.stderr)
     return 0

@@ -40,7 +40,8 @@ def run(args: argparse.Namespace) -> int:
     from reale.understand.understander import Understander
 
     if not args.data.is_file():
-        raise ConfigError(f"--data {args.data}: no such file")
+        why = "it is a folder" if Path(args.data).is_dir() else "no such file"
+        raise ConfigError(f"--data {args.data}: {why}")
     rep = evaluate(Understander.load(), args.task, args.data, balanced=args.balanced, fast=args.fast,
                    held_out=args.held_out)
     text = msgspec.json.encode(rep).decode() if args.json else render(rep, f"{args.task} on {args.data}")

@@ -19,13 +19,13 @@ from reale.run.kafka.settings import ROLES, KafkaSettings
 def register(sub: Any) -> None:
     p = sub.add_parser("kafka", help="scale out on Kafka: create topics, show lag, run a worker")
     cmds = p.add_subparsers(dest="kafka_command", metavar="ACTION", required=True)
-    i = cmds.add_parser("init", help="create the topics (posts, interactions, mentions, tracked)")
+    i = cmds.add_parser("init", help="create the topics (posts, interactions, mentions, tracked, moment-terms)")
     add_kafka_arguments(i)
     i.set_defaults(func=run_init)
     _status(cmds.add_parser("status", help="consumer lag per group and partition"))
     _status(sub.add_parser("status",
                            help="consumer lag per group and partition (same as kafka status)"))
-    w = cmds.add_parser("worker", help="run one role: source, matcher, stages or all")
+    w = cmds.add_parser("worker", help="run one role: source, matcher, stages, moments or all")
     add_kafka_arguments(w)
     add_worker_arguments(w)
     w.set_defaults(func=run_worker)
@@ -70,7 +70,9 @@ def add_worker_arguments(p: argparse.ArgumentParser) -> None:
                    help="stream time a late record is waited for: interactions for their post's "
                    "marker, partial counts for their moment bucket (default %(default)s)")
     p.add_argument("--idle-exit", type=float, metavar="SECONDS",
-                   help="stop after this long without a record (batch jobs, tests)")
+                   help="stop after this long without a record, counted again from each "
+                   "partition assignment (batch jobs, tests; joining a group takes seconds: "
+                   "give it 20 or more)")
     p.add_argument("--metrics-port", type=int, help="Prometheus /metrics port (0: off)")
     p.add_argument("--metrics-host", help="address for metrics (default 127.0.0.1)")
     p.add_argument("--log-level", default="info")

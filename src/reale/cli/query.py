@@ -52,21 +52,25 @@ def run_test(args: argparse.Namespace) -> int:
 
     matcher = Matcher.from_query(args.expr)
     if not Path(args.file).is_file():
-        raise SourceError(f"cannot read {args.file}: no such file")
+        why = "it is a folder" if Path(args.file).is_dir() else "no such file"
+        raise SourceError(f"cannot read {args.file}: {why}")
     try:
-        from reale.sources.replay import iter_file_posts
+        from reale.sources.replay import ReplayStats, iter_file_posts
     except ImportError as exc:  # pragma: no cover - the sources part provides it
         raise RealeError("reading recordings needs reale.sources.replay, which is missing "
                          "from this installation") from exc
     seen = matched = 0
-    for post in iter_file_posts(args.file):
+    stats = ReplayStats()
+    for post in iter_file_posts(args.file, stats):
         seen += 1
         mentions = matcher.match(post)
         if not mentions:
             continue
         matched += 1
         print(post.uri if args.ids else _describe(post, mentions[0]))
-    print(f"{matched} of {seen} posts matched", file=sys.stderr)
+    skipped = stats.bad + stats.unknown + stats.too_long
+    print(f"{matched} of {seen} posts matched" + (f" ({skipped:,} lines skipped)" if skipped else ""),
+          file=sys.stderr)
     return 0
 
 

@@ -16,6 +16,7 @@ import httpx
 import msgspec
 
 from reale.alerts import resolve_credentials
+from reale.cli.serve import check_free, port_number
 from reale.config import Config, SourceConfig, load_config
 from reale.errors import ConfigError
 from reale.run.app import EmbeddedApp
@@ -36,7 +37,7 @@ def register(sub: Any) -> None:
     p.add_argument("--quiet", action="store_true", help="do not print mentions as they arrive")
     p.add_argument("--serve", action="store_true",
                    help="also serve the web desk on 127.0.0.1 (see reale serve for its options)")
-    p.add_argument("--port", type=int, default=8765, help="web desk port with --serve")
+    p.add_argument("--port", type=port_number, default=8765, help="web desk port with --serve")
     p.add_argument("--runner", choices=("embedded", "kafka"), default="embedded",
                    help="embedded: one process (the default); kafka: this process takes one role "
                    "of the scale-out pipeline (pip install 'reale[kafka,postgres]')")
@@ -137,10 +138,13 @@ def run_live(args: argparse.Namespace) -> int:
             out.extend(build_sources(s, cursor_store=app.writer, brands=cfg.brands))  # type: ignore[arg-type]
         return out
 
+    _check_replay_paths(cfg.sources)
+    if args.serve:
+        check_free("127.0.0.1", args.port)
     summary = asyncio.run(_run(cfg, args.store, sources_of, args.quiet, full=True,
                                serve_port=args.port if args.serve else 0))
     print(_summary_text(summary))
-    return 0
+    return _exit_code(summary)
 
 
 def _run_kafka(cfg: Config, args: argparse.Namespace) -> int:
@@ -163,6 +167,10 @@ def run_replay(args: argparse.Namespace) -> int:
     cfg = load_config(args.config) if args.config else Config()
     replay = [SourceConfig(kind="replay", path=f, speed=args.speed, id=f"replay:{f}")
               for f in args.files]
+    _check_replay_paths(replay)
+    if not cfg.brands:
+        print("reale replay: no brands to match, so nothing will be stored: pass --config "
+              "reale.toml with [[brands]]", file=sys.stderr)
 
     def sources_of(app: EmbeddedApp) -> list[Source]:
         out: list[Source] = []
@@ -173,11 +181,35 @@ def run_replay(args: argparse.Namespace) -> int:
     summary = asyncio.run(_run(cfg, args.store, sources_of, args.quiet or args.json,
                                full=args.full))
     print(json.dumps(msgspec.to_builtins(summary)) if args.json else _summary_text(summary))
-    return 0
+    return _exit_code(summary)
+
+
+def _check_replay_paths(sources: tuple[SourceConfig, ...] | list[SourceConfig]) -> None:
+    """A replay file that is not there fails before anything starts, not halfway through."""
+    for s in sources:
+        if s.kind != "replay":
+            continue
+        if not s.path:
+            raise ConfigError('a replay source needs path = "FILE.jsonl"')
+        if not Path(s.path).is_file():
+            why = "it is a folder" if Path(s.path).is_dir() else "no such file"
+            raise ConfigError(f"cannot read replay file {s.path}: {why}")
+
+
+def _exit_code(summary: RunSummary) -> int:
+    """1 when a source stopped early (what it delivered is stored), after saying so."""
+    if not summary.errors:
+        return 0
+    print(f"reale: error: {len(summary.errors)} source(s) stopped early: "
+          f"{'; '.join(summary.errors)} (what arrived before is stored)", file=sys.stderr)
+    return 1
 
 
 def _summary_text(s: RunSummary) -> str:
     lat = s.latency
-    return (f"{s.events:,} events, {s.mentions:,} mentions, {s.posts_stored:,} posts and "
-            f"{s.interactions_stored:,} interactions stored; arrival to stored mention "
-            f"p50 {lat.get('p50', 0) * 1000:.0f} ms, p99 {lat.get('p99', 0) * 1000:.0f} ms")
+    text = (f"{s.events:,} events, {s.mentions:,} mentions, {s.posts_stored:,} posts and "
+            f"{s.interactions_stored:,} interactions stored")
+    if not s.mentions:  # no latency to speak of
+        return text
+    return (f"{text}; arrival to stored mention p50 {lat.get('p50', 0) * 1000:.0f} ms, "
+            f"p99 {lat.get('p99', 0) * 1000:.0f} ms")

@@ -5,17 +5,42 @@ from __future__ import annotations
 
 import argparse
 import os
+import socket
 import sys
 from typing import Any
 
 from reale.config import Config, load_config
+from reale.errors import ConfigError
 from reale.store import open_store
+
+
+def port_number(text: str) -> int:
+    """An argparse type: a TCP port, 1-65535."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is 1-65535, not {value}")
+    return value
+
+
+def check_free(host: str, port: int) -> None:
+    """Say so plainly when the address is taken (uvicorn would log and exit with code 3)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror} (another reale "
+                              "serve? choose another with --port)") from exc
 
 
 def register(sub: Any) -> None:
     p = sub.add_parser("serve", help="serve the web desk (default http://127.0.0.1:8765)")
     p.add_argument("--host", help="address to bind (default 127.0.0.1; [web] host)")
-    p.add_argument("--port", type=int, help="port (default 8765; [web] port)")
+    p.add_argument("--port", type=port_number, help="port (default 8765; [web] port)")
     p.add_argument("--config", metavar="FILE", help="reale.toml (brands, store, [web], accounts)")
     p.add_argument("--store", metavar="URL", help="store URL (overrides the config's)")
     p.add_argument("--no-follow", action="store_true",
@@ -34,6 +59,7 @@ def run(args: argparse.Namespace) -> int:
     config = load_config(args.config) if args.config else Config()
     settings = web_settings(config.extra, config.team_language)
     host, port = args.host or settings.host, args.port or settings.port
+    check_free(host, port)
     store = open_store(args.store or config.store)
     try:
         app = app_from_config(config, store, os.environ)

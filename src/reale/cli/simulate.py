@@ -26,14 +26,16 @@ _CHUNK = 2048
 def register(sub: Any) -> None:
     p = sub.add_parser(
         "simulate", help="write a simulated Bluesky firehose (Jetstream JSON lines)",
-        description="Write a realistic, deterministic Bluesky firehose in Jetstream v1 JSON, "
-        "one event a line: Italian and English posts, likes, reposts, replies, follows, "
-        "heavy-tailed authors and self-exciting cascades, with optional scripted scenarios "
-        "(car appeal, florist greeting, stadium blackout, earthquake, complaints) and "
-        "injected bursts. The same --seed and options give byte-identical output.",
-        epilog="examples: reale simulate --count 100000 --seed 1 --out var/sim.jsonl | "
-        "reale simulate --rate 2000 --duration 60 --scenario all --scenario-speed 20 | "
-        "reale simulate --count 0 --profiles var/profiles.jsonl")
+        description="Write a realistic, deterministic Bluesky firehose in Jetstream v1 JSON, one event a\n"
+        "line: Italian and English posts, likes, reposts, replies, follows, heavy-tailed authors and\n"
+        "self-exciting cascades, with optional scripted scenarios (car appeal, florist greeting,\n"
+        "stadium blackout, earthquake, complaints) and injected bursts. The same --seed and options\n"
+        "give byte-identical output.",
+        epilog="examples:\n"
+        "  reale simulate --count 100000 --seed 1 --out var/sim.jsonl\n"
+        "  reale simulate --rate 2000 --duration 60 --scenario all --scenario-speed 20\n"
+        "  reale simulate --count 0 --profiles var/profiles.jsonl",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     p.add_argument("--rate", type=float, default=None,
                    help="events per second, paced in real time; 0 = flat out (default: 2000 "
@@ -134,8 +136,11 @@ def build(args: argparse.Namespace) -> Any:
 def _open(path: str) -> IO[str]:
     if path == "-":
         return sys.stdout
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    return open(path, "w", encoding="utf-8", buffering=1 << 20)
+    try:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        return open(path, "w", encoding="utf-8", buffering=1 << 20)
+    except OSError as exc:
+        raise ConfigError(f"--out {path}: {exc.strerror or exc}") from exc
 
 
 def _write(lines: Iterator[str], out: IO[str]) -> int:
@@ -152,7 +157,16 @@ def _write(lines: Iterator[str], out: IO[str]) -> int:
     return n
 
 
+def _check_numbers(args: argparse.Namespace) -> None:
+    """Counts, durations and rates are never negative (a negative count would never stop)."""
+    for flag in ("count", "duration", "rate", "timeline_rate", "authors"):
+        value = getattr(args, flag, None)
+        if value is not None and not value >= 0:
+            raise ConfigError(f"--{flag.replace('_', '-')} must be 0 or more, got {value}")
+
+
 def run(args: argparse.Namespace) -> int:
+    _check_numbers(args)
     sim, pace = build(args)
     if args.profiles:
         Path(args.profiles).parent.mkdir(parents=True, exist_ok=True)

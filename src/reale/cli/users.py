@@ -52,8 +52,12 @@ def _accounts(args: argparse.Namespace) -> Any:
 def _password(args: argparse.Namespace) -> str:
     if args.password_stdin:
         return sys.stdin.readline().rstrip("\r\n")
-    first = getpass.getpass(f"Password for {args.name}: ")
-    if getpass.getpass("Again: ") != first:
+    try:
+        first = getpass.getpass(f"Password for {args.name}: ")
+        again = getpass.getpass("Again: ")
+    except EOFError as exc:
+        raise DeskError("no password was typed; to pipe one in, use --password-stdin") from exc
+    if again != first:
         raise DeskError("the two passwords differ; nothing was changed")
     return first
 

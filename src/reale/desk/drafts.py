@@ -95,6 +95,12 @@ class _Seen:
         return any(len(g & h) / len(g | h) >= limit for h in self._grams if g and h)
 
 
+def _opening(text: str) -> str:
+    """A template without an @handle in front starts its sentence with a capital letter."""
+    text = text.strip()
+    return text if text.startswith("@") else text[:1].upper() + text[1:]
+
+
 class Drafter:
     """Drafts for one brand from its history. Not thread-safe; cheap to rebuild."""
 
@@ -155,11 +161,12 @@ class Drafter:
             past = self._history[row]
             text = adapt(past.reply, handle=req.author_handle, lang=lang, name=req.author_name)
             history.append((text, "history", score, past.incoming))
-        mention = f"@{req.author_handle.lstrip('@')}" if req.author_handle else ""
+        handle = req.author_handle.strip().lstrip("@")
+        mention = f"@{handle}" if handle else ""
         tl = template_language(lang)
         options = variants(req.kind, tl) if tl == lang else ()
         start = zlib.crc32(f"{req.author_handle}|{req.text}".encode()) % max(1, len(options))
-        templates = [(options[(start + i) % len(options)].format(handle=mention).strip(),
+        templates = [(_opening(options[(start + i) % len(options)].format(handle=mention)),
                       "template", 0.0, "") for i in range(len(options))]
         merged: list[tuple[str, str, float, str]] = []
         for i in range(max(len(history), len(templates))):

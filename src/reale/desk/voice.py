@@ -89,7 +89,8 @@ def adapt(reply: str, *, handle: str, lang: str, name: str = "") -> str:
         if name:
             word = f"{m.group(1) if same else word} {name}"
         greeting = word + (punct if punct in ("!", ".") else ",")
-    mention = f"@{handle.lstrip('@')}" if handle else ""
+    handle = handle.strip().lstrip("@")
+    mention = f"@{handle}" if handle else ""
     head = " ".join(p for p in (mention, greeting) if p)
     return f"{head} {body}".strip() if head else body
 

@@ -29,7 +29,12 @@ DEFAULT_URLS = {"bluesky": "https://bsky.social", "x": "https://api.x.com"}
 def accounts_from_config(extra: Mapping[str, Any], env: Mapping[str, str]) -> tuple[Account, ...]:
     """Parse ``[[publish.accounts]]`` from ``Config.extra``; secrets come from ``env`` (the CLI
     passes ``os.environ``) by each account's ``secret_env``."""
-    raw = (extra.get("publish") or {}).get("accounts") or []
+    section = extra.get("publish") or {}
+    unknown = sorted(set(section) - {"accounts"}) if isinstance(section, Mapping) else ["?"]
+    if unknown:  # a typo such as [[publish.account]] would silently leave every reply a dry run
+        raise ConfigError(f"[publish]: unknown key {unknown[0]!r}; accounts go in "
+                          "[[publish.accounts]] (docs/publishing.md)")
+    raw = section.get("accounts") or []
     accounts = []
     for i, entry in enumerate(raw):
         try:

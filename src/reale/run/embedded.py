@@ -95,6 +95,7 @@ class RunSummary(msgspec.Struct, kw_only=True):
     posts_stored: int = 0
     interactions_stored: int = 0
     latency: dict[str, float] = {}
+    errors: list[str] = []  # why a source or the router stopped early (empty: a clean run)
 
 
 class EmbeddedRunner:
@@ -198,6 +199,7 @@ class EmbeddedRunner:
         for t in pumps:
             if t.done() and not t.cancelled() and t.exception() is not None:
                 log.error("a source or the router stopped: %s", t.exception())
+                self.summary.errors.append(str(t.exception()))
         await self.commit(sources)
         for s in sources:
             await s.aclose()

@@ -14,6 +14,8 @@ from reale.desk.feedback import FeedbackLearner
 from reale.desk.opportunity import Opportunity, OpportunityInput, score_opportunity
 from reale.desk.opportunity_rules import DeskWeights, Learned
 from reale.desk.queue import OpportunityQueue
+from reale.desk.realness import DEFAULT_WEIGHTS
+from reale.desk.realness_rules import RealnessWeights
 from reale.events import Interaction, Mention, Post
 from reale.run.metrics import Metrics
 from reale.run.pipeline import Routed
@@ -141,7 +143,8 @@ class DeskStage:
                  queue: OpportunityQueue, sinks: Sequence[Sink], *,
                  weights: DeskWeights | None = None, team_language: str = "en",
                  learner: FeedbackLearner | None = None,
-                 relevance: Callable[[str, str], float | None] | None = None) -> None:
+                 relevance: Callable[[str, str], float | None] | None = None,
+                 realness: RealnessWeights = DEFAULT_WEIGHTS) -> None:
         self.brands = {b.name: b for b in brands}
         self.handles = {b.name: _handles(b) for b in brands}
         self.signals = signals
@@ -151,6 +154,7 @@ class DeskStage:
         self.team_language = team_language
         self.learner = learner
         self.relevance = relevance  # (brand, text) -> P(about the brand), None while untrained
+        self.realness = realness  # [desk.realness]: how each opportunity's answer would read
 
     def __call__(self, labelled: list[tuple[Mention, Any]]) -> None:
         for mention, labels in labelled:
@@ -211,4 +215,5 @@ class DeskStage:
     def score(self, m: Mention, labels: Any) -> Opportunity | None:
         learned = self.learner.get(m.brand) if self.learner is not None else Learned()
         return score_opportunity(self.opportunity_input(m, labels), self.weights,
-                                 team_language=self.team_language, learned=learned)
+                                 team_language=self.team_language, learned=learned,
+                                 realness_weights=self.realness)

@@ -17,6 +17,7 @@ from reale.desk.feedback import FeedbackLearner
 from reale.desk.opportunity import Opportunity
 from reale.desk.opportunity_rules import DeskWeights
 from reale.desk.queue import Decision, OpportunityQueue
+from reale.desk.realness_rules import realness_weights_from_config
 from reale.run.aftermath import AftermathStage
 from reale.run.alerting import AlertSink
 from reale.run.app import EmbeddedApp
@@ -187,7 +188,8 @@ class Pipeline:
         self.desk = DeskStage(config.brands, self.signals, self.queue, list(sinks),
                               weights=weights, team_language=config.team_language,
                               learner=self.learner,
-                              relevance=understanding.relevance if understanding else None)
+                              relevance=understanding.relevance if understanding else None,
+                              realness=realness_weights_from_config(dict(config.extra)))
         self.understand = UnderstandStage(labeller or _no_labels, self.desk, metrics=app.metrics)
         self.signals_stage = SignalsStage(self.signals, list(sinks))
         self.alerts_config = alerts

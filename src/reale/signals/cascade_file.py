@@ -20,8 +20,10 @@ def parse_cascade(text: str, *, name: str = "<cascade>") -> tuple[FloatArray, Fl
         if not line:
             continue
         parts = [p.strip().strip('"') for p in line.split(",")]
-        if len(parts) < 2:
-            raise DecodeError(f"{name}:{number}: expected 'time,followers', got {line[:60]!r}")
+        if len(parts) != 2:
+            raise DecodeError(f"{name}:{number}: expected 2 columns 'time,followers', got "
+                              f"{len(parts)}: {line[:60]!r} (one cascade a file; header "
+                              f"{lines[0][:60]!r})")
         try:
             t, n = float(parts[0]), float(parts[1])
         except ValueError as exc:
@@ -42,6 +44,8 @@ def read_cascade(path: str | Path) -> tuple[FloatArray, FloatArray]:
     p = Path(path)
     try:
         text = p.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DecodeError(f"cannot read cascade file {p}: {exc}") from exc
+    except OSError as exc:
+        raise DecodeError(f"cannot read cascade file {p}: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise DecodeError(f"cannot read cascade file {p}: not UTF-8 text ({exc.reason})") from exc
     return parse_cascade(text, name=str(p))

@@ -60,11 +60,34 @@ class _Parsers:
             "jetstream": jet.parse, "mastodon": masto.parse, "x": xstream.parse}
 
 
+MAX_LOGGED_SKIPS = 10  # per file: a binary or foreign file must not flood the log
+
+
+class _SkipLog:
+    """Logs the first skipped lines of a file, then says the rest are only counted."""
+
+    def __init__(self, path: str | Path, start: int = 0) -> None:
+        self.path, self.start, self.logged = path, start, 0
+
+    def warn(self, number: int, what: str) -> None:
+        if number <= self.start:
+            return  # logged by the run that delivered it
+        self.logged += 1
+        if self.logged <= MAX_LOGGED_SKIPS:
+            log.warning("%s:%d: %s", self.path, number, what)
+        if self.logged == MAX_LOGGED_SKIPS:
+            log.warning("%s: further skipped lines are counted, not logged", self.path)
+
+
 def iter_file_lines(path: str | Path, stats: ReplayStats | None = None,
-                    max_line_bytes: int = MAX_LINE_BYTES) -> Iterator[tuple[int, list[Event]]]:
-    """(line number, events) for every line that decoded to at least one event."""
+                    max_line_bytes: int = MAX_LINE_BYTES,
+                    start: int = 0) -> Iterator[tuple[int, list[Event]]]:
+    """(line number, events) for every line after ``start`` that decoded to at least one event.
+
+    Lines up to ``start`` are still decoded (parsers learn handles and URIs from them) but not
+    yielded, and their skips are not logged again."""
     stats = stats if stats is not None else ReplayStats()
-    parsers = _Parsers()
+    parsers, skips = _Parsers(), _SkipLog(path, start)
     try:
         handle = open(path, "rb")  # noqa: SIM115 (closed below, generator-safe)
     except OSError as exc:
@@ -72,17 +95,18 @@ def iter_file_lines(path: str | Path, stats: ReplayStats | None = None,
     with handle:
         for number, line in enumerate(handle, start=1):
             stats.lines += 1
-            events = _decode_line(line, number, path, stats, parsers, max_line_bytes)
+            events = _decode_line(line, number, skips, stats, parsers, max_line_bytes)
             if events:
                 stats.events += len(events)
-                yield number, events
+                if number > start:
+                    yield number, events
 
 
-def _decode_line(line: bytes, number: int, path: str | Path, stats: ReplayStats,
+def _decode_line(line: bytes, number: int, skips: _SkipLog, stats: ReplayStats,
                  parsers: _Parsers, max_line_bytes: int) -> list[Event]:
     if len(line) > max_line_bytes:
         stats.too_long += 1
-        log.warning("%s:%d: skipped a line of %d bytes", path, number, len(line))
+        skips.warn(number, f"skipped a line of {len(line)} bytes")
         return []
     line = line.strip()
     if not line:
@@ -91,14 +115,14 @@ def _decode_line(line: bytes, number: int, path: str | Path, stats: ReplayStats,
     fmt = sniff(line)
     if fmt is None:
         stats.unknown += 1
-        log.warning("%s:%d: skipped a line in no known wire format", path, number)
+        skips.warn(number, "skipped a line in no known wire format")
         return []
     stats.formats[fmt] = stats.formats.get(fmt, 0) + 1
     try:
         return parsers.by_format[fmt](line)
     except DecodeError as exc:
         stats.bad += 1
-        log.warning("%s:%d: skipped: %s", path, number, exc)
+        skips.warn(number, f"skipped: {exc}")
         return []
 
 
@@ -180,9 +204,7 @@ class ReplaySource:
 
     async def _run(self) -> AsyncGenerator[SourceItem, None]:
         start = int(self.cursor_store.get_cursor(self.source_id) or 0)
-        for number, events in iter_file_lines(self.path, self.stats):
-            if number <= start:
-                continue
+        for number, events in iter_file_lines(self.path, self.stats, start=start):
             await self.pacer.wait_for(recorded_time(events[0]))
             if self.pacer.speed <= 0 and number % 1000 == 0:
                 await asyncio.sleep(0)  # flat out, but let the other tasks run

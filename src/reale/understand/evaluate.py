@@ -54,7 +54,7 @@ def evaluate(u: Understander, task: str, path: Path, *, balanced: bool = False, 
     rows = [(r, g) for r in iter_rows(path)
             if (g := gold(task, r)) is not None and (not held_out or is_held_out(r.id))]
     if not rows:
-        raise ConfigError(f"{path}: no rows with a {task} label ({', '.join(_LABELS[task])})")
+        raise ConfigError(f"{path}: no rows labelled for {task} ({', '.join(_LABELS[task])})")
     golds, preds = [], []
     for start in range(0, len(rows), batch):
         part = rows[start:start + batch]

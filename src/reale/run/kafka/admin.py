@@ -50,11 +50,22 @@ def topic_configs(s: KafkaSettings) -> dict[str, str]:
             "cleanup.policy": "delete"}
 
 
+def list_topics(admin: Any, s: KafkaSettings, timeout: float) -> dict[str, Any]:
+    """The broker's topics, or a clear error when it cannot be reached."""
+    try:
+        topics: dict[str, Any] = admin.list_topics(timeout=timeout).topics
+    except confluent_kafka().KafkaException as exc:
+        reason = exc.args[0].str() if exc.args and hasattr(exc.args[0], "str") else str(exc)
+        raise RealeError(f"cannot reach Kafka at {s.bootstrap}: {reason} (is the broker "
+                         "running? see docs/scaling.md)") from exc
+    return topics
+
+
 def init_topics(s: KafkaSettings, timeout: float = 30.0) -> list[TopicResult]:
     """Create every topic with ``s.partitions`` partitions; existing topics are left as they are."""
     admin_mod = kafka_admin()
     admin = admin_mod.AdminClient(admin_config(s))
-    existing = admin.list_topics(timeout=timeout).topics
+    existing = list_topics(admin, s, timeout)
     wanted = [s.topic(t) for t in TOPICS]
     new = [admin_mod.NewTopic(t, s.partitions, s.replication, config=topic_configs(s))
            for t in wanted if t not in existing]
@@ -79,7 +90,7 @@ def consumer_lag(s: KafkaSettings, stages: Sequence[str] = tuple(STAGE_TOPICS),
     """Committed offset, end offset and lag of every partition each stage's group reads."""
     ck = confluent_kafka()
     admin = kafka_admin().AdminClient(admin_config(s))
-    topics = admin.list_topics(timeout=timeout).topics
+    topics = list_topics(admin, s, timeout)
     probe: Any = ck.Consumer(consumer_config(s, s.group("status"), "reale-status"))
     try:
         rows: list[LagRow] = []

@@ -17,6 +17,7 @@ from reale.alerts import AlertsConfig
 from reale.clock import Clock
 from reale.config import Config
 from reale.desk.opportunity_rules import desk_weights_from_config
+from reale.desk.realness_rules import realness_weights_from_config
 from reale.events import Mention
 from reale.run.aftermath import BacklashSink
 from reale.run.alerting import AlertSink
@@ -68,6 +69,7 @@ class KafkaDesk:
         self.known = frozenset(b.name for b in config.brands)
         self.clock = clock
         self.weights = desk_weights_from_config(dict(config.extra))
+        self.realness = realness_weights_from_config(dict(config.extra))
         self.team_language = config.team_language
         self.understanding = understanding
         self.label: Labeller = labeller or (understanding.label if understanding else _no_labels)
@@ -94,7 +96,8 @@ class KafkaDesk:
         if mentions:
             desk = DeskStage(self.brands, state.signals, state.queue, sinks,
                              weights=self.weights, team_language=self.team_language,
-                             learner=state.learner, relevance=self._relevance())
+                             learner=state.learner, relevance=self._relevance(),
+                             realness=self.realness)
             desk(list(zip(mentions, self._labels(mentions), strict=True)))
         return out.take()
 

@@ -99,4 +99,8 @@ def consumer_config(s: KafkaSettings, group: str, client_id: str) -> dict[str, A
 
 
 def admin_config(s: KafkaSettings) -> dict[str, Any]:
-    return {"bootstrap.servers": s.bootstrap, "log.connection.close": False, **s.client}
+    # The admin calls (init, status) raise their own clear error when the broker cannot be
+    # reached; librdkafka's own log would print a line per retry (about 20 a second) before it.
+    # --kafka-option log_level=6 brings those lines back.
+    return {"bootstrap.servers": s.bootstrap, "log.connection.close": False, "log_level": 2,
+            **s.client}

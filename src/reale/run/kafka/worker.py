@@ -58,6 +58,7 @@ class Worker:
         self.policy = policy or ErrorPolicy(retries=None)
         self.summary = WorkerSummary(stage=stage.name)
         self._stop = threading.Event()
+        self._assigned_at = 0.0  # monotonic time of the last partition assignment
         self._delivery_errors: list[str] = []
         ck = confluent_kafka()
         self._ck = ck
@@ -89,7 +90,9 @@ class Worker:
                     idle_since = time.monotonic()
                 else:
                     self._add_phase("idle", waited)  # polls that found nothing
-                    if idle_exit is not None and time.monotonic() - idle_since > idle_exit:
+                    # idle counts again from each assignment: joining the group takes seconds
+                    quiet_since = max(idle_since, self._assigned_at)
+                    if idle_exit is not None and time.monotonic() - quiet_since > idle_exit:
                         break
         finally:
             self.close()
@@ -232,6 +235,7 @@ class Worker:
 
     # -- rebalances --------------------------------------------------------------------------
     def _on_assign(self, consumer: Any, partitions: list[Any]) -> None:
+        self._assigned_at = time.monotonic()
         self.stage.assigned(partitions)
         self.metrics.rebalances.labels(self.stage.name, "assigned").inc(len(partitions))
         log.info("partitions assigned", extra={"fields": {

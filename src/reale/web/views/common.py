@@ -29,13 +29,13 @@ def choice(ctx: Ctx, name: str, allowed: tuple[str, ...] | list[str]) -> str:
     return value if value in allowed else ""
 
 
-def brand_filter(ctx: Ctx) -> str:
-    return choice(ctx, "brand", ctx.services.brand_names()) or _known_brand(ctx)
+def brand_filter(ctx: Ctx, name: str = "brand") -> str:
+    return choice(ctx, name, ctx.services.brand_names()) or _known_brand(ctx, name)
 
 
-def _known_brand(ctx: Ctx) -> str:
+def _known_brand(ctx: Ctx, name: str) -> str:
     # brands seen in the store but absent from the config are still filterable
-    value = ctx.query("brand")
+    value = ctx.query(name)
     if not value:
         return ""
     found = ctx.services.store.query("SELECT 1 FROM mentions WHERE brand = ? LIMIT 1", (value,))
