@@ -68,3 +68,20 @@ def test_serve_binds_127_0_0_1_and_serves_the_desk(tmp_path: Path) -> None:
         proc.terminate()
         out, _ = proc.communicate(timeout=20)
     assert f"Reale desk on http://127.0.0.1:{port}" in out
+
+
+def test_the_last_active_admin_cannot_be_disabled(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'desk.sqlite'}"
+    for name in ("ada", "bea"):
+        run_cli("users", "add", name, "--role", "admin", "--password-stdin", "--store", url,
+                stdin="a long password\n")
+    assert run_cli("users", "disable", "bea", "--store", url).returncode == 0
+    refused = run_cli("users", "disable", "ada", "--store", url)
+    assert refused.returncode == 2
+    assert refused.stderr.strip().splitlines() == [
+        "reale: error: 'ada' is the last active admin; add or enable another admin first,"
+        " or the team is locked out of administration"]
+    assert run_cli("users", "list", "--store", url).stdout.splitlines() == [
+        "ada\tadmin\t-\tactive", "bea\tadmin\t-\tdisabled"]
+    assert run_cli("users", "enable", "bea", "--store", url).returncode == 0
+    assert run_cli("users", "disable", "ada", "--store", url).returncode == 0

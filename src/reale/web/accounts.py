@@ -68,7 +68,16 @@ class Accounts:
         self._update(name, "lang = ?", _lang(lang))
 
     def set_disabled(self, name: str, disabled: bool) -> None:
+        """Lock an account out or let it back in; never the last active admin's (the team would
+        have no one left to manage it)."""
+        if disabled and self._is_last_active_admin(name):
+            raise DeskError(f"{name!r} is the last active admin; add or enable another admin"
+                            " first, or the team is locked out of administration")
         self._update(name, "disabled = ?", 1 if disabled else 0)
+
+    def _is_last_active_admin(self, name: str) -> bool:
+        admins = {u.name for u in self.users() if u.role == Role.ADMIN.value and not u.disabled}
+        return admins == {name}
 
     def _update(self, name: str, assignment: str, value: object) -> None:
         with self._store.transaction() as tx:
