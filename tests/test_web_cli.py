@@ -85,3 +85,24 @@ def test_the_last_active_admin_cannot_be_disabled(tmp_path: Path) -> None:
         "ada\tadmin\t-\tactive", "bea\tadmin\t-\tdisabled"]
     assert run_cli("users", "enable", "bea", "--store", url).returncode == 0
     assert run_cli("users", "disable", "ada", "--store", url).returncode == 0
+
+
+def test_serve_refuses_web_accounts_naming_an_unknown_publishing_account(tmp_path: Path) -> None:
+    config = tmp_path / "reale.toml"
+    config.write_text(f'store = "sqlite:///{tmp_path / "desk.sqlite"}"\n'
+                      '[[brands]]\nname = "Fiori"\nkeywords = ["fiori"]\n'
+                      '[[publish.accounts]]\nname = "fiori-bsky"\nnetwork = "bluesky"\n'
+                      'handle = "fiori.bsky.social"\ndry_run = true\n'
+                      '[web.accounts]\nFiori = "fiori-bksy"\n', encoding="utf-8")
+    out = run_cli("serve", "--config", str(config), "--port", str(free_port()))
+    assert out.returncode == 2
+    assert out.stderr.strip().splitlines() == [
+        "reale: error: web.accounts: Fiori = 'fiori-bksy' names no publishing account;"
+        " configured: dry-run-bluesky, dry-run-mastodon, dry-run-x, fiori-bsky"
+        " ([[publish.accounts]], docs/publishing.md)"]
+    config.write_text(config.read_text(encoding="utf-8").replace('Fiori = "fiori-bksy"',
+                                                                 'Fiory = "fiori-bsky"'),
+                      encoding="utf-8")
+    typo = run_cli("serve", "--config", str(config), "--port", str(free_port()))
+    assert typo.returncode == 2
+    assert "web.accounts: 'Fiory' is not a brand in reale.toml; brands: Fiori" in typo.stderr

@@ -35,7 +35,7 @@ from reale.web.routing import json_response, routes
 from reale.web.security import SecurityHeaders
 from reale.web.services import DraftSource, MomentsSource, Services, merge_accounts
 from reale.web.sessions import Sessions, Signer
-from reale.web.settings import WebSettings
+from reale.web.settings import WebSettings, check_accounts
 from reale.web.table import SPECS
 
 SECRET_SNAPSHOT = "web.secret"
@@ -82,6 +82,7 @@ def create_app(store: Store, *, workflow: ApprovalWorkflow,
     clock = clock or SystemClock()
     settings = settings or WebSettings()
     all_accounts = merge_accounts(accounts)
+    check_accounts(settings, (a.name for a in all_accounts), (b.name for b in brands))
     if publisher is None:
         publisher = PublisherPool(all_accounts, gate=workflow, clock=clock)
     services = Services(

@@ -5,7 +5,7 @@ for each brand.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import msgspec
@@ -51,6 +51,21 @@ class WebSettings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fiel
             raise ConfigError("web.login_* limits must be positive")
 
 
+def check_accounts(settings: WebSettings, accounts: Iterable[str], brands: Iterable[str]) -> None:
+    """Refuse a ``[web.accounts]`` entry naming a publishing account that is not configured
+    (``[[publish.accounts]]`` or a ``dry-run-*`` one) or a brand reale.toml does not have: such a
+    typo would otherwise send the brand's replies from another account without a word."""
+    known, brand_names = set(accounts), set(brands)
+    for brand, account in sorted(settings.accounts.items()):
+        if account not in known:
+            raise ConfigError(f"web.accounts: {brand} = {account!r} names no publishing account; "
+                              f"configured: {', '.join(sorted(known)) or 'none'} "
+                              "([[publish.accounts]], docs/publishing.md)")
+        if brand_names and brand not in brand_names:
+            raise ConfigError(f"web.accounts: {brand!r} is not a brand in reale.toml; brands: "
+                              f"{', '.join(sorted(brand_names))}")
+
+
 def web_settings(extra: Mapping[str, Any], team_language: str = "en") -> WebSettings:
     """``[web]`` from ``Config.extra`` (defaults for what is missing; unknown keys refused)."""
     raw = dict(extra.get("web") or {})
@@ -61,4 +76,4 @@ def web_settings(extra: Mapping[str, Any], team_language: str = "en") -> WebSett
         raise ConfigError(f"web: {exc}") from exc
 
 
-__all__ = ["WebSettings", "web_settings"]
+__all__ = ["WebSettings", "check_accounts", "web_settings"]
