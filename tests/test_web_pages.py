@@ -166,3 +166,24 @@ def test_a_brand_known_only_from_the_store_scopes_the_moments_page(desk: Desk) -
         assert fiori["scope"] == "Fiori"
         assert {m["term"] for m in fiori["items"]} == {"festa della mamma"}
         assert client.get("/moments.json?scope=Nobody").json()["scope"] == ""  # no such brand
+
+
+def test_unknown_urls_get_the_desks_own_404_page(desk: Desk, viewer: TestClient) -> None:
+    page = viewer.get("/no-such-page")
+    assert page.status_code == 404
+    assert page.headers["content-type"].startswith("text/html")
+    assert "<nav" in page.text and "there is no page at /no-such-page" in page.text
+    assert page.headers["x-frame-options"] == "DENY"
+    assert "default-src 'self'" in page.headers["content-security-policy"]
+    for path in ("/no-such-page.json", "/api/v9/nothing", "/static/nothing.css.json"):
+        twin = viewer.get(path)
+        assert twin.status_code == 404, path
+        assert twin.json() == {"error": f"there is no page at {path}", "status": 404}
+        assert twin.headers["x-content-type-options"] == "nosniff"
+    with TestClient(desk.app) as anon:
+        stranger = anon.get("/wp-admin/", headers={"accept": "text/html"})
+        assert stranger.status_code == 404 and "there is no page at /wp-admin/" in stranger.text
+        assert stranger.headers["content-type"].startswith("text/html")
+    wrong_method = viewer.delete("/live.json")
+    assert wrong_method.status_code == 405 and "GET" in wrong_method.headers["allow"]
+    assert wrong_method.json()["error"] == "DELETE is not allowed on /live.json"

@@ -31,7 +31,7 @@ from reale.web.openapi import openapi
 from reale.web.ratelimit import LoginLimiter
 from reale.web.render import environment, error_page, render
 from reale.web.rollup import Rollups
-from reale.web.routing import json_response, routes
+from reale.web.routing import json_response, routes, unmatched
 from reale.web.security import SecurityHeaders
 from reale.web.services import DraftSource, MomentsSource, Services, merge_accounts
 from reale.web.sessions import Sessions, Signer
@@ -107,7 +107,9 @@ def create_app(store: Store, *, workflow: ApprovalWorkflow,
                               Route("/openapi.json", openapi_json, name="openapi"),
                               Mount("/static", StaticFiles(directory=str(static_dir())),
                                     name="static")]
-    app = Starlette(routes=table, middleware=[Middleware(SecurityHeaders)])
+    fallback = unmatched(services, error_page)
+    app = Starlette(routes=table, middleware=[Middleware(SecurityHeaders)],
+                    exception_handlers={404: fallback, 405: fallback})
     app.state.services = services
     app.state.openapi = document
     return app

@@ -205,6 +205,28 @@ def endpoint(spec: RouteSpec, s: Services, render: Callable[[Ctx, Page], Respons
     return run
 
 
+def unmatched(s: Services, error: Callable[[Ctx, HTTPProblem], Response]
+              ) -> Callable[[Request, Exception], Awaitable[Response]]:
+    """Starlette's handler for a URL no route matches (404) or a method a route does not take
+    (405): the desk's own error page, HTML for a browser, JSON for ``.json``/``/api/`` paths."""
+
+    async def run(request: Request, exc: Exception) -> Response:
+        status = getattr(exc, "status_code", 404)
+        session, user, role = await _session(request, s)
+        lang = pick_language(user.lang if user else "", request.headers.get("accept-language"),
+                             s.settings.default_language)
+        json_ = wants_json(request) or request.url.path.startswith("/api/")
+        ctx = Ctx(request=request, services=s, user=user, role=role, session=session, lang=lang,
+                  wants_json=json_)
+        message = (f"{request.method} is not allowed on {request.url.path}" if status == 405
+                   else f"there is no page at {request.url.path}")
+        response = error(ctx, HTTPProblem(status, message))
+        response.headers.update(getattr(exc, "headers", None) or {})  # 405's Allow
+        return response
+
+    return run
+
+
 async def _checked(ctx: Ctx, spec: RouteSpec, s: Services,
                    render: Callable[[Ctx, Page], Response]) -> Response:
     if spec.role is not None and ctx.user is None:
@@ -287,4 +309,4 @@ def routes(specs: list[RouteSpec], s: Services, render: Callable[[Ctx, Page], Re
 
 
 __all__ = ["Ctx", "Done", "HTTPProblem", "Page", "Param", "RouteSpec", "error_json",
-           "json_response", "routes", "wants_json"]
+           "json_response", "routes", "unmatched", "wants_json"]
