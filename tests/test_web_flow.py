@@ -209,6 +209,12 @@ def test_json_bodies_work_like_forms_and_bad_bodies_get_clear_errors(desk: Desk)
         big = rita.post(f"/queue/{key}/compose", headers={"X-CSRF-Token": csrf, **JSON},
                         data={"text": "x" * 300_000})
         assert big.status_code == 413
-        empty = rita.post(f"/queue/{key}/compose", headers={"X-CSRF-Token": csrf, **JSON},
-                          data={"text": "   ", "action": "save"})
-        assert empty.status_code == 409 and "needs some text" in empty.json()["error"]
+        reply = r.json()["reply"]
+        for text, reply_id in (("", ""), ("   ", ""), (" \n\t ", reply)):  # a client error
+            empty = rita.post(f"/queue/{key}/compose", headers={"X-CSRF-Token": csrf, **JSON},
+                              data={"text": text, "action": "save", "reply_id": reply_id})
+            assert empty.status_code == 400
+            assert empty.json()["error"] == "a reply needs some text: the text is empty"
+        page = rita.post(f"/queue/{key}/compose", data={"csrf": csrf, "text": " "},
+                         headers={"accept": "text/html"})
+        assert page.status_code == 400 and "a reply needs some text" in page.text

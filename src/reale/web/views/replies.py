@@ -75,7 +75,10 @@ async def compose(ctx: Ctx) -> Done:
     if action not in ("save", "submit", "send"):
         raise HTTPProblem(400, "action must be save, submit or send")
     user = ctx.require(Role.APPROVER if action == "send" else Role.RESPONDER)
-    reply = await run_in_threadpool(_write, ctx, rec, _text(ctx), ctx.form.get("reply_id", ""))
+    text = _text(ctx)
+    if not text.strip():  # the client's mistake (400), not a conflict with the desk's state
+        raise HTTPProblem(400, "a reply needs some text: the text is empty")
+    reply = await run_in_threadpool(_write, ctx, rec, text, ctx.form.get("reply_id", ""))
     if action == "submit" and reply.state in ("draft", "sent_back"):
         reply = await run_in_threadpool(ctx.services.workflow.submit, user.name, reply.id)
     if action == "send":
