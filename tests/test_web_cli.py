@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
+import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -106,3 +109,44 @@ def test_serve_refuses_web_accounts_naming_an_unknown_publishing_account(tmp_pat
     typo = run_cli("serve", "--config", str(config), "--port", str(free_port()))
     assert typo.returncode == 2
     assert "web.accounts: 'Fiory' is not a brand in reale.toml; brands: Fiori" in typo.stderr
+
+
+def test_run_serve_keeps_the_desk_up_after_a_replay_ends_until_sigterm(tmp_path: Path) -> None:
+    recording = tmp_path / "one.jsonl"
+    recording.write_text(json.dumps({
+        "did": "did:plc:abc", "time_us": 1_700_000_000_000_000, "kind": "commit",
+        "commit": {"operation": "create", "collection": "app.bsky.feed.post", "rkey": "k",
+                   "cid": "c", "record": {"$type": "app.bsky.feed.post",
+                                          "text": "I love my new Acme kettle",
+                                          "createdAt": "2026-03-20T09:30:00Z"}}}) + "\n")
+    config = tmp_path / "reale.toml"
+    config.write_text(f'store = "sqlite:///{tmp_path / "r.sqlite"}"\n'
+                      '[[brands]]\nname = "Acme"\nkeywords = ["acme"]\n'
+                      f'[[sources]]\nkind = "replay"\npath = "{recording}"\n', encoding="utf-8")
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    proc = subprocess.Popen([sys.executable, "-m", "reale", "run", "--config", str(config),
+                             "--serve", "--port", str(port)], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    guard = threading.Timer(180, proc.kill)  # a hung process fails the test, never the suite
+    guard.start()
+    try:
+        said = []
+        assert proc.stderr is not None
+        for line in proc.stderr:  # waits for the process to speak: I/O, not test logic
+            said.append(line)
+            if "the sources have ended" in line:
+                break
+        desk = f"http://127.0.0.1:{port}/live"
+        assert said[-1] == f"reale: the sources have ended; the desk stays at {desk} until Ctrl-C\n"
+        assert proc.poll() is None, "the desk closed when the replay ended"
+        assert httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=10).json()["ok"] is True
+        proc.send_signal(signal.SIGTERM)
+        out, _ = proc.communicate(timeout=60)
+    finally:
+        guard.cancel()
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 0
+    assert "1 mentions" in out

@@ -36,7 +36,8 @@ def register(sub: Any) -> None:
     p.add_argument("--store", default="", help="store URL (overrides the config's store)")
     p.add_argument("--quiet", action="store_true", help="do not print mentions as they arrive")
     p.add_argument("--serve", action="store_true",
-                   help="also serve the web desk on 127.0.0.1 (see reale serve for its options)")
+                   help="also serve the web desk on 127.0.0.1 (see reale serve for its options); "
+                   "it stays up after the sources end, until Ctrl-C")
     p.add_argument("--port", type=port_number, default=8765, help="web desk port with --serve")
     p.add_argument("--runner", choices=("embedded", "kafka"), default="embedded",
                    help="embedded: one process (the default); kafka: this process takes one role "
@@ -110,7 +111,12 @@ async def _run(cfg: Config, store_url: str, sources_of: Any, quiet: bool, *,
                                       moments=lambda since: pipeline.signals.moments(None, since))
                 url = stack.enter_context(serving(web, serve_port))
                 print(f"the desk is at {url}/live", file=sys.stderr)
-            return await app.run(sources, stop)
+            summary = await app.run(sources, stop)
+            if serve_port and not stop.is_set():  # a replay ended: the desk is what is left
+                print(f"reale: the sources have ended; the desk stays at {url}/live until "
+                      "Ctrl-C", file=sys.stderr, flush=True)
+                await stop.wait()
+            return summary
     raise AssertionError("unreachable")
 
 
