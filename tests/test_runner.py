@@ -191,3 +191,34 @@ def test_a_source_that_fails_is_named_in_the_summary_and_what_it_gave_is_stored(
 
     asyncio.run(main())
     assert stored_mentions(url)
+
+
+def test_the_printer_shows_the_detected_language_and_the_declared_one_when_they_differ() -> None:
+    from reale.events import Author, Mention, Post
+    from reale.run.printer import mention_line
+
+    post = Post(uri="at://x/1", network="bluesky", author=Author(id="did:plc:x", handle="ayse"),
+                text="I love my new Acme kettle", created_at=1.0, langs=("tr",))
+    m = Mention(brand="Acme", query="acme", post=post)
+    assert mention_line(m) == "[Acme] @ayse (tr): I love my new Acme kettle"
+    assert mention_line(m, language="en") == "[Acme] @ayse (en; declared tr): I love my new Acme kettle"
+    assert mention_line(m, language="tr") == "[Acme] @ayse (tr): I love my new Acme kettle"
+
+
+def test_a_full_replay_prints_the_language_it_detected_not_the_declared_one(tmp_path: Path) -> None:
+    recording = tmp_path / "tr.jsonl"
+    recording.write_text(json.dumps({
+        "did": "did:plc:abc", "time_us": 1_700_000_000_000_000, "kind": "commit",
+        "commit": {"operation": "create", "collection": "app.bsky.feed.post", "rkey": "k",
+                   "cid": "c", "record": {"$type": "app.bsky.feed.post", "langs": ["tr"],
+                                          "text": "I really love my new Acme kettle, it boils"
+                                                  " water in a minute and looks great",
+                                          "createdAt": "2026-03-20T09:30:00Z"}}}) + "\n")
+    cfg = tmp_path / "reale.toml"
+    cfg.write_text('[[brands]]\nname = "Acme"\nkeywords = ["acme"]\n', encoding="utf-8")
+    out = run_cli("replay", str(recording), "--config", str(cfg), "--full",
+                  "--store", f"sqlite:///{tmp_path}/p.sqlite", timeout=300)
+    assert out.returncode == 0, out.stderr[-3000:]
+    printed = [line for line in out.stdout.splitlines() if line.startswith("[Acme]")]
+    assert printed == ["[Acme] @did:plc:abc (en; declared tr): I really love my new Acme kettle,"
+                       " it boils water in a minute and looks great"]

@@ -22,7 +22,7 @@ from reale.errors import ConfigError
 from reale.run.app import EmbeddedApp
 from reale.run.embedded import RunSummary, Source
 from reale.run.learning import relevance_memory
-from reale.run.printer import MentionPrinter
+from reale.run.printer import LabelledPrinter, MentionPrinter
 from reale.run.wiring import Pipeline, Understanding, alerts_from_config
 from reale.signals.profile_clients import ProfileClient, clients_for
 
@@ -84,7 +84,9 @@ def _stop_on_signals(stop: asyncio.Event) -> None:
 
 async def _run(cfg: Config, store_url: str, sources_of: Any, quiet: bool, *,
                full: bool = False, serve_port: int = 0) -> RunSummary:
-    stages = [] if quiet else [MentionPrinter()]
+    # the full pipeline prints each mention once labelled (its detected language), else at once
+    stages = [] if quiet or full else [MentionPrinter()]
+    sinks = () if quiet or not full else (LabelledPrinter(),)
     async with EmbeddedApp(cfg, store_url=store_url, stages=stages) as app:
         assert app.writer is not None and app.store is not None
         sources: list[Source] = sources_of(app)
@@ -100,7 +102,7 @@ async def _run(cfg: Config, store_url: str, sources_of: Any, quiet: bool, *,
             understanding = Understanding(cfg.brands, relevance_memory(cfg.extra))
             pipeline = Pipeline(app, clock=app.clock, understanding=understanding,
                                 profile_clients=profile_clients(cfg, http),
-                                alerts=alerts, alert_secrets=secrets)
+                                alerts=alerts, alert_secrets=secrets, sinks=sinks)
             await stack.enter_async_context(pipeline)
             if serve_port:
                 from reale.web.assemble import app_from_config

@@ -1,27 +1,33 @@
-"""A stage that prints each mention as it arrives (for ``reale run``, ``replay`` and ``demo``)."""
+"""Print each mention as it arrives (for ``reale run``, ``replay`` and ``demo``): as a stage when
+nothing labels the posts, or as a sink of the labelled mentions, showing the detected language."""
 
 from __future__ import annotations
 
 import sys
-from typing import TextIO
+from typing import Any, TextIO
 
 from reale.events import Mention
 from reale.run.pipeline import Routed
 
 
-def mention_line(m: Mention, width: int = 100) -> str:
-    """One readable line: brand, author, language and the start of the text (control chars removed)."""
+def mention_line(m: Mention, width: int = 100, language: str = "") -> str:
+    """One readable line: brand, author, language and the start of the text (control chars
+    removed). ``language`` is the detected one, shown instead of the post's declared languages
+    (which a client sets, often wrongly), with the declared ones after it when they differ."""
     text = " ".join(m.post.text.split())
     text = "".join(ch for ch in text if ch.isprintable())
     if len(text) > width:
         text = text[: width - 1] + "…"
     who = m.post.author.handle or m.post.author.id
-    lang = ",".join(m.post.langs) or "?"
+    declared = ",".join(m.post.langs)
+    lang = declared or "?"
+    if language:
+        lang = language if declared in ("", language) else f"{language}; declared {declared}"
     return f"[{m.brand}] @{who} ({lang}): {text}"
 
 
 class MentionPrinter:
-    """Prints every mention of a routed batch to ``out``."""
+    """Prints every mention of a routed batch to ``out`` (no labels yet: declared language)."""
 
     def __init__(self, out: TextIO | None = None) -> None:
         self.out = out or sys.stdout
@@ -33,3 +39,26 @@ class MentionPrinter:
             self.printed += 1
         if routed.mentions:
             self.out.flush()
+
+
+class LabelledPrinter:
+    """A sink of the full pipeline: prints each mention once it is labelled, with the detected
+    language (the declared one when the labeller failed on it)."""
+
+    def __init__(self, out: TextIO | None = None) -> None:
+        self.out = out or sys.stdout
+        self.printed = 0
+
+    def labels(self, mention: Mention, labels: Any) -> None:
+        language = str(getattr(labels, "language", "") or "")
+        print(mention_line(mention, language=language), file=self.out, flush=True)
+        self.printed += 1
+
+    def opportunity(self, opp: Any) -> None:
+        """Opportunities are the desk's to show, not this printer's."""
+
+    def moment(self, alert: Any) -> None:
+        """Moments are the desk's to show, not this printer's."""
+
+
+__all__ = ["LabelledPrinter", "MentionPrinter", "mention_line"]
