@@ -86,6 +86,12 @@ def test_the_last_active_admin_cannot_be_disabled(tmp_path: Path) -> None:
         " or the team is locked out of administration"]
     assert run_cli("users", "list", "--store", url).stdout.splitlines() == [
         "ada\tadmin\t-\tactive", "bea\tadmin\t-\tdisabled"]
+    demoted = run_cli("users", "add", "ada", "--role", "viewer", "--password-stdin", "--store",
+                      url, stdin="a long password\n")
+    assert demoted.returncode == 2
+    assert demoted.stderr.strip().splitlines() == [
+        "reale: error: 'ada' is the last active admin; make another admin first, or the team is"
+        " locked out of administration"]
     assert run_cli("users", "enable", "bea", "--store", url).returncode == 0
     assert run_cli("users", "disable", "ada", "--store", url).returncode == 0
 

@@ -168,6 +168,10 @@ def test_admins_manage_the_team_and_everyone_else_reads_it(desk: Desk) -> None:
         assert team["nina"] == "approver"
         assert ada.post("/settings/users/ada", headers=JSON,
                         data={"csrf": csrf, "role": "viewer"}).status_code == 409
+        alone = ada.post("/settings/users", headers=JSON, data={  # the team's only admin
+            "csrf": csrf, "name": "ada", "password": "a long password", "role": "viewer"})
+        assert alone.status_code == 409 and "'ada' is the last active admin" in alone.json()["error"]
+        assert ada.get("/me.json").json()["role"] == "admin"
     with TestClient(desk.app) as nina:
         login(nina, "nina", "a long password")
         assert nina.get("/me.json").json()["role"] == "approver"

@@ -50,6 +50,9 @@ class Accounts:
         """Create a user or reset an existing one's password and role (an operator's action:
         ``reale users add``; on the web, admins go through :meth:`add_by`)."""
         name, role_ = check_name(name), parse_role(role)
+        if role_ is not Role.ADMIN and self._is_last_active_admin(name):
+            raise DeskError(f"{name!r} is the last active admin; make another admin first, or"
+                            " the team is locked out of administration")
         digest = self._hasher.hash(check_password(password))
         now = self._store.clock.now()
         with self._store.transaction() as tx:
