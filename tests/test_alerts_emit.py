@@ -48,6 +48,16 @@ def test_a_moment_a_backlash_an_sla_and_a_source() -> None:
     assert s.brand == "" and s.title == "Source jetstream is lagging (5 min behind)"
 
 
+def test_a_moment_read_again_as_part_of_a_tragedy_says_so_in_its_title() -> None:
+    first = F.moment({"term": "valleverde", "rate": 19, "baseline": 0.1, "safety": "caution",
+                      "id": "*:valleverde:1700000000"}, T0)
+    again = F.moment({"term": "valleverde", "rate": 19, "baseline": 0.1, "safety": "avoid",
+                      "linked_to": "#terremoto", "id": "*:valleverde:1700000000:avoid"}, T0)
+    assert first.title == "Moment: valleverde is rising (190x its usual rate)"
+    assert again.title == "Moment: valleverde now reads avoid, part of the #terremoto moment"
+    assert again.body == "Safety read: avoid." and again.dedup_key != first.dedup_key
+
+
 def test_every_link_opens_a_page_the_web_desk_serves() -> None:
     from reale.web.table import SPECS
 

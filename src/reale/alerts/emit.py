@@ -133,6 +133,9 @@ class AlertFactory:
         title = f"Moment: {term} is rising" + (f" ({ratio:.0f}x its usual rate)" if ratio else "")
         safety = field(m, "safety.verdict", "safety", default="")
         body = f"Safety read: {safety}." if isinstance(safety, str) and safety else ""
+        linked = text(m, "linked_to", "safety.linked_to")
+        if linked and body:  # read again as part of another moment's story ("same story" link)
+            title = f"Moment: {term} now reads {safety}, part of the {linked} moment"
         examples = field(m, "examples", default=[])
         first = examples[0] if isinstance(examples, list | tuple) and examples else ""
         mid = text(m, "id") or term

@@ -56,5 +56,6 @@ class AlertSink:
                 f":{alert.safety.verdict}" if alert.safety and alert.safety.linked_to else ""),
             "rate": alert.current_per_min, "baseline": max(alert.baseline_per_min, 0.1),
             "safety": alert.safety.verdict if alert.safety else "",
+            "linked_to": alert.safety.linked_to if alert.safety else "",
             "reasons": list(alert.safety.reasons) if alert.safety else [],
             "examples": [{"text": e.text} for e in alert.examples if getattr(e, "text", "")]}))
