@@ -32,6 +32,7 @@ from reale.signals.settings import SignalsConfig, signals_config
 from reale.store import Store
 from reale.understand.relevance import REMEMBER, RelevanceModel, Remembered
 from reale.understand.relevance_prior import BrandPrior
+from reale.understand.understander import TASKS
 from reale.web.data import register_writers
 from reale.web.hub import LiveHub
 
@@ -62,9 +63,8 @@ class Understanding:
               tasks: Collection[str] | None = None) -> list[Any]:
         """Labels for a batch of posts: all of them, or the ``tasks`` named (see
         ``reale.understand.understander.TASKS``); ``fast``: the overload labels only."""
-        if tasks is None:
-            return list(self.understander.annotate_batch(texts, langs, fast=fast))
-        return list(self.understander.annotate_batch(texts, langs, tasks=tasks, fast=fast))
+        return list(self.understander.annotate_batch(texts, langs, tasks=TASKS if tasks is None
+                                                     else tasks, fast=fast))
 
     def _new(self, brand: str) -> RelevanceModel:
         return self.understander.relevance_model(brand, self.terms.get(brand, (brand,)),
