@@ -42,10 +42,10 @@ FILLER = ("amber", "birch", "cedar", "delta", "ember", "fjord", "grove", "harbor
           "juniper", "kestrel", "lagoon", "meadow", "nectar", "orchid", "prairie")
 
 
-def post(i: int, text: str, at: float) -> Post:
+def post(i: int, text: str, at: float, lang: str = "en") -> Post:
     return Post(network="bluesky", uri=f"at://did:plc:u{i}/app.bsky.feed.post/{i}",
                 author=Author(id=f"did:plc:u{i}", handle=f"u{i}.bsky.social"), text=text,
-                created_at=at, langs=("en",))
+                created_at=at, langs=(lang,))
 
 
 def burst(start: float, n: int = 12, tag: str = "#blackout") -> list[Post]:

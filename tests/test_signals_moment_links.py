@@ -15,7 +15,7 @@ import msgspec
 
 from reale.bench.signals_moments import play_story
 from reale.clock import ManualClock
-from reale.events import Author, Post
+from reale.events import Post
 from reale.run.demo import DemoSink
 from reale.run.desksink import DeskStoreSink
 from reale.signals.moment_links import MomentLinks, linked_read
@@ -26,18 +26,11 @@ from reale.store import open_store
 from reale.web import queries as web
 from reale.web.data import write_moments
 from reale.web.records import MomentRecord
+from tests.test_kafka_moments_parts import FILLER, post
 
 T0 = 1_767_225_600.0
 HOUR = 3600.0
 CFG = MomentConfig(warmup=HOUR)
-FILLER = ("amber", "birch", "cedar", "delta", "ember", "fjord", "grove", "harbor", "iris",
-          "juniper", "kestrel", "lagoon", "meadow", "nectar", "orchid", "prairie")
-
-
-def post(i: int, text: str, at: float) -> Post:
-    return Post(network="bluesky", uri=f"at://did:plc:u{i}/app.bsky.feed.post/{i}",
-                author=Author(id=f"did:plc:u{i}", handle=f"u{i}.bsky.social"), text=text,
-                created_at=at, langs=("it",))
 
 
 def chatter(hours: float = 1.5) -> list[Post]:
@@ -47,12 +40,12 @@ def chatter(hours: float = 1.5) -> list[Post]:
     for k in range(int(hours * HOUR / 30)):
         extra = " adesso" if k % 7 == 0 else " raga" if k % 11 == 0 else ""
         out.append(post(10_000 + k, f"{FILLER[k % 16]}{k} {FILLER[(k + 5) % 16]}x{k}{extra}",
-                        T0 + 30.0 * k))
+                        T0 + 30.0 * k, lang="it"))
     return out
 
 
 def spread(texts: Sequence[str], start: float, every: float, first: int) -> list[Post]:
-    return [post(first + i, text, start + i * every) for i, text in enumerate(texts)]
+    return [post(first + i, text, start + i * every, lang="it") for i, text in enumerate(texts)]
 
 
 QUAKE = ["Scossa fortissima adesso, crolli e vittime in paese #terremoto",
