@@ -81,6 +81,15 @@ def understanding() -> Understanding:
     return Understanding((VOLTA,))
 
 
+def untaught(understanding: Understanding) -> Understanding:
+    """The models loaded once for a module, as a new worker has them: no relevance model, every
+    brand's cold-start prior without anchors."""
+    understanding.models.clear()
+    for brand in list(understanding.priors):
+        understanding.drop_anchors(brand)
+    return understanding
+
+
 def stage(store: Store, clock: ManualClock, understanding: Understanding,
           background: bool = False) -> BrandStage:
     """A brand stage with the desk; without ``background`` a brand's relevance model is

@@ -19,7 +19,7 @@ from reale.run.wiring import Understanding
 from reale.store import Store
 from reale.web.queries import decide
 from reale.web.records import OpportunityDecision, OpportunityRecord
-from tests.test_kafka_desk_parts import T0, VOLTA, Record, mention, opened, stage
+from tests.test_kafka_desk_parts import T0, VOLTA, Record, mention, opened, stage, untaught
 
 PROBE = "@volta-auto.bsky.social my Volta will not start this morning, can you help?"
 WORD = "for once the train was on time, una volta tanto"
@@ -92,10 +92,7 @@ def loaded() -> Understanding:
 @pytest.fixture
 def understanding(loaded: Understanding) -> Understanding:
     """The first worker's models (loaded once for the module; each test starts untaught)."""
-    loaded.models.clear()
-    for brand in list(loaded.priors):
-        loaded.drop_anchors(brand)
-    return loaded
+    return untaught(loaded)
 
 
 def test_a_worker_that_takes_a_brand_over_takes_its_relevance_anchors_back(

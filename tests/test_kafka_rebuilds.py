@@ -21,7 +21,7 @@ from reale.run.kafka.desk import KafkaDesk
 from reale.run.kafka.rebuilds import Background, Job
 from reale.run.wiring import Understanding
 from reale.store import Store
-from tests.test_kafka_desk_parts import T0, VOLTA, opened, stage
+from tests.test_kafka_desk_parts import T0, VOLTA, opened, stage, untaught
 from tests.test_kafka_learning_parts import (
     PROBE,
     Partition,
@@ -54,10 +54,7 @@ def understanding() -> Understanding:
 
 @pytest.fixture
 def models(understanding: Understanding) -> Understanding:
-    understanding.models.clear()
-    for brand in list(understanding.priors):
-        understanding.drop_anchors(brand)
-    return understanding
+    return untaught(understanding)
 
 
 def desk_of(s: BrandStage) -> KafkaDesk:
