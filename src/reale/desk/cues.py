@@ -13,7 +13,7 @@ from typing import Literal
 
 Family = Literal[
     "ask", "need", "demand", "complaint", "praise", "disclosure", "remedy", "repair",
-    "promise", "discount_promise", "loan",
+    "promise", "discount_promise", "loan", "exchange",
 ]
 
 _GIVE_EN = r"(?:send|give|lend|gift|loan|get|buy|ship)"
@@ -127,6 +127,30 @@ FAMILIES: dict[Family, tuple[str, ...]] = {
         r"\b(?:coupon|voucher|discount code|promo code|\d{1,2} ?% off|codice sconto|buono sconto|"
         r"\d{1,2} ?% di sconto|sconto del)\b",
     ),
+    # Something offered in return (a review, a post, publicity): the price of a deal.
+    "exchange": (
+        r"\bin (?:exchange|return)\b",
+        r"\b(?:to|for (?:a|an|my)) (?:review|unboxing)\b|\bda recensire\b|\bper (?:una|la mia) recensione\b",
+        r"\bi(?:'ll| will| can| could| would|'d| promise(?: to| i'?ll)?) (?:\w+ )?(?:post|tweet|blog|"
+        r"write|review|rate|promote|advertise|recommend|tag|feature|mention|rave|talk|sing your praises|"
+        r"shout you out|give you (?:a )?shout-?out|make (?:a|an) (?:video|reel|post|review|unboxing)|"
+        r"do (?:a|an) (?:video|reel|post|review|unboxing))\b",
+        r"\b(?:shout-?out|review|post|promo) (?:if|when) you\b",
+        r"\b(?:honest|glowing|fair|full|5-?star|five-?star) (?:review|opinion) (?:guaranteed|promised)\b",
+        r"\bpromise (?:you )?(?:an? )?(?:honest |glowing |fair |good |great )?"
+        r"(?:review|post|shout-?out|video|mention)\b",
+        r"\bin cambio\b",
+        r"\bprometto (?:una |un |di fare (?:una |un )?|di scrivere (?:una |un )?)?(?:\w+ )?"
+        r"(?:recension[ei]|post|video|review|pubblicità|storie|stories|menzione|unboxing)\b",
+        r"\b(?:vi|ti) (?:faccio|farò|faro|farei|fo) (?:una |un |tanta |della |la )?(?:\w+ )?"
+        r"(?:pubblicità|recensione|post|video|storia|stories|promozione|menzione|unboxing)\b",
+        r"\b(?:vi|ti) (?:recensisco|recensirò|recensiro|pubblicizzo|pubblicizzerò|promuovo|promuoverò|"
+        r"tagg(?:o|herò|hero)|citerò|citero|nomino|nominerò)\b",
+        r"\b(?:parlerò|parlero|parlo) bene di voi\b",
+        r"\b(?:farò|faro|scriverò|scrivero|pubblicherò|pubblichero|posterò|postero|girerò|girero) "
+        r"(?:una |un )?(?:\w+ )?(?:recensione|post|video|review|unboxing|storia|stories)\b",
+        r"\b(?:recensione|opinione) (?:onesta )?(?:garantita|assicurata|promessa)\b",
+    ),
     "loan": (
         r"\b(?:lend|lending|loan|borrow|for the weekend|prest\w*|in prestito|noleggi\w*|per il weekend)\b",
     ),
@@ -206,6 +230,29 @@ def find_asks(text: str) -> list[str]:
     return hits
 
 
+_NEGATED = re.compile(
+    r"\b(?:non|senza|nulla|niente|né|mai|nothing|not|no|never|without|don'?t|won'?t|wouldn'?t|"
+    r"doesn'?t|didn'?t|isn'?t|aren'?t|can'?t)\b|n't\b"
+)
+_CLAUSE = re.compile(r"[.!?;,:\n]|\b(?:but|ma|però|and|e)\b")
+
+
+def find_exchanges(text: str) -> list[str]:
+    """Something offered in return in normalised ``text`` ("prometto recensione", "I'll post
+    about it", "in cambio vi faccio pubblicità"); a denied one ("non vi chiedo nulla in cambio",
+    "nothing in return", "I won't post about it") is not."""
+    hits: list[str] = []
+    for m in _compiled("exchange").finditer(text):
+        head = text[max(0, m.start() - 40):m.start()]
+        clause = _CLAUSE.split(head)[-1]
+        if _NEGATED.search(clause) or _NEGATED.search(m.group(0)):
+            continue
+        h = m.group(0).strip()
+        if h not in hits:
+            hits.append(h)
+    return hits
+
+
 def addresses(text: str, handle: str, name: str) -> bool:
     """Whether normalised ``text`` names the brand by @handle or by name."""
     h = handle.lower().lstrip("@")
@@ -215,4 +262,5 @@ def addresses(text: str, handle: str, name: str) -> bool:
     return bool(n) and re.search(r"(?<![\w@])" + re.escape(n) + r"(?!\w)", text) is not None
 
 
-__all__ = ["FAMILIES", "Family", "addresses", "find", "find_asks", "guess_language", "has", "normalise"]
+__all__ = ["FAMILIES", "Family", "addresses", "find", "find_asks", "find_exchanges", "guess_language",
+           "has", "normalise"]

@@ -79,8 +79,8 @@ class WholeLines:
 def demo_brands() -> tuple[BrandConfig, ...]:
     """The simulator's brands as a team would configure them."""
     return tuple(BrandConfig(name=b.name, handles=(b.handle,), hashtags=tuple(
-        h.lstrip("#") for h in b.hashtags), keywords=b.keywords, language=b.lang)
-        for b in DEFAULT_BRANDS)
+        h.lstrip("#") for h in b.hashtags), keywords=b.keywords, language=b.lang,
+        products=b.price_list()) for b in DEFAULT_BRANDS)
 
 
 def stream_start(now: float, align: float = 60.0) -> float:
