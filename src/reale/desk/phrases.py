@@ -188,12 +188,16 @@ def fmt_int(n: float, lang: str) -> str:
     return s.replace(",", ".") if lang == "it" else s
 
 
+_ARTICLES = {"it": ("un", "una", "uno", "il", "la", "lo", "l'", "un'"), "en": ("a", "an", "the")}
+
+
 def with_article(name: str, article: str, lang: str) -> str:
-    """A product with the article the post used ("una Volta Pico"), else a plain one."""
+    """A product with the article the post used ("una Volta Pico") when it is one of the
+    reason's language, else a plain one."""
     a = article.lower()
-    if a in ("l'", "un'"):
+    if a in ("l'", "un'") and lang == "it":
         return a + name
-    if a and a != "one":
+    if a in _ARTICLES.get(lang, ()):
         return f"{a} {name}"
     if lang == "it":
         return f"un {name}"
