@@ -47,7 +47,9 @@ def situation(text: str, *, products: dict[str, float] | None = None, kind: str 
     ("@volta lend me a Volta Pico for the road trip and I'll sing your praises 😂",
      "i'll sing your praises"),
     ("@brand mandatemi un telefono, in cambio vi faccio pubblicità", "vi faccio pubblicità"),
-    ("@brand send me one and I'll post about it", "i'll post"),
+    ("@brand send me one and I'll post about it", "i'll post about"),
+    ("@brand mandatemi un telefono in cambio di una recensione", "in cambio"),
+    ("@brand send me a phone in exchange for a review", "in exchange"),
     ("@brand shout-out if you send me a hoodie", "shout-out if you"),
     ("@brand send me a Mela Mini to review, honest opinion guaranteed", "to review"),
     ("@brand mi regalate una borsa? vi taggo in tutte le stories", "vi taggo"),
@@ -67,6 +69,17 @@ def test_an_offer_in_return_is_read_in_both_languages(text: str, offer: str) -> 
     "@brand send me a hoodie, I'll never review it",
 ])
 def test_a_denied_offer_is_not_one(text: str) -> None:
+    assert find_exchanges(normalise(text)) == []
+
+
+@pytest.mark.parametrize("text", [
+    "@brand mi mandate un telefono nuovo? in cambio di quello rotto",
+    "@brand send me a new phone in exchange for my old one",
+    "@brand send me a new charger and I'll post the broken one back",
+    "@brand can you send me the form? I'll talk to my bank",
+    "@brand I'd like you to review my order, can you send me a refund",
+])
+def test_a_swap_or_an_errand_is_not_a_deal(text: str) -> None:
     assert find_exchanges(normalise(text)) == []
 
 

@@ -22,6 +22,12 @@ _GIVE_IT_VOI = (r"(?:regalate|regalereste|prestate|prestereste|mandate|manderest
 _GIVE_IT_TU = r"(?:regala|regaleresti|presta|presteresti|manda|manderesti|dai|daresti|offri|offriresti)"
 _A_IT = r"(?:una|un|uno|un')"
 
+# What an exchange pays with: "in cambio di una recensione" is a deal, "in cambio di quello rotto"
+# a swap.
+_PROMO = (r"(?:(?:a|an|my|some|una|un|uno|qualche|la|il|delle|dei)\s+)?(?:\w+\s+)?(?:review|recension|"
+          r"post|publicity|pubblicit|promo|video|shout|mention|menzion|tag|stories|storie|exposure|"
+          r"unboxing|visibilit|advert|follow)")
+
 FAMILIES: dict[Family, tuple[str, ...]] = {
     # Asking the brand for goods or favours: soliciting, the opposite of spontaneous.
     "ask": (
@@ -129,17 +135,21 @@ FAMILIES: dict[Family, tuple[str, ...]] = {
     ),
     # Something offered in return (a review, a post, publicity): the price of a deal.
     "exchange": (
-        r"\bin (?:exchange|return)\b",
-        r"\b(?:to|for (?:a|an|my)) (?:review|unboxing)\b|\bda recensire\b|\bper (?:una|la mia) recensione\b",
-        r"\bi(?:'ll| will| can| could| would|'d| promise(?: to| i'?ll)?) (?:\w+ )?(?:post|tweet|blog|"
-        r"write|review|rate|promote|advertise|recommend|tag|feature|mention|rave|talk|sing your praises|"
-        r"shout you out|give you (?:a )?shout-?out|make (?:a|an) (?:video|reel|post|review|unboxing)|"
-        r"do (?:a|an) (?:video|reel|post|review|unboxing))\b",
+        rf"\bin (?:exchange|return)\b(?! (?:for|of) (?!{_PROMO}))",
+        r"(?<!you )(?<!u )\b(?:to|for (?:a|an|my)) (?:review|unboxing)\b|\bda recensire\b|"
+        r"\bper (?:una|la mia) recensione\b",
+        r"\bi(?:'ll| will| can| could| would|'d| promise(?: to| i'?ll)?) (?:\w+ )?(?:"
+        r"post (?:about|a review|a video|a pic|a photo|pics|photos|it on|on my|everywhere|it everywhere|"
+        r"a story|stories)|(?:tweet|blog|rave|talk) about|talk (?:you|it) up|"
+        r"write (?:a |an )?(?:review|post|blog|article|about)|"
+        r"(?:review|rate|promote|advertise|recommend|feature|mention|tag) (?:you|it|your|them|the)|"
+        r"sing your praises|shout you out|give you (?:a )?shout-?out|"
+        r"(?:make|do) (?:a|an) (?:video|reel|post|review|unboxing))\b",
         r"\b(?:shout-?out|review|post|promo) (?:if|when) you\b",
         r"\b(?:honest|glowing|fair|full|5-?star|five-?star) (?:review|opinion) (?:guaranteed|promised)\b",
         r"\bpromise (?:you )?(?:an? )?(?:honest |glowing |fair |good |great )?"
         r"(?:review|post|shout-?out|video|mention)\b",
-        r"\bin cambio\b",
+        rf"\bin cambio\b(?! (?:di|del|della|dello|dei|degli|delle|per) (?!{_PROMO}))",
         r"\bprometto (?:una |un |di fare (?:una |un )?|di scrivere (?:una |un )?)?(?:\w+ )?"
         r"(?:recension[ei]|post|video|review|pubblicità|storie|stories|menzione|unboxing)\b",
         r"\b(?:vi|ti) (?:faccio|farò|faro|farei|fo) (?:una |un |tanta |della |la )?(?:\w+ )?"
