@@ -94,3 +94,34 @@ def test_a_long_but_acceptable_post_is_judged() -> None:
     long = {**FLOWERS, "post": {**FLOWERS["post"], "text": "welcome @bloom! " + "🌸" * 15000}}
     out = run_cli("assess", stdin=json.dumps(long))
     assert out.returncode == 0 and json.loads(out.stdout)["verdict"] == "genuine"
+
+
+def test_config_supplies_the_brands_prices(tmp_path: Path) -> None:
+    """The brand is found by handle; its price list values the phone the post names, unless the
+    situation brings its own."""
+    cfg = tmp_path / "reale.toml"
+    cfg.write_text('[[brands]]\nname = "Mela Mobile"\nhandles = ["mela-mobile.bsky.social"]\n'
+                   'products = { "Mela 12 Pro" = 1099, "Mela 12" = 899 }\n', encoding="utf-8")
+    appeal = {"brand": {"handle": "mela-mobile.bsky.social"},
+              "post": {"text": "@mela-mobile.bsky.social can you send me a Mela 12 Pro? 🙏",
+                       "author": {"handle": "sam", "followers": 600}},
+              "action": {"kind": "gift", "public": True}}
+    bare = json.loads(run_cli("assess", stdin=json.dumps(appeal)).stdout)
+    assert bare["verdict"] == "genuine"  # a 50 € estimate
+    out = run_cli("assess", "--config", str(cfg), stdin=json.dumps(appeal))
+    priced = json.loads(out.stdout)
+    assert priced["verdict"] == "transactional", out.stderr
+    assert "the brand gives a Mela 12 Pro, about €1,099" in priced["reasons"]
+    own = {**appeal, "brand": {"handle": "mela-mobile.bsky.social", "products": {"Mela 12 Pro": 9}}}
+    kept = json.loads(run_cli("assess", "--config", str(cfg), stdin=json.dumps(own)).stdout)
+    assert kept["verdict"] == "genuine"
+
+
+def test_a_config_with_a_bad_price_is_a_clear_error(tmp_path: Path) -> None:
+    cfg = tmp_path / "reale.toml"
+    cfg.write_text('[[brands]]\nname = "Mela"\nproducts = { "Mela 12 Pro" = "mille" }\n',
+                   encoding="utf-8")
+    out = run_cli("assess", "--config", str(cfg), stdin=json.dumps(FLOWERS))
+    assert out.returncode == 2
+    assert "the price of 'Mela 12 Pro' must be a number of euros" in out.stderr
+    assert "Traceback" not in out.stderr

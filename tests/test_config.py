@@ -60,3 +60,30 @@ def test_every_setting_is_documented_and_has_a_config_field() -> None:
 def test_the_example_config_parses() -> None:
     for path in (ROOT / "examples").glob("*.toml"):
         parse_config(path.read_text(encoding="utf-8"), path=str(path))
+
+
+def test_a_brand_may_list_its_products_with_their_prices() -> None:
+    inline = parse_config('[[brands]]\nname = "Mela"\n'
+                          'products = { "Mela 12 Pro" = 1099, "Mela Mini" = 599.5 }\n')
+    assert inline.brands[0].products == {"Mela 12 Pro": 1099.0, "Mela Mini": 599.5}
+    table = parse_config('[[brands]]\nname = "Volta"\n[brands.products]\n"Volta Pico" = 16900\n')
+    assert table.brands[0].products == {"Volta Pico": 16900.0}
+    assert parse_config('[[brands]]\nname = "A"\n').brands[0].products == {}
+
+
+@pytest.mark.parametrize("products, message", [
+    ('{ "Mela 12 Pro" = "1099" }', r"brand 'Mela': products: the price of 'Mela 12 Pro' must be a "
+                                   r"number of euros \(0 or more\), got '1099'"),
+    ('{ "Mela 12 Pro" = -5 }', r"the price of 'Mela 12 Pro' .* got -5"),
+    ('{ "Mela 12 Pro" = true }', r"the price of 'Mela 12 Pro' .* got True"),
+    ('{ "Mela 12 Pro" = nan }', r"the price of 'Mela 12 Pro' .* got nan"),
+    ('{ "Mela 12 Pro" = { price = 1099 } }', r"the price of 'Mela 12 Pro' .* got \{'price': 1099\}"),
+    ('{ "  " = 10 }', r"a product name must be 1 to 200 characters, got '  '"),
+    ('["Mela 12 Pro"]', r"Expected `object`, got `array` - at `\$.brands\[0\].products`"),
+])
+def test_ill_typed_products_are_refused_naming_the_brand_and_the_product(
+        products: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=r"^reale\.toml: .*" + message):
+        parse_config(f'[[brands]]\nname = "Mela"\nproducts = {products}\n', path="reale.toml")
+    with pytest.raises(ConfigError, match="producs"):  # a misspelt key is an unknown field
+        parse_config('[[brands]]\nname = "Mela"\nproducs = { "Mela" = 1 }\n')

@@ -29,6 +29,11 @@ def test_the_demo_reads_the_car_request_as_transactional_and_the_florist_as_genu
     assert "avoid" in {moments.get("#terremoto"), moments.get("#earthquake")}
     # the town named only in the earthquake's posts: part of its story, its latest read avoid
     assert moments.get("valleverde") == "avoid"
+    # the brands' price lists value the products the appeals name; a review offered is a deal
+    mela = [a for a in result["appeals"] if a["brand"] == "Mela" and "Mela 12 Pro" in a["text"]]
+    assert mela and all(a["verdict"] == "transactional" for a in mela), mela
+    assert any("il brand dà un Mela 12 Pro, circa 1.099 €" in a["reasons"] for a in mela)
+    assert any(r.startswith("uno scambio") for a in mela for r in a["reasons"])
     cascade = result["cascade"]
     assert cascade["close_network"] > 0, "the car request's friends amplify it"
     assert cascade["hashtag_strangers"] > 0, "strangers arrive through the friend's hashtag"
@@ -49,3 +54,17 @@ def test_lines_printed_from_two_threads_never_run_into_each_other() -> None:
     out.flush()
     assert screen.getvalue() == ("  🔔 an alert\n[Brio] a mention, half printed and ended\n"
                                  "a last line without its newline")
+
+
+def test_the_demos_brands_have_list_prices_in_every_runner() -> None:
+    """The simulator's products come with prices, so the demo's desk (embedded) and the Kafka
+    workers (which read the brands from a written reale.toml) value them alike."""
+    from reale.config import parse_config
+    from reale.run.demo import demo_brands
+    from reale.run.kafka.check import brands_toml, simulated_brands
+
+    brands = {b.name: b for b in demo_brands()}
+    assert brands["Mela"].products == {"Mela 12": 899, "Mela 12 Pro": 1099, "Mela Mini": 599}
+    assert all(b.products and all(p > 0 for p in b.products.values()) for b in brands.values())
+    written = parse_config(brands_toml(simulated_brands()))
+    assert {b.name: b.products for b in written.brands} == {n: b.products for n, b in brands.items()}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 
@@ -34,8 +34,12 @@ SETTINGS: tuple[Setting, ...] = (
 )
 
 
+ProductName = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+Price = Annotated[float, msgspec.Meta(ge=0, lt=1e9)]  # euros
+
+
 class BrandConfig(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    """One brand the team watches, with its watch-queries."""
+    """One brand the team watches, with its watch-queries and what the desk should know of it."""
 
     name: str
     handles: tuple[str, ...] = ()
@@ -45,6 +49,8 @@ class BrandConfig(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fiel
     competitors: tuple[str, ...] = ()
     language: str = "en"
     partners: tuple[str, ...] = ()  # known paid partners' handles
+    # its price list, name → euros: what the realness check values a named product at
+    products: dict[ProductName, Price] = {}
 
 
 class SourceConfig(msgspec.Struct, frozen=True, kw_only=True):
@@ -116,6 +122,23 @@ def _check_names(raw: dict[str, Any], path: str) -> None:
                               f"[desk.{near[0]}]?")
 
 
+def _check_products(raw: dict[str, Any], path: str) -> None:
+    """A brand's ``products`` is a table of name = price in euros; say which entry is wrong
+    (the generic validation would only point at ``products[...]``)."""
+    brands = raw.get("brands")
+    for b in brands if isinstance(brands, list) else ():
+        products = b.get("products") if isinstance(b, dict) else None
+        if not isinstance(products, dict):
+            continue  # absent, or the wrong shape: msgspec names it
+        who = f"{path}: brand {b.get('name', '?')!r}: products"
+        for name, price in products.items():
+            if not name.strip() or len(name) > 200:
+                raise ConfigError(f"{who}: a product name must be 1 to 200 characters, got {name!r}")
+            if isinstance(price, bool) or not isinstance(price, (int, float)) or not 0 <= price < 1e9:
+                raise ConfigError(f"{who}: the price of {name!r} must be a number of euros "
+                                  f"(0 or more), got {price!r}; e.g. products = {{ \"Mela 12 Pro\" = 1099 }}")
+
+
 def parse_config(text: str, *, path: str = "<string>") -> Config:
     """Parse TOML text into a frozen :class:`Config`; errors name the file and the key."""
     try:
@@ -123,6 +146,7 @@ def parse_config(text: str, *, path: str = "<string>") -> Config:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
     _check_names(raw, path)
+    _check_products(raw, path)
     extra = {k: v for k, v in raw.items() if k not in _KNOWN}
     core = {k: v for k, v in raw.items() if k in _KNOWN}
     try:

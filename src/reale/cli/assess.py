@@ -10,10 +10,16 @@ from typing import Any
 
 import msgspec
 
-from reale.config import Config, load_config
+from reale.config import BrandConfig, Config, load_config
 from reale.desk.realness import DEFAULT_WEIGHTS, explain
 from reale.desk.realness_rules import realness_weights_from_config
-from reale.desk.situation import MAX_INPUT_BYTES, Situation, parse_situation, with_known_partners
+from reale.desk.situation import (
+    MAX_INPUT_BYTES,
+    Situation,
+    parse_situation,
+    with_known_partners,
+    with_products,
+)
 
 
 def register(sub: Any) -> None:
@@ -24,19 +30,21 @@ def register(sub: Any) -> None:
         '({"verdict", "risk", "reasons", "advice"}). See docs/realness.md for the format.',
     )
     p.add_argument("--config", metavar="PATH",
-                   help="reale.toml: [desk.realness] weights and the brands' known partners")
+                   help="reale.toml: [desk.realness] weights, the brands' known partners "
+                   "and their products' prices")
     p.add_argument("--explain", action="store_true",
                    help="also print the features and their log-odds contributions")
     p.set_defaults(func=run)
 
 
-def _partners(cfg: Config, s: Situation) -> tuple[str, ...]:
+def _brand(cfg: Config, s: Situation) -> BrandConfig | None:
+    """The configured brand the situation names, by name or by handle."""
     name, handle = s.brand.name.lower(), s.brand.handle.lower().lstrip("@")
     for b in cfg.brands:
         handles = {h.lower().lstrip("@") for h in b.handles}
         if b.name.lower() == name or (handle and handle in handles):
-            return b.partners
-    return ()
+            return b
+    return None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -46,7 +54,10 @@ def run(args: argparse.Namespace) -> int:
     if args.config:
         cfg = load_config(args.config)
         weights = realness_weights_from_config(cfg.extra)
-        situation = with_known_partners(situation, _partners(cfg, situation))
+        brand = _brand(cfg, situation)
+        if brand is not None:
+            situation = with_products(with_known_partners(situation, brand.partners),
+                                      brand.products)
     a = explain(situation, weights)
     if args.explain:
         out: object = {**msgspec.to_builtins(a.verdict), "logit": round(a.logit, 4),

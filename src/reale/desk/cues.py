@@ -13,7 +13,7 @@ from typing import Literal
 
 Family = Literal[
     "ask", "need", "demand", "complaint", "praise", "disclosure", "remedy", "repair",
-    "promise", "discount_promise", "loan",
+    "promise", "discount_promise", "loan", "exchange",
 ]
 
 _GIVE_EN = r"(?:send|give|lend|gift|loan|get|buy|ship)"
@@ -21,6 +21,12 @@ _GIVE_IT_VOI = (r"(?:regalate|regalereste|prestate|prestereste|mandate|manderest
                 r"date|dareste|offrite|offrireste|sponsorizzate|fate avere)")
 _GIVE_IT_TU = r"(?:regala|regaleresti|presta|presteresti|manda|manderesti|dai|daresti|offri|offriresti)"
 _A_IT = r"(?:una|un|uno|un')"
+
+# What an exchange pays with: "in cambio di una recensione" is a deal, "in cambio di quello rotto"
+# a swap.
+_PROMO = (r"(?:(?:a|an|my|some|una|un|uno|qualche|la|il|delle|dei)\s+)?(?:\w+\s+)?(?:review|recension|"
+          r"post|publicity|pubblicit|promo|video|shout|mention|menzion|tag|stories|storie|exposure|"
+          r"unboxing|visibilit|advert|follow)")
 
 FAMILIES: dict[Family, tuple[str, ...]] = {
     # Asking the brand for goods or favours: soliciting, the opposite of spontaneous.
@@ -127,6 +133,34 @@ FAMILIES: dict[Family, tuple[str, ...]] = {
         r"\b(?:coupon|voucher|discount code|promo code|\d{1,2} ?% off|codice sconto|buono sconto|"
         r"\d{1,2} ?% di sconto|sconto del)\b",
     ),
+    # Something offered in return (a review, a post, publicity): the price of a deal.
+    "exchange": (
+        rf"\bin (?:exchange|return)\b(?! (?:for|of) (?!{_PROMO}))",
+        r"(?<!you )(?<!u )\b(?:to|for (?:a|an|my)) (?:review|unboxing)\b|\bda recensire\b|"
+        r"\bper (?:una|la mia) recensione\b",
+        r"\bi(?:'ll| will| can| could| would|'d| promise(?: to| i'?ll)?) (?:\w+ )?(?:"
+        r"post (?:about|a review|a video|a pic|a photo|pics|photos|it on|on my|everywhere|it everywhere|"
+        r"a story|stories)|(?:tweet|blog|rave|talk) about|talk (?:you|it) up|"
+        r"write (?:a |an )?(?:review|post|blog|article|about)|"
+        r"(?:review|rate|promote|advertise|recommend|feature|mention|tag) (?:you|it|your|them|the)|"
+        r"sing your praises|shout you out|give you (?:a )?shout-?out|"
+        r"(?:make|do) (?:a|an) (?:video|reel|post|review|unboxing))\b",
+        r"\b(?:shout-?out|review|post|promo) (?:if|when) you\b",
+        r"\b(?:honest|glowing|fair|full|5-?star|five-?star) (?:review|opinion) (?:guaranteed|promised)\b",
+        r"\bpromise (?:you )?(?:an? )?(?:honest |glowing |fair |good |great )?"
+        r"(?:review|post|shout-?out|video|mention)\b",
+        rf"\bin cambio\b(?! (?:di|del|della|dello|dei|degli|delle|per) (?!{_PROMO}))",
+        r"\bprometto (?:una |un |di fare (?:una |un )?|di scrivere (?:una |un )?)?(?:\w+ )?"
+        r"(?:recension[ei]|post|video|review|pubblicità|storie|stories|menzione|unboxing)\b",
+        r"\b(?:vi|ti) (?:faccio|farò|faro|farei|fo) (?:una |un |tanta |della |la )?(?:\w+ )?"
+        r"(?:pubblicità|recensione|post|video|storia|stories|promozione|menzione|unboxing)\b",
+        r"\b(?:vi|ti) (?:recensisco|recensirò|recensiro|pubblicizzo|pubblicizzerò|promuovo|promuoverò|"
+        r"tagg(?:o|herò|hero)|citerò|citero|nomino|nominerò)\b",
+        r"\b(?:parlerò|parlero|parlo) bene di voi\b",
+        r"\b(?:farò|faro|scriverò|scrivero|pubblicherò|pubblichero|posterò|postero|girerò|girero) "
+        r"(?:una |un )?(?:\w+ )?(?:recensione|post|video|review|unboxing|storia|stories)\b",
+        r"\b(?:recensione|opinione) (?:onesta )?(?:garantita|assicurata|promessa)\b",
+    ),
     "loan": (
         r"\b(?:lend|lending|loan|borrow|for the weekend|prest\w*|in prestito|noleggi\w*|per il weekend)\b",
     ),
@@ -206,6 +240,29 @@ def find_asks(text: str) -> list[str]:
     return hits
 
 
+_NEGATED = re.compile(
+    r"\b(?:non|senza|nulla|niente|né|mai|nothing|not|no|never|without|don'?t|won'?t|wouldn'?t|"
+    r"doesn'?t|didn'?t|isn'?t|aren'?t|can'?t)\b|n't\b"
+)
+_CLAUSE = re.compile(r"[.!?;,:\n]|\b(?:but|ma|però|and|e)\b")
+
+
+def find_exchanges(text: str) -> list[str]:
+    """Something offered in return in normalised ``text`` ("prometto recensione", "I'll post
+    about it", "in cambio vi faccio pubblicità"); a denied one ("non vi chiedo nulla in cambio",
+    "nothing in return", "I won't post about it") is not."""
+    hits: list[str] = []
+    for m in _compiled("exchange").finditer(text):
+        head = text[max(0, m.start() - 40):m.start()]
+        clause = _CLAUSE.split(head)[-1]
+        if _NEGATED.search(clause) or _NEGATED.search(m.group(0)):
+            continue
+        h = m.group(0).strip()
+        if h not in hits:
+            hits.append(h)
+    return hits
+
+
 def addresses(text: str, handle: str, name: str) -> bool:
     """Whether normalised ``text`` names the brand by @handle or by name."""
     h = handle.lower().lstrip("@")
@@ -215,4 +272,5 @@ def addresses(text: str, handle: str, name: str) -> bool:
     return bool(n) and re.search(r"(?<![\w@])" + re.escape(n) + r"(?!\w)", text) is not None
 
 
-__all__ = ["FAMILIES", "Family", "addresses", "find", "find_asks", "guess_language", "has", "normalise"]
+__all__ = ["FAMILIES", "Family", "addresses", "find", "find_asks", "find_exchanges", "guess_language",
+           "has", "normalise"]

@@ -65,6 +65,7 @@ class OpportunityInput(msgspec.Struct, frozen=True, kw_only=True):
     author_recent_complaints: int = 0  # this author's earlier complaints about the brand today
     author_posts_about_brand: int | None = None
     partner: bool = False
+    brand_products: dict[str, float] = {}  # the brand's price list (config), name → euros
 
 
 class Opportunity(msgspec.Struct, frozen=True, kw_only=True):
@@ -141,7 +142,7 @@ def features_of(inp: OpportunityInput) -> dict[str, float]:
 def _pre_read(inp: OpportunityInput, kind: str, rw: RealnessWeights) -> tuple[str, Verdict]:
     action: ActionKind = "gift" if kind == "appeal" else "reply"
     situation = Situation(
-        brand=BrandRef(name=inp.brand, handle=inp.brand_handle),
+        brand=BrandRef(name=inp.brand, handle=inp.brand_handle, products=inp.brand_products),
         post=PostRef(text=inp.text[:5000], network=inp.network, lang=inp.language or None,
                      author=AuthorRef(handle=inp.author_handle, followers=inp.author_followers)),
         action=Action(kind=action, public=True),

@@ -10,6 +10,11 @@ REALNESS_REASONS: dict[str, dict[str, str]] = {
         "asked": "solicited: the author asked the brand for it ({hits})",
         "demanded": "the author demanded compensation ({hits})",
         "value": "the brand gives something worth about {value}{what}",
+        "product": "the brand gives {product}, about {value}",
+        "product_lent": "the brand lends {product}, worth about {value} for a few days",
+        "small_product": "a small gift: {product}, about {value}",
+        "offered_and_given": "a deal: the author offers something in return ({hits}), "
+                             "and nothing declares it",
         "in_public": "in public, where everyone watching sees the exchange",
         "in_public_unknown": "possibly in public (not said)",
         "reach": "to {tier} account ({followers} followers)",
@@ -35,6 +40,11 @@ REALNESS_REASONS: dict[str, dict[str, str]] = {
         "asked": "sollecitato: l'autore l'ha chiesto al brand ({hits})",
         "demanded": "l'autore ha preteso un risarcimento ({hits})",
         "value": "il brand dà qualcosa che vale circa {value}{what}",
+        "product": "il brand dà {product}, circa {value}",
+        "product_lent": "il brand presta {product}, circa {value} di valore per qualche giorno",
+        "small_product": "un piccolo regalo: {product}, circa {value}",
+        "offered_and_given": "uno scambio: l'autore offre qualcosa in cambio ({hits}), "
+                             "e niente lo dichiara",
         "in_public": "in pubblico, sotto gli occhi di tutti",
         "in_public_unknown": "forse in pubblico (non è detto)",
         "reach": "a {tier} ({followers} follower)",
@@ -84,6 +94,8 @@ ADVICE: dict[str, dict[str, str]] = {
         "private_help": "if you want to help, do it privately, and say so openly if asked",
         "human_voice": "reply in a human voice, as you would in person",
         "answer_question": "answer fully and in public: others have the same question",
+        "deal": "it is a deal: decline the trade, or make it a declared collaboration "
+                "(#suppliedby, #ad)",
     },
     "it": {
         "answer_in_kind": "rispondi con lo stesso tono; non premiare la richiesta in pubblico",
@@ -99,6 +111,8 @@ ADVICE: dict[str, dict[str, str]] = {
         "private_help": "se vuoi aiutare, fallo in privato, e dillo apertamente se te lo chiedono",
         "human_voice": "rispondi con voce umana, come faresti di persona",
         "answer_question": "rispondi per intero e in pubblico: altri hanno la stessa domanda",
+        "deal": "è uno scambio: non accettarlo, o fanne una collaborazione dichiarata "
+                "(#suppliedby, #adv)",
     },
 }
 
@@ -174,6 +188,22 @@ def fmt_int(n: float, lang: str) -> str:
     return s.replace(",", ".") if lang == "it" else s
 
 
+_ARTICLES = {"it": ("un", "una", "uno", "il", "la", "lo", "l'", "un'"), "en": ("a", "an", "the")}
+
+
+def with_article(name: str, article: str, lang: str) -> str:
+    """A product with the article the post used ("una Volta Pico") when it is one of the
+    reason's language, else a plain one."""
+    a = article.lower()
+    if a in ("l'", "un'") and lang == "it":
+        return a + name
+    if a in _ARTICLES.get(lang, ()):
+        return f"{a} {name}"
+    if lang == "it":
+        return f"un {name}"
+    return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
+
+
 def fmt_eur(v: float, lang: str) -> str:
     """€1,000 in English, 1.000 € in Italian."""
     return f"{fmt_int(v, lang)} €" if lang == "it" else f"€{fmt_int(v, lang)}"
@@ -195,4 +225,4 @@ def quote(hits: list[str], lang: str, limit: int = 2) -> str:
 
 
 __all__ = ["ADVICE", "CARE_WHAT", "OPPORTUNITY_REASONS", "REALNESS_REASONS", "TIERS", "VERDICT_WORDS",
-           "fmt_eur", "fmt_int", "fmt_num", "fmt_pct", "ordinal", "quote", "team_lang"]
+           "fmt_eur", "fmt_int", "fmt_num", "fmt_pct", "ordinal", "quote", "team_lang", "with_article"]

@@ -37,6 +37,7 @@ def features_of(r: Reading) -> dict[str, float]:
     return {
         "value": g,
         "asked_and_given": r.ask_level * g,
+        "offered_and_given": r.exchange * (1 - r.disclosed) * g,
         "in_public": r.public * g,
         "reach_x_value": r.reach * g,
         "bandwagon_x_value": r.bandwagon * g,
@@ -54,6 +55,10 @@ def _reason(name: str, r: Reading, w: RealnessWeights) -> str:
     lang = r.lang
     if name in ("value", "small_gift"):
         v = r.valuation
+        if v.source == "product":
+            key = "product_lent" if v.lent else ("small_product" if name == "small_gift" else "product")
+            return t[key].format(product=phrases.with_article(v.evidence, v.article, lang),
+                                 value=phrases.fmt_eur(v.eur, lang))
         what = f" ({v.evidence})" if v.source in ("item", "asked") else ""
         what = " (stima)" if v.source == "default" and lang == "it" else (
             " (estimated)" if v.source == "default" else what)
@@ -62,6 +67,8 @@ def _reason(name: str, r: Reading, w: RealnessWeights) -> str:
         if r.demands and not r.asks:
             return t["demanded"].format(hits=phrases.quote(r.demands, lang))
         return t["asked"].format(hits=phrases.quote(r.asks, lang))
+    if name == "offered_and_given":
+        return t[name].format(hits=phrases.quote(r.exchanges, lang))
     if name == "in_public":
         return t["in_public"] if r.public >= 1 else t["in_public_unknown"]
     if name == "reach_x_value":
@@ -128,12 +135,14 @@ def _advice(r: Reading, verdict: VerdictName, risk: float, f: dict[str, float],
         keys.append("buy_silence" if r.demands else "pressure")
     if r.ask_level > 0 and (verdict == "transactional" or not gives) and r.care is None:
         keys.append("answer_in_kind")
+    if f["offered_and_given"] > 0 and risk >= w.disclose_advice_at:
+        keys.append("deal")
     if (gives and not r.disclosures and risk >= w.disclose_advice_at and verdict != "care"
             and (r.kind != "discount" or r.care is None)):
         keys.append("disclose")
     if verdict == "transactional" and gives and r.public > 0 and not r.partner:
         keys.append("private_help")
-    if verdict == "genuine" and gives and r.valuation.eur <= w.small_thank_you_eur:
+    if verdict == "genuine" and gives and r.valuation.eur <= w.small_thank_you_eur and not r.exchange:
         keys.append("small_thanks")
     if verdict == "genuine" and gives and r.disclosures:
         keys.append("keep_label")

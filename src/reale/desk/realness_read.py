@@ -26,6 +26,7 @@ class Reading(msgspec.Struct, kw_only=True):
     lang: str
     kind: str  # the effective action: a reply that promises a gift is a gift
     asks: list[str]
+    exchanges: list[str]  # what the author offers in return ("prometto recensione")
     demands: list[str]
     praise: list[str]
     complaint: list[str]
@@ -47,6 +48,7 @@ class Reading(msgspec.Struct, kw_only=True):
     history: float  # +1 first contact … -1 long-time customer; 0 unknown
     partner: bool
     ask_level: float
+    exchange: float  # 1 when the author asks and offers something in return: a deal
     care: str | None  # "complaint" or "question" when the author needs help
     remedy: float
     spontaneous: float
@@ -128,6 +130,7 @@ def read(s: Situation, w: RealnessWeights) -> Reading:
     goods_asks = cues.find_asks(post)
     asks = goods_asks or (cues.find("need", post) if addressed else [])
     demands = cues.find("demand", post)
+    exchanges = cues.find_exchanges(post) if asks else []  # a price only means something with an ask
     complaint = cues.find("complaint", post)
     question = addressed and "?" in post  # a question the brand can answer is put to the brand
     praise = cues.find("praise", post)
@@ -141,7 +144,7 @@ def read(s: Situation, w: RealnessWeights) -> Reading:
     if s.action.value_eur is not None:
         valuation = Valuation(float(s.action.value_eur), "given")
     else:
-        valuation = infer_value(kind, act, post, lent=lent)
+        valuation = infer_value(kind, act, post, lent=lent, products=s.brand.products)
     remedies = cues.find("remedy", act)
     care = _care(s, complaint, demands, question, asks, cues.has("repair", act))
     remedy = _remedy(kind, care, remedies, demands)
@@ -151,7 +154,8 @@ def read(s: Situation, w: RealnessWeights) -> Reading:
     close, loud, big, bandwagon = _amplification(s)
     disclosures = cues.find("disclosure", post) + cues.find("disclosure", act)
     return Reading(
-        lang="it" if lang == "it" else "en", kind=kind, asks=asks, demands=demands, praise=praise,
+        lang="it" if lang == "it" else "en", kind=kind, asks=asks, exchanges=exchanges,
+        demands=demands, praise=praise,
         complaint=complaint, question=question, disclosures=disclosures, remedies=remedies,
         promises=promises, valuation=valuation, public=_visibility(s.action.kind, s.action.public),
         followers=followers, tier=None if followers is None else tier_of(followers),
@@ -161,6 +165,7 @@ def read(s: Situation, w: RealnessWeights) -> Reading:
         posts_about=s.context.author_posts_about_brand,
         history=history_of(s.context.author_posts_about_brand), partner=partner,
         ask_level=1.0 if goods_asks else (0.8 if asks or demands else 0.0),
+        exchange=1.0 if exchanges else 0.0,
         care=care, remedy=remedy,
         spontaneous=1.0 if praise and not (asks or demands or complaint or partner) else 0.0,
         disclosed=1.0 if disclosures else 0.0, value_norm=value_norm,

@@ -20,6 +20,7 @@ class RealnessWeights(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_
     bias: float = -3.0  # nothing at stake: risk ≈ 0.05
     value: float = 1.0  # something of value changes hands at all
     asked_and_given: float = 2.0  # the author asked, the brand gives: the car case
+    offered_and_given: float = 2.5  # the author offered a review or a post in return, undeclared
     in_public: float = 1.5  # the giving happens where everyone sees it
     reach_x_value: float = 2.0  # value to a big account reads as buying its audience
     bandwagon_x_value: float = 1.0  # value given while a crowd amplifies the post

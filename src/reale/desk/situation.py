@@ -18,15 +18,20 @@ VerdictName = Literal["genuine", "care", "transactional"]
 MAX_INPUT_BYTES = 1_000_000  # one situation; a post is a few kB at most
 MAX_TEXT_CHARS = 20_000  # longer texts are refused: no network allows them
 MAX_AMPLIFIERS = 10_000
+MAX_PRODUCTS = 1_000
+MAX_PRODUCT_NAME = 200
+MAX_PRICE_EUR = 1e9
 SHAPE = ('expected {"brand": {"name", "handle"}, "post": {"text", "author": {"handle"}, …}, '
          '"action": {"kind": reply|like|repost|gift|discount|invite|dm, …}} (docs/realness.md)')
 
 
 class BrandRef(msgspec.Struct, frozen=True, kw_only=True):
-    """The brand that would act."""
+    """The brand that would act. ``products`` (an extension of the contract) is its price list,
+    name → euros: a post or an action that names one is valued at its price."""
 
     name: str = ""
     handle: str = ""
+    products: dict[str, float] = {}
 
 
 class AuthorRef(msgspec.Struct, frozen=True, kw_only=True):
@@ -102,6 +107,7 @@ def _check(s: Situation) -> Situation:
         raise DeskError("situation: `action.value_eur` must be a number ≥ 0")
     if s.post.author.followers is not None and s.post.author.followers < 0:
         raise DeskError("situation: `post.author.followers` must be ≥ 0")
+    _check_products(s.brand.products, "situation: `brand.products`")
     ctx = s.context
     if ctx.author_posts_about_brand is not None and ctx.author_posts_about_brand < 0:
         raise DeskError("situation: `context.author_posts_about_brand` must be ≥ 0")
@@ -110,6 +116,17 @@ def _check(s: Situation) -> Situation:
     if len(ctx.amplifiers) > MAX_AMPLIFIERS:
         raise DeskError(f"situation: more than {MAX_AMPLIFIERS:,} amplifiers")
     return s
+
+
+def _check_products(products: dict[str, float], where: str) -> None:
+    if len(products) > MAX_PRODUCTS:
+        raise DeskError(f"{where}: more than {MAX_PRODUCTS:,} products")
+    for name, price in products.items():
+        if not name.strip() or len(name) > MAX_PRODUCT_NAME:
+            raise DeskError(f"{where}: a product name must be 1 to {MAX_PRODUCT_NAME} characters, "
+                            f"got {name[:40]!r}")
+        if not 0 <= price < MAX_PRICE_EUR:
+            raise DeskError(f"{where}: the price of {name!r} must be a number of euros ≥ 0")
 
 
 def parse_situation(raw: bytes | str) -> Situation:
@@ -145,6 +162,12 @@ def encode_verdict(verdict: Verdict) -> bytes:
     return msgspec.json.encode(verdict)
 
 
+def with_products(situation: Situation, products: dict[str, float]) -> Situation:
+    """Give the brand its configured price list when the situation does not carry one."""
+    if situation.brand.products or not products:
+        return situation
+    brand = msgspec.structs.replace(situation.brand, products=dict(products))
+    return msgspec.structs.replace(situation, brand=brand)
 
 
 def with_known_partners(situation: Situation, partners: tuple[str, ...]) -> Situation:
@@ -174,4 +197,5 @@ __all__ = [
     "parse_situation",
     "situation_from_dict",
     "with_known_partners",
+    "with_products",
 ]

@@ -1,15 +1,19 @@
 """What a brand's action is worth in euros, when the caller did not say.
 
-Order of evidence: an amount written in the action's text, an item named there, the item the post
-asked for, then a default per kind of action. Lending is worth a fraction of giving.
+Order of evidence: an amount written in the action's text, one of the brand's own products named
+there (its price list, from the config), a generic item named there, then the product or item the
+post asked for, then a default per kind of action. Lending is worth a fraction of giving.
 """
 
 from __future__ import annotations
 
 import re
-from functools import cache
+from collections.abc import Mapping
+from functools import cache, lru_cache
 
 import msgspec
+
+from reale.desk.cues import normalise
 
 # (pattern, value when given, value when lent) — typical Italian retail prices, rounded.
 ITEMS: tuple[tuple[str, float, float], ...] = (
@@ -36,7 +40,8 @@ KIND_DEFAULT_EUR: dict[str, float] = {
     "gift": 50.0, "discount": 15.0, "invite": 100.0,
     "reply": 0.0, "like": 0.0, "repost": 0.0, "dm": 0.0,
 }
-BASKET_EUR = 100.0  # what a percentage discount is taken to apply to
+BASKET_EUR = 100.0  # what a percentage discount is taken to apply to, unless a product is named
+LOAN_SHARE = 0.05  # lending one of the brand's products for a few days: a twentieth of its price
 
 _MONEY = re.compile(
     r"(?:€|eur|euro|\$|usd|£)\s?(\d{1,7}(?:[.,]\d{1,2})?)(?!\d)|"
@@ -47,11 +52,13 @@ _PERCENT = re.compile(r"(?<!\d)(\d{1,2})\s?%")
 
 class Valuation(msgspec.Struct, frozen=True):
     """A value in euros and where it came from (``given``, ``amount``, ``item``, ``asked``,
-    ``default``) with the words that gave it."""
+    ``product``, ``default``) with the words that gave it (a product: its name as configured)."""
 
     eur: float
     source: str
     evidence: str = ""
+    article: str = ""  # the article the text put before a product ("un", "una", "a")
+    lent: bool = False  # a product lent, valued at a share of its price
 
 
 @cache
@@ -76,25 +83,80 @@ def item_value(text: str, lent: bool) -> tuple[float, str] | None:
     return best
 
 
-def infer_value(kind: str, action_text: str, post_text: str, *, lent: bool) -> Valuation:
-    """Estimate what ``kind`` gives, from normalised texts (the post says what was asked for)."""
+_ARTICLE = r"(?:(?P<art>un|una|uno|il|la|lo|a|an|the|one)\s+|(?P<apo>un'|l')\s*)?"
+
+
+@lru_cache(maxsize=256)
+def _product_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
+    """One alternation of the (normalised) names, longest first: at a position the longest wins."""
+    alts = sorted(names, key=len, reverse=True)
+    body = "|".join(r"\s+".join(map(re.escape, n.split())) for n in alts)
+    return re.compile(rf"(?<![\w@#/.-]){_ARTICLE}(?P<name>{body})(?![\w-]|\.\w)")
+
+
+@lru_cache(maxsize=256)
+def _catalogue(items: tuple[tuple[str, float], ...]) -> dict[str, tuple[str, float]]:
+    """Normalised name (single spaces) → (name as configured, price)."""
+    out: dict[str, tuple[str, float]] = {}
+    for name, price in items:
+        key = " ".join(normalise(name).split())
+        if key:
+            out[key] = (name.strip(), price)
+    return out
+
+
+def product_value(text: str, products: Mapping[str, float], lent: bool) -> Valuation | None:
+    """The brand's product named in normalised ``text`` (whole words, any case; the longest name
+    when several are), valued at its configured price, or a loan share of it."""
+    if not products or not text:
+        return None
+    catalogue = _catalogue(tuple(sorted(products.items())))
+    if not catalogue:
+        return None
+    best: re.Match[str] | None = None
+    for m in _product_pattern(tuple(catalogue)).finditer(text):
+        if best is None or len(m.group("name")) > len(best.group("name")):
+            best = m
+    if best is None:
+        return None
+    name, price = catalogue[" ".join(best.group("name").split())]
+    article = (best.group("art") or best.group("apo") or "").strip()
+    eur = round(price * LOAN_SHARE, 2) if lent else price
+    return Valuation(eur, "product", name, article, lent)
+
+
+def infer_value(kind: str, action_text: str, post_text: str, *, lent: bool,
+                products: Mapping[str, float] | None = None) -> Valuation:
+    """Estimate what ``kind`` gives, from normalised texts (the post says what was asked for) and
+    the brand's price list (``products``: name → euros)."""
     if kind in ("reply", "like", "repost", "dm"):
         return Valuation(0.0, "default")
     amount = _amount(action_text)
     if amount is not None:
         return Valuation(amount, "amount", f"{amount:g} €")
+    catalogue = products or {}
     if kind == "discount":
         pct = _PERCENT.search(action_text)
         if pct:
-            return Valuation(BASKET_EUR * int(pct.group(1)) / 100, "amount", pct.group(0))
+            named = (product_value(action_text, catalogue, False)
+                     or product_value(post_text, catalogue, False))
+            basket = named.eur if named else BASKET_EUR
+            return Valuation(basket * int(pct.group(1)) / 100, "amount", pct.group(0))
+    product = product_value(action_text, catalogue, lent)
+    if product:
+        return product
     found = item_value(action_text, lent)
     if found:
         return Valuation(found[0], "item", found[1])
     if kind in ("gift", "invite"):
+        product = product_value(post_text, catalogue, lent)
+        if product:
+            return product
         asked = item_value(post_text, lent)
         if asked:
             return Valuation(asked[0], "asked", asked[1])
     return Valuation(KIND_DEFAULT_EUR.get(kind, 0.0), "default")
 
 
-__all__ = ["ITEMS", "KIND_DEFAULT_EUR", "Valuation", "infer_value", "item_value"]
+__all__ = ["ITEMS", "KIND_DEFAULT_EUR", "LOAN_SHARE", "Valuation", "infer_value", "item_value",
+           "product_value"]

@@ -79,8 +79,8 @@ class WholeLines:
 def demo_brands() -> tuple[BrandConfig, ...]:
     """The simulator's brands as a team would configure them."""
     return tuple(BrandConfig(name=b.name, handles=(b.handle,), hashtags=tuple(
-        h.lstrip("#") for h in b.hashtags), keywords=b.keywords, language=b.lang)
-        for b in DEFAULT_BRANDS)
+        h.lstrip("#") for h in b.hashtags), keywords=b.keywords, language=b.lang,
+        products=b.price_list()) for b in DEFAULT_BRANDS)
 
 
 def stream_start(now: float, align: float = 60.0) -> float:
@@ -266,6 +266,25 @@ def demo_web(config: Config, store: Any, pipeline: Pipeline, clock: Clock) -> An
                            moments=lambda since: pipeline.signals.moments(None, since))
 
 
+def _appeals(out: TextIO, sink: DemoSink, shown: int = 4) -> list[dict[str, Any]]:
+    """The appeals the desk scored, with its pre-read of giving what was asked, in public (the
+    brands' price lists value the products the posts name)."""
+    found = [o for o in sink.opportunities.values() if o.kind == "appeal" and o.realness]
+    if found:
+        print("\n== Appeals: how giving what was asked would read", file=out)
+    rows: list[dict[str, Any]] = []
+    for o in sorted(found, key=lambda o: o.created_at):
+        assert o.realness is not None
+        rows.append({"brand": o.brand, "text": o.text, "verdict": o.realness.verdict,
+                     "risk": o.realness.risk, "reasons": list(o.realness.reasons)})
+        if len(rows) <= shown:
+            print(f"[{o.brand}] {o.text[:70]!r} → {o.realness.verdict.upper()} "
+                  f"(risk {o.realness.risk:.2f})", file=out)
+            for r in o.realness.reasons[:2]:
+                print(f"   - {r}", file=out)
+    return rows
+
+
 def _report(out: TextIO, summary: Any, sink: DemoSink, truths: dict[str, ScenarioTruth],
             signals: Signals) -> dict[str, Any]:
     print("\n== The realness check on the two founding cases", file=out)
@@ -278,6 +297,7 @@ def _report(out: TextIO, summary: Any, sink: DemoSink, truths: dict[str, Scenari
             print(f"   - {r}", file=out)
         for a in v.advice[:2]:
             print(f"   → {a}", file=out)
+    appeals = _appeals(out, sink)
     car = truths.get("car")
     if car is not None:
         m = signals.momentum(car.root_uri)
@@ -293,6 +313,6 @@ def _report(out: TextIO, summary: Any, sink: DemoSink, truths: dict[str, Scenari
           f"{len(sink.opportunities)} opportunities, {len(sink.moments)} moments; arrival to "
           f"stored mention p99 {summary.latency.get('p99', 0) * 1000:.0f} ms", file=out)
     return {"summary": msgspec.to_builtins(summary), "verdicts": verdicts,
-            "opportunities": len(sink.opportunities),
+            "opportunities": len(sink.opportunities), "appeals": appeals,
             "moments": {m.term: (m.safety.verdict if m.safety else "") for m in sink.moments},
             "cascade": msgspec.to_builtins(signals.cascade(car.root_uri)) if car else None}

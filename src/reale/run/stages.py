@@ -187,7 +187,8 @@ class DeskStage:
             sentiment=_sentiment_value(labels),
             complaint=float(getattr(labels, "complaint_score", 0.0) or 0.0),
             addressed_directly=addressed, relevance=self._relevance(m),
-            partner=bool(brand and post.author.handle in brand.partners), **fields)
+            partner=bool(brand and post.author.handle in brand.partners),
+            brand_products=brand.products if brand else {}, **fields)
 
     def _signal_fields(self, m: Mention) -> dict[str, Any]:
         assert self.signals is not None

@@ -27,9 +27,14 @@ class BrandSpec(msgspec.Struct, frozen=True, kw_only=True):
     hashtags: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
     products: tuple[str, ...] = ()
+    prices: tuple[float, ...] = ()  # the products' list prices in euros, in the same order
     lang: str = "it"
     followers: int = 10_000
     decoys: tuple[tuple[str, str], ...] = ()
+
+    def price_list(self) -> dict[str, float]:
+        """The products with their prices, as a brand's ``products`` table in reale.toml."""
+        return dict(zip(self.products, self.prices, strict=False))
 
     @classmethod
     def from_config(cls, brand: BrandConfig, *, category: str = "generic") -> BrandSpec:
@@ -39,7 +44,8 @@ class BrandSpec(msgspec.Struct, frozen=True, kw_only=True):
             handle += ".bsky.social"
         return cls(name=brand.name, handle=handle, display_name=brand.name, category=category,
                    hashtags=tuple(h if h.startswith("#") else "#" + h for h in brand.hashtags),
-                   keywords=brand.keywords or (brand.name,), lang=brand.language or "it")
+                   keywords=brand.keywords or (brand.name,), lang=brand.language or "it",
+                   products=tuple(brand.products), prices=tuple(brand.products.values()))
 
 
 def _slug(name: str) -> str:
@@ -50,7 +56,8 @@ DEFAULT_BRANDS: tuple[BrandSpec, ...] = (
     BrandSpec(
         name="Volta", handle="volta-auto.bsky.social", display_name="Volta Auto Italia",
         category="car", hashtags=("#VoltaAuto",), keywords=("Volta",),
-        products=("Volta Pico", "Volta Arco", "Volta Onda"), followers=48_000,
+        products=("Volta Pico", "Volta Arco", "Volta Onda"), prices=(16_900, 21_500, 27_900),
+        followers=48_000,
         decoys=(("it", "C'era una volta un bar sotto casa che faceva il cornetto perfetto"),
                 ("it", "Per una volta che esco presto dal lavoro, piove"),
                 ("it", "Questa volta vinciamo noi, me lo sento"),
@@ -62,7 +69,7 @@ DEFAULT_BRANDS: tuple[BrandSpec, ...] = (
         name="Fiorella", handle="fiorella.bsky.social", display_name="Fiorella Fiori",
         category="florist", hashtags=("#Fiorella",), keywords=("Fiorella",),
         products=("bouquet di primavera", "mazzo di tulipani", "mazzo di peonie"),
-        followers=40,
+        prices=(35, 25, 45), followers=40,
         decoys=(("it", "Auguri zia Fiorella! 80 anni e ancora ci batte tutti a briscola 🎂"),
                 ("it", "La mia vicina Fiorella fa la crostata più buona del quartiere"),
                 ("it", "Fiorella Mannoia alla radio e la giornata migliora"),
@@ -71,7 +78,8 @@ DEFAULT_BRANDS: tuple[BrandSpec, ...] = (
     BrandSpec(
         name="Mela", handle="mela-mobile.bsky.social", display_name="Mela Mobile",
         category="phone", hashtags=("#MelaPhone",), keywords=("Mela", "MelaPhone"),
-        products=("Mela 12", "Mela 12 Pro", "Mela Mini"), followers=310_000,
+        products=("Mela 12", "Mela 12 Pro", "Mela Mini"), prices=(899, 1099, 599),
+        followers=310_000,
         decoys=(("it", "Una mela al giorno toglie il medico di torno, dicono 🍎"),
                 ("it", "Pranzo da campioni: una mela e un caffè"),
                 ("it", "Torta di mela della nonna, la ricetta non la do a nessuno"),
@@ -80,7 +88,8 @@ DEFAULT_BRANDS: tuple[BrandSpec, ...] = (
     BrandSpec(
         name="Brio", handle="caffebrio.bsky.social", display_name="Caffè Brio",
         category="coffee", hashtags=("#CaffeBrio",), keywords=("Brio", "Caffè Brio"),
-        products=("capsule Intenso", "capsule Classico", "capsule Deca"), followers=26_000,
+        products=("capsule Intenso", "capsule Classico", "capsule Deca"), prices=(4.5, 4, 4.5),
+        followers=26_000,
         decoys=(("it", "Il quartetto ha suonato con un brio incredibile, serata splendida"),
                 ("it", "Ci vuole un po' di brio in questo ufficio il lunedì"),
                 ("en", "The orchestra played the finale with such brio, goosebumps"),
@@ -89,7 +98,8 @@ DEFAULT_BRANDS: tuple[BrandSpec, ...] = (
     BrandSpec(
         name="Lampo", handle="lampo-express.bsky.social", display_name="Lampo Express",
         category="courier", hashtags=("#LampoExpress",), keywords=("Lampo", "Lampo Express"),
-        products=("spedizione express", "consegna in 24 ore"), followers=85_000,
+        products=("spedizione express", "consegna in 24 ore"), prices=(9.9, 6.9),
+        followers=85_000,
         decoys=(("it", "Un lampo e poi il tuono, il temporale è arrivato 🌩️"),
                 ("it", "Il weekend è passato in un lampo, come sempre"),
                 ("it", "Si è rotta la chiusura lampo della giacca, giornata perfetta"),

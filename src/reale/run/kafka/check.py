@@ -22,7 +22,7 @@ MentionKey = tuple[str, str, str, tuple[tuple[int, int, str], ...]]
 def simulated_brands() -> tuple[BrandConfig, ...]:
     """The simulator's brands as a team would configure them."""
     return tuple(BrandConfig(name=b.name, handles=(b.handle,), hashtags=b.hashtags,
-                             keywords=b.keywords) for b in DEFAULT_BRANDS)
+                             keywords=b.keywords, products=b.price_list()) for b in DEFAULT_BRANDS)
 
 
 def simulated_events(posts: int, *, seed: int = 1, authors: int = 20_000,
@@ -79,4 +79,7 @@ def brands_toml(brands: Sequence[BrandConfig], store: str = "") -> str:
                   f"handles = {json.dumps(list(b.handles))}",
                   f"hashtags = {json.dumps(list(b.hashtags))}",
                   f"keywords = {json.dumps(list(b.keywords))}"]
+        if b.products:
+            lines.append("products = { " + ", ".join(
+                f"{json.dumps(n)} = {p!r}" for n, p in b.products.items()) + " }")
     return "\n".join(lines) + "\n"
