@@ -14,7 +14,7 @@ from reale.config import BrandConfig
 from reale.errors import DecodeError
 from reale.sources.base import MemoryCursorStore, SourceItem
 from reale.sources.local.x_server import XServer
-from reale.sources.xrules import Rule, plan_rules, sync_rules
+from reale.sources.xrules import Rule, plan_rules, sync_rules, translate_query
 from reale.sources.xstream import parse
 from reale.sources.xstream_client import XStreamClient
 from tests.conftest import WIRE
@@ -114,3 +114,23 @@ def test_rules_are_synced_to_exactly_the_desired_set(lines: list[bytes]) -> None
 
     server = asyncio.run(scenario())
     assert [r["value"] for r in server.rules.values()] == [plan.rules[0].value]
+
+
+def test_handles_that_x_cannot_have_are_left_out_of_the_rules() -> None:
+    """A brand lists its Bluesky DID and handle and its Mastodon account next to its X handle.
+    X usernames are 1-15 letters, digits and _: a rule naming another kind of account is
+    refused by X, and a refused rule keeps the whole stream from starting."""
+    brand = BrandConfig(name="fiat", handles=("Fiat", "did:plc:z72i7hdynmk6r22z27h6tvur",
+                                              "fiat.bsky.social", "@fiat@mastodon.social",
+                                              "783214"), keywords=("panda",))
+    plan = plan_rules([brand])
+    assert plan.rules == [Rule("@Fiat OR from:Fiat OR from:783214 OR panda", "fiat")]
+    assert sum("not an X username" in n for n in plan.notes) == 3
+
+
+def test_operators_are_capitals_in_rules_as_in_queries() -> None:
+    """'not' in lower case is an ordinary word in a watch-query: the rule must ask for it,
+    not exclude what follows (which would drop every tweet the query matches)."""
+    assert translate_query("fiat not panda")[0] == "fiat not panda"
+    assert translate_query("fiat NOT panda")[0] == "fiat -panda"
+    assert translate_query("fiat or panda AND punto")[0] == "fiat or panda punto"

@@ -20,6 +20,7 @@ from reale.errors import SourceError
 
 _TOKEN = re.compile(r'"[^"]*"|\(|\)|[^\s()"]+')
 _NEAR = re.compile(r"^NEAR/\d+$", re.IGNORECASE)
+_X_USERNAME = re.compile(r"[A-Za-z0-9_]{1,15}")  # what X allows; a numeric id works in from:
 
 
 @dataclass(frozen=True)
@@ -40,12 +41,11 @@ def translate_query(query: str) -> tuple[str | None, list[str]]:
     notes: list[str] = []
     negate = False
     for tok in _TOKEN.findall(query):
-        upper = tok.upper()
-        if upper == "AND":
+        if tok == "AND":  # operators are capitals, as in watch-queries ('not' is a word)
             continue
-        if upper == "OR":
+        if tok == "OR":
             out.append("OR")
-        elif upper == "NOT":
+        elif tok == "NOT":
             negate = True
             continue
         elif _NEAR.match(tok):
@@ -68,12 +68,18 @@ def _quote(term: str) -> str:
 def brand_clauses(brand: BrandConfig) -> tuple[list[str], list[str]]:
     """Every clause one brand needs (handles, hashtags, keywords, queries) and notes."""
     clauses: list[str] = []
+    notes: list[str] = []
     for handle in brand.handles:
         h = handle.lstrip("@")
-        clauses += [f"@{h}", f"from:{h}"]
+        if h.isdigit():  # an X user id: from: takes it, @ does not
+            clauses.append(f"from:{h}")
+        elif _X_USERNAME.fullmatch(h):
+            clauses += [f"@{h}", f"from:{h}"]
+        else:  # a Bluesky DID or handle, a Mastodon account: X would refuse the whole rule
+            notes.append(f"{brand.name}: handle {handle!r} is not an X username; left out of "
+                         "the X rules")
     clauses += [f"#{t.lstrip('#')}" for t in brand.hashtags]
     clauses += [_quote(k) for k in brand.keywords]
-    notes: list[str] = []
     for q in brand.queries:
         clause, why = translate_query(q)
         notes += why
