@@ -134,3 +134,11 @@ def test_operators_are_capitals_in_rules_as_in_queries() -> None:
     assert translate_query("fiat not panda")[0] == "fiat not panda"
     assert translate_query("fiat NOT panda")[0] == "fiat -panda"
     assert translate_query("fiat or panda AND punto")[0] == "fiat or panda punto"
+
+
+def test_phrases_become_rules_only_as_x_can_read_them() -> None:
+    """Typographic quotes delimit a phrase in a watch-query, so they do in the rule; a phrase
+    with a wildcard cannot be a rule (X would look for a literal '*')."""
+    assert translate_query("“alfa romeo” giulia")[0] == '"alfa romeo" giulia'
+    clause, notes = translate_query('"fiat pand*" OR punto')
+    assert clause is None and "cannot be expressed" in notes[0]

@@ -20,6 +20,7 @@ from reale.errors import SourceError
 
 _TOKEN = re.compile(r'"[^"]*"|\(|\)|[^\s()"]+')
 _NEAR = re.compile(r"^NEAR/\d+$", re.IGNORECASE)
+_TYPOGRAPHIC_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"'})
 _X_USERNAME = re.compile(r"[A-Za-z0-9_]{1,15}")  # what X allows; a numeric id works in from:
 
 
@@ -40,7 +41,8 @@ def translate_query(query: str) -> tuple[str | None, list[str]]:
     out: list[str] = []
     notes: list[str] = []
     negate = False
-    for tok in _TOKEN.findall(query):
+    straight = query.translate(_TYPOGRAPHIC_QUOTES)  # “…” and „…” delimit phrases too
+    for tok in _TOKEN.findall(straight):
         if tok == "AND":  # operators are capitals, as in watch-queries ('not' is a word)
             continue
         if tok == "OR":
@@ -50,7 +52,7 @@ def translate_query(query: str) -> tuple[str | None, list[str]]:
             continue
         elif _NEAR.match(tok):
             notes.append(f"{query!r}: {tok} widened to AND (X rules have no proximity operator)")
-        elif tok.endswith("*") and not tok.startswith('"'):
+        elif "*" in tok:
             notes.append(f"{query!r}: wildcard {tok!r} cannot be expressed as an X rule; "
                          "query left out of the stream rules")
             return None, notes
