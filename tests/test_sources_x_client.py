@@ -142,3 +142,20 @@ def test_phrases_become_rules_only_as_x_can_read_them() -> None:
     assert translate_query("“alfa romeo” giulia")[0] == '"alfa romeo" giulia'
     clause, notes = translate_query('"fiat pand*" OR punto')
     assert clause is None and "cannot be expressed" in notes[0]
+
+
+def test_a_bad_line_after_a_restart_is_logged_with_the_stored_cursor(
+        lines: list[bytes], caplog: pytest.LogCaptureFixture) -> None:
+    store = MemoryCursorStore()
+    store.set_cursor("x", "1377650277642338305")
+
+    async def scenario() -> None:
+        async with XServer(lines, token=TOKEN) as server:
+            client = XStreamClient(token=TOKEN, base_url=server.base_url, sleep=NoWait(),
+                                   cursor_store=store)
+            await take(client, len(expected(lines)), settle=0.1)
+            await client.aclose()
+
+    with caplog.at_level("WARNING", logger="reale.sources"):
+        asyncio.run(scenario())
+    assert "skipped a bad message after cursor 1377650277642338305" in caplog.text
