@@ -121,3 +121,10 @@ def test_a_replay_says_when_it_resumes_and_how_many_lines_it_skipped(
         assert asyncio.run(collect(ReplaySource(mixed, cursor_store=store))) == []
     assert "resuming after line 7, where an earlier replay into this store stopped" \
         in caplog.text
+
+
+def test_a_byte_order_mark_before_the_first_line_does_not_cost_that_line(mixed: Path) -> None:
+    """Some editors and Windows tools start a UTF-8 file with a BOM: the first event is kept."""
+    bom = mixed.with_name("bom.jsonl")
+    bom.write_bytes(b"\xef\xbb\xbf" + mixed.read_bytes())
+    assert [e.uri for e in iter_file_events(bom)] == [e.uri for e in iter_file_events(mixed)]

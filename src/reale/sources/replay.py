@@ -109,6 +109,8 @@ def _decode_line(line: bytes, number: int, skips: _SkipLog, stats: ReplayStats,
         skips.warn(number, f"skipped a line of {len(line)} bytes")
         return []
     line = line.strip()
+    if number == 1 and line.startswith(b"\xef\xbb\xbf"):  # a UTF-8 byte order mark
+        line = line[3:]
     if not line:
         stats.blank += 1
         return []
