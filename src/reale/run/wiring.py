@@ -222,6 +222,7 @@ class Pipeline:
             alert_sink = AlertSink(self.dispatcher, min_score=self.min_alert_score)
             self._add_sink(alert_sink)
             self.aftermath.sinks.append(alert_sink)
+            app.source_watch.notify.append(self.dispatcher.raise_source_alert)
             self._tasks.append(asyncio.create_task(self.dispatcher.run(self._stop)))
         # What the team decided so far, also while the runner was down, before the first mention
         self.teacher = Teacher(app.store, self.learner, self.understanding, self.queue)
