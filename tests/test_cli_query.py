@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from reale.match import parse_query
@@ -59,3 +62,23 @@ def test_test_refuses_a_missing_file_and_a_bad_query() -> None:
     bad = run_cli("query", "test", "fiat AND", "/nonexistent/file.jsonl")
     assert bad.returncode == 2
     assert "expected a term" in bad.stderr
+
+
+def test_test_never_prints_terminal_control_sequences_from_a_post(tmp_path: Path) -> None:
+    """A post (or its author's handle) may carry escape sequences that would clear the screen,
+    retitle the window or fake output: what reaches the terminal is only printable text."""
+    did = "did:plc:esc"
+    identity = {"did": did, "time_us": 1_700_000_000_000_000, "kind": "identity",
+                "identity": {"did": did, "handle": "evil\x1b[31m.bsky.social", "seq": 1,
+                             "time": "2026-01-01T00:00:00Z"}}
+    post = {"did": did, "time_us": 1_700_000_000_000_001, "kind": "commit",
+            "commit": {"operation": "create", "collection": "app.bsky.feed.post", "rkey": "k",
+                       "cid": "c", "record": {"$type": "app.bsky.feed.post",
+                                              "createdAt": "2026-01-01T00:00:00Z",
+                                              "text": "fiat \x1b[2J\x1b]0;owned\x07 \x9b31m \u202eok"}}}
+    recording = tmp_path / "esc.jsonl"
+    recording.write_text(json.dumps(identity) + "\n" + json.dumps(post) + "\n")
+    out = run_cli("query", "test", "fiat", str(recording))
+    assert out.returncode == 0, out.stderr
+    assert out.stdout == "at://did:plc:esc/app.bsky.feed.post/k @evil[31m.bsky.social: " \
+                         "[fiat] [2J]0;owned 31m ok\n"

@@ -222,3 +222,14 @@ def test_a_full_replay_prints_the_language_it_detected_not_the_declared_one(tmp_
     printed = [line for line in out.stdout.splitlines() if line.startswith("[Acme]")]
     assert printed == ["[Acme] @did:plc:abc (en; declared tr): I really love my new Acme kettle,"
                        " it boils water in a minute and looks great"]
+
+
+def test_the_printer_drops_control_characters_from_the_handle_too() -> None:
+    from reale.events import Author, Mention, Post
+    from reale.run.printer import mention_line
+
+    post = Post(uri="at://x/1", network="bluesky", text="ok",
+                author=Author(id="did:plc:x", handle="evil\x1b]0;owned\x07.bsky.social"),
+                created_at=1.0)
+    assert mention_line(Mention(brand="Acme\x1b[2J", query="acme", post=post)) == \
+        "[Acme[2J] @evil]0;owned.bsky.social (?): ok"

@@ -78,3 +78,22 @@ def test_the_sse_decoder_accepts_any_lines(lines: list[str]) -> None:
     for line in [*lines, ""]:
         event = decoder.feed(line)
         assert event is None or len(event.data) <= 50 + len(lines)
+
+
+
+OWN_SAMPLES = [(jetstream.parse, "bluesky/jetstream_v1_golden10.jsonl", b'"text":"'),
+               (mastodon.parse, "mastodon/statuses.jsonl", b'"content": "'),
+               (xstream.parse, "x-api-v2/two_tweets.jsonl", b'"text": "')]
+
+
+@pytest.mark.parametrize(("parse", "name", "field"), OWN_SAMPLES,
+                         ids=["jetstream", "mastodon", "x"])
+def test_invalid_utf8_in_a_post_text_is_a_decode_error(parse: object, name: str,
+                                                       field: bytes) -> None:
+    path = WIRE / name
+    if not path.exists():
+        pytest.skip("wire recordings are not present")
+    line = next(x for x in path.read_bytes().splitlines() if field in x)
+    broken = line.replace(field, field + b"caf\xe9 \xff\xfe ", 1)  # Latin-1, never UTF-8
+    with pytest.raises(DecodeError, match="UTF-8"):
+        parse(broken)  # type: ignore[operator]

@@ -40,9 +40,7 @@ def test_a_dropped_stream_is_recovered_without_loss_or_repeats(lines: list[bytes
         async with MastodonServer(lines, token=TOKEN, drop_after=5,
                                   publish_while_down=3) as server:
             client = MastodonClient(base_url=server.base_url, token=TOKEN, sleep=NoWait())
-            got = await take(client, len(want))
-            await asyncio.sleep(0.05)
-            assert client.stats.events == len(got)  # nothing more arrives
+            got = await take(client, len(want), settle=0.3)  # and read on: nothing twice
             await client.aclose()
             return got, client, server
 
@@ -107,3 +105,22 @@ def test_a_refused_token_stops_the_client_and_is_never_logged(
     with pytest.raises(FatalSourceError, match="401") as info:
         asyncio.run(scenario())
     assert "wrong-secret" not in str(info.value) and "wrong-secret" not in caplog.text
+
+
+def test_a_stream_cut_inside_an_event_loses_nothing_after_the_reconnect(
+        lines: list[bytes]) -> None:
+    """The connection drops after an event's data line but before the blank line that ends it:
+    the half-received event must not be glued to the first event of the next connection."""
+    want = expected(lines)
+
+    async def scenario() -> tuple[list[SourceItem], MastodonClient]:
+        async with MastodonServer(lines, token=TOKEN, drop_after=5, publish_while_down=3,
+                                  cut_mid_event=True) as server:
+            client = MastodonClient(base_url=server.base_url, token=TOKEN, sleep=NoWait())
+            got = await take(client, len(want), timeout=5, settle=0.2)
+            await client.aclose()
+            return got, client
+
+    got, client = asyncio.run(scenario())
+    assert item_keys(got) == want
+    assert client.stats.disconnects == 1 and client.stats.bad == 0

@@ -104,3 +104,27 @@ def test_a_restarted_replay_continues_after_the_committed_line(mixed: Path) -> N
     first.commit()
     after = asyncio.run(collect(ReplaySource(mixed, cursor_store=store)))
     assert [i.event.uri for i in before + after] == [e.uri for e in iter_file_events(mixed)]
+
+
+def test_a_replay_says_when_it_resumes_and_how_many_lines_it_skipped(
+        mixed: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """Replaying a file already replayed into the same store delivers nothing new: the log says
+    why (instead of a bare '0 events'), and each file ends with its count of skipped lines."""
+    store = MemoryCursorStore()
+    first = ReplaySource(mixed, cursor_store=store)
+    with caplog.at_level("INFO", logger="reale.sources"):
+        asyncio.run(collect(first))
+        first.commit()
+    assert "mixed.jsonl: 3 of 9 lines skipped (1 corrupt, 2 in no known format)" in caplog.text
+    caplog.clear()
+    with caplog.at_level("INFO", logger="reale.sources"):
+        assert asyncio.run(collect(ReplaySource(mixed, cursor_store=store))) == []
+    assert "resuming after line 7, where an earlier replay into this store stopped" \
+        in caplog.text
+
+
+def test_a_byte_order_mark_before_the_first_line_does_not_cost_that_line(mixed: Path) -> None:
+    """Some editors and Windows tools start a UTF-8 file with a BOM: the first event is kept."""
+    bom = mixed.with_name("bom.jsonl")
+    bom.write_bytes(b"\xef\xbb\xbf" + mixed.read_bytes())
+    assert [e.uri for e in iter_file_events(bom)] == [e.uri for e in iter_file_events(mixed)]

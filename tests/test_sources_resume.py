@@ -22,6 +22,17 @@ def test_a_reconnect_rewinds_by_the_window_and_drops_what_was_delivered() -> Non
     assert w.is_duplicate("b") and not w.is_duplicate("d")
 
 
+def test_the_last_deliveries_stay_known_however_old_their_keys() -> None:
+    """A sparse stream (a quiet hashtag, a backfill of minutes of statuses) delivers ids whose
+    keys are far apart: one of the last deliveries sent again by the server is still dropped,
+    even when its key is older than the window."""
+    w = ResumeWindow(span=100)
+    w.deliver(1000, "a")
+    w.deliver(5000, "b")
+    assert w.is_duplicate("a") and w.is_duplicate("b")
+    assert w.resume_key() == 4900  # the rewind itself still follows the window
+
+
 def test_the_window_never_rewinds_below_an_id_it_had_to_forget() -> None:
     w = ResumeWindow(span=1000, max_ids=2)
     for key, eid in [(10, "a"), (20, "b"), (30, "c")]:

@@ -14,7 +14,7 @@ from reale.config import BrandConfig
 from reale.errors import DecodeError
 from reale.sources.base import MemoryCursorStore, SourceItem
 from reale.sources.local.x_server import XServer
-from reale.sources.xrules import Rule, plan_rules, sync_rules
+from reale.sources.xrules import Rule, plan_rules, sync_rules, translate_query
 from reale.sources.xstream import parse
 from reale.sources.xstream_client import XStreamClient
 from tests.conftest import WIRE
@@ -114,3 +114,48 @@ def test_rules_are_synced_to_exactly_the_desired_set(lines: list[bytes]) -> None
 
     server = asyncio.run(scenario())
     assert [r["value"] for r in server.rules.values()] == [plan.rules[0].value]
+
+
+def test_handles_that_x_cannot_have_are_left_out_of_the_rules() -> None:
+    """A brand lists its Bluesky DID and handle and its Mastodon account next to its X handle.
+    X usernames are 1-15 letters, digits and _: a rule naming another kind of account is
+    refused by X, and a refused rule keeps the whole stream from starting."""
+    brand = BrandConfig(name="fiat", handles=("Fiat", "did:plc:z72i7hdynmk6r22z27h6tvur",
+                                              "fiat.bsky.social", "@fiat@mastodon.social",
+                                              "783214"), keywords=("panda",))
+    plan = plan_rules([brand])
+    assert plan.rules == [Rule("@Fiat OR from:Fiat OR from:783214 OR panda", "fiat")]
+    assert sum("not an X username" in n for n in plan.notes) == 3
+
+
+def test_operators_are_capitals_in_rules_as_in_queries() -> None:
+    """'not' in lower case is an ordinary word in a watch-query: the rule must ask for it,
+    not exclude what follows (which would drop every tweet the query matches)."""
+    assert translate_query("fiat not panda")[0] == "fiat not panda"
+    assert translate_query("fiat NOT panda")[0] == "fiat -panda"
+    assert translate_query("fiat or panda AND punto")[0] == "fiat or panda punto"
+
+
+def test_phrases_become_rules_only_as_x_can_read_them() -> None:
+    """Typographic quotes delimit a phrase in a watch-query, so they do in the rule; a phrase
+    with a wildcard cannot be a rule (X would look for a literal '*')."""
+    assert translate_query("“alfa romeo” giulia")[0] == '"alfa romeo" giulia'
+    clause, notes = translate_query('"fiat pand*" OR punto')
+    assert clause is None and "cannot be expressed" in notes[0]
+
+
+def test_a_bad_line_after_a_restart_is_logged_with_the_stored_cursor(
+        lines: list[bytes], caplog: pytest.LogCaptureFixture) -> None:
+    store = MemoryCursorStore()
+    store.set_cursor("x", "1377650277642338305")
+
+    async def scenario() -> None:
+        async with XServer(lines, token=TOKEN) as server:
+            client = XStreamClient(token=TOKEN, base_url=server.base_url, sleep=NoWait(),
+                                   cursor_store=store)
+            await take(client, len(expected(lines)), settle=0.1)
+            await client.aclose()
+
+    with caplog.at_level("WARNING", logger="reale.sources"):
+        asyncio.run(scenario())
+    assert "skipped a bad message after cursor 1377650277642338305" in caplog.text

@@ -227,7 +227,7 @@ def test_the_queue_is_driven_from_the_keyboard(base: str, page: Any) -> None:
 
 @pytest.mark.parametrize("name,path", [("brands", "/brands"), ("brand", "/brands/Fiori"),
                                        ("moments", "/moments"), ("settings", "/settings"),
-                                       ("reports", "/reports")])
+                                       ("reports", "/reports"), ("alerts", "/alerts")])
 def test_every_other_page_looks_right(base: str, page: Any, name: str, path: str) -> None:
     sign_in(page, base, "ada")
     page.goto(base + path)

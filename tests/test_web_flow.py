@@ -222,3 +222,42 @@ def test_json_bodies_work_like_forms_and_bad_bodies_get_clear_errors(desk: Desk)
         page = rita.post(f"/queue/{key}/compose", data={"csrf": csrf, "text": " "},
                          headers={"accept": "text/html"})
         assert page.status_code == 400 and "a reply needs some text" in page.text
+
+
+def _dead_delivery(desk: Desk) -> int:
+    """An opportunity alert whose webhook refused it for good: a dead-letter row in the outbox."""
+    from reale.alerts.config import parse_alerts_config
+    from reale.alerts.model import make_alert
+    from reale.alerts.outbox import Outbox
+    from reale.alerts.routing import route
+
+    cfg = parse_alerts_config({"channels": [{"name": "ops", "kind": "webhook",
+                                             "url": "http://127.0.0.1:9/hook",
+                                             "secret_env": "HOOK_SECRET"}],
+                               "rules": [{"name": "all", "channels": ["ops"]}]})
+    alert = make_alert(id="a1", brand="Fiori", kind="opportunity", severity="high",
+                       title="Complaint from @giulia.bsky.social", dedup_key="opportunity:o1",
+                       created_at=desk.clock.now(), score=0.9)
+    outbox = Outbox(desk.store)  # type: ignore[arg-type]
+    outbox.enqueue(alert, route(alert, cfg, desk.clock.now()), desk.clock.now())
+    row = outbox.list(("pending",))[0]
+    outbox.mark_dead(row.id, "channel ops: HTTP 410 Gone", desk.clock.now())
+    return row.id
+
+
+def test_the_desk_lists_dead_alert_deliveries_and_an_admin_sends_one_again(desk: Desk) -> None:
+    row_id = _dead_delivery(desk)
+    for vera, csrf in client_for(desk, "vera"):
+        page = vera.get("/alerts").text
+        assert "Complaint from @giulia.bsky.social" in page and "HTTP 410 Gone" in page
+        listed = vera.get("/alerts.json").json()
+        assert listed["counts"]["dead"] == 1
+        assert [(d["id"], d["state"], d["channel"]) for d in listed["items"]] == \
+            [(row_id, "dead", "ops")]
+        assert vera.post(f"/alerts/{row_id}/retry", headers=JSON,
+                         data={"csrf": csrf}).status_code == 403
+    for ada, csrf in client_for(desk, "ada"):
+        assert ada.post(f"/alerts/{row_id}/retry", headers=JSON,
+                        data={"csrf": csrf}).status_code == 200
+        assert ada.get("/alerts.json").json()["items"][0]["state"] == "pending"
+        assert ada.post("/alerts/999/retry", headers=JSON, data={"csrf": csrf}).status_code == 404

@@ -30,7 +30,7 @@ def viewer(desk: Desk) -> Iterator[TestClient]:
 def pages(desk: Desk) -> list[str]:
     k = desk.keys
     return ["/live", "/queue", f"/queue/{k['car']}", f"/case/{k['car']}", "/brands",
-            "/brands/Fiori", "/moments", "/settings", "/reports"]
+            "/brands/Fiori", "/moments", "/settings", "/reports", "/alerts"]
 
 
 def test_every_page_and_its_json_twin_answer_a_viewer(desk: Desk, viewer: TestClient) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 
 from reale.errors import RealeError, SourceError
 from reale.events import Mention, Post
+from reale.run.printer import terminal_safe
 
 _EPILOG = """examples:
   reale query check '"alfa romeo" NOT (usata OR noleggio)'
@@ -67,7 +68,7 @@ def run_test(args: argparse.Namespace) -> int:
         if not mentions:
             continue
         matched += 1
-        print(post.uri if args.ids else _describe(post, mentions[0]))
+        print(terminal_safe(post.uri) if args.ids else _describe(post, mentions[0]))
     skipped = stats.bad + stats.unknown + stats.too_long
     print(f"{matched} of {seen} posts matched" + (f" ({skipped:,} lines skipped)" if skipped else ""),
           file=sys.stderr)
@@ -84,6 +85,5 @@ def _describe(post: Post, mention: Mention) -> str:
         marked += [text[last:start], "[", text[start:end], "]"]
         last = end
     marked.append(text[last:])
-    flat = " ".join("".join(marked).split())
     who = post.author.handle or post.author.id
-    return f"{post.uri} @{who}: {flat}"
+    return terminal_safe(f"{post.uri} @{who}: {''.join(marked)}")

@@ -50,7 +50,10 @@ def register(sub: Any) -> None:
 
     r = sub.add_parser("replay", help="replay recordings (Jetstream, Mastodon or X JSON lines)",
                        description="Replay JSON-lines recordings in any supported wire format "
-                       "through the pipeline, flat out or at the recorded pace times --speed.")
+                       "through the pipeline, flat out or at the recorded pace times --speed. "
+                       "Each file's cursor is its last stored line: an interrupted replay goes on "
+                       "where it stopped, and a file already replayed into the same store gives "
+                       "nothing new (the log says so; use another --store to start over).")
     r.add_argument("files", nargs="+", help="recordings to replay")
     r.add_argument("--config", default="", help="reale.toml with the brands (default: none)")
     r.add_argument("--store", default="", help="store URL (default: the config's)")

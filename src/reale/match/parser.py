@@ -140,10 +140,8 @@ def parse_query(text: str) -> Node:
     """Parse a watch-query; raises ``reale.errors.QueryError`` naming the position and the
     expected token.
 
-    >>> from collections.abc import Callable
-
-from reale.match.ast import to_text
+    >>> from reale.match.ast import to_text
     >>> to_text(parse_query('Fiat "Alfa Romeo" OR perché NOT spam'))
-    'fiat AND "alfa romeo" OR perche AND NOT spam'
+    '(fiat AND "alfa romeo") OR (perche AND NOT spam)'
     """
     return _Parser(text).parse()

@@ -10,6 +10,7 @@ from reale.desk.aftermath_rules import BacklashAlert
 from reale.desk.opportunity import Opportunity
 from reale.events import Mention
 from reale.signals.moment_scope import MomentAlert
+from reale.web.payloads import post_url
 
 
 class AlertRaiser(Protocol):
@@ -39,7 +40,8 @@ class AlertSink:
             return
         self.raised += len(self.dispatcher.raise_opportunity_alert({
             "id": opp.id, "brand": opp.brand, "score": opp.score, "kind": opp.kind,
-            "reasons": list(opp.reasons), "text": opp.text, "author": opp.author_handle}))
+            "reasons": list(opp.reasons), "text": opp.text, "author": opp.author_handle,
+            "url": post_url(opp.post_uri) or ""}))
 
     def backlash(self, alert: BacklashAlert, status: Any) -> None:
         ratio = alert.share_after / alert.share_before if alert.share_before else None

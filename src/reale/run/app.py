@@ -17,6 +17,7 @@ from reale.match import Matcher, QueryReloader
 from reale.run.embedded import EmbeddedRunner, MentionStage, RunSummary, Source, mention_latencies
 from reale.run.metrics import Metrics
 from reale.run.pipeline import MatcherLike
+from reale.run.sourcewatch import SourceWatch
 from reale.store import Store, StoreWriter, open_store
 from reale.store.writer import CommittedBatch
 
@@ -36,6 +37,7 @@ class EmbeddedApp:
         self.reloader: QueryReloader | None = None
         self._static: Matcher | None = None
         self.on_commit: list[Callable[[CommittedBatch], None]] = []
+        self.source_watch = SourceWatch()  # add to .notify to hear of a source that is down
 
     def matcher(self) -> MatcherLike:
         if self.reloader is not None:
@@ -78,7 +80,8 @@ class EmbeddedApp:
         """Run the sources through every stage until they end or ``stop`` is set."""
         assert self.writer is not None, "use EmbeddedApp as an async context manager"
         runner = EmbeddedRunner(writer=self.writer, matcher=self.matcher, clock=self.clock,
-                                metrics=self.metrics, stages=self.stages)
+                                metrics=self.metrics, stages=self.stages,
+                                source_watch=self.source_watch)
         stop = stop or asyncio.Event()
         watcher: asyncio.Task[Any] | None = None
         if self.reloader is not None:

@@ -20,6 +20,7 @@ from reale.clock import Clock, SystemClock
 from reale.events import Interaction, Mention, Post
 from reale.run.metrics import Metrics
 from reale.run.pipeline import MatcherRef, Routed, route
+from reale.run.sourcewatch import SourceWatch
 from reale.run.tracked import TrackedPosts
 
 log = logging.getLogger("reale.run")
@@ -104,7 +105,7 @@ class EmbeddedRunner:
     def __init__(self, *, writer: Writer, matcher: MatcherRef, clock: Clock | None = None,
                  metrics: Metrics | None = None, stages: Sequence[MentionStage] = (),
                  commit_interval: float = 0.25, tracked: TrackedPosts | None = None,
-                 max_batch: int = 1000) -> None:
+                 max_batch: int = 1000, source_watch: SourceWatch | None = None) -> None:
         self.writer = writer
         self.matcher = matcher
         self.clock: Clock = clock or SystemClock()
@@ -114,6 +115,7 @@ class EmbeddedRunner:
         self.tracked = tracked or TrackedPosts()
         self.max_batch = max_batch
         self.summary = RunSummary()
+        self.source_watch = source_watch or SourceWatch()
         self._pending: list[tuple[Source, Any]] = []
 
     async def feed(self, events: Sequence[Post | Interaction]) -> Routed:
@@ -143,9 +145,14 @@ class EmbeddedRunner:
         m.events_out.labels("match").inc(len(routed.mentions))
 
     async def _pump(self, source: Source, inbox: Inbox) -> None:
-        async for item in source:
-            if inbox.offer((source, item)):
-                await inbox.wait_for_space()
+        try:
+            async for item in source:
+                if inbox.offer((source, item)):
+                    await inbox.wait_for_space()
+        except Exception as exc:  # said now, not only when the run ends (the others go on)
+            name = getattr(source, "source_id", "") or type(source).__name__
+            self.source_watch.failed(name, str(exc), self.clock.now())
+            raise
 
     async def _consume(self, inbox: Inbox) -> None:
         """Take everything waiting at once: one item when idle, a large batch under load."""
@@ -163,6 +170,7 @@ class EmbeddedRunner:
             source.ack(item)
         for source in sources:
             source.commit()
+        self.source_watch.update(self.clock.now(), sources)
 
     async def _commit_loop(self, sources: Sequence[Source], sleep: Callable[[float], Awaitable[None]]) -> None:
         while True:

@@ -10,20 +10,26 @@ from reale.events import Mention
 from reale.run.pipeline import Routed
 
 
+def terminal_safe(text: str) -> str:
+    """``text`` on one line with only printable characters: runs of whitespace become one space,
+    and control and format characters (escape sequences, bidi overrides) are dropped, so posts
+    and handles cannot drive the terminal they are printed on."""
+    return "".join(ch for ch in " ".join(text.split()) if ch.isprintable())
+
+
 def mention_line(m: Mention, width: int = 100, language: str = "") -> str:
     """One readable line: brand, author, language and the start of the text (control chars
     removed). ``language`` is the detected one, shown instead of the post's declared languages
     (which a client sets, often wrongly), with the declared ones after it when they differ."""
-    text = " ".join(m.post.text.split())
-    text = "".join(ch for ch in text if ch.isprintable())
+    text = terminal_safe(m.post.text)
     if len(text) > width:
         text = text[: width - 1] + "…"
-    who = m.post.author.handle or m.post.author.id
-    declared = ",".join(m.post.langs)
+    who = terminal_safe(m.post.author.handle or m.post.author.id)
+    declared = terminal_safe(",".join(m.post.langs))
     lang = declared or "?"
     if language:
         lang = language if declared in ("", language) else f"{language}; declared {declared}"
-    return f"[{m.brand}] @{who} ({lang}): {text}"
+    return f"[{terminal_safe(m.brand)}] @{who} ({lang}): {text}"
 
 
 class MentionPrinter:

@@ -24,6 +24,7 @@ from reale.run.app import EmbeddedApp
 from reale.run.desksink import DeskStoreSink
 from reale.run.learning import Teacher, learn
 from reale.run.profile_metrics import watch_profiles
+from reale.run.slawatch import SlaWatch
 from reale.run.stages import DeskStage, SignalsStage, Sink, UnderstandStage
 from reale.signals.hub import Signals
 from reale.signals.profile_clients import ProfileClient
@@ -196,6 +197,7 @@ class Pipeline:
         self.alert_secrets = dict(alert_secrets or {})
         self.min_alert_score = min_alert_score
         self.dispatcher: AlertDispatcher | None = None
+        self.sla_watch: SlaWatch | None = None
         self.store_sink: DeskStoreSink | None = None
         self.teacher: Teacher | None = None
         self._tasks: list[asyncio.Task[Any]] = []
@@ -222,6 +224,9 @@ class Pipeline:
             alert_sink = AlertSink(self.dispatcher, min_score=self.min_alert_score)
             self._add_sink(alert_sink)
             self.aftermath.sinks.append(alert_sink)
+            app.source_watch.notify.append(self.dispatcher.raise_source_alert)
+            self.sla_watch = SlaWatch(self.queue, self.dispatcher.raise_sla_alert,
+                                      min_score=self.min_alert_score)
             self._tasks.append(asyncio.create_task(self.dispatcher.run(self._stop)))
         # What the team decided so far, also while the runner was down, before the first mention
         self.teacher = Teacher(app.store, self.learner, self.understanding, self.queue)
@@ -253,6 +258,8 @@ class Pipeline:
                 await self.signals.refresh_profiles(within=MAINTAIN_ROUND)
                 self.signals.tick()
                 await self.learn_decisions()
+                if self.sla_watch is not None:  # after the decisions: a decided one is gone
+                    self.sla_watch.update(self.stage_clock.now())
                 if self.aftermath is not None:
                     await asyncio.to_thread(self.aftermath.poll_publications)
             except Exception:  # a profile service being down must not stop the desk

@@ -154,10 +154,12 @@ def decode_event(raw: bytes | str) -> _Event | _RawEvent:
     except msgspec.ValidationError:
         try:
             event = _raw_event_decoder.decode(raw)
-        except msgspec.DecodeError as exc:
+        except (msgspec.DecodeError, UnicodeDecodeError) as exc:
             raise DecodeError(f"jetstream: not a valid event: {exc}") from exc
     except msgspec.DecodeError as exc:
         raise DecodeError(f"jetstream: not a valid event: {exc}") from exc
+    except UnicodeDecodeError as exc:  # msgspec raises it for a string that is not UTF-8
+        raise DecodeError(f"jetstream: not valid UTF-8: {exc}") from exc
     if not event.did or not event.kind:
         raise DecodeError("jetstream: event lacks 'did' or 'kind'")
     return event
@@ -175,7 +177,7 @@ def parse(raw: bytes | str, handles: HandleCache | None = None) -> Parsed:
         event: _Event | _RawEvent = _event_decoder.decode(raw)
         if not event.did or not event.kind:
             raise DecodeError("jetstream: event lacks 'did' or 'kind'")
-    except msgspec.DecodeError:
+    except (msgspec.DecodeError, UnicodeDecodeError):
         event = decode_event(raw)
     commit = event.commit
     if commit is None or event.kind != "commit":
@@ -203,7 +205,7 @@ def _record(commit: _RawCommit) -> _Record | None:
     what = commit.collection.rsplit(".", 1)[-1]
     try:  # the fast path failed on this event: say what was wrong with its record
         return _record_decoder.decode(commit.record)
-    except msgspec.DecodeError as exc:
+    except (msgspec.DecodeError, UnicodeDecodeError) as exc:
         raise DecodeError(f"jetstream: {what} record has the wrong shape: {exc}") from exc
 
 

@@ -102,6 +102,8 @@ def decode_status(raw: bytes | str) -> _Status | None:
         status = _status_decoder.decode(raw)
     except msgspec.DecodeError as exc:
         raise DecodeError(f"mastodon: not a valid Status: {exc}") from exc
+    except UnicodeDecodeError as exc:  # msgspec raises it for a string that is not UTF-8
+        raise DecodeError(f"mastodon: not valid UTF-8: {exc}") from exc
     if not status.id or not status.uri or status.account is None:
         raise DecodeError("mastodon: Status lacks 'id', 'uri' or 'account'")
     return status

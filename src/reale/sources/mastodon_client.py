@@ -107,6 +107,7 @@ class MastodonClient(HttpStreamClient):
         headers = {**self.auth_headers(), "Accept": "text/event-stream"}
         async with self.http.stream("GET", url, params=sse_params, headers=headers) as response:
             self.check_status(response, f"GET {url}")
+            self.sse.reset()  # an event cut by the last connection is not part of this one
             if resume_key is not None:
                 async for status in self._backfill(resume_key):
                     yield status

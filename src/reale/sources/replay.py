@@ -109,6 +109,8 @@ def _decode_line(line: bytes, number: int, skips: _SkipLog, stats: ReplayStats,
         skips.warn(number, f"skipped a line of {len(line)} bytes")
         return []
     line = line.strip()
+    if number == 1 and line.startswith(b"\xef\xbb\xbf"):  # a UTF-8 byte order mark
+        line = line[3:]
     if not line:
         stats.blank += 1
         return []
@@ -204,6 +206,9 @@ class ReplaySource:
 
     async def _run(self) -> AsyncGenerator[SourceItem, None]:
         start = int(self.cursor_store.get_cursor(self.source_id) or 0)
+        if start:
+            log.warning("%s: resuming after line %d, where an earlier replay into this store "
+                        "stopped (replay into another store to start over)", self.path, start)
         for number, events in iter_file_lines(self.path, self.stats, start=start):
             await self.pacer.wait_for(recorded_time(events[0]))
             if self.pacer.speed <= 0 and number % 1000 == 0:
@@ -213,6 +218,7 @@ class ReplaySource:
                 yield SourceItem(event=_received(event, now), cursor=str(number),
                                  source_id=self.source_id, seq=number,
                                  last=i == len(events) - 1)
+        _log_skipped(self.path, self.stats)
 
     def ack(self, item: SourceItem) -> None:
         if item.last:
@@ -233,6 +239,17 @@ class ReplaySource:
         if gen is not None:
             with contextlib.suppress(RuntimeError):  # still iterated by an unstopped task
                 await gen.aclose()  # closes the file
+
+
+def _log_skipped(path: Path, stats: ReplayStats) -> None:
+    """At the end of a file, how many of its lines were skipped and why (or nothing)."""
+    parts = [f"{n} {why}" for n, why in ((stats.bad, "corrupt"),
+                                         (stats.unknown, "in no known format"),
+                                         (stats.too_long, "too long")) if n]
+    if parts:
+        skipped = stats.bad + stats.unknown + stats.too_long
+        log.warning("%s: %d of %d lines skipped (%s)", path, skipped, stats.lines,
+                    ", ".join(parts))
 
 
 def _received(event: Event, now: float) -> Event:

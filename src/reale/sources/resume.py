@@ -37,11 +37,13 @@ def parse_cursor(cursor: str) -> tuple[int, frozenset[str]]:
 
 
 class _Window:
-    """Ids with their keys, kept while key >= newest - span (and at most ``max_ids`` of them)."""
+    """Ids with their keys, kept while key >= newest - span (and at most ``max_ids`` of them);
+    the last ``min_ids`` stay whatever their keys, so a sparse stream still knows what it sent."""
 
-    def __init__(self, span: int, max_ids: int) -> None:
+    def __init__(self, span: int, max_ids: int, min_ids: int = 0) -> None:
         self.span = span
         self.max_ids = max_ids
+        self.min_ids = min_ids
         self.order: deque[tuple[int, str]] = deque()
         self.ids: dict[str, int] = {}
         self.newest: int | None = None
@@ -52,7 +54,8 @@ class _Window:
         self.ids[h] = key
         self.newest = key if self.newest is None else max(self.newest, key)
         low = self.newest - self.span
-        while self.order and (self.order[0][0] < low or len(self.order) > self.max_ids):
+        while self.order and ((self.order[0][0] < low and len(self.order) > self.min_ids)
+                               or len(self.order) > self.max_ids):
             old_key, old = self.order.popleft()
             if self.ids.get(old) == old_key:
                 del self.ids[old]
@@ -69,8 +72,9 @@ class _Window:
 class ResumeWindow:
     """Delivered/acknowledged windows for one source (see the module docstring)."""
 
-    def __init__(self, span: int, max_ids: int = 50_000, cursor: str | None = None) -> None:
-        self.delivered = _Window(span, max_ids)
+    def __init__(self, span: int, max_ids: int = 50_000, cursor: str | None = None,
+                 keep_last: int = 1_000) -> None:
+        self.delivered = _Window(span, max_ids, min(keep_last, max_ids))
         self.acked = _Window(span, max_ids)
         self._restart_key: int | None = None
         if cursor:

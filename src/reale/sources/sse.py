@@ -30,6 +30,10 @@ class SseDecoder:
         self._data: list[str] = []
         self._size = 0
 
+    def reset(self) -> None:
+        """Forget a half-received event (a new connection starts clean); counters stay."""
+        self._event, self._data, self._size = "", [], 0
+
     def feed(self, line: str) -> SseEvent | None:
         if not line:
             return self._dispatch()

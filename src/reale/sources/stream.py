@@ -54,9 +54,10 @@ class StreamClient:
         self.backoff = backoff or Backoff()
         self.max_reconnects = max_reconnects
         self.stats = SourceStats()
-        self.window = ResumeWindow(self.key_span, cursor=self.cursor_store.get_cursor(source_id))
+        stored = self.cursor_store.get_cursor(source_id)
+        self.window = ResumeWindow(self.key_span, cursor=stored)
         self._seq = 0
-        self._committed: str | None = None
+        self._committed: str | None = stored  # what the logs name until the next commit
         self._closed = False
         self._gen: AsyncIterator[SourceItem] | None = None
 

@@ -20,6 +20,8 @@ from reale.errors import SourceError
 
 _TOKEN = re.compile(r'"[^"]*"|\(|\)|[^\s()"]+')
 _NEAR = re.compile(r"^NEAR/\d+$", re.IGNORECASE)
+_TYPOGRAPHIC_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"'})
+_X_USERNAME = re.compile(r"[A-Za-z0-9_]{1,15}")  # what X allows; a numeric id works in from:
 
 
 @dataclass(frozen=True)
@@ -39,18 +41,18 @@ def translate_query(query: str) -> tuple[str | None, list[str]]:
     out: list[str] = []
     notes: list[str] = []
     negate = False
-    for tok in _TOKEN.findall(query):
-        upper = tok.upper()
-        if upper == "AND":
+    straight = query.translate(_TYPOGRAPHIC_QUOTES)  # “…” and „…” delimit phrases too
+    for tok in _TOKEN.findall(straight):
+        if tok == "AND":  # operators are capitals, as in watch-queries ('not' is a word)
             continue
-        if upper == "OR":
+        if tok == "OR":
             out.append("OR")
-        elif upper == "NOT":
+        elif tok == "NOT":
             negate = True
             continue
         elif _NEAR.match(tok):
             notes.append(f"{query!r}: {tok} widened to AND (X rules have no proximity operator)")
-        elif tok.endswith("*") and not tok.startswith('"'):
+        elif "*" in tok:
             notes.append(f"{query!r}: wildcard {tok!r} cannot be expressed as an X rule; "
                          "query left out of the stream rules")
             return None, notes
@@ -68,12 +70,18 @@ def _quote(term: str) -> str:
 def brand_clauses(brand: BrandConfig) -> tuple[list[str], list[str]]:
     """Every clause one brand needs (handles, hashtags, keywords, queries) and notes."""
     clauses: list[str] = []
+    notes: list[str] = []
     for handle in brand.handles:
         h = handle.lstrip("@")
-        clauses += [f"@{h}", f"from:{h}"]
+        if h.isdigit():  # an X user id: from: takes it, @ does not
+            clauses.append(f"from:{h}")
+        elif _X_USERNAME.fullmatch(h):
+            clauses += [f"@{h}", f"from:{h}"]
+        else:  # a Bluesky DID or handle, a Mastodon account: X would refuse the whole rule
+            notes.append(f"{brand.name}: handle {handle!r} is not an X username; left out of "
+                         "the X rules")
     clauses += [f"#{t.lstrip('#')}" for t in brand.hashtags]
     clauses += [_quote(k) for k in brand.keywords]
-    notes: list[str] = []
     for q in brand.queries:
         clause, why = translate_query(q)
         notes += why

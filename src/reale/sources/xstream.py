@@ -106,6 +106,8 @@ def decode_message(raw: bytes | str) -> _Message | None:
         msg = _decoder.decode(raw)
     except msgspec.DecodeError as exc:
         raise DecodeError(f"x: not a valid API v2 message: {exc}") from exc
+    except UnicodeDecodeError as exc:  # msgspec raises it for a string that is not UTF-8
+        raise DecodeError(f"x: not valid UTF-8: {exc}") from exc
     return msg
 
 

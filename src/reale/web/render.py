@@ -16,7 +16,7 @@ from reale.web.payloads import safe_href
 from reale.web.routing import Ctx, HTTPProblem, Page, error_json
 
 NAV = (("live", "/live"), ("queue", "/queue"), ("brands", "/brands"), ("moments", "/moments"),
-       ("reports", "/reports"), ("settings", "/settings"))
+       ("reports", "/reports"), ("alerts", "/alerts"), ("settings", "/settings"))
 
 
 def environment() -> Environment:

@@ -9,7 +9,18 @@ from starlette.responses import RedirectResponse, Response
 
 from reale.desk.roles import Role
 from reale.web.routing import Ctx, Param, RouteSpec
-from reale.web.views import auth, brands, case, live, moments, queue, replies, reports, settings
+from reale.web.views import (
+    alerts,
+    auth,
+    brands,
+    case,
+    live,
+    moments,
+    queue,
+    replies,
+    reports,
+    settings,
+)
 
 V, R, A, ADMIN = Role.VIEWER, Role.RESPONDER, Role.APPROVER, Role.ADMIN
 BRAND = Param("brand", help="only this brand")
@@ -68,6 +79,14 @@ SPECS: list[RouteSpec] = [
     RouteSpec("/live/stream", "live_stream", live.stream, "Server-sent events: batches "
               "{events, dropped} of new mentions, opportunities and moments.", kind="stream",
               params=(BRAND, Param("kind"), Param("lang"), Param("sentiment")), tag="pages"),
+    RouteSpec("/alerts", "alerts", alerts.alerts, "The alert outbox: dead-lettered, pending and "
+              "held deliveries with their last error (state=all for every one).", twin=True,
+              params=(BRAND, Param("state", help="dead, pending, held, sent, digested or all")),
+              tag="pages"),
+    RouteSpec("/alerts/{delivery}/retry", "alert_retry", alerts.retry, "Send a dead (or "
+              "pending) alert delivery again from its first try (admin).", ("POST",), ADMIN,
+              "action", params=(Param("delivery", "path", "the delivery's number", True),),
+              tag="alerts"),
     RouteSpec("/queue", "queue", queue.queue, "Open opportunities, most pressing first.",
               twin=True, params=(BRAND,), tag="pages"),
     RouteSpec("/queue/{key}", "opportunity", queue.opportunity, "One opportunity: the post, its "

@@ -5,7 +5,8 @@ with ``min_id`` paging used to backfill after a reconnect.
 
 Statuses are "published" one by one as a stream sends them; ``drop_after=N`` cuts the first
 stream after N updates and ``publish_while_down`` more statuses are published while the client is
-away (only the REST backfill can recover them, as on a real server).
+away (only the REST backfill can recover them, as on a real server). With ``cut_mid_event`` the
+cut falls inside the N-th event: its ``data:`` line is sent, the blank line that ends it is not.
 """
 
 from __future__ import annotations
@@ -31,12 +32,14 @@ class MastodonServer(LocalServer):
     """``async with MastodonServer(status_lines, token="t") as server:`` → ``server.base_url``."""
 
     def __init__(self, lines: Sequence[bytes], *, token: str = "", drop_after: int | None = None,
-                 publish_while_down: int = 0, heartbeat_every: int = 2) -> None:
+                 publish_while_down: int = 0, heartbeat_every: int = 2,
+                 cut_mid_event: bool = False) -> None:
         self.statuses = sorted((_Status(x) for x in lines if x.strip()), key=lambda s: s.id)
         self.token = token
         self.drop_after = drop_after
         self.publish_while_down = publish_while_down
         self.heartbeat_every = heartbeat_every
+        self.cut_mid_event = cut_mid_event
         self.published = 0  # statuses[:published] exist on the server
         self.requests: list[Request] = []
         super().__init__()
@@ -74,13 +77,16 @@ class MastodonServer(LocalServer):
                 continue
             if sent % self.heartbeat_every == 0:
                 await response.chunk(b":thump\n")
-            await response.chunk(b"event: update\ndata: " + status.raw + b"\n\n")
             sent += 1
-            if self.drop_after is not None and sent == self.drop_after and not self._dropped:
+            cut = self.drop_after is not None and sent == self.drop_after and not self._dropped
+            end = b"\n" if cut and self.cut_mid_event else b"\n\n"
+            await response.chunk(b"event: update\ndata: " + status.raw + end)
+            if cut:
                 self._dropped = True
                 self.published = min(len(self.statuses), self.published + self.publish_while_down)
-                response.abort()
-                return
+                if not self.cut_mid_event:
+                    response.abort()  # (drops what is still buffered)
+                return  # the connection is closed after what was sent, mid-body
         await response.chunk(b"event: delete\ndata: 1\n\n:thump\n")
         await _forever()
 
