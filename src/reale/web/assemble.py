@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 from starlette.applications import Starlette
 
+from reale.alerts.config import parse_alerts_config
 from reale.clock import Clock, SystemClock
 from reale.config import Config
 from reale.desk.approval import ApprovalWorkflow
@@ -43,7 +44,9 @@ def app_from_config(config: Config, store: Store, env: Mapping[str, str], *,
                                         for b in config.brands}
     return create_app(store, workflow=workflow, accounts=accounts_from_config(config.extra, env),
                       drafters=drafters, hub=hub, brands=config.brands, clock=clock,
-                      settings=settings, queue=queue, moments=moments)
+                      settings=settings, queue=queue, moments=moments,
+                      alerts=parse_alerts_config(raw) if (raw := config.extra.get("alerts"))
+                      else None)
 
 
 __all__ = ["accounts_of", "app_from_config"]
