@@ -123,7 +123,7 @@ def _items(value: Any) -> list[str]:
 
 def _number(form: Mapping[str, Any], key: str, default: Any, low: float, high: float) -> Any:
     raw = form.get(key)
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
+    if raw is None or (isinstance(raw, str) and raw.strip() in ("", "null")):
         return default
     try:
         value = float(raw)
