@@ -79,3 +79,20 @@ def test_a_dispatcher_on_the_store_routes_by_the_edits_after_its_next_reread(sto
     asyncio.run(dispatcher.step())  # the loop's step re-reads the rules
     assert [e.outcome for e in dispatcher.submit(alert(2, score=0.5))] == ["queued"]
     asyncio.run(dispatcher.aclose())
+
+
+def test_the_kafka_brand_stage_routes_each_batch_by_the_rules_in_force(store: Store) -> None:
+    from reale.config import Config
+    from reale.run.kafka.desk import KafkaDesk
+
+    rules = RuleStore(store)
+    desk = KafkaDesk(Config(), ManualClock(T0), alerts=CFG, background=False,
+                     rules=LiveRules(CFG, rules, interval=0.0))
+    collector = desk.sinks().collector
+    assert collector is not None and [r.name for r in collector.config.rules] == ["opps"]
+    rules.put("opps", "config", None, disabled=True, base=CFG.rules[0], by="ada", at=T0,
+              action="disabled")
+    collector = desk.sinks().collector
+    assert collector is not None and collector.config.rules == ()
+    assert collector.raise_opportunity_alert({"id": "o1", "brand": "Acme", "score": 0.95,
+                                              "kind": "complaint", "text": "t"}) == []

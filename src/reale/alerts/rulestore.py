@@ -54,9 +54,11 @@ class RuleStore:
         return _edit(rows[0]) if rows else None
 
     def put(self, name: str, origin: Origin, rule: RuleConfig | None, *, disabled: bool,
-            base: RuleConfig | None, by: str, at: float, action: str) -> None:
-        """Write (or replace) the edit of rule ``name`` and log the change, in one transaction."""
+            base: RuleConfig | str | None, by: str, at: float, action: str) -> None:
+        """Write (or replace) the edit of rule ``name`` and log the change, in one transaction.
+        ``base``: the config rule it edits (or its JSON, kept from an earlier edit)."""
         text = rule_json(rule) if rule else ""
+        based = base if isinstance(base, str) else rule_json(base) if base else ""
         with self.db.transaction() as tx:
             old = tx.query("SELECT position FROM alert_rules WHERE name = ?", (name,))
             if old:
@@ -66,8 +68,7 @@ class RuleStore:
                 top = tx.query("SELECT MAX(position) FROM alert_rules")
                 position = int(top[0][0] or 0) + 1
             tx.execute(f"INSERT INTO alert_rules ({_COLUMNS}, position) VALUES (?, ?, ?, ?, ?, ?, "
-                       "?, ?)", (name, origin, text, int(disabled),
-                                 rule_json(base) if base else "", by, at, position))
+                       "?, ?)", (name, origin, text, int(disabled), based, by, at, position))
             tx.execute("INSERT INTO alert_rule_log (name, action, rule, by_user, at) VALUES "
                        "(?, ?, ?, ?, ?)", (name, action, text, by, at))
 

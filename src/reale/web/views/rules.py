@@ -105,8 +105,9 @@ def _switch(ctx: Ctx, disabled: bool) -> Done:
     if edit_ is not None and edit_.rule is None and not disabled:
         store.remove(name, by=user.name, at=ctx.now, action=action)  # back to the config as is
     else:
+        kept = edit_.base if edit_ is not None and edit_.base else base  # keep what was edited
         store.put(name, edit_.origin if edit_ else "config", edit_.rule if edit_ else None,
-                  disabled=disabled, base=base, by=user.name, at=ctx.now, action=action)
+                  disabled=disabled, base=kept, by=user.name, at=ctx.now, action=action)
     return Done("/alerts/rules", "rule_" + action, {"rule": name, "disabled": disabled})
 
 
