@@ -98,3 +98,23 @@ def test_rules_are_checked_and_printed_back(tmp_path: Path) -> None:
     out = run_cli("alerts", "rules", "--config", str(cfg))
     assert out.returncode == 2 and "channel 'hoook' is not defined" in out.stderr
     assert "Traceback" not in out.stderr
+
+
+def test_rules_in_force_count_the_desks_edits_and_say_where_each_came_from(tmp_path: Path) -> None:
+    from reale.alerts.config import RuleConfig
+    from reale.alerts.rulestore import RuleStore
+
+    cfg = write_config(tmp_path, "https://hooks.example/x")
+    store = open_alerts_db(f"sqlite:///{tmp_path}/reale.sqlite")
+    RuleStore(store).put("night", "desk", RuleConfig(name="night", channels=("hook",),
+                                                     kinds=("backlash",)),
+                         disabled=False, base=None, by="ada", at=T0, action="added")
+    RuleStore(store).put("all", "config", None, disabled=True, base=None, by="ada", at=T0,
+                         action="disabled")
+    out = run_cli("alerts", "rules", "--in-force", "--config", str(cfg))
+    assert out.returncode == 0, out.stderr
+    assert [r["name"] for r in tomllib.loads(out.stdout)["alerts"]["rules"]] == ["night"]
+    assert "# all: config (not in force: disabled)" in out.stderr
+    assert "# night: desk" in out.stderr
+    plain = run_cli("alerts", "rules", "--config", str(cfg))
+    assert [r["name"] for r in tomllib.loads(plain.stdout)["alerts"]["rules"]] == ["all"]

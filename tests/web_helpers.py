@@ -16,6 +16,7 @@ with warnings.catch_warnings():  # starlette asks for httpx2; httpx is what is i
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
+from reale.alerts.config import AlertsConfig
 from reale.clock import ManualClock
 from reale.config import BrandConfig
 from reale.desk.approval import ApprovalWorkflow
@@ -160,7 +161,7 @@ def seed(store: Store, clock: ManualClock) -> dict[str, str]:
 
 
 def build_desk(store_url: str = "sqlite://:memory:", *, seeded: bool = True,
-               settings: WebSettings = FAST) -> Desk:
+               settings: WebSettings = FAST, alerts: AlertsConfig | None = None) -> Desk:
     clock = ManualClock(T0)
     store = open_store(store_url, clock=clock)
     repo = StoreDeskRepository(store)
@@ -168,7 +169,7 @@ def build_desk(store_url: str = "sqlite://:memory:", *, seeded: bool = True,
     workflow = ApprovalWorkflow(repo, clock=clock, new_id=lambda: f"r{next(counter):05d}")
     hub = LiveHub(interval=settings.live_interval)
     app = create_app(store, workflow=workflow, hub=hub, brands=BRANDS, clock=clock,
-                     settings=settings)
+                     settings=settings, alerts=alerts)
     accounts = app.state.services.accounts
     for name, role in TEAM.items():
         accounts.add(name, PASSWORD, role)

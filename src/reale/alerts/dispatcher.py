@@ -24,6 +24,7 @@ from reale.alerts.emit import AlertFactory
 from reale.alerts.model import Alert
 from reale.alerts.outbox import Delivery, Enqueued, Outbox
 from reale.alerts.routing import route
+from reale.alerts.rulestore import LiveRules
 from reale.alerts.secrets import ChannelSecrets, guard_logs
 from reale.alerts.senders import Outcome, Sender, make_senders
 from reale.clock import Clock, SystemClock
@@ -51,8 +52,9 @@ class AlertDispatcher:
                  secrets: Mapping[str, ChannelSecrets] | None = None,
                  senders: Mapping[str, Sender] | None = None, clock: Clock | None = None,
                  rng: random.Random | None = None, client: httpx.AsyncClient | None = None,
-                 concurrency: int = 16) -> None:
+                 concurrency: int = 16, rules: LiveRules | None = None) -> None:
         self.config = config
+        self.live_rules = rules  # the desk's rule edits, re-read every few seconds by ``step``
         self.outbox = Outbox(db)
         self.clock: Clock = clock or SystemClock()
         self.rng = rng or random.Random()
@@ -69,6 +71,18 @@ class AlertDispatcher:
         self._digest_sizes = {r.name: r.digest_max_items for r in config.rules}
         self._limit = asyncio.Semaphore(max(1, concurrency))
         self._wake: asyncio.Event | None = None
+
+    def refresh_rules(self) -> bool:
+        """Take up the rules edited in the desk (re-read at most every few seconds); True when
+        the rules in force changed. Channels stay the config's."""
+        if self.live_rules is None:
+            return False
+        config = self.live_rules.current()
+        if config is self.config:
+            return False
+        self.config = config
+        self._digest_sizes = {r.name: r.digest_max_items for r in config.rules}
+        return True
 
     # -- submitting ---------------------------------------------------------------------------
     def submit(self, alert: Alert) -> list[Enqueued]:
@@ -101,6 +115,7 @@ class AlertDispatcher:
     async def step(self) -> float | None:
         """Release due digests, then deliver every due lane head (lanes in parallel, each lane
         strictly in order) until none is due. Returns when something next comes due."""
+        self.refresh_rules()
         self.outbox.release_held(self.clock.now(), lambda r: self._digest_sizes.get(r, 5))
         waits: list[float] = []
         while True:

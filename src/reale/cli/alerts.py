@@ -4,6 +4,7 @@
     reale alerts --retry ID         requeue a dead delivery (its number or delivery id)
     reale alerts test CHANNEL       send a test message to a channel now
     reale alerts rules              check the [alerts] section and print it back (--json)
+    reale alerts rules --in-force   the rules in force: the config's with the desk's edits
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from reale.alerts.admin import delivery_dict, format_table, send_test
 from reale.alerts.config import AlertsConfig, parse_alerts_config
 from reale.alerts.db import open_alerts_db
 from reale.alerts.outbox import STATES, Outbox
+from reale.alerts.overlay import effective, views
+from reale.alerts.rulestore import RuleStore
 from reale.alerts.secrets import resolve_credentials
 from reale.alerts.serialise import alerts_to_json, alerts_to_toml
 from reale.clock import SystemClock
@@ -42,6 +45,9 @@ def register(sub: Any) -> None:
     p.add_argument("--limit", type=int, default=100, help="rows to show (default 100)")
     p.add_argument("--retry", metavar="ID", help="requeue a dead delivery")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.add_argument("--in-force", action="store_true",
+                   help="rules: with the edits made in the web desk (read from the store); each "
+                        "rule's source is printed to stderr")
     p.set_defaults(func=run)
 
 
@@ -66,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
         return _test(args)
     if args.action == "rules":
         cfg = _config(args, required=True)
-        rules = _alerts(cfg)
+        rules = _in_force(_alerts(cfg), args.store or cfg.store) if args.in_force else _alerts(cfg)
         print(alerts_to_json(rules) if args.json else alerts_to_toml(rules), end="" if not args.json else "\n")
         if not rules.channels and not rules.rules:
             print(f"reale alerts: {cfg.path} has no [[alerts.channels]] or [[alerts.rules]] yet, so "
@@ -88,6 +94,16 @@ def run(args: argparse.Namespace) -> int:
         print(format_table(rows))
         print("\n" + ", ".join(f"{k}: {v}" for k, v in counts.items()))
     return 0
+
+
+def _in_force(config: AlertsConfig, store: str) -> AlertsConfig:
+    """The rules the dispatcher routes by; each rule's source (and why one is off) on stderr."""
+    edits = RuleStore(open_alerts_db(store)).edits()
+    for v in views(config, edits):
+        why = "disabled" if v.disabled else v.problem
+        print(f"# {v.rule.name}: {v.source}" + (f" (not in force: {why})" if why else ""),
+              file=sys.stderr)
+    return effective(config, edits)
 
 
 def _test(args: argparse.Namespace) -> int:

@@ -263,7 +263,8 @@ def demo_web(config: Config, store: Any, pipeline: Pipeline, clock: Clock) -> An
 
     accounts_of(store, web_settings(config.extra, "it")).add("demo", DEMO_PASSWORD, "admin")
     return app_from_config(config, store, {}, hub=pipeline.hub, clock=clock, queue=pipeline.queue,
-                           moments=lambda since: pipeline.signals.moments(None, since))
+                           moments=lambda since: pipeline.signals.moments(None, since),
+                           alerts=pipeline.alerts_config)  # its Rules page edits the demo's rules
 
 
 def _appeals(out: TextIO, sink: DemoSink, shown: int = 4) -> list[dict[str, Any]]:

@@ -11,6 +11,7 @@ from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from reale.alerts import AlertDispatcher, AlertsConfig, ChannelSecrets, parse_alerts_config
+from reale.alerts.rulestore import LiveRules, RuleStore
 from reale.clock import Clock
 from reale.config import BrandConfig
 from reale.desk.feedback import FeedbackLearner
@@ -219,8 +220,9 @@ class Pipeline:
         self.desk.sinks.append(self.aftermath)
         app.stages.extend([self.signals_stage, self.understand, self.aftermath, self.store_sink])
         if self.alerts_config is not None and self.alerts_config.channels:
+            rules = LiveRules(self.alerts_config, RuleStore(app.store))  # the desk's edits
             self.dispatcher = AlertDispatcher(self.alerts_config, app.store,
-                                              secrets=self.alert_secrets)
+                                              secrets=self.alert_secrets, rules=rules)
             alert_sink = AlertSink(self.dispatcher, min_score=self.min_alert_score)
             self._add_sink(alert_sink)
             self.aftermath.sinks.append(alert_sink)

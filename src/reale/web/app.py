@@ -18,6 +18,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from reale import __version__
+from reale.alerts.config import AlertsConfig
 from reale.clock import Clock, SystemClock
 from reale.config import BrandConfig
 from reale.desk.approval import ApprovalWorkflow, SendsApproved
@@ -67,7 +68,8 @@ def create_app(store: Store, *, workflow: ApprovalWorkflow,
                hub: LiveHub | None = None,
                brands: Sequence[BrandConfig] = (),
                clock: Clock | None = None,
-               settings: WebSettings | None = None) -> Starlette:
+               settings: WebSettings | None = None,
+               alerts: AlertsConfig | None = None) -> Starlette:
     """The web desk.
 
     ``store`` holds everything the pages read (migrated, with the 0003 tables); ``workflow`` is
@@ -77,7 +79,8 @@ def create_app(store: Store, *, workflow: ApprovalWorkflow,
     network); ``accounts`` are the configured network accounts (shown in Settings, chosen per
     brand). ``queue`` (optional) is the runner's in-memory queue, told about decisions;
     ``drafters`` maps a brand to its drafter (default: templates only); ``moments`` gives live
-    moment alerts not yet stored; ``hub`` is where the runner publishes live events.
+    moment alerts not yet stored; ``hub`` is where the runner publishes live events; ``alerts``
+    is the config's ``[alerts]`` (its channels and rules, which the Rules page edits).
     """
     clock = clock or SystemClock()
     settings = settings or WebSettings()
@@ -97,7 +100,7 @@ def create_app(store: Store, *, workflow: ApprovalWorkflow,
         clock=clock, settings=settings, signer=Signer(cookie_secret(store)),
         publisher=publisher, publish_accounts=all_accounts, brands=tuple(brands), queue=queue,
         drafters=dict(drafters or {}), moments=moments, templates=environment(),
-        rollups=Rollups(store))
+        rollups=Rollups(store), alerts=alerts)
     document = openapi(SPECS, version=__version__)
 
     async def openapi_json(request: Request) -> Response:

@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 from starlette.applications import Starlette
 
+from reale.alerts.config import AlertsConfig, parse_alerts_config
 from reale.clock import Clock, SystemClock
 from reale.config import Config
 from reale.desk.approval import ApprovalWorkflow
@@ -32,9 +33,10 @@ def accounts_of(store: Store, settings: WebSettings) -> Accounts:
 def app_from_config(config: Config, store: Store, env: Mapping[str, str], *,
                     hub: LiveHub | None = None, clock: Clock | None = None,
                     queue: OpportunityQueue | None = None,
-                    moments: Callable[[float | None], Sequence[MomentAlert]] | None = None
-                    ) -> Starlette:
-    """The web desk of ``config`` on ``store`` (``env`` gives the network accounts' secrets)."""
+                    moments: Callable[[float | None], Sequence[MomentAlert]] | None = None,
+                    alerts: AlertsConfig | None = None) -> Starlette:
+    """The web desk of ``config`` on ``store`` (``env`` gives the network accounts' secrets;
+    ``alerts``, the alert channels and rules its Rules page edits, default the config's)."""
     clock = clock or SystemClock()
     settings = web_settings(config.extra, config.team_language)
     workflow = ApprovalWorkflow(StoreDeskRepository(store), clock=clock)
@@ -43,7 +45,13 @@ def app_from_config(config: Config, store: Store, env: Mapping[str, str], *,
                                         for b in config.brands}
     return create_app(store, workflow=workflow, accounts=accounts_from_config(config.extra, env),
                       drafters=drafters, hub=hub, brands=config.brands, clock=clock,
-                      settings=settings, queue=queue, moments=moments)
+                      settings=settings, queue=queue, moments=moments,
+                      alerts=alerts or _alerts(config))
+
+
+def _alerts(config: Config) -> AlertsConfig | None:
+    raw = config.extra.get("alerts")
+    return parse_alerts_config(raw) if raw else None
 
 
 __all__ = ["accounts_of", "app_from_config"]

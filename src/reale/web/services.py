@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from reale.alerts.config import AlertsConfig
 from reale.clock import Clock
 from reale.config import BrandConfig
 from reale.desk.approval import ApprovalWorkflow, SendsApproved
@@ -62,6 +63,7 @@ class Services:
     templates: Any = None  # the Jinja environment
     rollups: Any = None  # reale.web.rollup.Rollups
     follower: Any = None  # reale.web.follow.StoreFollower when this desk follows the store
+    alerts: AlertsConfig | None = None  # [alerts] of reale.toml: channels and rules (no secrets)
     lock: threading.RLock = field(default_factory=threading.RLock)
 
     @property

@@ -19,6 +19,7 @@ from reale.web.views import (
     queue,
     replies,
     reports,
+    rules,
     settings,
 )
 
@@ -31,6 +32,18 @@ KEY = Param("key", "path", "the opportunity's key", True)
 REPLY = Param("reply_id", "path", "the reply's id", True)
 TEXT = Param("text", "form", "the reply's text")
 COMMENT = Param("comment", "form", "a comment recorded with the decision")
+RULE = Param("name", "path", "the rule's name", True)
+RULE_FIELDS = (
+    Param("channels", "form", "configured channel names, comma-separated (or a JSON list)"),
+    Param("brands", "form", "brand names, comma-separated, or * for every brand"),
+    Param("kinds", "form", "opportunity, moment, backlash, sla, source (comma-separated)"),
+    Param("min_severity", "form", "low, medium, high or urgent"),
+    Param("min_score", "form", "0 to 1: opportunities scoring less are not sent (empty: any)"),
+    Param("quiet_hours", "form", "HH:MM-HH:MM, e.g. 22:00-07:00 (empty: none)"),
+    Param("timezone", "form", "IANA zone of the quiet hours (empty: [alerts] timezone)"),
+    Param("urgent_severity", "form", "this severity and above go through quiet hours and digests"),
+    Param("digest_minutes", "form", "0 (off) to 1440: one message every N minutes"),
+)
 
 
 def home(ctx: Ctx) -> Response:
@@ -83,6 +96,30 @@ SPECS: list[RouteSpec] = [
               "held deliveries with their last error (state=all for every one).", twin=True,
               params=(BRAND, Param("state", help="dead, pending, held, sent, digested or all")),
               tag="pages"),
+    RouteSpec("/alerts/rules", "alert_rules", rules.rules, "Alert rules in force, each with "
+              "where it came from (reale.toml, edited in the desk, made in the desk), and the "
+              "latest changes.", twin=True, tag="pages"),
+    RouteSpec("/alerts/rules", "alert_rule_add", rules.add, "Make a new alert rule (admin): "
+              "name, channels, brands, kinds, min_severity, min_score, quiet_hours, timezone, "
+              "urgent_severity, digest_minutes.", ("POST",), ADMIN, "action",
+              params=(Param("name", "form", "the rule's name", True), *RULE_FIELDS),
+              tag="alerts"),
+    RouteSpec("/alerts/rules/{name}", "alert_rule_edit", rules.edit, "Change an alert rule "
+              "(admin); fields left out keep their value. A config rule edited here overrides "
+              "reale.toml until reverted.", ("POST",), ADMIN, "action",
+              params=(RULE, *RULE_FIELDS), tag="alerts"),
+    RouteSpec("/alerts/rules/{name}/disable", "alert_rule_disable", rules.disable, "Stop a rule "
+              "routing alerts (admin).", ("POST",), ADMIN, "action", params=(RULE,),
+              tag="alerts"),
+    RouteSpec("/alerts/rules/{name}/enable", "alert_rule_enable", rules.enable, "Let a disabled "
+              "rule route alerts again (admin).", ("POST",), ADMIN, "action", params=(RULE,),
+              tag="alerts"),
+    RouteSpec("/alerts/rules/{name}/revert", "alert_rule_revert", rules.revert, "Drop the desk's "
+              "edit of a config rule: reale.toml's rule is in force again (admin).", ("POST",),
+              ADMIN, "action", params=(RULE,), tag="alerts"),
+    RouteSpec("/alerts/rules/{name}/delete", "alert_rule_delete", rules.delete, "Delete a rule "
+              "made in the desk (admin).", ("POST",), ADMIN, "action", params=(RULE,),
+              tag="alerts"),
     RouteSpec("/alerts/{delivery}/retry", "alert_retry", alerts.retry, "Send a dead (or "
               "pending) alert delivery again from its first try (admin).", ("POST",), ADMIN,
               "action", params=(Param("delivery", "path", "the delivery's number", True),),

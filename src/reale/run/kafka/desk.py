@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from reale.alerts import AlertsConfig
+from reale.alerts.rulestore import LiveRules
 from reale.clock import Clock
 from reale.config import Config
 from reale.desk.opportunity_rules import desk_weights_from_config
@@ -64,7 +65,7 @@ class KafkaDesk:
                  understanding: Understanding | None = None,
                  labeller: Labeller | None = None, alerts: AlertsConfig | None = None,
                  min_alert_score: float = 0.85, backlog: int = 500,
-                 background: bool = True) -> None:
+                 background: bool = True, rules: LiveRules | None = None) -> None:
         self.brands = config.brands
         self.known = frozenset(b.name for b in config.brands)
         self.clock = clock
@@ -74,6 +75,7 @@ class KafkaDesk:
         self.understanding = understanding
         self.label: Labeller = labeller or (understanding.label if understanding else _no_labels)
         self.alerts = alerts if alerts is not None and alerts.channels else None
+        self.rules = rules  # the desk's rule edits laid over ``alerts``, re-read every few s
         self.min_alert_score = min_alert_score
         self.backlog = backlog  # more fresh mentions than this in a batch: fast labels only
         self.degraded_batches = 0
@@ -103,7 +105,8 @@ class KafkaDesk:
 
     def sinks(self, signals: Signals | None = None) -> Outputs:
         """Fresh sinks for one batch: web-desk records, and alerts when channels are set."""
-        collector = AlertCollector(self.alerts, self.clock) if self.alerts else None
+        rules = self.rules.current() if self.rules is not None and self.alerts else self.alerts
+        collector = AlertCollector(rules, self.clock) if rules else None
         alerts = [AlertSink(collector, min_score=self.min_alert_score)] if collector else []
         return Outputs(DeskStoreSink(None, None, signals, self.clock.now), alerts, collector)
 

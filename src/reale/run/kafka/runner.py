@@ -15,6 +15,7 @@ import httpx
 import msgspec
 
 from reale.alerts import ChannelSecrets
+from reale.alerts.rulestore import LiveRules, RuleStore
 from reale.clock import Clock, SystemClock
 from reale.config import Config
 from reale.errors import ConfigError
@@ -113,7 +114,9 @@ def role_parts(role: str, config: Config, store: Store, clock: Clock, *,
     if role in ("stages", "moments", "all"):
         alerts = alerts_from_config(config.extra)
         understanding = Understanding(config.brands, relevance_memory(config.extra))
-        parts.desk = KafkaDesk(config, clock, understanding=understanding, alerts=alerts)
+        rules = LiveRules(alerts, RuleStore(store)) if alerts is not None else None
+        parts.desk = KafkaDesk(config, clock, understanding=understanding, alerts=alerts,
+                               rules=rules)
         if parts.desk.alerts is not None:
             parts.services.append(AlertDelivery(parts.desk.alerts, store, clock,
                                                 secrets=alert_secrets))

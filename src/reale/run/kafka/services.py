@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Callable, Mapping
 
 from reale.alerts import AlertDispatcher, AlertsConfig, ChannelSecrets
+from reale.alerts.rulestore import LiveRules, RuleStore
 from reale.clock import Clock
 from reale.errors import RealeError
 from reale.match import QueryReloader
@@ -103,7 +104,9 @@ class AlertDelivery(Service):
         self.config = config
         self.lease = lease or DispatchLease(store, clock)
         self.interval = min(config.poll_interval, 1.0)
-        self._make = make or (lambda: AlertDispatcher(config, store, secrets=secrets, clock=clock))
+        self._make = make or (lambda: AlertDispatcher(
+            config, store, secrets=secrets, clock=clock,
+            rules=LiveRules(config, RuleStore(store))))  # digest sizes of desk-edited rules
         self.steps = 0
 
     def run(self) -> None:

@@ -1,0 +1,130 @@
+"""Where the desk's alert-rule edits live: the ``alert_rules`` table (store migration 0009) and its
+change log ``alert_rule_log``. :class:`RuleStore` reads and writes them; :class:`LiveRules` gives
+the rules in force (config + edits), re-read from the store every few seconds.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+import msgspec
+
+from reale.alerts.config import AlertsConfig, RuleConfig
+from reale.alerts.db import Database
+from reale.alerts.overlay import Origin, RuleEdit, effective, rule_json
+from reale.errors import AlertError, RealeError
+
+log = logging.getLogger("reale.alerts")
+_COLUMNS = "name, origin, rule, disabled, base, updated_by, updated_at"
+
+
+class LogEntry(msgspec.Struct, frozen=True, kw_only=True):
+    """One change of a rule made in the desk: who, when, what (``rule`` as JSON after it)."""
+
+    name: str
+    action: str  # added, edited, disabled, enabled, reverted, deleted
+    rule: str
+    by: str
+    at: float
+
+
+def _edit(row: tuple[Any, ...]) -> RuleEdit:
+    name, origin, rule, disabled, base, by, at = row
+    parsed = msgspec.json.decode(rule, type=RuleConfig) if rule else None
+    return RuleEdit(name=name, origin=origin, rule=parsed, disabled=bool(disabled), base=base,
+                    by=by, at=float(at))
+
+
+class RuleStore:
+    """The desk's edits on a store (any :class:`reale.alerts.db.Database`, migrated)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def edits(self) -> list[RuleEdit]:
+        """Every edit, in the order the rules were first touched in the desk."""
+        rows = self.db.query(f"SELECT {_COLUMNS} FROM alert_rules ORDER BY position, name")
+        return [_edit(r) for r in rows]
+
+    def get(self, name: str) -> RuleEdit | None:
+        rows = self.db.query(f"SELECT {_COLUMNS} FROM alert_rules WHERE name = ?", (name,))
+        return _edit(rows[0]) if rows else None
+
+    def put(self, name: str, origin: Origin, rule: RuleConfig | None, *, disabled: bool,
+            base: RuleConfig | str | None, by: str, at: float, action: str) -> None:
+        """Write (or replace) the edit of rule ``name`` and log the change, in one transaction.
+        ``base``: the config rule it edits (or its JSON, kept from an earlier edit)."""
+        text = rule_json(rule) if rule else ""
+        based = base if isinstance(base, str) else rule_json(base) if base else ""
+        with self.db.transaction() as tx:
+            old = tx.query("SELECT position FROM alert_rules WHERE name = ?", (name,))
+            if old:
+                position = int(old[0][0])
+                tx.execute("DELETE FROM alert_rules WHERE name = ?", (name,))
+            else:
+                top = tx.query("SELECT MAX(position) FROM alert_rules")
+                position = int(top[0][0] or 0) + 1
+            tx.execute(f"INSERT INTO alert_rules ({_COLUMNS}, position) VALUES (?, ?, ?, ?, ?, ?, "
+                       "?, ?)", (name, origin, text, int(disabled), based, by, at, position))
+            tx.execute("INSERT INTO alert_rule_log (name, action, rule, by_user, at) VALUES "
+                       "(?, ?, ?, ?, ?)", (name, action, text, by, at))
+
+    def remove(self, name: str, *, by: str, at: float, action: str) -> None:
+        """Drop the edit of ``name`` (revert a config rule, delete a desk rule) and log it."""
+        with self.db.transaction() as tx:
+            if tx.execute("DELETE FROM alert_rules WHERE name = ?", (name,)) != 1:
+                raise AlertError(f"the desk has no edit of rule {name!r}")
+            tx.execute("INSERT INTO alert_rule_log (name, action, rule, by_user, at) VALUES "
+                       "(?, ?, '', ?, ?)", (name, action, by, at))
+
+    def history(self, limit: int = 50) -> list[LogEntry]:
+        """The latest changes, newest first."""
+        rows = self.db.query("SELECT name, action, rule, by_user, at FROM alert_rule_log "
+                             "ORDER BY at DESC, id DESC LIMIT ?", (limit,))
+        return [LogEntry(name=r[0], action=r[1], rule=r[2], by=r[3], at=float(r[4])) for r in rows]
+
+
+class LiveRules:
+    """The rules in force: ``config`` with the store's edits laid over it, re-read at most every
+    ``interval`` seconds (monotonic time) by :meth:`current`. A failed read keeps the last rules."""
+
+    def __init__(self, config: AlertsConfig, rules: RuleStore | None, *, interval: float = 2.0,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
+        self.base = config
+        self.rules = rules
+        self.interval = interval
+        self._monotonic = monotonic
+        self._edits: list[RuleEdit] = []
+        self._config = config
+        self._read_at: float | None = None
+
+    def current(self) -> AlertsConfig:
+        """The config to route by now (reloading when ``interval`` has passed)."""
+        now = self._monotonic()
+        if self.rules is not None and (self._read_at is None or now - self._read_at >= self.interval):
+            self._read_at = now
+            self.reload()
+        return self._config
+
+    def reload(self) -> bool:
+        """Read the edits now; True when the rules in force changed."""
+        if self.rules is None:
+            return False
+        try:
+            edits = self.rules.edits()
+        except RealeError as exc:  # the store briefly down, or not migrated: keep the last rules
+            log.warning("cannot read the desk's alert rules, keeping the last ones: %s", exc)
+            return False
+        if edits == self._edits:
+            return False
+        self._edits = edits
+        self._config = effective(self.base, edits)
+        log.info("alert rules reloaded: %d in force (%d desk edits)", len(self._config.rules),
+                 len(edits))
+        return True
+
+
+__all__ = ["LiveRules", "LogEntry", "RuleStore"]
