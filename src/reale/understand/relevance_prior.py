@@ -124,6 +124,10 @@ class BrandPrior:
     def get(self, text: str) -> float | None:
         return self.get_batch([text])[0]
 
+    def waiting(self) -> int:
+        """How many anchors wait to be embedded (the next score embeds them)."""
+        return len(self._texts) - len(self._emb)
+
     def embed(self) -> None:
         """Embed the anchors not embedded yet now (so the next score embeds none)."""
         self._anchors()
