@@ -160,8 +160,9 @@ class KafkaDesk:
         state learned (up to ``decided_until``), and each brand counted for the first time
         taught all its stored decisions up to ``decided_until`` (the weights step through them
         in order, the relevance model keeps the most recent), as the embedded runner learns
-        every stored decision at start; the later ones :meth:`learn_decisions` teaches. With a
-        background, the rebuilding and teaching run on its thread and are taken in by a later
+        every stored decision at start; the later ones :meth:`learn_decisions` teaches. The
+        brands new to this worker have their prior's anchors read back from their stored
+        mentions. With a background, all that runs on its thread and is taken in by a later
         call. Returns the number of brands whose rebuild or teaching started."""
         self.take(states)
         done = 0
@@ -169,7 +170,8 @@ class KafkaDesk:
             if self.understanding is not None:  # the cold-start priors of brands new here
                 for brand in sorted(state.brands() - self._anchored):
                     self._anchored.add(brand)
-                    self._start(Anchors(store, brand), state)
+                    if brand in self.understanding.priors:
+                        self._start(Anchors(store, brand), state)
             for brand in sorted((state.stale & self.known) - state.learning.keys()):
                 self._start(Job(store, state, brand, "rebuild",
                                 state.learned_since.get(brand, 0.0), state.decided_until), state)
