@@ -1,7 +1,8 @@
 """Brands' relevance models learned off the batch path: a brand with no saved model to recall,
 or new to the group, has its stored decisions read and embedded on a background thread while its
 partition's batches go on (relevance read through the cold-start prior meanwhile); the batch
-thread takes the finished model in, with the decisions taught since, before a later batch.
+thread takes the finished model in, with the decisions taught since, before a later batch. A
+brand new to the worker has its prior's anchors read back from its stored mentions there too.
 
 The rules that keep it right: only the batch thread puts a model (or a prior) in use, and that is
 a swap of an object the thread made ready (embedded, the decisions taught meanwhile included);
