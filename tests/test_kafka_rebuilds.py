@@ -380,3 +380,28 @@ def test_while_jobs_run_the_process_blas_uses_half_the_cores(tmp_path: Path) -> 
         assert background.join(timeout=60)
     assert seen == [{1}] and blas() == before
     assert Background(lambda job: None).blas_threads == max(1, len(os.sched_getaffinity(0)) // 2)
+
+
+def test_anchors_whose_reading_failed_are_read_again_by_a_later_batch(
+        tmp_path: Path, models: Understanding) -> None:
+    clock = ManualClock(T0 + 60)
+    records = posts()
+    earlier = [f"@volta-auto.bsky.social hello number {i}" for i in range(3)]
+    with opened(tmp_path) as store, held_stage(store, clock, models, Anchors) as (s, _):
+        store.write_mentions([mention(100 + i, t, T0 - 9 + i) for i, t in enumerate(earlier)])
+        background = desk_of(s).background
+        assert background is not None
+
+        def fails_once(task: Task) -> None:
+            if isinstance(task, Anchors):
+                background.before = None
+                raise OSError("the store went away")
+
+        background.before = fails_once
+        run(s, store, records[:1], clock.now())
+        settle(s)
+        run(s, store, records[1:2], clock.now())  # sees the failure: reads them again
+        assert background.failed == 1 and "Volta" in s.keyed.states[0].anchoring
+        settle(s)
+        run(s, store, records[2:3], clock.now())
+        assert models.priors["Volta"].snapshot()["anchors"] == [*earlier, *TEXTS[:3]]
