@@ -3,7 +3,8 @@ broker and PostgreSQL: the team decides in the web desk's tables, the brand stag
 weights and the brand's relevance model (and, on the group's first start, the decisions stored
 before it), and a worker started afresh in its place reads the brand's mentions exactly as
 before — weights from the partition's snapshot, the relevance model recalled from beside it
-when the partition is assigned, or, that saved model lost, rebuilt off the batch path."""
+when the partition is assigned, or, that saved model lost, rebuilt off the batch path; its
+cold-start prior's anchors read back from the stored mentions off the batch path too."""
 
 from __future__ import annotations
 
@@ -106,6 +107,13 @@ def test_a_restarted_stages_worker_reads_the_brand_as_before(
             assert desk.recalled >= 1 and desk.rebuilt == 0, "recalled, not embedded again"
             assert models(stage).relevance("Volta", PROBE) == verdict
             assert state.learner.get("Volta") == weights
+
+            def anchored() -> bool:  # read back and embedded on the background thread
+                nudge()  # swapped in by a batch
+                prior = models(stage).priors["Volta"]
+                return APPEAL in prior.snapshot()["anchors"] and prior.waiting() == 0
+
+            wait_until(anchored, 30, "the prior's anchors read back", step=0.5)
             done = committed(settings)
             nudge()
             wait_until(lambda: committed(settings) > done, 30, "the next batch")

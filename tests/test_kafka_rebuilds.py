@@ -8,6 +8,7 @@ Each background job is held at its start (``Held``) so the tests act while it is
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,12 +19,13 @@ import pytest
 from reale.clock import ManualClock
 from reale.run.kafka.brands import BrandStage, BrandState
 from reale.run.kafka.desk import KafkaDesk
-from reale.run.kafka.rebuilds import Background, Job
+from reale.run.kafka.rebuilds import Anchors, Background, Job, Task
 from reale.run.wiring import Understanding
 from reale.store import Store
-from tests.test_kafka_desk_parts import T0, VOLTA, opened, stage, untaught
+from tests.test_kafka_desk_parts import T0, VOLTA, mention, opened, stage, untaught
 from tests.test_kafka_learning_parts import (
     PROBE,
+    TEXTS,
     Partition,
     decided,
     earlier_opportunity,
@@ -35,14 +37,18 @@ MODEL = "kafka:reale-brands:relevance:Volta"
 
 
 class Held:
-    """Holds each background job at its start until :attr:`go` is set; :attr:`entered` is set
-    once a job is held (in flight, its store not read yet)."""
+    """Holds each background task of a kind (default: a model learned; those that take a prior's
+    anchors back pass) at its start until :attr:`go` is set; :attr:`entered` is set once one is
+    held (in flight, its store not read yet)."""
 
-    def __init__(self) -> None:
+    def __init__(self, kind: type[Task] = Job) -> None:
+        self.kind = kind
         self.entered = threading.Event()
         self.go = threading.Event()
 
-    def __call__(self, job: Job) -> None:
+    def __call__(self, job: Task) -> None:
+        if not isinstance(job, self.kind):
+            return
         self.entered.set()
         assert self.go.wait(60), "the test never let the job go"
 
@@ -63,13 +69,13 @@ def desk_of(s: BrandStage) -> KafkaDesk:
 
 
 @contextmanager
-def held_stage(store: Store, clock: ManualClock, understanding: Understanding
-               ) -> Iterator[tuple[BrandStage, Held]]:
-    """A brand stage whose models are learned on its desk's background thread, each job held
-    at its start; the thread is let go and joined when the block ends."""
+def held_stage(store: Store, clock: ManualClock, understanding: Understanding,
+               kind: type[Task] = Job) -> Iterator[tuple[BrandStage, Held]]:
+    """A brand stage whose models are learned on its desk's background thread, each task of
+    ``kind`` held at its start; the thread is let go and joined when the block ends."""
     s = stage(store, clock, understanding, background=True)
     s.maintain_every = 0.0  # the team's decisions read before every batch
-    held = Held()
+    held = Held(kind)
     background = desk_of(s).background
     assert background is not None
     background.before = held
@@ -117,12 +123,14 @@ def test_a_brand_new_to_the_group_learns_its_history_while_its_batches_go_on(
         decided(store, opp, "handled", clock.now())
         clock.advance(1)
         run(s, store, records[1:2], clock.now())
-        assert [d.opportunity.text for d in state.learning["Volta"].tail] == [opp.text]
+        job = state.learning["Volta"]
+        assert [d.opportunity.text for d in job.tail] == [opp.text]
         assert state.learner.get("Volta").decisions == 0, "the weights step through in order"
 
         held.go.set()
         settle(s)
         assert "Volta" not in models.models, "taken in by a batch, not by the thread"
+        assert job.embedded == 1, "the decision taught meanwhile embedded on the thread too"
         items = run(s, store, records[2:3], clock.now())
         assert state.learner.get("Volta").decisions == 7, "each decision once"
         assert not state.learning and state.learned_since["Volta"] == 0.0
@@ -208,7 +216,7 @@ def test_the_background_runs_jobs_in_order_keeps_their_errors_and_cancels_on_clo
     ran: list[str] = []
     held = Held()
 
-    def work(job: Job) -> None:
+    def work(job: Task) -> None:
         if job.brand == "broken":
             raise OSError("the store went away")
         ran.append(job.brand)
@@ -254,7 +262,9 @@ def test_a_stale_model_whose_rebuild_failed_is_rebuilt_by_a_later_batch(
             background = desk_of(heir).background
             assert background is not None
 
-            def fails_once(job: Job) -> None:
+            def fails_once(job: Task) -> None:
+                if not isinstance(job, Job):
+                    return
                 held(job)
                 background.before = None
                 raise OSError("the store went away")
@@ -273,3 +283,125 @@ def test_a_stale_model_whose_rebuild_failed_is_rebuilt_by_a_later_batch(
             run(heir, store, records[4:5], clock.now())
             assert len(models.models["Volta"]) == 6 and desk_of(heir).rebuilt == 1
 
+
+
+def test_a_decision_taught_after_the_thread_last_looked_is_learned_when_the_model_is_taken_in(
+        tmp_path: Path, models: Understanding) -> None:
+    """The thread teaches the new model the decisions taught while it ran, until it finds none
+    left; one taught after that (before a batch takes the model in) is learned by that batch."""
+    clock = ManualClock(T0 + 60)
+    records = posts()
+    with opened(tmp_path) as store, held_stage(store, clock, models) as (s, held):
+        history = stored_history(store)
+        background = desk_of(s).background
+        assert background is not None
+        finished = Held()
+        learn = background.work
+
+        def learn_then_hold(task: Task) -> None:
+            learn(task)
+            finished(task)
+
+        background.work = learn_then_hold
+        held.go.set()
+        run(s, store, records[:1], clock.now())
+        assert finished.entered.wait(60)  # the job learned all it saw, not yet done
+        job = s.keyed.states[0].learning["Volta"]
+        assert job.model is not None and not job.done.is_set()
+        clock.advance(30)
+        late = earlier_opportunity(store, 12)
+        decided(store, late, "irrelevant", clock.now())
+        run(s, store, records[1:2], clock.now())
+        assert [d.opportunity.text for d in job.tail] == [late.text] and job.embedded == 0
+        finished.go.set()
+        settle(s)
+        run(s, store, records[2:3], clock.now())
+        assert models.models["Volta"].remembered().texts == [*history, late.text]
+        assert s.keyed.states[0].learner.get("Volta").decisions == 7, "each decision once"
+
+
+def test_a_worker_takes_the_brands_prior_anchors_back_off_the_batch_path(
+        tmp_path: Path, models: Understanding) -> None:
+    """The worker that gets a brand reads its recent stored mentions back into its cold-start
+    prior, anchors embedded, on the background thread; its batches go on meanwhile with the
+    prior in use, and a later batch swaps the new one in, with what the old one took since."""
+    clock = ManualClock(T0 + 60)
+    records = posts()
+    earlier = [f"@volta-auto.bsky.social question number {i} about my Volta" for i in range(12)]
+    with opened(tmp_path) as store, held_stage(store, clock, models, Anchors) as (s, held):
+        store.write_mentions([mention(100 + i, t, T0 - 100 + i) for i, t in enumerate(earlier)])
+        run(s, store, records[:1], clock.now())  # the brand counted: its anchors being read
+        assert held.entered.wait(60)
+        anchors = s.keyed.states[0].anchoring["Volta"]
+        run(s, store, records[1:2], clock.now())
+        assert models.priors["Volta"].snapshot()["anchors"] == list(TEXTS[:2])
+        held.go.set()
+        settle(s)
+        assert anchors.prior is not None and anchors.prior.waiting() == 0, "embedded there"
+        assert models.priors["Volta"] is not anchors.prior, "swapped in by a batch only"
+        run(s, store, records[2:3], clock.now())
+        prior = models.priors["Volta"]
+        assert prior is anchors.prior and not s.keyed.states[0].anchoring
+        assert prior.snapshot()["anchors"] == [*earlier, *TEXTS[:3]]
+        assert prior.waiting() == 3, "only the anchors taken in the batches wait"
+
+
+def test_a_partition_revoked_while_its_anchors_are_read_drops_them(
+        tmp_path: Path, models: Understanding) -> None:
+    clock = ManualClock(T0 + 60)
+    with opened(tmp_path) as store, held_stage(store, clock, models, Anchors) as (s, held):
+        store.write_mentions([mention(100 + i, f"@volta-auto.bsky.social hello {i}", T0 - 9 + i)
+                              for i in range(3)])
+        run(s, store, posts()[:1], clock.now())
+        assert held.entered.wait(60)
+        anchors = s.keyed.states[0].anchoring["Volta"]
+        s.revoked([Partition("mentions", 0)])
+        assert anchors.cancelled.is_set()
+        held.go.set()
+        settle(s)
+        assert anchors.prior is None, "cancelled before it read anything"
+        assert len(models.priors["Volta"]) == 0, "the prior starts afresh"
+
+
+def test_while_jobs_run_the_process_blas_uses_half_the_cores(tmp_path: Path) -> None:
+    """Two threads each running a full BLAS pool on the same cores stall each other; while the
+    background has jobs, the process's BLAS pools are held to ``blas_threads`` (default half the
+    cores), and let go when the thread ends."""
+    from threadpoolctl import threadpool_info
+
+    def blas() -> set[int]:
+        return {int(i["num_threads"]) for i in threadpool_info() if i["user_api"] == "blas"}
+
+    before = blas()
+    seen: list[set[int]] = []
+    background = Background(lambda job: seen.append(blas()), blas_threads=1)
+    with opened(tmp_path) as store:
+        background.submit(Anchors(store, "Volta"))
+        assert background.join(timeout=60)
+    assert seen == [{1}] and blas() == before
+    assert Background(lambda job: None).blas_threads == max(1, len(os.sched_getaffinity(0)) // 2)
+
+
+def test_anchors_whose_reading_failed_are_read_again_by_a_later_batch(
+        tmp_path: Path, models: Understanding) -> None:
+    clock = ManualClock(T0 + 60)
+    records = posts()
+    earlier = [f"@volta-auto.bsky.social hello number {i}" for i in range(3)]
+    with opened(tmp_path) as store, held_stage(store, clock, models, Anchors) as (s, _):
+        store.write_mentions([mention(100 + i, t, T0 - 9 + i) for i, t in enumerate(earlier)])
+        background = desk_of(s).background
+        assert background is not None
+
+        def fails_once(task: Task) -> None:
+            if isinstance(task, Anchors):
+                background.before = None
+                raise OSError("the store went away")
+
+        background.before = fails_once
+        run(s, store, records[:1], clock.now())
+        settle(s)
+        run(s, store, records[1:2], clock.now())  # sees the failure: reads them again
+        assert background.failed == 1 and "Volta" in s.keyed.states[0].anchoring
+        settle(s)
+        run(s, store, records[2:3], clock.now())
+        assert models.priors["Volta"].snapshot()["anchors"] == [*earlier, *TEXTS[:3]]

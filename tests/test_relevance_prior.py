@@ -131,6 +131,31 @@ def test_anchors_dropped_from_memory_are_dropped_from_the_comparison(u: Understa
     assert prior.get(FRUIT[1]) == pytest.approx(fresh.get(FRUIT[1]), abs=1e-6)
 
 
+def test_a_prior_embedded_elsewhere_takes_the_newer_anchors_with_their_vectors(
+        u: Understander) -> None:
+    """Kafka's background thread rebuilds a prior from the stored mentions and embeds it; the
+    prior in use meanwhile took fresh anchors (some scored already): the rebuilt one takes them
+    after its own, as if it had seen them in turn, and embeds only those never embedded."""
+    calls: list[list[str]] = []
+
+    def embed(texts):  # the real encoder, counting what it is asked to embed
+        calls.append(list(texts))
+        return u.embed_for_relevance(texts)
+
+    rebuilt = small_prior(u, 5, ADDRESSED[:4], embed)
+    rebuilt.embed()
+    in_use = small_prior(u, 5, [ADDRESSED[3], ADDRESSED[4]], embed)
+    in_use.embed()  # both embedded (as a score embeds them)
+    in_use.update(ADDRESSED[5])  # not yet
+    calls.clear()
+    rebuilt.extend(in_use)
+    assert rebuilt.snapshot()["anchors"] == ADDRESSED[1:6], "the oldest forgotten, each once"
+    assert rebuilt.waiting() == 1 and calls == []
+    score = rebuilt.get(FRUIT[1])
+    assert calls == [[FRUIT[1]], [ADDRESSED[5]]], "only the anchor never embedded"
+    assert score == pytest.approx(small_prior(u, 5, ADDRESSED[1:6]).get(FRUIT[1]), abs=1e-6)
+
+
 def test_the_desk_reads_the_prior_until_the_team_has_kept_and_dismissed(u: Understander) -> None:
     from reale.run.wiring import Understanding
 

@@ -22,7 +22,7 @@ from reale.web.data import record_of, write_opportunities
 
 T0 = 1_780_000_000.0
 ACTIONS = ("handled", "irrelevant", "not_worth")
-MELA = BrandConfig(name="Mela", keywords=("mela",))
+MELA = BrandConfig(name="Mela", keywords=("mela",), handles=("mela-mobile",))
 TARGET_REPLAY_S = 2.0  # 10,000 decisions (years of a busy team's work) learned again at start
 
 

@@ -119,11 +119,14 @@ class Understanding:
         """Drop the brand's model (its partition moved to another worker)."""
         self.models.pop(brand, None)
 
+    def _prior(self, brand: str) -> BrandPrior | None:
+        b = self._brands.get(brand)
+        return None if b is None else self.understander.relevance_prior(
+            b.name, b.handles, b.hashtags, b.keywords)
+
     def drop_anchors(self, brand: str) -> None:
         """Start the brand's prior afresh (its partition left this worker)."""
-        b = self._brands.get(brand)
-        prior = None if b is None else self.understander.relevance_prior(
-            b.name, b.handles, b.hashtags, b.keywords)
+        prior = self._prior(brand)
         if prior is not None:
             self.priors[brand] = prior
 
@@ -133,11 +136,28 @@ class Understanding:
         taken = 0
         for brand in self.priors if brands is None else brands:
             prior = self.priors.get(brand)
-            if prior is None:
-                continue
-            recent = store.recent_mentions(brand, limit=RECALL)  # newest first
-            taken += sum(prior.update(m.post.text) for m in reversed(recent))
+            if prior is not None:
+                taken += _recall_into(prior, store, brand)
         return taken
+
+    def recalled_prior(self, store: Store, brand: str) -> BrandPrior | None:
+        """A new prior of the brand that took back its anchors as :meth:`recall_anchors` does,
+        embedded already; not put in use (:meth:`install_prior` does): it only reads the store
+        and the shared encoder, so it may run on another thread. None: the brand has no prior."""
+        prior = self._prior(brand)
+        if prior is not None:
+            _recall_into(prior, store, brand)
+            prior.embed()
+        return prior
+
+    def install_prior(self, brand: str, prior: BrandPrior | None) -> None:
+        """Put a prior from :meth:`recalled_prior` in use for the brand, after it took the
+        anchors the one in use learned meanwhile (the newer), their vectors with them."""
+        current = self.priors.get(brand)
+        if prior is None or current is None:
+            return
+        prior.extend(current)
+        self.priors[brand] = prior
 
     def relevance(self, brand: str, text: str) -> float | None:
         """P(about the brand): from the team's decisions once the model remembers a kept and a
@@ -151,6 +171,11 @@ class Understanding:
             return None
         prior.update(text)
         return prior.get(text)
+
+
+def _recall_into(prior: BrandPrior, store: Store, brand: str) -> int:
+    recent = store.recent_mentions(brand, limit=RECALL)  # newest first
+    return sum(prior.update(m.post.text) for m in reversed(recent))
 
 
 def _no_labels(texts: list[str], langs: list[str | None], fast: bool) -> list[Any]:

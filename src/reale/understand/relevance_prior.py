@@ -124,6 +124,29 @@ class BrandPrior:
     def get(self, text: str) -> float | None:
         return self.get_batch([text])[0]
 
+    def waiting(self) -> int:
+        """How many anchors wait to be embedded (the next score embeds them)."""
+        return len(self._texts) - len(self._emb)
+
+    def embed(self) -> None:
+        """Embed the anchors not embedded yet now (so the next score embeds none)."""
+        self._anchors()
+
+    def extend(self, newer: BrandPrior) -> None:
+        """Take ``newer``'s anchors after this prior's own, as if each were updated here in
+        turn, with the vectors ``newer`` computed already (only the others are embedded later)."""
+        known = dict(zip(newer._texts, newer._emb, strict=False))
+        for text in newer._texts:
+            self.update(text)
+        rows = []
+        for text in self._texts[len(self._emb):]:
+            if text not in known:
+                break
+            rows.append(known[text])
+        if rows:
+            new = np.stack(rows)
+            self._emb = new if len(self._emb) == 0 else np.vstack((self._emb, new))
+
     def _anchors(self) -> F32:
         new = self._texts[len(self._emb):]
         if new:

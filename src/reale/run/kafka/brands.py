@@ -37,7 +37,7 @@ from reale.store import Store
 from reale.web.records import OpportunityRecord
 
 if TYPE_CHECKING:
-    from reale.run.kafka.rebuilds import Job
+    from reale.run.kafka.rebuilds import Anchors, Job
 
 log = logging.getLogger("reale.run.kafka")
 
@@ -81,10 +81,11 @@ class BrandState:
         self.learned_since: dict[str, float] = {}
         self.relevance_marks: dict[str, int] = {}
         # not saved: the marks whose model is in the store, the models to rebuild, and the
-        # brands whose model is being learned off the batch path (see ``rebuilds``)
+        # brands whose model, or prior's anchors, are being learned off the batch path
         self.saved_marks: dict[str, int] = {}
         self.stale: set[str] = set()
         self.learning: dict[str, Job] = {}
+        self.anchoring: dict[str, Anchors] = {}
         self._seen: OrderedDict[str, None] = OrderedDict()
         self._remember = remember
 
@@ -210,7 +211,7 @@ class BrandStage(KeyedStage[BrandState]):
     def process(self, messages: Sequence[Message], now: float) -> Output:
         if self.profiles is not None:
             self.profiles.deliver(self.keyed.states)  # before scoring: this batch's reach
-        stale = [s for s in self.keyed.states.values() if s.stale or s.learning]
+        stale = [s for s in self.keyed.states.values() if s.stale or s.learning or s.anchoring]
         if self.desk is not None and stale:  # models left stale by a rebalance, or being learned
             self.desk.recover(self.store, stale)
         self._maintain()

@@ -25,7 +25,7 @@ from reale.run.alerting import AlertSink
 from reale.run.desksink import DeskStoreSink
 from reale.run.kafka.brands import BrandState
 from reale.run.kafka.outbox import AlertCollector
-from reale.run.kafka.rebuilds import Background, Job
+from reale.run.kafka.rebuilds import Anchors, Background, Job, Task
 from reale.run.kafka.relevance import changed, recall_models, saved_models
 from reale.run.learning import learn, read_decisions, recent_relevance, relevance_lessons
 from reale.run.stages import DeskStage, Labeller, Sink
@@ -130,7 +130,7 @@ class KafkaDesk:
                     continue  # another partition's brand, or one not counted here yet
                 state.queue.resolve(d.opportunity.id, d.action)
                 if job is not None:  # its model is being learned: taught when taken in
-                    job.tail.append(d)
+                    job.add(d)
                     if job.kind == "rebuild":  # the weights learned the job's part already
                         state.learner.update(d.opportunity, d.action)
                 else:
@@ -163,24 +163,26 @@ class KafkaDesk:
         state learned (up to ``decided_until``), and each brand counted for the first time
         taught all its stored decisions up to ``decided_until`` (the weights step through them
         in order, the relevance model keeps the most recent), as the embedded runner learns
-        every stored decision at start; the later ones :meth:`learn_decisions` teaches. With a
-        background, the rebuilding and teaching run on its thread and are taken in by a later
+        every stored decision at start; the later ones :meth:`learn_decisions` teaches. The
+        brands new to this worker have their prior's anchors read back from their stored
+        mentions. With a background, all that runs on its thread and is taken in by a later
         call. Returns the number of brands whose rebuild or teaching started."""
         self.take(states)
         done = 0
-        if self.understanding is not None:  # the cold-start priors of brands new to this worker
-            fresh = sorted({b for s in states for b in s.brands()} - self._anchored)
-            self.understanding.recall_anchors(store, fresh)
-            self._anchored.update(fresh)
         for state in states:
+            if self.understanding is not None:  # the cold-start priors of brands new here
+                for brand in sorted(state.brands() - self._anchored):
+                    self._anchored.add(brand)
+                    if brand in self.understanding.priors:
+                        self._start(Anchors(store, brand), state)
             for brand in sorted((state.stale & self.known) - state.learning.keys()):
                 self._start(Job(store, state, brand, "rebuild",
-                                state.learned_since.get(brand, 0.0), state.decided_until))
+                                state.learned_since.get(brand, 0.0), state.decided_until), state)
                 done += 1
             state.stale.clear()
             for brand in sorted((state.brands() & self.known) - state.learned_since.keys()
                                 - state.learning.keys()):
-                self._start(Job(store, state, brand, "teach", 0.0, state.decided_until))
+                self._start(Job(store, state, brand, "teach", 0.0, state.decided_until), state)
                 done += 1
         return done
 
@@ -190,6 +192,13 @@ class KafkaDesk:
         many were taken in."""
         taken = 0
         for state in states:
+            for brand, anchors in sorted(state.anchoring.items()):
+                if anchors.done.is_set():
+                    del state.anchoring[brand]
+                    if anchors.error is not None:  # read again before a later batch
+                        self._anchored.discard(brand)
+                    elif self.understanding is not None and not anchors.cancelled.is_set():
+                        self.understanding.install_prior(brand, anchors.prior)
             for brand, job in sorted(state.learning.items()):
                 if not job.done.is_set():
                     continue
@@ -209,19 +218,34 @@ class KafkaDesk:
             return []
         return list(saved_models(self.understanding, group, state, self.clock.now()))
 
-    def _start(self, job: Job) -> None:
-        """The job on the background thread, or here and now (no background, no models)."""
-        job.state.learning[job.brand] = job
+    def _start(self, task: Task, state: BrandState) -> None:
+        """The task on the background thread, or here and now (no background, no models)."""
+        if isinstance(task, Anchors):
+            state.anchoring[task.brand] = task
+        elif isinstance(task, Job):
+            state.learning[task.brand] = task
         if self.background is not None and self.understanding is not None:
-            self.background.submit(job)
+            self.background.submit(task)
             return
-        self._learn(job)
-        job.done.set()
-        self.take([job.state])
+        if isinstance(task, Anchors) and self.understanding is not None:
+            # in the batch: into the prior in use, embedded when it is first read
+            self.understanding.recall_anchors(task.store, [task.brand])
+            del state.anchoring[task.brand]
+            return
+        self._learn(task)
+        task.done.set()
+        self.take([state])
 
-    def _learn(self, job: Job) -> None:
-        """The stored decisions read and, when there are models, a new model taught them (on
-        the background thread: reads the store and the shared encoder, changes nothing else)."""
+    def _learn(self, task: Task) -> None:
+        """On the background thread (it reads the store and the shared encoder, changes nothing
+        else): a brand's prior with its anchors taken back, or a job's stored decisions read
+        and, when there are models, a new model taught them, then the decisions taught since."""
+        if isinstance(task, Anchors):
+            if self.understanding is not None:
+                task.prior = self.understanding.recalled_prior(task.store, task.brand)
+            return
+        assert isinstance(task, Job)
+        job = task
         remember = self.understanding.remember if self.understanding is not None else 0
         if job.kind == "rebuild":
             job.decisions = recent_relevance(job.store, job.brand, remember,
@@ -233,8 +257,14 @@ class KafkaDesk:
                 job.learner.update(d.opportunity, d.action)
         if self.understanding is not None and not job.cancelled.is_set():
             texts, relevant = relevance_lessons(job.decisions, remember)
-            if texts:
-                job.model = self.understanding.build(job.brand, texts, relevant)
+            model = self.understanding.build(job.brand, texts, relevant) if texts else None
+            while not job.cancelled.is_set() and (tail := job.untaught()):
+                texts, relevant = relevance_lessons(tail, remember)
+                if texts:
+                    model = model or self.understanding.build(job.brand, [], [])
+                    model.update_many(texts, relevant)
+                job.embedded += len(tail)
+            job.model = model
 
     def _take(self, state: BrandState, job: Job) -> None:
         """A finished job into use (on the batch thread): a brand taught its history steps its
@@ -251,9 +281,10 @@ class KafkaDesk:
             self.taught += 1
         else:
             self.rebuilt += 1
-        if self.understanding is not None:
+        if self.understanding is not None:  # the tail: on the thread, but for any added late
             model = job.model
-            texts, relevant = relevance_lessons(job.tail, self.understanding.remember)
+            texts, relevant = relevance_lessons(job.tail[job.embedded:],
+                                                self.understanding.remember)
             if texts:
                 model = model or self.understanding.build(job.brand, [], [])
                 model.update_many(texts, relevant)
@@ -267,9 +298,10 @@ class KafkaDesk:
         """The partitions left this worker: their brands' relevance models go with them, and
         those being learned are cancelled (a running one finishes unused)."""
         for state in states:
-            for job in state.learning.values():
-                job.cancelled.set()
+            for task in [*state.learning.values(), *state.anchoring.values()]:
+                task.cancelled.set()
             state.learning.clear()
+            state.anchoring.clear()
         if self.understanding is not None:
             for state in states:
                 for brand in state.brands():
