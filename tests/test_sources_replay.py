@@ -4,6 +4,7 @@ recorded times × speed with an injected clock, and resuming from the committed 
 from __future__ import annotations
 
 import asyncio
+import json
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from reale.sources.replay import (
     iter_file_posts,
     sniff,
 )
-from tests.conftest import WIRE
+from tests.conftest import WIRE, run_cli
 
 
 @pytest.fixture
@@ -119,7 +120,7 @@ def test_a_replay_says_when_it_resumes_and_how_many_lines_it_skipped(
     caplog.clear()
     with caplog.at_level("INFO", logger="reale.sources"):
         assert asyncio.run(collect(ReplaySource(mixed, cursor_store=store))) == []
-    assert "resuming after line 7, where an earlier replay into this store stopped" \
+    assert "resuming after line 9, where an earlier replay into this store stopped" \
         in caplog.text
 
 
@@ -128,3 +129,69 @@ def test_a_byte_order_mark_before_the_first_line_does_not_cost_that_line(mixed: 
     bom = mixed.with_name("bom.jsonl")
     bom.write_bytes(b"\xef\xbb\xbf" + mixed.read_bytes())
     assert [e.uri for e in iter_file_events(bom)] == [e.uri for e in iter_file_events(mixed)]
+
+
+def _jet(n: int, text: str) -> str:
+    return json.dumps({"did": "did:plc:abc", "time_us": 1_700_000_000_000_000 + n, "kind": "commit",
+                       "commit": {"operation": "create", "collection": "app.bsky.feed.post",
+                                  "rkey": f"k{n}", "cid": "c",
+                                  "record": {"$type": "app.bsky.feed.post", "text": text,
+                                             "createdAt": "2026-03-20T09:30:00Z"}}})
+
+
+BAD_LAST = [_jet(1, "I love my Acme kettle"), '{"time_us": 5, "kind": broken',
+            _jet(2, "Acme again"), '{"time_us": 7, "kind": "commit", "did": "x", torn']
+
+
+def test_a_bad_last_line_is_passed_once_read_to_the_end(tmp_path: Path,
+                                                        caplog: pytest.LogCaptureFixture) -> None:
+    """The position moves past the bad lines after the last good one once every event is
+    acknowledged, so a rerun neither counts nor logs them again."""
+    path = tmp_path / "bad-last.jsonl"
+    path.write_text("\n".join(BAD_LAST) + "\n")
+    store = MemoryCursorStore()
+    first = ReplaySource(path, cursor_store=store)
+    with caplog.at_level("WARNING", logger="reale.sources"):
+        assert len(asyncio.run(collect(first))) == 2
+        assert first.commit() == "4"
+        second = ReplaySource(path, cursor_store=store)
+        assert asyncio.run(collect(second)) == []
+        assert second.commit() == "4"
+    assert [r.getMessage().split(": ")[0] for r in caplog.records
+            if ": skipped:" in r.getMessage()] == [f"{path}:2", f"{path}:4"]
+    assert (first.stats.bad, second.stats.bad, second.stats.lines) == (2, 0, 0)
+
+
+def test_the_position_waits_for_the_last_event_and_for_a_last_newline(tmp_path: Path) -> None:
+    path = tmp_path / "growing.jsonl"
+    path.write_text("\n".join(BAD_LAST))  # no newline after the torn line: it may be still written
+    store = MemoryCursorStore()
+    source = ReplaySource(path, cursor_store=store)
+    items = asyncio.run(_read_all(source))
+    assert source.commit() is None  # nothing acknowledged yet: nothing passed
+    for item in items:
+        source.ack(item)
+    assert source.commit() == "3"  # the torn line stays ahead of the position
+    path.write_text("\n".join([*BAD_LAST[:3], _jet(3, "Acme, once the line was finished")]) + "\n")
+    rest = asyncio.run(collect(ReplaySource(path, cursor_store=store)))
+    assert [i.event.text for i in rest] == ["Acme, once the line was finished"]
+
+
+async def _read_all(source: ReplaySource) -> list[SourceItem]:
+    return [item async for item in source]
+
+
+def test_reale_run_again_does_not_report_the_bad_last_line_again(tmp_path: Path) -> None:
+    path = tmp_path / "rec.jsonl"
+    path.write_text("\n".join(BAD_LAST) + "\n")
+    config = tmp_path / "reale.toml"
+    config.write_text(f'store = "sqlite:///{tmp_path / "r.sqlite"}"\n[[brands]]\nname = "Acme"\n'
+                      f'keywords = ["acme"]\n[[sources]]\nkind = "replay"\npath = "{path}"\n')
+    first = run_cli("run", "--config", str(config), "--quiet")
+    again = run_cli("run", "--config", str(config), "--quiet")
+    assert first.returncode == again.returncode == 0, first.stderr + again.stderr
+    assert [line.split(": ")[0] for line in first.stderr.splitlines() if ": skipped:" in line] == [
+        f"{path}:2", f"{path}:4"]
+    assert "skipped" not in again.stderr
+    assert first.stdout.startswith("2 events, 2 mentions")
+    assert again.stdout.startswith("0 events, 0 mentions")

@@ -13,11 +13,6 @@ SHIPPED = sorted({p.name.split(".")[0] for p in MIGRATIONS_DIR.glob("*.sql")})
 
 def test_migrate_then_info_on_a_new_sqlite_file(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path}/new/reale.sqlite"
-    before = run_cli("store", "info", "--store", url, "--json")
-    assert before.returncode == 0, before.stderr
-    assert json.loads(before.stdout)["pending"] == SHIPPED
-    assert SHIPPED[0] == "0001_core"
-
     first = run_cli("store", "migrate", "--store", url)
     again = run_cli("store", "migrate", "--store", url)
     assert "applied 0001_core" in first.stdout
@@ -26,6 +21,40 @@ def test_migrate_then_info_on_a_new_sqlite_file(tmp_path: Path) -> None:
     info = run_cli("store", "info", "--store", url)
     assert "applied   0001_core" in info.stdout
     assert "mentions" in info.stdout
+    as_json = json.loads(run_cli("store", "info", "--store", url, "--json").stdout)
+    assert [a["name"] for a in as_json["applied"]] == SHIPPED and as_json["pending"] == []
+    assert SHIPPED[0] == "0001_core"
+
+
+def test_an_empty_sqlite_file_shows_every_migration_pending(tmp_path: Path) -> None:
+    (tmp_path / "empty.sqlite").touch()  # e.g. made by another tool: a store with no schema yet
+    out = run_cli("store", "info", "--store", f"sqlite:///{tmp_path}/empty.sqlite", "--json")
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["pending"] == SHIPPED
+
+
+def test_commands_that_only_read_refuse_a_store_that_is_not_there(tmp_path: Path) -> None:
+    """A mistyped path is an error (exit 2, "no store at PATH"), never a new empty store."""
+    missing = tmp_path / "typo" / "reale.sqlite"
+    url = f"sqlite:///{missing}"
+    for args in (("store", "info", "--store", url), ("store", "info", "--store", url, "--json"),
+                 ("alerts", "--store", url), ("alerts", "--store", url, "--retry", "1"),
+                 ("users", "list", "--store", url), ("users", "disable", "ada", "--store", url),
+                 ("users", "enable", "ada", "--store", url)):
+        out = run_cli(*args)
+        assert out.returncode == 2, (args, out.stdout, out.stderr)
+        assert f"no store at {missing}" in out.stderr, args
+        assert "Traceback" not in out.stderr
+    assert not (tmp_path / "typo").exists()
+
+
+def test_the_store_path_can_come_from_the_config_and_must_exist_there_too(tmp_path: Path) -> None:
+    config = tmp_path / "reale.toml"
+    config.write_text(f'store = "sqlite:///{tmp_path}/absent.sqlite"\n')
+    out = run_cli("store", "info", "--config", str(config))
+    assert out.returncode == 2
+    assert f"no store at {tmp_path}/absent.sqlite" in out.stderr
+    assert not (tmp_path / "absent.sqlite").exists()
 
 
 def test_the_store_url_can_come_from_the_config_file(tmp_path: Path) -> None:

@@ -135,3 +135,19 @@ def test_eval_held_out_scores_only_the_rows_training_never_saw(data_dir):
     rep = json.loads(res.stdout)
     assert 300 < rep["n"] < 600  # about 15 % of 2,771
     assert rep["macro_f1"] > 0.75
+    assert res.stderr == f"reale eval: scored the {rep['n']} held-out rows of 2771 labelled (the rest trained the models)\n"
+    text = run_cli("eval", "complaint", "--data", str(data_dir / "complaints/en/train.jsonl"), "--held-out")
+    assert text.stdout.splitlines()[0].endswith(
+        f": scored the {rep['n']} held-out rows of 2771 labelled (the rest trained the models)")
+
+
+def test_eval_held_out_refuses_a_file_that_has_its_own_validation_split(data_dir):
+    """Hashing out ~15 % of a train file trained on in full would score rows the model has seen."""
+    for name in ("train.jsonl", "val.jsonl"):
+        res = run_cli("eval", "sentiment", "--data", str(data_dir / "sentiment/en" / name), "--held-out")
+        assert res.returncode == 2, res.stdout
+        assert res.stderr == (
+            "reale: error: --held-out only applies to a file without a validation split (complaints, "
+            f"speech acts, FEEL-IT); {data_dir / 'sentiment/en'} has its own: score it without --held-out "
+            f"(reale eval sentiment --data {data_dir / 'sentiment/en/val.jsonl'})\n")
+        assert res.stdout == ""

@@ -153,6 +153,32 @@ def test_singling_out_by_a_fault_or_a_negated_quality_praises_nothing() -> None:
     assert singled_out("Lampo è l'unico corriere che non consegna di sabato") == []
 
 
+def test_singling_out_by_mishandling_the_goods_praises_nothing() -> None:
+    """Leaving parcels where the rain gets at them, or throwing them, is a fault in no word list of
+    negative words (VADER has no "rain"); delivering in the rain is care, and still praises."""
+    assert singled_out("@lampo è l'unico corriere che lascia i pacchi sotto la pioggia") == []
+    assert singled_out("@lampo is the only courier that leaves parcels in the rain") == []
+    assert singled_out("Lampo è l'unico corriere che lancia i pacchi oltre il cancello") == []
+    assert singled_out("@lampo sei l'unico corriere che consegna anche sotto la pioggia") == [
+        "sei l'unico corriere che consegna anche sotto la pioggia"]
+    assert singled_out("Lampo è l'unico corriere che lascia i pacchi in portineria") == [
+        "è l'unico corriere che lascia i pacchi in portineria"]
+    assert singled_out("Brio is the only shop that throws in a free box of pods") == [
+        "is the only shop that throws in a free box of pods"]
+
+
+def test_mishandled_goods_fire_on_no_labelled_post(data_dir: Path) -> None:
+    # The fault check can only narrow singling out, which fires on no validation post: every
+    # validation read is unchanged. The pattern fires on no post of the labelled sets either.
+    from reale.understand.damage import MISHANDLED
+
+    rows = [*load_split(data_dir, "sentiment/it").train, *load_split(data_dir, "sentiment/it").val,
+            *load_split(data_dir, "sentiment/en").train, *load_split(data_dir, "sentiment/en").val,
+            *load_split(data_dir, "complaints/en", "train.jsonl").train,
+            *load_split(data_dir, "complaints/en", "train.jsonl").val]
+    assert [r.text for r in rows if MISHANDLED.search(normalize(r.text))] == []
+
+
 def test_singling_out_the_writer_or_a_thing_said_praises_nothing() -> None:
     assert singled_out("I'm the only one who stayed for the scene after the credits") == []
     assert singled_out("I was the only one that liked it") == []
@@ -195,6 +221,17 @@ def test_a_quality_the_complaint_label_reads_as_a_fault_is_no_praise(u: Understa
     x = u.annotate(text, "en")
     assert (x.sentiment, x.intent, x.complaint) == ("negative", "complaint", True)
     assert not any(w.startswith("singled out") for w in x.why["sentiment"] + x.why["intent"])
+
+
+def test_a_courier_singled_out_for_leaving_parcels_in_the_rain_is_no_praise(u: Understander) -> None:
+    # Before: the praise cue of singling out turned the heads around (complaint head 0.46, below
+    # its veto) and both read praise, 0.63 and 0.34.
+    it, en = u.annotate_batch(["@lampo è l'unico corriere che lascia i pacchi sotto la pioggia",
+                               "@lampo is the only courier that leaves parcels in the rain"],
+                              ["it", "en"])
+    assert (it.sentiment, it.intent) == ("negative", "complaint")
+    assert en.intent != "praise" and en.intent_scores["praise"] < 0.1
+    assert not any(w.startswith("singled out") for x in (it, en) for w in x.why["intent"])
 
 
 def test_the_distinction_doctests_run() -> None:

@@ -156,3 +156,26 @@ def test_run_serve_keeps_the_desk_up_after_a_replay_ends_until_sigterm(tmp_path:
             proc.communicate()
     assert proc.returncode == 0
     assert "1 mentions" in out
+
+
+def test_run_serve_refuses_a_bad_accounts_entry_before_anything_starts(tmp_path: Path) -> None:
+    """The desk's [web.accounts] check comes first: no store opened, no model loaded, no source
+    read; exit 2 with the one-line reason."""
+    recording = tmp_path / "one.jsonl"
+    recording.write_text('{"not": "read"}\n')
+    config = tmp_path / "reale.toml"
+    config.write_text(f'store = "sqlite:///{tmp_path / "never.sqlite"}"\n'
+                      '[[brands]]\nname = "Acme"\nkeywords = ["acme"]\n'
+                      f'[[sources]]\nkind = "replay"\npath = "{recording}"\n'
+                      '[web.accounts]\nAcme = "acme-bsky"\n', encoding="utf-8")
+    out = run_cli("run", "--config", str(config), "--serve", "--port", str(free_port()))
+    assert out.returncode == 2
+    assert out.stderr.strip().splitlines() == [
+        "reale: error: web.accounts: Acme = 'acme-bsky' names no publishing account;"
+        " configured: dry-run-bluesky, dry-run-mastodon, dry-run-x ([[publish.accounts]],"
+        " docs/publishing.md)"]
+    assert out.stdout == ""
+    assert not (tmp_path / "never.sqlite").exists()
+    serve = run_cli("serve", "--config", str(config), "--port", str(free_port()))
+    assert serve.returncode == 2 and "names no publishing account" in serve.stderr
+    assert not (tmp_path / "never.sqlite").exists()

@@ -74,7 +74,8 @@ def test_filters_narrow_the_live_page(viewer: TestClient) -> None:
     complaints = viewer.get("/live.json?kind=complaint").json()["items"]
     assert all(i["intent"] == "complaint" or (i["opportunity"] or {}).get("kind") == "complaint"
                for i in complaints)
-    assert viewer.get("/live.json?brand=<script>").json()["filters"]["brand"] == ""
+    unknown = viewer.get("/live.json?brand=<script>")  # never "no filter": see test_web_brand_filter
+    assert unknown.status_code == 404 and unknown.json()["error"].startswith("no brand named")
 
 
 def test_unknown_things_are_404_not_500(viewer: TestClient) -> None:
@@ -165,7 +166,8 @@ def test_a_brand_known_only_from_the_store_scopes_the_moments_page(desk: Desk) -
         fiori = client.get("/moments.json?scope=Fiori").json()
         assert fiori["scope"] == "Fiori"
         assert {m["term"] for m in fiori["items"]} == {"festa della mamma"}
-        assert client.get("/moments.json?scope=Nobody").json()["scope"] == ""  # no such brand
+        nobody = client.get("/moments.json?scope=Nobody")  # in neither the config nor the store
+        assert nobody.status_code == 404 and nobody.json()["error"].startswith("no brand named")
 
 
 def test_unknown_urls_get_the_desks_own_404_page(desk: Desk, viewer: TestClient) -> None:

@@ -146,11 +146,12 @@ def ensure_schema(db: Database) -> None:
             tx.run_script_statement(statement)
 
 
-def open_alerts_db(url: str) -> Database:
-    """The store at ``url``, migrated (the outbox is one of its migrations)."""
-    from reale.store import open_store
+def open_alerts_db(url: str, *, create: bool = True) -> Database:
+    """The store at ``url``, migrated (the outbox is one of its migrations); with
+    ``create=False`` a store that does not exist is an error instead of a new empty one."""
+    from reale.store import open_existing_store, open_store
 
-    store: Database = open_store(url)
+    store: Database = open_store(url) if create else open_existing_store(url, migrate=True)
     return store
 
 

@@ -79,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
                   "no alert is sent (see docs/alerts.md)", file=sys.stderr)
         return 0
     cfg = _config(args, required=False)
-    outbox = Outbox(open_alerts_db(args.store or cfg.store))
+    outbox = Outbox(open_alerts_db(args.store or cfg.store, create=False))  # lists: creates nothing
     if args.retry:
         row = outbox.requeue(args.retry, SystemClock().now())
         print(f"requeued delivery {row.id} ({row.delivery_id}) to {row.channel}")

@@ -28,23 +28,33 @@ def register(sub: Any) -> None:
     p.add_argument("--fast", action="store_true", help="score the overload (fast) labels instead")
     p.add_argument("--held-out", action="store_true",
                    help="score only the rows `make train` held out of a file without a validation split "
-                        "(complaints, speech acts, FEEL-IT)")
+                        "(complaints, speech acts, FEEL-IT); refused for a file whose folder has "
+                        "its own val.jsonl")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     import msgspec
 
-    from reale.understand.evaluate import evaluate
+    from reale.understand.evaluate import check_held_out, evaluate, labelled_rows
     from reale.understand.metrics import render
     from reale.understand.understander import Understander
 
     if not args.data.is_file():
         why = "it is a folder" if Path(args.data).is_dir() else "no such file"
         raise ConfigError(f"--data {args.data}: {why}")
+    if args.held_out:
+        check_held_out(args.task, args.data)  # before the models load: a refusal is instant
     rep = evaluate(Understander.load(), args.task, args.data, balanced=args.balanced, fast=args.fast,
                    held_out=args.held_out)
-    text = msgspec.json.encode(rep).decode() if args.json else render(rep, f"{args.task} on {args.data}")
+    title = f"{args.task} on {args.data}"
+    if args.held_out:
+        scored = (f"scored the {rep.n} held-out rows of {labelled_rows(args.task, args.data)} "
+                  "labelled (the rest trained the models)")
+        title += f": {scored}"
+        if args.json:
+            print(f"reale eval: {scored}", file=sys.stderr)
+    text = msgspec.json.encode(rep).decode() if args.json else render(rep, title)
     try:
         print(text, flush=True)
     except BrokenPipeError:  # `reale eval ... | head`

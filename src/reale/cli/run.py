@@ -150,7 +150,10 @@ def run_live(args: argparse.Namespace) -> int:
         return out
 
     _check_replay_paths(cfg.sources)
-    if args.serve:
+    if args.serve:  # a desk that would refuse to start stops the command before any source
+        from reale.web.assemble import check_web_config
+
+        check_web_config(cfg, os.environ)
         check_free("127.0.0.1", args.port)
     summary = asyncio.run(_run(cfg, args.store, sources_of, args.quiet, full=True,
                                serve_port=args.port if args.serve else 0))

@@ -52,13 +52,14 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from reale.web.assemble import accounts_of, app_from_config
+    from reale.web.assemble import accounts_of, app_from_config, check_web_config
     from reale.web.follow import StoreFollower, following
     from reale.web.settings import web_settings
 
     config = load_config(args.config) if args.config else Config()
     settings = web_settings(config.extra, config.team_language)
     host, port = args.host or settings.host, args.port or settings.port
+    check_web_config(config, os.environ)  # before the store is opened (or created)
     check_free(host, port)
     store = open_store(args.store or config.store)
     try:

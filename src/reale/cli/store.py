@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from reale.config import Config, load_config
-from reale.store import Store, open_store
+from reale.store import open_existing_store, open_store
 
 
 def register(sub: Any) -> None:
@@ -18,7 +18,8 @@ def register(sub: Any) -> None:
     m = cmds.add_parser("migrate", help="apply pending schema migrations (safe to repeat)")
     _target(m)
     m.set_defaults(func=run_migrate)
-    i = cmds.add_parser("info", help="show the backend, applied and pending migrations, row counts")
+    i = cmds.add_parser("info", help="show the backend, applied and pending migrations, row counts "
+                        "(a store that does not exist is an error; nothing is created)")
     _target(i)
     i.add_argument("--json", action="store_true", help="print JSON instead of text")
     i.set_defaults(func=run_info)
@@ -31,13 +32,12 @@ def _target(p: argparse.ArgumentParser) -> None:
     p.add_argument("--config", metavar="FILE", help="reale.toml to read the store URL from")
 
 
-def _open(args: argparse.Namespace, *, migrate: bool) -> Store:
-    url = args.store or (load_config(args.config).store if args.config else Config().store)
-    return open_store(url, migrate=migrate)
+def _url(args: argparse.Namespace) -> str:
+    return str(args.store or (load_config(args.config).store if args.config else Config().store))
 
 
 def run_migrate(args: argparse.Namespace) -> int:
-    with _open(args, migrate=False) as store:
+    with open_store(_url(args), migrate=False) as store:
         applied = store.migrate()
         print(f"{store.url}: applied {', '.join(applied)}" if applied
               else f"{store.url}: up to date")
@@ -45,7 +45,7 @@ def run_migrate(args: argparse.Namespace) -> int:
 
 
 def run_info(args: argparse.Namespace) -> int:
-    with _open(args, migrate=False) as store:
+    with open_existing_store(_url(args)) as store:  # info only reads: it creates nothing
         applied = store.applied_migrations()
         pending = store.pending_migrations()
         counts = store.table_counts() if applied else {}

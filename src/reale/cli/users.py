@@ -11,7 +11,7 @@ from typing import Any
 
 from reale.config import Config, load_config
 from reale.errors import DeskError
-from reale.store import open_store
+from reale.store import open_existing_store, open_store
 
 
 def register(sub: Any) -> None:
@@ -40,12 +40,15 @@ def _target(p: argparse.ArgumentParser) -> None:
     p.add_argument("--store", metavar="URL", help="store URL (overrides the config's)")
 
 
-def _accounts(args: argparse.Namespace) -> Any:
+def _accounts(args: argparse.Namespace, *, create: bool = False) -> Any:
+    """The store and its accounts; only ``add`` may create a store (the first user of a new
+    desk), the other actions need one that exists."""
     from reale.web.assemble import accounts_of
     from reale.web.settings import web_settings
 
     config = load_config(args.config) if args.config else Config()
-    store = open_store(args.store or config.store)
+    url = args.store or config.store
+    store = open_store(url) if create else open_existing_store(url, migrate=True)
     return store, accounts_of(store, web_settings(config.extra, config.team_language))
 
 
@@ -64,7 +67,7 @@ def _password(args: argparse.Namespace) -> str:
 
 def run_add(args: argparse.Namespace) -> int:
     password = _password(args)
-    store, accounts = _accounts(args)
+    store, accounts = _accounts(args, create=True)
     with store:
         user = accounts.add(args.name, password, args.role, args.lang)
         print(f"{user.name}: {user.role}")

@@ -51,6 +51,7 @@ class ReplayStats:
     unknown: int = 0
     too_long: int = 0
     formats: dict[str, int] = field(default_factory=dict)
+    passed: int = 0  # the number of the last line read through its newline (a position, not a count)
 
 
 class _Parsers:
@@ -85,8 +86,9 @@ def iter_file_lines(path: str | Path, stats: ReplayStats | None = None,
     """(line number, events) for every line after ``start`` that decoded to at least one event.
 
     Lines up to ``start`` are still decoded (parsers learn handles and URIs from them) but not
-    yielded, and their skips are not logged again."""
+    yielded, counted or logged again: the run that read them did."""
     stats = stats if stats is not None else ReplayStats()
+    before = ReplayStats()  # the counts of the lines up to ``start``, dropped
     parsers, skips = _Parsers(), _SkipLog(path, start)
     try:
         handle = open(path, "rb")  # noqa: SIM115 (closed below, generator-safe)
@@ -94,10 +96,13 @@ def iter_file_lines(path: str | Path, stats: ReplayStats | None = None,
         raise SourceError(f"cannot read replay file {path}: {exc.strerror}") from exc
     with handle:
         for number, line in enumerate(handle, start=1):
-            stats.lines += 1
-            events = _decode_line(line, number, skips, stats, parsers, max_line_bytes)
+            counts = stats if number > start else before
+            counts.lines += 1
+            events = _decode_line(line, number, skips, counts, parsers, max_line_bytes)
+            if line.endswith(b"\n"):  # a last line without one may still be being written
+                stats.passed = number
             if events:
-                stats.events += len(events)
+                counts.events += len(events)
                 if number > start:
                     yield number, events
 
@@ -181,7 +186,10 @@ class ReplaySource:
     """A file as a source: ``async for item in ReplaySource(path, speed=10)``; ends at EOF.
 
     ``ack``/``commit`` persist the last fully processed line, so a replay interrupted and
-    restarted with the same ``cursor_store`` continues where it stopped.
+    restarted with the same ``cursor_store`` continues where it stopped. Once the file has been
+    read to its end and every line with events acknowledged, the position moves past the lines
+    skipped after the last of them too, so a rerun neither counts nor logs them again (a last line
+    with no newline stays ahead of the position: it may still be being written).
     """
 
     network = "replay"
@@ -197,6 +205,9 @@ class ReplaySource:
         self.stats = ReplayStats()
         self._acked: int | None = None
         self._committed: str | None = None
+        self._start = 0
+        self._last_yielded: int | None = None
+        self._ended = False
         self._gen: AsyncGenerator[SourceItem, None] | None = None
 
     def __aiter__(self) -> AsyncIterator[SourceItem]:
@@ -205,11 +216,12 @@ class ReplaySource:
         return self._gen
 
     async def _run(self) -> AsyncGenerator[SourceItem, None]:
-        start = int(self.cursor_store.get_cursor(self.source_id) or 0)
+        start = self._start = int(self.cursor_store.get_cursor(self.source_id) or 0)
         if start:
             log.warning("%s: resuming after line %d, where an earlier replay into this store "
                         "stopped (replay into another store to start over)", self.path, start)
         for number, events in iter_file_lines(self.path, self.stats, start=start):
+            self._last_yielded = number
             await self.pacer.wait_for(recorded_time(events[0]))
             if self.pacer.speed <= 0 and number % 1000 == 0:
                 await asyncio.sleep(0)  # flat out, but let the other tasks run
@@ -219,15 +231,23 @@ class ReplaySource:
                                  source_id=self.source_id, seq=number,
                                  last=i == len(events) - 1)
         _log_skipped(self.path, self.stats)
+        self._ended = True
 
     def ack(self, item: SourceItem) -> None:
         if item.last:
             self._acked = item.seq
 
+    def position(self) -> int | None:
+        """The line a restart should continue after (None: nothing processed yet)."""
+        if self._ended and (self._last_yielded is None or self._acked == self._last_yielded):
+            return max(self.stats.passed, self._acked or 0, self._start)  # trailing skips too
+        return self._acked
+
     def commit(self) -> str | None:
-        if self._acked is None:
+        position = self.position()
+        if position is None:
             return None
-        cursor = str(self._acked)
+        cursor = str(position)
         if cursor != self._committed:
             self.cursor_store.set_cursor(self.source_id, cursor)
             self._committed = cursor

@@ -4,7 +4,7 @@ migrations, idempotent batched writes through one writer task, and time-boxed ty
 
 from reale.store.base import Store
 from reale.store.migrations import Applied
-from reale.store.open import open_store
+from reale.store.open import open_existing_store, open_store
 from reale.store.policy import ErrorPolicy
 from reale.store.records import (
     AuthorCount,
@@ -33,6 +33,7 @@ __all__ = [
     "Tx",
     "WriteResult",
     "WriterStats",
+    "open_existing_store",
     "open_store",
     "parse_store_url",
 ]

@@ -1,5 +1,6 @@
 """Goods that arrived damaged, in Italian: "il mazzo è arrivato con metà dei fiori appassiti",
-"il pacco mi è stato consegnato rotto", "ricevuto lo schermo graffiato".
+"il pacco mi è stato consegnato rotto", "ricevuto lo schermo graffiato"; and goods mishandled on
+the way, in Italian and English: "lascia i pacchi sotto la pioggia", "throws parcels over the gate".
 
 A delivery that arrived spoiled, broken or wrong is a complaint to whoever sent it, however calmly
 it is told; the complaint head read Italian through the embedding alone and missed it. Damage and
@@ -9,6 +10,10 @@ columns, which the heads were trained with).
 >>> damaged_on_arrival("Il mazzo di peonie è arrivato con metà dei fiori appassiti. Peccato.")
 ['arrivato con metà dei fiori appassiti']
 >>> damaged_on_arrival("Ricevuto ieri, funziona benissimo")
+[]
+>>> mishandled("lascia i pacchi sotto la pioggia")
+['lascia i pacchi sotto la pioggia']
+>>> mishandled("consegna i pacchi anche sotto la pioggia")  # delivering in the rain is care
 []
 """
 
@@ -25,6 +30,34 @@ _DELIVERY = re.compile(_DELIVERED, re.IGNORECASE)
 _SAME_SENTENCE = r"[^.!?\n]{0,60}?"
 _ON_ARRIVAL = re.compile(f"{_DELIVERED}{_SAME_SENTENCE}{DAMAGE.pattern}|{DAMAGE.pattern}{_SAME_SENTENCE}"
                          f"{_DELIVERED}", re.IGNORECASE)
+
+
+# Goods mishandled: left where the weather or passers-by get at them ("lascia i pacchi sotto la
+# pioggia", "left the parcel outside in the rain"), or thrown ("lancia i pacchi", "throws parcels").
+# A leaving alone is no fault ("lascia i pacchi in portineria", "leaves them with a neighbour"),
+# nor is the weather ("consegna anche sotto la pioggia": delivering in the rain is care).
+_GOODS = (r"(?:pacc(?:o|hi|hett[oi])|merce|spesa|ordin[ei]|scatol[ae]|collo|colli|parcels?|packages?"
+          r"|boxe?s?|orders?|deliver(?:y|ies)|groceries|shopping)")
+_FEW = r"(?:\s+[\w'’-]+){0,2}?\s+"  # up to two words between (an article, a possessive)
+_SOME = r"(?:\s+[\w'’-]+){0,3}?\s+"  # up to three ("fuori dalla porta")
+_LEFT = (r"\b(?:lascia(?:no|to|ta|ti|te|re)?|abbandona(?:no|to|ta|ti|te|re)?|moll(?:a|ano|ato|ati)"
+         r"|leaves?|left|leaving|dump(?:s|ed|ing)?|abandon(?:s|ed|ing)?)\b")
+_EXPOSED = (r"(?:sotto (?:la |l['’]\s?)?(?:pioggia|acqua|neve|sole)|alla pioggia|al sole|per strada"
+            r"|in strada|sul marciapiede|per terra|a terra|nel fango|incustodit[oaie]"
+            r"|in the (?:rain|snow|sun|mud|street|gutter)|out in the \w+"
+            r"|on the (?:street|pavement|sidewalk|ground)|in a puddle|unattended)")
+_THROWN = (r"\b(?:lancia(?:no|to|ti)?|butta(?:no|to|ti)?|scaraventa(?:no|to|ti)?|getta(?:no|to|ti)?"
+           r"|throws?|threw|thrown|throwing|toss(?:es|ed|ing)?|chuck(?:s|ed|ing)?|hurl(?:s|ed|ing)?)\b"
+           r"(?!\s+in\b)")  # "throws in a free box" gives, it does not throw
+# a pronoun is goods enough once they are left in the rain ("leaves it in the rain"), not when
+# thrown ("throw it at the wall", "threw it back to 7th grade")
+MISHANDLED = re.compile(f"{_LEFT}{_FEW}(?:{_GOODS}|it|them)\\b{_SOME}{_EXPOSED}|{_THROWN}{_FEW}{_GOODS}\\b",
+                        re.IGNORECASE)
+
+
+def mishandled(text: str) -> list[str]:
+    """The phrases of ``text`` that tell of goods left exposed or thrown (empty when none do)."""
+    return list(dict.fromkeys(m.group(0) for m in MISHANDLED.finditer(text)))[:3]
 
 
 def damaged_on_arrival(text: str) -> list[str]:

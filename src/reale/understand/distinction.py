@@ -5,7 +5,7 @@ Saying that a thing alone has a quality is a superlative: the quality is one the
 the post praises the thing. The heads read the exclusion ("only", "the others don't") as
 negativity, so the intent and sentiment reads turn it around, as for a denied problem
 (``reale.understand.litotes``). A quality that is a fault ("the only one that broke", "l'unico che
-si è rotto") or is negated ("the only one that doesn't…") praises nothing; nor does singling out
+si è rotto", "l'unico corriere che lascia i pacchi sotto la pioggia") or is negated ("the only one that doesn't…") praises nothing; nor does singling out
 the writer ("I'm the only one who…", "sono l'unico che…") or a thing said ("l'unica cosa che…").
 
 >>> singled_out("Brio pods are the only pod coffee that tastes like actual coffee")
@@ -13,6 +13,8 @@ the writer ("I'm the only one who…", "sono l'unico che…") or a thing said ("
 >>> singled_out("Le capsule di Brio sono le uniche che sanno di caffè vero ☕")
 ['sono le uniche che sanno di caffè vero ☕']
 >>> singled_out("My Brio machine is the only one that broke after a week")
+[]
+>>> singled_out("@lampo è l'unico corriere che lascia i pacchi sotto la pioggia")
 []
 >>> singled_out("I'm the only one who stayed for the scene after the credits")
 []
@@ -23,7 +25,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from reale.understand.damage import DAMAGE
+from reale.understand.damage import DAMAGE, MISHANDLED
 
 # A copula (or a comma, "Monti, l'unico che…") before "the only …": the thing is singled out as a
 # predicate. Up to four words name what it is ("the only pod coffee that…").
@@ -61,8 +63,9 @@ def _negative_words() -> frozenset[str]:
 
 
 def _a_fault(clause: str, english: bool) -> bool:
-    """The quality is negated or a fault: a negation, Italian damage, an English negative word."""
-    if _NEGATION.search(clause) or DAMAGE.search(clause):
+    """The quality is negated or a fault: a negation, Italian damage, goods mishandled (left in the
+    rain, thrown: ``damage.MISHANDLED``, both languages), an English negative word."""
+    if _NEGATION.search(clause) or DAMAGE.search(clause) or MISHANDLED.search(clause):
         return True
     bad = _negative_words() if english else frozenset()
     return any(w in bad for w in _WORD.findall(clause.lower()))

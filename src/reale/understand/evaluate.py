@@ -45,8 +45,27 @@ def gold(task: str, row: Row) -> str | None:
     return label if label in _LABELS[task] else None
 
 
+def check_held_out(task: str, path: Path) -> None:
+    """Refuse ``held_out`` on a file whose folder has its own validation split (``val.jsonl``):
+    `make train` trained on all of such a folder's train file and held nothing out by row id, so
+    scoring the id-hashed ~15 % of it would measure rows the model was trained on."""
+    val = path.parent / "val.jsonl"
+    if val.is_file():
+        raise ConfigError(
+            f"--held-out only applies to a file without a validation split (complaints, speech acts, "
+            f"FEEL-IT); {path.parent} has its own: score it without --held-out "
+            f"(reale eval {task} --data {val})")
+
+
+def labelled_rows(task: str, path: Path) -> int:
+    """How many rows of ``path`` count for ``task`` (what ``--held-out`` picks its share from)."""
+    return sum(1 for r in iter_rows(path) if gold(task, r) is not None)
+
+
 def evaluate(u: Understander, task: str, path: Path, *, balanced: bool = False, fast: bool = False,
              held_out: bool = False, batch: int = 512) -> Report:
+    if held_out:
+        check_held_out(task, path)
     if task not in EVAL_TASKS:
         raise ConfigError(f"unknown task {task!r}; known: {', '.join(EVAL_TASKS)}")
     if fast and task != "sentiment":

@@ -21,13 +21,23 @@ from reale.store import Store
 from reale.web.accounts import Accounts
 from reale.web.app import create_app, hasher
 from reale.web.hub import LiveHub
-from reale.web.services import DraftSource
-from reale.web.settings import WebSettings, web_settings
+from reale.web.services import DraftSource, merge_accounts
+from reale.web.settings import WebSettings, check_accounts, web_settings
 
 
 def accounts_of(store: Store, settings: WebSettings) -> Accounts:
     """The desk's users on a store (for ``reale users``)."""
     return Accounts(store, StoreDeskRepository(store), hasher(settings))
+
+
+def check_web_config(config: Config, env: Mapping[str, str]) -> WebSettings:
+    """Everything about ``config`` the desk would refuse at start ([web], [[publish.accounts]],
+    [web.accounts]), checked before a command starts anything else (``reale run --serve``
+    starts its sources only after this). Raises :class:`reale.errors.ConfigError`."""
+    settings = web_settings(config.extra, config.team_language)
+    accounts = merge_accounts(accounts_from_config(config.extra, env))
+    check_accounts(settings, (a.name for a in accounts), (b.name for b in config.brands))
+    return settings
 
 
 def app_from_config(config: Config, store: Store, env: Mapping[str, str], *,
@@ -54,4 +64,4 @@ def _alerts(config: Config) -> AlertsConfig | None:
     return parse_alerts_config(raw) if raw else None
 
 
-__all__ = ["accounts_of", "app_from_config"]
+__all__ = ["accounts_of", "app_from_config", "check_web_config"]

@@ -24,7 +24,7 @@ from reale.web.views import (
 )
 
 V, R, A, ADMIN = Role.VIEWER, Role.RESPONDER, Role.APPROVER, Role.ADMIN
-BRAND = Param("brand", help="only this brand")
+BRAND = Param("brand", help="only this brand (a brand the desk does not know is a 404)")
 PERIOD = Param("period", help="day, week (default) or month")
 SPAN = (Param("from", help="first day, YYYY-MM-DD (default: 6 days ago)"),
         Param("to", help="last day, YYYY-MM-DD (default: today)"), BRAND)
@@ -160,7 +160,7 @@ SPECS: list[RouteSpec] = [
               "share of voice, top authors, moments.", twin=True,
               params=(Param("name", "path", "the brand", True), PERIOD), tag="pages"),
     RouteSpec("/moments", "moments", moments.moments, "Bursts with their safety read.",
-              twin=True, params=(PERIOD, Param("scope", help="a brand, or * (whole stream)")),
+              twin=True, params=(PERIOD, Param("scope", help="a brand, or * (whole stream); an unknown brand is a 404")),
               tag="pages"),
     RouteSpec("/reports", "reports", reports.reports, "Exports of a period.", twin=True,
               params=SPAN, tag="pages"),

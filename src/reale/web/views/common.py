@@ -30,16 +30,21 @@ def choice(ctx: Ctx, name: str, allowed: tuple[str, ...] | list[str]) -> str:
 
 
 def brand_filter(ctx: Ctx, name: str = "brand") -> str:
-    return choice(ctx, name, ctx.services.brand_names()) or _known_brand(ctx, name)
+    """The brand a page is filtered on ("" when the parameter is absent or empty).
 
-
-def _known_brand(ctx: Ctx, name: str) -> str:
-    # brands seen in the store but absent from the config are still filterable
+    A brand the desk does not know is a 404 (JSON ``{"error": …}`` on API paths, the error page
+    in a browser), never a silent "no filter" that would show every other brand's rows.
+    """
     value = ctx.query(name)
-    if not value:
-        return ""
-    found = ctx.services.store.query("SELECT 1 FROM mentions WHERE brand = ? LIMIT 1", (value,))
-    return value if found else ""
+    if not value or value in ctx.services.brand_names() or _stored_brand(ctx, value):
+        return value
+    known = ", ".join(ctx.services.brand_names()) or "none configured"
+    raise HTTPProblem(404, f"no brand named {value!r} (known brands: {known})")
+
+
+def _stored_brand(ctx: Ctx, value: str) -> bool:
+    # brands seen in the store but absent from the config are still filterable
+    return bool(ctx.services.store.query("SELECT 1 FROM mentions WHERE brand = ? LIMIT 1", (value,)))
 
 
 def period(ctx: Ctx) -> tuple[str, float, float, float]:
