@@ -78,6 +78,7 @@ def opportunity(ctx: Ctx) -> Page:
         "conversation": conversation_of(ctx, rec),
         "drafts": _drafts(ctx, rec, lang) if ctx.can(Role.RESPONDER) and current is None else [],
         "replies": replies, "current": current,
+        "last_reply": replies[-1]["id"] if replies else "",  # a form posted twice is refused
         "account": {"name": account.name, "network": account.network, "dry_run": account.dry_run},
         "decisions": [msgspec.to_builtins(d) for d in queries.decisions(s.store, rec.key)],
     }

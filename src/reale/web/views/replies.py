@@ -94,11 +94,33 @@ def _write(ctx: Ctx, rec: OpportunityRecord, text: str, reply_id: str) -> Reply:
     current = _reply(ctx, reply_id) if reply_id else None
     if current is not None and current.opportunity_id != rec.id:
         raise HTTPProblem(400, "that reply belongs to another opportunity")
+    if current is not None and current.state == "published":  # a stale page: never send it twice
+        raise HTTPProblem(409, f"reply {current.id} was already published; reload the page to "
+                               "see it (a new reply starts from the reloaded page)")
     if current is None or current.state not in (*EDITABLE, "approved"):
-        return _draft(ctx, rec, text)
+        with s.lock:  # the check and the new draft together: a double submit makes one reply
+            _check_last_reply(ctx, rec)
+            return _draft(ctx, rec, text)
     if text.strip() and text.strip() != current.text:
         return s.workflow.edit(user.name, current.id, text)
     return current
+
+
+def newest_reply_id(ctx: Ctx, rec: OpportunityRecord) -> str:
+    """The id of the opportunity's newest reply ("" when none): what a page saw last."""
+    replies = [r for r in ctx.services.repo.replies(brand=rec.brand, limit=500)
+               if r.opportunity_id == rec.id]
+    return max(replies, key=lambda r: (r.created_at, r.id)).id if replies else ""
+
+
+def _check_last_reply(ctx: Ctx, rec: OpportunityRecord) -> None:
+    """A form that says which reply its page saw last (``last_reply``, "" for none) is refused
+    when a reply was written since: the same form posted twice (a double click), or two people
+    answering the same opportunity at once. A client that does not say is not checked."""
+    seen = ctx.form.get("last_reply")
+    if seen is not None and seen != newest_reply_id(ctx, rec):
+        raise HTTPProblem(409, "a reply to this opportunity was written since this page was "
+                               "loaded: reload the page to see it before writing another")
 
 
 def _pub(reply: Reply, pub: Publication) -> dict[str, str]:

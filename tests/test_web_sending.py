@@ -1,0 +1,113 @@
+"""Sending from the web desk to a real network (a local Bluesky server, dry run off): a reply goes
+out once, whatever the team does with stale pages and impatient clicks — two approvers pressing
+"approve and send" on the same reply, or the same form submitted twice."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+import httpx
+import msgspec
+import pytest
+
+from reale.publish.base import Account
+from reale.web.serving import serving
+from tests.publish_servers import FakeBluesky
+from tests.web_helpers import FAST, PASSWORD, Desk, build_desk
+
+JSON = {"Accept": "application/json"}
+CREATE = "/xrpc/com.atproto.repo.createRecord"
+
+
+@pytest.fixture
+def network() -> Iterator[FakeBluesky]:
+    server = FakeBluesky(handle="fiori.bsky.social")
+    with server:
+        yield server
+
+
+@pytest.fixture
+def desk(network: FakeBluesky) -> Iterator[Desk]:
+    account = Account(name="fiori-bsky", network="bluesky", url=network.url,
+                      handle="fiori.bsky.social", secret="app-pass-1234", dry_run=False)
+    settings = msgspec.structs.replace(FAST, accounts={"Fiori": "fiori-bsky"})
+    d = build_desk(settings=settings, accounts=(account,))
+    late = d.store.query("SELECT post_uri FROM opportunities WHERE key = ?", (d.keys["late"],))[0][0]
+    network.posts[late] = {"uri": late, "cid": "bafylate",
+                           "record": {"$type": "app.bsky.feed.post", "text": "ordine mai arrivato"}}
+    with serving(d.app) as url:
+        d.url = url  # type: ignore[attr-defined]
+        yield d
+
+
+@contextlib.contextmanager
+def signed_in(desk: Desk, name: str) -> Iterator[tuple[httpx.Client, str]]:
+    """A person's browser on the served desk (one event loop, as in production)."""
+    base = desk.url  # type: ignore[attr-defined]
+    with httpx.Client(base_url=base, headers={"Origin": base}, timeout=20) as client:
+        token = client.get("/login.json").json()["csrf"]
+        client.post("/login", data={"user": name, "password": PASSWORD, "csrf": token})
+        yield client, str(client.get("/me.json").json()["csrf"])
+
+
+def submitted_reply(desk: Desk, key: str, text: str) -> str:
+    with signed_in(desk, "rita") as (rita, csrf):
+        r = rita.post(f"/queue/{key}/compose", headers=JSON,
+                      data={"csrf": csrf, "text": text, "action": "submit"})
+        assert r.json()["state"] == "submitted", r.text
+        return str(r.json()["reply"])
+
+
+def test_a_reply_is_published_for_real_once(desk: Desk, network: FakeBluesky) -> None:
+    key = desk.keys["late"]
+    reply = submitted_reply(desk, key, "Marco, ci dispiace: ti scriviamo in privato ora.")
+    with signed_in(desk, "aldo") as (aldo, csrf):
+        r = aldo.post(f"/replies/{reply}/send", headers=JSON, data={"csrf": csrf})
+        assert r.json()["publication"] == "sent", r.text
+    assert network.count("POST", CREATE) == 1
+    assert network.requests[-1].json()["record"]["text"] == (
+        "Marco, ci dispiace: ti scriviamo in privato ora.")
+
+
+def test_a_second_approver_on_a_stale_page_cannot_send_the_same_reply_again(
+        desk: Desk, network: FakeBluesky) -> None:
+    """Aldo and Ada both have the submitted reply on screen; Aldo approves and sends it; Ada,
+    whose page still shows it submitted, presses "approve and send" with the same form."""
+    key = desk.keys["late"]
+    text = "Marco, ci dispiace: ti scriviamo in privato ora."
+    reply = submitted_reply(desk, key, text)
+    form = {"text": text, "action": "send", "reply_id": reply}
+    with signed_in(desk, "aldo") as (aldo, csrf):
+        assert aldo.post(f"/queue/{key}/compose", headers=JSON,
+                         data={"csrf": csrf, **form}).json()["publication"] == "sent"
+    with signed_in(desk, "ada") as (ada, csrf):
+        again = ada.post(f"/queue/{key}/compose", headers=JSON, data={"csrf": csrf, **form})
+        assert again.status_code == 409, again.text
+        assert "already published" in again.json()["error"]
+    assert network.count("POST", CREATE) == 1
+    replies = desk.workflow.repository.replies(brand="Fiori")
+    assert [r.state for r in replies] == ["published"]
+
+
+def test_the_same_compose_form_submitted_twice_sends_one_reply(desk: Desk,
+                                                               network: FakeBluesky) -> None:
+    """A double click on "approve and send" in a fresh composer posts the form twice; the page
+    said which reply it had seen last (none), so the second post is refused, not sent."""
+    key = desk.keys["late"]
+    with signed_in(desk, "aldo") as (aldo, csrf):
+        page = aldo.get(f"/queue/{key}").text
+        assert 'name="last_reply" value=""' in page
+        form = {"csrf": csrf, "text": "Marco, ci dispiace!", "action": "send", "last_reply": ""}
+        first = aldo.post(f"/queue/{key}/compose", headers=JSON, data=form)
+        second = aldo.post(f"/queue/{key}/compose", headers=JSON, data=form)
+        assert first.json()["publication"] == "sent"
+        assert second.status_code == 409, second.text
+        assert "reload" in second.json()["error"]
+        # reloaded, the page knows the reply: a deliberate follow-up is still possible
+        page = aldo.get(f"/queue/{key}").text
+        assert f'name="last_reply" value="{first.json()["reply"]}"' in page
+        follow_up = aldo.post(f"/queue/{key}/compose", headers=JSON, data={
+            **form, "text": "Aggiornamento: il pacco è partito.", "last_reply": first.json()["reply"]})
+        assert follow_up.json()["publication"] == "sent", follow_up.text
+    assert network.count("POST", CREATE) == 2
