@@ -111,3 +111,20 @@ def test_the_same_compose_form_submitted_twice_sends_one_reply(desk: Desk,
             **form, "text": "Aggiornamento: il pacco è partito.", "last_reply": first.json()["reply"]})
         assert follow_up.json()["publication"] == "sent", follow_up.text
     assert network.count("POST", CREATE) == 2
+
+
+def test_a_reply_too_long_for_the_network_is_refused_before_it_is_submitted_or_sent(
+        desk: Desk, network: FakeBluesky) -> None:
+    key = desk.keys["late"]
+    long = "Marco, ci dispiace davvero tanto." * 12  # 396 characters, Bluesky takes 300
+    with signed_in(desk, "aldo") as (aldo, csrf):
+        for action in ("submit", "send"):
+            r = aldo.post(f"/queue/{key}/compose", headers=JSON,
+                          data={"csrf": csrf, "text": long, "action": action})
+            assert r.status_code == 400, r.text
+            assert "396 characters" in r.json()["error"] and "300" in r.json()["error"]
+        saved = aldo.post(f"/queue/{key}/compose", headers=JSON,  # a draft may be long: work on it
+                          data={"csrf": csrf, "text": long, "action": "save"})
+        assert saved.json()["state"] == "draft"
+    assert network.requests == []
+    assert [r.state for r in desk.workflow.repository.replies(brand="Fiori")] == ["draft"]

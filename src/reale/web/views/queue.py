@@ -13,6 +13,7 @@ import msgspec
 from reale.desk.drafts import DraftRequest
 from reale.desk.roles import Role
 from reale.errors import RealeError
+from reale.publish.limits import limit_for
 from reale.web import queries
 from reale.web.records import OPEN, OpportunityDecision, OpportunityRecord
 from reale.web.routing import Ctx, Done, HTTPProblem, Page
@@ -79,7 +80,8 @@ def opportunity(ctx: Ctx) -> Page:
         "drafts": _drafts(ctx, rec, lang) if ctx.can(Role.RESPONDER) and current is None else [],
         "replies": replies, "current": current,
         "last_reply": replies[-1]["id"] if replies else "",  # a form posted twice is refused
-        "account": {"name": account.name, "network": account.network, "dry_run": account.dry_run},
+        "account": {"name": account.name, "network": account.network, "dry_run": account.dry_run,
+                    "limit": account.max_characters or limit_for(account.network)},
         "decisions": [msgspec.to_builtins(d) for d in queries.decisions(s.store, rec.key)],
     }
     return Page("opportunity.html", data, title=rec.author_handle or rec.brand)

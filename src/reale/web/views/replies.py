@@ -10,6 +10,7 @@ from starlette.concurrency import run_in_threadpool
 from reale.desk.approval import EDITABLE
 from reale.desk.records import Publication, Reply, Target
 from reale.desk.roles import Role
+from reale.publish.limits import fits, limit_for, text_length
 from reale.web import queries
 from reale.web.records import OpportunityRecord
 from reale.web.routing import Ctx, Done, HTTPProblem
@@ -78,6 +79,8 @@ async def compose(ctx: Ctx) -> Done:
     text = _text(ctx)
     if not text.strip():  # the client's mistake (400), not a conflict with the desk's state
         raise HTTPProblem(400, "a reply needs some text: the text is empty")
+    if action != "save":
+        _check_length(ctx, rec, text)
     reply = await run_in_threadpool(_write, ctx, rec, text, ctx.form.get("reply_id", ""))
     if action == "submit" and reply.state in ("draft", "sent_back"):
         reply = await run_in_threadpool(ctx.services.workflow.submit, user.name, reply.id)
@@ -86,6 +89,15 @@ async def compose(ctx: Ctx) -> Done:
         return Done(f"/queue/{rec.key}", _sent_message(pub), _pub(reply, pub))
     return Done(f"/queue/{rec.key}", "submitted" if action == "submit" else "saved",
                 {"reply": reply.id, "state": reply.state})
+
+
+def _check_length(ctx: Ctx, rec: OpportunityRecord, text: str) -> None:
+    """A reply the network would refuse as too long is not submitted or sent (a draft may be)."""
+    account = ctx.services.account_for(rec.brand, rec.network)
+    limit = account.max_characters or limit_for(account.network)
+    if not fits(account.network, text, limit):
+        raise HTTPProblem(400, f"the reply is {text_length(account.network, text)} characters; "
+                               f"{account.network} takes {limit}: shorten it first")
 
 
 def _write(ctx: Ctx, rec: OpportunityRecord, text: str, reply_id: str) -> Reply:
