@@ -336,3 +336,28 @@ def test_a_moment_read_again_stricter_replaces_its_row(page: Any, tmp_path: Path
         texts = page.locator("#feed li .text").all_inner_texts()
         assert texts.index("Non riesco a contattare i miei genitori a Valleverde") < texts.index(
             "fiori di giulia, che belli")  # read again: on top
+
+
+def test_a_second_click_on_approve_and_send_is_not_posted_again(desk: Desk, base: str,
+                                                                page: Any) -> None:
+    """An impatient approver clicks "Approve & send" again while the first is on its way: the
+    page does not post the form a second time (the server would refuse it: a reply was written
+    since the page loaded), and it says the reply was sent."""
+    key = arrive(desk, 5003, "@fiori.bsky.social avete ancora le peonie?", author="paola",
+                 intent="question", intent_confidence=0.9)
+    sign_in(page, base, "aldo")
+    page.goto(f"{base}/queue/{key}")
+    page.fill("#reply-text", "Sì Paola, fino a sabato!")
+    cancelled = page.evaluate("""() => {   // two clicks before the page has gone
+        const seen = [];
+        window.addEventListener('submit', e => seen.push(e.defaultPrevented));
+        const button = document.querySelector('[data-approve]');
+        button.click(); button.click();
+        return seen; }""")
+    assert cancelled == [False, True]
+    page.wait_for_url(f"**/queue/{key}?done=dry_run")
+    assert "dry run" in page.inner_text("main").lower()
+    opp_id = desk.store.query("SELECT id FROM opportunities WHERE key = ?", (key,))[0][0]
+    replies = [r for r in desk.workflow.repository.replies(brand="Fiori")
+               if r.opportunity_id == opp_id]
+    assert [r.text for r in replies] == ["Sì Paola, fino a sabato!"]
