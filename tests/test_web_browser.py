@@ -361,3 +361,27 @@ def test_a_second_click_on_approve_and_send_is_not_posted_again(desk: Desk, base
     replies = [r for r in desk.workflow.repository.replies(brand="Fiori")
                if r.opportunity_id == opp_id]
     assert [r.text for r in replies] == ["Sì Paola, fino a sabato!"]
+
+
+def test_the_responder_sees_why_a_reply_was_sent_back(desk: Desk, base: str, page: Any) -> None:
+    """Rita submits, Aldo sends the reply back with a comment: when Rita opens the opportunity
+    the comment is there beside her reply, not folded away in the decisions."""
+    key = arrive(desk, 5004, "@fiori.bsky.social le rose rosse sono finite?", author="nina",
+                 intent="question", intent_confidence=0.9)
+    sign_in(page, base, "rita")
+    page.goto(f"{base}/queue/{key}")
+    page.fill("#reply-text", "No, ne abbiamo ancora.")
+    page.click("button[value=submit]")
+    page.wait_for_url(f"**/queue/{key}?done=submitted")
+    page.context.clear_cookies()
+    sign_in(page, base, "aldo")
+    page.goto(f"{base}/queue/{key}")
+    page.fill("input[name=comment]", "Più caldo, e di' fino a quando <b>ci sono</b>")
+    page.click("form[action$='/send-back'] button")
+    page.wait_for_url(f"**/queue/{key}?done=sent_back")
+    page.context.clear_cookies()
+    sign_in(page, base, "rita")
+    page.goto(f"{base}/queue/{key}")
+    composer = page.inner_text("#composer")
+    assert "Più caldo, e di' fino a quando <b>ci sono</b>" in composer
+    assert "aldo" in composer

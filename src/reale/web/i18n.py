@@ -108,6 +108,7 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (English, Italian)
     "opp.case": ("Case history", "Storia del caso"),
     "opp.state": ("State", "Stato"),
     "opp.dry_run": ("dry run: nothing was posted", "prova: non è stato pubblicato nulla"),
+    "opp.sent_back_by": ("Sent back by {who}:", "Rimandata da {who}:"),
     "opp.viewer_note": ("You can read this case; replying needs a responder or approver.",
                         "Puoi leggere il caso; per rispondere serve un redattore o approvatore."),
     "opp.back": ("Back to the queue", "Torna alla coda"),
