@@ -146,7 +146,7 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (English, Italian)
                     "Picchi che la rete sta seguendo, con una lettura di sicurezza"),
     "moments.empty": ("No moments detected in this period.", "Nessun momento in questo periodo."),
     "moments.whole": ("whole stream", "tutto il flusso"),
-    "moments.ratio": ("× its usual rate", "× il ritmo abituale"),
+    "moments.ratio": ("its usual rate", "il ritmo abituale"),
     "moments.posts": ("posts in the window", "post nella finestra"),
     "moments.with": ("Talked about with", "Se ne parla insieme a"),
     "moments.examples": ("Example posts", "Post di esempio"),
