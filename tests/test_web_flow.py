@@ -222,3 +222,39 @@ def test_json_bodies_work_like_forms_and_bad_bodies_get_clear_errors(desk: Desk)
         page = rita.post(f"/queue/{key}/compose", data={"csrf": csrf, "text": " "},
                          headers={"accept": "text/html"})
         assert page.status_code == 400 and "a reply needs some text" in page.text
+
+
+def test_a_backlash_in_the_case_history_shows_the_posts_that_show_it(desk: Desk) -> None:
+    """After the brand acted, accusations rose: the case history says so and quotes the
+    reactions behind the alert (as text, never as HTML), on the page and in the export."""
+    from reale.desk.aftermath import AftermathStatus, Counts
+    from reale.desk.aftermath_rules import BacklashAlert, Evidence
+    from reale.web.data import save_aftermath
+
+    key = desk.keys["car"]
+    opp_id, uri = desk.store.query("SELECT id, post_uri FROM opportunities WHERE key = ?", (key,))[0]
+    now = desk.clock.now()
+    evidence = (Evidence(uri="at://did:plc:m/app.bsky.feed.post/1", author="marta.bsky.social",
+                         text="Che marchetta! <img src=x onerror=alert(1)>", created_at=now,
+                         cues=("marchetta",), accusation=True),
+                Evidence(uri="at://did:plc:l/app.bsky.feed.post/2", author="luca.bsky.social",
+                         text="pubblicità occulta, e nessuno lo dice", created_at=now,
+                         cues=("pubblicità occulta",), accusation=True))
+    alert = BacklashAlert(watch_id="w1", brand="Auto", raised_at=now, count=12, reactions=20,
+                          message="backlash: 12 accusing, mocking or negative reactions since "
+                                  "the brand acted (60% of reactions; before: 5%): “marchetta”",
+                          share_before=0.05, share_after=0.6, rate_before=1.0, rate_after=30.0,
+                          p_value=1e-6, top_cues=("marchetta",), evidence=evidence)
+    save_aftermath(desk.store, opp_id, AftermathStatus(
+        watch_id="w1", brand="Auto", original_uri=uri, action_uri=None, followed_since=now - 600,
+        acted_at=now - 300, before=Counts(n=20, bad=1), after=Counts(n=20, bad=12),
+        alerts=[alert], active=True))
+    for client, _ in client_for(desk, "vera"):
+        for path in (f"/case/{key}", f"/case/{key}/export.html"):
+            page = client.get(path).text
+            assert "backlash: 12 accusing" in page, path
+            assert "@marta.bsky.social" in page and "pubblicità occulta, e nessuno lo dice" in page
+            assert "Che marchetta! &lt;img src=x onerror=alert(1)&gt;" in page, path
+            assert "<img src=x" not in page, path
+        pdf = client.get(f"/case/{key}/export.pdf").content
+        assert b"@luca.bsky.social: pubblicit" in pdf
