@@ -223,6 +223,15 @@ def test_json_bodies_work_like_forms_and_bad_bodies_get_clear_errors(desk: Desk)
                          headers={"accept": "text/html"})
         assert page.status_code == 400 and "a reply needs some text" in page.text
 
+        # JSON may escape half of a surrogate pair ("\ud800"): not text any store can hold
+        for body in (b'{"text": "ciao \\ud800 mondo", "action": "save"}',
+                     b'{"reason": "irrelevant", "comment": "\\udfff"}'):
+            path = f"/queue/{key}/compose" if b"text" in body else f"/queue/{key}/dismiss"
+            lone = rita.post(path, content=body, headers={
+                "X-CSRF-Token": csrf, "Content-Type": "application/json", **JSON})
+            assert lone.status_code == 400, lone.text
+            assert "not valid Unicode" in lone.json()["error"]
+
 
 def test_a_backlash_in_the_case_history_shows_the_posts_that_show_it(desk: Desk) -> None:
     """After the brand acted, accusations rose: the case history says so and quotes the
