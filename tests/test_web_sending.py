@@ -128,3 +128,24 @@ def test_a_reply_too_long_for_the_network_is_refused_before_it_is_submitted_or_s
         assert saved.json()["state"] == "draft"
     assert network.requests == []
     assert [r.state for r in desk.workflow.repository.replies(brand="Fiori")] == ["draft"]
+
+
+def test_a_second_approver_acting_on_a_reply_already_decided_is_told_of_the_conflict(
+        desk: Desk, network: FakeBluesky) -> None:
+    """Aldo approves; Ada's page still shows the reply submitted and she approves (or sends it
+    back) too: the desk says the reply has moved on (409), not that Ada lacks the right (403)."""
+    reply = submitted_reply(desk, desk.keys["late"], "Marco, ci dispiace!")
+    with signed_in(desk, "aldo") as (aldo, csrf):
+        assert aldo.post(f"/replies/{reply}/approve", headers=JSON,
+                         data={"csrf": csrf}).json()["state"] == "approved"
+    with signed_in(desk, "ada") as (ada, csrf):
+        again = ada.post(f"/replies/{reply}/approve", headers=JSON, data={"csrf": csrf})
+        assert again.status_code == 409, again.text
+        assert "it is approved" in again.json()["error"]
+        back = ada.post(f"/replies/{reply}/send-back", headers=JSON,
+                        data={"csrf": csrf, "comment": "aspetta"})
+        assert back.status_code == 409, back.text
+    with signed_in(desk, "rita") as (rita, csrf):  # a real lack of the right is still 403
+        denied = rita.post(f"/replies/{reply}/send", headers=JSON, data={"csrf": csrf})
+        assert denied.status_code == 403
+    assert network.requests == []

@@ -251,7 +251,9 @@ async def _checked(ctx: Ctx, spec: RouteSpec, s: Services,
     except ApprovalRequired as exc:
         raise HTTPProblem(403, str(exc)) from None
     except DeskError as exc:
-        denied = "only a" in str(exc) or "is not on the team" in str(exc)
+        # a missing right (roles.require) is 403; a reply that has moved on ("cannot approve
+        # reply …: it is approved (only a reply that is submitted can be)") is a conflict
+        denied = "or above can" in str(exc) or "is not on the team" in str(exc)
         raise HTTPProblem(403 if denied else 409, str(exc)) from None
     except PublishError as exc:
         raise HTTPProblem(502, str(exc)) from None
