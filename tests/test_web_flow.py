@@ -267,3 +267,25 @@ def test_a_backlash_in_the_case_history_shows_the_posts_that_show_it(desk: Desk)
             assert "<img src=x" not in page, path
         pdf = client.get(f"/case/{key}/export.pdf").content
         assert b"@luca.bsky.social: pubblicit" in pdf
+
+
+def test_an_old_case_keeps_its_reply_after_the_brand_has_answered_hundreds_more() -> None:
+    """A case history presented months later still has its published reply, however many
+    replies the brand wrote since (the page once looked only at the brand's newest 500)."""
+    from reale.desk.records import Target
+
+    desk = build_desk()
+    key = desk.keys["late"]
+    for aldo, csrf in client_for(desk, "aldo"):
+        sent = aldo.post(f"/queue/{key}/compose", headers=JSON, data={
+            "csrf": csrf, "action": "send", "text": "Marco, ci dispiace: ti scriviamo ora."})
+        assert sent.json()["publication"] == "dry_run"
+    for n in range(501):  # later answers to other people
+        desk.clock.advance(60)
+        desk.workflow.draft("rita", brand="Fiori", account="dry-run-bluesky",
+                            target=Target(network="bluesky", uri=f"at://did:plc:o/post/{n}"),
+                            text=f"Grazie {n}!", opportunity_id=f"Fiori|at://did:plc:o/post/{n}")
+    case = client_json(desk, f"/case/{key}.json")
+    assert case["published"]["text"] == "Marco, ci dispiace: ti scriviamo ora."
+    page = client_json(desk, f"/queue/{key}.json")
+    assert [r["text"] for r in page["replies"]] == ["Marco, ci dispiace: ti scriviamo ora."]

@@ -120,8 +120,7 @@ def _write(ctx: Ctx, rec: OpportunityRecord, text: str, reply_id: str) -> Reply:
 
 def newest_reply_id(ctx: Ctx, rec: OpportunityRecord) -> str:
     """The id of the opportunity's newest reply ("" when none): what a page saw last."""
-    replies = [r for r in ctx.services.repo.replies(brand=rec.brand, limit=500)
-               if r.opportunity_id == rec.id]
+    replies = ctx.services.repo.replies(brand=rec.brand, opportunity_id=rec.id, limit=1000)
     return max(replies, key=lambda r: (r.created_at, r.id)).id if replies else ""
 
 
