@@ -385,3 +385,19 @@ def test_the_responder_sees_why_a_reply_was_sent_back(desk: Desk, base: str, pag
     composer = page.inner_text("#composer")
     assert "Più caldo, e di' fino a quando <b>ci sono</b>" in composer
     assert "aldo" in composer
+
+
+def test_an_opportunity_read_from_a_reply_shows_the_post_that_started_it(desk: Desk, base: str,
+                                                                         page: Any) -> None:
+    """A friend's reply carries the conversation's latest reading ("a car for our Matteo!"):
+    the page shows whose request it is, the post that started the conversation, above all."""
+    root = post(5101, "Mi hanno sfondato la fiancata: @fiori.bsky.social mi prestate un furgone?",
+                at=desk.clock.now() - 600, author="matteo", followers=150_000, name="Matteo")
+    desk.store.write_mentions([mention("Fiori", root)])
+    key = arrive(desk, 5102, "Dai @fiori.bsky.social, un furgone per il nostro Matteo!",
+                 author="elena", root_uri=root.uri, intent="request", intent_confidence=0.9)
+    sign_in(page, base, "aldo")
+    page.goto(f"{base}/queue/{key}")
+    started = page.locator("#conversation-root")
+    assert "@matteo.bsky.social" in started.inner_text()
+    assert "mi prestate un furgone?" in started.inner_text()

@@ -90,6 +90,8 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (English, Italian)
     "opp.reach": ("Author's reach", "Portata dell'autore"),
     "opp.momentum": ("Cascade momentum", "Slancio della cascata"),
     "opp.conversation": ("Conversation", "Conversazione"),
+    "opp.started_by": ("The post that started the conversation", "Il post che ha aperto la conversazione"),
+    "opp.followers": ("followers", "follower"),
     "opp.no_conversation": ("No replies yet.", "Ancora nessuna risposta."),
     "opp.drafts": ("Drafts", "Bozze"),
     "opp.use": ("Use", "Usa"),
