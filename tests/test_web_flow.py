@@ -289,3 +289,21 @@ def test_an_old_case_keeps_its_reply_after_the_brand_has_answered_hundreds_more(
     assert case["published"]["text"] == "Marco, ci dispiace: ti scriviamo ora."
     page = client_json(desk, f"/queue/{key}.json")
     assert [r["text"] for r in page["replies"]] == ["Marco, ci dispiace: ti scriviamo ora."]
+
+
+def test_a_stale_page_cannot_dismiss_an_opportunity_already_answered() -> None:
+    """Aldo answered; Rita's page, loaded before, still offers "dismiss as irrelevant": the desk
+    refuses (409) rather than file an answered case as irrelevant and learn that from it."""
+    desk = build_desk()
+    key = desk.keys["late"]
+    for aldo, csrf in client_for(desk, "aldo"):
+        aldo.post(f"/queue/{key}/compose", headers=JSON, data={
+            "csrf": csrf, "action": "send", "text": "Marco, ci dispiace: ti scriviamo ora."})
+    for rita, csrf in client_for(desk, "rita"):
+        r = rita.post(f"/queue/{key}/dismiss", headers=JSON,
+                      data={"csrf": csrf, "reason": "irrelevant"})
+        assert r.status_code == 409, r.text
+        assert "already handled by aldo" in r.json()["error"]
+    case = client_json(desk, f"/case/{key}.json")
+    assert case["opportunity"]["status"] == "handled"
+    assert [e["what"] for e in case["timeline"]][-1] == "handled"

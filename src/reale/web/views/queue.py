@@ -95,6 +95,9 @@ def dismiss(ctx: Ctx) -> Done:
     if reason not in ("irrelevant", "not_worth"):
         raise HTTPProblem(400, "dismiss needs a reason: irrelevant or not_worth")
     rec = opportunity_or_404(ctx)
+    if rec.status != OPEN:  # a stale page: never file an answered case as irrelevant, and learn it
+        raise HTTPProblem(409, f"this opportunity was already {rec.status} by "
+                               f"{rec.decided_by or 'someone'}; reload the page to see it")
     queries.decide(s.store, OpportunityDecision(
         opportunity_key=rec.key, action=reason, actor=user.name, role=user.role, at=ctx.now,
         comment=ctx.form.get("comment", "")[:1000]))
