@@ -307,3 +307,4 @@ def test_a_stale_page_cannot_dismiss_an_opportunity_already_answered() -> None:
     case = client_json(desk, f"/case/{key}.json")
     assert case["opportunity"]["status"] == "handled"
     assert [e["what"] for e in case["timeline"]][-1] == "handled"
+

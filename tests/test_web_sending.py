@@ -149,3 +149,26 @@ def test_a_second_approver_acting_on_a_reply_already_decided_is_told_of_the_conf
         denied = rita.post(f"/replies/{reply}/send", headers=JSON, data={"csrf": csrf})
         assert denied.status_code == 403
     assert network.requests == []
+
+
+def test_reports_show_response_times_per_kind_and_person_against_the_targets(
+        desk: Desk, network: FakeBluesky) -> None:
+    """The team's first-response and approval times for the period, per kind (against the
+    kind's target) and per person, on the Reports page and in its JSON twin. A rehearsal in
+    dry run is no response; a reply published on the network is."""
+    key = desk.keys["late"]  # a complaint posted two hours ago: the 30-minute target is missed
+    reply = submitted_reply(desk, key, "Marco, ci dispiace: ti scriviamo ora.")
+    desk.clock.advance(300)
+    with signed_in(desk, "aldo") as (aldo, csrf):
+        assert aldo.post(f"/replies/{reply}/send", headers=JSON,
+                         data={"csrf": csrf}).json()["publication"] == "sent"
+    with signed_in(desk, "vera") as (vera, _):
+        summary = vera.get("/reports.json?from=2026-05-20&to=2026-05-28").json()
+        page = vera.get("/reports?from=2026-05-20&to=2026-05-28").text
+    complaint = summary["response"]["by_kind"]["complaint"]
+    assert complaint["first_response"]["n"] == 1
+    assert complaint["first_response"]["median_s"] == 7200 + 300
+    assert complaint["first_response"]["within_target"] == 0.0
+    assert complaint["approval"]["median_s"] == 300
+    assert summary["response"]["by_person"]["aldo"]["approval"]["n"] == 1
+    assert "Response times" in page and "2.1 h" in page and "5 min" in page
