@@ -32,8 +32,9 @@ def test_the_demo_reads_the_car_request_as_transactional_and_the_florist_as_genu
     # the brands' price lists value the products the appeals name; a review offered is a deal
     mela = [a for a in result["appeals"] if a["brand"] == "Mela" and "Mela 12 Pro" in a["text"]]
     assert mela and all(a["verdict"] == "transactional" for a in mela), mela
-    assert any("il brand dà un Mela 12 Pro, circa 1.099 €" in a["reasons"] for a in mela)
-    assert any(r.startswith("uno scambio") for a in mela for r in a["reasons"])
+    # (in the demo team's language, English, whatever the post's)
+    assert any("the brand gives a Mela 12 Pro, about €1,099" in a["reasons"] for a in mela)
+    assert any(r.startswith("a deal") for a in mela for r in a["reasons"])
     cascade = result["cascade"]
     assert cascade["close_network"] > 0, "the car request's friends amplify it"
     assert cascade["hashtag_strangers"] > 0, "strangers arrive through the friend's hashtag"

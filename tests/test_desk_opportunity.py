@@ -180,3 +180,35 @@ def test_any_input_gives_nothing_or_a_well_formed_opportunity(inp: OpportunityIn
     assert opp.kind in ("appeal", "praise", "complaint", "question", "moment")
     assert all(0 <= v <= 1 for v in opp.features.values())
     assert opp.realness is not None
+
+
+PODS = OpportunityInput(
+    brand="Brio", brand_handle="caffebrio", post_uri="x://tweet/3",
+    text="@caffebrio a box of pods for our office? Ten desperate people here", language="en",
+    intent="appeal", intent_confidence=0.9, addressed_directly=True, author_handle="zoe",
+    author_followers=8542, reach_percentile=0.979, created_at=1000.0,
+)
+
+
+def test_an_ask_put_as_a_question_reads_as_an_ask_not_as_care_for_a_customer() -> None:
+    """"A box of pods for our office?" asks for goods; no lexicon verb says so, but the desk
+    knows it is an appeal: giving the box is not care for a customer the brand let down."""
+    opp = score_opportunity(PODS, W)
+    assert opp is not None and opp.kind == "appeal" and opp.realness is not None
+    assert opp.realness.verdict != "care"
+    assert not any("repairs the brand's fault" in r for r in opp.realness.reasons)
+    assert any("solicited: the author asked the brand for something" in r
+               for r in opp.realness.reasons), opp.realness.reasons
+    assert any(a.startswith("if you send it, disclose it") for a in opp.realness.advice)
+
+
+def test_the_realness_read_speaks_the_teams_language_and_quotes_the_post_as_written() -> None:
+    """An Italian post on an English-speaking team's desk: why it is here and how an answer
+    would read are both in English; the words quoted from the post stay Italian."""
+    opp = score_opportunity(CAR_APPEAL, W)
+    assert opp is not None and opp.realness is not None
+    assert "solicited: the author asked the brand for it (“datemi”)" in opp.realness.reasons
+    assert "answer in kind; do not reward the ask in public" in opp.realness.advice
+    it = score_opportunity(CAR_APPEAL, W, team_language="it")
+    assert it is not None and it.realness is not None
+    assert "sollecitato: l'autore l'ha chiesto al brand («datemi»)" in it.realness.reasons

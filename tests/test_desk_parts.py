@@ -124,10 +124,17 @@ def test_records_come_from_the_decision_log() -> None:
     assert record.drafted_by == "rita" and record.approved_by == "aldo"
 
 
-def test_targets_come_from_config() -> None:
-    assert response_targets({"desk": {"targets": {"complaint": 30}}})["complaint"] == 30
-    assert response_targets({})["moment"] == 15
-    with pytest.raises(ConfigError, match=r"desk\.targets\.praise"):
+def test_targets_come_from_config_the_same_section_the_queue_reads() -> None:
+    """One ``[desk.targets]`` (seconds, docs/desk.md) means the same to the queue that ages
+    opportunities and to the response-time analytics (which report in minutes): a complaint
+    target of 1800 is half an hour for both, not 30 hours for one of them."""
+    from reale.desk.opportunity_rules import ResponseTargets, response_targets_from_config
+
+    extra = {"desk": {"targets": {"complaint": 1800}}}
+    assert response_targets(extra)["complaint"] == 30
+    assert response_targets(extra)["complaint"] * 60 == response_targets_from_config(extra).complaint
+    assert response_targets({})["moment"] * 60 == ResponseTargets().moment
+    with pytest.raises(ConfigError, match=r"praise"):
         response_targets({"desk": {"targets": {"praise": "soon"}}})
 
 

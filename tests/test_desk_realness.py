@@ -87,6 +87,18 @@ def test_the_value_is_inferred_from_what_was_asked_for() -> None:
     assert a.reading.valuation.source == "asked" and a.reading.valuation.eur == 15000
 
 
+def test_a_handle_or_a_link_is_not_an_item_asked_for() -> None:
+    """"@fiori.bsky.social mi prestate un furgone?" does not ask for flowers: the brand's handle
+    (or a link, an author's handle) names no item; what was asked for is unknown here."""
+    for text in ("@fiori.bsky.social mi prestate un furgone?",
+                 "@tv-auto.bsky.social datemi un furgone https://example.com/bike"):
+        a = explain(situation_from_dict({
+            "brand": {"name": "Fiori", "handle": "fiori.bsky.social"},
+            "post": {"text": text, "author": {"handle": "x"}},
+            "action": {"kind": "gift"}}))
+        assert a.reading.valuation.source == "default", (text, a.reading.valuation)
+
+
 def _with(s: Situation, **changes: Any) -> Situation:
     data = msgspec.to_builtins(s)
     for path, value in changes.items():

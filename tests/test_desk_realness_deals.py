@@ -235,10 +235,13 @@ def test_the_desks_pre_read_values_the_product_with_the_brands_price_list() -> N
                            text=APPEAL_IT, language="it", intent="appeal", intent_confidence=0.9,
                            addressed_directly=True, author_followers=800,
                            brand_products=MELA_PRICES)
-    opp = score_opportunity(inp, DeskWeights())
+    opp = score_opportunity(inp, DeskWeights(), team_language="it")  # reasons in the team's language
     assert opp is not None and opp.realness is not None
     assert opp.realness.verdict == "transactional"
     assert "il brand dà un Mela 12 Pro, circa 1.099 €" in opp.realness.reasons
+    english = score_opportunity(inp, DeskWeights())
+    assert english is not None and english.realness is not None
+    assert "the brand gives a Mela 12 Pro, about €1,099" in english.realness.reasons
 
 
 class _Labels:
@@ -276,7 +279,7 @@ def test_both_runners_desk_stage_passes_the_configured_prices_to_the_pre_read() 
         [(Mention(brand="Mela", query="mela", post=post), _Labels())])
     [opp] = sink.got
     assert opp.realness.verdict == "transactional"
-    assert "il brand dà un Mela 12 Pro, circa 1.099 €" in opp.realness.reasons
+    assert "the brand gives a Mela 12 Pro, about €1,099" in opp.realness.reasons  # the team's language
 
 
 def test_the_article_comes_from_the_post_only_in_the_reasons_language() -> None:

@@ -345,3 +345,33 @@ def test_a_misspelt_publish_section_is_refused_not_silently_a_dry_run() -> None:
     assert account.name == "fiori-bsky" and not account.dry_run
     with pytest.raises(ConfigError, match=r"unknown key 'account'.*\[\[publish.accounts\]\]"):
         accounts_from_config({"publish": {"account": [entry]}}, {"PW": "s3cret"})
+
+
+# -- length -----------------------------------------------------------------------------------
+@aio
+async def test_a_reply_over_the_networks_limit_is_refused_before_any_request_even_in_dry_run() -> None:
+    """A person's edit can exceed what the network takes: the publisher says so before sending,
+    and a dry run refuses it too (a rehearsal that passes what the network would refuse lies)."""
+    text = "Grazie di cuore," + " grazie di cuore," * 24  # 424 characters: over Bluesky's 300
+    with bluesky_server() as server:
+        for dry_run in (False, True):
+            wf, pub, _ = setup("bluesky", server.url, "app-pass-1234", dry_run=dry_run)
+            approved = get_approved(wf, account="brand-bluesky",
+                                    target=Target(network="bluesky", uri=PARENT), text=text)
+            with pytest.raises(PublishError, match=r"424 characters.*bluesky takes 300"):
+                await pub.publish(approved)
+            assert wf.repository.get_publication(approved.reply_id) is None
+            await pub.aclose()
+        assert server.requests == []
+
+
+@aio
+async def test_an_accounts_max_characters_is_the_limit_it_is_held_to() -> None:
+    with FakeMastodon(recorded_status()) as server:
+        wf, pub, _ = setup("mastodon", server.url, "tok-123", max_characters=20)
+        approved = get_approved(wf, account="brand-mastodon", target=mastodon_target(server),
+                                text="Thank you, Anna: that made our day!")
+        with pytest.raises(PublishError, match=r"35 characters.*brand-mastodon takes 20"):
+            await pub.publish(approved)
+        assert server.statuses == {}
+        await pub.aclose()

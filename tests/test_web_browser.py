@@ -336,3 +336,68 @@ def test_a_moment_read_again_stricter_replaces_its_row(page: Any, tmp_path: Path
         texts = page.locator("#feed li .text").all_inner_texts()
         assert texts.index("Non riesco a contattare i miei genitori a Valleverde") < texts.index(
             "fiori di giulia, che belli")  # read again: on top
+
+
+def test_a_second_click_on_approve_and_send_is_not_posted_again(desk: Desk, base: str,
+                                                                page: Any) -> None:
+    """An impatient approver clicks "Approve & send" again while the first is on its way: the
+    page does not post the form a second time (the server would refuse it: a reply was written
+    since the page loaded), and it says the reply was sent."""
+    key = arrive(desk, 5003, "@fiori.bsky.social avete ancora le peonie?", author="paola",
+                 intent="question", intent_confidence=0.9)
+    sign_in(page, base, "aldo")
+    page.goto(f"{base}/queue/{key}")
+    page.fill("#reply-text", "Sì Paola, fino a sabato!")
+    cancelled = page.evaluate("""() => {   // two clicks before the page has gone
+        const seen = [];
+        window.addEventListener('submit', e => seen.push(e.defaultPrevented));
+        const button = document.querySelector('[data-approve]');
+        button.click(); button.click();
+        return seen; }""")
+    assert cancelled == [False, True]
+    page.wait_for_url(f"**/queue/{key}?done=dry_run")
+    assert "dry run" in page.inner_text("main").lower()
+    opp_id = desk.store.query("SELECT id FROM opportunities WHERE key = ?", (key,))[0][0]
+    replies = [r for r in desk.workflow.repository.replies(brand="Fiori")
+               if r.opportunity_id == opp_id]
+    assert [r.text for r in replies] == ["Sì Paola, fino a sabato!"]
+
+
+def test_the_responder_sees_why_a_reply_was_sent_back(desk: Desk, base: str, page: Any) -> None:
+    """Rita submits, Aldo sends the reply back with a comment: when Rita opens the opportunity
+    the comment is there beside her reply, not folded away in the decisions."""
+    key = arrive(desk, 5004, "@fiori.bsky.social le rose rosse sono finite?", author="nina",
+                 intent="question", intent_confidence=0.9)
+    sign_in(page, base, "rita")
+    page.goto(f"{base}/queue/{key}")
+    page.fill("#reply-text", "No, ne abbiamo ancora.")
+    page.click("button[value=submit]")
+    page.wait_for_url(f"**/queue/{key}?done=submitted")
+    page.context.clear_cookies()
+    sign_in(page, base, "aldo")
+    page.goto(f"{base}/queue/{key}")
+    page.fill("input[name=comment]", "Più caldo, e di' fino a quando <b>ci sono</b>")
+    page.click("form[action$='/send-back'] button")
+    page.wait_for_url(f"**/queue/{key}?done=sent_back")
+    page.context.clear_cookies()
+    sign_in(page, base, "rita")
+    page.goto(f"{base}/queue/{key}")
+    composer = page.inner_text("#composer")
+    assert "Più caldo, e di' fino a quando <b>ci sono</b>" in composer
+    assert "aldo" in composer
+
+
+def test_an_opportunity_read_from_a_reply_shows_the_post_that_started_it(desk: Desk, base: str,
+                                                                         page: Any) -> None:
+    """A friend's reply carries the conversation's latest reading ("a car for our Matteo!"):
+    the page shows whose request it is, the post that started the conversation, above all."""
+    root = post(5101, "Mi hanno sfondato la fiancata: @fiori.bsky.social mi prestate un furgone?",
+                at=desk.clock.now() - 600, author="matteo", followers=150_000, name="Matteo")
+    desk.store.write_mentions([mention("Fiori", root)])
+    key = arrive(desk, 5102, "Dai @fiori.bsky.social, un furgone per il nostro Matteo!",
+                 author="elena", root_uri=root.uri, intent="request", intent_confidence=0.9)
+    sign_in(page, base, "aldo")
+    page.goto(f"{base}/queue/{key}")
+    started = page.locator("#conversation-root")
+    assert "@matteo.bsky.social" in started.inner_text()
+    assert "mi prestate un furgone?" in started.inner_text()

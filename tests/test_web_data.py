@@ -173,6 +173,23 @@ def test_the_desk_repository_on_the_store_runs_the_approval_workflow(store: Stor
     assert repo.role_of("aldo") is not None and len(repo.members()) == 2
 
 
+def test_an_opportunitys_replies_are_found_by_its_id_exactly(store: Store) -> None:
+    """Ids hold the characters LIKE treats as wildcards (``_``, ``%``) and non-ASCII text: the
+    replies of one opportunity are its own, all of them."""
+    repo = StoreDeskRepository(store)
+    repo.put_member(Member("ada", "admin"))
+    wf = ApprovalWorkflow(repo, clock=ManualClock(T0))
+    ids = ["Fiori|at://did:plc:a_b/post/1", "Fiori|at://did:plc:aXb/post/1",
+           "Fiori|at://did:plc:a%b/post/1", "Fiori|at://did:plc:città/post/1"]
+    for n, opp in enumerate(ids * 2):
+        wf.draft("ada", brand="Fiori", account="dry-run-bluesky", text=f"Grazie {n}!",
+                 target=Target(network="bluesky", uri=opp.split("|")[1]), opportunity_id=opp)
+    for opp in ids:
+        found = repo.replies(brand="Fiori", opportunity_id=opp)
+        assert [r.opportunity_id for r in found] == [opp, opp]
+    assert len(repo.replies(brand="Fiori")) == 8
+
+
 def test_rollups_give_the_same_series_as_the_raw_tables_and_keep_up(store: Store) -> None:
     clock = ManualClock(T0)
     seed(store, clock)

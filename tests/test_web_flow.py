@@ -223,6 +223,91 @@ def test_json_bodies_work_like_forms_and_bad_bodies_get_clear_errors(desk: Desk)
                          headers={"accept": "text/html"})
         assert page.status_code == 400 and "a reply needs some text" in page.text
 
+        # JSON may escape half of a surrogate pair ("\ud800"): not text any store can hold
+        for body in (b'{"text": "ciao \\ud800 mondo", "action": "save"}',
+                     b'{"reason": "irrelevant", "comment": "\\udfff"}'):
+            path = f"/queue/{key}/compose" if b"text" in body else f"/queue/{key}/dismiss"
+            lone = rita.post(path, content=body, headers={
+                "X-CSRF-Token": csrf, "Content-Type": "application/json", **JSON})
+            assert lone.status_code == 400, lone.text
+            assert "not valid Unicode" in lone.json()["error"]
+
+
+def test_a_backlash_in_the_case_history_shows_the_posts_that_show_it(desk: Desk) -> None:
+    """After the brand acted, accusations rose: the case history says so and quotes the
+    reactions behind the alert (as text, never as HTML), on the page and in the export."""
+    from reale.desk.aftermath import AftermathStatus, Counts
+    from reale.desk.aftermath_rules import BacklashAlert, Evidence
+    from reale.web.data import save_aftermath
+
+    key = desk.keys["car"]
+    opp_id, uri = desk.store.query("SELECT id, post_uri FROM opportunities WHERE key = ?", (key,))[0]
+    now = desk.clock.now()
+    evidence = (Evidence(uri="at://did:plc:m/app.bsky.feed.post/1", author="marta.bsky.social",
+                         text="Che marchetta! <img src=x onerror=alert(1)>", created_at=now,
+                         cues=("marchetta",), accusation=True),
+                Evidence(uri="at://did:plc:l/app.bsky.feed.post/2", author="luca.bsky.social",
+                         text="pubblicità occulta, e nessuno lo dice", created_at=now,
+                         cues=("pubblicità occulta",), accusation=True))
+    alert = BacklashAlert(watch_id="w1", brand="Auto", raised_at=now, count=12, reactions=20,
+                          message="backlash: 12 accusing, mocking or negative reactions since "
+                                  "the brand acted (60% of reactions; before: 5%): “marchetta”",
+                          share_before=0.05, share_after=0.6, rate_before=1.0, rate_after=30.0,
+                          p_value=1e-6, top_cues=("marchetta",), evidence=evidence)
+    save_aftermath(desk.store, opp_id, AftermathStatus(
+        watch_id="w1", brand="Auto", original_uri=uri, action_uri=None, followed_since=now - 600,
+        acted_at=now - 300, before=Counts(n=20, bad=1), after=Counts(n=20, bad=12),
+        alerts=[alert], active=True))
+    for client, _ in client_for(desk, "vera"):
+        for path in (f"/case/{key}", f"/case/{key}/export.html"):
+            page = client.get(path).text
+            assert "backlash: 12 accusing" in page, path
+            assert "@marta.bsky.social" in page and "pubblicità occulta, e nessuno lo dice" in page
+            assert "Che marchetta! &lt;img src=x onerror=alert(1)&gt;" in page, path
+            assert "<img src=x" not in page, path
+        pdf = client.get(f"/case/{key}/export.pdf").content
+        assert b"@luca.bsky.social: pubblicit" in pdf
+
+
+def test_an_old_case_keeps_its_reply_after_the_brand_has_answered_hundreds_more() -> None:
+    """A case history presented months later still has its published reply, however many
+    replies the brand wrote since (the page once looked only at the brand's newest 500)."""
+    from reale.desk.records import Target
+
+    desk = build_desk()
+    key = desk.keys["late"]
+    for aldo, csrf in client_for(desk, "aldo"):
+        sent = aldo.post(f"/queue/{key}/compose", headers=JSON, data={
+            "csrf": csrf, "action": "send", "text": "Marco, ci dispiace: ti scriviamo ora."})
+        assert sent.json()["publication"] == "dry_run"
+    for n in range(501):  # later answers to other people
+        desk.clock.advance(60)
+        desk.workflow.draft("rita", brand="Fiori", account="dry-run-bluesky",
+                            target=Target(network="bluesky", uri=f"at://did:plc:o/post/{n}"),
+                            text=f"Grazie {n}!", opportunity_id=f"Fiori|at://did:plc:o/post/{n}")
+    case = client_json(desk, f"/case/{key}.json")
+    assert case["published"]["text"] == "Marco, ci dispiace: ti scriviamo ora."
+    page = client_json(desk, f"/queue/{key}.json")
+    assert [r["text"] for r in page["replies"]] == ["Marco, ci dispiace: ti scriviamo ora."]
+
+
+def test_a_stale_page_cannot_dismiss_an_opportunity_already_answered() -> None:
+    """Aldo answered; Rita's page, loaded before, still offers "dismiss as irrelevant": the desk
+    refuses (409) rather than file an answered case as irrelevant and learn that from it."""
+    desk = build_desk()
+    key = desk.keys["late"]
+    for aldo, csrf in client_for(desk, "aldo"):
+        aldo.post(f"/queue/{key}/compose", headers=JSON, data={
+            "csrf": csrf, "action": "send", "text": "Marco, ci dispiace: ti scriviamo ora."})
+    for rita, csrf in client_for(desk, "rita"):
+        r = rita.post(f"/queue/{key}/dismiss", headers=JSON,
+                      data={"csrf": csrf, "reason": "irrelevant"})
+        assert r.status_code == 409, r.text
+        assert "already handled by aldo" in r.json()["error"]
+    case = client_json(desk, f"/case/{key}.json")
+    assert case["opportunity"]["status"] == "handled"
+    assert [e["what"] for e in case["timeline"]][-1] == "handled"
+
 
 def _dead_delivery(desk: Desk) -> int:
     """An opportunity alert whose webhook refused it for good: a dead-letter row in the outbox."""

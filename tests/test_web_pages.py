@@ -189,3 +189,12 @@ def test_unknown_urls_get_the_desks_own_404_page(desk: Desk, viewer: TestClient)
     wrong_method = viewer.delete("/live.json")
     assert wrong_method.status_code == 405 and "GET" in wrong_method.headers["allow"]
     assert wrong_method.json()["error"] == "DELETE is not allowed on /live.json"
+
+
+def test_a_moment_says_how_many_times_its_usual_rate_once(desk: Desk) -> None:
+    """"42× its usual rate", rates rounded for reading (not "×42 × its usual rate")."""
+    for client, _ in client_for(desk, "vera"):
+        page = client.get("/moments").text
+        assert "<b>42×</b> its usual rate" in page and "× its usual rate" not in page.replace(
+            "<b>42×</b> its usual rate", "")
+        assert "0.5 → 21/min" in page

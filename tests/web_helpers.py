@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 import random
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +25,7 @@ from reale.desk.opportunity_rules import DeskWeights
 from reale.desk.records import Member
 from reale.desk.store_repository import StoreDeskRepository
 from reale.events import Author, Interaction, Mention, Post
+from reale.publish.base import Account
 from reale.signals.moment_scope import Example, MomentAlert
 from reale.signals.safety import SafetyRead
 from reale.store import Store, open_store
@@ -161,7 +162,10 @@ def seed(store: Store, clock: ManualClock) -> dict[str, str]:
 
 
 def build_desk(store_url: str = "sqlite://:memory:", *, seeded: bool = True,
-               settings: WebSettings = FAST, alerts: AlertsConfig | None = None) -> Desk:
+               settings: WebSettings = FAST, alerts: AlertsConfig | None = None,
+               accounts: Sequence[Account] = ()) -> Desk:
+    """The desk; ``accounts`` are network accounts to publish to (``settings.accounts`` says
+    which brand answers from which); without them every reply is a dry run."""
     clock = ManualClock(T0)
     store = open_store(store_url, clock=clock)
     repo = StoreDeskRepository(store)
@@ -169,10 +173,10 @@ def build_desk(store_url: str = "sqlite://:memory:", *, seeded: bool = True,
     workflow = ApprovalWorkflow(repo, clock=clock, new_id=lambda: f"r{next(counter):05d}")
     hub = LiveHub(interval=settings.live_interval)
     app = create_app(store, workflow=workflow, hub=hub, brands=BRANDS, clock=clock,
-                     settings=settings, alerts=alerts)
-    accounts = app.state.services.accounts
+                     settings=settings, alerts=alerts, accounts=accounts)
+    people = app.state.services.accounts
     for name, role in TEAM.items():
-        accounts.add(name, PASSWORD, role)
+        people.add(name, PASSWORD, role)
     repo.put_member(Member("ada", "admin"))
     keys = seed(store, clock) if seeded else {}
     return Desk(store=store, workflow=workflow, hub=hub, clock=clock, app=app, keys=keys)

@@ -12,12 +12,11 @@ from typing import Any
 import msgspec
 import numpy as np
 
+from reale.desk.opportunity_rules import KINDS, ResponseTargets, response_targets_from_config
 from reale.desk.repository import DeskRepository
-from reale.errors import ConfigError
 
-DEFAULT_TARGETS_MIN: dict[str, float] = {
-    "moment": 15, "complaint": 60, "question": 60, "appeal": 240, "praise": 480,
-}
+# the queue's defaults (ResponseTargets, seconds), in minutes: one meaning for [desk.targets]
+DEFAULT_TARGETS_MIN: dict[str, float] = {k: ResponseTargets().target(k) / 60 for k in KINDS}
 TWITTER_EPOCH_MS = 1288834974657
 
 
@@ -67,14 +66,10 @@ class ResponseReport(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def response_targets(extra: Mapping[str, Any]) -> dict[str, float]:
-    """Per-kind first-response targets in minutes from ``[desk.targets]`` over the defaults."""
-    raw = (extra.get("desk") or {}).get("targets") or {}
-    targets = dict(DEFAULT_TARGETS_MIN)
-    for kind, value in raw.items():
-        if not isinstance(value, int | float) or isinstance(value, bool) or value <= 0:
-            raise ConfigError(f"desk.targets.{kind}: a positive number of minutes, not {value!r}")
-        targets[str(kind)] = float(value)
-    return targets
+    """Per-kind first-response targets in minutes, from ``[desk.targets]``: the queue's own
+    section, in seconds (docs/desk.md), so a target means the same to both."""
+    t = response_targets_from_config(dict(extra))
+    return {k: t.target(k) / 60 for k in KINDS}
 
 
 def summarize(durations: Sequence[float], target_s: float | None = None) -> Stat:

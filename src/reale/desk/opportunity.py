@@ -139,7 +139,8 @@ def features_of(inp: OpportunityInput) -> dict[str, float]:
     }
 
 
-def _pre_read(inp: OpportunityInput, kind: str, rw: RealnessWeights) -> tuple[str, Verdict]:
+def _pre_read(inp: OpportunityInput, kind: str, rw: RealnessWeights,
+              lang: str) -> tuple[str, Verdict]:
     action: ActionKind = "gift" if kind == "appeal" else "reply"
     situation = Situation(
         brand=BrandRef(name=inp.brand, handle=inp.brand_handle, products=inp.brand_products),
@@ -148,9 +149,9 @@ def _pre_read(inp: OpportunityInput, kind: str, rw: RealnessWeights) -> tuple[st
         action=Action(kind=action, public=True),
         context=Context(author_posts_about_brand=inp.author_posts_about_brand,
                         partner=inp.partner, reach_percentile=inp.reach_percentile,
-                        complaint=kind == "complaint"),
+                        complaint=kind == "complaint", ask=kind == "appeal" or None),
     )
-    return action, assess(situation, rw)
+    return action, assess(situation, rw, lang=lang)
 
 
 def score_opportunity(inp: OpportunityInput, weights: DeskWeights, *, team_language: str = "en",
@@ -171,8 +172,8 @@ def score_opportunity(inp: OpportunityInput, weights: DeskWeights, *, team_langu
     score = inp.relevance / (1.0 + math.exp(-z))
     if score < weights.min_score:
         return None
-    action, verdict = _pre_read(inp, kind, realness_weights)
     lang = "it" if team_language.lower().startswith("it") else "en"
+    action, verdict = _pre_read(inp, kind, realness_weights, lang)
     root = inp.root_uri or inp.post_uri
     return Opportunity(
         id=f"{inp.brand}|{root}", brand=inp.brand, kind=kind, score=round(score, 4),

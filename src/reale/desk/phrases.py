@@ -8,6 +8,7 @@ from __future__ import annotations
 REALNESS_REASONS: dict[str, dict[str, str]] = {
     "en": {
         "asked": "solicited: the author asked the brand for it ({hits})",
+        "asked_judged": "solicited: the author asked the brand for something",
         "demanded": "the author demanded compensation ({hits})",
         "value": "the brand gives something worth about {value}{what}",
         "product": "the brand gives {product}, about {value}",
@@ -38,6 +39,7 @@ REALNESS_REASONS: dict[str, dict[str, str]] = {
     },
     "it": {
         "asked": "sollecitato: l'autore l'ha chiesto al brand ({hits})",
+        "asked_judged": "sollecitato: l'autore ha chiesto qualcosa al brand",
         "demanded": "l'autore ha preteso un risarcimento ({hits})",
         "value": "il brand dà qualcosa che vale circa {value}{what}",
         "product": "il brand dà {product}, circa {value}",

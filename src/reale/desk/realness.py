@@ -66,6 +66,8 @@ def _reason(name: str, r: Reading, w: RealnessWeights) -> str:
     if name == "asked_and_given":
         if r.demands and not r.asks:
             return t["demanded"].format(hits=phrases.quote(r.demands, lang))
+        if not r.asks:  # the caller's model said it is an ask (context.ask)
+            return t["asked_judged"]
         return t["asked"].format(hits=phrases.quote(r.asks, lang))
     if name == "offered_and_given":
         return t[name].format(hits=phrases.quote(r.exchanges, lang))
@@ -153,9 +155,14 @@ def _advice(r: Reading, verdict: VerdictName, risk: float, f: dict[str, float],
     return [phrases.ADVICE[r.lang][k] for k in dict.fromkeys(keys)]
 
 
-def explain(situation: Situation, weights: RealnessWeights = DEFAULT_WEIGHTS) -> Assessment:
-    """The verdict together with the features and contributions behind it."""
+def explain(situation: Situation, weights: RealnessWeights = DEFAULT_WEIGHTS, *,
+            lang: str | None = None) -> Assessment:
+    """The verdict together with the features and contributions behind it. Reasons and advice
+    are in the situation's language, or in ``lang`` ("en"/"it": the team's) when given; words
+    quoted from the post stay as written."""
     r = read(situation, weights)
+    if lang is not None:
+        r.lang = "it" if lang.lower().startswith("it") else "en"
     f = features_of(r)
     contributions = {n: getattr(weights, n) * v for n, v in f.items()}
     z = weights.bias + sum(contributions.values())
@@ -173,9 +180,11 @@ def explain(situation: Situation, weights: RealnessWeights = DEFAULT_WEIGHTS) ->
     return Assessment(verdict=v, features=f, contributions=contributions, logit=z, reading=r)
 
 
-def assess(situation: Situation, weights: RealnessWeights = DEFAULT_WEIGHTS) -> Verdict:
-    """Judge how the proposed action will read: genuine, care or transactional, with reasons."""
-    return explain(situation, weights).verdict
+def assess(situation: Situation, weights: RealnessWeights = DEFAULT_WEIGHTS, *,
+           lang: str | None = None) -> Verdict:
+    """Judge how the proposed action will read: genuine, care or transactional, with reasons
+    (in ``lang``, when given, else in the situation's language)."""
+    return explain(situation, weights, lang=lang).verdict
 
 
 __all__ = ["DEFAULT_WEIGHTS", "Assessment", "assess", "explain", "features_of"]

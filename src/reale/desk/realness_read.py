@@ -102,7 +102,7 @@ def _remedy(r_kind: str, care: str | None, remedies: list[str], demands: list[st
 
 
 def _care(s: Situation, complaint: list[str], demands: list[str], question: bool,
-          asks: list[str], repairs: bool) -> str | None:
+          asks: bool, repairs: bool) -> str | None:
     """Whether the author needs help: a complaint (said by the caller's model, found by the
     lexicon, or implied by a brand that apologises or repairs), or a question."""
     said = s.context.complaint
@@ -128,9 +128,10 @@ def read(s: Situation, w: RealnessWeights) -> Reading:
     lang = (s.post.lang or cues.guess_language(s.post.text[:MAX_ANALYSED_CHARS])).lower()[:2]
     addressed = cues.addresses(post, s.brand.handle, s.brand.name)
     goods_asks = cues.find_asks(post)
+    judged_ask = bool(s.context.ask) and not goods_asks  # an appeal no lexicon verb names
     asks = goods_asks or (cues.find("need", post) if addressed else [])
     demands = cues.find("demand", post)
-    exchanges = cues.find_exchanges(post) if asks else []  # a price only means something with an ask
+    exchanges = cues.find_exchanges(post) if asks or judged_ask else []  # a price only means something with an ask
     complaint = cues.find("complaint", post)
     question = addressed and "?" in post  # a question the brand can answer is put to the brand
     praise = cues.find("praise", post)
@@ -146,7 +147,8 @@ def read(s: Situation, w: RealnessWeights) -> Reading:
     else:
         valuation = infer_value(kind, act, post, lent=lent, products=s.brand.products)
     remedies = cues.find("remedy", act)
-    care = _care(s, complaint, demands, question, asks, cues.has("repair", act))
+    care = _care(s, complaint, demands, question, bool(asks) or judged_ask,
+                 cues.has("repair", act))
     remedy = _remedy(kind, care, remedies, demands)
     value_norm = min(1.0, math.log10(1 + valuation.eur) / math.log10(1 + w.value_full_eur))
     partner = bool(s.context.partner)
@@ -164,7 +166,7 @@ def read(s: Situation, w: RealnessWeights) -> Reading:
         n_close=close, n_loud=loud, n_big=big, bandwagon=bandwagon,
         posts_about=s.context.author_posts_about_brand,
         history=history_of(s.context.author_posts_about_brand), partner=partner,
-        ask_level=1.0 if goods_asks else (0.8 if asks or demands else 0.0),
+        ask_level=1.0 if goods_asks or judged_ask else (0.8 if asks or demands else 0.0),
         exchange=1.0 if exchanges else 0.0,
         care=care, remedy=remedy,
         spontaneous=1.0 if praise and not (asks or demands or complaint or partner) else 0.0,

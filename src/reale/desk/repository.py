@@ -7,6 +7,7 @@ system calls it). Each state change and its decision are written in one transact
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
@@ -53,7 +54,7 @@ class DeskRepository(Protocol):
     def transition(self, reply: Reply, expected_state: str, decision: Decision) -> None: ...
     def get_reply(self, reply_id: str) -> Reply | None: ...
     def replies(self, *, brand: str | None = None, state: str | None = None,
-                limit: int = 500) -> list[Reply]: ...
+                limit: int = 500, opportunity_id: str | None = None) -> list[Reply]: ...
     def decisions(self, reply_id: str) -> list[Decision]: ...
     def get_decision(self, decision_id: str) -> Decision | None: ...
     def get_publication(self, reply_id: str) -> Publication | None: ...
@@ -162,9 +163,15 @@ class SqlDeskRepository:
         return msgspec.json.decode(rows[0][0], type=Reply) if rows else None
 
     def replies(self, *, brand: str | None = None, state: str | None = None,
-                limit: int = 500) -> list[Reply]:
+                limit: int = 500, opportunity_id: str | None = None) -> list[Reply]:
+        """Replies, most recently changed first; ``opportunity_id``: only that opportunity's
+        (all of them, however many the brand wrote since)."""
         sql = "SELECT body FROM desk_replies WHERE 1 = 1"
         params: list[Any] = []
+        if opportunity_id is not None:  # the id lives in the body: narrow with LIKE, then check
+            sql += " AND body LIKE ? ESCAPE '!'"
+            needle = '"opportunity_id":' + msgspec.json.encode(opportunity_id).decode()
+            params.append("%" + re.sub(r"([!%_])", r"!\1", needle) + "%")
         if brand is not None:
             sql += " AND brand = ?"
             params.append(brand)
@@ -173,7 +180,10 @@ class SqlDeskRepository:
             params.append(state)
         sql += " ORDER BY updated_at DESC, id LIMIT ?"
         params.append(int(limit))
-        return [msgspec.json.decode(r[0], type=Reply) for r in self._query(sql, tuple(params))]
+        found = [msgspec.json.decode(r[0], type=Reply) for r in self._query(sql, tuple(params))]
+        if opportunity_id is not None:
+            found = [r for r in found if r.opportunity_id == opportunity_id]
+        return found
 
     _DECISION_COLS = "id, reply_id, action, actor, role, at, comment, text_digest"
 

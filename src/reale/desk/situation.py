@@ -69,15 +69,18 @@ class Amplifier(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class Context(msgspec.Struct, frozen=True, kw_only=True):
-    """What the desk knows about the relationship. Two optional extensions of the contract:
-    ``reach_percentile`` (0-1, the author's rank among the brand's mentioners) and ``complaint``
-    (whether a model judged the post a complaint; the lexicon decides when it is missing)."""
+    """What the desk knows about the relationship. Optional extensions of the contract:
+    ``reach_percentile`` (0-1, the author's rank among the brand's mentioners), ``complaint``
+    (whether a model judged the post a complaint; the lexicon decides when it is missing) and
+    ``ask`` (true when a model judged the post an ask for goods, an appeal, which the lexicon
+    may miss: "a box of pods for our office?")."""
 
     author_posts_about_brand: int | None = None
     partner: bool | None = None
     amplifiers: tuple[Amplifier, ...] = ()
     reach_percentile: float | None = None
     complaint: bool | None = None
+    ask: bool | None = None
 
 
 class Situation(msgspec.Struct, frozen=True, kw_only=True):

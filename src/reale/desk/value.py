@@ -47,6 +47,7 @@ _MONEY = re.compile(
     r"(?:€|eur|euro|\$|usd|£)\s?(\d{1,7}(?:[.,]\d{1,2})?)(?!\d)|"
     r"(?<![\d.,])(\d{1,7}(?:[.,]\d{1,2})?)\s?(?:€|eur\b|euros?\b|\$|dollars?\b|dollari\b|£)"
 )
+_NOT_WORDS = re.compile(r"@[\w.-]+|https?://\S+|www\.\S+", re.IGNORECASE)
 _PERCENT = re.compile(r"(?<!\d)(\d{1,2})\s?%")
 
 
@@ -72,7 +73,9 @@ def _amount(text: str) -> float | None:
 
 
 def item_value(text: str, lent: bool) -> tuple[float, str] | None:
-    """The most valuable item named in normalised ``text``, as (euros, the word)."""
+    """The most valuable item named in normalised ``text``, as (euros, the word). Handles and
+    links name no item (``@fiori.bsky.social`` is a florist, not flowers asked for)."""
+    text = _NOT_WORDS.sub(" ", text)
     best: tuple[float, str] | None = None
     for pattern, given, loan in _items():
         m = pattern.search(text)

@@ -21,6 +21,7 @@ from reale.clock import Clock
 from reale.desk.approval import ApprovedReply
 from reale.desk.records import Publication
 from reale.errors import ApprovalRequired, PublishError
+from reale.publish.limits import fits, limit_for, text_length
 from reale.publish.ratelimit import RateLimiter, retry_after
 
 Sleep = Callable[[float], Awaitable[None]]
@@ -141,6 +142,7 @@ class Publisher:
         prior = self._gate.publication_for(approved.reply_id)
         if prior is not None and prior.state == "sent":
             return prior
+        self._check_length(approved.reply.text)
         preview = json.dumps(self._preview(approved), ensure_ascii=False, sort_keys=True)
         if self.account.dry_run:
             pub = self._publication(approved, key, "dry_run", request=preview)
@@ -151,6 +153,16 @@ class Publisher:
         self._gate.record_publication(approved, self._publication(approved, key, "pending",
                                                                   request=preview))
         return await self._attempts(cleared, preview, suspect)
+
+    def _check_length(self, text: str) -> None:
+        """Refuse, before any request (dry run too), a text the network would refuse as too long:
+        the network's limit, or the account's ``max_characters`` (a Mastodon instance's own)."""
+        limit = self.account.max_characters or limit_for(self.network)
+        if not fits(self.network, text, limit):
+            who = self.account.name if self.account.max_characters else self.network
+            raise PublishError(f"the reply is {text_length(self.network, text)} characters "
+                               f"({len(text.encode('utf-8'))} bytes); {who} takes {limit}: "
+                               "shorten it and approve it again")
 
     def _publication(self, approved: ApprovedReply, key: str, state: str, *, request: str = "",
                      remote: tuple[str, str] = ("", ""), attempts: int = 0) -> Publication:

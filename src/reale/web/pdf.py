@@ -194,6 +194,8 @@ def _aftermath(doc: PdfDocument, data: dict[str, Any], t: Callable[..., str]) ->
                  f"{t('case.bad')}", 10)
     for alert in after["alerts"]:
         doc.text(alert["message"], 10, bold=True)
+        for e in alert.get("evidence") or ():  # the reactions that show it
+            doc.text(f"@{e['author']}: {e['text']}", 9)
 
 
 __all__ = ["PdfDocument", "case_pdf", "text_width", "wrap"]

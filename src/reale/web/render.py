@@ -27,6 +27,7 @@ def environment() -> Environment:
     env.filters["day"] = day
     env.filters["num"] = num
     env.filters["pct"] = pct
+    env.filters["duration"] = duration
     env.filters["href"] = safe_href
     return env
 
@@ -53,6 +54,18 @@ def num(value: Any) -> str:
 
 def pct(value: float | None, digits: int = 0) -> str:
     return "–" if value is None else f"{100 * float(value):.{digits}f}%"
+
+
+def duration(seconds: float | None) -> str:
+    """A span of time for reading: 45 s, 12 min, 2.1 h, 3.0 d."""
+    if seconds is None:
+        return "–"
+    s = max(0.0, float(seconds))
+    if s < 60:
+        return f"{s:.0f} s"
+    if s < 3600:
+        return f"{s / 60:.0f} min"
+    return f"{s / 3600:.1f} h" if s < 86_400 else f"{s / 86_400:.1f} d"
 
 
 def ago(seconds: float, lang: str) -> str:

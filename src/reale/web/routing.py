@@ -153,7 +153,13 @@ async def _form(request: Request, limit: int) -> dict[str, str]:
             raise HTTPProblem(400, f"the body is not valid JSON: {exc}") from None
         if not isinstance(data, dict):
             raise HTTPProblem(400, "the JSON body must be an object")
-        return {str(k): v if isinstance(v, str) else json.dumps(v) for k, v in data.items()}
+        form = {str(k): v if isinstance(v, str) else json.dumps(v) for k, v in data.items()}
+        try:  # "\ud800" parses to half a surrogate pair, which no store can hold
+            "".join(f"{k}{v}" for k, v in form.items()).encode("utf-8")
+        except UnicodeEncodeError:
+            raise HTTPProblem(400, "the JSON body holds text that is not valid Unicode (a lone "
+                                   "surrogate escape such as \\ud800)") from None
+        return form
     if kind in ("application/x-www-form-urlencoded", ""):
         return dict(parse_qsl(text, keep_blank_values=True, max_num_fields=200))
     raise HTTPProblem(415, "send application/x-www-form-urlencoded or application/json")
@@ -245,7 +251,9 @@ async def _checked(ctx: Ctx, spec: RouteSpec, s: Services,
     except ApprovalRequired as exc:
         raise HTTPProblem(403, str(exc)) from None
     except DeskError as exc:
-        denied = "only a" in str(exc) or "is not on the team" in str(exc)
+        # a missing right (roles.require) is 403; a reply that has moved on ("cannot approve
+        # reply …: it is approved (only a reply that is submitted can be)") is a conflict
+        denied = "or above can" in str(exc) or "is not on the team" in str(exc)
         raise HTTPProblem(403 if denied else 409, str(exc)) from None
     except PublishError as exc:
         raise HTTPProblem(502, str(exc)) from None

@@ -38,5 +38,18 @@
     if (e.target === help || (e.target.closest && e.target.closest('[data-close-help]'))) { toggleHelp(false); }
   });
 
+  // A form that changes something is posted once: a second click while the first is on its way
+  // would send (or submit) the same reply again. The buttons stay enabled (a disabled submitter
+  // would drop its action from the form); a page restored by Back can post again.
+  document.addEventListener('submit', function (e) {
+    var form = e.target;
+    if (e.defaultPrevented || !form || (form.method || '').toLowerCase() !== 'post') { return; }
+    if (form.getAttribute('data-sending')) { e.preventDefault(); return; }
+    form.setAttribute('data-sending', '1');
+  });
+  window.addEventListener('pageshow', function () {
+    document.querySelectorAll('form[data-sending]').forEach(function (f) { f.removeAttribute('data-sending'); });
+  });
+
   window.Reale = { isTyping: isTyping, csrf: csrf, postJSON: postJSON };
 }());

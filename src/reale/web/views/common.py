@@ -116,8 +116,8 @@ def opportunity_or_404(ctx: Ctx) -> OpportunityRecord:
 
 def replies_of(ctx: Ctx, rec: OpportunityRecord) -> list[dict[str, Any]]:
     repo = ctx.services.repo
-    found = [r for r in repo.replies(brand=rec.brand, limit=500) if r.opportunity_id == rec.id]
-    found.sort(key=lambda r: r.created_at)
+    found = repo.replies(brand=rec.brand, opportunity_id=rec.id, limit=1000)
+    found.sort(key=lambda r: (r.created_at, r.id))  # the last is the newest (replies.py)
     return [reply_payload(r, repo.decisions(r.id), repo.get_publication(r.id)) for r in found]
 
 

@@ -13,6 +13,7 @@ import msgspec
 from reale.desk.drafts import DraftRequest
 from reale.desk.roles import Role
 from reale.errors import RealeError
+from reale.publish.limits import limit_for
 from reale.web import queries
 from reale.web.records import OPEN, OpportunityDecision, OpportunityRecord
 from reale.web.routing import Ctx, Done, HTTPProblem, Page
@@ -78,7 +79,9 @@ def opportunity(ctx: Ctx) -> Page:
         "conversation": conversation_of(ctx, rec),
         "drafts": _drafts(ctx, rec, lang) if ctx.can(Role.RESPONDER) and current is None else [],
         "replies": replies, "current": current,
-        "account": {"name": account.name, "network": account.network, "dry_run": account.dry_run},
+        "last_reply": replies[-1]["id"] if replies else "",  # a form posted twice is refused
+        "account": {"name": account.name, "network": account.network, "dry_run": account.dry_run,
+                    "limit": account.max_characters or limit_for(account.network)},
         "decisions": [msgspec.to_builtins(d) for d in queries.decisions(s.store, rec.key)],
     }
     return Page("opportunity.html", data, title=rec.author_handle or rec.brand)
@@ -92,6 +95,9 @@ def dismiss(ctx: Ctx) -> Done:
     if reason not in ("irrelevant", "not_worth"):
         raise HTTPProblem(400, "dismiss needs a reason: irrelevant or not_worth")
     rec = opportunity_or_404(ctx)
+    if rec.status != OPEN:  # a stale page: never file an answered case as irrelevant, and learn it
+        raise HTTPProblem(409, f"this opportunity was already {rec.status} by "
+                               f"{rec.decided_by or 'someone'}; reload the page to see it")
     queries.decide(s.store, OpportunityDecision(
         opportunity_key=rec.key, action=reason, actor=user.name, role=user.role, at=ctx.now,
         comment=ctx.form.get("comment", "")[:1000]))

@@ -10,6 +10,7 @@ from starlette.concurrency import run_in_threadpool
 from reale.desk.approval import EDITABLE
 from reale.desk.records import Publication, Reply, Target
 from reale.desk.roles import Role
+from reale.publish.limits import fits, limit_for, text_length
 from reale.web import queries
 from reale.web.records import OpportunityRecord
 from reale.web.routing import Ctx, Done, HTTPProblem
@@ -78,6 +79,8 @@ async def compose(ctx: Ctx) -> Done:
     text = _text(ctx)
     if not text.strip():  # the client's mistake (400), not a conflict with the desk's state
         raise HTTPProblem(400, "a reply needs some text: the text is empty")
+    if action != "save":
+        _check_length(ctx, rec, text)
     reply = await run_in_threadpool(_write, ctx, rec, text, ctx.form.get("reply_id", ""))
     if action == "submit" and reply.state in ("draft", "sent_back"):
         reply = await run_in_threadpool(ctx.services.workflow.submit, user.name, reply.id)
@@ -88,17 +91,47 @@ async def compose(ctx: Ctx) -> Done:
                 {"reply": reply.id, "state": reply.state})
 
 
+def _check_length(ctx: Ctx, rec: OpportunityRecord, text: str) -> None:
+    """A reply the network would refuse as too long is not submitted or sent (a draft may be)."""
+    account = ctx.services.account_for(rec.brand, rec.network)
+    limit = account.max_characters or limit_for(account.network)
+    if not fits(account.network, text, limit):
+        raise HTTPProblem(400, f"the reply is {text_length(account.network, text)} characters; "
+                               f"{account.network} takes {limit}: shorten it first")
+
+
 def _write(ctx: Ctx, rec: OpportunityRecord, text: str, reply_id: str) -> Reply:
     s = ctx.services
     user = ctx.require(Role.RESPONDER)
     current = _reply(ctx, reply_id) if reply_id else None
     if current is not None and current.opportunity_id != rec.id:
         raise HTTPProblem(400, "that reply belongs to another opportunity")
+    if current is not None and current.state == "published":  # a stale page: never send it twice
+        raise HTTPProblem(409, f"reply {current.id} was already published; reload the page to "
+                               "see it (a new reply starts from the reloaded page)")
     if current is None or current.state not in (*EDITABLE, "approved"):
-        return _draft(ctx, rec, text)
+        with s.lock:  # the check and the new draft together: a double submit makes one reply
+            _check_last_reply(ctx, rec)
+            return _draft(ctx, rec, text)
     if text.strip() and text.strip() != current.text:
         return s.workflow.edit(user.name, current.id, text)
     return current
+
+
+def newest_reply_id(ctx: Ctx, rec: OpportunityRecord) -> str:
+    """The id of the opportunity's newest reply ("" when none): what a page saw last."""
+    replies = ctx.services.repo.replies(brand=rec.brand, opportunity_id=rec.id, limit=1000)
+    return max(replies, key=lambda r: (r.created_at, r.id)).id if replies else ""
+
+
+def _check_last_reply(ctx: Ctx, rec: OpportunityRecord) -> None:
+    """A form that says which reply its page saw last (``last_reply``, "" for none) is refused
+    when a reply was written since: the same form posted twice (a double click), or two people
+    answering the same opportunity at once. A client that does not say is not checked."""
+    seen = ctx.form.get("last_reply")
+    if seen is not None and seen != newest_reply_id(ctx, rec):
+        raise HTTPProblem(409, "a reply to this opportunity was written since this page was "
+                               "loaded: reload the page to see it before writing another")
 
 
 def _pub(reply: Reply, pub: Publication) -> dict[str, str]:

@@ -14,14 +14,17 @@ from typing import Any
 import msgspec
 from starlette.responses import StreamingResponse
 
+from reale.desk.analytics import records_from_repository, response_report
+from reale.desk.opportunity_rules import KINDS
 from reale.store import Store
 from reale.store import rows as store_rows
 from reale.web import queries
 from reale.web.routing import Ctx, HTTPProblem, Page
-from reale.web.views.common import brand_filter
+from reale.web.views.common import brand_filter, targets
 
 PAGE = 2_000
 MAX_DAYS = 366
+MAX_REPLIES = 1_000  # the newest replies a report reads for its response times (~65 ms)
 MENTION_COLUMNS = ("matched_at", "brand", "network", "uri", "author", "lang", "sentiment",
                    "intent", "text", "query")
 OPP_COLUMNS = ("created_at", "brand", "kind", "score", "status", "verdict", "author", "lang",
@@ -58,10 +61,22 @@ def reports(ctx: Ctx) -> Page:
     return Page("reports.html", {"from": start, "to": end, "brand": brand,
                                  "brands": s.brand_names(),
                                  "counts": {"mentions": int(mentions[0][0]),
-                                            "opportunities": int(opps[0][0])}},
+                                            "opportunities": int(opps[0][0])},
+                                 "response": response_times(ctx, since, until, brand)},
                 title=ctx.t("reports.title"), view={"this_from": start, "this_to": end,
                       "mention_columns": MENTION_COLUMNS,
                       "opportunity_columns": OPP_COLUMNS})
+
+
+def response_times(ctx: Ctx, since: float, until: float, brand: str) -> dict[str, Any]:
+    """First response (post → published) and time to approval of the replies begun in the
+    period, overall, per kind against its target, and per person (docs/approval.md)."""
+    tg = targets(ctx)
+    records = [r for r in records_from_repository(ctx.services.repo, brand=brand or None,
+                                                  limit=MAX_REPLIES)
+               if since <= (r.drafted_at or r.post_at or 0.0) < until]
+    report = response_report(records, {k: tg.target(k) / 60 for k in KINDS})
+    return msgspec.to_builtins(report)  # type: ignore[no-any-return]
 
 
 def safe_cell(value: Any) -> str:
