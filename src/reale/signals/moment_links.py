@@ -22,9 +22,10 @@ PostsOf = Callable[[str], Posts]  # a moment's term -> its recent posts
 
 def source_of(alert: MomentAlert) -> bool:
     """Can a moment hand its verdict on? Only a moment that reads avoid *on its own*: an
-    inherited avoid is never passed further (a chain of links would walk across the stream)."""
+    inherited avoid is never passed further (a chain of links would walk across the stream),
+    nor a brand's own wave's (it is not a tragedy, only no moment to join)."""
     s = alert.safety
-    return s is not None and s.verdict == "avoid" and not s.linked_to
+    return s is not None and s.verdict == "avoid" and not s.linked_to and not alert.owner
 
 
 def carries(terms: Sequence[str] | frozenset[str], term: str) -> bool:
