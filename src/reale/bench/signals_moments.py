@@ -39,9 +39,13 @@ def injected(config: MomentConfig, base_per_min: float, runs: int, seed0: int = 
         clock = ManualClock()
         det = MomentDetector(config, clock)
         first = None
+        raised: set[tuple[str, float]] = set()  # a story's update is no new alert
         for p in posts:
             clock.set(p.created_at)
             for a in det.update(p, ("brand",)):
+                if (a.term, a.at) in raised:
+                    continue
+                raised.add((a.term, a.at))
                 alerts += 1
                 if a.term == term and onset <= a.at <= onset + duration:
                     first = a.at if first is None else first
@@ -63,9 +67,11 @@ def stationary(config: MomentConfig, brands: int, days: float, seed0: int = 500)
     for b in range(brands):
         clock = ManualClock()
         det = MomentDetector(config, clock)
+        raised: set[tuple[str, float]] = set()  # a story's update is no new alert
         for p in stream(SPEC, days * 86400.0, seed0 + b, scope=f"brand{b}"):
             clock.set(p.created_at)
-            alerts += len(det.update(p, (f"brand{b}",)))
+            raised.update((a.term, a.at) for a in det.update(p, (f"brand{b}",)))
+        alerts += len(raised)
     watched = brands * (days - config.warmup / 86400.0)
     return {"false_alerts": alerts, "brand_days": watched, "per_brand_day": alerts / watched}
 
