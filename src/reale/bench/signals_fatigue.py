@@ -57,6 +57,29 @@ def fatigue(seeds: Sequence[int]) -> dict[str, Any]:
             "seeds": len(seeds)}
 
 
+def rows(quick: bool = False) -> list[dict[str, Any]]:
+    """``make bench`` rows: moment alerts per scenario story per scope (mean over the seeds),
+    and the generic-word names."""
+    from reale.bench._shared import row
+
+    seeds = (7, 8) if quick else tuple(range(1, 9))
+    r = fatigue(seeds)
+    note = f"reale demo's stream, seeds {seeds[0]}-{seeds[-1]}, brands matched"
+    out = []
+    for (story, scope), n in sorted(r["per_story_scope"].items()):
+        if story == "background":
+            continue
+        # one alert per story in a brand's scope; the whole stream's stories: see docs/signals.md
+        one = scope == "brand"
+        out.append(row(f"moments.fatigue.{story}.{'whole' if scope == '*' else 'brand'}",
+                       n / r["seeds"], "alerts per story",
+                       "<= 1" if one else "report", n / r["seeds"] <= 1.0 if one else None,
+                       note))
+    out.append(row("moments.fatigue.generic_word_names", len(r["generic"]), "moments", "report",
+                   None, " ".join(r["generic"])[:300]))
+    return out
+
+
 def main(argv: Sequence[str]) -> None:
     seeds = [int(a) for a in argv] or list(range(1, 9))
     r = fatigue(seeds)
