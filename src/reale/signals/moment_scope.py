@@ -309,8 +309,10 @@ class ScopeDetector:
         """The open story ``term`` is part of, and whether ``term`` is news to it (one of its
         names: a term its moment does not explain yet).
 
-        The story it already belongs to; else one whose term is carried by the posts of
-        ``term``'s burst (see :meth:`_explains`), if that term is as specific (hashtag > phrase
+        The story it already belongs to; else one whose name (its term, its ``also`` terms, the
+        hashtags and phrases that joined it: not the words, a filler like "raga" is in every
+        crowd's posts) is carried by the posts of ``term``'s burst (see :func:`_explains`), if
+        that name is as specific (hashtag > phrase
         > word), one of this phrase's own words, or a term whose own posts mostly carry this
         one (the same posts); else, in a brand's scope, the latest story whose name still
         bursts (the brand's wave: a complaint told in several ways shares only the brand's
@@ -325,8 +327,8 @@ class ScopeDetector:
         rank = _specificity(term)
         posts = self._window_posts(h, t, elapsed) if cfg.fold_share > 0 and rank < 2 else []
         best: tuple[int, str] | None = None
-        for head, story in self.stories.open.items():
-            for member in (head, *story.alert.also):
+        for head in list(self.stories.open):
+            for member in self.stories.names(head):
                 if member in self._own_name:
                     continue
                 n = sum(_carries(ts, member) for ts in posts)

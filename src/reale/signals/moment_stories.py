@@ -4,7 +4,7 @@ alert, scope, term and time, with a longer ``also``) instead of raising a new on
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import msgspec
@@ -68,9 +68,12 @@ class Stories:
         head = self.head.get(term)
         return head if head is not None and head in self.open else None
 
-    def members(self) -> Iterator[tuple[str, str]]:
-        """(member, head) of every open story."""
-        return ((m, h) for m, h in self.head.items() if h in self.open)
+    def names(self, head: str) -> list[str]:
+        """The names of ``head``'s story: its term, its ``also`` terms, and the hashtags and
+        phrases that joined it (the words that joined it are not names)."""
+        a = self.open[head].alert
+        joined = [m for m, h in self.head.items() if h == head and (" " in m or m[0] == "#")]
+        return list(dict.fromkeys((a.term, *a.also, *joined)))
 
     def latest(self) -> str | None:
         """The head of the story most recently alerted or joined."""
