@@ -320,7 +320,6 @@ class ScopeDetector:
         (#blackout rising during the final's #FinaleCoppa is a new moment even though its
         first posts carry both). ``term`` is news unless the story's name is in its posts."""
         cfg = self.config
-        share = cfg.fold_share
         head = self.stories.head_of(term)
         if head is not None:
             return head, False
@@ -333,7 +332,7 @@ class ScopeDetector:
                     continue
                 n = sum(_carries(ts, member) for ts in posts)
                 if (best is not None and n <= best[0]) or not _explains(n, posts, count, lam,
-                                                                        share):
+                                                                        cfg):
                     continue
                 if (_specificity(member) >= rank or member in term.split(" ")
                         or self._carried_by(member, term, t, elapsed)):
@@ -341,7 +340,7 @@ class ScopeDetector:
         if best is not None:
             head = best[1]
             named = sum(_carries(ts, head) for ts in posts)
-            return head, rank > 0 and not _explains(named, posts, count, lam, share)
+            return head, rank > 0 and not _explains(named, posts, count, lam, cfg)
         latest = self.stories.latest()
         if (self.scope != "*" and cfg.brand_stories and latest is not None
                 and latest not in self._own_name and self._active(latest)):
@@ -353,7 +352,7 @@ class ScopeDetector:
         """Is ``term``'s escalation carried by a story that began after its last alert?"""
         posts = self._window_posts(h, t, elapsed)
         return any(head != term and story.alert.at > h.last_alert and _explains(
-            sum(_carries(ts, head) for ts in posts), posts, count, lam, self.config.fold_share)
+            sum(_carries(ts, head) for ts in posts), posts, count, lam, self.config)
             for head, story in self.stories.open.items())
 
     def _carried_by(self, other: str, term: str, t: float, elapsed: float) -> bool:
@@ -499,12 +498,20 @@ def _specificity(term: str) -> int:
 
 
 def _explains(n: int, posts: Sequence[Sequence[str]], count: int, lam: float,
-              share: float) -> bool:
-    """Do ``n`` of a term's window ``posts`` (a sample of its ``count`` posts, ``lam`` of
-    them expected) explain its burst: ``share`` of the posts above its baseline? "stadio" is in
-    a stadium blackout's posts and in everyday football talk: the blackout's posts are most of
-    its rise, if not most of its posts."""
-    if not posts or share <= 0 or n <= 0:
+              cfg: MomentConfig) -> bool:
+    """Do ``n`` of a term's window ``posts`` (a sample of its ``count`` posts, ``lam`` of them
+    expected) explain its burst? Yes when they are ``fold_share`` of the posts above its
+    baseline ("stadio" is in a stadium blackout's posts and in everyday football talk: the
+    blackout's posts are most of its rise, if not most of its posts), or when they are a third
+    of its posts or more and without them it would not alert ("seen" in "never seen anything
+    like it #blackout" beside a few "remains to be seen")."""
+    if not posts or cfg.fold_share <= 0 or n <= 0:
         return False
     above = max(0.0, 1.0 - lam / max(count, 1))
-    return n >= share * above * len(posts)
+    if n >= cfg.fold_share * above * len(posts):
+        return True
+    if 3 * n < len(posts) or n < 2:
+        return False
+    rest = count - round(n * count / len(posts))
+    return (rest < cfg.min_count or rest < cfg.min_ratio * lam
+            or poisson_log10_sf(rest, lam) > cfg.max_log10_p)

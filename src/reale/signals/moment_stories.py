@@ -75,6 +75,15 @@ class Stories:
         joined = [m for m, h in self.head.items() if h == head and (" " in m or m[0] == "#")]
         return list(dict.fromkeys((a.term, *a.also, *joined)))
 
+    def terms_of(self, alert: MomentAlert) -> list[str]:
+        """Every term of ``alert``'s story while it is open (its names, then the words that
+        joined it); its term and ``also`` terms once it has closed."""
+        story = self.open.get(alert.term)
+        if story is None or story.alert.at != alert.at:
+            return [alert.term, *alert.also]
+        names = self.names(alert.term)
+        return names + [m for m, h in self.head.items() if h == alert.term and m not in names]
+
     def latest(self) -> str | None:
         """The head of the story most recently alerted or joined."""
         return max(self.open, key=lambda h: self.open[h].seen, default=None)

@@ -85,7 +85,7 @@ class MomentDetector:
         if not alerts and bucket == self._linked_bucket:
             return alerts
         self._linked_bucket = bucket
-        return self.links.update(alerts, scope.recent_posts, t)
+        return self.links.update(alerts, scope.recent_posts, t, names_of=scope.stories.terms_of)
 
     def _whole_stream(self, scope: ScopeDetector, raised: list[MomentAlert],
                       t: float) -> list[MomentAlert]:

@@ -94,7 +94,8 @@ class MomentMerge:
         if not (alerts or moved or sources):
             return alerts
         out = self.links.update(alerts, self.detector.recent_posts,
-                                self.closed_below * self.config.bucket, sources)
+                                self.closed_below * self.config.bucket, sources,
+                                self.detector.stories.terms_of)
         for a in out:  # a story's later updates carry its reads
             self.detector.stories.keep(a)
         return out
