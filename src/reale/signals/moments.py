@@ -24,6 +24,7 @@ from reale.signals.windows import event_time
 
 GLOBAL = "*"
 LINKS = "\x00links"  # the snapshot's entry for the moments open to a link (no scope's name)
+QUIET = "\x00quiet"  # ... and for the brands' whole-stream moments not raised
 Extractor = Callable[[str, tuple[str, ...], int], list[str]]  # (text, hashtags, limit) -> terms
 
 
@@ -155,13 +156,15 @@ class MomentDetector:
 
     def snapshot(self) -> bytes:
         return snapshot.pack("moments", {**{name: s.state() for name, s in self._scopes.items()},
-                                         LINKS: self.links.state()})
+                                         LINKS: self.links.state(), QUIET: dict(self._quiet)})
 
     def restore(self, blob: bytes) -> None:
         self._scopes.clear()
         for name, state in snapshot.unpack("moments", blob).items():
             if name == LINKS:
                 self.links.load(state)
+            elif name == QUIET:
+                self._quiet = OrderedDict((str(k), float(v)) for k, v in state.items())
             else:
                 self._scope(name).load(state)
 
