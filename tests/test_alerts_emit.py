@@ -101,3 +101,16 @@ def test_a_missed_target_updates_the_earlier_warning_instead_of_repeating_it() -
     clock.advance(300)
     assert [e.outcome for e in d.raise_sla_alert(sla)] == ["update"]  # now missed: urgent
     assert d.stats.submitted == 3 and d.stats.duplicates == 1
+
+
+def test_a_brands_own_moment_says_whose_it_is_and_a_storys_later_terms_are_its_other_names() -> None:
+    m = F.moment({"term": "#melafail", "rate": 16, "baseline": 0.5, "safety": "avoid",
+                  "owner": "Mela", "also": ["stesso problema", "rispondete"],
+                  "id": "*:#melafail:1700000000"}, T0)
+    assert m.title == "Moment: #melafail is rising (32x its usual rate), Mela's own mentions"
+    assert m.body == "Safety read: avoid. Also named: stesso problema, rispondete."
+    # the same moment updated with a later term keeps its id: the channels drop it as a repeat
+    again = F.moment({"term": "#melafail", "rate": 16, "baseline": 0.5, "safety": "avoid",
+                      "owner": "Mela", "also": ["stesso problema", "rispondete", "sara"],
+                      "id": "*:#melafail:1700000000"}, T0)
+    assert again.dedup_key == m.dedup_key

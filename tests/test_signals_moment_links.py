@@ -163,6 +163,21 @@ def test_four_of_five_posts_saying_the_tragic_term_link_a_caution_moment() -> No
                             "terremoto", "read caution on its own")
 
 
+def test_a_word_that_rose_with_a_tragic_moments_story_links_as_its_term_does() -> None:
+    # "donate" rose with #earthquake and joined its story (no moment of its own); the Italian
+    # call for blood ("donate il sangue, servono sacche") carries the word, not the hashtag
+    blood = alert("servono sacche", T0 + 5, "safe", base=2.0)
+    quake = alert("#earthquake", T0, "avoid")
+    posts = posts_saying(T0, ("servono sacche", "donate", "sangue"), ("servono sacche", "donate"),
+                         ("servono sacche", "donate", "ospedali"))
+    assert linked_read(blood, [quake], posts, T0 + 10) is None  # its term alone: not linked
+    read = linked_read(blood, [quake], posts, T0 + 10,
+                       names_of=lambda a: [a.term, "donate"] if a.term == "#earthquake" else [])
+    assert read is not None and read.verdict == "avoid" and read.linked_to == "#earthquake"
+    assert read.reasons[0] == ("part of the #earthquake moment (avoid): 3 of its 3 posts also "
+                               "say donate")
+
+
 def test_a_link_needs_a_source_active_in_the_window() -> None:
     cfg = SafetyConfig()
     town = alert("valleverde", T0 + 5, "safe", base=2.0)
@@ -206,7 +221,7 @@ def test_the_demo_streams_valleverde_reads_avoid_as_part_of_the_earthquake(tmp_p
     assert final.reasons[0].startswith("part of the #terremoto moment (avoid): a name new to "
                                        "the stream, named in 1 of its")
     # the moments of the stadium blackout, alerted in the same minutes, stay as they read
-    for term in ("#blackout", "#finalecoppa", "stadio"):
+    for term in ("#blackout", "#finalecoppa"):
         reads = [a.safety for k, a in run.final.items() if k[0] == term]
         assert reads and all(r is not None and not r.linked_to for r in reads), term
     # the web desk's row is the moment raised first, its read made stricter in place

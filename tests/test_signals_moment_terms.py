@@ -24,8 +24,17 @@ def _posts(texts: list[str], start: float, every: float, *, reply_to: str = "",
             for i in range(int(600 / every))]
 
 
+def moments(alerts: list[MomentAlert]) -> list[MomentAlert]:
+    """The moments raised, in order, each as last updated (a story's later terms update its
+    moment: the same scope, term and time, with a longer ``also``)."""
+    latest: dict[tuple[str, str, float], MomentAlert] = {}
+    for a in alerts:
+        latest[(a.scope, a.term, a.at)] = a
+    return list(latest.values())
+
+
 def _alerts(extra: list[Post], config: MomentConfig | None = None) -> list[MomentAlert]:
-    """Whole-stream alerts over 3 hours of everyday background with ``extra`` posts mixed in."""
+    """Whole-stream moments over 3 hours of everyday background with ``extra`` posts mixed in."""
     background = stream(StreamSpec(posts_per_min=6.0), 3 * HOUR, seed=5)
     clock = ManualClock()
     det = MomentDetector(config or MomentConfig(), clock)
@@ -33,7 +42,7 @@ def _alerts(extra: list[Post], config: MomentConfig | None = None) -> list[Momen
     for p in sorted([*background, *extra], key=lambda p: p.created_at):
         clock.set(p.created_at)
         alerts += det.update(p, (GLOBAL,))
-    return alerts
+    return moments(alerts)
 
 
 CARRIERS = ["Ma cosa sta succedendo con {t}?", "Tutti parlano di {t} stamattina",

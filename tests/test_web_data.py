@@ -131,6 +131,19 @@ def test_labels_moments_and_aftermath_round_trip(store: Store) -> None:
     assert queries.aftermath_for(store, short_key("Fiori|" + p.uri)) == status
 
 
+def test_a_stored_moment_shows_its_storys_later_terms_but_never_a_softer_read(
+        store: Store) -> None:
+    seed(store, ManualClock(T0))
+    [blackout] = [m.alert for m in queries.moments(store, scope="*") if m.alert.term == "#blackout"]
+    later = msgspec.structs.replace(blackout, also=("stadium blackout",))
+    save_moment(store, later)  # the same moment, updated with a later term of its story
+    [row] = [m.alert for m in queries.moments(store, scope="*") if m.alert.term == "#blackout"]
+    assert row.also == ("stadium blackout",)
+    save_moment(store, blackout)  # an older copy sent again (a replay) changes nothing
+    [row] = [m.alert for m in queries.moments(store, scope="*") if m.alert.term == "#blackout"]
+    assert row.also == ("stadium blackout",)
+
+
 def test_labels_accept_numbers_structs_and_unknown_keys() -> None:
     assert labels_from({"sentiment": 0.1}).sentiment == "neutral"
     assert labels_from({"sentiment": 0.9, "language": "en"}) == Labels(

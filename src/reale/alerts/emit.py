@@ -119,7 +119,8 @@ class AlertFactory:
             link=desk_link(self.desk_url, "queue", desk_key(oid)))
 
     def moment(self, m: Any, now: float) -> Alert:
-        """``{brand?, term|terms, id?, rate?, baseline?, examples?, safety?, reasons?}``."""
+        """``{brand?, term|terms, id?, rate?, baseline?, examples?, safety?, reasons?, owner?,
+        also?}``."""
         term = field(m, "term", "label")
         if term is None:
             terms = field(m, "terms", default=[])
@@ -136,6 +137,13 @@ class AlertFactory:
         linked = text(m, "linked_to", "safety.linked_to")
         if linked and body:  # read again as part of another moment's story ("same story" link)
             title = f"Moment: {term} now reads {safety}, part of the {linked} moment"
+        owner = text(m, "owner")
+        if owner and not brand:  # a whole-stream moment made of one brand's mentions
+            title += f", {owner}'s own mentions"
+        also = field(m, "also", default=[])
+        if isinstance(also, list | tuple) and also:  # the same story's other names
+            body = (body + " " if body else "") + "Also named: " + ", ".join(
+                str(t) for t in list(also)[:8]) + "."
         examples = field(m, "examples", default=[])
         first = examples[0] if isinstance(examples, list | tuple) and examples else ""
         mid = text(m, "id") or term

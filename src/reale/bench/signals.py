@@ -10,7 +10,13 @@ import math
 import sys
 from typing import Any
 
-from reale.bench import signals_crisis, signals_moments, signals_momentum_report, signals_speed
+from reale.bench import (
+    signals_crisis,
+    signals_fatigue,
+    signals_moments,
+    signals_momentum_report,
+    signals_speed,
+)
 from reale.bench._shared import row, shared_data
 from reale.signals.moment_scope import MomentConfig
 
@@ -35,6 +41,7 @@ def _moment_rows(quick: bool) -> list[Row]:
                      "alerts", "<= 1", s["per_brand_day"] <= 1.0,
                      f"{s['false_alerts']} alerts in {s['brand_days']:.1f} brand-days"))
     rows.extend(_story_rows(quick))
+    rows.extend(signals_fatigue.rows(quick))
     data = shared_data()
     if data is None or quick:
         return rows

@@ -39,9 +39,13 @@ def injected(config: MomentConfig, base_per_min: float, runs: int, seed0: int = 
         clock = ManualClock()
         det = MomentDetector(config, clock)
         first = None
+        raised: set[tuple[str, float]] = set()  # a story's update is no new alert
         for p in posts:
             clock.set(p.created_at)
             for a in det.update(p, ("brand",)):
+                if (a.term, a.at) in raised:
+                    continue
+                raised.add((a.term, a.at))
                 alerts += 1
                 if a.term == term and onset <= a.at <= onset + duration:
                     first = a.at if first is None else first
@@ -63,43 +67,53 @@ def stationary(config: MomentConfig, brands: int, days: float, seed0: int = 500)
     for b in range(brands):
         clock = ManualClock()
         det = MomentDetector(config, clock)
+        raised: set[tuple[str, float]] = set()  # a story's update is no new alert
         for p in stream(SPEC, days * 86400.0, seed0 + b, scope=f"brand{b}"):
             clock.set(p.created_at)
-            alerts += len(det.update(p, (f"brand{b}",)))
+            raised.update((a.term, a.at) for a in det.update(p, (f"brand{b}",)))
+        alerts += len(raised)
     watched = brands * (days - config.warmup / 86400.0)
     return {"false_alerts": alerts, "brand_days": watched, "per_brand_day": alerts / watched}
 
 
 class StoryRun(NamedTuple):
     """The demo's scenarios played through the embedded signals stage: each whole-stream moment
-    (scope, term, time) as first raised and with its latest read, and the scenarios' truth."""
+    (term, time) as first raised and with its latest read, every scope's moments (scope, term,
+    time: the brands' too when the stream was matched to the demo's brands) with their latest
+    state, and the scenarios' truth."""
 
     first: dict[tuple[str, float], MomentAlert]
     final: dict[tuple[str, float], MomentAlert]
     truths: dict[str, ScenarioTruth]
+    scoped: dict[tuple[str, str, float], MomentAlert]
 
 
 class _Collect:
     def __init__(self) -> None:
         self.first: dict[tuple[str, float], MomentAlert] = {}
         self.final: dict[tuple[str, float], MomentAlert] = {}
+        self.scoped: dict[tuple[str, str, float], MomentAlert] = {}
 
     def labels(self, mention: Any, labels: Any) -> None: ...
 
     def opportunity(self, opp: Any) -> None: ...
 
     def moment(self, alert: MomentAlert) -> None:
+        self.scoped[(alert.scope, alert.term, alert.at)] = alert
         if alert.scope == GLOBAL:
             self.first.setdefault((alert.term, alert.at), alert)
             self.final[(alert.term, alert.at)] = alert
 
 
 def play_story(seed: int = 7, sinks: Sequence[Sink] = (), duration: float = 300.0,
-               start: float = 1_780_000_020.0) -> StoryRun:
+               start: float = 1_780_000_020.0, brands: bool = False) -> StoryRun:
     """``reale demo``'s stream (its scenarios, times, speed and moments settings) through the
     real Jetstream parser and the embedded runner's signals stage, in batches of half a
-    simulated second, on a clock that follows the stream; ``sinks`` get what it raises."""
-    from reale.run.demo import DEMO_SIGNALS, SCENARIO_TIMES
+    simulated second, on a clock that follows the stream; ``sinks`` get what it raises.
+    ``brands``: match every post to the demo's brands too (their scopes' moments)."""
+    from reale.match.matcher import Matcher
+    from reale.run.demo import DEMO_SIGNALS, SCENARIO_TIMES, demo_brands
+    from reale.run.pipeline import route
 
     sim = Simulator(seed=seed, rate=500, start=start, authors=5_000, scenario_speed=20.0)
     truths = {name: sim.add_scenario(name, at=at) for name, at in SCENARIO_TIMES}
@@ -107,20 +121,26 @@ def play_story(seed: int = 7, sinks: Sequence[Sink] = (), duration: float = 300.
     collect = _Collect()
     stage = SignalsStage(Signals(signals_config(DEMO_SIGNALS), clock), [collect, *sinks])
     parser = JetstreamParser()
+    matcher = Matcher.from_brands(demo_brands()) if brands else None
+
+    def routed(batch: list[Post | Interaction]) -> Routed:
+        if matcher is None:
+            return Routed(events=batch)
+        return route(batch, matcher, None, clock.now())
 
     async def feed() -> None:
         batch: list[Post | Interaction] = []
         edge = start + 0.5
         for t, line in sim.timed(duration=duration):
             if t >= edge and batch:
-                await stage(Routed(events=batch))
+                await stage(routed(batch))
                 batch, edge = [], t + 0.5
             clock.set(t)
             batch.extend(parser.parse(line))
-        await stage(Routed(events=batch))
+        await stage(routed(batch))
 
     asyncio.run(feed())
-    return StoryRun(collect.first, collect.final, truths)
+    return StoryRun(collect.first, collect.final, truths, collect.scoped)
 
 
 def story_links(seeds: Sequence[int]) -> dict[str, float]:

@@ -57,9 +57,13 @@ def score(run: Run, posts: list[Post], truth: list[tuple[str, float, float]]) ->
     clock = ManualClock(posts[0].created_at if posts else 0.0)
     det = MomentDetector(run.config, clock, extractor=run.extractor)
     alerts = []
+    raised: set[tuple[str, float]] = set()  # a story's update (same moment) is no new alert
     for p in posts:
         clock.set(p.created_at)
-        alerts += det.update(p, (GLOBAL,))
+        for a in det.update(p, (GLOBAL,)):
+            if (a.term, a.at) not in raised:
+                raised.add((a.term, a.at))
+                alerts.append(a)
     topical = {w for term, _, _ in truth for w in (term, *term.lstrip("#").split())}
     on_topic = [a for a in alerts if a.term in topical or a.term.lstrip("#") in topical]
     found = 0

@@ -59,5 +59,8 @@ class AlertSink:
             "rate": alert.current_per_min, "baseline": max(alert.baseline_per_min, 0.1),
             "safety": alert.safety.verdict if alert.safety else "",
             "linked_to": alert.safety.linked_to if alert.safety else "",
+            # a whole-stream moment made of one brand's mentions; the story's later terms (an
+            # update of the same moment: its id is unchanged, so the channels drop it)
+            "owner": alert.owner, "also": list(alert.also),
             "reasons": list(alert.safety.reasons) if alert.safety else [],
             "examples": [{"text": e.text} for e in alert.examples if getattr(e, "text", "")]}))

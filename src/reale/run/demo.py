@@ -140,17 +140,28 @@ class DemoSink:
             return  # the same moment seen through another of its words (a hashtag is its name)
         self.shown.add(key)
         safety = f" — safety: {alert.safety.verdict}" if alert.safety else ""
+        if alert.owner:
+            safety += f" ({alert.owner}'s own mentions, not one to join)"
         link = f" ({alert.safety.reasons[0]})" if alert.safety and alert.safety.linked_to else ""
         print(f"  ⚡ moment {alert.term!r} in {alert.scope}: {alert.current_per_min:.0f}/min vs "
               f"{alert.baseline_per_min:.1f}/min baseline{safety}{link}", file=self.out)
 
     def _read_again(self, alert: MomentAlert) -> None:
-        """A moment raised again with a stricter read (part of a tragic moment's story)."""
+        """A moment raised again: with a stricter read (part of a tragic moment's story), or
+        with a later term of its story."""
         key = (alert.scope, alert.term, alert.at)
+        [was] = [m for m in self.moments if (m.scope, m.term, m.at) == key][:1] or [alert]
         self.moments = [alert if (m.scope, m.term, m.at) == key else m for m in self.moments]
-        if key in self.shown and alert.safety is not None:
-            print(f"  ⚠ moment {alert.term!r} now reads {alert.safety.verdict}: "
-                  f"{alert.safety.reasons[0]}", file=self.out)
+        if key not in self.shown:
+            return
+        read, before = alert.safety, was.safety
+        if read is not None and read.linked_to and (before is None or not before.linked_to):
+            print(f"  ⚠ moment {alert.term!r} now reads {read.verdict}: {read.reasons[0]}",
+                  file=self.out)
+        new = [t for t in alert.also if t not in was.also]
+        if new:
+            print(f"  ↳ moment {alert.term!r} in {alert.scope} also named: "
+                  + ", ".join(repr(t) for t in new), file=self.out)
 
 
 def founding_situations(truths: dict[str, ScenarioTruth], signals: Signals) -> list[tuple[str, Situation]]:

@@ -18,13 +18,15 @@ from reale.signals.safety import SafetyConfig, SafetyRead
 
 Posts = Sequence[tuple[float, Sequence[str]]]  # (time, terms) of a moment's recent posts
 PostsOf = Callable[[str], Posts]  # a moment's term -> its recent posts
+NamesOf = Callable[[MomentAlert], Sequence[str]]  # a moment -> the terms of its story
 
 
 def source_of(alert: MomentAlert) -> bool:
     """Can a moment hand its verdict on? Only a moment that reads avoid *on its own*: an
-    inherited avoid is never passed further (a chain of links would walk across the stream)."""
+    inherited avoid is never passed further (a chain of links would walk across the stream),
+    nor a brand's own wave's (it is not a tragedy, only no moment to join)."""
     s = alert.safety
-    return s is not None and s.verdict == "avoid" and not s.linked_to
+    return s is not None and s.verdict == "avoid" and not s.linked_to and not alert.owner
 
 
 def carries(terms: Sequence[str] | frozenset[str], term: str) -> bool:
@@ -61,21 +63,28 @@ def evidence(posts: Posts, source: str, since: float, until: float) -> Evidence:
     return Evidence(len(window), len(carrying), named, tuple(words))
 
 
+def story_terms(alert: MomentAlert) -> Sequence[str]:
+    """The terms a moment is known by: its term, then the later terms of its story."""
+    return (alert.term, *alert.also)
+
+
 def _reason(alert: MomentAlert, source: MomentAlert, posts: Posts, now: float,
-            cfg: SafetyConfig) -> tuple[int, str] | None:
+            cfg: SafetyConfig, names: Sequence[str] = ()) -> tuple[int, str] | None:
     """Why ``alert`` is part of ``source``'s story (and the posts that say so), or None.
 
     Its burst's posts (a window either side of its alert) must carry ``source``'s term: a word
     that bursts on its own and is later swept up by a tragedy (a filler every crowd writes) is
     not part of it. A term new to the stream (a town nobody named before) has no other story:
     any of its posts in the link window that name it beside the tragedy's term and tragic words
-    will do."""
+    will do. ``names``: the terms of ``source``'s story (its term first; a word that rose with
+    it, "donate" beside #earthquake, says the burst is part of it as well as its term does)."""
     head = f"part of the {source.term} moment (avoid): "
     bare = source.term.lstrip("#")
-    ev = evidence(posts, source.term, alert.at - alert.window_seconds,
-                  alert.at + alert.window_seconds)
-    if ev.carrying >= cfg.link_min_posts and ev.carrying >= cfg.link_share * ev.posts:
-        return ev.carrying, head + f"{ev.carrying} of its {ev.posts} posts also say {bare}"
+    for name in dict.fromkeys((source.term, *names)):
+        ev = evidence(posts, name, alert.at - alert.window_seconds, alert.at + alert.window_seconds)
+        if ev.carrying >= cfg.link_min_posts and ev.carrying >= cfg.link_share * ev.posts:
+            return ev.carrying, head + (f"{ev.carrying} of its {ev.posts} posts also say "
+                                        f"{name.lstrip('#')}")
     new = alert.baseline_per_min * 60.0 <= cfg.link_new_per_hour
     ev = evidence(posts, source.term, now - cfg.link_window, now)
     if new and ev.named >= cfg.link_named_posts:
@@ -86,7 +95,8 @@ def _reason(alert: MomentAlert, source: MomentAlert, posts: Posts, now: float,
 
 
 def linked_read(alert: MomentAlert, sources: Sequence[MomentAlert], posts: Posts, now: float,
-                config: SafetyConfig | None = None) -> SafetyRead | None:
+                config: SafetyConfig | None = None,
+                names_of: NamesOf = story_terms) -> SafetyRead | None:
     """The read ``alert`` inherits from the avoid moment whose story it is part of (the source
     whose term most of its posts carry), or None: it has no read, reads avoid already, or no
     source alerted within ``link_window`` of it (and of ``now``) is carried by its posts in the
@@ -101,7 +111,7 @@ def linked_read(alert: MomentAlert, sources: Sequence[MomentAlert], posts: Posts
                 or abs(source.at - alert.at) > cfg.link_window
                 or now - source.at > cfg.link_window):
             continue
-        found = _reason(alert, source, posts, now, cfg)
+        found = _reason(alert, source, posts, now, cfg, names_of(source))
         if found is not None and (best is None or found[0] > best[0]):
             best = (*found, source)
     if best is None:
@@ -120,11 +130,12 @@ class MomentLinks:
         self.moments: dict[str, MomentAlert] = {}
 
     def update(self, alerts: Sequence[MomentAlert], posts_of: PostsOf, now: float,
-               others: Sequence[MomentAlert] = ()) -> list[MomentAlert]:
+               others: Sequence[MomentAlert] = (),
+               names_of: NamesOf = story_terms) -> list[MomentAlert]:
         """Take the newly alerted moments; returns them, each with the read it inherits, then
         the moments alerted earlier that the evidence now links (the same alert, same time, with
         the stricter read: a re-read). ``others``: avoid moments alerted elsewhere (another
-        worker's terms), sources only."""
+        worker's terms), sources only; ``names_of``: the terms of a source's story."""
         self.forget(now)
         at = {(a.term, a.at): i for i, a in enumerate(alerts)}
         for a in alerts:
@@ -134,7 +145,7 @@ class MomentLinks:
         if not sources:
             return out
         for term, a in list(self.moments.items()):
-            read = linked_read(a, sources, posts_of(term), now, self.config)
+            read = linked_read(a, sources, posts_of(term), now, self.config, names_of)
             if read is None:
                 continue
             self.moments[term] = linked = msgspec.structs.replace(a, safety=read)

@@ -2,12 +2,15 @@
 
 Counts go into buckets (30 s by default). Every term's baseline (an EWMA of its per-bucket count)
 lives in a count-min sketch; a term gets exact counters and an exact baseline when it is seen
-while the exact table has room, or ``promote_at`` times in one bucket when it is full. An alert needs ``min_count`` posts in the window, ``min_ratio`` times the
-baseline, and a Poisson tail probability under ``10**max_log10_p``; then the term cools down.
-Replies and quotes count a term once per conversation per short window (a thread's chatter is
-not a moment). A term whose recent posts mostly carry a term that has just alerted is the same
-moment: it is folded into that alert if that term is as specific (a hashtag beats a bigram, a
-bigram a word) or is one of the bigram's own words; a hashtag is never folded into another.
+while the exact table has room, or ``promote_at`` times in one bucket when it is full. An alert
+needs ``min_count`` posts in the window, ``min_ratio`` times the baseline, and a Poisson tail
+probability under ``10**max_log10_p``; then the term cools down. Replies and quotes count a term
+once per conversation per short window (a thread's chatter is not a moment). One story, one
+alert: a term rising while a story of the scope is open joins it (the story's moment is updated,
+see :mod:`reale.signals.moment_stories`) when its burst's posts carry one of the story's terms,
+or, in a brand's scope, while the story's name still bursts; a new moment is named by the most
+specific rising term of the same posts (a hashtag, then a phrase, then a word). A hashtag is
+never joined to another story by its posts.
 """
 
 from __future__ import annotations
@@ -21,8 +24,10 @@ from typing import Any
 
 import msgspec
 
+from reale.signals.moment_stories import Stories
+from reale.signals.moment_types import Example as Example  # re-exported
+from reale.signals.moment_types import MomentAlert as MomentAlert  # re-exported
 from reale.signals.poisson import poisson_log10_sf
-from reale.signals.safety import SafetyRead
 from reale.signals.sketch import DecayingCountMin
 from reale.signals.thread_gate import THREAD_TERMS as THREAD_TERMS  # re-exported
 from reale.signals.thread_gate import ThreadGate
@@ -50,28 +55,11 @@ class MomentConfig(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fie
     examples: int = 3
     cooccurring: int = 8
     sample_texts: int = 20  # recent posts kept per hot term for the safety read
-    fold_share: float = 0.6  # share of a term's window posts carrying a just-alerted term: folded
+    fold_share: float = 0.6  # share of a term's window posts carrying a story's term: it joins it
+    story_ratio: float = 2.0  # a story stays open while its name bursts this much (or cool-down)
+    brand_stories: bool = True  # in a brand's scope, what rises while a story bursts joins it
+    max_stories: int = 64  # open stories per scope
     max_threads: int = 10_000  # conversations remembered per scope (0: every reply counts)
-
-
-class Example(msgspec.Struct, frozen=True, array_like=True):
-    uri: str
-    text: str
-
-
-class MomentAlert(msgspec.Struct, frozen=True, kw_only=True):
-    scope: str  # a brand, or "*" for the whole stream
-    term: str
-    at: float
-    count: int  # posts with the term in the window
-    window_seconds: float
-    baseline_per_min: float
-    current_per_min: float
-    ratio: float
-    log10_p: float
-    examples: tuple[Example, ...]
-    cooccurring: tuple[str, ...]
-    safety: SafetyRead | None = None  # set on whole-stream moments ("moments a brand could join")
 
 
 def ring_length(cfg: MomentConfig) -> int:
@@ -154,6 +142,7 @@ class ScopeDetector:
         self._ring0 = [0] * ring_length(config)
         # conversation -> term -> bucket it last counted in (not in the snapshot: it refills)
         self._threads = ThreadGate(config.max_threads, config.window_buckets)
+        self.stories = Stories(config.cooldown, config.max_stories)
 
     def update(self, t: float, terms: Sequence[str], example: Example,
                thread: str = "") -> list[MomentAlert]:
@@ -249,47 +238,170 @@ class ScopeDetector:
                 continue
             log10_p = poisson_log10_sf(count, lam)
             if log10_p <= cfg.max_log10_p:
-                return self._alert(term, h, t, count, elapsed, base, lam, log10_p)
+                return self._alert(term, h, t, min(width, n), count, elapsed, base)
         return None
 
-    def _alert(self, term: str, h: _Hot, t: float, count: int, elapsed: float, base: float,
-               lam: float, log10_p: float) -> MomentAlert | None:
+    def _alert(self, term: str, h: _Hot, t: float, width: int, count: int, elapsed: float,
+               base: float) -> MomentAlert | None:
+        """The moment ``term`` raises: a new one, or its story's moment updated (returned only
+        when ``also`` grew), or None (cooling down)."""
         cfg = self.config
         rate = count * 60.0 / elapsed
-        if t - h.last_alert < cfg.cooldown and (h.settle >= 0 or rate < cfg.escalation * h.last_rate):
+        escalating = t - h.last_alert < cfg.cooldown
+        if escalating and (h.settle >= 0 or rate < cfg.escalation * h.last_rate):
             return None  # cooling down: only a settled burst that grows again escalates
+        lam = base * elapsed / cfg.bucket
+        newer = escalating and self._newer_story(term, h, t, elapsed, count, lam)
+        self._cool(h, t, rate)
+        if newer:
+            return None  # its growth is another story's posts (#FinaleCoppa during #blackout)
+        head, named = self._story_of(term, h, t, elapsed, count, lam)
+        if head is not None and not (escalating and head == term):
+            before = self.stories.open[head].alert
+            better = self._name(term, h, t, width, elapsed) if named else term
+            if better != term:  # listed by its phrase ("stesso problema", not "aspetto")
+                self.stories.join(head, term, t, False)
+                self._cool(self.hot[better], t, rate)
+            after = self.stories.join(head, better, t, named)
+            return after if after is not before else None
+        name = self._name(term, h, t, width, elapsed)
+        if name != term:
+            o = self.hot[name]
+            n = self._count(o, width)
+            self._cool(o, t, n * 60.0 / elapsed)
+            base = max(o.base * self._debias(), self._floor)
+            alert = self._moment(name, o, t, n, elapsed, base, also=(term,))
+        else:
+            alert = self._moment(term, h, t, count, elapsed, base)
+        self.stories.start(alert, t)
+        return alert
+
+    def _cool(self, h: _Hot, t: float, rate: float) -> None:
+        """``h`` alerted (or joined a story) at ``t``: it cools down."""
         h.last_alert, h.last_rate = t, rate
-        h.settle = (self.cur or 0) + cfg.window_buckets
-        if self._same_moment(term, h, t, elapsed) is not None:
-            return None  # folded: it cools down as if it had alerted
+        h.settle = (self.cur or 0) + self.config.window_buckets
+
+    def _count(self, h: _Hot, width: int) -> int:
+        """``h``'s posts in the last ``width`` buckets."""
+        assert self.cur is not None
+        n = len(h.ring)
+        return sum(h.ring[(self.cur - j) % n] for j in range(min(width, n)))
+
+    def _moment(self, term: str, h: _Hot, t: float, count: int, elapsed: float, base: float,
+                also: tuple[str, ...] = ()) -> MomentAlert:
+        cfg = self.config
+        lam = base * elapsed / cfg.bucket
         top = [kv for kv in h.counts(cfg.cooccurring + 1).items() if kv[0] != term][: cfg.cooccurring]
         return MomentAlert(scope=self.scope, term=term, at=t, count=count, window_seconds=elapsed,
-                           baseline_per_min=base * 60.0 / cfg.bucket, current_per_min=rate,
-                           ratio=count / lam, log10_p=log10_p, examples=tuple(h.examples),
-                           cooccurring=tuple(k for k, _ in top))
+                           baseline_per_min=base * 60.0 / cfg.bucket,
+                           current_per_min=count * 60.0 / elapsed, ratio=count / lam,
+                           log10_p=poisson_log10_sf(count, lam), examples=tuple(h.examples),
+                           cooccurring=tuple(k for k, _ in top), also=also)
 
-    def _same_moment(self, term: str, h: _Hot, t: float, elapsed: float) -> str | None:
-        """A term that alerted within the cool-down and is carried by ``fold_share`` of this
-        term's posts in the window, if it is as specific (hashtag > bigram > word) or one of this
-        bigram's own words (a bigram alerting after its word is a detail of the word's burst). A
-        hashtag is carried by a post that writes it as a plain word too ("venti minuti di
-        blackout" belongs to #blackout). A hashtag never folds into another hashtag: #blackout
-        rising during the final's #FinaleCoppa is a new moment even though its first posts
-        carry both."""
-        cfg = self.config
+    def _window_posts(self, h: _Hot, t: float, elapsed: float) -> list[Sequence[str]]:
+        """The terms of ``h``'s recent posts in the window; None-like (empty) when too few are
+        kept to judge (a term promoted to exact counters mid-bucket)."""
         posts = [ts for at, ts in h.recent if at >= t - elapsed]
-        # a term promoted to exact counters mid-bucket has fewer recent posts than its count
-        if cfg.fold_share <= 0 or len(posts) < min(3, cfg.min_count):
-            return None
-        rank, own = _specificity(term), term.split(" ")
-        for other, o in self.hot.items():
-            if (other == term or other in self._own_name or t - o.last_alert >= cfg.cooldown
-                    or (_specificity(other) < rank and other not in own)
-                    or rank == _specificity(other) == 2):
-                continue  # a hashtag is a name the crowd chose: never folded into another one
-            if sum(_carries(ts, other) for ts in posts) >= cfg.fold_share * len(posts):
-                return other
-        return None
+        return posts if len(posts) >= min(3, self.config.min_count) else []
+
+    def _story_of(self, term: str, h: _Hot, t: float, elapsed: float, count: int,
+                  lam: float) -> tuple[str | None, bool]:
+        """The open story ``term`` is part of, and whether ``term`` is news to it (one of its
+        names: a term its moment does not explain yet).
+
+        The story it already belongs to; else one whose name (its term, its ``also`` terms, the
+        hashtags and phrases that joined it: not the words, a filler like "raga" is in every
+        crowd's posts) is carried by the posts of ``term``'s burst (see :func:`_explains`), if
+        that name is as specific (hashtag > phrase
+        > word), one of this phrase's own words, or a term whose own posts mostly carry this
+        one (the same posts); else, in a brand's scope, the latest story whose name still
+        bursts (the brand's wave: a complaint told in several ways shares only the brand's
+        name). A hashtag is a name the crowd chose: its posts never join it to another story
+        (#blackout rising during the final's #FinaleCoppa is a new moment even though its
+        first posts carry both). ``term`` is news unless the story's name is in its posts."""
+        cfg = self.config
+        head = self.stories.head_of(term)
+        if head is not None:
+            return head, False
+        rank = _specificity(term)
+        posts = self._window_posts(h, t, elapsed) if cfg.fold_share > 0 and rank < 2 else []
+        best: tuple[int, str] | None = None
+        for head in list(self.stories.open):
+            for member in self.stories.names(head):
+                if member in self._own_name:
+                    continue
+                n = sum(_carries(ts, member) for ts in posts)
+                if (best is not None and n <= best[0]) or not _explains(n, posts, count, lam,
+                                                                        cfg):
+                    continue
+                if (_specificity(member) >= rank or member in term.split(" ")
+                        or self._carried_by(member, term, t, elapsed)):
+                    best = (n, head)
+        if best is not None:
+            head = best[1]
+            named = sum(_carries(ts, head) for ts in posts)
+            return head, rank > 0 and not _explains(named, posts, count, lam, cfg)
+        latest = self.stories.latest()
+        if (self.scope != "*" and cfg.brand_stories and latest is not None
+                and latest not in self._own_name and self._active(latest)):
+            return latest, True
+        return None, False
+
+    def _newer_story(self, term: str, h: _Hot, t: float, elapsed: float, count: int,
+                     lam: float) -> bool:
+        """Is ``term``'s escalation carried by a story that began after its last alert?"""
+        posts = self._window_posts(h, t, elapsed)
+        return any(head != term and story.alert.at > h.last_alert and _explains(
+            sum(_carries(ts, head) for ts in posts), posts, count, lam, self.config)
+            for head, story in self.stories.open.items())
+
+    def _carried_by(self, other: str, term: str, t: float, elapsed: float) -> bool:
+        """Do ``fold_share`` of ``other``'s posts in the window carry ``term``?"""
+        o = self.hot.get(other)
+        posts = [] if o is None else self._window_posts(o, t, elapsed)
+        return bool(posts) and sum(_carries(ts, term) for ts in posts) >= (
+            self.config.fold_share * len(posts))
+
+    def _name(self, term: str, h: _Hot, t: float, width: int, elapsed: float) -> str:
+        """The new moment's name: the most specific term (then the most frequent) carried by
+        ``fold_share`` of ``term``'s posts, itself rising (``min_count`` posts, ``min_ratio``
+        times its baseline) and carrying ``term`` in most of its own posts: "stesso problema"
+        for "aspetto" when both come from the same posts; ``term`` itself when none is more
+        specific. A brand's own name never names its scope's moment."""
+        cfg = self.config
+        rank = _specificity(term)
+        posts = self._window_posts(h, t, elapsed) if cfg.fold_share > 0 and rank < 2 else []
+        seen: dict[str, int] = {}
+        for ts in posts:
+            for w in ts:
+                if _specificity(w) > rank and w not in self._own_name:
+                    seen[w] = seen.get(w, 0) + 1
+        best, key = term, (rank, 0)
+        for other, n in seen.items():
+            o = self.hot.get(other)
+            if (o is None or n < cfg.fold_share * len(posts) or (_specificity(other), n) <= key
+                    or self.stories.head_of(other) is not None):
+                continue
+            count = self._count(o, width)
+            lam = max(o.base * self._debias(), self._floor) * elapsed / cfg.bucket
+            if (count >= cfg.min_count and count >= cfg.min_ratio * lam
+                    and self._carried_by(other, term, t, elapsed)):
+                best, key = other, (_specificity(other), n)
+        return best
+
+    def _active(self, head: str) -> bool:
+        """Does a story's name still burst: its short or long window ``story_ratio`` times its
+        baseline, with ``min_count`` posts?"""
+        cfg = self.config
+        h = self.hot.get(head)
+        if h is None:
+            return False
+        per_bucket = max(h.base * self._debias(), self._floor)
+        for width in (cfg.window_buckets, cfg.long_window_buckets):
+            count = self._count(h, width)
+            if count >= cfg.min_count and count >= cfg.story_ratio * per_bucket * width:
+                return True
+        return False
 
     def _debias(self) -> float:
         """An EWMA started at zero underestimates by (1 - keep^n) after n buckets: undo it."""
@@ -312,6 +424,7 @@ class ScopeDetector:
                 h.ring[(self.cur + j) % w] = 0
         self.cur = b
         self.folds += k
+        self.stories.close(b * self.config.bucket, self._active)
         self._prune()
 
     def _settle(self, h: _Hot) -> None:
@@ -338,7 +451,22 @@ class ScopeDetector:
     def sizes(self) -> dict[str, int]:
         """Sizes of the internal tables (to check that memory stays bounded)."""
         return {"hot": len(self.hot), "bucket_terms": len(self.bucket_counts),
+                "stories": len(self.stories.open), "story_terms": len(self.stories.head),
                 **self._threads.sizes()}
+
+    def recent_count(self, term: str, t: float, width: int) -> int:
+        """Posts with ``term`` in the last ``width`` buckets up to ``t`` (the scope moves on to
+        ``t``'s bucket first, as a post at ``t`` would)."""
+        b = math.floor(t / self.config.bucket)
+        if self.cur is not None and b > self.cur:
+            self._roll(b)
+        h = self.hot.get(term)
+        return 0 if h is None or self.cur is None else self._count(h, width)
+
+    def window_posts(self, term: str, t: float, seconds: float) -> list[Sequence[str]]:
+        """The terms of ``term``'s recent posts timed in the ``seconds`` up to ``t``."""
+        h = self.hot.get(term)
+        return [] if h is None else [ts for at, ts in h.recent if t - seconds <= at <= t]
 
     def texts(self, term: str) -> list[str]:
         h = self.hot.get(term)
@@ -351,7 +479,8 @@ class ScopeDetector:
 
     def state(self) -> dict[str, Any]:
         return {"cur": self.cur, "started": self.started, "folds": self.folds, "counts": self.bucket_counts,
-                "cm": self.cm.state(), "hot": {t: h.state() for t, h in self.hot.items()}}
+                "cm": self.cm.state(), "hot": {t: h.state() for t, h in self.hot.items()},
+                "stories": self.stories.state()}
 
     def load(self, s: dict[str, Any]) -> None:
         self.cur = None if s["cur"] is None else int(s["cur"])
@@ -360,8 +489,29 @@ class ScopeDetector:
         self.bucket_counts = {str(k): int(v) for k, v in s["counts"].items()}
         self.cm.load(s["cm"])
         self.hot = {str(t): _Hot.from_state(self.config, h) for t, h in s["hot"].items()}
+        self.stories.load(s.get("stories", []))  # absent in a snapshot from before stories
 
 
 def _specificity(term: str) -> int:
     """2 for a hashtag, 1 for a bigram, 0 for a word."""
     return 2 if term.startswith("#") else 1 if " " in term else 0
+
+
+def _explains(n: int, posts: Sequence[Sequence[str]], count: int, lam: float,
+              cfg: MomentConfig) -> bool:
+    """Do ``n`` of a term's window ``posts`` (a sample of its ``count`` posts, ``lam`` of them
+    expected) explain its burst? Yes when they are ``fold_share`` of the posts above its
+    baseline ("stadio" is in a stadium blackout's posts and in everyday football talk: the
+    blackout's posts are most of its rise, if not most of its posts), or when they are a third
+    of its posts or more and without them it would not alert ("seen" in "never seen anything
+    like it #blackout" beside a few "remains to be seen")."""
+    if not posts or cfg.fold_share <= 0 or n <= 0:
+        return False
+    above = max(0.0, 1.0 - lam / max(count, 1))
+    if n >= cfg.fold_share * above * len(posts):
+        return True
+    if 3 * n < len(posts) or n < 2:
+        return False
+    rest = count - round(n * count / len(posts))
+    return (rest < cfg.min_count or rest < cfg.min_ratio * lam
+            or poisson_log10_sf(rest, lam) > cfg.max_log10_p)

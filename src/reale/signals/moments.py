@@ -1,9 +1,12 @@
 """Moments across scopes: every post counts toward the whole stream ("*") and toward the brands
 it mentions. Whole-stream moments come with a safety read: the "moments a brand could join"; a
-moment that is part of a tragic moment's story inherits its avoid (reale.signals.moment_links)."""
+moment that is part of a tragic moment's story inherits its avoid (reale.signals.moment_links);
+a whole-stream moment made of one watched brand's mentions is that brand's (:func:`owned`): not
+one to join, and not raised at all when the brand's scope has already raised its story."""
 
 from __future__ import annotations
 
+import math
 from collections import OrderedDict, deque
 from collections.abc import Callable, Sequence
 
@@ -14,13 +17,14 @@ from reale.events import Post
 from reale.signals import snapshot
 from reale.signals.moment_links import MomentLinks
 from reale.signals.moment_scope import Example, MomentAlert, MomentConfig, ScopeDetector
-from reale.signals.safety import Labeller, SafetyConfig, safety_read
+from reale.signals.safety import Labeller, SafetyConfig, SafetyRead, safety_read
 from reale.signals.terms import terms as post_terms
 from reale.signals.thread_gate import thread_of
 from reale.signals.windows import event_time
 
 GLOBAL = "*"
 LINKS = "\x00links"  # the snapshot's entry for the moments open to a link (no scope's name)
+QUIET = "\x00quiet"  # ... and for the brands' whole-stream moments not raised
 Extractor = Callable[[str, tuple[str, ...], int], list[str]]  # (text, hashtags, limit) -> terms
 
 
@@ -38,6 +42,10 @@ class MomentDetector:
         self.skipped = 0  # posts with no usable text
         self.links = MomentLinks(self.safety)
         self._linked_bucket: int | None = None  # the bucket the links were last read in
+        # whole-stream moments of a brand whose scope had raised the story: their updates are
+        # not raised either (term -> time of the moment)
+        self._quiet: OrderedDict[str, float] = OrderedDict()
+        self.owned_quiet = 0  # whole-stream moments not raised: their brand's scope had it
 
     def _scope(self, name: str) -> ScopeDetector:
         s = self._scopes.get(name)
@@ -63,7 +71,9 @@ class MomentDetector:
             scope = self._scope(name)
             raised = scope.update(t, words, example, thread)
             if name == GLOBAL:
-                raised = self._linked(scope, [self._with_safety(scope, a) for a in raised], t)
+                raised = self._linked(scope, self._whole_stream(scope, raised, t), t)
+                for a in raised:
+                    scope.stories.keep(a)
             alerts.extend(raised)
         self.recent.extend(alerts)
         return alerts
@@ -76,10 +86,56 @@ class MomentDetector:
         if not alerts and bucket == self._linked_bucket:
             return alerts
         self._linked_bucket = bucket
-        return self.links.update(alerts, scope.recent_posts, t)
+        return self.links.update(alerts, scope.recent_posts, t, names_of=scope.stories.terms_of)
 
-    def _with_safety(self, scope: ScopeDetector, alert: MomentAlert) -> MomentAlert:
-        return with_safety(scope, alert, self.labeller, self.safety)
+    def _whole_stream(self, scope: ScopeDetector, raised: list[MomentAlert],
+                      t: float) -> list[MomentAlert]:
+        """New whole-stream moments with their safety read and their owner (a watched brand
+        whose mentions they mostly are); updates of a story as they come (its moment keeps its
+        reads). A brand's moment is dropped when the brand's scope has an open story."""
+        out = []
+        for a in raised:
+            if self._quiet.get(a.term) == a.at:
+                continue
+            if a.safety is None:
+                a = with_safety(scope, a, self.labeller, self.safety)
+                brand, n = self._owner(a, t)
+                if brand:
+                    if self._scopes[brand].stories.open:
+                        self._quiet[a.term] = a.at
+                        while len(self._quiet) > self.config.max_stories:
+                            self._quiet.popitem(last=False)
+                        self.owned_quiet += 1
+                        scope.stories.keep(owned(a, brand, n))
+                        continue
+                    a = owned(a, brand, n)
+            out.append(a)
+        return out
+
+    def _owner(self, alert: MomentAlert, t: float) -> tuple[str, int]:
+        """The watched brand a whole-stream moment belongs to, and how many of its posts say
+        so: ``fold_share`` of the moment's posts in its window are the brand's mentions (its
+        scope counted them) or name it (its name as a word, or a hashtag that begins with it:
+        #MelaFail), and its scope counted some of them; else ("", 0)."""
+        cfg = self.config
+        width = math.floor(alert.window_seconds / cfg.bucket) + 1  # as the alert's window
+        posts = self._scopes[GLOBAL].window_posts(alert.term, t, alert.window_seconds)
+        long = cfg.long_window_buckets
+        total = max(self._scopes[GLOBAL].recent_count(alert.term, t, long), 1)
+        best, most = "", 0.0
+        for name, s in self._scopes.items():
+            if name == GLOBAL or s.recent_count(alert.term, t, long) == 0:
+                continue
+            # its mentions in the alert's window, or in the long one (a mention is counted in
+            # its brand's scope just after the whole stream's)
+            counted = max(s.recent_count(alert.term, t, width) / max(alert.count, 1),
+                          s.recent_count(alert.term, t, long) / total)
+            share = max(counted, _naming(posts, name))
+            if share > most:
+                best, most = name, share
+        if most < cfg.fold_share:
+            return "", 0
+        return best, round(most * alert.count)
 
     def joinable(self, since: float | None = None) -> list[MomentAlert]:
         """Whole-stream moments (newest first), each with its safety read."""
@@ -100,15 +156,37 @@ class MomentDetector:
 
     def snapshot(self) -> bytes:
         return snapshot.pack("moments", {**{name: s.state() for name, s in self._scopes.items()},
-                                         LINKS: self.links.state()})
+                                         LINKS: self.links.state(), QUIET: dict(self._quiet)})
 
     def restore(self, blob: bytes) -> None:
         self._scopes.clear()
         for name, state in snapshot.unpack("moments", blob).items():
             if name == LINKS:
                 self.links.load(state)
+            elif name == QUIET:
+                self._quiet = OrderedDict((str(k), float(v)) for k, v in state.items())
             else:
                 self._scope(name).load(state)
+
+
+def _naming(posts: Sequence[Sequence[str]], brand: str) -> float:
+    """The share of ``posts`` (their terms) that name ``brand``: its name as a word (or a
+    phrase), or a hashtag beginning with it."""
+    if not posts:
+        return 0.0
+    word = brand.lower()
+    tag = "#" + word.replace(" ", "")
+    return sum(any(x == word or x.startswith(tag) for x in ts) for ts in posts) / len(posts)
+
+
+def owned(alert: MomentAlert, brand: str, posts: int) -> MomentAlert:
+    """``alert`` as ``brand``'s moment: read avoid (no brand joins a brand's complaint wave or
+    campaign, its own or a competitor's), with the reason first."""
+    why = (f"{brand}'s own mentions: {min(posts, alert.count)} of its {alert.count} posts "
+           f"mention {brand}, a watched brand's wave, not a moment to join")
+    own = alert.safety or SafetyRead(verdict="safe", reasons=())
+    read = msgspec.structs.replace(own, verdict="avoid", reasons=(why, *own.reasons))
+    return msgspec.structs.replace(alert, owner=brand, safety=read)
 
 
 def with_safety(scope: ScopeDetector, alert: MomentAlert, labeller: Labeller | None = None,

@@ -131,10 +131,14 @@ def save_opportunity(store: Store, opp: Opportunity | OpportunityRecord, **signa
 # A moment read again with a stricter verdict (a "same story" link, reale.signals.moment_links)
 # replaces the stored read; the same alert written again (a retry, a replay after a crash) never
 # softens it.
+# A stricter read replaces the stored one; so does the same read with more of the moment's story
+# (a later term of it in ``also``: the same moment, a longer record).
 _STRICTER = ("ON CONFLICT (id) DO UPDATE SET verdict = excluded.verdict, body = excluded.body,"
-             " stored_at = excluded.stored_at WHERE moments.verdict <> 'avoid' AND"
+             " stored_at = excluded.stored_at WHERE (moments.verdict <> 'avoid' AND"
              " excluded.verdict <> moments.verdict AND"
-             " (excluded.verdict = 'avoid' OR moments.verdict IN ('safe', ''))")
+             " (excluded.verdict = 'avoid' OR moments.verdict IN ('safe', ''))) OR"
+             " (excluded.verdict = moments.verdict AND"
+             " length(excluded.body) > length(moments.body))")
 
 
 def _strictest(records: Sequence[MomentRecord]) -> list[MomentRecord]:
@@ -152,7 +156,8 @@ def _strictest(records: Sequence[MomentRecord]) -> list[MomentRecord]:
 
 def write_moments(tx: Tx, records: Sequence[MomentRecord], now: float | None = None) -> int:
     """Insert moments by id, once; a stricter safety read of a stored moment replaces its read
-    (never a softer one). ``now`` stamps ``stored_at`` (default: the alert's time)."""
+    (never a softer one), and so does the same read with later terms of the moment's story.
+    ``now`` stamps ``stored_at`` (default: the alert's time)."""
     rows = [(m.id, m.alert.scope, m.alert.term, float(m.alert.at),
              m.alert.safety.verdict if m.alert.safety else "", float(m.alert.ratio),
              int(m.alert.count), _JSON.encode(m.alert).decode(),

@@ -94,6 +94,7 @@ def moment_payload(moment: MomentAlert | MomentRecord) -> dict[str, Any]:
         "examples": [{"uri": e.uri, "text": e.text[:MAX_TEXT], "url": post_url(e.uri)}
                      for e in a.examples],
         "cooccurring": list(a.cooccurring),
+        "also": list(a.also), "owner": a.owner,
     }
 
 

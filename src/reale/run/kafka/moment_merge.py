@@ -93,8 +93,12 @@ class MomentMerge:
         self.closed_below = max(self.closed_below, limit)
         if not (alerts or moved or sources):
             return alerts
-        return self.links.update(alerts, self.detector.recent_posts,
-                                 self.closed_below * self.config.bucket, sources)
+        out = self.links.update(alerts, self.detector.recent_posts,
+                                self.closed_below * self.config.bucket, sources,
+                                self.detector.stories.terms_of)
+        for a in out:  # a story's later updates carry its reads
+            self.detector.stories.keep(a)
+        return out
 
     def _close(self, b: int, terms: dict[str, dict[int, _Part]]) -> list[MomentAlert]:
         counts: dict[str, int] = {}
@@ -107,7 +111,9 @@ class MomentMerge:
                 posts.extend(zip(examples, example_terms, strict=False))
             notes[term] = posts[: self.config.sample_texts]
         alerts = self.detector.update_bucket(b, counts, notes)
-        return [with_safety(self.detector, a, self.labeller, self.safety) for a in alerts]
+        # a new moment gets its safety read; a story's update (a later term of it) has its own
+        return [a if a.safety is not None else with_safety(self.detector, a, self.labeller,
+                                                           self.safety) for a in alerts]
 
     def count(self, term: str, bucket: int) -> int:
         """Posts with ``term`` in an open ``bucket`` so far, over every input partition."""
