@@ -13,8 +13,6 @@ from typing import TYPE_CHECKING, Any
 
 from reale.clock import ManualClock
 from reale.config import BrandConfig, Config
-from reale.desk.opportunity import OpportunityInput, score_opportunity
-from reale.desk.opportunity_rules import DeskWeights
 from reale.events import Author, Mention, Post
 from reale.run.kafka import codec
 from reale.run.kafka.brands import BrandStage
@@ -23,7 +21,7 @@ from reale.run.kafka.relevance import model_name
 from reale.run.kafka.settings import KafkaSettings
 from reale.run.kafka.snapshots import register
 from reale.store import Store
-from reale.web.data import record_of, register_writers, write_opportunities
+from reale.web.data import register_writers
 
 if TYPE_CHECKING:
     from reale.run.wiring import Understanding
@@ -145,22 +143,10 @@ def _anchors(store: Store, brand: BrandConfig, at: float) -> None:
 
 def _decide(store: Store, brand: BrandConfig, at: float, first: int) -> None:
     """``MEANWHILE`` opportunities of the brand decided at ``at`` (kept, dismissed, ...)."""
-    records = []
-    for i in range(first, first + MEANWHILE):
-        inp = OpportunityInput(brand=brand.name, post_uri=f"at://did:plc:d/app.bsky.feed.post/{i}",
-                               text=f"ciao Mela, il caricatore numero {i} si scalda",
-                               addressed_directly=True, intent="question", intent_confidence=0.8,
-                               created_at=at)
-        opp = score_opportunity(inp, DeskWeights())
-        assert opp is not None
-        records.append(record_of(opp))
-    with store.transaction() as tx:
-        write_opportunities(tx, records, now=at)
-        for k, r in enumerate(records):
-            tx.execute("INSERT INTO opportunity_decisions (opportunity_key, action, actor, role,"
-                       " at, body) VALUES (?, ?, 'bench', 'responder', ?, (SELECT body FROM"
-                       " opportunities WHERE key = ?))",
-                       (r.key, ("handled", "irrelevant")[k % 2], at + k * 1e-3, r.key))
+    from reale.bench.learning import store_decided
+
+    store_decided(store, brand.name, range(first, first + MEANWHILE), at,
+                  "ciao Mela, il caricatore numero {} si scalda", ("handled", "irrelevant"), 1e-3)
 
 
 def _stalls(stage: BrandStage, brand: BrandConfig, clock: ManualClock,

@@ -26,23 +26,30 @@ MELA = BrandConfig(name="Mela", keywords=("mela",), handles=("mela-mobile",))
 TARGET_REPLAY_S = 2.0  # 10,000 decisions (years of a busy team's work) learned again at start
 
 
-def _fill(store: Store, n: int) -> None:
-    """``n`` opportunities of one brand, each decided once (handled, irrelevant, not worth it)."""
+def store_decided(store: Store, brand: str, ids: range, at: float, text: str,
+                  actions: tuple[str, ...] = ACTIONS, step: float = 1.0) -> None:
+    """Opportunities of ``brand`` (post ``i`` of ``ids`` says ``text.format(i)``), each decided
+    once at ``at`` + ``step`` apart, the actions taken in turn from ``actions``."""
     records = []
-    for i in range(n):
-        inp = OpportunityInput(brand="Mela", post_uri=f"at://did:plc:b/app.bsky.feed.post/{i}",
-                               text=f"@mela-mobile ciao Mela, il telefono numero {i} non carica",
-                               addressed_directly=True, intent="question", intent_confidence=0.8,
-                               created_at=T0)
+    for i in ids:
+        inp = OpportunityInput(brand=brand, post_uri=f"at://did:plc:b/app.bsky.feed.post/{i}",
+                               text=text.format(i), addressed_directly=True, intent="question",
+                               intent_confidence=0.8, created_at=at)
         opp = score_opportunity(inp, DeskWeights())
         assert opp is not None
         records.append(record_of(opp))
     with store.transaction() as tx:
-        write_opportunities(tx, records, now=T0)
-        for i, r in enumerate(records):
+        write_opportunities(tx, records, now=at)
+        for k, r in enumerate(records):
             tx.execute("INSERT INTO opportunity_decisions (opportunity_key, action, actor, role,"
                        " at, body) VALUES (?, ?, 'bench', 'responder', ?, (SELECT body FROM"
-                       " opportunities WHERE key = ?))", (r.key, ACTIONS[i % 3], T0 + i, r.key))
+                       " opportunities WHERE key = ?))",
+                       (r.key, actions[k % len(actions)], at + k * step, r.key))
+
+
+def _fill(store: Store, n: int) -> None:
+    """``n`` opportunities of one brand, each decided once (handled, irrelevant, not worth it)."""
+    store_decided(store, "Mela", range(n), T0, "@mela-mobile ciao Mela, il telefono numero {} non carica")
 
 
 def _timed(teacher: Teacher) -> tuple[int, float]:
