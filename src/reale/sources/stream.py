@@ -78,6 +78,10 @@ class StreamClient:
         """Seconds to wait on top of the back-off (e.g. a rate limit's reset time)."""
         return 0.0
 
+    def _retry_now(self, exc: BaseException) -> bool:
+        """Reconnect at once, without back-off (the client itself chose to reconnect)."""
+        return False
+
     # --- the loop -----------------------------------------------------------------------
     def __aiter__(self) -> AsyncIterator[SourceItem]:
         if self._gen is None:
@@ -115,7 +119,7 @@ class StreamClient:
         if self.max_reconnects is not None and failures >= self.max_reconnects:
             raise SourceError(f"{self.source_id}: gave up after {failures + 1} connections: "
                               f"{self.stats.last_error}") from exc
-        delay = self.backoff.next_delay() + self._extra_delay(exc)
+        delay = 0.0 if self._retry_now(exc) else self.backoff.next_delay() + self._extra_delay(exc)
         log.warning("%s: disconnected (%s); reconnecting in %.1fs", self.source_id,
                     self.stats.last_error, delay)
         await self.sleep(delay)
