@@ -49,6 +49,7 @@ class JetstreamClient(StreamClient):
     """``async for item in JetstreamClient(...)`` yields :class:`SourceItem`s forever."""
 
     network = "bluesky"
+    keys_per_second = 1_000_000  # time_us
 
     def __init__(self, source_id: str = "jetstream", *, url: str = DEFAULT_URL,
                  collections: Sequence[str] = DEFAULT_COLLECTIONS, dids: Sequence[str] = (),

@@ -63,6 +63,7 @@ class MastodonClient(HttpStreamClient):
     """``async for item in MastodonClient(base_url=..., token=..., stream="public")``."""
 
     network = "mastodon"
+    keys_per_second = 1000  # ids carry milliseconds
 
     def __init__(self, source_id: str = "", *, base_url: str, token: str = "",
                  stream: str = "public", streaming_url: str = "", rewind: float = 60.0,

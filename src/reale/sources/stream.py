@@ -42,6 +42,7 @@ class StreamClient:
 
     network = "stream"
     key_span = 2_000_000  # width of the de-duplication window, in key units
+    keys_per_second = 0  # keys are times in these units (0: they are not; use created_at)
 
     def __init__(self, source_id: str, *, cursor_store: CursorStore | None = None,
                  parser: Parser, sleep: Sleep = asyncio.sleep, clock: Clock | None = None,
@@ -144,6 +145,8 @@ class StreamClient:
             return []
         key = self._key(cursor)
         token = self.window.deliver(key, message_id)
+        at = key / self.keys_per_second if key > 0 and self.keys_per_second else last.created_at
+        self.stats.newest_at = max(self.stats.newest_at, at)
         self._seq += 1
         now = self.clock.now()
         self.stats.events += len(events)

@@ -35,6 +35,7 @@ class XStreamClient(HttpStreamClient):
     """``async for item in XStreamClient(token=...)`` yields :class:`SourceItem`s forever."""
 
     network = "x"
+    keys_per_second = 1000  # snowflakes carry milliseconds
 
     def __init__(self, source_id: str = "x", *, token: str, base_url: str = DEFAULT_BASE_URL,
                  backfill_minutes: int = 0, rewind: float = 300.0,
