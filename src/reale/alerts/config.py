@@ -134,8 +134,10 @@ def check_alerts_config(cfg: AlertsConfig, *, where: str = "[alerts]") -> None:
     _positive(where, "max_attempts", cfg.max_attempts)
     _positive(where, "backoff_base", cfg.backoff_base)
     _positive(where, "poll_interval", cfg.poll_interval)
-    for name in ("source_down_after", "source_lag_after", "source_lag_for"):
-        _positive(where, name, getattr(cfg, name))
+    _positive(where, "source_down_after", cfg.source_down_after)
+    _positive(where, "source_lag_after", cfg.source_lag_after)
+    if not math.isfinite(cfg.source_lag_for) or cfg.source_lag_for < 0:
+        raise _fail(where, f"source_lag_for must be 0 or more, got {cfg.source_lag_for!r}")
     if not math.isfinite(cfg.backoff_max) or cfg.backoff_max < cfg.backoff_base:
         raise _fail(where, "backoff_max must be at least backoff_base")
     names = [c.name for c in cfg.channels]
