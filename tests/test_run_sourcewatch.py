@@ -208,3 +208,17 @@ def test_a_live_client_replaying_old_events_is_reported_lagging_by_the_runner() 
     gauge = asyncio.run(scenario(newest + 600))
     assert [(t["source"], t["state"]) for t in told] == [("jetstream", "lagging")]
     assert told[0]["lag_seconds"] > 590 and gauge >= 590
+
+
+def test_skipped_messages_oversized_included_are_counted_on_the_metrics() -> None:
+    from reale.run.metrics import Metrics
+
+    metrics = Metrics()
+    watch = SourceWatch(metrics=metrics)
+    jet = Live("jetstream")
+    jet.stats.bad, jet.stats.extra["oversized"] = 2, 1
+    watch.update(10, [jet])
+    jet.stats.extra["oversized"] = 3
+    watch.update(20, [jet])
+    watch.update(30, [jet])  # counted once
+    assert metrics.value("reale_skipped_total", source="jetstream") == 5

@@ -116,6 +116,9 @@ class JetstreamClient(StreamClient):
                         except DecodeError:
                             self.stats.bad += 1
                             continue
+                        if len(message) > self.max_post_bytes:  # small on the wire only
+                            self._count_oversized()
+                            continue
                     yield message
             except ConnectionClosed as exc:
                 if exc.sent is not None and exc.sent.code == CloseCode.MESSAGE_TOO_BIG:
