@@ -4,6 +4,8 @@ token (public, hashtag and user streams), the streaming host discovered from the
 Mastodon streams cannot replay, so on every reconnect (and on a restart from a committed cursor)
 the client first backfills the matching REST timeline with ``min_id`` and then reads the stream,
 dropping statuses it already delivered. See docs/sources.md for the limits of that recovery.
+A line over ``max_line_bytes`` is dropped as it arrives, with its event, and counted
+(``stats.extra["oversized"]``).
 """
 
 from __future__ import annotations
