@@ -178,3 +178,45 @@ def test_the_documented_schema_has_every_key_reale_sends() -> None:
     assert set(documented) == set(sent)
     assert set(documented["alert"]) == set(sent["alert"])
     assert set(documented["alert"]["post"]) == set(sent["alert"]["post"])
+
+
+def multi_line_alert(post_url: str) -> Message:
+    a = make_alert(id="m1", brand="Acme", kind="opportunity", severity="high", title="Question",
+                   dedup_key="opportunity:m1", created_at=T0, author="anna",
+                   post_text="first line\n\nthird <!here>\nlast line", post_url=post_url)
+    return Message(event="alert.created", brand="Acme", rule="r", alert=a)
+
+
+def test_slack_quotes_every_line_of_a_post_and_links_to_it() -> None:
+    blocks = slack_payload(multi_line_alert("https://bsky.app/profile/anna/post/3k"))["blocks"]
+    quote = blocks[2]["text"]["text"].split("\n")
+    assert quote[:4] == ["> first line", "> \u200b", "> third &lt;!here&gt;", "> last line"]
+    assert quote[4] == "— anna · <https://bsky.app/profile/anna/post/3k|View the post>"
+
+
+def test_slack_quote_stays_bounded_for_a_post_of_many_lines() -> None:
+    a = make_alert(id="m2", brand="Acme", kind="opportunity", severity="high", title="t",
+                   dedup_key="k", created_at=T0, post_text="\n".join(["x"] * 5000),
+                   post_url="https://example.org/" + "é" * 900)
+    payload = slack_payload(Message(event="alert.created", brand="Acme", alert=a))
+    assert all(len(t) <= 3000 for t in mrkdwn_texts(payload["blocks"]))
+
+
+def test_mattermost_and_email_show_the_post_link_but_never_a_hostile_one() -> None:
+    url = "https://mastodon.example/@anna/1(2)"
+    att = mattermost_payload(multi_line_alert(url))["attachments"][0]
+    assert "— anna · [View the post](https://mastodon.example/@anna/1%282%29)" in att["text"]
+    mail = build_email(multi_line_alert(url), sender="r@example.org", to=("t@example.org",),
+                       channel="mail", delivery_id="m1.mail", now=T0)
+    parsed = email.message_from_bytes(mail.as_bytes(), _class=EmailMessage, policy=default)
+    plain = parsed.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    rich = parsed.get_body(("html",)).get_content()  # type: ignore[union-attr]
+    assert f"The post: {url}" in plain
+    assert f'<a href="{url}">View the post</a>' in rich
+    evil = multi_line_alert("javascript:alert(1)")
+    assert "javascript" not in mattermost_payload(evil)["attachments"][0]["text"]
+    assert "javascript" not in json.dumps(slack_payload(evil))
+    rich = email.message_from_bytes(build_email(
+        evil, sender="r@example.org", to=("t@example.org",), channel="mail", delivery_id="e",
+        now=T0).as_bytes(), _class=EmailMessage, policy=default).get_body(("html",))  # type: ignore[union-attr]
+    assert 'href="javascript' not in rich.get_content()  # type: ignore[union-attr]

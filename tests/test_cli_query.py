@@ -29,6 +29,18 @@ def test_check_shows_the_error_with_a_caret_and_exits_2() -> None:
                                        "                ^"]
 
 
+def test_check_explains_a_leading_minus_instead_of_an_argparse_error() -> None:
+    out = run_cli("query", "check", "-spam")
+    assert out.returncode == 2
+    assert "expected one argument" not in out.stderr
+    assert "'-' is not an operator" in out.stderr and "NOT spam" in out.stderr
+
+
+def test_check_still_has_its_help_option() -> None:
+    out = run_cli("query", "check", "--help")
+    assert out.returncode == 0 and "EXPR" in out.stdout
+
+
 def test_query_help_explains_both_commands() -> None:
     out = run_cli("query", "--help")
     assert out.returncode == 0

@@ -312,3 +312,32 @@ def test_the_teams_decisions_in_the_web_desk_teach_the_brand_stage(
         copy.restore(state.snapshot())
         assert copy.learner.get("Volta") == state.learner.get("Volta")
         assert copy.decided_until == clock.now()
+
+
+def test_response_time_alerts_are_raised_by_the_stage_tick_as_time_passes(
+        tmp_path: Path, understanding: Understanding) -> None:
+    """The embedded runner's SlaWatch, on the Kafka brand stage: the worker calls ``tick``
+    between batches and when idle; once 80% of an open opportunity's target has passed it
+    yields an ``sla`` alert (in store items), and once more when the target is missed."""
+    clock = ManualClock(T0 + 60)
+    records = [Record(m, i) for i, m in enumerate(stream())]
+    with opened(tmp_path) as store:
+        brands = stage(store, clock, understanding)
+        store.write_batch(brands.process(records, clock.now()).items)
+        assert brands.tick(clock.now()) == []  # nothing due yet
+        queued = next(iter(brands.keyed.states.values())).queue.get(limit=50)
+        [appeal] = [q for q in queued if q.opportunity.kind == "appeal"]
+        clock.advance(appeal.target * 0.85)
+        soon = brands.tick(clock.now())
+        assert f"sla:{appeal.opportunity.id}" in {a.alert.dedup_key for a in soon}
+        assert {a.alert.kind for a in soon} == {"sla"}
+        store.write_batch(soon)
+        clock.advance(appeal.target * 0.2)
+        missed = brands.tick(clock.now())
+        assert f"sla:{appeal.opportunity.id}" in {a.alert.dedup_key for a in missed}
+        assert {a.alert.severity for a in missed} == {"urgent"}
+        store.write_batch(missed)
+        clock.advance(3600)
+        assert brands.tick(clock.now()) == []  # told once per stage
+        rows = store.query("SELECT dedup_key FROM alert_outbox WHERE dedup_key LIKE 'sla:%'")
+        assert f"sla:{appeal.opportunity.id}" in {r[0] for r in rows}

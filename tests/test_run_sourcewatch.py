@@ -132,3 +132,93 @@ def test_the_pipeline_sends_a_source_alert_to_the_configured_webhook() -> None:
     assert got["alert"]["kind"] == "source" and got["alert"]["severity"] == "high"
     assert got["alert"]["title"] == "Source mastodon:public is down"
     assert "HTTP 401" in got["alert"]["body"]
+
+
+def test_a_source_behind_the_clock_for_a_minute_is_lagging_once_then_caught_up() -> None:
+    told: list[dict[str, Any]] = []
+    watch = SourceWatch([told.append], lag_after=120, lag_for=60)
+    jet = Live("jetstream")
+
+    def arrive(now: float, behind: float) -> None:
+        jet.stats.events += 10
+        jet.stats.newest_at = now - behind
+        watch.update(now, [jet])
+
+    arrive(1000, 5)
+    arrive(1010, 300)  # behind: the episode starts
+    arrive(1069, 300)
+    assert told == []  # not for a minute yet
+    arrive(1070, 310)
+    arrive(1100, 400)
+    assert told == [{"source": "jetstream", "state": "lagging", "since": 1010,
+                     "lag_seconds": 310, "error": "the newest event is 310 s old"}]
+    watch.update(1200, [jet])  # no events this round: no evidence, nothing said
+    arrive(1300, 3)
+    assert [(t["state"], t["since"]) for t in told] == [("lagging", 1010), ("caught up", 1010)]
+    assert told[1]["severity"] == "low"
+    arrive(1400, 500)  # a new episode is a new alert, after its own minute
+    arrive(1460, 500)
+    assert [(t["state"], t["since"]) for t in told][2:] == [("lagging", 1400)]
+
+
+def test_a_quiet_stream_is_not_lagging() -> None:
+    told: list[dict[str, Any]] = []
+    watch = SourceWatch([told.append], lag_after=120, lag_for=0)
+    tag = Live("mastodon:hashtag:fiat")
+    tag.stats.events, tag.stats.newest_at = 3, 1000
+    watch.update(1001, [tag])
+    for now in range(2000, 9000, 500):  # hours without a post: quiet, not behind
+        watch.update(now, [tag])
+    assert told == []
+
+
+def test_a_live_client_replaying_old_events_is_reported_lagging_by_the_runner() -> None:
+    """A real Jetstream client on a local server whose events are ten minutes older than the
+    runner's clock: the runner raises the lagging alert (and exports the lag gauge)."""
+    from reale.sources.jetstream_client import JetstreamClient
+    from reale.sources.local.jetstream_server import JetstreamServer
+
+    recording = WIRE / "bluesky" / "jetstream_v1_events.jsonl"
+    if not recording.exists():
+        pytest.skip("wire recordings are not present")
+    lines = recording.read_bytes().splitlines()
+    newest = max(json.loads(x)["time_us"] for x in lines if x.strip()) / 1e6
+    told: list[dict[str, Any]] = []
+
+    async def scenario(clock_at: float) -> float:
+        async with JetstreamServer(lines) as server:
+            app = EmbeddedApp(Config(brands=(BrandConfig(name="Any", keywords=("the",)),)),
+                              clock=ManualClock(clock_at), store_url="sqlite://:memory:")
+            app.source_watch.notify.append(told.append)
+            app.source_watch.lag_after, app.source_watch.lag_for = 120, 0
+            async with app:
+                client = JetstreamClient(url=server.url, sleep=NoWait(), close_timeout=0.1)
+                stop = asyncio.Event()
+                run = asyncio.create_task(app.run([client], stop))
+                for _ in range(300):
+                    if told or client.stats.events > 200:
+                        break
+                    await asyncio.sleep(0.01)
+                await asyncio.sleep(0.3)  # a commit round or two
+                stop.set()
+                await run
+                return app.metrics.value("reale_source_lag_seconds", source="jetstream")
+
+    assert asyncio.run(scenario(newest + 5)) < 120 and told == []  # live: not lagging
+    gauge = asyncio.run(scenario(newest + 600))
+    assert [(t["source"], t["state"]) for t in told] == [("jetstream", "lagging")]
+    assert told[0]["lag_seconds"] > 590 and gauge >= 590
+
+
+def test_skipped_messages_oversized_included_are_counted_on_the_metrics() -> None:
+    from reale.run.metrics import Metrics
+
+    metrics = Metrics()
+    watch = SourceWatch(metrics=metrics)
+    jet = Live("jetstream")
+    jet.stats.bad, jet.stats.extra["oversized"] = 2, 1
+    watch.update(10, [jet])
+    jet.stats.extra["oversized"] = 3
+    watch.update(20, [jet])
+    watch.update(30, [jet])  # counted once
+    assert metrics.value("reale_skipped_total", source="jetstream") == 5

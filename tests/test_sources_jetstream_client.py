@@ -113,3 +113,58 @@ def test_a_refused_handshake_is_fatal_only_when_retrying_cannot_help(
 
     client = asyncio.run(scenario())
     assert client.stats.connects == (1 if fatal else 3)
+
+
+def with_a_huge_post(lines: list[bytes], size: int) -> tuple[list[bytes], int]:
+    """The recording in ``time_us`` order with one post of ``size`` bytes inserted in the first
+    third of a gap between two events; returns the lines and the gap (µs)."""
+    import json
+
+    ordered = sorted((ln for ln in lines if ln.strip()), key=lambda ln: json.loads(ln)["time_us"])
+    times = [json.loads(ln)["time_us"] for ln in ordered]
+    i = next(i for i in range(len(times) // 2, len(times) - 1) if times[i + 1] - times[i] >= 300)
+    huge = {"did": "did:plc:huge", "time_us": times[i] + (times[i + 1] - times[i]) // 3,
+            "kind": "commit", "commit": {
+                "operation": "create", "collection": "app.bsky.feed.post", "rkey": "huge",
+                "record": {"text": "x" * size, "createdAt": "2026-01-01T00:00:00Z"}}}
+    return [*ordered[:i + 1], json.dumps(huge).encode(), *ordered[i + 1:]], times[i + 1] - times[i]
+
+
+def test_a_post_over_the_post_limit_is_dropped_on_arrival_without_a_reconnect(
+        lines: list[bytes]) -> None:
+    want = expected_keys(lines)
+    served, _ = with_a_huge_post(lines, 5 * 2**20)  # over the default 4 MiB
+
+    async def scenario() -> tuple[list[SourceItem], JetstreamClient]:
+        async with JetstreamServer(served) as server:
+            client = JetstreamClient(url=server.url, collections=COLLECTIONS, sleep=NoWait(),
+                                     close_timeout=0.1)
+            got = await take(client, len(want), settle=0.3)
+            await client.aclose()
+            return got, client
+
+    got, client = asyncio.run(scenario())
+    assert keys(got) == want
+    assert client.stats.extra["oversized"] == 1 and client.stats.connects == 1
+
+
+def test_a_message_too_big_to_receive_is_stepped_over_by_cursor_not_retried_forever(
+        lines: list[bytes]) -> None:
+    want = expected_keys(lines)
+    served, gap = with_a_huge_post(lines, 100_000)
+
+    async def scenario() -> tuple[list[SourceItem], JetstreamClient, NoWait, JetstreamServer]:
+        async with JetstreamServer(served) as server:
+            sleep = NoWait()
+            client = JetstreamClient(url=server.url, collections=COLLECTIONS, sleep=sleep,
+                                     close_timeout=0.1, max_message_bytes=64 * 1024)
+            got = await take(client, len(want), settle=0.3)
+            await client.aclose()
+            return got, client, sleep, server
+
+    got, client, sleep, server = asyncio.run(scenario())
+    assert keys(got) == want  # nothing lost but the oversized post itself
+    assert client.stats.extra["oversized"] == 1
+    assert 0 < client.stats.extra["skipped_us"] < gap
+    assert set(sleep.delays) == {0.0}  # stepping over it waits for no back-off
+    assert 2 <= len(server.requests) <= 2 + gap.bit_length()

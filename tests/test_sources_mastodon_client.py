@@ -124,3 +124,23 @@ def test_a_stream_cut_inside_an_event_loses_nothing_after_the_reconnect(
     got, client = asyncio.run(scenario())
     assert item_keys(got) == want
     assert client.stats.disconnects == 1 and client.stats.bad == 0
+
+
+def test_a_status_too_long_to_read_is_dropped_as_it_arrives_and_counted(
+        lines: list[bytes]) -> None:
+    want = expected(lines)
+    huge = json.loads(lines[len(lines) // 2])
+    huge.update(id=str(int(huge["id"]) + 1), uri=huge["uri"] + "-huge", url=huge["url"] + "-huge",
+                content="<p>" + "x" * 2_000_000 + "</p>")
+
+    async def scenario() -> tuple[list[SourceItem], MastodonClient]:
+        async with MastodonServer([*lines, json.dumps(huge).encode()], token=TOKEN) as server:
+            client = MastodonClient(base_url=server.base_url, token=TOKEN, sleep=NoWait(),
+                                    max_line_bytes=1_000_000)
+            got = await take(client, len(want), settle=0.3)
+            await client.aclose()
+            return got, client
+
+    got, client = asyncio.run(scenario())
+    assert item_keys(got) == want  # everything but the oversized status
+    assert client.stats.extra["oversized"] == 1 and client.stats.disconnects == 0

@@ -159,3 +159,22 @@ def test_a_bad_line_after_a_restart_is_logged_with_the_stored_cursor(
     with caplog.at_level("WARNING", logger="reale.sources"):
         asyncio.run(scenario())
     assert "skipped a bad message after cursor 1377650277642338305" in caplog.text
+
+
+def test_a_line_too_long_to_read_is_dropped_as_it_arrives_and_counted(
+        lines: list[bytes]) -> None:
+    want = expected(lines)
+    served = [*lines[:3], b'{"data":{"text":"' + b"x" * 3_000_000, *lines[3:]]  # no end in sight
+
+    async def scenario() -> XStreamClient:
+        async with XServer(served, token=TOKEN) as server:
+            client = XStreamClient(token=TOKEN, base_url=server.base_url, sleep=NoWait(),
+                                   max_line_bytes=1_000_000)
+            got = await take(client, len(want), settle=0.1)
+            assert item_keys(got) == want
+            await client.aclose()
+            return client
+
+    client = asyncio.run(scenario())
+    assert client.stats.extra["oversized"] == 1 and client.stats.bad == 1  # the recorded one
+    assert client.stats.disconnects == 0

@@ -90,6 +90,9 @@ class AlertsConfig(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fie
     backoff_base: float = 2.0
     backoff_max: float = 60.0
     poll_interval: float = 1.0
+    source_down_after: float = 60.0  # reconnecting this long without a message: "down"
+    source_lag_after: float = 120.0  # the newest event this far behind the clock…
+    source_lag_for: float = 60.0  # …for this long: "lagging"
     channels: tuple[ChannelConfig, ...] = ()
     rules: tuple[RuleConfig, ...] = ()
 
@@ -131,6 +134,10 @@ def check_alerts_config(cfg: AlertsConfig, *, where: str = "[alerts]") -> None:
     _positive(where, "max_attempts", cfg.max_attempts)
     _positive(where, "backoff_base", cfg.backoff_base)
     _positive(where, "poll_interval", cfg.poll_interval)
+    _positive(where, "source_down_after", cfg.source_down_after)
+    _positive(where, "source_lag_after", cfg.source_lag_after)
+    if not math.isfinite(cfg.source_lag_for) or cfg.source_lag_for < 0:
+        raise _fail(where, f"source_lag_for must be 0 or more, got {cfg.source_lag_for!r}")
     if not math.isfinite(cfg.backoff_max) or cfg.backoff_max < cfg.backoff_base:
         raise _fail(where, "backoff_max must be at least backoff_base")
     names = [c.name for c in cfg.channels]

@@ -40,7 +40,11 @@ def alert_text(alert: Alert) -> str:
         lines += [alert.body, ""]
     if alert.post_text:
         lines += [f"> {ln}" for ln in alert.post_text.split("\n")]
-        lines += [f"— {alert.author}" if alert.author else "", ""]
+        lines += [f"— {alert.author}" if alert.author else ""]
+    if alert.post_url:
+        lines += [f"The post: {alert.post_url}"]
+    if alert.post_text or alert.post_url:
+        lines += [""]
     lines += [f"- {r}" for r in alert.reasons]
     if alert.link:
         lines += ["", f"Open in the desk: {alert.link}"]
@@ -67,6 +71,8 @@ def alert_html(alert: Alert) -> str:
         who = f"<br>— {e(alert.author)}" if alert.author else ""
         parts.append(f'<blockquote style="border-left:3px solid #ccc;padding-left:8px">'
                      f"{text}{who}</blockquote>")
+    if alert.post_url:
+        parts.append(f"<p>{_a(alert.post_url, 'View the post')}</p>")
     if alert.reasons:
         parts.append("<ul>" + "".join(f"<li>{e(r)}</li>" for r in alert.reasons) + "</ul>")
     if alert.link:

@@ -1,5 +1,5 @@
 """Mattermost incoming-webhook payloads: a message attachment with the title linked to the desk,
-the post as a quote, the reasons as a list and the facts as short fields. Post text is Markdown-
+the post as a quote with its link, the reasons as a list and the facts as short fields. Post text is Markdown-
 escaped (``\\*``, ``\\[``, ``\\<``…) and ``@`` mentions are broken so a post cannot ping a channel.
 """
 
@@ -26,10 +26,21 @@ def md_escape(text: str) -> str:
     return _SPECIAL.sub(r"\\\1", text).replace("@", "@\u200b")
 
 
-def quoted(text: str, author: str) -> str:
+def md_link(url: str, label: str) -> str:
+    """``[label](url)`` for an http(s) URL (its parentheses encoded so the link cannot end
+    early), else ``""``."""
+    safe = safe_url(url).replace("(", "%28").replace(")", "%29")
+    return f"[{md_escape(label)}]({safe})" if safe and len(safe) <= 1000 else ""
+
+
+def quoted(text: str, author: str, post_url: str = "") -> str:
     lines = [f"> {md_escape(ln)}" if ln else ">" for ln in text[:TEXT_MAX // 2].split("\n")]
-    if author:
-        lines.append(f"— {md_escape(author)}")
+    footer = [f"— {md_escape(author)}"] if author else []
+    link = md_link(post_url, "View the post")
+    if link:
+        footer.append(link)
+    if footer:
+        lines.append(" · ".join(footer))
     return "\n".join(lines)
 
 
@@ -46,7 +57,9 @@ def alert_attachment(alert: Alert, *, update: bool) -> dict[str, Any]:
     title = ("Update: " if update else "") + alert.title
     parts = [md_escape(alert.body)] if alert.body else []
     if alert.post_text:
-        parts.append(quoted(alert.post_text, alert.author))
+        parts.append(quoted(alert.post_text, alert.author, alert.post_url))
+    elif md_link(alert.post_url, "View the post"):
+        parts.append(md_link(alert.post_url, "View the post"))
     if alert.reasons:
         parts.append("\n".join(f"- {md_escape(r)}" for r in alert.reasons))
     attachment: dict[str, Any] = {

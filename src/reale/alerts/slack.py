@@ -1,5 +1,6 @@
 """Slack incoming-webhook payloads in Block Kit: a header, the facts, the post as a quote, the
-reasons as context and a button to the desk. Every piece of text that Slack parses (``mrkdwn``,
+reasons as context and a button to the desk. Each line of the post is quoted and its link
+follows the author. Every piece of text that Slack parses (``mrkdwn``,
 the fallback ``text``) has ``&``, ``<`` and ``>`` escaped, so a post cannot ping ``<!channel>``
 or smuggle a link. Incoming webhooks cannot edit or thread, so updates say ``Update:``.
 """
@@ -14,6 +15,8 @@ from reale.alerts.model import Alert, Message
 HEADER_MAX = 150
 SECTION_MAX = 3000
 CONTEXT_MAX = 10
+QUOTE_LINES = 100
+ZWSP = "\u200b"
 
 
 def slack_escape(text: str) -> str:
@@ -41,11 +44,27 @@ def safe_url(url: str) -> str:
     return quote(url, safe=":/?#[]@!$&'()*+,;=%-._~")
 
 
-def quote_block(text: str, author: str) -> str:
-    lines = [f">{' ' if ln else ''}{ln}" for ln in fit(text, SECTION_MAX - 200).split("\n")]
-    if author:
-        lines.append(f"— {fit(author, 100)}")
+def quote_block(text: str, author: str, post_url: str = "") -> str:
+    """Every line of the post quoted (``> `` on each, at most ``QUOTE_LINES``; a blank line
+    keeps the quote going with a zero-width space, since a bare ``>`` ends it), then the
+    author and the post's link."""
+    body = fit(text, SECTION_MAX - 1500).split("\n")
+    if len(body) > QUOTE_LINES:  # bounded overhead: the rest joins the last quoted line
+        body = [*body[:QUOTE_LINES - 1], " ".join(body[QUOTE_LINES - 1:])]
+    lines = [f"> {ln if ln.strip() else ZWSP}" for ln in body]
+    footer = [f"— {fit(author, 100)}"] if author else []
+    link = post_link(post_url)
+    if link:
+        footer.append(link)
+    if footer:
+        lines.append(" · ".join(footer))
     return "\n".join(lines)
+
+
+def post_link(post_url: str) -> str:
+    """``<url|View the post>`` for an http(s) link of at most 1000 characters, else ``""``."""
+    url = safe_url(post_url)
+    return f"<{url}|View the post>" if url and len(url) <= 1000 else ""
 
 
 def facts_line(alert: Alert) -> str:
@@ -67,7 +86,10 @@ def alert_blocks(alert: Alert, *, update: bool) -> list[dict[str, Any]]:
             "\n" + fit(alert.body, SECTION_MAX - 300) if alert.body else ""))},
     ]
     if alert.post_text:
-        blocks.append({"type": "section", "text": _text("mrkdwn", quote_block(alert.post_text, alert.author))})
+        blocks.append({"type": "section", "text": _text("mrkdwn", quote_block(
+            alert.post_text, alert.author, alert.post_url))})
+    elif post_link(alert.post_url):
+        blocks.append({"type": "section", "text": _text("mrkdwn", post_link(alert.post_url))})
     if alert.reasons:
         blocks.append({"type": "context", "elements": [
             _text("mrkdwn", fit(r, 300)) for r in alert.reasons[:CONTEXT_MAX]]})
@@ -89,6 +111,9 @@ def digest_blocks(message: Message) -> list[dict[str, Any]]:
         line = f"*{a.severity}* · {a.kind} · {fit(a.title, 300)}"
         if url:
             line += f" <{url}|open>"
+        link = post_link(a.post_url)
+        if link:
+            line += " · " + link
         if a.post_text:
             line += "\n> " + fit(a.post_text.replace("\n", " "), 300)
         blocks.append({"type": "section", "text": _text("mrkdwn", line)})

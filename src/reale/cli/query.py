@@ -18,11 +18,23 @@ _EPILOG = """examples:
 """
 
 
+class _ExprParser(argparse.ArgumentParser):
+    """A parser whose positionals may start with ``-``: only its own option strings (``-h``,
+    ``--ids``…) are options, so ``reale query check '-spam'`` reaches the query parser, which
+    explains that ``-`` is not an operator, instead of argparse's "expected one argument"."""
+
+    def _parse_optional(self, arg_string: str) -> Any:
+        if arg_string.split("=", 1)[0] not in self._option_string_actions:
+            return None
+        return super()._parse_optional(arg_string)
+
+
 def register(sub: Any) -> None:
     query = sub.add_parser("query", help="check a watch-query or try it on recorded posts",
                            description="Check a watch-query, or try it on a file of posts.",
                            epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    commands = query.add_subparsers(dest="query_command", metavar="COMMAND", required=True)
+    commands = query.add_subparsers(dest="query_command", metavar="COMMAND", required=True,
+                                    parser_class=_ExprParser)
     check = commands.add_parser(
         "check", help="parse EXPR and print it normalised (exit 2 with the error otherwise)",
         description="Parse EXPR and print it in normalised form: folded (lower case, no "

@@ -116,6 +116,8 @@ class EmbeddedRunner:
         self.max_batch = max_batch
         self.summary = RunSummary()
         self.source_watch = source_watch or SourceWatch()
+        if self.source_watch.metrics is None:  # lag and skipped counts on /metrics
+            self.source_watch.metrics = self.metrics
         self._pending: list[tuple[Source, Any]] = []
 
     async def feed(self, events: Sequence[Post | Interaction]) -> Routed:

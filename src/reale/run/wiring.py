@@ -252,6 +252,7 @@ class Pipeline:
             self._add_sink(alert_sink)
             self.aftermath.sinks.append(alert_sink)
             app.source_watch.notify.append(self.dispatcher.raise_source_alert)
+            app.source_watch.configure(self.alerts_config)
             self.sla_watch = SlaWatch(self.queue, self.dispatcher.raise_sla_alert,
                                       min_score=self.min_alert_score)
             self._tasks.append(asyncio.create_task(self.dispatcher.run(self._stop)))

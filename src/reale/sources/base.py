@@ -75,6 +75,7 @@ class SourceStats:
     disconnects: int = 0
     commits: int = 0
     last_error: str = ""
+    newest_at: float = 0.0  # the server time of the newest event delivered (epoch seconds)
     extra: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, object]:

@@ -4,6 +4,8 @@ token (public, hashtag and user streams), the streaming host discovered from the
 Mastodon streams cannot replay, so on every reconnect (and on a restart from a committed cursor)
 the client first backfills the matching REST timeline with ``min_id`` and then reads the stream,
 dropping statuses it already delivered. See docs/sources.md for the limits of that recovery.
+A line over ``max_line_bytes`` is dropped as it arrives, with its event, and counted
+(``stats.extra["oversized"]``).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import msgspec
 
 from reale.errors import ConfigError, SourceError
 from reale.sources.httpbase import HttpStreamClient
+from reale.sources.lines import MAX_LINE_BYTES, bounded_lines
 from reale.sources.mastodon import MastodonParser
 from reale.sources.sse import SseDecoder
 
@@ -62,10 +65,12 @@ class MastodonClient(HttpStreamClient):
     """``async for item in MastodonClient(base_url=..., token=..., stream="public")``."""
 
     network = "mastodon"
+    keys_per_second = 1000  # ids carry milliseconds
 
     def __init__(self, source_id: str = "", *, base_url: str, token: str = "",
                  stream: str = "public", streaming_url: str = "", rewind: float = 60.0,
-                 backfill_pages: int = 10, **kw: Any) -> None:
+                 backfill_pages: int = 10, max_line_bytes: int = MAX_LINE_BYTES,
+                 **kw: Any) -> None:
         self.key_span = int(rewind * 1000)
         self.parsing = MastodonParser()
         self.stream = stream
@@ -75,7 +80,8 @@ class MastodonClient(HttpStreamClient):
         self.base_url = base_url.rstrip("/")
         self.streaming_url = http_base(streaming_url) if streaming_url else ""
         self.backfill_pages = backfill_pages
-        self.sse = SseDecoder()
+        self.sse = SseDecoder(max_line_bytes)
+        self.max_line_bytes = max_line_bytes
 
     def _key(self, cursor: str) -> int:
         return int(cursor) >> 16 if cursor.isdigit() else 0  # Mastodon ids: ms << 16 | seq
@@ -111,8 +117,13 @@ class MastodonClient(HttpStreamClient):
             if resume_key is not None:
                 async for status in self._backfill(resume_key):
                     yield status
-            async for line in response.aiter_lines():
+            async for line in bounded_lines(response.aiter_bytes(), self.max_line_bytes):
+                if line is None:  # too long to read: its event is dropped and counted
+                    self.sse.drop_event()
+                    continue
                 event = self.sse.feed(line)
+                if self.sse.oversized:
+                    self.stats.extra["oversized"] = self.sse.oversized
                 if event is None:
                     self.stats.keepalives = self.sse.heartbeats
                 elif event.event in _UPDATES:

@@ -34,6 +34,11 @@ class SseDecoder:
         """Forget a half-received event (a new connection starts clean); counters stay."""
         self._event, self._data, self._size = "", [], 0
 
+    def drop_event(self) -> None:
+        """A line of the current event was too long to read: the event is dropped (counted in
+        ``oversized`` when it ends)."""
+        self._data, self._size = [""], self.max_data + 1
+
     def feed(self, line: str) -> SseEvent | None:
         if not line:
             return self._dispatch()

@@ -42,6 +42,7 @@ class StreamClient:
 
     network = "stream"
     key_span = 2_000_000  # width of the de-duplication window, in key units
+    keys_per_second = 0  # keys are times in these units (0: they are not; use created_at)
 
     def __init__(self, source_id: str, *, cursor_store: CursorStore | None = None,
                  parser: Parser, sleep: Sleep = asyncio.sleep, clock: Clock | None = None,
@@ -77,6 +78,10 @@ class StreamClient:
     def _extra_delay(self, exc: BaseException) -> float:
         """Seconds to wait on top of the back-off (e.g. a rate limit's reset time)."""
         return 0.0
+
+    def _retry_now(self, exc: BaseException) -> bool:
+        """Reconnect at once, without back-off (the client itself chose to reconnect)."""
+        return False
 
     # --- the loop -----------------------------------------------------------------------
     def __aiter__(self) -> AsyncIterator[SourceItem]:
@@ -115,7 +120,7 @@ class StreamClient:
         if self.max_reconnects is not None and failures >= self.max_reconnects:
             raise SourceError(f"{self.source_id}: gave up after {failures + 1} connections: "
                               f"{self.stats.last_error}") from exc
-        delay = self.backoff.next_delay() + self._extra_delay(exc)
+        delay = 0.0 if self._retry_now(exc) else self.backoff.next_delay() + self._extra_delay(exc)
         log.warning("%s: disconnected (%s); reconnecting in %.1fs", self.source_id,
                     self.stats.last_error, delay)
         await self.sleep(delay)
@@ -140,6 +145,8 @@ class StreamClient:
             return []
         key = self._key(cursor)
         token = self.window.deliver(key, message_id)
+        at = key / self.keys_per_second if key > 0 and self.keys_per_second else last.created_at
+        self.stats.newest_at = max(self.stats.newest_at, at)
         self._seq += 1
         now = self.clock.now()
         self.stats.events += len(events)

@@ -3,7 +3,8 @@ newline-delimited JSON with blank keep-alive lines; a corrupt line is skipped an
 
 X streams cannot replay by cursor. With ``backfill_minutes`` (a Pro/Enterprise feature) a
 reconnect, or a restart from the committed cursor, asks X to resend up to five minutes of
-tweets, and the client drops those it already delivered. Rules: :mod:`reale.sources.xrules`.
+tweets, and the client drops those it already delivered. A line over ``max_line_bytes`` is
+dropped as it arrives and counted (``stats.extra["oversized"]``). Rules: :mod:`reale.sources.xrules`.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 
 from reale.errors import SourceError
 from reale.sources.httpbase import HttpStreamClient, ceil_minutes, snowflake_ms
+from reale.sources.lines import MAX_LINE_BYTES, bounded_lines
 from reale.sources.xrules import Rule, SyncReport, sync_rules
 from reale.sources.xstream import parse, stream_errors
 
@@ -33,16 +35,19 @@ class XStreamClient(HttpStreamClient):
     """``async for item in XStreamClient(token=...)`` yields :class:`SourceItem`s forever."""
 
     network = "x"
+    keys_per_second = 1000  # snowflakes carry milliseconds
 
     def __init__(self, source_id: str = "x", *, token: str, base_url: str = DEFAULT_BASE_URL,
                  backfill_minutes: int = 0, rewind: float = 300.0,
-                 rules: Sequence[Rule] | None = None, **kw: Any) -> None:
+                 rules: Sequence[Rule] | None = None, max_line_bytes: int = MAX_LINE_BYTES,
+                 **kw: Any) -> None:
         self.key_span = int(rewind * 1000)
         super().__init__(source_id, token=token, parser=parse, **kw)
         self.base_url = base_url.rstrip("/")
         self.backfill_minutes = max(0, min(5, backfill_minutes))
         self.rules = list(rules) if rules is not None else None  # None: leave rules alone
         self.rule_report: SyncReport | None = None
+        self.max_line_bytes = max_line_bytes
 
     def _key(self, cursor: str) -> int:
         return snowflake_ms(cursor)
@@ -64,8 +69,10 @@ class XStreamClient(HttpStreamClient):
         async with self.http.stream("GET", url, params=self.stream_params(resume_key),
                                     headers=self.auth_headers()) as response:
             self.check_status(response, f"GET {url}")
-            async for line in response.aiter_lines():
-                if not line.strip():
+            async for line in bounded_lines(response.aiter_bytes(), self.max_line_bytes):
+                if line is None:  # too long to read: dropped as it arrived, counted
+                    self.stats.extra["oversized"] = self.stats.extra.get("oversized", 0) + 1
+                elif not line.strip():
                     self.stats.keepalives += 1
                 elif line.startswith('{"errors"'):
                     self._stream_error(line)

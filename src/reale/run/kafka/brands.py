@@ -165,6 +165,9 @@ class Desk(Protocol):
                moments: list[MomentAlert]) -> list[Any]:
         """Store items for what they produced (labels, opportunities, moments, alerts)."""
 
+    def tick(self, states: list[BrandState], now: float) -> list[Any]:
+        """Store items for what time alone raises (response-time alerts of the queues)."""
+
 
 class BrandStage(KeyedStage[BrandState]):
     name = "brands"
@@ -258,6 +261,13 @@ class BrandStage(KeyedStage[BrandState]):
                 snaps.extend(self.desk.saved(self.keyed.group,
                                              self.keyed.states[names[snap.name]]))
         return snaps
+
+    def tick(self, now: float) -> list[Any]:
+        """Called by the worker every few seconds, between batches and when idle, on its own
+        thread: the response-time alerts due on the queues this worker holds."""
+        if self.desk is None or not self.keyed.states:
+            return []
+        return self.desk.tick(list(self.keyed.states.values()), now)
 
     def _maintain(self) -> None:
         """As the embedded runner's upkeep, every ``maintain_every`` seconds: cold cascades

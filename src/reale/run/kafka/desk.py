@@ -10,6 +10,7 @@ transaction before the offsets are committed; every write is idempotent by its n
 from __future__ import annotations
 
 import logging
+import weakref
 from collections.abc import Sequence
 from typing import Any
 
@@ -28,6 +29,7 @@ from reale.run.kafka.outbox import AlertCollector
 from reale.run.kafka.rebuilds import Anchors, Background, Job, Task
 from reale.run.kafka.relevance import changed, recall_models, saved_models
 from reale.run.learning import learn, read_decisions, recent_relevance, relevance_lessons
+from reale.run.slawatch import SlaWatch
 from reale.run.stages import DeskStage, Labeller, Sink
 from reale.run.wiring import Understanding
 from reale.signals.hub import Signals
@@ -85,6 +87,7 @@ class KafkaDesk:
         self._anchored: set[str] = set()  # brands whose prior took its anchors back from the store
         # background: models rebuilt and histories taught on a thread, off the batch path
         self.background = Background(self._learn) if background else None
+        self._sla: weakref.WeakKeyDictionary[BrandState, SlaWatch] = weakref.WeakKeyDictionary()
 
     def handle(self, state: BrandState, mentions: list[Mention],
                moments: list[MomentAlert]) -> list[Any]:
@@ -102,6 +105,23 @@ class KafkaDesk:
                              realness=self.realness)
             desk(list(zip(mentions, self._labels(mentions), strict=True)))
         return out.take()
+
+    def tick(self, states: list[BrandState], now: float) -> list[Any]:
+        """Response-time (``sla``) alerts of the partitions' queues, as the embedded runner's
+        :class:`SlaWatch` raises them (soon, then missed; every ``interval`` seconds), as
+        store items; none without alert channels."""
+        rules = self.rules.current() if self.rules is not None and self.alerts else self.alerts
+        if not rules:
+            return []
+        collector = AlertCollector(rules, self.clock)
+        for state in states:
+            watch = self._sla.get(state)
+            if watch is None:
+                watch = self._sla[state] = SlaWatch(state.queue, collector.raise_sla_alert,
+                                                    min_score=self.min_alert_score)
+            watch.raise_alert = collector.raise_sla_alert
+            watch.update(now)
+        return list(collector.take())
 
     def sinks(self, signals: Signals | None = None) -> Outputs:
         """Fresh sinks for one batch: web-desk records, and alerts when channels are set."""

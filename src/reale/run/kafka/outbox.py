@@ -1,6 +1,8 @@
 """Alerts raised on Kafka go to the alerts outbox in the batch's own store transaction: the
 brand stage collects them (:class:`AlertCollector`, shaped like the dispatcher's ``raise_*``),
 and the registered writer routes them into ``alert_outbox`` with the outbox's own de-duplication.
+The source role, which has no batch transaction, enqueues its ``source`` alerts itself
+(:class:`OutboxAlerts`).
 
 A batch consumed again after a crash raises the same alerts again; the outbox sees their
 de-duplication keys (``opportunity:<id>``, ``moment:<brand>:<scope:term:time>``) and keeps one.
@@ -10,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import random
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import msgspec
@@ -60,6 +62,12 @@ class AlertCollector:
     def raise_backlash_alert(self, backlash: Any) -> list[PendingAlert]:
         return self._add(self.factory.backlash(backlash, self.clock.now()))
 
+    def raise_sla_alert(self, item: Any) -> list[PendingAlert]:
+        return self._add(self.factory.sla(item, self.clock.now()))
+
+    def raise_source_alert(self, source: Any) -> list[PendingAlert]:
+        return self._add(self.factory.source(source, self.clock.now()))
+
     def take(self) -> list[PendingAlert]:
         items, self.items = self.items, []
         return items
@@ -90,9 +98,31 @@ def write_alerts(tx: Tx, items: Sequence[PendingAlert], dialect: Any = None) -> 
     return done
 
 
+class OutboxAlerts:
+    """``raise_source_alert`` for a role with no batch to ride on (the source role): each alert
+    is routed by the rules in force (the config's with the desk's edits) and enqueued in its
+    own transaction; the stages role's alert delivery sends it."""
+
+    def __init__(self, config: AlertsConfig, store: Store, clock: Clock,
+                 rules: Callable[[], AlertsConfig] | None = None) -> None:
+        self.config = config
+        self.store = store
+        self.clock = clock
+        self.rules = rules or (lambda: config)
+
+    def raise_source_alert(self, source: Any) -> int:
+        collector = AlertCollector(self.rules(), self.clock)
+        collector.raise_source_alert(source)
+        items = collector.take()
+        if not items:
+            return 0
+        with self.store.transaction() as tx:
+            return write_alerts(tx, items, self.store.dialect)
+
+
 def register(store: Store) -> None:
     """Teach ``store`` to write :class:`PendingAlert` items in a batch."""
     store.register_writer(PendingAlert, lambda tx, items: write_alerts(tx, items, store.dialect))
 
 
-__all__ = ["AlertCollector", "PendingAlert", "register", "write_alerts"]
+__all__ = ["AlertCollector", "OutboxAlerts", "PendingAlert", "register", "write_alerts"]

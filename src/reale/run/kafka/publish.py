@@ -21,6 +21,7 @@ from reale.run.kafka import codec
 from reale.run.kafka.deps import confluent_kafka
 from reale.run.kafka.metrics import KafkaMetrics
 from reale.run.kafka.settings import INTERACTIONS, POSTS, KafkaSettings, producer_config
+from reale.run.sourcewatch import SourceWatch
 
 log = logging.getLogger("reale.run.kafka")
 
@@ -87,13 +88,46 @@ class Publisher:
 
 
 async def publish_sources(publisher: Publisher, sources: Sequence[Source], *,
-                          commit_interval: float = 1.0, stop: asyncio.Event | None = None) -> int:
-    """Publish every source's events until they end (or ``stop``); cursors follow the acks."""
+                          commit_interval: float = 1.0, stop: asyncio.Event | None = None,
+                          watch: SourceWatch | None = None) -> int:
+    """Publish every source's events until they end (or ``stop``); cursors follow the acks.
+    With ``watch``, the sources are looked at every ``commit_interval`` seconds (down, lagging,
+    skipped counts) and a source that fails for good is reported before the error goes on."""
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
-    counts = await asyncio.gather(*[_pump(publisher, s, commit_interval, stop, loop)
-                                    for s in sources])
+    pumps = asyncio.gather(*[_watched(publisher, s, commit_interval, stop, loop, watch)
+                             for s in sources])
+    looking = asyncio.create_task(_look(watch, sources, publisher.clock, commit_interval)) \
+        if watch is not None else None
+    try:
+        counts = await pumps
+    finally:
+        if looking is not None:
+            looking.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await looking
+    if watch is not None:
+        watch.update(publisher.clock.now(), sources)
     return sum(counts)
+
+
+async def _look(watch: SourceWatch, sources: Sequence[Source], clock: Clock,
+                interval: float) -> None:
+    while True:
+        await asyncio.sleep(interval)
+        watch.update(clock.now(), sources)
+
+
+async def _watched(publisher: Publisher, source: Source, commit_interval: float,
+                   stop: asyncio.Event, loop: asyncio.AbstractEventLoop,
+                   watch: SourceWatch | None) -> int:
+    try:
+        return await _pump(publisher, source, commit_interval, stop, loop)
+    except Exception as exc:
+        if watch is not None:
+            name = getattr(source, "source_id", "") or type(source).__name__
+            watch.failed(name, str(exc), publisher.clock.now())
+        raise
 
 
 async def _pump(publisher: Publisher, source: Source, commit_interval: float,

@@ -27,6 +27,7 @@ from reale.run.kafka.desk import KafkaDesk
 from reale.run.kafka.matcher import MatcherStage
 from reale.run.kafka.metrics import KafkaMetrics, watch_profile_fetcher
 from reale.run.kafka.moments import MomentCountStage, MomentMergeStage
+from reale.run.kafka.outbox import OutboxAlerts
 from reale.run.kafka.outbox import register as register_alerts
 from reale.run.kafka.profiles import ProfileExchange, ProfileFetcher, ProfileService
 from reale.run.kafka.publish import Publisher, publish_sources
@@ -38,6 +39,7 @@ from reale.run.kafka.stage import Stage
 from reale.run.kafka.worker import Worker, WorkerSummary
 from reale.run.learning import relevance_memory
 from reale.run.pipeline import MatcherRef
+from reale.run.sourcewatch import SourceWatch
 from reale.run.wiring import Understanding, alerts_from_config
 from reale.signals.profile_clients import ProfileClient, clients_for
 from reale.signals.safety import understanding_labeller
@@ -201,7 +203,8 @@ def run_kafka(config: Config, *, bootstrap: str, store_url: str | None = None, r
         if role in ("source", "all"):
             src = list(sources) if sources is not None else config_sources(config, store)
             publisher = Publisher(s, metrics=metrics, clock=clock)
-            n = asyncio.run(publish_sources(publisher, src))
+            watch = source_watch(config, store, clock, metrics)
+            n = asyncio.run(publish_sources(publisher, src, watch=watch))
             log.info("sources done", extra={"fields": {"published": n}})
         for t in threads:
             while t.is_alive():
@@ -213,6 +216,19 @@ def run_kafka(config: Config, *, bootstrap: str, store_url: str | None = None, r
         if desk is not None:
             desk.close()  # models being learned off the batch path: not needed any more
         store.close()
+
+
+def source_watch(config: Config, store: Store, clock: Clock, metrics: KafkaMetrics) -> SourceWatch:
+    """The source role's watch, as the embedded runner's: lag and skipped counts on /metrics,
+    and with alert channels, ``source`` alerts (down, lagging) enqueued in the store's outbox
+    for the stages role's alert delivery, routed by the rules in force."""
+    watch = SourceWatch(metrics=metrics)
+    alerts = alerts_from_config(config.extra)
+    if alerts is not None and alerts.channels:
+        live = LiveRules(alerts, RuleStore(store))
+        watch.notify.append(OutboxAlerts(alerts, store, clock, live.current).raise_source_alert)
+        watch.configure(alerts)
+    return watch
 
 
 def prune(store: Store, group: str, config: Config, metrics: KafkaMetrics) -> list[str]:

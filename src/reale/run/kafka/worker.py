@@ -26,6 +26,7 @@ from reale.store import ErrorPolicy, Store
 
 log = logging.getLogger("reale.run.kafka")
 LAG_EVERY = 5.0  # seconds between consumer-lag readings
+TICK_EVERY = 1.0  # seconds between calls of a stage's ``tick`` (time-driven work)
 
 
 class WorkerSummary(msgspec.Struct, kw_only=True):
@@ -75,12 +76,15 @@ class Worker:
         log.info("worker started", extra={"fields": {"stage": self.stage.name, "group": self.group,
                                                      "topics": list(self.stage.topics)}})
         idle_since = time.monotonic()
-        lag_at = 0.0
+        lag_at = tick_at = 0.0
         try:
             while not self._stop.is_set():
                 if time.monotonic() - lag_at >= LAG_EVERY:
                     self._update_lag()
                     lag_at = time.monotonic()
+                if time.monotonic() - tick_at >= TICK_EVERY:
+                    self._tick()
+                    tick_at = time.monotonic()
                 polled = time.monotonic()
                 messages = self.consumer.consume(self.settings.batch_size, self.settings.batch_wait)
                 waited = time.monotonic() - polled
@@ -97,6 +101,19 @@ class Worker:
         finally:
             self.close()
         return self.summary
+
+    def _tick(self) -> None:
+        """A stage's time-driven store items (the brand stage's response-time alerts), written
+        on this thread between batches, so the stage's state is never read concurrently."""
+        tick = getattr(self.stage, "tick", None)
+        if tick is None:
+            return
+        try:
+            items = tick(self.clock.now())
+            if items:
+                self._write(items)
+        except RealeError as exc:  # the store briefly away: the next tick raises them again
+            log.warning("tick not written", extra={"fields": {"error": str(exc)}})
 
     def close(self) -> None:
         try:
