@@ -26,6 +26,7 @@ from reale.run.cascade_archive import CascadeArchive, store_evicted
 from reale.run.desksink import DeskStoreSink
 from reale.run.learning import Teacher, learn
 from reale.run.profile_metrics import watch_profiles
+from reale.run.signals_state import SAVE_EVERY, restore_signals, save_signals
 from reale.run.slawatch import SlaWatch
 from reale.run.stages import DeskStage, SignalsStage, Sink, UnderstandStage
 from reale.signals.hub import Signals
@@ -240,6 +241,7 @@ class Pipeline:
         app = self.app
         assert app.store is not None and app.writer is not None, "enter the EmbeddedApp first"
         register_writers(app.store)
+        await restore_signals(self.signals, app.store)
         watch_profiles(app.metrics, self.signals.profiles)
         self.store_sink = DeskStoreSink(app.writer, self.hub, self.signals, self.clock.now)
         self._add_sink(self.store_sink)
@@ -282,12 +284,16 @@ class Pipeline:
         """Profiles fetched under their rate limits, paced over each round, cold cascades
         evicted, every ``MAINTAIN_ROUND`` seconds."""
         loop = asyncio.get_running_loop()
+        saved_at = loop.time()
         while not self._stop.is_set():
             started = loop.time()
             try:
                 await self.signals.refresh_profiles(within=MAINTAIN_ROUND)
                 self.signals.tick()
                 await self.store_evicted_cascades()
+                if started - saved_at >= SAVE_EVERY and self.app.store is not None:
+                    saved_at = started
+                    await save_signals(self.signals, self.app.store)
                 await self.learn_decisions()
                 if self.sla_watch is not None:  # after the decisions: a decided one is gone
                     self.sla_watch.update(self.stage_clock.now())
@@ -306,6 +312,8 @@ class Pipeline:
     async def __aexit__(self, *exc: object) -> None:
         await self.understand.drain()
         await self.store_evicted_cascades()
+        if self.app.store is not None:
+            await save_signals(self.signals, self.app.store)
         if self.store_sink is not None:
             await self.store_sink.flush()
         if self.app.writer is not None:
