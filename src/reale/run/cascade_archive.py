@@ -1,6 +1,6 @@
 """Cold cascades kept after the signals evict them: their final stats and last momentum reading,
 one row per root post in the store's ``snapshots`` table (``cascade:<root>``), written off the
-event loop. The signals' memory stays bounded; a finished cascade can still be looked up."""
+event loop (on Kafka, by the brand stage in its batch's transaction). The signals' memory stays bounded; a finished cascade can still be looked up."""
 
 from __future__ import annotations
 
@@ -38,13 +38,18 @@ class CascadeArchive:
         return batch
 
 
+def encoded(stats: CascadeStats, reading: MomentumReading | None) -> tuple[str, bytes]:
+    """The row of one evicted cascade: its name (``cascade:<root>``) and JSON blob."""
+    doc = {"stats": msgspec.to_builtins(stats),
+           "momentum": None if reading is None else msgspec.to_builtins(reading)}
+    return PREFIX + stats.root, msgspec.json.encode(doc)
+
+
 def store_evicted(store: Store, batch: Sequence[Evicted]) -> None:
     """Write each evicted cascade under ``cascade:<root>`` (a later eviction of the same root,
     after it came back, replaces the row)."""
     for stats, reading in batch:
-        doc = {"stats": msgspec.to_builtins(stats),
-               "momentum": None if reading is None else msgspec.to_builtins(reading)}
-        store.put_snapshot(PREFIX + stats.root, msgspec.json.encode(doc))
+        store.put_snapshot(*encoded(stats, reading))
 
 
 def archived(store: Store, root: str) -> dict[str, Any] | None:
