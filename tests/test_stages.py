@@ -70,6 +70,7 @@ def test_understanding_degrades_to_fast_labels_when_mentions_pile_up() -> None:
     assert calls[0][1] is True, "a backlog of 90 is over the limit: fast labels"
     assert calls[-1][1] is False, "the last batches run with the full models again"
     assert [m.post.uri for m, _ in done] == [mention(i).post.uri for i in range(100)]
+    assert metrics.value("reale_events_in_total", stage="understand") == 100
     assert metrics.value("reale_events_out_total", stage="understand") == 100
 
 

@@ -101,10 +101,15 @@ def _fmt(v: Any) -> str:
 def main(argv: list[str] | None = None) -> int:
     rows = run(quick="--quick" in (argv if argv is not None else sys.argv[1:]))
     for r in rows:
-        flag = "ok " if r["ok"] else "MISS"
-        print(f"{flag} {r['name']:<70} {_fmt(r['value']):>12} {r['unit']:<16} {r['target']:<28} "
-              f"{r['note']}")
+        print(format_row(r))
     return 0
+
+
+def format_row(r: Row) -> str:
+    """One printed line: ``ok``, ``MISS`` (a target missed) or blank (a figure to report)."""
+    flag = "    " if r["ok"] is None else "ok  " if r["ok"] else "MISS"
+    return (f"{flag} {r['name']:<70} {_fmt(r['value']):>12} {r['unit']:<16} {r['target']:<28} "
+            f"{r['note']}")
 
 
 if __name__ == "__main__":

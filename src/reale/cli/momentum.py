@@ -50,7 +50,7 @@ def _check(args: argparse.Namespace) -> None:
 
 def run(args: argparse.Namespace) -> int:
     _check(args)
-    times, followers = read_cascade(args.cascade)
+    times, followers = read_cascade(args.cascade, until=args.observe)
     atoms = Atoms.from_events(times, followers)
     if args.model == "hurdle":
         h = predict_hurdle(atoms, args.observe, SeismicParams(n_star=args.n_star), HurdleParams())

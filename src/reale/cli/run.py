@@ -46,6 +46,8 @@ def register(sub: Any) -> None:
     p.add_argument("--role", default="all", help="with --runner kafka: source, matcher, stages, moments or all")
     p.add_argument("--idle-exit", type=float, default=None,
                    help="with --runner kafka: stop after this many seconds without input")
+    p.add_argument("--log-level", default="info",
+                   help="with --runner kafka: level of the JSON log lines on stderr (default info)")
     p.set_defaults(func=run_live)
 
     r = sub.add_parser("replay", help="replay recordings (Jetstream, Mastodon or X JSON lines)",
@@ -166,7 +168,9 @@ def _run_kafka(cfg: Config, args: argparse.Namespace) -> int:
         raise ConfigError("--runner kafka needs --bootstrap HOST:PORT")
     from reale.cli.kafka import alert_secrets
     from reale.run.kafka import run_kafka
+    from reale.run.kafka.logs import setup_json_logging
 
+    setup_json_logging(args.log_level, role=args.role)
     summaries = run_kafka(cfg, bootstrap=args.bootstrap, store_url=args.store or None,
                           role=args.role, idle_exit=args.idle_exit,
                           alert_secrets=alert_secrets(cfg, args.role))

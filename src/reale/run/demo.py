@@ -29,6 +29,7 @@ from reale.desk.realness import assess
 from reale.desk.situation import Action, Amplifier, AuthorRef, BrandRef, Context, PostRef, Situation
 from reale.events import Mention
 from reale.run.app import EmbeddedApp
+from reale.run.demo_cascade import CascadeWatch
 from reale.run.printer import mention_line
 from reale.run.simsource import SimulatorSource
 from reale.run.wiring import Pipeline, Understanding
@@ -113,6 +114,7 @@ class DemoSink:
         self.moments: list[MomentAlert] = []
         self.shown: set[tuple[str, str, float]] = set()  # the moments printed
         self.labelled = 0
+        self.watch: CascadeWatch | None = None  # the car request's cascade, shown as it grows
 
     def labels(self, mention: Mention, labels: Any) -> None:
         self.labelled += 1
@@ -120,6 +122,8 @@ class DemoSink:
         if labels is not None:
             tag = f"  [{labels.language} · {labels.sentiment} · {labels.intent}]"
         print(mention_line(mention, 90) + tag, file=self.out)
+        if self.watch is not None:
+            self.watch.check()
 
     def opportunity(self, opp: Opportunity) -> None:
         first = opp.id not in self.opportunities
@@ -241,6 +245,8 @@ async def run_demo(*, out: TextIO = sys.stdout, store_url: str = "sqlite:///var/
                                 understanding=Understanding(config.brands),
                                 alerts=rules, alert_secrets=secrets, sinks=(sink,))
             signals = pipeline.signals
+            if "car" in truths:
+                sink.watch = CascadeWatch(signals, truths["car"].root_uri, out, "car request")
             async with pipeline:
                 web = contextlib.ExitStack()
                 if serve:

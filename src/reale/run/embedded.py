@@ -163,6 +163,19 @@ class EmbeddedRunner:
                 part = batch[i:i + self.max_batch]
                 await self.feed([item.event for _, item in part])
                 self._pending.extend(part)
+            self._observe_lag(batch)
+
+    def _observe_lag(self, batch: Sequence[tuple[Source, Any]]) -> None:
+        """``reale_source_lag_seconds{source}``: now minus the newest event each source gave."""
+        newest: dict[Source, float] = {}
+        for source, item in batch:
+            t = getattr(item.event, "created_at", 0.0)
+            if t > newest.get(source, 0.0):
+                newest[source] = t
+        now = self.clock.now()
+        for source, t in newest.items():
+            name = getattr(source, "source_id", "") or type(source).__name__
+            self.metrics.lag.labels(name).set(max(0.0, now - t))
 
     async def commit(self, sources: Sequence[Source]) -> None:
         """Wait until everything routed so far is stored, then ack and commit the sources."""

@@ -9,6 +9,8 @@ from collections.abc import Iterable
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, start_http_server
 
+from reale.errors import ConfigError
+
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0)
 
 
@@ -74,7 +76,11 @@ class Metrics:
 
     def serve(self, host: str, port: int) -> None:
         """Expose /metrics on host:port (127.0.0.1 unless told otherwise)."""
-        start_http_server(port, addr=host, registry=self.registry)
+        try:
+            start_http_server(port, addr=host, registry=self.registry)
+        except OSError as exc:
+            raise ConfigError(f"metrics port {host}:{port}: {exc.strerror or exc} (choose another "
+                              "metrics_port, or 0 for none)") from exc
 
     def value(self, name: str, **labels: str) -> float:
         v = self.registry.get_sample_value(name, labels)

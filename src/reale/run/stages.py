@@ -91,6 +91,8 @@ class UnderstandStage:
         for m in routed.mentions:
             self.queue.put_nowait(m)
             self.in_flight += 1
+        if routed.mentions:
+            self.metrics.events_in.labels("understand").inc(len(routed.mentions))
 
     async def _work(self) -> None:
         while True:

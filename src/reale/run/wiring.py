@@ -22,9 +22,11 @@ from reale.desk.realness_rules import realness_weights_from_config
 from reale.run.aftermath import AftermathStage
 from reale.run.alerting import AlertSink
 from reale.run.app import EmbeddedApp
+from reale.run.cascade_archive import CascadeArchive, store_evicted
 from reale.run.desksink import DeskStoreSink
 from reale.run.learning import Teacher, learn
 from reale.run.profile_metrics import watch_profiles
+from reale.run.signals_state import SAVE_EVERY, restore_signals, save_signals
 from reale.run.slawatch import SlaWatch
 from reale.run.stages import DeskStage, SignalsStage, Sink, UnderstandStage
 from reale.signals.hub import Signals
@@ -204,8 +206,10 @@ class Pipeline:
         # With the models loaded, the moments' safety read labels their posts with them (sentiment,
         # emotion, crisis); without, with the signals' own lexicon scorer.
         safety_labels = understanding_labeller(understanding.label) if understanding else None
+        self.cascade_archive = CascadeArchive()  # evicted cascades, stored every round
         self.signals = Signals(signals or signals_config(config.extra), stage_clock,
-                               profile_clients=profile_clients, labeller=safety_labels)
+                               profile_clients=profile_clients, labeller=safety_labels,
+                               on_evict=self.cascade_archive.add)
         self.queue = OpportunityQueue(stage_clock)
         weights = _weights(config.extra)
         self.learner = FeedbackLearner(weights)
@@ -237,6 +241,7 @@ class Pipeline:
         app = self.app
         assert app.store is not None and app.writer is not None, "enter the EmbeddedApp first"
         register_writers(app.store)
+        await restore_signals(self.signals, app.store)
         watch_profiles(app.metrics, self.signals.profiles)
         self.store_sink = DeskStoreSink(app.writer, self.hub, self.signals, self.clock.now)
         self._add_sink(self.store_sink)
@@ -280,11 +285,16 @@ class Pipeline:
         """Profiles fetched under their rate limits, paced over each round, cold cascades
         evicted, every ``MAINTAIN_ROUND`` seconds."""
         loop = asyncio.get_running_loop()
+        saved_at = loop.time()
         while not self._stop.is_set():
             started = loop.time()
             try:
                 await self.signals.refresh_profiles(within=MAINTAIN_ROUND)
                 self.signals.tick()
+                await self.store_evicted_cascades()
+                if started - saved_at >= SAVE_EVERY and self.app.store is not None:
+                    saved_at = started
+                    await save_signals(self.signals, self.app.store)
                 await self.learn_decisions()
                 if self.sla_watch is not None:  # after the decisions: a decided one is gone
                     self.sla_watch.update(self.stage_clock.now())
@@ -294,8 +304,17 @@ class Pipeline:
                 log.exception("signals maintenance failed")
             await asyncio.sleep(max(0.0, MAINTAIN_ROUND - (loop.time() - started)))
 
+    async def store_evicted_cascades(self) -> None:
+        """Store the cascades the signals evicted since the last round (off the event loop)."""
+        batch = self.cascade_archive.take()
+        if batch and self.app.store is not None:
+            await asyncio.to_thread(store_evicted, self.app.store, batch)
+
     async def __aexit__(self, *exc: object) -> None:
         await self.understand.drain()
+        await self.store_evicted_cascades()
+        if self.app.store is not None:
+            await save_signals(self.signals, self.app.store)
         if self.store_sink is not None:
             await self.store_sink.flush()
         if self.app.writer is not None:

@@ -23,11 +23,12 @@ from reale.desk.opportunity_rules import DeskWeights, Learned
 from reale.desk.queue import OpportunityQueue
 from reale.errors import DecodeError
 from reale.events import Mention
+from reale.run.cascade_archive import CascadeArchive, encoded
 from reale.run.kafka import codec
 from reale.run.kafka.keyed import KeyedStage, KeyedStates
 from reale.run.kafka.profiles import ProfileExchange, ProfileRouter
 from reale.run.kafka.settings import MENTIONS, TRACKED, KafkaSettings
-from reale.run.kafka.snapshots import snapshot_name
+from reale.run.kafka.snapshots import NamedBlob, snapshot_name
 from reale.run.kafka.stage import Message, Outbound, Output, Partition
 from reale.signals.hub import Signals
 from reale.signals.moment_scope import MomentAlert
@@ -73,8 +74,9 @@ class BrandState:
                  ask_profiles: bool = False) -> None:
         self.counts: dict[str, int] = {}
         # ask_profiles: missing author profiles are queued for the shared fetcher
+        self.evicted = CascadeArchive()  # cascades evicted since the last batch, stored by it
         self.signals = Signals(signals or SignalsConfig(), clock,
-                               profiles_fetched_elsewhere=ask_profiles)
+                               profiles_fetched_elsewhere=ask_profiles, on_evict=self.evicted.add)
         self.queue = OpportunityQueue(clock)
         self.learner = FeedbackLearner(weights or DeskWeights())
         self.decided_until = self.decided_from = clock.now()
@@ -245,8 +247,15 @@ class BrandStage(KeyedStage[BrandState]):
                 self.on_mentions(mentions)
         if self.profiles is not None:
             self.profiles.collect(self.keyed.states, sorted(self.keyed.states))
+        out.items.extend(self._evicted(now))
         out.items.extend(self._snapshots(sorted(fresh)))
         return out
+
+    def _evicted(self, now: float) -> list[NamedBlob]:
+        """The cascades the partitions' signals evicted, as rows ``cascade:<root>``."""
+        return [NamedBlob(*encoded(stats, reading), now)
+                for state in self.keyed.states.values()
+                for stats, reading in state.evicted.take()]
 
     def final_items(self) -> list[Any]:
         return self._snapshots(sorted(self.keyed.states), force=True)
