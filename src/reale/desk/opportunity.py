@@ -93,6 +93,9 @@ class Opportunity(msgspec.Struct, frozen=True, kw_only=True):
     author_followers: int | None = None
     reach_tier: str | None = None
     reach_percentile: float | None = None  # 0-1 among the brand's mentioners
+    # what the post was scored from: a later post of the conversation rescores it (its thread
+    # grew) rather than replacing who asked (``in_conversation``)
+    subject: OpportunityInput | None = None
 
 
 def kind_of(inp: OpportunityInput, w: DeskWeights, text: str) -> OpportunityKind | None:
@@ -183,9 +186,30 @@ def score_opportunity(inp: OpportunityInput, weights: DeskWeights, *, team_langu
         updated_at=inp.created_at, features={**f, f"kind_{kind}": 1.0}, obvious_action=action,
         realness=verdict, relevance=inp.relevance, network=inp.network,
         author_followers=inp.author_followers, reach_tier=inp.reach_tier,
-        reach_percentile=inp.reach_percentile,
+        reach_percentile=inp.reach_percentile, subject=inp,
     )
 
 
-__all__ = ["Opportunity", "OpportunityInput", "OpportunityKind", "features_of", "kind_of",
-           "score_opportunity"]
+def in_conversation(held: Opportunity | None, new: Opportunity, weights: DeskWeights, *,
+                    team_language: str = "en", learned: Learned = NO_LEARNING,
+                    realness_weights: RealnessWeights = DEFAULT_WEIGHTS) -> Opportunity:
+    """A later post's opportunity read as part of the conversation the queue holds: when it is
+    of the same kind as the post that opened it (a friend joining the car request), the opening
+    post stays the subject — its author, reach and realness pre-read — rescored with the thread's
+    momentum as the later post read it. A post of another kind is returned as it is (the queue
+    keeps the stronger reading)."""
+    if (held is None or held.subject is None or new.subject is None or held.kind != new.kind
+            or held.post_uri == new.post_uri):
+        return new
+    thread = msgspec.structs.replace(
+        held.subject, cascade_velocity=new.subject.cascade_velocity,
+        cascade_predicted_size=new.subject.cascade_predicted_size)
+    again = score_opportunity(thread, weights, team_language=team_language, learned=learned,
+                              realness_weights=realness_weights)
+    if again is None or again.kind != held.kind:
+        return held if new.score <= held.score else new
+    return msgspec.structs.replace(again, updated_at=max(new.updated_at, held.updated_at))
+
+
+__all__ = ["Opportunity", "OpportunityInput", "OpportunityKind", "features_of",
+           "in_conversation", "kind_of", "score_opportunity"]
