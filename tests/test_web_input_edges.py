@@ -122,3 +122,38 @@ def test_every_page_links_a_favicon_the_desk_serves(desk: Desk) -> None:
         legacy = vera.get("/favicon.ico", follow_redirects=False)  # what browsers ask for unasked
         assert legacy.status_code in (301, 302, 307, 308)
         assert legacy.headers["location"] == "/static/favicon.svg"
+
+
+def test_an_opportunitys_reasons_read_in_the_viewers_language(desk: Desk) -> None:
+    """The desk scored the car request in the team's language (English); Rita reads the desk in
+    Italian and sees its reasons in Italian, numbers included. A row stored before the reasons
+    were kept without words shows them as they were stored."""
+    import msgspec
+
+    from reale.web.data import save_opportunity
+    from tests.web_helpers import opportunity_of, post
+
+    key = desk.keys["car"]
+    old = post(9, "@auto.bsky.social mi prestate una Nova?", at=desk.clock.now() - 60,
+               author="vecchio", followers=50_000)
+    legacy = msgspec.structs.replace(opportunity_of("Auto", old, intent="request",
+                                                    intent_confidence=0.9), reason_codes=())
+    old_key = save_opportunity(desk.store, legacy, network="bluesky").key
+    for rita, csrf in client_for(desk, "rita"):
+        english = rita.get(f"/queue/{key}.json").json()["opportunity"]["reasons"]
+        assert english[:2] == ["asks the brand for something",
+                               "author in the top 1.0% of this brand's mentioners"]
+        assert rita.post("/me/language", headers=JSON,
+                         data={"csrf": csrf, "lang": "it"}).status_code == 200
+        italian = rita.get(f"/queue/{key}.json").json()["opportunity"]["reasons"]
+        assert italian[:2] == ["chiede qualcosa al brand",
+                               "autore nel 1,0% più seguito di chi cita il brand"]
+        assert "si rivolge direttamente a @auto.bsky.social" in italian
+        assert any(r.startswith("darlo in pubblico sembrerebbe transazionale (rischio ")
+                   for r in italian), italian
+        assert len(italian) == len(english)
+        assert "chiede qualcosa al brand" in rita.get("/queue").text
+        queued = {o["key"]: o for o in rita.get("/queue.json").json()["items"]}
+        assert queued[key]["reasons"] == italian
+        assert queued[old_key]["reasons"] == list(legacy.reasons)  # as stored: English
+        assert rita.get(f"/case/{key}.json").json()["opportunity"]["reasons"] == italian

@@ -13,7 +13,7 @@ from typing import Literal
 import msgspec
 
 from reale.desk import cues
-from reale.desk.opportunity_reasons import opportunity_reasons
+from reale.desk.opportunity_reasons import ReasonCode, reason_codes, render_reasons
 from reale.desk.opportunity_rules import DeskWeights, Learned
 from reale.desk.realness import DEFAULT_WEIGHTS, assess
 from reale.desk.realness_rules import RealnessWeights
@@ -96,6 +96,8 @@ class Opportunity(msgspec.Struct, frozen=True, kw_only=True):
     # what the post was scored from: a later post of the conversation rescores it (its thread
     # grew) rather than replacing who asked (``in_conversation``)
     subject: OpportunityInput | None = None
+    # the reasons without words, for a reader in another language (``render_reasons``)
+    reason_codes: tuple[ReasonCode, ...] = ()
 
 
 def kind_of(inp: OpportunityInput, w: DeskWeights, text: str) -> OpportunityKind | None:
@@ -178,9 +180,10 @@ def score_opportunity(inp: OpportunityInput, weights: DeskWeights, *, team_langu
     lang = "it" if team_language.lower().startswith("it") else "en"
     action, verdict = _pre_read(inp, kind, realness_weights, lang)
     root = inp.root_uri or inp.post_uri
+    codes = reason_codes(inp, kind, contributions, verdict, learned.decisions)
     return Opportunity(
         id=f"{inp.brand}|{root}", brand=inp.brand, kind=kind, score=round(score, 4),
-        reasons=opportunity_reasons(inp, kind, contributions, verdict, learned.decisions, lang),
+        reasons=render_reasons(codes, lang), reason_codes=codes,
         post_uri=inp.post_uri, root_uri=root, author_handle=inp.author_handle,
         text=inp.text, language=inp.language, created_at=inp.created_at,
         updated_at=inp.created_at, features={**f, f"kind_{kind}": 1.0}, obvious_action=action,
