@@ -71,6 +71,8 @@ def test_reasons_kept_without_words_read_the_same_in_either_language(
     assert english.reason_codes == italian.reason_codes and english.reason_codes
     assert render_reasons(english.reason_codes, "it") == italian.reasons
     assert render_reasons(italian.reason_codes, "en") == english.reasons
+    assert english.realness_in == {"it": italian.realness}  # the pre-read's words too
+    assert italian.realness_in == {"en": english.realness}
     assert render_reason(ReasonCode("from_a_later_release"), "it") == "from_a_later_release"
 
 

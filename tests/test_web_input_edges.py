@@ -137,15 +137,23 @@ def test_an_opportunitys_reasons_read_in_the_viewers_language(desk: Desk) -> Non
     old = post(9, "@auto.bsky.social mi prestate una Nova?", at=desk.clock.now() - 60,
                author="vecchio", followers=50_000)
     legacy = msgspec.structs.replace(opportunity_of("Auto", old, intent="request",
-                                                    intent_confidence=0.9), reason_codes=())
+                                                    intent_confidence=0.9),
+                                     reason_codes=(), realness_in={})
     old_key = save_opportunity(desk.store, legacy, network="bluesky").key
     for rita, csrf in client_for(desk, "rita"):
-        english = rita.get(f"/queue/{key}.json").json()["opportunity"]["reasons"]
+        first = rita.get(f"/queue/{key}.json").json()["opportunity"]
+        english = first["reasons"]
+        assert any(r.startswith("solicited") for r in first["realness"]["reasons"])
         assert english[:2] == ["asks the brand for something",
                                "author in the top 1.0% of this brand's mentioners"]
         assert rita.post("/me/language", headers=JSON,
                          data={"csrf": csrf, "lang": "it"}).status_code == 200
-        italian = rita.get(f"/queue/{key}.json").json()["opportunity"]["reasons"]
+        seen = rita.get(f"/queue/{key}.json").json()["opportunity"]
+        italian = seen["reasons"]
+        assert any(r.startswith("sollecitato: l'autore l'ha chiesto al brand")  # the pre-read too
+                   for r in seen["realness"]["reasons"])
+        assert seen["realness"]["verdict"] == first["realness"]["verdict"]
+        assert "sollecitato" in rita.get(f"/queue/{key}").text
         assert italian[:2] == ["chiede qualcosa al brand",
                                "autore nel 1,0% più seguito di chi cita il brand"]
         assert "si rivolge direttamente a @auto.bsky.social" in italian
@@ -156,4 +164,6 @@ def test_an_opportunitys_reasons_read_in_the_viewers_language(desk: Desk) -> Non
         queued = {o["key"]: o for o in rita.get("/queue.json").json()["items"]}
         assert queued[key]["reasons"] == italian
         assert queued[old_key]["reasons"] == list(legacy.reasons)  # as stored: English
+        legacy_page = rita.get(f"/queue/{old_key}.json").json()["opportunity"]
+        assert any(r.startswith("solicited") for r in legacy_page["realness"]["reasons"])
         assert rita.get(f"/case/{key}.json").json()["opportunity"]["reasons"] == italian

@@ -98,6 +98,9 @@ class Opportunity(msgspec.Struct, frozen=True, kw_only=True):
     subject: OpportunityInput | None = None
     # the reasons without words, for a reader in another language (``render_reasons``)
     reason_codes: tuple[ReasonCode, ...] = ()
+    # the realness pre-read's words in the other interface language ({"it": …} for an English
+    # team), so a reader in either language reads its reasons and advice in their own
+    realness_in: dict[str, Verdict] = {}
 
 
 def kind_of(inp: OpportunityInput, w: DeskWeights, text: str) -> OpportunityKind | None:
@@ -179,11 +182,13 @@ def score_opportunity(inp: OpportunityInput, weights: DeskWeights, *, team_langu
         return None
     lang = "it" if team_language.lower().startswith("it") else "en"
     action, verdict = _pre_read(inp, kind, realness_weights, lang)
+    other = "en" if lang == "it" else "it"
+    translated = {other: _pre_read(inp, kind, realness_weights, other)[1]}
     root = inp.root_uri or inp.post_uri
     codes = reason_codes(inp, kind, contributions, verdict, learned.decisions)
     return Opportunity(
         id=f"{inp.brand}|{root}", brand=inp.brand, kind=kind, score=round(score, 4),
-        reasons=render_reasons(codes, lang), reason_codes=codes,
+        reasons=render_reasons(codes, lang), reason_codes=codes, realness_in=translated,
         post_uri=inp.post_uri, root_uri=root, author_handle=inp.author_handle,
         text=inp.text, language=inp.language, created_at=inp.created_at,
         updated_at=inp.created_at, features={**f, f"kind_{kind}": 1.0}, obvious_action=action,

@@ -85,7 +85,7 @@ def record_of(opp: Opportunity, *, network: str = "", followers: int | None = No
         obvious_action=opp.obvious_action, realness=opp.realness, relevance=opp.relevance,
         posts=opp.posts, reach=reach_of(reach, followers) or _scored_reach(opp),
         momentum=momentum_of(cascade, momentum), features=dict(opp.features),
-        reason_codes=opp.reason_codes)
+        reason_codes=opp.reason_codes, realness_in=dict(opp.realness_in))
 
 
 def _scored_reach(opp: Opportunity) -> Reach | None:

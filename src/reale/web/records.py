@@ -79,6 +79,7 @@ class OpportunityRecord(msgspec.Struct, frozen=True, kw_only=True):
     # the reasons without words, rendered in each viewer's language; () in rows stored before
     # they were kept, which show ``reasons`` (the team's language when scored)
     reason_codes: tuple[ReasonCode, ...] = ()
+    realness_in: dict[str, Verdict] = {}  # the pre-read in the other interface language
 
     @property
     def verdict(self) -> str:
