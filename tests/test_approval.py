@@ -10,7 +10,7 @@ from reale.clock import ManualClock
 from reale.desk.approval import ApprovalWorkflow
 from reale.desk.records import Member, Target
 from reale.desk.repository import SqlDeskRepository
-from reale.errors import ApprovalRequired, DeskError
+from reale.errors import ApprovalRequired, DeskError, DeskInputError
 from tests.desk_helpers import T0, team
 
 TARGET = Target(network="bluesky", uri="at://did:plc:a/app.bsky.feed.post/1")
@@ -100,8 +100,13 @@ def test_replies_must_have_sane_text() -> None:
     wf = team()
     with pytest.raises(DeskError, match="needs some text"):
         draft(wf, "   ")
-    with pytest.raises(DeskError, match="too long"):
+    with pytest.raises(DeskInputError, match="too long"):  # the writer's mistake (a 400)
         draft(wf, "x" * 20_000)
+    with pytest.raises(DeskInputError, match="NUL"):  # PostgreSQL could not store it
+        draft(wf, "ciao\x00")
+    ok = draft(wf, "ciao")
+    with pytest.raises(DeskInputError, match="NUL"):
+        wf.submit("rita", ok, comment="pronto\x00")
     rid = draft(wf, "<script>alert(1)</script> \u202e ciao")  # stored as text, never interpreted
     assert wf.repository.get_reply(rid).text.startswith("<script>")  # type: ignore[union-attr]
 

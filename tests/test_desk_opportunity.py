@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reale.desk.opportunity import OpportunityInput, score_opportunity
+from reale.desk.opportunity_reasons import ReasonCode, render_reason, render_reasons
 from reale.desk.opportunity_rules import (
     DeskWeights,
     Learned,
@@ -51,6 +52,28 @@ def test_and_in_italian() -> None:
     assert opp is not None
     assert opp.reasons[:2] == ("chiede qualcosa al brand", "autore nel 2% più seguito di chi cita il brand")
     assert "cresce di 40 condivisioni al minuto, 3.000 previste" in opp.reasons
+
+
+@pytest.mark.parametrize("inp", [
+    CAR_APPEAL, REPEAT_COMPLAINT,
+    msgspec.structs.replace(CAR_APPEAL, relevance=0.55, reach_percentile=None,
+                            cascade_velocity=2.5, cascade_predicted_size=None),
+    msgspec.structs.replace(REPEAT_COMPLAINT, moment="#blackout", moment_score=0.8,
+                            author_recent_complaints=6, author_followers=None,
+                            reach_tier="macro")])
+def test_reasons_kept_without_words_read_the_same_in_either_language(
+        inp: OpportunityInput) -> None:
+    """The reasons are kept as codes (a key and raw values), so a reader in the other language
+    sees exactly what the desk would have said had the team spoken it."""
+    english = score_opportunity(inp, W, learned=Learned(decisions=12))
+    italian = score_opportunity(inp, W, team_language="it", learned=Learned(decisions=12))
+    assert english is not None and italian is not None
+    assert english.reason_codes == italian.reason_codes and english.reason_codes
+    assert render_reasons(english.reason_codes, "it") == italian.reasons
+    assert render_reasons(italian.reason_codes, "en") == english.reasons
+    assert english.realness_in == {"it": italian.realness}  # the pre-read's words too
+    assert italian.realness_in == {"en": english.realness}
+    assert render_reason(ReasonCode("from_a_later_release"), "it") == "from_a_later_release"
 
 
 def test_a_second_complaint_from_the_same_author_is_named() -> None:

@@ -39,6 +39,21 @@ def test_one_item_per_conversation_and_replies_update_it() -> None:
     assert weaker is not None and weaker.kind == "complaint" and weaker.posts == 3
 
 
+def test_a_later_post_of_the_same_kind_leaves_the_conversation_about_who_opened_it() -> None:
+    """A friend's appeal in the asker's thread scores higher (the thread gathered speed), but
+    the conversation is still the asker's: their post, their reach, their pre-read."""
+    q = OpportunityQueue(ManualClock(T0))
+    asker = q.update(_opp("ask", "appeal", confidence=0.6))
+    friend = _opp("friend", "appeal", root="ask", at=T0 + 90, confidence=0.95)
+    assert asker is not None and friend.score > asker.score
+    merged = q.update(friend)
+    assert merged is not None and merged.post_uri == "ask" and merged.posts == 2
+    assert merged.reasons == asker.reasons and merged.realness == asker.realness
+    assert merged.score == friend.score and merged.updated_at == T0 + 90
+    again = q.update(msgspec.structs.replace(asker, score=0.99, posts=1, updated_at=T0 + 120))
+    assert again is not None and again.score == 0.99 and again.posts == 3  # a new reading of it
+
+
 def test_complaints_age_faster_than_praise() -> None:
     clock = ManualClock(T0)
     q = OpportunityQueue(clock, ResponseTargets(complaint=1800, praise=14400))

@@ -341,3 +341,26 @@ def test_response_time_alerts_are_raised_by_the_stage_tick_as_time_passes(
         assert brands.tick(clock.now()) == []  # told once per stage
         rows = store.query("SELECT dedup_key FROM alert_outbox WHERE dedup_key LIKE 'sla:%'")
         assert f"sla:{appeal.opportunity.id}" in {r[0] for r in rows}
+
+
+def test_on_kafka_a_friends_reply_keeps_the_appeal_about_the_person_who_asked() -> None:
+    """The Kafka desk reads a conversation as the embedded one does (the same ``DeskStage``),
+    and the post that opened it survives the partition's snapshot as its subject."""
+    from tests.test_stages import ASKER, Labels, car_thread
+
+    clock = ManualClock(1_000.0)
+    state = BrandState(clock, signals_config({}))
+    desk = KafkaDesk(Config(brands=(VOLTA,), team_language="it"), clock,
+                     labeller=lambda texts, langs, fast: [Labels()] * len(texts),
+                     background=False)
+    asked, _ = car_thread(state.signals, clock,
+                          lambda pairs: desk.handle(state, [m for m, _ in pairs], []))
+    [item] = state.queue.get()
+    opp = item.opportunity
+    assert opp.posts == 2 and opp.post_uri == asked.post.uri
+    assert opp.author_handle == ASKER.handle and opp.author_followers == 152_000
+    assert opp.realness is not None and opp.realness.reasons[0].startswith("sollecitato")
+    heir = BrandState(clock, signals_config({}))
+    heir.restore(state.snapshot())
+    kept = heir.queue.peek(opp.id)
+    assert kept is not None and kept.subject == opp.subject and kept.subject is not None

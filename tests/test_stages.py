@@ -6,11 +6,13 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import pytest
+
 from reale.clock import ManualClock
 from reale.config import BrandConfig
 from reale.desk.opportunity import Opportunity
 from reale.desk.queue import OpportunityQueue
-from reale.events import Author, Mention, Post
+from reale.events import Author, Interaction, Mention, Post
 from reale.run.metrics import Metrics
 from reale.run.pipeline import Routed
 from reale.run.stages import DeskStage, SignalsStage, UnderstandStage
@@ -217,3 +219,66 @@ def test_the_desk_reads_each_answer_with_the_configured_realness_weights() -> No
 
     assert verdict({}) == "transactional"  # a public car for a loud ask, by default
     assert verdict({"desk": {"realness": {"transactional_at": 0.9999}}}) != "transactional"
+
+
+ASKER = Author(id="did:plc:matteo", handle="matteogalli.bsky.social", followers=152_000)
+FRIEND = Author(id="did:plc:marta", handle="martaconti.bsky.social", followers=22_100)
+CAR_ASK = ("Stamattina ho trovato la mia macchina con la fiancata sfondata. "
+           "@volta-auto.bsky.social mi prestate una Volta Pico per qualche giorno?")
+
+
+def car_thread(signals: Signals, clock: ManualClock, desk: DeskStage) -> tuple[Mention, Mention]:
+    """The car request, scored as it arrives; reshared by thirty people in ten minutes; then a
+    friend's reply that asks the brand too ("Dai @volta, un'auto per il nostro Matteo!")."""
+    ask = Post(network="bluesky", uri="at://did:plc:matteo/app.bsky.feed.post/ask",
+               author=ASKER, text=CAR_ASK, created_at=1_000.0, langs=("it",),
+               mentions=("volta-auto.bsky.social",))
+    for i in range(3):  # other people mention the brand: the asker ranks among them
+        signals.on_mention(mention(100 + i, "volta", followers=300 + i))
+    signals.on_post(ask)
+    asked = Mention(brand="Volta", query="@volta-auto.bsky.social", post=ask)
+    signals.on_mention(asked)
+    desk([(asked, Labels())])
+    for i in range(30):
+        clock.set(1_000.0 + 20 * i)
+        signals.on_interaction(Interaction(
+            network="bluesky", uri=f"at://did:plc:r{i}/app.bsky.feed.repost/{i}", kind="repost",
+            author=Author(id=f"did:plc:r{i}", handle=f"r{i}.bsky.social"), subject=ask.uri,
+            root=ask.uri, created_at=1_000.0 + 20 * i))
+    clock.set(1_600.0)
+    reply = Post(network="bluesky", uri="at://did:plc:marta/app.bsky.feed.post/dai",
+                 author=FRIEND, text="Dai @volta-auto.bsky.social, un'auto per il nostro Matteo!",
+                 created_at=1_600.0, langs=("it",), mentions=("volta-auto.bsky.social",),
+                 reply_parent=ask.uri, reply_root=ask.uri)
+    signals.on_post(reply)
+    replied = Mention(brand="Volta", query="@volta-auto.bsky.social", post=reply)
+    signals.on_mention(replied)
+    desk([(replied, Labels())])
+    return asked, replied
+
+
+@pytest.mark.parametrize("lang", ["it", "en"])
+def test_a_friends_reply_keeps_the_appeal_about_the_person_who_asked(lang: str) -> None:
+    """One opportunity per conversation, and the appeal's realness pre-read and reach are about
+    the post that makes the appeal: a friend joining in grows the thread, not the asker."""
+    clock = ManualClock(1_000.0)
+    signals = Signals(signals_config({}), clock)
+    sink = Sink()
+    queue = OpportunityQueue(clock)
+    desk = DeskStage([VOLTA], signals, queue, [sink], team_language=lang)
+    asked, replied = car_thread(signals, clock, desk)
+    assert replied.post.author.handle == FRIEND.handle
+    first, latest = sink.opportunities
+    assert latest.id == first.id and latest.posts == 2 and len(queue) == 1
+    assert latest.author_handle == "matteogalli.bsky.social" and latest.post_uri == asked.post.uri
+    assert latest.author_followers == 152_000 and latest.text == CAR_ASK
+    assert latest.realness is not None and latest.realness.verdict == "transactional"
+    solicited = "sollecitato" if lang == "it" else "solicited"
+    assert any(r.startswith(solicited) for r in latest.realness.reasons)
+    followers = "152.000" if lang == "it" else "152,000"  # the asker's reach, not the friend's
+    assert any(followers in r for r in latest.realness.reasons), latest.realness.reasons
+    assert latest.reach_percentile == first.reach_percentile
+    assert latest.score > first.score  # the friend's voice and the reshares make it pressing
+    assert latest.updated_at == 1_600.0  # the thread moved on
+    # the thread's momentum (thirty reshares) is the reply's reading of the same conversation
+    assert latest.features["velocity"] >= first.features["velocity"]

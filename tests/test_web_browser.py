@@ -401,3 +401,22 @@ def test_an_opportunity_read_from_a_reply_shows_the_post_that_started_it(desk: D
     started = page.locator("#conversation-root")
     assert "@matteo.bsky.social" in started.inner_text()
     assert "mi prestate un furgone?" in started.inner_text()
+
+
+def test_pages_load_with_their_favicon_and_nothing_fails_in_the_console(base: str,
+                                                                       page: Any) -> None:
+    errors: list[str] = []
+    failed: list[tuple[int, str]] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("response", lambda r: failed.append((r.status, r.url)) if r.status >= 400 else None)
+    sign_in(page, base, "ada")
+    for path in ("/queue", "/moments", "/brands"):
+        page.goto(base + path)
+        icon = page.evaluate("""async () => {
+            const link = document.querySelector('link[rel=icon]');
+            const img = new Image(); img.src = link.href; await img.decode();
+            return [link.getAttribute('href'), img.naturalWidth > 0];
+        }""")
+        assert icon == ["/static/favicon.svg", True]
+    assert page.goto(base + "/favicon.ico").url == base + "/static/favicon.svg"
+    assert failed == [] and errors == []

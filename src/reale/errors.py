@@ -72,6 +72,11 @@ class DeskError(RealeError):
     """The desk refused an action (wrong role, wrong state)."""
 
 
+class DeskInputError(DeskError):
+    """The desk refused what a person wrote (an empty or too long reply, a missing comment, a
+    NUL character): the writer's mistake to correct, not a conflict with the desk's state."""
+
+
 class ApprovalRequired(DeskError):
     """Publishing was attempted without a recorded approval."""
 
@@ -98,6 +103,7 @@ __all__ = [
     "ConfigError",
     "DecodeError",
     "DeskError",
+    "DeskInputError",
     "ModelError",
     "OptionalDependencyError",
     "PublishError",

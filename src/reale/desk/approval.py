@@ -21,7 +21,7 @@ from reale.clock import Clock
 from reale.desk.records import Decision, Member, Publication, Reply, Target, digest
 from reale.desk.repository import DeskRepository
 from reale.desk.roles import Role, parse_role, require
-from reale.errors import ApprovalRequired, DeskError
+from reale.errors import ApprovalRequired, DeskError, DeskInputError
 
 _MINT = object()  # the capability: only this module holds it
 APPROVING = ("approve", "approve_and_send")
@@ -112,6 +112,8 @@ class ApprovalWorkflow:
 
     # -- the reply's life -----------------------------------------------------------------------
     def _decision(self, reply: Reply, action: str, actor: str, role: Role, comment: str) -> Decision:
+        if "\x00" in comment:
+            raise DeskInputError("a comment cannot hold a NUL character (\\x00)")
         return Decision(id=self._new_id(), reply_id=reply.id, action=action, actor=actor,
                         role=role.value, at=self._clock.now(), comment=comment,
                         text_digest=digest(reply.text))
@@ -126,9 +128,12 @@ class ApprovalWorkflow:
     def _check_text(text: str) -> str:
         text = text.strip()
         if not text:
-            raise DeskError("a reply needs some text")
+            raise DeskInputError("a reply needs some text")
         if len(text) > MAX_TEXT:
-            raise DeskError(f"a reply of {len(text)} characters is too long (at most {MAX_TEXT})")
+            raise DeskInputError(f"a reply of {len(text)} characters is too long "
+                                 f"(at most {MAX_TEXT})")
+        if "\x00" in text:  # PostgreSQL cannot store it; no reply a person means holds one
+            raise DeskInputError("a reply cannot hold a NUL character (\\x00)")
         return text
 
     def draft(self, actor: str, *, brand: str, account: str, target: Target, text: str,
@@ -173,7 +178,7 @@ class ApprovalWorkflow:
         """An approver returns a submitted reply with a comment saying what to change."""
         role = self._role(actor, "send_back")
         if not comment.strip():
-            raise DeskError("sending a reply back needs a comment saying what to change")
+            raise DeskInputError("sending a reply back needs a comment saying what to change")
         reply = self._load(reply_id)
         self._expect(reply, ("submitted",), "send back")
         return self._move(reply, "send_back", actor, role, comment.strip(), state="sent_back")

@@ -13,7 +13,7 @@ from typing import Literal
 import msgspec
 
 from reale.desk import cues
-from reale.desk.opportunity_reasons import opportunity_reasons
+from reale.desk.opportunity_reasons import ReasonCode, reason_codes, render_reasons
 from reale.desk.opportunity_rules import DeskWeights, Learned
 from reale.desk.realness import DEFAULT_WEIGHTS, assess
 from reale.desk.realness_rules import RealnessWeights
@@ -93,6 +93,14 @@ class Opportunity(msgspec.Struct, frozen=True, kw_only=True):
     author_followers: int | None = None
     reach_tier: str | None = None
     reach_percentile: float | None = None  # 0-1 among the brand's mentioners
+    # what the post was scored from: a later post of the conversation rescores it (its thread
+    # grew) rather than replacing who asked (``in_conversation``)
+    subject: OpportunityInput | None = None
+    # the reasons without words, for a reader in another language (``render_reasons``)
+    reason_codes: tuple[ReasonCode, ...] = ()
+    # the realness pre-read's words in the other interface language ({"it": …} for an English
+    # team), so a reader in either language reads its reasons and advice in their own
+    realness_in: dict[str, Verdict] = {}
 
 
 def kind_of(inp: OpportunityInput, w: DeskWeights, text: str) -> OpportunityKind | None:
@@ -174,18 +182,42 @@ def score_opportunity(inp: OpportunityInput, weights: DeskWeights, *, team_langu
         return None
     lang = "it" if team_language.lower().startswith("it") else "en"
     action, verdict = _pre_read(inp, kind, realness_weights, lang)
+    other = "en" if lang == "it" else "it"
+    translated = {other: _pre_read(inp, kind, realness_weights, other)[1]}
     root = inp.root_uri or inp.post_uri
+    codes = reason_codes(inp, kind, contributions, verdict, learned.decisions)
     return Opportunity(
         id=f"{inp.brand}|{root}", brand=inp.brand, kind=kind, score=round(score, 4),
-        reasons=opportunity_reasons(inp, kind, contributions, verdict, learned.decisions, lang),
+        reasons=render_reasons(codes, lang), reason_codes=codes, realness_in=translated,
         post_uri=inp.post_uri, root_uri=root, author_handle=inp.author_handle,
         text=inp.text, language=inp.language, created_at=inp.created_at,
         updated_at=inp.created_at, features={**f, f"kind_{kind}": 1.0}, obvious_action=action,
         realness=verdict, relevance=inp.relevance, network=inp.network,
         author_followers=inp.author_followers, reach_tier=inp.reach_tier,
-        reach_percentile=inp.reach_percentile,
+        reach_percentile=inp.reach_percentile, subject=inp,
     )
 
 
-__all__ = ["Opportunity", "OpportunityInput", "OpportunityKind", "features_of", "kind_of",
-           "score_opportunity"]
+def in_conversation(held: Opportunity | None, new: Opportunity, weights: DeskWeights, *,
+                    team_language: str = "en", learned: Learned = NO_LEARNING,
+                    realness_weights: RealnessWeights = DEFAULT_WEIGHTS) -> Opportunity:
+    """A later post's opportunity read as part of the conversation the queue holds: when it is
+    of the same kind as the post that opened it (a friend joining the car request), the opening
+    post stays the subject — its author, reach and realness pre-read — rescored with the thread's
+    momentum as the later post read it. A post of another kind is returned as it is (the queue
+    keeps the stronger reading)."""
+    if (held is None or held.subject is None or new.subject is None or held.kind != new.kind
+            or held.post_uri == new.post_uri):
+        return new
+    thread = msgspec.structs.replace(
+        held.subject, cascade_velocity=new.subject.cascade_velocity,
+        cascade_predicted_size=new.subject.cascade_predicted_size)
+    again = score_opportunity(thread, weights, team_language=team_language, learned=learned,
+                              realness_weights=realness_weights)
+    if again is None or again.kind != held.kind:
+        return held if new.score <= held.score else new
+    return msgspec.structs.replace(again, updated_at=max(new.updated_at, held.updated_at))
+
+
+__all__ = ["Opportunity", "OpportunityInput", "OpportunityKind", "features_of",
+           "in_conversation", "kind_of", "score_opportunity"]

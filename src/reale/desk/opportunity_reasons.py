@@ -1,12 +1,16 @@
 """Why an opportunity is worth a person's time, in plain words in the team's language.
 
 The kind comes first, then the features that moved the score most, then what feedback learned and
-the realness pre-read when giving what is asked would not read as genuine.
+the realness pre-read when giving what is asked would not read as genuine. Each reason is kept as
+a language-free :class:`ReasonCode` (a key and its raw values) so a reader can render it in
+another language later (:func:`render_reason`).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+
+import msgspec
 
 from reale.desk import phrases
 from reale.desk.situation import Verdict
@@ -16,65 +20,121 @@ if TYPE_CHECKING:
 
 MIN_CONTRIBUTION = 0.2  # log-odds; smaller contributions are not worth a line
 
+Arg = str | int | float | None
 
-def _reach_line(inp: OpportunityInput, t: dict[str, str], lang: str) -> str | None:
+
+class ReasonCode(msgspec.Struct, frozen=True, array_like=True):
+    """One reason without words: a key of ``phrases.OPPORTUNITY_REASONS`` and its raw values
+    (shares, counts, names), formatted when rendered in a language."""
+
+    key: str
+    args: dict[str, Arg] = {}
+
+
+def _reach_code(inp: OpportunityInput) -> ReasonCode | None:
     if inp.reach_percentile is not None and inp.reach_percentile >= 0.9:
-        return t["reach_rank"].format(top=phrases.fmt_pct(1 - inp.reach_percentile, lang))
+        return ReasonCode("reach_rank", {"top": 1 - inp.reach_percentile})
     tier = inp.reach_tier
     if tier is None and inp.author_followers is not None:
         f = inp.author_followers
         tier = "nano" if f < 10_000 else "micro" if f < 100_000 else "macro" if f < 1_000_000 else "mega"
     if tier is None or tier == "nano":
         return None
-    followers = "?" if inp.author_followers is None else phrases.fmt_int(inp.author_followers, lang)
-    return t["reach_tier"].format(tier=tier, followers=followers)
+    return ReasonCode("reach_tier", {"tier": tier, "followers": inp.author_followers})
 
 
-def _growth_line(inp: OpportunityInput, t: dict[str, str], lang: str) -> str:
+def _growth_code(inp: OpportunityInput) -> ReasonCode:
     v, n = inp.cascade_velocity, inp.cascade_predicted_size
     if v and n:
-        return t["growing"].format(v=phrases.fmt_num(v, lang), n=phrases.fmt_int(n, lang))
+        return ReasonCode("growing", {"v": v, "n": n})
     if v:
-        return t["growing_now"].format(v=phrases.fmt_num(v, lang))
-    return t["expected"].format(n=phrases.fmt_int(n or 0, lang))
+        return ReasonCode("growing_now", {"v": v})
+    return ReasonCode("expected", {"n": n or 0})
 
 
-def _line(name: str, inp: OpportunityInput, t: dict[str, str], lang: str) -> str | None:
+def _code(name: str, inp: OpportunityInput) -> ReasonCode | None:
     if name == "addressed":
         handle = "@" + inp.brand_handle.lstrip("@") if inp.brand_handle else inp.brand
-        return t["addressed"].format(handle=handle)
+        return ReasonCode("addressed", {"handle": handle})
     if name == "reach":
-        return _reach_line(inp, t, lang)
+        return _reach_code(inp)
     if name in ("velocity", "size"):
-        return _growth_line(inp, t, lang)
+        return _growth_code(inp)
     if name == "repeat":
-        return t["repeat"].format(ordinal=phrases.ordinal(inp.author_recent_complaints + 1, lang))
+        return ReasonCode("repeat", {"n": inp.author_recent_complaints + 1})
     if name == "negativity":
-        return t["negative"]
+        return ReasonCode("negative")
     return None  # intent, complaint and moment are said by the kind line
+
+
+def reason_codes(inp: OpportunityInput, kind: str, contributions: dict[str, float],
+                 verdict: Verdict | None, decisions: int) -> tuple[ReasonCode, ...]:
+    """The reasons, most important first, without repeats, in no language yet."""
+    codes = [ReasonCode("moment", {"moment": inp.moment or ""}) if kind == "moment"
+             else ReasonCode(kind)]
+    if kind != "moment" and inp.moment:
+        codes.append(ReasonCode("moment", {"moment": inp.moment}))
+    for name in sorted(contributions, key=lambda n: -contributions[n]):
+        if contributions[name] >= MIN_CONTRIBUTION:
+            code = _code(name, inp)
+            if code and code not in codes:
+                codes.append(code)
+    if inp.relevance < 0.7:
+        codes.append(ReasonCode("relevance", {"r": inp.relevance}))
+    if decisions:
+        codes.append(ReasonCode("learned", {"n": decisions}))
+    if kind == "appeal" and verdict is not None and verdict.verdict != "genuine":
+        codes.append(ReasonCode("realness", {"verdict": verdict.verdict, "risk": verdict.risk}))
+    return tuple(codes)
+
+
+def _arg(key: str, name: str, value: Arg, lang: str) -> str:
+    if isinstance(value, str) or value is None:
+        if name == "verdict" and isinstance(value, str):
+            return phrases.VERDICT_WORDS[lang].get(value, value)
+        return "?" if value is None else value
+    if name in ("top", "risk"):
+        return phrases.fmt_pct(value, lang)
+    if name == "v":
+        return phrases.fmt_num(value, lang)
+    if name == "r":
+        r = f"{value:.2f}"
+        return r.replace(".", ",") if lang == "it" else r
+    if key == "repeat":
+        return phrases.ordinal(int(value), lang)
+    return phrases.fmt_int(value, lang)
+
+
+def render_reason(code: ReasonCode, lang: str) -> str:
+    """One reason in ``lang`` (English or Italian; anything else reads English). An unknown key
+    (a reason from a later release) reads as the key itself."""
+    lang = phrases.team_lang(lang)
+    template = phrases.OPPORTUNITY_REASONS[lang].get(code.key)
+    if template is None:
+        return code.key
+    args = {name: _arg(code.key, name, value, lang) for name, value in code.args.items()}
+    args.setdefault("ordinal", args.get("n", ""))
+    try:
+        return template.format(**args)
+    except (KeyError, IndexError, ValueError):
+        return code.key
+
+
+def render_reasons(codes: tuple[ReasonCode, ...], lang: str) -> tuple[str, ...]:
+    """The reasons in ``lang``, without repeated lines."""
+    lines: list[str] = []
+    for code in codes:
+        line = render_reason(code, lang)
+        if line not in lines:
+            lines.append(line)
+    return tuple(lines)
 
 
 def opportunity_reasons(inp: OpportunityInput, kind: str, contributions: dict[str, float],
                         verdict: Verdict | None, decisions: int, lang: str) -> tuple[str, ...]:
-    """The reasons, most important first, without repeats."""
-    t = phrases.OPPORTUNITY_REASONS[lang]
-    lines = [t["moment"].format(moment=inp.moment or "") if kind == "moment" else t[kind]]
-    if kind != "moment" and inp.moment:
-        lines.append(t["moment"].format(moment=inp.moment))
-    for name in sorted(contributions, key=lambda n: -contributions[n]):
-        if contributions[name] >= MIN_CONTRIBUTION:
-            line = _line(name, inp, t, lang)
-            if line and line not in lines:
-                lines.append(line)
-    if inp.relevance < 0.7:
-        r = f"{inp.relevance:.2f}"
-        lines.append(t["relevance"].format(r=r.replace(".", ",") if lang == "it" else r))
-    if decisions:
-        lines.append(t["learned"].format(n=phrases.fmt_int(decisions, lang)))
-    if kind == "appeal" and verdict is not None and verdict.verdict != "genuine":
-        lines.append(t["realness"].format(verdict=phrases.VERDICT_WORDS[lang][verdict.verdict],
-                                          risk=phrases.fmt_pct(verdict.risk, lang)))
-    return tuple(lines)
+    """The reasons, most important first, without repeats, in ``lang``."""
+    return render_reasons(reason_codes(inp, kind, contributions, verdict, decisions), lang)
 
 
-__all__ = ["opportunity_reasons"]
+__all__ = ["ReasonCode", "opportunity_reasons", "reason_codes", "render_reason",
+           "render_reasons"]

@@ -30,9 +30,15 @@ class QueueItem(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def merge(old: Opportunity, new: Opportunity) -> Opportunity:
-    """Fold a later post of the same conversation into its opportunity: the stronger reading
-    wins, the conversation keeps its start time, and the post count grows."""
-    base = new if new.score >= old.score else old
+    """Fold a later post of the same conversation into its opportunity: a new reading of the
+    same post replaces the old; a post of another kind wins when its reading is stronger; one
+    of the same kind leaves the post that opened the conversation its subject (who asked, and
+    how far their voice carries) and only raises the score. The conversation keeps its start
+    time, and the post count grows."""
+    if new.post_uri == old.post_uri or new.kind != old.kind:
+        base = new if new.post_uri == old.post_uri or new.score >= old.score else old
+    else:
+        base = msgspec.structs.replace(old, score=max(old.score, new.score))
     return msgspec.structs.replace(
         base, created_at=min(old.created_at, new.created_at) if new.created_at else old.created_at,
         updated_at=max(old.updated_at, new.updated_at), posts=old.posts + new.posts,
@@ -72,6 +78,10 @@ class OpportunityQueue:
         if reopened:
             del self._closed[opp.id]
         return not reopened
+
+    def peek(self, opp_id: str) -> Opportunity | None:
+        """The conversation's opportunity as queued now (None if not queued)."""
+        return self._items.get(opp_id)
 
     def update(self, opp: Opportunity) -> Opportunity | None:
         """Add an opportunity or fold it into its conversation's; None if the conversation was

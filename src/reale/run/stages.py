@@ -11,7 +11,12 @@ from typing import Any, Protocol
 
 from reale.config import BrandConfig
 from reale.desk.feedback import FeedbackLearner
-from reale.desk.opportunity import Opportunity, OpportunityInput, score_opportunity
+from reale.desk.opportunity import (
+    Opportunity,
+    OpportunityInput,
+    in_conversation,
+    score_opportunity,
+)
 from reale.desk.opportunity_rules import DeskWeights, Learned
 from reale.desk.queue import OpportunityQueue
 from reale.desk.realness import DEFAULT_WEIGHTS
@@ -216,7 +221,14 @@ class DeskStage:
         return 1.0 if p is None else p
 
     def score(self, m: Mention, labels: Any) -> Opportunity | None:
+        """The mention's opportunity, read as part of its conversation when the queue holds one
+        (a reply of the same kind grows the thread; the post that opened it stays its subject)."""
         learned = self.learner.get(m.brand) if self.learner is not None else Learned()
-        return score_opportunity(self.opportunity_input(m, labels), self.weights,
-                                 team_language=self.team_language, learned=learned,
-                                 realness_weights=self.realness)
+        opp = score_opportunity(self.opportunity_input(m, labels), self.weights,
+                                team_language=self.team_language, learned=learned,
+                                realness_weights=self.realness)
+        if opp is None:
+            return None
+        return in_conversation(self.queue.peek(opp.id), opp, self.weights,
+                               team_language=self.team_language, learned=learned,
+                               realness_weights=self.realness)

@@ -13,7 +13,7 @@ from argon2 import PasswordHasher
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -106,8 +106,12 @@ def create_app(store: Store, *, workflow: ApprovalWorkflow,
     async def openapi_json(request: Request) -> Response:
         return json_response(document)
 
+    async def favicon(request: Request) -> Response:  # browsers ask for it unprompted
+        return RedirectResponse("/static/favicon.svg", status_code=308)
+
     table: list[BaseRoute] = [*routes(SPECS, services, render, error_page),
                               Route("/openapi.json", openapi_json, name="openapi"),
+                              Route("/favicon.ico", favicon, name="favicon"),
                               Mount("/static", StaticFiles(directory=str(static_dir())),
                                     name="static")]
     fallback = unmatched(services, error_page)

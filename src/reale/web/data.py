@@ -84,7 +84,8 @@ def record_of(opp: Opportunity, *, network: str = "", followers: int | None = No
         created_at=opp.created_at, updated_at=opp.updated_at, network=network or opp.network,
         obvious_action=opp.obvious_action, realness=opp.realness, relevance=opp.relevance,
         posts=opp.posts, reach=reach_of(reach, followers) or _scored_reach(opp),
-        momentum=momentum_of(cascade, momentum), features=dict(opp.features))
+        momentum=momentum_of(cascade, momentum), features=dict(opp.features),
+        reason_codes=opp.reason_codes, realness_in=dict(opp.realness_in))
 
 
 def _scored_reach(opp: Opportunity) -> Reach | None:

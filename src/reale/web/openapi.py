@@ -82,11 +82,15 @@ def openapi(specs: list[RouteSpec], *, version: str) -> dict[str, Any]:
                 paths.setdefault(path + ".json", {})[method.lower()] = _operation(
                     spec, method, "application/json", True)
     paths["/static/{path}"] = {"get": {
-        "operationId": "static_get", "summary": "The desk's own CSS and JavaScript.",
+        "operationId": "static_get", "summary": "The desk's own CSS, JavaScript and favicon.",
         "tags": ["static"], "x-reale-role": "public",
         "parameters": [{"name": "path", "in": "path", "required": True,
                         "schema": {"type": "string"}}],
         "responses": {"200": {"description": "OK"}}}}
+    paths["/favicon.ico"] = {"get": {
+        "operationId": "favicon_get", "summary": "A redirect to the favicon, /static/favicon.svg.",
+        "tags": ["static"], "x-reale-role": "public",
+        "responses": {"308": {"description": "Permanent Redirect"}}}}
     paths["/openapi.json"] = {"get": {
         "operationId": "openapi_get", "summary": "This document.", "tags": ["api"],
         "x-reale-role": "public", "responses": {"200": {"description": "OK",

@@ -12,6 +12,7 @@ from typing import Any
 
 import msgspec
 
+from reale.desk.opportunity_reasons import ReasonCode
 from reale.desk.situation import Verdict
 from reale.signals.moment_scope import MomentAlert
 
@@ -75,6 +76,10 @@ class OpportunityRecord(msgspec.Struct, frozen=True, kw_only=True):
     decided_at: float | None = None
     decided_by: str = ""
     features: dict[str, float] = {}  # the desk's features, which its learning steps on
+    # the reasons without words, rendered in each viewer's language; () in rows stored before
+    # they were kept, which show ``reasons`` (the team's language when scored)
+    reason_codes: tuple[ReasonCode, ...] = ()
+    realness_in: dict[str, Verdict] = {}  # the pre-read in the other interface language
 
     @property
     def verdict(self) -> str:

@@ -20,7 +20,14 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from reale.desk.roles import Role, parse_role
-from reale.errors import ApprovalRequired, DeskError, PublishError, RealeError, StoreError
+from reale.errors import (
+    ApprovalRequired,
+    DeskError,
+    DeskInputError,
+    PublishError,
+    RealeError,
+    StoreError,
+)
 from reale.web.i18n import pick_language, translator
 from reale.web.records import User
 from reale.web.services import Services
@@ -153,6 +160,9 @@ async def _form(request: Request, limit: int) -> dict[str, str]:
             raise HTTPProblem(400, f"the body is not valid JSON: {exc}") from None
         if not isinstance(data, dict):
             raise HTTPProblem(400, "the JSON body must be an object")
+        for k, v in data.items():  # nested values are passed on as JSON text, NULs escaped
+            if not isinstance(v, str) and _nul_in(v):
+                raise _nul_problem(str(k))
         form = {str(k): v if isinstance(v, str) else json.dumps(v) for k, v in data.items()}
         try:  # "\ud800" parses to half a surrogate pair, which no store can hold
             "".join(f"{k}{v}" for k, v in form.items()).encode("utf-8")
@@ -163,6 +173,33 @@ async def _form(request: Request, limit: int) -> dict[str, str]:
     if kind in ("application/x-www-form-urlencoded", ""):
         return dict(parse_qsl(text, keep_blank_values=True, max_num_fields=200))
     raise HTTPProblem(415, "send application/x-www-form-urlencoded or application/json")
+
+
+def _nul_in(value: Any) -> bool:
+    """Whether a parsed value (JSON: any depth, keys included) holds a NUL character."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_nul_in(k) or _nul_in(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_nul_in(v) for v in value)
+    return False
+
+
+def _nul_problem(name: str) -> HTTPProblem:
+    where = f" in «{name}»" if name and not _nul_in(name) else ""
+    return HTTPProblem(400, f"the request holds a NUL character (\\x00){where}: no text the "
+                            "desk keeps may contain one; remove it and send again")
+
+
+def refuse_nul(request: Request, form: Mapping[str, str]) -> None:
+    """A NUL character (``\\x00``) anywhere a person can type — the form or JSON body, the
+    query string, the path — is refused at the edge with a 400: PostgreSQL cannot store it
+    (it would fail later as a store error, 503), and no text a person means holds one."""
+    places = [("", request.url.path), *request.query_params.multi_items(), *form.items()]
+    for name, value in places:
+        if _nul_in(name) or _nul_in(value):
+            raise _nul_problem(name)
 
 
 def _same_origin(request: Request) -> bool:
@@ -243,6 +280,7 @@ async def _checked(ctx: Ctx, spec: RouteSpec, s: Services,
     if spec.role is not None and not ctx.can(spec.role):
         raise HTTPProblem(403, f"this needs the {spec.role.value} role or above")
     ctx.form = await _form(ctx.request, s.settings.max_form_bytes)
+    refuse_nul(ctx.request, ctx.form)
     if ctx.request.method not in ("GET", "HEAD") and (not _same_origin(ctx.request)
                                                       or not _csrf_ok(ctx, spec)):
         raise HTTPProblem(403, "the CSRF token is missing or wrong: reload the page and retry")
@@ -250,6 +288,8 @@ async def _checked(ctx: Ctx, spec: RouteSpec, s: Services,
         result = await _call(spec.handler, ctx)
     except ApprovalRequired as exc:
         raise HTTPProblem(403, str(exc)) from None
+    except DeskInputError as exc:  # what the person wrote: theirs to correct (400)
+        raise HTTPProblem(400, str(exc)) from None
     except DeskError as exc:
         # a missing right (roles.require) is 403; a reply that has moved on ("cannot approve
         # reply …: it is approved (only a reply that is submitted can be)") is a conflict

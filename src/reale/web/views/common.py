@@ -8,6 +8,7 @@ from typing import Any
 
 import msgspec
 
+from reale.desk.opportunity_reasons import render_reasons
 from reale.desk.opportunity_rules import ResponseTargets
 from reale.desk.records import Decision, Publication, Reply
 from reale.events import Post
@@ -97,9 +98,12 @@ def ranked(ctx: Ctx, rec: OpportunityRecord) -> dict[str, Any]:
                                                   "moment") else tg.moment
     age = max(0.0, ctx.now - (rec.created_at or rec.updated_at))
     out = opportunity_payload(rec)
+    if rec.reason_codes:  # in the viewer's language; older rows keep the words they were stored in
+        out["reasons"] = list(render_reasons(rec.reason_codes, ctx.lang))
+    realness = rec.realness_in.get(ctx.lang, rec.realness) if rec.realness else None
     out.update(priority=round(rec.score * (1 + age / target), 4), age=age, target=target,
                overdue=age > target, posts=rec.posts,
-               realness=msgspec.to_builtins(rec.realness) if rec.realness else None,
+               realness=msgspec.to_builtins(realness) if realness else None,
                network=rec.network, root_uri=rec.root_uri, decided_by=rec.decided_by,
                decided_at=rec.decided_at, relevance=rec.relevance,
                obvious_action=rec.obvious_action)
