@@ -135,3 +135,18 @@ def test_eval_held_out_scores_only_the_rows_training_never_saw(data_dir):
     rep = json.loads(res.stdout)
     assert 300 < rep["n"] < 600  # about 15 % of 2,771
     assert rep["macro_f1"] > 0.75
+
+
+def test_an_over_long_line_gets_one_error_and_the_lines_stay_aligned():
+    """Output line k answers input line k, however long a line is: a 3 MiB line is one error,
+    and so is a line that ends just past the 1 MiB limit."""
+    huge = json.dumps({"id": "huge", "text": "y" * (3 << 20)}).encode()
+    just_over = json.dumps({"id": "over", "text": "z" * (1 << 20)}).encode()  # 1 MiB + the JSON around it
+    stdin = huge + b"\n" + just_over + b"\n" + b'{"id": "after", "text": "still answered"}\n'
+    res = _run_bytes("annotate", "--tasks", "sentiment", stdin=stdin)
+    assert res.returncode == 0, res.stderr
+    out = _lines(res.stdout.decode("utf-8"))
+    assert len(out) == 3, [o.get("error") or o.get("id") for o in out]
+    assert out[0]["error"] == out[1]["error"] == "line longer than 1048576 bytes"
+    assert out[2]["id"] == "after" and "sentiment" in out[2]
+    assert b"3 lines, 1 labelled, 2 errors" in res.stderr
