@@ -90,6 +90,21 @@ def test_a_declared_language_whose_script_the_text_lacks_is_set_aside(u):
     assert u.annotate("ok", "ru").language != "ru"
 
 
+@pytest.mark.parametrize("declared", ["<script>", "english", "\ud800", "x", "42", ["<b>", "💥"]])
+def test_a_declared_language_that_is_no_language_code_is_ignored(u, declared):
+    # `language` is an ISO 639 code: a network's or a caller's free text never becomes one
+    x = u.annotate("This is obviously a long English sentence about the weather today.", declared)
+    assert x.language == "en"
+    assert u.annotate("🙂", declared).language == "und"
+    json.loads(msgspec.json.encode(x))
+
+
+def test_a_declared_language_tag_counts_by_its_language_subtag(u):
+    assert u.annotate("ok grazie", "IT-it").language == "it"
+    assert u.annotate("ok grazie", "it_IT").language == "it"
+    assert u.annotate("🙂", "pt-BR").language == "pt"
+
+
 def test_other_languages_get_language_and_a_best_effort(u):
     x = u.annotate("Me encanta este producto, es maravilloso")
     assert x.language == "es"
