@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import msgspec
+
 from reale.clock import ManualClock
 from reale.config import BrandConfig
 from reale.desk.opportunity import Opportunity
@@ -216,3 +218,23 @@ def test_the_desk_reads_each_answer_with_the_configured_realness_weights() -> No
 
     assert verdict({}) == "transactional"  # a public car for a loud ask, by default
     assert verdict({"desk": {"realness": {"transactional_at": 0.9999}}}) != "transactional"
+
+
+def test_understanding_weighs_every_language_a_post_declares() -> None:
+    """Bluesky clients declare the user's default language first ("ja") and the post's after it:
+    the stage hands the models all of them, as the understander weighs them, not just the first."""
+    from reale.run.wiring import Understanding
+
+    done: list[tuple[Mention, Any]] = []
+    stage = UnderstandStage(Understanding([VOLTA]).label, done.extend, metrics=Metrics())
+    m = mention(1, text="@volta-auto.bsky.social vale la pena")
+    m = msgspec.structs.replace(m, post=msgspec.structs.replace(m.post, langs=("ja", "it")))
+
+    async def main() -> None:
+        await stage(Routed(mentions=[m]))
+        while not done:
+            await asyncio.sleep(0.01)
+        stage.close()
+
+    asyncio.run(main())
+    assert done[0][1].language == "it"
