@@ -135,6 +135,13 @@ def test_hostile_or_empty_text_gets_labels_not_a_crash(u, text):
     json.loads(msgspec.json.encode(x))
 
 
+@pytest.mark.parametrize("text", ["ok", "xxxx", "hmm", "😀 ok", "grazie"])
+def test_every_label_says_what_drove_it_even_when_no_word_did(u, text):
+    x = u.annotate(text)
+    for label, drivers in x.why.items():
+        assert drivers, f"{label} of {text!r} has no explanation"
+
+
 def test_every_task_name_is_known():
     assert TASKS == ("language", "sentiment", "emotion", "intent", "complaint", "irony", "offensive",
                      "crisis")

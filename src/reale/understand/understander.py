@@ -216,7 +216,8 @@ class Understander:
         used = b.lang_mask(_NGRAM_LANGS[head])
         p = np.where(used[:, None], h.proba(h.ngram_logits(b.xw[head]), b.emb), h.proba(None, b.emb))
         words = cue_words(b.words, h.ngram_w, self.models.idf, p.argmax(axis=1), len(b.texts))
-        why = [w if u else [f"sentence embedding (no {head} n-grams for {g.lang})"]
+        why = [w if u and w else [f"sentence embedding (no {head} n-grams for {g.lang})"] if not u
+               else ["sentence embedding (no word of the post points to it)"]
                for w, u, g in zip(words, used, b.langs, strict=True)]
         return p, why
 
