@@ -150,3 +150,19 @@ def test_an_over_long_line_gets_one_error_and_the_lines_stay_aligned():
     assert out[0]["error"] == out[1]["error"] == "line longer than 1048576 bytes"
     assert out[2]["id"] == "after" and "sentiment" in out[2]
     assert b"3 lines, 1 labelled, 2 errors" in res.stderr
+
+
+def test_json_nested_too_deeply_is_an_error_line_not_a_crash(tmp_path):
+    deep = b'{"id": "deep", "text": "hi", "x": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    stdin = deep + b"\n" + b'{"id": "after", "text": "still answered"}\n'
+    res = _run_bytes("annotate", "--tasks", "language", stdin=stdin)
+    assert res.returncode == 0, res.stderr[-500:]
+    first, after = _lines(res.stdout.decode("utf-8"))
+    assert first["error"].startswith("invalid JSON") and "deep" in first["error"]
+    assert after["id"] == "after" and "language" in after
+    labelled = tmp_path / "deep.jsonl"
+    labelled.write_bytes(deep.replace(b'"text": "hi"', b'"text": "I love it", "label": "positive"')
+                         + b'\n{"text": "I hate it", "label": "negative"}\n')
+    ev = _run_bytes("eval", "sentiment", "--data", str(labelled), "--json", stdin=b"")
+    assert ev.returncode == 0, ev.stderr[-500:]
+    assert json.loads(ev.stdout)["n"] == 1  # the deep line is skipped like any malformed one

@@ -50,6 +50,8 @@ def parse_line(line: bytes) -> Parsed:
         obj = msgspec.json.decode(decoded)
     except msgspec.DecodeError as exc:
         return _error({"input": decoded}, f"invalid JSON: {exc}")
+    except RecursionError:
+        return _error({"input": decoded}, "invalid JSON: nested too deeply")
     if not isinstance(obj, dict):
         return _error({"input": obj}, "expected a JSON object with a text field")
     text = obj.get("text")
