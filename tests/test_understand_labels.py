@@ -142,6 +142,12 @@ def test_every_label_says_what_drove_it_even_when_no_word_did(u, text):
         assert drivers, f"{label} of {text!r} has no explanation"
 
 
+def test_fast_labels_say_what_drove_them_too(u):
+    x = u.annotate("what a great day", fast=True)
+    assert x.why["language"] and x.why["sentiment"]
+    assert set(x.why) == {"language", "sentiment"}
+
+
 def test_every_task_name_is_known():
     assert TASKS == ("language", "sentiment", "emotion", "intent", "complaint", "irony", "offensive",
                      "crisis")

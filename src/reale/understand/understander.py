@@ -333,7 +333,8 @@ class Understander:
             f["why"]["intent"] = [*why, *driver]  # type: ignore[index]
 
     def _fast(self, clean: list[str], guesses: list[LanguageGuess], tasks: Collection[str]) -> list[Understanding]:
-        out = [Understanding(language=g.lang, language_score=round(g.score, 4), mode="fast") for g in guesses]
+        out = [Understanding(language=g.lang, language_score=round(g.score, 4), mode="fast",
+                             why={"language": [g.why]}) for g in guesses]
         if "sentiment" not in tasks:
             return out
         x = featurize(clean, self.models.fast_spec, self.models.fast_idf)
@@ -342,6 +343,8 @@ class Understander:
         p_it = h_it.proba(h_it.ngram_logits(x.dot(h_it.ngram_w)), None)
         is_it = np.array([g.lang == "it" for g in guesses], dtype=bool)
         p = np.where(is_it[:, None], p_it, p)
+        note = ["word n-grams only (fast mode, under load)"]
         return [msgspec.structs.replace(u, sentiment=h.classes[int(row.argmax())],
-                                        sentiment_scores=_scores(h.classes, row))
+                                        sentiment_scores=_scores(h.classes, row),
+                                        why={**u.why, "sentiment": note})
                 for u, row in zip(out, p, strict=True)]
