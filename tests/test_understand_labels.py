@@ -148,6 +148,15 @@ def test_fast_labels_say_what_drove_them_too(u):
     assert set(x.why) == {"language", "sentiment"}
 
 
+def test_invisible_characters_inside_words_do_not_change_the_labels(u):
+    posts = ["great product, love it", "this is the worst service ever, shame on you, fix it now",
+             "Vergogna, da tre giorni senza linea e nessuno risponde al telefono"]
+    hidden = [" ".join(w[:2] + "\u200b" + w[2:] if len(w) > 3 else w for w in p.split(" ")) for p in posts]
+    for plain, veiled in zip(u.annotate_batch(posts), u.annotate_batch(hidden), strict=True):
+        assert (veiled.language, veiled.sentiment, veiled.intent, veiled.complaint) == \
+               (plain.language, plain.sentiment, plain.intent, plain.complaint)
+
+
 def test_every_task_name_is_known():
     assert TASKS == ("language", "sentiment", "emotion", "intent", "complaint", "irony", "offensive",
                      "crisis")
