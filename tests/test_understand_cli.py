@@ -166,3 +166,18 @@ def test_json_nested_too_deeply_is_an_error_line_not_a_crash(tmp_path):
     ev = _run_bytes("eval", "sentiment", "--data", str(labelled), "--json", stdin=b"")
     assert ev.returncode == 0, ev.stderr[-500:]
     assert json.loads(ev.stdout)["n"] == 1  # the deep line is skipped like any malformed one
+
+
+def test_eval_says_how_many_lines_it_left_out(tmp_path):
+    data = tmp_path / "s.jsonl"
+    data.write_bytes(b'{"text": "I love it", "label": "positive"}\n'
+                     b"not json\n"
+                     b'{"text": "", "label": "negative"}\n'
+                     b'{"text": "meh", "label": "mixed"}\n'
+                     b"\xff\xfe\n"
+                     b"\n"
+                     b'{"text": "I hate it", "label": "negative"}\n')
+    res = run_cli("eval", "sentiment", "--data", str(data), "--json")
+    assert res.returncode == 0, res.stderr
+    assert json.loads(res.stdout)["n"] == 2
+    assert "2 of 6 lines scored" in res.stderr  # the blank line is no line of data

@@ -44,6 +44,12 @@ def run(args: argparse.Namespace) -> int:
         raise ConfigError(f"--data {args.data}: {why}")
     rep = evaluate(Understander.load(), args.task, args.data, balanced=args.balanced, fast=args.fast,
                    held_out=args.held_out)
+    with args.data.open("rb") as fh:
+        lines = sum(1 for line in fh if line.strip())
+    why = "not held out of training, " if args.held_out else ""
+    print(f"reale eval: {rep.n} of {lines} lines scored (the rest: {why}malformed, without text, "
+          f"or labelled with no {args.task} class)" if rep.n < lines else
+          f"reale eval: {rep.n} of {lines} lines scored", file=sys.stderr)
     text = msgspec.json.encode(rep).decode() if args.json else render(rep, f"{args.task} on {args.data}")
     try:
         print(text, flush=True)
