@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import msgspec
 import pytest
 
 from reale.clock import ManualClock
@@ -282,3 +283,23 @@ def test_a_friends_reply_keeps_the_appeal_about_the_person_who_asked(lang: str) 
     assert latest.updated_at == 1_600.0  # the thread moved on
     # the thread's momentum (thirty reshares) is the reply's reading of the same conversation
     assert latest.features["velocity"] >= first.features["velocity"]
+
+
+def test_understanding_weighs_every_language_a_post_declares() -> None:
+    """Bluesky clients declare the user's default language first ("ja") and the post's after it:
+    the stage hands the models all of them, as the understander weighs them, not just the first."""
+    from reale.run.wiring import Understanding
+
+    done: list[tuple[Mention, Any]] = []
+    stage = UnderstandStage(Understanding([VOLTA]).label, done.extend, metrics=Metrics())
+    m = mention(1, text="@volta-auto.bsky.social vale la pena")
+    m = msgspec.structs.replace(m, post=msgspec.structs.replace(m.post, langs=("ja", "it")))
+
+    async def main() -> None:
+        await stage(Routed(mentions=[m]))
+        while not done:
+            await asyncio.sleep(0.01)
+        stage.close()
+
+    asyncio.run(main())
+    assert done[0][1].language == "it"

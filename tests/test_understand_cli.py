@@ -151,3 +151,51 @@ def test_eval_held_out_refuses_a_file_that_has_its_own_validation_split(data_dir
             f"speech acts, FEEL-IT); {data_dir / 'sentiment/en'} has its own: score it without --held-out "
             f"(reale eval sentiment --data {data_dir / 'sentiment/en/val.jsonl'})\n")
         assert res.stdout == ""
+
+
+
+
+def test_an_over_long_line_gets_one_error_and_the_lines_stay_aligned():
+    """Output line k answers input line k, however long a line is: a 3 MiB line is one error,
+    and so is a line that ends just past the 1 MiB limit."""
+    huge = json.dumps({"id": "huge", "text": "y" * (3 << 20)}).encode()
+    just_over = json.dumps({"id": "over", "text": "z" * (1 << 20)}).encode()  # 1 MiB + the JSON around it
+    stdin = huge + b"\n" + just_over + b"\n" + b'{"id": "after", "text": "still answered"}\n'
+    res = _run_bytes("annotate", "--tasks", "sentiment", stdin=stdin)
+    assert res.returncode == 0, res.stderr
+    out = _lines(res.stdout.decode("utf-8"))
+    assert len(out) == 3, [o.get("error") or o.get("id") for o in out]
+    assert out[0]["error"] == out[1]["error"] == "line longer than 1048576 bytes"
+    assert out[2]["id"] == "after" and "sentiment" in out[2]
+    assert b"3 lines, 1 labelled, 2 errors" in res.stderr
+
+
+def test_json_nested_too_deeply_is_an_error_line_not_a_crash(tmp_path):
+    deep = b'{"id": "deep", "text": "hi", "x": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    stdin = deep + b"\n" + b'{"id": "after", "text": "still answered"}\n'
+    res = _run_bytes("annotate", "--tasks", "language", stdin=stdin)
+    assert res.returncode == 0, res.stderr[-500:]
+    first, after = _lines(res.stdout.decode("utf-8"))
+    assert first["error"].startswith("invalid JSON") and "deep" in first["error"]
+    assert after["id"] == "after" and "language" in after
+    labelled = tmp_path / "deep.jsonl"
+    labelled.write_bytes(deep.replace(b'"text": "hi"', b'"text": "I love it", "label": "positive"')
+                         + b'\n{"text": "I hate it", "label": "negative"}\n')
+    ev = _run_bytes("eval", "sentiment", "--data", str(labelled), "--json", stdin=b"")
+    assert ev.returncode == 0, ev.stderr[-500:]
+    assert json.loads(ev.stdout)["n"] == 1  # the deep line is skipped like any malformed one
+
+
+def test_eval_says_how_many_lines_it_left_out(tmp_path):
+    data = tmp_path / "s.jsonl"
+    data.write_bytes(b'{"text": "I love it", "label": "positive"}\n'
+                     b"not json\n"
+                     b'{"text": "", "label": "negative"}\n'
+                     b'{"text": "meh", "label": "mixed"}\n'
+                     b"\xff\xfe\n"
+                     b"\n"
+                     b'{"text": "I hate it", "label": "negative"}\n')
+    res = run_cli("eval", "sentiment", "--data", str(data), "--json")
+    assert res.returncode == 0, res.stderr
+    assert json.loads(res.stdout)["n"] == 2
+    assert "2 of 6 lines scored" in res.stderr  # the blank line is no line of data

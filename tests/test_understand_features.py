@@ -22,6 +22,14 @@ def test_links_handles_and_placeholders_become_uniform():
     assert len(normalize("x" * 10 * MAX_CHARS)) <= MAX_CHARS
 
 
+def test_invisible_format_characters_are_dropped():
+    # zero-width spaces and joiners, soft hyphens, BOMs and bidi controls inside a word would
+    # otherwise split it for every model ("gr\u200beat" is no "great" to n-grams or the encoder)
+    hidden = "gr\u200beat pro\u00adduct\u2060, \ufeffso\u200d \u202ego\u202cod\u2066!\u2069\u200e\u200f"
+    assert normalize(hidden) == "great product, so good!"
+    assert normalize("\u200b\u200b") == ""
+
+
 def test_words_keep_apostrophes_emoji_and_numbers():
     assert words("L'acqua costa 3 euro 😀!") == ["l'acqua", "costa", "3", "euro", "😀", "!"]
 

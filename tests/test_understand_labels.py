@@ -90,6 +90,21 @@ def test_a_declared_language_whose_script_the_text_lacks_is_set_aside(u):
     assert u.annotate("ok", "ru").language != "ru"
 
 
+@pytest.mark.parametrize("declared", ["<script>", "english", "\ud800", "x", "42", ["<b>", "💥"]])
+def test_a_declared_language_that_is_no_language_code_is_ignored(u, declared):
+    # `language` is an ISO 639 code: a network's or a caller's free text never becomes one
+    x = u.annotate("This is obviously a long English sentence about the weather today.", declared)
+    assert x.language == "en"
+    assert u.annotate("🙂", declared).language == "und"
+    json.loads(msgspec.json.encode(x))
+
+
+def test_a_declared_language_tag_counts_by_its_language_subtag(u):
+    assert u.annotate("ok grazie", "IT-it").language == "it"
+    assert u.annotate("ok grazie", "it_IT").language == "it"
+    assert u.annotate("🙂", "pt-BR").language == "pt"
+
+
 def test_other_languages_get_language_and_a_best_effort(u):
     x = u.annotate("Me encanta este producto, es maravilloso")
     assert x.language == "es"
@@ -118,6 +133,28 @@ def test_hostile_or_empty_text_gets_labels_not_a_crash(u, text):
     assert isinstance(x, Understanding)
     assert x.sentiment in ("negative", "neutral", "positive")
     json.loads(msgspec.json.encode(x))
+
+
+@pytest.mark.parametrize("text", ["ok", "xxxx", "hmm", "😀 ok", "grazie"])
+def test_every_label_says_what_drove_it_even_when_no_word_did(u, text):
+    x = u.annotate(text)
+    for label, drivers in x.why.items():
+        assert drivers, f"{label} of {text!r} has no explanation"
+
+
+def test_fast_labels_say_what_drove_them_too(u):
+    x = u.annotate("what a great day", fast=True)
+    assert x.why["language"] and x.why["sentiment"]
+    assert set(x.why) == {"language", "sentiment"}
+
+
+def test_invisible_characters_inside_words_do_not_change_the_labels(u):
+    posts = ["great product, love it", "this is the worst service ever, shame on you, fix it now",
+             "Vergogna, da tre giorni senza linea e nessuno risponde al telefono"]
+    hidden = [" ".join(w[:2] + "\u200b" + w[2:] if len(w) > 3 else w for w in p.split(" ")) for p in posts]
+    for plain, veiled in zip(u.annotate_batch(posts), u.annotate_batch(hidden), strict=True):
+        assert (veiled.language, veiled.sentiment, veiled.intent, veiled.complaint) == \
+               (plain.language, plain.sentiment, plain.intent, plain.complaint)
 
 
 def test_every_task_name_is_known():

@@ -54,6 +54,12 @@ def run(args: argparse.Namespace) -> int:
         title += f": {scored}"
         if args.json:
             print(f"reale eval: {scored}", file=sys.stderr)
+    else:
+        with args.data.open("rb") as fh:
+            lines = sum(1 for line in fh if line.strip())
+        print(f"reale eval: {rep.n} of {lines} lines scored (the rest: malformed, without text, "
+              f"or labelled with no {args.task} class)" if rep.n < lines else
+              f"reale eval: {rep.n} of {lines} lines scored", file=sys.stderr)
     text = msgspec.json.encode(rep).decode() if args.json else render(rep, title)
     try:
         print(text, flush=True)

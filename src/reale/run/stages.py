@@ -70,7 +70,7 @@ class SignalsStage:
                 sink.moment(a)
 
 
-Labeller = Callable[[list[str], list[str | None], bool], list[Any]]
+Labeller = Callable[[list[str], list[Sequence[str] | None], bool], list[Any]]  # texts, declared langs, fast
 Consumer = Callable[[list[tuple[Mention, Any]]], None]
 
 
@@ -111,7 +111,7 @@ class UnderstandStage:
 
     async def _label(self, batch: list[Mention], fast: bool) -> None:
         texts = [m.post.text for m in batch]
-        langs: list[str | None] = [m.post.langs[0] if m.post.langs else None for m in batch]
+        langs: list[Sequence[str] | None] = [m.post.langs or None for m in batch]  # every declared one
         try:
             labels = await asyncio.to_thread(self.label, texts, langs, fast)
         except Exception:

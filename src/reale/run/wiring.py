@@ -63,7 +63,7 @@ class Understanding:
         for b in brands:
             self.drop_anchors(b.name)
 
-    def label(self, texts: list[str], langs: list[str | None], fast: bool,
+    def label(self, texts: list[str], langs: list[Sequence[str] | None], fast: bool,
               tasks: Collection[str] | None = None) -> list[Any]:
         """Labels for a batch of posts: all of them, or the ``tasks`` named (see
         ``reale.understand.understander.TASKS``); ``fast``: the overload labels only."""
@@ -180,7 +180,7 @@ def _recall_into(prior: BrandPrior, store: Store, brand: str) -> int:
     return sum(prior.update(m.post.text) for m in reversed(recent))
 
 
-def _no_labels(texts: list[str], langs: list[str | None], fast: bool) -> list[Any]:
+def _no_labels(texts: list[str], langs: list[Sequence[str] | None], fast: bool) -> list[Any]:
     return [None] * len(texts)
 
 

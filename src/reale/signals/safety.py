@@ -26,7 +26,7 @@ class BatchLabel(Protocol):
     """The understanding models' batch labeller, asked for some of its labels only
     (``reale.run.wiring.Understanding.label``, ``Understander.annotate_batch``)."""
 
-    def __call__(self, texts: list[str], langs: list[str | None], *, fast: bool,
+    def __call__(self, texts: list[str], langs: list[Sequence[str] | None], *, fast: bool,
                  tasks: Collection[str]) -> Sequence[Any]: ...
 
 

@@ -47,7 +47,7 @@ def iter_rows(path: Path) -> Iterator[Row]:
         for line in fh:
             try:
                 obj = msgspec.json.decode(line)
-            except msgspec.DecodeError:
+            except (msgspec.DecodeError, RecursionError):  # malformed, or nested too deeply
                 continue
             if not isinstance(obj, dict) or not obj.get("text") or "label" not in obj:
                 continue

@@ -16,6 +16,8 @@ SURE = 0.9  # detector confidence above which it may overrule the declared langu
 DECLARED_FLOOR = 0.02  # ... and only if it gives the declared language less than this
 
 _NOISE = re.compile(r"@user|\bhttp\b|#")
+_SUBTAG = re.compile(r"[-_]")
+_ISO639 = re.compile(r"[a-z]{2,3}")  # 639-1, or 639-3 where a language has no 639-1 code ("fil")
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 # Languages written in a script of their own: declared for a text without a letter of it, the
 # declaration is impossible ("ja" on an English sentence, a client's default) and is set aside.
@@ -41,10 +43,13 @@ class LanguageGuess:
 
 
 def _declared(langs: Sequence[str] | str | None) -> list[str]:
+    """The language subtags of the declared tags ("pt-BR" → "pt"); what is no ISO 639 code (free
+    text, markup, a lone surrogate) is set aside, so it never becomes the post's ``language``."""
     if not langs:
         return []
     items = [langs] if isinstance(langs, str) else list(langs)
-    return [x.split("-")[0].lower() for x in items if isinstance(x, str) and x]
+    subtags = (_SUBTAG.split(x, maxsplit=1)[0].lower() for x in items if isinstance(x, str))
+    return [x for x in subtags if _ISO639.fullmatch(x)]
 
 
 def detect_one(text: str, declared: Sequence[str] | str | None = None) -> LanguageGuess:

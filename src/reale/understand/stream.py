@@ -17,6 +17,7 @@ import msgspec
 from reale.understand.understander import Understander, Understanding
 
 MAX_LINE = 1 << 20  # bytes; a longer line is answered with an error and skipped
+_TOO_LONG = b"\0toolong"  # stands for an over-long line (a real line of JSON never starts with NUL)
 _encoder = msgspec.json.Encoder()
 
 
@@ -49,6 +50,8 @@ def parse_line(line: bytes) -> Parsed:
         obj = msgspec.json.decode(decoded)
     except msgspec.DecodeError as exc:
         return _error({"input": decoded}, f"invalid JSON: {exc}")
+    except RecursionError:
+        return _error({"input": decoded}, "invalid JSON: nested too deeply")
     if not isinstance(obj, dict):
         return _error({"input": obj}, "expected a JSON object with a text field")
     text = obj.get("text")
@@ -68,26 +71,28 @@ def merge(obj: dict[str, Any], u: Understanding) -> dict[str, Any]:
 
 
 def _lines(read: Callable[[], bytes]) -> Iterator[list[bytes]]:
-    """Groups of complete lines, one group per read; an over-long line becomes b"\\0toolong"."""
+    """Groups of complete lines, one group per read; a line longer than ``MAX_LINE`` becomes one
+    ``_TOO_LONG`` (its bytes are dropped as they come, up to its newline), so that output line k
+    still answers input line k."""
     pending = b""
-    skipping = False
+    skipping = False  # inside an over-long line already answered: drop up to its newline
     while True:
         chunk = read()
         if not chunk:
             if pending.strip() and not skipping:
                 yield [pending]
             return
+        if skipping:
+            cut = chunk.find(b"\n")
+            if cut < 0:
+                continue
+            chunk, skipping = chunk[cut + 1:], False
         parts = (pending + chunk).split(b"\n")
         pending = parts.pop()
-        group = []
-        for p in parts:
-            if skipping:
-                skipping = False
-                continue
-            group.append(p)
+        group = [_TOO_LONG if len(p) > MAX_LINE else p for p in parts]
         if len(pending) > MAX_LINE:
             pending, skipping = b"", True
-            group.append(b"\0toolong")
+            group.append(_TOO_LONG)
         if group:
             yield group
 
@@ -106,7 +111,7 @@ def annotate_stream(inp: BinaryIO, out: BinaryIO, understander: Understander, ta
 
 
 def _answer(lines: list[bytes], u: Understander, tasks: Collection[str], fast: bool, counts: Counts) -> bytes:
-    parsed = [_error({}, f"line longer than {MAX_LINE} bytes") if ln == b"\0toolong" else parse_line(ln)
+    parsed = [_error({}, f"line longer than {MAX_LINE} bytes") if ln == _TOO_LONG else parse_line(ln)
               for ln in lines]
     todo = [p for p in parsed if p.text is not None]
     labels = iter(u.annotate_batch([p.text or "" for p in todo], [p.lang for p in todo],

@@ -216,7 +216,8 @@ class Understander:
         used = b.lang_mask(_NGRAM_LANGS[head])
         p = np.where(used[:, None], h.proba(h.ngram_logits(b.xw[head]), b.emb), h.proba(None, b.emb))
         words = cue_words(b.words, h.ngram_w, self.models.idf, p.argmax(axis=1), len(b.texts))
-        why = [w if u else [f"sentence embedding (no {head} n-grams for {g.lang})"]
+        why = [w if u and w else [f"sentence embedding (no {head} n-grams for {g.lang})"] if not u
+               else ["sentence embedding (no word of the post points to it)"]
                for w, u, g in zip(words, used, b.langs, strict=True)]
         return p, why
 
@@ -332,7 +333,8 @@ class Understander:
             f["why"]["intent"] = [*why, *driver]  # type: ignore[index]
 
     def _fast(self, clean: list[str], guesses: list[LanguageGuess], tasks: Collection[str]) -> list[Understanding]:
-        out = [Understanding(language=g.lang, language_score=round(g.score, 4), mode="fast") for g in guesses]
+        out = [Understanding(language=g.lang, language_score=round(g.score, 4), mode="fast",
+                             why={"language": [g.why]}) for g in guesses]
         if "sentiment" not in tasks:
             return out
         x = featurize(clean, self.models.fast_spec, self.models.fast_idf)
@@ -341,6 +343,8 @@ class Understander:
         p_it = h_it.proba(h_it.ngram_logits(x.dot(h_it.ngram_w)), None)
         is_it = np.array([g.lang == "it" for g in guesses], dtype=bool)
         p = np.where(is_it[:, None], p_it, p)
+        note = ["word n-grams only (fast mode, under load)"]
         return [msgspec.structs.replace(u, sentiment=h.classes[int(row.argmax())],
-                                        sentiment_scores=_scores(h.classes, row))
+                                        sentiment_scores=_scores(h.classes, row),
+                                        why={**u.why, "sentiment": note})
                 for u, row in zip(out, p, strict=True)]

@@ -39,7 +39,7 @@ from reale.store import Store
 log = logging.getLogger("reale.run.kafka")
 
 
-def _no_labels(texts: list[str], langs: list[str | None], fast: bool) -> list[Any]:
+def _no_labels(texts: list[str], langs: list[Sequence[str] | None], fast: bool) -> list[Any]:
     return [None] * len(texts)
 
 
@@ -340,7 +340,7 @@ class KafkaDesk:
         fast = len(mentions) > self.backlog
         self.degraded_batches += fast
         texts = [m.post.text for m in mentions]
-        langs: list[str | None] = [m.post.langs[0] if m.post.langs else None for m in mentions]
+        langs: list[Sequence[str] | None] = [m.post.langs or None for m in mentions]  # every declared one
         try:
             return list(self.label(texts, langs, fast))
         except Exception:  # a model failing on a batch must not stop the desk (as embedded)
