@@ -105,7 +105,9 @@ def test_a_restarted_stages_worker_reads_the_brand_as_before(
             desk = stage.desk
             assert isinstance(desk, KafkaDesk)
             assert desk.recalled >= 1 and desk.rebuilt == 0, "recalled, not embedded again"
-            assert models(stage).relevance("Volta", PROBE) == verdict
+            # the same model: equal up to the last bits of the probe's embedding, whose sums
+            # BLAS orders by its thread count (held lower while a background job runs)
+            assert models(stage).relevance("Volta", PROBE) == pytest.approx(verdict, abs=1e-5)
             assert state.learner.get("Volta") == weights
 
             def anchored() -> bool:  # read back and embedded on the background thread
