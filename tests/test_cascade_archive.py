@@ -8,12 +8,13 @@ from pathlib import Path
 
 from reale.clock import ManualClock
 from reale.config import BrandConfig, Config
-from reale.events import Author, Interaction, Mention, Post
+from reale.events import Author, Post
 from reale.run.app import EmbeddedApp
 from reale.run.cascade_archive import CascadeArchive, archived
 from reale.run.wiring import Pipeline
 from reale.signals.cascades import CascadeStats
 from reale.store import open_store
+from tests.test_run_signals_restart import reshared
 
 T0 = 1_700_000_000.0
 POST = Post(network="bluesky", uri="at://did:plc:a/post/1", author=Author(id="did:plc:a"),
@@ -27,14 +28,7 @@ def test_an_evicted_cascade_is_stored_with_its_last_reading(tmp_path: Path) -> N
 
     async def main() -> None:
         async with EmbeddedApp(config, clock=clock) as app, Pipeline(app, clock=clock) as p:
-            p.signals.on_post(POST)
-            p.signals.on_mention(Mention(brand="Volta", query="volta", post=POST))
-            for i in range(5):
-                clock.set(T0 + 10 * (i + 1))
-                p.signals.on_interaction(Interaction(
-                    network="bluesky", uri=f"at://f{i}/repost/{i}", kind="repost",
-                    author=Author(id=f"f{i}", followers=100), subject=POST.uri,
-                    created_at=clock.now()))
+            reshared(p, clock, POST, 5)
             clock.advance(7 * 3600)
             assert [s.root for s in p.signals.tick()] == [POST.uri]
             await p.store_evicted_cascades()

@@ -21,6 +21,17 @@ POST = Post(network="bluesky", uri="at://did:plc:a/post/1",
             created_at=T0)
 
 
+def reshared(p: Pipeline, clock: ManualClock, post: Post, n: int) -> None:
+    """``post`` is mentioned, then reposted by ``n`` accounts ten seconds apart."""
+    p.signals.on_post(post)
+    p.signals.on_mention(Mention(brand="Volta", query="volta", post=post))
+    for i in range(n):
+        clock.set(post.created_at + 10 * (i + 1))
+        p.signals.on_interaction(Interaction(
+            network="bluesky", uri=f"at://f{i}/repost/{i}", kind="repost",
+            author=Author(id=f"f{i}", followers=100), subject=post.uri, created_at=clock.now()))
+
+
 def life(db: Path, clock: ManualClock, body: Callable[[Pipeline], T]) -> T:
     """One run of the embedded runner on ``db``: the app and its pipeline around ``body``."""
     config = Config(brands=(BrandConfig(name="Volta", keywords=("volta",)),),
@@ -38,13 +49,7 @@ def test_the_signals_survive_a_restart_of_the_runner(tmp_path: Path) -> None:
     db = tmp_path / "r.sqlite"
 
     def first(p: Pipeline) -> tuple[object, object]:
-        p.signals.on_post(POST)
-        p.signals.on_mention(Mention(brand="Volta", query="volta", post=POST))
-        for i in range(4):
-            clock.set(T0 + 10 * (i + 1))
-            p.signals.on_interaction(Interaction(
-                network="bluesky", uri=f"at://f{i}/repost/{i}", kind="repost",
-                author=Author(id=f"f{i}", followers=100), subject=POST.uri, created_at=clock.now()))
+        reshared(p, clock, POST, 4)
         return p.signals.cascade(POST.uri), p.signals.reach("Volta", "bluesky", "did:plc:a")
 
     cascade, reach = life(db, clock, first)
