@@ -46,6 +46,10 @@ def test_a_moment_a_backlash_an_sla_and_a_source() -> None:
     assert late.title == "Response-time target missed by 90 s: complaint" and late.severity == "urgent"
     s = F.source({"source": "jetstream", "state": "lagging", "lag_seconds": 300, "since": T0}, T0)
     assert s.brand == "" and s.title == "Source jetstream is lagging (5 min behind)"
+    # an outage starting in the same second is another alert; catching up updates the lagging one
+    down = F.source({"source": "jetstream", "state": "down", "since": T0}, T0)
+    back = F.source({"source": "jetstream", "state": "caught up", "since": T0}, T0 + 60)
+    assert down.dedup_key != s.dedup_key and back.dedup_key == s.dedup_key
 
 
 def test_a_moment_read_again_as_part_of_a_tragedy_says_so_in_its_title() -> None:

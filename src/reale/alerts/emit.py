@@ -196,7 +196,10 @@ class AlertFactory:
         return make_alert(
             **self._base(now, {}), brand=text(s, "brand"), kind="source",
             severity=_severity(s, "high" if state == "down" else "medium"), title=title,
-            dedup_key=f"source:{name}:{int(since)}", body=text(s, "error"),
+            # an outage and a lagging episode are two alerts even when they start in the same
+            # second; "caught up" shares its lagging episode's key (an update of that alert)
+            dedup_key=f"source:{name}:{'down' if state == 'down' else 'lag'}:{int(since)}",
+            body=text(s, "error"),
             reasons=_reasons(s), link=desk_link(self.desk_url, "live"))
 
 
