@@ -15,7 +15,7 @@ import msgspec
 from reale.desk import cues
 from reale.desk.opportunity_reasons import ReasonCode, reason_codes, render_reasons
 from reale.desk.opportunity_rules import DeskWeights, Learned
-from reale.desk.realness import DEFAULT_WEIGHTS, assess
+from reale.desk.realness import DEFAULT_WEIGHTS, assess_in
 from reale.desk.realness_rules import RealnessWeights
 from reale.desk.situation import (
     Action,
@@ -148,7 +148,8 @@ def features_of(inp: OpportunityInput) -> dict[str, float]:
 
 
 def _pre_read(inp: OpportunityInput, kind: str, rw: RealnessWeights,
-              lang: str) -> tuple[str, Verdict]:
+              langs: tuple[str, str]) -> tuple[str, dict[str, Verdict]]:
+    """The obvious action and its realness verdict worded in each of ``langs``."""
     action: ActionKind = "gift" if kind == "appeal" else "reply"
     situation = Situation(
         brand=BrandRef(name=inp.brand, handle=inp.brand_handle, products=inp.brand_products),
@@ -159,7 +160,7 @@ def _pre_read(inp: OpportunityInput, kind: str, rw: RealnessWeights,
                         partner=inp.partner, reach_percentile=inp.reach_percentile,
                         complaint=kind == "complaint", ask=kind == "appeal" or None),
     )
-    return action, assess(situation, rw, lang=lang)
+    return action, assess_in(situation, langs, rw)
 
 
 def score_opportunity(inp: OpportunityInput, weights: DeskWeights, *, team_language: str = "en",
@@ -181,9 +182,9 @@ def score_opportunity(inp: OpportunityInput, weights: DeskWeights, *, team_langu
     if score < weights.min_score:
         return None
     lang = "it" if team_language.lower().startswith("it") else "en"
-    action, verdict = _pre_read(inp, kind, realness_weights, lang)
     other = "en" if lang == "it" else "it"
-    translated = {other: _pre_read(inp, kind, realness_weights, other)[1]}
+    action, verdicts = _pre_read(inp, kind, realness_weights, (lang, other))
+    verdict, translated = verdicts[lang], {other: verdicts[other]}
     root = inp.root_uri or inp.post_uri
     codes = reason_codes(inp, kind, contributions, verdict, learned.decisions)
     return Opportunity(

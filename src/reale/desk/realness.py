@@ -7,6 +7,7 @@ amplification, disclosure — into a logistic risk of reading as *transactional*
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import msgspec
 
@@ -162,7 +163,16 @@ def explain(situation: Situation, weights: RealnessWeights = DEFAULT_WEIGHTS, *,
     quoted from the post stay as written."""
     r = read(situation, weights)
     if lang is not None:
-        r.lang = "it" if lang.lower().startswith("it") else "en"
+        r.lang = _lang(lang)
+    return _judge(r, weights)
+
+
+def _lang(lang: str) -> str:
+    return "it" if lang.lower().startswith("it") else "en"
+
+
+def _judge(r: Reading, weights: RealnessWeights) -> Assessment:
+    """The verdict of a reading, its reasons and advice in ``r.lang``."""
     f = features_of(r)
     contributions = {n: getattr(weights, n) * v for n, v in f.items()}
     z = weights.bias + sum(contributions.values())
@@ -187,4 +197,13 @@ def assess(situation: Situation, weights: RealnessWeights = DEFAULT_WEIGHTS, *,
     return explain(situation, weights, lang=lang).verdict
 
 
-__all__ = ["DEFAULT_WEIGHTS", "Assessment", "assess", "explain", "features_of"]
+def assess_in(situation: Situation, langs: Sequence[str],
+              weights: RealnessWeights = DEFAULT_WEIGHTS) -> dict[str, Verdict]:
+    """:func:`assess` worded in each of ``langs`` ("en"/"it"), from one reading of the
+    situation (the reading, not the wording, is the costly part)."""
+    r = read(situation, weights)
+    return {lang: _judge(msgspec.structs.replace(r, lang=_lang(lang)), weights).verdict
+            for lang in langs}
+
+
+__all__ = ["DEFAULT_WEIGHTS", "Assessment", "assess", "assess_in", "explain", "features_of"]
