@@ -5,7 +5,9 @@ and when; a dispatcher on the store routes by them after its next re-read."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import msgspec
@@ -15,7 +17,7 @@ from reale.alerts import AlertDispatcher
 from reale.alerts.config import RuleConfig
 from reale.alerts.rulestore import LiveRules, RuleStore
 from reale.clock import ManualClock
-from reale.errors import AlertError
+from reale.errors import AlertError, DeskError
 from reale.store import Store, open_store
 from tests.alerts_helpers import T0, alert, config
 
@@ -96,3 +98,55 @@ def test_the_kafka_brand_stage_routes_each_batch_by_the_rules_in_force(store: St
     assert collector is not None and collector.config.rules == ()
     assert collector.raise_opportunity_alert({"id": "o1", "brand": "Acme", "score": 0.95,
                                               "kind": "complaint", "text": "t"}) == []
+
+
+# -- two admins adding the same name ---------------------------------------------------------------
+def test_adding_a_name_the_desk_has_is_a_conflict_and_keeps_the_first_rule(store: Store) -> None:
+    first, second = RuleStore(store), RuleStore(store)
+    first.add("night", rule("night", min_score=0.3), by="ada", at=T0)
+    with pytest.raises(DeskError, match="a rule named 'night' exists already"):
+        second.add("night", rule("night", min_score=0.9), by="bea", at=T0 + 1)
+    assert [(e.name, e.origin, e.by) for e in first.edits()] == [("night", "desk", "ada")]
+    assert first.edits()[0].rule == rule("night", min_score=0.3)  # not replaced by the second
+    assert [(h.action, h.by) for h in first.history()] == [("added", "ada")]
+
+
+@pytest.mark.postgres
+def test_an_add_that_loses_the_race_on_postgresql_is_a_conflict_not_a_store_error(
+        fresh_postgres_url: str) -> None:
+    """The interleaving that made a 503: the second admin's add has checked the name (free: the
+    first admin's insert is not committed yet) and waits on the primary key; the first commits;
+    the second's insert breaks the key. It must read as "the name is taken"."""
+    psycopg = pytest.importorskip("psycopg")
+    with open_store(fresh_postgres_url, clock=ManualClock(T0)) as store, \
+            psycopg.connect(fresh_postgres_url, autocommit=True) as watcher:
+        errors: list[BaseException] = []
+
+        def second_admin() -> None:
+            try:
+                RuleStore(store).add("night", rule("night", min_score=0.9), by="bea", at=T0 + 1)
+            except BaseException as exc:  # checked below
+                errors.append(exc)
+
+        with psycopg.connect(fresh_postgres_url) as first, first.transaction():
+            first.execute("INSERT INTO alert_rules (name, origin, rule, updated_by, updated_at, "
+                          "position) VALUES (%s, 'desk', %s, 'ada', %s, 1)",
+                          ("night", '{"name": "night", "channels": ["ops"]}', T0))
+            thread = threading.Thread(target=second_admin)
+            thread.start()
+            wait_until(lambda: watcher.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND "
+                "datname = current_database()").fetchone()[0] == 1, "the second insert to wait")
+        thread.join(timeout=10)
+        assert len(errors) == 1 and isinstance(errors[0], DeskError), errors
+        assert "a rule named 'night' exists already" in str(errors[0])
+        assert [e.by for e in RuleStore(store).edits()] == ["ada"]
+
+
+def wait_until(condition: Callable[[], bool], what: str, timeout: float = 10.0) -> None:
+    """Wait for another connection's state (I/O), never for logic."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.01)

@@ -221,3 +221,31 @@ def test_an_edit_over_http_routes_the_next_alert_by_the_new_rule(
     got = hook.accepted[0]
     assert got.verified and got.json()["alert"]["id"] == "a00002" and got.json()["rule"] == "opps"
     assert len(other.accepted) == 1  # the edited rule no longer sends there
+
+
+def test_two_admins_adding_one_name_at_once_get_the_rule_and_a_409(tmp_path: Path) -> None:
+    desk = build_desk(f"sqlite:///{tmp_path}/reale.sqlite", seeded=False, alerts=alerts_config())
+    with serving(desk.app) as base, httpx.Client(base_url=base) as one, \
+            httpx.Client(base_url=base) as two:
+        tokens = [sign_in(one, "ada"), sign_in(two, "ada")]  # two sessions, two browsers
+        start = threading.Barrier(2)
+        answers: list[httpx.Response] = []
+
+        def add(http: httpx.Client, csrf: str, score: str) -> None:
+            start.wait(timeout=10)
+            answers.append(http.post("/alerts/rules", headers={**JSON, "x-csrf-token": csrf},
+                                     data={"name": "night", "channels": "hook",
+                                           "min_score": score}))
+
+        threads = [threading.Thread(target=add, args=(http, csrf, score)) for http, csrf, score
+                   in ((one, tokens[0], "0.3"), (two, tokens[1], "0.7"))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=20)
+        assert sorted(r.status_code for r in answers) == [200, 409], [r.text for r in answers]
+        refused = next(r for r in answers if r.status_code == 409).json()["error"]
+        assert "a rule named 'night' exists already" in refused and "edit it" in refused
+        listed = one.get("/alerts/rules.json").json()
+        assert [r["name"] for r in listed["rules"]].count("night") == 1
+        assert [h["action"] for h in listed["history"]] == ["added"]

@@ -15,7 +15,7 @@ import msgspec
 from reale.alerts.config import AlertsConfig, RuleConfig
 from reale.alerts.db import Database
 from reale.alerts.overlay import Origin, RuleEdit, effective, rule_json
-from reale.errors import AlertError, RealeError
+from reale.errors import AlertError, DeskError, RealeError, StoreError
 
 log = logging.getLogger("reale.alerts")
 _COLUMNS = "name, origin, rule, disabled, base, updated_by, updated_at"
@@ -36,6 +36,11 @@ def _edit(row: tuple[Any, ...]) -> RuleEdit:
     parsed = msgspec.json.decode(rule, type=RuleConfig) if rule else None
     return RuleEdit(name=name, origin=origin, rule=parsed, disabled=bool(disabled), base=base,
                     by=by, at=float(at))
+
+
+def _taken(name: str) -> DeskError:
+    return DeskError(f"a rule named {name!r} exists already (another admin may have added it a "
+                     "moment ago): reload the page and edit it instead")
 
 
 class RuleStore:
@@ -71,6 +76,25 @@ class RuleStore:
                        "?, ?)", (name, origin, text, int(disabled), based, by, at, position))
             tx.execute("INSERT INTO alert_rule_log (name, action, rule, by_user, at) VALUES "
                        "(?, ?, ?, ?, ?)", (name, action, text, by, at))
+
+    def add(self, name: str, rule: RuleConfig, *, by: str, at: float) -> None:
+        """Make a new desk rule ``name``; :class:`DeskError` (a conflict) when the name is taken,
+        also when another admin's add of the same name commits first (on PostgreSQL the insert
+        then breaks the primary key: the name is read again to tell that from a store failure)."""
+        try:
+            with self.db.transaction() as tx:
+                if tx.query("SELECT 1 FROM alert_rules WHERE name = ?", (name,)):
+                    raise _taken(name)
+                top = tx.query("SELECT MAX(position) FROM alert_rules")
+                tx.execute(f"INSERT INTO alert_rules ({_COLUMNS}, position) VALUES (?, ?, ?, ?, ?, "
+                           "?, ?, ?)", (name, "desk", rule_json(rule), 0, "", by, at,
+                                        int(top[0][0] or 0) + 1))
+                tx.execute("INSERT INTO alert_rule_log (name, action, rule, by_user, at) VALUES "
+                           "(?, 'added', ?, ?, ?)", (name, rule_json(rule), by, at))
+        except StoreError:
+            if self.get(name) is not None:  # someone else's insert of this name won the race
+                raise _taken(name) from None
+            raise
 
     def remove(self, name: str, *, by: str, at: float, action: str) -> None:
         """Drop the edit of ``name`` (revert a config rule, delete a desk rule) and log it."""

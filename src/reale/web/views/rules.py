@@ -74,11 +74,13 @@ def add(ctx: Ctx) -> Done:
     """An admin makes a new rule in the desk."""
     user = ctx.require(Role.ADMIN)
     name = ctx.form.get("name", "").strip()
-    if any(v.rule.name == name for v in views(_config(ctx), _store(ctx).edits())):
-        raise HTTPProblem(409, f"a rule named {name!r} exists already; edit it instead")
+    if _config_rule(ctx, name) is not None:
+        raise HTTPProblem(409, f"a rule named {name!r} exists already in reale.toml; edit it "
+                          "instead")
     rule = rule_from_form(_form(ctx), _config(ctx), ctx.services.brand_names(), name=name)
-    _store(ctx).put(name, "desk", rule, disabled=False, base=None, by=user.name, at=ctx.now,
-                    action="added")
+    # the name's check and the insert are one transaction: of two admins adding the same name
+    # at once, one gets the rule and the other a 409 (DeskError), never a store error (503)
+    _store(ctx).add(name, rule, by=user.name, at=ctx.now)
     return Done("/alerts/rules", "rule_saved", {"rule": name})
 
 
