@@ -19,8 +19,9 @@ from reale.alerts import AlertDispatcher, LocalReceiver
 from reale.alerts.config import AlertsConfig, parse_alerts_config
 from reale.alerts.rulestore import LiveRules, RuleStore
 from reale.alerts.secrets import ChannelSecrets, Secret
+from reale.clock import ManualClock
 from reale.web.serving import serving
-from tests.alerts_helpers import SECRET, alert
+from tests.alerts_helpers import SECRET, T0, alert
 from tests.web_helpers import PASSWORD, Desk, build_desk, client_for
 
 JSON = {"accept": "application/json"}
@@ -249,3 +250,30 @@ def test_two_admins_adding_one_name_at_once_get_the_rule_and_a_409(tmp_path: Pat
         listed = one.get("/alerts/rules.json").json()
         assert [r["name"] for r in listed["rules"]].count("night") == 1
         assert [h["action"] for h in listed["history"]] == ["added"]
+
+
+def test_a_digest_size_edited_in_the_desk_sizes_the_running_dispatchers_next_digest() -> None:
+    desk = build_desk(seeded=False, alerts=alerts_config())
+    cfg = alerts_config()
+    ticks, clock = [0.0], ManualClock(T0)
+    dispatcher = AlertDispatcher(cfg, desk.store, clock=clock, senders={},
+                                 rules=LiveRules(cfg, RuleStore(desk.store), interval=2.0,
+                                                 monotonic=lambda: ticks[0]))
+    for ada, csrf in client_for(desk, "ada"):
+        r = ada.post("/alerts/rules/opps", headers=JSON,
+                     data={"csrf": csrf, "min_score": "0.5", "digest_minutes": "15",
+                           "digest_max_items": "2"})
+        assert r.status_code == 200, r.text
+        assert rules_of(ada)["opps"]["digest_max_items"] == 2
+        assert 'name="digest_max_items"' in ada.get("/alerts/rules").text  # on the HTML form too
+        bad = ada.post("/alerts/rules/opps", headers=JSON,
+                       data={"csrf": csrf, "digest_max_items": "0"})
+        assert bad.status_code == 400 and "digest_max_items must be between 1" in bad.json()["error"]
+    asyncio.run(dispatcher.step())  # the running loop's step takes the edit up
+    for n in range(4):
+        assert [e.outcome for e in dispatcher.submit(alert(n, score=0.95, at=T0 + n))] == ["held"]
+    clock.set(T0 + 900)  # the 15-minute boundary
+    asyncio.run(dispatcher.step())
+    digest = next(d for d in dispatcher.outbox.list(["pending", "dead"]) if d.event == "alert.digest")
+    assert (len(digest.message.items), digest.message.more) == (2, 2)  # not the config's 5
+    asyncio.run(dispatcher.aclose())

@@ -19,7 +19,8 @@ from reale.errors import ConfigError
 Origin = Literal["config", "desk"]
 Source = Literal["config", "config, edited in the desk", "desk"]
 EDITABLE = ("channels", "brands", "kinds", "min_severity", "min_score", "quiet_hours", "timezone",
-            "urgent_severity", "digest_minutes")
+            "urgent_severity", "digest_minutes", "digest_max_items")
+MAX_DIGEST_ITEMS = 100  # the most items the desk lets one digest show
 _ENC = msgspec.json.Encoder()
 
 
@@ -163,6 +164,7 @@ def rule_from_form(form: Mapping[str, Any], cfg: AlertsConfig, brands: Sequence[
         if k not in ALERT_KINDS:
             raise ConfigError(f"kind {k!r} is not one of {', '.join(ALERT_KINDS)}")
     digest = _number(form, "digest_minutes", start.digest_minutes, 0, 1440)
+    items = _number(form, "digest_max_items", start.digest_max_items, 1, MAX_DIGEST_ITEMS)
     fields: dict[str, Any] = {
         **msgspec.structs.asdict(start), "name": name, "channels": tuple(channels),
         "brands": tuple(wanted) or ("*",), "kinds": tuple(kinds),
@@ -172,10 +174,11 @@ def rule_from_form(form: Mapping[str, Any], cfg: AlertsConfig, brands: Sequence[
                              else None, 0.0, 1.0),
         "quiet_hours": str(form.get("quiet_hours", start.quiet_hours)).strip(),
         "timezone": str(form.get("timezone", start.timezone)).strip(),
-        "digest_minutes": int(digest),
+        "digest_minutes": int(digest), "digest_max_items": int(items),
     }
-    if digest != int(digest):
-        raise ConfigError(f"digest_minutes must be a whole number, got {digest!r}")
+    for key, value in (("digest_minutes", digest), ("digest_max_items", items)):
+        if value != int(value):
+            raise ConfigError(f"{key} must be a whole number, got {value!r}")
     rule = msgspec.convert(fields, RuleConfig)
     _check_rule(f"rule {name!r}", rule, set(known))
     return rule

@@ -289,6 +289,8 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (English, Italian)
     "rules.timezone": ("Timezone", "Fuso orario"),
     "rules.urgent": ("Urgent from", "Urgente da"),
     "rules.digest": ("Digest every (min)", "Riepilogo ogni (min)"),
+    "rules.digest_items": ("Items per digest", "Voci per riepilogo"),
+    "rules.digest_top": ("top {n}", "prime {n}"),
     "rules.state": ("State", "Stato"),
     "rules.on": ("in force", "attiva"),
     "rules.off": ("disabled", "disattivata"),

@@ -33,7 +33,8 @@ def _rule_dict(v: RuleView) -> dict[str, Any]:
             "channels": list(r.channels), "brands": list(r.brands), "kinds": list(r.kinds),
             "min_severity": r.min_severity, "min_score": r.min_score,
             "quiet_hours": r.quiet_hours, "timezone": r.timezone,
-            "urgent_severity": r.urgent_severity, "digest_minutes": r.digest_minutes}
+            "urgent_severity": r.urgent_severity, "digest_minutes": r.digest_minutes,
+            "digest_max_items": r.digest_max_items}
 
 
 def rules(ctx: Ctx) -> Page:
