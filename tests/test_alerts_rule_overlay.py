@@ -9,7 +9,7 @@ import msgspec
 import pytest
 
 from reale.alerts.config import RuleConfig
-from reale.alerts.overlay import RuleEdit, effective, rule_from_form, rule_json, views
+from reale.alerts.overlay import RuleEdit, effective, moved, rule_from_form, rule_json, views
 from reale.alerts.routing import route
 from reale.alerts.rulestore import LiveRules, RuleStore
 from reale.errors import ConfigError
@@ -136,3 +136,44 @@ def test_live_rules_reread_the_store_only_when_the_interval_has_passed() -> None
         ticks[0] = 2.5
         assert [r.name for r in live.current().rules] == ["moments"]
         assert [(h.name, h.action, h.by) for h in rules.history()] == [("opps", "disabled", "ada")]
+
+
+# -- the order an admin arranged -------------------------------------------------------------------
+SAME_CHANNEL = config(CHANNELS, [
+    {"name": "slow", "channels": ["ops"], "kinds": ["opportunity"], "digest_minutes": 15},
+    {"name": "now", "channels": ["ops"], "kinds": ["opportunity"]}])
+
+
+def test_the_desks_order_decides_which_rule_sends_an_alert_to_a_shared_channel() -> None:
+    held = route(alert(1), SAME_CHANNEL, T0)
+    assert [(r.rule.name, r.hold_until is not None) for r in held] == [("slow", True)]
+    arranged = effective(SAME_CHANNEL, [], ["now", "slow"])
+    assert [(r.rule.name, r.hold_until) for r in route(alert(1), arranged, T0)] == [("now", None)]
+
+
+def test_rules_the_order_does_not_name_come_after_it_in_the_default_order() -> None:
+    made = RuleEdit(name="fiori-all", origin="desk", rule=rule("fiori-all", brands=["Fiori"]))
+    assert [v.rule.name for v in views(CFG, [made], ["moments"])] == [
+        "moments", "opps", "fiori-all"]
+    assert [v.rule.name for v in views(CFG, [made], ["fiori-all", "gone", "opps"])] == [
+        "fiori-all", "opps", "moments"]  # a name no longer there is ignored
+
+
+def test_moving_stays_within_the_list() -> None:
+    assert moved(["a", "b", "c"], "c", -1) == ["a", "c", "b"]
+    assert moved(["a", "b", "c"], "a", +1) == ["b", "a", "c"]
+    assert moved(["a", "b", "c"], "a", -1) == ["a", "b", "c"]
+    assert moved(["a", "b", "c"], "c", +1) == ["a", "b", "c"]
+
+
+def test_live_rules_take_a_new_order_up_at_their_next_reread() -> None:
+    ticks = [0.0]
+    with open_store("sqlite://:memory:") as store:
+        rules = RuleStore(store)
+        live = LiveRules(SAME_CHANNEL, rules, interval=2.0, monotonic=lambda: ticks[0])
+        assert [r.name for r in live.current().rules] == ["slow", "now"]
+        rules.reorder(["now", "slow"], moved="now", action="moved up", by="ada", at=T0)
+        ticks[0] = 2.5
+        assert [r.name for r in live.current().rules] == ["now", "slow"]
+        assert rules.order() == ["now", "slow"]
+        assert [(h.name, h.action) for h in rules.history()] == [("now", "moved up")]

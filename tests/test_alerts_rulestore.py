@@ -150,3 +150,17 @@ def wait_until(condition: Callable[[], bool], what: str, timeout: float = 10.0) 
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
         time.sleep(0.01)
+
+
+def test_the_order_round_trips_and_a_deleted_rule_leaves_it(store: Store) -> None:
+    rules = RuleStore(store)
+    assert rules.order() == []
+    rules.add("night", rule("night"), by="ada", at=T0)
+    rules.reorder(["night", "opps"], moved="night", action="moved up", by="ada", at=T0 + 1)
+    assert rules.order() == ["night", "opps"]
+    rules.reorder(["opps", "night"], moved="night", action="moved down", by="bea", at=T0 + 2)
+    assert rules.order() == ["opps", "night"]
+    rules.remove("night", by="ada", at=T0 + 3, action="deleted")
+    assert rules.order() == ["opps"]
+    assert [(h.name, h.action, h.by) for h in rules.history()][:3] == [
+        ("night", "deleted", "ada"), ("night", "moved down", "bea"), ("night", "moved up", "ada")]

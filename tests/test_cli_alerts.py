@@ -118,3 +118,18 @@ def test_rules_in_force_count_the_desks_edits_and_say_where_each_came_from(tmp_p
     assert "# night: desk" in out.stderr
     plain = run_cli("alerts", "rules", "--config", str(cfg))
     assert [r["name"] for r in tomllib.loads(plain.stdout)["alerts"]["rules"]] == ["all"]
+
+
+def test_rules_in_force_come_in_the_order_the_desk_arranged(tmp_path: Path) -> None:
+    from reale.alerts.config import RuleConfig
+    from reale.alerts.rulestore import RuleStore
+
+    cfg = write_config(tmp_path, "https://hooks.example/x")
+    rules = RuleStore(open_alerts_db(f"sqlite:///{tmp_path}/reale.sqlite"))
+    rules.add("night", RuleConfig(name="night", channels=("hook",), digest_minutes=60),
+              by="ada", at=T0)
+    rules.reorder(["night", "all"], moved="night", action="moved up", by="ada", at=T0)
+    out = run_cli("alerts", "rules", "--in-force", "--config", str(cfg))
+    assert out.returncode == 0, out.stderr
+    assert [r["name"] for r in tomllib.loads(out.stdout)["alerts"]["rules"]] == ["night", "all"]
+    assert out.stderr.index("# night: desk") < out.stderr.index("# all: config")

@@ -277,3 +277,43 @@ def test_a_digest_size_edited_in_the_desk_sizes_the_running_dispatchers_next_dig
     digest = next(d for d in dispatcher.outbox.list(["pending", "dead"]) if d.event == "alert.digest")
     assert (len(digest.message.items), digest.message.more) == (2, 2)  # not the config's 5
     asyncio.run(dispatcher.aclose())
+
+
+def test_an_admin_moves_a_rule_up_with_a_plain_form_and_the_dispatcher_routes_by_the_order() -> None:
+    cfg = parse_alerts_config({
+        "channels": [{"name": "hook", "kind": "webhook", "url": "http://127.0.0.1:9/hook",
+                      "secret_env": "HOOK_SECRET"}],
+        "rules": [{"name": "slow", "channels": ["hook"], "kinds": ["opportunity"],
+                   "digest_minutes": 15},
+                  {"name": "now", "channels": ["hook"], "kinds": ["opportunity"]}]})
+    desk = build_desk(seeded=False, alerts=cfg)
+    ticks = [0.0]
+    dispatcher = AlertDispatcher(cfg, desk.store, clock=ManualClock(T0), senders={},
+                                 rules=LiveRules(cfg, RuleStore(desk.store), interval=2.0,
+                                                 monotonic=lambda: ticks[0]))
+    assert [e.outcome for e in dispatcher.submit(alert(1))] == ["held"]  # "slow" decides
+    for vera, csrf in client_for(desk, "vera"):
+        assert vera.post("/alerts/rules/now/up", headers=JSON,
+                         data={"csrf": csrf}).status_code == 403
+        assert "/alerts/rules/now/up" not in vera.get("/alerts/rules").text
+    for ada, csrf in client_for(desk, "ada"):
+        page = ada.get("/alerts/rules").text
+        assert 'action="/alerts/rules/now/up"' in page  # a form: works without JavaScript
+        assert 'action="/alerts/rules/slow/up"' not in page  # the first cannot go higher
+        forged = ada.post("/alerts/rules/now/up", data={"csrf": "forged"})
+        assert forged.status_code == 403
+        r = ada.post("/alerts/rules/now/up", data={"csrf": csrf}, follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"] == "/alerts/rules?done=rule_moved"
+        assert "Rule moved" in ada.get(r.headers["location"]).text
+        listed = ada.get("/alerts/rules.json").json()
+        assert [(x["name"], x["position"], x["source"]) for x in listed["rules"]] == [
+            ("now", 1, "config"), ("slow", 2, "config")]
+        assert [(h["name"], h["action"], h["by"]) for h in listed["history"]] == [
+            ("now", "moved up", "ada")]
+        assert ada.post("/alerts/rules/ghost/down", headers=JSON,
+                        data={"csrf": csrf}).status_code == 404
+    ticks[0] = 2.5  # the dispatcher's next re-read
+    asyncio.run(dispatcher.step())
+    assert [r.name for r in dispatcher.config.rules] == ["now", "slow"]
+    assert [e.outcome for e in dispatcher.submit(alert(2))] == ["queued"]  # "now" decides
+    asyncio.run(dispatcher.aclose())

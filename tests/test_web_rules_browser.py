@@ -61,3 +61,25 @@ def test_an_admin_moves_a_config_rule_to_another_channel_in_the_browser(page: An
         shots = ROOT / "docs" / "screenshots"
         shots.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(shots / "rules.png"), full_page=True)
+
+
+def test_an_admin_reorders_the_rules_in_the_browser_with_javascript_off() -> None:
+    desk = build_desk(seeded=False, alerts=alerts_config())
+    with sync_api.sync_playwright() as pw, serving(desk.app) as base:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        try:
+            page = browser.new_context(java_script_enabled=False, locale="en-US").new_page()
+            page.goto(base + "/login?next=/alerts/rules")
+            page.fill("input[name=user]", "ada")
+            page.fill("input[name=password]", PASSWORD)
+            page.click("button[type=submit]")
+            page.wait_for_url("**/alerts/rules")
+            order = lambda: page.eval_on_selector_all(  # noqa: E731
+                "tr[data-rule]", "rows => rows.map(r => r.dataset.rule)")
+            assert order() == ["opps", "moments"]
+            page.click("button[aria-label='Move down opps']")
+            page.wait_for_url("**/alerts/rules?done=rule_moved")
+            assert order() == ["moments", "opps"]
+            assert "Rule moved" in page.locator("[role=status]").inner_text()
+        finally:
+            browser.close()

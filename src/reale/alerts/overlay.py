@@ -64,9 +64,21 @@ def _problem(rule: RuleConfig, channels: set[str]) -> str:
     return f"channel {', '.join(gone)} is not configured any more" if gone else ""
 
 
-def views(cfg: AlertsConfig, edits: Sequence[RuleEdit]) -> list[RuleView]:
-    """Every rule, config rules first (in config order), then the desk's (in edit order). An edit
-    of a config rule that the config no longer has is listed with a problem, not applied."""
+def views(cfg: AlertsConfig, edits: Sequence[RuleEdit], order: Sequence[str] = ()
+          ) -> list[RuleView]:
+    """Every rule in the order that decides (the first rule taking an alert for a channel says
+    how it goes there): ``order``, the names as an admin arranged them, first; then the rules it
+    does not name in the default order, config rules (config order) then the desk's (edit
+    order). An edit of a config rule the config no longer has is listed with a problem, not
+    applied."""
+    listed = _default_views(cfg, edits)
+    if not order:
+        return listed
+    place = {name: i for i, name in enumerate(order)}
+    return sorted(listed, key=lambda v: place.get(v.rule.name, len(place)))  # stable
+
+
+def _default_views(cfg: AlertsConfig, edits: Sequence[RuleEdit]) -> list[RuleView]:
     by_name = {e.name: e for e in edits}
     channels = {c.name for c in cfg.channels}
     out: list[RuleView] = []
@@ -95,11 +107,13 @@ def views(cfg: AlertsConfig, edits: Sequence[RuleEdit]) -> list[RuleView]:
     return out
 
 
-def effective(cfg: AlertsConfig, edits: Sequence[RuleEdit]) -> AlertsConfig:
-    """The config with its rules replaced by those in force (what the dispatcher routes by)."""
-    if not edits:
+def effective(cfg: AlertsConfig, edits: Sequence[RuleEdit], order: Sequence[str] = ()
+              ) -> AlertsConfig:
+    """The config with its rules replaced by those in force, in the desk's order (what the
+    dispatcher routes by)."""
+    if not edits and not order:
         return cfg
-    rules = tuple(v.rule for v in views(cfg, edits) if v.active)
+    rules = tuple(v.rule for v in views(cfg, edits, order) if v.active)
     return msgspec.structs.replace(cfg, rules=rules)
 
 
@@ -184,5 +198,14 @@ def rule_from_form(form: Mapping[str, Any], cfg: AlertsConfig, brands: Sequence[
     return rule
 
 
-__all__ = ["EDITABLE", "RuleEdit", "RuleView", "effective", "rule_from_form", "rule_json",
-           "views"]
+def moved(names: Sequence[str], name: str, step: int) -> list[str]:
+    """``names`` with ``name`` moved ``step`` places (-1 up, +1 down), kept within the list."""
+    out = list(names)
+    at = out.index(name)
+    to = min(max(at + step, 0), len(out) - 1)
+    out.insert(to, out.pop(at))
+    return out
+
+
+__all__ = ["EDITABLE", "RuleEdit", "RuleView", "effective", "moved", "rule_from_form",
+           "rule_json", "views"]

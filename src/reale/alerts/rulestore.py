@@ -1,13 +1,14 @@
-"""Where the desk's alert-rule edits live: the ``alert_rules`` table (store migration 0009) and its
-change log ``alert_rule_log``. :class:`RuleStore` reads and writes them; :class:`LiveRules` gives
-the rules in force (config + edits), re-read from the store every few seconds.
+"""Where the desk's alert-rule edits live: the ``alert_rules`` table (store migration 0009), its
+change log ``alert_rule_log``, and the rules' order as admins arranged it (``alert_rule_order``,
+0010). :class:`RuleStore` reads and writes them; :class:`LiveRules` gives the rules in force
+(config + edits, in that order), re-read from the store every few seconds.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import msgspec
@@ -101,8 +102,27 @@ class RuleStore:
         with self.db.transaction() as tx:
             if tx.execute("DELETE FROM alert_rules WHERE name = ?", (name,)) != 1:
                 raise AlertError(f"the desk has no edit of rule {name!r}")
+            if action == "deleted":  # a rule made again later starts at the end, not here
+                tx.execute("DELETE FROM alert_rule_order WHERE name = ?", (name,))
             tx.execute("INSERT INTO alert_rule_log (name, action, rule, by_user, at) VALUES "
                        "(?, ?, '', ?, ?)", (name, action, by, at))
+
+    def order(self) -> list[str]:
+        """The rule names as an admin arranged them (empty: the default order)."""
+        return [r[0] for r in self.db.query("SELECT name FROM alert_rule_order "
+                                            "ORDER BY position, name")]
+
+    def reorder(self, names: Sequence[str], *, moved: str, action: str, by: str, at: float
+                ) -> None:
+        """Keep ``names`` as the rules' order (all of them, first decides) and log that rule
+        ``moved`` was moved (``action``: "moved up", "moved down"), in one transaction."""
+        with self.db.transaction() as tx:
+            tx.execute("DELETE FROM alert_rule_order")
+            for position, name in enumerate(names, start=1):
+                tx.execute("INSERT INTO alert_rule_order (name, position) VALUES (?, ?)",
+                           (name, position))
+            tx.execute("INSERT INTO alert_rule_log (name, action, rule, by_user, at) VALUES "
+                       "(?, ?, '', ?, ?)", (moved, action, by, at))
 
     def history(self, limit: int = 50) -> list[LogEntry]:
         """The latest changes, newest first."""
@@ -121,7 +141,7 @@ class LiveRules:
         self.rules = rules
         self.interval = interval
         self._monotonic = monotonic
-        self._edits: list[RuleEdit] = []
+        self._edits: tuple[list[RuleEdit], list[str]] = ([], [])
         self._config = config
         self._read_at: float | None = None
 
@@ -138,16 +158,16 @@ class LiveRules:
         if self.rules is None:
             return False
         try:
-            edits = self.rules.edits()
+            edits, order = self.rules.edits(), self.rules.order()
         except RealeError as exc:  # the store briefly down, or not migrated: keep the last rules
             log.warning("cannot read the desk's alert rules, keeping the last ones: %s", exc)
             return False
-        if edits == self._edits:
+        if (edits, order) == self._edits:
             return False
-        self._edits = edits
-        self._config = effective(self.base, edits)
-        log.info("alert rules reloaded: %d in force (%d desk edits)", len(self._config.rules),
-                 len(edits))
+        self._edits = (edits, order)
+        self._config = effective(self.base, edits, order)
+        log.info("alert rules reloaded: %d in force (%d desk edits%s)", len(self._config.rules),
+                 len(edits), ", in the desk's order" if order else "")
         return True
 
 

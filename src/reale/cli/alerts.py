@@ -98,12 +98,13 @@ def run(args: argparse.Namespace) -> int:
 
 def _in_force(config: AlertsConfig, store: str) -> AlertsConfig:
     """The rules the dispatcher routes by; each rule's source (and why one is off) on stderr."""
-    edits = RuleStore(open_alerts_db(store)).edits()
-    for v in views(config, edits):
+    rules = RuleStore(open_alerts_db(store))
+    edits, order = rules.edits(), rules.order()
+    for v in views(config, edits, order):  # in the order that decides
         why = "disabled" if v.disabled else v.problem
         print(f"# {v.rule.name}: {v.source}" + (f" (not in force: {why})" if why else ""),
               file=sys.stderr)
-    return effective(config, edits)
+    return effective(config, edits, order)
 
 
 def _test(args: argparse.Namespace) -> int:

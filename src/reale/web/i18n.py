@@ -269,6 +269,8 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (English, Italian)
     "done.rule_enabled": ("Rule enabled.", "Regola attivata."),
     "done.rule_reverted": ("Rule reverted to reale.toml.", "Regola riportata a reale.toml."),
     "done.rule_deleted": ("Rule deleted.", "Regola eliminata."),
+    "done.rule_moved": ("Rule moved: the new order applies to the next alerts within seconds.",
+                        "Regola spostata: il nuovo ordine vale per i prossimi avvisi entro pochi secondi."),
     "rules.title": ("Alert rules", "Regole degli avvisi"),
     "rules.sub": ("Which alerts go to which channels, and when. Edits apply within seconds, "
                   "without a restart.", "Quali avvisi vanno a quali canali, e quando. Le modifiche "
@@ -303,6 +305,11 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (English, Italian)
     "rules.enable": ("Enable", "Attiva"),
     "rules.revert": ("Revert to reale.toml", "Torna a reale.toml"),
     "rules.delete": ("Delete", "Elimina"),
+    "rules.order": ("Order", "Ordine"),
+    "rules.up": ("Move up", "Sposta su"),
+    "rules.down": ("Move down", "Sposta giù"),
+    "rules.order_help": ("Rules are tried from the top: for a channel, the first rule that takes an alert decides how it goes there.",
+                         "Le regole si provano dall'alto: per un canale, la prima regola che accetta un avviso decide come ci arriva."),
     "rules.none": ("No rules: nothing is alerted.", "Nessuna regola: nessun avviso viene inviato."),
     "rules.no_channels": ("No channels are configured: add [[alerts.channels]] to reale.toml "
                           "(their secrets stay in the environment or secret files).",

@@ -120,6 +120,12 @@ SPECS: list[RouteSpec] = [
     RouteSpec("/alerts/rules/{name}/delete", "alert_rule_delete", rules.delete, "Delete a rule "
               "made in the desk (admin).", ("POST",), ADMIN, "action", params=(RULE,),
               tag="alerts"),
+    RouteSpec("/alerts/rules/{name}/up", "alert_rule_up", rules.up, "Move a rule one place up "
+              "(admin): rules are tried in order, and for a channel the first rule that takes "
+              "an alert decides how it goes there.", ("POST",), ADMIN, "action", params=(RULE,),
+              tag="alerts"),
+    RouteSpec("/alerts/rules/{name}/down", "alert_rule_down", rules.down, "Move a rule one "
+              "place down (admin).", ("POST",), ADMIN, "action", params=(RULE,), tag="alerts"),
     RouteSpec("/alerts/{delivery}/retry", "alert_retry", alerts.retry, "Send a dead (or "
               "pending) alert delivery again from its first try (admin).", ("POST",), ADMIN,
               "action", params=(Param("delivery", "path", "the delivery's number", True),),

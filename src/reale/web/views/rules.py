@@ -1,6 +1,7 @@
 """Alert rules in the desk: every rule in force (from reale.toml, edited in the desk, or made in the
-desk) with where it came from; an admin adds, edits, disables, enables, reverts and deletes. Edits
-are stored in ``alert_rules``; the running dispatcher takes them up within seconds.
+desk) with where it came from, in the order that decides; an admin adds, edits, disables, enables,
+reverts, deletes and moves rules up or down. Edits are stored in ``alert_rules`` (the order in
+``alert_rule_order``); the running dispatcher takes them up within seconds.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from typing import Any
 
 from reale.alerts.config import AlertsConfig, RuleConfig
 from reale.alerts.model import ALERT_KINDS, SEVERITIES
-from reale.alerts.overlay import RuleView, rule_from_form, views
+from reale.alerts.overlay import RuleView, moved, rule_from_form, views
 from reale.alerts.rulestore import RuleStore
 from reale.desk.roles import Role
 from reale.web.routing import Ctx, Done, HTTPProblem, Page
@@ -37,9 +38,15 @@ def _rule_dict(v: RuleView) -> dict[str, Any]:
             "digest_max_items": r.digest_max_items}
 
 
+def _views(ctx: Ctx) -> list[RuleView]:
+    """Every rule, in the order that decides (the desk's, if an admin arranged one)."""
+    store = _store(ctx)
+    return views(_config(ctx), store.edits(), store.order())
+
+
 def rules(ctx: Ctx) -> Page:
     cfg, store = _config(ctx), _store(ctx)
-    listed = [_rule_dict(v) for v in views(cfg, store.edits())]
+    listed = [{**_rule_dict(v), "position": i} for i, v in enumerate(_views(ctx), start=1)]
     history = [{"name": e.name, "action": e.action, "by": e.by, "at": e.at}
                for e in store.history(HISTORY)]
     return Page("rules.html", {
@@ -61,7 +68,7 @@ def _form(ctx: Ctx) -> dict[str, Any]:
 
 
 def _current(ctx: Ctx, name: str) -> RuleView:
-    found = next((v for v in views(_config(ctx), _store(ctx).edits()) if v.rule.name == name), None)
+    found = next((v for v in _views(ctx) if v.rule.name == name), None)
     if found is None:
         raise HTTPProblem(404, f"no alert rule named {name!r}")
     return found
@@ -134,6 +141,30 @@ def revert(ctx: Ctx) -> Done:
     return Done("/alerts/rules", "rule_reverted", {"rule": name})
 
 
+def _move(ctx: Ctx, step: int) -> Done:
+    user = ctx.require(Role.ADMIN)
+    name = ctx.path("name")
+    names = [v.rule.name for v in _views(ctx)]
+    if name not in names:
+        raise HTTPProblem(404, f"no alert rule named {name!r}")
+    action = "moved up" if step < 0 else "moved down"
+    _store(ctx).reorder(moved(names, name, step), moved=name, action=action, by=user.name,
+                        at=ctx.now)
+    return Done("/alerts/rules", "rule_moved", {"rule": name, "position":
+                                                moved(names, name, step).index(name) + 1})
+
+
+def up(ctx: Ctx) -> Done:
+    """An admin moves a rule one place up: it is tried before the rule that was above it (for a
+    channel both send to, the first rule taking an alert decides how it goes there)."""
+    return _move(ctx, -1)
+
+
+def down(ctx: Ctx) -> Done:
+    """An admin moves a rule one place down."""
+    return _move(ctx, +1)
+
+
 def delete(ctx: Ctx) -> Done:
     """An admin deletes a rule made in the desk (a config rule is disabled, not deleted)."""
     user = ctx.require(Role.ADMIN)
@@ -148,4 +179,4 @@ def delete(ctx: Ctx) -> Done:
     return Done("/alerts/rules", "rule_deleted", {"rule": name})
 
 
-__all__ = ["add", "delete", "disable", "edit", "enable", "revert", "rules"]
+__all__ = ["add", "delete", "disable", "down", "edit", "enable", "revert", "rules", "up"]
