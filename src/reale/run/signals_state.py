@@ -1,6 +1,6 @@
 """The embedded runner's signals state across restarts: restored from the store's snapshots when
-``reale run`` starts, saved every ``SAVE_EVERY`` seconds and when it stops. The blobs are made on
-the event loop (where the signals change) and written to the store on a thread."""
+``reale run`` starts, saved every ``SAVE_EVERY`` seconds and when it stops. The state is captured
+on the event loop (where the signals change), and encoded and written on a thread."""
 
 from __future__ import annotations
 
@@ -38,12 +38,12 @@ async def restore_signals(signals: Signals, store: Store) -> list[str]:
 
 
 async def save_signals(signals: Signals, store: Store) -> None:
-    """Snapshot every part now and write the blobs off the event loop."""
-    blobs = MemorySnapshots()
-    signals.save(blobs)
+    """Capture every part now, on the event loop (one instant: nothing changes the signals while
+    it runs), then encode the blobs and write them on a thread while the stream goes on."""
+    encode = signals.capture()
 
     def write() -> None:
-        for name, blob in blobs.blobs.items():
+        for name, blob in encode().items():
             store.put_snapshot(name, blob)
 
     await asyncio.to_thread(write)

@@ -68,6 +68,9 @@ class Joined(msgspec.Struct, frozen=True, kw_only=True):
     amplifier: str  # "close", "hashtag", "stranger", "self" or "" (already counted)
 
 
+_ROW = msgspec.msgpack.Encoder()
+
+
 class _Cascade:
     __slots__ = ("amplifiers", "counts", "created_at", "depth", "last", "nodes", "root_author",
                  "seen", "tags", "velocity")
@@ -107,6 +110,10 @@ class CascadeTracker:
         self.on_evict = on_evict
         self._cascades: OrderedDict[str, _Cascade] = OrderedDict()
         self._node_root: dict[str, str] = {}
+        # each cascade's snapshot row, encoded when it last changed (``capture`` re-encodes only
+        # the ``_dirty`` ones: a busy stream touches a few of thousands between two saves)
+        self._rows: dict[str, msgspec.Raw] = {}
+        self._dirty: set[str] = set()
         self.interactors = BoundedIndex(config.max_authors, config.max_interactors)
         self.tag_users = TagActivity(config.max_tags, config.max_tag_users, config.trend_half_life)
 
@@ -125,6 +132,7 @@ class CascadeTracker:
                      post.hashtags[: self.config.max_cascade_tags], self.config, now)
         c.nodes[post.uri] = 0
         self._cascades[post.uri] = c
+        self._dirty.add(post.uri)
         self._node_root[post.uri] = post.uri
         while len(self._cascades) > self.config.max_cascades:
             self._evict(next(iter(self._cascades)))
@@ -159,6 +167,7 @@ class CascadeTracker:
             return None
         if event.uri in c.seen:  # e.g. a quote's Post after its Interaction: learn its hashtags
             if isinstance(event, Post) and kind in ("reply", "quote"):
+                self._dirty.add(root)
                 self._learn_tags(c, event.hashtags, event_time(event.created_at, self._clock.now()))
             return None
         if len(c.seen) < self.config.max_nodes:
@@ -169,6 +178,7 @@ class CascadeTracker:
               parents: list[str]) -> Joined:
         now = self._clock.now()
         at = event_time(event.created_at, now)
+        self._dirty.add(root)  # every change of a cascade goes through here (or is marked above)
         c.counts[kind] = c.counts.get(kind, 0) + 1
         c.last = now
         self._cascades.move_to_end(root)
@@ -258,6 +268,8 @@ class CascadeTracker:
         c = self._cascades[root]
         stats = self._stats(root, c)
         del self._cascades[root]
+        self._rows.pop(root, None)
+        self._dirty.discard(root)
         for uri in c.nodes:
             if self._node_root.get(uri) == root:
                 del self._node_root[uri]
@@ -265,17 +277,33 @@ class CascadeTracker:
             self.on_evict(stats)
         return stats
 
+    @property
+    def rows_to_encode(self) -> int:
+        """How many cascades changed since the last capture (the rows it will encode)."""
+        return len(self._dirty)
+
+    def capture(self) -> dict[str, Any]:
+        """The state as at this instant, sharing nothing the tracker changes later (encoded
+        rows, fresh lists): :func:`snapshot.pack` may encode it on another thread. Only the rows
+        of cascades changed since the last capture are encoded here."""
+        for root in self._dirty:
+            c = self._cascades.get(root)
+            if c is not None:
+                self._rows[root] = msgspec.Raw(_ROW.encode([
+                    root, c.root_author, c.created_at, c.tags, c.nodes, list(c.seen),
+                    c.amplifiers, c.counts, c.velocity.state(), c.last]))
+        self._dirty.clear()
+        return {"cascades": [self._rows[root] for root in self._cascades],
+                "interactors": self.interactors.capture(), "tags": self.tag_users.capture()}
+
     def snapshot(self) -> bytes:
-        return snapshot.pack("cascades", {
-            "cascades": [[root, c.root_author, c.created_at, c.tags, c.nodes, list(c.seen),
-                          c.amplifiers, c.counts, c.velocity.state(), c.last]
-                         for root, c in self._cascades.items()],
-            "interactors": self.interactors.state(), "tags": self.tag_users.state()})
+        return snapshot.pack("cascades", self.capture())
 
     def restore(self, blob: bytes) -> None:
         state = snapshot.unpack("cascades", blob)
         self._cascades.clear()
         self._node_root.clear()
+        self._rows.clear()
         for root, author, created, tags, nodes, seen, amps, counts, vel, last in state["cascades"]:
             c = _Cascade(author, float(created), (), self.config, float(last))
             # older snapshots kept the root's hashtags as a list
@@ -286,6 +314,7 @@ class CascadeTracker:
             self._cascades[root] = c
             for uri in c.nodes:
                 self._node_root[uri] = root
+        self._dirty = set(self._cascades)
         self.interactors.load(state["interactors"])
         self.tag_users.load(state["tags"])
 

@@ -58,6 +58,11 @@ class TagActivity:
     def state(self) -> dict[str, Any]:
         return {"users": self.users.state(), "heat": [[k, v, a] for k, (v, a) in self._heat.items()]}
 
+    def capture(self) -> dict[str, Any]:
+        """:meth:`state` as at this instant, sharing nothing that changes later."""
+        return {"users": self.users.capture(),
+                "heat": [[k, v, a] for k, (v, a) in self._heat.items()]}
+
     def load(self, state: Any) -> None:
         """Restore :meth:`state`; a bare user list (older snapshots) restores the users only."""
         heat = state.get("heat", []) if isinstance(state, dict) else []

@@ -16,7 +16,7 @@ from reale.signals.profile_clients import ProfileClient
 from reale.signals.reach import ReachReading, ReachSignal
 from reale.signals.safety import Labeller
 from reale.signals.settings import SignalsConfig
-from reale.signals.snapshot import SnapshotStore, load, save
+from reale.signals.snapshot import SnapshotStore, load, pack
 from reale.signals.windows import event_time
 
 EvictHandler = Callable[[CascadeStats, MomentumReading | None], None]
@@ -123,8 +123,26 @@ class Signals:
                 "signals.moments": self.moments_detector}
 
     def save(self, store: SnapshotStore) -> None:
-        for name, part in self._parts().items():
-            save(part, store, name)
+        for name, blob in self.capture()().items():
+            store.put_snapshot(name, blob)
+
+    def capture(self) -> Callable[[], dict[str, bytes]]:
+        """Every part's snapshot as at this instant; the returned function encodes them and may
+        run on another thread while the stream goes on. The cascades (most of the bytes) and
+        their interactors keep each row encoded since it last changed (only rows changed since
+        the last capture are encoded here), and the profiles and reach hand over fresh lists, so
+        their encoding waits for that function; momentum and moments share lists they keep
+        changing, so they are encoded here."""
+        later = {"signals.profiles": ("profiles", self.profiles.capture()),
+                 "signals.reach": ("reach", self.reach_signal.capture()),
+                 "signals.cascades": ("cascades", self.cascades.capture())}
+        now = {"signals.momentum": self.momentum_tracker.snapshot(),
+               "signals.moments": self.moments_detector.snapshot()}
+
+        def encode() -> dict[str, bytes]:
+            return {**{name: pack(kind, state) for name, (kind, state) in later.items()}, **now}
+
+        return encode
 
     def load(self, store: SnapshotStore) -> list[str]:
         """Restore every part that has a snapshot; returns the names restored."""

@@ -7,6 +7,10 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Any
 
+import msgspec
+
+_ROW = msgspec.msgpack.Encoder()
+
 
 class BoundedIndex:
     """key -> {member: first time seen}, at most ``max_keys`` keys and ``max_members`` each.
@@ -18,22 +22,28 @@ class BoundedIndex:
     True
     """
 
-    __slots__ = ("_keys", "max_keys", "max_members")
+    __slots__ = ("_dirty", "_keys", "_rows", "max_keys", "max_members")
 
     def __init__(self, max_keys: int, max_members: int) -> None:
         self.max_keys = max_keys
         self.max_members = max_members
         self._keys: OrderedDict[str, OrderedDict[str, float]] = OrderedDict()
+        # each key's snapshot row, encoded when it last changed (see ``capture``)
+        self._rows: dict[str, msgspec.Raw] = {}
+        self._dirty: set[str] = set()
 
     def __len__(self) -> int:
         return len(self._keys)
 
     def add(self, key: str, member: str, t: float) -> None:
         members = self._keys.get(key)
+        self._dirty.add(key)
         if members is None:
             members = self._keys[key] = OrderedDict()
             if len(self._keys) > self.max_keys:
-                self._keys.popitem(last=False)
+                gone, _ = self._keys.popitem(last=False)
+                self._rows.pop(gone, None)
+                self._dirty.discard(gone)
         else:
             self._keys.move_to_end(key)
         if member in members:
@@ -53,7 +63,19 @@ class BoundedIndex:
     def state(self) -> list[Any]:
         return [[k, list(m.items())] for k, m in self._keys.items()]
 
+    def capture(self) -> list[msgspec.Raw]:
+        """:meth:`state` as at this instant, each key's row encoded (only those changed since
+        the last capture are encoded now): nothing in it changes later."""
+        for key in self._dirty:
+            members = self._keys.get(key)
+            if members is not None:
+                self._rows[key] = msgspec.Raw(_ROW.encode([key, list(members.items())]))
+        self._dirty.clear()
+        return [self._rows[key] for key in self._keys]
+
     def load(self, state: list[Any]) -> None:
         self._keys.clear()
+        self._rows.clear()
         for key, members in state:
             self._keys[str(key)] = OrderedDict((str(m), float(t)) for m, t in members)
+        self._dirty = set(self._keys)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
 
 import msgspec
 
@@ -192,8 +193,12 @@ class ProfileCache:
             q[i] = None
             q.move_to_end(i, last=False)
 
+    def capture(self) -> list[Any]:
+        """The cache as at this instant, in fresh builtins (safe to encode on another thread)."""
+        return [msgspec.to_builtins(p) for p in self._entries.values()]
+
     def snapshot(self) -> bytes:
-        return snapshot.pack("profiles", [msgspec.to_builtins(p) for p in self._entries.values()])
+        return snapshot.pack("profiles", self.capture())
 
     def restore(self, blob: bytes) -> None:
         self._entries.clear()

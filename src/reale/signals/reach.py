@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import bisect
 from collections import OrderedDict, deque
+from typing import Any
 
 import msgspec
 
@@ -166,9 +167,13 @@ class ReachSignal:
         return ReachReading(followers=n, tier=tier(n), percentile=pct,
                             audience=len(a) if a is not None else 0)
 
+    def capture(self) -> dict[str, Any]:
+        """The audiences as at this instant, in fresh lists (safe to encode on another thread)."""
+        return {"brands": {b: a.state() for b, a in self._brands.items()},
+                "unresolved": [list(u) for u in self._unresolved]}
+
     def snapshot(self) -> bytes:
-        return snapshot.pack("reach", {"brands": {b: a.state() for b, a in self._brands.items()},
-                                       "unresolved": [list(u) for u in self._unresolved]})
+        return snapshot.pack("reach", self.capture())
 
     def restore(self, blob: bytes) -> None:
         state = snapshot.unpack("reach", blob)

@@ -1,0 +1,115 @@
+"""The runner saves the signals without holding up the stream: the state is captured on the event
+loop at one instant and encoded on a thread. What is encoded later is the state as captured,
+whatever the stream changed meanwhile; a cascade's row is re-encoded only when it changed, and
+the snapshot is the same bytes as one made all at once."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import msgspec
+
+from reale.clock import ManualClock
+from reale.events import Author, Interaction, Mention, Post
+from reale.run.signals_state import restore_signals, save_signals
+from reale.signals import MemorySnapshots, Signals, SignalsConfig
+from reale.signals.network import BoundedIndex
+from reale.store import open_store
+
+T0 = 1_700_000_000.0
+
+
+def post(i: int, t: float) -> Post:
+    return Post(network="bluesky", uri=f"at://did:plc:a{i}/app.bsky.feed.post/{i}",
+                author=Author(id=f"did:plc:a{i}", followers=100 * (i + 1)),
+                text=f"volta #tag{i % 3} numero {i}", created_at=t, hashtags=(f"tag{i % 3}",))
+
+
+def stream(signals: Signals, clock: ManualClock, start: int, posts: int, shares: int) -> None:
+    """``posts`` mentioned posts from ``start`` on, each reposted and replied to ``shares`` times,
+    a second apart."""
+    for i in range(start, start + posts):
+        clock.advance(1.0)
+        p = post(i, clock.now())
+        signals.on_post(p)
+        signals.on_mention(Mention(brand="Volta", query="volta", post=p))
+        for k in range(shares):
+            clock.advance(1.0)
+            signals.on_interaction(Interaction(
+                network="bluesky", uri=f"at://did:plc:f{k}/repost/{i}-{k}", kind="repost",
+                author=Author(id=f"did:plc:f{k}", followers=50), subject=p.uri,
+                created_at=clock.now()))
+            signals.on_post(Post(network="bluesky", uri=f"at://did:plc:r{k}/post/{i}-{k}",
+                                 author=Author(id=f"did:plc:r{k}"), text="anche io #tag0",
+                                 created_at=clock.now(), reply_parent=p.uri, reply_root=p.uri,
+                                 hashtags=("tag0",)))
+
+
+def test_what_is_encoded_later_is_the_state_as_captured() -> None:
+    clock = ManualClock(T0)
+    signals = Signals(SignalsConfig(), clock)
+    stream(signals, clock, 0, 20, 3)
+    at_once = MemorySnapshots()
+    signals.save(at_once)
+    encode = signals.capture()  # the same instant
+    stream(signals, clock, 0, 5, 4)  # the stream goes on: old cascades grow ...
+    stream(signals, clock, 20, 10, 2)  # ... and new ones start
+    assert encode() == at_once.blobs  # as captured, byte for byte
+    changed = MemorySnapshots()
+    signals.save(changed)
+    assert changed.blobs["signals.cascades"] != at_once.blobs["signals.cascades"]
+
+
+def test_only_changed_cascades_are_reencoded_and_the_bytes_match_a_whole_snapshot() -> None:
+    clocks = ManualClock(T0), ManualClock(T0)
+    saved_often, saved_once = Signals(SignalsConfig(), clocks[0]), Signals(SignalsConfig(), clocks[1])
+    stream(saved_often, clocks[0], 0, 30, 2)
+    saved_often.save(MemorySnapshots())  # every row encoded once, then kept
+    stream(saved_often, clocks[0], 3, 4, 3)  # four cascades change
+    assert saved_often.cascades.rows_to_encode == 4  # only those will be encoded again
+    incremental = MemorySnapshots()
+    saved_often.save(incremental)
+    stream(saved_once, clocks[1], 0, 30, 2)  # the same stream, never saved in between
+    stream(saved_once, clocks[1], 3, 4, 3)
+    whole = MemorySnapshots()
+    saved_once.save(whole)
+    assert incremental.blobs == whole.blobs
+
+
+def test_a_restored_runner_reads_what_was_saved_while_the_stream_went_on(tmp_path: Path) -> None:
+    clock = ManualClock(T0)
+    signals = Signals(SignalsConfig(), clock)
+    stream(signals, clock, 0, 10, 3)
+    uri = post(4, 0).uri
+    before = signals.cascade(uri)
+
+    async def save_while_streaming() -> None:
+        with open_store(f"sqlite:///{tmp_path}/r.sqlite") as store:
+            saving = asyncio.ensure_future(save_signals(signals, store))
+            await asyncio.sleep(0)  # the capture ran; the encoding and writing are on a thread
+            stream(signals, clock, 4, 1, 5)  # cascade 4 grows meanwhile
+            await saving
+
+    asyncio.run(save_while_streaming())
+    assert signals.cascade(uri) != before
+    again = Signals(SignalsConfig(), ManualClock(clock.now()))
+
+    async def restore() -> list[str]:
+        with open_store(f"sqlite:///{tmp_path}/r.sqlite") as store:
+            return await restore_signals(again, store)
+
+    assert "signals.cascades" in asyncio.run(restore())
+    restored = again.cascade(uri)
+    assert restored is not None and before is not None
+    assert (restored.size, restored.reposts) == (before.size, before.reposts)
+
+
+def test_a_bounded_index_captured_piecemeal_encodes_as_its_whole_state() -> None:
+    ix = BoundedIndex(max_keys=3, max_members=2)
+    for step, (key, member) in enumerate([("a", "x"), ("b", "y"), ("a", "z"), ("c", "x"),
+                                          ("a", "w"), ("d", "y"), ("b", "x"), ("a", "x")]):
+        ix.add(key, member, float(step))
+        if step % 3 == 0:
+            ix.capture()  # rows kept; later changes must re-encode them
+        assert msgspec.msgpack.encode(ix.capture()) == msgspec.msgpack.encode(ix.state())
