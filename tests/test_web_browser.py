@@ -420,3 +420,23 @@ def test_pages_load_with_their_favicon_and_nothing_fails_in_the_console(base: st
         assert icon == ["/static/favicon.svg", True]
     assert page.goto(base + "/favicon.ico").url == base + "/static/favicon.svg"
     assert failed == [] and errors == []
+
+
+def test_an_italian_reader_sees_a_live_opportunity_card_in_italian(desk: Desk, base: str,
+                                                                   browser: Any) -> None:
+    """The team works in English; a reader whose browser asks for Italian gets the card the
+    stream sends in Italian: its reasons and its realness chip."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="it-IT")
+    try:
+        page = context.new_page()
+        sign_in(page, base, "vera")
+        page.wait_for_selector("#live-dot.on")
+        arrive(desk, 5301, "@fiori.bsky.social mi regalate un mazzo di rose per la festa?",
+               author="lucia", intent="request", intent_confidence=0.9)
+        row = page.locator("#feed > li", has_text="mazzo di rose").first
+        row.locator(".reasons").wait_for()
+        reasons = row.locator(".reasons").inner_text()
+        assert "chiede qualcosa al brand" in reasons and "asks the brand" not in reasons
+        assert row.locator(".chip.genuine").inner_text() == "genuino"  # the realness chip
+    finally:
+        context.close()

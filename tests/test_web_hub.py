@@ -116,3 +116,23 @@ def test_payloads_never_carry_unsafe_links() -> None:
     body = to_payload("mention", mention("B", hostile))
     assert body["links"] == ["https://ok.example/a"]
     assert body["url"] == "https://bsky.app/profile/did:plc:giulia/post/000001"
+
+
+def test_an_opportunity_card_reaches_each_viewer_in_their_language() -> None:
+    """One opportunity published once: an Italian viewer reads its reasons in Italian, an
+    English one in English; a client that named no language gets them as stored (the team's)."""
+    from reale.desk.opportunity_reasons import render_reasons
+
+    hub = LiveHub()
+    italian, english, unsaid = hub.subscribe(lang="it"), hub.subscribe(lang="en"), hub.subscribe()
+    opp = opportunity_of("Auto", post(2, "@auto.bsky.social mi prestate una Nova?", at=T0),
+                         intent="request", intent_confidence=0.9)
+    hub.publish("opportunity", opp)
+    got = {name: json.loads(sub.take(10)[0][0])
+           for name, sub in (("it", italian), ("en", english), ("unsaid", unsaid))}
+    assert "chiede qualcosa al brand" in got["it"]["reasons"]
+    assert got["it"]["reasons"] == list(render_reasons(opp.reason_codes, "it"))
+    assert got["en"]["reasons"] == got["unsaid"]["reasons"] == list(opp.reasons)  # team: English
+    assert "asks the brand for something" in got["en"]["reasons"]
+    assert {k: v for k, v in got["it"].items() if k != "reasons"} == \
+        {k: v for k, v in got["en"].items() if k != "reasons"}

@@ -12,14 +12,17 @@ from typing import Any
 
 import msgspec
 
-from reale.web.payloads import to_payload
+from reale.web.i18n import LANGS
+from reale.web.payloads import in_languages, to_payload
 
 _ENC = msgspec.json.Encoder()
 FILTER_KEYS = ("brand", "kind", "lang", "sentiment")
 
 
 class LiveEvent(msgspec.Struct, frozen=True):
-    """One published event, encoded once and shared by every client."""
+    """One published event, encoded once and shared by every client: once per interface
+    language (``data_in``) when its words depend on it (an opportunity's reasons), ``data`` as
+    stored (the team's language) for a client that named none."""
 
     kind: str
     data: bytes
@@ -27,14 +30,17 @@ class LiveEvent(msgspec.Struct, frozen=True):
     lang: str
     sentiment: str
     kinds: frozenset[str]
+    data_in: dict[str, bytes] = {}
 
 
 def event_of(kind: str, payload: Any) -> LiveEvent:
     body = to_payload(kind, payload)
     kinds = {kind, str(body.get("kind") or ""), str(body.get("intent") or "")} - {""}
+    data_in = {lang: _ENC.encode(to_payload(kind, payload, lang)) for lang in LANGS} \
+        if in_languages(payload) else {}
     return LiveEvent(kind=kind, data=_ENC.encode(body), brand=str(body.get("brand") or ""),
                      lang=str(body.get("lang") or ""), sentiment=str(body.get("sentiment") or ""),
-                     kinds=frozenset(kinds))
+                     kinds=frozenset(kinds), data_in=data_in)
 
 
 class Filters(msgspec.Struct, frozen=True, kw_only=True):
@@ -53,10 +59,12 @@ class Filters(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class Subscription:
-    """One client's bounded queue of events (oldest dropped and counted when full)."""
+    """One client's bounded queue of events (oldest dropped and counted when full); ``lang`` is
+    the reader's interface language ("" for the words as stored)."""
 
-    def __init__(self, filters: Filters, size: int) -> None:
+    def __init__(self, filters: Filters, size: int, lang: str = "") -> None:
         self.filters = filters
+        self.lang = lang
         self._queue: deque[bytes] = deque()
         self._size = max(1, size)
         self._lock = threading.Lock()
@@ -72,7 +80,7 @@ class Subscription:
                 self._queue.popleft()
                 self.dropped += 1
                 self.dropped_total += 1
-            self._queue.append(ev.data)
+            self._queue.append(ev.data_in.get(self.lang, ev.data) if ev.data_in else ev.data)
 
     def take(self, limit: int) -> tuple[list[bytes], int]:
         """Up to ``limit`` queued events (oldest first) and how many were dropped since the last
@@ -124,8 +132,9 @@ class LiveHub:
         for sub in subs:
             sub.offer(ev)
 
-    def subscribe(self, filters: Filters | None = None) -> Subscription:
-        sub = Subscription(filters or Filters(), self.queue_size)
+    def subscribe(self, filters: Filters | None = None, lang: str = "") -> Subscription:
+        """A new client; ``lang``: its reader's interface language (see :class:`LiveEvent`)."""
+        sub = Subscription(filters or Filters(), self.queue_size, lang)
         with self._lock:
             self._subs.add(sub)
         return sub

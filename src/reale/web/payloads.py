@@ -1,6 +1,7 @@
 """The JSON shapes the live feed and the JSON twins carry: a mention row, an opportunity card,
 a moment. Pure functions from the pipeline's records to plain dicts (the browser renders them
-with ``textContent`` only).
+with ``textContent`` only). An opportunity's reasons are words: given a ``lang``, they are
+rendered in it from the record's language-free codes.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from urllib.parse import urlsplit
 import msgspec
 
 from reale.desk.opportunity import Opportunity
+from reale.desk.opportunity_reasons import render_reasons
 from reale.events import Mention, Post
 from reale.signals.moment_scope import MomentAlert
 from reale.web.records import Labels, MomentRecord, OpportunityRecord, labels_from, short_key
@@ -47,9 +49,18 @@ def post_url(uri: str) -> str | None:
     return safe_href(uri)
 
 
+def reasons_in(opp: OpportunityRecord | Opportunity, lang: str | None) -> list[str]:
+    """The opportunity's reasons in ``lang``; as stored (the team's language when it was
+    scored) without a ``lang``, or for a row stored before the desk kept their codes."""
+    if lang and opp.reason_codes:
+        return list(render_reasons(opp.reason_codes, lang))
+    return list(opp.reasons)
+
+
 def mention_payload(mention: Mention, labels: Labels | None = None,
-                    opportunity: OpportunityRecord | None = None) -> dict[str, Any]:
-    """A mention as a row of the live feed."""
+                    opportunity: OpportunityRecord | None = None, lang: str | None = None
+                    ) -> dict[str, Any]:
+    """A mention as a row of the live feed (its opportunity's reasons in ``lang``)."""
     post: Post = mention.post
     lab = labels or Labels()
     return {
@@ -62,18 +73,20 @@ def mention_payload(mention: Mention, labels: Labels | None = None,
         "url": post_url(post.uri),
         "links": [u for u in (safe_href(x) for x in post.links[:5]) if u],
         "opportunity": None if opportunity is None else {
-            "key": opportunity.key, "kind": opportunity.kind, "score": opportunity.score},
+            "key": opportunity.key, "kind": opportunity.kind, "score": opportunity.score,
+            "verdict": opportunity.verdict, "reasons": reasons_in(opportunity, lang)},
     }
 
 
-def opportunity_payload(opp: OpportunityRecord | Opportunity) -> dict[str, Any]:
-    """An opportunity as a card (queue, live feed)."""
+def opportunity_payload(opp: OpportunityRecord | Opportunity, lang: str | None = None
+                        ) -> dict[str, Any]:
+    """An opportunity as a card (queue, live feed), its reasons in ``lang``."""
     key = opp.key if isinstance(opp, OpportunityRecord) else short_key(opp.id)
     verdict = opp.realness.verdict if opp.realness is not None else ""
     out: dict[str, Any] = {
         "type": "opportunity", "key": key, "brand": opp.brand, "kind": opp.kind,
         "score": opp.score, "author": opp.author_handle, "text": opp.text[:MAX_TEXT],
-        "lang": opp.language, "verdict": verdict, "reasons": list(opp.reasons),
+        "lang": opp.language, "verdict": verdict, "reasons": reasons_in(opp, lang),
         "at": opp.updated_at, "created_at": opp.created_at, "uri": opp.post_uri,
         "url": post_url(opp.post_uri), "intent": opp.kind,
     }
@@ -98,12 +111,19 @@ def moment_payload(moment: MomentAlert | MomentRecord) -> dict[str, Any]:
     }
 
 
-def to_payload(kind: str, payload: Any) -> dict[str, Any]:
-    """Whatever the runner hands the hub, as a JSON-ready dict with a ``type``."""
+def in_languages(payload: Any) -> bool:
+    """Does ``payload`` read differently in each interface language (an opportunity whose
+    reasons the desk kept as codes)?"""
+    return isinstance(payload, Opportunity | OpportunityRecord) and bool(payload.reason_codes)
+
+
+def to_payload(kind: str, payload: Any, lang: str | None = None) -> dict[str, Any]:
+    """Whatever the runner hands the hub, as a JSON-ready dict with a ``type`` (the words of an
+    opportunity in ``lang``)."""
     if isinstance(payload, Mention):
         return mention_payload(payload)
     if isinstance(payload, Opportunity | OpportunityRecord):
-        return opportunity_payload(payload)
+        return opportunity_payload(payload, lang)
     if isinstance(payload, MomentAlert | MomentRecord):
         return moment_payload(payload)
     if isinstance(payload, msgspec.Struct):
@@ -116,5 +136,5 @@ def to_payload(kind: str, payload: Any) -> dict[str, Any]:
     return {"type": kind, **{k: v for k, v in payload.items() if k != "type"}}
 
 
-__all__ = ["mention_payload", "moment_payload", "opportunity_payload", "post_url", "safe_href",
-           "to_payload"]
+__all__ = ["in_languages", "mention_payload", "moment_payload", "opportunity_payload", "post_url",
+           "reasons_in", "safe_href", "to_payload"]

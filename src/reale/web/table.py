@@ -28,6 +28,8 @@ BRAND = Param("brand", help="only this brand (a brand the desk does not know is 
 PERIOD = Param("period", help="day, week (default) or month")
 SPAN = (Param("from", help="first day, YYYY-MM-DD (default: 6 days ago)"),
         Param("to", help="last day, YYYY-MM-DD (default: today)"), BRAND)
+REPORT_LANG = Param("lang", help="language of the reasons, en or it (default: the reader's "
+                    "interface language)")
 KEY = Param("key", "path", "the opportunity's key", True)
 REPLY = Param("reply_id", "path", "the reply's id", True)
 TEXT = Param("text", "form", "the reply's text")
@@ -175,9 +177,10 @@ SPECS: list[RouteSpec] = [
     RouteSpec("/reports/mentions.json", "mentions_json", reports.mentions_json,
               "Mentions as JSON.", kind="file", params=SPAN, tag="exports"),
     RouteSpec("/reports/opportunities.csv", "opportunities_csv", reports.opportunities_csv,
-              "Opportunities as CSV.", kind="file", params=SPAN, tag="exports"),
+              "Opportunities as CSV.", kind="file", params=(*SPAN, REPORT_LANG), tag="exports"),
     RouteSpec("/reports/opportunities.json", "opportunities_json", reports.opportunities_json,
-              "Opportunities as JSON.", kind="file", params=SPAN, tag="exports"),
+              "Opportunities as JSON.", kind="file", params=(*SPAN, REPORT_LANG),
+              tag="exports"),
     RouteSpec("/settings", "settings", settings.settings, "Brands, watch-queries, team, "
               "network accounts.", twin=True, tag="pages"),
     RouteSpec("/settings/preview", "preview", settings.preview, "What a watch-query would have "

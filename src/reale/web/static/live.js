@@ -58,7 +58,8 @@
     if (ev.sentiment) { meta.appendChild(chip(label(ev.sentiment), ev.sentiment)); }
     var kind = ev.type === 'opportunity' ? ev.kind : (ev.opportunity ? ev.opportunity.kind : ev.intent);
     if (kind && kind !== 'other') { meta.appendChild(chip(label(kind), kind)); }
-    if (ev.verdict) { meta.appendChild(chip(ev.verdict, ev.verdict)); }
+    var verdict = ev.opportunity ? ev.opportunity.verdict : ev.verdict;  // a moment's safety too
+    if (verdict) { meta.appendChild(chip(label(verdict), verdict)); }
     var url = safeUrl(ev.url);
     if (url) {
       var a = el('a', 'small', '↗');
@@ -66,6 +67,13 @@
       meta.appendChild(a);
     }
     body.appendChild(meta);
+    // the reasons come in the reader's language (the server renders each language's card)
+    var reasons = ev.type === 'opportunity' ? ev.reasons : (ev.opportunity && ev.opportunity.reasons);
+    if (reasons && reasons.length) {
+      var list = el('ul', 'reasons');
+      reasons.slice(0, 3).forEach(function (r) { list.appendChild(el('li', '', r)); });
+      body.appendChild(list);
+    }
     li.appendChild(body);
     var side = el('div', 'side');
     var key = ev.type === 'opportunity' ? ev.key : (ev.opportunity && ev.opportunity.key);

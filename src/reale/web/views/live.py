@@ -34,7 +34,8 @@ def live(ctx: Ctx) -> Page:
         rows = [r for r in rows if r.opportunity is not None]
     query = urlencode({k: v for k, v in f.items() if v})
     return Page("live.html", {
-        "filters": f, "items": [mention_payload(r.mention, r.labels, r.opportunity) for r in rows],
+        "filters": f,
+        "items": [mention_payload(r.mention, r.labels, r.opportunity, ctx.lang) for r in rows],
         "brands": s.brand_names(), "kinds": list(KINDS), "langs": list(LANGS),
         "sentiments": list(SENTIMENTS), "stream": "/live/stream" + (f"?{query}" if query else ""),
         "max_rows": s.settings.live_rows}, title=ctx.t("live.title"))
@@ -44,7 +45,7 @@ async def stream(ctx: Ctx) -> StreamingResponse:
     """Batches of live events (``event: batch``, data ``{"events": [...], "dropped": n}``)."""
     f = _filters(ctx)
     hub = ctx.services.hub
-    sub = hub.subscribe(Filters(**f))
+    sub = hub.subscribe(Filters(**f), lang=ctx.lang)  # cards in the reader's language
     # Batching and heartbeats pace a network connection: real time, not the desk's clock.
     body = sse_stream(hub, sub, asyncio.sleep, time.monotonic)
     return StreamingResponse(body, media_type="text/event-stream",

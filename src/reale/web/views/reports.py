@@ -1,6 +1,6 @@
 """Reports: mentions and opportunities of a period as CSV (spreadsheet-safe: cells that a
 spreadsheet would run as a formula are quoted) or JSON, streamed in pages so a long period never
-loads into memory at once.
+loads into memory at once. An opportunity's reasons are in the reader's language, or ``lang``.
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ from reale.desk.opportunity_rules import KINDS
 from reale.store import Store
 from reale.store import rows as store_rows
 from reale.web import queries
+from reale.web.i18n import LANGS
+from reale.web.payloads import reasons_in
 from reale.web.routing import Ctx, HTTPProblem, Page
 from reale.web.views.common import brand_filter, targets
 
@@ -109,14 +111,23 @@ def mention_rows(store: Store, since: float, until: float, brand: str) -> Iterat
         after = (found[-1][0], found[-1][1], found[-1][2])
 
 
-def opportunity_rows(store: Store, since: float, until: float, brand: str
+def report_language(ctx: Ctx) -> str:
+    """The language of a report's words: ``lang`` if asked (en, it), else the reader's."""
+    asked = ctx.query("lang")
+    if asked and asked not in LANGS:
+        raise HTTPProblem(400, f"lang must be one of {', '.join(LANGS)}, got {asked[:20]!r}")
+    return asked or ctx.lang
+
+
+def opportunity_rows(store: Store, since: float, until: float, brand: str, lang: str | None = None
                      ) -> Iterator[dict[str, Any]]:
+    """The period's opportunities, their reasons in ``lang`` (as stored without one)."""
     for rec in queries.opportunities(store, brand=brand or None, status=None, since=since,
                                      until=until, limit=100_000, timeout=10.0):
         yield {"created_at": rec.created_at, "brand": rec.brand, "kind": rec.kind,
                "score": rec.score, "status": rec.status, "verdict": rec.verdict,
                "author": rec.author_handle, "lang": rec.language, "text": rec.text,
-               "reasons": " | ".join(rec.reasons), "post_uri": rec.post_uri,
+               "reasons": " | ".join(reasons_in(rec, lang)), "post_uri": rec.post_uri,
                "decided_by": rec.decided_by, "decided_at": rec.decided_at, "key": rec.key}
 
 
@@ -148,7 +159,8 @@ def export(ctx: Ctx, what: str, fmt: str) -> StreamingResponse:
     if what == "mentions":
         rows, columns = mention_rows(store, since, until, brand), MENTION_COLUMNS
     else:
-        rows, columns = opportunity_rows(store, since, until, brand), OPP_COLUMNS
+        rows = opportunity_rows(store, since, until, brand, report_language(ctx))
+        columns = OPP_COLUMNS
     name = f"reale-{what}-{start}-{end}{'-' + brand if brand else ''}.{fmt}"
     name = "".join(c if c.isalnum() or c in "-._" else "_" for c in name)
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}
@@ -175,4 +187,4 @@ def opportunities_json(ctx: Ctx) -> StreamingResponse:
 
 
 __all__ = ["mentions_csv", "mentions_json", "opportunities_csv", "opportunities_json",
-           "reports", "safe_cell"]
+           "report_language", "reports", "safe_cell"]
