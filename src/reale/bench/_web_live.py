@@ -94,7 +94,7 @@ def browser_run(desk: BenchDesk, rate: float, seconds: float) -> dict[str, float
             elapsed = time.perf_counter() - start
             live = page.evaluate("window.realeLive")
             stall = page.evaluate("window.__stall")
-            rows = page.locator("#feed li").count()
+            rows = page.locator("#feed > li").count()  # rows, not the reasons inside them
         finally:
             browser.close()
     return {"sent": out.get("sent", 0), "received": live["received"], "elapsed": elapsed,
