@@ -15,6 +15,7 @@ from reale.events import Author, Interaction, Mention, Post
 from reale.run.signals_state import restore_signals, save_signals
 from reale.signals import MemorySnapshots, Signals, SignalsConfig
 from reale.signals.network import BoundedIndex
+from reale.signals.snapshot import pack
 from reale.store import open_store
 
 T0 = 1_700_000_000.0
@@ -113,3 +114,24 @@ def test_a_bounded_index_captured_piecemeal_encodes_as_its_whole_state() -> None
         if step % 3 == 0:
             ix.capture()  # rows kept; later changes must re-encode them
         assert msgspec.msgpack.encode(ix.capture()) == msgspec.msgpack.encode(ix.state())
+
+
+def test_kept_rows_encode_as_the_whole_state_built_now() -> None:
+    clock = ManualClock(T0)
+    signals = Signals(SignalsConfig(), clock)
+    stream(signals, clock, 0, 12, 2)
+    signals.cascades.capture()
+    stream(signals, clock, 5, 3, 4)
+    assert pack("cascades", signals.cascades.capture()) == \
+        pack("cascades", signals.cascades.state())
+
+
+def test_the_save_benchmark_reports_its_rows() -> None:
+    from reale.bench import signals_save
+
+    rows = {r["name"]: r for r in signals_save.run(quick=True)}
+    assert set(rows) == {"signals.save.loop_ms", "signals.save.whole_snapshot_ms",
+                         "signals.save.thread_ms", "signals.save.bytes"}
+    for r in rows.values():
+        assert set(r) == {"name", "value", "unit", "target", "ok", "note"}
+    assert rows["signals.save.bytes"]["value"] > 100_000

@@ -277,6 +277,14 @@ class CascadeTracker:
             self.on_evict(stats)
         return stats
 
+    def state(self) -> dict[str, Any]:
+        """The whole state as builtins, every row built now; it shares the cascades' dicts, so
+        encode it at once (what :meth:`capture` gives, without the kept rows)."""
+        return {"cascades": [[root, c.root_author, c.created_at, c.tags, c.nodes, list(c.seen),
+                              c.amplifiers, c.counts, c.velocity.state(), c.last]
+                             for root, c in self._cascades.items()],
+                "interactors": self.interactors.state(), "tags": self.tag_users.state()}
+
     @property
     def rows_to_encode(self) -> int:
         """How many cascades changed since the last capture (the rows it will encode)."""
