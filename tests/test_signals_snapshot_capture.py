@@ -122,8 +122,12 @@ def test_kept_rows_encode_as_the_whole_state_built_now() -> None:
     stream(signals, clock, 0, 12, 2)
     signals.cascades.capture()
     stream(signals, clock, 5, 3, 4)
+    signals.momentum_tracker.capture()
+    stream(signals, clock, 8, 3, 5)  # more cascades change after the kept rows
     assert pack("cascades", signals.cascades.capture()) == \
         pack("cascades", signals.cascades.state())
+    assert pack("momentum", signals.momentum_tracker.capture()) == \
+        pack("momentum", signals.momentum_tracker.state())
 
 
 def test_the_save_benchmark_reports_its_rows() -> None:

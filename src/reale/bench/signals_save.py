@@ -58,10 +58,10 @@ def _cpu_ms(work: Callable[[], object]) -> float:
 def _whole(signals: Signals) -> None:
     """A whole snapshot made on the loop, as a save was before: every part's state built and
     encoded at once."""
-    for part in (signals.profiles, signals.reach_signal, signals.momentum_tracker,
-                 signals.moments_detector):
+    for part in (signals.profiles, signals.reach_signal, signals.moments_detector):
         part.snapshot()
     snapshot.pack("cascades", signals.cascades.state())
+    snapshot.pack("momentum", signals.momentum_tracker.state())
 
 
 def run(quick: bool = False) -> list[dict[str, object]]:

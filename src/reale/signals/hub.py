@@ -128,16 +128,16 @@ class Signals:
 
     def capture(self) -> Callable[[], dict[str, bytes]]:
         """Every part's snapshot as at this instant; the returned function encodes them and may
-        run on another thread while the stream goes on. The cascades (most of the bytes) and
-        their interactors keep each row encoded since it last changed (only rows changed since
-        the last capture are encoded here), and the profiles and reach hand over fresh lists, so
-        their encoding waits for that function; momentum and moments share lists they keep
+        run on another thread while the stream goes on. The cascades (most of the bytes), their
+        interactors and momentum keep each row encoded since it last changed (only rows changed
+        since the last capture are encoded here), and the profiles and reach hand over fresh
+        lists, so their encoding waits for that function; the moments share lists they keep
         changing, so they are encoded here."""
         later = {"signals.profiles": ("profiles", self.profiles.capture()),
                  "signals.reach": ("reach", self.reach_signal.capture()),
-                 "signals.cascades": ("cascades", self.cascades.capture())}
-        now = {"signals.momentum": self.momentum_tracker.snapshot(),
-               "signals.moments": self.moments_detector.snapshot()}
+                 "signals.cascades": ("cascades", self.cascades.capture()),
+                 "signals.momentum": ("momentum", self.momentum_tracker.capture())}
+        now = {"signals.moments": self.moments_detector.snapshot()}
 
         def encode() -> dict[str, bytes]:
             return {**{name: pack(kind, state) for name, (kind, state) in later.items()}, **now}

@@ -117,6 +117,13 @@ class _Cascade:
                      np.array(self.t_followers))
 
 
+_ROW = msgspec.msgpack.Encoder()
+
+
+def _row(root: str, c: _Cascade) -> list[Any]:
+    return [root, c.start, c.last, c.count, c.t_count, c.followers, c.t_followers]
+
+
 class MomentumTracker:
     """SEISMIC readings for many tracked posts at once (bounded: least recently active dropped)."""
 
@@ -124,6 +131,9 @@ class MomentumTracker:
         self.config = config
         self._clock = clock
         self._cascades: OrderedDict[str, _Cascade] = OrderedDict()
+        # each cascade's snapshot row, encoded when it last changed (see ``capture``)
+        self._rows: dict[str, msgspec.Raw] = {}
+        self._dirty: set[str] = set()
 
     def __len__(self) -> int:
         return len(self._cascades)
@@ -136,8 +146,9 @@ class MomentumTracker:
         if root in self._cascades:
             return
         self._cascades[root] = _Cascade(created_at, max(0.0, float(followers)))
+        self._dirty.add(root)
         while len(self._cascades) > self.config.max_cascades:
-            self._cascades.popitem(last=False)
+            self.drop(next(iter(self._cascades)))
 
     def update(self, root: str, at: float, followers: float) -> bool:
         """A reshare of ``root`` at time ``at`` by an account with ``followers``; False if untracked."""
@@ -149,10 +160,13 @@ class MomentumTracker:
         c.add(max(0.0, rel), max(0.0, n), self.config.max_atoms)
         c.last = at
         self._cascades.move_to_end(root)
+        self._dirty.add(root)
         return True
 
     def drop(self, root: str) -> None:
         self._cascades.pop(root, None)
+        self._rows.pop(root, None)
+        self._dirty.discard(root)
 
     def get(self, root: str) -> MomentumReading | None:
         c = self._cascades.get(root)
@@ -192,15 +206,30 @@ class MomentumTracker:
         return r.p_ended < 0.5 and r.median_final >= cfg.gathering_min_final and (
             r.explosive or r.median_final >= cfg.gathering_ratio * r.observed)
 
+    def state(self) -> list[Any]:
+        """The whole state as builtins, every row built now; it shares the cascades' lists, so
+        encode it at once (what :meth:`capture` gives, without the kept rows)."""
+        return [_row(root, c) for root, c in self._cascades.items()]
+
+    def capture(self) -> list[msgspec.Raw]:
+        """The state as at this instant, sharing nothing that changes later: each cascade's
+        row encoded, only those changed since the last capture encoded now."""
+        for root in self._dirty:
+            c = self._cascades.get(root)
+            if c is not None:
+                self._rows[root] = msgspec.Raw(_ROW.encode(_row(root, c)))
+        self._dirty.clear()
+        return [self._rows[root] for root in self._cascades]
+
     def snapshot(self) -> bytes:
-        state: list[Any] = [[root, c.start, c.last, c.count, c.t_count, c.followers, c.t_followers]
-                            for root, c in self._cascades.items()]
-        return snapshot.pack("momentum", state)
+        return snapshot.pack("momentum", self.capture())
 
     def restore(self, blob: bytes) -> None:
         self._cascades.clear()
+        self._rows.clear()
         for root, start, last, count, tc, n, tn in snapshot.unpack("momentum", blob):
             c = _Cascade(float(start), 0.0)
             c.count, c.t_count, c.followers, c.t_followers = count, tc, n, tn
             c.last = float(last)
             self._cascades[str(root)] = c
+        self._dirty = set(self._cascades)
