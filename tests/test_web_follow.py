@@ -27,7 +27,7 @@ from reale.web.data import LabelledPost, record_of, register_writers
 from reale.web.follow import StoreFollower
 from reale.web.hub import Subscription
 from reale.web.marks import Marks
-from reale.web.payloads import mention_payload, moment_payload, opportunity_payload
+from reale.web.payloads import in_language, mention_payload, moment_payload, opportunity_payload
 from reale.web.records import MomentRecord, labels_from
 from reale.web.serving import free_port
 from reale.web.settings import WebSettings
@@ -107,8 +107,9 @@ def test_what_another_process_stores_reaches_the_live_page_once(scene: Scene) ->
     got = scene.events()
     assert [e["type"] for e in got] == ["mention", "opportunity", "moment"]
     first_screen = queries.feed(scene.desk.store, brand="Fiori", limit=1)[0]
-    assert got[0] == as_json(mention_payload(first_screen.mention, first_screen.labels,
-                                             first_screen.opportunity))
+    # the page's row, for a client that named no language (its opportunity's words as stored)
+    assert got[0] == as_json(in_language(mention_payload(first_screen.mention, first_screen.labels,
+                                                         first_screen.opportunity), ""))
     assert got[0]["sentiment"] == "positive" and got[0]["opportunity"]["key"] == record.key
     stored = queries.get_opportunity(scene.desk.store, record.key)
     assert stored is not None and got[1] == as_json(opportunity_payload(stored))

@@ -76,3 +76,22 @@ def test_the_opportunity_reports_follow_the_viewers_language_or_the_lang_asked()
         assert ITALIAN in car["reasons"]
         bad = rita.get("/reports/opportunities.csv?lang=fr", headers=JSON)
         assert bad.status_code == 400 and "lang" in bad.json()["error"]
+
+
+def test_a_stored_mention_row_a_follower_publishes_reaches_each_reader_in_their_language() -> None:
+    """``reale serve`` beside a worker sends the mention rows it reads from the store as they
+    are stored; a row carrying an opportunity still reads in each reader's language."""
+    from reale.web.follow_reads import fetch_mentions
+    from reale.web.hub import LiveHub
+
+    desk = build_desk()
+    car = queries.get_opportunity(desk.store, desk.keys["car"])
+    assert car is not None
+    [(_, row)] = fetch_mentions(desk.store, [("Auto", car.post_uri)])
+    hub = LiveHub()
+    italian, unsaid = hub.subscribe(lang="it"), hub.subscribe()
+    hub.publish("mention", {**row, "update": True})
+    it = json.loads(italian.take(1)[0][0])["opportunity"]
+    plain = json.loads(unsaid.take(1)[0][0])["opportunity"]
+    assert ITALIAN in it["reasons"] and ENGLISH in plain["reasons"]
+    assert "reasons_in" not in it and "reasons_in" not in plain

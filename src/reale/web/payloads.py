@@ -15,6 +15,7 @@ from reale.desk.opportunity import Opportunity
 from reale.desk.opportunity_reasons import render_reasons
 from reale.events import Mention, Post
 from reale.signals.moment_scope import MomentAlert
+from reale.web.i18n import LANGS
 from reale.web.records import Labels, MomentRecord, OpportunityRecord, labels_from, short_key
 
 MAX_TEXT = 2_000  # characters of a post shown in the feed
@@ -72,10 +73,31 @@ def mention_payload(mention: Mention, labels: Labels | None = None,
         "at": mention.matched_at or post.created_at, "created_at": post.created_at,
         "url": post_url(post.uri),
         "links": [u for u in (safe_href(x) for x in post.links[:5]) if u],
-        "opportunity": None if opportunity is None else {
-            "key": opportunity.key, "kind": opportunity.kind, "score": opportunity.score,
-            "verdict": opportunity.verdict, "reasons": reasons_in(opportunity, lang)},
+        "opportunity": None if opportunity is None else _brief(opportunity, lang),
     }
+
+
+def _brief(opp: OpportunityRecord, lang: str | None) -> dict[str, Any]:
+    """A mention row's opportunity. Without a ``lang`` (a row for the live hub, which sends it
+    to readers of every language) the reasons come in each language too, as ``reasons_in``,
+    which the hub takes out (:func:`in_language`)."""
+    out: dict[str, Any] = {"key": opp.key, "kind": opp.kind, "score": opp.score,
+                           "verdict": opp.verdict, "reasons": reasons_in(opp, lang)}
+    if lang is None and opp.reason_codes:
+        out["reasons_in"] = {each: reasons_in(opp, each) for each in LANGS}
+    return out
+
+
+def in_language(body: dict[str, Any], lang: str) -> dict[str, Any]:
+    """A mention row for a reader of ``lang``: its opportunity's reasons in that language
+    ("" keeps them as stored), ``reasons_in`` taken out."""
+    opp = body.get("opportunity")
+    if not isinstance(opp, dict) or "reasons_in" not in opp:
+        return body
+    shown = {k: v for k, v in opp.items() if k != "reasons_in"}
+    if lang and isinstance(opp["reasons_in"], dict) and lang in opp["reasons_in"]:
+        shown["reasons"] = opp["reasons_in"][lang]
+    return {**body, "opportunity": shown}
 
 
 def opportunity_payload(opp: OpportunityRecord | Opportunity, lang: str | None = None
@@ -113,8 +135,11 @@ def moment_payload(moment: MomentAlert | MomentRecord) -> dict[str, Any]:
 
 def in_languages(payload: Any) -> bool:
     """Does ``payload`` read differently in each interface language (an opportunity whose
-    reasons the desk kept as codes)?"""
-    return isinstance(payload, Opportunity | OpportunityRecord) and bool(payload.reason_codes)
+    reasons the desk kept as codes, or a mention row carrying one)?"""
+    if isinstance(payload, Opportunity | OpportunityRecord):
+        return bool(payload.reason_codes)
+    opp = payload.get("opportunity") if isinstance(payload, dict) else None
+    return isinstance(opp, dict) and "reasons_in" in opp
 
 
 def to_payload(kind: str, payload: Any, lang: str | None = None) -> dict[str, Any]:
@@ -133,8 +158,9 @@ def to_payload(kind: str, payload: Any, lang: str | None = None) -> dict[str, An
     if "labels" in payload and isinstance(payload["labels"], dict):
         lab = labels_from(payload["labels"])
         payload = {"lang": lab.lang, "sentiment": lab.sentiment, "intent": lab.intent, **payload}
+    payload = in_language(payload, lang or "")
     return {"type": kind, **{k: v for k, v in payload.items() if k != "type"}}
 
 
-__all__ = ["in_languages", "mention_payload", "moment_payload", "opportunity_payload", "post_url",
+__all__ = ["in_language", "in_languages", "mention_payload", "moment_payload", "opportunity_payload", "post_url",
            "reasons_in", "safe_href", "to_payload"]
