@@ -100,6 +100,21 @@ class Anchors(Task):
         return f"Anchors({self.brand!r})"
 
 
+class Recall(Task):
+    """A brand's saved relevance model read back and restored (``model``; None when it cannot
+    be: rebuilt instead), for the batch thread to put in use before the next batch: queued by
+    the assignment callback, which then reads nothing itself."""
+
+    def __init__(self, store: Store, brand: str, group: str, mark: int) -> None:
+        super().__init__(store, brand)
+        self.group = group
+        self.mark = mark
+        self.model: RelevanceModel | None = None
+
+    def __repr__(self) -> str:
+        return f"Recall({self.brand!r} at mark {self.mark})"
+
+
 def half_the_cores() -> int:
     try:
         cores = len(os.sched_getaffinity(0))

@@ -25,6 +25,7 @@ from reale.understand.relevance import Remembered
 
 if TYPE_CHECKING:
     from reale.run.wiring import Understanding
+    from reale.understand.relevance import RelevanceModel
 
 
 class SavedModel(msgspec.Struct, frozen=True):
@@ -91,24 +92,16 @@ def load_model(store: Store, group: str, brand: str) -> SavedModel | None:
     return load_decoded(store, model_name(group, brand), _dec)
 
 
-def recall_models(store: Store, understanding: Understanding, group: str,
-                  state: BrandState) -> int:
-    """The state's brands' models recalled as saved; those that cannot be (none saved, another
-    mark, encoder or memory size) are added to ``state.stale``. Returns how many recalled."""
-    recalled = 0
-    for brand, mark in sorted(state.relevance_marks.items()):
-        if brand in state.stale:
-            continue
-        saved = load_model(store, group, brand)
-        if saved is None or (saved.brand, saved.mark, saved.encoder, saved.remember) != (
-                brand, mark, understanding.encoder_name, understanding.remember):
-            state.stale.add(brand)
-            continue
-        try:
-            understanding.recall(brand, saved.memory)
-        except DecodeError:
-            state.stale.add(brand)
-            continue
-        state.saved_marks[brand] = mark
-        recalled += 1
-    return recalled
+def read_model(store: Store, understanding: Understanding, group: str, brand: str,
+               mark: int) -> RelevanceModel | None:
+    """The brand's saved model restored, not put in use (it reads the store and builds a new
+    model only, so it may run on another thread); None when it cannot be recalled (none saved,
+    another mark, encoder or memory size, or unreadable): the model is then rebuilt."""
+    saved = load_model(store, group, brand)
+    if saved is None or (saved.brand, saved.mark, saved.encoder, saved.remember) != (
+            brand, mark, understanding.encoder_name, understanding.remember):
+        return None
+    try:
+        return understanding.recalled(brand, saved.memory)
+    except DecodeError:
+        return None
