@@ -39,6 +39,7 @@ from reale.web.records import OpportunityRecord
 
 if TYPE_CHECKING:
     from reale.run.kafka.rebuilds import Anchors, Job, Recall
+    from reale.run.kafka.relevance import Base
 
 log = logging.getLogger("reale.run.kafka")
 
@@ -85,6 +86,7 @@ class BrandState:
         # not saved: the marks whose model is in the store, the models to rebuild, and the
         # brands whose model, or prior's anchors, are being learned off the batch path
         self.saved_marks: dict[str, int] = {}
+        self.bases: dict[str, Base] = {}  # the whole models saved or recalled (see relevance)
         self.stale: set[str] = set()
         self.learning: dict[str, Job] = {}
         self.anchoring: dict[str, Anchors] = {}

@@ -175,6 +175,7 @@ class KafkaDesk:
             for brand in set(state.relevance_marks) - self.known:
                 state.relevance_marks.pop(brand)
                 state.saved_marks.pop(brand, None)
+                state.bases.pop(brand, None)
                 state.stale.discard(brand)
         if self.understanding is None:
             for state in states:
@@ -195,8 +196,9 @@ class KafkaDesk:
         """(Recall thread, or the batch thread without a background) a saved model read back
         and restored, not put in use."""
         assert isinstance(task, Recall) and self.understanding is not None
-        task.model = read_model(task.store, self.understanding, task.group, task.brand,
-                                task.mark)
+        found = read_model(task.store, self.understanding, task.group, task.brand, task.mark)
+        if found is not None:
+            task.model, task.base = found
 
     def _recalled(self, state: BrandState) -> int:
         """(Batch thread) the state's recalls waited for and their models put in use, before
@@ -219,6 +221,8 @@ class KafkaDesk:
                 continue
             self.understanding.install(brand, task.model)
             state.saved_marks[brand] = task.mark
+            if task.base is not None:
+                state.bases[brand] = task.base
             recalled += 1
         self.recalled += recalled
         return recalled

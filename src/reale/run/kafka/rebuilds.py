@@ -28,6 +28,7 @@ from reale.store import Store
 
 if TYPE_CHECKING:
     from reale.run.kafka.brands import BrandState
+    from reale.run.kafka.relevance import Base
     from reale.understand.relevance import RelevanceModel
     from reale.understand.relevance_prior import BrandPrior
 
@@ -110,6 +111,7 @@ class Recall(Task):
         self.group = group
         self.mark = mark
         self.model: RelevanceModel | None = None
+        self.base: Base | None = None  # the saved whole model it came from (see relevance)
 
     def __repr__(self) -> str:
         return f"Recall({self.brand!r} at mark {self.mark})"
