@@ -100,7 +100,11 @@ def test_a_restarted_stages_worker_reads_the_brand_as_before(
             assert weights.decisions == 4 and len(models(stage).models["Volta"]) == 3
         # a fresh worker (new process, new models) takes the partitions over
         with brand_stage(config, settings, fresh_postgres_url) as stage:
-            wait_until(lambda: "Volta" in models(stage).models, 30, "the partition")
+            def recalled() -> bool:
+                nudge()  # read back on the recall thread, put in use before the next batch
+                return "Volta" in models(stage).models
+
+            wait_until(recalled, 30, "the partition and its model", step=0.5)
             [state] = [s for s in stage.keyed.states.values() if "Volta" in s.counts]
             desk = stage.desk
             assert isinstance(desk, KafkaDesk)

@@ -59,11 +59,16 @@ def run(s: BrandStage, store: Store, records: list[Record], now: float) -> list[
     return out.items
 
 
-def heir(store: Store, clock: ManualClock, remember: int = 500
+def heir(store: Store, clock: ManualClock, remember: int = 500, *, recalled: bool = True
          ) -> tuple[BrandStage, Understanding]:
-    """The worker that gets partition 0 next: its own process, its own models."""
+    """The worker that gets partition 0 next: its own process, its own models; with
+    ``recalled``, the brands' saved models also read back, as its next batch does first."""
     understanding = Understanding((VOLTA,), remember=remember)
-    return assigned_stage(store, clock, understanding), understanding
+    s = assigned_stage(store, clock, understanding)
+    if recalled:
+        assert isinstance(s.desk, KafkaDesk)
+        s.desk.take(list(s.keyed.states.values()))
+    return s, understanding
 
 
 def assigned_stage(store: Store, clock: ManualClock, understanding: Understanding) -> BrandStage:
@@ -140,15 +145,18 @@ def test_a_rebalanced_partition_brings_back_the_brands_weights_and_relevance(
         first.revoked([Partition("mentions", 0)])
         assert "Volta" not in understanding.models, "the brand's model left with its partition"
 
-        moved, models = heir(store, clock)
+        moved, models = heir(store, clock, recalled=False)
         assert moved.keyed.states[0].learner.get("Volta") == state.learner.get("Volta")
-        # recalled in the assignment itself, as it was: nothing embedded again, nothing to rebuild
+        # nothing read in the rebalance callback: the model is recalled before the next batch
         desk = moved.desk
-        assert isinstance(desk, KafkaDesk) and (desk.recalled, desk.rebuilt) == (1, 0)
-        assert not moved.keyed.states[0].stale
+        assert isinstance(desk, KafkaDesk) and (desk.recalled, desk.rebuilt) == (0, 0)
+        assert "Volta" not in models.models and set(moved.keyed.states[0].recalling) == {"Volta"}
+        run(moved, store, records[4:5], clock.now())
+        # recalled as it was: nothing embedded again, nothing to rebuild
+        assert (desk.recalled, desk.rebuilt) == (1, 0)
+        assert not moved.keyed.states[0].stale and not moved.keyed.states[0].recalling
         assert models.models["Volta"].explain(PROBE) == probe
         assert models.models["Volta"].explain(WORD) == word
-        run(moved, store, records[4:5], clock.now())
         assert moved.keyed.states[0].learner.get("Volta").decisions == 4, "nothing twice"
         assert len(models.models["Volta"]) == 3
 

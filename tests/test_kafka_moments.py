@@ -26,6 +26,8 @@ from reale.store import Store, open_store
 from reale.web import queries as web
 from tests.kafka_helpers import wait_until, worker_command, workers
 from tests.test_kafka_desk import DESK, publish, running
+from tests.test_kafka_moment_owner import embedded, owners
+from tests.test_kafka_moment_owner import stream as owner_stream
 
 pytestmark = [pytest.mark.kafka, pytest.mark.postgres]
 
@@ -183,3 +185,42 @@ def test_a_moments_worker_killed_mid_stream_neither_loses_nor_doubles_a_count(
         assert moment.alert.term == "#blackout"
         assert moment.alert.count == sum(1 for p in posts if p.created_at < moment.alert.at)
         assert moment_rows(store) == [(f"moment::*:#blackout:{int(moment.alert.at)}", "hook")]
+
+
+OWNED = """
+[[brands]]
+name = "Volta"
+handles = ["volta-auto.bsky.social"]
+keywords = ["volta"]
+
+[signals.moments]
+warmup = 0.0
+"""
+
+
+def test_a_brands_own_wave_is_labelled_its_own_as_on_the_embedded_runner(
+        kafka_bootstrap: str, fresh_postgres_url: str, tmp_path: Path) -> None:
+    """The ``moments`` role matches each post with the config's watch-queries: the complaint
+    wave addressed to Volta by its handle is Volta's (read avoid, never offered to join), the
+    stadium blackout that tags Volta twice in twelve posts is nobody's: the owners the embedded
+    runner gives the same stream (tests/test_kafka_moment_owner.py)."""
+    settings = KafkaSettings(bootstrap=kafka_bootstrap, partitions=2, session_timeout_ms=2000,
+                             heartbeat_ms=200, snapshot_interval=0.0)
+    init_topics(settings)
+    posts = owner_stream(float(int(time.time()) // 30 * 30) - 4800)
+    assert owners(embedded(posts)) == {"#brakegate": "Volta", "#blackout": ""}
+    config = tmp_path / "reale.toml"
+    config.write_text(OWNED)
+    with open_store(fresh_postgres_url) as store:
+        with running(config, settings, fresh_postgres_url, "moments"):
+            publish(settings, posts)
+            wait_until(lambda: len(web.moments(store, scope="*")) >= 2, 60, "the two moments")
+        stored = {m.alert.term: m.alert for m in web.moments(store, scope="*")}
+    assert stored["#brakegate"].owner == "Volta" and stored["#blackout"].owner == ""
+    # terms of either story on other ``moment-terms`` partitions (so merged elsewhere: "failed",
+    # "stadium lights") get the owner of their story's posts
+    for a in stored.values():
+        assert (a.owner == "Volta") == any("#brakegate" in e.text for e in a.examples), a.term
+    wave = stored["#brakegate"]
+    assert wave.safety is not None and wave.safety.verdict == "avoid"
+    assert wave.safety.reasons[0].startswith("Volta's own mentions:")

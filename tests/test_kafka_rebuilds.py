@@ -19,9 +19,11 @@ import pytest
 from reale.clock import ManualClock
 from reale.run.kafka.brands import BrandStage, BrandState
 from reale.run.kafka.desk import KafkaDesk
-from reale.run.kafka.rebuilds import Anchors, Background, Job, Task
+from reale.run.kafka.rebuilds import Anchors, Background, Job, Recall, Task
+from reale.run.kafka.relevance import load_model
 from reale.run.wiring import Understanding
 from reale.store import Store
+from reale.web.records import OpportunityRecord
 from tests.test_kafka_desk_parts import T0, VOLTA, mention, opened, stage, untaught
 from tests.test_kafka_learning_parts import (
     PROBE,
@@ -31,6 +33,7 @@ from tests.test_kafka_learning_parts import (
     earlier_opportunity,
     posts,
     run,
+    taught_before_start,
 )
 
 MODEL = "kafka:reale-brands:relevance:Volta"
@@ -155,7 +158,8 @@ def test_a_model_not_saved_is_rebuilt_off_the_batch_path_with_what_the_team_deci
         with held_stage(store, clock, models) as (heir, held):
             heir.assigned([Partition("mentions", 0)])
             state = heir.keyed.states[0]
-            assert state.stale == {"Volta"} and state.learner.get("Volta").decisions == 6
+            assert set(state.recalling) == {"Volta"} and state.learner.get("Volta").decisions == 6
+            # the next batch finds no saved model to recall: it starts the rebuild, and goes on
             run(heir, store, records[2:3], clock.now())  # not stalled: the rebuild is in flight
             assert held.entered.wait(60) and set(state.learning) == {"Volta"}
             assert "Volta" not in models.models
@@ -405,3 +409,68 @@ def test_anchors_whose_reading_failed_are_read_again_by_a_later_batch(
         settle(s)
         run(s, store, records[2:3], clock.now())
         assert models.priors["Volta"].snapshot()["anchors"] == [*earlier, *TEXTS[:3]]
+
+
+def test_a_saved_model_is_read_back_off_the_callback_and_in_use_before_the_next_batch(
+        tmp_path: Path, models: Understanding) -> None:
+    """The assignment callback only queues the recall; the recall thread reads the saved model
+    back; the next batch waits for it (held here on the thread) and scores with it, never with
+    the prior in its place."""
+    clock = ManualClock(T0 + 60)
+    with opened(tmp_path) as store:
+        taught_before_start(store, clock, models)  # six decisions learned, the model saved
+        saved = load_model(store, "reale-brands", "Volta")
+        assert saved is not None and "Volta" not in models.models  # left with the partition
+        heir = stage(store, clock, models, background=True)
+        heir.maintain_every = 0.0
+        held = Held(Recall)
+        recaller = desk_of(heir).recaller
+        assert recaller is not None
+        recaller.before = held
+        try:
+            heir.assigned([Partition("mentions", 0)])
+            state = heir.keyed.states[0]
+            assert set(state.recalling) == {"Volta"} and "Volta" not in models.models
+            assert held.entered.wait(60)  # on the recall thread, the store not read yet
+            items: list[object] = []
+            batch = threading.Thread(target=lambda: items.extend(
+                run(heir, store, posts()[2:3], clock.now())))
+            batch.start()
+            batch.join(0.5)
+            assert batch.is_alive(), "the batch waits for the brand's model"
+            held.go.set()
+            batch.join(60)
+            assert not batch.is_alive()
+        finally:
+            held.go.set()
+            assert desk_of(heir).close(timeout=60)
+        desk = desk_of(heir)
+        assert (desk.recalled, desk.rebuilt) == (1, 0) and not state.recalling
+        model = models.models["Volta"]
+        assert model.remembered().texts == saved.memory.texts
+        [opp] = [i for i in items if isinstance(i, OpportunityRecord)]
+        assert opp.relevance == pytest.approx(model.predict(opp.text), abs=1e-6)
+
+
+def test_a_recall_of_a_partition_revoked_meanwhile_is_dropped_unused(
+        tmp_path: Path, models: Understanding) -> None:
+    clock = ManualClock(T0 + 60)
+    with opened(tmp_path) as store:
+        taught_before_start(store, clock, models)
+        heir = stage(store, clock, models, background=True)
+        held = Held(Recall)
+        recaller = desk_of(heir).recaller
+        assert recaller is not None
+        recaller.before = held
+        try:
+            heir.assigned([Partition("mentions", 0)])
+            assert held.entered.wait(60)
+            [task] = heir.keyed.states[0].recalling.values()
+            heir.revoked([Partition("mentions", 0)])
+            held.go.set()
+            assert recaller.join(timeout=60)
+        finally:
+            held.go.set()
+            assert desk_of(heir).close(timeout=60)
+        assert task.cancelled.is_set() and task.model is None
+        assert "Volta" not in models.models and desk_of(heir).recalled == 0

@@ -1,6 +1,8 @@
 """Cold cascades kept after the signals evict them: their final stats and last momentum reading,
 one row per root post in the store's ``snapshots`` table (``cascade:<root>``), written off the
-event loop (on Kafka, by the brand stage in its batch's transaction). The signals' memory stays bounded; a finished cascade can still be looked up."""
+event loop (on Kafka, by the brand stage in its batch's transaction, and the conversation stage's
+cascades under ``conversation-cascade:<root>``). Memory stays bounded; a finished cascade can
+still be looked up."""
 
 from __future__ import annotations
 
@@ -14,6 +16,10 @@ from reale.signals.momentum import MomentumReading
 from reale.store import Store
 
 PREFIX = "cascade:"
+# On Kafka, the conversation stage's cascade of a root post (every reply, quote, repost and like,
+# keyed by root) beside the brand stage's (the mention's, with its momentum): two writers, two
+# names, so neither replaces the other's row
+CONVERSATION_PREFIX = "conversation-cascade:"
 
 Evicted = tuple[CascadeStats, MomentumReading | None]
 
@@ -38,11 +44,12 @@ class CascadeArchive:
         return batch
 
 
-def encoded(stats: CascadeStats, reading: MomentumReading | None) -> tuple[str, bytes]:
+def encoded(stats: CascadeStats, reading: MomentumReading | None,
+            prefix: str = PREFIX) -> tuple[str, bytes]:
     """The row of one evicted cascade: its name (``cascade:<root>``) and JSON blob."""
     doc = {"stats": msgspec.to_builtins(stats),
            "momentum": None if reading is None else msgspec.to_builtins(reading)}
-    return PREFIX + stats.root, msgspec.json.encode(doc)
+    return prefix + stats.root, msgspec.json.encode(doc)
 
 
 def store_evicted(store: Store, batch: Sequence[Evicted]) -> None:
@@ -52,7 +59,8 @@ def store_evicted(store: Store, batch: Sequence[Evicted]) -> None:
         store.put_snapshot(*encoded(stats, reading))
 
 
-def archived(store: Store, root: str) -> dict[str, Any] | None:
-    """The stored final stats (``stats``) and momentum (``momentum``) of an evicted cascade."""
-    blob = store.get_snapshot(PREFIX + root)
+def archived(store: Store, root: str, prefix: str = PREFIX) -> dict[str, Any] | None:
+    """The stored final stats (``stats``) and momentum (``momentum``) of an evicted cascade
+    (``prefix=CONVERSATION_PREFIX``: the Kafka conversation stage's, ``momentum`` None)."""
+    blob = store.get_snapshot(prefix + root)
     return None if blob is None else dict(msgspec.json.decode(blob))

@@ -107,9 +107,14 @@ class Understanding:
 
     def recall(self, brand: str, memory: Remembered) -> None:
         """Replace the brand's model with one restored from ``memory`` (no encoding)."""
+        self.models[brand] = self.recalled(brand, memory)
+
+    def recalled(self, brand: str, memory: Remembered) -> RelevanceModel:
+        """A new model of the brand restored from ``memory`` (no encoding), not put in use
+        (:meth:`install` does): like :meth:`build`, it may run on another thread."""
         model = self._new(brand)
         model.recall(memory)
-        self.models[brand] = model
+        return model
 
     @property
     def encoder_name(self) -> str:

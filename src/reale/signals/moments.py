@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections import OrderedDict, deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import msgspec
 
@@ -113,29 +113,19 @@ class MomentDetector:
         return out
 
     def _owner(self, alert: MomentAlert, t: float) -> tuple[str, int]:
-        """The watched brand a whole-stream moment belongs to, and how many of its posts say
-        so: ``fold_share`` of the moment's posts in its window are the brand's mentions (its
-        scope counted them) or name it (its name as a word, or a hashtag that begins with it:
-        #MelaFail), and its scope counted some of them; else ("", 0)."""
+        """The watched brand a whole-stream moment belongs to (:func:`owner_of`), from what the
+        brand scopes counted of its term in the alert's window and in the long one (a mention
+        is counted in its brand's scope just after the whole stream's)."""
         cfg = self.config
         width = math.floor(alert.window_seconds / cfg.bucket) + 1  # as the alert's window
-        posts = self._scopes[GLOBAL].window_posts(alert.term, t, alert.window_seconds)
+        whole = self._scopes[GLOBAL]
         long = cfg.long_window_buckets
-        total = max(self._scopes[GLOBAL].recent_count(alert.term, t, long), 1)
-        best, most = "", 0.0
+        counted: dict[str, tuple[int, int]] = {}
         for name, s in self._scopes.items():
-            if name == GLOBAL or s.recent_count(alert.term, t, long) == 0:
-                continue
-            # its mentions in the alert's window, or in the long one (a mention is counted in
-            # its brand's scope just after the whole stream's)
-            counted = max(s.recent_count(alert.term, t, width) / max(alert.count, 1),
-                          s.recent_count(alert.term, t, long) / total)
-            share = max(counted, _naming(posts, name))
-            if share > most:
-                best, most = name, share
-        if most < cfg.fold_share:
-            return "", 0
-        return best, round(most * alert.count)
+            if name != GLOBAL and (n := s.recent_count(alert.term, t, long)):
+                counted[name] = (s.recent_count(alert.term, t, width), n)
+        return owner_of(alert, counted, whole.recent_count(alert.term, t, long),
+                        whole.window_posts(alert.term, t, alert.window_seconds), cfg.fold_share)
 
     def joinable(self, since: float | None = None) -> list[MomentAlert]:
         """Whole-stream moments (newest first), each with its safety read."""
@@ -167,6 +157,26 @@ class MomentDetector:
                 self._quiet = OrderedDict((str(k), float(v)) for k, v in state.items())
             else:
                 self._scope(name).load(state)
+
+
+def owner_of(alert: MomentAlert, counted: Mapping[str, tuple[int, int]], total: int,
+             posts: Sequence[Sequence[str]], fold_share: float) -> tuple[str, int]:
+    """The watched brand a whole-stream moment belongs to, and how many of its posts say so, on
+    either runner: ``fold_share`` of the moment's posts in its window are the brand's mentions
+    (``counted``: brand -> its scope's posts with the term in the alert's window and in the long
+    window; ``total``: the whole stream's in the long window) or name it (``posts``: the terms
+    of the moment's posts in its window; its name as a word, or a hashtag that begins with it:
+    #MelaFail), and its scope counted some of them; else ("", 0)."""
+    best, most = "", 0.0
+    for name, (window, long) in counted.items():
+        if long <= 0:
+            continue
+        share = max(window / max(alert.count, 1), long / max(total, 1), _naming(posts, name))
+        if share > most:
+            best, most = name, share
+    if most < fold_share:
+        return "", 0
+    return best, round(most * alert.count)
 
 
 def _naming(posts: Sequence[Sequence[str]], brand: str) -> float:

@@ -79,6 +79,7 @@ class RelevanceModel:
         self._texts: list[str] = []
         self._labels: list[bool] = []
         self._emb = np.zeros((0, 0), dtype=np.float32)
+        self.learned = 0  # decisions appended since built or recalled (what a saved tail holds)
         self._ctx = np.zeros((0, _CTX.dim), dtype=np.float32)
 
     # --- state -----------------------------------------------------------------------------------
@@ -112,6 +113,15 @@ class RelevanceModel:
         dim = vectors.shape[1] if len(self._texts) else 0
         return Remembered(list(self._texts), list(self._labels), vectors.tobytes(), dim)
 
+    def remembered_last(self, n: int) -> Remembered:
+        """The ``n`` most recent decisions remembered and their vectors (a model's ``learned``
+        since a saved :meth:`remembered`, appended to it, give what it remembers now)."""
+        n = max(0, min(n, len(self._texts)))
+        vectors = np.ascontiguousarray(self._emb[len(self._texts) - n:], dtype=np.float32)
+        dim = vectors.shape[1] if n else 0
+        return Remembered(self._texts[len(self._texts) - n:],
+                          self._labels[len(self._labels) - n:], vectors.tobytes(), dim)
+
     def recall(self, memory: Remembered) -> None:
         """Replace what this model remembers with ``memory`` (the most recent ``remember`` of
         it); the vectors are taken as they are, the context views recomputed."""
@@ -126,6 +136,7 @@ class RelevanceModel:
         self._labels = [bool(y) for y in memory.relevant[n - keep:]]
         self._emb = emb[n - keep:].copy() if keep else np.zeros((0, 0), dtype=np.float32)
         self._ctx = np.zeros((keep, _CTX.dim), dtype=np.float32)
+        self.learned = 0
         if keep:
             x = featurize([self._context(normalize(t)) for t in self._texts], _CTX)
             self._ctx[x.row, x.col] = x.val
@@ -146,6 +157,7 @@ class RelevanceModel:
         self._ctx = np.vstack((self._ctx, ctx))
         self._texts += texts
         self._labels += [bool(y) for y in relevant]
+        self.learned += len(texts)
         drop = len(self._texts) - self.remember
         if drop > 0:  # forget the oldest
             self._emb, self._ctx = self._emb[drop:], self._ctx[drop:]

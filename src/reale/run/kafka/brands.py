@@ -38,7 +38,8 @@ from reale.store import Store
 from reale.web.records import OpportunityRecord
 
 if TYPE_CHECKING:
-    from reale.run.kafka.rebuilds import Anchors, Job
+    from reale.run.kafka.rebuilds import Anchors, Job, Recall
+    from reale.run.kafka.relevance import Base
 
 log = logging.getLogger("reale.run.kafka")
 
@@ -85,9 +86,11 @@ class BrandState:
         # not saved: the marks whose model is in the store, the models to rebuild, and the
         # brands whose model, or prior's anchors, are being learned off the batch path
         self.saved_marks: dict[str, int] = {}
+        self.bases: dict[str, Base] = {}  # the whole models saved or recalled (see relevance)
         self.stale: set[str] = set()
         self.learning: dict[str, Job] = {}
         self.anchoring: dict[str, Anchors] = {}
+        self.recalling: dict[str, Recall] = {}  # saved models being read back, since assigned
         self._seen: OrderedDict[str, None] = OrderedDict()
         self._remember = remember
 
@@ -198,9 +201,9 @@ class BrandStage(KeyedStage[BrandState]):
         self.on_mentions = on_mentions
 
     def assigned(self, partitions: Sequence[Partition]) -> None:
-        """Restore the partitions' states, then the relevance models of their brands saved
-        beside them (milliseconds each); any to rebuild wait for the next batch, outside the
-        rebalance."""
+        """Restore the partitions' states; the relevance models of their brands saved beside
+        them are read back on a thread (tens of milliseconds each) and put in use before the
+        next batch, outside the rebalance, as are any to rebuild."""
         super().assigned(partitions)
         nums = sorted({p.partition for p in partitions if p.topic in self.topics})
         if self.desk is not None and nums:
@@ -216,8 +219,10 @@ class BrandStage(KeyedStage[BrandState]):
     def process(self, messages: Sequence[Message], now: float) -> Output:
         if self.profiles is not None:
             self.profiles.deliver(self.keyed.states)  # before scoring: this batch's reach
-        stale = [s for s in self.keyed.states.values() if s.stale or s.learning or s.anchoring]
-        if self.desk is not None and stale:  # models left stale by a rebalance, or being learned
+        stale = [s for s in self.keyed.states.values()
+                 if s.stale or s.learning or s.anchoring or s.recalling]
+        if self.desk is not None and stale:  # models recalled or left stale by a rebalance,
+            # or being learned: the recalled ones in use before anything of this batch
             self.desk.recover(self.store, stale)
         self._maintain()
         out = Output()

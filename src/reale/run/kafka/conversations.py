@@ -1,6 +1,8 @@
 """The conversation stage on Kafka: reads ``interactions`` (key: root post) and ``tracked`` (key:
 post uri) co-partitioned, keeps what touches a followed post exactly as the embedded ``route``
-does, and grows each root post's cascade on the worker its key lands on.
+does, and grows each root post's cascade on the worker its key lands on; a cascade evicted (cold
+for ``cold_after``, or the least recently active past ``max_cascades``) is stored by the batch
+that evicts it as ``conversation-cascade:<root>`` (:mod:`reale.run.cascade_archive`).
 
 The two topics are not ordered against each other, so an interaction that arrives before the
 marker of the post it touches waits (``grace`` seconds of stream time) for that marker. Waiting
@@ -19,12 +21,13 @@ from reale.clock import Clock
 from reale.errors import DecodeError
 from reale.events import Interaction, Post
 from reale.run.aftermath import BacklashSink
+from reale.run.cascade_archive import CONVERSATION_PREFIX, CascadeArchive, encoded
 from reale.run.kafka import codec
 from reale.run.kafka.aftermath import Watches
 from reale.run.kafka.desk import KafkaDesk
 from reale.run.kafka.keyed import KeyedStage, KeyedStates
 from reale.run.kafka.settings import INTERACTIONS, TRACKED, KafkaSettings
-from reale.run.kafka.snapshots import tp_key
+from reale.run.kafka.snapshots import NamedBlob, tp_key
 from reale.run.kafka.stage import Message, Outbound, Output
 from reale.run.tracked import TrackedPosts
 from reale.signals.cascades import CascadeConfig, CascadeTracker
@@ -60,7 +63,9 @@ class ConversationState:
                  capacity: int = 200_000, watches: Watches | None = None) -> None:
         self.watches = watches
         self.tracked = TrackedPosts(capacity)
-        self.cascades = CascadeTracker(cascades or CascadeConfig(), clock)
+        self.evicted = CascadeArchive()  # cascades evicted since the last batch, stored by it
+        self.cascades = CascadeTracker(cascades or CascadeConfig(), clock,
+                                       on_evict=lambda stats: self.evicted.add(stats, None))
         self.grace = grace
         self.newest = 0.0
         self.waiting: deque[_Waiting] = deque()
@@ -131,7 +136,7 @@ class ConversationStage(KeyedStage[ConversationState]):
     def __init__(self, settings: KafkaSettings, store: Store, clock: Clock, *, group: str,
                  grace: float = 30.0, snapshot_interval: float = 5.0,
                  cascades: CascadeConfig | None = None, desk: KafkaDesk | None = None,
-                 poll_every: float = 2.0) -> None:
+                 poll_every: float = 2.0, maintain_every: float = 2.0) -> None:
         self.interactions = settings.topic(INTERACTIONS)
         self.tracked_topic = settings.topic(TRACKED)
         self.topics: tuple[str, ...] = (self.interactions, self.tracked_topic)
@@ -139,6 +144,8 @@ class ConversationStage(KeyedStage[ConversationState]):
         self.clock = clock
         self.poll_every = poll_every
         self._polled = float("-inf")
+        self.maintain_every = maintain_every
+        self._maintained = float("-inf")
 
         def state() -> ConversationState:
             watches = None if desk is None else Watches(clock, store,
@@ -173,8 +180,21 @@ class ConversationStage(KeyedStage[ConversationState]):
                 out.bad += 1
         if sinks is not None:
             out.items.extend(sinks.take())
+        out.items.extend(self._evicted(now))
         out.items.extend(self.keyed.due(sorted(touched)))
         return out
+
+    def _evicted(self, now: float) -> list[NamedBlob]:
+        """Every ``maintain_every`` seconds the cold cascades evicted (as the embedded upkeep);
+        those evicted since the last batch (cold, or past ``max_cascades``) as rows
+        ``conversation-cascade:<root>``, written in this batch's transaction."""
+        if self.clock.monotonic() - self._maintained >= self.maintain_every:
+            self._maintained = self.clock.monotonic()
+            for state in self.keyed.states.values():
+                state.cascades.evict_cold()
+        return [NamedBlob(*encoded(stats, reading, CONVERSATION_PREFIX), now)
+                for state in self.keyed.states.values()
+                for stats, reading in state.evicted.take()]
 
     def _poll_publications(self) -> None:
         """The brand's acts (replies published through the desk), every ``poll_every`` s."""

@@ -26,8 +26,8 @@ from reale.run.alerting import AlertSink
 from reale.run.desksink import DeskStoreSink
 from reale.run.kafka.brands import BrandState
 from reale.run.kafka.outbox import AlertCollector
-from reale.run.kafka.rebuilds import Anchors, Background, Job, Task
-from reale.run.kafka.relevance import changed, recall_models, saved_models
+from reale.run.kafka.rebuilds import Anchors, Background, Job, Recall, Task
+from reale.run.kafka.relevance import changed, read_model, saved_models
 from reale.run.learning import learn, read_decisions, recent_relevance, relevance_lessons
 from reale.run.slawatch import SlaWatch
 from reale.run.stages import DeskStage, Labeller, Sink
@@ -87,6 +87,11 @@ class KafkaDesk:
         self._anchored: set[str] = set()  # brands whose prior took its anchors back from the store
         # background: models rebuilt and histories taught on a thread, off the batch path
         self.background = Background(self._learn) if background else None
+        # saved models read back on a thread of their own (a rebuild queued on the other may
+        # take seconds; a recall is waited for before the next batch)
+        self.recaller = Background(self._recall, name="reale-recall",
+                                   blas_threads=None) if background else None
+        self.recall_wait = 60.0  # seconds a batch waits for a recall before rebuilding instead
         self._sla: weakref.WeakKeyDictionary[BrandState, SlaWatch] = weakref.WeakKeyDictionary()
 
     def handle(self, state: BrandState, mentions: list[Mention],
@@ -161,21 +166,75 @@ class KafkaDesk:
         return learned
 
     def restore(self, store: Store, group: str, states: list[BrandState]) -> int:
-        """When partitions are assigned: their brands' relevance models recalled as saved
-        beside the snapshots (milliseconds each); those that cannot be are left stale, for
-        :meth:`recover`. Returns how many recalled."""
+        """When partitions are assigned (in the rebalance callback, so nothing is read here):
+        their brands' relevance models saved beside the snapshots are queued to be read back
+        (on the recall thread, or by the next :meth:`recover` without a background), and put in
+        use by :meth:`recover` before the next batch; those that cannot be recalled are then
+        rebuilt. Returns how many were queued."""
         for state in states:  # a brand no longer configured: its model is neither kept nor saved
             for brand in set(state.relevance_marks) - self.known:
                 state.relevance_marks.pop(brand)
                 state.saved_marks.pop(brand, None)
+                state.bases.pop(brand, None)
                 state.stale.discard(brand)
         if self.understanding is None:
             for state in states:
                 state.stale.clear()
             return 0
-        recalled = sum(recall_models(store, self.understanding, group, s) for s in states)
+        queued = 0
+        for state in states:
+            for brand, mark in sorted(state.relevance_marks.items()):
+                if brand in state.stale or brand in state.recalling:
+                    continue
+                task = state.recalling[brand] = Recall(store, brand, group, mark)
+                if self.recaller is not None:
+                    self.recaller.submit(task)
+                queued += 1
+        return queued
+
+    def _recall(self, task: Task) -> None:
+        """(Recall thread, or the batch thread without a background) a saved model read back
+        and restored, not put in use."""
+        assert isinstance(task, Recall) and self.understanding is not None
+        found = read_model(task.store, self.understanding, task.group, task.brand, task.mark)
+        if found is not None:
+            task.model, task.base = found
+
+    def _recalled(self, state: BrandState) -> int:
+        """(Batch thread) the state's recalls waited for and their models put in use, before
+        anything else of the batch reads or teaches a model; a model that could not be
+        recalled (or was not in time) is left stale, to be rebuilt. Returns how many."""
+        recalled = 0
+        for brand, task in sorted(state.recalling.items()):
+            if self.recaller is None and not task.done.is_set():
+                self._recall_here(task)
+            elif not task.done.wait(self.recall_wait):
+                task.cancelled.set()
+                log.warning("%r: not read back in %.0f s, rebuilt instead", task,
+                            self.recall_wait)
+            del state.recalling[brand]
+            if task.cancelled.is_set() or self.understanding is None:
+                state.stale.add(brand)
+                continue
+            if task.error is not None or task.model is None:
+                state.stale.add(brand)
+                continue
+            self.understanding.install(brand, task.model)
+            state.saved_marks[brand] = task.mark
+            if task.base is not None:
+                state.bases[brand] = task.base
+            recalled += 1
         self.recalled += recalled
         return recalled
+
+    def _recall_here(self, task: Recall) -> None:
+        """Without a background: the recall read here, on the batch thread."""
+        try:
+            self._recall(task)
+        except Exception as exc:  # as on the thread: kept, the model is rebuilt instead
+            task.error = exc
+        finally:
+            task.done.set()
 
     def recover(self, store: Store, states: list[BrandState]) -> int:
         """Before a batch: the models learned off the batch path taken in, then the stale
@@ -212,6 +271,7 @@ class KafkaDesk:
         many were taken in."""
         taken = 0
         for state in states:
+            self._recalled(state)
             for brand, anchors in sorted(state.anchoring.items()):
                 if anchors.done.is_set():
                     del state.anchoring[brand]
@@ -318,10 +378,12 @@ class KafkaDesk:
         """The partitions left this worker: their brands' relevance models go with them, and
         those being learned are cancelled (a running one finishes unused)."""
         for state in states:
-            for task in [*state.learning.values(), *state.anchoring.values()]:
+            for task in [*state.learning.values(), *state.anchoring.values(),
+                         *state.recalling.values()]:
                 task.cancelled.set()
             state.learning.clear()
             state.anchoring.clear()
+            state.recalling.clear()
         if self.understanding is not None:
             for state in states:
                 for brand in state.brands():
@@ -331,7 +393,8 @@ class KafkaDesk:
 
     def close(self, timeout: float | None = None) -> bool:
         """Stop the background: jobs not started are cancelled, a running one waited for."""
-        return self.background.close(timeout) if self.background is not None else True
+        closed = [b.close(timeout) for b in (self.background, self.recaller) if b is not None]
+        return all(closed)
 
     def _relevance(self) -> Any:
         return self.understanding.relevance if self.understanding is not None else None

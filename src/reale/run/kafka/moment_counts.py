@@ -14,6 +14,7 @@ this: it reads only the conversation's earlier posts, on the same partition, bef
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import msgspec
@@ -26,6 +27,7 @@ from reale.signals.thread_gate import ThreadGate, thread_of
 from reale.signals.windows import event_time
 
 MAX_EXAMPLE = 280  # characters of an example post kept and sent
+BrandsOf = Callable[[Post], Sequence[str]]  # the watched brands a post mentions
 
 
 class TermPartial(msgspec.Struct, frozen=True, array_like=True):
@@ -39,6 +41,9 @@ class TermPartial(msgspec.Struct, frozen=True, array_like=True):
     watermark: float  # the latest post time ``source`` had shown when this was sent
     examples: tuple[Example, ...] = ()  # the first posts with the term; only when they changed
     example_terms: tuple[tuple[str, ...], ...] = ()  # each example's terms (co-occurrence)
+    # (brand, posts) of ``count``'s posts that mention each watched brand, as the brand's own
+    # scope counts them (a conversation once per brand per short window): cumulative too
+    brands: tuple[tuple[str, int], ...] = ()
 
 
 _enc = msgspec.msgpack.Encoder()
@@ -57,16 +62,18 @@ def decode_partial(raw: bytes) -> TermPartial:
 
 
 class _Entry:
-    __slots__ = ("count", "examples", "fresh", "terms")
+    __slots__ = ("brands", "count", "examples", "fresh", "terms")
 
     def __init__(self) -> None:
         self.count = 0
+        self.brands: dict[str, int] = {}  # posts mentioning each brand (its scope's count)
         self.examples: list[Example] = []
         self.terms: list[tuple[str, ...]] = []  # the terms of each example post
         self.fresh = False  # examples changed since last sent
 
 
 _Bucket = dict[str, tuple[int, list[Example], list[tuple[str, ...]]]]
+_Brands = dict[int, dict[str, dict[str, int]]]  # bucket -> term -> brand -> posts
 
 
 class _SavedCounts(msgspec.Struct):
@@ -76,6 +83,7 @@ class _SavedCounts(msgspec.Struct):
     source: int
     version: int
     late: int
+    brands: _Brands = msgspec.field(default_factory=dict)
 
 
 class _Saved(msgspec.Struct):
@@ -88,6 +96,8 @@ class _Saved(msgspec.Struct):
     inflight: list[bytes]
     conversations: _SavedCounts | None = None  # the interactions partition's
     threads: list[Any] = msgspec.field(default_factory=list)  # its ThreadGate
+    brands: _Brands = msgspec.field(default_factory=dict)  # the posts partition's
+    brand_threads: list[Any] = msgspec.field(default_factory=list)  # its brands' ThreadGate
 
 
 def conversation_source(partition: int) -> int:
@@ -135,12 +145,25 @@ class _Counts:
                 e.fresh = True
             self.dirty.add((b, term))
 
+    def add_brand(self, b: int, brand: str, words: list[str]) -> None:
+        """One post of bucket ``b`` mentioning ``brand``: its ``words`` counted for the brand."""
+        bucket = self.buckets.setdefault(b, {})
+        for term in words:
+            e = bucket.get(term)
+            if e is None:
+                if len(bucket) >= self.config.max_bucket_terms:
+                    continue
+                e = bucket[term] = _Entry()
+            e.brands[brand] = e.brands.get(brand, 0) + 1
+            self.dirty.add((b, term))
+
     def partials(self) -> list[tuple[bytes, bytes]]:
         out = []
         for b, term in sorted(self.dirty):
             e = self.buckets[b][term]
             p = TermPartial(term, b, self.source, self.version, e.count, self.watermark,
-                            *((tuple(e.examples), tuple(e.terms)) if e.fresh else ((), ())))
+                            *((tuple(e.examples), tuple(e.terms)) if e.fresh else ((), ())),
+                            tuple(sorted(e.brands.items())))
             e.fresh = False
             out.append((term.encode(), encode_partial(p)))
         self.dirty.clear()
@@ -161,8 +184,10 @@ class _Counts:
     def saved(self) -> _SavedCounts:
         buckets = {b: {t: (e.count, e.examples, e.terms) for t, e in terms.items()}
                    for b, terms in self.buckets.items()}
+        brands = {b: {t: dict(e.brands) for t, e in terms.items() if e.brands}
+                  for b, terms in self.buckets.items()}
         return _SavedCounts(buckets, self.watermark, self.closed_below, self.source,
-                            self.version, self.late)
+                            self.version, self.late, {b: v for b, v in brands.items() if v})
 
     def load(self, saved: _SavedCounts | _Saved) -> None:
         self.buckets = {}
@@ -171,6 +196,10 @@ class _Counts:
             for t, (count, examples, example_terms) in terms.items():
                 e = bucket[t] = _Entry()
                 e.count, e.examples, e.terms = count, list(examples), list(example_terms)
+        for b, mentioned in saved.brands.items():
+            bucket = self.buckets.setdefault(b, {})
+            for t, brands in mentioned.items():
+                bucket.setdefault(t, _Entry()).brands = dict(brands)
         self.watermark, self.closed_below = saved.watermark, saved.closed_below
         self.source, self.version, self.late = saved.source, saved.version, saved.late
 
@@ -183,14 +212,23 @@ class TermCounts:
     (:class:`~reale.signals.thread_gate.ThreadGate`). :meth:`update` /
     :meth:`update_conversation` per record, :meth:`take` per batch (the partials of what
     changed); a bucket closes once its partition's latest post time is ``grace`` seconds past
-    its end, and posts arriving later for it are counted as ``late``."""
+    its end, and posts arriving later for it are counted as ``late``.
 
-    def __init__(self, config: MomentConfig, grace: float) -> None:
+    With ``brands_of`` (the watched brands a post mentions: the matcher role's own watch-queries)
+    each term's count also says how many of its posts mention each brand, counted as that
+    brand's scope counts them on the embedded runner (a conversation once per brand per short
+    window): the merge stage finds the brand a whole-stream moment belongs to from them."""
+
+    def __init__(self, config: MomentConfig, grace: float,
+                 brands_of: BrandsOf | None = None) -> None:
         self.config = config
         self.grace = grace
+        self.brands_of = brands_of
         self.posts = _Counts(config)
         self.conversations = _Counts(config)
         self.gate = ThreadGate(config.max_threads, config.window_buckets)
+        # (brand, conversation) -> term -> bucket: the brand scopes' once-per-conversation rule
+        self.brand_gate = ThreadGate(config.max_threads, config.window_buckets)
         self.skipped = 0  # posts with no usable terms
         self.inflight: list[bytes] = []  # the last batch's partials, re-sent after a restore
         self._resend: list[bytes] = []
@@ -228,7 +266,11 @@ class TermCounts:
         b = c.bucket_of(t)
         if b is None:
             return
-        if thread and self.config.max_threads > 0:
+        gated = thread and self.config.max_threads > 0
+        for brand in self.brands_of(post) if self.brands_of is not None else ():
+            mine = self.brand_gate.fresh(f"{brand}\x00{thread}", words, b) if gated else words
+            c.add_brand(b, brand, mine)
+        if gated:
             words = self.gate.fresh(thread, words, b)
         if words:
             c.add(b, words, Example(post.uri, post.text[:MAX_EXAMPLE]))
@@ -245,13 +287,14 @@ class TermCounts:
         self.posts.close(self.grace)
         if self.conversations.close(self.grace):
             self.gate.forget_before(self.conversations.closed_below)
+            self.brand_gate.forget_before(self.conversations.closed_below)
         return out
 
     def snapshot(self) -> bytes:
         p = self.posts.saved()
         return _enc.encode(_Saved(p.buckets, p.watermark, p.closed_below, p.source, p.version,
                                   p.late, self.inflight, self.conversations.saved(),
-                                  self.gate.state()))
+                                  self.gate.state(), p.brands, self.brand_gate.state()))
 
     def restore(self, blob: bytes) -> None:
         saved = msgspec.msgpack.decode(blob, type=_Saved)
@@ -260,6 +303,7 @@ class TermCounts:
         if saved.conversations is not None:
             self.conversations.load(saved.conversations)
         self.gate.load(saved.threads)
+        self.brand_gate.load(saved.brand_threads)
         self._resend = list(saved.inflight)
 
     def replay_from(self, tp: str, next_offset: int) -> int:

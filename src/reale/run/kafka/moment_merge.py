@@ -27,11 +27,12 @@ from reale.run.kafka.moment_counts import TermPartial
 from reale.signals import snapshot
 from reale.signals.moment_links import MomentLinks
 from reale.signals.moment_scope import Example, MomentAlert, MomentConfig, ScopeDetector
-from reale.signals.moments import GLOBAL, with_safety
+from reale.signals.moments import GLOBAL, owned, owner_of, with_safety
 from reale.signals.safety import Labeller, SafetyConfig
 
-# (version, count, examples, each example's terms) of one input partition
-_Part = tuple[int, int, tuple[Example, ...], tuple[tuple[str, ...], ...]]
+# (version, count, examples, each example's terms, (brand, posts) mentioning it) of one input
+# partition
+_Part = tuple[int, int, tuple[Example, ...], tuple[tuple[str, ...], ...], tuple[tuple[str, int], ...]]
 
 
 class MomentMerge:
@@ -52,6 +53,9 @@ class MomentMerge:
         self.closed_below = -(2**62)
         self.late = 0
         self.repeated = 0  # partials superseded or seen already (re-sent after a crash)
+        # term -> closed bucket -> brand -> posts mentioning it, over the long window: the brand
+        # scopes' counts that say which brand a whole-stream moment belongs to
+        self.brand_counts: dict[str, dict[int, dict[str, int]]] = {}
 
     def add(self, p: TermPartial) -> bool:
         """Take one partial; False when it changed nothing (late, repeated or superseded)."""
@@ -71,9 +75,9 @@ class MomentMerge:
             self.repeated += 1
             return False
         if p.examples or had is None:
-            parts[p.source] = (p.version, p.count, p.examples, p.example_terms)
+            parts[p.source] = (p.version, p.count, p.examples, p.example_terms, p.brands)
         else:  # examples are sent only when they changed
-            parts[p.source] = (p.version, p.count, had[2], had[3])
+            parts[p.source] = (p.version, p.count, had[2], had[3], p.brands)
         return True
 
     def close(self, sources: Sequence[MomentAlert] = ()) -> list[MomentAlert]:
@@ -104,16 +108,61 @@ class MomentMerge:
         counts: dict[str, int] = {}
         notes: dict[str, list[tuple[Example, Sequence[str]]]] = {}
         for term, parts in terms.items():
-            counts[term] = sum(p[1] for p in parts.values())
+            brands: dict[str, int] = {}
+            for part in parts.values():
+                for brand, n in part[4]:
+                    brands[brand] = brands.get(brand, 0) + n
+            if brands:
+                self.brand_counts.setdefault(term, {})[b] = brands
+            if (n := sum(p[1] for p in parts.values())) <= 0:
+                continue  # counted only for a brand (its conversation's first post of the term)
+            counts[term] = n
             posts: list[tuple[Example, Sequence[str]]] = []
             for source in sorted(parts):
-                _, _, examples, example_terms = parts[source]
+                examples, example_terms = parts[source][2:4]
                 posts.extend(zip(examples, example_terms, strict=False))
             notes[term] = posts[: self.config.sample_texts]
         alerts = self.detector.update_bucket(b, counts, notes)
-        # a new moment gets its safety read; a story's update (a later term of it) has its own
-        return [a if a.safety is not None else with_safety(self.detector, a, self.labeller,
-                                                           self.safety) for a in alerts]
+        self._forget_brands(b)
+        # a new moment gets its safety read and its owner; a story's update (a later term of
+        # it) has its own
+        out = []
+        for a in alerts:
+            if a.safety is None:
+                a = with_safety(self.detector, a, self.labeller, self.safety)
+                brand, n = self._owner(a, b)
+                if brand:
+                    a = owned(a, brand, n)
+            out.append(a)
+        return out
+
+    def _owner(self, alert: MomentAlert, b: int) -> tuple[str, int]:
+        """The brand whose mentions ``alert`` (raised at the end of bucket ``b``) mostly is, by
+        the embedded rule (:func:`~reale.signals.moments.owner_of`) over the brand counts the
+        partials carried: in the alert's window (its last buckets up to ``b``) and the long one."""
+        cfg = self.config
+        width = max(1, math.ceil(alert.window_seconds / cfg.bucket - 1e-6))
+        long = cfg.long_window_buckets
+        counted: dict[str, tuple[int, int]] = {}
+        for bucket, brands in self.brand_counts.get(alert.term, {}).items():
+            if bucket <= b - long:
+                continue
+            for brand, n in brands.items():
+                window, total = counted.get(brand, (0, 0))
+                counted[brand] = (window + (n if bucket > b - width else 0), total + n)
+        return owner_of(alert, counted, self.detector.recent_count(alert.term, b * cfg.bucket, long),
+                        self.detector.window_posts(alert.term, alert.at, alert.window_seconds),
+                        cfg.fold_share)
+
+    def _forget_brands(self, b: int) -> None:
+        """Drop the brand counts of buckets out of the long window before ``b``."""
+        oldest = b - self.config.long_window_buckets
+        for term in list(self.brand_counts):
+            buckets = self.brand_counts[term]
+            for old in [x for x in buckets if x <= oldest]:
+                del buckets[old]
+            if not buckets:
+                del self.brand_counts[term]
 
     def count(self, term: str, bucket: int) -> int:
         """Posts with ``term`` in an open ``bucket`` so far, over every input partition."""
@@ -121,21 +170,23 @@ class MomentMerge:
 
     # -- persistence -----------------------------------------------------------------------
     def snapshot(self) -> bytes:
-        open_ = {b: {t: {s: [v, n, [[e.uri, e.text] for e in ex], [list(x) for x in ts]]
-                         for s, (v, n, ex, ts) in parts.items()}
+        open_ = {b: {t: {s: [v, n, [[e.uri, e.text] for e in ex], [list(x) for x in ts],
+                             [list(x) for x in bs]]
+                         for s, (v, n, ex, ts, bs) in parts.items()}
                      for t, parts in terms.items()} for b, terms in self.open.items()}
         return snapshot.pack("moment-merge", {
             "open": open_, "marks": self.marks,
             "closed_below": self.closed_below, "late": self.late,
-            "detector": self.detector.state(), "links": self.links.state()})
+            "detector": self.detector.state(), "links": self.links.state(),
+            "brands": self.brand_counts})
 
     def restore(self, blob: bytes) -> None:
         s: dict[str, Any] = snapshot.unpack("moment-merge", blob)
-        self.open = {int(b): {str(t): {int(src): (int(v), int(n),
-                                                  tuple(Example(str(u), str(x)) for u, x in ex),
-                                                  tuple(tuple(str(w) for w in x) for x in ts))
-                                       for src, (v, n, ex, ts) in parts.items()}
+        self.open = {int(b): {str(t): {int(src): _part(p) for src, p in parts.items()}
                               for t, parts in terms.items()} for b, terms in s["open"].items()}
+        self.brand_counts = {str(t): {int(b): {str(k): int(n) for k, n in brands.items()}
+                                      for b, brands in buckets.items()}
+                             for t, buckets in s.get("brands", {}).items()}
         self.marks = {int(k): float(v) for k, v in s["marks"].items()}
         self.closed_below = int(s["closed_below"])
         self.late = int(s["late"])
@@ -147,3 +198,12 @@ class MomentMerge:
     def replay_from(self, tp: str, next_offset: int) -> int:
         return next_offset
 
+
+
+def _part(p: Sequence[Any]) -> _Part:
+    """One input partition's partial as a snapshot keeps it (without brand counts before they
+    were kept)."""
+    v, n, ex, ts = p[:4]
+    return (int(v), int(n), tuple(Example(str(u), str(x)) for u, x in ex),
+            tuple(tuple(str(w) for w in x) for x in ts),
+            tuple((str(k), int(c)) for k, c in (p[4] if len(p) > 4 else ())))

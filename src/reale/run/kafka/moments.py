@@ -15,12 +15,14 @@ from typing import Any, Protocol
 
 from reale.clock import Clock
 from reale.errors import RealeError
+from reale.events import Post
 from reale.run.kafka import codec
 from reale.run.kafka.keyed import KeyedStage, KeyedStates
 from reale.run.kafka.moment_counts import TermCounts, decode_partial
 from reale.run.kafka.moment_merge import MomentMerge
 from reale.run.kafka.settings import INTERACTIONS, MOMENT_TERMS, POSTS, KafkaSettings
 from reale.run.kafka.stage import Message, Outbound, Output
+from reale.run.pipeline import MatcherRef
 from reale.signals.moment_links import source_of
 from reale.signals.moment_scope import MomentAlert
 from reale.signals.safety import Labeller
@@ -58,14 +60,23 @@ class MomentCountStage(KeyedStage[TermCounts]):
     name = "moment-counts"
 
     def __init__(self, settings: KafkaSettings, store: Store, clock: Clock, *,
-                 signals: SignalsConfig | None = None, snapshot_interval: float = 5.0) -> None:
+                 signals: SignalsConfig | None = None, snapshot_interval: float = 5.0,
+                 matcher: MatcherRef | None = None) -> None:
         config = (signals or SignalsConfig()).moments
         self.posts = settings.topic(POSTS)
         self.topics: tuple[str, ...] = (self.posts, settings.topic(INTERACTIONS))
         self.out_topic = settings.topic(MOMENT_TERMS)
+        self.matcher = matcher
+        brands_of = self._brands_of if matcher is not None else None
         self.keyed: KeyedStates[TermCounts] = KeyedStates(
             store, settings.group(self.name), self.name,
-            lambda: TermCounts(config, settings.grace), clock, snapshot_interval)
+            lambda: TermCounts(config, settings.grace, brands_of), clock, snapshot_interval)
+
+    def _brands_of(self, post: Post) -> list[str]:
+        """The watched brands ``post`` mentions: the matcher role's watch-queries (hot-reloaded
+        alike), so each term's count says how many of its posts each brand's scope counts."""
+        assert self.matcher is not None
+        return [m.brand for m in self.matcher().match(post)]
 
     def process(self, messages: Sequence[Message], now: float) -> Output:
         out = Output()

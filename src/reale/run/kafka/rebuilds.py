@@ -28,6 +28,7 @@ from reale.store import Store
 
 if TYPE_CHECKING:
     from reale.run.kafka.brands import BrandState
+    from reale.run.kafka.relevance import Base
     from reale.understand.relevance import RelevanceModel
     from reale.understand.relevance_prior import BrandPrior
 
@@ -98,6 +99,22 @@ class Anchors(Task):
 
     def __repr__(self) -> str:
         return f"Anchors({self.brand!r})"
+
+
+class Recall(Task):
+    """A brand's saved relevance model read back and restored (``model``; None when it cannot
+    be: rebuilt instead), for the batch thread to put in use before the next batch: queued by
+    the assignment callback, which then reads nothing itself."""
+
+    def __init__(self, store: Store, brand: str, group: str, mark: int) -> None:
+        super().__init__(store, brand)
+        self.group = group
+        self.mark = mark
+        self.model: RelevanceModel | None = None
+        self.base: Base | None = None  # the saved whole model it came from (see relevance)
+
+    def __repr__(self) -> str:
+        return f"Recall({self.brand!r} at mark {self.mark})"
 
 
 def half_the_cores() -> int:

@@ -60,10 +60,11 @@ def stages_for(role: str, settings: KafkaSettings, config: Config, store: Store,
     if role not in ROLES:
         raise ConfigError(f"--role {role!r}: choose one of {', '.join(ROLES)}")
     out: list[Stage] = []
+    if role in ("matcher", "moments", "all") and matcher is None:
+        static = Matcher.from_brands(config.brands)
+        matcher = lambda: static  # noqa: E731
     if role in ("matcher", "all"):
-        if matcher is None:
-            static = Matcher.from_brands(config.brands)
-            matcher = lambda: static  # noqa: E731
+        assert matcher is not None
         out.append(MatcherStage(settings, matcher))
     if role in ("stages", "all"):
         out.append(BrandStage(settings, store, clock, group=settings.group("brands"),
@@ -75,19 +76,21 @@ def stages_for(role: str, settings: KafkaSettings, config: Config, store: Store,
                                      grace=settings.grace,
                                      snapshot_interval=settings.snapshot_interval, desk=desk))
     if role in ("moments", "all"):
-        out.extend(moment_stages(settings, config, store, clock, desk))
+        assert matcher is not None
+        out.extend(moment_stages(settings, config, store, clock, desk, matcher))
     return out
 
 
 def moment_stages(settings: KafkaSettings, config: Config, store: Store, clock: Clock,
-                  desk: KafkaDesk | None) -> list[Stage]:
-    """Whole-stream moments: term counts per posts partition, merged per term; the safety read
-    labels example posts with the understanding models when the desk has them."""
+                  desk: KafkaDesk | None, matcher: MatcherRef | None = None) -> list[Stage]:
+    """Whole-stream moments: term counts per posts partition (with the brands each post
+    mentions, by ``matcher``), merged per term; the safety read labels example posts with the
+    understanding models when the desk has them."""
     signals = signals_config(config.extra)
     understanding = desk.understanding if desk is not None else None
     labeller = understanding_labeller(understanding.label) if understanding else None
     return [MomentCountStage(settings, store, clock, signals=signals,
-                             snapshot_interval=settings.snapshot_interval),
+                             snapshot_interval=settings.snapshot_interval, matcher=matcher),
             MomentMergeStage(settings, store, clock, signals=signals,
                              snapshot_interval=settings.snapshot_interval, desk=desk,
                              labeller=labeller)]
@@ -109,7 +112,7 @@ def role_parts(role: str, config: Config, store: Store, clock: Clock, *,
     watch-queries (when the config came from a file), the desk with alert delivery, and author
     profiles fetched for the networks of the config's sources (or ``profile_clients``)."""
     parts = RoleParts()
-    if role in ("matcher", "all") and config.path:
+    if role in ("matcher", "moments", "all") and config.path:
         reloader = QueryReloader(config.path, clock=clock, interval=config.reload_interval)
         parts.matcher = lambda: reloader.matcher
         parts.services.append(QueryWatcher(reloader))

@@ -1,0 +1,187 @@
+"""A whole-stream moment made of one watched brand's mentions is that brand's (it reads avoid:
+no brand joins a brand's complaint wave), on the Kafka runner as on the embedded one: the
+``moments`` role's count stage matches each post with the matcher's watch-queries and counts,
+per term, the posts each brand's scope would count; the merge stage applies the embedded rule
+(``reale.signals.moments.owner_of``) to those counts. No broker here: the stages' pure state."""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import msgspec
+
+from reale.clock import ManualClock
+from reale.config import BrandConfig
+from reale.events import Author, Post
+from reale.match import Matcher
+from reale.run.kafka import codec
+from reale.run.kafka.moment_counts import TermCounts, conversation_source, decode_partial
+from reale.run.kafka.moment_merge import MomentMerge
+from reale.run.kafka.moments import MomentCountStage
+from reale.run.kafka.settings import KafkaSettings
+from reale.signals.moment_links import source_of
+from reale.signals.moment_scope import MomentAlert, MomentConfig
+from reale.signals.moments import GLOBAL, MomentDetector
+from reale.store import open_store
+
+T0 = 1_767_225_600.0  # a bucket boundary
+CFG = MomentConfig(warmup=0.0)
+GRACE = 30.0
+VOLTA = BrandConfig(name="Volta", handles=("volta-auto.bsky.social",), keywords=("volta",))
+MATCHER = Matcher.from_brands((VOLTA,))
+WORDS = ("amber", "birch", "cedar", "delta", "ember", "fjord", "grove", "harbor", "iris",
+         "juniper", "kestrel", "lagoon", "meadow", "nectar", "orchid", "prairie")
+
+
+def post(i: int, text: str, at: float) -> Post:
+    return Post(network="bluesky", uri=f"at://did:plc:u{i}/app.bsky.feed.post/{i}",
+                author=Author(id=f"did:plc:u{i}"), text=text, created_at=at, langs=("en",),
+                hashtags=tuple(w[1:] for w in text.split() if w.startswith("#")))
+
+
+def brands_of(p: Post) -> list[str]:
+    return [m.brand for m in MATCHER.match(p)]
+
+
+def stream(t0: float = T0) -> list[Post]:
+    """An hour of quiet chatter; then a complaint wave addressed to Volta by its handle (the
+    brand's name is no term of the posts: only the matcher knows they are Volta's); then a
+    stadium blackout, two of whose twelve posts happen to tag Volta."""
+    quiet = [post(5000 + k, "quiet weather report", t0 + 30.0 * k) for k in range(120)]
+    wave = [post(100 + i, f"@volta-auto.bsky.social brakes failed again {WORDS[i]} #brakegate",
+                 t0 + 3600 + 5.0 * i) for i in range(12)]
+    blackout = [post(200 + i, ("@volta-auto.bsky.social " if i < 2 else "")
+                     + f"stadium lights out {WORDS[i]} #blackout", t0 + 4200 + 5.0 * i)
+                for i in range(12)]
+    later = [post(300 + j, f"evening {WORDS[j]}", t0 + 4800 + j) for j in range(3)]
+    return sorted([*quiet, *wave, *blackout, *later], key=lambda p: p.created_at)
+
+
+def embedded(posts: Iterable[Post]) -> list[MomentAlert]:
+    """As the embedded signals stage: every post to the whole stream, then to each brand it
+    mentions (the matcher's mentions)."""
+    clock = ManualClock(T0)
+    det = MomentDetector(CFG, clock)
+    raised: list[MomentAlert] = []
+    for p in posts:
+        clock.set(p.created_at)
+        raised += det.update(p, (GLOBAL,))
+        for brand in brands_of(p):
+            raised += det.update(p, (brand,))
+    return [a for a in raised if a.scope == GLOBAL]
+
+
+def on_kafka(posts: Iterable[Post], partitions: int = 3) -> list[MomentAlert]:
+    """As the moments role: posts counted per ``posts`` partition (by author), partials merged."""
+    states = [TermCounts(CFG, GRACE, brands_of) for _ in range(partitions)]
+    merge = MomentMerge(CFG, GRACE)
+    raised: list[MomentAlert] = []
+    for offset, p in enumerate(posts):
+        part = zlib.crc32(p.author.id.encode()) % partitions
+        states[part].update(p, part, offset, now=p.created_at)
+        for _, value in states[part].take():
+            merge.add(decode_partial(value))
+        raised += merge.close()
+    return raised
+
+
+def owners(alerts: Sequence[MomentAlert]) -> dict[str, str]:
+    """Each whole-stream moment's owner, as first raised."""
+    out: dict[str, str] = {}
+    for a in alerts:
+        out.setdefault(a.term, a.owner)
+    return out
+
+
+def test_the_same_stream_gives_the_same_owners_on_both_runners() -> None:
+    posts = stream()
+    expected = {"#brakegate": "Volta", "#blackout": ""}
+    assert owners(embedded(posts)) == expected
+    assert owners(on_kafka(posts)) == expected
+
+
+def test_a_brands_wave_on_kafka_reads_avoid_with_the_reason_first() -> None:
+    [wave] = [a for a in on_kafka(stream()) if a.term == "#brakegate"]
+    assert wave.safety is not None and wave.safety.verdict == "avoid"
+    assert wave.safety.reasons[0].startswith("Volta's own mentions:")
+    assert not source_of(wave)  # never the source of a "same story" link
+
+
+def test_without_the_brand_counts_the_wave_would_be_offered_to_join() -> None:
+    """What the brand counts change: counted without the matcher, the wave is nobody's."""
+    states = [TermCounts(CFG, GRACE) for _ in range(3)]
+    merge = MomentMerge(CFG, GRACE)
+    raised: list[MomentAlert] = []
+    for offset, p in enumerate(stream()):
+        part = zlib.crc32(p.author.id.encode()) % 3
+        states[part].update(p, part, offset, now=p.created_at)
+        for _, value in states[part].take():
+            merge.add(decode_partial(value))
+        raised += merge.close()
+    assert owners(raised)["#brakegate"] == ""
+
+
+def test_the_brand_counts_survive_the_snapshots_of_both_stages() -> None:
+    posts = stream()
+    cut = next(i for i, p in enumerate(posts) if p.created_at >= T0 + 3600 + 30)  # mid-wave
+    counts, merge = TermCounts(CFG, GRACE, brands_of), MomentMerge(CFG, GRACE)
+    raised: list[MomentAlert] = []
+
+    def feed(items: Sequence[Post], start: int) -> None:
+        for offset, p in enumerate(items, start):
+            counts.update(p, 0, offset, now=p.created_at)
+            for _, value in counts.take():
+                merge.add(decode_partial(value))
+            raised.extend(merge.close())
+
+    feed(posts[:cut], 0)
+    counts2, merge2 = TermCounts(CFG, GRACE, brands_of), MomentMerge(CFG, GRACE)
+    counts2.restore(counts.snapshot())
+    merge2.restore(merge.snapshot())
+    counts, merge = counts2, merge2
+    feed(posts[cut:], cut)
+    assert owners(raised) == {"#brakegate": "Volta", "#blackout": ""}
+
+
+def test_the_count_stage_counts_a_brands_posts_as_its_scope_does(tmp_path: Path) -> None:
+    """Through the stage: original posts from ``posts``, and a thread of replies to Volta from
+    ``interactions``, counted for the brand once per conversation (as its scope counts them)."""
+    root = "at://did:plc:star/app.bsky.feed.post/root"
+    wave = [p for p in stream() if "#brakegate" in p.text][:3]
+    thread = [msgspec.structs.replace(p, uri=f"{p.uri}r", reply_root=root, reply_parent=root)
+              for p in wave]
+    records = [Record("posts", 0, i, codec.encode(p)) for i, p in enumerate(wave)]
+    records += [Record("interactions", 0, i, codec.encode_conversation(p))
+                for i, p in enumerate(thread)]
+    with open_store(f"sqlite:///{tmp_path / 'reale.db'}") as store:
+        stage = MomentCountStage(KafkaSettings(), store, ManualClock(T0 + 3600),
+                                 snapshot_interval=0.0, matcher=lambda: MATCHER)
+        out = stage.process(records, T0 + 3600)
+    partials = [decode_partial(r.value) for r in out.records if r.key == b"#brakegate"]
+    assert {(p.source, p.count, p.brands) for p in partials} == {
+        (0, 3, (("Volta", 3),)),  # three posts of the wave
+        (conversation_source(0), 1, (("Volta", 1),))}  # three replies of one conversation
+
+
+class Record:
+    """A consumed Kafka record (the part of ``confluent_kafka.Message`` a stage reads)."""
+
+    def __init__(self, topic: str, partition: int, offset: int, value: bytes) -> None:
+        self._t, self._p, self._o, self._v = topic, partition, offset, value
+
+    def topic(self) -> str:
+        return self._t
+
+    def partition(self) -> int:
+        return self._p
+
+    def offset(self) -> int:
+        return self._o
+
+    def key(self) -> bytes:
+        return b""
+
+    def value(self) -> bytes:
+        return self._v
