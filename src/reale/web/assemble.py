@@ -13,6 +13,7 @@ from reale.clock import Clock, SystemClock
 from reale.config import Config
 from reale.desk.approval import ApprovalWorkflow
 from reale.desk.drafts import Drafter, draft_settings
+from reale.desk.opportunity_rules import response_targets_from_config
 from reale.desk.queue import OpportunityQueue
 from reale.desk.store_repository import StoreDeskRepository
 from reale.publish.factory import accounts_from_config
@@ -56,7 +57,8 @@ def app_from_config(config: Config, store: Store, env: Mapping[str, str], *,
     return create_app(store, workflow=workflow, accounts=accounts_from_config(config.extra, env),
                       drafters=drafters, hub=hub, brands=config.brands, clock=clock,
                       settings=settings, queue=queue, moments=moments,
-                      alerts=alerts or _alerts(config))
+                      alerts=alerts or _alerts(config),
+                      targets=response_targets_from_config(config.extra))
 
 
 def _alerts(config: Config) -> AlertsConfig | None:

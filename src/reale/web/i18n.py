@@ -71,6 +71,12 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (English, Italian)
     "queue.sub": ("What deserves a person's time, most pressing first",
                   "Ciò che merita il tempo di una persona, il più urgente prima"),
     "queue.empty": ("The queue is clear. Nice work.", "La coda è vuota. Ottimo lavoro."),
+    "queue.older": ("{n} open opportunities are older than {age} and have left the queue "
+                    "([desk.targets] max_age in reale.toml); find them in",
+                    "{n} opportunità aperte hanno più di {age} e sono uscite dalla coda "
+                    "([desk.targets] max_age in reale.toml); si trovano in"),
+    "queue.age_days": ("{n} days", "{n} giorni"),
+    "queue.age_hours": ("{n} hours", "{n} ore"),
     "queue.overdue": ("overdue", "in ritardo"),
     "queue.open": ("Open", "Apri"),
     "queue.keys": ("j/k move · o open · a approve · d dismiss · e edit · ? help",

@@ -96,6 +96,20 @@ def opportunities(store: Store, *, brand: str | None = None, status: str | None 
     return [opportunity_row(r) for r in store.query(sql, (*params, int(limit)), timeout=timeout)]
 
 
+def count_open(store: Store, *, brand: str | None = None, before: float | None = None,
+               since: float | None = None) -> int:
+    """How many opportunities are open (of ``brand``; created before ``before``, since ``since``)."""
+    where, params = ["status = ?"], [OPEN]  # type: list[str], list[Any]
+    for clause, value in (("brand = ?", brand), ("created_at < ?", before),
+                          ("created_at >= ?", since)):
+        if value is not None:
+            where.append(clause)
+            params.append(value)
+    found = store.query(f"SELECT COUNT(*) FROM opportunities WHERE {' AND '.join(where)}",
+                        tuple(params), timeout=2.0)
+    return int(found[0][0]) if found else 0
+
+
 def get_opportunity(store: Store, key: str) -> OpportunityRecord | None:
     found = store.query(f"{OPP_SELECT} WHERE key = ?", (key,))
     return opportunity_row(found[0]) if found else None

@@ -33,10 +33,13 @@ log = logging.getLogger("reale.web")
 def queue(ctx: Ctx) -> Page:
     s = ctx.services
     brand = brand_filter(ctx)
+    max_age = targets(ctx).max_age
     recs = queries.opportunities(s.store, brand=brand or None, status=OPEN,
-                                 since=ctx.now - targets(ctx).max_age, limit=500, timeout=2.0)
+                                 since=ctx.now - max_age, limit=500, timeout=2.0)
     items = sorted((ranked(ctx, r) for r in recs), key=lambda x: (-x["priority"], x["key"]))[:100]
-    return Page("queue.html", {"items": items, "brand": brand, "brands": s.brand_names()},
+    older = queries.count_open(s.store, brand=brand or None, before=ctx.now - max_age)
+    return Page("queue.html", {"items": items, "brand": brand, "brands": s.brand_names(),
+                               "older": older, "max_age": max_age},
                 title=ctx.t("queue.title"))
 
 
