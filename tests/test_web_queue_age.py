@@ -33,7 +33,11 @@ def test_old_open_opportunities_are_named_not_called_a_clear_queue() -> None:
         assert nav_count(page) == 0, "the navigation counts what the queue shows"
         assert "clear" not in page
         assert "3 open opportunities are older than 3 days" in page
-        assert "/reports" in page and "max_age" in page
+        assert "max_age" in page
+        link = re.search(r'href="(/reports\?[^"]+)"', page)
+        assert link is not None, "the page links to the Reports of those opportunities' days"
+        report = client.get(link.group(1).replace("&amp;", "&").replace("/reports", "/reports.json"))
+        assert report.json()["counts"]["opportunities"] == 3
 
 
 def test_the_configs_max_age_reaches_a_desk_served_on_its_own(tmp_path) -> None:  # type: ignore[no-untyped-def]

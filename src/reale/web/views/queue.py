@@ -6,7 +6,9 @@ drafts and the reply being written.
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlencode
 
 import msgspec
 
@@ -39,8 +41,21 @@ def queue(ctx: Ctx) -> Page:
     items = sorted((ranked(ctx, r) for r in recs), key=lambda x: (-x["priority"], x["key"]))[:100]
     older = queries.count_open(s.store, brand=brand or None, before=ctx.now - max_age)
     return Page("queue.html", {"items": items, "brand": brand, "brands": s.brand_names(),
-                               "older": older, "max_age": max_age},
+                               "older": older, "max_age": max_age,
+                               "older_reports": _older_reports(ctx, brand, max_age)},
                 title=ctx.t("queue.title"))
+
+
+def _older_reports(ctx: Ctx, brand: str, max_age: float) -> str:
+    """The Reports page over the year from the oldest open opportunity the queue no longer shows
+    (Reports counts opportunities by their post's day)."""
+    oldest = queries.oldest_open(ctx.services.store, brand=brand or None, before=ctx.now - max_age)
+    if oldest is None:
+        return ""
+    start = datetime.fromtimestamp(oldest, UTC)
+    end = datetime.fromtimestamp(min(ctx.now, oldest + 365 * 86_400), UTC)
+    query = {"from": start.date().isoformat(), "to": end.date().isoformat()}
+    return "/reports?" + urlencode({**query, **({"brand": brand} if brand else {})})
 
 
 def conversation_of(ctx: Ctx, rec: OpportunityRecord) -> dict[str, Any]:
