@@ -16,7 +16,7 @@ import httpx
 import msgspec
 
 from reale.alerts import resolve_credentials
-from reale.cli.serve import check_free, port_number
+from reale.cli.serve import check_free, no_users_hint, port_number
 from reale.config import Config, SourceConfig, load_config
 from reale.errors import ConfigError
 from reale.run.app import EmbeddedApp
@@ -38,7 +38,8 @@ def register(sub: Any) -> None:
     p.add_argument("--serve", action="store_true",
                    help="also serve the web desk on 127.0.0.1 (see reale serve for its options); "
                    "it stays up after the sources end, until Ctrl-C")
-    p.add_argument("--port", type=port_number, default=8765, help="web desk port with --serve")
+    p.add_argument("--port", type=port_number, default=0,
+                   help="web desk port with --serve (default: [web] port, else 8765)")
     p.add_argument("--runner", choices=("embedded", "kafka"), default="embedded",
                    help="embedded: one process (the default); kafka: this process takes one role "
                    "of the scale-out pipeline (pip install 'reale[kafka,postgres]')")
@@ -118,6 +119,9 @@ async def _run(cfg: Config, store_url: str, sources_of: Any, quiet: bool, *,
                                       moments=lambda since: pipeline.signals.moments(None, since))
                 url = stack.enter_context(serving(web, serve_port))
                 print(f"the desk is at {url}/live", file=sys.stderr)
+                if not web.state.services.accounts.users():
+                    print(no_users_hint(cfg.path, store_url or None),
+                          file=sys.stderr, flush=True)
             summary = await app.run(sources, stop)
             if serve_port and not stop.is_set():  # a replay ended: the desk is what is left
                 print(f"reale: the sources have ended; the desk stays at {url}/live until "
@@ -155,7 +159,8 @@ def run_live(args: argparse.Namespace) -> int:
     if args.serve:  # a desk that would refuse to start stops the command before any source
         from reale.web.assemble import check_web_config
 
-        check_web_config(cfg, os.environ)
+        settings = check_web_config(cfg, os.environ)
+        args.port = args.port or settings.port
         check_free("127.0.0.1", args.port)
     summary = asyncio.run(_run(cfg, args.store, sources_of, args.quiet, full=True,
                                serve_port=args.port if args.serve else 0))
