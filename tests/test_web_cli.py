@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
 import time
+from contextlib import closing
 from pathlib import Path
 
 import httpx
@@ -123,7 +125,8 @@ def test_run_serve_keeps_the_desk_up_after_a_replay_ends_until_sigterm(tmp_path:
         "did": "did:plc:abc", "time_us": 1_700_000_000_000_000, "kind": "commit",
         "commit": {"operation": "create", "collection": "app.bsky.feed.post", "rkey": "k",
                    "cid": "c", "record": {"$type": "app.bsky.feed.post",
-                                          "text": "I love my new Acme kettle",
+                                          "text": "@acme.bsky.social my new Acme kettle "
+                                                  "broke after two days. Nobody answers!",
                                           "createdAt": "2026-03-20T09:30:00Z"}}}) + "\n")
     config = tmp_path / "reale.toml"
     port = free_port()  # from [web] port: --port defaults to it, as `reale serve` does
@@ -150,6 +153,11 @@ def test_run_serve_keeps_the_desk_up_after_a_replay_ends_until_sigterm(tmp_path:
         assert ("reale: no users yet: create the first admin with "
                 f"`reale users add NAME --role admin --config {config}`\n") in said
         assert proc.poll() is None, "the desk closed when the replay ended"
+        # what the desk shows is stored once the sources end, not only at Ctrl-C: the labels
+        # and the opportunity (an alert would link to it) of the last post
+        with closing(sqlite3.connect(tmp_path / "r.sqlite")) as db:
+            assert db.execute("SELECT COUNT(*) FROM labels").fetchone()[0] == 1
+            assert db.execute("SELECT COUNT(*) FROM opportunities").fetchone()[0] == 1
         assert httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=10).json()["ok"] is True
         proc.send_signal(signal.SIGTERM)
         out, _ = proc.communicate(timeout=60)

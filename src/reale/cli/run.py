@@ -124,6 +124,7 @@ async def _run(cfg: Config, store_url: str, sources_of: Any, quiet: bool, *,
                           file=sys.stderr, flush=True)
             summary = await app.run(sources, stop)
             if serve_port and not stop.is_set():  # a replay ended: the desk is what is left
+                await pipeline.settle()  # its last labels and opportunities, stored now
                 print(f"reale: the sources have ended; the desk stays at {url}/live until "
                       "Ctrl-C", file=sys.stderr, flush=True)
                 await stop.wait()
