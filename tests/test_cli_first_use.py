@@ -179,6 +179,8 @@ def test_kafka_status_without_a_broker_is_one_clear_line() -> None:
     out = run_cli("status", "--bootstrap", "127.0.0.1:9")  # the discard port: nothing listens
     clear_error(out, "cannot reach Kafka at 127.0.0.1:9", "docs/scaling.md")
     assert len(out.stderr.strip().splitlines()) == 1, out.stderr[:500]
+    # a user of the embedded runner typing `reale status` learns where its state is shown
+    assert "for `reale run` (one process) see `reale store info`" in out.stderr
 
 
 def test_serve_on_a_port_already_taken_says_so(tmp_path: Path) -> None:
