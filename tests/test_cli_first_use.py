@@ -215,3 +215,12 @@ def test_annotate_fast_says_which_asked_labels_it_leaves_out() -> None:
     assert out.returncode == 0, out.stderr
     assert "--fast computes language and sentiment only; intent left out" in out.stderr
     assert "intent" not in json.loads(out.stdout.splitlines()[0])
+
+
+def test_a_burst_that_starts_after_the_simulated_stream_ends_is_refused(tmp_path: Path) -> None:
+    """`--duration 60 --burst '#blackout,120,10,300'` would write a stream without the burst and
+    a truth file that promises one: one clear error instead."""
+    out = run_cli("simulate", "--rate", "0", "--duration", "60", "--burst", "#blackout,120,10,300",
+                  "--out", str(tmp_path / "s.jsonl"))
+    clear_error(out, "--burst '#blackout' starts at 120 s", "the stream ends at 60 s")
+    assert not (tmp_path / "s.jsonl").exists()
