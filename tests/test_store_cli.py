@@ -85,6 +85,9 @@ def test_info_counts_what_the_desk_stored_too(tmp_path: Path) -> None:
                       '[[brands]]\nname = "Doggo"\nqueries = ["dogs OR doggo"]\n')
     replay = run_cli("replay", str(recording), "--config", str(config), "--full", "--quiet")
     assert replay.returncode == 0, replay.stderr
+    # the summary of a full replay says what reached the desk, not only what was stored raw
+    summary = replay.stdout.strip().splitlines()[-1]
+    assert "6 mentions" in summary and " opportunities and " in summary and " moments" in summary
     info = json.loads(run_cli("store", "info", "--config", str(config), "--json").stdout)
     rows = info["rows"]
     assert rows["mentions"] == 6 and rows["labels"] == 6

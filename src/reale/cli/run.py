@@ -122,14 +122,22 @@ async def _run(cfg: Config, store_url: str, sources_of: Any, quiet: bool, *,
                 if not web.state.services.accounts.users():
                     print(no_users_hint(cfg.path, store_url or None),
                           file=sys.stderr, flush=True)
+            started = app.clock.now()
             summary = await app.run(sources, stop)
             if serve_port and not stop.is_set():  # a replay ended: the desk is what is left
                 await pipeline.settle()  # its last labels and opportunities, stored now
                 print(f"reale: the sources have ended; the desk stays at {url}/live until "
                       "Ctrl-C", file=sys.stderr, flush=True)
                 await stop.wait()
-            return summary
-    raise AssertionError("unreachable")
+        # the pipeline has stored what it made: count what reached the desk
+        summary.opportunities, summary.moments = (
+            _stored_since(app.store, table, started) for table in ("opportunities", "moments"))
+        return summary
+
+
+def _stored_since(store: Any, table: str, since: float) -> int:
+    found = store.query(f"SELECT COUNT(*) FROM {table} WHERE stored_at >= ?", (since,))
+    return int(found[0][0]) if found else 0
 
 
 def _config_dir(cfg: Config) -> Path | None:
@@ -233,6 +241,8 @@ def _summary_text(s: RunSummary) -> str:
     lat = s.latency
     text = (f"{s.events:,} events, {s.mentions:,} mentions, {s.posts_stored:,} posts and "
             f"{s.interactions_stored:,} interactions stored")
+    if s.opportunities is not None:
+        text += f", {s.opportunities:,} opportunities and {s.moments or 0:,} moments"
     if not s.mentions:  # no latency to speak of
         return text
     return (f"{text}; arrival to stored mention p50 {lat.get('p50', 0) * 1000:.0f} ms, "
