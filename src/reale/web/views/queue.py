@@ -5,6 +5,7 @@ drafts and the reply being written.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import UTC, datetime
 from typing import Any
@@ -76,8 +77,12 @@ def _drafts(ctx: Ctx, rec: OpportunityRecord, lang: str) -> list[dict[str, Any]]
                        opportunity_id=rec.id)
     drafter = s.drafter(rec.brand)
     try:
-        with s.lock:
-            drafts = drafter.propose(req, s.repo.recent_texts(rec.brand))
+        if getattr(drafter, "uses_model", False):  # this view runs on a worker thread: no loop
+            recent = s.repo.recent_texts(rec.brand)
+            drafts = asyncio.run(drafter.propose_async(req, recent))  # type: ignore[attr-defined]
+        else:
+            with s.lock:
+                drafts = drafter.propose(req, s.repo.recent_texts(rec.brand))
     except RealeError as exc:  # drafts are a help: the page works without them
         log.warning("no drafts for %s: %s", rec.key, exc)
         return []
