@@ -224,3 +224,22 @@ def test_a_burst_that_starts_after_the_simulated_stream_ends_is_refused(tmp_path
                   "--out", str(tmp_path / "s.jsonl"))
     clear_error(out, "--burst '#blackout' starts at 120 s", "the stream ends at 60 s")
     assert not (tmp_path / "s.jsonl").exists()
+
+
+def test_a_compressed_or_binary_recording_is_refused_with_what_it_is(tmp_path: Path) -> None:
+    """`reale replay firehose_frames.bin.zst` read 1,845 binary "lines", logged ten skips and
+    stored nothing; a zstd or gzip file is named as such before anything starts."""
+    import gzip
+
+    import zstandard
+
+    zst = tmp_path / "frames.bin.zst"
+    zst.write_bytes(zstandard.ZstdCompressor().compress(b'{"kind": "commit"}\n' * 10))
+    gz = tmp_path / "posts.jsonl.gz"
+    gz.write_bytes(gzip.compress(b'{"kind": "commit"}\n'))
+    for path, kind in ((zst, "zstd"), (gz, "gzip")):
+        for args in (("replay", str(path), "--store", f"sqlite:///{tmp_path}/r.sqlite"),
+                     ("query", "test", "kate", str(path))):
+            out = run_cli(*args)
+            clear_error(out, f"{path} is {kind}-compressed, not JSON Lines")
+    assert not (tmp_path / "r.sqlite").exists()

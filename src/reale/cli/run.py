@@ -218,6 +218,8 @@ def run_replay(args: argparse.Namespace) -> int:
 
 def _check_replay_paths(sources: tuple[SourceConfig, ...] | list[SourceConfig]) -> None:
     """A replay file that is not there fails before anything starts, not halfway through."""
+    from reale.sources.replay import check_json_lines
+
     for s in sources:
         if s.kind != "replay":
             continue
@@ -226,6 +228,7 @@ def _check_replay_paths(sources: tuple[SourceConfig, ...] | list[SourceConfig]) 
         if not Path(s.path).is_file():
             why = "it is a folder" if Path(s.path).is_dir() else "no such file"
             raise ConfigError(f"cannot read replay file {s.path}: {why}")
+        check_json_lines(s.path)
 
 
 def _exit_code(summary: RunSummary) -> int:
