@@ -198,6 +198,13 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (English, Italian)
     "case.exported": ("Exported from Reale", "Esportato da Reale"),
     "case.replies": ("{n} replies", "{n} risposte"),
     "reports.columns": ("What the files hold", "Cosa contengono i file"),
+    "reports.clocks": ("Mentions are counted by when Reale matched them (matched_at); opportunities "
+                       "by the time of their post (created_at). A replayed recording's mentions "
+                       "fall on the day it was replayed, its opportunities on its posts' days.",
+                       "Le menzioni contano dal momento in cui Reale le ha riconosciute "
+                       "(matched_at); le opportunità dall'ora del loro post (created_at). Le "
+                       "menzioni di una registrazione riprodotta cadono nel giorno della "
+                       "riproduzione, le sue opportunità nei giorni dei suoi post."),
     "settings.title": ("Settings", "Impostazioni"),
     "settings.sub": ("Brands, watch-queries, the team and network accounts",
                      "Brand, query di ascolto, il team e gli account social"),
