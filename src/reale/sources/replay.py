@@ -248,6 +248,9 @@ class ReplaySource:
                                  source_id=self.source_id, seq=number,
                                  last=i == len(events) - 1)
         _log_skipped(self.path, self.stats)
+        if start and self._last_yielded is None:
+            log.warning("%s: nothing after line %d: the whole file was already replayed into this "
+                        "store (replay into another store to start over)", self.path, start)
         self._ended = True
 
     def ack(self, item: SourceItem) -> None:
