@@ -198,6 +198,8 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (English, Italian)
     "case.exported": ("Exported from Reale", "Esportato da Reale"),
     "case.replies": ("{n} replies", "{n} risposte"),
     "reports.columns": ("What the files hold", "Cosa contengono i file"),
+    "label.offensive": ("offensive language", "linguaggio offensivo"),
+    "label.ironic": ("ironic", "ironico"),
     "reports.clocks": ("Mentions are counted by when Reale matched them (matched_at); opportunities "
                        "by the time of their post (created_at). A replayed recording's mentions "
                        "fall on the day it was replayed, its opportunities on its posts' days.",
