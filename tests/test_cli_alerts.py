@@ -133,3 +133,19 @@ def test_rules_in_force_come_in_the_order_the_desk_arranged(tmp_path: Path) -> N
     assert out.returncode == 0, out.stderr
     assert [r["name"] for r in tomllib.loads(out.stdout)["alerts"]["rules"]] == ["night", "all"]
     assert out.stderr.index("# night: desk") < out.stderr.index("# all: config")
+
+
+def test_an_empty_listing_names_what_it_looked_for(tmp_path: Path) -> None:
+    """Every alert delivered: the default listing (pending, held, dead) is empty and says which
+    states it looked at and how to see the sent ones, not "no deliveries in those states"."""
+    store = f"sqlite:///{tmp_path}/reale.sqlite"
+    cfg = config([webhook_channel()], [{"name": "all", "channels": ["hook"]}])
+    box = Outbox(open_alerts_db(store))
+    box.enqueue(alert(1), route(alert(1), cfg, T0), T0)
+    box.mark_sent(1, T0)
+    out = run_cli("alerts", "--store", store).stdout
+    assert out.startswith("no pending, held or dead deliveries (--state sent or --state all "
+                          "lists the others)\n")
+    assert "sent: 1" in out
+    dead = run_cli("alerts", "--store", store, "--state", "dead").stdout
+    assert dead.startswith("no dead deliveries")

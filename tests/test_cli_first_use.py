@@ -179,6 +179,8 @@ def test_kafka_status_without_a_broker_is_one_clear_line() -> None:
     out = run_cli("status", "--bootstrap", "127.0.0.1:9")  # the discard port: nothing listens
     clear_error(out, "cannot reach Kafka at 127.0.0.1:9", "docs/scaling.md")
     assert len(out.stderr.strip().splitlines()) == 1, out.stderr[:500]
+    # a user of the embedded runner typing `reale status` learns where its state is shown
+    assert "for `reale run` (one process) see `reale store info`" in out.stderr
 
 
 def test_serve_on_a_port_already_taken_says_so(tmp_path: Path) -> None:
@@ -213,3 +215,31 @@ def test_annotate_fast_says_which_asked_labels_it_leaves_out() -> None:
     assert out.returncode == 0, out.stderr
     assert "--fast computes language and sentiment only; intent left out" in out.stderr
     assert "intent" not in json.loads(out.stdout.splitlines()[0])
+
+
+def test_a_burst_that_starts_after_the_simulated_stream_ends_is_refused(tmp_path: Path) -> None:
+    """`--duration 60 --burst '#blackout,120,10,300'` would write a stream without the burst and
+    a truth file that promises one: one clear error instead."""
+    out = run_cli("simulate", "--rate", "0", "--duration", "60", "--burst", "#blackout,120,10,300",
+                  "--out", str(tmp_path / "s.jsonl"))
+    clear_error(out, "--burst '#blackout' starts at 120 s", "the stream ends at 60 s")
+    assert not (tmp_path / "s.jsonl").exists()
+
+
+def test_a_compressed_or_binary_recording_is_refused_with_what_it_is(tmp_path: Path) -> None:
+    """`reale replay firehose_frames.bin.zst` read 1,845 binary "lines", logged ten skips and
+    stored nothing; a zstd or gzip file is named as such before anything starts."""
+    import gzip
+
+    import zstandard
+
+    zst = tmp_path / "frames.bin.zst"
+    zst.write_bytes(zstandard.ZstdCompressor().compress(b'{"kind": "commit"}\n' * 10))
+    gz = tmp_path / "posts.jsonl.gz"
+    gz.write_bytes(gzip.compress(b'{"kind": "commit"}\n'))
+    for path, kind in ((zst, "zstd"), (gz, "gzip")):
+        for args in (("replay", str(path), "--store", f"sqlite:///{tmp_path}/r.sqlite"),
+                     ("query", "test", "kate", str(path))):
+            out = run_cli(*args)
+            clear_error(out, f"{path} is {kind}-compressed, not JSON Lines")
+    assert not (tmp_path / "r.sqlite").exists()

@@ -87,3 +87,18 @@ def test_ill_typed_products_are_refused_naming_the_brand_and_the_product(
         parse_config(f'[[brands]]\nname = "Mela"\nproducts = {products}\n', path="reale.toml")
     with pytest.raises(ConfigError, match="producs"):  # a misspelt key is an unknown field
         parse_config('[[brands]]\nname = "Mela"\nproducs = { "Mela" = 1 }\n')
+
+
+def test_every_section_the_config_accepts_is_named_in_settings_md_with_its_page() -> None:
+    """docs/settings.md is where the README sends a user for "every setting": each section the
+    config accepts is listed there with the page that documents its keys."""
+    from reale.config import DESK_SECTIONS, SECTIONS
+
+    doc = (ROOT / "docs" / "settings.md").read_text(encoding="utf-8")
+    names = [s for s in SECTIONS if s != "desk"] + [f"desk.{d}" for d in DESK_SECTIONS]
+    for name in names:
+        row = next((line for line in doc.splitlines()
+                    if line.startswith((f"| `[{name}", f"| `[[{name}"))), "")
+        assert row, f"[{name}] is not in the sections table of docs/settings.md"
+        page = row.split("|")[2].strip().strip("`")
+        assert (ROOT / "docs" / page.split("#")[0]).is_file(), (name, page)

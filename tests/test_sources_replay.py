@@ -122,6 +122,9 @@ def test_a_replay_says_when_it_resumes_and_how_many_lines_it_skipped(
         assert asyncio.run(collect(ReplaySource(mixed, cursor_store=store))) == []
     assert "resuming after line 9, where an earlier replay into this store stopped" \
         in caplog.text
+    # and when nothing followed, it says the whole file was replayed already
+    assert "nothing after line 9: the whole file was already replayed into this store" \
+        in caplog.text
 
 
 def test_a_byte_order_mark_before_the_first_line_does_not_cost_that_line(mixed: Path) -> None:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from reale.store.migrations import MIGRATIONS_DIR
-from tests.conftest import run_cli
+from tests.conftest import DATA, run_cli
 
 SHIPPED = sorted({p.name.split(".")[0] for p in MIGRATIONS_DIR.glob("*.sql")})
 
@@ -70,3 +72,28 @@ def test_a_wrong_url_is_one_clear_error(tmp_path: Path) -> None:
     assert out.returncode == 2
     assert "unknown scheme 'mysql'" in out.stderr
     assert "Traceback" not in out.stderr
+
+
+def test_info_counts_what_the_desk_stored_too(tmp_path: Path) -> None:
+    """After a full replay, info shows the labels, opportunities and moments the desk stored, not
+    only the raw posts: a user checking that `replay --full` worked sees it did."""
+    recording = DATA / "wire" / "x-api-v2" / "streaming_output_with_error.jsonl"
+    if not recording.exists():
+        pytest.skip("shared data missing")
+    config = tmp_path / "reale.toml"
+    config.write_text(f'store = "sqlite:///{tmp_path}/r.sqlite"\n'
+                      '[[brands]]\nname = "Doggo"\nqueries = ["dogs OR doggo"]\n')
+    replay = run_cli("replay", str(recording), "--config", str(config), "--full", "--quiet")
+    assert replay.returncode == 0, replay.stderr
+    # the summary of a full replay says what reached the desk, not only what was stored raw
+    summary = replay.stdout.strip().splitlines()[-1]
+    assert "6 mentions" in summary and " opportunities and " in summary and " moments" in summary
+    info = json.loads(run_cli("store", "info", "--config", str(config), "--json").stdout)
+    rows = info["rows"]
+    assert rows["mentions"] == 6 and rows["labels"] == 6
+    assert rows["opportunities"] >= 1
+    for table in ("moments", "opportunity_decisions", "desk_publications", "alert_outbox",
+                  "web_users"):
+        assert table in rows
+    text = run_cli("store", "info", "--config", str(config)).stdout
+    assert "opportunities" in text and "labels" in text

@@ -199,3 +199,32 @@ def test_eval_says_how_many_lines_it_left_out(tmp_path):
     assert res.returncode == 0, res.stderr
     assert json.loads(res.stdout)["n"] == 2
     assert "2 of 6 lines scored" in res.stderr  # the blank line is no line of data
+
+
+def test_eval_warns_that_a_training_file_scored_whole_flatters_the_models(tmp_path):
+    """`reale eval emotion --data .../emotion/it/feel-it.jsonl` without --held-out scores rows the
+    models were trained on; the output says so and names the honest command, for any copy of a
+    training set (found by its place in ../shared/data's layout)."""
+    rows = [("che gioia oggi", "joy"), ("sono furioso", "anger"), ("che tristezza", "sadness")]
+    body = "".join(json.dumps({"id": str(i), "text": t, "lang": "it", "label": y}) + "\n"
+                   for i, (t, y) in enumerate(rows))
+    trained = tmp_path / "emotion" / "it" / "feel-it.jsonl"
+    trained.parent.mkdir(parents=True)
+    trained.write_text(body)
+    res = run_cli("eval", "emotion", "--data", str(trained))
+    assert res.returncode == 0, res.stderr
+    note = ("the models were trained on emotion/it/feel-it.jsonl: these figures are optimistic; "
+            f"score the rows training never saw with `reale eval emotion --data {trained} --held-out`")
+    assert note in res.stderr
+    assert "trained on" in res.stdout.splitlines()[0]
+    with_val = tmp_path / "sentiment" / "en" / "train.jsonl"
+    with_val.parent.mkdir(parents=True)
+    with_val.write_text(body.replace('"it"', '"en"').replace("joy", "positive"))
+    (with_val.parent / "val.jsonl").write_text(body)
+    res = run_cli("eval", "sentiment", "--data", str(with_val))
+    assert (f"score its validation split with `reale eval sentiment --data "
+            f"{with_val.parent / 'val.jsonl'}`") in res.stderr
+    mine = tmp_path / "mine" / "labelled.jsonl"
+    mine.parent.mkdir()
+    mine.write_text(body)
+    assert "trained on" not in run_cli("eval", "emotion", "--data", str(mine)).stderr

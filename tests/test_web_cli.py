@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
 import time
+from contextlib import closing
 from pathlib import Path
 
 import httpx
@@ -123,16 +125,18 @@ def test_run_serve_keeps_the_desk_up_after_a_replay_ends_until_sigterm(tmp_path:
         "did": "did:plc:abc", "time_us": 1_700_000_000_000_000, "kind": "commit",
         "commit": {"operation": "create", "collection": "app.bsky.feed.post", "rkey": "k",
                    "cid": "c", "record": {"$type": "app.bsky.feed.post",
-                                          "text": "I love my new Acme kettle",
+                                          "text": "@acme.bsky.social my new Acme kettle "
+                                                  "broke after two days. Nobody answers!",
                                           "createdAt": "2026-03-20T09:30:00Z"}}}) + "\n")
     config = tmp_path / "reale.toml"
+    port = free_port()  # from [web] port: --port defaults to it, as `reale serve` does
     config.write_text(f'store = "sqlite:///{tmp_path / "r.sqlite"}"\n'
                       '[[brands]]\nname = "Acme"\nkeywords = ["acme"]\n'
-                      f'[[sources]]\nkind = "replay"\npath = "{recording}"\n', encoding="utf-8")
-    port = free_port()
+                      f'[[sources]]\nkind = "replay"\npath = "{recording}"\n'
+                      f'[web]\nport = {port}\n', encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     proc = subprocess.Popen([sys.executable, "-m", "reale", "run", "--config", str(config),
-                             "--serve", "--port", str(port)], env=env, stdout=subprocess.PIPE,
+                             "--serve"], env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     guard = threading.Timer(180, proc.kill)  # a hung process fails the test, never the suite
     guard.start()
@@ -145,7 +149,15 @@ def test_run_serve_keeps_the_desk_up_after_a_replay_ends_until_sigterm(tmp_path:
                 break
         desk = f"http://127.0.0.1:{port}/live"
         assert said[-1] == f"reale: the sources have ended; the desk stays at {desk} until Ctrl-C\n"
+        # nobody can log in yet: the hint names this config, so the user lands in this store
+        assert ("reale: no users yet: create the first admin with "
+                f"`reale users add NAME --role admin --config {config}`\n") in said
         assert proc.poll() is None, "the desk closed when the replay ended"
+        # what the desk shows is stored once the sources end, not only at Ctrl-C: the labels
+        # and the opportunity (an alert would link to it) of the last post
+        with closing(sqlite3.connect(tmp_path / "r.sqlite")) as db:
+            assert db.execute("SELECT COUNT(*) FROM labels").fetchone()[0] == 1
+            assert db.execute("SELECT COUNT(*) FROM opportunities").fetchone()[0] == 1
         assert httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=10).json()["ok"] is True
         proc.send_signal(signal.SIGTERM)
         out, _ = proc.communicate(timeout=60)
@@ -179,3 +191,26 @@ def test_run_serve_refuses_a_bad_accounts_entry_before_anything_starts(tmp_path:
     serve = run_cli("serve", "--config", str(config), "--port", str(free_port()))
     assert serve.returncode == 2 and "names no publishing account" in serve.stderr
     assert not (tmp_path / "never.sqlite").exists()
+
+
+def test_serve_without_users_says_how_to_add_one_to_the_store_it_reads(tmp_path: Path) -> None:
+    """A user added without the desk's --config lands in the default store and cannot log in:
+    the hint carries the same --config (or --store)."""
+    config = tmp_path / "reale.toml"
+    config.write_text(f'store = "sqlite:///{tmp_path / "elsewhere.sqlite"}"\n', encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    for where in (("--config", str(config)), ("--store", f"sqlite:///{tmp_path / 'w.sqlite'}")):
+        proc = subprocess.Popen([sys.executable, "-m", "reale", "serve", *where, "--port",
+                                 str(free_port())], env=env, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+        guard = threading.Timer(120, proc.kill)
+        guard.start()
+        try:
+            assert proc.stderr is not None
+            first = proc.stderr.readline()  # printed before the server starts: I/O, not logic
+        finally:
+            guard.cancel()
+            proc.terminate()
+            proc.communicate(timeout=20)
+        assert first == ("reale: no users yet: create the first admin with "
+                         f"`reale users add NAME --role admin {where[0]} {where[1]}`\n")

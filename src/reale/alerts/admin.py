@@ -78,10 +78,15 @@ def delivery_dict(d: Delivery) -> dict[str, Any]:
             "title": alert.title if alert else f"digest of {len(d.message.items) + d.message.more}"}
 
 
-def format_table(rows: Sequence[Delivery]) -> str:
-    """Rows as a plain-text table for the terminal."""
+def format_table(rows: Sequence[Delivery], states: Sequence[str] = ()) -> str:
+    """Rows as a plain-text table for the terminal; none: which ``states`` were looked at."""
     if not rows:
-        return "no alert deliveries in those states"
+        if not states:
+            return "no alert deliveries"
+        named = (", ".join(states[:-1]) + " or " + states[-1]) if len(states) > 1 else states[0]
+        others = [s for s in ("sent", "digested") if s not in states]
+        hint = (f" (--state {others[0]} or --state all lists the others)" if others else "")
+        return f"no {named} deliveries{hint}"
     lines = [f"{'ID':>6}  {'STATE':<8} {'BRAND':<14} {'CHANNEL':<14} {'TRIES':>5}  "
              f"{'CREATED (UTC)':<19}  TITLE / LAST ERROR"]
     for d in rows:

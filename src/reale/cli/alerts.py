@@ -91,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
                          ensure_ascii=False, indent=2))
     else:
         counts = outbox.counts()
-        print(format_table(rows))
+        print(format_table(rows, states))
         print("\n" + ", ".join(f"{k}: {v}" for k, v in counts.items()))
     return 0
 

@@ -17,7 +17,8 @@ def register(sub: Any) -> None:
         "snowballing complaint, an earthquake) and run it through matching, understanding, "
         "signals and the desk, printing mentions, opportunities and moments as they arrive.")
     p.add_argument("--store", default="sqlite:///var/demo.sqlite",
-                   help="where to store the demo (recreated at each run)")
+                   help="where to store the demo (default %(default)s; recreated at each run, so a "
+                        "store holding another desk's brands or users is refused)")
     p.add_argument("--duration", type=float, default=300.0, help="simulated seconds")
     p.add_argument("--rate", type=float, default=500.0, help="simulated events per second")
     p.add_argument("--speed", type=float, default=0.0,

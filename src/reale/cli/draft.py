@@ -8,13 +8,17 @@ replies recently sent (their sentences are not repeated).
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
+import os
 import sys
 from typing import Any
 
 import msgspec
 
-from reale.desk.drafts import Drafter, DraftRequest
+from reale.config import load_config
+from reale.desk.drafts import Drafter, DraftRequest, draft_settings
+from reale.desk.llm import llm_config
 from reale.desk.templates import KINDS
 from reale.desk.voice import PastReply, load_history
 from reale.errors import DeskError
@@ -30,6 +34,8 @@ def register(sub: Any) -> None:
     p.add_argument("--history", help="the brand's past replies, JSONL of {in, out, lang?}")
     p.add_argument("--recent", help="replies recently sent, JSONL of {out} (not repeated)")
     p.add_argument("--brand", default="", help="the brand's name")
+    p.add_argument("--config", help="reale.toml: its [desk.drafts] settings and [desk.llm] model "
+                   "(the key from the variable key_env names)")
     p.set_defaults(func=run)
 
 
@@ -67,8 +73,10 @@ def run(args: argparse.Namespace) -> int:
     req = _read_request()
     history, skipped = _history(args.history, "--history") if args.history else ([], 0)
     recent = [p.reply for p in _history(args.recent, "--recent")[0]] if args.recent else []
-    drafter = Drafter(history, brand=args.brand or req.brand)
-    drafts = drafter.propose(req, recent)
+    extra = load_config(args.config).extra if args.config else {}
+    drafter = Drafter(history, brand=args.brand or req.brand, settings=draft_settings(extra),
+                      llm=llm_config(extra, os.environ))
+    drafts = asyncio.run(drafter.propose_async(req, recent))
     out = {"drafts": msgspec.to_builtins(drafts), "history": len(history), "skipped_lines": skipped}
     print(json.dumps(out, ensure_ascii=False, indent=2))
     if not drafts:

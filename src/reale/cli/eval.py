@@ -36,7 +36,7 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     import msgspec
 
-    from reale.understand.evaluate import check_held_out, evaluate, labelled_rows
+    from reale.understand.evaluate import check_held_out, evaluate, labelled_rows, trained_on
     from reale.understand.metrics import render
     from reale.understand.understander import Understander
 
@@ -54,7 +54,10 @@ def run(args: argparse.Namespace) -> int:
         title += f": {scored}"
         if args.json:
             print(f"reale eval: {scored}", file=sys.stderr)
-    else:
+    elif trained := trained_on(args.data):
+        title += f" (the models were trained on {trained})"
+        print(f"reale eval: {_optimistic(args, trained)}", file=sys.stderr)
+    if not args.held_out:
         with args.data.open("rb") as fh:
             lines = sum(1 for line in fh if line.strip())
         print(f"reale eval: {rep.n} of {lines} lines scored (the rest: malformed, without text, "
@@ -66,3 +69,12 @@ def run(args: argparse.Namespace) -> int:
     except BrokenPipeError:  # `reale eval ... | head`
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
+
+
+def _optimistic(args: argparse.Namespace, trained: str) -> str:
+    """Why the figures of a training file scored whole flatter the models, and what to run instead."""
+    val = args.data.parent / "val.jsonl"
+    honest = (f"score its validation split with `reale eval {args.task} --data {val}`"
+              if val.is_file() else "score the rows training never saw with "
+              f"`reale eval {args.task} --data {args.data} --held-out`")
+    return f"the models were trained on {trained}: these figures are optimistic; {honest}"

@@ -13,6 +13,7 @@ from typing import Any
 import msgspec
 
 from reale.config import Config, load_config
+from reale.errors import RealeError
 from reale.run.kafka.settings import ROLES, KafkaSettings
 
 
@@ -23,8 +24,8 @@ def register(sub: Any) -> None:
     add_kafka_arguments(i)
     i.set_defaults(func=run_init)
     _status(cmds.add_parser("status", help="consumer lag per group and partition"))
-    _status(sub.add_parser("status",
-                           help="consumer lag per group and partition (same as kafka status)"))
+    _status(sub.add_parser("status", help="the Kafka runner's consumer lag per group and "
+                           "partition (same as kafka status; one-process runs: store info)"))
     w = cmds.add_parser("worker", help="run one role: source, matcher, stages, moments or all")
     add_kafka_arguments(w)
     add_worker_arguments(w)
@@ -109,7 +110,11 @@ def run_init(args: argparse.Namespace) -> int:
 def run_status(args: argparse.Namespace) -> int:
     from reale.run.kafka.admin import consumer_lag
 
-    rows = consumer_lag(settings_from(args))
+    try:
+        rows = consumer_lag(settings_from(args))
+    except RealeError as exc:
+        raise RealeError(f"{exc}; `reale status` shows the Kafka runner's lag: for `reale run` "
+                         "(one process) see `reale store info`") from exc
     if args.json:
         print(json.dumps(msgspec.to_builtins(rows), indent=2))
         return 0

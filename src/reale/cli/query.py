@@ -68,10 +68,11 @@ def run_test(args: argparse.Namespace) -> int:
         why = "it is a folder" if Path(args.file).is_dir() else "no such file"
         raise SourceError(f"cannot read {args.file}: {why}")
     try:
-        from reale.sources.replay import ReplayStats, iter_file_posts
+        from reale.sources.replay import ReplayStats, check_json_lines, iter_file_posts
     except ImportError as exc:  # pragma: no cover - the sources part provides it
         raise RealeError("reading recordings needs reale.sources.replay, which is missing "
                          "from this installation") from exc
+    check_json_lines(args.file)
     seen = matched = 0
     stats = ReplayStats()
     for post in iter_file_posts(args.file, stats):

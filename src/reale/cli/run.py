@@ -16,7 +16,7 @@ import httpx
 import msgspec
 
 from reale.alerts import resolve_credentials
-from reale.cli.serve import check_free, port_number
+from reale.cli.serve import check_free, no_users_hint, port_number
 from reale.config import Config, SourceConfig, load_config
 from reale.errors import ConfigError
 from reale.run.app import EmbeddedApp
@@ -38,7 +38,8 @@ def register(sub: Any) -> None:
     p.add_argument("--serve", action="store_true",
                    help="also serve the web desk on 127.0.0.1 (see reale serve for its options); "
                    "it stays up after the sources end, until Ctrl-C")
-    p.add_argument("--port", type=port_number, default=8765, help="web desk port with --serve")
+    p.add_argument("--port", type=port_number, default=0,
+                   help="web desk port with --serve (default: [web] port, else 8765)")
     p.add_argument("--runner", choices=("embedded", "kafka"), default="embedded",
                    help="embedded: one process (the default); kafka: this process takes one role "
                    "of the scale-out pipeline (pip install 'reale[kafka,postgres]')")
@@ -118,13 +119,25 @@ async def _run(cfg: Config, store_url: str, sources_of: Any, quiet: bool, *,
                                       moments=lambda since: pipeline.signals.moments(None, since))
                 url = stack.enter_context(serving(web, serve_port))
                 print(f"the desk is at {url}/live", file=sys.stderr)
+                if not web.state.services.accounts.users():
+                    print(no_users_hint(cfg.path, store_url or None),
+                          file=sys.stderr, flush=True)
+            started = app.clock.now()
             summary = await app.run(sources, stop)
             if serve_port and not stop.is_set():  # a replay ended: the desk is what is left
+                await pipeline.settle()  # its last labels and opportunities, stored now
                 print(f"reale: the sources have ended; the desk stays at {url}/live until "
                       "Ctrl-C", file=sys.stderr, flush=True)
                 await stop.wait()
-            return summary
-    raise AssertionError("unreachable")
+        # the pipeline has stored what it made: count what reached the desk
+        summary.opportunities, summary.moments = (
+            _stored_since(app.store, table, started) for table in ("opportunities", "moments"))
+        return summary
+
+
+def _stored_since(store: Any, table: str, since: float) -> int:
+    found = store.query(f"SELECT COUNT(*) FROM {table} WHERE stored_at >= ?", (since,))
+    return int(found[0][0]) if found else 0
 
 
 def _config_dir(cfg: Config) -> Path | None:
@@ -155,7 +168,8 @@ def run_live(args: argparse.Namespace) -> int:
     if args.serve:  # a desk that would refuse to start stops the command before any source
         from reale.web.assemble import check_web_config
 
-        check_web_config(cfg, os.environ)
+        settings = check_web_config(cfg, os.environ)
+        args.port = args.port or settings.port
         check_free("127.0.0.1", args.port)
     summary = asyncio.run(_run(cfg, args.store, sources_of, args.quiet, full=True,
                                serve_port=args.port if args.serve else 0))
@@ -204,6 +218,8 @@ def run_replay(args: argparse.Namespace) -> int:
 
 def _check_replay_paths(sources: tuple[SourceConfig, ...] | list[SourceConfig]) -> None:
     """A replay file that is not there fails before anything starts, not halfway through."""
+    from reale.sources.replay import check_json_lines
+
     for s in sources:
         if s.kind != "replay":
             continue
@@ -212,6 +228,7 @@ def _check_replay_paths(sources: tuple[SourceConfig, ...] | list[SourceConfig]) 
         if not Path(s.path).is_file():
             why = "it is a folder" if Path(s.path).is_dir() else "no such file"
             raise ConfigError(f"cannot read replay file {s.path}: {why}")
+        check_json_lines(s.path)
 
 
 def _exit_code(summary: RunSummary) -> int:
@@ -227,6 +244,8 @@ def _summary_text(s: RunSummary) -> str:
     lat = s.latency
     text = (f"{s.events:,} events, {s.mentions:,} mentions, {s.posts_stored:,} posts and "
             f"{s.interactions_stored:,} interactions stored")
+    if s.opportunities is not None:
+        text += f", {s.opportunities:,} opportunities and {s.moments or 0:,} moments"
     if not s.mentions:  # no latency to speak of
         return text
     return (f"{text}; arrival to stored mention p50 {lat.get('p50', 0) * 1000:.0f} ms, "

@@ -49,6 +49,14 @@ def register(sub: Any) -> None:
     p.set_defaults(func=run)
 
 
+
+def no_users_hint(config: str | None, store: str | None) -> str:
+    """What to run when the desk has nobody to log in: on the store this desk reads (a user added
+    without the same --config or --store lands in the default store, and cannot log in here)."""
+    where = f" --store {store}" if store else f" --config {config}" if config else ""
+    return ("reale: no users yet: create the first admin with "
+            f"`reale users add NAME --role admin{where}`")
+
 def run(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -68,8 +76,7 @@ def run(args: argparse.Namespace) -> int:
         if not args.no_follow:  # this process writes nothing: the live feed follows the store
             services.follower = StoreFollower.from_settings(store, services.hub, settings)
         if not accounts_of(store, settings).users():
-            print("reale: no users yet: create the first admin with "
-                  "`reale users add NAME --role admin`", file=sys.stderr)
+            print(no_users_hint(args.config, args.store), file=sys.stderr, flush=True)
         if host not in ("127.0.0.1", "localhost", "::1"):
             print(f"reale: serving on {host}: put it behind https (cookies are Secure only "
                   "over https)", file=sys.stderr)

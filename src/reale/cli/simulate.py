@@ -129,6 +129,9 @@ def build(args: argparse.Namespace) -> Any:
     for sel in parse_selection(args.scenario):
         sim.add_scenario(sel.name, at=sel.at, lang=sel.lang)
     for term, start, mult, dur in _bursts(args.burst):
+        if args.duration is not None and start >= args.duration:
+            raise ConfigError(f"--burst {term!r} starts at {start:g} s, but the stream ends at "
+                              f"{args.duration:g} s (--duration): nothing of it would be written")
         sim.inject_burst(term, start, mult, dur)
     return sim, pace
 

@@ -63,7 +63,7 @@ def run_info(args: argparse.Namespace) -> int:
     print(f"applied   {', '.join(a.name for a in applied) or '(none)'}")
     print(f"pending   {', '.join(pending) or '(none)'}")
     for table, n in counts.items():
-        print(f"{table:<13} {n:>10,}")
+        print(f"{table:<21} {n:>10,}")
     return 0
 
 

@@ -215,6 +215,11 @@ class Drafter:
         lang = self._language(req)
         return self.finish(req, self._candidates(req, lang, exclude), recent, lang)
 
+    @property
+    def uses_model(self) -> bool:
+        """Whether a model (``[desk.llm]``) drafts first: then call :meth:`propose_async`."""
+        return self._llm is not None
+
     async def propose_async(self, req: DraftRequest, recent: Sequence[str] = ()) -> list[Draft]:
         """Drafts from the model when one is configured, else (or on any failure) :meth:`propose`."""
         if self._llm is None:

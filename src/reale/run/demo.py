@@ -12,7 +12,6 @@ import contextlib
 import math
 import sys
 import threading
-from pathlib import Path
 from typing import Any, TextIO, cast
 
 import httpx
@@ -30,6 +29,7 @@ from reale.desk.situation import Action, Amplifier, AuthorRef, BrandRef, Context
 from reale.events import Mention
 from reale.run.app import EmbeddedApp
 from reale.run.demo_cascade import CascadeWatch
+from reale.run.demo_store import reset_demo_store
 from reale.run.printer import mention_line
 from reale.run.simsource import SimulatorSource
 from reale.run.wiring import Pipeline, Understanding
@@ -211,10 +211,7 @@ async def run_demo(*, out: TextIO = sys.stdout, store_url: str = "sqlite:///var/
                    until: asyncio.Event | None = None) -> dict[str, Any]:
     """Run the scenarios through the pipeline; returns the summary it prints at the end."""
     clock = clock or SystemClock()
-    if store_url.startswith("sqlite:///") and not store_url.endswith(":memory:"):
-        path = Path(store_url.removeprefix("sqlite:///"))
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(path) + suffix).unlink(missing_ok=True)
+    reset_demo_store(store_url, (b.name for b in demo_brands()))  # refuses another desk's store
     out = cast(TextIO, WholeLines(out))
     sim = Simulator(seed=seed, rate=rate, start=stream_start(clock.now()), authors=5_000,
                     scenario_speed=20.0)

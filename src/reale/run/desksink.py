@@ -21,7 +21,9 @@ def _label_fields(labels: Any) -> dict[str, Any]:
     return {"lang": getattr(labels, "language", ""), "sentiment": getattr(labels, "sentiment", ""),
             "intent": getattr(labels, "intent", ""),
             "emotion": getattr(labels, "emotion", ""),
-            "complaint": getattr(labels, "complaint", None)}
+            "complaint": getattr(labels, "complaint", None),
+            "offensive": getattr(labels, "offensive", None),  # flagged on the opportunity
+            "irony": getattr(labels, "irony", None)}
 
 
 class DeskStoreSink:

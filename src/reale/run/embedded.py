@@ -96,6 +96,8 @@ class RunSummary(msgspec.Struct, kw_only=True):
     posts_stored: int = 0
     interactions_stored: int = 0
     latency: dict[str, float] = {}
+    opportunities: int | None = None  # with every stage: raised or updated by this run
+    moments: int | None = None  # with every stage: stored by this run
     errors: list[str] = []  # why a source or the router stopped early (empty: a clean run)
 
 

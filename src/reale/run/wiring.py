@@ -296,6 +296,8 @@ class Pipeline:
             try:
                 await self.signals.refresh_profiles(within=MAINTAIN_ROUND)
                 self.signals.tick()
+                if self.store_sink is not None:  # labelled after the last batch of a quiet stream
+                    await self.store_sink.flush()
                 await self.store_evicted_cascades()
                 if started - saved_at >= SAVE_EVERY and self.app.store is not None:
                     saved_at = started
@@ -308,6 +310,15 @@ class Pipeline:
             except Exception:  # a profile service being down must not stop the desk
                 log.exception("signals maintenance failed")
             await asyncio.sleep(max(0.0, MAINTAIN_ROUND - (loop.time() - started)))
+
+    async def settle(self) -> None:
+        """Label what is queued and store what the desk made of it (the sources have ended, or
+        the stream is quiet: no next batch would carry it to the store)."""
+        await self.understand.drain()
+        if self.store_sink is not None:
+            await self.store_sink.flush()
+        if self.app.writer is not None:
+            await self.app.writer.flush()
 
     async def store_evicted_cascades(self) -> None:
         """Store the cascades the signals evicted since the last round (off the event loop)."""

@@ -30,6 +30,23 @@ MAX_LINE_BYTES = 1 << 20
 Event = Post | Interaction
 
 
+# A compressed file read as lines is noise: named by its magic number, it is refused up front.
+COMPRESSED = ((b"\x28\xb5\x2f\xfd", "zstd"), (b"\x1f\x8b", "gzip"), (b"BZh", "bzip2"),
+              (b"\xfd7zXZ\x00", "xz"))
+
+
+def check_json_lines(path: str | Path) -> None:
+    """Raise :class:`SourceError` when ``path`` starts like a compressed file, not JSON Lines."""
+    with Path(path).open("rb") as f:
+        head = f.read(8)
+    for magic, kind in COMPRESSED:
+        if head.startswith(magic):
+            raise SourceError(
+                f"{path} is {kind}-compressed, not JSON Lines: Reale replays JSON Lines "
+                "(Jetstream, Mastodon, X); decompress it first (binary firehose frames, "
+                "DAG-CBOR, are not a replay format)")
+
+
 def sniff(line: bytes) -> str | None:
     """Which wire format one JSON line is in: ``jetstream``, ``x``, ``mastodon`` or ``None``."""
     head = line[:256]
@@ -231,6 +248,9 @@ class ReplaySource:
                                  source_id=self.source_id, seq=number,
                                  last=i == len(events) - 1)
         _log_skipped(self.path, self.stats)
+        if start and self._last_yielded is None:
+            log.warning("%s: nothing after line %d: the whole file was already replayed into this "
+                        "store (replay into another store to start over)", self.path, start)
         self._ended = True
 
     def ack(self, item: SourceItem) -> None:

@@ -193,8 +193,10 @@ class Store:
             return reads.conversation(tx, root_uri, limit)
 
     def table_counts(self) -> dict[str, int]:
+        """Rows per core table, and per desk table once its migration is applied."""
+        applied = frozenset(m.name for m in self.applied_migrations())
         with self.reading() as tx:
-            return reads.table_counts(tx)
+            return reads.table_counts(tx, applied)
 
 
 def closed_error(url: str) -> StoreError:

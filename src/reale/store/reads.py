@@ -18,6 +18,12 @@ from reale.store.tx import Tx
 MAX_BUCKETS = 100_000
 MAX_LIMIT = 100_000
 TABLES = ("posts", "authors", "mentions", "interactions", "cursors", "snapshots")
+# What the desk stores, counted once the migration that creates each table is applied.
+DESK_TABLES = (("0003_desk_web", ("labels", "opportunities", "opportunity_decisions", "moments",
+                                  "web_users")),
+               ("0002_desk", ("desk_replies", "desk_publications")),
+               ("0004_alerts_outbox", ("alert_outbox",)),
+               ("0006_author_profiles", ("author_profiles",)))
 
 
 def _limit(limit: int) -> int:
@@ -124,10 +130,12 @@ def get_snapshot(tx: Tx, name: str) -> bytes | None:
     return None if row is None else bytes(row[0])
 
 
-def table_counts(tx: Tx) -> dict[str, int]:
-    """Rows per core table (for ``reale store info``)."""
+def table_counts(tx: Tx, applied: frozenset[str] = frozenset()) -> dict[str, int]:
+    """Rows per core table, then per desk table whose migration is in ``applied`` (for ``reale
+    store info``)."""
     out: dict[str, Any] = {}
-    for table in TABLES:
+    desk = [t for migration, tables in DESK_TABLES if migration in applied for t in tables]
+    for table in (*TABLES, *desk):
         row = tx.query_one(f"SELECT COUNT(*) FROM {table}")  # names from the fixed list above
         out[table] = int(row[0]) if row else 0
     return out

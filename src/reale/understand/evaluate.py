@@ -57,6 +57,17 @@ def check_held_out(task: str, path: Path) -> None:
             f"(reale eval {task} --data {val})")
 
 
+def trained_on(path: Path) -> str:
+    """The ../shared/data name of the training file ``path`` is (``emotion/it/feel-it.jsonl``),
+    found by its last three path parts, or "" when the shipped models never trained on it."""
+    from reale.understand.tasks import FAST_TASKS, TASKS
+
+    files = {f"{s.folder}/{s.file or 'train.jsonl'}" for t in (*TASKS, *FAST_TASKS)
+             for s in t.sources}
+    name = "/".join(path.parts[-3:])
+    return name if name in files else ""
+
+
 def labelled_rows(task: str, path: Path) -> int:
     """How many rows of ``path`` count for ``task`` (what ``--held-out`` picks its share from)."""
     return sum(1 for r in iter_rows(path) if gold(task, r) is not None)

@@ -22,6 +22,7 @@ from reale.alerts.config import AlertsConfig
 from reale.clock import Clock, SystemClock
 from reale.config import BrandConfig
 from reale.desk.approval import ApprovalWorkflow, SendsApproved
+from reale.desk.opportunity_rules import ResponseTargets
 from reale.desk.queue import OpportunityQueue
 from reale.publish.base import Account
 from reale.publish.factory import PublisherPool
@@ -69,7 +70,8 @@ def create_app(store: Store, *, workflow: ApprovalWorkflow,
                brands: Sequence[BrandConfig] = (),
                clock: Clock | None = None,
                settings: WebSettings | None = None,
-               alerts: AlertsConfig | None = None) -> Starlette:
+               alerts: AlertsConfig | None = None,
+               targets: ResponseTargets | None = None) -> Starlette:
     """The web desk.
 
     ``store`` holds everything the pages read (migrated, with the 0003 tables); ``workflow`` is
@@ -80,7 +82,9 @@ def create_app(store: Store, *, workflow: ApprovalWorkflow,
     brand). ``queue`` (optional) is the runner's in-memory queue, told about decisions;
     ``drafters`` maps a brand to its drafter (default: templates only); ``moments`` gives live
     moment alerts not yet stored; ``hub`` is where the runner publishes live events; ``alerts``
-    is the config's ``[alerts]`` (its channels and rules, which the Rules page edits).
+    is the config's ``[alerts]`` (its channels and rules, which the Rules page edits);
+    ``targets`` are the response targets and ``max_age`` of the queue page (default: ``queue``'s,
+    else the built-in ones).
     """
     clock = clock or SystemClock()
     settings = settings or WebSettings()
@@ -99,6 +103,7 @@ def create_app(store: Store, *, workflow: ApprovalWorkflow,
                            interval=settings.live_interval),
         clock=clock, settings=settings, signer=Signer(cookie_secret(store)),
         publisher=publisher, publish_accounts=all_accounts, brands=tuple(brands), queue=queue,
+        targets=targets or (queue.targets if queue is not None else ResponseTargets()),
         drafters=dict(drafters or {}), moments=moments, templates=environment(),
         rollups=Rollups(store), alerts=alerts)
     document = openapi(SPECS, version=__version__)

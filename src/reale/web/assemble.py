@@ -13,6 +13,8 @@ from reale.clock import Clock, SystemClock
 from reale.config import Config
 from reale.desk.approval import ApprovalWorkflow
 from reale.desk.drafts import Drafter, draft_settings
+from reale.desk.llm import llm_config
+from reale.desk.opportunity_rules import response_targets_from_config
 from reale.desk.queue import OpportunityQueue
 from reale.desk.store_repository import StoreDeskRepository
 from reale.publish.factory import accounts_from_config
@@ -51,12 +53,14 @@ def app_from_config(config: Config, store: Store, env: Mapping[str, str], *,
     settings = web_settings(config.extra, config.team_language)
     workflow = ApprovalWorkflow(StoreDeskRepository(store), clock=clock)
     drafts = draft_settings(config.extra)
-    drafters: dict[str, DraftSource] = {b.name: Drafter(brand=b.name, settings=drafts)
+    llm = llm_config(config.extra, env)  # [desk.llm]: a model drafts first when configured
+    drafters: dict[str, DraftSource] = {b.name: Drafter(brand=b.name, settings=drafts, llm=llm)
                                         for b in config.brands}
     return create_app(store, workflow=workflow, accounts=accounts_from_config(config.extra, env),
                       drafters=drafters, hub=hub, brands=config.brands, clock=clock,
                       settings=settings, queue=queue, moments=moments,
-                      alerts=alerts or _alerts(config))
+                      alerts=alerts or _alerts(config),
+                      targets=response_targets_from_config(config.extra))
 
 
 def _alerts(config: Config) -> AlertsConfig | None:

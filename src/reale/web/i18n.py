@@ -71,6 +71,12 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (English, Italian)
     "queue.sub": ("What deserves a person's time, most pressing first",
                   "Ciò che merita il tempo di una persona, il più urgente prima"),
     "queue.empty": ("The queue is clear. Nice work.", "La coda è vuota. Ottimo lavoro."),
+    "queue.older": ("{n} open opportunities are older than {age} and have left the queue "
+                    "([desk.targets] max_age in reale.toml); find them in",
+                    "{n} opportunità aperte hanno più di {age} e sono uscite dalla coda "
+                    "([desk.targets] max_age in reale.toml); si trovano in"),
+    "queue.age_days": ("{n} days", "{n} giorni"),
+    "queue.age_hours": ("{n} hours", "{n} ore"),
     "queue.overdue": ("overdue", "in ritardo"),
     "queue.open": ("Open", "Apri"),
     "queue.keys": ("j/k move · o open · a approve · d dismiss · e edit · ? help",
@@ -192,6 +198,15 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (English, Italian)
     "case.exported": ("Exported from Reale", "Esportato da Reale"),
     "case.replies": ("{n} replies", "{n} risposte"),
     "reports.columns": ("What the files hold", "Cosa contengono i file"),
+    "label.offensive": ("offensive language", "linguaggio offensivo"),
+    "label.ironic": ("ironic", "ironico"),
+    "reports.clocks": ("Mentions are counted by when Reale matched them (matched_at); opportunities "
+                       "by the time of their post (created_at). A replayed recording's mentions "
+                       "fall on the day it was replayed, its opportunities on its posts' days.",
+                       "Le menzioni contano dal momento in cui Reale le ha riconosciute "
+                       "(matched_at); le opportunità dall'ora del loro post (created_at). Le "
+                       "menzioni di una registrazione riprodotta cadono nel giorno della "
+                       "riproduzione, le sue opportunità nei giorni dei suoi post."),
     "settings.title": ("Settings", "Impostazioni"),
     "settings.sub": ("Brands, watch-queries, the team and network accounts",
                      "Brand, query di ascolto, il team e gli account social"),

@@ -96,6 +96,32 @@ def opportunities(store: Store, *, brand: str | None = None, status: str | None 
     return [opportunity_row(r) for r in store.query(sql, (*params, int(limit)), timeout=timeout)]
 
 
+def count_open(store: Store, *, brand: str | None = None, before: float | None = None,
+               since: float | None = None) -> int:
+    """How many opportunities are open (of ``brand``; created before ``before``, since ``since``)."""
+    return int(_open_stats(store, brand, before, since)[0] or 0)
+
+
+def oldest_open(store: Store, *, brand: str | None = None, before: float | None = None
+                ) -> float | None:
+    """When the oldest open opportunity (of ``brand``, created before ``before``) was created."""
+    found = _open_stats(store, brand, before, None)[1]
+    return None if found is None else float(found)
+
+
+def _open_stats(store: Store, brand: str | None, before: float | None,
+                since: float | None) -> tuple[Any, Any]:
+    where, params = ["status = ?"], [OPEN]  # type: list[str], list[Any]
+    for clause, value in (("brand = ?", brand), ("created_at < ?", before),
+                          ("created_at >= ?", since)):
+        if value is not None:
+            where.append(clause)
+            params.append(value)
+    found = store.query("SELECT COUNT(*), MIN(created_at) FROM opportunities WHERE "
+                        f"{' AND '.join(where)}", tuple(params), timeout=2.0)
+    return (found[0][0], found[0][1]) if found else (0, None)
+
+
 def get_opportunity(store: Store, key: str) -> OpportunityRecord | None:
     found = store.query(f"{OPP_SELECT} WHERE key = ?", (key,))
     return opportunity_row(found[0]) if found else None

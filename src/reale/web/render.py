@@ -11,6 +11,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.responses import HTMLResponse, Response
 
 from reale.desk.roles import Role
+from reale.web import queries
 from reale.web.i18n import STRINGS, translator
 from reale.web.payloads import safe_href
 from reale.web.routing import Ctx, HTTPProblem, Page, error_json
@@ -83,8 +84,10 @@ def ago(seconds: float, lang: str) -> str:
 
 
 def _queue_count(ctx: Ctx) -> int:
-    found = ctx.services.store.query("SELECT COUNT(*) FROM opportunities WHERE status = 'open'")
-    return int(found[0][0]) if found else 0
+    """What the queue page shows: open opportunities younger than the queue's ``max_age``."""
+    from reale.web.views.common import targets  # the views import this module
+
+    return queries.count_open(ctx.services.store, since=ctx.now - targets(ctx).max_age)
 
 
 def render(ctx: Ctx, page: Page, status: int = 200) -> Response:

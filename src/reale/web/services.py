@@ -14,6 +14,7 @@ from reale.clock import Clock
 from reale.config import BrandConfig
 from reale.desk.approval import ApprovalWorkflow, SendsApproved
 from reale.desk.drafts import Draft, Drafter, DraftRequest
+from reale.desk.opportunity_rules import ResponseTargets
 from reale.desk.queue import OpportunityQueue
 from reale.desk.repository import DeskRepository
 from reale.publish.base import Account
@@ -58,6 +59,7 @@ class Services:
     publish_accounts: tuple[Account, ...]
     brands: tuple[BrandConfig, ...] = ()
     queue: OpportunityQueue | None = None
+    targets: ResponseTargets = field(default_factory=ResponseTargets)  # the queue's, else config's
     drafters: dict[str, DraftSource] = field(default_factory=dict)
     moments: MomentsSource | None = None
     templates: Any = None  # the Jinja environment

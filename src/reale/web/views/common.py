@@ -88,7 +88,7 @@ def reply_payload(reply: Reply, history: list[Decision],
 
 def targets(ctx: Ctx) -> ResponseTargets:
     q = ctx.services.queue
-    return q.targets if q is not None else ResponseTargets()
+    return q.targets if q is not None else ctx.services.targets
 
 
 def ranked(ctx: Ctx, rec: OpportunityRecord) -> dict[str, Any]:

@@ -5,8 +5,11 @@ drafts and the reply being written.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlencode
 
 import msgspec
 
@@ -33,11 +36,27 @@ log = logging.getLogger("reale.web")
 def queue(ctx: Ctx) -> Page:
     s = ctx.services
     brand = brand_filter(ctx)
+    max_age = targets(ctx).max_age
     recs = queries.opportunities(s.store, brand=brand or None, status=OPEN,
-                                 since=ctx.now - targets(ctx).max_age, limit=500, timeout=2.0)
+                                 since=ctx.now - max_age, limit=500, timeout=2.0)
     items = sorted((ranked(ctx, r) for r in recs), key=lambda x: (-x["priority"], x["key"]))[:100]
-    return Page("queue.html", {"items": items, "brand": brand, "brands": s.brand_names()},
+    older = queries.count_open(s.store, brand=brand or None, before=ctx.now - max_age)
+    return Page("queue.html", {"items": items, "brand": brand, "brands": s.brand_names(),
+                               "older": older, "max_age": max_age,
+                               "older_reports": _older_reports(ctx, brand, max_age)},
                 title=ctx.t("queue.title"))
+
+
+def _older_reports(ctx: Ctx, brand: str, max_age: float) -> str:
+    """The Reports page over the year from the oldest open opportunity the queue no longer shows
+    (Reports counts opportunities by their post's day)."""
+    oldest = queries.oldest_open(ctx.services.store, brand=brand or None, before=ctx.now - max_age)
+    if oldest is None:
+        return ""
+    start = datetime.fromtimestamp(oldest, UTC)
+    end = datetime.fromtimestamp(min(ctx.now, oldest + 365 * 86_400), UTC)
+    query = {"from": start.date().isoformat(), "to": end.date().isoformat()}
+    return "/reports?" + urlencode({**query, **({"brand": brand} if brand else {})})
 
 
 def conversation_of(ctx: Ctx, rec: OpportunityRecord) -> dict[str, Any]:
@@ -58,8 +77,12 @@ def _drafts(ctx: Ctx, rec: OpportunityRecord, lang: str) -> list[dict[str, Any]]
                        opportunity_id=rec.id)
     drafter = s.drafter(rec.brand)
     try:
-        with s.lock:
-            drafts = drafter.propose(req, s.repo.recent_texts(rec.brand))
+        if getattr(drafter, "uses_model", False):  # this view runs on a worker thread: no loop
+            recent = s.repo.recent_texts(rec.brand)
+            drafts = asyncio.run(drafter.propose_async(req, recent))  # type: ignore[attr-defined]
+        else:
+            with s.lock:
+                drafts = drafter.propose(req, s.repo.recent_texts(rec.brand))
     except RealeError as exc:  # drafts are a help: the page works without them
         log.warning("no drafts for %s: %s", rec.key, exc)
         return []

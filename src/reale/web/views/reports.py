@@ -64,6 +64,8 @@ def reports(ctx: Ctx) -> Page:
                                  "brands": s.brand_names(),
                                  "counts": {"mentions": int(mentions[0][0]),
                                             "opportunities": int(opps[0][0])},
+                                 "counted_by": {"mentions": "matched_at",
+                                                "opportunities": "created_at"},
                                  "response": response_times(ctx, since, until, brand)},
                 title=ctx.t("reports.title"), view={"this_from": start, "this_to": end,
                       "mention_columns": MENTION_COLUMNS,

@@ -1,0 +1,57 @@
+"""`[desk.llm]` in reale.toml reaches the places that draft: the desk's opportunity page (served by
+`reale serve` / `reale run --serve` through ``app_from_config``) and `reale draft --config`. Both
+used to draft from history and templates only, whatever the config said."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from reale.clock import ManualClock
+from reale.config import Config
+from reale.store import open_store
+from reale.web.assemble import accounts_of, app_from_config
+from reale.web.settings import web_settings
+from tests.conftest import run_cli
+from tests.publish_servers import FakeChat
+from tests.web_helpers import BRANDS, PASSWORD, T0, TestClient, login, seed
+
+FAST_WEB = {"argon2_time_cost": 1, "argon2_memory_kib": 8, "argon2_parallelism": 1}
+
+
+def llm_section(url: str) -> dict[str, object]:
+    return {"url": url, "model": "tiny-chat", "key_env": "REALE_TEST_LLM_KEY", "timeout": 5}
+
+
+def test_the_desk_drafts_with_the_configured_model(tmp_path: Path) -> None:
+    with FakeChat() as chat:
+        config = Config(brands=BRANDS, extra={"desk": {"llm": llm_section(chat.url)},
+                                              "web": FAST_WEB})
+        clock = ManualClock(T0)
+        with open_store(f"sqlite:///{tmp_path}/d.sqlite", clock=clock) as store:
+            keys = seed(store, clock)
+            app = app_from_config(config, store, {"REALE_TEST_LLM_KEY": "sk-local"}, clock=clock)
+            accounts_of(store, web_settings(config.extra, "en")).add("rita", PASSWORD, "responder")
+            with TestClient(app, base_url="http://127.0.0.1:8765") as client:
+                login(client, "rita")
+                page = client.get(f"/queue/{keys['flowers']}.json").json()
+    assert [d["source"] for d in page["drafts"]][:2] == ["llm", "llm"]
+    assert chat.requests, "the model was asked"
+
+
+def test_reale_draft_reads_the_model_and_draft_settings_from_the_config(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with FakeChat() as chat:
+        config = tmp_path / "reale.toml"
+        config.write_text(f'[desk.drafts]\nn = 2\n[desk.llm]\nurl = "{chat.url}"\n'
+                          'model = "tiny-chat"\nkey_env = "REALE_TEST_LLM_KEY"\ntimeout = 5\n',
+                          encoding="utf-8")
+        monkeypatch.setenv("REALE_TEST_LLM_KEY", "sk-local")
+        out = run_cli("draft", "--config", str(config), stdin=json.dumps(
+            {"kind": "praise", "text": "what lovely flowers!", "lang": "en",
+             "author_handle": "giulia"}))
+    assert out.returncode == 0, out.stderr
+    drafts = json.loads(out.stdout)["drafts"]
+    assert [d["source"] for d in drafts] == ["llm", "llm"]  # n = 2 from [desk.drafts]
