@@ -44,7 +44,7 @@ def test_a_moment_first_read_safe_is_raised_and_read_again_as_before() -> None:
                 *spread(["Terremoto: crolli a Valleverde, ci sono vittime. Soccorsi al lavoro #terremoto"],
                         start + 300, 1.0, 200), *spread(["ciao"], start + 400, 1.0, 300)])
     town = [a for a in replay.raised if a.term == "valleverde"]
-    assert [a.safety.verdict for a in town if a.safety] [-1] == "avoid"
+    assert [a.safety.verdict for a in town if a.safety][-1] == "avoid"
     assert town[0].safety is not None and town[0].safety.verdict != "avoid"
 
 
@@ -106,3 +106,26 @@ def test_on_the_demo_stream_the_earthquake_is_one_moment_with_its_names() -> Non
     [head] = read_avoid_at_once
     assert {"#earthquake", "case crollate"} <= set(head.also)
     assert all(a.safety is not None and a.safety.verdict == "avoid" for a in mine)
+
+
+def test_the_kafka_merge_stage_folds_as_the_embedded_detector_does() -> None:
+    from reale.clock import ManualClock
+    from reale.signals.moments import MomentDetector
+    from tests.test_kafka_moments_parts import CFG, count_partitions, merged, post
+    from tests.test_kafka_moments_parts import T0 as K0
+    # one earthquake told in two languages, no post carrying both hashtags
+    english = [post(i, f"#quake killed {i} people, tragedy and grief, the dead mourned", K0 + 4 * i)
+               for i in range(12)]
+    italian = [post(100 + i, f"#sisma crolli e vittime, morti sotto le macerie {i}", K0 + 1 + 4 * i, lang="it")
+               for i in range(12)]
+    later = [post(300 + j, f"#quake later {j}", K0 + 400) for j in range(3)]
+    posts = [*english, *italian, *later]
+    alerts = merged(count_partitions(posts))
+    embedded = MomentDetector(CFG, ManualClock(K0 + 1000))
+    seen = [a for p in sorted(posts, key=lambda p: p.created_at) for a in embedded.update(p)]
+    for raised in (alerts, seen):
+        terms = {a.term for a in raised}
+        assert len(terms & {"#quake", "#sisma"}) == 1, terms
+        last = raised[-1]
+        assert {last.term, *last.also} >= {"#quake", "#sisma"}
+        assert all(a.safety is not None and a.safety.verdict == "avoid" for a in raised)
