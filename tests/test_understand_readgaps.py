@@ -146,3 +146,14 @@ def test_the_founding_car_request_keeps_its_read(u: Understander) -> None:
                      "settimane. @volta mi prestate una Volta Pico per qualche giorno? 🙏", "it")
     assert car.intent == "appeal"
     assert not car.why["sentiment"][0].startswith("an ask")
+
+
+def test_a_name_or_a_word_beside_more_emoji_is_nearly_emoji_alone(u: Understander) -> None:
+    for text, sentiment in (("Mela 😍😍", "positive"), ("@mela Mela 12 😍😍😍", "positive"),
+                            ("ancora 😡😡", "negative"), ("#MelaFail 🤬🤬", "negative")):
+        x = u.annotate(text, "it")
+        assert x.sentiment == sentiment, (text, x.sentiment_scores)
+        assert x.why["sentiment"][0].startswith("emoji only")
+    # the words say more than laughter, and more words than emoji are the heads' to read
+    assert emoji_read("che ridere 😂😂😂") is None
+    assert emoji_only("love it 😍😍") is None and emoji_only("ma che bello 😍😍😍😍") is None

@@ -2,11 +2,14 @@
 
 The heads read words; a post with none gives them nothing to read, and they answered at random
 ("😡😡😡" neutral, "🔥🔥🔥" negative). Where a post is only emoji (besides handles, links and
-punctuation) its sentiment and emotion come from ``LEXICON``: each emoji's polarity and emotion.
+punctuation, or a word or two beside more emoji: "Mela 😍😍") its sentiment and
+emotion come from ``LEXICON``: each emoji's polarity and emotion.
 
 >>> emoji_read("😡😡😡")
 EmojiRead(polarity='negative', emotion='anger', emoji=['😡'])
 >>> emoji_read("@brand 😍😍 !!")
+EmojiRead(polarity='positive', emotion='joy', emoji=['😍'])
+>>> emoji_read("Mela 12 😍😍😍")  # nearly only emoji: a name beside them
 EmojiRead(polarity='positive', emotion='joy', emoji=['😍'])
 >>> emoji_read("love it 😍") is None  # words: the heads read it
 True
@@ -110,6 +113,7 @@ LEXICON: dict[str, tuple[str, str]] = {
 }
 
 _SKIP = {"\ufe0f", "\ufe0e", "\u200d", "\u20e3"}  # variation selectors, joiner, keycap
+MAX_WORDS = 2  # "Mela 😍😍", "Mela 12 😍😍😍": a name or a word or two beside more emoji
 
 
 class EmojiRead(NamedTuple):
@@ -122,27 +126,40 @@ def _emoji_char(ch: str) -> bool:
     return unicodedata.category(ch) in ("So", "Sk") and ord(ch) >= 0x2190
 
 
-def emoji_only(text: str) -> list[str] | None:
-    """The emoji of ``text`` when it is made of emoji alone besides handles (``@user``), links
-    (``http``) and punctuation; None when it has a word, a number or no emoji."""
+def _scan(text: str) -> tuple[list[str], int]:
+    """The emoji of ``text`` and its number of words (numbers and hashtags count as words;
+    handles, links and punctuation do not)."""
     found: list[str] = []
+    words = 0
     for token in text.split():
         if token.startswith("@") or token.lower().startswith("http"):
             continue
+        word = False
         for ch in token:
             if _emoji_char(ch):
                 found.append(ch)
-            elif ch in _SKIP or unicodedata.category(ch).startswith("P"):
-                continue
-            else:
-                return None
-    return found or None
+            elif ch not in _SKIP and not unicodedata.category(ch).startswith("P"):
+                word = True
+        words += word
+    return found, words
+
+
+def emoji_only(text: str) -> list[str] | None:
+    """The emoji of ``text`` when it is (nearly) made of emoji alone: besides handles
+    (``@user``), links (``http``) and punctuation, at most ``MAX_WORDS`` words beside at least
+    one and a half times as many emoji ("Mela 😍😍", "Mela 12 😍😍😍", "ancora 😡😡"; a run of
+    one emoji counts up to three, as ``text.normalize`` cuts it); None otherwise ("love it 😍")."""
+    found, words = _scan(text)
+    if not found or words > MAX_WORDS or 2 * len(found) < 3 * words:
+        return None
+    return found
 
 
 def emoji_read(text: str) -> EmojiRead | None:
     """The lexicon's read of an emoji-only post: positive or negative by its polar emoji (a
     majority of occurrences; a tie reads neutral), neutral when it has only neutral ones; None
-    when the post has words or none of its emoji is in the lexicon."""
+    when the post has words (beyond the few :func:`emoji_only` allows), or none of its emoji is
+    in the lexicon, or it has a word or two and its emoji are neutral (the words say more)."""
     found = emoji_only(text)
     known = [e for e in found or () if e in LEXICON]
     if not known:
@@ -150,6 +167,8 @@ def emoji_read(text: str) -> EmojiRead | None:
     pos = sum(LEXICON[e][0] == "positive" for e in known)
     neg = sum(LEXICON[e][0] == "negative" for e in known)
     polarity = "positive" if pos > neg else "negative" if neg > pos else "neutral"
+    if polarity == "neutral" and _scan(text)[1]:
+        return None
     pool = [e for e in known if LEXICON[e][0] == polarity] or known
     emotions = [LEXICON[e][1] for e in pool]
     emotion = max(dict.fromkeys(emotions), key=emotions.count)
