@@ -63,9 +63,9 @@ BLACKOUT = ["Raga è saltata la luce allo stadio adesso, tutti con le torce #bla
 class Replay:
     """The whole-stream detector on a manual clock that follows the posts' times."""
 
-    def __init__(self) -> None:
+    def __init__(self, safety: SafetyConfig | None = None) -> None:
         self.clock = ManualClock(T0)
-        self.det = MomentDetector(CFG, self.clock)
+        self.det = MomentDetector(CFG, self.clock, safety=safety)
         self.raised: list[MomentAlert] = []
 
     def run(self, posts: Sequence[Post]) -> list[MomentAlert]:
@@ -104,7 +104,9 @@ def test_a_town_named_only_in_the_earthquake_posts_is_part_of_the_earthquake() -
 
 
 def test_a_moment_whose_posts_also_say_the_tragic_hashtag_inherits_avoid_at_once() -> None:
-    replay = Replay()
+    # (one tragedy, one alert folds such a moment into the tragedy's: see
+    # tests/test_signals_moment_fold.py; here the link alone, as without the fold)
+    replay = Replay(SafetyConfig(fold_avoid=False))
     start = T0 + 1.5 * HOUR
     replay.run(chatter())
     amatrice = ["Crolli e vittime ad Amatrice, che tragedia #amatrice",

@@ -55,6 +55,21 @@ class Stories:
             story.alert = a = msgspec.structs.replace(a, also=(*a.also, term))
         return a
 
+    def fold(self, term: str, into: str, t: float) -> MomentAlert:
+        """``term``'s own story (just started) becomes part of ``into``'s: its members join
+        ``into``, and ``term`` is listed in its moment's ``also`` (even when it is among the
+        co-occurring terms, up to ``max_also``); returns ``into``'s moment."""
+        self.open.pop(term, None)
+        for m in [m for m, h in self.head.items() if h == term]:
+            self.head[m] = into
+        story = self.open[into]
+        story.seen = t
+        self.head[term] = into
+        a = story.alert
+        if term != into and term not in a.also and len(a.also) < self.max_also:
+            story.alert = a = msgspec.structs.replace(a, also=(*a.also, term))
+        return a
+
     def keep(self, alert: MomentAlert) -> None:
         """Remember ``alert`` as its story's latest version (its safety read, its owner), if it
         is that story's moment (the same term and time)."""

@@ -2,7 +2,9 @@
 it mentions. Whole-stream moments come with a safety read: the "moments a brand could join"; a
 moment that is part of a tragic moment's story inherits its avoid (reale.signals.moment_links);
 a whole-stream moment made of one watched brand's mentions is that brand's (:func:`owned`): not
-one to join, and not raised at all when the brand's scope has already raised its story."""
+one to join, and not raised at all when the brand's scope has already raised its story. A new
+moment that reads avoid is one of the names of the avoid moment whose story it is part of
+(reale.signals.moment_fold): one tragedy, one alert."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ import msgspec
 from reale.clock import Clock
 from reale.events import Post
 from reale.signals import snapshot
+from reale.signals.moment_fold import fold_avoid
 from reale.signals.moment_links import MomentLinks
 from reale.signals.moment_scope import Example, MomentAlert, MomentConfig, ScopeDetector
 from reale.signals.safety import Labeller, SafetyConfig, SafetyRead, safety_read
@@ -71,7 +74,11 @@ class MomentDetector:
             scope = self._scope(name)
             raised = scope.update(t, words, example, thread)
             if name == GLOBAL:
-                raised = self._linked(scope, self._whole_stream(scope, raised, t), t)
+                fresh: set[tuple[str, float]] = set()
+                raised = self._linked(scope, self._whole_stream(scope, raised, t, fresh), t)
+                raised, folded = fold_avoid(raised, fresh, scope.stories, self.safety, t)
+                for term in folded:  # part of another moment now: no link re-reads it on its own
+                    self.links.moments.pop(term, None)
                 for a in raised:
                     scope.stories.keep(a)
             alerts.extend(raised)
@@ -89,10 +96,11 @@ class MomentDetector:
         return self.links.update(alerts, scope.recent_posts, t, names_of=scope.stories.terms_of)
 
     def _whole_stream(self, scope: ScopeDetector, raised: list[MomentAlert],
-                      t: float) -> list[MomentAlert]:
+                      t: float, fresh: set[tuple[str, float]]) -> list[MomentAlert]:
         """New whole-stream moments with their safety read and their owner (a watched brand
-        whose mentions they mostly are); updates of a story as they come (its moment keeps its
-        reads). A brand's moment is dropped when the brand's scope has an open story."""
+        whose mentions they mostly are), each noted in ``fresh``; updates of a story as they
+        come (its moment keeps its reads). A brand's moment is dropped when the brand's scope
+        has an open story."""
         out = []
         for a in raised:
             if self._quiet.get(a.term) == a.at:
@@ -109,6 +117,7 @@ class MomentDetector:
                         scope.stories.keep(owned(a, brand, n))
                         continue
                     a = owned(a, brand, n)
+                fresh.add((a.term, a.at))
             out.append(a)
         return out
 

@@ -55,6 +55,10 @@ class SafetyConfig(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fie
     link_min_posts: int = 2
     link_named_posts: int = 1
     link_new_per_hour: float = 6.0
+    # one tragedy, one alert (reale.signals.moment_fold): a whole-stream moment that reads avoid
+    # when first raised joins the avoid moment it is linked to, or else the latest one that read
+    # avoid on its own within link_window, as one of its names ("also"), instead of alerting
+    fold_avoid: bool = True
 
 
 class SafetyRead(msgspec.Struct, frozen=True, kw_only=True):

@@ -27,7 +27,9 @@ needs words of asking (a polite ask or an Italian appeal cue); a request for inf
 you please tell me if…") adds to the question; a denied problem ("zero problemi") turns the heads'
 negativity around and halves the complaint head. A thing singled out by a quality ("the only ones
 that taste like real coffee") turns it around too and praises as a praise cue does; a post that
-waits to see ("vediamo se @brand risponde 😂") gives its praise share to other.
+waits to see ("vediamo se @brand risponde 😂") gives its praise share to other. A push for
+someone else ("rispondete a Sara, non è l'unica") asks nothing for the writer: its appeal share
+goes to other (and it is a complaint cue: ``reale.understand.pushes``).
 """
 
 from __future__ import annotations
@@ -112,7 +114,7 @@ def combine(act_classes: Sequence[str], acts: F32, p_complaint: float, p_positiv
             italian: dict[str, list[str]], p_negative: float = 0.5,
             asks: Sequence[str] = (), complaint_from_embedding: bool = False, *,
             info: Sequence[str] = (), denied: Sequence[str] = (), acts_from_embedding: bool = False,
-            singled: Sequence[str] = (), waiting: Sequence[str] = (),
+            singled: Sequence[str] = (), waiting: Sequence[str] = (), pushes: Sequence[str] = (),
             ) -> tuple[dict[str, float], list[str]]:
     """Intent scores (summing to 1) and the cue notes that moved them.
 
@@ -121,7 +123,8 @@ def combine(act_classes: Sequence[str], acts: F32, p_complaint: float, p_positiv
     speech-act head (any language but English). ``info``: phrases asking for information
     (``asks.information_requests``); ``denied``: problems denied (``litotes.denied_problems``);
     ``singled``: a thing singled out by a quality (``distinction.singled_out``); ``waiting``: the
-    post waits to see (``waiting.wait_and_see``).
+    post waits to see (``waiting.wait_and_see``); ``pushes``: the post tells the brand to answer
+    someone else (``pushes.pushes_for_others``): no appeal, the writer asks nothing for themself.
     """
     why = []
     p_neutral = max(0.0, 1.0 - p_positive - p_negative)
@@ -143,6 +146,9 @@ def combine(act_classes: Sequence[str], acts: F32, p_complaint: float, p_positiv
         p_complaint *= ASK_COMPLAINT_SHARE
         why.append("polite ask and no Italian complaint cue: the complaint head counts half")
     acts = _asks_and_acts(act_classes, acts, asks, italian, acts_from_embedding)
+    if pushes and not asks:  # "rispondete a Sara": an action for another customer, not for the writer
+        acts = _move(act_classes, acts, "appeal", "other")
+        why.append("pushes the brand to answer someone else: " + ", ".join(pushes))
     if asks:
         why.append("polite ask: " + ", ".join(asks))
     if info and not asks:

@@ -5,20 +5,53 @@ scores (``reale.understand.litotes``), and so does a thing singled out by a qual
 (``reale.understand.distinction``); in Italian, a praise or complaint cue adds
 ``SENTIMENT_CUE_LOGIT`` to positive or negative, half of what a cue adds to an intent. Measured on
 SENTIPOLC's validation split (3 classes, class-balanced macro-F1): 71.04 → 71.16.
+
+A polite ask with no negative word ("mandatemi un Mela 12 Pro da provare": ``grievance``) is a
+request, not a grievance: where the heads read it negative above all, negative and neutral swap.
+A post of emoji alone is read by the emoji lexicon (``emoji.emoji_read``), not by the heads.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
 
+from reale.understand.emoji import READ_SHARE, EmojiRead
 from reale.understand.evaluative import TAKEN_BACK
+from reale.understand.grievance import negative_words
 from reale.understand.heads import F32
 from reale.understand.litotes import denied_problems
 
 SENTIMENT_CUE_LOGIT = 0.75
+# A bare plea is no request for something ("Vi prego, qualcuno fermi…", "no, ti prego"): in
+# SENTIPOLC it is as often exasperation (5 of its 18 posts with an ask and no negative word).
+_PLEA = re.compile(r"^(?:ti|vi) prego$|^ve lo chiedo$|^i(?:'m| am) begging$", re.IGNORECASE)
 _CUE_CLASS = {"praise": "positive", "complaint": "negative", TAKEN_BACK: "negative"}
+
+
+def asked_not_aggrieved(classes: Sequence[str], p: F32, text: str, lang: str, asks: Sequence[str],
+                        hits: dict[str, list[str]]) -> tuple[F32, list[str]]:
+    """``p`` with negative and neutral swapped where ``text`` asks politely (``asks``), carries no
+    negative word and no Italian complaint cue, and the heads read it negative above all."""
+    neg, neu = list(classes).index("negative"), list(classes).index("neutral")
+    asks = [a for a in asks if not _PLEA.match(a)]
+    if not asks or "complaint" in hits or TAKEN_BACK in hits or int(p.argmax()) != neg \
+            or negative_words(text, lang):
+        return p, []
+    out = p.copy()
+    out[neg], out[neu] = out[neu], out[neg]
+    return out, ["an ask with no negative word: " + ", ".join(asks)]
+
+
+def emoji_scores(classes: Sequence[str], p: F32, label: str, read: EmojiRead) -> tuple[F32, list[str]]:
+    """``p`` moved toward ``label`` (of ``classes``), an emoji-only post's read: ``label`` gains
+    ``READ_SHARE`` of the mass, the heads' scores keep the rest."""
+    target = np.zeros(len(classes), dtype=np.float32)
+    target[list(classes).index(label)] = 1.0
+    out = ((1.0 - READ_SHARE) * p + READ_SHARE * target).astype(np.float32)
+    return out, ["emoji only: " + " ".join(read.emoji)]
 
 
 def corrected(classes: Sequence[str], p: F32, text: str,

@@ -18,10 +18,12 @@ import numpy as np
 from reale.errors import ModelError
 from reale.events import Post
 from reale.understand import cues
+from reale.understand.asks import polite_asks
 from reale.understand.crisis import THRESHOLD as CRISIS_THRESHOLD
 from reale.understand.crisis import CrisisHead
 from reale.understand.crisis import load as load_crisis
 from reale.understand.damage import with_damage
+from reale.understand.emoji import EmojiRead, emoji_read
 from reale.understand.encoder import SentenceEncoder
 from reale.understand.evaluative import with_evaluative
 from reale.understand.explain import cue_words
@@ -30,6 +32,7 @@ from reale.understand.language import LanguageGuess, detect_batch
 from reale.understand.lexicon import lexicon_features
 from reale.understand.models import MODELS_DIR, ModelSet, load
 from reale.understand.ngrams import WordIndex, featurize, featurize_words
+from reale.understand.pushes import PUSH_LOGIT, pushes_for_others, with_pushes
 from reale.understand.relevance import REMEMBER, RelevanceModel
 from reale.understand.relevance_prior import Background, BrandPrior, anchor_pattern, load_background
 from reale.understand.text import normalize
@@ -85,15 +88,39 @@ class _Batch:
         self.done: dict[str, tuple[F32, list[list[str]]]] = {}  # head → its result, computed once
         self.singled: list[list[str]] | None = None  # see Understander._singled
         self._cues: dict[int, dict[str, list[str]]] = {}
+        self._emoji: list[EmojiRead | None] | None = None
+        self._pushes: list[list[str]] | None = None
+        self._asks: list[list[str]] | None = None
+        self.sentiment: list[tuple[F32, list[str]]] | None = None  # see Understander._sentiment_rows
+
+    def emoji(self, i: int) -> EmojiRead | None:
+        """The emoji lexicon's read of row ``i`` when it is emoji alone (``emoji.emoji_read``)."""
+        if self._emoji is None:
+            self._emoji = [emoji_read(t) for t in self.texts]
+        return self._emoji[i]
+
+    def pushes(self, i: int) -> list[str]:
+        """Row ``i``'s pushes for someone else ("rispondete a Sara": ``pushes.pushes_for_others``)."""
+        if self._pushes is None:
+            self._pushes = [pushes_for_others(t) for t in self.texts]
+        return self._pushes[i]
+
+    def asks(self, i: int) -> list[str]:
+        """Row ``i``'s polite asks (``asks.polite_asks``), computed once."""
+        if self._asks is None:
+            self._asks = [polite_asks(t) for t in self.texts]
+        return self._asks[i]
 
     def italian(self, i: int) -> dict[str, list[str]]:
         """The Italian cues of row ``i`` (none unless it reads as Italian), computed once; praise
         counts evaluative words and drops negated praise (``evaluative.with_evaluative``); goods
-        delivered damaged are a complaint (``damage.with_damage``)."""
+        delivered damaged are a complaint (``damage.with_damage``), and so is a push for someone
+        else, no appeal (``pushes.with_pushes``)."""
         if i not in self._cues:
             text = self.texts[i]
             italian = self.langs[i].lang == "it"
-            self._cues[i] = with_damage(with_evaluative(cues.italian_cues(text), text), text) if italian else {}
+            self._cues[i] = (with_pushes(with_damage(with_evaluative(cues.italian_cues(text), text), text), text)
+                             if italian else {})
         return self._cues[i]
 
     def lang_mask(self, langs: Sequence[str]) -> np.ndarray:
@@ -236,19 +263,44 @@ class Understander:
         return p, why
 
     def _sentiment(self, b: _Batch, fields: list[dict[str, object]]) -> None:
-        from reale.understand.polarity import corrected
-
-        p, why = self._proba("sentiment-en", b)
+        _, why = self._proba("sentiment-en", b)
         classes = self.models.heads["sentiment-en"].classes
-        for i, (f, row, w) in enumerate(zip(fields, p, why, strict=True)):
-            row, notes = corrected(classes, row, b.texts[i], b.italian(i), self._singled(b)[i])
+        for f, (row, notes), w in zip(fields, self._sentiment_rows(b), why, strict=True):
             f["sentiment"], f["sentiment_scores"] = classes[int(row.argmax())], _scores(classes, row)
             f["why"]["sentiment"] = [*notes, *w]  # type: ignore[index]
 
+    def _sentiment_rows(self, b: _Batch) -> list[tuple[F32, list[str]]]:
+        """Per row, the sentiment scores after the cue corrections, and their notes (computed once):
+        an emoji-only post is read by the emoji lexicon; then the Italian cues, a denied problem, a
+        thing singled out (``polarity.corrected``); an ask with no negative word is no grievance."""
+        if b.sentiment is not None:
+            return b.sentiment
+        from reale.understand.polarity import asked_not_aggrieved, corrected, emoji_scores
+
+        p, _ = self._proba("sentiment-en", b)
+        classes = self.models.heads["sentiment-en"].classes
+        out = []
+        for i, row in enumerate(p):
+            read = b.emoji(i)
+            if read is not None:
+                out.append(emoji_scores(classes, row, read.polarity, read))
+                continue
+            row, notes = corrected(classes, row, b.texts[i], b.italian(i), self._singled(b)[i])
+            row, asked = asked_not_aggrieved(classes, row, b.texts[i], b.langs[i].lang, b.asks(i), b.italian(i))
+            out.append((row, [*asked, *notes]))
+        b.sentiment = out
+        return out
+
     def _emotion(self, b: _Batch, fields: list[dict[str, object]]) -> None:
+        from reale.understand.polarity import emoji_scores
+
         p, why = self._proba("emotion", b)
         classes = self.models.heads["emotion"].classes
-        for f, row, w in zip(fields, p, why, strict=True):
+        for i, (f, row, w) in enumerate(zip(fields, p, why, strict=True)):
+            read = b.emoji(i)
+            if read is not None and read.emotion in classes:  # an emoji-only post: the lexicon reads it
+                row, notes = emoji_scores(classes, row, read.emotion, read)
+                w = [*notes, *w]
             f["emotion"], f["emotion_scores"] = classes[int(row.argmax())], _scores(classes, row)
             f["why"]["emotion"] = w  # type: ignore[index]
 
@@ -285,6 +337,9 @@ class Understander:
             if hits:
                 logit[i] += cues.CUE_LOGIT
                 why[i] = [*why[i], "Italian cue: " + ", ".join(hits)]
+            if b.pushes(i):  # "answer Sarah, she's not the only one": support left someone waiting
+                logit[i] += PUSH_LOGIT - (cues.CUE_LOGIT if hits else 0.0)  # an Italian push is a cue too
+                why[i] = [*why[i], "pushes the brand to answer someone else: " + ", ".join(b.pushes(i))]
         out: F32 = (1 / (1 + np.exp(-logit))).astype(np.float32)
         b.done["complaint, cued"] = (out, why)
         return out, why
@@ -308,7 +363,7 @@ class Understander:
             f["why"]["complaint"] = w  # type: ignore[index]
 
     def _intent(self, b: _Batch, fields: list[dict[str, object]]) -> None:
-        from reale.understand.asks import information_requests, polite_asks
+        from reale.understand.asks import information_requests
         from reale.understand.intent import combine
         from reale.understand.litotes import denied_problems
         from reale.understand.waiting import wait_and_see
@@ -321,9 +376,11 @@ class Understander:
         for i, f in enumerate(fields):
             italian = b.langs[i].lang == "it"
             hits = b.italian(i)
+            # An emoji-only post is read by the emoji lexicon, not by the heads (they have no word to read).
+            feel = self._sentiment_rows(b)[i][0] if b.emoji(i) is not None else sent[i]
             scores, why = combine(self.models.heads["acts"].classes, acts[i], float(p_complaint[i]),
-                                  float(sent[i, pos]), hits, float(sent[i, neg]),
-                                  polite_asks(b.texts[i]), italian and "complaint" not in hits,
+                                  float(feel[pos]), hits, float(feel[neg]),
+                                  b.asks(i), italian and "complaint" not in hits, pushes=b.pushes(i),
                                   info=information_requests(b.texts[i]), denied=denied_problems(b.texts[i]),
                                   singled=self._singled(b)[i], waiting=wait_and_see(b.texts[i]),
                                   acts_from_embedding=b.langs[i].lang not in _NGRAM_LANGS["acts"])

@@ -25,6 +25,7 @@ from typing import Any
 
 from reale.run.kafka.moment_counts import TermPartial
 from reale.signals import snapshot
+from reale.signals.moment_fold import fold_avoid
 from reale.signals.moment_links import MomentLinks
 from reale.signals.moment_scope import Example, MomentAlert, MomentConfig, ScopeDetector
 from reale.signals.moments import GLOBAL, owned, owner_of, with_safety
@@ -91,20 +92,27 @@ class MomentMerge:
                     max(self.marks.values()) - self.grace - self.stall)
         limit = math.floor(until / self.config.bucket)
         alerts: list[MomentAlert] = []
+        fresh: set[tuple[str, float]] = set()
         for b in sorted(b for b in self.open if b < limit):
-            alerts.extend(self._close(b, self.open.pop(b)))
+            alerts.extend(self._close(b, self.open.pop(b), fresh))
         moved = limit > self.closed_below
         self.closed_below = max(self.closed_below, limit)
         if not (alerts or moved or sources):
             return alerts
-        out = self.links.update(alerts, self.detector.recent_posts,
-                                self.closed_below * self.config.bucket, sources,
+        now = self.closed_below * self.config.bucket
+        out = self.links.update(alerts, self.detector.recent_posts, now, sources,
                                 self.detector.stories.terms_of)
+        # one tragedy, one alert: among this partition's moments (the stories of other
+        # partitions' terms are theirs)
+        out, folded = fold_avoid(out, fresh, self.detector.stories, self.safety, now)
+        for term in folded:
+            self.links.moments.pop(term, None)
         for a in out:  # a story's later updates carry its reads
             self.detector.stories.keep(a)
         return out
 
-    def _close(self, b: int, terms: dict[str, dict[int, _Part]]) -> list[MomentAlert]:
+    def _close(self, b: int, terms: dict[str, dict[int, _Part]],
+               fresh: set[tuple[str, float]]) -> list[MomentAlert]:
         counts: dict[str, int] = {}
         notes: dict[str, list[tuple[Example, Sequence[str]]]] = {}
         for term, parts in terms.items():
@@ -124,8 +132,9 @@ class MomentMerge:
             notes[term] = posts[: self.config.sample_texts]
         alerts = self.detector.update_bucket(b, counts, notes)
         self._forget_brands(b)
-        # a new moment gets its safety read and its owner; a story's update (a later term of
-        # it) has its own
+        # a new moment gets its safety read and its owner (and is noted in ``fresh``); a story's
+        # update (a later term of it) has its own
+        fresh.update((a.term, a.at) for a in alerts if a.safety is None)
         out = []
         for a in alerts:
             if a.safety is None:
