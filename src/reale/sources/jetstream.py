@@ -21,6 +21,7 @@ from reale.sources.text import (
     mentions_in,
     merge,
 )
+from reale.sources.text import why as _why
 
 POST = "app.bsky.feed.post"
 REPOST = "app.bsky.feed.repost"
@@ -154,11 +155,11 @@ def decode_event(raw: bytes | str) -> _Event | _RawEvent:
     except msgspec.ValidationError:
         try:
             event = _raw_event_decoder.decode(raw)
-        except (msgspec.DecodeError, UnicodeDecodeError) as exc:
-            raise DecodeError(f"jetstream: not a valid event: {exc}") from exc
-    except msgspec.DecodeError as exc:
-        raise DecodeError(f"jetstream: not a valid event: {exc}") from exc
-    except UnicodeDecodeError as exc:  # msgspec raises it for a string that is not UTF-8
+        except (msgspec.DecodeError, UnicodeError, RecursionError) as exc:
+            raise DecodeError(f"jetstream: not a valid event: {_why(exc)}") from exc
+    except (msgspec.DecodeError, RecursionError) as exc:
+        raise DecodeError(f"jetstream: not a valid event: {_why(exc)}") from exc
+    except UnicodeError as exc:  # a byte string that is not UTF-8, or a text with a lone surrogate
         raise DecodeError(f"jetstream: not valid UTF-8: {exc}") from exc
     if not event.did or not event.kind:
         raise DecodeError("jetstream: event lacks 'did' or 'kind'")
@@ -177,7 +178,7 @@ def parse(raw: bytes | str, handles: HandleCache | None = None) -> Parsed:
         event: _Event | _RawEvent = _event_decoder.decode(raw)
         if not event.did or not event.kind:
             raise DecodeError("jetstream: event lacks 'did' or 'kind'")
-    except (msgspec.DecodeError, UnicodeDecodeError):
+    except (msgspec.DecodeError, UnicodeError, RecursionError):
         event = decode_event(raw)
     commit = event.commit
     if commit is None or event.kind != "commit":
@@ -205,8 +206,8 @@ def _record(commit: _RawCommit) -> _Record | None:
     what = commit.collection.rsplit(".", 1)[-1]
     try:  # the fast path failed on this event: say what was wrong with its record
         return _record_decoder.decode(commit.record)
-    except (msgspec.DecodeError, UnicodeDecodeError) as exc:
-        raise DecodeError(f"jetstream: {what} record has the wrong shape: {exc}") from exc
+    except (msgspec.DecodeError, UnicodeError, RecursionError) as exc:
+        raise DecodeError(f"jetstream: {what} record has the wrong shape: {_why(exc)}") from exc
 
 
 def _post(rec: _Record, uri: str, author: Author, time_us: int) -> Parsed:

@@ -15,7 +15,15 @@ import msgspec
 from reale.errors import DecodeError
 from reale.events import Author, Interaction, Post
 from reale.sources.html import html_to_text
-from reale.sources.text import clip, dedupe, hashtags_in, iso_to_epoch, links_in, mentions_in
+from reale.sources.text import (
+    clip,
+    dedupe,
+    hashtags_in,
+    iso_to_epoch,
+    links_in,
+    mentions_in,
+    why,
+)
 
 Parsed = list[Post | Interaction]
 
@@ -100,9 +108,9 @@ def decode_status(raw: bytes | str) -> _Status | None:
                 return None
             raw = env.payload
         status = _status_decoder.decode(raw)
-    except msgspec.DecodeError as exc:
-        raise DecodeError(f"mastodon: not a valid Status: {exc}") from exc
-    except UnicodeDecodeError as exc:  # msgspec raises it for a string that is not UTF-8
+    except (msgspec.DecodeError, RecursionError) as exc:
+        raise DecodeError(f"mastodon: not a valid Status: {why(exc)}") from exc
+    except UnicodeError as exc:  # a byte string that is not UTF-8, or a text with a lone surrogate
         raise DecodeError(f"mastodon: not valid UTF-8: {exc}") from exc
     if not status.id or not status.uri or status.account is None:
         raise DecodeError("mastodon: Status lacks 'id', 'uri' or 'account'")
@@ -183,7 +191,10 @@ def _parent_uri(status: _Status, ids: IdIndex | None) -> str | None:
     known = ids.get(parent) if ids is not None else ""
     if known:
         return known
-    host = urlsplit(status.url or status.uri).netloc
+    try:
+        host = urlsplit(status.url or status.uri).netloc
+    except ValueError:  # not a URL (an unclosed IPv6 bracket): the parent stays findable by id
+        host = ""
     return f"mastodon://{host}/statuses/{parent}"
 
 

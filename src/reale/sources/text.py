@@ -97,6 +97,25 @@ def iso_to_epoch(value: str) -> float | None:
     return dt.timestamp()
 
 
+def why(exc: BaseException) -> str:
+    """What was wrong with a message, for a DecodeError: a decoder's own words, or that the
+    JSON nested too deeply to read (msgspec gives up with a RecursionError)."""
+    if isinstance(exc, RecursionError):
+        return "nested too deeply"
+    return str(exc)
+
+
+MAX_ID_DIGITS = 20  # every network's numeric ids fit in 64 bits (at most 20 decimal digits)
+
+
+def id_number(value: str) -> int | None:
+    """The number written in a numeric id (ASCII digits, at most 20 of them); ``None`` for
+    anything else (``"²"`` or ``"٣"`` pass ``str.isdigit``, a 400-digit id is no id)."""
+    if not value or len(value) > MAX_ID_DIGITS or not value.isascii() or not value.isdigit():
+        return None
+    return int(value)
+
+
 def clip(text: str) -> str:
     """Truncate absurdly long texts so one hostile event cannot blow up later stages."""
     return text if len(text) <= MAX_TEXT_CHARS else text[:MAX_TEXT_CHARS]
