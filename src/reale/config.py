@@ -114,8 +114,13 @@ def _check_names(raw: dict[str, Any], path: str) -> None:
         near = difflib.get_close_matches(key, SECTIONS, n=1, cutoff=0.75)
         if near:
             raise ConfigError(f"{path}: unknown section [{key}]; did you mean [{near[0]}]?")
-    desk = raw.get("desk")
-    for key in desk if isinstance(desk, dict) else ():
+    for section in SECTIONS:  # each section's reader expects a table: say so here, once
+        if section in raw and not isinstance(raw[section], dict):
+            raise ConfigError(f"{path}: [{section}] must be a table, got {raw[section]!r:.60}")
+    desk: dict[str, Any] = raw.get("desk") or {}
+    for key, value in desk.items():
+        if key in DESK_SECTIONS and not isinstance(value, dict):
+            raise ConfigError(f"{path}: [desk.{key}] must be a table, got {value!r:.60}")
         near = difflib.get_close_matches(key, DESK_SECTIONS, n=1, cutoff=0.75)
         if key not in DESK_SECTIONS and near:
             raise ConfigError(f"{path}: unknown section [desk.{key}]; did you mean "
@@ -145,6 +150,8 @@ def parse_config(text: str, *, path: str = "<string>") -> Config:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    except RecursionError as exc:
+        raise ConfigError(f"{path}: not valid TOML: arrays or tables nested too deeply") from exc
     _check_names(raw, path)
     _check_products(raw, path)
     extra = {k: v for k, v in raw.items() if k not in _KNOWN}
@@ -166,4 +173,6 @@ def load_config(path: str | Path) -> Config:
         text = p.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(f"cannot read config {p}: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"config {p} is not UTF-8 text (byte {exc.start}); save it as UTF-8") from exc
     return parse_config(text, path=str(p))
