@@ -15,10 +15,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from reale.alerts.overlay import rule_from_form
 from reale.config import BrandConfig
 from reale.desk.drafts import DraftRequest
 from reale.desk.templates import KINDS
-from reale.errors import DecodeError, QueryError
+from reale.errors import ConfigError, DecodeError, QueryError
 from reale.events import Author, Post
 from reale.match import Matcher, parse_query
 from reale.publish.limits import fits
@@ -30,6 +31,7 @@ from reale.sources.replay import ReplayStats, iter_file_events
 from reale.web.table import SPECS
 from tests.conftest import WIRE, run_cli
 from tests.fuzz_helpers import fuzz_settings
+from tests.test_alerts_rule_overlay import BRANDS, CFG
 from tests.test_drafts import drafter
 from tests.web_helpers import TestClient, build_desk, login
 
@@ -181,6 +183,31 @@ def test_a_hostile_query_parameter_is_shown_escaped(
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in response.text
 
 
+@pytest.mark.parametrize("depth", [900, 5000, 50_000])
+def test_a_json_body_nested_thousands_deep_is_a_400(depth: int) -> None:
+    desk = build_desk(seeded=False)
+    with TestClient(desk.app, base_url="http://127.0.0.1:8765") as client:
+        csrf = login(client, "ada")
+        body = '{"language": ' + "[" * depth + "]" * depth + "}"
+        response = client.post("/me/language", content=body.encode(),
+                               headers={"content-type": "application/json", "x-csrf-token": csrf})
+    assert response.status_code == 400
+    assert "nested too deeply" in response.json()["error"]
+
+
+@fuzz_settings(60)
+@given(st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=10),
+                    lambda inner: st.lists(inner, max_size=3)
+                    | st.dictionaries(st.text(max_size=5), inner, max_size=3), max_leaves=20))
+def test_any_json_body_gets_an_answer_below_500(
+        desk_client: tuple[TestClient, dict[str, str]], value: object) -> None:
+    client, _ = desk_client
+    csrf = client.get("/me.json").json()["csrf"]
+    response = client.post("/me/language", json={"language": value},
+                           headers={"x-csrf-token": csrf})
+    assert response.status_code < 500, response.text[:300]
+
+
 # --- drafts for hostile authors ---------------------------------------------------------------------
 NAMES = st.sampled_from(["{handle}", "{0}", "{", "\\1", "\\g<0>", "%s", "@@@", "", " ", "a" * 400,
                          "\u202e", "\x00", "<script>", "Ada\nLovelace", "bob@mastodon.social"])
@@ -203,3 +230,10 @@ def test_reale_query_check_refuses_a_hostile_query_with_a_clear_error() -> None:
     result = run_cli("query", "check", "(" * 60 + "fiat" + ")" * 60)
     assert result.returncode == 2
     assert "nests too deeply" in result.stderr and "Traceback" not in result.stderr
+
+
+# --- alert rules written in the desk ------------------------------------------------------------------
+def test_a_rule_list_nested_thousands_deep_is_a_config_error() -> None:
+    deep = "[" * 5000 + "]" * 5000
+    with pytest.raises(ConfigError, match="is not a JSON list"):
+        rule_from_form({"channels": deep}, CFG, BRANDS, name="deep")
