@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from reale.errors import DecodeError
 from reale.events import Author, Interaction, Mention, Post, Span
 from reale.run.kafka import codec
+from reale.run.kafka.moment_counts import decode_partial
 from tests.fuzz_helpers import fuzz_settings
 
 POST = Post(network="bluesky", uri="at://did:plc:a/app.bsky.feed.post/1",
@@ -45,6 +46,15 @@ def test_a_record_with_a_string_that_is_not_utf8_is_a_decode_error() -> None:
     with pytest.raises(DecodeError):
         codec.decode_post(broken)
     assert codec.decode_posts([broken]) == ([], 1)
+
+
+def test_a_moment_terms_record_too_deep_or_not_utf8_is_a_decode_error() -> None:
+    head = [msgspec.msgpack.encode(x) for x in ("fiat", 1, 0, 5, 3, 1.0, [], [])]
+    deep = b"\x99" + b"".join(head) + NESTED  # a ninth, unknown element nested 5000 deep
+    broken = b"\x98" + b"".join(head).replace(b"\xa4fiat", b"\xa4fi\xffx")
+    for raw in (deep, broken):
+        with pytest.raises(DecodeError, match="moment-terms"):
+            decode_partial(raw)
 
 
 def test_a_batch_keeps_the_good_posts_around_a_deep_record() -> None:
