@@ -33,7 +33,7 @@ from tests.conftest import WIRE, run_cli
 from tests.fuzz_helpers import fuzz_settings
 from tests.test_alerts_rule_overlay import BRANDS, CFG
 from tests.test_drafts import drafter
-from tests.web_helpers import TestClient, build_desk, login
+from tests.web_helpers import TestClient, build_desk, login, mention, post
 
 # --- watch-queries -----------------------------------------------------------------------------
 QUERY_PIECES = st.sampled_from([
@@ -181,6 +181,18 @@ def test_a_hostile_query_parameter_is_shown_escaped(
     assert response.status_code == 404
     assert payload not in response.text  # shown as text, never as markup
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in response.text
+
+
+def test_a_stored_post_dated_beyond_the_calendar_still_shows_on_every_page() -> None:
+    desk = build_desk()
+    odd = [post(990_000 + i, f"fiori fuori dal tempo {i}", at=t, author=f"t{i}")
+           for i, t in enumerate([9.2e12, 253402351199.0, -62135647200.0])]
+    desk.store.write_mentions([mention("Fiori", p) for p in odd])
+    with TestClient(desk.app, base_url="http://127.0.0.1:8765") as client:
+        login(client, "ada")
+        for path in ("/live", "/live.json", "/queue", "/reports/mentions.csv",
+                     f"/case/{desk.keys['late']}/export.pdf"):
+            assert client.get(path).status_code == 200, path
 
 
 @pytest.mark.parametrize("depth", [900, 5000, 50_000])

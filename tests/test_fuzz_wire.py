@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -53,9 +54,16 @@ def _first_post(name: str) -> dict[str, Any]:
 
 def _decodes_or_refuses(parse: Parser, raw: bytes | str) -> None:
     try:
-        parse(raw)
+        parsed = parse(raw)
     except DecodeError as exc:
         assert str(exc)  # a clear message, never an empty one
+        return
+    items = parsed[0] if isinstance(parsed, tuple) else parsed
+    for item in items if isinstance(items, list) else [items]:  # events, or profiles
+        author = getattr(item, "author", None)
+        for t in (getattr(item, "created_at", None), author and author.created_at):
+            if t is not None:  # every time is one a calendar (and the desk) can show
+                datetime.fromtimestamp(t, UTC)
 
 
 # --- the minimal examples the fuzzing found ------------------------------------------------
@@ -90,6 +98,29 @@ def test_a_reply_whose_url_is_not_a_url_still_links_to_its_parent() -> None:
     post, reply = mastodon.parse(json.dumps(obj))
     assert reply.subject == post.reply_parent
     assert post.reply_parent is not None and post.reply_parent.endswith("/statuses/5")
+
+
+def test_a_bluesky_post_dated_past_the_year_9999_takes_the_relays_time() -> None:
+    obj = _first_post("jetstream")
+    obj["commit"]["record"]["createdAt"] = "9999-12-31T23:59:59-14:00"  # 10000-01-01 in UTC
+    post = jetstream.parse(json.dumps(obj))[0]
+    assert post.created_at == obj["time_us"] / 1e6
+
+
+def test_a_bluesky_post_with_no_time_a_calendar_can_show_is_a_decode_error() -> None:
+    obj = _first_post("jetstream")
+    obj["commit"]["record"]["createdAt"] = ""
+    obj["time_us"] = 2**63 - 1  # the year 294,000
+    with pytest.raises(DecodeError, match="time"):
+        jetstream.parse(json.dumps(obj))
+
+
+@pytest.mark.parametrize("when", ["9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00+14:00"])
+def test_a_mastodon_status_dated_outside_the_calendar_is_a_decode_error(when: str) -> None:
+    obj = _first_post("mastodon")
+    obj["created_at"] = when
+    with pytest.raises(DecodeError, match="created_at"):
+        mastodon.parse(json.dumps(obj))
 
 
 def test_a_replayed_stream_keeps_the_good_lines_around_a_deep_one(tmp_path: Path) -> None:

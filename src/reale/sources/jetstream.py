@@ -15,6 +15,7 @@ from reale.errors import DecodeError
 from reale.events import Author, Interaction, Post
 from reale.sources.text import (
     MAX_TEXT_CHARS,
+    calendar_time,
     hashtags_in,
     iso_to_epoch,
     links_in,
@@ -210,9 +211,18 @@ def _record(commit: _RawCommit) -> _Record | None:
         raise DecodeError(f"jetstream: {what} record has the wrong shape: {_why(exc)}") from exc
 
 
+def _created(rec: _Record, time_us: int) -> float:
+    """The record's own time, else the relay's; a DecodeError when neither is a calendar time."""
+    created = iso_to_epoch(rec.createdAt) or calendar_time(time_us / 1e6)
+    if created is None:
+        raise DecodeError(f"jetstream: no time a calendar can show (createdAt "
+                          f"{rec.createdAt[:40]!r}, time_us {time_us})")
+    return created
+
+
 def _post(rec: _Record, uri: str, author: Author, time_us: int) -> Parsed:
     cursor = str(time_us)
-    created = iso_to_epoch(rec.createdAt) or time_us / 1e6
+    created = _created(rec, time_us)
     text = rec.text
     if len(text) > MAX_TEXT_CHARS:
         text = text[:MAX_TEXT_CHARS]
@@ -289,7 +299,7 @@ def _subject(rec: _Record, collection: str, uri: str, author: Author, time_us: i
     subject = rec.subject
     if not isinstance(subject, _Ref) or not subject.uri:
         raise DecodeError(f"jetstream: {what} record lacks subject.uri")
-    created = iso_to_epoch(rec.createdAt) or time_us / 1e6
+    created = _created(rec, time_us)
     return [Interaction(network="bluesky", uri=uri, kind=what, author=author,
                         subject=subject.uri, created_at=created, cursor=str(time_us))]
 
