@@ -75,8 +75,8 @@ def test_any_post_text_is_matched_without_error(text: str, handle: str) -> None:
     post = Post(network="bluesky", uri="at://d/app.bsky.feed.post/1",
                 author=Author(id="did:plc:x", handle=handle), text=text, created_at=0.0,
                 hashtags=(text[:20],), mentions=(handle,), langs=(handle[:5],))
-    for mention in matcher.match(post):
-        assert all(0 <= s.start <= s.end for s in mention.spans)
+    for found in matcher.match(post):
+        assert all(0 <= s.start <= s.end for s in found.spans)
 
 
 # --- cascade files (reale momentum) --------------------------------------------------------------
