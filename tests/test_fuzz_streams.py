@@ -4,6 +4,7 @@ the stream, and a stream of good, odd and good messages delivers all three."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -15,10 +16,12 @@ from hypothesis import strategies as st
 from reale.events import Post
 from reale.sources.base import SourceItem
 from reale.sources.httpbase import snowflake_ms
+from reale.sources.local.mastodon_server import MastodonServer
 from reale.sources.mastodon_client import MastodonClient, _status_id
 from reale.sources.xstream_client import XStreamClient
 from tests.conftest import WIRE
 from tests.fuzz_helpers import fuzz_settings
+from tests.sources_helpers import NoWait, take
 
 ODD_IDS = ["²", "٣", "9" * 400, "9" * 5000, "-1", " 1", "1e9", "", "0x10"]
 
@@ -63,6 +66,27 @@ def test_a_tweet_with_an_odd_id_does_not_stop_the_stream(odd: str) -> None:
     lines = [_x_line("1790000000000000001", 1), _x_line(odd, 2), _x_line("1790000000000000003", 3)]
     got = _delivered(client, lines)
     assert [i.event.text for i in got if isinstance(i.event, Post)] == ["fuzz 1", "fuzz 2", "fuzz 3"]
+
+
+def test_a_live_stream_of_good_odd_and_good_statuses_delivers_both_good_ones() -> None:
+    """Through a local instance's SSE stream: statuses of the wrong shape between two good ones
+    are skipped and counted; the good ones after them still arrive."""
+    good = [_mastodon_line("110000000000000001", 1), _mastodon_line("110000000000000009", 9)]
+    odd = [json.dumps({"id": "110000000000000002", "uri": 5}).encode(),
+           json.dumps({"id": "110000000000000003", "uri": "u", "account": None}).encode(),
+           json.dumps({"id": "110000000000000004", "uri": "u", "account": {"id": "a"},
+                       "created_at": "9999-12-31T23:59:59-14:00", "content": "x"}).encode()]
+
+    async def scenario() -> tuple[list[SourceItem], MastodonClient]:
+        async with MastodonServer([*good, *odd], token="t") as server:
+            client = MastodonClient(base_url=server.base_url, token="t", sleep=NoWait())
+            got = await take(client, 2, timeout=10, settle=0.3)
+            await client.aclose()
+            return got, client
+
+    got, client = asyncio.run(scenario())
+    assert [i.event.uri.rsplit("/", 1)[-1] for i in got] == ["fuzz1", "fuzz9"]
+    assert client.stats.bad == len(odd)
 
 
 def test_a_backfilled_status_with_an_odd_id_sorts_first() -> None:
