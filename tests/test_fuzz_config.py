@@ -25,8 +25,9 @@ from reale.publish.factory import accounts_from_config
 from reale.run.learning import relevance_memory
 from reale.run.wiring import alerts_from_config
 from reale.signals.settings import signals_config
+from reale.store.url import parse_store_url
 from reale.web.settings import web_settings
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_cli
 from tests.fuzz_helpers import fuzz_settings
 
 READERS: dict[str, Callable[[Config], object]] = {
@@ -85,6 +86,29 @@ def test_a_config_file_that_is_not_utf8_is_a_config_error(tmp_path: Path) -> Non
 def test_tables_nested_thousands_deep_are_a_config_error() -> None:
     with pytest.raises(ConfigError):
         parse_config("x = " + "[" * 5000 + "]" * 5000 + "\n")
+
+
+@pytest.mark.parametrize("url", ["postgresql://[::1", "postgresql://h:port/db",
+                                 "sqlite:///x\x00.db", "postgresql://h/db\x00"])
+def test_a_store_url_that_cannot_be_opened_is_a_config_error(url: str) -> None:
+    with pytest.raises(ConfigError, match="store URL"):
+        parse_store_url(url)
+
+
+def test_reale_store_refuses_a_malformed_address_with_a_clear_error() -> None:
+    out = run_cli("store", "migrate", "--store", "postgresql://[::1")
+    assert out.returncode == 2 and "store URL" in out.stderr and "Traceback" not in out.stderr
+
+
+@fuzz_settings()
+@given(st.text(max_size=40), st.sampled_from(["sqlite://", "sqlite:///", "postgresql://", "x://"]))
+def test_any_store_url_parses_or_is_a_config_error(rest: str, scheme: str) -> None:
+    try:
+        parsed = parse_store_url(scheme + rest)
+    except ConfigError as exc:
+        assert str(exc)
+        return
+    assert "\x00" not in parsed.target
 
 
 # --- properties ------------------------------------------------------------------------------
