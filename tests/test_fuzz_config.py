@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reale.config import Config, load_config, parse_config
+from reale.config import Config, SourceConfig, load_config, parse_config
 from reale.desk.drafts import draft_settings
 from reale.desk.llm import llm_config
 from reale.errors import ConfigError, RealeError
@@ -25,6 +25,8 @@ from reale.publish.factory import accounts_from_config
 from reale.run.learning import relevance_memory
 from reale.run.wiring import alerts_from_config
 from reale.signals.settings import signals_config
+from reale.sources.base import MemoryCursorStore
+from reale.sources.factory import build_sources
 from reale.store.url import parse_store_url
 from reale.web.settings import web_settings
 from tests.conftest import ROOT, run_cli
@@ -170,3 +172,21 @@ def test_documented_configs_with_odd_values_load_or_say_what_is_wrong(data: st.D
     for _ in range(data.draw(st.integers(1, 3))):
         _mutate(merged, data)
     _read_all("\n".join(f"{json.dumps(k)} = {_toml_value(v)}" for k, v in merged.items()))
+
+
+# --- source settings ----------------------------------------------------------------------------
+@pytest.mark.parametrize("kind", ["jetstream", "mastodon", "x", "replay"])
+@pytest.mark.parametrize(("setting", "value"), [("rewind", math.inf), ("rewind", math.nan),
+                                                ("speed", math.nan), ("speed", -1.0),
+                                                ("max_gap", -math.inf)])
+def test_a_source_number_that_is_not_finite_and_positive_is_a_config_error(
+        kind: str, setting: str, value: float) -> None:
+    cfg = SourceConfig(kind=kind, url="https://example.social", token="t", path="x.jsonl",
+                       **{setting: value})
+    with pytest.raises(ConfigError, match=setting):
+        build_sources(cfg, cursor_store=MemoryCursorStore())
+
+
+def test_reale_replay_refuses_a_speed_that_is_not_a_number() -> None:
+    out = run_cli("replay", "nowhere.jsonl", "--speed", "nan")
+    assert out.returncode == 2 and "speed" in out.stderr and "Traceback" not in out.stderr
