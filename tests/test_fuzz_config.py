@@ -85,6 +85,14 @@ def test_a_config_file_that_is_not_utf8_is_a_config_error(tmp_path: Path) -> Non
         load_config(path)
 
 
+@pytest.mark.parametrize("text", ["[web]\nlive_interval = nan\n", "[desk.drafts]\nconsensus = nan\n",
+                                  "[[sources]]\nkind = \"replay\"\nspeed = -nan\n",
+                                  "[signals]\nx = [1.0, [nan]]\n"])
+def test_nan_is_refused_wherever_it_is_written(text: str) -> None:
+    with pytest.raises(ConfigError, match="= nan: write a number"):
+        parse_config(text)
+
+
 def test_tables_nested_thousands_deep_are_a_config_error() -> None:
     with pytest.raises(ConfigError):
         parse_config("x = " + "[" * 5000 + "]" * 5000 + "\n")

@@ -8,6 +8,7 @@ and a test fails when a setting is undocumented.
 from __future__ import annotations
 
 import difflib
+import math
 import tomllib
 from pathlib import Path
 from typing import Annotated, Any
@@ -144,6 +145,20 @@ def _check_products(raw: dict[str, Any], path: str) -> None:
                                   f"(0 or more), got {price!r}; e.g. products = {{ \"Mela 12 Pro\" = 1099 }}")
 
 
+def _check_numbers(raw: dict[str, Any], path: str) -> None:
+    """No setting means "not a number": ``nan`` is refused wherever it is written (a pause of
+    nan seconds, a threshold of nan, would otherwise be taken silently)."""
+    stack: list[tuple[str, Any]] = [("", raw)]
+    while stack:  # iterative: TOML may nest arrays deeper than Python recurses
+        where, value = stack.pop()
+        if isinstance(value, float) and math.isnan(value):
+            raise ConfigError(f"{path}: {where} = nan: write a number")
+        if isinstance(value, dict):
+            stack.extend((f"{where}.{k}" if where else k, v) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend((f"{where}[{i}]", v) for i, v in enumerate(value))
+
+
 def parse_config(text: str, *, path: str = "<string>") -> Config:
     """Parse TOML text into a frozen :class:`Config`; errors name the file and the key."""
     try:
@@ -153,7 +168,8 @@ def parse_config(text: str, *, path: str = "<string>") -> Config:
     except RecursionError as exc:
         raise ConfigError(f"{path}: not valid TOML: arrays or tables nested too deeply") from exc
     _check_names(raw, path)
-    _check_products(raw, path)
+    _check_products(raw, path)  # names the brand and product (a nan price too)
+    _check_numbers(raw, path)
     extra = {k: v for k, v in raw.items() if k not in _KNOWN}
     core = {k: v for k, v in raw.items() if k in _KNOWN}
     try:
