@@ -78,3 +78,9 @@ def test_any_json_situation_is_assessed_or_refused(value: object) -> None:
         parse_situation(json.dumps(value))
     except DeskError as exc:
         assert str(exc)
+
+
+@pytest.mark.parametrize("flag", ["--rate", "--duration", "--timeline-rate"])
+def test_reale_simulate_refuses_an_infinite_number(flag: str) -> None:
+    out = run_cli("simulate", flag, "inf", "--count", "3", timeout=30)
+    assert out.returncode == 2 and flag in out.stderr and "Traceback" not in out.stderr
