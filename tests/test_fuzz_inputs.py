@@ -84,3 +84,12 @@ def test_any_json_situation_is_assessed_or_refused(value: object) -> None:
 def test_reale_simulate_refuses_an_infinite_number(flag: str) -> None:
     out = run_cli("simulate", flag, "inf", "--count", "3", timeout=30)
     assert out.returncode == 2 and flag in out.stderr and "Traceback" not in out.stderr
+
+
+@pytest.mark.parametrize("args", [("--rate", "inf"), ("--rate", "0"), ("--duration", "nan"),
+                                  ("--duration", "inf"), ("--speed", "-1"), ("--speed", "nan"),
+                                  ("--seed", "-1")])
+def test_reale_demo_refuses_a_number_it_cannot_run_with(args: tuple[str, str]) -> None:
+    out = run_cli("demo", "--no-serve", "--store", "sqlite://:memory:", *args, timeout=60)
+    assert out.returncode == 2, out.stderr[-300:]
+    assert args[0] in out.stderr and "Traceback" not in out.stderr
