@@ -123,6 +123,20 @@ def test_a_mastodon_status_dated_outside_the_calendar_is_a_decode_error(when: st
         mastodon.parse(json.dumps(obj))
 
 
+def test_the_parsers_memories_keep_no_absurdly_long_entry() -> None:
+    """100,000 remembered handles or status URIs of 4 MB each would be 400 GB."""
+    handles = jetstream.HandleCache()
+    handles.update("did:plc:a", "a" * 4_000_000)
+    handles.update("did:plc:" + "b" * 4_000_000, "b.bsky.social")
+    handles.update("did:plc:c", "c.bsky.social")
+    assert len(handles) == 1 and handles.get("did:plc:c") == "c.bsky.social"
+    ids = mastodon.IdIndex()
+    ids.update("1", "https://x.example/" + "u" * 4_000_000)
+    ids.update("2" * 4_000_000, "https://x.example/2")
+    ids.update("3", "https://x.example/3")
+    assert ids.get("1") == "" and ids.get("3") == "https://x.example/3"
+
+
 def test_a_replayed_stream_keeps_the_good_lines_around_a_deep_one(tmp_path: Path) -> None:
     good = _lines("jetstream")
     path = tmp_path / "mixed.jsonl"

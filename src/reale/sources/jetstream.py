@@ -124,6 +124,9 @@ Parsed = list[Post | Interaction]
 _NONE: list[str] = []  # shared and never mutated
 
 
+MAX_KEPT_CHARS = 2048  # a DID, handle, id or URI longer than this is not remembered
+
+
 class HandleCache:
     """A bounded DID → handle map (least recently set entries are evicted first)."""
 
@@ -132,6 +135,8 @@ class HandleCache:
         self._map: OrderedDict[str, str] = OrderedDict()
 
     def update(self, did: str, handle: str) -> None:
+        if len(did) > MAX_KEPT_CHARS or len(handle) > MAX_KEPT_CHARS:
+            return  # no real DID or handle is that long: a bounded map must stay small too
         self._map[did] = handle
         self._map.move_to_end(did)
         if len(self._map) > self.max_size:

@@ -83,6 +83,9 @@ _status_decoder = msgspec.json.Decoder(_Status)
 _envelope_decoder = msgspec.json.Decoder(_Envelope)
 
 
+MAX_KEPT_CHARS = 2048  # an id or URI longer than this is not remembered
+
+
 class IdIndex:
     """A bounded map from a server's status ids to their URIs, to resolve ``in_reply_to_id``."""
 
@@ -91,6 +94,8 @@ class IdIndex:
         self._map: OrderedDict[str, str] = OrderedDict()
 
     def update(self, status_id: str, uri: str) -> None:
+        if len(status_id) > MAX_KEPT_CHARS or len(uri) > MAX_KEPT_CHARS:
+            return  # not a real id or URI: a bounded map must stay small in bytes too
         self._map[status_id] = uri
         if len(self._map) > self.max_size:
             self._map.popitem(last=False)
