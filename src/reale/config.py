@@ -8,6 +8,7 @@ and a test fails when a setting is undocumented.
 from __future__ import annotations
 
 import difflib
+import math
 import tomllib
 from pathlib import Path
 from typing import Annotated, Any
@@ -114,8 +115,13 @@ def _check_names(raw: dict[str, Any], path: str) -> None:
         near = difflib.get_close_matches(key, SECTIONS, n=1, cutoff=0.75)
         if near:
             raise ConfigError(f"{path}: unknown section [{key}]; did you mean [{near[0]}]?")
-    desk = raw.get("desk")
-    for key in desk if isinstance(desk, dict) else ():
+    for section in SECTIONS:  # each section's reader expects a table: say so here, once
+        if section in raw and not isinstance(raw[section], dict):
+            raise ConfigError(f"{path}: [{section}] must be a table, got {raw[section]!r:.60}")
+    desk: dict[str, Any] = raw.get("desk") or {}
+    for key, value in desk.items():
+        if key in DESK_SECTIONS and not isinstance(value, dict):
+            raise ConfigError(f"{path}: [desk.{key}] must be a table, got {value!r:.60}")
         near = difflib.get_close_matches(key, DESK_SECTIONS, n=1, cutoff=0.75)
         if key not in DESK_SECTIONS and near:
             raise ConfigError(f"{path}: unknown section [desk.{key}]; did you mean "
@@ -139,14 +145,31 @@ def _check_products(raw: dict[str, Any], path: str) -> None:
                                   f"(0 or more), got {price!r}; e.g. products = {{ \"Mela 12 Pro\" = 1099 }}")
 
 
+def _check_numbers(raw: dict[str, Any], path: str) -> None:
+    """No setting means "not a number": ``nan`` is refused wherever it is written (a pause of
+    nan seconds, a threshold of nan, would otherwise be taken silently)."""
+    stack: list[tuple[str, Any]] = [("", raw)]
+    while stack:  # iterative: TOML may nest arrays deeper than Python recurses
+        where, value = stack.pop()
+        if isinstance(value, float) and math.isnan(value):
+            raise ConfigError(f"{path}: {where} = nan: write a number")
+        if isinstance(value, dict):
+            stack.extend((f"{where}.{k}" if where else k, v) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend((f"{where}[{i}]", v) for i, v in enumerate(value))
+
+
 def parse_config(text: str, *, path: str = "<string>") -> Config:
     """Parse TOML text into a frozen :class:`Config`; errors name the file and the key."""
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    except RecursionError as exc:
+        raise ConfigError(f"{path}: not valid TOML: arrays or tables nested too deeply") from exc
     _check_names(raw, path)
-    _check_products(raw, path)
+    _check_products(raw, path)  # names the brand and product (a nan price too)
+    _check_numbers(raw, path)
     extra = {k: v for k, v in raw.items() if k not in _KNOWN}
     core = {k: v for k, v in raw.items() if k in _KNOWN}
     try:
@@ -166,4 +189,6 @@ def load_config(path: str | Path) -> Config:
         text = p.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(f"cannot read config {p}: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"config {p} is not UTF-8 text (byte {exc.start}); save it as UTF-8") from exc
     return parse_config(text, path=str(p))

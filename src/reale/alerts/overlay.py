@@ -127,7 +127,7 @@ def _items(value: Any) -> list[str]:
         if text.startswith("["):
             try:
                 value = json.loads(text)
-            except ValueError:
+            except (ValueError, RecursionError):  # RecursionError: nested too deeply
                 raise ConfigError(f"{text[:80]!r} is not a JSON list") from None
         else:
             return [p.strip() for p in text.split(",") if p.strip()]

@@ -5,8 +5,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import math
 import sys
 from typing import Any
+
+from reale.errors import ConfigError
 
 
 def register(sub: Any) -> None:
@@ -31,10 +34,24 @@ def register(sub: Any) -> None:
     p.set_defaults(func=run)
 
 
+def _check(args: argparse.Namespace) -> None:
+    """Refuse what the simulator cannot run with (an infinite rate or a nan duration never
+    ended; a negative seed was a numpy traceback; a negative speed a stopped source)."""
+    for flag, low_ok in (("duration", False), ("rate", False), ("speed", True)):
+        value = getattr(args, flag)
+        if not (math.isfinite(value) and (value > 0 or (low_ok and value == 0))):
+            need = "a finite number, 0 or more" if low_ok else "a finite number above 0"
+            raise ConfigError(f"--{flag} must be {need}, got {value}")
+    if args.seed < 0:
+        raise ConfigError(f"--seed must be 0 or more, got {args.seed}")
+
+
 def run(args: argparse.Namespace) -> int:
     import io
 
     from reale.run.demo import run_demo
+
+    _check(args)
 
     out = io.StringIO() if args.json else sys.stdout
     serve = not (args.json or args.no_serve)

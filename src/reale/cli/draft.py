@@ -53,8 +53,9 @@ def _read_request() -> DraftRequest:
         req = msgspec.json.decode(raw, type=DraftRequest)
     except UnicodeDecodeError as exc:
         raise DeskError(f"stdin is not valid UTF-8 (byte {exc.start})") from exc
-    except (msgspec.DecodeError, msgspec.ValidationError) as exc:
-        raise DeskError(f"stdin is not a draft request ({exc}); expected {expected}") from exc
+    except (msgspec.DecodeError, RecursionError) as exc:  # RecursionError: nested too deeply
+        why = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+        raise DeskError(f"stdin is not a draft request ({why}); expected {expected}") from exc
     if req.kind not in KINDS:
         raise DeskError(f"unknown kind {req.kind!r}: use {', '.join(KINDS)}")
     if req.network not in LIMITS or req.network == "sim":

@@ -194,11 +194,13 @@ def _run_kafka(cfg: Config, args: argparse.Namespace) -> int:
 
 
 def run_replay(args: argparse.Namespace) -> int:
-    from reale.sources.factory import build_sources
+    from reale.sources.factory import build_sources, check_numbers
 
     cfg = load_config(args.config) if args.config else Config()
     replay = [SourceConfig(kind="replay", path=f, speed=args.speed, id=f"replay:{f}")
               for f in args.files]
+    for source in replay:
+        check_numbers(source)
     _check_replay_paths(replay)
     if not cfg.brands:
         print("reale replay: no brands to match, so nothing will be stored: pass --config "

@@ -8,6 +8,7 @@ scripted scenarios, injected bursts, the author directory (``--profiles``) and g
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 import time
@@ -161,11 +162,13 @@ def _write(lines: Iterator[str], out: IO[str]) -> int:
 
 
 def _check_numbers(args: argparse.Namespace) -> None:
-    """Counts, durations and rates are never negative (a negative count would never stop)."""
+    """Counts, durations and rates are finite and never negative (a negative count would never
+    stop; an infinite rate never moved the simulated clock on)."""
     for flag in ("count", "duration", "rate", "timeline_rate", "authors"):
         value = getattr(args, flag, None)
-        if value is not None and not value >= 0:
-            raise ConfigError(f"--{flag.replace('_', '-')} must be 0 or more, got {value}")
+        if value is not None and not 0 <= value < math.inf:
+            raise ConfigError(f"--{flag.replace('_', '-')} must be 0 or more (and finite), "
+                              f"got {value}")
 
 
 def run(args: argparse.Namespace) -> int:

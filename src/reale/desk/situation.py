@@ -149,6 +149,10 @@ def parse_situation(raw: bytes | str) -> Situation:
         raise DeskError(f"situation: {exc}; {SHAPE}") from None
     except msgspec.DecodeError as exc:
         raise DeskError(f"situation: not valid JSON: {exc}") from None
+    except RecursionError:
+        raise DeskError("situation: not valid JSON: nested too deeply") from None
+    except UnicodeEncodeError:
+        raise DeskError("situation: input is not valid Unicode (a lone surrogate)") from None
     return _check(situation)
 
 

@@ -58,7 +58,7 @@ def parse_history(lines: Iterable[str | bytes]) -> tuple[list[PastReply], int]:
             continue
         try:
             item = decoder.decode(line)
-        except (msgspec.DecodeError, UnicodeDecodeError):
+        except (msgspec.DecodeError, UnicodeError, RecursionError):  # not JSON, not UTF-8, too deep
             skipped += 1
             continue
         if not item.out.strip() or len(item.out) > MAX_FIELD or len(item.in_) > MAX_FIELD:

@@ -35,6 +35,9 @@ def accounts_from_config(extra: Mapping[str, Any], env: Mapping[str, str]) -> tu
         raise ConfigError(f"[publish]: unknown key {unknown[0]!r}; accounts go in "
                           "[[publish.accounts]] (docs/publishing.md)")
     raw = section.get("accounts") or []
+    if not isinstance(raw, list):
+        raise ConfigError(f"publish.accounts must be a list of [[publish.accounts]] tables, "
+                          f"got {raw!r:.60}")
     accounts = []
     for i, entry in enumerate(raw):
         try:

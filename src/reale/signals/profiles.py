@@ -6,7 +6,7 @@ from __future__ import annotations
 import msgspec
 
 from reale.errors import DecodeError
-from reale.sources.text import iso_to_epoch
+from reale.sources.text import iso_to_epoch, why
 
 
 class Profile(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
@@ -77,8 +77,8 @@ class _XUsers(msgspec.Struct):
 def _decode(raw: bytes | str, kind: type, what: str) -> object:
     try:
         return msgspec.json.decode(raw, type=kind)
-    except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError) as exc:
-        raise DecodeError(f"{what}: not a valid payload: {exc}") from exc
+    except (msgspec.DecodeError, UnicodeError, RecursionError) as exc:
+        raise DecodeError(f"{what}: not a valid payload: {why(exc)}") from exc
 
 
 def parse_bluesky_profiles(raw: bytes | str, fetched_at: float = 0.0) -> list[Profile]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -22,10 +23,21 @@ from reale.sources.zstd import load_dictionary
 log = logging.getLogger("reale.sources")
 
 
+def check_numbers(cfg: SourceConfig) -> None:
+    """A source's seconds and pace are finite and not negative (``rewind = inf`` overflowed a
+    client, ``speed = nan`` replayed flat out without a word)."""
+    for name in ("rewind", "speed", "max_gap"):
+        value = getattr(cfg, name)
+        if not math.isfinite(value) or value < 0:
+            raise ConfigError(f"source {cfg.id or cfg.kind!r}: {name} must be a number >= 0, "
+                              f"got {value}")
+
+
 def build_sources(cfg: SourceConfig, *, cursor_store: CursorStore,
                   brands: Sequence[BrandConfig] = (), sleep: Sleep = asyncio.sleep,
                   clock: Clock | None = None) -> list[Source]:
     """The clients one ``[[sources]]`` entry asks for; raises :class:`ConfigError` if wrong."""
+    check_numbers(cfg)
     common: dict[str, Any] = {"cursor_store": cursor_store, "sleep": sleep, "clock": clock}
     if cfg.rewind > 0:
         common["rewind"] = cfg.rewind

@@ -11,6 +11,7 @@ import httpx
 from reale.errors import SourceError
 from reale.retry_after import retry_after
 from reale.sources.stream import FatalSourceError, StreamClient
+from reale.sources.text import id_number
 
 
 class RateLimited(SourceError):
@@ -67,8 +68,10 @@ class HttpStreamClient(StreamClient):
 
 
 def snowflake_ms(value: str) -> int:
-    """Milliseconds since the epoch inside an X (22-bit) snowflake id; 0 if not numeric."""
-    return (int(value) >> 22) + 1288834974657 if value.isdigit() else 0
+    """Milliseconds since the epoch inside an X (22-bit) snowflake id; 0 if it is no numeric id
+    (one that ``int`` reads wrong or not at all would otherwise stop the stream)."""
+    number = id_number(value)
+    return (number >> 22) + 1288834974657 if number is not None else 0
 
 
 def ceil_minutes(ms: float) -> int:

@@ -15,12 +15,14 @@ from reale.errors import DecodeError
 from reale.events import Author, Interaction, Post
 from reale.sources.text import (
     MAX_TEXT_CHARS,
+    calendar_time,
     hashtags_in,
     iso_to_epoch,
     links_in,
     mentions_in,
     merge,
 )
+from reale.sources.text import why as _why
 
 POST = "app.bsky.feed.post"
 REPOST = "app.bsky.feed.repost"
@@ -122,6 +124,9 @@ Parsed = list[Post | Interaction]
 _NONE: list[str] = []  # shared and never mutated
 
 
+MAX_KEPT_CHARS = 2048  # a DID, handle, id or URI longer than this is not remembered
+
+
 class HandleCache:
     """A bounded DID → handle map (least recently set entries are evicted first)."""
 
@@ -130,6 +135,8 @@ class HandleCache:
         self._map: OrderedDict[str, str] = OrderedDict()
 
     def update(self, did: str, handle: str) -> None:
+        if len(did) > MAX_KEPT_CHARS or len(handle) > MAX_KEPT_CHARS:
+            return  # no real DID or handle is that long: a bounded map must stay small too
         self._map[did] = handle
         self._map.move_to_end(did)
         if len(self._map) > self.max_size:
@@ -154,11 +161,11 @@ def decode_event(raw: bytes | str) -> _Event | _RawEvent:
     except msgspec.ValidationError:
         try:
             event = _raw_event_decoder.decode(raw)
-        except (msgspec.DecodeError, UnicodeDecodeError) as exc:
-            raise DecodeError(f"jetstream: not a valid event: {exc}") from exc
-    except msgspec.DecodeError as exc:
-        raise DecodeError(f"jetstream: not a valid event: {exc}") from exc
-    except UnicodeDecodeError as exc:  # msgspec raises it for a string that is not UTF-8
+        except (msgspec.DecodeError, UnicodeError, RecursionError) as exc:
+            raise DecodeError(f"jetstream: not a valid event: {_why(exc)}") from exc
+    except (msgspec.DecodeError, RecursionError) as exc:
+        raise DecodeError(f"jetstream: not a valid event: {_why(exc)}") from exc
+    except UnicodeError as exc:  # a byte string that is not UTF-8, or a text with a lone surrogate
         raise DecodeError(f"jetstream: not valid UTF-8: {exc}") from exc
     if not event.did or not event.kind:
         raise DecodeError("jetstream: event lacks 'did' or 'kind'")
@@ -177,7 +184,7 @@ def parse(raw: bytes | str, handles: HandleCache | None = None) -> Parsed:
         event: _Event | _RawEvent = _event_decoder.decode(raw)
         if not event.did or not event.kind:
             raise DecodeError("jetstream: event lacks 'did' or 'kind'")
-    except (msgspec.DecodeError, UnicodeDecodeError):
+    except (msgspec.DecodeError, UnicodeError, RecursionError):
         event = decode_event(raw)
     commit = event.commit
     if commit is None or event.kind != "commit":
@@ -205,13 +212,22 @@ def _record(commit: _RawCommit) -> _Record | None:
     what = commit.collection.rsplit(".", 1)[-1]
     try:  # the fast path failed on this event: say what was wrong with its record
         return _record_decoder.decode(commit.record)
-    except (msgspec.DecodeError, UnicodeDecodeError) as exc:
-        raise DecodeError(f"jetstream: {what} record has the wrong shape: {exc}") from exc
+    except (msgspec.DecodeError, UnicodeError, RecursionError) as exc:
+        raise DecodeError(f"jetstream: {what} record has the wrong shape: {_why(exc)}") from exc
+
+
+def _created(rec: _Record, time_us: int) -> float:
+    """The record's own time, else the relay's; a DecodeError when neither is a calendar time."""
+    created = iso_to_epoch(rec.createdAt) or calendar_time(time_us / 1e6)
+    if created is None:
+        raise DecodeError(f"jetstream: no time a calendar can show (createdAt "
+                          f"{rec.createdAt[:40]!r}, time_us {time_us})")
+    return created
 
 
 def _post(rec: _Record, uri: str, author: Author, time_us: int) -> Parsed:
     cursor = str(time_us)
-    created = iso_to_epoch(rec.createdAt) or time_us / 1e6
+    created = _created(rec, time_us)
     text = rec.text
     if len(text) > MAX_TEXT_CHARS:
         text = text[:MAX_TEXT_CHARS]
@@ -288,7 +304,7 @@ def _subject(rec: _Record, collection: str, uri: str, author: Author, time_us: i
     subject = rec.subject
     if not isinstance(subject, _Ref) or not subject.uri:
         raise DecodeError(f"jetstream: {what} record lacks subject.uri")
-    created = iso_to_epoch(rec.createdAt) or time_us / 1e6
+    created = _created(rec, time_us)
     return [Interaction(network="bluesky", uri=uri, kind=what, author=author,
                         subject=subject.uri, created_at=created, cursor=str(time_us))]
 

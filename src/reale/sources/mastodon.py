@@ -15,7 +15,15 @@ import msgspec
 from reale.errors import DecodeError
 from reale.events import Author, Interaction, Post
 from reale.sources.html import html_to_text
-from reale.sources.text import clip, dedupe, hashtags_in, iso_to_epoch, links_in, mentions_in
+from reale.sources.text import (
+    clip,
+    dedupe,
+    hashtags_in,
+    iso_to_epoch,
+    links_in,
+    mentions_in,
+    why,
+)
 
 Parsed = list[Post | Interaction]
 
@@ -75,6 +83,9 @@ _status_decoder = msgspec.json.Decoder(_Status)
 _envelope_decoder = msgspec.json.Decoder(_Envelope)
 
 
+MAX_KEPT_CHARS = 2048  # an id or URI longer than this is not remembered
+
+
 class IdIndex:
     """A bounded map from a server's status ids to their URIs, to resolve ``in_reply_to_id``."""
 
@@ -83,6 +94,8 @@ class IdIndex:
         self._map: OrderedDict[str, str] = OrderedDict()
 
     def update(self, status_id: str, uri: str) -> None:
+        if len(status_id) > MAX_KEPT_CHARS or len(uri) > MAX_KEPT_CHARS:
+            return  # not a real id or URI: a bounded map must stay small in bytes too
         self._map[status_id] = uri
         if len(self._map) > self.max_size:
             self._map.popitem(last=False)
@@ -100,9 +113,9 @@ def decode_status(raw: bytes | str) -> _Status | None:
                 return None
             raw = env.payload
         status = _status_decoder.decode(raw)
-    except msgspec.DecodeError as exc:
-        raise DecodeError(f"mastodon: not a valid Status: {exc}") from exc
-    except UnicodeDecodeError as exc:  # msgspec raises it for a string that is not UTF-8
+    except (msgspec.DecodeError, RecursionError) as exc:
+        raise DecodeError(f"mastodon: not a valid Status: {why(exc)}") from exc
+    except UnicodeError as exc:  # a byte string that is not UTF-8, or a text with a lone surrogate
         raise DecodeError(f"mastodon: not valid UTF-8: {exc}") from exc
     if not status.id or not status.uri or status.account is None:
         raise DecodeError("mastodon: Status lacks 'id', 'uri' or 'account'")
@@ -183,7 +196,10 @@ def _parent_uri(status: _Status, ids: IdIndex | None) -> str | None:
     known = ids.get(parent) if ids is not None else ""
     if known:
         return known
-    host = urlsplit(status.url or status.uri).netloc
+    try:
+        host = urlsplit(status.url or status.uri).netloc
+    except ValueError:  # not a URL (an unclosed IPv6 bracket): the parent stays findable by id
+        host = ""
     return f"mastodon://{host}/statuses/{parent}"
 
 

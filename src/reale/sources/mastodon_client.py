@@ -22,6 +22,7 @@ from reale.sources.httpbase import HttpStreamClient
 from reale.sources.lines import MAX_LINE_BYTES, bounded_lines
 from reale.sources.mastodon import MastodonParser
 from reale.sources.sse import SseDecoder
+from reale.sources.text import id_number
 
 _STREAMS = {  # stream name → (SSE path, REST timeline path, extra REST params)
     "public": ("public", "timelines/public", {}),
@@ -84,7 +85,8 @@ class MastodonClient(HttpStreamClient):
         self.max_line_bytes = max_line_bytes
 
     def _key(self, cursor: str) -> int:
-        return int(cursor) >> 16 if cursor.isdigit() else 0  # Mastodon ids: ms << 16 | seq
+        number = id_number(cursor)  # Mastodon ids: ms << 16 | seq
+        return number >> 16 if number is not None else 0
 
     async def discover_streaming(self) -> str:
         """The instance's streaming base (``configuration.urls.streaming`` of /api/v2/instance,
@@ -143,8 +145,9 @@ class MastodonClient(HttpStreamClient):
             self.check_status(response, f"GET {url}")
             try:
                 page = msgspec.json.decode(response.content, type=list[msgspec.Raw])
-            except msgspec.DecodeError as exc:
-                raise SourceError(f"GET {url}: not a JSON list of statuses") from exc
+            except (msgspec.DecodeError, RecursionError) as exc:
+                raise SourceError(f"GET {url}: not a JSON list of statuses",
+                                  reason="bad_payload") from exc
             if not page:
                 return
             ordered = sorted(page, key=_status_id)
@@ -164,6 +167,6 @@ _id_decoder = msgspec.json.Decoder(_IdOnly)
 def _status_id(raw: msgspec.Raw) -> int:
     try:
         value = _id_decoder.decode(raw).id
-    except msgspec.DecodeError:
+    except (msgspec.DecodeError, RecursionError):
         return 0
-    return int(value) if value.isdigit() else 0
+    return id_number(value) or 0

@@ -81,8 +81,20 @@ def links_in(text: str) -> list[str]:
     return [u.rstrip(_URL_TRAILING) for u in _URL.findall(text)]
 
 
+# Event times stay a day inside datetime's calendar (years 1 to 9999), so that every part can
+# show one in any time zone: "9999-12-31T23:59:59-14:00" is the year 10000 in UTC.
+MIN_TIME = -62135510400.0  # 0001-01-02T00:00:00Z
+MAX_TIME = 253402214400.0  # 9999-12-30T00:00:00Z
+
+
+def calendar_time(seconds: float) -> float | None:
+    """``seconds`` when it is a time a calendar can show (see ``MIN_TIME``), else ``None``."""
+    return seconds if MIN_TIME <= seconds <= MAX_TIME else None
+
+
 def iso_to_epoch(value: str) -> float | None:
-    """Parse an ISO-8601 time (``Z`` or offset) to epoch seconds; ``None`` if it is not one.
+    """Parse an ISO-8601 time (``Z`` or offset) to epoch seconds; ``None`` if it is not one, or
+    lies outside the calendar (``MIN_TIME`` to ``MAX_TIME``).
 
     A time without a zone is taken as UTC (networks send UTC).
     """
@@ -94,7 +106,26 @@ def iso_to_epoch(value: str) -> float | None:
         return None
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=UTC)
-    return dt.timestamp()
+    return calendar_time(dt.timestamp())
+
+
+def why(exc: BaseException) -> str:
+    """What was wrong with a message, for a DecodeError: a decoder's own words, or that the
+    JSON nested too deeply to read (msgspec gives up with a RecursionError)."""
+    if isinstance(exc, RecursionError):
+        return "nested too deeply"
+    return str(exc)
+
+
+MAX_ID_DIGITS = 20  # every network's numeric ids fit in 64 bits (at most 20 decimal digits)
+
+
+def id_number(value: str) -> int | None:
+    """The number written in a numeric id (ASCII digits, at most 20 of them); ``None`` for
+    anything else (``"²"`` or ``"٣"`` pass ``str.isdigit``, a 400-digit id is no id)."""
+    if not value or len(value) > MAX_ID_DIGITS or not value.isascii() or not value.isdigit():
+        return None
+    return int(value)
 
 
 def clip(text: str) -> str:

@@ -13,7 +13,16 @@ import msgspec
 
 from reale.errors import DecodeError
 from reale.events import Author, Interaction, Post
-from reale.sources.text import clip, dedupe, hashtags_in, iso_to_epoch, links_in, mentions_in
+from reale.sources.text import (
+    clip,
+    dedupe,
+    hashtags_in,
+    id_number,
+    iso_to_epoch,
+    links_in,
+    mentions_in,
+    why,
+)
 
 Parsed = list[Post | Interaction]
 
@@ -104,9 +113,9 @@ def decode_message(raw: bytes | str) -> _Message | None:
         return None
     try:
         msg = _decoder.decode(raw)
-    except msgspec.DecodeError as exc:
-        raise DecodeError(f"x: not a valid API v2 message: {exc}") from exc
-    except UnicodeDecodeError as exc:  # msgspec raises it for a string that is not UTF-8
+    except (msgspec.DecodeError, RecursionError) as exc:
+        raise DecodeError(f"x: not a valid API v2 message: {why(exc)}") from exc
+    except UnicodeError as exc:  # a byte string that is not UTF-8, or a text with a lone surrogate
         raise DecodeError(f"x: not valid UTF-8: {exc}") from exc
     return msg
 
@@ -177,10 +186,10 @@ def _time(tweet: _Tweet) -> float:
 
 def snowflake_time(tweet_id: str) -> float:
     """Epoch seconds encoded in a tweet id (ids after Nov 2010 are snowflakes)."""
-    try:
-        return ((int(tweet_id) >> 22) + 1288834974657) / 1000.0
-    except ValueError as exc:
-        raise DecodeError(f"x: tweet id {tweet_id!r} is not numeric") from exc
+    number = id_number(tweet_id)
+    if number is None:
+        raise DecodeError(f"x: tweet id {tweet_id[:40]!r} is not a numeric id")
+    return ((number >> 22) + 1288834974657) / 1000.0
 
 
 def _post(tweet: _Tweet, users: dict[str, _User]) -> Post:

@@ -43,9 +43,15 @@ def parse_store_url(url: str) -> StoreURL:
     scheme = scheme.lower()
     if not sep:
         raise ConfigError(f"store URL {url!r} has no scheme: use sqlite:///PATH or postgresql://…")
+    if "\x00" in url:
+        raise ConfigError(f"store URL {url!r} holds a NUL character")
     if scheme == "sqlite":
         return _parse_sqlite(url, rest)
     if scheme in ("postgresql", "postgres", "postgresql+psycopg"):
+        try:  # what libpq and redact() would choke on: an unclosed [IPv6], a port not a number
+            urlsplit("postgresql://" + rest).port  # noqa: B018 (reading it validates it)
+        except ValueError as exc:
+            raise ConfigError(f"store URL {url!r}: {exc}; e.g. postgresql://user@host:5432/db") from exc
         return StoreURL(dialect="postgresql", target="postgresql://" + rest)
     raise ConfigError(f"store URL {url!r}: unknown scheme {scheme!r} (use sqlite or postgresql)")
 

@@ -122,7 +122,10 @@ class PdfDocument:
 def _when(ts: Any) -> str:
     if not isinstance(ts, int | float):
         return ""
-    return datetime.fromtimestamp(float(ts), UTC).strftime("%Y-%m-%d %H:%M UTC")
+    try:
+        return datetime.fromtimestamp(float(ts), UTC).strftime("%Y-%m-%d %H:%M UTC")
+    except (ValueError, OverflowError, OSError):  # a stored time beyond the years 1 to 9999
+        return f"{float(ts):.0f} s"
 
 
 def case_pdf(data: dict[str, Any], t: Callable[..., str]) -> bytes:

@@ -33,16 +33,20 @@ def environment() -> Environment:
     return env
 
 
+def _utc(ts: float, fmt: str) -> str:
+    """A time in UTC; a stored time beyond the calendar (years 1 to 9999) shows as seconds."""
+    try:
+        return datetime.fromtimestamp(float(ts), UTC).strftime(fmt)
+    except (ValueError, OverflowError, OSError):
+        return f"{float(ts):.0f} s"
+
+
 def when(ts: float | None) -> str:
-    if ts is None:
-        return ""
-    return datetime.fromtimestamp(float(ts), UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return "" if ts is None else _utc(ts, "%Y-%m-%d %H:%M UTC")
 
 
 def day(ts: float | None) -> str:
-    if ts is None:
-        return ""
-    return datetime.fromtimestamp(float(ts), UTC).strftime("%Y-%m-%d")
+    return "" if ts is None else _utc(ts, "%Y-%m-%d")
 
 
 def num(value: Any) -> str:

@@ -155,24 +155,32 @@ async def _form(request: Request, limit: int) -> dict[str, str]:
     text = body.decode("utf-8", "replace")
     if kind == "application/json":
         try:
-            data = json.loads(text or "{}")
-        except ValueError as exc:
-            raise HTTPProblem(400, f"the body is not valid JSON: {exc}") from None
-        if not isinstance(data, dict):
-            raise HTTPProblem(400, "the JSON body must be an object")
-        for k, v in data.items():  # nested values are passed on as JSON text, NULs escaped
-            if not isinstance(v, str) and _nul_in(v):
-                raise _nul_problem(str(k))
-        form = {str(k): v if isinstance(v, str) else json.dumps(v) for k, v in data.items()}
-        try:  # "\ud800" parses to half a surrogate pair, which no store can hold
-            "".join(f"{k}{v}" for k, v in form.items()).encode("utf-8")
-        except UnicodeEncodeError:
-            raise HTTPProblem(400, "the JSON body holds text that is not valid Unicode (a lone "
-                                   "surrogate escape such as \\ud800)") from None
-        return form
+            return _json_form(text)
+        except RecursionError:  # loads, the NUL scan and dumps all recurse into the value
+            raise HTTPProblem(400, "the JSON body is nested too deeply") from None
     if kind in ("application/x-www-form-urlencoded", ""):
         return dict(parse_qsl(text, keep_blank_values=True, max_num_fields=200))
     raise HTTPProblem(415, "send application/x-www-form-urlencoded or application/json")
+
+
+def _json_form(text: str) -> dict[str, str]:
+    """A JSON object body as form fields: nested values passed on as JSON text."""
+    try:
+        data = json.loads(text or "{}")
+    except ValueError as exc:
+        raise HTTPProblem(400, f"the body is not valid JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise HTTPProblem(400, "the JSON body must be an object")
+    for k, v in data.items():  # nested values are passed on as JSON text, NULs escaped
+        if not isinstance(v, str) and _nul_in(v):
+            raise _nul_problem(str(k))
+    form = {str(k): v if isinstance(v, str) else json.dumps(v) for k, v in data.items()}
+    try:  # "\ud800" parses to half a surrogate pair, which no store can hold
+        "".join(f"{k}{v}" for k, v in form.items()).encode("utf-8")
+    except UnicodeEncodeError:
+        raise HTTPProblem(400, "the JSON body holds text that is not valid Unicode (a lone "
+                               "surrogate escape such as \\ud800)") from None
+    return form
 
 
 def _nul_in(value: Any) -> bool:

@@ -15,6 +15,7 @@ import msgspec
 
 from reale.errors import DecodeError
 from reale.events import Interaction, Mention, Post
+from reale.sources.text import why
 
 _enc = msgspec.msgpack.Encoder()
 _post = msgspec.msgpack.Decoder(Post)
@@ -57,8 +58,8 @@ def encode_marker(post: Post, *, mentioned: bool) -> bytes:
 def _decode(decoder: msgspec.msgpack.Decoder[Any], raw: bytes, what: str) -> Any:
     try:
         return decoder.decode(raw)
-    except (msgspec.DecodeError, msgspec.ValidationError) as exc:
-        raise DecodeError(f"a {what} record on Kafka could not be decoded: {exc}") from exc
+    except (msgspec.DecodeError, UnicodeError, RecursionError) as exc:
+        raise DecodeError(f"a {what} record on Kafka could not be decoded: {why(exc)}") from exc
 
 
 def decode_post(raw: bytes) -> Post:
@@ -74,7 +75,7 @@ def decode_posts(raws: Iterable[bytes | None]) -> tuple[list[Post], int]:
     for raw in raws:
         try:
             posts.append(decode(raw or b""))
-        except (msgspec.DecodeError, msgspec.ValidationError):
+        except (msgspec.DecodeError, UnicodeError, RecursionError):  # a corrupt record
             bad += 1
     return posts, bad
 

@@ -25,6 +25,7 @@ from reale.signals.moment_scope import Example, MomentConfig
 from reale.signals.terms import terms as post_terms
 from reale.signals.thread_gate import ThreadGate, thread_of
 from reale.signals.windows import event_time
+from reale.sources.text import why
 
 MAX_EXAMPLE = 280  # characters of an example post kept and sent
 BrandsOf = Callable[[Post], Sequence[str]]  # the watched brands a post mentions
@@ -57,8 +58,8 @@ def encode_partial(p: TermPartial) -> bytes:
 def decode_partial(raw: bytes) -> TermPartial:
     try:
         return _dec.decode(raw)
-    except (msgspec.DecodeError, msgspec.ValidationError) as exc:
-        raise DecodeError(f"a moment-terms record on Kafka could not be decoded: {exc}") from exc
+    except (msgspec.DecodeError, UnicodeError, RecursionError) as exc:
+        raise DecodeError(f"a moment-terms record on Kafka could not be decoded: {why(exc)}") from exc
 
 
 class _Entry:
