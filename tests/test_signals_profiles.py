@@ -140,6 +140,25 @@ def test_mastodon_and_x_profiles_arrive_and_unknown_ids_are_remembered(server: P
     asyncio.run(scenario())
 
 
+def test_a_mastodon_id_is_one_path_segment_whatever_it_holds(server: ProfileServer) -> None:
+    """An id comes from the stream: one carrying a '/' (or '?', '#') must not ask the instance
+    for another account and file that account's followers under the odd id."""
+    clock = ManualClock(T0)
+    real = _mastodon_accounts()[0]["id"]
+
+    async def scenario() -> None:
+        async with httpx.AsyncClient() as http:
+            cache = _cache(server, clock, http, burst=10.0)
+            odd = f"x/{real}"
+            cache.get("mastodon", odd)
+            await cache.fetch_due()
+            p = cache.get("mastodon", odd)
+            assert p is not None and not p.found
+            assert server.requests[-1].endswith(f"/api/v1/accounts/x%2F{real}")
+
+    asyncio.run(scenario())
+
+
 def test_a_round_paces_its_requests_to_the_configured_rate_whatever_the_burst() -> None:
     """At 6 requests a second with a burst of 1, the embedded runner's half-second rounds fetch
     at 6 requests a second (they used to take one request a round): a round waits for each

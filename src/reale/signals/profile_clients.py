@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Protocol
+from urllib.parse import quote
 
 import httpx
 import msgspec
@@ -95,7 +96,7 @@ class MastodonProfiles:
         found: list[Profile] = []
         missing: list[str] = []
         for i in ids:
-            resp = await _get(self.http, f"{self.base}/api/v1/accounts/{i}", "mastodon account",
+            resp = await _get(self.http, f"{self.base}/api/v1/accounts/{quote(i, safe='')}", "mastodon account",
                               headers=self.headers)
             if resp.status_code == 429:
                 return FetchResult(profiles=found, missing=missing,
