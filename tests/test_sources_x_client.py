@@ -128,6 +128,15 @@ def test_handles_that_x_cannot_have_are_left_out_of_the_rules() -> None:
     assert sum("not an X username" in n for n in plan.notes) == 3
 
 
+def test_keywords_with_quotes_brackets_or_a_leading_dash_stay_one_term_of_the_rule() -> None:
+    """A keyword is matched as written: in the rule it must not open a group, negate what
+    follows or end a phrase early (X refuses such a rule, and a refused rule keeps the whole
+    stream from starting)."""
+    brand = BrandConfig(name="bolt", keywords=('say "bolt"', "bolt(500)", "-bolt", '"', "bolt"))
+    plan = plan_rules([brand])
+    assert plan.rules == [Rule('"say bolt" OR "bolt(500)" OR "-bolt" OR bolt', "bolt")]
+
+
 def test_operators_are_capitals_in_rules_as_in_queries() -> None:
     """'not' in lower case is an ordinary word in a watch-query: the rule must ask for it,
     not exclude what follows (which would drop every tweet the query matches)."""

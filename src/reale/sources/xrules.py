@@ -64,7 +64,11 @@ def translate_query(query: str) -> tuple[str | None, list[str]]:
 
 
 def _quote(term: str) -> str:
-    return f'"{term}"' if re.search(r"\s", term) else term
+    """A brand keyword as one X rule term: an exact phrase when it has spaces, brackets or a
+    leading '-' (bare, X would read them as grouping and negation); a double quote inside
+    cannot be escaped in a rule and matches nothing X tokenises, so it becomes a space."""
+    term = " ".join(term.replace('"', " ").split())
+    return f'"{term}"' if re.search(r'[\s()]', term) or term.startswith("-") else term
 
 
 def brand_clauses(brand: BrandConfig) -> tuple[list[str], list[str]]:
@@ -81,7 +85,7 @@ def brand_clauses(brand: BrandConfig) -> tuple[list[str], list[str]]:
             notes.append(f"{brand.name}: handle {handle!r} is not an X username; left out of "
                          "the X rules")
     clauses += [f"#{t.lstrip('#')}" for t in brand.hashtags]
-    clauses += [_quote(k) for k in brand.keywords]
+    clauses += [q for q in (_quote(k) for k in brand.keywords) if q.strip('"')]
     for q in brand.queries:
         clause, why = translate_query(q)
         notes += why
