@@ -89,7 +89,7 @@ def test_a_second_complaint_from_the_same_author_is_named() -> None:
 
 
 def test_complaints_score_above_idle_praise_and_reach_counts() -> None:
-    praise = OpportunityInput(brand="B", post_uri="u1", text="love it", intent="praise",
+    praise = OpportunityInput(brand="B", post_uri="u1", text="love it, B", intent="praise",
                               intent_confidence=0.8, sentiment=0.9)
     small = score_opportunity(praise, W)
     big = score_opportunity(msgspec.structs.replace(praise, reach_tier="mega",

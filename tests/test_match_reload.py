@@ -128,3 +128,53 @@ def test_the_background_task_recompiles_off_the_event_loop(config: Path) -> None
     assert ticks == 3
     assert reloader.reloads == 1
     assert brands_matching(reloader.matcher, "giulia") == ["alfa"]
+
+
+def test_a_successful_reload_logs_one_info_line_naming_what_changed(
+        config: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """A broken config is logged; so is a good one, with the brands and queries it added or
+    removed, so whoever edits the file sees in the log that the edit took."""
+    reloader = QueryReloader(config, clock=ManualClock())
+    config.write_text(FIAT.replace("panda", "punto") + FIAT_AND_ALFA.removeprefix(FIAT),
+                      encoding="utf-8")
+    with caplog.at_level("INFO", logger="reale.match.reload"):
+        assert reloader.check() is True
+    infos = [r.getMessage() for r in caplog.records if r.levelname == "INFO"]
+    assert len(infos) == 1
+    line = infos[0]
+    assert "brand added: alfa" in line
+    assert "fiat: keyword added 'punto', keyword removed 'panda'" in line
+    config.write_text(FIAT.replace("panda", "punto"), encoding="utf-8")
+    caplog.clear()
+    with caplog.at_level("INFO", logger="reale.match.reload"):
+        assert reloader.check() is True
+    assert "brand removed: alfa" in caplog.records[-1].getMessage()
+
+
+def test_a_reload_that_changes_no_brand_or_query_says_so(
+        config: Path, caplog: pytest.LogCaptureFixture) -> None:
+    reloader = QueryReloader(config, clock=ManualClock())
+    config.write_text("# a comment\n" + FIAT, encoding="utf-8")
+    with caplog.at_level("INFO", logger="reale.match.reload"):
+        assert reloader.check() is True
+    assert "no brand or query changed" in caplog.records[-1].getMessage()
+
+
+def test_reale_run_prints_a_successful_reload_on_stderr(
+        config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`reale run` shows the reloader's info lines, not only its warnings."""
+    import logging
+
+    from reale.cli.run import show_reload_log
+
+    reload_log = logging.getLogger("reale.match.reload")
+    saved = (reload_log.handlers[:], reload_log.level, reload_log.propagate)
+    try:
+        show_reload_log()
+        reloader = QueryReloader(config, clock=ManualClock())
+        config.write_text(FIAT_AND_ALFA, encoding="utf-8")
+        assert reloader.check() is True
+    finally:
+        reload_log.handlers[:], reload_log.level, reload_log.propagate = saved
+    err = capsys.readouterr().err
+    assert "reloaded watch-queries" in err and "brand added: alfa" in err

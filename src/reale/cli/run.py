@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import contextlib
 import json
+import logging
 import os
 import signal
 import sys
@@ -149,6 +150,18 @@ def profile_clients(cfg: Config, http: httpx.AsyncClient) -> dict[str, ProfileCl
     return clients_for(cfg.sources, http)
 
 
+def show_reload_log() -> None:
+    """Print the config reloader's lines on stderr, the successful reloads (info) as well as the
+    broken ones (warnings, which Python prints anyway): an edit that took says so."""
+    reload_log = logging.getLogger("reale.match.reload")
+    if not reload_log.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        reload_log.addHandler(handler)
+        reload_log.setLevel(logging.INFO)
+        reload_log.propagate = False
+
+
 def run_live(args: argparse.Namespace) -> int:
     from reale.sources.factory import build_sources
 
@@ -165,6 +178,7 @@ def run_live(args: argparse.Namespace) -> int:
         return out
 
     _check_replay_paths(cfg.sources)
+    show_reload_log()
     if args.serve:  # a desk that would refuse to start stops the command before any source
         from reale.web.assemble import check_web_config
 

@@ -66,6 +66,7 @@ class OpportunityInput(msgspec.Struct, frozen=True, kw_only=True):
     author_posts_about_brand: int | None = None
     partner: bool = False
     brand_products: dict[str, float] = {}  # the brand's price list (config), name → euros
+    brand_aliases: tuple[str, ...] = ()  # the brand's other names in a post: handles, hashtags
 
 
 class Opportunity(msgspec.Struct, frozen=True, kw_only=True):
@@ -147,6 +148,14 @@ def features_of(inp: OpportunityInput) -> dict[str, float]:
     }
 
 
+def names_brand(inp: OpportunityInput, text: str) -> bool:
+    """Whether the post addresses the brand (its handle, a reply to it) or names it (its name
+    in full, one of its handles or hashtags) in normalised ``text``."""
+    if inp.addressed_directly or cues.addresses(text, inp.brand_handle, inp.brand):
+        return True
+    return any(cues.addresses(text, "", alias) for alias in inp.brand_aliases)
+
+
 def _pre_read(inp: OpportunityInput, kind: str, rw: RealnessWeights,
               langs: tuple[str, str]) -> tuple[str, dict[str, Verdict]]:
     """The obvious action and its realness verdict worded in each of ``langs``."""
@@ -175,6 +184,9 @@ def score_opportunity(inp: OpportunityInput, weights: DeskWeights, *, team_langu
     if kind is None:
         return None
     f = features_of(inp)
+    # a topical watch-query's post that never speaks to the brand is not a complaint (an appeal,
+    # praise, a question) *to* it; a moment is joined unaddressed by nature
+    f["unaddressed"] = 0.0 if kind == "moment" or names_brand(inp, text) else 1.0
     d = learned.deltas
     contributions = {n: (getattr(weights, n) + d.get(n, 0.0)) * v for n, v in f.items()}
     z = weights.bias(kind) + d.get(f"bias_{kind}", 0.0) + sum(contributions.values())
@@ -186,7 +198,8 @@ def score_opportunity(inp: OpportunityInput, weights: DeskWeights, *, team_langu
     action, verdicts = _pre_read(inp, kind, realness_weights, (lang, other))
     verdict, translated = verdicts[lang], {other: verdicts[other]}
     root = inp.root_uri or inp.post_uri
-    codes = reason_codes(inp, kind, contributions, verdict, learned.decisions)
+    codes = reason_codes(inp, kind, contributions, verdict, learned.decisions,
+                         unaddressed=f["unaddressed"] > 0)
     return Opportunity(
         id=f"{inp.brand}|{root}", brand=inp.brand, kind=kind, score=round(score, 4),
         reasons=render_reasons(codes, lang), reason_codes=codes, realness_in=translated,
@@ -221,4 +234,4 @@ def in_conversation(held: Opportunity | None, new: Opportunity, weights: DeskWei
 
 
 __all__ = ["Opportunity", "OpportunityInput", "OpportunityKind", "features_of",
-           "in_conversation", "kind_of", "score_opportunity"]
+           "in_conversation", "kind_of", "names_brand", "score_opportunity"]

@@ -68,10 +68,15 @@ def _code(name: str, inp: OpportunityInput) -> ReasonCode | None:
 
 
 def reason_codes(inp: OpportunityInput, kind: str, contributions: dict[str, float],
-                 verdict: Verdict | None, decisions: int) -> tuple[ReasonCode, ...]:
-    """The reasons, most important first, without repeats, in no language yet."""
+                 verdict: Verdict | None, decisions: int, *,
+                 unaddressed: bool = False) -> tuple[ReasonCode, ...]:
+    """The reasons, most important first, without repeats, in no language yet; ``unaddressed``:
+    the post neither addresses nor names the brand (said right after the kind, whatever its
+    weight: it is a fact about the post)."""
     codes = [ReasonCode("moment", {"moment": inp.moment or ""}) if kind == "moment"
              else ReasonCode(kind)]
+    if unaddressed:
+        codes.append(ReasonCode("unaddressed", {"brand": inp.brand}))
     if kind != "moment" and inp.moment:
         codes.append(ReasonCode("moment", {"moment": inp.moment}))
     for name in sorted(contributions, key=lambda n: -contributions[n]):
@@ -131,9 +136,11 @@ def render_reasons(codes: tuple[ReasonCode, ...], lang: str) -> tuple[str, ...]:
 
 
 def opportunity_reasons(inp: OpportunityInput, kind: str, contributions: dict[str, float],
-                        verdict: Verdict | None, decisions: int, lang: str) -> tuple[str, ...]:
+                        verdict: Verdict | None, decisions: int, lang: str, *,
+                        unaddressed: bool = False) -> tuple[str, ...]:
     """The reasons, most important first, without repeats, in ``lang``."""
-    return render_reasons(reason_codes(inp, kind, contributions, verdict, decisions), lang)
+    return render_reasons(reason_codes(inp, kind, contributions, verdict, decisions,
+                                       unaddressed=unaddressed), lang)
 
 
 __all__ = ["ReasonCode", "opportunity_reasons", "reason_codes", "render_reason",

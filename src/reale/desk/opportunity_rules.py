@@ -13,7 +13,7 @@ from reale.errors import ConfigError
 
 KINDS = ("appeal", "praise", "complaint", "question", "moment")
 FEATURES = ("intent", "addressed", "reach", "velocity", "size", "complaint", "negativity", "repeat",
-            "moment")
+            "moment", "unaddressed")
 
 
 class DeskWeights(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -33,6 +33,7 @@ class DeskWeights(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fiel
     negativity: float = 0.5  # × how negative the sentiment is
     repeat: float = 1.0  # earlier complaints from this author today (3 → 1)
     moment: float = 1.0  # × the moment's strength
+    unaddressed: float = -1.0  # neither addresses nor names the brand (not for a moment)
     complaint_at: float = 0.5  # complaint probability from which a post is a complaint
     min_relevance: float = 0.3  # below: not about the brand, no opportunity
     min_score: float = 0.2  # below: not worth a person's time

@@ -14,6 +14,8 @@ REALNESS_REASONS: dict[str, dict[str, str]] = {
         "product": "the brand gives {product}, about {value}",
         "product_lent": "the brand lends {product}, worth about {value} for a few days",
         "small_product": "a small gift: {product}, about {value}",
+        "bulk_asked": "asks for about {n} × {unit} ({what}, {hits}): about {value} in all",
+        "bulk_given": "the brand gives about {n} × {unit} ({what}, {hits}): about {value} in all",
         "offered_and_given": "a deal: the author offers something in return ({hits}), "
                              "and nothing declares it",
         "in_public": "in public, where everyone watching sees the exchange",
@@ -45,6 +47,8 @@ REALNESS_REASONS: dict[str, dict[str, str]] = {
         "product": "il brand dà {product}, circa {value}",
         "product_lent": "il brand presta {product}, circa {value} di valore per qualche giorno",
         "small_product": "un piccolo regalo: {product}, circa {value}",
+        "bulk_asked": "chiede circa {n} × {unit} ({what}, {hits}): circa {value} in tutto",
+        "bulk_given": "il brand dà circa {n} × {unit} ({what}, {hits}): circa {value} in tutto",
         "offered_and_given": "uno scambio: l'autore offre qualcosa in cambio ({hits}), "
                              "e niente lo dichiara",
         "in_public": "in pubblico, sotto gli occhi di tutti",
@@ -126,6 +130,7 @@ OPPORTUNITY_REASONS: dict[str, dict[str, str]] = {
         "question": "asks the brand a question",
         "moment": "part of the moment “{moment}”",
         "addressed": "addresses {handle} directly",
+        "unaddressed": "not addressed to {brand}: the post neither tags nor names it",
         "reach_rank": "author in the top {top} of this brand's mentioners",
         "reach_tier": "{tier} account ({followers} followers)",
         "growing": "growing {v} reshares a minute, {n} expected",
@@ -144,6 +149,7 @@ OPPORTUNITY_REASONS: dict[str, dict[str, str]] = {
         "question": "fa una domanda al brand",
         "moment": "parte del momento «{moment}»",
         "addressed": "si rivolge direttamente a {handle}",
+        "unaddressed": "non è rivolto a {brand}: il post non lo tagga né lo nomina",
         "reach_rank": "autore nel {top} più seguito di chi cita il brand",
         "reach_tier": "account {tier} ({followers} follower)",
         "growing": "cresce di {v} condivisioni al minuto, {n} previste",
@@ -211,6 +217,13 @@ def fmt_eur(v: float, lang: str) -> str:
     return f"{fmt_int(v, lang)} €" if lang == "it" else f"€{fmt_int(v, lang)}"
 
 
+def fmt_price(v: float, lang: str) -> str:
+    """A unit price: €4 and €4.50 in English, 4 € and 4,50 € in Italian."""
+    if abs(v - round(v)) < 0.005 or v >= 100:
+        return fmt_eur(v, lang)
+    return f"{v:.2f} €".replace(".", ",") if lang == "it" else f"€{v:.2f}"
+
+
 def fmt_pct(share: float, lang: str) -> str:
     """A share in [0, 1] as a percentage with at most one decimal (2% / 0,5%)."""
     p = share * 100
@@ -227,4 +240,4 @@ def quote(hits: list[str], lang: str, limit: int = 2) -> str:
 
 
 __all__ = ["ADVICE", "CARE_WHAT", "OPPORTUNITY_REASONS", "REALNESS_REASONS", "TIERS", "VERDICT_WORDS",
-           "fmt_eur", "fmt_int", "fmt_num", "fmt_pct", "ordinal", "quote", "team_lang", "with_article"]
+           "fmt_eur", "fmt_int", "fmt_num", "fmt_pct", "fmt_price", "ordinal", "quote", "team_lang", "with_article"]

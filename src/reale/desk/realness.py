@@ -56,6 +56,10 @@ def _reason(name: str, r: Reading, w: RealnessWeights) -> str:
     lang = r.lang
     if name in ("value", "small_gift"):
         v = r.valuation
+        if v.units > 1:
+            return t["bulk_asked" if v.asked else "bulk_given"].format(
+                n=v.units, unit=phrases.fmt_price(v.eur / v.units, lang), what=v.evidence,
+                hits=phrases.quote([v.quantity], lang), value=phrases.fmt_eur(v.eur, lang))
         if v.source == "product":
             key = "product_lent" if v.lent else ("small_product" if name == "small_gift" else "product")
             return t[key].format(product=phrases.with_article(v.evidence, v.article, lang),

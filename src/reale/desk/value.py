@@ -14,6 +14,7 @@ from functools import cache, lru_cache
 import msgspec
 
 from reale.desk.cues import normalise
+from reale.desk.quantity import quantity_of
 
 # (pattern, value when given, value when lent) — typical Italian retail prices, rounded.
 ITEMS: tuple[tuple[str, float, float], ...] = (
@@ -60,6 +61,32 @@ class Valuation(msgspec.Struct, frozen=True):
     evidence: str = ""
     article: str = ""  # the article the text put before a product ("un", "una", "a")
     lent: bool = False  # a product lent, valued at a share of its price
+    units: int = 1  # how many the text asks for or gives (eur is the price of them all)
+    quantity: str = ""  # the words that said how many ("siamo in dieci", "una scorta")
+    asked: bool = False  # read from the post (what was asked), not from the action
+
+
+# items that are already many of something: a box of pods is one box, not ten pods
+_CONTAINERS = frozenset({"box", "gift box", "kit", "hamper", "cesto", "trip", "holiday",
+                         "vacation", "viaggio", "vacanza", "crociera", "cruise", "soggiorno"})
+
+
+def _times(v: Valuation, text: str, *, asked: bool) -> Valuation:
+    """``v`` multiplied by the quantity ``text`` names for it (capped), marked as read from the
+    post when ``asked``."""
+    if v.evidence.lower() in _CONTAINERS:
+        return msgspec.structs.replace(v, asked=asked)
+    name = v.evidence.lower()
+    words = [w for w in name.split() if not any(c.isdigit() for c in w)]
+    if v.source == "product":  # its name is one noun: the 12 of "Mela 12 Pro" counts nothing
+        text = re.sub(r"\s+".join(map(re.escape, name.split())), " xproductx ", text)
+        name = "xproductx"
+    q = quantity_of(text, [name, *words])
+    if q is None:
+        return msgspec.structs.replace(v, asked=asked)
+    said = " ".join(q.evidence.replace("xproductx", v.evidence).split())
+    return msgspec.structs.replace(v, eur=round(v.eur * q.units, 2), units=q.units,
+                                   quantity=said, asked=asked)
 
 
 @cache
@@ -147,17 +174,17 @@ def infer_value(kind: str, action_text: str, post_text: str, *, lent: bool,
             return Valuation(basket * int(pct.group(1)) / 100, "amount", pct.group(0))
     product = product_value(action_text, catalogue, lent)
     if product:
-        return product
+        return _times(product, action_text, asked=False)
     found = item_value(action_text, lent)
     if found:
-        return Valuation(found[0], "item", found[1])
+        return _times(Valuation(found[0], "item", found[1]), action_text, asked=False)
     if kind in ("gift", "invite"):
         product = product_value(post_text, catalogue, lent)
         if product:
-            return product
+            return _times(product, post_text, asked=True)
         asked = item_value(post_text, lent)
         if asked:
-            return Valuation(asked[0], "asked", asked[1])
+            return _times(Valuation(asked[0], "asked", asked[1]), post_text, asked=True)
     return Valuation(KIND_DEFAULT_EUR.get(kind, 0.0), "default")
 
 

@@ -16,6 +16,7 @@ from reale.clock import Clock
 from reale.config import Config, parse_config
 from reale.errors import ConfigError, RealeError
 from reale.match.matcher import Matcher
+from reale.match.reload_diff import describe_changes
 
 log = logging.getLogger(__name__)
 
@@ -83,11 +84,12 @@ class QueryReloader:
         except RealeError as exc:
             self._report(exc, digest)
             return False
+        changes = describe_changes(self._state[0], config)
         self._state = (config, matcher)  # one assignment: readers see old or new, never a mix
         self._digest = digest
         self.last_error = None
         self.reloads += 1
-        log.info("reloaded watch-queries from %s: %r", self.path, matcher)
+        log.info("reloaded watch-queries from %s: %s (%r)", self.path, changes, matcher)
         if self._on_reload is not None:
             self._on_reload(config, matcher)
         return True

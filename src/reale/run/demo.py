@@ -118,10 +118,11 @@ class DemoSink:
 
     def labels(self, mention: Mention, labels: Any) -> None:
         self.labelled += 1
-        tag = ""
-        if labels is not None:
-            tag = f"  [{labels.language} · {labels.sentiment} · {labels.intent}]"
-        print(mention_line(mention, 90) + tag, file=self.out)
+        tag, language = "", ""
+        if labels is not None:  # the detected language goes where the post is named, once
+            language = str(labels.language or "")
+            tag = f"  [{labels.sentiment} · {labels.intent}]"
+        print(mention_line(mention, 90, language=language) + tag, file=self.out)
         if self.watch is not None:
             self.watch.check()
 

@@ -195,7 +195,8 @@ class DeskStage:
             complaint=float(getattr(labels, "complaint_score", 0.0) or 0.0),
             addressed_directly=addressed, relevance=self._relevance(m),
             partner=bool(brand and post.author.handle in brand.partners),
-            brand_products=brand.products if brand else {}, **fields)
+            brand_products=brand.products if brand else {},
+            brand_aliases=(*sorted(handles), *brand.hashtags) if brand else (), **fields)
 
     def _signal_fields(self, m: Mention) -> dict[str, Any]:
         assert self.signals is not None

@@ -1,0 +1,86 @@
+"""How much is asked: a bulk ask is worth its quantity, not one unit. A number counts only when
+it counts the thing or the people it is for, a bulk word stands for about ten, and no post is
+read as asking for more than fifty."""
+
+from __future__ import annotations
+
+import pytest
+
+from reale.desk.quantity import BULK_UNITS, MAX_UNITS, quantity_of
+from reale.desk.realness import Assessment, explain
+from reale.desk.situation import situation_from_dict
+
+BRIO = {"name": "Brio", "handle": "caffebrio.bsky.social",
+        "products": {"capsule Classico": 4, "capsule Intenso": 4.5}}
+
+
+def _appeal(text: str, *, action: str = "", kind: str = "gift",
+            lang: str | None = None) -> Assessment:
+    post: dict[str, object] = {"text": text, "author": {"handle": "anna", "followers": 300}}
+    if lang:
+        post["lang"] = lang
+    return explain(situation_from_dict({
+        "brand": BRIO, "post": post, "action": {"kind": kind, "text": action, "public": True},
+        "context": {"ask": True}}))
+
+
+def test_the_audits_office_stock_is_ten_capsules_not_one() -> None:
+    a = _appeal("@caffebrio.bsky.social una scorta di capsule Classico per l'ufficio? Siamo in dieci")
+    v = a.reading.valuation
+    assert (v.eur, v.units, v.evidence) == (40.0, 10, "capsule Classico")
+    assert "chiede circa 10 × 4 € (capsule Classico, «siamo in dieci»): circa 40 € in tutto" in (
+        a.verdict.reasons)
+
+
+def test_english_bulk_words_and_unit_prices_with_cents() -> None:
+    a = _appeal("@caffebrio.bsky.social could you send capsule Intenso for the whole team?")
+    assert a.reading.valuation.eur == 45.0
+    assert any(r.startswith("asks for about 10 × €4.50 (capsule Intenso, “for the whole team”)")
+               for r in a.verdict.reasons)
+
+
+@pytest.mark.parametrize(("text", "units"), [
+    ("dieci capsule", 10), ("10 capsule", 10), ("mandateci 24 confezioni di capsule", 24),
+    ("a dozen capsule", 12), ("una cassa di capsule", BULK_UNITS), ("una scorta", BULK_UNITS),
+    ("per tutto l'ufficio", BULK_UNITS), ("for the whole team", BULK_UNITS),
+    ("siamo in dieci", 10), ("we're 6 in the office", 6), ("for 12 people", 12),
+    ("ne servono per 15 colleghi", 15), ("a year's supply", MAX_UNITS),
+    ("1000 capsule", MAX_UNITS),
+])
+def test_what_counts_as_a_quantity(text: str, units: int) -> None:
+    q = quantity_of(text, ["capsule"])
+    assert q is not None and q.units == units, q
+
+
+@pytest.mark.parametrize("text", [
+    "cliente da 10 anni, mi mandate una capsule?", "ordine n. 10 mai arrivato, una capsule?",
+    "il 10 maggio ho comprato una capsule", "10% di sconto su una capsule", "una capsule", "",
+    "@brio10 una capsule", "in case you wonder: one capsule",
+])
+def test_a_number_that_counts_no_thing_and_no_one_is_not_a_quantity(text: str) -> None:
+    assert quantity_of(text, ["capsule"]) is None
+
+
+def test_the_number_in_a_products_name_counts_nothing() -> None:
+    mela = {"name": "Mela", "products": {"Mela 12 Pro": 1099}}
+    a = explain(situation_from_dict({
+        "brand": mela, "post": {"text": "mandatemi un Mela 12 Pro", "author": {"handle": "x"}},
+        "action": {"kind": "gift"}}))
+    assert (a.reading.valuation.eur, a.reading.valuation.units) == (1099.0, 1)
+
+
+def test_a_box_is_one_box_and_a_quantity_in_the_action_is_what_the_brand_gives() -> None:
+    box = _appeal("@caffebrio.bsky.social a box of pods for the whole team?")
+    assert (box.reading.valuation.eur, box.reading.valuation.units) == (25.0, 1)
+    stickers = _appeal("@caffebrio.bsky.social ciao!", action="ti mandiamo 20 adesivi", lang="it")
+    assert (stickers.reading.valuation.eur, stickers.reading.valuation.units) == (40.0, 20)
+    assert any(r.startswith("il brand dà circa 20 × 2 € (adesivi, «20 adesivi»)")
+               for r in stickers.verdict.reasons)
+
+
+def test_more_asked_for_never_reads_less_transactional() -> None:
+    one = _appeal("@caffebrio.bsky.social mandatemi una capsule Classico")
+    many = _appeal("@caffebrio.bsky.social mandatemi una scorta di capsule Classico")
+    year = _appeal("@caffebrio.bsky.social mandatemi a year's supply of capsule Classico")
+    assert one.verdict.risk < many.verdict.risk < year.verdict.risk
+    assert year.verdict.verdict == "transactional"
