@@ -82,7 +82,7 @@ def test_info_counts_what_the_desk_stored_too(tmp_path: Path) -> None:
         pytest.skip("shared data missing")
     config = tmp_path / "reale.toml"
     config.write_text(f'store = "sqlite:///{tmp_path}/r.sqlite"\n'
-                      '[[brands]]\nname = "Doggo"\nqueries = ["dogs OR doggo"]\n')
+                      '[[brands]]\nname = "Dogs"\nqueries = ["dogs OR doggo"]\n')
     replay = run_cli("replay", str(recording), "--config", str(config), "--full", "--quiet")
     assert replay.returncode == 0, replay.stderr
     # the summary of a full replay says what reached the desk, not only what was stored raw
