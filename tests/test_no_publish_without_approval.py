@@ -118,8 +118,10 @@ class Forger:
         self.wf, self.targets = wf, targets
 
     def _draft(self, network: str, text: str = "Ciao!") -> str:
+        # several replies to one post, each approved: written as further replies on purpose
+        # (else the desk refuses the second one before any forgery is tried)
         return self.wf.draft("rita", brand="Fiori", account=f"acc-{network}",
-                             target=self.targets[network], text=text).id
+                             target=self.targets[network], text=text, further=True).id
 
     def things(self, network: str) -> Iterator[tuple[str, object]]:
         wf = self.wf

@@ -327,8 +327,9 @@ async def test_publishing_the_same_reply_twice_returns_the_first_publication() -
 async def test_the_account_rate_limit_spaces_posts_out(tmp_path: Path) -> None:
     with FakeX() as server:
         wf, pub, clock = setup("x", server.url, "x-user-token", capacity=1, per_hour=60)
-        for i in range(3):
-            approved = get_approved(wf, account="brand-x", target=X_TARGET, text=f"Thanks {i}!")
+        for i in range(3):  # three replies to three posts (one post is answered once)
+            target = msgspec.structs.replace(X_TARGET, uri=f"{X_TARGET.uri}{i}")
+            approved = get_approved(wf, account="brand-x", target=target, text=f"Thanks {i}!")
             await pub.publish(approved)
         assert len(server.tweets) == 3
         assert clock.now() - T0 == pytest.approx(120, abs=1)  # one a minute after the first

@@ -81,6 +81,11 @@ class ApprovalRequired(DeskError):
     """Publishing was attempted without a recorded approval."""
 
 
+class DuplicateReply(DeskError):
+    """A second reply to a post the brand has already answered (approved or published), not
+    marked as a further reply: refused so that nobody gets answered twice by accident."""
+
+
 class PublishError(RealeError):
     """A network refused to publish."""
 
@@ -104,6 +109,7 @@ __all__ = [
     "DecodeError",
     "DeskError",
     "DeskInputError",
+    "DuplicateReply",
     "ModelError",
     "OptionalDependencyError",
     "PublishError",

@@ -18,10 +18,11 @@ from typing import Any, NoReturn, Protocol
 import msgspec
 
 from reale.clock import Clock
+from reale.desk.one_reply import check_single, sent_sibling
 from reale.desk.records import Decision, Member, Publication, Reply, Target, digest
 from reale.desk.repository import DeskRepository
 from reale.desk.roles import Role, parse_role, require
-from reale.errors import ApprovalRequired, DeskError, DeskInputError
+from reale.errors import ApprovalRequired, DeskError, DeskInputError, DuplicateReply
 
 _MINT = object()  # the capability: only this module holds it
 APPROVING = ("approve", "approve_and_send")
@@ -138,14 +139,17 @@ class ApprovalWorkflow:
 
     def draft(self, actor: str, *, brand: str, account: str, target: Target, text: str,
               lang: str = "en", kind: str = "", opportunity_id: str = "",
-              post_created_at: float | None = None) -> Reply:
-        """A responder (or above) starts a reply."""
+              post_created_at: float | None = None, further: bool = False) -> Reply:
+        """A responder (or above) starts a reply; ``further``: knowingly another reply to a post
+        already answered (without it, a second reply to a post cannot be submitted, approved or
+        published past the first: see :mod:`reale.desk.one_reply`)."""
         role = self._role(actor, "draft")
         now = self._clock.now()
         reply = Reply(id=self._new_id(), brand=brand, account=account, target=target,
                       text=self._check_text(text), lang=lang, kind=kind,
                       opportunity_id=opportunity_id, state="draft", created_by=actor,
-                      created_at=now, updated_at=now, post_created_at=post_created_at)
+                      created_at=now, updated_at=now, post_created_at=post_created_at,
+                      further=further)
         self._repo.insert_reply(reply, self._decision(reply, "draft", actor, role, ""))
         return reply
 
@@ -172,6 +176,7 @@ class ApprovalWorkflow:
         role = self._role(actor, "submit")
         reply = self._load(reply_id)
         self._expect(reply, ("draft", "sent_back"), "submit")
+        check_single(self._repo, reply, "submit")
         return self._move(reply, "submit", actor, role, comment, state="submitted")
 
     def send_back(self, actor: str, reply_id: str, comment: str) -> Reply:
@@ -194,6 +199,7 @@ class ApprovalWorkflow:
         role = self._role(actor, "approve")
         reply = self._load(reply_id)
         self._expect(reply, ("submitted",), "approve")
+        check_single(self._repo, reply, "approve")
         return self._approve(reply, "approve", actor, role, comment)
 
     def _approve(self, reply: Reply, action: str, actor: str, role: Role,
@@ -209,6 +215,7 @@ class ApprovalWorkflow:
         role = self._role(actor, "approve_and_send")
         reply = self._load(reply_id)
         self._expect(reply, EDITABLE, "approve and send")
+        check_single(self._repo, reply, "approve and send")
         if text is not None and self._check_text(text) != reply.text:
             reply = self._move(reply, "edit", actor, role, "", text=self._check_text(text),
                                state="draft")
@@ -274,6 +281,18 @@ class ApprovalWorkflow:
             raise ApprovalRequired(f"the text of reply {reply.id} is not the text that was approved")
         if self._latest_approval(stored).id != decision_id:
             raise ApprovalRequired(f"approval {decision_id} of reply {reply.id} was superseded")
+
+    def refuse_second(self, approved: ApprovedReply, *, rehearsal: bool) -> None:
+        """The publishers' last guard: refuse a reply to a post that another reply from the same
+        account already went out to (or is going out to; in dry run, was rehearsed to), unless
+        it was written as a further reply."""
+        other = sent_sibling(self._repo, approved.reply, rehearsal=rehearsal)
+        if other is not None:
+            done = "rehearsed (dry run)" if other.state == "dry_run" else other.state
+            raise DuplicateReply(
+                f"not publishing reply {approved.reply_id}: reply {other.reply_id} from "
+                f"{other.account} to the same post was already {done}; a further reply must be "
+                "written as one (another=1)")
 
     def publication_for(self, reply_id: str) -> Publication | None:
         return self._repo.get_publication(reply_id)

@@ -49,6 +49,7 @@ class Reply(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
     created_at: float = 0.0
     updated_at: float = 0.0
     post_created_at: float | None = None  # when the author posted: the start of response time
+    further: bool = False  # written knowingly as another reply to a post already answered
 
 
 class Decision(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):

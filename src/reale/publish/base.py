@@ -55,6 +55,7 @@ class PublishGate(Protocol):
     """The approval side of publishing (implemented by ``ApprovalWorkflow``)."""
 
     def verify(self, approved: object) -> ApprovedReply: ...
+    def refuse_second(self, approved: ApprovedReply, *, rehearsal: bool) -> None: ...
     def publication_for(self, reply_id: str) -> Publication | None: ...
     def record_publication(self, approved: ApprovedReply, publication: Publication) -> None: ...
 
@@ -143,6 +144,9 @@ class Publisher:
         if prior is not None and prior.state == "sent":
             return prior
         self._check_length(approved.reply.text)
+        # the last guard against answering one post twice; from here to the record below
+        # nothing awaits, so two publications racing in this process cannot both pass
+        self._gate.refuse_second(approved, rehearsal=self.account.dry_run)
         preview = json.dumps(self._preview(approved), ensure_ascii=False, sort_keys=True)
         if self.account.dry_run:
             pub = self._publication(approved, key, "dry_run", request=preview)

@@ -103,6 +103,8 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (English, Italian)
     "opp.drafts": ("Drafts", "Bozze"),
     "opp.use": ("Use", "Usa"),
     "opp.reply": ("Your reply", "La tua risposta"),
+    "opp.another": ("This post already has a reply: what you write here is another one.",
+                    "Questo post ha già una risposta: quella che scrivi qui è un'altra."),
     "opp.account": ("Account", "Account"),
     "opp.save": ("Save draft", "Salva bozza"),
     "opp.submit": ("Submit for approval", "Invia per approvazione"),

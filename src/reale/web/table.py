@@ -140,7 +140,11 @@ SPECS: list[RouteSpec] = [
     RouteSpec("/queue/{key}/compose", "compose", replies.compose, "Write the reply: action save "
               "or submit (responder), send = approve and send (approver).", ("POST",), R,
               "action", params=(KEY, TEXT, Param("action", "form", "save, submit or send"),
-                                Param("reply_id", "form", "the reply being edited")),
+                                Param("reply_id", "form", "the reply being edited"),
+                                Param("last_reply", "form", "the newest reply the page showed "
+                                      "(a new reply is refused, 409, when one was written since)"),
+                                Param("another", "form", "1: knowingly a further reply to an "
+                                      "opportunity already answered (else 409)")),
               tag="replies"),
     RouteSpec("/queue/{key}/dismiss", "dismiss", queue.dismiss, "Dismiss: reason irrelevant or "
               "not_worth.", ("POST",), R, "action",

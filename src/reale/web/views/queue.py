@@ -103,6 +103,8 @@ def opportunity(ctx: Ctx) -> Page:
         "drafts": _drafts(ctx, rec, lang) if ctx.can(Role.RESPONDER) and current is None else [],
         "replies": replies, "current": current,
         "last_reply": replies[-1]["id"] if replies else "",  # a form posted twice is refused
+        # a reply already approved or published: the composer writes another one, and says so
+        "answered": any(r["state"] in ("approved", "published") for r in replies),
         "account": {"name": account.name, "network": account.network, "dry_run": account.dry_run,
                     "limit": account.max_characters or limit_for(account.network)},
         "decisions": [msgspec.to_builtins(d) for d in queries.decisions(s.store, rec.key)],

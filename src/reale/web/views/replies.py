@@ -8,6 +8,7 @@ from __future__ import annotations
 from starlette.concurrency import run_in_threadpool
 
 from reale.desk.approval import EDITABLE
+from reale.desk.one_reply import LIVE
 from reale.desk.records import Publication, Reply, Target
 from reale.desk.roles import Role
 from reale.publish.limits import fits, limit_for, text_length
@@ -39,7 +40,7 @@ def _text(ctx: Ctx) -> str:
     return ctx.form.get("text", "").replace("\r\n", "\n")
 
 
-def _draft(ctx: Ctx, rec: OpportunityRecord, text: str) -> Reply:
+def _draft(ctx: Ctx, rec: OpportunityRecord, text: str, further: bool) -> Reply:
     s = ctx.services
     user = ctx.require(Role.RESPONDER)
     account = s.account_for(rec.brand, rec.network)
@@ -47,7 +48,8 @@ def _draft(ctx: Ctx, rec: OpportunityRecord, text: str) -> Reply:
                     author_handle=rec.author_handle)
     return s.workflow.draft(user.name, brand=rec.brand, account=account.name, target=target,
                             text=text, lang=rec.language or "en", kind=rec.kind,
-                            opportunity_id=rec.id, post_created_at=rec.created_at or None)
+                            opportunity_id=rec.id, post_created_at=rec.created_at or None,
+                            further=further)
 
 
 async def _send(ctx: Ctx, reply: Reply, rec: OpportunityRecord | None) -> Publication:
@@ -111,8 +113,7 @@ def _write(ctx: Ctx, rec: OpportunityRecord, text: str, reply_id: str) -> Reply:
                                "see it (a new reply starts from the reloaded page)")
     if current is None or current.state not in (*EDITABLE, "approved"):
         with s.lock:  # the check and the new draft together: a double submit makes one reply
-            _check_last_reply(ctx, rec)
-            return _draft(ctx, rec, text)
+            return _draft(ctx, rec, text, _check_last_reply(ctx, rec))
     if text.strip() and text.strip() != current.text:
         return s.workflow.edit(user.name, current.id, text)
     return current
@@ -124,14 +125,30 @@ def newest_reply_id(ctx: Ctx, rec: OpportunityRecord) -> str:
     return max(replies, key=lambda r: (r.created_at, r.id)).id if replies else ""
 
 
-def _check_last_reply(ctx: Ctx, rec: OpportunityRecord) -> None:
-    """A form that says which reply its page saw last (``last_reply``, "" for none) is refused
-    when a reply was written since: the same form posted twice (a double click), or two people
-    answering the same opportunity at once. A client that does not say is not checked."""
+def _check_last_reply(ctx: Ctx, rec: OpportunityRecord) -> bool:
+    """Whether a new reply may be written, and if it is a further one (docs/web.md, "One answer
+    per post"). A form that says which reply its page saw last (``last_reply``, "" for none) is
+    refused when a reply was written since: the same form posted twice (a double click), or two
+    people answering at once. When a reply is already approved or published, a new one must
+    mean it: ``another=1``, or a ``last_reply`` naming the newest reply; else 409."""
     seen = ctx.form.get("last_reply")
     if seen is not None and seen != newest_reply_id(ctx, rec):
         raise HTTPProblem(409, "a reply to this opportunity was written since this page was "
                                "loaded: reload the page to see it before writing another")
+    another = ctx.form.get("another", "") in ("1", "true", "on", "yes")
+    live = live_reply(ctx, rec)
+    if live is not None and not another and not seen:
+        raise HTTPProblem(409, f"this opportunity already has reply {live.id} ({live.state}): "
+                               "to answer the same post again on purpose, say so with another=1 "
+                               "(or pass last_reply, the newest reply you saw)")
+    return another or live is not None
+
+
+def live_reply(ctx: Ctx, rec: OpportunityRecord) -> Reply | None:
+    """The opportunity's first reply that is approved or published (None when none is)."""
+    replies = ctx.services.repo.replies(brand=rec.brand, opportunity_id=rec.id, limit=1000)
+    live = [r for r in replies if r.state in LIVE]
+    return min(live, key=lambda r: (r.created_at, r.id)) if live else None
 
 
 def _pub(reply: Reply, pub: Publication) -> dict[str, str]:
