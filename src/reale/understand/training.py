@@ -154,15 +154,40 @@ def _fit_embedding(task: Task, emb: F32, labels: Sequence[str]) -> tuple[F32, F3
     return np.vstack((w, np.zeros((emb.shape[1] - LEXICON_FROM, w.shape[1]), np.float32))), b
 
 
+def fit_views(task: Task, x: Any, emb: F32 | None, texts: Sequence[str], labels: Sequence[str],
+              fuse: float | None = None) -> tuple[F32, F32, F32, F32, float | None, dict[str, Any]]:
+    """Both halves of a head on some rows: (n-gram w, b, embedding w, b, fusion weight, settings).
+
+    A tuned task (``Task.tuned``) chooses its settings and fusion weight by cross-validation inside
+    these rows (:mod:`reale.understand.selection`); any other task uses its fixed ``C``s and ``fuse``.
+    """
+    if task.tuned and emb is not None:
+        from reale.understand.selection import Grid, choose, emb_view, ngram_view
+
+        plain = emb[:, :LEXICON_FROM]
+        ch = choose(fit_linear, x, plain, texts, labels, task.classes, Grid())
+        ng_w, ng_b = ngram_view(fit_linear, x, labels, task.classes, ch.ngram_c, ch.nb_alpha)
+        w, em_b = emb_view(fit_linear, plain, labels, task.classes, ch.emb_c, ch.use_weight, ch.standardise)
+        em_w = np.vstack((w, np.zeros((emb.shape[1] - LEXICON_FROM, w.shape[1]), np.float32)))
+        return ng_w, ng_b, em_w, em_b, ch.fuse, ch.as_dict()
+    ng_w, ng_b = fit_linear(x, labels, task.classes, task.ngram_c)
+    k = ng_w.shape[1]
+    if emb is None:
+        return ng_w, ng_b, np.zeros((SENTENCE_DIM, k), np.float32), np.zeros(k, np.float32), fuse, {}
+    em_w, em_b = _fit_embedding(task, emb, labels)
+    return ng_w, ng_b, em_w, em_b, fuse, {}
+
+
 def fit_head(task: Task, td: TaskData, spec: NgramSpec, idf: F32,
              embed: Callable[[Sequence[str]], F32] | None) -> tuple[Head, dict[str, Any]]:
-    """Fit ``task``'s head, pick its fusion weight on the first validation set, and score it."""
-    ng_w, ng_b = fit_linear(_csr(featurize(td.texts, spec, idf)), td.labels, task.classes, task.ngram_c)
-    k = ng_w.shape[1]
-    if embed is not None:
-        em_w, em_b = _fit_embedding(task, embed(td.texts), td.labels)
-    else:
-        em_w, em_b = np.zeros((SENTENCE_DIM, k), np.float32), np.zeros(k, np.float32)
+    """Fit ``task``'s head, pick its fusion weight, and score it on every validation set.
+
+    The fusion weight of a tuned task comes from cross-validation on its training rows; any other
+    task's is picked on its first validation set.
+    """
+    ng_w, ng_b, em_w, em_b, chosen_fuse, chosen = fit_views(
+        task, _csr(featurize(td.texts, spec, idf)), embed(td.texts) if embed is not None else None,
+        td.texts, td.labels)
     stored = Head.from_arrays(task.head, Head(task.head, task.classes, ng_w, ng_b, em_w, em_b, 1.0).arrays())
     views = []
     for val in td.vals:
@@ -170,9 +195,12 @@ def fit_head(task: Task, td: TaskData, spec: NgramSpec, idf: F32,
         views.append((val, xw, embed(val.texts) if embed is not None else None))
     grid = FUSE_GRID if embed is not None else (1.0,)
     primary = views[0]
-    best = max(grid, key=lambda w: (scores(_with_fuse(stored, w), primary[1], primary[2], primary[0])[task.metric], -w))
+    best = chosen_fuse if chosen_fuse is not None else max(
+        grid, key=lambda w: (scores(_with_fuse(stored, w), primary[1], primary[2], primary[0])[task.metric], -w))
     head = _with_fuse(stored, best)
     metrics: dict[str, Any] = {"fuse": best, "train_rows": len(td.texts), "val": {}}
+    if chosen:
+        metrics["chosen_by_inner_cv"] = chosen
     for val, xw, emb in views:
         row = {"fused": scores(head, xw, emb, val), "ngram": scores(_with_fuse(stored, 1.0), xw, emb, val)}
         if emb is not None:
@@ -192,11 +220,14 @@ def array_digest(arrays: dict[str, npt.NDArray[np.generic]]) -> str:
 
 
 def cross_validate(task: Task, data: Path, spec: NgramSpec, idf: F32, embed: Callable[[Sequence[str]], F32],
-                   fuse: float, folds: int = 10) -> dict[str, float]:
+                   fuse: float, folds: int = 10) -> dict[str, Any]:
     """``folds``-fold cross-validation of ``task``'s head over all rows of its first source.
 
-    Folds are fixed by a hash of the row id; the fusion weight is the shipped head's. This is how
-    the complaint papers report their figure (10-fold, macro-F1, predictions pooled over folds).
+    Folds are fixed by a hash of the row id. A tuned task repeats its whole training recipe in every
+    fold, settings chosen by inner cross-validation on that fold's training rows only (nested CV);
+    any other task uses its fixed ``C``s and the given fusion weight. This is how the complaint
+    papers report their figure (10-fold, macro-F1, predictions pooled over folds); the macro-F1 of
+    each fold is reported too.
     """
     import zlib
 
@@ -205,20 +236,21 @@ def cross_validate(task: Task, data: Path, spec: NgramSpec, idf: F32, embed: Cal
     rows = [r for r in split.train + split.val if r.label not in src.drop]
     texts, labels = _labelled(rows, src)
     fold = np.array([zlib.crc32(r.id.encode("utf-8")) % folds for r in rows])
-    x = featurize(texts, spec, idf)
+    x = _csr(featurize(texts, spec, idf))
     emb = embed(texts)
     pred: list[str] = [""] * len(rows)
+    per_fold: list[float] = []
     for k in range(folds):
         tr, te = np.flatnonzero(fold != k), np.flatnonzero(fold == k)
-        ng_w, ng_b = fit_linear(_csr(x)[tr], [labels[i] for i in tr], task.classes, task.ngram_c)
-        em_w, em_b = _fit_embedding(task, emb[tr], [labels[i] for i in tr])
-        head = Head(task.head, task.classes, ng_w, ng_b, em_w, em_b, fuse)
-        xw = featurize([texts[i] for i in te], spec, idf).dot(ng_w) + ng_b
-        for i, p in zip(te, head.proba(xw, emb[te]).argmax(axis=1), strict=True):
+        ng_w, ng_b, em_w, em_b, w, _ = fit_views(task, x[tr], emb[tr], [texts[i] for i in tr],
+                                                 [labels[i] for i in tr], fuse)
+        head = Head(task.head, task.classes, ng_w, ng_b, em_w, em_b, fuse if w is None else w)
+        for i, p in zip(te, head.proba(x[te] @ ng_w + ng_b, emb[te]).argmax(axis=1), strict=True):
             pred[i] = task.classes[p]
+        per_fold.append(report([labels[i] for i in te], [pred[i] for i in te], list(task.classes)).macro_f1)
     rep = report(labels, pred, list(task.classes))
     return {"folds": folds, "n": rep.n, "accuracy": rep.accuracy, "macro_f1": rep.macro_f1,
-            "macro_recall": rep.macro_recall}
+            "macro_recall": rep.macro_recall, "fold_macro_f1": per_fold}
 
 
 def write_manifest(path: Path, manifest: dict[str, Any]) -> str:
