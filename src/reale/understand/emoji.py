@@ -128,10 +128,13 @@ def _emoji_char(ch: str) -> bool:
 
 def _scan(text: str) -> tuple[list[str], int]:
     """The emoji of ``text`` and its number of words (numbers and hashtags count as words;
-    handles, links and punctuation do not)."""
+    handles, links and punctuation do not). It stops at the word past ``MAX_WORDS``: such a
+    post is not emoji-only whatever follows (most posts, read in a few tokens)."""
     found: list[str] = []
     words = 0
     for token in text.split():
+        if words > MAX_WORDS:
+            break
         if token.startswith("@") or token.lower().startswith("http"):
             continue
         word = False
