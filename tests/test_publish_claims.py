@@ -7,6 +7,7 @@ for certain gives its claim back; a further reply claims a place of its own."""
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -131,6 +132,40 @@ def test_two_desks_racing_to_answer_one_post_send_exactly_one_reply(
         assert store.query("SELECT reply_id FROM publish_claims") == [(sent[0].reply_id,)]
     finally:
         store.close()
+
+
+def publish_in_a_process(store_url: str, url: str, reply_id: str, meet: Any, out: Any) -> None:
+    """What each of two separate processes runs: its own store, desk and publisher."""
+    with open_store(store_url) as store:
+        wf = workflow(store, meet)
+        try:
+            out.put(("sent", publish(wf, wf.approved_reply(reply_id), url).reply_id))
+        except DuplicateReply as exc:
+            out.put(("refused", str(exc)))
+
+
+def test_two_real_processes_racing_to_answer_one_post_send_exactly_one_reply(
+        store_url: str, server: FakeBluesky) -> None:
+    ctx = multiprocessing.get_context("spawn")
+    meet, out = ctx.Barrier(2), ctx.Queue()
+    with open_store(store_url) as store:
+        ids = approved_pair(workflow(store))
+        procs = [ctx.Process(target=publish_in_a_process, args=(store_url, server.url, i, meet, out))
+                 for i in ids]
+        for p in procs:
+            p.start()
+        try:
+            results = sorted(out.get(timeout=120) for _ in procs)
+        finally:
+            for p in procs:
+                p.join(timeout=30)
+                if p.is_alive():  # pragma: no cover - only when the test already failed
+                    p.kill()
+        assert [kind for kind, _ in results] == ["refused", "sent"]
+        assert results[1][1] in results[0][1]  # the refusal names the reply that went out
+        assert server.count("POST", CREATE) == 1
+        assert store.query("SELECT reply_id, state FROM desk_publications") == [
+            (results[1][1], "sent")]
 
 
 def test_two_racing_further_replies_both_go_out(store_url: str, server: FakeBluesky) -> None:
