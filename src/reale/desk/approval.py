@@ -297,6 +297,13 @@ class ApprovalWorkflow:
     def publication_for(self, reply_id: str) -> Publication | None:
         return self._repo.get_publication(reply_id)
 
+    def claim_publication(self, approved: ApprovedReply, publication: Publication) -> None:
+        """Record a publication as pending under a claim, in the store, on the post it answers:
+        across processes sharing the store only one reply to a post gets this far (a further
+        reply claims a place of its own); the others get :class:`DuplicateReply`."""
+        self.verify(approved)
+        self._repo.claim_publication(approved.reply, publication)
+
     def record_publication(self, approved: ApprovedReply, publication: Publication) -> None:
         """Store a publication; a sent one moves the reply to *published* with a decision."""
         self.verify(approved)

@@ -71,7 +71,7 @@ class Publication(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True)
     reply_id: str
     network: str
     account: str
-    state: str  # "sent", "dry_run", "pending"
+    state: str  # "sent", "dry_run", "pending", "failed" (certainly not posted: see claims)
     idempotency_key: str
     decision_id: str = ""
     remote_id: str = ""

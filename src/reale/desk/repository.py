@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 import msgspec
 
+from reale.desk import claims
 from reale.desk.records import Decision, Member, Publication, Reply
 from reale.desk.roles import Role, parse_role
 from reale.errors import DeskError, StoreError
@@ -22,9 +23,13 @@ from reale.errors import DeskError, StoreError
 _JSON = msgspec.json.Encoder()
 
 
+DESK_MIGRATIONS = ("0002_desk.sql", "0011_publish_claims.sql")
+
+
 def schema_sql() -> str:
-    """The DDL of the desk's tables (portable SQL)."""
-    return resources.files("reale.store").joinpath("migrations", "0002_desk.sql").read_text(encoding="utf-8")
+    """The DDL of the desk's tables, publish claims included (portable SQL)."""
+    folder = resources.files("reale.store").joinpath("migrations")
+    return "\n".join(folder.joinpath(name).read_text(encoding="utf-8") for name in DESK_MIGRATIONS)
 
 
 def _statements(sql: str) -> list[str]:
@@ -59,6 +64,7 @@ class DeskRepository(Protocol):
     def get_decision(self, decision_id: str) -> Decision | None: ...
     def get_publication(self, reply_id: str) -> Publication | None: ...
     def put_publication(self, publication: Publication) -> None: ...
+    def claim_publication(self, reply: Reply, publication: Publication) -> None: ...
     def recent_texts(self, brand: str, limit: int = 200) -> list[str]: ...
 
 
@@ -207,14 +213,37 @@ class SqlDeskRepository:
         rows = self._query("SELECT body FROM desk_publications WHERE reply_id = ?", (reply_id,))
         return msgspec.json.decode(rows[0][0], type=Publication) if rows else None
 
-    def put_publication(self, publication: Publication) -> None:
-        p = publication
-        self._run((
+    @staticmethod
+    def _publication_upsert(p: Publication) -> tuple[str, tuple[Any, ...]]:
+        return (
             "INSERT INTO desk_publications (reply_id, network, account, state, at, body)"
             " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (reply_id) DO UPDATE SET"
             " network = excluded.network, account = excluded.account, state = excluded.state,"
             " at = excluded.at, body = excluded.body",
-            (p.reply_id, p.network, p.account, p.state, p.at, _JSON.encode(p).decode())))
+            (p.reply_id, p.network, p.account, p.state, p.at, _JSON.encode(p).decode()))
+
+    def put_publication(self, publication: Publication) -> None:
+        """Store a publication by its reply (idempotent); a failed one gives back its claim."""
+        statements = [self._publication_upsert(publication)]
+        if publication.state in claims.RELEASED:
+            statements.append((claims.RELEASE, (publication.reply_id,)))
+        self._run(*statements)
+
+    def claim_publication(self, reply: Reply, publication: Publication) -> None:
+        """Claim the post ``reply`` answers and store ``publication`` (pending) in one
+        transaction; :class:`DuplicateReply` (nothing written) when another reply holds it."""
+        with self._transaction() as cur:
+            def run(sql: str, params: tuple[Any, ...]) -> int:
+                cur.execute(self._sql(sql), params)
+                return int(cur.rowcount)
+
+            def one(sql: str, params: tuple[Any, ...]) -> tuple[Any, ...] | None:
+                cur.execute(self._sql(sql), params)
+                row = cur.fetchone()
+                return None if row is None else tuple(row)
+
+            claims.take(run, one, reply, publication)
+            run(*self._publication_upsert(publication))
 
     def recent_texts(self, brand: str, limit: int = 200) -> list[str]:
         """Texts of the brand's most recently published replies (for the repetition check)."""

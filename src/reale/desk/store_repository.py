@@ -9,7 +9,8 @@ from typing import Any
 
 import msgspec
 
-from reale.desk.records import Decision, Reply
+from reale.desk import claims
+from reale.desk.records import Decision, Publication, Reply
 from reale.desk.repository import SqlDeskRepository, _statements, schema_sql
 from reale.errors import DeskError, StoreError
 from reale.store import Store
@@ -58,6 +59,12 @@ class StoreDeskRepository(SqlDeskRepository):
                 raise DeskError(f"reply {reply.id} is no longer {expected_state}: reload and retry")
             sql, params = self._decision_insert(decision)
             tx.execute(sql, params)
+
+    def claim_publication(self, reply: Reply, publication: Publication) -> None:
+        """Claim the post ``reply`` answers and store ``publication`` in one store transaction."""
+        with self._store.transaction() as tx:
+            claims.take(tx.execute, tx.query_one, reply, publication)
+            tx.execute(*self._publication_upsert(publication))
 
     @staticmethod
     def _body(reply: Reply) -> str:

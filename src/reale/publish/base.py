@@ -57,6 +57,7 @@ class PublishGate(Protocol):
     def verify(self, approved: object) -> ApprovedReply: ...
     def refuse_second(self, approved: ApprovedReply, *, rehearsal: bool) -> None: ...
     def publication_for(self, reply_id: str) -> Publication | None: ...
+    def claim_publication(self, approved: ApprovedReply, publication: Publication) -> None: ...
     def record_publication(self, approved: ApprovedReply, publication: Publication) -> None: ...
 
 
@@ -79,6 +80,16 @@ class Retry(PublishError):
         super().__init__(reason)
         self.wait = wait
         self.ambiguous = ambiguous
+
+
+class _Unsent(PublishError):
+    """Inside :meth:`Publisher.publish` only: the publication certainly did not post (no try
+    was ambiguous); ``error`` is what the caller gets once it is recorded as failed."""
+
+    def __init__(self, error: PublishError, attempts: int) -> None:
+        super().__init__(str(error))
+        self.error = error
+        self.attempts = attempts
 
 
 def idempotency_key(reply_id: str) -> str:
@@ -144,8 +155,9 @@ class Publisher:
         if prior is not None and prior.state == "sent":
             return prior
         self._check_length(approved.reply.text)
-        # the last guard against answering one post twice; from here to the record below
-        # nothing awaits, so two publications racing in this process cannot both pass
+        # the last guards against answering one post twice: from here to the record below
+        # nothing awaits, so two publications racing in this process cannot both pass; other
+        # processes sharing the store are kept out by the claim taken with the pending record
         self._gate.refuse_second(approved, rehearsal=self.account.dry_run)
         preview = json.dumps(self._preview(approved), ensure_ascii=False, sort_keys=True)
         if self.account.dry_run:
@@ -154,9 +166,14 @@ class Publisher:
             return pub
         cleared = Cleared(approved, key, _CLEARED)
         suspect = prior is not None and prior.state == "pending"
-        self._gate.record_publication(approved, self._publication(approved, key, "pending",
-                                                                  request=preview))
-        return await self._attempts(cleared, preview, suspect)
+        self._gate.claim_publication(approved, self._publication(approved, key, "pending",
+                                                                 request=preview))
+        try:
+            return await self._attempts(cleared, preview, suspect)
+        except _Unsent as exc:  # certainly not posted: give the post's claim back
+            self._gate.record_publication(approved, self._publication(
+                approved, key, "failed", request=preview, attempts=exc.attempts))
+            raise exc.error from None
 
     def _check_length(self, text: str) -> None:
         """Refuse, before any request (dry run too), a text the network would refuse as too long:
@@ -177,6 +194,8 @@ class Publisher:
                            request=request)
 
     async def _attempts(self, cleared: Cleared, preview: str, suspect: bool) -> Publication:
+        """Try until sent or out of retries. A failure when no try may have posted is raised as
+        :class:`_Unsent` (the caller records it as failed); otherwise as :class:`PublishError`."""
         last = ""
         for attempt in range(1, self.account.retries + 2):
             try:
@@ -189,13 +208,16 @@ class Publisher:
                 last = str(exc)
                 await self._sleep(max(exc.wait, min(30.0, 2.0 ** (attempt - 1))))
                 continue
+            except PublishError as exc:
+                raise exc if suspect else _Unsent(exc, attempt) from exc
             pub = self._publication(cleared.approved, cleared.key, "sent", request=preview,
                                     remote=found, attempts=attempt)
             self._gate.record_publication(cleared.approved, pub)
             return pub
-        raise PublishError(f"{self.network} account {self.account.name!r}: gave up on reply "
-                           f"{cleared.approved.reply_id} after {self.account.retries + 1} attempts "
-                           f"({last}); it was not posted twice, retry later")
+        error = PublishError(f"{self.network} account {self.account.name!r}: gave up on reply "
+                             f"{cleared.approved.reply_id} after {self.account.retries + 1} "
+                             f"attempts ({last}); it was not posted twice, retry later")
+        raise error if suspect else _Unsent(error, self.account.retries + 1)
 
     async def _wait_for_slot(self) -> None:
         bucket = self._limiter.bucket(self.account.name)
