@@ -92,8 +92,8 @@ def test_info_counts_what_the_desk_stored_too(tmp_path: Path) -> None:
     rows = info["rows"]
     assert rows["mentions"] == 6 and rows["labels"] == 6
     assert rows["opportunities"] >= 1
-    for table in ("moments", "opportunity_decisions", "desk_publications", "alert_outbox",
-                  "web_users"):
+    for table in ("moments", "opportunity_decisions", "desk_publications", "publish_claims",
+                  "alert_outbox", "web_users"):
         assert table in rows
     text = run_cli("store", "info", "--config", str(config)).stdout
     assert "opportunities" in text and "labels" in text
