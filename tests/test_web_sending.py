@@ -13,7 +13,7 @@ import pytest
 
 from reale.publish.base import Account
 from reale.web.serving import serving
-from tests.publish_servers import FakeBluesky
+from tests.publish_servers import Answer, FakeBluesky
 from tests.web_helpers import FAST, PASSWORD, Desk, build_desk
 
 JSON = {"Accept": "application/json"}
@@ -68,6 +68,20 @@ def test_a_reply_is_published_for_real_once(desk: Desk, network: FakeBluesky) ->
     assert network.count("POST", CREATE) == 1
     assert network.requests[-1].json()["record"]["text"] == (
         "Marco, ci dispiace: ti scriviamo in privato ora.")
+
+
+def test_a_reply_the_network_refused_reads_not_published_on_its_page(
+        desk: Desk, network: FakeBluesky) -> None:
+    """A refused publication is recorded as failed: the page says so (it read "dry run:
+    nothing was posted", as if the team had chosen a rehearsal)."""
+    key = desk.keys["late"]
+    reply = submitted_reply(desk, key, "Marco, ci dispiace: ti scriviamo in privato ora.")
+    network.plan(CREATE, Answer(400, {"error": "InvalidRequest", "message": "bad record"}))
+    with signed_in(desk, "aldo") as (aldo, csrf):
+        aldo.post(f"/replies/{reply}/send", headers=JSON, data={"csrf": csrf})
+        page = aldo.get(f"/queue/{key}", headers={"Accept-Language": "en"}).text
+    assert "not published: the network refused it" in page
+    assert "dry run: nothing was posted" not in page
 
 
 def test_a_second_approver_on_a_stale_page_cannot_send_the_same_reply_again(

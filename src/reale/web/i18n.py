@@ -119,6 +119,11 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (English, Italian)
     "opp.case": ("Case history", "Storia del caso"),
     "opp.state": ("State", "Stato"),
     "opp.dry_run": ("dry run: nothing was posted", "prova: non è stato pubblicato nulla"),
+    "opp.publish_failed": ("not published: the network refused it; the post is free for "
+                           "another reply", "non pubblicata: la rete l'ha rifiutata; si può "
+                           "rispondere con un'altra risposta"),
+    "opp.publish_pending": ("being published (or not yet confirmed by the network)",
+                            "in pubblicazione (o non ancora confermata dalla rete)"),
     "opp.sent_back_by": ("Sent back by {who}:", "Rimandata da {who}:"),
     "opp.viewer_note": ("You can read this case; replying needs a responder or approver.",
                         "Puoi leggere il caso; per rispondere serve un redattore o approvatore."),
