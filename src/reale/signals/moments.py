@@ -61,6 +61,10 @@ class MomentDetector:
             self._scopes.move_to_end(name)
         return s
 
+    def scope(self, name: str) -> ScopeDetector | None:
+        """The scope ``name`` (a brand, or ``"*"``) if it has counted a post, as it is."""
+        return self._scopes.get(name)
+
     def update(self, post: Post, scopes: Sequence[str] = (GLOBAL,)) -> list[MomentAlert]:
         """Count ``post`` in each scope (brand names, or ``"*"``); returns new alerts."""
         words = self.extractor(post.text, post.hashtags, self.config.max_terms_per_post)
