@@ -85,10 +85,11 @@ def embedded(posts: Iterable[Post]) -> list[MomentAlert]:
     return [a for a in raised if a.scope == GLOBAL]
 
 
-def on_kafka(posts: Iterable[Post], partitions: int = 3) -> list[MomentAlert]:
+def on_kafka(posts: Iterable[Post], partitions: int = 3, cut: float = math.inf) -> list[MomentAlert]:
     """As the moments role: posts counted per ``posts`` partition (by author), partials merged;
     beside it the brand stage counts each mention in its brand's scope and publishes the
-    brand's stories, which the merge stage reads before raising a brand's wave."""
+    brand's stories, which the merge stage reads before raising a brand's wave. At ``cut``
+    (a post time) both moments stages are restored from their snapshots into fresh states."""
     states = [TermCounts(CFG, GRACE, brands_of) for _ in range(partitions)]
     merge = MomentMerge(CFG, GRACE)
     brand_clock = ManualClock(T0)
@@ -103,12 +104,26 @@ def on_kafka(posts: Iterable[Post], partitions: int = 3) -> list[MomentAlert]:
             assert scope is not None
             published[brand] = decode_stories(encode_stories(
                 marks_of(brand, scope, published.get(brand))))
+        if p.created_at >= cut:
+            cut = math.inf
+            states, merge = restored(states, merge)
         part = zlib.crc32(p.author.id.encode()) % partitions
         states[part].update(p, part, offset, now=p.created_at)
         for _, value in states[part].take():
             merge.add(decode_partial(value))
         raised += merge.close(stories=published.get)
     return raised
+
+
+def restored(states: Sequence[TermCounts], merge: MomentMerge
+             ) -> tuple[list[TermCounts], MomentMerge]:
+    again = [TermCounts(CFG, GRACE, brands_of) for _ in states]
+    for new, old in zip(again, states, strict=True):
+        new.restore(old.snapshot())
+    merge_again = MomentMerge(CFG, GRACE)
+    merge_again.restore(merge.snapshot())
+    assert merge_again.owned_quiet == merge.owned_quiet
+    return again, merge_again
 
 
 def second_wave(t0: float = T0) -> list[Post]:
@@ -141,6 +156,13 @@ def test_a_brands_second_wave_is_not_raised_on_either_runner_while_its_story_is_
     expected = {"#brakegate": "Volta", "#blackout": ""}
     assert owners(embedded(posts)) == expected
     assert owners(on_kafka(posts)) == expected
+
+
+def test_a_quiet_wave_stays_quiet_across_the_merge_stages_snapshot() -> None:
+    """Restored just after the recall was kept quiet (the blackout's first post closes its
+    bucket), the merge stage keeps what it kept quiet and raises the same moments."""
+    expected = {"#brakegate": "Volta", "#blackout": ""}
+    assert owners(on_kafka(second_wave(), cut=T0 + 4201)) == expected
 
 
 def test_without_the_brands_stories_kafka_would_raise_the_second_wave() -> None:
