@@ -2,7 +2,9 @@
 no brand joins a brand's complaint wave), on the Kafka runner as on the embedded one: the
 ``moments`` role's count stage matches each post with the matcher's watch-queries and counts,
 per term, the posts each brand's scope would count; the merge stage applies the embedded rule
-(``reale.signals.moments.owner_of``) to those counts. No broker here: the stages' pure state."""
+(``reale.signals.moments.owner_of``) to those counts. And a brand's wave is not raised at all
+while the brand's scope has the story already: the brand stage publishes its brands' stories,
+the merge stage reads them. No broker here: the stages' pure state (and a store for the last)."""
 
 from __future__ import annotations
 
