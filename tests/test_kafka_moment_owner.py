@@ -2,10 +2,13 @@
 no brand joins a brand's complaint wave), on the Kafka runner as on the embedded one: the
 ``moments`` role's count stage matches each post with the matcher's watch-queries and counts,
 per term, the posts each brand's scope would count; the merge stage applies the embedded rule
-(``reale.signals.moments.owner_of``) to those counts. No broker here: the stages' pure state."""
+(``reale.signals.moments.owner_of``) to those counts. And a brand's wave is not raised at all
+while the brand's scope has the story already: the brand stage publishes its brands' stories,
+the merge stage reads them. No broker here: the stages' pure state (and a store for the last)."""
 
 from __future__ import annotations
 
+import math
 import zlib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -14,16 +17,27 @@ import msgspec
 
 from reale.clock import ManualClock
 from reale.config import BrandConfig
-from reale.events import Author, Post
+from reale.events import Author, Mention, Post
 from reale.match import Matcher
 from reale.run.kafka import codec
+from reale.run.kafka.brands import BrandStage
 from reale.run.kafka.moment_counts import TermCounts, conversation_source, decode_partial
 from reale.run.kafka.moment_merge import MomentMerge
-from reale.run.kafka.moments import MomentCountStage
+from reale.run.kafka.moments import MomentCountStage, MomentMergeStage
 from reale.run.kafka.settings import KafkaSettings
+from reale.run.kafka.snapshots import NamedBlob
+from reale.run.kafka.snapshots import register as register_snapshots
+from reale.signals.brand_stories import (
+    BrandStories,
+    decode_stories,
+    encode_stories,
+    marks_of,
+    open_at,
+)
 from reale.signals.moment_links import source_of
 from reale.signals.moment_scope import MomentAlert, MomentConfig
 from reale.signals.moments import GLOBAL, MomentDetector
+from reale.signals.settings import SignalsConfig
 from reale.store import open_store
 
 T0 = 1_767_225_600.0  # a bucket boundary
@@ -73,18 +87,53 @@ def embedded(posts: Iterable[Post]) -> list[MomentAlert]:
     return [a for a in raised if a.scope == GLOBAL]
 
 
-def on_kafka(posts: Iterable[Post], partitions: int = 3) -> list[MomentAlert]:
-    """As the moments role: posts counted per ``posts`` partition (by author), partials merged."""
+def on_kafka(posts: Iterable[Post], partitions: int = 3, cut: float = math.inf) -> list[MomentAlert]:
+    """As the moments role: posts counted per ``posts`` partition (by author), partials merged;
+    beside it the brand stage counts each mention in its brand's scope and publishes the
+    brand's stories, which the merge stage reads before raising a brand's wave. At ``cut``
+    (a post time) both moments stages are restored from their snapshots into fresh states."""
     states = [TermCounts(CFG, GRACE, brands_of) for _ in range(partitions)]
     merge = MomentMerge(CFG, GRACE)
+    brand_clock = ManualClock(T0)
+    brand_stage = MomentDetector(CFG, brand_clock)  # as a brand stage partition's signals
+    published: dict[str, BrandStories] = {}
     raised: list[MomentAlert] = []
     for offset, p in enumerate(posts):
+        brand_clock.set(p.created_at)
+        for brand in brands_of(p):
+            brand_stage.update(p, (brand,))
+            scope = brand_stage.scope(brand)
+            assert scope is not None
+            published[brand] = decode_stories(encode_stories(
+                marks_of(brand, scope, published.get(brand))))
+        if p.created_at >= cut:
+            cut = math.inf
+            states, merge = restored(states, merge)
         part = zlib.crc32(p.author.id.encode()) % partitions
         states[part].update(p, part, offset, now=p.created_at)
         for _, value in states[part].take():
             merge.add(decode_partial(value))
-        raised += merge.close()
+        raised += merge.close(stories=published.get)
     return raised
+
+
+def restored(states: Sequence[TermCounts], merge: MomentMerge
+             ) -> tuple[list[TermCounts], MomentMerge]:
+    again = [TermCounts(CFG, GRACE, brands_of) for _ in states]
+    for new, old in zip(again, states, strict=True):
+        new.restore(old.snapshot())
+    merge_again = MomentMerge(CFG, GRACE)
+    merge_again.restore(merge.snapshot())
+    assert merge_again.owned_quiet == merge.owned_quiet
+    return again, merge_again
+
+
+def second_wave(t0: float = T0) -> list[Post]:
+    """The stream, with a second Volta wave (a recall) five minutes after the first, while the
+    brand's scope still has the first one's story open."""
+    recall = [post(400 + i, f"@volta-auto.bsky.social recall notice {WORDS[i]} #voltarecall",
+                   t0 + 3900 + 5.0 * i) for i in range(12)]
+    return sorted([*stream(t0), *recall], key=lambda p: p.created_at)
 
 
 def owners(alerts: Sequence[MomentAlert]) -> dict[str, str]:
@@ -100,6 +149,36 @@ def test_the_same_stream_gives_the_same_owners_on_both_runners() -> None:
     expected = {"#brakegate": "Volta", "#blackout": ""}
     assert owners(embedded(posts)) == expected
     assert owners(on_kafka(posts)) == expected
+
+
+def test_a_brands_second_wave_is_not_raised_on_either_runner_while_its_story_is_open() -> None:
+    """The recall is Volta's wave too, but Volta's scope has had the brake story open since the
+    first wave: it is Volta's story already, not a whole-stream moment, on both runners."""
+    posts = second_wave()
+    expected = {"#brakegate": "Volta", "#blackout": ""}
+    assert owners(embedded(posts)) == expected
+    assert owners(on_kafka(posts)) == expected
+
+
+def test_a_quiet_wave_stays_quiet_across_the_merge_stages_snapshot() -> None:
+    """Restored just after the recall was kept quiet (the blackout's first post closes its
+    bucket), the merge stage keeps what it kept quiet and raises the same moments."""
+    expected = {"#brakegate": "Volta", "#blackout": ""}
+    assert owners(on_kafka(second_wave(), cut=T0 + 4201)) == expected
+
+
+def test_without_the_brands_stories_kafka_would_raise_the_second_wave() -> None:
+    """What the published stories change: a merge stage that reads none raises the recall."""
+    states = [TermCounts(CFG, GRACE, brands_of) for _ in range(3)]
+    merge = MomentMerge(CFG, GRACE)
+    raised: list[MomentAlert] = []
+    for offset, p in enumerate(second_wave()):
+        part = zlib.crc32(p.author.id.encode()) % 3
+        states[part].update(p, part, offset, now=p.created_at)
+        for _, value in states[part].take():
+            merge.add(decode_partial(value))
+        raised += merge.close()
+    assert owners(raised)["#voltarecall"] == "Volta"
 
 
 def test_a_brands_wave_on_kafka_reads_avoid_with_the_reason_first() -> None:
@@ -185,3 +264,37 @@ class Record:
 
     def value(self) -> bytes:
         return self._v
+
+
+def test_the_brand_stage_publishes_the_stories_the_merge_stage_reads(tmp_path: Path) -> None:
+    """Through the stages and the store: the brand stage counts the first wave's mentions and
+    stores Volta's stories (only when they change); the merge stage reads them back and would
+    not raise a Volta wave rising in a later bucket, but would one rising with the story."""
+    settings = KafkaSettings()
+    clock = ManualClock(T0)
+    wave = [p for p in stream() if "#brakegate" in p.text]
+    quiet = [p for p in stream() if p.created_at < T0 + 3600]
+    with open_store(f"sqlite:///{tmp_path / 'reale.db'}") as store:
+        register_snapshots(store)
+        brands = BrandStage(settings, store, clock, group=settings.group("brands"),
+                            snapshot_interval=3600.0, signals=SignalsConfig(moments=CFG))
+        merge = MomentMergeStage(settings, store, clock, signals=SignalsConfig(moments=CFG))
+        rows: list[NamedBlob] = []
+        for i, p in enumerate([*quiet, *wave]):
+            clock.set(p.created_at)
+            mentions = [Mention(brand=b, query="volta", post=p) for b in brands_of(p)]
+            out = brands.process([Record("mentions", 0, i, codec.encode(m)) for m in mentions],
+                                 clock.now())
+            rows += [r for r in out.items if isinstance(r, NamedBlob) and ":stories:" in r.name]
+            store.write_batch(out.items)
+        assert rows and {r.name for r in rows} == {"kafka:reale-brands:stories:Volta"}
+        assert len(rows) < len(wave)  # written when the stories changed, not per mention
+        published = merge.stories("Volta")
+        assert published is not None and [m.head for m in published.stories] == ["#brakegate"]
+        [story] = published.stories
+        assert story.closed is None and T0 + 3600 <= story.opened <= T0 + 3660
+        later = math.floor(story.opened / CFG.bucket) + 2
+        assert open_at(published, later * CFG.bucket, CFG.cooldown)
+        assert not open_at(published, math.floor(story.opened / CFG.bucket) * CFG.bucket,
+                           CFG.cooldown)
+        assert merge.stories("Nobody") is None

@@ -1,5 +1,5 @@
-"""Saved relevance models of brands removed from the config do not stay in the ``snapshots``
-table: a ``stages`` worker starting with a config that no longer has the brand deletes the
+"""Saved relevance models (and published stories) of brands removed from the config do not
+stay in the ``snapshots`` table: a ``stages`` worker starting with a config that no longer has the brand deletes the
 group's saved model of it (counted in ``reale_kafka_relevance_models_pruned``), and a partition
 restored with a mark of such a brand drops it, so its model is neither rebuilt nor saved again."""
 
@@ -13,7 +13,7 @@ from reale.clock import ManualClock
 from reale.run.kafka.desk import KafkaDesk
 from reale.run.kafka.metrics import KafkaMetrics
 from reale.run.kafka.relevance import model_name, prune_models
-from reale.run.kafka.snapshots import NamedBlob
+from reale.run.kafka.snapshots import NamedBlob, stories_name
 from reale.store import Store, open_store
 from tests.test_kafka_desk import running, setup
 from tests.test_kafka_desk_parts import T0, opened, stage
@@ -34,8 +34,9 @@ def test_only_the_groups_models_of_brands_no_longer_configured_are_deleted(
         tmp_path: Path) -> None:
     with opened(tmp_path) as store:
         kept = {model_name("g", "Volta"), model_name("other", GONE), "kafka:g:brands:0",
-                model_name("g", "Old_1000")}
-        saved(store, model_name("g", GONE), model_name("g", "Mela"), *kept)
+                model_name("g", "Old_1000"), stories_name("g", "Volta")}
+        saved(store, model_name("g", GONE), model_name("g", "Mela"), stories_name("g", GONE),
+              *kept)
         assert prune_models(store, "g", {"Volta", "Old_1000"}) == ["Mela", GONE]
         assert names(store) == kept
         assert prune_models(store, "g", {"Volta", "Old_1000"}) == [], "nothing left to prune"

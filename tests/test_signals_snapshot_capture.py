@@ -15,6 +15,7 @@ from reale.events import Author, Interaction, Mention, Post
 from reale.run.signals_state import restore_signals, save_signals
 from reale.signals import MemorySnapshots, Signals, SignalsConfig
 from reale.signals.network import BoundedIndex
+from reale.signals.profile_cache import ProfileCache, ProfileCacheConfig
 from reale.signals.snapshot import pack
 from reale.store import open_store
 
@@ -139,3 +140,33 @@ def test_the_save_benchmark_reports_its_rows() -> None:
     for r in rows.values():
         assert set(r) == {"name", "value", "unit", "target", "ok", "note"}
     assert rows["signals.save.bytes"]["value"] > 100_000
+
+
+def test_kept_profile_rows_encode_as_the_profiles_built_now() -> None:
+    """A profile's row is encoded at the first capture after it was put, and dropped with it:
+    the kept rows always encode as the cache's profiles in their order (least recent first)."""
+    clock = ManualClock(T0)
+    cache = ProfileCache(ProfileCacheConfig(max_entries=4), clock)
+    for step in range(9):
+        clock.advance(120.0)  # past the minute within which observe keeps a known profile
+        cache.observe("bluesky", Author(id=f"did:plc:a{step % 6}", followers=10 * step + 1))
+        cache.get("bluesky", f"did:plc:a{(step + 3) % 6}")  # reordering, not a change
+        if step % 2 == 0:
+            cache.capture()  # rows kept; later puts must re-encode theirs
+        whole = [msgspec.to_builtins(p) for p in cache._entries.values()]
+        assert pack("profiles", cache.capture()) == pack("profiles", whole)
+    again = ProfileCache(ProfileCacheConfig(max_entries=4), clock)
+    again.restore(cache.snapshot())
+    assert again.snapshot() == cache.snapshot()
+
+
+def test_the_moments_captured_are_encoded_as_they_were_whatever_the_stream_does_next() -> None:
+    clock = ManualClock(T0)
+    signals = Signals(SignalsConfig(), clock)
+    stream(signals, clock, 0, 20, 3)
+    at_once = signals.moments_detector.snapshot()
+    captured = signals.moments_detector.capture()
+    clock.advance(95.0)  # buckets roll: every term's ring and baseline move
+    stream(signals, clock, 20, 10, 3)
+    assert pack("moments", captured()) == at_once
+    assert signals.moments_detector.snapshot() != at_once

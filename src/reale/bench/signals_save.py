@@ -4,7 +4,9 @@ stream of mentioned posts and their reposts, likes and replies (CPU time, best o
 
 from __future__ import annotations
 
+import json
 import random
+import sys
 import time
 from collections.abc import Callable
 
@@ -92,3 +94,8 @@ def run(quick: bool = False) -> list[dict[str, object]]:
         {"name": "signals.save.bytes", "value": size, "unit": "bytes", "target": None, "ok": True,
          "note": note},
     ]
+
+
+if __name__ == "__main__":
+    for row in run(quick="--quick" in sys.argv):
+        print(json.dumps(row, ensure_ascii=False))

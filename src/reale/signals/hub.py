@@ -129,18 +129,20 @@ class Signals:
     def capture(self) -> Callable[[], dict[str, bytes]]:
         """Every part's snapshot as at this instant; the returned function encodes them and may
         run on another thread while the stream goes on. The cascades (most of the bytes), their
-        interactors and momentum keep each row encoded since it last changed (only rows changed
-        since the last capture are encoded here), and the profiles and reach hand over fresh
-        lists, so their encoding waits for that function; the moments share lists they keep
-        changing, so they are encoded here."""
+        interactors, momentum and the profiles keep each row encoded since it last changed
+        (only rows changed since the last capture are encoded here); the reach hands over fresh
+        lists; the moments copy what their rows read, and the rows (their co-occurring terms
+        counted over the recent posts) are built by that function: a moment's row changes at
+        every bucket (its baseline), so one kept encoded would seldom be reused."""
         later = {"signals.profiles": ("profiles", self.profiles.capture()),
                  "signals.reach": ("reach", self.reach_signal.capture()),
                  "signals.cascades": ("cascades", self.cascades.capture()),
                  "signals.momentum": ("momentum", self.momentum_tracker.capture())}
-        now = {"signals.moments": self.moments_detector.snapshot()}
+        moments = self.moments_detector.capture()
 
         def encode() -> dict[str, bytes]:
-            return {**{name: pack(kind, state) for name, (kind, state) in later.items()}, **now}
+            return {**{name: pack(kind, state) for name, (kind, state) in later.items()},
+                    "signals.moments": pack("moments", moments())}
 
         return encode
 

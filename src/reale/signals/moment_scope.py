@@ -18,7 +18,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import deque
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from operator import itemgetter
 from typing import Any
 
@@ -96,18 +96,21 @@ class _Hot:
 
     def counts(self, keep: int) -> dict[str, int]:
         """The ``keep`` terms most often in the recent posts (the term itself among them)."""
-        if not self.recent:
-            return dict(self.cooc)
-        n: dict[str, int] = {}
-        for _, terms in self.recent:
-            for o in terms:
-                n[o] = n.get(o, 0) + 1
-        return dict(heapq.nlargest(keep, n.items(), key=itemgetter(1)))
+        return _top(self.recent, self.cooc, keep)
 
     def state(self) -> list[Any]:
-        return [self.ring, self.base, [[e.uri, e.text] for e in self.examples], list(self.texts),
-                self.counts(32), self.last_alert if math.isfinite(self.last_alert) else None,
+        return self.capture()()
+
+    def capture(self) -> Callable[[], list[Any]]:
+        """The snapshot row as at this instant, built when the returned function is called
+        (on another thread: the co-occurrence counts are most of the work): what it reads is
+        copied now (a post's terms and an example are never changed once noted)."""
+        ring, examples, texts = list(self.ring), list(self.examples), list(self.texts)
+        recent, cooc = list(self.recent), dict(self.cooc)
+        head = [self.base, self.last_alert if math.isfinite(self.last_alert) else None,
                 self.last_rate, self.settle]
+        return lambda: [ring, head[0], [[e.uri, e.text] for e in examples], texts,
+                        _top(recent, cooc, 32), *head[1:]]
 
     @classmethod
     def from_state(cls, cfg: MomentConfig, s: list[Any]) -> _Hot:
@@ -478,9 +481,16 @@ class ScopeDetector:
         return [] if h is None else list(h.recent)
 
     def state(self) -> dict[str, Any]:
-        return {"cur": self.cur, "started": self.started, "folds": self.folds, "counts": self.bucket_counts,
-                "cm": self.cm.state(), "hot": {t: h.state() for t, h in self.hot.items()},
-                "stories": self.stories.state()}
+        return self.capture()()
+
+    def capture(self) -> Callable[[], dict[str, Any]]:
+        """The scope's state as at this instant, built when the returned function is called
+        (on another thread, while the scope goes on): the terms' rows are built there."""
+        head = {"cur": self.cur, "started": self.started, "folds": self.folds,
+                "counts": dict(self.bucket_counts), "cm": self.cm.state()}
+        hot = [(t, h.capture()) for t, h in self.hot.items()]
+        stories = self.stories.state()
+        return lambda: {**head, "hot": {t: row() for t, row in hot}, "stories": stories}
 
     def load(self, s: dict[str, Any]) -> None:
         self.cur = None if s["cur"] is None else int(s["cur"])
@@ -490,6 +500,18 @@ class ScopeDetector:
         self.cm.load(s["cm"])
         self.hot = {str(t): _Hot.from_state(self.config, h) for t, h in s["hot"].items()}
         self.stories.load(s.get("stories", []))  # absent in a snapshot from before stories
+
+
+def _top(recent: Collection[tuple[float, Sequence[str]]], cooc: dict[str, int],
+         keep: int) -> dict[str, int]:
+    """The ``keep`` terms most often in ``recent`` posts; ``cooc`` (a snapshot's) when none."""
+    if not recent:
+        return dict(cooc)
+    n: dict[str, int] = {}
+    for _, terms in recent:
+        for o in terms:
+            n[o] = n.get(o, 0) + 1
+    return dict(heapq.nlargest(keep, n.items(), key=itemgetter(1)))
 
 
 def _specificity(term: str) -> int:

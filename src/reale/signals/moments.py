@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections import OrderedDict, deque
 from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import msgspec
 
@@ -59,6 +60,10 @@ class MomentDetector:
         else:
             self._scopes.move_to_end(name)
         return s
+
+    def scope(self, name: str) -> ScopeDetector | None:
+        """The scope ``name`` (a brand, or ``"*"``) if it has counted a post, as it is."""
+        return self._scopes.get(name)
 
     def update(self, post: Post, scopes: Sequence[str] = (GLOBAL,)) -> list[MomentAlert]:
         """Count ``post`` in each scope (brand names, or ``"*"``); returns new alerts."""
@@ -153,9 +158,16 @@ class MomentDetector:
             out.append(a)
         return out
 
+    def capture(self) -> Callable[[], dict[str, Any]]:
+        """The state as at this instant, built when the returned function is called: on
+        another thread, while the stream goes on (what it reads is copied now; the terms'
+        rows, most of the work, are built there)."""
+        scopes = [(name, s.capture()) for name, s in self._scopes.items()]
+        rest = {LINKS: self.links.state(), QUIET: dict(self._quiet)}
+        return lambda: {**{name: state() for name, state in scopes}, **rest}
+
     def snapshot(self) -> bytes:
-        return snapshot.pack("moments", {**{name: s.state() for name, s in self._scopes.items()},
-                                         LINKS: self.links.state(), QUIET: dict(self._quiet)})
+        return snapshot.pack("moments", self.capture()())
 
     def restore(self, blob: bytes) -> None:
         self._scopes.clear()

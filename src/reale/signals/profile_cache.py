@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any
 
 import msgspec
 
@@ -35,6 +34,7 @@ class ProfileCacheConfig(msgspec.Struct, frozen=True, kw_only=True, forbid_unkno
     lease_ttl: float = 60.0  # Kafka runner: seconds before another process takes over fetching
 
 
+_ROW = msgspec.msgpack.Encoder()  # a profile's row: the Profile struct, as its builtins encode
 Sleep = Callable[[float], Awaitable[None]]
 
 
@@ -52,6 +52,9 @@ class ProfileCache:
         self._clock = clock
         self.clients = dict(clients or {})
         self._entries: OrderedDict[tuple[str, str], Profile] = OrderedDict()
+        # each profile's snapshot row, encoded when it last changed (see ``capture``)
+        self._rows: dict[tuple[str, str], msgspec.Raw] = {}
+        self._dirty: set[tuple[str, str]] = set()
         self._pending: dict[str, OrderedDict[str, None]] = {}
         self._buckets = {n: TokenBucket(config.requests_per_second, config.burst, clock)
                          for n in self.clients}
@@ -65,8 +68,11 @@ class ProfileCache:
         key = (profile.network, profile.id)
         self._entries[key] = profile
         self._entries.move_to_end(key)
+        self._dirty.add(key)
         while len(self._entries) > self.config.max_entries:
-            self._entries.popitem(last=False)
+            old, _ = self._entries.popitem(last=False)
+            self._rows.pop(old, None)
+            self._dirty.discard(old)
         pending = self._pending.get(profile.network)
         if pending is not None:
             pending.pop(profile.id, None)
@@ -193,15 +199,24 @@ class ProfileCache:
             q[i] = None
             q.move_to_end(i, last=False)
 
-    def capture(self) -> list[Any]:
-        """The cache as at this instant, in fresh builtins (safe to encode on another thread)."""
-        return [msgspec.to_builtins(p) for p in self._entries.values()]
+    def capture(self) -> list[msgspec.Raw]:
+        """The cache as at this instant (least recently used first), sharing nothing that
+        changes later: each profile's row encoded, only those put since the last capture
+        encoded now (a profile is frozen: a new one replaces it)."""
+        for key in self._dirty:
+            if (p := self._entries.get(key)) is not None:
+                self._rows[key] = msgspec.Raw(_ROW.encode(p))
+        self._dirty.clear()
+        return [self._rows[key] for key in self._entries]
 
     def snapshot(self) -> bytes:
         return snapshot.pack("profiles", self.capture())
 
     def restore(self, blob: bytes) -> None:
         self._entries.clear()
+        self._rows.clear()
+        self._dirty.clear()
         for raw in snapshot.unpack("profiles", blob):
             p = msgspec.convert(raw, Profile)
             self._entries[(p.network, p.id)] = p
+            self._dirty.add((p.network, p.id))

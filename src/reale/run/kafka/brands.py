@@ -28,8 +28,9 @@ from reale.run.kafka import codec
 from reale.run.kafka.keyed import KeyedStage, KeyedStates
 from reale.run.kafka.profiles import ProfileExchange, ProfileRouter
 from reale.run.kafka.settings import MENTIONS, TRACKED, KafkaSettings
-from reale.run.kafka.snapshots import NamedBlob, snapshot_name
+from reale.run.kafka.snapshots import NamedBlob, snapshot_name, stories_name
 from reale.run.kafka.stage import Message, Outbound, Output, Partition
+from reale.signals.brand_stories import BrandStories, encode_stories, marks_of
 from reale.signals.hub import Signals
 from reale.signals.moment_scope import MomentAlert
 from reale.signals.settings import SignalsConfig
@@ -93,6 +94,8 @@ class BrandState:
         self.recalling: dict[str, Recall] = {}  # saved models being read back, since assigned
         self._seen: OrderedDict[str, None] = OrderedDict()
         self._remember = remember
+        # not saved: each brand's stories as last published (a restart publishes them afresh)
+        self.published: dict[str, BrandStories] = {}
 
     def update(self, mention: Mention) -> list[MomentAlert] | None:
         """Count a mention and feed it to the signals (the embedded ``SignalsStage`` call);
@@ -133,6 +136,27 @@ class BrandState:
             self.stale = set(self.learned_since)
         else:
             self.learned_since = dict(saved.learned_since)
+
+    def stories(self, brands: set[str]) -> list[BrandStories]:
+        """The stories of ``brands``' scopes that changed since they were last published (one
+        opened, was joined or closed; or the scope moved on while one is open); a brand not
+        published since the state was made, when its scope has a story (else a stored row that
+        says open closes by the reader's cool-down rule)."""
+        out = []
+        for brand in sorted(brands):
+            scope = self.signals.moments_detector.scope(brand)
+            if scope is None:
+                continue
+            before = self.published.get(brand)
+            now = marks_of(brand, scope, before)
+            if before is None and not now.stories:
+                continue
+            if before is not None and now.stories == before.stories and (
+                    now.until == before.until or all(m.closed is not None for m in now.stories)):
+                continue
+            self.published[brand] = now
+            out.append(now)
+        return out
 
     def brands(self) -> set[str]:
         """The brands this partition holds: those it counted a mention of (or queued)."""
@@ -253,8 +277,17 @@ class BrandStage(KeyedStage[BrandState]):
         if self.profiles is not None:
             self.profiles.collect(self.keyed.states, sorted(self.keyed.states))
         out.items.extend(self._evicted(now))
+        out.items.extend(self._stories(fresh, now))
         out.items.extend(self._snapshots(sorted(fresh)))
         return out
+
+    def _stories(self, fresh: dict[int, tuple[list[Mention], list[MomentAlert]]],
+                 now: float) -> list[NamedBlob]:
+        """The stories of the brands mentioned in this batch that changed, for the ``moments``
+        role (not to raise a brand's wave its scope has: :mod:`reale.signals.brand_stories`)."""
+        return [NamedBlob(stories_name(self.keyed.group, s.brand), encode_stories(s), now)
+                for part, (mentions, _) in sorted(fresh.items())
+                for s in self.keyed.states[part].stories({m.brand for m in mentions})]
 
     def _evicted(self, now: float) -> list[NamedBlob]:
         """The cascades the partitions' signals evicted, as rows ``cascade:<root>``."""

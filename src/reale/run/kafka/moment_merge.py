@@ -11,6 +11,11 @@ another worker after a crash), or when the fastest is ``stall`` seconds further 
 partition that lags more is not waited for). Partials for a closed bucket are late: dropped and
 counted in ``late``.
 
+A whole-stream moment that is a watched brand's own wave is labelled as the brand's (it reads
+avoid); it is not raised at all while the brand's scope has an open story raised in an earlier
+bucket, as the brand stage publishes them (``stories``, :mod:`reale.signals.brand_stories`),
+nor are its later updates.
+
 A moment that is part of an avoid moment's story inherits avoid (the "same story" link,
 :mod:`reale.signals.moment_links`): the evidence is in the moment's own posts, which this
 partition holds; the avoid moments it may link to are this partition's and, passed to
@@ -20,11 +25,13 @@ partition holds; the avoid moments it may link to are this partition's and, pass
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from reale.run.kafka.moment_counts import TermPartial
 from reale.signals import snapshot
+from reale.signals.brand_stories import BrandStories, open_at
 from reale.signals.moment_fold import fold_avoid
 from reale.signals.moment_links import MomentLinks
 from reale.signals.moment_scope import Example, MomentAlert, MomentConfig, ScopeDetector
@@ -34,6 +41,7 @@ from reale.signals.safety import Labeller, SafetyConfig
 # (version, count, examples, each example's terms, (brand, posts) mentioning it) of one input
 # partition
 _Part = tuple[int, int, tuple[Example, ...], tuple[tuple[str, ...], ...], tuple[tuple[str, int], ...]]
+StoriesOf = Callable[[str], BrandStories | None]  # a brand's stories as its stage published them
 
 
 class MomentMerge:
@@ -57,6 +65,9 @@ class MomentMerge:
         # term -> closed bucket -> brand -> posts mentioning it, over the long window: the brand
         # scopes' counts that say which brand a whole-stream moment belongs to
         self.brand_counts: dict[str, dict[int, dict[str, int]]] = {}
+        # brands' waves not raised, their scope had the story (term -> time of the moment)
+        self._quiet: OrderedDict[str, float] = OrderedDict()
+        self.owned_quiet = 0
 
     def add(self, p: TermPartial) -> bool:
         """Take one partial; False when it changed nothing (late, repeated or superseded)."""
@@ -81,11 +92,13 @@ class MomentMerge:
             parts[p.source] = (p.version, p.count, had[2], had[3], p.brands)
         return True
 
-    def close(self, sources: Sequence[MomentAlert] = ()) -> list[MomentAlert]:
+    def close(self, sources: Sequence[MomentAlert] = (),
+              stories: StoriesOf | None = None) -> list[MomentAlert]:
         """Score every bucket the input partitions have all passed by ``grace`` (or the fastest
         by ``grace + stall``), oldest first; then the "same story" links of the moments alerted
         here in the link window, to the avoid moments alerted here or in ``sources`` (a linked
-        moment alerted before is raised again with its stricter read)."""
+        moment alerted before is raised again with its stricter read). A brand's wave is not
+        raised while ``stories`` (the brand's, as published) has one open."""
         if not self.marks:
             return []
         until = max(min(self.marks.values()) - self.grace,
@@ -94,7 +107,7 @@ class MomentMerge:
         alerts: list[MomentAlert] = []
         fresh: set[tuple[str, float]] = set()
         for b in sorted(b for b in self.open if b < limit):
-            alerts.extend(self._close(b, self.open.pop(b), fresh))
+            alerts.extend(self._close(b, self.open.pop(b), fresh, stories))
         moved = limit > self.closed_below
         self.closed_below = max(self.closed_below, limit)
         if not (alerts or moved or sources):
@@ -111,8 +124,8 @@ class MomentMerge:
             self.detector.stories.keep(a)
         return out
 
-    def _close(self, b: int, terms: dict[str, dict[int, _Part]],
-               fresh: set[tuple[str, float]]) -> list[MomentAlert]:
+    def _close(self, b: int, terms: dict[str, dict[int, _Part]], fresh: set[tuple[str, float]],
+               stories: StoriesOf | None) -> list[MomentAlert]:
         counts: dict[str, int] = {}
         notes: dict[str, list[tuple[Example, Sequence[str]]]] = {}
         for term, parts in terms.items():
@@ -134,16 +147,36 @@ class MomentMerge:
         self._forget_brands(b)
         # a new moment gets its safety read and its owner (and is noted in ``fresh``); a story's
         # update (a later term of it) has its own
-        fresh.update((a.term, a.at) for a in alerts if a.safety is None)
         out = []
         for a in alerts:
+            if self._quiet.get(a.term) == a.at:
+                continue
             if a.safety is None:
                 a = with_safety(self.detector, a, self.labeller, self.safety)
                 brand, n = self._owner(a, b)
                 if brand:
                     a = owned(a, brand, n)
+                    if self._brand_has_it(brand, b, stories):
+                        self._keep_quiet(a)
+                        continue
+                fresh.add((a.term, a.at))
             out.append(a)
         return out
+
+    def _brand_has_it(self, brand: str, b: int, stories: StoriesOf | None) -> bool:
+        """Had ``brand``'s scope an open story, raised before bucket ``b``, as the brand stage
+        published it (:func:`~reale.signals.brand_stories.open_at`)?"""
+        published = stories(brand) if stories is not None else None
+        return published is not None and open_at(published, b * self.config.bucket,
+                                                  self.config.cooldown)
+
+    def _keep_quiet(self, alert: MomentAlert) -> None:
+        """A brand's wave its scope has: not raised, nor its later updates; its story is kept."""
+        self._quiet[alert.term] = alert.at
+        while len(self._quiet) > self.config.max_stories:
+            self._quiet.popitem(last=False)
+        self.owned_quiet += 1
+        self.detector.stories.keep(alert)
 
     def _owner(self, alert: MomentAlert, b: int) -> tuple[str, int]:
         """The brand whose mentions ``alert`` (raised at the end of bucket ``b``) mostly is, by
@@ -187,7 +220,8 @@ class MomentMerge:
             "open": open_, "marks": self.marks,
             "closed_below": self.closed_below, "late": self.late,
             "detector": self.detector.state(), "links": self.links.state(),
-            "brands": self.brand_counts})
+            "brands": self.brand_counts, "quiet": dict(self._quiet),
+            "owned_quiet": self.owned_quiet})
 
     def restore(self, blob: bytes) -> None:
         s: dict[str, Any] = snapshot.unpack("moment-merge", blob)
@@ -196,6 +230,8 @@ class MomentMerge:
         self.brand_counts = {str(t): {int(b): {str(k): int(n) for k, n in brands.items()}
                                       for b, brands in buckets.items()}
                              for t, buckets in s.get("brands", {}).items()}
+        self._quiet = OrderedDict((str(k), float(v)) for k, v in s.get("quiet", {}).items())
+        self.owned_quiet = int(s.get("owned_quiet", 0))
         self.marks = {int(k): float(v) for k, v in s["marks"].items()}
         self.closed_below = int(s["closed_below"])
         self.late = int(s["late"])

@@ -21,8 +21,10 @@ from reale.run.kafka.keyed import KeyedStage, KeyedStates
 from reale.run.kafka.moment_counts import TermCounts, decode_partial
 from reale.run.kafka.moment_merge import MomentMerge
 from reale.run.kafka.settings import INTERACTIONS, MOMENT_TERMS, POSTS, KafkaSettings
+from reale.run.kafka.snapshots import stories_name
 from reale.run.kafka.stage import Message, Outbound, Output
 from reale.run.pipeline import MatcherRef
+from reale.signals.brand_stories import BrandStories, decode_stories
 from reale.signals.moment_links import source_of
 from reale.signals.moment_scope import MomentAlert
 from reale.signals.safety import Labeller
@@ -114,6 +116,7 @@ class MomentMergeStage(KeyedStage[MomentMerge]):
             snapshot_interval)
         self.desk = desk
         self.store = store
+        self.brands_group = settings.group("brands")  # the brand stage's: its stories
         self.raised: list[MomentAlert] = []  # the latest batch's moments (logs, tests)
         self.read_every = 1.0  # seconds between two reads of the stored avoid moments
         self._sources: tuple[float, float, list[MomentAlert]] = (-math.inf, math.inf, [])
@@ -137,13 +140,13 @@ class MomentMergeStage(KeyedStage[MomentMerge]):
         moments of every partition: two terms of one story may sit on different
         ``moment-terms`` partitions, so on different workers, and each worker stores its
         moments. A moment linked only now (alerted in an earlier batch) is raised again."""
-        alerts = state.close()
+        alerts = state.close(stories=self.stories)
         if not state.links.waiting():
             return alerts
         sources = self.sources(state.links.since(), now)
         if not sources:
             return alerts
-        again = {(a.term, a.at): a for a in state.close(sources)}
+        again = {(a.term, a.at): a for a in state.close(sources, self.stories)}
         out = [again.pop((a.term, a.at), a) for a in alerts]
         return out + list(again.values())
 
@@ -164,6 +167,16 @@ class MomentMergeStage(KeyedStage[MomentMerge]):
         found = [a for a in (moment_row(r).alert for r in rows) if source_of(a)]
         self._sources = (now, since, found)
         return found
+
+    def stories(self, brand: str) -> BrandStories | None:
+        """``brand``'s stories as the brand stage last published them (read when a moment that
+        is the brand's wave rises: seldom); a failed read quiets nothing."""
+        try:
+            blob = self.store.get_snapshot(stories_name(self.brands_group, brand))
+            return None if blob is None else decode_stories(blob)
+        except RealeError as exc:
+            log.warning("moments: %s's stories could not be read: %s", brand, exc)
+            return None
 
     def _items(self, alerts: list[MomentAlert]) -> list[Any]:
         for a in alerts:

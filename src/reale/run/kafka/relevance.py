@@ -25,7 +25,7 @@ import msgspec
 
 from reale.errors import DecodeError
 from reale.run.kafka.brands import BrandState
-from reale.run.kafka.snapshots import NamedBlob, load_decoded
+from reale.run.kafka.snapshots import NamedBlob, load_decoded, stories_name
 from reale.store import Store
 from reale.understand.relevance import Remembered
 
@@ -126,16 +126,17 @@ def saved_models(understanding: Understanding, group: str, state: BrandState,
 
 
 def prune_models(store: Store, group: str, brands: Collection[str]) -> list[str]:
-    """The group's saved relevance models of brands not in ``brands`` (removed from the
-    config) deleted from the store; returns those brands, sorted."""
+    """The group's saved relevance models (and published stories) of brands not in ``brands``
+    (removed from the config) deleted from the store; returns those brands, sorted."""
     names = [str(name) for (name,) in store.query(
         "SELECT name FROM snapshots WHERE name LIKE ?", ("kafka:%",))]
-    gone = sorted({n[len(prefix):] for prefix in (model_name(group, ""), tail_name(group, ""))
+    kinds = (model_name, tail_name, stories_name)
+    gone = sorted({n[len(prefix):] for prefix in (kind(group, "") for kind in kinds)
                    for n in names if n.startswith(prefix) and n[len(prefix):] not in brands})
     if gone:
         with store.transaction() as tx:
             for brand in gone:
-                for name in (model_name(group, brand), tail_name(group, brand)):
+                for name in (kind(group, brand) for kind in kinds):
                     tx.execute("DELETE FROM snapshots WHERE name = ?", (name,))
     return gone
 

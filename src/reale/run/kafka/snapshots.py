@@ -45,6 +45,12 @@ def snapshot_name(group: str, stage: str, partition: int) -> str:
     return f"kafka:{group}:{stage}:{partition}"
 
 
+def stories_name(group: str, brand: str) -> str:
+    """Where the brand stage of ``group`` keeps ``brand``'s published stories (the merge stage of
+    the ``moments`` role reads them: :mod:`reale.signals.brand_stories`)."""
+    return f"kafka:{group}:stories:{brand}"
+
+
 def tp_key(topic: str, partition: int) -> str:
     return f"{topic}:{partition}"
 
