@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from typing import Literal
 
 Family = Literal[
@@ -266,10 +266,20 @@ def find_exchanges(text: str) -> list[str]:
 def addresses(text: str, handle: str, name: str) -> bool:
     """Whether normalised ``text`` names the brand by @handle or by name."""
     h = handle.lower().lstrip("@")
-    if h and re.search(r"@" + re.escape(h) + r"(?![\w-]|\.\w)", text):
+    if h and _handle_pattern(h).search(text):
         return True
     n = name.lower().strip()
-    return bool(n) and re.search(r"(?<![\w@])" + re.escape(n) + r"(?!\w)", text) is not None
+    return bool(n) and _name_pattern(n).search(text) is not None
+
+
+@lru_cache(maxsize=1024)  # a desk has a few brands: compiled once each, not per opportunity
+def _handle_pattern(handle: str) -> re.Pattern[str]:
+    return re.compile(r"@" + re.escape(handle) + r"(?![\w-]|\.\w)")
+
+
+@lru_cache(maxsize=1024)
+def _name_pattern(name: str) -> re.Pattern[str]:
+    return re.compile(r"(?<![\w@])" + re.escape(name) + r"(?!\w)")
 
 
 __all__ = ["FAMILIES", "Family", "addresses", "find", "find_asks", "find_exchanges", "guess_language",

@@ -216,9 +216,10 @@ def _record(commit: _RawCommit) -> _Record | None:
         raise DecodeError(f"jetstream: {what} record has the wrong shape: {_why(exc)}") from exc
 
 
-def _created(rec: _Record, time_us: int) -> float:
-    """The record's own time, else the relay's; a DecodeError when neither is a calendar time."""
-    created = iso_to_epoch(rec.createdAt) or calendar_time(time_us / 1e6)
+def _relay_time(rec: _Record, time_us: int) -> float:
+    """The relay's time, for a record without a calendar time of its own; a DecodeError when it
+    is not one either."""
+    created = calendar_time(time_us / 1e6)
     if created is None:
         raise DecodeError(f"jetstream: no time a calendar can show (createdAt "
                           f"{rec.createdAt[:40]!r}, time_us {time_us})")
@@ -227,7 +228,7 @@ def _created(rec: _Record, time_us: int) -> float:
 
 def _post(rec: _Record, uri: str, author: Author, time_us: int) -> Parsed:
     cursor = str(time_us)
-    created = _created(rec, time_us)
+    created = iso_to_epoch(rec.createdAt) or _relay_time(rec, time_us)
     text = rec.text
     if len(text) > MAX_TEXT_CHARS:
         text = text[:MAX_TEXT_CHARS]
@@ -304,7 +305,7 @@ def _subject(rec: _Record, collection: str, uri: str, author: Author, time_us: i
     subject = rec.subject
     if not isinstance(subject, _Ref) or not subject.uri:
         raise DecodeError(f"jetstream: {what} record lacks subject.uri")
-    created = _created(rec, time_us)
+    created = iso_to_epoch(rec.createdAt) or _relay_time(rec, time_us)
     return [Interaction(network="bluesky", uri=uri, kind=what, author=author,
                         subject=subject.uri, created_at=created, cursor=str(time_us))]
 

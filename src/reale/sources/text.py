@@ -106,7 +106,8 @@ def iso_to_epoch(value: str) -> float | None:
         return None
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=UTC)
-    return calendar_time(dt.timestamp())
+    seconds = dt.timestamp()  # calendar_time inlined: this runs once per event
+    return seconds if MIN_TIME <= seconds <= MAX_TIME else None
 
 
 def why(exc: BaseException) -> str:
