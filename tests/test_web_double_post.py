@@ -5,17 +5,15 @@ a second reply drafted in parallel cannot be submitted, approved or sent past th
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Iterator
 
 import httpx
-import msgspec
 import pytest
 
-from reale.publish.base import Account
 from reale.web.serving import serving
 from tests.publish_servers import FakeBluesky
-from tests.web_helpers import FAST, PASSWORD, Desk, build_desk
+from tests.web_helpers import Desk, build_desk
+from tests.web_sending_helpers import sending_desk, signed_in
 
 JSON = {"Accept": "application/json"}
 CREATE = "/xrpc/com.atproto.repo.createRecord"
@@ -29,25 +27,9 @@ def network() -> Iterator[FakeBluesky]:
 
 @pytest.fixture
 def desk(network: FakeBluesky) -> Iterator[Desk]:
-    account = Account(name="fiori-bsky", network="bluesky", url=network.url,
-                      handle="fiori.bsky.social", secret="app-pass-1234", dry_run=False)
-    d = build_desk(settings=msgspec.structs.replace(FAST, accounts={"Fiori": "fiori-bsky"}),
-                   accounts=(account,))
-    late = d.store.query("SELECT post_uri FROM opportunities WHERE key = ?", (d.keys["late"],))[0][0]
-    network.posts[late] = {"uri": late, "cid": "bafylate",
-                           "record": {"$type": "app.bsky.feed.post", "text": "ordine mai arrivato"}}
-    with serving(d.app) as url:
-        d.url = url  # type: ignore[attr-defined]
+    with sending_desk(network) as d:
         yield d
 
-
-@contextlib.contextmanager
-def signed_in(desk: Desk, name: str) -> Iterator[tuple[httpx.Client, str]]:
-    base = desk.url  # type: ignore[attr-defined]
-    with httpx.Client(base_url=base, headers={"Origin": base}, timeout=20) as client:
-        token = client.get("/login.json").json()["csrf"]
-        client.post("/login", data={"user": name, "password": PASSWORD, "csrf": token})
-        yield client, str(client.get("/me.json").json()["csrf"])
 
 
 def compose(client: httpx.Client, csrf: str, key: str, text: str, action: str,
