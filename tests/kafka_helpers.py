@@ -46,3 +46,30 @@ def wait_until(check: Callable[[], bool], timeout: float, what: str, step: float
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout} s waiting for {what}")
         time.sleep(step)
+
+
+class Consumed:
+    """A consumed Kafka record (the part of ``confluent_kafka.Message`` a stage reads), for
+    driving a stage's ``process`` without a broker."""
+
+    def __init__(self, topic: str, partition: int, offset: int, value: bytes,
+                 key: bytes = b"") -> None:
+        self._t, self._p, self._o, self._v, self._k = topic, partition, offset, value, key
+
+    def topic(self) -> str:
+        return self._t
+
+    def partition(self) -> int:
+        return self._p
+
+    def offset(self) -> int:
+        return self._o
+
+    def key(self) -> bytes:
+        return self._k
+
+    def value(self) -> bytes:
+        return self._v
+
+    def error(self) -> None:
+        return None

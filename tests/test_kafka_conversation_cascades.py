@@ -20,6 +20,7 @@ from reale.run.kafka.snapshots import NamedBlob
 from reale.run.kafka.snapshots import register as register_snapshots
 from reale.signals.cascades import CascadeConfig
 from reale.store import Store, open_store
+from tests.kafka_helpers import Consumed
 
 pytestmark = [pytest.mark.postgres]
 
@@ -39,35 +40,14 @@ def repost(of: Post, k: int) -> Interaction:
                        created_at=T0 + k)
 
 
-class Record:
-    """A consumed Kafka record (the part of ``confluent_kafka.Message`` a stage reads)."""
-
-    def __init__(self, topic: str, offset: int, value: bytes) -> None:
-        self._t, self._o, self._v = SETTINGS.topic(topic), offset, value
-
-    def topic(self) -> str:
-        return self._t
-
-    def partition(self) -> int:
-        return 0
-
-    def offset(self) -> int:
-        return self._o
-
-    def key(self) -> bytes:
-        return b""
-
-    def value(self) -> bytes:
-        return self._v
-
-    def error(self) -> None:
-        return None
+def record(topic: str, offset: int, value: bytes) -> Consumed:
+    return Consumed(SETTINGS.topic(topic), 0, offset, value)
 
 
-def followed(post: Post, reposts: int, start: int = 0) -> list[Record]:
+def followed(post: Post, reposts: int, start: int = 0) -> list[Consumed]:
     """The mentioned post's marker on ``tracked`` and its reposts on ``interactions``."""
-    return [Record(TRACKED, start, codec.encode_marker(post, mentioned=True)),
-            *(Record(INTERACTIONS, start + k, codec.encode_conversation(repost(post, k)))
+    return [record(TRACKED, start, codec.encode_marker(post, mentioned=True)),
+            *(record(INTERACTIONS, start + k, codec.encode_conversation(repost(post, k)))
               for k in range(reposts))]
 
 
@@ -119,7 +99,7 @@ def test_the_brand_stage_and_the_conversation_stage_keep_a_root_each_under_its_o
     momentum, the conversation stage's with its reposts): evicted by both, both rows stay."""
     clock = ManualClock(T0)
     post = root(1)
-    mention = Record(MENTIONS, 0, codec.encode(Mention(brand="Volta", query="volta", post=post)))
+    mention = record(MENTIONS, 0, codec.encode(Mention(brand="Volta", query="volta", post=post)))
     with open_store(fresh_postgres_url) as store:
         register_snapshots(store)
         brands = BrandStage(SETTINGS, store, clock, group="reale-brands", snapshot_interval=3600)

@@ -39,6 +39,7 @@ from reale.signals.moment_scope import MomentAlert, MomentConfig
 from reale.signals.moments import GLOBAL, MomentDetector
 from reale.signals.settings import SignalsConfig
 from reale.store import open_store
+from tests.kafka_helpers import Consumed as Record
 
 T0 = 1_767_225_600.0  # a bucket boundary
 CFG = MomentConfig(warmup=0.0)
@@ -243,27 +244,6 @@ def test_the_count_stage_counts_a_brands_posts_as_its_scope_does(tmp_path: Path)
         (0, 3, (("Volta", 3),)),  # three posts of the wave
         (conversation_source(0), 1, (("Volta", 1),))}  # three replies of one conversation
 
-
-class Record:
-    """A consumed Kafka record (the part of ``confluent_kafka.Message`` a stage reads)."""
-
-    def __init__(self, topic: str, partition: int, offset: int, value: bytes) -> None:
-        self._t, self._p, self._o, self._v = topic, partition, offset, value
-
-    def topic(self) -> str:
-        return self._t
-
-    def partition(self) -> int:
-        return self._p
-
-    def offset(self) -> int:
-        return self._o
-
-    def key(self) -> bytes:
-        return b""
-
-    def value(self) -> bytes:
-        return self._v
 
 
 def test_the_brand_stage_publishes_the_stories_the_merge_stage_reads(tmp_path: Path) -> None:

@@ -34,6 +34,7 @@ from reale.signals.moments import GLOBAL, MomentDetector
 from reale.signals.settings import signals_config
 from reale.store import open_store
 from reale.web.records import MomentRecord
+from tests.kafka_helpers import Consumed as Record
 
 T0 = 1_767_225_600.0  # a bucket boundary (divisible by 30)
 CFG = MomentConfig(warmup=0.0)
@@ -198,27 +199,6 @@ def test_counts_and_merge_restore_from_their_snapshots() -> None:
     copy.restore(merge.snapshot())
     assert copy.count("#blackout", int(T0 // 30)) == merge.count("#blackout", int(T0 // 30)) == 6
 
-
-class Record:
-    """A consumed Kafka record (the part of ``confluent_kafka.Message`` a stage reads)."""
-
-    def __init__(self, topic: str, partition: int, offset: int, value: bytes) -> None:
-        self._t, self._p, self._o, self._v = topic, partition, offset, value
-
-    def topic(self) -> str:
-        return self._t
-
-    def partition(self) -> int:
-        return self._p
-
-    def offset(self) -> int:
-        return self._o
-
-    def key(self) -> bytes:
-        return b""
-
-    def value(self) -> bytes:
-        return self._v
 
 
 def test_the_stages_turn_posts_into_a_moment_record_and_an_alert(tmp_path: Path) -> None:
