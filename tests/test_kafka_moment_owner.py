@@ -21,7 +21,12 @@ from reale.events import Author, Mention, Post
 from reale.match import Matcher
 from reale.run.kafka import codec
 from reale.run.kafka.brands import BrandStage
-from reale.run.kafka.moment_counts import TermCounts, conversation_source, decode_partial
+from reale.run.kafka.moment_counts import (
+    BrandsOf,
+    TermCounts,
+    conversation_source,
+    decode_partial,
+)
 from reale.run.kafka.moment_merge import MomentMerge
 from reale.run.kafka.moments import MomentCountStage, MomentMergeStage
 from reale.run.kafka.settings import KafkaSettings
@@ -168,18 +173,25 @@ def test_a_quiet_wave_stays_quiet_across_the_merge_stages_snapshot() -> None:
     assert owners(on_kafka(second_wave(), cut=T0 + 4201)) == expected
 
 
-def test_without_the_brands_stories_kafka_would_raise_the_second_wave() -> None:
-    """What the published stories change: a merge stage that reads none raises the recall."""
-    states = [TermCounts(CFG, GRACE, brands_of) for _ in range(3)]
+def merged_alone(posts: Iterable[Post],
+                 counted_by: BrandsOf | None = None) -> list[MomentAlert]:
+    """The moments role with no brand stage beside it: posts counted per partition (by author),
+    each post's brands by ``counted_by`` (None: no brand counts), partials merged."""
+    states = [TermCounts(CFG, GRACE, counted_by) for _ in range(3)]
     merge = MomentMerge(CFG, GRACE)
     raised: list[MomentAlert] = []
-    for offset, p in enumerate(second_wave()):
+    for offset, p in enumerate(posts):
         part = zlib.crc32(p.author.id.encode()) % 3
         states[part].update(p, part, offset, now=p.created_at)
         for _, value in states[part].take():
             merge.add(decode_partial(value))
         raised += merge.close()
-    assert owners(raised)["#voltarecall"] == "Volta"
+    return raised
+
+
+def test_without_the_brands_stories_kafka_would_raise_the_second_wave() -> None:
+    """What the published stories change: a merge stage that reads none raises the recall."""
+    assert owners(merged_alone(second_wave(), brands_of))["#voltarecall"] == "Volta"
 
 
 def test_a_brands_wave_on_kafka_reads_avoid_with_the_reason_first() -> None:
@@ -191,16 +203,7 @@ def test_a_brands_wave_on_kafka_reads_avoid_with_the_reason_first() -> None:
 
 def test_without_the_brand_counts_the_wave_would_be_offered_to_join() -> None:
     """What the brand counts change: counted without the matcher, the wave is nobody's."""
-    states = [TermCounts(CFG, GRACE) for _ in range(3)]
-    merge = MomentMerge(CFG, GRACE)
-    raised: list[MomentAlert] = []
-    for offset, p in enumerate(stream()):
-        part = zlib.crc32(p.author.id.encode()) % 3
-        states[part].update(p, part, offset, now=p.created_at)
-        for _, value in states[part].take():
-            merge.add(decode_partial(value))
-        raised += merge.close()
-    assert owners(raised)["#brakegate"] == ""
+    assert owners(merged_alone(stream()))["#brakegate"] == ""
 
 
 def test_the_brand_counts_survive_the_snapshots_of_both_stages() -> None:
