@@ -27,6 +27,7 @@ counts, "fire" is praise in a brand's mentions); those are marked ``hand`` below
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import NamedTuple
 
@@ -180,3 +181,28 @@ def emoji_read(text: str) -> EmojiRead | None:
 
 # The scores an emoji read gives: the read class this sure, the rest shared by the other classes.
 READ_SHARE = 0.8
+
+# Anger aimed at someone: the negative emoji whose emotion is anger, less 😳 (flushed: as often
+# embarrassment or surprise as anger at whoever is tagged).
+ANGRY = frozenset(e for e, (p, emotion) in LEXICON.items()
+                  if p == "negative" and emotion == "anger") - {"😳"}
+_TAG = re.compile(r"(?<![\w@])@[\w.\-]+")
+
+
+def angry_only(read: EmojiRead | None) -> bool:
+    """Whether an emoji read (``emoji_read``) is anger: negative, angry above all, with an emoji
+    of ``ANGRY`` in it ("😡😡😡", "👎👎👎", "🤬🤬"; not "😢😢", not "😳")."""
+    return (read is not None and read.polarity == "negative" and read.emotion == "anger"
+            and any(e in ANGRY for e in read.emoji))
+
+
+def aimed_anger(text: str, read: EmojiRead | None) -> bool:
+    """Whether ``text``, read as emoji alone (``read``), is anger aimed at someone it tags:
+    "@volta 😡😡😡" complains to @volta; "😡😡😡" alone is aimed at nothing.
+
+    >>> aimed_anger("@volta 😡😡😡", emoji_read("@volta 😡😡😡"))
+    True
+    >>> aimed_anger("😡😡😡", emoji_read("😡😡😡")), aimed_anger("@volta 😍🔥", emoji_read("@volta 😍🔥"))
+    (False, False)
+    """
+    return angry_only(read) and _TAG.search(text) is not None

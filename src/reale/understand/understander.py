@@ -23,7 +23,7 @@ from reale.understand.crisis import THRESHOLD as CRISIS_THRESHOLD
 from reale.understand.crisis import CrisisHead
 from reale.understand.crisis import load as load_crisis
 from reale.understand.damage import with_damage
-from reale.understand.emoji import EmojiRead, emoji_read
+from reale.understand.emoji import READ_SHARE, EmojiRead, aimed_anger, emoji_read
 from reale.understand.encoder import SentenceEncoder
 from reale.understand.evaluative import with_evaluative
 from reale.understand.explain import cue_words
@@ -341,6 +341,12 @@ class Understander:
                 logit[i] += PUSH_LOGIT - (cues.CUE_LOGIT if hits else 0.0)  # an Italian push is a cue too
                 why[i] = [*why[i], "pushes the brand to answer someone else: " + ", ".join(b.pushes(i))]
         out: F32 = (1 / (1 + np.exp(-logit))).astype(np.float32)
+        for i, text in enumerate(b.texts):
+            if aimed_anger(text, b.emoji(i)):
+                # "@volta 😡😡😡": no word for the head to read, but anger aimed at whoever is tagged
+                # is a complaint to them, as sure as the emoji read itself (``READ_SHARE``).
+                out[i] = READ_SHARE + (1.0 - READ_SHARE) * out[i]
+                why[i] = [*why[i], "angry emoji aimed at who it tags: " + " ".join(b.emoji(i).emoji)]  # type: ignore[union-attr]
         b.done["complaint, cued"] = (out, why)
         return out, why
 
