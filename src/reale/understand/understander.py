@@ -79,6 +79,18 @@ def _scores(classes: Sequence[str], p: F32) -> dict[str, float]:
     return {c: round(float(v), 4) for c, v in zip(classes, p, strict=True)}
 
 
+def _emoji_rows(classes: Sequence[str], p: F32, texts: Sequence[str]) -> list[tuple[F32, list[str]]]:
+    """Per row of the fast path, the n-gram sentiment, or the emoji lexicon's read where the post
+    is emoji alone (as the full path reads it: ``polarity.emoji_scores``), and its note."""
+    from reale.understand.polarity import emoji_scores
+
+    out: list[tuple[F32, list[str]]] = []
+    for row, text in zip(p, texts, strict=True):
+        read = emoji_read(text)
+        out.append((row, []) if read is None else emoji_scores(classes, row, read.polarity, read))
+    return out
+
+
 class _Batch:
     """Everything computed once per batch and read by every head."""
 
@@ -409,5 +421,5 @@ class Understander:
         note = ["word n-grams only (fast mode, under load)"]
         return [msgspec.structs.replace(u, sentiment=h.classes[int(row.argmax())],
                                         sentiment_scores=_scores(h.classes, row),
-                                        why={**u.why, "sentiment": note})
-                for u, row in zip(out, p, strict=True)]
+                                        why={**u.why, "sentiment": [*notes, *note]})
+                for u, (row, notes) in zip(out, _emoji_rows(h.classes, p, clean), strict=True)]
