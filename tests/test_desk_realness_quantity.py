@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from reale.desk.quantity import BULK_UNITS, MAX_UNITS, quantity_of
+from reale.desk.quantity import BULK_UNITS, GROUP_SIZES, MAX_UNITS, Quantity, quantity_of
 from reale.desk.realness import Assessment, explain
 from reale.desk.situation import situation_from_dict
 
@@ -84,3 +84,53 @@ def test_more_asked_for_never_reads_less_transactional() -> None:
     year = _appeal("@caffebrio.bsky.social mandatemi a year's supply of capsule Classico")
     assert one.verdict.risk < many.verdict.risk < year.verdict.risk
     assert year.verdict.verdict == "transactional"
+
+
+# --- groups: a number next to a group noun, or a collective noun's typical size -------------------
+
+
+@pytest.mark.parametrize(("text", "units", "said"), [
+    ("capsule per i miei 30 colleghi", 30, "30 colleghi"), ("for our team of 12", 12, "team of 12"),
+    ("per i miei 25 studenti", 25, "25 studenti"), ("siamo una classe di ventidue", 22, "classe di ventidue"),
+    ("a class of 18", 18, "class of 18"), ("per il mio team di 8", 8, "team di 8"),
+    ("for my 3 kids", 3, "3 kids"), ("famiglia di cinque", 5, "famiglia di cinque"),
+    ("a group of twenty students", 20, "twenty students"),
+])
+def test_a_number_next_to_a_group_counts_the_group(text: str, units: int, said: str) -> None:
+    assert quantity_of(text, ["capsule"]) == Quantity(units, said)
+
+
+@pytest.mark.parametrize(("text", "units", "said"), [
+    ("capsule per i miei studenti", GROUP_SIZES["studenti"], "i miei studenti"),
+    ("capsule for my class", GROUP_SIZES["class"], "my class"),
+    ("capsule per la mia classe", GROUP_SIZES["classe"], "la mia classe"),
+    ("capsule for the whole office", BULK_UNITS, "for the whole office"),
+    ("the whole office runs on it", BULK_UNITS, "the whole office"),
+    ("capsule per tutta la squadra", BULK_UNITS, "per tutta la squadra"),
+    ("capsule per tutti i miei colleghi", BULK_UNITS, "tutti i miei colleghi"),
+    ("ai miei alunni", 25, "ai miei alunni"), ("for my family", 4, "my family"),
+    ("per il mio ufficio", BULK_UNITS, "per il mio ufficio"),
+    ("everyone in my office", BULK_UNITS, "everyone in my office"),
+    ("capsule per la nostra scuola", MAX_UNITS, "per la nostra scuola"),
+])
+def test_a_group_named_by_its_collective_noun_counts_its_typical_size(text: str, units: int, said: str) -> None:
+    assert GROUP_SIZES["classe"] == 25 and GROUP_SIZES["famiglia"] == 4
+    assert quantity_of(text, ["capsule"]) == Quantity(units, said)
+
+
+def test_a_number_said_beats_the_groups_typical_size() -> None:
+    assert quantity_of("capsule per la mia classe di 18", ["capsule"]) == Quantity(18, "classe di 18")
+    assert quantity_of("10 capsule per la mia classe", ["capsule"]) == Quantity(10, "10 capsule")
+
+
+@pytest.mark.parametrize("text", [
+    # followers are reach (who would see the answer), not people the brand gives to
+    "capsule a tutti i miei follower", "ho 5000 follower, mandatemi una capsule",
+    "for all my followers", "a capsule for my 10k followers", "una capsule per i miei 800 follower",
+    # someone else's group, a place things are sent to, a year, a quality
+    "your team is great, a capsule?", "the team at support never answers", "a capsule to my office",
+    "una capsule nel mio ufficio", "the class of 2019 says hi, a capsule?", "world-class capsule",
+    "first class capsule", "alla nostra scuola una capsule",
+])
+def test_followers_someone_elses_group_and_a_place_are_no_quantity(text: str) -> None:
+    assert quantity_of(text, ["capsule"]) is None

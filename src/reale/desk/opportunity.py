@@ -27,6 +27,7 @@ from reale.desk.situation import (
     Situation,
     Verdict,
 )
+from reale.understand.emoji import angry_only, emoji_read
 
 OpportunityKind = Literal["appeal", "praise", "complaint", "question", "moment"]
 _INTENTS: dict[str, OpportunityKind] = {
@@ -106,6 +107,10 @@ class Opportunity(msgspec.Struct, frozen=True, kw_only=True):
 
 def kind_of(inp: OpportunityInput, w: DeskWeights, text: str) -> OpportunityKind | None:
     """The kind of opportunity, or None when the post is none of them."""
+    if angry_only(emoji_read(text)):
+        # Angry emoji alone ("@volta 😡😡😡", "Volta 🤬🤬") complain to whom they are aimed at: the
+        # brand when they tag or name it; aimed at someone else or at nothing, they ask it nothing.
+        return "complaint" if names_brand(inp, text) else ("moment" if inp.moment else None)
     # The intent already weighs the complaint head by how negative the post reads; a post it
     # calls a question, an appeal or praise is not overruled by the complaint head alone.
     if inp.complaint >= w.complaint_at and _INTENTS.get(inp.intent.lower(), "complaint") == "complaint":

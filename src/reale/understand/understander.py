@@ -23,7 +23,7 @@ from reale.understand.crisis import THRESHOLD as CRISIS_THRESHOLD
 from reale.understand.crisis import CrisisHead
 from reale.understand.crisis import load as load_crisis
 from reale.understand.damage import with_damage
-from reale.understand.emoji import EmojiRead, emoji_read
+from reale.understand.emoji import READ_SHARE, EmojiRead, aimed_anger, emoji_read
 from reale.understand.encoder import SentenceEncoder
 from reale.understand.evaluative import with_evaluative
 from reale.understand.explain import cue_words
@@ -77,6 +77,18 @@ _BY_LANG = {"sentiment-en": {"it": "sentiment-it"}, "irony": {"it": "irony-it"}}
 
 def _scores(classes: Sequence[str], p: F32) -> dict[str, float]:
     return {c: round(float(v), 4) for c, v in zip(classes, p, strict=True)}
+
+
+def _emoji_rows(classes: Sequence[str], p: F32, texts: Sequence[str]) -> list[tuple[F32, list[str]]]:
+    """Per row of the fast path, the n-gram sentiment, or the emoji lexicon's read where the post
+    is emoji alone (as the full path reads it: ``polarity.emoji_scores``), and its note."""
+    from reale.understand.polarity import emoji_scores
+
+    out: list[tuple[F32, list[str]]] = []
+    for row, text in zip(p, texts, strict=True):
+        read = emoji_read(text)
+        out.append((row, []) if read is None else emoji_scores(classes, row, read.polarity, read))
+    return out
 
 
 class _Batch:
@@ -341,6 +353,12 @@ class Understander:
                 logit[i] += PUSH_LOGIT - (cues.CUE_LOGIT if hits else 0.0)  # an Italian push is a cue too
                 why[i] = [*why[i], "pushes the brand to answer someone else: " + ", ".join(b.pushes(i))]
         out: F32 = (1 / (1 + np.exp(-logit))).astype(np.float32)
+        for i, text in enumerate(b.texts):
+            if aimed_anger(text, b.emoji(i)):
+                # "@volta 😡😡😡": no word for the head to read, but anger aimed at whoever is tagged
+                # is a complaint to them, as sure as the emoji read itself (``READ_SHARE``).
+                out[i] = READ_SHARE + (1.0 - READ_SHARE) * out[i]
+                why[i] = [*why[i], "angry emoji aimed at who it tags: " + " ".join(b.emoji(i).emoji)]  # type: ignore[union-attr]
         b.done["complaint, cued"] = (out, why)
         return out, why
 
@@ -403,5 +421,5 @@ class Understander:
         note = ["word n-grams only (fast mode, under load)"]
         return [msgspec.structs.replace(u, sentiment=h.classes[int(row.argmax())],
                                         sentiment_scores=_scores(h.classes, row),
-                                        why={**u.why, "sentiment": note})
-                for u, row in zip(out, p, strict=True)]
+                                        why={**u.why, "sentiment": [*notes, *note]})
+                for u, (row, notes) in zip(out, _emoji_rows(h.classes, p, clean), strict=True)]
