@@ -60,6 +60,7 @@ def test_a_killed_matcher_loses_and_duplicates_nothing(kafka_bootstrap: str,
         doomed.wait(10)
         publisher.publish_many(events[half:])  # the stream goes on after the kill
         publisher.flush()
+        publisher.close()
         posts = sum(isinstance(e, Post) for e in events)
         wait_until(lambda: _matcher_done(settings, posts), 90, "the survivor to take over and finish",
                    step=0.2)

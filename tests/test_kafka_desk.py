@@ -79,6 +79,7 @@ def publish(settings: KafkaSettings, posts: Sequence[Post]) -> None:
     publisher = Publisher(settings)
     publisher.publish_many(posts)
     publisher.flush()
+    publisher.close()
 
 
 @contextmanager
@@ -168,6 +169,7 @@ def test_a_batch_read_again_after_a_crash_adds_no_opportunity_record_or_alert(
         for m in store.recent_mentions(limit=100):
             replay.send_raw(settings.topic("mentions"), codec.mention_key(m), codec.encode(m))
         replay.flush()
+        replay.close()
         with running(config, settings, fresh_postgres_url, "stages", **env):
             wait_until(lambda: committed(settings) == 2 * VOLTA_POSTS, 60, "the replayed batch")
         assert {t: count(store, t) for t in tables} == before

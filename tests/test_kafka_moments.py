@@ -128,6 +128,7 @@ def test_a_whole_stream_burst_is_one_moment_with_its_safety_read_and_one_alert(
                 for key, value in list(reader.raw):
                     again.send_raw(settings.topic(MOMENT_TERMS), key, value)
                 again.flush()
+                again.close()
                 # Later posts move the stream's time past the burst's buckets and their grace.
                 publish(settings, [post(100 + j, f"#blackout the lights are back {WORDS[j]}",
                                         start + 200 + j) for j in range(3)])

@@ -77,6 +77,7 @@ def test_keyed_state_moves_with_its_partitions_after_a_kill(kafka_bootstrap: str
     publisher = Publisher(settings)
     publisher.publish_many(events)
     publisher.flush()
+    publisher.close()
     metrics = KafkaMetrics()
     run_kafka(Config(brands=brands), bootstrap=kafka_bootstrap, store_url=fresh_postgres_url,
               role="matcher", settings=settings, idle_exit=2.0, install_signals=False,
@@ -152,6 +153,7 @@ def test_init_creates_the_topics_once_and_status_shows_lag_per_partition(
     publisher = Publisher(settings)
     publisher.publish_many(simulated_events(50, seed=2))
     publisher.flush()
+    publisher.close()
     out = run_cli("kafka", "status", "--bootstrap", kafka_bootstrap, "--json")
     assert out.returncode == 0, out.stderr
     rows = json.loads(out.stdout)

@@ -83,6 +83,7 @@ def test_the_brand_worker_raises_response_time_alerts_while_idle(
     m = appeal()
     publisher.send_raw(settings.topic("mentions"), codec.mention_key(m), codec.encode(m))
     publisher.flush()
+    publisher.close()
     clock = ManualClock(T0 + 60)
     config = Config(brands=(VOLTA,))
     desk = KafkaDesk(config, clock, understanding=Understanding((VOLTA,)),

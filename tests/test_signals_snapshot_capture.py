@@ -16,6 +16,7 @@ from reale.run.signals_state import restore_signals, save_signals
 from reale.signals import MemorySnapshots, Signals, SignalsConfig
 from reale.signals.network import BoundedIndex
 from reale.signals.profile_cache import ProfileCache, ProfileCacheConfig
+from reale.signals.reach import ReachConfig, ReachSignal
 from reale.signals.snapshot import pack
 from reale.store import open_store
 
@@ -136,7 +137,8 @@ def test_the_save_benchmark_reports_its_rows() -> None:
 
     rows = {r["name"]: r for r in signals_save.run(quick=True)}
     assert set(rows) == {"signals.save.loop_ms", "signals.save.whole_snapshot_ms",
-                         "signals.save.thread_ms", "signals.save.bytes"}
+                         "signals.save.reach_loop_ms", "signals.save.thread_ms",
+                         "signals.save.bytes"}
     for r in rows.values():
         assert set(r) == {"name", "value", "unit", "target", "ok", "note"}
     assert rows["signals.save.bytes"]["value"] > 100_000
@@ -170,3 +172,36 @@ def test_the_moments_captured_are_encoded_as_they_were_whatever_the_stream_does_
     stream(signals, clock, 20, 10, 3)
     assert pack("moments", captured()) == at_once
     assert signals.moments_detector.snapshot() != at_once
+
+
+def reach_mention(i: int, followers: int, t: float) -> Mention:
+    return Mention(brand=f"B{i % 2}", query="b", post=Post(
+        network="bluesky", uri=f"at://did:plc:a{i}/app.bsky.feed.post/{t}", text="b",
+        author=Author(id=f"did:plc:a{i}", followers=followers), created_at=t))
+
+
+def test_the_reach_captured_is_encoded_as_it_was_whatever_the_stream_does_next() -> None:
+    """The reach's capture copies each brand's authors at once; the rows are built later (on
+    the thread), from the copy: authors seen again, evicted or expired afterwards change nothing
+    in them. The rows kept for the copy list each audience in its own order (oldest first)."""
+    clock = ManualClock(T0)
+    reach = ReachSignal(ReachConfig(window=600.0, max_authors_per_brand=6), clock,
+                        ProfileCache(ProfileCacheConfig(), clock))
+    for step in range(20):
+        clock.advance(30.0)
+        reach.update(reach_mention(step % 9, 10 * step + 1, clock.now()))
+    at_once = reach.snapshot()
+    captured = reach.capture()
+    for step in range(20, 30):  # seen again, new ones evicting the oldest ...
+        clock.advance(30.0)
+        reach.update(reach_mention(step % 11, 10 * step + 1, clock.now()))
+    clock.advance(500.0)
+    reach.get("B0", "bluesky", "did:plc:a0")  # ... and the window expiring some
+    assert pack("reach", captured()) == at_once
+    assert reach.snapshot() != at_once
+    for audience in reach._brands.values():
+        assert audience.state() == [[a, n, t] for a, (n, t) in audience._authors.items()]
+    again = ReachSignal(ReachConfig(window=600.0, max_authors_per_brand=6), clock,
+                        ProfileCache(ProfileCacheConfig(), clock))
+    again.restore(reach.snapshot())
+    assert again.snapshot() == reach.snapshot()

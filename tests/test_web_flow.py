@@ -139,7 +139,7 @@ def test_reports_export_the_period_as_csv_and_json(desk: Desk) -> None:
         assert len(rows) == vera.get("/reports.json?from=2026-05-20&to=2026-05-28&brand=Fiori"
                                      ).json()["counts"]["mentions"]
         assert {row["brand"] for row in rows} == {"Fiori"}
-        times = [float(row["matched_at"]) for row in rows]
+        times = [float(row["created_at"]) for row in rows]
         assert times == sorted(times)
         j = vera.get("/reports/opportunities.json?from=2026-05-20&to=2026-05-28").json()
         assert {o["key"] for o in j} == set(desk.keys.values())

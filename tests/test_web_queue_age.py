@@ -47,14 +47,13 @@ def test_the_configs_max_age_reaches_a_desk_served_on_its_own(tmp_path) -> None:
         assert app.state.services.targets == ResponseTargets(max_age=30 * DAY)
 
 
-def test_reports_say_which_clock_each_count_follows() -> None:
-    """Mentions are counted by when Reale matched them, opportunities by their post's time: the
-    same replayed recording shows its mentions this week and its opportunities on its posts'
-    days, and the page says so instead of leaving a user to guess why one count is 0."""
+def test_reports_say_which_clock_both_counts_follow() -> None:
+    """Mentions and opportunities are both counted by their post's time (one clock: a replayed
+    recording falls on its posts' days, tests/test_web_report_clock.py), and the page says so."""
     desk = build_desk()
     for client, _ in client_for(desk, "vera"):
         page = client.get("/reports").text
-        assert "counted by when Reale matched them" in page
-        assert "by the time of their post" in page
+        assert "both counted by the time of their post" in page
+        assert "matched_at says when Reale matched a mention" in page
         twin = client.get("/reports.json").json()
-        assert twin["counted_by"] == {"mentions": "matched_at", "opportunities": "created_at"}
+        assert twin["counted_by"] == {"mentions": "created_at", "opportunities": "created_at"}

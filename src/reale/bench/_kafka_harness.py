@@ -170,6 +170,7 @@ def publish_posts(settings: KafkaSettings, records: Sequence[tuple[bytes, bytes]
     for k, v in records:
         pub.send_raw(topic, k, v)
     pub.flush(60)
+    pub.close()
 
 
 def workdir() -> Path:

@@ -82,6 +82,7 @@ def publish_mentions(settings: KafkaSettings, mentions: Sequence[Mention]) -> No
     for m in mentions:
         publisher.send_raw(settings.topic(MENTIONS), codec.mention_key(m), codec.encode(m))
     publisher.flush()
+    publisher.close()
 
 
 def metric(port: int, name: str, **labels: str) -> float | None:

@@ -312,6 +312,7 @@ def _paced(settings: Any, posts: list[Post], count: int) -> int:
         pub.poll()
         time.sleep(0.002)
     pub.flush(60)
+    pub.close()
     return sent
 
 

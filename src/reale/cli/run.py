@@ -94,6 +94,7 @@ async def _run(cfg: Config, store_url: str, sources_of: Any, quiet: bool, *,
     # the full pipeline prints each mention once labelled (its detected language), else at once
     stages = [] if quiet or full else [MentionPrinter()]
     sinks = () if quiet or not full else (LabelledPrinter(),)
+    show_reload_log()  # `reale run` and `reale replay` alike say what a config edit changed
     async with EmbeddedApp(cfg, store_url=store_url, stages=stages) as app:
         assert app.writer is not None and app.store is not None
         sources: list[Source] = sources_of(app)
@@ -178,7 +179,6 @@ def run_live(args: argparse.Namespace) -> int:
         return out
 
     _check_replay_paths(cfg.sources)
-    show_reload_log()
     if args.serve:  # a desk that would refuse to start stops the command before any source
         from reale.web.assemble import check_web_config
 

@@ -130,18 +130,20 @@ class Signals:
         """Every part's snapshot as at this instant; the returned function encodes them and may
         run on another thread while the stream goes on. The cascades (most of the bytes), their
         interactors, momentum and the profiles keep each row encoded since it last changed
-        (only rows changed since the last capture are encoded here); the reach hands over fresh
-        lists; the moments copy what their rows read, and the rows (their co-occurring terms
-        counted over the recent posts) are built by that function: a moment's row changes at
-        every bucket (its baseline), so one kept encoded would seldom be reused."""
+        (only rows changed since the last capture are encoded here); the reach copies each
+        brand's authors (one dict copy) and the moments what their rows read, and their rows
+        (for the moments, their co-occurring terms counted over the recent posts) are built by
+        that function: a moment's row changes at every bucket (its baseline), so one kept
+        encoded would seldom be reused."""
         later = {"signals.profiles": ("profiles", self.profiles.capture()),
-                 "signals.reach": ("reach", self.reach_signal.capture()),
                  "signals.cascades": ("cascades", self.cascades.capture()),
                  "signals.momentum": ("momentum", self.momentum_tracker.capture())}
+        reach = self.reach_signal.capture()
         moments = self.moments_detector.capture()
 
         def encode() -> dict[str, bytes]:
             return {**{name: pack(kind, state) for name, (kind, state) in later.items()},
+                    "signals.reach": pack("reach", reach()),
                     "signals.moments": pack("moments", moments())}
 
         return encode

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import bisect
 from collections import OrderedDict, deque
+from collections.abc import Callable
 from typing import Any
 
 import msgspec
@@ -61,6 +62,9 @@ class BrandAudience:
         self.window = window
         self.max_authors = max_authors
         self._authors: OrderedDict[str, tuple[int, float]] = OrderedDict()
+        # the same rows in the same order in a plain dict, which copies in one C call (tens of
+        # µs for 10,000 authors; walking the OrderedDict costs ~0.8 ms): what a save captures
+        self._rows: dict[str, tuple[int, float]] = {}
         self._sorted: list[int] = []
 
     def __len__(self) -> int:
@@ -70,10 +74,12 @@ class BrandAudience:
         old = self._authors.pop(author, None)
         if old is not None:
             self._remove(old[0])
-        self._authors[author] = (followers, t)
+            del self._rows[author]
+        self._authors[author] = self._rows[author] = (followers, t)
         bisect.insort(self._sorted, followers)
         while len(self._authors) > self.max_authors:
-            _, (n, _) = self._authors.popitem(last=False)
+            gone, (n, _) = self._authors.popitem(last=False)
+            del self._rows[gone]
             self._remove(n)
 
     def _remove(self, followers: int) -> None:
@@ -88,6 +94,7 @@ class BrandAudience:
             if t >= cutoff:
                 break
             del self._authors[author]
+            del self._rows[author]
             self._remove(n)
 
     def percentile(self, followers: int, now: float) -> float | None:
@@ -100,14 +107,25 @@ class BrandAudience:
         return 100.0 * (lo + 0.5 * (hi - lo)) / len(self._sorted)
 
     def state(self) -> list[list[object]]:
-        return [[a, n, t] for a, (n, t) in self._authors.items()]
+        return rows_of(self._rows)
+
+    def capture(self) -> dict[str, tuple[int, float]]:
+        """The authors as at this instant, oldest first (a copy: :func:`rows_of` makes them the
+        snapshot's rows later, on any thread; the values are tuples, never changed in place)."""
+        return self._rows.copy()
 
     def load(self, state: list[list[object]]) -> None:
         self._authors.clear()
         self._sorted.clear()
         for a, n, t in state:
             self._authors[str(a)] = (int(n), float(t))  # type: ignore[call-overload, arg-type]
+        self._rows = dict(self._authors)
         self._sorted = sorted(n for n, _ in self._authors.values())
+
+
+def rows_of(authors: dict[str, tuple[int, float]]) -> list[list[object]]:
+    """A brand's authors as snapshot rows: ``[author, followers, last seen]``."""
+    return [[a, n, t] for a, (n, t) in authors.items()]
 
 
 class ReachSignal:
@@ -167,13 +185,21 @@ class ReachSignal:
         return ReachReading(followers=n, tier=tier(n), percentile=pct,
                             audience=len(a) if a is not None else 0)
 
-    def capture(self) -> dict[str, Any]:
-        """The audiences as at this instant, in fresh lists (safe to encode on another thread)."""
-        return {"brands": {b: a.state() for b, a in self._brands.items()},
-                "unresolved": [list(u) for u in self._unresolved]}
+    def capture(self) -> Callable[[], dict[str, Any]]:
+        """The audiences as at this instant, copied at once (each brand's authors in one dict
+        copy, the waiting mentions as a tuple); the function returned builds the snapshot's
+        state from the copies, on any thread while the stream goes on."""
+        brands = {b: a.capture() for b, a in self._brands.items()}
+        unresolved = tuple(self._unresolved)
+
+        def state() -> dict[str, Any]:
+            return {"brands": {b: rows_of(authors) for b, authors in brands.items()},
+                    "unresolved": [list(u) for u in unresolved]}
+
+        return state
 
     def snapshot(self) -> bytes:
-        return snapshot.pack("reach", self.capture())
+        return snapshot.pack("reach", self.capture()())
 
     def restore(self, blob: bytes) -> None:
         state = snapshot.unpack("reach", blob)

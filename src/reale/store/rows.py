@@ -113,7 +113,8 @@ def author_row(u: AuthorUpdate) -> Row:
 
 def mention_row(m: Mention, stored_at: float) -> Row:
     spans = msgspec.json.encode(m.spans).decode() if m.spans else "[]"
-    return (clean(m.brand), clean(m.post.uri), clean(m.query), spans, _time(m.matched_at), stored_at)
+    return (clean(m.brand), clean(m.post.uri), clean(m.query), spans, _time(m.matched_at), stored_at,
+            _time(m.post.created_at))
 
 
 def cursor_row(c: CursorUpdate, updated_at: float) -> Row:

@@ -23,7 +23,7 @@ POST_COLUMNS = ("uri", "network", "author_id", "text", "created_at", "langs", "r
                 "received_at", "raw")
 INTERACTION_COLUMNS = ("uri", "network", "kind", "subject", "root", "author_id", "created_at",
                        "text", "received_at", "raw")
-MENTION_COLUMNS = ("brand", "post_uri", "query", "spans", "matched_at", "stored_at")
+MENTION_COLUMNS = ("brand", "post_uri", "query", "spans", "matched_at", "stored_at", "post_at")
 AUTHOR_COLUMNS = ("network", "id", "handle", "display_name", "followers", "following", "posts",
                   "created_at", "updated_at")
 CURSOR_COLUMNS = ("source_id", "cursor", "updated_at")

@@ -207,13 +207,13 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (English, Italian)
     "reports.columns": ("What the files hold", "Cosa contengono i file"),
     "label.offensive": ("offensive language", "linguaggio offensivo"),
     "label.ironic": ("ironic", "ironico"),
-    "reports.clocks": ("Mentions are counted by when Reale matched them (matched_at); opportunities "
-                       "by the time of their post (created_at). A replayed recording's mentions "
-                       "fall on the day it was replayed, its opportunities on its posts' days.",
-                       "Le menzioni contano dal momento in cui Reale le ha riconosciute "
-                       "(matched_at); le opportunità dall'ora del loro post (created_at). Le "
-                       "menzioni di una registrazione riprodotta cadono nel giorno della "
-                       "riproduzione, le sue opportunità nei giorni dei suoi post."),
+    "reports.clocks": ("Mentions and opportunities are both counted by the time of their post "
+                       "(created_at): a replayed recording or a post that arrives late falls on "
+                       "its post's day. matched_at says when Reale matched a mention.",
+                       "Menzioni e opportunità contano entrambe dall'ora del loro post "
+                       "(created_at): una registrazione riprodotta o un post arrivato in ritardo "
+                       "cade nel giorno del suo post. matched_at dice quando Reale ha "
+                       "riconosciuto una menzione."),
     "settings.title": ("Settings", "Impostazioni"),
     "settings.sub": ("Brands, watch-queries, the team and network accounts",
                      "Brand, query di ascolto, il team e gli account social"),

@@ -1,10 +1,12 @@
 """The Kafka runner's optional dependencies, imported only when a Kafka role actually runs, so the
-embedded default works with none of them installed (``pip install 'reale[kafka]'`` brings them)."""
+embedded default works with none of them installed (``pip install 'reale[kafka]'`` brings them);
+and letting go of a producer for good."""
 
 from __future__ import annotations
 
 import shutil
 from types import ModuleType
+from typing import Any
 
 from reale.errors import OptionalDependencyError
 
@@ -26,6 +28,19 @@ def kafka_admin() -> ModuleType:
 
     module: ModuleType = admin
     return module
+
+
+def close_producer(producer: Any, timeout: float = 10.0) -> None:
+    """Deliver what ``producer`` holds (up to ``timeout`` seconds), drop what is left and close
+    it, so librdkafka stops reconnecting to a broker that went away. A producer left open after
+    its broker stops logs "Connection refused" until the process ends; closing one with records
+    still queued would wait for them without limit, hence the purge. Closed already: a no-op."""
+    try:
+        producer.flush(timeout)
+        producer.purge()
+        producer.close()
+    except RuntimeError:
+        pass  # closed already
 
 
 def tansu_binary() -> str:

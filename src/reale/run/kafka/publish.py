@@ -18,7 +18,7 @@ from reale.errors import RealeError
 from reale.events import Interaction, Post
 from reale.run.embedded import Source
 from reale.run.kafka import codec
-from reale.run.kafka.deps import confluent_kafka
+from reale.run.kafka.deps import close_producer, confluent_kafka
 from reale.run.kafka.metrics import KafkaMetrics
 from reale.run.kafka.settings import INTERACTIONS, POSTS, KafkaSettings, producer_config
 from reale.run.sourcewatch import SourceWatch
@@ -85,6 +85,10 @@ class Publisher:
         if left or self.errors:
             errors, self.errors = self.errors, []
             raise RealeError(f"Kafka did not take {left} records ({'; '.join(errors[:3])})")
+
+    def close(self, timeout: float = 10.0) -> None:
+        """Deliver what is queued (up to ``timeout`` seconds), then let go of the broker."""
+        close_producer(self.producer, timeout)
 
 
 async def publish_sources(publisher: Publisher, sources: Sequence[Source], *,

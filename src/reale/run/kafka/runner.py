@@ -207,7 +207,10 @@ def run_kafka(config: Config, *, bootstrap: str, store_url: str | None = None, r
             src = list(sources) if sources is not None else config_sources(config, store)
             publisher = Publisher(s, metrics=metrics, clock=clock)
             watch = source_watch(config, store, clock, metrics)
-            n = asyncio.run(publish_sources(publisher, src, watch=watch))
+            try:
+                n = asyncio.run(publish_sources(publisher, src, watch=watch))
+            finally:
+                publisher.close()
             log.info("sources done", extra={"fields": {"published": n}})
         for t in threads:
             while t.is_alive():

@@ -18,7 +18,7 @@ import msgspec
 
 from reale.clock import Clock, SystemClock
 from reale.errors import RealeError, StoreUnavailable
-from reale.run.kafka.deps import confluent_kafka
+from reale.run.kafka.deps import close_producer, confluent_kafka
 from reale.run.kafka.metrics import KafkaMetrics
 from reale.run.kafka.settings import KafkaSettings, consumer_config, producer_config
 from reale.run.kafka.stage import Message, Output, Stage
@@ -127,6 +127,9 @@ class Worker:
             self.consumer.close()  # leaves the group at once: the partitions move without waiting
         except RuntimeError:
             pass  # already closed
+        # what 10 s could not deliver is dropped: its offsets were never committed, so the
+        # partition's next owner reads it again
+        close_producer(self.producer, 0)
         self.summary.cpu_seconds = round(time.process_time(), 3)
         log.info("worker stopped", extra={"fields": msgspec.to_builtins(self.summary)})
 

@@ -27,8 +27,8 @@ from reale.web.views.common import brand_filter, targets
 PAGE = 2_000
 MAX_DAYS = 366
 MAX_REPLIES = 1_000  # the newest replies a report reads for its response times (~65 ms)
-MENTION_COLUMNS = ("matched_at", "brand", "network", "uri", "author", "lang", "sentiment",
-                   "intent", "text", "query")
+MENTION_COLUMNS = ("created_at", "brand", "network", "uri", "author", "lang", "sentiment",
+                   "intent", "text", "query", "matched_at")
 OPP_COLUMNS = ("created_at", "brand", "kind", "score", "status", "verdict", "author", "lang",
                "text", "reasons", "post_uri", "decided_by", "decided_at", "key")
 _ENC = msgspec.json.Encoder()
@@ -54,17 +54,18 @@ def reports(ctx: Ctx) -> Page:
     since, until, start, end = span(ctx)
     brand = brand_filter(ctx)
     s = ctx.services
-    where, params = "matched_at >= ? AND matched_at < ?", [since, until]  # type: str, list[Any]
+    where, params = "{at} >= ? AND {at} < ?", [since, until]  # type: str, list[Any]
     if brand:
         where, params = where + " AND brand = ?", [*params, brand]
-    mentions = s.store.query(f"SELECT COUNT(*) FROM mentions WHERE {where}", tuple(params))
-    opp_where = where.replace("matched_at", "created_at")
-    opps = s.store.query(f"SELECT COUNT(*) FROM opportunities WHERE {opp_where}", tuple(params))
+    mentions = s.store.query(f"SELECT COUNT(*) FROM mentions WHERE {where.format(at='post_at')}",
+                             tuple(params))
+    opps = s.store.query("SELECT COUNT(*) FROM opportunities WHERE "
+                         + where.format(at="created_at"), tuple(params))
     return Page("reports.html", {"from": start, "to": end, "brand": brand,
                                  "brands": s.brand_names(),
                                  "counts": {"mentions": int(mentions[0][0]),
                                             "opportunities": int(opps[0][0])},
-                                 "counted_by": {"mentions": "matched_at",
+                                 "counted_by": {"mentions": "created_at",
                                                 "opportunities": "created_at"},
                                  "response": response_times(ctx, since, until, brand)},
                 title=ctx.t("reports.title"), view={"this_from": start, "this_to": end,
@@ -90,24 +91,26 @@ def safe_cell(value: Any) -> str:
 
 
 def mention_rows(store: Store, since: float, until: float, brand: str) -> Iterator[dict[str, Any]]:
+    """The period's mentions by their post's time (``created_at``, like opportunities), oldest
+    first; ``matched_at`` says when Reale matched each one."""
     after: tuple[float, str, str] = (since - 1, "", "")
     while True:
-        sql = ("SELECT m.matched_at, m.brand, m.post_uri, m.query, p.raw, l.lang, l.sentiment,"
-               " l.intent FROM mentions m JOIN posts p ON p.uri = m.post_uri"
-               " LEFT JOIN labels l ON l.post_uri = m.post_uri WHERE m.matched_at < ?"
-               " AND (m.matched_at > ? OR (m.matched_at = ? AND (m.brand > ? OR"
-               " (m.brand = ? AND m.post_uri > ?)))) AND m.matched_at >= ?"
+        sql = ("SELECT m.post_at, m.brand, m.post_uri, m.query, p.raw, l.lang, l.sentiment,"
+               " l.intent, m.matched_at FROM mentions m JOIN posts p ON p.uri = m.post_uri"
+               " LEFT JOIN labels l ON l.post_uri = m.post_uri WHERE m.post_at < ?"
+               " AND (m.post_at > ? OR (m.post_at = ? AND (m.brand > ? OR"
+               " (m.brand = ? AND m.post_uri > ?)))) AND m.post_at >= ?"
                + (" AND m.brand = ?" if brand else "") +
-               " ORDER BY m.matched_at, m.brand, m.post_uri LIMIT ?")
+               " ORDER BY m.post_at, m.brand, m.post_uri LIMIT ?")
         params: list[Any] = [until, after[0], after[0], after[1], after[1], after[2], since]
         found = store.query(sql, (*params, *([brand] if brand else []), PAGE), timeout=10.0)
-        for at, b, uri, query, raw, lang, sentiment, intent in found:
+        for at, b, uri, query, raw, lang, sentiment, intent, matched in found:
             post = store_rows.decode_post(raw)
-            yield {"matched_at": at, "brand": b, "network": post.network, "uri": uri,
+            yield {"created_at": at, "brand": b, "network": post.network, "uri": uri,
                    "author": post.author.handle or post.author.id,
                    "lang": lang or (post.langs[0] if post.langs else ""),
                    "sentiment": sentiment or "", "intent": intent or "", "text": post.text,
-                   "query": query}
+                   "query": query, "matched_at": matched}
         if len(found) < PAGE:
             return
         after = (found[-1][0], found[-1][1], found[-1][2])
