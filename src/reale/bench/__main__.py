@@ -13,6 +13,7 @@ import pkgutil
 import sys
 import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,16 @@ def print_rows(part: str, rows: list[dict[str, Any]]) -> None:
         target = f"  target {r['target']}" if r.get("target") not in (None, "") else ""
         note = f"  ({r['note']})" if r.get("note") else ""
         print(f"{mark} {r['name']}: {_fmt(r.get('value'))} {r.get('unit', '')}{target}{note}")
+
+
+def run_alone(part: str, run: Callable[..., list[dict[str, Any]]],
+              argv: list[str] | None = None) -> int:
+    """One benchmark module run by itself: ``python -m reale.bench.PART [--quick]``."""
+    ap = argparse.ArgumentParser(prog=f"python -m reale.bench.{part}")
+    ap.add_argument("--quick", action="store_true", help="smaller inputs, for a smoke run")
+    args = ap.parse_args(argv)
+    print_rows(part, run(quick=args.quick))
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,7 +8,6 @@ Run: ``python -m reale.bench.desk`` (``--quick`` for a short run). Texts come fr
 from __future__ import annotations
 
 import json
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -192,5 +191,6 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
 
 
 if __name__ == "__main__":
-    for row in run(quick="--quick" in sys.argv):
-        print(json.dumps(row, ensure_ascii=False))
+    from reale.bench.__main__ import run_alone
+
+    raise SystemExit(run_alone("desk", run))

@@ -141,5 +141,6 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
 
 
 if __name__ == "__main__":
-    for row in run():
-        print(row)
+    from reale.bench.__main__ import run_alone
+
+    raise SystemExit(run_alone("drafts", run))

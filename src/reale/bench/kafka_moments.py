@@ -8,7 +8,6 @@ Zipf stream split over partitions is raised as the embedded detector raises it.
 from __future__ import annotations
 
 import random
-import sys
 import time
 import zlib
 from typing import Any
@@ -138,5 +137,6 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
 
 
 if __name__ == "__main__":
-    for row in run(quick="--quick" in sys.argv):
-        print(row)
+    from reale.bench.__main__ import run_alone
+
+    raise SystemExit(run_alone("kafka_moments", run))

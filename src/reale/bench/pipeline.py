@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import asyncio
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -112,5 +111,6 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
 
 
 if __name__ == "__main__":
-    for row in run(quick="--quick" in sys.argv):
-        print(row)
+    from reale.bench.__main__ import run_alone
+
+    raise SystemExit(run_alone("pipeline", run))

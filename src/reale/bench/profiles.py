@@ -142,6 +142,6 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
 
 
 if __name__ == "__main__":
-    from reale.bench.__main__ import print_rows
+    from reale.bench.__main__ import run_alone
 
-    print_rows("profiles", run())
+    raise SystemExit(run_alone("profiles", run))

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import random
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -99,5 +98,6 @@ def run(quick: bool = False) -> list[Row]:
 
 
 if __name__ == "__main__":
-    for row in run("--quick" in sys.argv):
-        print(f"{row['name']:70s} {row['value']!s:>8.8} {row['unit']}  {row.get('note', '')}")
+    from reale.bench.__main__ import run_alone
+
+    raise SystemExit(run_alone("safety", run))

@@ -4,9 +4,7 @@ stream of mentioned posts and their reposts, likes and replies (CPU time, best o
 
 from __future__ import annotations
 
-import json
 import random
-import sys
 import time
 from collections.abc import Callable
 
@@ -102,5 +100,6 @@ def run(quick: bool = False) -> list[dict[str, object]]:
 
 
 if __name__ == "__main__":
-    for row in run(quick="--quick" in sys.argv):
-        print(json.dumps(row, ensure_ascii=False))
+    from reale.bench.__main__ import run_alone
+
+    raise SystemExit(run_alone("signals_save", run))

@@ -51,8 +51,7 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
     return rows
 
 
-if __name__ == "__main__":  # python -m reale.bench.simulate [--quick]
-    import sys
+if __name__ == "__main__":
+    from reale.bench.__main__ import run_alone
 
-    for row in run(quick="--quick" in sys.argv):
-        print(row)
+    raise SystemExit(run_alone("simulate", run))

@@ -93,5 +93,6 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
 
 
 if __name__ == "__main__":
-    for r in run(quick=True):
-        print(r)
+    from reale.bench.__main__ import run_alone
+
+    raise SystemExit(run_alone("sources", run))
