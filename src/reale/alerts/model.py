@@ -27,6 +27,7 @@ MAX_POST = 2000
 MAX_REASON = 300
 MAX_REASONS = 10
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 
 
@@ -80,7 +81,7 @@ def clean_text(value: object, limit: int) -> str:
     'ab\\ufffdcx…'
     """
     text = value if isinstance(value, str) else ("" if value is None else str(value))
-    text = text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    text = _SURROGATE.sub("\ufffd", text)  # one U+FFFD for each lone surrogate
     text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     if len(text) > limit:
         text = text[: max(0, limit - 1)] + "…"

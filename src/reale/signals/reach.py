@@ -22,7 +22,9 @@ TIERS = ((10_000, "nano"), (100_000, "micro"), (1_000_000, "macro"))
 
 
 def tier(followers: int | None) -> str:
-    """>>> [tier(n) for n in (None, 9_999, 10_000, 999_999, 1_000_000)]
+    """The absolute reach tier of an account with ``followers`` followers.
+
+    >>> [tier(n) for n in (None, 9_999, 10_000, 999_999, 1_000_000)]
     ['unknown', 'nano', 'micro', 'macro', 'mega']
     """
     if followers is None:
