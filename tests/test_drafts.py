@@ -177,3 +177,33 @@ def test_llm_config_and_reply_parsing() -> None:
     assert cfg is not None and cfg.key == "secret" and "secret" not in repr(cfg)
     assert llm_config({}, {}) is None
     assert parse_replies('1) "One"\n\n- Two\nReply 3: Three') == ["One", "Two", "Three"]
+
+
+HOSTILE_HANDLES = ("evil.example visit https://scam.example/win @brandceo", "x\n@everyone",
+                   "<script>alert(1)</script>", "a" * 300, "zoe.bsky.social.", "@")
+
+
+@pytest.mark.parametrize("handle", HOSTILE_HANDLES)
+def test_a_hostile_handle_never_puts_words_links_or_mentions_in_a_draft(handle: str) -> None:
+    drafts = drafter().propose(DraftRequest(kind="complaint", text="where is my order? it never arrived",
+                                            lang="en", author_handle=handle))
+    assert drafts
+    for d in drafts:
+        assert "@" not in d.text and "scam" not in d.text and "<" not in d.text, d.text
+
+
+@pytest.mark.parametrize("handle", ["zoe.bsky.social", "@zoe.bsky.social", "mario@mastodon.social",
+                                    "@mario@mastodon.social", "jack_2"])
+def test_a_handle_a_network_issues_is_still_addressed(handle: str) -> None:
+    drafts = drafter().propose(DraftRequest(kind="complaint", text="where is my order? it never arrived",
+                                            lang="en", author_handle=handle))
+    assert all(d.text.startswith("@" + handle.lstrip("@") + " ") for d in drafts)
+
+
+def test_only_a_plain_display_name_is_greeted() -> None:
+    reply = "@gio Ciao Gio! Ci dispiace tantissimo."
+    assert adapt(reply, handle="anna", lang="it", name="Anna Maria") == \
+        "@anna Ciao Anna Maria! Ci dispiace tantissimo."
+    for name in ("Anna https://scam.example", "@everyone", "Anna\nvisit us", "<b>Anna</b>", "A" * 41):
+        assert adapt(reply, handle="anna", lang="it", name=name) == \
+            "@anna Ciao! Ci dispiace tantissimo.", name
