@@ -234,7 +234,8 @@ class Drafter:
         except DeskError:
             self.llm_failures += 1
             return self.finish(req, local, recent, lang)
-        generated = [(t, "llm", 0.0, "") for t in llm_mod.parse_replies(content)]
+        generated = [(t, "llm", 0.0, "") for t in llm_mod.parse_replies(content)
+                     if not llm_mod.smuggles(t, req.author_handle)]
         drafts = self.finish(req, [*generated, *local], recent, lang)
         return drafts
 
