@@ -156,6 +156,11 @@ def test_hostile_posts_stay_text_live_and_on_every_page(served: tuple[Desk, str,
     page.goto(base + "/moments?period=month&scope=Fiori")
     assert IMG in page.inner_text("main")
     assert_inert(page, "/moments")
+    page.goto(base + "/settings")  # the watch-query preview lists the posts a query catches
+    page.fill("#query-text", "ordine")
+    page.locator("#query-preview li", has_text="window.__pwned").first.wait_for()
+    assert SCRIPT in page.inner_text("#query-preview")
+    assert_inert(page, "/settings query preview")
 
 
 QUERY_NAMES = ("brand", "scope", "from", "to", "lang", "kind", "period", "sentiment", "state",
