@@ -7,6 +7,7 @@ reports no violation of the desk's own pages, and the reader still sees the payl
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -33,7 +34,8 @@ SCRIPT = "<script>window.__pwned=1</script>"
 IMG = '<img src=x onerror="window.__pwned=1">'
 SVG = '"><svg onload=window.__pwned=1>'
 JS_LINK = "javascript:window.__pwned=1"
-TEXT = f"@fiori.bsky.social {SCRIPT} {IMG} {SVG} {JS_LINK} il mio ordine non è arrivato"
+LONG = "W" * 400  # one word wider than any screen
+TEXT = f"@fiori.bsky.social {SCRIPT} {IMG} {SVG} {JS_LINK} il mio ordine non è arrivato {LONG}"
 # what a page may never hold: a link or source that runs code, an inline handler
 WATCH = """() => {
   const bad = [];
@@ -47,6 +49,9 @@ WATCH = """() => {
   }
   return bad;
 }"""
+WIDE = """() => [...document.querySelectorAll('main *, .wrap *')]
+  .filter(el => el.getBoundingClientRect().right > window.innerWidth + 1)
+  .map(el => el.tagName + '.' + el.className)"""
 CSP_LOG = """window.__csp = [];
 document.addEventListener('securitypolicyviolation',
   e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));"""
@@ -54,7 +59,7 @@ document.addEventListener('securitypolicyviolation',
 
 def hostile_post(n: int, at: float, *, network: str = "bluesky", uri: str = "") -> Post:
     return Post(network=network, uri=uri or f"at://did:plc:mallory/app.bsky.feed.post/{n:06d}",
-                author=Author(id="did:plc:mallory", handle=f'mallory{SVG}', display_name=IMG,
+                author=Author(id="did:plc:mallory", handle=f'mallory{SVG}{LONG}', display_name=IMG + LONG,
                               followers=2400),
                 text=TEXT, created_at=at, langs=(SCRIPT,), received_at=at + 1,
                 hashtags=(SCRIPT,), mentions=(SVG,),
@@ -130,10 +135,12 @@ def assert_inert(page: Any, where: str) -> None:
     assert page.evaluate("window.__csp") == [], where  # the desk's own pages obey its CSP
     assert page.locator("main script, main iframe, main object").count() == 0, where
     assert page.dialogs == [], where  # type: ignore[attr-defined]
+    # a long word in a post, a handle or a name never pushes the page (or a row) sideways
+    assert page.evaluate(WIDE) == [], where
 
 
 def test_hostile_posts_stay_text_live_and_on_every_page(served: tuple[Desk, str, dict[str, str]],
-                                                        page: Any) -> None:
+                                                        page: Any, tmp_path: Path) -> None:
     desk, base, keys = served
     page.goto(base + "/live")
     page.wait_for_selector("#live-dot.on")
@@ -156,6 +163,11 @@ def test_hostile_posts_stay_text_live_and_on_every_page(served: tuple[Desk, str,
     page.goto(base + "/moments?period=month&scope=Fiori")
     assert IMG in page.inner_text("main")
     assert_inert(page, "/moments")
+    exported = tmp_path / "case.html"  # the downloaded case history, opened from disk
+    exported.write_bytes(page.request.get(f"{base}/case/{keys['post0']}/export.html").body())
+    page.goto(exported.as_uri())
+    assert SCRIPT in page.inner_text("body")
+    assert_inert(page, "export.html")
     page.goto(base + "/settings")  # the watch-query preview lists the posts a query catches
     page.fill("#query-text", "ordine")
     page.locator("#query-preview li", has_text="window.__pwned").first.wait_for()
