@@ -35,6 +35,7 @@ IMG = '<img src=x onerror="window.__pwned=1">'
 SVG = '"><svg onload=window.__pwned=1>'
 JS_LINK = "javascript:window.__pwned=1"
 LONG = "W" * 400  # one word wider than any screen
+RLO = "\u202e"  # right-to-left override, never closed: would reverse what follows on the line
 TEXT = f"@fiori.bsky.social {SCRIPT} {IMG} {SVG} {JS_LINK} il mio ordine non è arrivato {LONG}"
 # what a page may never hold: a link or source that runs code, an inline handler
 WATCH = """() => {
@@ -52,6 +53,15 @@ WATCH = """() => {
 WIDE = """() => [...document.querySelectorAll('main *, .wrap *')]
   .filter(el => el.getBoundingClientRect().right > window.innerWidth + 1)
   .map(el => el.tagName + '.' + el.className)"""
+# whether the desk's own words in the first element matching a selector still read left to right
+# (their first letter drawn left of their last), whatever direction a post left open before them
+READS_LTR = """sel => {
+  const text = [...document.querySelector(sel).childNodes].find(n => n.nodeType === 3);
+  const s = text.textContent, first = s.search(/\\S/), last = s.trimEnd().length - 1;
+  const at = i => { const r = document.createRange(); r.setStart(text, i); r.setEnd(text, i + 1);
+                    return r.getBoundingClientRect().left; };
+  return at(first) < at(last);
+}"""
 CSP_LOG = """window.__csp = [];
 document.addEventListener('securitypolicyviolation',
   e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));"""
@@ -59,9 +69,10 @@ document.addEventListener('securitypolicyviolation',
 
 def hostile_post(n: int, at: float, *, network: str = "bluesky", uri: str = "") -> Post:
     return Post(network=network, uri=uri or f"at://did:plc:mallory/app.bsky.feed.post/{n:06d}",
-                author=Author(id="did:plc:mallory", handle=f'mallory{SVG}{LONG}', display_name=IMG + LONG,
+                author=Author(id="did:plc:mallory", handle=f"mallory{SVG}{LONG}{RLO}",
+                              display_name=IMG + LONG + RLO,
                               followers=2400),
-                text=TEXT, created_at=at, langs=(SCRIPT,), received_at=at + 1,
+                text=TEXT + RLO, created_at=at, langs=(SCRIPT + RLO,), received_at=at + 1,
                 hashtags=(SCRIPT,), mentions=(SVG,),
                 links=(JS_LINK, f"data:text/html,{SCRIPT}", "vbscript:msgbox(1)",
                        f'https://ok.example/{SVG}'))
@@ -76,7 +87,7 @@ def store_hostile(desk: Desk) -> dict[str, str]:
                            hostile_post(7002, now - 30, network="mastodon",
                                         uri=f"{JS_LINK}//https://masto.example/@m/1"))):
         desk.store.write_mentions([mention("Fiori", p)])
-        save_labels(desk.store, {p.uri: {"lang": SCRIPT, "sentiment": -0.8,
+        save_labels(desk.store, {p.uri: {"lang": SCRIPT + RLO, "sentiment": -0.8,
                                          "intent": "complaint"}})
         keys[f"post{n}"] = save_opportunity(desk.store, opportunity_of("Fiori", p, complaint=0.9),
                                             network=p.network, followers=2400).key
@@ -97,7 +108,8 @@ def push_live(desk: Desk, n: int) -> None:
                      uri=f"{JS_LINK}//https://masto.example/@m/{n}")
     m = mention("Fiori", p)
     desk.store.write_mentions([m])
-    save_labels(desk.store, {p.uri: {"lang": SCRIPT, "sentiment": -0.8, "intent": "complaint"}})
+    save_labels(desk.store, {p.uri: {"lang": SCRIPT + RLO, "sentiment": -0.8,
+                                     "intent": "complaint"}})
     rec = save_opportunity(desk.store, opportunity_of("Fiori", p, complaint=0.9),
                            network="mastodon", followers=2400)
     desk.hub.publish("mention", mention_payload(m, labels_for(desk.store, [p.uri])[p.uri], rec))
@@ -148,6 +160,7 @@ def test_hostile_posts_stay_text_live_and_on_every_page(served: tuple[Desk, str,
     row = page.locator("#feed li", has_text="window.__pwned").first
     row.wait_for()
     assert SCRIPT in row.inner_text() and IMG in row.inner_text()  # shown, as text
+    assert page.evaluate(READS_LTR, "#feed li .chip.negative")  # drawn after the post's lang
     hrefs = row.locator("a[href]").evaluate_all("links => links.map(a => a.href)")
     assert hrefs and all(h.startswith(f"{base}/queue/") for h in hrefs), hrefs
     assert_inert(page, "live feed")
@@ -160,6 +173,8 @@ def test_hostile_posts_stay_text_live_and_on_every_page(served: tuple[Desk, str,
         assert_inert(page, path)
         if path in shown:
             assert SCRIPT in page.inner_text("main"), path  # the reader sees what was written
+        if path.startswith("/queue/"):
+            assert page.evaluate(READS_LTR, "h1 .muted"), path  # "· Fiori" after the handle
     page.goto(base + "/moments?period=month&scope=Fiori")
     assert IMG in page.inner_text("main")
     assert_inert(page, "/moments")
