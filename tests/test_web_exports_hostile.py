@@ -55,3 +55,20 @@ def test_a_hostile_post_exports_as_text_and_its_negative_time_as_a_number() -> N
         assert row["lang"] == "'@it"
         data = client.get(f"/reports/opportunities.json?{period}").json()
         assert data[0]["text"] == p.text and data[0]["created_at"] == BEFORE_1970
+
+
+def test_a_brand_named_outside_latin1_exports_with_an_ascii_and_a_utf8_file_name() -> None:
+    desk = build_desk(seeded=False)
+    p = Post(network="bluesky", uri="at://did:plc:c/app.bsky.feed.post/1",
+             author=Author(id="did:plc:c", handle="c.bsky.social"), text="Čokolada 北京, buonissima",
+             created_at=desk.clock.now() - 60, langs=("it",))
+    desk.store.write_mentions([mention("Čokolada 北京", p)])  # a brand the store holds
+    for client, _ in client_for(desk, "vera"):
+        for what in ("mentions.csv", "mentions.json", "opportunities.csv", "opportunities.json"):
+            r = client.get(f"/reports/{what}", params={"brand": "Čokolada 北京"})
+            assert r.status_code == 200, what
+            disposition = r.headers["content-disposition"]
+            assert disposition.startswith('attachment; filename="reale-') and disposition.isascii()
+            assert "filename*=UTF-8''reale-" in disposition and "%C4%8Cokolada_%E5%8C%97" in disposition
+        assert "buonissima" in client.get("/reports/mentions.csv",
+                                          params={"brand": "Čokolada 北京"}).text

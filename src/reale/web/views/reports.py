@@ -12,6 +12,7 @@ import math
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from urllib.parse import quote
 
 import msgspec
 from starlette.responses import StreamingResponse
@@ -168,6 +169,17 @@ def _json(rows: Iterator[dict[str, Any]]) -> Iterator[bytes]:
     yield b"]\n"
 
 
+def attachment(name: str) -> str:
+    """A ``Content-Disposition`` for a download named ``name``: an ASCII ``filename`` every
+    client reads, and the name in UTF-8 as ``filename*`` (RFC 6266) for a brand such as
+    ``Čokolada`` (a header must be Latin-1: a non-Latin-1 name failed the export)."""
+    name = "".join(c if c.isalnum() or c in "-._" else "_" for c in name)
+    ascii_name = "".join(c if c.isascii() else "_" for c in name)
+    if ascii_name == name:
+        return f'attachment; filename="{name}"'
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
 def export(ctx: Ctx, what: str, fmt: str) -> StreamingResponse:
     since, until, start, end = span(ctx)
     brand = brand_filter(ctx)
@@ -178,9 +190,8 @@ def export(ctx: Ctx, what: str, fmt: str) -> StreamingResponse:
     else:
         rows = opportunity_rows(store, since, until, brand, report_language(ctx))
         columns = OPP_COLUMNS
-    name = f"reale-{what}-{start}-{end}{'-' + brand if brand else ''}.{fmt}"
-    name = "".join(c if c.isalnum() or c in "-._" else "_" for c in name)
-    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    headers = {"Content-Disposition": attachment(
+        f"reale-{what}-{start}-{end}{'-' + brand if brand else ''}.{fmt}")}
     if fmt == "csv":
         return StreamingResponse(_csv(rows, columns), media_type="text/csv; charset=utf-8",
                                  headers=headers)
@@ -203,5 +214,5 @@ def opportunities_json(ctx: Ctx) -> StreamingResponse:
     return export(ctx, "opportunities", "json")
 
 
-__all__ = ["NUMERIC_COLUMNS", "cell", "mentions_csv", "mentions_json", "opportunities_csv", "opportunities_json",
+__all__ = ["NUMERIC_COLUMNS", "attachment", "cell", "mentions_csv", "mentions_json", "opportunities_csv", "opportunities_json",
            "report_language", "reports", "safe_cell"]
