@@ -66,6 +66,15 @@ def test_a_value_of_the_wrong_kind_is_a_400_that_names_the_choices(ada: TestClie
     assert name in r.json()["error"] and value not in ("", None)
 
 
+def test_a_parameter_given_twice_with_different_values_is_a_400(ada: TestClient) -> None:
+    for path in ("/live.json?brand=Fiori&brand=Auto", "/moments.json?period=day&period=month",
+                 "/reports/mentions.csv?from=2026-05-01&from=2026-05-02", "/alerts.json?state=dead&state=all"):
+        r = ada.get(path, headers=JSON)
+        assert r.status_code == 400, path
+        assert "given 2 times with different values" in r.json()["error"], path
+    assert ada.get("/live.json?brand=Fiori&brand=Fiori", headers=JSON).status_code == 200
+
+
 def test_no_hostile_query_is_ever_a_server_error(desk: Desk, ada: TestClient) -> None:
     for path in paths(desk):
         if path == "/live/stream":

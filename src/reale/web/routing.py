@@ -95,7 +95,13 @@ class Ctx:
         return str(self.request.path_params[name])
 
     def query(self, name: str, default: str = "") -> str:
-        return self.request.query_params.get(name, default)[:500]
+        """A query parameter (its first 500 characters); given twice with different values it
+        is a 400, never a silent choice of one of them."""
+        values = self.request.query_params.getlist(name)
+        if len(set(values)) > 1:
+            raise HTTPProblem(400, f"the query parameter «{name[:40]}» is given {len(values)} "
+                                   "times with different values: give it once")
+        return (values[0] if values else default)[:500]
 
     def can(self, role: Role) -> bool:
         return self.role is not None and self.role.at_least(role)
