@@ -1,8 +1,10 @@
 """Hostile posts in a real browser (Debian's chromium driven by Playwright): a post whose text,
-author name, handle, language, links and URI all carry script payloads is stored, pushed live and
-opened on every page of the desk, and hostile query strings are echoed back; nothing runs, no
-dialog opens, no ``javascript:``/``data:``/``vbscript:`` link appears, the Content-Security-Policy
-reports no violation of the desk's own pages, and the reader still sees the payloads as text."""
+author name, handle, language, links and URI all carry script payloads (and an unclosed
+right-to-left override, and a word wider than the screen) is stored, pushed live and opened on
+every page of the desk and in its exported case history, and hostile query strings are echoed
+back; nothing runs, no dialog opens, no ``javascript:``/``data:``/``vbscript:`` link appears, the
+Content-Security-Policy reports no violation of the desk's own pages, nothing leaves the screen,
+the desk's own words still read left to right, and the reader still sees the payloads as text."""
 
 from __future__ import annotations
 
