@@ -205,7 +205,7 @@ def test_hostile_query_strings_are_echoed_as_text_or_refused(
             response = page.goto(f"{base}{path}?{query}")
             assert response.status < 500, (path, payload)
             assert_inert(page, f"{path}?{query}")
-            for name in QUERY_NAMES:
-                response = page.goto(f"{base}{path}?{name}={quote(payload)}")
-                assert response.status < 500, (path, name, payload)
-                assert_inert(page, f"{path}?{name}={payload}")
+        for name in QUERY_NAMES:  # one at a time too: a refused first one hides the rest
+            response = page.goto(f"{base}{path}?{name}={quote(SVG)}")
+            assert response.status < 500, (path, name)
+            assert_inert(page, f"{path}?{name}={SVG}")
