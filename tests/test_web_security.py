@@ -206,3 +206,12 @@ def test_only_http_links_survive(url: str) -> None:
 def test_dangerous_links_are_dropped(url: str) -> None:
     assert safe_href(url) is None
 
+
+
+@pytest.mark.parametrize("text,closed", [
+    ("mallory\u202eevil", "mallory\u202eevil\u202c"),  # an override left open: closed
+    ("a\u202ab\u2066c", "a\u202ab\u2066c\u2069\u202c"),  # nested: innermost first
+    ("a\u2067b\u202ec\u2069d", "a\u2067b\u202ec\u2069d"),  # the isolate's end closes both
+    ("x\u202cy\u2069", "x\u202cy\u2069"), ("ciao", "ciao")])  # stray closers: nothing to add
+def test_a_direction_a_post_leaves_open_is_closed_where_it_ends(text: str, closed: str) -> None:
+    assert environment().from_string("{{ x }}").render(x=text) == closed

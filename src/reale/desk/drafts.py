@@ -20,7 +20,7 @@ import numpy as np
 from reale.desk import llm as llm_mod
 from reale.desk.similarity import NgramIndex, char_ngrams, normalize, sentences
 from reale.desk.templates import template_language, variants
-from reale.desk.voice import PastReply, adapt, guess_language
+from reale.desk.voice import PastReply, adapt, guess_language, mention_of
 from reale.errors import ConfigError, DeskError
 from reale.publish.limits import fits, limit_for, text_length
 
@@ -161,8 +161,7 @@ class Drafter:
             past = self._history[row]
             text = adapt(past.reply, handle=req.author_handle, lang=lang, name=req.author_name)
             history.append((text, "history", score, past.incoming))
-        handle = req.author_handle.strip().lstrip("@")
-        mention = f"@{handle}" if handle else ""
+        mention = mention_of(req.author_handle)
         tl = template_language(lang)
         options = variants(req.kind, tl) if tl == lang else ()
         start = zlib.crc32(f"{req.author_handle}|{req.text}".encode()) % max(1, len(options))
@@ -235,7 +234,8 @@ class Drafter:
         except DeskError:
             self.llm_failures += 1
             return self.finish(req, local, recent, lang)
-        generated = [(t, "llm", 0.0, "") for t in llm_mod.parse_replies(content)]
+        generated = [(t, "llm", 0.0, "") for t in llm_mod.parse_replies(content)
+                     if not llm_mod.smuggles(t, req.author_handle)]
         drafts = self.finish(req, [*generated, *local], recent, lang)
         return drafts
 

@@ -16,6 +16,11 @@ from reale.desk.templates import GREETINGS
 
 MAX_FIELD = 5_000
 _LEADING_HANDLES = re.compile(r"^(?:\s*@[\w.@-]+)+\s*")
+# a handle a network could have issued: a Bluesky domain, an X name, a Mastodon user@domain
+_HANDLE = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,251}[A-Za-z0-9_])?"
+                     r"(?:@[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?)?")
+# a name that reads as a name (letters, spaces, apostrophes, hyphens, dots), never a link or @
+_NAME = re.compile(r"[^\W\d_](?:[^\W\d_]|[ '’.-]){0,39}")
 _GREETING = re.compile(
     r"^((?i:hi|hello|hey|dear|ciao|salve|buongiorno|buonasera))\b(\s+(?i:there|a tutti))?"
     r"(\s+[A-ZÀ-Ý][\w'’-]+)?\s*([,!.]|-)?\s*")
@@ -75,6 +80,24 @@ def load_history(path: str | Path) -> tuple[list[PastReply], int]:
         return parse_history(fh)
 
 
+def mention_of(handle: str) -> str:
+    """``@handle`` for a handle a network could have issued, else ``""``: a handle from the open
+    web must never put words, links or other people's ``@`` mentions into the brand's reply.
+
+    >>> mention_of("zoe.bsky.social"), mention_of("x @everyone https://scam.example")
+    ('@zoe.bsky.social', '')
+    """
+    h = handle.strip().lstrip("@")
+    return f"@{h}" if _HANDLE.fullmatch(h) else ""
+
+
+def plain_name(name: str) -> str:
+    """``name`` if it reads as a person's name (at most 40 letters, spaces, ``'``, ``-``, ``.``),
+    else ``""``: a display name is written by its owner and may hold anything."""
+    name = name.strip()
+    return name if _NAME.fullmatch(name) else ""
+
+
 def adapt(reply: str, *, handle: str, lang: str, name: str = "") -> str:
     """Readdress a past reply to a new author: leading @handles replaced by ``handle``, a greeting
     in ``lang`` kept (with ``name`` or none in place of the old customer's name)."""
@@ -86,12 +109,12 @@ def adapt(reply: str, *, handle: str, lang: str, name: str = "") -> str:
         punct = m.group(4) or ""
         same = _GREETING_LANG[m.group(1).lower()] == lang
         word = (m.group(1) + (m.group(2) or "")) if same else GREETINGS.get(lang, GREETINGS["en"])
-        if name:
-            word = f"{m.group(1) if same else word} {name}"
+        if plain_name(name):
+            word = f"{m.group(1) if same else word} {plain_name(name)}"
         greeting = word + (punct if punct in ("!", ".") else ",")
-    handle = handle.strip().lstrip("@")
-    mention = f"@{handle}" if handle else ""
+    mention = mention_of(handle)
     head = " ".join(p for p in (mention, greeting) if p)
     return f"{head} {body}".strip() if head else body
 
-__all__ = ["PastReply", "adapt", "guess_language", "load_history", "parse_history"]
+__all__ = ["PastReply", "adapt", "guess_language", "load_history", "mention_of", "parse_history",
+           "plain_name"]

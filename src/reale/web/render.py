@@ -1,5 +1,6 @@
 """HTML rendering: one Jinja environment (autoescaping always on, so post text, author names and
-links from the networks are shown, never interpreted), the filters pages share, and error pages.
+links from the networks are shown, never interpreted; direction overrides a post opens are closed
+where it ends), the filters pages share, and error pages.
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
 from starlette.responses import HTMLResponse, Response
 
 from reale.desk.roles import Role
@@ -20,10 +22,42 @@ NAV = (("live", "/live"), ("queue", "/queue"), ("brands", "/brands"), ("moments"
        ("reports", "/reports"), ("alerts", "/alerts"), ("settings", "/settings"))
 
 
+_EMBED = frozenset("\u202a\u202b\u202d\u202e")  # LRE RLE LRO RLO, closed by PDF (U+202C)
+_ISOLATE = frozenset("\u2066\u2067\u2068")  # LRI RLI FSI, closed by PDI (U+2069)
+
+
+def close_bidi(text: str) -> str:
+    """``text`` with the direction embeddings, overrides and isolates it leaves open closed at its
+    end, so a name or a post holding a right-to-left override (U+202E) cannot reverse the desk's
+    own words that follow it on the line (``@name · Fiori`` shown as ``@name · iroiF``).
+
+    >>> close_bidi("mallory\u202eevil") == "mallory\u202eevil\u202c"
+    True
+    """
+    if not any(c in _EMBED or c in _ISOLATE for c in text):
+        return text
+    stack: list[str] = []
+    for c in text:
+        if c in _EMBED or c in _ISOLATE:
+            stack.append(c)
+        elif c == "\u202c" and stack and stack[-1] in _EMBED:
+            stack.pop()
+        elif c == "\u2069" and any(o in _ISOLATE for o in stack):
+            while stack.pop() not in _ISOLATE:
+                pass
+    return text + "".join("\u2069" if o in _ISOLATE else "\u202c" for o in reversed(stack))
+
+
+def _finalize(value: Any) -> Any:
+    """Every ``{{ … }}``: text gets its open directions closed (then escaped as always)."""
+    return close_bidi(value) if isinstance(value, str) and not isinstance(value, Markup) else value
+
+
 def environment() -> Environment:
     env = Environment(loader=PackageLoader("reale.web", "templates"),
                       autoescape=select_autoescape(default=True, default_for_string=True),
-                      trim_blocks=True, lstrip_blocks=True, extensions=["jinja2.ext.do"])
+                      trim_blocks=True, lstrip_blocks=True, extensions=["jinja2.ext.do"],
+                      finalize=_finalize)
     env.filters["when"] = when
     env.filters["day"] = day
     env.filters["num"] = num
@@ -124,4 +158,4 @@ def error_page(ctx: Ctx, exc: HTTPProblem) -> Response:
         return error_json(exc)
 
 
-__all__ = ["NAV", "ago", "environment", "error_page", "render"]
+__all__ = ["NAV", "ago", "close_bidi", "environment", "error_page", "render"]

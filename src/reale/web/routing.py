@@ -11,7 +11,7 @@ import json
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qsl, unquote_to_bytes, urlencode, urlsplit
 
 import msgspec
 from starlette.concurrency import run_in_threadpool
@@ -95,7 +95,13 @@ class Ctx:
         return str(self.request.path_params[name])
 
     def query(self, name: str, default: str = "") -> str:
-        return self.request.query_params.get(name, default)[:500]
+        """A query parameter (its first 500 characters); given twice with different values it
+        is a 400, never a silent choice of one of them."""
+        values = self.request.query_params.getlist(name)
+        if len(set(values)) > 1:
+            raise HTTPProblem(400, f"the query parameter «{name[:40]}» is given {len(values)} "
+                                   "times with different values: give it once")
+        return (values[0] if values else default)[:500]
 
     def can(self, role: Role) -> bool:
         return self.role is not None and self.role.at_least(role)
@@ -200,6 +206,25 @@ def _nul_problem(name: str) -> HTTPProblem:
                             "desk keeps may contain one; remove it and send again")
 
 
+MAX_QUERY_BYTES = 8_192  # the desk's own links and forms use a few hundred
+
+
+def refuse_bad_query(request: Request) -> None:
+    """A query string the desk cannot read as a person meant it is refused with a clear 4xx
+    before any handler sees it: over ``MAX_QUERY_BYTES`` (414), or bytes that are not UTF-8 once
+    percent-decoded (400; they would otherwise turn silently into U+FFFD)."""
+    raw: bytes = request.scope.get("query_string", b"")
+    if len(raw) > MAX_QUERY_BYTES:
+        raise HTTPProblem(414, f"the query string is {len(raw):,} bytes long; the desk reads at "
+                               f"most {MAX_QUERY_BYTES:,}")
+    try:
+        unquote_to_bytes(raw.replace(b"+", b" ")).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise HTTPProblem(400, "the query string is not valid UTF-8 once percent-decoded (byte "
+                               f"0x{exc.object[exc.start]:02x}): encode it as UTF-8"
+                          ) from None
+
+
 def refuse_nul(request: Request, form: Mapping[str, str]) -> None:
     """A NUL character (``\\x00``) anywhere a person can type — the form or JSON body, the
     query string, the path — is refused at the edge with a 400: PostgreSQL cannot store it
@@ -280,6 +305,7 @@ def unmatched(s: Services, error: Callable[[Ctx, HTTPProblem], Response]
 
 async def _checked(ctx: Ctx, spec: RouteSpec, s: Services,
                    render: Callable[[Ctx, Page], Response]) -> Response:
+    refuse_bad_query(ctx.request)
     if spec.role is not None and ctx.user is None:
         if ctx.wants_json or ctx.request.method != "GET" or spec.kind not in ("page", "file"):
             raise HTTPProblem(401, "log in first (POST /login)")
@@ -364,5 +390,5 @@ def routes(specs: list[RouteSpec], s: Services, render: Callable[[Ctx, Page], Re
     return out
 
 
-__all__ = ["Ctx", "Done", "HTTPProblem", "Page", "Param", "RouteSpec", "error_json",
-           "json_response", "routes", "unmatched", "wants_json"]
+__all__ = ["MAX_QUERY_BYTES", "Ctx", "Done", "HTTPProblem", "Page", "Param", "RouteSpec",
+           "error_json", "json_response", "refuse_bad_query", "routes", "unmatched", "wants_json"]

@@ -25,9 +25,13 @@ PERIODS = {"day": (86_400.0, 3600.0), "week": (7 * 86_400.0, 6 * 3600.0),
 
 
 def choice(ctx: Ctx, name: str, allowed: tuple[str, ...] | list[str]) -> str:
-    """A query parameter if it is one of ``allowed`` (anything else means no filter)."""
+    """A query parameter if it is one of ``allowed``, ``""`` when absent or empty (no filter);
+    any other value is a 400 that lists the choices (never a silent "no filter")."""
     value = ctx.query(name)
-    return value if value in allowed else ""
+    if value and value not in allowed:
+        raise HTTPProblem(400, f"{name} must be one of {', '.join(allowed)} (or empty), "
+                               f"got {value[:40]!r}")
+    return value
 
 
 def brand_filter(ctx: Ctx, name: str = "brand") -> str:

@@ -12,7 +12,7 @@ from reale.web import queries
 from reale.web.payloads import moment_payload
 from reale.web.records import MomentRecord
 from reale.web.routing import Ctx, Page
-from reale.web.views.common import brand_filter, choice, period
+from reale.web.views.common import brand_filter, period
 
 
 def _detail(record: MomentRecord) -> dict[str, Any]:
@@ -27,7 +27,7 @@ def _detail(record: MomentRecord) -> dict[str, Any]:
 def moments(ctx: Ctx) -> Page:
     s = ctx.services
     pname, since, _, _ = period(ctx)
-    scope = choice(ctx, "scope", ["*"]) or brand_filter(ctx, "scope")
+    scope = "*" if ctx.query("scope") == "*" else brand_filter(ctx, "scope")
     found = {m.id: m for m in queries.moments(s.store, scope=scope or None, since=since,
                                               limit=200, timeout=2.0)}
     if s.moments is not None:  # live alerts not yet stored

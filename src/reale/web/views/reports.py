@@ -1,15 +1,18 @@
-"""Reports: mentions and opportunities of a period as CSV (spreadsheet-safe: cells that a
-spreadsheet would run as a formula are quoted) or JSON, streamed in pages so a long period never
-loads into memory at once. An opportunity's reasons are in the reader's language, or ``lang``.
+"""Reports: mentions and opportunities of a period as CSV (spreadsheet-safe: a text cell that
+a spreadsheet would run as a formula gets a leading ``'``; numeric columns stay numbers) or JSON,
+streamed in pages so a long period never loads into memory at once. An opportunity's reasons are
+in the reader's language, or ``lang``.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import math
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from urllib.parse import quote
 
 import msgspec
 from starlette.responses import StreamingResponse
@@ -31,6 +34,10 @@ MENTION_COLUMNS = ("created_at", "brand", "network", "uri", "author", "lang", "s
                    "intent", "text", "query", "matched_at")
 OPP_COLUMNS = ("created_at", "brand", "kind", "score", "status", "verdict", "author", "lang",
                "text", "reasons", "post_uri", "decided_by", "decided_at", "key")
+# columns whose values Reale computes as numbers: written as numbers (a post dated before 1970
+# has a negative ``created_at``), never prefixed; anything else in them is treated as text
+NUMERIC_COLUMNS = frozenset({"matched_at", "created_at", "score", "decided_at"})
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # OWASP's list (CSV injection)
 _ENC = msgspec.json.Encoder()
 
 
@@ -85,9 +92,18 @@ def response_times(ctx: Ctx, since: float, until: float, brand: str) -> dict[str
 
 
 def safe_cell(value: Any) -> str:
-    """A CSV cell a spreadsheet will show as text (no =, +, -, @ formulas)."""
+    """A CSV cell a spreadsheet will show as text (no =, +, -, @, tab or CR formulas)."""
     text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def cell(column: str, value: Any) -> str:
+    """A CSV cell of ``column``: a finite number in a numeric column as it is (``-3600.0``
+    stays a number), every other value through :func:`safe_cell`."""
+    if column in NUMERIC_COLUMNS and isinstance(value, int | float) \
+            and not isinstance(value, bool) and math.isfinite(value):
+        return str(value)
+    return safe_cell(value)
 
 
 def mention_rows(store: Store, since: float, until: float, brand: str) -> Iterator[dict[str, Any]]:
@@ -141,7 +157,7 @@ def _csv(rows: Iterator[dict[str, Any]], columns: tuple[str, ...]) -> Iterator[s
     writer = csv.writer(buf)
     writer.writerow(columns)
     for i, row in enumerate(rows, start=1):
-        writer.writerow([safe_cell(row[c]) for c in columns])
+        writer.writerow([cell(c, row[c]) for c in columns])
         if i % 500 == 0:
             yield buf.getvalue()
             buf.seek(0)
@@ -156,6 +172,17 @@ def _json(rows: Iterator[dict[str, Any]]) -> Iterator[bytes]:
     yield b"]\n"
 
 
+def attachment(name: str) -> str:
+    """A ``Content-Disposition`` for a download named ``name``: an ASCII ``filename`` every
+    client reads, and the name in UTF-8 as ``filename*`` (RFC 6266) for a brand such as
+    ``Čokolada`` (a header must be Latin-1: a non-Latin-1 name failed the export)."""
+    name = "".join(c if c.isalnum() or c in "-._" else "_" for c in name)
+    ascii_name = "".join(c if c.isascii() else "_" for c in name)
+    if ascii_name == name:
+        return f'attachment; filename="{name}"'
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
 def export(ctx: Ctx, what: str, fmt: str) -> StreamingResponse:
     since, until, start, end = span(ctx)
     brand = brand_filter(ctx)
@@ -166,9 +193,8 @@ def export(ctx: Ctx, what: str, fmt: str) -> StreamingResponse:
     else:
         rows = opportunity_rows(store, since, until, brand, report_language(ctx))
         columns = OPP_COLUMNS
-    name = f"reale-{what}-{start}-{end}{'-' + brand if brand else ''}.{fmt}"
-    name = "".join(c if c.isalnum() or c in "-._" else "_" for c in name)
-    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    headers = {"Content-Disposition": attachment(
+        f"reale-{what}-{start}-{end}{'-' + brand if brand else ''}.{fmt}")}
     if fmt == "csv":
         return StreamingResponse(_csv(rows, columns), media_type="text/csv; charset=utf-8",
                                  headers=headers)
@@ -191,5 +217,5 @@ def opportunities_json(ctx: Ctx) -> StreamingResponse:
     return export(ctx, "opportunities", "json")
 
 
-__all__ = ["mentions_csv", "mentions_json", "opportunities_csv", "opportunities_json",
+__all__ = ["NUMERIC_COLUMNS", "attachment", "cell", "mentions_csv", "mentions_json", "opportunities_csv", "opportunities_json",
            "report_language", "reports", "safe_cell"]
