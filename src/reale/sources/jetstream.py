@@ -250,7 +250,7 @@ def _post(rec: _Record, uri: str, author: Author, time_us: int) -> Parsed:
         quote_of=quote,
         hashtags=_tags(tags, text) if tags or "#" in text else (),
         mentions=merge(mentions_in(text), dids) if dids or "@" in text else (),
-        links=merge(links, links_in(text)) if links or "://" in text else (), cursor=cursor,
+        links=merge(links, links_in(text)) if links or ":" in text else (), cursor=cursor,
     )
     if not post.reply_parent and not quote:
         return [post]
