@@ -7,7 +7,16 @@ import random
 import re
 from datetime import UTC, datetime
 
-from reale.sources.text import MAX_TIME, MIN_TIME, hashtags_in, iso_to_epoch, links_in, mentions_in
+from reale.sources.text import (
+    MAX_TIME,
+    MIN_TIME,
+    dedupe,
+    hashtags_in,
+    iso_to_epoch,
+    links_in,
+    mentions_in,
+    merge,
+)
 
 _ALPHABET = [*"#@:/httpsHTTPSſ&_.-ab1 \n<\"'`éè東٣²", "://", "http://", "https://", "&#",
              ".bsky.social", "@x.y", "HtTpS://"]
@@ -83,3 +92,11 @@ def test_times_read_again_are_the_floats_datetime_gives() -> None:
     mixed = [a[:19] + b[19:] for a, b in zip(values, reversed(values), strict=True)]
     for value in values + values + mixed:
         assert iso_to_epoch(value) == _defined_epoch(value), value
+
+
+def test_merge_is_dedupe_of_both_lists_in_every_small_case() -> None:
+    rng = random.Random(2)
+    for _ in range(5_000):
+        first = [rng.choice(["", "a", "b", "c"]) for _ in range(rng.randint(0, 3))]
+        second = [rng.choice(["", "a", "b", "c"]) for _ in range(rng.randint(0, 3))]
+        assert merge(first, second) == dedupe(first + second), (first, second)

@@ -36,13 +36,12 @@ def dedupe(items: Sequence[str]) -> tuple[str, ...]:
 
 def merge(first: list[str], second: list[str]) -> tuple[str, ...]:
     """``dedupe(first + second)`` with the common cases (nothing, one item) made cheap."""
-    if not first:
-        if not second:
-            return ()
-        if len(second) == 1:
-            return (second[0],) if second[0] else ()
-    elif not second and len(first) == 1:
-        return (first[0],) if first[0] else ()
+    if not second:  # the text added nothing (the usual case)
+        if len(first) > 1:
+            return dedupe(first)
+        return (first[0],) if first and first[0] else ()
+    if not first and len(second) == 1:
+        return (second[0],) if second[0] else ()
     if first == second:  # facets and text agree (the usual case for tagged posts)
         return dedupe(first)
     return dedupe(first + second)
