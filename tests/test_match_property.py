@@ -185,3 +185,12 @@ def test_folding_is_stable_and_agrees_with_its_definition(text: str) -> None:
     assert fold_text(folded) == folded
     if not any(0x300 <= ord(c) <= 0x36F or not c.isprintable() for c in text):
         assert folded == slow_fold(text)  # whole-string NFKD differs only on stacked marks
+
+
+def test_latin_1_text_is_lower_cased_and_folded_as_the_definition_says() -> None:
+    """Latin-1 text takes one bytes translation that lower-cases and folds at once."""
+    latin = [chr(c) for c in range(0x20, 0x100) if chr(c).isprintable()]
+    for char in latin:
+        assert fold_text(f"{char}é{char.upper()}") == slow_fold(f"{char}é{char.upper()}"), char
+    assert fold_text("".join(latin)) == slow_fold("".join(latin))
+    assert fold_text("PERCHÉ Ÿ ÀÇ pe\u00adrché") == "perche y ac perche"

@@ -127,7 +127,13 @@ class Matcher:
                 continue  # glued to the word before: "smart" inside "asmart"
             if wild < 0 and end + 1 < len(folded) and WORD[folded[end + 1]]:
                 continue  # glued to the word after: "smart" inside "smartphone"
-            hits = _hit(hits, folded, start, end + 1, exact, wild, kind)
+            if wild < 0 and kind != KIND_HANDLE:  # a whole word or hashtag: found
+                if hits is None:
+                    hits = {exact: [(start, end + 1)]}
+                else:
+                    hits.setdefault(exact, []).append((start, end + 1))
+            else:
+                hits = _hit(hits, folded, start, end + 1, exact, wild, kind)
         parent = post.reply_parent
         if post.hashtags or post.mentions or (
                 parent is not None and parent.startswith(self._reply_prefixes)):
@@ -249,6 +255,9 @@ def _term_spans(spans: list[tuple[int, int]], term: str, text: str) -> tuple[Spa
     if not text.isascii():
         offsets = OffsetMap(text)
         spans = [offsets.span(start, end) for start, end in spans]
+    if len(spans) == 1:  # the usual case, without building a list first
+        start, end = spans[0]
+        return (Span(start, end, term),)
     return tuple([Span(start, end, term) for start, end in spans])
 
 

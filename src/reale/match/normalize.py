@@ -56,16 +56,16 @@ def fold_text(text: str) -> str:
     """
     if text.isascii():
         return text.lower()
+    _, active, (table, dropped) = _tables()
+    latin = text.encode("latin-1", "ignore")  # Italian, French, German... without emoji
+    if len(latin) == len(text):  # lower-cased and folded by one bytes translation
+        folded_latin = latin.translate(table, dropped)
+        if b"\x00" not in folded_latin:  # ß, µ, ½ (or a NUL) take the path below
+            return folded_latin.decode("latin-1")
     # Lower-casing first changes nothing that folding would do, and leaves most characters
     # (emoji, punctuation, most scripts) needing nothing more. A few accents are folded one by
     # one in the same scan; text with many (kana with voicing marks, Vietnamese) in one pass.
     lowered = text.lower()
-    _, active, (table, dropped) = _tables()
-    latin = lowered.encode("latin-1", "ignore")  # Italian, French, German... without emoji
-    if len(latin) == len(lowered):
-        folded_latin = latin.translate(table, dropped)
-        if b"\x00" not in folded_latin:  # ß, µ, ½ (or a NUL) take the path below
-            return folded_latin.decode("latin-1")
     if active.search(lowered) is None:
         return lowered
     folded, count = active.subn(_fold_found, lowered, count=_FEW)
@@ -139,13 +139,14 @@ _Latin = tuple[bytes, bytes]
 
 
 def _latin() -> _Latin:
-    """How to fold lower-cased Latin-1 text byte by byte: a translation table and the bytes
+    """How to lower-case and fold Latin-1 text byte by byte: a translation table and the bytes
     that fold to nothing (soft hyphen). The few that fold to several characters or beyond
-    Latin-1 (ß, µ, ½) become NUL, which sends the text down the general path."""
+    Latin-1 (ß, µ, ½) become NUL, which sends the text down the general path. (Every Latin-1
+    character lower-cases to one Latin-1 character.)"""
     table = bytearray(range(256))
     dropped = bytearray()
-    for code in range(0x80, 0x100):
-        folded = fold_char(chr(code))
+    for code in range(0x00, 0x100):
+        folded = fold_char(chr(code).lower())
         if not folded:
             dropped.append(code)
         else:

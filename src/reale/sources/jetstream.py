@@ -63,7 +63,7 @@ class _Feature(msgspec.Struct, gc=False):
 
 
 class _Facet(msgspec.Struct, gc=False):
-    features: list[_Feature] = []
+    features: tuple[_Feature, ...] = ()
 
 
 class _Record(msgspec.Struct, gc=False):
@@ -74,7 +74,7 @@ class _Record(msgspec.Struct, gc=False):
     langs: tuple[str, ...] = ()
     reply: _Reply | None = None
     embed: _Embed | None = None
-    facets: list[_Facet] = []
+    facets: tuple[_Facet, ...] = ()  # a tuple: posts without facets share the empty one
     subject: _Ref | str | None = None
 
 
@@ -242,22 +242,24 @@ def _post(rec: _Record, uri: str, author: Author, time_us: int) -> Parsed:
         if external:
             links = [*links, external]
     reply = rec.reply
-    parent = reply.parent.uri if reply and reply.parent else None
-    root = reply.root.uri if reply and reply.root else None
+    if reply is None:
+        parent = root = None
+    else:
+        parent = (reply.parent.uri if reply.parent else None) or None
+        root = (reply.root.uri if reply.root else None) or parent
     post = Post(
         network="bluesky", uri=uri, author=author, text=text, created_at=created,
-        langs=rec.langs, reply_parent=parent or None, reply_root=root or parent or None,
-        quote_of=quote,
+        langs=rec.langs, reply_parent=parent, reply_root=root, quote_of=quote,
         hashtags=_tags(tags, text) if tags or "#" in text else (),
         mentions=merge(mentions_in(text), dids) if dids or "@" in text else (),
-        links=merge(links, links_in(text)) if links or "://" in text else (), cursor=cursor,
+        links=merge(links, links_in(text)) if links or ":" in text else (), cursor=cursor,
     )
-    if not post.reply_parent and not quote:
+    if not parent and not quote:
         return [post]
     out: Parsed = [post]
-    if post.reply_parent:
+    if parent:
         out.append(Interaction(network="bluesky", uri=uri, kind="reply", author=author,
-                               subject=post.reply_parent, root=post.reply_root,
+                               subject=parent, root=root,
                                created_at=created, text=text, cursor=cursor))
     if quote:
         out.append(Interaction(network="bluesky", uri=uri, kind="quote", author=author,
@@ -273,7 +275,7 @@ def _tags(tags: list[str], text: str) -> tuple[str, ...]:
     return merge(tags, hashtags_in(text))
 
 
-def _facets(facets: list[_Facet]) -> tuple[list[str], list[str], list[str]]:
+def _facets(facets: tuple[_Facet, ...]) -> tuple[list[str], list[str], list[str]]:
     tags: list[str] = []
     dids: list[str] = []
     links: list[str] = []

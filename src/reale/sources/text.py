@@ -7,16 +7,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-# Each scanner finds its marker with str.find and matches the body there: far cheaper than a
-# regex search over every position of the text (this runs on every post of a firehose).
 # A hashtag follows a non-word character (or the start) and needs a letter: #caffè, #東京, not #1.
-_TAG_BODY = re.compile(r"\w*[^\W\d]\w*")
+# Each pattern starts with its marker, so the regex engine skips to the next one at C speed, and
+# then looks back at the character before it (\w is exactly str.isalnum() or "_").
+_TAG = re.compile(r"#(?<![\w&#]#)(\w*[^\W\d]\w*)")
 # @handle, @user.bsky.social, @user@mastodon.social (a Mastodon acct)
-_MENTION_BODY = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_])?"
-                           r"(?:@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+)?")
-_URL = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
+_MENTION = re.compile(r"@(?<![\w@]@)([A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_])?"
+                      r"(?:@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+)?)")
+# Only the scheme ignores case: the same matches (no character's case changes whether it is a
+# space or one of <>"'`), without a case-folded test of every character of the URL.
+_URL = re.compile(r"(?i:https?)://[^\s<>\"'`]+")
 _URL_TRAILING = ".,;:!?)]}…»\"'"
 MAX_TEXT_CHARS = 20_000  # longer post texts are truncated (networks cap posts far below this)
 
@@ -32,31 +34,14 @@ def dedupe(items: Sequence[str]) -> tuple[str, ...]:
     return tuple(seen)
 
 
-def _scan(text: str, marker: str, body: re.Pattern[str], also: str) -> list[str]:
-    """Bodies after each ``marker`` that starts a token (text start, or after a character that
-    is neither a word character nor one of ``also``)."""
-    out: list[str] = []
-    find, match = text.find, body.match
-    i = find(marker)
-    while i != -1:
-        prev = text[i - 1] if i else " "
-        if not (prev.isalnum() or prev == "_" or prev in also):
-            m = match(text, i + 1)
-            if m:
-                out.append(m.group())
-        i = find(marker, i + 1)
-    return out
-
-
 def merge(first: list[str], second: list[str]) -> tuple[str, ...]:
     """``dedupe(first + second)`` with the common cases (nothing, one item) made cheap."""
-    if not first:
-        if not second:
-            return ()
-        if len(second) == 1:
-            return (second[0],) if second[0] else ()
-    elif not second and len(first) == 1:
-        return (first[0],) if first[0] else ()
+    if not second:  # the text added nothing (the usual case)
+        if len(first) > 1:
+            return dedupe(first)
+        return (first[0],) if first and first[0] else ()
+    if not first and len(second) == 1:
+        return (second[0],) if second[0] else ()
     if first == second:  # facets and text agree (the usual case for tagged posts)
         return dedupe(first)
     return dedupe(first + second)
@@ -64,21 +49,32 @@ def merge(first: list[str], second: list[str]) -> tuple[str, ...]:
 
 def hashtags_in(text: str) -> list[str]:
     """Hashtags written in ``text``, without the ``#``."""
-    return _scan(text, "#", _TAG_BODY, "&#") if "#" in text else []
+    return _TAG.findall(text) if "#" in text else []
 
 
 def mentions_in(text: str) -> list[str]:
     """@handles written in ``text``, without the ``@`` (trailing dots dropped)."""
     if "@" not in text:
         return []
-    return [m.rstrip(".") for m in _scan(text, "@", _MENTION_BODY, "@")]
+    return [m.rstrip(".") for m in _MENTION.findall(text)]
 
 
 def links_in(text: str) -> list[str]:
     """http(s) URLs written in ``text``, without trailing punctuation."""
-    if "://" not in text:
-        return []
-    return [u.rstrip(_URL_TRAILING) for u in _URL.findall(text)]
+    found: list[str] = []
+    mark = text.find("://") if ":" in text else -1  # one character is found far faster
+    end = 0  # where the last URL ended: the next starts there or later
+    while mark != -1:
+        # A URL's "://" follows "http" or "https": only those two places can start one.
+        for start in (mark - 5, mark - 4):
+            if start >= end:
+                url = _URL.match(text, start)
+                if url is not None:
+                    found.append(url.group().rstrip(_URL_TRAILING))
+                    end = url.end()
+                    break
+        mark = text.find("://", max(mark + 1, end))
+    return found
 
 
 # Event times stay a day inside datetime's calendar (years 1 to 9999), so that every part can
@@ -92,12 +88,32 @@ def calendar_time(seconds: float) -> float | None:
     return seconds if MIN_TIME <= seconds <= MAX_TIME else None
 
 
+# Times in the usual shape ("2026-07-04T14:38:06.240Z") are read from two small maps: the
+# microseconds from the epoch to each "YYYY-MM-DDTHH:MM:SS" seen (a stream's posts share their
+# seconds) and to each ".fffZ". Their sum divided as timestamp() divides it is the same float,
+# without building a datetime and a timedelta for every event.
+_SECONDS: dict[str, int] = {}
+_MILLIS: dict[str, int] = {}
+_MAX_SECONDS = 4096
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
 def iso_to_epoch(value: str) -> float | None:
     """Parse an ISO-8601 time (``Z`` or offset) to epoch seconds; ``None`` if it is not one, or
     lies outside the calendar (``MIN_TIME`` to ``MAX_TIME``).
 
     A time without a zone is taken as UTC (networks send UTC).
     """
+    try:
+        seconds = (_SECONDS[value[:19]] + _MILLIS[value[19:]]) / 1_000_000
+    except KeyError:
+        return _parse_iso(value)
+    return seconds if MIN_TIME <= seconds <= MAX_TIME else None
+
+
+def _parse_iso(value: str) -> float | None:
+    """``iso_to_epoch`` through ``datetime``; a time in the usual shape is remembered."""
     if not value:
         return None
     try:
@@ -106,8 +122,21 @@ def iso_to_epoch(value: str) -> float | None:
         return None
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=UTC)
-    seconds = dt.timestamp()  # calendar_time inlined: this runs once per event
+    elif _usual(value):
+        if len(_SECONDS) >= _MAX_SECONDS:  # bounded: hostile times cannot grow it
+            _SECONDS.clear()
+        _SECONDS[value[:19]] = (dt.replace(microsecond=0) - _EPOCH) // _MICROSECOND
+        _MILLIS[value[19:]] = dt.microsecond  # at most 1,000 of these
+    seconds = dt.timestamp()
     return seconds if MIN_TIME <= seconds <= MAX_TIME else None
+
+
+def _usual(value: str) -> bool:
+    """``YYYY-MM-DDTHH:MM:SS.fffZ`` (ASCII digits): the shape ``_SECONDS`` and ``_MILLIS`` split."""
+    return len(value) == 24 and value.isascii() and value[4] == value[7] == "-" \
+        and value[10] == "T" and value[13] == value[16] == ":" and value[19] == "." \
+        and value[23] == "Z" and (value[:4] + value[5:7] + value[8:10] + value[11:13]
+                                  + value[14:16] + value[17:19] + value[20:23]).isdigit()
 
 
 def why(exc: BaseException) -> str:
