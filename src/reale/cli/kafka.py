@@ -99,11 +99,14 @@ def settings_from(args: argparse.Namespace) -> KafkaSettings:
 
 
 def run_init(args: argparse.Namespace) -> int:
-    from reale.run.kafka.admin import init_topics
+    from reale.run.kafka.admin import check_copartitioned, init_topics
 
-    for r in init_topics(settings_from(args)):
+    s = settings_from(args)
+    results = init_topics(s)
+    for r in results:
         state = "created" if r.created else "exists"
         print(f"{r.topic}: {state}, {r.partitions} partitions" + (f" ({r.note})" if r.note else ""))
+    check_copartitioned(s, {r.topic[len(s.prefix):]: r.partitions for r in results})
     return 0
 
 

@@ -30,7 +30,10 @@ class Publisher:
     """A producer that knows Reale's topics and keys."""
 
     def __init__(self, settings: KafkaSettings, *, client_id: str = "reale-source",
-                 metrics: KafkaMetrics | None = None, clock: Clock | None = None) -> None:
+                 metrics: KafkaMetrics | None = None, clock: Clock | None = None,
+                 flush_timeout: float = 30.0) -> None:
+        self.bootstrap = settings.bootstrap
+        self.flush_timeout = flush_timeout
         self.metrics = metrics or KafkaMetrics()
         self.clock: Clock = clock or SystemClock()
         self.producer: Any = confluent_kafka().Producer(producer_config(settings, client_id))
@@ -79,12 +82,17 @@ class Publisher:
     def poll(self) -> None:
         self.producer.poll(0)
 
-    def flush(self, timeout: float = 30.0) -> None:
-        """Wait until Kafka acknowledged everything queued; raise if anything was refused."""
-        left = self.producer.flush(timeout)
+    def flush(self, timeout: float | None = None) -> None:
+        """Wait until Kafka acknowledged everything queued; raise if anything was refused or
+        is still unacknowledged after ``timeout`` (default ``flush_timeout``) seconds."""
+        wait = self.flush_timeout if timeout is None else timeout
+        left = self.producer.flush(wait)
         if left or self.errors:
             errors, self.errors = self.errors, []
-            raise RealeError(f"Kafka did not take {left} records ({'; '.join(errors[:3])})")
+            why = f" ({'; '.join(errors[:3])})" if errors else ""
+            raise RealeError(f"Kafka at {self.bootstrap} did not acknowledge {left + len(errors)} "
+                             f"records within {wait:g} s{why}: is the broker running? Nothing "
+                             "unacknowledged was marked as read, so a restart publishes it again")
 
 
 async def publish_sources(publisher: Publisher, sources: Sequence[Source], *,
@@ -135,6 +143,7 @@ async def _pump(publisher: Publisher, source: Source, commit_interval: float,
     pending: list[Any] = []
     last = loop.time()
     n = 0
+    ended = False
     try:
         async for item in source:
             event = item.event
@@ -150,10 +159,16 @@ async def _pump(publisher: Publisher, source: Source, commit_interval: float,
                 pending, last = [], loop.time()
             if stop.is_set():
                 break
+        ended = True
     finally:
-        with contextlib.suppress(RealeError):
-            await _commit(publisher, source, pending)
-        await source.aclose()
+        try:
+            if ended:  # the last records unacknowledged: an error, never "published N"
+                await _commit(publisher, source, pending)
+            else:  # another error is on its way: keep what Kafka took, then let it go on
+                with contextlib.suppress(RealeError):
+                    await _commit(publisher, source, pending)
+        finally:
+            await source.aclose()
     return n
 
 

@@ -21,6 +21,7 @@ from reale.config import Config
 from reale.errors import ConfigError
 from reale.match import Matcher, QueryReloader
 from reale.run.embedded import Source
+from reale.run.kafka.admin import check_topics
 from reale.run.kafka.brands import BrandStage
 from reale.run.kafka.conversations import ConversationStage
 from reale.run.kafka.desk import KafkaDesk
@@ -170,6 +171,7 @@ def run_kafka(config: Config, *, bootstrap: str, store_url: str | None = None, r
     s = (settings or KafkaSettings()).validate()
     if s.bootstrap != bootstrap:
         s = msgspec.structs.replace(s, bootstrap=bootstrap).validate()
+    check_topics(s)  # the broker answers and the topics exist, else a clear error, not a hang
     clock = clock or SystemClock()
     metrics = metrics or KafkaMetrics()
     if config.metrics_port:
