@@ -130,6 +130,8 @@ def test_a_worker_whose_broker_stops_logs_json_lines_without_a_flood(tmp_path: P
     client = [e for e in lines if e["logger"] == CLIENT_LOG]
     assert client and "Connection refused" in " ".join(e["msg"] for e in client)
     assert lines[-1]["msg"] == "worker stopped"
+    assert any(e["level"] == "warning" and e["msg"].startswith("the store is SQLite: only processes "
+               "on this machine share it") for e in lines)  # --store sqlite:///… said so
     said: dict[str, float] = {}
     for e in client:  # the same complaint at most once in 10 s
         key = re.sub(r"\d+", "#", e["msg"])
@@ -151,3 +153,84 @@ def test_the_repeat_filter_lets_one_line_through_every_ten_seconds_and_counts_th
     assert [r.created for r in shown] == [100.0, 110.0]
     assert shown[1].__dict__["fields"] == {"repeated": 199}
     assert f.filter(record("something else entirely", 101.0))  # another line is not held back
+
+
+@pytest.mark.parametrize("bootstrap", ["localhost:abc", ":9092", "127.0.0.1:0", "kafka1:9092,kafka2"])
+def test_a_bootstrap_that_is_not_host_and_port_is_refused_before_connecting(bootstrap: str) -> None:
+    out = run_cli("kafka", "init", "--bootstrap", bootstrap, timeout=60)
+    assert out.returncode == 2
+    assert "write HOST:PORT[,HOST:PORT…], each PORT a number from 1 to 65535" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_status_on_a_cluster_without_reales_topics_says_so_instead_of_an_empty_table(
+        kafka_bootstrap: str) -> None:
+    out = run_cli("status", "--bootstrap", kafka_bootstrap, "--prefix", "nothing-here-", timeout=60)
+    assert out.returncode == 2, out.stdout
+    assert "has none of Reale's topics with the prefix 'nothing-here-'" in out.stderr
+    assert f"reale kafka init --bootstrap {kafka_bootstrap} --prefix nothing-here-" in out.stderr
+
+
+def test_a_matcher_without_brands_refuses_to_start_rather_than_mark_every_post_read(
+        kafka_bootstrap: str, tmp_path: Path) -> None:
+    assert run_cli("kafka", "init", "--bootstrap", kafka_bootstrap, "--partitions", "1",
+                   timeout=60).returncode == 0
+    out = run_cli("kafka", "worker", "--role", "matcher", "--bootstrap", kafka_bootstrap,
+                  "--store", f"sqlite:///{tmp_path / 'k.sqlite'}", "--idle-exit", "5", timeout=60)
+    assert out.returncode == 2, out.stderr[-2000:]
+    assert "the matcher role has no brands to watch: pass --config reale.toml" in out.stderr
+
+
+def test_a_source_without_sources_says_so_instead_of_publishing_nothing(kafka_bootstrap: str,
+                                                                       tmp_path: Path) -> None:
+    assert run_cli("kafka", "init", "--bootstrap", kafka_bootstrap, "--partitions", "1",
+                   timeout=60).returncode == 0
+    out = run_cli("kafka", "worker", "--role", "source", "--bootstrap", kafka_bootstrap,
+                  "--config", str(brand_config(tmp_path)),
+                  "--store", f"sqlite:///{tmp_path / 'k.sqlite'}", timeout=60)
+    assert out.returncode == 2, out.stderr[-2000:]
+    assert "the source role has nothing to publish: pass --config reale.toml with [[sources]], " \
+           "or --replay FILE" in out.stderr
+
+
+def test_sigterm_stops_a_paced_source_and_its_restart_resumes_after_what_kafka_took(
+        kafka_bootstrap: str, tmp_path: Path) -> None:
+    from reale.simulate import Simulator
+    from reale.store import open_store
+
+    replay = tmp_path / "fire.jsonl"
+    replay.write_text("\n".join(Simulator(seed=5, authors=50).take(count=3000)) + "\n")
+    config = brand_config(tmp_path)
+    config.write_text(config.read_text() + f'\n[[sources]]\nkind = "replay"\npath = "{replay}"\n'
+                      "speed = 0.01\n")  # a hundred times slower than recorded: hours of it
+    store = f"sqlite:///{tmp_path / 'k.sqlite'}"
+    assert run_cli("kafka", "init", "--bootstrap", kafka_bootstrap, "--partitions", "1",
+                   timeout=60).returncode == 0
+    command = worker_command("source", kafka_bootstrap, store, config)
+    log = tmp_path / "worker0.log"
+    with open_store(store) as cursors, workers([command], tmp_path) as (proc,):
+        wait_until(lambda: cursors.get_cursor("replay:fire.jsonl") is not None, 30,
+                   "the first cursor commit")
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(20) == 0
+    lines = [json.loads(line) for line in log.read_text().splitlines()]
+    assert lines[-1]["msg"] == "sources done" and lines[-1]["published"] > 0
+    out = run_cli("kafka", "worker", "--role", "source", "--bootstrap", kafka_bootstrap,
+                  "--store", store, "--replay", str(replay), timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "resuming after line" in out.stderr
+
+
+def test_a_misspelt_kafka_option_is_a_clear_error_not_a_traceback() -> None:
+    pytest.importorskip("confluent_kafka", reason="pip install 'reale[kafka]'")
+    bootstrap = f"127.0.0.1:{closed_port()}"
+    out = run_cli("kafka", "init", "--bootstrap", bootstrap, "--kafka-option",
+                  "security.protocl=SSL", timeout=60)
+    assert out.returncode == 2
+    assert ('the Kafka client refused its settings: No such configuration property: '
+            '"security.protocl"') in out.stderr
+    assert "Traceback" not in out.stderr
+    out = run_cli("kafka", "status", "--bootstrap", bootstrap, "--kafka-option", "sasl.password",
+                  timeout=60)  # without "=": once silently dropped, and no password sent
+    assert out.returncode == 2
+    assert "--kafka-option 'sasl.password': write KEY=VALUE" in out.stderr

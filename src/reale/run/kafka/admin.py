@@ -50,6 +50,18 @@ def topic_configs(s: KafkaSettings) -> dict[str, str]:
             "cleanup.policy": "delete"}
 
 
+def new_admin(s: KafkaSettings) -> Any:
+    """An admin client, or a clear error when librdkafka refuses the settings (a misspelt
+    ``--kafka-option``, a SASL mechanism this build lacks): every command and worker makes one
+    first, so a bad option is said once, before anything runs."""
+    try:
+        return kafka_admin().AdminClient(admin_config(s))
+    except confluent_kafka().KafkaException as exc:
+        reason = exc.args[0].str() if exc.args and hasattr(exc.args[0], "str") else str(exc)
+        raise ConfigError(f"the Kafka client refused its settings: {reason} (check the "
+                          "--kafka-option values; docs/scaling.md)") from exc
+
+
 def list_topics(admin: Any, s: KafkaSettings, timeout: float) -> dict[str, Any]:
     """The broker's topics, or a clear error when it cannot be reached."""
     try:
@@ -72,7 +84,7 @@ def check_topics(s: KafkaSettings, timeout: float = 10.0) -> dict[str, int]:
     Reale's topics exists, and the two topics the conversation stage reads side by side
     (``interactions``, ``tracked``: keyed alike, read partition by partition) have as many
     partitions. Returns each topic's partition count; raises a clear error otherwise."""
-    admin = kafka_admin().AdminClient(admin_config(s))
+    admin = new_admin(s)
     topics = list_topics(admin, s, timeout)
     missing = [s.topic(t) for t in TOPICS if s.topic(t) not in topics]
     if missing:
@@ -98,7 +110,7 @@ def init_topics(s: KafkaSettings, timeout: float = 30.0) -> list[TopicResult]:
     """Create every topic with ``s.partitions`` partitions; existing topics are left as they are
     (``check_copartitioned`` then says whether the result can run)."""
     admin_mod = kafka_admin()
-    admin = admin_mod.AdminClient(admin_config(s))
+    admin = new_admin(s)
     existing = list_topics(admin, s, timeout)
     wanted = [s.topic(t) for t in TOPICS]
     new = [admin_mod.NewTopic(t, s.partitions, s.replication, config=topic_configs(s))
@@ -124,8 +136,12 @@ def consumer_lag(s: KafkaSettings, stages: Sequence[str] = tuple(STAGE_TOPICS),
                  timeout: float = 10.0) -> list[LagRow]:
     """Committed offset, end offset and lag of every partition each stage's group reads."""
     ck = confluent_kafka()
-    admin = kafka_admin().AdminClient(admin_config(s))
+    admin = new_admin(s)
     topics = list_topics(admin, s, timeout)
+    if not any(s.topic(t) in topics for t in TOPICS):  # else an empty table would say "no lag"
+        raise ConfigError(f"Kafka at {s.bootstrap} has none of Reale's topics"
+                          + (f" with the prefix {s.prefix!r}" if s.prefix else "")
+                          + f": nothing has run here yet; create them with `{init_command(s)}`")
     probe: Any = ck.Consumer(consumer_config(s, s.group("status"), "reale-status"))
     try:
         rows: list[LagRow] = []

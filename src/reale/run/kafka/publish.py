@@ -97,26 +97,40 @@ class Publisher:
 
 async def publish_sources(publisher: Publisher, sources: Sequence[Source], *,
                           commit_interval: float = 1.0, stop: asyncio.Event | None = None,
-                          watch: SourceWatch | None = None) -> int:
+                          watch: SourceWatch | None = None, stop_grace: float = 2.0) -> int:
     """Publish every source's events until they end (or ``stop``); cursors follow the acks.
+    A source that has no event for ``stop_grace`` seconds after ``stop`` (a quiet stream, a
+    paced replay) is interrupted where it waits; what Kafka took is still marked as read.
     With ``watch``, the sources are looked at every ``commit_interval`` seconds (down, lagging,
     skipped counts) and a source that fails for good is reported before the error goes on."""
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
-    pumps = asyncio.gather(*[_watched(publisher, s, commit_interval, stop, loop, watch)
+    tally = [0]
+    pumps = asyncio.gather(*[_watched(publisher, s, commit_interval, stop, loop, watch, tally)
                              for s in sources])
-    looking = asyncio.create_task(_look(watch, sources, publisher.clock, commit_interval)) \
-        if watch is not None else None
+    helpers = [asyncio.create_task(_interrupt(stop, pumps, stop_grace))]
+    if watch is not None:
+        helpers.append(asyncio.create_task(_look(watch, sources, publisher.clock,
+                                                 commit_interval)))
     try:
-        counts = await pumps
+        await pumps
+    except asyncio.CancelledError:
+        if not stop.is_set():
+            raise
     finally:
-        if looking is not None:
-            looking.cancel()
+        for task in helpers:
+            task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await looking
+                await task
     if watch is not None:
         watch.update(publisher.clock.now(), sources)
-    return sum(counts)
+    return tally[0]
+
+
+async def _interrupt(stop: asyncio.Event, pumps: asyncio.Future[Any], grace: float) -> None:
+    await stop.wait()
+    await asyncio.sleep(grace)
+    pumps.cancel()
 
 
 async def _look(watch: SourceWatch, sources: Sequence[Source], clock: Clock,
@@ -128,9 +142,9 @@ async def _look(watch: SourceWatch, sources: Sequence[Source], clock: Clock,
 
 async def _watched(publisher: Publisher, source: Source, commit_interval: float,
                    stop: asyncio.Event, loop: asyncio.AbstractEventLoop,
-                   watch: SourceWatch | None) -> int:
+                   watch: SourceWatch | None, tally: list[int]) -> int:
     try:
-        return await _pump(publisher, source, commit_interval, stop, loop)
+        return await _pump(publisher, source, commit_interval, stop, loop, tally)
     except Exception as exc:
         if watch is not None:
             name = getattr(source, "source_id", "") or type(source).__name__
@@ -139,7 +153,7 @@ async def _watched(publisher: Publisher, source: Source, commit_interval: float,
 
 
 async def _pump(publisher: Publisher, source: Source, commit_interval: float,
-                stop: asyncio.Event, loop: asyncio.AbstractEventLoop) -> int:
+                stop: asyncio.Event, loop: asyncio.AbstractEventLoop, tally: list[int]) -> int:
     pending: list[Any] = []
     last = loop.time()
     n = 0
@@ -152,6 +166,7 @@ async def _pump(publisher: Publisher, source: Source, commit_interval: float,
             publisher.publish(event)
             pending.append(item)
             n += 1
+            tally[0] += 1
             if n % 512 == 0:
                 publisher.poll()
             if loop.time() - last >= commit_interval:

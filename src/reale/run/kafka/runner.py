@@ -168,6 +168,14 @@ def run_kafka(config: Config, *, bootstrap: str, store_url: str | None = None, r
               profile_clients: Mapping[str, ProfileClient] | None = None) -> list[WorkerSummary]:
     """Run one role against the broker at ``bootstrap`` and the store at ``store_url``
     (``profile_clients``: instead of those built from the config's sources)."""
+    if role in ("matcher", "all") and not config.brands:
+        # It would read and commit every post and store no mention: the stream lost for good.
+        raise ConfigError(f"the {role} role has no brands to watch: pass --config reale.toml "
+                          "with [[brands]] (a matcher without them would mark every post as "
+                          "read and store nothing)")
+    if role == "source" and sources is None and not config.sources:
+        raise ConfigError("the source role has nothing to publish: pass --config reale.toml "
+                          "with [[sources]], or --replay FILE")
     s = (settings or KafkaSettings()).validate()
     if s.bootstrap != bootstrap:
         s = msgspec.structs.replace(s, bootstrap=bootstrap).validate()
@@ -177,6 +185,10 @@ def run_kafka(config: Config, *, bootstrap: str, store_url: str | None = None, r
     if config.metrics_port:
         metrics.serve(config.metrics_host, config.metrics_port)
     store = open_store(store_url or config.store)
+    if store.url.startswith("sqlite"):
+        log.warning("the store is SQLite: only processes on this machine share it; workers on "
+                    "other machines, and their `reale serve`, need the shared PostgreSQL "
+                    "(--store postgresql://…)", extra={"fields": {"store": store.url}})
     register(store)
     register_writers(store)
     register_alerts(store)
@@ -209,7 +221,11 @@ def run_kafka(config: Config, *, bootstrap: str, store_url: str | None = None, r
             src = list(sources) if sources is not None else config_sources(config, store)
             publisher = Publisher(s, metrics=metrics, clock=clock)
             watch = source_watch(config, store, clock, metrics)
-            n = asyncio.run(publish_sources(publisher, src, watch=watch))
+            names = [getattr(x, "source_id", "") or type(x).__name__ for x in src]
+            log.info("sources started", extra={"fields": {"sources": names}})
+            n = asyncio.run(_publish(publisher, src, watch, workers, install_signals))
+            if install_signals:
+                _on_signals(workers)  # the event loop's close put the default handlers back
             log.info("sources done", extra={"fields": {"published": n}})
         for t in threads:
             while t.is_alive():
@@ -244,6 +260,23 @@ def prune(store: Store, group: str, config: Config, metrics: KafkaMetrics) -> li
         metrics.models_pruned.labels(group).inc(len(gone))
         log.info("relevance models pruned", extra={"fields": {"group": group, "brands": gone}})
     return gone
+
+
+async def _publish(publisher: Publisher, sources: Sequence[Source], watch: SourceWatch,
+                   workers: list[Worker], install_signals: bool) -> int:
+    """The sources published until they end, or until SIGTERM or SIGINT, which stop this
+    process's workers too (a paced replay or a quiet stream is interrupted where it waits)."""
+    stop = asyncio.Event()
+    if install_signals and threading.current_thread() is threading.main_thread():
+        def on_signal() -> None:
+            stop.set()
+            for w in workers:
+                w.stop()
+
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, on_signal)
+    return await publish_sources(publisher, sources, watch=watch, stop=stop)
 
 
 def _on_signals(workers: list[Worker]) -> None:

@@ -55,8 +55,11 @@ class KafkaSettings(msgspec.Struct, frozen=True, kw_only=True):
         return f"{self.prefix}reale-{role}"
 
     def validate(self) -> KafkaSettings:
-        if ":" not in self.bootstrap:
-            raise ConfigError(f"--bootstrap {self.bootstrap!r}: write HOST:PORT[,HOST:PORT…]")
+        for server in self.bootstrap.split(","):
+            host, _, port = server.strip().rpartition(":")
+            if not host or not port.isdigit() or not 0 < int(port) < 65536:
+                raise ConfigError(f"--bootstrap {self.bootstrap!r}: write HOST:PORT[,HOST:PORT…], "
+                                  "each PORT a number from 1 to 65535")
         if self.partitions < 1 or self.batch_size < 1:
             raise ConfigError("Kafka partitions and batch size must be at least 1")
         if self.heartbeat_ms * 3 > self.session_timeout_ms:
