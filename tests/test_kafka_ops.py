@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import re
 import signal
 import socket
@@ -234,3 +235,48 @@ def test_a_misspelt_kafka_option_is_a_clear_error_not_a_traceback() -> None:
                   timeout=60)  # without "=": once silently dropped, and no password sent
     assert out.returncode == 2
     assert "--kafka-option 'sasl.password': write KEY=VALUE" in out.stderr
+
+
+def test_sigterm_while_the_store_is_down_stops_cleanly_and_commits_nothing(
+        kafka_bootstrap: str, fresh_postgres_url: str, tmp_path: Path) -> None:
+    import psycopg
+
+    from reale.run.kafka.admin import consumer_lag
+    from reale.run.kafka.publish import Publisher
+    from reale.simulate import Simulator
+    from reale.sources.jetstream import parse
+
+    role = f"opsaudit_{os.getpid()}"
+    url = fresh_postgres_url.replace("postgres:@", f"{role}@", 1)
+    assert url != fresh_postgres_url
+    with psycopg.connect(fresh_postgres_url, autocommit=True) as admin:
+        admin.execute(f'CREATE ROLE "{role}" LOGIN SUPERUSER')
+    settings = KafkaSettings(bootstrap=kafka_bootstrap, partitions=1)
+    try:
+        assert run_cli("kafka", "init", "--bootstrap", kafka_bootstrap, "--partitions", "1",
+                       timeout=60).returncode == 0
+        log = tmp_path / "worker0.log"
+        with workers([worker_command("matcher", kafka_bootstrap, url, brand_config(tmp_path))],
+                     tmp_path) as (proc,):
+            wait_until(lambda: "partitions assigned" in log.read_text(), 30, "the assignment")
+            with psycopg.connect(fresh_postgres_url, autocommit=True) as admin:  # the store goes
+                admin.execute(f'ALTER ROLE "{role}" NOLOGIN')
+                admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                              "WHERE usename = %s", (role,))
+            publisher = Publisher(settings)
+            lines = Simulator(seed=9, authors=300, brand_rate=0.2).take(count=300)
+            publisher.publish_many(e for line in lines for e in parse(line))
+            publisher.flush()
+            wait_until(lambda: "store unavailable, retrying" in log.read_text(), 30, "a retry")
+            proc.send_signal(signal.SIGTERM)
+            assert proc.wait(20) == 0
+        logged = [json.loads(line) for line in log.read_text().splitlines()]  # no traceback
+        assert any(e["msg"].startswith("stopped while the store was unavailable") for e in logged)
+        assert logged[-1]["msg"] == "worker stopped"
+        lag = consumer_lag(settings, ("matcher",))
+        assert [r.committed for r in lag] == [None]  # the batch is read again by the next owner
+    finally:
+        with psycopg.connect(fresh_postgres_url, autocommit=True) as admin:
+            admin.execute(f'REASSIGN OWNED BY "{role}" TO postgres')
+            admin.execute(f'DROP OWNED BY "{role}"')
+            admin.execute(f'DROP ROLE "{role}"')
