@@ -280,3 +280,44 @@ def test_sigterm_while_the_store_is_down_stops_cleanly_and_commits_nothing(
             admin.execute(f'REASSIGN OWNED BY "{role}" TO postgres')
             admin.execute(f'DROP OWNED BY "{role}"')
             admin.execute(f'DROP ROLE "{role}"')
+
+
+def test_a_worker_whose_store_refuses_its_writes_logs_json_and_exits_non_zero(
+        kafka_bootstrap: str, fresh_postgres_url: str, tmp_path: Path) -> None:
+    import psycopg
+
+    from reale.run.kafka.publish import Publisher
+    from reale.simulate import Simulator
+    from reale.sources.jetstream import parse
+    from reale.store import open_store
+
+    open_store(fresh_postgres_url).close()  # the schema, owned by the administrator
+    role = f"opsaudit_ro_{os.getpid()}"
+    url = fresh_postgres_url.replace("postgres:@", f"{role}@", 1)
+    with psycopg.connect(fresh_postgres_url, autocommit=True) as admin:
+        admin.execute(f'CREATE ROLE "{role}" LOGIN')
+        admin.execute(f'GRANT USAGE, CREATE ON SCHEMA public TO "{role}"')
+        admin.execute(f'GRANT ALL ON ALL TABLES IN SCHEMA public TO "{role}"')
+        admin.execute(f'GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO "{role}"')
+        admin.execute(f'REVOKE INSERT ON mentions FROM "{role}"')  # a grant someone forgot
+    try:
+        assert run_cli("kafka", "init", "--bootstrap", kafka_bootstrap, "--partitions", "1",
+                       timeout=60).returncode == 0
+        log = tmp_path / "worker0.log"
+        with workers([worker_command("matcher", kafka_bootstrap, url, brand_config(tmp_path))],
+                     tmp_path) as (proc,):
+            wait_until(lambda: "partitions assigned" in log.read_text(), 30, "the assignment")
+            publisher = Publisher(KafkaSettings(bootstrap=kafka_bootstrap))
+            lines = Simulator(seed=9, authors=300, brand_rate=0.2).take(count=300)
+            publisher.publish_many(e for line in lines for e in parse(line))
+            publisher.flush()
+            assert proc.wait(30) != 0  # a supervisor sees the failure and restarts it
+        logged = [json.loads(line) for line in log.read_text().splitlines()
+                  if not line.startswith("reale: error:")]  # every other line is JSON
+        failed = [e for e in logged if e["msg"] == "worker failed"]
+        assert failed and failed[0]["stage"] == "matcher" and "permission denied" in failed[0]["error"]
+        assert "reale: error: the Kafka worker stopped on an error: matcher: " in log.read_text()
+    finally:
+        with psycopg.connect(fresh_postgres_url, autocommit=True) as admin:
+            admin.execute(f'DROP OWNED BY "{role}"')
+            admin.execute(f'DROP ROLE "{role}"')

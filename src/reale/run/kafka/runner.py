@@ -18,7 +18,7 @@ from reale.alerts import ChannelSecrets
 from reale.alerts.rulestore import LiveRules, RuleStore
 from reale.clock import Clock, SystemClock
 from reale.config import Config
-from reale.errors import ConfigError
+from reale.errors import ConfigError, RealeError
 from reale.match import Matcher, QueryReloader
 from reale.run.embedded import Source
 from reale.run.kafka.admin import check_topics
@@ -211,8 +211,9 @@ def run_kafka(config: Config, *, bootstrap: str, store_url: str | None = None, r
             _on_signals(workers)
         if ready is not None:
             ready(workers)
-        threads = [threading.Thread(target=w.run, args=(idle_exit,), name=w.stage.name,
-                                    daemon=True) for w in workers]
+        failures: list[str] = []
+        threads = [threading.Thread(target=_run_worker, args=(w, idle_exit, workers, failures),
+                                    name=w.stage.name, daemon=True) for w in workers]
         for t in threads:
             t.start()
         for service in services:
@@ -230,6 +231,8 @@ def run_kafka(config: Config, *, bootstrap: str, store_url: str | None = None, r
         for t in threads:
             while t.is_alive():
                 t.join(0.5)  # wakes up for signals
+        if failures:  # a non-zero exit, so a supervisor restarts the process
+            raise RealeError(f"the Kafka worker stopped on an error: {'; '.join(failures)}")
         return [w.summary for w in workers]
     finally:
         for service in services:
@@ -277,6 +280,20 @@ async def _publish(publisher: Publisher, sources: Sequence[Source], watch: Sourc
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, on_signal)
     return await publish_sources(publisher, sources, watch=watch, stop=stop)
+
+
+def _run_worker(worker: Worker, idle_exit: float | None, workers: list[Worker],
+                failures: list[str]) -> None:
+    """One worker's thread: an error it cannot go on from is logged as a JSON line (with its
+    traceback in ``error``) and stops the process's other workers, so the process exits non-zero
+    as a whole instead of going on with a stage missing."""
+    try:
+        worker.run(idle_exit)
+    except Exception as exc:
+        log.error("worker failed", exc_info=True, extra={"fields": {"stage": worker.stage.name}})
+        failures.append(f"{worker.stage.name}: {exc}")
+        for w in workers:
+            w.stop()
 
 
 def _on_signals(workers: list[Worker]) -> None:

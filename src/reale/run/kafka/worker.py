@@ -61,7 +61,7 @@ class Worker:
         self._stop = threading.Event()
         self._assigned_at = 0.0  # monotonic time of the last partition assignment
         self._delivery_errors: list[str] = []
-        self._unstored = False  # a batch the store never took: its state must not be saved
+        self._unstored = False  # a batch failed or cut short: its state must not be saved
         ck = confluent_kafka()
         self._ck = ck
         self.consumer: Any = ck.Consumer(consumer_config(settings, self.group, self.client_id))
@@ -99,8 +99,9 @@ class Worker:
                     quiet_since = max(idle_since, self._assigned_at)
                     if idle_exit is not None and time.monotonic() - quiet_since > idle_exit:
                         break
-        except StoreUnavailable as exc:
-            if not self._stop.is_set():
+        except BaseException as exc:
+            self._unstored = True  # the batch in hand is not committed: save no state past it
+            if not (isinstance(exc, StoreUnavailable) and self._stop.is_set()):
                 raise
             log.warning("stopped while the store was unavailable: the batch in hand is not "
                         "committed, and the partitions' next owner reads it again",
@@ -193,7 +194,6 @@ class Worker:
                 attempt += 1
                 self.metrics.errors.labels(self.stage.name, "store_unavailable").inc()
                 if not self.policy.should_retry(attempt) or self._stop.is_set():
-                    self._unstored = True
                     raise
                 log.warning("store unavailable, retrying", extra={"fields": {"error": str(exc)}})
                 time.sleep(self.policy.delay(attempt))
