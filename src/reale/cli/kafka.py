@@ -13,7 +13,7 @@ from typing import Any
 import msgspec
 
 from reale.config import Config, load_config
-from reale.errors import RealeError
+from reale.errors import ConfigError, RealeError
 from reale.run.kafka.settings import ROLES, KafkaSettings
 
 
@@ -80,7 +80,11 @@ def add_worker_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def settings_from(args: argparse.Namespace) -> KafkaSettings:
-    client = dict(kv.split("=", 1) for kv in args.kafka_option if "=" in kv)
+    bad = [kv for kv in args.kafka_option if "=" not in kv]
+    if bad:
+        raise ConfigError(f"--kafka-option {bad[0]!r}: write KEY=VALUE, e.g. "
+                          "security.protocol=SASL_SSL")
+    client = dict(kv.split("=", 1) for kv in args.kafka_option)
     extra: dict[str, Any] = {}
     if getattr(args, "batch_size", None):
         extra["batch_size"] = args.batch_size
@@ -99,11 +103,14 @@ def settings_from(args: argparse.Namespace) -> KafkaSettings:
 
 
 def run_init(args: argparse.Namespace) -> int:
-    from reale.run.kafka.admin import init_topics
+    from reale.run.kafka.admin import check_copartitioned, init_topics
 
-    for r in init_topics(settings_from(args)):
+    s = settings_from(args)
+    results = init_topics(s)
+    for r in results:
         state = "created" if r.created else "exists"
         print(f"{r.topic}: {state}, {r.partitions} partitions" + (f" ({r.note})" if r.note else ""))
+    check_copartitioned(s, {r.topic[len(s.prefix):]: r.partitions for r in results})
     return 0
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import msgspec
 
-from reale.errors import RealeError
+from reale.errors import ConfigError, RealeError
 from reale.run.kafka.deps import confluent_kafka, kafka_admin
 from reale.run.kafka.settings import (
     INTERACTIONS,
@@ -50,6 +50,18 @@ def topic_configs(s: KafkaSettings) -> dict[str, str]:
             "cleanup.policy": "delete"}
 
 
+def new_admin(s: KafkaSettings) -> Any:
+    """An admin client, or a clear error when librdkafka refuses the settings (a misspelt
+    ``--kafka-option``, a SASL mechanism this build lacks): every command and worker makes one
+    first, so a bad option is said once, before anything runs."""
+    try:
+        return kafka_admin().AdminClient(admin_config(s))
+    except confluent_kafka().KafkaException as exc:
+        reason = exc.args[0].str() if exc.args and hasattr(exc.args[0], "str") else str(exc)
+        raise ConfigError(f"the Kafka client refused its settings: {reason} (check the "
+                          "--kafka-option values; docs/scaling.md)") from exc
+
+
 def list_topics(admin: Any, s: KafkaSettings, timeout: float) -> dict[str, Any]:
     """The broker's topics, or a clear error when it cannot be reached."""
     try:
@@ -61,10 +73,44 @@ def list_topics(admin: Any, s: KafkaSettings, timeout: float) -> dict[str, Any]:
     return topics
 
 
+def init_command(s: KafkaSettings) -> str:
+    """The ``reale kafka init`` command line for these settings (said in error messages)."""
+    prefix = f" --prefix {s.prefix}" if s.prefix else ""
+    return f"reale kafka init --bootstrap {s.bootstrap}{prefix} --partitions N"
+
+
+def check_topics(s: KafkaSettings, timeout: float = 10.0) -> dict[str, int]:
+    """What a worker checks before it starts: the broker answers within ``timeout``, every one of
+    Reale's topics exists, and the two topics the conversation stage reads side by side
+    (``interactions``, ``tracked``: keyed alike, read partition by partition) have as many
+    partitions. Returns each topic's partition count; raises a clear error otherwise."""
+    admin = new_admin(s)
+    topics = list_topics(admin, s, timeout)
+    missing = [s.topic(t) for t in TOPICS if s.topic(t) not in topics]
+    if missing:
+        raise ConfigError(f"Kafka at {s.bootstrap} has no topic {', '.join(missing)}: create "
+                          f"Reale's topics first with `{init_command(s)}` (docs/scaling.md)")
+    counts = {t: len(topics[s.topic(t)].partitions) for t in TOPICS}
+    check_copartitioned(s, counts)
+    return counts
+
+
+def check_copartitioned(s: KafkaSettings, counts: dict[str, int]) -> None:
+    """``interactions`` and ``tracked`` must have the same partition count: a conversation's
+    interactions and its markers meet on the same partition number."""
+    if counts.get(INTERACTIONS) != counts.get(TRACKED):
+        raise ConfigError(
+            f"Kafka topics {s.topic(INTERACTIONS)} ({counts.get(INTERACTIONS)} partitions) and "
+            f"{s.topic(TRACKED)} ({counts.get(TRACKED)}) must have the same number of partitions: "
+            "the conversation stage reads them partition by partition (docs/scaling.md); "
+            f"delete and recreate them with `{init_command(s)}`")
+
+
 def init_topics(s: KafkaSettings, timeout: float = 30.0) -> list[TopicResult]:
-    """Create every topic with ``s.partitions`` partitions; existing topics are left as they are."""
+    """Create every topic with ``s.partitions`` partitions; existing topics are left as they are
+    (``check_copartitioned`` then says whether the result can run)."""
     admin_mod = kafka_admin()
-    admin = admin_mod.AdminClient(admin_config(s))
+    admin = new_admin(s)
     existing = list_topics(admin, s, timeout)
     wanted = [s.topic(t) for t in TOPICS]
     new = [admin_mod.NewTopic(t, s.partitions, s.replication, config=topic_configs(s))
@@ -80,7 +126,8 @@ def init_topics(s: KafkaSettings, timeout: float = 30.0) -> list[TopicResult]:
             results.append(TopicResult(t, s.partitions, True))
         else:
             have = len(existing[t].partitions)
-            note = "" if have == s.partitions else f"has {have} partitions, asked {s.partitions}"
+            note = "" if have == s.partitions else \
+                f"asked {s.partitions}: an existing topic is left as it is"
             results.append(TopicResult(t, have, False, note))
     return results
 
@@ -89,8 +136,12 @@ def consumer_lag(s: KafkaSettings, stages: Sequence[str] = tuple(STAGE_TOPICS),
                  timeout: float = 10.0) -> list[LagRow]:
     """Committed offset, end offset and lag of every partition each stage's group reads."""
     ck = confluent_kafka()
-    admin = kafka_admin().AdminClient(admin_config(s))
+    admin = new_admin(s)
     topics = list_topics(admin, s, timeout)
+    if not any(s.topic(t) in topics for t in TOPICS):  # else an empty table would say "no lag"
+        raise ConfigError(f"Kafka at {s.bootstrap} has none of Reale's topics"
+                          + (f" with the prefix {s.prefix!r}" if s.prefix else "")
+                          + f": nothing has run here yet; create them with `{init_command(s)}`")
     probe: Any = ck.Consumer(consumer_config(s, s.group("status"), "reale-status"))
     try:
         rows: list[LagRow] = []

@@ -30,7 +30,10 @@ class Publisher:
     """A producer that knows Reale's topics and keys."""
 
     def __init__(self, settings: KafkaSettings, *, client_id: str = "reale-source",
-                 metrics: KafkaMetrics | None = None, clock: Clock | None = None) -> None:
+                 metrics: KafkaMetrics | None = None, clock: Clock | None = None,
+                 flush_timeout: float = 30.0) -> None:
+        self.bootstrap = settings.bootstrap
+        self.flush_timeout = flush_timeout
         self.metrics = metrics or KafkaMetrics()
         self.clock: Clock = clock or SystemClock()
         self.producer: Any = confluent_kafka().Producer(producer_config(settings, client_id))
@@ -79,12 +82,17 @@ class Publisher:
     def poll(self) -> None:
         self.producer.poll(0)
 
-    def flush(self, timeout: float = 30.0) -> None:
-        """Wait until Kafka acknowledged everything queued; raise if anything was refused."""
-        left = self.producer.flush(timeout)
+    def flush(self, timeout: float | None = None) -> None:
+        """Wait until Kafka acknowledged everything queued; raise if anything was refused or
+        is still unacknowledged after ``timeout`` (default ``flush_timeout``) seconds."""
+        wait = self.flush_timeout if timeout is None else timeout
+        left = self.producer.flush(wait)
         if left or self.errors:
             errors, self.errors = self.errors, []
-            raise RealeError(f"Kafka did not take {left} records ({'; '.join(errors[:3])})")
+            why = f" ({'; '.join(errors[:3])})" if errors else ""
+            raise RealeError(f"Kafka at {self.bootstrap} did not acknowledge {left + len(errors)} "
+                             f"records within {wait:g} s{why}: is the broker running? Nothing "
+                             "unacknowledged was marked as read, so a restart publishes it again")
 
     def close(self, timeout: float = 10.0) -> None:
         """Deliver what is queued (up to ``timeout`` seconds), then let go of the broker."""
@@ -93,26 +101,40 @@ class Publisher:
 
 async def publish_sources(publisher: Publisher, sources: Sequence[Source], *,
                           commit_interval: float = 1.0, stop: asyncio.Event | None = None,
-                          watch: SourceWatch | None = None) -> int:
+                          watch: SourceWatch | None = None, stop_grace: float = 2.0) -> int:
     """Publish every source's events until they end (or ``stop``); cursors follow the acks.
+    A source that has no event for ``stop_grace`` seconds after ``stop`` (a quiet stream, a
+    paced replay) is interrupted where it waits; what Kafka took is still marked as read.
     With ``watch``, the sources are looked at every ``commit_interval`` seconds (down, lagging,
     skipped counts) and a source that fails for good is reported before the error goes on."""
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
-    pumps = asyncio.gather(*[_watched(publisher, s, commit_interval, stop, loop, watch)
+    tally = [0]
+    pumps = asyncio.gather(*[_watched(publisher, s, commit_interval, stop, loop, watch, tally)
                              for s in sources])
-    looking = asyncio.create_task(_look(watch, sources, publisher.clock, commit_interval)) \
-        if watch is not None else None
+    helpers = [asyncio.create_task(_interrupt(stop, pumps, stop_grace))]
+    if watch is not None:
+        helpers.append(asyncio.create_task(_look(watch, sources, publisher.clock,
+                                                 commit_interval)))
     try:
-        counts = await pumps
+        await pumps
+    except asyncio.CancelledError:
+        if not stop.is_set():
+            raise
     finally:
-        if looking is not None:
-            looking.cancel()
+        for task in helpers:
+            task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await looking
+                await task
     if watch is not None:
         watch.update(publisher.clock.now(), sources)
-    return sum(counts)
+    return tally[0]
+
+
+async def _interrupt(stop: asyncio.Event, pumps: asyncio.Future[Any], grace: float) -> None:
+    await stop.wait()
+    await asyncio.sleep(grace)
+    pumps.cancel()
 
 
 async def _look(watch: SourceWatch, sources: Sequence[Source], clock: Clock,
@@ -124,9 +146,9 @@ async def _look(watch: SourceWatch, sources: Sequence[Source], clock: Clock,
 
 async def _watched(publisher: Publisher, source: Source, commit_interval: float,
                    stop: asyncio.Event, loop: asyncio.AbstractEventLoop,
-                   watch: SourceWatch | None) -> int:
+                   watch: SourceWatch | None, tally: list[int]) -> int:
     try:
-        return await _pump(publisher, source, commit_interval, stop, loop)
+        return await _pump(publisher, source, commit_interval, stop, loop, tally)
     except Exception as exc:
         if watch is not None:
             name = getattr(source, "source_id", "") or type(source).__name__
@@ -135,10 +157,11 @@ async def _watched(publisher: Publisher, source: Source, commit_interval: float,
 
 
 async def _pump(publisher: Publisher, source: Source, commit_interval: float,
-                stop: asyncio.Event, loop: asyncio.AbstractEventLoop) -> int:
+                stop: asyncio.Event, loop: asyncio.AbstractEventLoop, tally: list[int]) -> int:
     pending: list[Any] = []
     last = loop.time()
     n = 0
+    ended = False
     try:
         async for item in source:
             event = item.event
@@ -147,6 +170,7 @@ async def _pump(publisher: Publisher, source: Source, commit_interval: float,
             publisher.publish(event)
             pending.append(item)
             n += 1
+            tally[0] += 1
             if n % 512 == 0:
                 publisher.poll()
             if loop.time() - last >= commit_interval:
@@ -154,10 +178,16 @@ async def _pump(publisher: Publisher, source: Source, commit_interval: float,
                 pending, last = [], loop.time()
             if stop.is_set():
                 break
+        ended = True
     finally:
-        with contextlib.suppress(RealeError):
-            await _commit(publisher, source, pending)
-        await source.aclose()
+        try:
+            if ended:  # the last records unacknowledged: an error, never "published N"
+                await _commit(publisher, source, pending)
+            else:  # another error is on its way: keep what Kafka took, then let it go on
+                with contextlib.suppress(RealeError):
+                    await _commit(publisher, source, pending)
+        finally:
+            await source.aclose()
     return n
 
 

@@ -18,9 +18,10 @@ from reale.alerts import ChannelSecrets
 from reale.alerts.rulestore import LiveRules, RuleStore
 from reale.clock import Clock, SystemClock
 from reale.config import Config
-from reale.errors import ConfigError
+from reale.errors import ConfigError, RealeError
 from reale.match import Matcher, QueryReloader
 from reale.run.embedded import Source
+from reale.run.kafka.admin import check_topics
 from reale.run.kafka.brands import BrandStage
 from reale.run.kafka.conversations import ConversationStage
 from reale.run.kafka.desk import KafkaDesk
@@ -167,14 +168,27 @@ def run_kafka(config: Config, *, bootstrap: str, store_url: str | None = None, r
               profile_clients: Mapping[str, ProfileClient] | None = None) -> list[WorkerSummary]:
     """Run one role against the broker at ``bootstrap`` and the store at ``store_url``
     (``profile_clients``: instead of those built from the config's sources)."""
+    if role in ("matcher", "all") and not config.brands:
+        # It would read and commit every post and store no mention: the stream lost for good.
+        raise ConfigError(f"the {role} role has no brands to watch: pass --config reale.toml "
+                          "with [[brands]] (a matcher without them would mark every post as "
+                          "read and store nothing)")
+    if role == "source" and sources is None and not config.sources:
+        raise ConfigError("the source role has nothing to publish: pass --config reale.toml "
+                          "with [[sources]], or --replay FILE")
     s = (settings or KafkaSettings()).validate()
     if s.bootstrap != bootstrap:
         s = msgspec.structs.replace(s, bootstrap=bootstrap).validate()
+    check_topics(s)  # the broker answers and the topics exist, else a clear error, not a hang
     clock = clock or SystemClock()
     metrics = metrics or KafkaMetrics()
     if config.metrics_port:
         metrics.serve(config.metrics_host, config.metrics_port)
     store = open_store(store_url or config.store)
+    if store.url.startswith("sqlite"):
+        log.warning("the store is SQLite: only processes on this machine share it; workers on "
+                    "other machines, and their `reale serve`, need the shared PostgreSQL "
+                    "(--store postgresql://…)", extra={"fields": {"store": store.url}})
     register(store)
     register_writers(store)
     register_alerts(store)
@@ -197,8 +211,9 @@ def run_kafka(config: Config, *, bootstrap: str, store_url: str | None = None, r
             _on_signals(workers)
         if ready is not None:
             ready(workers)
-        threads = [threading.Thread(target=w.run, args=(idle_exit,), name=w.stage.name,
-                                    daemon=True) for w in workers]
+        failures: list[str] = []
+        threads = [threading.Thread(target=_run_worker, args=(w, idle_exit, workers, failures),
+                                    name=w.stage.name, daemon=True) for w in workers]
         for t in threads:
             t.start()
         for service in services:
@@ -207,14 +222,20 @@ def run_kafka(config: Config, *, bootstrap: str, store_url: str | None = None, r
             src = list(sources) if sources is not None else config_sources(config, store)
             publisher = Publisher(s, metrics=metrics, clock=clock)
             watch = source_watch(config, store, clock, metrics)
+            names = [getattr(x, "source_id", "") or type(x).__name__ for x in src]
+            log.info("sources started", extra={"fields": {"sources": names}})
             try:
-                n = asyncio.run(publish_sources(publisher, src, watch=watch))
+                n = asyncio.run(_publish(publisher, src, watch, workers, install_signals))
             finally:
                 publisher.close()
+            if install_signals:
+                _on_signals(workers)  # the event loop's close put the default handlers back
             log.info("sources done", extra={"fields": {"published": n}})
         for t in threads:
             while t.is_alive():
                 t.join(0.5)  # wakes up for signals
+        if failures:  # a non-zero exit, so a supervisor restarts the process
+            raise RealeError(f"the Kafka worker stopped on an error: {'; '.join(failures)}")
         return [w.summary for w in workers]
     finally:
         for service in services:
@@ -245,6 +266,37 @@ def prune(store: Store, group: str, config: Config, metrics: KafkaMetrics) -> li
         metrics.models_pruned.labels(group).inc(len(gone))
         log.info("relevance models pruned", extra={"fields": {"group": group, "brands": gone}})
     return gone
+
+
+async def _publish(publisher: Publisher, sources: Sequence[Source], watch: SourceWatch,
+                   workers: list[Worker], install_signals: bool) -> int:
+    """The sources published until they end, or until SIGTERM or SIGINT, which stop this
+    process's workers too (a paced replay or a quiet stream is interrupted where it waits)."""
+    stop = asyncio.Event()
+    if install_signals and threading.current_thread() is threading.main_thread():
+        def on_signal() -> None:
+            stop.set()
+            for w in workers:
+                w.stop()
+
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, on_signal)
+    return await publish_sources(publisher, sources, watch=watch, stop=stop)
+
+
+def _run_worker(worker: Worker, idle_exit: float | None, workers: list[Worker],
+                failures: list[str]) -> None:
+    """One worker's thread: an error it cannot go on from is logged as a JSON line (with its
+    traceback in ``error``) and stops the process's other workers, so the process exits non-zero
+    as a whole instead of going on with a stage missing."""
+    try:
+        worker.run(idle_exit)
+    except Exception as exc:
+        log.error("worker failed", exc_info=True, extra={"fields": {"stage": worker.stage.name}})
+        failures.append(f"{worker.stage.name}: {exc}")
+        for w in workers:
+            w.stop()
 
 
 def _on_signals(workers: list[Worker]) -> None:

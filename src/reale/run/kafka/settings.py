@@ -6,6 +6,7 @@ and tansu work unchanged; ``client`` passes extra librdkafka settings (TLS, SASL
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import msgspec
@@ -22,6 +23,9 @@ TOPICS = (POSTS, INTERACTIONS, MENTIONS, TRACKED, MOMENT_TERMS)
 
 ROLES = ("source", "matcher", "stages", "moments", "all")
 WEEK_MS = 7 * 24 * 3600 * 1000
+# librdkafka's own log lines (a broker that stopped answering, say) go through this logger, so a
+# worker's stderr stays one JSON object a line; they are served by the clients' poll and consume.
+CLIENT_LOG = "reale.run.kafka.librdkafka"
 
 
 class KafkaSettings(msgspec.Struct, frozen=True, kw_only=True):
@@ -51,8 +55,11 @@ class KafkaSettings(msgspec.Struct, frozen=True, kw_only=True):
         return f"{self.prefix}reale-{role}"
 
     def validate(self) -> KafkaSettings:
-        if ":" not in self.bootstrap:
-            raise ConfigError(f"--bootstrap {self.bootstrap!r}: write HOST:PORT[,HOST:PORT…]")
+        for server in self.bootstrap.split(","):
+            host, _, port = server.strip().rpartition(":")
+            if not host or not port.isdigit() or not 0 < int(port) < 65536:
+                raise ConfigError(f"--bootstrap {self.bootstrap!r}: write HOST:PORT[,HOST:PORT…], "
+                                  "each PORT a number from 1 to 65535")
         if self.partitions < 1 or self.batch_size < 1:
             raise ConfigError("Kafka partitions and batch size must be at least 1")
         if self.heartbeat_ms * 3 > self.session_timeout_ms:
@@ -71,6 +78,7 @@ def producer_config(s: KafkaSettings, client_id: str) -> dict[str, Any]:
         "linger.ms": s.linger_ms,
         "compression.type": "lz4",
         "log.connection.close": False,
+        "logger": logging.getLogger(CLIENT_LOG),
         **s.client,
     }
 
@@ -94,6 +102,7 @@ def consumer_config(s: KafkaSettings, group: str, client_id: str) -> dict[str, A
         "fetch.queue.backoff.ms": max(1, int(s.batch_wait * 1000)),
         "isolation.level": "read_committed",
         "log.connection.close": False,
+        "logger": logging.getLogger(CLIENT_LOG),
         **s.client,
     }
 

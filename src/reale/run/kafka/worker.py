@@ -61,6 +61,7 @@ class Worker:
         self._stop = threading.Event()
         self._assigned_at = 0.0  # monotonic time of the last partition assignment
         self._delivery_errors: list[str] = []
+        self._unstored = False  # a batch failed or cut short: its state must not be saved
         ck = confluent_kafka()
         self._ck = ck
         self.consumer: Any = ck.Consumer(consumer_config(settings, self.group, self.client_id))
@@ -98,6 +99,13 @@ class Worker:
                     quiet_since = max(idle_since, self._assigned_at)
                     if idle_exit is not None and time.monotonic() - quiet_since > idle_exit:
                         break
+        except BaseException as exc:
+            self._unstored = True  # the batch in hand is not committed: save no state past it
+            if not (isinstance(exc, StoreUnavailable) and self._stop.is_set()):
+                raise
+            log.warning("stopped while the store was unavailable: the batch in hand is not "
+                        "committed, and the partitions' next owner reads it again",
+                        extra={"fields": {"stage": self.stage.name, "error": str(exc)}})
         finally:
             self.close()
         return self.summary
@@ -117,7 +125,8 @@ class Worker:
 
     def close(self) -> None:
         try:
-            final = self.stage.final_items()
+            # Not after a batch the store refused: the state holds it, its offsets are past it.
+            final = [] if self._unstored else self.stage.final_items()
             if final:
                 self.store.write_batch(final)
         except RealeError as exc:
