@@ -1,6 +1,6 @@
-"""The complaint head's 10-fold cross-validation alone, as ``make train`` computes it (macro-F1).
+"""A complaint head's 10-fold cross-validation alone, as ``make train`` computes it (macro-F1).
 
-    PYTHONPATH=src python scripts/complaint_cv.py [--folds 10]
+    PYTHONPATH=src python scripts/complaint_cv.py [--folds 10] [--head complaint-en]
 
 Reads the shipped n-gram space (spec and IDF) and the embedding cache under var/cache/understand;
 the head's whole recipe, settings chosen by inner CV, is repeated inside every fold (nested CV).
@@ -32,11 +32,13 @@ from reale.understand.training import EmbeddingCache, cross_validate, with_lexic
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--folds", type=int, default=10)
+    p.add_argument("--head", choices=("complaint", "complaint-en"), default="complaint",
+                   help="complaint (every language but English) or complaint-en (English posts)")
     args = p.parse_args(argv)
     shipped = ms.load()
     embed = with_lexicon(EmbeddingCache(SentenceEncoder(), ROOT / "var" / "cache" / "understand"))
-    cv = cross_validate(task("complaint"), shared_data(Path(__file__)), shipped.spec, shipped.idf, embed,
-                        shipped.heads["complaint"].fuse, folds=args.folds)
+    cv = cross_validate(task(args.head), shared_data(Path(__file__)), shipped.spec, shipped.idf, embed,
+                        shipped.heads[args.head].fuse, folds=args.folds)
     print(json.dumps(cv, indent=1))
     return 0
 

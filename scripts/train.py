@@ -61,9 +61,10 @@ def main(argv: list[str] | None = None) -> int:
     for task in TASKS:
         log(f"training {task.head} on {len(tds[task.head].texts)} rows")
         heads[task.head], metrics[task.head] = fit_head(task, tds[task.head], SPEC, idf, embed)
-    complaint = next(t for t in TASKS if t.head == "complaint")
-    log("10-fold cross-validation of the complaint head")
-    metrics["complaint"]["cv"] = cross_validate(complaint, data, SPEC, idf, embed, heads["complaint"].fuse)
+    for complaint in (t for t in TASKS if t.head in ("complaint", "complaint-en")):
+        log(f"10-fold cross-validation of the {complaint.head} head")
+        metrics[complaint.head]["cv"] = cross_validate(complaint, data, SPEC, idf, embed,
+                                                       heads[complaint.head].fuse)
     for task in FAST_TASKS:
         log(f"training {task.head}")
         heads[task.head], metrics[task.head] = fit_head(task, tds[task.head], FAST_SPEC, fast_idf, None)

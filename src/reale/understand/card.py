@@ -15,7 +15,8 @@ _DATA = """\
 | irony | TweetEval irony (SemEval-2018 3A) train | research use |
 | irony-it | SENTIPOLC 2016 train's `ironic` flag (political tweets) | research use |
 | offensive | TweetEval offensive (OffensEval 2019) train | research use |
-| complaint | Preotiuc-Pietro et al. 2019 complaints (85 % split by id hash) | research use |
+| complaint | Preotiuc-Pietro et al. 2019 complaints (85 % split by id hash); serves every language but English | research use |
+| complaint-en | the same rows, its embedding view on standardised features; serves English posts | research use |
 | acts | Tweet Act (Saha et al. 2019), 85 % split by id hash; request/suggestion → appeal | BSD-2 |
 | sentiment-fast | as sentiment-en, word 1–2-grams only (no embedding) | as above |
 | sentiment-fast-it | SENTIPOLC 2016 train as sentiment-it (no FEEL-IT), word 1–2-grams only (no embedding) | as above |
@@ -94,7 +95,8 @@ class-balanced logistic regression on hashed character 2–5-grams and word 1–
 mean-pooled token features and the USE v3 vector, 1,792 dimensions; sentiment-en and sentiment-it
 also read 8 lexicon columns: VADER's four scores and our four Italian cue flags), log-linearly with
 weight w.
-Reproduced bit for bit by `make train` (single-threaded BLAS, L-BFGS).
+Reproduced bit for bit by `make train` (single-threaded BLAS, L-BFGS). Card of 28 November 2026:
+English posts read the complaint-en head, every other language the complaint head.
 
 ## Validation figures (percent; "mF1" macro-F1, "mRec" macro-recall)
 

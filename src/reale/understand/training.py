@@ -162,10 +162,11 @@ def fit_views(task: Task, x: Any, emb: F32 | None, texts: Sequence[str], labels:
     these rows (:mod:`reale.understand.selection`); any other task uses its fixed ``C``s and ``fuse``.
     """
     if task.tuned and emb is not None:
-        from reale.understand.selection import Grid, choose, emb_view, ngram_view
+        from reale.understand.selection import STANDARDISED, Grid, choose, emb_view, ngram_view
 
         plain = emb[:, :LEXICON_FROM]
-        ch = choose(fit_linear, x, plain, texts, labels, task.classes, Grid())
+        grid = STANDARDISED if task.standardise else Grid()
+        ch = choose(fit_linear, x, plain, texts, labels, task.classes, grid)
         ng_w, ng_b = ngram_view(fit_linear, x, labels, task.classes, ch.ngram_c, ch.nb_alpha)
         w, em_b = emb_view(fit_linear, plain, labels, task.classes, ch.emb_c, ch.use_weight, ch.standardise)
         em_w = np.vstack((w, np.zeros((emb.shape[1] - LEXICON_FROM, w.shape[1]), np.float32)))

@@ -70,9 +70,12 @@ class Understanding(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=Tru
 # Which languages each head's n-grams were trained on; other languages read the embedding only.
 _NGRAM_LANGS = {"sentiment-en": ("en",), "sentiment-it": ("it",), "emotion": ("en", "it"),
                 "irony": ("en",), "irony-it": ("it",), "offensive": ("en",), "complaint": ("en",),
-                "acts": ("en",)}
+                "complaint-en": ("en",), "acts": ("en",)}
 # Heads trained on one language's data alone serve that language; the default head serves the rest.
-_BY_LANG = {"sentiment-en": {"it": "sentiment-it"}, "irony": {"it": "irony-it"}}
+# complaint-en reads a standardised embedding, which reads English better and other languages worse
+# (docs/understand.md), so it serves English and the complaint head the rest.
+_BY_LANG = {"sentiment-en": {"it": "sentiment-it"}, "irony": {"it": "irony-it"},
+            "complaint": {"en": "complaint-en"}}
 
 
 def _scores(classes: Sequence[str], p: F32) -> dict[str, float]:
