@@ -24,8 +24,9 @@ def _shown(gram: str) -> bool:
 
 
 def cue_words(wi: WordIndex, weights: F32, idf: F32, target: npt.NDArray[np.int64], n_rows: int,
-              top: int = TOP) -> list[list[str]]:
-    """Per row, up to ``top`` distinct word n-grams that pushed hardest toward ``target[row]``."""
+              top: int = TOP, wanted: npt.NDArray[np.bool_] | None = None) -> list[list[str]]:
+    """Per row, up to ``top`` distinct word n-grams that pushed hardest toward ``target[row]``;
+    with ``wanted``, only for the rows it marks (the others get none)."""
     out: list[list[str]] = [[] for _ in range(n_rows)]
     if len(wi.row) == 0:
         return out
@@ -36,6 +37,8 @@ def cue_words(wi: WordIndex, weights: F32, idf: F32, target: npt.NDArray[np.int6
     else:
         push = w[np.arange(len(tgt)), tgt] - w.mean(axis=1)
     push = push * idf[wi.col]
+    if wanted is not None:
+        push = np.where(wanted[wi.row], push, 0.0)  # a push of 0 is never shown
     order = np.lexsort((-push, wi.row))
     for k in order[push[order] > 0]:
         row = out[int(wi.row[k])]

@@ -252,12 +252,15 @@ class Understander:
 
     # --- heads -------------------------------------------------------------------------------
 
-    def _one(self, head: str, b: _Batch) -> tuple[F32, list[list[str]]]:
-        """Probabilities of one head for the batch, and per row what drove them."""
+    def _one(self, head: str, b: _Batch,
+             wanted: np.ndarray | None = None) -> tuple[F32, list[list[str]]]:
+        """Probabilities of one head for the batch, and per row what drove them (the words only
+        for the ``wanted`` rows, when given: the others are served by another head)."""
         h: Head = self.models.heads[head]
         used = b.lang_mask(_NGRAM_LANGS[head])
         p = np.where(used[:, None], h.proba(h.ngram_logits(b.xw[head]), b.emb), h.proba(None, b.emb))
-        words = cue_words(b.words, h.ngram_w, self.models.idf, p.argmax(axis=1), len(b.texts))
+        words = cue_words(b.words, h.ngram_w, self.models.idf, p.argmax(axis=1), len(b.texts),
+                          wanted=wanted)
         why = [w if u and w else [f"sentence embedding (no {head} n-grams for {g.lang})"] if not u
                else ["sentence embedding (no word of the post points to it)"]
                for w, u, g in zip(words, used, b.langs, strict=True)]
@@ -267,11 +270,12 @@ class Understander:
         """Like :meth:`_one`, with each row served by its language's own head where there is one."""
         if head in b.done:
             return b.done[head]
-        p, why = self._one(head, b)
-        for lang, other in _BY_LANG.get(head, {}).items():
+        by_lang = _BY_LANG.get(head, {})
+        p, why = self._one(head, b, ~b.lang_mask(tuple(by_lang)) if by_lang else None)
+        for lang, other in by_lang.items():
             mask = b.lang_mask((lang,))
             if mask.any():
-                p_l, why_l = self._one(other, b)
+                p_l, why_l = self._one(other, b, mask)
                 p = np.where(mask[:, None], p_l, p)
                 why = [wl if m else w for w, wl, m in zip(why, why_l, mask, strict=True)]
         b.done[head] = (p, why)
