@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["tests.pg", "tests.kafka_broker"]  # postgres_*, kafka_bootstrap
+pytest_plugins = ["tests.pg", "tests.kafka_broker", "tests.store_helpers"]  # postgres_*, kafka_bootstrap, store_url
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -10,7 +10,6 @@ import asyncio
 import multiprocessing
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -47,13 +46,6 @@ class Desk(StoreDeskRepository):
         if self.meet is not None:
             self.meet.wait(timeout=30)
         super().claim_publication(reply, publication)
-
-
-@pytest.fixture(params=["sqlite-file", "postgresql"])
-def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite-file":
-        return f"sqlite:///{tmp_path}/reale.sqlite"
-    return str(request.getfixturevalue("fresh_postgres_url"))
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ answer to a post that an old publication already answered, as a new store does."
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import msgspec
@@ -14,27 +13,10 @@ from reale.desk.records import Decision, Publication, Reply, Target
 from reale.desk.store_repository import StoreDeskRepository
 from reale.errors import DuplicateReply
 from reale.store import Store, open_store
-from reale.store.migrations import MIGRATIONS_DIR
+from tests.store_helpers import migrations_until
 
 T0 = 1_780_000_000.0
 POST = "at://did:plc:giulia/app.bsky.feed.post/{}"
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path}/reale.sqlite"
-    return str(request.getfixturevalue("fresh_postgres_url"))
-
-
-def until(version: int, tmp_path: Path) -> Path:
-    """A migrations folder holding the shipped migrations up to ``version``."""
-    folder = tmp_path / f"migrations-{version}"
-    folder.mkdir()
-    for path in MIGRATIONS_DIR.glob("*.sql"):
-        if int(path.name[:4]) <= version:
-            shutil.copy(path, folder / path.name)
-    return folder
 
 
 def reply(rid: str, post: str, *, further: bool = False, text: str = "Grazie!") -> Reply:
@@ -61,7 +43,7 @@ def claims(store: Store) -> set[tuple[str, str, str, str]]:
 
 def test_an_upgraded_store_claims_the_posts_its_old_publications_answered(
         store_url: str, tmp_path: Path) -> None:
-    with open_store(store_url, migrations_dir=until(10, tmp_path)) as old:
+    with open_store(store_url, migrations_dir=migrations_until(10, tmp_path)) as old:
         published(old, reply("sent", "1"), "sent", T0)
         published(old, reply("pending", "2"), "pending", T0 + 1)  # may have posted
         published(old, reply("failed", "3"), "failed", T0 + 2)  # certainly did not

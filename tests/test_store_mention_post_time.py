@@ -5,14 +5,11 @@ already holds (from their posts; ``matched_at`` when the post is gone), on SQLit
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
-
-import pytest
 
 from reale.events import Author, Mention, Post
 from reale.store import Store, open_store
-from reale.store.migrations import MIGRATIONS_DIR
+from tests.store_helpers import migrations_until
 
 POSTED, MATCHED = 1_779_300_000.0, 1_780_000_000.0
 
@@ -20,23 +17,6 @@ POSTED, MATCHED = 1_779_300_000.0, 1_780_000_000.0
 def a_post(n: int) -> Post:
     return Post(network="bluesky", uri=f"at://did:plc:a/app.bsky.feed.post/{n}",
                 author=Author(id="did:plc:a"), text="fiori", created_at=POSTED + n)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path}/reale.sqlite"
-    return str(request.getfixturevalue("fresh_postgres_url"))
-
-
-def until(version: int, tmp_path: Path) -> Path:
-    """A migrations folder holding the shipped migrations up to ``version``."""
-    folder = tmp_path / f"migrations-{version}"
-    folder.mkdir()
-    for path in MIGRATIONS_DIR.glob("*.sql"):
-        if int(path.name[:4]) <= version:
-            shutil.copy(path, folder / path.name)
-    return folder
 
 
 def post_times(store: Store) -> dict[str, float]:
@@ -52,7 +32,7 @@ def test_a_mention_is_written_with_its_posts_time(store_url: str) -> None:
 
 def test_an_upgraded_store_gives_its_old_mentions_their_posts_time(store_url: str,
                                                                    tmp_path: Path) -> None:
-    with open_store(store_url, migrations_dir=until(12, tmp_path)) as old:
+    with open_store(store_url, migrations_dir=migrations_until(12, tmp_path)) as old:
         old.write_posts([a_post(1), a_post(2)])
         with old.transaction() as tx:  # as a 0012 store wrote them: no post_at yet
             for n in (1, 2, 3):  # post 3 is gone (never stored)

@@ -51,13 +51,6 @@ class Scene:
         return [msgspec.json.decode(f) for f in frames]
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store_url(request: pytest.FixtureRequest, tmp_path: Any) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'desk.sqlite'}"
-    return str(request.getfixturevalue("fresh_postgres_url"))
-
-
 def open_scene(url: str) -> Scene:
     desk = build_desk(url, settings=FOLLOW)  # with a week of history in the store
     writer = open_store(url, clock=ManualClock(desk.clock.now()))
