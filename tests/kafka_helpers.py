@@ -73,3 +73,20 @@ class Consumed:
 
     def error(self) -> None:
         return None
+
+
+def publish_simulated(bootstrap: str, count: int = 300, seed: int = 9) -> None:
+    """Publish ``count`` simulated firehose posts to ``posts`` and wait for the broker's
+    acknowledgement; the producer is closed, so it never outlives the broker."""
+    from reale.run.kafka.publish import Publisher
+    from reale.run.kafka.settings import KafkaSettings
+    from reale.simulate import Simulator
+    from reale.sources.jetstream import parse
+
+    publisher = Publisher(KafkaSettings(bootstrap=bootstrap))
+    try:
+        lines = Simulator(seed=seed, authors=300, brand_rate=0.2).take(count=count)
+        publisher.publish_many(e for line in lines for e in parse(line))
+        publisher.flush()
+    finally:
+        publisher.close()

@@ -24,7 +24,7 @@ from reale.run.kafka.settings import CLIENT_LOG, INTERACTIONS, TRACKED, KafkaSet
 from reale.sources.base import MemoryCursorStore
 from reale.sources.replay import ReplaySource
 from tests.conftest import run_cli
-from tests.kafka_helpers import wait_until, worker_command, workers
+from tests.kafka_helpers import publish_simulated, wait_until, worker_command, workers
 
 pytestmark = [pytest.mark.kafka]
 
@@ -242,9 +242,6 @@ def test_sigterm_while_the_store_is_down_stops_cleanly_and_commits_nothing(
     import psycopg
 
     from reale.run.kafka.admin import consumer_lag
-    from reale.run.kafka.publish import Publisher
-    from reale.simulate import Simulator
-    from reale.sources.jetstream import parse
 
     role = f"opsaudit_{os.getpid()}"
     url = fresh_postgres_url.replace("postgres:@", f"{role}@", 1)
@@ -263,10 +260,7 @@ def test_sigterm_while_the_store_is_down_stops_cleanly_and_commits_nothing(
                 admin.execute(f'ALTER ROLE "{role}" NOLOGIN')
                 admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                               "WHERE usename = %s", (role,))
-            publisher = Publisher(settings)
-            lines = Simulator(seed=9, authors=300, brand_rate=0.2).take(count=300)
-            publisher.publish_many(e for line in lines for e in parse(line))
-            publisher.flush()
+            publish_simulated(kafka_bootstrap)
             wait_until(lambda: "store unavailable, retrying" in log.read_text(), 30, "a retry")
             proc.send_signal(signal.SIGTERM)
             assert proc.wait(20) == 0
@@ -286,9 +280,6 @@ def test_a_worker_whose_store_refuses_its_writes_logs_json_and_exits_non_zero(
         kafka_bootstrap: str, fresh_postgres_url: str, tmp_path: Path) -> None:
     import psycopg
 
-    from reale.run.kafka.publish import Publisher
-    from reale.simulate import Simulator
-    from reale.sources.jetstream import parse
     from reale.store import open_store
 
     open_store(fresh_postgres_url).close()  # the schema, owned by the administrator
@@ -307,10 +298,7 @@ def test_a_worker_whose_store_refuses_its_writes_logs_json_and_exits_non_zero(
         with workers([worker_command("matcher", kafka_bootstrap, url, brand_config(tmp_path))],
                      tmp_path) as (proc,):
             wait_until(lambda: "partitions assigned" in log.read_text(), 30, "the assignment")
-            publisher = Publisher(KafkaSettings(bootstrap=kafka_bootstrap))
-            lines = Simulator(seed=9, authors=300, brand_rate=0.2).take(count=300)
-            publisher.publish_many(e for line in lines for e in parse(line))
-            publisher.flush()
+            publish_simulated(kafka_bootstrap)
             assert proc.wait(30) != 0  # a supervisor sees the failure and restarts it
         logged = [json.loads(line) for line in log.read_text().splitlines()
                   if not line.startswith("reale: error:")]  # every other line is JSON
