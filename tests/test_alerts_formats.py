@@ -117,6 +117,27 @@ def test_mattermost_attachment_escapes_markdown_and_breaks_mentions() -> None:
     assert md_escape("[x](javascript:alert(1))") == "\\[x\\]\\(javascript:alert\\(1\\)\\)"
 
 
+def test_a_mattermost_title_carrying_a_handle_cannot_inject_a_link_or_a_mention() -> None:
+    """Mattermost renders an attachment title without ``title_link`` as Markdown with live links
+    (with one, as plain text): a handle like ``[verify](https://evil)`` once went through raw."""
+    handle = "@anna](https://evil.example) [verify your account](https://evil.example) **now** @all"
+    for link, update in (("", False), ("", True), ("https://desk.example/opportunities/1", False)):
+        a = make_alert(id="t1", brand="Acme", kind="opportunity", severity="high",
+                       title=f"Complaint from {handle}", dedup_key="k", created_at=T0, link=link)
+        event = "alert.updated" if update else "alert.created"
+        att = mattermost_payload(Message(event=event, brand="Acme", alert=a))["attachments"][0]
+        assert "@all" not in att["title"] and "@\u200ball" in att["title"]
+        assert att["fallback"] == "[Acme] " + ("Update: " if update else "") + a.title
+        if link:  # shown as plain text: escaping would only print backslashes
+            assert att["title_link"] == link and "\\" not in att["title"]
+        else:
+            assert "title_link" not in att
+            assert att["title"].startswith("Update: " if update else "Complaint")
+            assert "\\[verify your account\\]\\(https://evil.example\\)" in att["title"]
+            assert "\\*\\*now\\*\\*" in att["title"]
+            assert re.search(r"(?<!\\)[\[\]()*]", att["title"]) is None
+
+
 def test_email_is_multipart_with_the_post_escaped_in_html() -> None:
     mail = build_email(hostile_alert(), sender="Reale <reale@example.org>", to=("team@example.org",),
                        channel="mail", delivery_id="a1.mail", now=T0)

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from reale.errors import RealeError
+from reale.run.kafka.admin import REACH_TIMEOUT
 from reale.run.kafka.logs import RepeatFilter
 from reale.run.kafka.settings import CLIENT_LOG, INTERACTIONS, TRACKED, KafkaSettings
 from reale.sources.base import MemoryCursorStore
@@ -60,6 +61,18 @@ def test_a_worker_whose_broker_is_not_there_exits_with_a_clear_message(tmp_path:
     out = run_cli("kafka", "worker", "--role", "matcher", "--bootstrap", bootstrap,
                   "--config", str(brand_config(tmp_path)),
                   "--store", f"sqlite:///{tmp_path / 'k.sqlite'}", timeout=60)
+    assert out.returncode == 2, out.stderr[-2000:]
+    assert f"cannot reach Kafka at {bootstrap}" in out.stderr
+    assert "is the broker running?" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_init_without_a_broker_says_so_as_soon_as_a_worker_would() -> None:
+    """`reale kafka init` once waited 30 s (its topic-creation wait) before saying it; it now
+    gives up on an unreachable broker after the workers' 10 s, with the same clear message."""
+    pytest.importorskip("confluent_kafka", reason="pip install 'reale[kafka]'")
+    bootstrap = f"127.0.0.1:{closed_port()}"
+    out = run_cli("kafka", "init", "--bootstrap", bootstrap, timeout=REACH_TIMEOUT + 10)
     assert out.returncode == 2, out.stderr[-2000:]
     assert f"cannot reach Kafka at {bootstrap}" in out.stderr
     assert "is the broker running?" in out.stderr

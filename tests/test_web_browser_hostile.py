@@ -192,6 +192,37 @@ def test_hostile_posts_stay_text_live_and_on_every_page(served: tuple[Desk, str,
     assert_inert(page, "/settings query preview")
 
 
+# whether, in the element ``sel`` matches, the character at ``sep`` in its text (all text nodes
+# joined) is drawn left of the one two further on: the desk's ": " still reads left to right
+SEPARATOR_LTR = """([sel, sep]) => {
+  const chars = [], walk = document.createTreeWalker(document.querySelector(sel), NodeFilter.SHOW_TEXT);
+  for (let n = walk.nextNode(); n; n = walk.nextNode()) for (let i = 0; i < n.length; i++) chars.push([n, i]);
+  const at = chars.map(([n, i]) => n.data[i]).join('').indexOf(sep);
+  const left = k => { const [n, i] = chars[k]; const r = document.createRange();
+                      r.setStart(n, i); r.setEnd(n, i + 1); return r.getBoundingClientRect().left; };
+  return at >= 0 && left(at) < left(at + 2);
+}"""
+
+
+def test_a_name_with_an_open_override_does_not_reverse_the_query_previews_separator(
+        served: tuple[Desk, str, dict[str, str]], page: Any) -> None:
+    """The watch-query preview on /settings shows ``@handle: text``; a handle ending in an
+    unclosed right-to-left override once drew ": zebrafish" as "hsifarbez :"."""
+    desk, base, _ = served
+    now = desk.clock.now()
+    p = Post(network="bluesky", uri="at://did:plc:rtl/app.bsky.feed.post/000001",
+             author=Author(id="did:plc:rtl", handle=f"rtl{RLO}", display_name=f"rtl{RLO}"),
+             text="zebrafish tank", created_at=now - 10, received_at=now - 9)
+    desk.store.write_mentions([mention("Fiori", p)])
+    page.goto(base + "/settings")
+    page.fill("#query-text", "zebrafish")
+    item = page.locator("#query-preview li", has_text="zebrafish")
+    item.wait_for()
+    assert item.inner_text().startswith("@rtl")
+    assert page.evaluate(SEPARATOR_LTR, ["#query-preview li", ": zebrafish"])
+    assert_inert(page, "/settings query preview, right-to-left name")
+
+
 QUERY_NAMES = ("brand", "scope", "from", "to", "lang", "kind", "period", "sentiment", "state",
                "done", "next")
 

@@ -53,8 +53,23 @@ def _fields(alert: Alert) -> list[dict[str, Any]]:
     return fields
 
 
+def attachment_title(title: str, linked: bool) -> str:
+    """An attachment's title, safe as Mattermost renders it: linked to ``title_link`` it is shown as
+    plain text, else as Markdown whose links are live (the web app's ``MessageAttachment``), so
+    there it is Markdown-escaped like the text (a handle ``[x](https://evil)`` must not become a
+    link). Either way ``@`` mentions are broken.
+
+    >>> attachment_title("from [x](https://e) @all", linked=False)
+    'from \\\\[x\\\\]\\\\(https://e\\\\) @\\u200ball'
+    >>> attachment_title("from [x](https://e) @all", linked=True)
+    'from [x](https://e) @\\u200ball'
+    """
+    return title.replace("@", "@\u200b") if linked else md_escape(title)
+
+
 def alert_attachment(alert: Alert, *, update: bool) -> dict[str, Any]:
-    title = ("Update: " if update else "") + alert.title
+    url = safe_url(alert.link)
+    title = attachment_title(("Update: " if update else "") + alert.title, linked=bool(url))
     parts = [md_escape(alert.body)] if alert.body else []
     if alert.post_text:
         parts.append(quoted(alert.post_text, alert.author, alert.post_url))
@@ -63,12 +78,11 @@ def alert_attachment(alert: Alert, *, update: bool) -> dict[str, Any]:
     if alert.reasons:
         parts.append("\n".join(f"- {md_escape(r)}" for r in alert.reasons))
     attachment: dict[str, Any] = {
-        "fallback": f"[{alert.brand or 'Reale'}] {title}",  # plain text, never rendered
+        "fallback": f"[{alert.brand or 'Reale'}] " + ("Update: " if update else "") + alert.title,  # plain
         "color": COLORS.get(alert.severity, COLORS["low"]),
-        "title": title, "text": "\n\n".join(parts)[:TEXT_MAX],  # the title is plain text
+        "title": title, "text": "\n\n".join(parts)[:TEXT_MAX],
         "fields": _fields(alert), "footer": "Reale",
     }
-    url = safe_url(alert.link)
     if url:
         attachment["title_link"] = url
     return attachment

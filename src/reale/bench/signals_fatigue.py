@@ -4,6 +4,7 @@ per scope (the whole stream and the brands), and how many are named by a generic
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -80,15 +81,27 @@ def rows(quick: bool = False) -> list[dict[str, Any]]:
     return out
 
 
-def main(argv: Sequence[str]) -> None:
-    seeds = [int(a) for a in argv] or list(range(1, 9))
+def seeds_from(argv: Sequence[str]) -> list[int]:
+    """The demo seeds a direct run reports on: those given, else 7-8 with ``--quick`` (as ``make
+    bench --quick``), else 1-8."""
+    ap = argparse.ArgumentParser(prog="python -m reale.bench.signals_fatigue")
+    ap.add_argument("--quick", action="store_true", help="seeds 7-8 only, for a smoke run")
+    ap.add_argument("seeds", nargs="*", type=int, help="demo seeds (default 1-8)")
+    args = ap.parse_args(list(argv))
+    return list(args.seeds) or ([7, 8] if args.quick else list(range(1, 9)))
+
+
+def main(argv: Sequence[str]) -> int:
+    """Run by itself: the per-story report with every moment's name."""
+    seeds = seeds_from(argv)
     r = fatigue(seeds)
     print(f"{r['alerts']} moment alerts over seeds {seeds}; owned by a brand: {r['owned']}")
     for (story, scope), n in sorted(r["per_story_scope"].items()):
         print(f"  {story:12s} {scope:6s} {n:4d} alerts  ({n / r['seeds']:.2f} per seed)")
         print("      " + " ".join(r["names"][(story, scope)]))
     print(f"generic-word names: {len(r['generic'])}: {' '.join(r['generic'])}")
+    return 0
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    raise SystemExit(main(sys.argv[1:]))

@@ -206,13 +206,25 @@ def fit_constants(cascades: dict[int, Cascade]) -> HurdleParams:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``--fit-constants``: print the shipped hurdle weights refitted from the data."""
+    """Run by itself: print the momentum figures (``--quick``: fewer ages and splits, as ``make
+    bench --quick``), or with ``--fit-constants`` the shipped hurdle weights refitted."""
+    import argparse
+
+    from reale.bench import signals_momentum_report
+    from reale.bench.__main__ import print_rows
     from reale.bench._shared import shared_data
 
-    args = argv if argv is not None else sys.argv[1:]
+    ap = argparse.ArgumentParser(prog="python -m reale.bench.signals_momentum")
+    ap.add_argument("--quick", action="store_true", help="smaller inputs, for a smoke run")
+    ap.add_argument("--fit-constants", action="store_true",
+                    help="print the shipped hurdle weights refitted from shared/data")
+    args = ap.parse_args(argv if argv is not None else sys.argv[1:])
+    if not args.fit_constants:
+        print_rows("signals_momentum", signals_momentum_report.rows(args.quick))
+        return 0
     data = shared_data()
-    if "--fit-constants" not in args or data is None:
-        print("usage: python -m reale.bench.signals_momentum --fit-constants (needs shared/data)")
+    if data is None:
+        print("--fit-constants needs shared/data (or REALE_SHARED_DATA)", file=sys.stderr)
         return 2
     hp = fit_constants(load_auspol(data / "cascades" / "auspol" / "auspol_cascades.csv"))
     print(f"ended={hp.ended}\ngrowth={hp.growth}\nsigma={hp.sigma}")

@@ -22,6 +22,12 @@ from reale.run.kafka.settings import (
     consumer_config,
 )
 
+# How long a command or worker waits for the broker's first answer before it says it cannot reach
+# it: `reale kafka init`, `reale status` and every worker alike.
+REACH_TIMEOUT = 10.0
+# How long `reale kafka init` waits for the broker to create its topics, once it has answered.
+CREATE_TIMEOUT = 30.0
+
 # Each consuming stage's group and the topics it reads.
 STAGE_TOPICS = {"matcher": (POSTS,), "brands": (MENTIONS,), "conversations": (INTERACTIONS, TRACKED),
                 "moment-counts": (POSTS, INTERACTIONS), "moments": (MOMENT_TERMS,)}
@@ -79,7 +85,7 @@ def init_command(s: KafkaSettings) -> str:
     return f"reale kafka init --bootstrap {s.bootstrap}{prefix} --partitions N"
 
 
-def check_topics(s: KafkaSettings, timeout: float = 10.0) -> dict[str, int]:
+def check_topics(s: KafkaSettings, timeout: float = REACH_TIMEOUT) -> dict[str, int]:
     """What a worker checks before it starts: the broker answers within ``timeout``, every one of
     Reale's topics exists, and the two topics the conversation stage reads side by side
     (``interactions``, ``tracked``: keyed alike, read partition by partition) have as many
@@ -106,12 +112,14 @@ def check_copartitioned(s: KafkaSettings, counts: dict[str, int]) -> None:
             f"delete and recreate them with `{init_command(s)}`")
 
 
-def init_topics(s: KafkaSettings, timeout: float = 30.0) -> list[TopicResult]:
+def init_topics(s: KafkaSettings, timeout: float = CREATE_TIMEOUT,
+                reach_timeout: float = REACH_TIMEOUT) -> list[TopicResult]:
     """Create every topic with ``s.partitions`` partitions; existing topics are left as they are
-    (``check_copartitioned`` then says whether the result can run)."""
+    (``check_copartitioned`` then says whether the result can run). A broker that does not answer
+    within ``reach_timeout`` is said as soon as a worker would say it; creating waits ``timeout``."""
     admin_mod = kafka_admin()
     admin = new_admin(s)
-    existing = list_topics(admin, s, timeout)
+    existing = list_topics(admin, s, reach_timeout)
     wanted = [s.topic(t) for t in TOPICS]
     new = [admin_mod.NewTopic(t, s.partitions, s.replication, config=topic_configs(s))
            for t in wanted if t not in existing]
@@ -133,7 +141,7 @@ def init_topics(s: KafkaSettings, timeout: float = 30.0) -> list[TopicResult]:
 
 
 def consumer_lag(s: KafkaSettings, stages: Sequence[str] = tuple(STAGE_TOPICS),
-                 timeout: float = 10.0) -> list[LagRow]:
+                 timeout: float = REACH_TIMEOUT) -> list[LagRow]:
     """Committed offset, end offset and lag of every partition each stage's group reads."""
     ck = confluent_kafka()
     admin = new_admin(s)

@@ -26,7 +26,15 @@
     }
     out.appendChild(el('p', '', res.count + ' / ' + res.scanned));
     var ul = el('ul', 'examples');
-    (res.examples || []).forEach(function (p) { ul.appendChild(el('li', '', '@' + p.author + ': ' + p.text)); });
+    (res.examples || []).forEach(function (p) {
+      // each user text in its own <bdi> (an isolate): a right-to-left override left open in a
+      // name cannot reverse the ": " after it, nor the post's text
+      var li = el('li', '');
+      li.appendChild(el('bdi', '', '@' + p.author));
+      li.appendChild(document.createTextNode(': '));
+      li.appendChild(el('bdi', '', p.text));
+      ul.appendChild(li);
+    });
     out.appendChild(ul);
   }
   function preview() {
