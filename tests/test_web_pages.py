@@ -141,6 +141,18 @@ def test_every_interface_string_used_by_the_templates_exists_in_both_languages()
     assert all(en and it for en, it in STRINGS.values())
 
 
+def test_the_brand_page_counts_mentions_by_post_time_and_says_so(desk: Desk,
+                                                                viewer: TestClient) -> None:
+    brand = viewer.get("/brands/Fiori.json?period=week").json()
+    direct = desk.store.query("SELECT COUNT(*) FROM mentions WHERE brand = ? AND post_at >= ?"
+                              " AND post_at < ?", ("Fiori", brand["since"], brand["until"]))
+    assert brand["total"] == int(direct[0][0]) > 0
+    for path in ("/brands/Fiori", "/brands"):
+        assert "counted by the time of their post" in viewer.get(path).text
+        it = viewer.get(path, headers={"Accept-Language": "it-IT,it;q=0.9"}).text
+        assert "Menzioni contate dall" in it
+
+
 def test_the_interface_speaks_italian_when_asked(desk: Desk) -> None:
     for client, _ in client_for(desk, "vera"):
         en = client.get("/queue").text
