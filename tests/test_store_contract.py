@@ -226,8 +226,11 @@ def test_recent_mentions_filter_by_brand_time_and_language(store: Store) -> None
     assert store.mention_count() == 4
 
 
-def test_count_mentions_is_a_zero_filled_series(store: Store) -> None:
-    store.write_mentions([mention(n, at=t) for n, t in enumerate([5.0, 59.9, 60.0, 170.0, 240.0])])
+def test_count_mentions_is_a_zero_filled_series_by_post_time(store: Store) -> None:
+    # posted at these times, matched much later and in the opposite order (a replay): the
+    # series counts each mention in its post's bucket, like the reports
+    store.write_mentions([mention(n, at=1000.0 - n, created_at=t)
+                          for n, t in enumerate([5.0, 59.9, 60.0, 170.0, 240.0])])
     assert store.count_mentions("Fiat", 0.0, 240.0, 60.0) == [
         Bucket(0.0, 2), Bucket(60.0, 1), Bucket(120.0, 1), Bucket(180.0, 0)]
     assert store.count_mentions(None, 60.0, 120.0, 30.0) == [Bucket(60.0, 1), Bucket(90.0, 0)]
@@ -245,6 +248,12 @@ def test_top_authors_rank_by_mentions_then_audience(store: Store) -> None:
     assert [(a.author.id, a.mentions) for a in top] == [("did:plc:author1", 2),
                                                        ("did:plc:author2", 1)]
     assert top[1].author.followers == 900
+
+
+def test_top_authors_since_a_time_count_the_mentions_posted_since(store: Store) -> None:
+    store.write_mentions([mention(1, at=2_000_000_000.0, created_at=100.0),  # old post, late match
+                          mention(2, at=50.0, created_at=500.0)])
+    assert [a.author.id for a in store.top_authors("Fiat", since=200.0)] == ["did:plc:author2"]
 
 
 def test_a_conversation_gathers_replies_and_interactions_by_time(store: Store) -> None:

@@ -15,6 +15,7 @@ from reale.desk.approval import ApprovalWorkflow
 from reale.desk.records import Member, Target
 from reale.desk.store_repository import StoreDeskRepository
 from reale.errors import DeskError
+from reale.events import Mention
 from reale.signals.cascades import CascadeStats
 from reale.signals.momentum import MomentumReading
 from reale.signals.reach import ReachReading
@@ -229,6 +230,60 @@ def test_rollups_give_the_same_series_as_the_raw_tables_and_keep_up(store: Store
                 ).get(("bluesky", "did:plc:u1")) == direct.get(("bluesky", "did:plc:u1"), 0) + 1
     marks = dict(store.query("SELECT name, mark FROM rollup_marks"))
     assert marks["hours:Fiori"] == int((later - 3600) // 3600)
+
+
+def _direct_totals(store: Store, brand: str, since: float, until: float) -> int:
+    found = store.query("SELECT COUNT(*) FROM mentions WHERE brand = ? AND post_at >= ?"
+                        " AND post_at < ?", (brand, since, until))
+    return int(found[0][0])
+
+
+def _direct_authors(store: Store, brand: str, since: float, until: float) -> dict[str, int]:
+    found = store.query("SELECT p.author_id, COUNT(*) FROM mentions m JOIN posts p"
+                        " ON p.uri = m.post_uri WHERE m.brand = ? AND m.post_at >= ?"
+                        " AND m.post_at < ? GROUP BY p.author_id", (brand, since, until))
+    return {str(a): int(n) for a, n in found}
+
+
+def test_a_replay_of_old_posts_after_newer_ones_counts_on_the_posts_days(store: Store) -> None:
+    clock = store.clock
+    assert isinstance(clock, ManualClock)
+    rollups, day, bucket = Rollups(store), 86_400.0, 6 * 3600.0
+    # the live stream: two days of posts, each stored a few seconds after it was posted
+    for i in range(48):
+        at = T0 - 2 * day + i * 3600 + 60
+        clock.set(at + 5)
+        p = post(100 + i, "fiori freschi", at=at, author=f"live{i % 3}")
+        store.write_mentions([mention("Fiori", p)])
+        save_labels(store, {p.uri: {"sentiment": "positive", "intent": "praise"}})
+    clock.set(T0)
+    rollups.advance("Fiori", T0)  # the brand page was open: everything older than an hour rolls up
+    # then a replay of posts from ten days ago arrives, matched and stored now
+    old = [post(500 + i, "fiori in ritardo", at=T0 - 10 * day + i * 1800, author=f"old{i % 2}")
+           for i in range(20)]
+    store.write_mentions([Mention(brand="Fiori", query="fiori", post=p, matched_at=T0 + 1)
+                          for p in old])
+    save_labels(store, {p.uri: {"sentiment": "negative", "intent": "complaint"} for p in old})
+    windows = [(T0 - 14 * day, T0 + 2 * day), (T0 - 11 * day, T0 - 9 * day),
+               (T0 - 10 * day + 1000.5, T0 - day - 77.25), (T0 - 3 * day, T0 + day)]
+    for now in (T0, T0 + 1800, T0 + 2 * 3600 + 1, T0 + day):
+        for since, until in windows:
+            assert rollups.totals(["Fiori"], since, until, now) == \
+                {"Fiori": _direct_totals(store, "Fiori", since, until)}
+            top = rollups.top_authors("Fiori", since, until, now, limit=100)
+            assert {a.split(":")[-1]: n for _, a, n in top} == \
+                {a.split(":")[-1]: n for a, n in _direct_authors(store, "Fiori", since, until).items()}
+        since, until = windows[0]
+        for column in ("sentiment", "intent"):
+            assert rollups.label_series("Fiori", column, since, until, bucket, now) == \
+                queries.label_series(store, "Fiori", column, since, until, bucket)
+        series = rollups.label_series("Fiori", "intent", since, until, bucket, now)
+        assert sum(series["complaint"].values()) == 20
+        assert min(series["complaint"]) == int((T0 - 10 * day) // bucket)
+    # a day on, the replay is in the rollup itself, in its posts' hours
+    rolled = store.query("SELECT SUM(n) FROM brand_hours WHERE brand = ? AND hour < ?",
+                         ("Fiori", int((T0 - 9 * day) // 3600)))
+    assert int(rolled[0][0]) == 20
 
 
 def test_the_case_page_says_who_amplifies_the_cascade() -> None:

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from starlette.routing import Mount, Route
 
+from reale.events import Mention
 from reale.web.i18n import STRINGS
-from tests.web_helpers import Desk, TestClient, build_desk, client_for
+from tests.web_helpers import T0, Desk, TestClient, build_desk, client_for, post
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "src" / "reale" / "web" / "templates"
 
@@ -139,6 +141,41 @@ def test_every_interface_string_used_by_the_templates_exists_in_both_languages()
     missing = sorted(k for k in used if k not in STRINGS)
     assert not missing
     assert all(en and it for en, it in STRINGS.values())
+
+
+def test_the_brand_page_counts_mentions_by_post_time_and_says_so(desk: Desk,
+                                                                viewer: TestClient) -> None:
+    brand = viewer.get("/brands/Fiori.json?period=week").json()
+    direct = desk.store.query("SELECT COUNT(*) FROM mentions WHERE brand = ? AND post_at >= ?"
+                              " AND post_at < ?", ("Fiori", brand["since"], brand["until"]))
+    assert brand["total"] == int(direct[0][0]) > 0
+    for path in ("/brands/Fiori", "/brands"):
+        assert "counted by the time of their post" in viewer.get(path).text
+        it = viewer.get(path, headers={"Accept-Language": "it-IT,it;q=0.9"}).text
+        assert "Menzioni contate dall" in it
+
+
+def test_a_replayed_day_reads_the_same_on_reports_and_on_the_brand_page() -> None:
+    fresh = build_desk()
+    for client, _ in client_for(fresh, "vera"):
+        client.get("/brands/Fiori.json?period=month")  # the rollups are built up to now
+        day = (int(T0 // 86_400) - 10) * 86_400.0  # ten days ago, before the seeded week
+        old = [post(9000 + i, "fiori in ritardo", at=day + i * 3000, author=f"old{i}")
+               for i in range(12)]
+        fresh.store.write_mentions([Mention(brand="Fiori", query="fiori", post=p,
+                                            matched_at=fresh.clock.now()) for p in old])
+        for later in (60.0, 3 * 3600.0):  # still raw, then in the rollup
+            fresh.clock.advance(later)
+            brand = client.get("/brands/Fiori.json?period=month").json()
+            by_day = {int(start): n for start, n in brand["volume"]}
+            iso = datetime.fromtimestamp(day, UTC).date().isoformat()
+            reports = client.get(f"/reports.json?from={iso}&to={iso}&brand=Fiori").json()
+            assert by_day[int(day)] == reports["counts"]["mentions"] == 12
+            first = datetime.fromtimestamp(brand["since"], UTC).date().isoformat()
+            last = datetime.fromtimestamp(brand["until"] - 1, UTC).date().isoformat()
+            month = client.get(f"/reports.json?from={first}&to={last}&brand=Fiori").json()
+            assert brand["total"] == brand["share_of_voice"]["Fiori"] == \
+                month["counts"]["mentions"]
 
 
 def test_the_interface_speaks_italian_when_asked(desk: Desk) -> None:

@@ -34,6 +34,7 @@ WORDS = ("grazie", "ordine", "consegna", "ritardo", "bellissimi", "prezzo", "neg
 KINDS = (("praise", "positive"), ("complaint", "negative"), ("question", "neutral"),
          ("other", "neutral"))
 PASSWORD = "benchmark password"
+ARRIVAL_BATCH = 50  # mentions per write when stamped as they arrived (minutes of posts)
 FAST = WebSettings(argon2_time_cost=1, argon2_memory_kib=8, argon2_parallelism=1)
 
 
@@ -54,17 +55,24 @@ def mentions(n: int, seed: int = 11) -> Iterator[tuple[Mention, dict[str, str]]]
                {"lang": post.langs[0], "sentiment": sentiment, "intent": intent})
 
 
-def fill(store: Store, n: int, batch: int = 5_000) -> list[str]:
+def fill(store: Store, n: int, batch: int = 5_000, arrivals: ManualClock | None = None
+         ) -> list[str]:
     """Write ``n`` mentions with labels, an opportunity for one in fifty, and moments; returns
-    the opportunities' keys."""
+    the opportunities' keys. With ``arrivals`` (the store's clock), mentions are stored in post
+    order, each batch stamped at its last post's time, as a desk that ran for the thirty days
+    would have stored them (in batches of :data:`ARRIVAL_BATCH`: the brand pages' rollups follow
+    stored time); else all now."""
     keys: list[str] = []
     buf: list[tuple[Mention, dict[str, str]]] = []
-    for item in mentions(n):
+    items = mentions(n) if arrivals is None else iter(
+        sorted(mentions(n), key=lambda item: item[0].post.created_at))
+    batch = batch if arrivals is None else min(batch, ARRIVAL_BATCH)
+    for item in items:
         buf.append(item)
         if len(buf) >= batch:
-            keys += _flush(store, buf)
+            keys += _flush(store, buf, arrivals)
             buf = []
-    keys += _flush(store, buf)
+    keys += _flush(store, buf, arrivals)
     with store.transaction() as tx:
         write_moments(tx, [MomentRecord.of(MomentAlert(
             scope=("*", "Fiori", "Auto")[i % 3], term=f"#tema{i}", at=END - i * 7_000, count=20 + i,
@@ -74,9 +82,12 @@ def fill(store: Store, n: int, batch: int = 5_000) -> list[str]:
     return keys
 
 
-def _flush(store: Store, items: list[tuple[Mention, dict[str, str]]]) -> list[str]:
+def _flush(store: Store, items: list[tuple[Mention, dict[str, str]]],
+           arrivals: ManualClock | None) -> list[str]:
     if not items:
         return []
+    if arrivals is not None:
+        arrivals.set(max(m.post.created_at for m, _ in items) + 1.0)
     store.write_mentions([m for m, _ in items])
     records = []
     weights = DeskWeights()
@@ -116,4 +127,4 @@ def desk(store: Store, keys: list[str], settings: WebSettings = FAST) -> BenchDe
     return BenchDesk(app=app, hub=hub, clock=clock, keys=keys)
 
 
-__all__ = ["BRANDS", "END", "PASSWORD", "BenchDesk", "desk", "fill", "mentions"]
+__all__ = ["BRANDS", "DAYS", "END", "PASSWORD", "BenchDesk", "desk", "fill", "mentions"]

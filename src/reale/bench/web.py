@@ -14,8 +14,9 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from reale.bench._web_data import PASSWORD, BenchDesk, desk, fill
+from reale.bench._web_data import DAYS, END, PASSWORD, BenchDesk, desk, fill
 from reale.bench._web_live import live_rows
+from reale.clock import ManualClock
 from reale.store import open_store
 
 TARGET_MS = 200.0
@@ -65,10 +66,11 @@ def time_pages(d: BenchDesk, reps: int) -> list[dict[str, Any]]:
 def run(quick: bool = False) -> list[dict[str, Any]]:
     n = 20_000 if quick else 100_000
     with tempfile.TemporaryDirectory() as tmp:
-        store = open_store(f"sqlite:///{Path(tmp) / 'web-bench.sqlite'}")
+        arrivals = ManualClock(END - DAYS * 86_400)
+        store = open_store(f"sqlite:///{Path(tmp) / 'web-bench.sqlite'}", clock=arrivals)
         try:
             start = time.perf_counter()
-            keys = fill(store, n)
+            keys = fill(store, n, arrivals=arrivals)
             loaded = time.perf_counter() - start
             d = desk(store, keys)
             rows = [{"name": "web.data", "value": n, "unit": "mentions", "target": None,

@@ -69,19 +69,20 @@ def recent_mentions(tx: Tx, brand: str | None, since: float | None, limit: int,
 
 def count_mentions(tx: Tx, brand: str | None, since: float, until: float,
                    bucket_seconds: float) -> list[Bucket]:
-    """Mentions per bucket in ``[since, until)``; buckets align to multiples of the width and
-    empty ones are included (zero), so the series is ready to chart."""
+    """Mentions per bucket of their post's time (``post_at``) in ``[since, until)``, like the
+    reports and the brand pages' rollups; buckets align to multiples of the width and empty ones
+    are included (zero), so the series is ready to chart."""
     if not bucket_seconds > 0 or not math.isfinite(bucket_seconds):
         raise StoreError(f"bucket_seconds must be a positive number, got {bucket_seconds}")
     first, last = math.floor(since / bucket_seconds), math.ceil(until / bucket_seconds)
     if last - first > MAX_BUCKETS:
         raise StoreError(f"{last - first} buckets asked (more than {MAX_BUCKETS}): "
                          "widen bucket_seconds or narrow the time range")
-    where = "m.matched_at >= ? AND m.matched_at < ?"
+    where = "m.post_at >= ? AND m.post_at < ?"
     params: list[Any] = [float(since), float(until)]
     if brand is not None:
         where, params = "m.brand = ? AND " + where, [rows.clean(brand), *params]
-    sql = (f"SELECT {tx.dialect.bucket('m.matched_at')} AS b, COUNT(*) FROM mentions m"
+    sql = (f"SELECT {tx.dialect.bucket('m.post_at')} AS b, COUNT(*) FROM mentions m"
            f" WHERE {where} GROUP BY b")
     counts = {int(b): int(n) for b, n in tx.query(sql, (float(bucket_seconds), *params))}
     return [Bucket(start=float(b * bucket_seconds), count=counts.get(b, 0))
@@ -97,11 +98,12 @@ def mention_count(tx: Tx, brand: str | None) -> int:
 
 
 def top_authors(tx: Tx, brand: str, since: float | None, limit: int) -> list[AuthorCount]:
-    """Who wrote most of a brand's mentions; ties go to the bigger audience, then the id."""
+    """Who wrote most of a brand's mentions (posted since ``since``); ties go to the bigger
+    audience, then the id."""
     sql = """SELECT p.network, p.author_id, a.handle, a.display_name, a.followers, a.following,
      a.posts, a.created_at, COUNT(*) AS n FROM mentions m JOIN posts p ON p.uri = m.post_uri
      LEFT JOIN authors a ON a.network = p.network AND a.id = p.author_id
-     WHERE m.brand = ? AND m.matched_at >= ?
+     WHERE m.brand = ? AND m.post_at >= ?
      GROUP BY p.network, p.author_id, a.handle, a.display_name, a.followers, a.following,
      a.posts, a.created_at ORDER BY n DESC, COALESCE(a.followers, -1) DESC, p.author_id LIMIT ?"""
     found = tx.query(sql, (rows.clean(brand), -math.inf if since is None else float(since), _limit(limit)))

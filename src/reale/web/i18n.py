@@ -154,6 +154,11 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (English, Italian)
     "brand.no_competitors": ("No competitors set for this brand (competitors in reale.toml).",
                              "Nessun concorrente impostato (competitors in reale.toml)."),
     "brand.show_data": ("Show the data", "Mostra i dati"),
+    "brand.clocks": ("Mentions counted by the time of their post (created_at), as in Reports: a "
+                     "replayed recording or a post that arrives late falls on its post's day.",
+                     "Menzioni contate dall'ora del loro post (created_at), come nei Report: una "
+                     "registrazione riprodotta o un post arrivato in ritardo cade nel giorno del "
+                     "suo post."),
     "period.day": ("24 hours", "24 ore"),
     "period.week": ("7 days", "7 giorni"),
     "period.month": ("30 days", "30 giorni"),

@@ -203,12 +203,13 @@ def recent_posts(store: Store, since: float, limit: int = 5000) -> list[Post]:
 
 def label_series(store: Store, brand: str, column: str, since: float, until: float,
                  bucket: float) -> dict[str, dict[int, int]]:
-    """Mentions per bucket and per label value (``column``: ``sentiment`` or ``intent``)."""
+    """Mentions per bucket of post time and per label value (``column``: ``sentiment`` or
+    ``intent``)."""
     if column not in ("sentiment", "intent"):
         raise DeskError(f"no label series for {column!r}")
-    sql = (f"SELECT {store.dialect.bucket('m.matched_at')} AS b, l.{column}, COUNT(*)"
+    sql = (f"SELECT {store.dialect.bucket('m.post_at')} AS b, l.{column}, COUNT(*)"
            " FROM mentions m JOIN labels l ON l.post_uri = m.post_uri"
-           f" WHERE m.brand = ? AND m.matched_at >= ? AND m.matched_at < ? AND l.{column} <> ''"
+           f" WHERE m.brand = ? AND m.post_at >= ? AND m.post_at < ? AND l.{column} <> ''"
            f" GROUP BY b, l.{column}")
     out: dict[str, dict[int, int]] = {}
     for b, value, n in store.query(sql, (float(bucket), brand, float(since), float(until))):
@@ -218,12 +219,12 @@ def label_series(store: Store, brand: str, column: str, since: float, until: flo
 
 def mention_totals(store: Store, brands: Sequence[str], since: float, until: float
                    ) -> dict[str, int]:
-    """Mentions of each brand in ``[since, until)`` (share of voice)."""
+    """Mentions of each brand posted in ``[since, until)`` (share of voice)."""
     if not brands:
         return {}
     marks = ", ".join("?" * len(brands))
     found = store.query(f"SELECT brand, COUNT(*) FROM mentions WHERE brand IN ({marks})"
-                        " AND matched_at >= ? AND matched_at < ? GROUP BY brand",
+                        " AND post_at >= ? AND post_at < ? GROUP BY brand",
                         (*brands, float(since), float(until)))
     got = {str(b): int(n) for b, n in found}
     return {b: got.get(b, 0) for b in brands}
