@@ -9,9 +9,9 @@ from reale.clock import ManualClock
 from reale.events import Mention
 from reale.store import open_store
 from reale.web.rollup import Rollups
-from tests.test_store_mention_post_time import MATCHED, POSTED, a_post, store_url, until
+from tests.store_helpers import migrations_until
+from tests.test_store_mention_post_time import MATCHED, POSTED, a_post
 
-__all__ = ["store_url"]  # the fixture, shared with the 0013 tests
 HOUR = 3600.0
 
 
@@ -19,7 +19,7 @@ def test_an_upgraded_store_counts_its_brand_pages_by_post_time(store_url: str,
                                                                tmp_path: Path) -> None:
     match_hour = int(MATCHED // HOUR)
     with open_store(store_url, clock=ManualClock(MATCHED),
-                    migrations_dir=until(14, tmp_path)) as old:
+                    migrations_dir=migrations_until(14, tmp_path)) as old:
         old.write_mentions([Mention(brand="Fiori", query="fiori", post=a_post(n),
                                     matched_at=MATCHED) for n in (1, 2)])
         with old.transaction() as tx:  # what the rollups by matched_at had built
