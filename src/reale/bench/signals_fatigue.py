@@ -4,6 +4,7 @@ per scope (the whole stream and the brands), and how many are named by a generic
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -81,7 +82,9 @@ def rows(quick: bool = False) -> list[dict[str, Any]]:
 
 
 def main(argv: Sequence[str]) -> None:
-    seeds = [int(a) for a in argv] or list(range(1, 9))
+    ap = argparse.ArgumentParser(prog="python -m reale.bench.signals_fatigue", description=__doc__)
+    ap.add_argument("seeds", nargs="*", type=int, help="simulator seeds (default 1-8)")
+    seeds = ap.parse_args(argv).seeds or list(range(1, 9))
     r = fatigue(seeds)
     print(f"{r['alerts']} moment alerts over seeds {seeds}; owned by a brand: {r['owned']}")
     for (story, scope), n in sorted(r["per_story_scope"].items()):
