@@ -212,3 +212,13 @@ def test_a_synopsis_line_is_tried_bare_and_with_each_alternative() -> None:
     ]
     assert _variants("reale kafka worker --role source|stages --json") == [
         "reale kafka worker --role source --json", "reale kafka worker --role stages --json"]
+
+
+def test_a_misspelt_role_for_the_kafka_runner_is_refused_as_the_worker_refuses_it() -> None:
+    """README's `reale run --runner kafka --role source|matcher|stages|moments`: the parser knows
+    the roles, so a typo is an argparse error at once (it used to be checked only after the
+    broker had answered: with none reachable, the user heard about the broker instead)."""
+    line = "reale run --runner kafka --role sourc --bootstrap 127.0.0.1:9092 --config reale.toml"
+    for command in (line, line.replace("run --runner kafka", "kafka worker")):
+        errors = check(build_parser(), DocCommand("README.md:1", command, inline=False))
+        assert len(errors) == 1 and "argument --role: invalid choice: 'sourc'" in errors[0]
