@@ -56,16 +56,9 @@ REQUIRED: dict[tuple[str, str], list[str]] = {
     ("eval", "task"): ["sentiment"],
     ("eval", "--data"): ["--data", "var/labelled.jsonl"],
     ("query check", "EXPR"): ["fiat OR panda"],
-    ("query test", "EXPR"): ["fiat OR panda"],
-    ("query test", "FILE"): ["var/sim.jsonl"],
     ("users", "ACTION"): ["list"],
     ("users add", "name"): ["ada"],
     ("users add", "--role"): ["--role", "admin"],
-    ("kafka", "ACTION"): ["status"],
-    ("momentum", "--cascade"): ["--cascade", "var/cascade.csv"],
-    ("momentum", "--observe"): ["--observe", "60"],
-    ("query", "COMMAND"): ["check", "fiat"],
-    ("store", "ACTION"): ["info"],
 }
 
 # Code spans that name an option in prose rather than a command to type, with why.
@@ -143,8 +136,10 @@ def _argv(text: str) -> list[str]:
     return words[1:]  # without `reale`
 
 
-def check(parser: argparse.ArgumentParser, cmd: DocCommand) -> list[str]:
-    """The errors (empty if none) parsing one documented command in each of its forms."""
+def check(parser: argparse.ArgumentParser, cmd: DocCommand,
+          used: set[tuple[str, str]] | None = None) -> list[str]:
+    """The errors (empty if none) parsing one documented command in each of its forms; the
+    REQUIRED entries it took are added to ``used``."""
     text = _strip_shell(cmd.text)
     if cmd.inline and text in MENTIONS:
         forms = [MENTIONS[text][0][1:]]
@@ -159,12 +154,16 @@ def check(parser: argparse.ArgumentParser, cmd: DocCommand) -> list[str]:
             except ParseError as exc:
                 missing = re.search(r"the following arguments are required: (.*)", str(exc))
                 path = _command_path(parser, argv)
-                fill = [REQUIRED.get((path, n.strip())) for n in missing.group(1).split(",")] \
-                    if missing and cmd.inline else [None]
+                names = [(path, n.strip()) for n in missing.group(1).split(",")] if missing else []
+                fill = [REQUIRED.get(n) for n in names] if names and cmd.inline else [None]
                 if any(f is None for f in fill):
                     errors.append(f"{cmd.where}: `{cmd.text}` -> reale {' '.join(argv)}: {exc}")
                     break
+                (used if used is not None else set()).update(names)
                 argv = argv + [w for f in fill if f for w in f]
+        else:
+            errors.append(f"{cmd.where}: `{cmd.text}`: still missing arguments after "
+                          f"reale {' '.join(argv)}")
     return errors
 
 
@@ -187,9 +186,14 @@ def test_every_documented_command_parses() -> None:
 
 
 def test_every_exception_list_entry_is_still_used() -> None:
-    """A MENTIONS or WHOLE_LINE entry whose text the docs no longer hold is dead: remove it."""
-    texts = {_strip_shell(c.text) for c in all_doc_commands(build_parser())}
+    """A MENTIONS, WHOLE_LINE or REQUIRED entry the docs no longer need is dead: remove it."""
+    parser, used = build_parser(), set[tuple[str, str]]()
+    commands = all_doc_commands(parser)
+    texts = {_strip_shell(c.text) for c in commands}
     assert not [t for t in (*MENTIONS, *WHOLE_LINE) if t not in texts]
+    for cmd in commands:
+        check(parser, cmd, used)
+    assert set(REQUIRED) - used == set()
 
 
 @pytest.mark.parametrize("line, error", [
