@@ -54,7 +54,7 @@ class BrandConfig(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fiel
     products: dict[ProductName, Price] = {}
 
 
-class SourceConfig(msgspec.Struct, frozen=True, kw_only=True):
+class SourceConfig(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """One live source: ``kind`` is jetstream, mastodon, x or replay (see docs/sources.md)."""
 
     kind: str

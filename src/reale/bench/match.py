@@ -7,9 +7,9 @@ at least 150,000 posts/s and at least 0.7 of the ceiling measured in the same ru
 
 from __future__ import annotations
 
+import argparse
 import gc
 import re
-import sys
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -204,8 +204,11 @@ def _row(name: str, value: float, unit: str, target: float | None, note: str) ->
             "target": target, "ok": ok, "note": note}
 
 
-def main() -> int:
-    for row in run(quick="--quick" in sys.argv):
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m reale.bench.match", description=__doc__)
+    ap.add_argument("--quick", action="store_true", help="smaller inputs, for a smoke run")
+    args = ap.parse_args(argv)
+    for row in run(quick=args.quick):
         mark = "ok " if row["ok"] else "LOW"
         target = "" if row["target"] is None else f" (target {row['target']})"
         print(f"{mark} {row['name']:32s} {row['value']:>12} {row['unit']}{target}  {row['note']}")

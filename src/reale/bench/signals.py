@@ -6,8 +6,8 @@ Run ``python -m reale.bench.signals`` (add ``--quick`` for a short run) to print
 
 from __future__ import annotations
 
+import argparse
 import math
-import sys
 from typing import Any
 
 from reale.bench import (
@@ -99,7 +99,9 @@ def _fmt(v: Any) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    rows = run(quick="--quick" in (argv if argv is not None else sys.argv[1:]))
+    ap = argparse.ArgumentParser(prog="python -m reale.bench.signals", description=__doc__)
+    ap.add_argument("--quick", action="store_true", help="smaller inputs, for a smoke run")
+    rows = run(quick=ap.parse_args(argv).quick)
     for r in rows:
         print(format_row(r))
     return 0

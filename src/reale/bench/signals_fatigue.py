@@ -84,7 +84,7 @@ def rows(quick: bool = False) -> list[dict[str, Any]]:
 def seeds_from(argv: Sequence[str]) -> list[int]:
     """The demo seeds a direct run reports on: those given, else 7-8 with ``--quick`` (as ``make
     bench --quick``), else 1-8."""
-    ap = argparse.ArgumentParser(prog="python -m reale.bench.signals_fatigue")
+    ap = argparse.ArgumentParser(prog="python -m reale.bench.signals_fatigue", description=__doc__)
     ap.add_argument("--quick", action="store_true", help="seeds 7-8 only, for a smoke run")
     ap.add_argument("seeds", nargs="*", type=int, help="demo seeds (default 1-8)")
     args = ap.parse_args(list(argv))

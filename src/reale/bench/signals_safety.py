@@ -113,3 +113,9 @@ def run(quick: bool = False) -> list[Row]:
                              f"Italian set is political, hence caution): {dict(calm)}"})
     rows.append(speed_row(u, (everyday + crises)[::4], 1 if quick else 3))
     return rows
+
+
+if __name__ == "__main__":
+    from reale.bench.__main__ import run_alone
+
+    raise SystemExit(run_alone("signals_safety", run))

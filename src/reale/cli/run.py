@@ -22,6 +22,7 @@ from reale.config import Config, SourceConfig, load_config
 from reale.errors import ConfigError
 from reale.run.app import EmbeddedApp
 from reale.run.embedded import RunSummary, Source
+from reale.run.kafka.settings import ROLES
 from reale.run.learning import relevance_memory
 from reale.run.printer import LabelledPrinter, MentionPrinter
 from reale.run.wiring import Pipeline, Understanding, alerts_from_config
@@ -45,7 +46,8 @@ def register(sub: Any) -> None:
                    help="embedded: one process (the default); kafka: this process takes one role "
                    "of the scale-out pipeline (pip install 'reale[kafka,postgres]')")
     p.add_argument("--bootstrap", default="", help="Kafka bootstrap servers HOST:PORT (--runner kafka)")
-    p.add_argument("--role", default="all", help="with --runner kafka: source, matcher, stages, moments or all")
+    p.add_argument("--role", choices=ROLES, default="all",
+                   help="with --runner kafka: source, matcher, stages, moments or all")
     p.add_argument("--idle-exit", type=float, default=None,
                    help="with --runner kafka: stop after this many seconds without input")
     p.add_argument("--log-level", default="info",

@@ -22,7 +22,7 @@ _MENTION = re.compile(r"(?<![\w.])@([A-Za-z0-9_][A-Za-z0-9_.@-]*[A-Za-z0-9_]|[A-
 LANGUAGE_NAMES = {"it": "Italian", "en": "English", "es": "Spanish", "fr": "French", "de": "German"}
 
 
-class LlmConfig(msgspec.Struct, frozen=True, kw_only=True):
+class LlmConfig(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """``[desk.llm]``: where the endpoint is (``url`` without ``/v1``), which model, how long to wait."""
 
     url: str

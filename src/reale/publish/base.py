@@ -29,7 +29,7 @@ _CLEARED = object()
 _NAMESPACE = uuid.UUID("5b1f3c2e-7a0d-4f43-9e55-0c6c1b2f7a11")
 
 
-class Account(msgspec.Struct, frozen=True, kw_only=True):
+class Account(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """A publishing account (one ``[[publish.accounts]]`` entry of the config)."""
 
     name: str

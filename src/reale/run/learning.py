@@ -44,6 +44,9 @@ def relevance_memory(extra: Mapping[str, Any]) -> int:
     """``[desk.learning] relevance_memory``: decisions each brand's relevance model remembers."""
     desk = extra.get("desk") or {}
     section = desk.get("learning") or {} if isinstance(desk, dict) else {}
+    unknown = sorted(set(section) - {"relevance_memory"}) if isinstance(section, dict) else []
+    if unknown:
+        raise ConfigError(f"[desk.learning]: unknown key {unknown[0]!r} (it has relevance_memory)")
     value = section.get("relevance_memory", REMEMBER) if isinstance(section, dict) else REMEMBER
     if not isinstance(value, int) or isinstance(value, bool) or value < 1:
         raise ConfigError(f"[desk.learning] relevance_memory must be a whole number ≥ 1, not {value!r}")
