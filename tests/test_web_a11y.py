@@ -53,6 +53,7 @@ AUDIT = r"""() => {
   for (const el of document.querySelectorAll('input:not([type=hidden]), select, textarea, button, a[href], summary, img, [role=button]')) {
     if (!visible(el) && el.tagName !== 'IMG') continue;
     if (!name(el)) problems.push('no accessible name: ' + where(el));
+    else if (!/[\p{L}\p{N}]/u.test(name(el))) problems.push('a name of symbols only ("' + name(el) + '"): ' + where(el));
   }
   for (const svg of document.querySelectorAll('svg')) {
     if (svg.closest('[aria-hidden=true]') || svg.getAttribute('role') === 'img' && name(svg)) continue;
@@ -200,7 +201,7 @@ def test_every_page_is_accessible_and_reads_in_the_viewers_language(browser: Any
     assert not report, "\n".join(report)
 
 
-def test_italian_dates_and_numbers_read_the_italian_way(browser: Any) -> None:
+def test_italian_dates_numbers_and_counts_read_the_italian_way(browser: Any) -> None:
     desk = build_desk()
     with serving(desk.app) as base:
         page = open_page(browser, "it")
@@ -208,11 +209,14 @@ def test_italian_dates_and_numbers_read_the_italian_way(browser: Any) -> None:
             sign_in(page, base, "ada")
             page.goto(base + f"/case/{desk.keys['car']}")
             text = page.inner_text("main")
+            page.goto(base + f"/case/{desk.keys['late']}")  # one reply to it
+            late = page.inner_text("main")
         finally:
             page.context.close()
     assert re.search(r"\b\d\d/\d\d/20\d\d \d\d:\d\d\b", text), text  # 28/05/2026 19:46
     assert not re.search(r"\b20\d\d-\d\d-\d\d\b", text), text
     assert "2.000.000" in text and "2,000,000" not in text, text
+    assert "1 risposta" in late and "1 risposte" not in late, late
 
 
 def focused(page: Any) -> dict[str, Any]:
@@ -277,3 +281,21 @@ def test_the_live_feed_tells_a_screen_reader_of_new_mentions_in_one_polite_summa
         finally:
             page.context.close()
     assert said == ["12 nuove menzioni"]
+
+
+def test_the_help_dialog_takes_the_focus_and_gives_it_back(browser: Any) -> None:
+    desk = build_desk()
+    with serving(desk.app) as base:
+        page = open_page(browser, "it")
+        try:
+            sign_in(page, base, "aldo")
+            page.goto(base + "/queue")
+            tab_to(page, "Apri")
+            page.keyboard.press("?")
+            assert page.is_visible("#help") and focused(page)["text"] == "Chiudi"
+            page.keyboard.press("Tab")  # a modal dialog keeps the focus in itself
+            assert focused(page)["text"] == "Chiudi"
+            page.keyboard.press("Escape")
+            assert not page.is_visible("#help") and focused(page)["text"] == "Apri"
+        finally:
+            page.context.close()

@@ -389,6 +389,8 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (English, Italian)
     "interaction.quote": ("quote", "citazioni"),
     "interaction.like": ("like", "mi piace"),
     "common.yes": ("yes", "sì"),
+    "common.post_link": ("The post on its network", "Il post sulla sua rete"),
+    "case.reply_one": ("1 reply", "1 risposta"),
     "common.no": ("no", "no"),
 }
 

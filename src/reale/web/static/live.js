@@ -65,6 +65,7 @@
     if (url) {
       var a = el('a', 'small', '↗');
       a.href = url; a.rel = 'noopener noreferrer'; a.target = '_blank';
+      a.setAttribute('aria-label', label('post-link'));
       meta.appendChild(a);
     }
     body.appendChild(meta);
