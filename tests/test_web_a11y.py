@@ -20,6 +20,7 @@ from reale.web.i18n import STRINGS
 from reale.web.payloads import mention_payload
 from reale.web.serving import serving
 from tests.test_web_browser import ARGS, CHROMIUM
+from tests.test_web_rules import alerts_config
 from tests.web_helpers import PASSWORD, Desk, build_desk, mention, post
 
 pytestmark = [
@@ -180,7 +181,7 @@ def audit(page: Any, lang: str) -> list[str]:
 
 @pytest.mark.parametrize("lang", ["en", "it"])
 def test_every_page_is_accessible_and_reads_in_the_viewers_language(browser: Any, lang: str) -> None:
-    desk = build_desk()
+    desk = build_desk(alerts=alerts_config())  # rules, with their forms
     found: dict[str, list[str]] = {}
     with serving(desk.app) as base:
         page = open_page(browser, lang)
