@@ -67,3 +67,18 @@ def test_the_moments_page_says_the_reasons_in_italian_and_marks_the_rest_english
     assert safety_reason(read.reasons[0], "it")[0].replace("'", "&#39;") in page
     # the seeded moment's reason is no sentence the safety read writes: shown, marked English
     assert '<li lang="en">tragic terms: vittime</li>' in page
+
+
+def test_the_case_pdf_reads_in_the_readers_language() -> None:
+    desk = build_desk()
+    key = desk.keys["late"]  # one reply to it
+    for rita, csrf in client_for(desk, "rita"):
+        english = rita.get(f"/case/{key}/export.pdf").content
+        assert rita.post("/me/language", data={"csrf": csrf, "lang": "it"},
+                         headers={"accept": "application/json"}).status_code == 200
+        italian = rita.get(f"/case/{key}/export.pdf").content
+    assert b"(Case history) Tj" in english and b"1 reply" in english and b"2026-05-28" in english
+    assert b"(Storia del caso) Tj" in italian and b"28/05/2026" in italian
+    assert b"1 risposta" in italian and b"punteggio" in italian and b"\\(autore\\)" in italian
+    for leftover in (b"2026-05-28", b"replies", b"score", b"priority", b"\\(author\\)", b"posted"):
+        assert leftover not in italian, leftover

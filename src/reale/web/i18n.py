@@ -389,6 +389,7 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (English, Italian)
     "interaction.quote": ("quote", "citazioni"),
     "interaction.like": ("like", "mi piace"),
     "common.yes": ("yes", "sì"),
+    "common.priority": ("priority", "priorità"),
     # alert kinds and severities: English as reale.toml writes them
     "alertkind.opportunity": ("opportunity", "opportunità"),
     "alertkind.moment": ("moment", "momento"),
