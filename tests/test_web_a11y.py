@@ -18,6 +18,7 @@ import pytest
 
 from reale.web.i18n import STRINGS
 from reale.web.payloads import mention_payload
+from reale.web.records import Labels
 from reale.web.serving import serving
 from tests.test_web_browser import ARGS, CHROMIUM
 from tests.test_web_rules import alerts_config
@@ -198,6 +199,14 @@ def test_every_page_is_accessible_and_reads_in_the_viewers_language(browser: Any
                 found[path] = audit(page, lang)
         finally:
             page.context.close()
+        page = open_page(browser, lang)  # a viewer reads what the others change
+        try:
+            sign_in(page, base, "vera")
+            for path in (f"/queue/{desk.keys['late']}", "/settings", "/alerts/rules"):
+                page.goto(base + path)
+                found[f"{path} (viewer)"] = audit(page, lang)
+        finally:
+            page.context.close()
     report = [f"{path}: {problem}" for path, problems in found.items() for problem in problems]
     assert not report, "\n".join(report)
 
@@ -274,14 +283,17 @@ def test_the_live_feed_tells_a_screen_reader_of_new_mentions_in_one_polite_summa
                 .observe(document.getElementById('live-announce'), {childList: true, characterData: true, subtree: true}); }""")
             for n in range(12):
                 p = post(7000 + n, f"@fiori.bsky.social domanda numero {n}", at=desk.clock.now() - 5)
-                desk.hub.publish("mention", mention_payload(mention("Fiori", p)))
+                labels = Labels(lang="it", sentiment="negative", intent="complaint")
+                desk.hub.publish("mention", mention_payload(mention("Fiori", p), labels))
             page.wait_for_selector("#feed li:nth-child(12)")
             page.wait_for_selector("#live-announce:not(:empty)", state="attached", timeout=10_000)
             assert page.eval_on_selector_all("#feed li", "els => els.length") == 12
+            rows = audit(page, "it")  # the rows the script drew, in Italian, with names
             said = page.evaluate("window.__said")
         finally:
             page.context.close()
     assert said == ["12 nuove menzioni"]
+    assert rows == []
 
 
 def test_the_help_dialog_takes_the_focus_and_gives_it_back(browser: Any) -> None:

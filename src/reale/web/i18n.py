@@ -338,7 +338,7 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (English, Italian)
                           "Nessun canale configurato: aggiungi [[alerts.channels]] a reale.toml "
                           "(i segreti restano nell'ambiente o in file)."),
     "rules.history": ("Latest changes", "Ultime modifiche"),
-    "rules.readonly": ("Only an admin can change rules.", "Solo un admin può modificare le regole."),
+    "rules.readonly": ("Only an admin can change rules.", "Solo un amministratore può modificare le regole."),
     "chart.total": ("total", "totale"),
     "chart.peak": ("peak", "picco"),
     "common.score": ("score", "punteggio"),
