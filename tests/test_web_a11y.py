@@ -312,3 +312,20 @@ def test_the_help_dialog_takes_the_focus_and_gives_it_back(browser: Any) -> None
             assert not page.is_visible("#help") and focused(page)["text"] == "Apri"
         finally:
             page.context.close()
+
+
+def test_the_query_preview_says_what_it_counts_in_italian(browser: Any) -> None:
+    desk = build_desk()
+    with serving(desk.app) as base:
+        page = open_page(browser, "it")
+        try:
+            sign_in(page, base, "ada")
+            page.goto(base + "/settings")
+            page.fill("#query-text", "fiori")
+            page.wait_for_selector("#query-preview p")
+            said = page.inner_text("#query-preview p")
+            page.fill("#query-text", '("fiori')
+            page.wait_for_selector("#query-preview [lang=en]")
+        finally:
+            page.context.close()
+    assert re.fullmatch(r"\d+ dei \d+ post dell'ultima ora corrispondono", said), said

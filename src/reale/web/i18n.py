@@ -222,6 +222,8 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (English, Italian)
     "settings.preview_help": ("What would this query have caught in the last hour?",
                               "Cosa avrebbe trovato questa query nell'ultima ora?"),
     "settings.add_query": ("Add query", "Aggiungi query"),
+    "settings.preview_count": ("{n} of the last hour's {of} posts match",
+                               "{n} dei {of} post dell'ultima ora corrispondono"),
     "settings.remove": ("Remove", "Rimuovi"),
     "settings.from_config": ("from reale.toml", "da reale.toml"),
     "settings.team": ("Team", "Team"),
