@@ -230,9 +230,22 @@ def test_italian_dates_numbers_and_counts_read_the_italian_way(browser: Any) -> 
 
 
 def focused(page: Any) -> dict[str, Any]:
-    return dict(page.evaluate("""() => { const el = document.activeElement, s = getComputedStyle(el);
+    """The focused element's text, and whether its focus ring shows: an outline at 3:1 or more
+    against what is around it (WCAG 1.4.11), or a box shadow."""
+    return dict(page.evaluate("""() => {
+      const el = document.activeElement, s = getComputedStyle(el);
+      const rgb = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
+      const lum = (c) => rgb(c).slice(0, 3).map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
+        .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+      let around = 'rgb(255, 255, 255)';
+      for (let e = el.parentElement; e; e = e.parentElement) {
+        const bg = getComputedStyle(e).backgroundColor, a = rgb(bg);
+        if (a.length === 3 || a[3] === 1) { around = bg; break; }
+      }
+      const [hi, lo] = [lum(s.outlineColor), lum(around)].sort((x, y) => y - x);
+      const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0 && (hi + 0.05) / (lo + 0.05) >= 3;
       return {text: (el.innerText || el.value || '').trim(), tag: el.tagName,
-              ring: (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none'}; }"""))
+              ring: outline || s.boxShadow !== 'none', outline: s.outlineColor + ' on ' + around}; }"""))
 
 
 def tab_to(page: Any, text: str, limit: int = 80) -> None:
