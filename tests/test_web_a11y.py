@@ -89,6 +89,14 @@ AUDIT = r"""() => {
     for (const c of layers.reverse()) colour = over(c, colour);
     return colour;
   };
+  // a field's edge is what shows where to type (WCAG 1.4.11): 3:1 against what is around it
+  for (const el of document.querySelectorAll('input[type=text], input[type=password], input[type=date], select, textarea')) {
+    const bg = visible(el) && behind(el.parentElement);
+    if (!bg) continue;
+    const edge = over(rgba(getComputedStyle(el).borderTopColor), bg);
+    const [a, b] = [lum(edge), lum(bg)].sort((x, y) => y - x);
+    if ((a + 0.05) / (b + 0.05) < 3) problems.push('the edge of ' + where(el) + ' is ' + ((a + 0.05) / (b + 0.05)).toFixed(2) + ':1');
+  }
   for (const el of document.body.querySelectorAll('*')) {
     const text = Array.from(el.childNodes).filter((n) => n.nodeType === 3).map((n) => n.textContent).join('').trim();
     if (!text || !visible(el) || el.closest('svg, .visually-hidden, .skip')) continue;
