@@ -350,3 +350,20 @@ def test_the_query_preview_says_what_it_counts_in_italian(browser: Any) -> None:
         finally:
             page.context.close()
     assert re.fullmatch(r"\d+ dei \d+ post dell'ultima ora corrispondono", said), said
+
+
+def test_the_sidebar_says_what_its_count_and_language_buttons_mean(browser: Any) -> None:
+    desk = build_desk()
+    with serving(desk.app) as base:
+        page = open_page(browser, "it")
+        try:
+            sign_in(page, base, "ada")
+            page.goto(base + "/queue")
+            queue = page.get_by_role("link", name=re.compile(r"^Coda \d+ aperte$"))
+            english = page.get_by_role("button", name="English")
+            italian = page.get_by_role("button", name="Italiano")
+            assert queue.count() == 1 and english.count() == 1 and italian.count() == 1
+            assert italian.get_attribute("aria-pressed") == "true"
+            assert english.get_attribute("lang") == "en"
+        finally:
+            page.context.close()

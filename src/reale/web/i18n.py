@@ -19,6 +19,7 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (English, Italian)
     "nav.settings": ("Settings", "Impostazioni"),
     "nav.logout": ("Log out", "Esci"),
     "nav.skip": ("Skip to content", "Vai al contenuto"),
+    "nav.queue_count": ("{n} open", "{n} aperte"),
     "role.viewer": ("viewer", "osservatore"),
     "role.responder": ("responder", "redattore"),
     "role.approver": ("approver", "approvatore"),
