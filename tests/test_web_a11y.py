@@ -229,12 +229,15 @@ def test_italian_dates_numbers_and_counts_read_the_italian_way(browser: Any) -> 
             text = page.inner_text("main")
             page.goto(base + f"/case/{desk.keys['late']}")  # one reply to it
             late = page.inner_text("main")
+            page.goto(base + "/brands/Fiori")  # its moment: 18 posts at 18 times the usual rate
+            brand = page.inner_text("main")
         finally:
             page.context.close()
     assert re.search(r"\b\d\d/\d\d/20\d\d \d\d:\d\d\b", text), text  # 28/05/2026 19:46
     assert not re.search(r"\b20\d\d-\d\d-\d\d\b", text), text
     assert "2.000.000" in text and "2,000,000" not in text, text
     assert "1 risposta" in late and "1 risposte" not in late, late
+    assert "18 · ×18" in brand and "×18.0" not in brand, brand
 
 
 def focused(page: Any) -> dict[str, Any]:
