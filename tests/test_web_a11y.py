@@ -215,6 +215,16 @@ def test_every_page_is_accessible_and_reads_in_the_viewers_language(browser: Any
                 found[f"{path} (viewer)"] = audit(page, lang)
         finally:
             page.context.close()
+    empty = build_desk(seeded=False)  # the empty states
+    with serving(empty.app) as base:
+        page = open_page(browser, lang)
+        try:
+            sign_in(page, base, "ada")
+            for path in ("/live", "/queue", "/brands/Fiori", "/moments", "/reports", "/alerts"):
+                page.goto(base + path)
+                found[f"{path} (empty desk)"] = audit(page, lang)
+        finally:
+            page.context.close()
     report = [f"{path}: {problem}" for path, problems in found.items() for problem in problems]
     assert not report, "\n".join(report)
 
