@@ -99,15 +99,17 @@ AUDIT = r"""() => {
   }
   for (const el of document.body.querySelectorAll('*')) {
     const text = Array.from(el.childNodes).filter((n) => n.nodeType === 3).map((n) => n.textContent).join('').trim();
-    if (!text || !visible(el) || el.closest('svg, .visually-hidden, .skip')) continue;
-    const s = getComputedStyle(el), bg = behind(el);
+    const drawn = el.tagName.toLowerCase() === 'text';  // a chart's words: their fill is their colour
+    if (!text || !visible(el) || el.closest('.visually-hidden, .skip') || (el.closest('svg') && !drawn)) continue;
+    const s = getComputedStyle(el), bg = behind(drawn ? el.closest('svg') : el);
     if (!bg) continue;
     let opacity = 1;
     for (let e = el; e; e = e.parentElement) opacity *= +getComputedStyle(e).opacity;
-    const fg = over([...rgba(s.color).slice(0, 3), rgba(s.color)[3] * opacity], bg);
+    const ink = drawn ? s.fill : s.color;
+    const fg = over([...rgba(ink).slice(0, 3), rgba(ink)[3] * opacity], bg);
     const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
     const ratio = (a + 0.05) / (b + 0.05);
-    if (ratio < 4.5) problems.push('contrast ' + ratio.toFixed(2) + ':1 for "' + text.slice(0, 30) + '" (' + s.color + ' on rgb(' + bg.map(Math.round) + '))');
+    if (ratio < 4.5) problems.push('contrast ' + ratio.toFixed(2) + ':1 for "' + text.slice(0, 30) + '" (' + ink + ' on rgb(' + bg.map(Math.round) + '))');
   }
   return problems;
 }"""
