@@ -82,3 +82,17 @@ def test_the_case_pdf_reads_in_the_readers_language() -> None:
     assert b"1 risposta" in italian and b"punteggio" in italian and b"\\(autore\\)" in italian
     for leftover in (b"2026-05-28", b"replies", b"score", b"priority", b"\\(author\\)", b"posted"):
         assert leftover not in italian, leftover
+
+
+def test_a_channels_english_error_is_marked_english_on_the_italian_alerts_page() -> None:
+    from tests.test_web_flow import _dead_delivery
+
+    desk = build_desk()
+    _dead_delivery(desk)
+    for ada, csrf in client_for(desk, "ada"):
+        english = ada.get("/alerts").text
+        assert ada.post("/me/language", data={"csrf": csrf, "lang": "it"},
+                        headers={"accept": "application/json"}).status_code == 200
+        italian = ada.get("/alerts").text
+    assert "Ultimo errore: <span lang=\"en\">channel ops: HTTP 410 Gone</span>" in italian
+    assert "Last error: <span>channel ops: HTTP 410 Gone</span>" in english
