@@ -16,7 +16,7 @@ DAY = 86_400.0
 
 
 def nav_count(html: str) -> int:
-    found = re.search(r'<span class="count" aria-label="(\d+)">', html)
+    found = re.search(r'<span class="count" aria-hidden="true">(\d+)</span>', html)
     return int(found.group(1)) if found else 0
 
 

@@ -71,8 +71,10 @@ def _axes(width: int, height: int, pad: tuple[int, int, int, int], top: float,
 
 
 def line_chart(uid: str, series: Sequence[Series], x_labels: Sequence[str], *, title: str,
-               width: int = 940, height: int = 190, area: bool = True) -> Markup:
-    """One or more series over the same buckets; the first is filled as an area."""
+               width: int = 940, height: int = 190, area: bool = True,
+               words: tuple[str, str] = ("total", "peak")) -> Markup:
+    """One or more series over the same buckets; the first is filled as an area. ``words`` name
+    a series' total and peak in the description a screen reader reads (the page's language)."""
     pad = (44, 12, 12, 26)
     n = max((len(s.values) for s in series), default=0)
     top = _nice_max(max((max(s.values, default=0.0) for s in series), default=0.0))
@@ -90,7 +92,8 @@ def line_chart(uid: str, series: Sequence[Series], x_labels: Sequence[str], *, t
             body.append(f'<polygon class="area {s.css}" points="{pts[0][0]:.1f},{base} {path} '
                         f'{pts[-1][0]:.1f},{base}"/>')
         body.append(f'<polyline class="line {s.css}" points="{path}"/>')
-    desc = "; ".join(f"{s.name}: total {_fmt(sum(s.values))}, peak {_fmt(max(s.values, default=0))}"
+    total, peak = words
+    desc = "; ".join(f"{s.name}: {total} {_fmt(sum(s.values))}, {peak} {_fmt(max(s.values, default=0))}"
                      for s in series)
     return _frame(uid, title, desc, width, height, body)
 
@@ -145,13 +148,13 @@ def hbars(uid: str, items: Sequence[tuple[str, float]], *, title: str, width: in
 
 
 def sparkline(uid: str, values: Sequence[float], *, title: str, width: int = 160,
-              height: int = 36) -> Markup:
+              height: int = 36, words: tuple[str, str] = ("total", "peak")) -> Markup:
     top = max(values, default=0.0) or 1.0
     n = len(values)
     pts = " ".join(f"{2 + (width - 4) * i / max(n - 1, 1):.1f},"
                    f"{height - 3 - (height - 6) * v / top:.1f}" for i, v in enumerate(values))
     body = [f'<polyline class="line c-accent" points="{pts}"/>'] if n else []
-    desc = f"total {_fmt(sum(values))}, peak {_fmt(max(values, default=0))}"
+    desc = f"{words[0]} {_fmt(sum(values))}, {words[1]} {_fmt(max(values, default=0))}"
     return _frame(uid, title, desc, width, height, body)
 
 

@@ -119,18 +119,30 @@ class PdfDocument:
         return bytes(out)
 
 
-def _when(ts: Any) -> str:
+def _utc_when(ts: Any, lang: str = "en") -> str:
     if not isinstance(ts, int | float):
         return ""
+    fmt = "%d/%m/%Y %H:%M UTC" if lang == "it" else "%Y-%m-%d %H:%M UTC"
     try:
-        return datetime.fromtimestamp(float(ts), UTC).strftime("%Y-%m-%d %H:%M UTC")
+        return datetime.fromtimestamp(float(ts), UTC).strftime(fmt)
     except (ValueError, OverflowError, OSError):  # a stored time beyond the years 1 to 9999
         return f"{float(ts):.0f} s"
 
 
-def case_pdf(data: dict[str, Any], t: Callable[..., str]) -> bytes:
-    """The case history as a PDF, from the same data as its page and JSON twin."""
+def _word(t: Callable[..., str], prefix: str, value: Any) -> str:
+    """A code (an event, a role, a fact) in the reader's words, else as stored."""
+    said = t(f"{prefix}{value}")
+    return str(value).replace("_", " ") if said == f"{prefix}{value}" else said
+
+
+def case_pdf(data: dict[str, Any], t: Callable[..., str], lang: str = "en") -> bytes:
+    """The case history as a PDF, from the same data as its page and JSON twin, with dates and
+    the desk's own words in ``lang`` (the reader's)."""
     opp = data["opportunity"]
+
+    def _when(ts: Any) -> str:
+        return _utc_when(ts, lang)
+
     doc = PdfDocument(f"{t('case.title')}: {opp['brand']} / @{opp['author']}")
     doc.text(t("case.title"), 20, bold=True)
     doc.text(f"{opp['brand']} · @{opp['author']} · {t('kind.' + opp['kind'])} · "
@@ -145,7 +157,8 @@ def case_pdf(data: dict[str, Any], t: Callable[..., str]) -> bytes:
     doc.heading(t("case.decisions"))
     for e in data["timeline"]:
         comment = f" — {e['comment']}" if e["comment"] else ""
-        doc.text(f"{_when(e['at'])}   {e['what']}   {e['actor']} ({e['role']}){comment}", 9)
+        doc.text(f"{_when(e['at'])}   {_word(t, 'event.', e['what'])}   {e['actor']} "
+                 f"({_word(t, 'role.', e['role'])}){comment}", 9)
     doc.heading(t("case.reply"))
     pub = data["published"]
     if pub is None:
@@ -153,7 +166,7 @@ def case_pdf(data: dict[str, Any], t: Callable[..., str]) -> bytes:
     else:
         doc.text(pub["text"], 11)
         p = pub["publication"]
-        doc.text(f"{p['state']} · {p['account']} ({p['network']}) · {_when(p['at'])}"
+        doc.text(f"{_word(t, 'event.', p['state'])} · {p['account']} ({p['network']}) · {_when(p['at'])}"
                  + (f" · {p['remote_uri']}" if p["remote_uri"] else ""), 9, grey=True)
     _aftermath(doc, data, t)
     return doc.render()
@@ -161,7 +174,8 @@ def case_pdf(data: dict[str, Any], t: Callable[..., str]) -> bytes:
 
 def _found(doc: PdfDocument, opp: dict[str, Any], t: Callable[..., str]) -> None:
     doc.heading(t("case.found"))
-    doc.text(f"score {opp['score']:.2f} · priority {opp['priority']:.2f}", 9, grey=True)
+    doc.text(f"{t('common.score')} {round(100 * opp['score'])}/100 · {t('common.priority')} "
+             f"{round(100 * opp['priority'])}/100", 9, grey=True)
     for reason in opp["reasons"]:
         doc.text(f"• {reason}", 10, indent=8)
     real = opp.get("realness")
@@ -176,11 +190,15 @@ def _found(doc: PdfDocument, opp: dict[str, Any], t: Callable[..., str]) -> None
 def _cascade(doc: PdfDocument, data: dict[str, Any], t: Callable[..., str]) -> None:
     doc.heading(t("case.cascade"))
     conv = data["conversation"]
-    counts = ", ".join(f"{k}: {v}" for k, v in sorted(conv["interactions"].items()))
-    doc.text(f"{conv['reply_count']} replies" + (f" · {counts}" if counts else ""), 10)
+    counts = ", ".join(f"{_word(t, 'interaction.', k)}: {v}"
+                       for k, v in sorted(conv["interactions"].items()))
+    n = conv["reply_count"]
+    replies = t("case.reply_one") if n == 1 else t("case.replies", n=n)
+    doc.text(replies + (f" · {counts}" if counts else ""), 10)
     m = data["opportunity"].get("momentum") or {}
     if m:
-        doc.text(", ".join(f"{k}: {v}" for k, v in m.items() if v is not None), 9, grey=True)
+        doc.text(", ".join(f"{_word(t, 'fact.', k)}: {v}" for k, v in m.items() if v is not None),
+                 9, grey=True)
     for reply in conv["replies"][:10]:
         doc.text(f"@{reply['author']}: {reply['text']}", 9, indent=8)
 

@@ -5,10 +5,12 @@ where it ends), the filters pages share, and error pages.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import Environment, PackageLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
 from markupsafe import Markup
 from starlette.responses import HTMLResponse, Response
 
@@ -58,13 +60,23 @@ def environment() -> Environment:
                       autoescape=select_autoescape(default=True, default_for_string=True),
                       trim_blocks=True, lstrip_blocks=True, extensions=["jinja2.ext.do"],
                       finalize=_finalize)
-    env.filters["when"] = when
-    env.filters["day"] = day
-    env.filters["num"] = num
-    env.filters["pct"] = pct
-    env.filters["duration"] = duration
+    env.filters["when"] = _in_lang(when)
+    env.filters["day"] = _in_lang(day)
+    env.filters["num"] = _in_lang(num)
+    env.filters["pct"] = _in_lang(pct)
+    env.filters["duration"] = _in_lang(duration)
     env.filters["href"] = safe_href
     return env
+
+
+def _in_lang(fmt: Callable[..., str]) -> Callable[..., str]:
+    """A filter that writes in the page's language (the ``lang`` every page is rendered with)."""
+
+    @pass_context
+    def filtered(context: Context, value: Any, *args: Any) -> str:
+        return fmt(value, *args, lang=context.get("lang", "en"))
+
+    return filtered
 
 
 def _utc(ts: float, fmt: str) -> str:
@@ -75,28 +87,34 @@ def _utc(ts: float, fmt: str) -> str:
         return f"{float(ts):.0f} s"
 
 
-def when(ts: float | None) -> str:
-    return "" if ts is None else _utc(ts, "%Y-%m-%d %H:%M UTC")
+def when(ts: float | None, lang: str = "en") -> str:
+    """A moment in UTC: ``2026-05-28 19:46 UTC``; in Italian ``28/05/2026 19:46 UTC``."""
+    return "" if ts is None else _utc(ts, "%d/%m/%Y %H:%M UTC" if lang == "it" else "%Y-%m-%d %H:%M UTC")
 
 
-def day(ts: float | None) -> str:
-    return "" if ts is None else _utc(ts, "%Y-%m-%d")
+def day(ts: float | None, lang: str = "en") -> str:
+    return "" if ts is None else _utc(ts, "%d/%m/%Y" if lang == "it" else "%Y-%m-%d")
 
 
-def num(value: Any) -> str:
+def _italian(text: str, lang: str) -> str:
+    """Digits grouped and decimals marked the reader's way: 2,000,000.5 -> 2.000.000,5 in Italian."""
+    return text.translate(str.maketrans(",.", ".,")) if lang == "it" else text
+
+
+def num(value: Any, lang: str = "en") -> str:
     if value is None:
         return "–"
     if isinstance(value, float) and not value.is_integer():
-        return f"{value:,.1f}"
-    return f"{int(value):,}"
+        return _italian(f"{value:,.1f}", lang)
+    return _italian(f"{int(value):,}", lang)
 
 
-def pct(value: float | None, digits: int = 0) -> str:
-    return "–" if value is None else f"{100 * float(value):.{digits}f}%"
+def pct(value: float | None, digits: int = 0, lang: str = "en") -> str:
+    return "–" if value is None else _italian(f"{100 * float(value):.{digits}f}%", lang)
 
 
-def duration(seconds: float | None) -> str:
-    """A span of time for reading: 45 s, 12 min, 2.1 h, 3.0 d."""
+def duration(seconds: float | None, lang: str = "en") -> str:
+    """A span of time for reading: 45 s, 12 min, 2.1 h, 3.0 d (in Italian 2,1 h, 3,0 g)."""
     if seconds is None:
         return "–"
     s = max(0.0, float(seconds))
@@ -104,7 +122,9 @@ def duration(seconds: float | None) -> str:
         return f"{s:.0f} s"
     if s < 3600:
         return f"{s / 60:.0f} min"
-    return f"{s / 3600:.1f} h" if s < 86_400 else f"{s / 86_400:.1f} d"
+    if s < 86_400:
+        return _italian(f"{s / 3600:.1f} h", lang)
+    return _italian(f"{s / 86_400:.1f} " + ("g" if lang == "it" else "d"), lang)
 
 
 def ago(seconds: float, lang: str) -> str:

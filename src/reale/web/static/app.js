@@ -9,10 +9,22 @@
     return !!t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
   }
 
+  // the help is a modal dialog: opening it moves the focus to its Close button (Tab stays
+  // there), closing it gives the focus back to where it was
+  var before = null;
   function toggleHelp(open) {
     if (!help) { return; }
-    var next = open === undefined ? !help.classList.contains('open') : open;
+    var was = help.classList.contains('open');
+    var next = open === undefined ? !was : open;
+    if (next === was) { return; }
     help.classList.toggle('open', next);
+    if (next) {
+      before = document.activeElement;
+      help.querySelector('[data-close-help]').focus();
+    } else if (before && before.focus) {
+      before.focus();
+      before = null;
+    }
   }
 
   function csrf() {
@@ -31,6 +43,7 @@
   document.addEventListener('keydown', function (e) {
     if (e.ctrlKey || e.metaKey || e.altKey) { return; }
     if (e.key === 'Escape') { toggleHelp(false); }
+    if (e.key === 'Tab' && help && help.classList.contains('open')) { e.preventDefault(); return; }
     if (isTyping(e)) { return; }
     if (e.key === '?') { toggleHelp(); e.preventDefault(); }
   });

@@ -13,6 +13,7 @@
   var paused = false;
   var received = 0, dropped = 0, lastCount = 0, lastTime = performance.now();
   var $ = function (id) { return document.getElementById(id); };
+  var lang = document.documentElement.lang || undefined;
   // counters a benchmark (or a curious person) can read: what arrived, what was drawn, and the
   // longest time one frame spent adding rows
   window.realeLive = { received: 0, rendered: 0, updated: 0, batches: 0, maxFrameWorkMs: 0 };
@@ -64,6 +65,7 @@
     if (url) {
       var a = el('a', 'small', '↗');
       a.href = url; a.rel = 'noopener noreferrer'; a.target = '_blank';
+      a.setAttribute('aria-label', label('post-link'));
       meta.appendChild(a);
     }
     body.appendChild(meta);
@@ -104,9 +106,11 @@
       else if (ev.type === 'mention' && found[ev.uri]) { continue; }
       frag.appendChild(row(ev));
     }
+    var added = frag.childNodes.length;
     feed.insertBefore(frag, feed.firstChild);
     while (feed.children.length > max) { feed.removeChild(feed.lastChild); }
     window.realeLive.rendered += batch.length;
+    arrived(added);
     window.realeLive.maxFrameWorkMs = Math.max(window.realeLive.maxFrameWorkMs, performance.now() - started);
     $('feed-empty').hidden = true;
     if (pending.length) { schedule(); }
@@ -136,6 +140,22 @@
       }
     }
   }
+  // a screen reader hears one polite summary ("12 new mentions") once the feed has been quiet
+  // for a moment (or every ANNOUNCE_MAX_MS under a steady stream), never one line per row
+  var QUIET_MS = 1500, ANNOUNCE_MAX_MS = 15000, unsaid = 0, quiet = null, firstUnsaid = 0;
+  function announce() {
+    quiet = null;
+    if (!unsaid) { return; }
+    $('live-announce').textContent = unsaid === 1 ? label('new-one') : label('new').replace('{n}', unsaid.toLocaleString(lang));
+    unsaid = 0;
+  }
+  function arrived(n) {
+    if (!n) { return; }
+    if (!unsaid) { firstUnsaid = performance.now(); }
+    unsaid += n;
+    if (quiet) { clearTimeout(quiet); }
+    quiet = performance.now() - firstUnsaid > ANNOUNCE_MAX_MS ? (announce(), null) : setTimeout(announce, QUIET_MS);
+  }
   function schedule() {
     if (!scheduled) { scheduled = true; requestAnimationFrame(flush); }
   }
@@ -148,9 +168,9 @@
     var now = performance.now();
     var rate = (received - lastCount) * 1000 / Math.max(1, now - lastTime);
     lastCount = received; lastTime = now;
-    $('live-count').textContent = received.toLocaleString();
-    $('live-rate').textContent = Math.round(rate).toLocaleString();
-    if (dropped) { $('live-dropped').textContent = dropped.toLocaleString(); $('live-dropped-wrap').hidden = false; }
+    $('live-count').textContent = received.toLocaleString(lang);
+    $('live-rate').textContent = Math.round(rate).toLocaleString(lang);
+    if (dropped) { $('live-dropped').textContent = dropped.toLocaleString(lang); $('live-dropped-wrap').hidden = false; }
   }, 1000);
 
   var source = new EventSource(feed.getAttribute('data-stream'));
@@ -164,7 +184,7 @@
     dropped += data.dropped || 0;
     window.realeLive.received = received;
     window.realeLive.batches += 1;
-    $('live-count').textContent = received.toLocaleString();
+    $('live-count').textContent = received.toLocaleString(lang);
     for (var i = 0; i < events.length; i++) {
       if (events[i].update) { update(events[i]); } else { pending.push(events[i]); }
     }

@@ -14,17 +14,21 @@
     if (content !== undefined) { n.textContent = content; }
     return n;
   }
+  // the query language's errors are written in English: said so, for a screen reader
+  var lang = document.documentElement.lang;
+  function english(node) { if (lang !== 'en') { node.setAttribute('lang', 'en'); } return node; }
   function show(res, query) {
     out.textContent = '';
     if (!res.ok) {
       if (typeof res.position === 'number') {
-        out.appendChild(el('div', 'query-error', query + '\n' + ' '.repeat(res.position) + '^ ' + (res.error || '')));
+        out.appendChild(english(el('div', 'query-error', query + '\n' + ' '.repeat(res.position) + '^ ' + (res.error || ''))));
       } else {
-        out.appendChild(el('p', 'muted', res.error || ''));
+        out.appendChild(english(el('p', 'muted', res.error || '')));
       }
       return;
     }
-    out.appendChild(el('p', '', res.count + ' / ' + res.scanned));
+    var said = out.getAttribute('data-l-count') || '{n} / {of}';
+    out.appendChild(el('p', '', said.replace('{n}', res.count.toLocaleString(lang)).replace('{of}', res.scanned.toLocaleString(lang))));
     var ul = el('ul', 'examples');
     (res.examples || []).forEach(function (p) {
       // each user text in its own <bdi> (an isolate): a right-to-left override left open in a

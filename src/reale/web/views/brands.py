@@ -4,6 +4,7 @@ competitors, top authors and moments, drawn as server-side SVG from the stored d
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,9 +22,17 @@ SENTIMENT_ORDER = ["negative", "neutral", "mixed", "positive"]
 INTENT_ORDER = ["complaint", "question", "appeal", "praise"]
 
 
-def _labels(starts: list[float], bucket: float) -> list[str]:
-    fmt = "%H:%M" if bucket < 86_400 and len(starts) <= 24 else "%d %b"
-    return [datetime.fromtimestamp(t, UTC).strftime(fmt) for t in starts]
+MONTHS = {"en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+          "it": ("gen", "feb", "mar", "apr", "mag", "giu", "lug", "ago", "set", "ott", "nov", "dic")}
+
+
+def _labels(starts: list[float], bucket: float, lang: str = "en") -> list[str]:
+    """The charts' x axis: hours for a day, else ``28 May`` (``28 mag`` in Italian)."""
+    times = [datetime.fromtimestamp(t, UTC) for t in starts]
+    if bucket < 86_400 and len(starts) <= 24:
+        return [d.strftime("%H:%M") for d in times]
+    months = MONTHS.get(lang, MONTHS["en"])
+    return [f"{d.day:02d} {months[d.month - 1]}" for d in times]
 
 
 def brands(ctx: Ctx) -> Page:
@@ -37,7 +46,8 @@ def brands(ctx: Ctx) -> Page:
         values = [float(b.count) for b in series]
         cards.append({"name": brand, "mentions": totals.get(brand, 0), "series": values,
                       "open": _open(ctx, brand)})
-    sparks = {c["name"]: charts.sparkline(f"sp{i}", c["series"], title=c["name"])
+    sparks = {c["name"]: charts.sparkline(f"sp{i}", c["series"], title=c["name"],
+                                            words=(ctx.t("chart.total"), ctx.t("chart.peak")))
               for i, c in enumerate(cards)}
     return Page("brands.html", {"period": name, "since": since, "until": until, "brands": cards},
                 title=ctx.t("brands.title"), view={"sparks": sparks})
@@ -55,9 +65,10 @@ def _open(ctx: Ctx, brand: str) -> int:
 
 
 def _stacks(series: dict[str, dict[int, int]], buckets: list[int], css: dict[str, str],
-            order: list[str]) -> list[charts.Series]:
+            order: list[str], say: Callable[[str], str] = str) -> list[charts.Series]:
+    """The chart's series; ``say`` names each for the reader (its key by default)."""
     names = [n for n in order if n in series] + sorted(n for n in series if n not in order)
-    return [charts.Series(n, [float(series[n].get(b, 0)) for b in buckets],
+    return [charts.Series(say(n), [float(series[n].get(b, 0)) for b in buckets],
                           css.get(n) or EXTRA_CSS[i % len(EXTRA_CSS)])
             for i, n in enumerate(names)]
 
@@ -118,20 +129,26 @@ def _top_authors(ctx: Ctx, brand: str, since: float, until: float) -> list[dict[
     return out
 
 
+def _say(t: Callable[..., str], prefix: str) -> Callable[[str], str]:
+    """A label's name in the reader's language, or the label itself where none is written."""
+    return lambda name: t(prefix + name) if t(prefix + name) != prefix + name else name
+
+
 def _charts(ctx: Ctx, data: dict[str, Any], sentiment: dict[str, dict[int, int]],
             intents: dict[str, dict[int, int]], buckets: list[int]) -> dict[str, Markup]:
     t = ctx.t
-    labels = _labels([v[0] for v in data["volume"]], data["bucket"])
+    labels = _labels([v[0] for v in data["volume"]], data["bucket"], ctx.lang)
     vol = charts.Series(t("brand.mentions"), [float(v[1]) for v in data["volume"]])
     sov = sorted(data["share_of_voice"].items(), key=lambda kv: -kv[1])
     total = sum(v for _, v in sov) or 1
     return {
-        "volume": charts.line_chart("vol", [vol], labels, title=t("brand.volume")),
+        "volume": charts.line_chart("vol", [vol], labels, title=t("brand.volume"),
+                                    words=(t("chart.total"), t("chart.peak"))),
         "sentiment": charts.stacked_bars(
-            "sent", _stacks(sentiment, buckets, SENTIMENT_CSS, SENTIMENT_ORDER),
+            "sent", _stacks(sentiment, buckets, SENTIMENT_CSS, SENTIMENT_ORDER, _say(t, "sentiment.")),
             labels, title=t("brand.sentiment")) if sentiment else Markup(""),
         "intents": charts.stacked_bars(
-            "int", _stacks(intents, buckets, INTENT_CSS, INTENT_ORDER),
+            "int", _stacks(intents, buckets, INTENT_CSS, INTENT_ORDER, _say(t, "kind.")),
             labels, title=t("brand.intents")) if intents else Markup(""),
         "sov": charts.hbars("sov", [(k, 100.0 * v / total) for k, v in sov], unit="%",
                             title=t("brand.sov"), highlight=data["name"]),

@@ -78,7 +78,7 @@ def export_html(ctx: Ctx) -> Response:
 
 def export_pdf(ctx: Ctx) -> Response:
     data = case_data(ctx)
-    return _download(case_pdf(data, ctx.t), "application/pdf",
+    return _download(case_pdf(data, ctx.t, ctx.lang), "application/pdf",
                      f"case-{data['opportunity']['key']}.pdf")
 
 

@@ -12,15 +12,17 @@ from reale.web import queries
 from reale.web.payloads import moment_payload
 from reale.web.records import MomentRecord
 from reale.web.routing import Ctx, Page
+from reale.web.safety_words import safety_reason
 from reale.web.views.common import brand_filter, period
 
 
-def _detail(record: MomentRecord) -> dict[str, Any]:
+def _detail(record: MomentRecord, lang: str) -> dict[str, Any]:
     a = record.alert
     out = moment_payload(record)
     out.update(window_seconds=a.window_seconds, baseline_per_min=round(a.baseline_per_min, 3),
                current_per_min=round(a.current_per_min, 3), log10_p=round(a.log10_p, 1),
-               safety=msgspec.to_builtins(a.safety) if a.safety else None)
+               safety=msgspec.to_builtins(a.safety) if a.safety else None,
+               safety_reasons=[safety_reason(r, lang) for r in a.safety.reasons] if a.safety else [])
     return out
 
 
@@ -37,7 +39,7 @@ def moments(ctx: Ctx) -> Page:
                 found.setdefault(record.id, record)
     items = sorted(found.values(), key=lambda m: (-m.alert.at, m.id))[:200]
     return Page("moments.html", {"period": pname, "scope": scope, "brands": s.brand_names(),
-                                 "items": [_detail(m) for m in items]},
+                                 "items": [_detail(m, ctx.lang) for m in items]},
                 title=ctx.t("moments.title"))
 
 
