@@ -5,10 +5,12 @@ Italian; a reason the desk has no Italian for is marked as English, not passed o
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from reale.signals.moment_scope import Example, MomentAlert
 from reale.signals.safety import safety_read
 from reale.web.data import save_moment
+from reale.web.error_words import ERRORS
 from reale.web.render import day, duration, num, pct, when
 from reale.web.safety_words import safety_reason
 from tests.web_helpers import T0, build_desk, client_for
@@ -96,3 +98,63 @@ def test_a_channels_english_error_is_marked_english_on_the_italian_alerts_page()
         italian = ada.get("/alerts").text
     assert "Ultimo errore: <span lang=\"en\">channel ops: HTTP 410 Gone</span>" in italian
     assert "Last error: <span>channel ops: HTTP 410 Gone</span>" in english
+
+
+def _italian(client: Any, csrf: str) -> None:
+    assert client.post("/me/language", data={"csrf": csrf, "lang": "it"},
+                       headers={"accept": "application/json"}).status_code == 200
+
+
+def test_an_error_page_reads_in_the_viewers_language() -> None:
+    desk = build_desk()
+    for vera, csrf in client_for(desk, "vera"):
+        english = vera.get("/queue/no-such-id")
+        _italian(vera, csrf)
+        italian = vera.get("/queue/no-such-id")
+        unknown = vera.get("/nowhere")
+        refused = vera.post(f"/queue/{desk.keys['late']}/dismiss", headers={"accept": "text/html"},
+                            data={"csrf": csrf, "reason": "irrelevant"})  # a viewer may not
+    assert english.status_code == italian.status_code == 404
+    assert "<p>no opportunity with key &#39;no-such-id&#39;</p>" in english.text
+    assert "<p>nessuna opportunità con chiave &#39;no-such-id&#39;</p>" in italian.text
+    assert unknown.status_code == 404
+    assert "<p>non c&#39;è nessuna pagina all&#39;indirizzo /nowhere</p>" in unknown.text
+    assert refused.status_code == 403 and "<p>serve il ruolo redattore o superiore</p>" in refused.text
+    for page in (italian.text, unknown.text, refused.text):
+        assert 'lang="en"' not in page.split("<main")[1].split("</main>")[0]  # none left English
+
+
+def test_a_refusal_in_json_says_its_error_in_the_language_asked_and_keeps_its_status() -> None:
+    desk = build_desk()
+    key = desk.keys["late"]
+    for aldo, csrf in client_for(desk, "aldo"):
+        aldo.post(f"/queue/{key}/compose", headers={"accept": "application/json"}, data={
+            "csrf": csrf, "action": "send", "text": "Marco, ci dispiace: ti scriviamo ora."})
+    for rita, csrf in client_for(desk, "rita"):
+        _italian(rita, csrf)
+        stale = rita.post(f"/queue/{key}/dismiss", headers={"accept": "application/json"},
+                          data={"csrf": csrf, "reason": "irrelevant"})
+        missing = rita.get("/queue/no-such-id.json")
+        long_query = rita.get("/queue?q=" + "x" * 9_000)
+    assert stale.status_code == 409
+    assert stale.json() == {"error": "questa opportunità è già stata chiusa da aldo (gestita); "
+                                     "ricarica la pagina per vederla", "status": 409}
+    assert missing.json() == {"error": "nessuna opportunità con chiave 'no-such-id'",
+                              "status": 404}
+    assert long_query.status_code == 414
+    assert "la query string è lunga 9.002 byte; il desk ne legge al massimo 8.192" in long_query.text
+    for anonymous, _ in client_for(desk):
+        said = {lang: anonymous.get("/queue.json", headers={"accept": "application/json",
+                                                        "accept-language": lang}).json()
+                for lang in ("it", "en")}
+    assert said["it"]["error"] == "prima accedi (POST /login)"
+    assert said["en"]["error"] == "log in first (POST /login)"
+
+
+def test_every_refusal_has_its_words_in_both_languages() -> None:
+    """Each refusal is written in both languages, with the same values in each."""
+    for key, (english, italian) in ERRORS.items():
+        assert english and italian, key
+        assert english != italian or key == "err.nul_where", key
+        names = re.compile(r"\{(\w+)\}")
+        assert sorted(names.findall(english)) == sorted(names.findall(italian)), key

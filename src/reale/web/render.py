@@ -169,13 +169,15 @@ def render(ctx: Ctx, page: Page, status: int = 200) -> Response:
 def error_page(ctx: Ctx, exc: HTTPProblem) -> Response:
     if ctx.wants_json or (ctx.request.method != "GET" and "text/html" not in \
             ctx.request.headers.get("accept", "")):
-        return error_json(exc)
+        return error_json(exc, ctx.lang)
     title = {403: "common.forbidden", 404: "common.not_found"}.get(exc.status, "common.error")
-    page = Page("error.html", {"status": exc.status, "message": exc.message, "heading": title})
+    message, said_in = exc.said(ctx.lang)
+    page = Page("error.html", {"status": exc.status, "message": message, "heading": title,
+                               "message_lang": said_in})
     try:
         return render(ctx, page, exc.status)
     except Exception:  # the error page must never fail: fall back to plain JSON
-        return error_json(exc)
+        return error_json(exc, ctx.lang)
 
 
 __all__ = ["NAV", "ago", "close_bidi", "environment", "error_page", "render"]
