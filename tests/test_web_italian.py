@@ -11,7 +11,7 @@ from reale.signals.moment_scope import Example, MomentAlert
 from reale.signals.safety import safety_read
 from reale.web.data import save_moment
 from reale.web.error_words import ERRORS
-from reale.web.render import day, duration, num, pct, when
+from reale.web.render import ago_at, day, duration, num, pct, when
 from reale.web.safety_words import safety_reason
 from tests.web_helpers import T0, build_desk, client_for
 
@@ -158,3 +158,27 @@ def test_every_refusal_has_its_words_in_both_languages() -> None:
         assert english != italian or key == "err.nul_where", key
         names = re.compile(r"\{(\w+)\}")
         assert sorted(names.findall(english)) == sorted(names.findall(italian)), key
+
+
+TIME = re.compile(r'<time datetime="(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):\d\dZ" title="([^"]+)">'
+                  r'([^<]+)<span class="visually-hidden"> \(([^)]+)\)</span></time>')
+
+
+def test_a_relative_time_carries_its_absolute_moment_for_keyboard_and_screen_readers() -> None:
+    assert ago_at(T0 - 1200, T0, "it") == (
+        '<time datetime="2026-05-28T20:06:40Z" title="28/05/2026 20:06 UTC">20 min fa'
+        '<span class="visually-hidden"> (28/05/2026 20:06 UTC)</span></time>')
+    desk = build_desk()
+    for rita, csrf in client_for(desk, "rita"):
+        english = rita.get("/queue").text
+        _italian(rita, csrf)
+        italian = {path: rita.get(path).text for path in ("/queue", f"/queue/{desk.keys['late']}",
+                                                          "/live")}
+    y, m, d, hh, mm, title, ago, hidden = TIME.findall(english)[0]
+    assert (title, hidden) == (f"{y}-{m}-{d} {hh}:{mm} UTC",) * 2 and ago.endswith(" ago")
+    for path, page in italian.items():
+        stamps = TIME.findall(page)
+        assert stamps, path
+        for y, m, d, hh, mm, title, ago, hidden in stamps:
+            assert (title, hidden) == (f"{d}/{m}/{y} {hh}:{mm} UTC",) * 2 and ago.endswith(" fa")
+        assert not re.search(r'title="[^"]*UTC"(?!>[^<]*<span class="visually-hidden">)', page)
