@@ -5,12 +5,14 @@ Italian; a reason the desk has no Italian for is marked as English, not passed o
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from reale.signals.moment_scope import Example, MomentAlert
 from reale.signals.safety import safety_read
 from reale.web.data import save_moment
 from reale.web.error_words import ERRORS
+from reale.web.i18n import STRINGS
 from reale.web.render import ago_at, day, duration, num, pct, when
 from reale.web.safety_words import safety_reason
 from tests.web_helpers import T0, build_desk, client_for
@@ -182,3 +184,31 @@ def test_a_relative_time_carries_its_absolute_moment_for_keyboard_and_screen_rea
         for y, m, d, hh, mm, title, ago, hidden in stamps:
             assert (title, hidden) == (f"{d}/{m}/{y} {hh}:{mm} UTC",) * 2 and ago.endswith(" fa")
         assert not re.search(r'title="[^"]*UTC"(?!>[^<]*<span class="visually-hidden">)', page)
+
+
+def test_reach_tiers_stay_trade_words_and_an_unknown_reach_is_said_in_italian() -> None:
+    from reale.signals.reach import tier
+    from reale.web.data import save_opportunity
+    from tests.web_helpers import mention, opportunity_of, post
+
+    tiers = {tier(n) for n in (None, 5, 50_000, 500_000, 5_000_000)}
+    assert all(f"tier.{name}" in STRINGS for name in tiers)
+    assert {STRINGS[f"tier.{n}"][1] for n in tiers} == {"nano", "micro", "macro", "mega",
+                                                          "sconosciuta"}
+    desk = build_desk()
+    p = post(901, "@fiori.bsky.social il mio ordine non è mai arrivato", at=desk.clock.now() - 30)
+    desk.store.write_mentions([mention("Fiori", p)])
+    key = save_opportunity(desk.store, opportunity_of("Fiori", p, complaint=0.9,
+                                                      reach_tier="unknown")).key
+    for rita, csrf in client_for(desk, "rita"):
+        english = rita.get(f"/queue/{key}").text
+        _italian(rita, csrf)
+        italian = rita.get(f"/queue/{key}").text
+    assert re.search(r"<dd>unknown · 120 follower", english)
+    assert re.search(r"<dd>sconosciuta · 120 follower", italian)
+    # every word the Italian desk keeps from English (or the trade) is listed in docs/web.md
+    docs = (Path(__file__).parents[1] / "docs" / "web.md").read_text()
+    trade = docs.split("### Trade words")[1].split("\n## ")[0]
+    for en, it in STRINGS.values():
+        if en == it and en not in ("no", "reale.toml"):
+            assert f"`{it}`" in trade, it
