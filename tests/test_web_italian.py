@@ -212,3 +212,28 @@ def test_reach_tiers_stay_trade_words_and_an_unknown_reach_is_said_in_italian() 
     for en, it in STRINGS.values():
         if en == it and en not in ("no", "reale.toml"):
             assert f"`{it}`" in trade, it
+
+
+def test_a_failure_nothing_foresaw_is_the_desks_own_500_page_in_the_viewers_language() -> None:
+    from starlette.routing import Route
+    from starlette.testclient import TestClient
+
+    async def broken(request: object) -> None:  # a handler with a bug the desk did not foresee
+        raise RuntimeError("a bug")
+
+    desk = build_desk()
+    desk.app.router.routes.append(Route("/broken", broken))
+    with TestClient(desk.app, base_url="http://127.0.0.1:8765",
+                    raise_server_exceptions=False) as client:
+        said = {lang: client.get("/broken", headers={"accept-language": lang})
+                for lang in ("it", "en")}
+        asked = client.get("/broken", headers={"accept-language": "it",
+                                               "accept": "application/json"})
+    assert said["it"].status_code == said["en"].status_code == 500
+    assert '<html lang="it">' in said["it"].text and "Qualcosa è andato storto" in said["it"].text
+    assert "<p>il desk non è riuscito a rispondere a questa richiesta; l&#39;errore è nel log " \
+           "del server</p>" in said["it"].text
+    assert "<p>the desk failed on this request; the error is in the server&#39;s log</p>" \
+           in said["en"].text
+    assert asked.status_code == 500 and asked.json()["status"] == 500
+    assert asked.json()["error"].startswith("il desk non è riuscito")

@@ -7,6 +7,9 @@ from __future__ import annotations
 ERRORS: dict[str, tuple[str, str]] = {  # key: (English, Italian)
     "err.no_page": ("there is no page at {path}", "non c'è nessuna pagina all'indirizzo {path}"),
     "err.method": ("{method} is not allowed on {path}", "{method} non è consentito su {path}"),
+    "err.internal": ("the desk failed on this request; the error is in the server's log",
+                     "il desk non è riuscito a rispondere a questa richiesta; l'errore è nel "
+                     "log del server"),
     "err.login_first": ("log in first (POST /login)", "prima accedi (POST /login)"),
     "err.role": ("this needs the {role} role or above",
                  "serve il ruolo {role} o superiore"),

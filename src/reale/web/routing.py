@@ -292,19 +292,25 @@ def endpoint(spec: RouteSpec, s: Services, render: Callable[[Ctx, Page], Respons
 
 def unmatched(s: Services, error: Callable[[Ctx, HTTPProblem], Response]
               ) -> Callable[[Request, Exception], Awaitable[Response]]:
-    """Starlette's handler for a URL no route matches (404) or a method a route does not take
-    (405): the desk's own error page, HTML for a browser, JSON for ``.json``/``/api/`` paths."""
+    """Starlette's handler for a URL no route matches (404), a method a route does not take
+    (405) or a failure nothing foresaw (500, the exception still goes to the server's log): the
+    desk's own error page, HTML for a browser, JSON for ``.json``/``/api/`` paths."""
 
     async def run(request: Request, exc: Exception) -> Response:
-        status = getattr(exc, "status_code", 404)
-        session, user, role = await _session(request, s)
+        status = getattr(exc, "status_code", 500)
+        try:
+            session, user, role = await _session(request, s)
+        except Exception:  # the failure may be the store's: the page is still said
+            session, user, role = None, None, None
         lang = pick_language(user.lang if user else "", request.headers.get("accept-language"),
                              s.settings.default_language)
         json_ = wants_json(request) or request.url.path.startswith("/api/")
         ctx = Ctx(request=request, services=s, user=user, role=role, session=session, lang=lang,
                   wants_json=json_)
-        problem = (HTTPProblem(405, key="err.method", method=request.method, path=request.url.path)
-                   if status == 405 else HTTPProblem(status, key="err.no_page", path=request.url.path))
+        path = request.url.path
+        problem = (HTTPProblem(405, key="err.method", method=request.method, path=path)
+                   if status == 405 else HTTPProblem(404, key="err.no_page", path=path)
+                   if status == 404 else HTTPProblem(500, key="err.internal"))
         response = error(ctx, problem)
         response.headers.update(getattr(exc, "headers", None) or {})  # 405's Allow
         return response
