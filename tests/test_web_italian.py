@@ -11,6 +11,7 @@ from typing import Any
 from reale.signals.moment_scope import Example, MomentAlert
 from reale.signals.safety import safety_read
 from reale.web.data import save_moment
+from reale.web.desk_words import desk_said
 from reale.web.error_words import ERRORS
 from reale.web.i18n import STRINGS
 from reale.web.render import ago_at, day, duration, num, pct, when
@@ -237,3 +238,25 @@ def test_a_failure_nothing_foresaw_is_the_desks_own_500_page_in_the_viewers_lang
            in said["en"].text
     assert asked.status_code == 500 and asked.json()["status"] == 500
     assert asked.json()["error"].startswith("il desk non è riuscito")
+
+
+def test_the_workflows_refusals_are_said_in_italian_and_the_rest_left_english() -> None:
+    assert desk_said("cannot approve reply r-1: it is draft (only a reply that is submitted "
+                     "can be)", "it") == ("non si può approvare la risposta r-1: è bozza (si può "
+                                          "solo se è in attesa di approvazione)", "it")
+    assert desk_said("'vera' is a viewer: only a responder or above can submit", "it") == (
+        "'vera' è osservatore: solo un redattore o superiore può inviare per approvazione", "it")
+    assert desk_said("cannot approve reply r-1: it is draft (only a reply that is submitted "
+                     "can be)", "en")[1] == "en"
+    assert desk_said("LLM endpoint http://x failed: Timeout", "it")[1] == "en"
+    desk = build_desk()
+    key = desk.keys["late"]
+    for aldo, csrf in client_for(desk, "aldo"):
+        _italian(aldo, csrf)
+        draft = aldo.post(f"/queue/{key}/compose", headers={"accept": "application/json"},
+                          data={"csrf": csrf, "action": "save", "text": "Ci dispiace, Marco."})
+        reply_id = draft.json()["reply"]
+        refused = aldo.post(f"/replies/{reply_id}/approve", headers={"accept": "text/html"},
+                            data={"csrf": csrf})
+    assert refused.status_code == 409, refused.text
+    assert f"<p>non si può approvare la risposta {reply_id}: è bozza" in refused.text

@@ -28,6 +28,7 @@ from reale.errors import (
     RealeError,
     StoreError,
 )
+from reale.web.desk_words import desk_said
 from reale.web.error_words import say
 from reale.web.i18n import pick_language, translator
 from reale.web.records import User
@@ -55,7 +56,7 @@ class HTTPProblem(Exception):
         """The message in ``lang`` where the desk has it so, and the language it is in."""
         if self.key and lang != "en":
             return say(self.key, lang, **self.values), lang
-        return self.message, "en"
+        return desk_said(self.message, lang)
 
 
 @dataclass(frozen=True)
