@@ -328,8 +328,12 @@ def test_the_live_feed_tells_a_screen_reader_of_new_mentions_in_one_polite_summa
             assert page.eval_on_selector_all("#feed li", "els => els.length") == 12
             rows = audit(page, "it")  # the rows the script drew, in Italian, with names
             said = page.evaluate("window.__said")
+            # a row's "5 s fa" carries its moment for a screen reader, the Italian way
+            stamp = page.eval_on_selector("#feed li time", "t => [t.dateTime, t.textContent]")
         finally:
             page.context.close()
+    y, m, d, hm = re.fullmatch(r"(\d{4})-(\d\d)-(\d\d)T(\d\d:\d\d):\d\dZ", stamp[0]).groups()  # type: ignore[union-attr]
+    assert re.fullmatch(rf"\d+ s fa \({d}/{m}/{y} {hm} UTC\)", stamp[1]), stamp
     assert said == ["12 nuove menzioni"]
     assert rows == []
 

@@ -5,11 +5,16 @@ Italian; a reason the desk has no Italian for is marked as English, not passed o
 from __future__ import annotations
 
 import re
+from pathlib import Path
+from typing import Any
 
 from reale.signals.moment_scope import Example, MomentAlert
 from reale.signals.safety import safety_read
 from reale.web.data import save_moment
-from reale.web.render import day, duration, num, pct, when
+from reale.web.desk_words import desk_said
+from reale.web.error_words import ERRORS
+from reale.web.i18n import STRINGS
+from reale.web.render import ago_at, day, duration, num, pct, when
 from reale.web.safety_words import safety_reason
 from tests.web_helpers import T0, build_desk, client_for
 
@@ -96,3 +101,162 @@ def test_a_channels_english_error_is_marked_english_on_the_italian_alerts_page()
         italian = ada.get("/alerts").text
     assert "Ultimo errore: <span lang=\"en\">channel ops: HTTP 410 Gone</span>" in italian
     assert "Last error: <span>channel ops: HTTP 410 Gone</span>" in english
+
+
+def _italian(client: Any, csrf: str) -> None:
+    assert client.post("/me/language", data={"csrf": csrf, "lang": "it"},
+                       headers={"accept": "application/json"}).status_code == 200
+
+
+def test_an_error_page_reads_in_the_viewers_language() -> None:
+    desk = build_desk()
+    for vera, csrf in client_for(desk, "vera"):
+        english = vera.get("/queue/no-such-id")
+        _italian(vera, csrf)
+        italian = vera.get("/queue/no-such-id")
+        unknown = vera.get("/nowhere")
+        refused = vera.post(f"/queue/{desk.keys['late']}/dismiss", headers={"accept": "text/html"},
+                            data={"csrf": csrf, "reason": "irrelevant"})  # a viewer may not
+    assert english.status_code == italian.status_code == 404
+    assert "<p>no opportunity with key &#39;no-such-id&#39;</p>" in english.text
+    assert "<p>nessuna opportunità con chiave &#39;no-such-id&#39;</p>" in italian.text
+    assert unknown.status_code == 404
+    assert "<p>non c&#39;è nessuna pagina all&#39;indirizzo /nowhere</p>" in unknown.text
+    assert refused.status_code == 403 and "<p>serve il ruolo redattore o superiore</p>" in refused.text
+    for page in (italian.text, unknown.text, refused.text):
+        assert 'lang="en"' not in page.split("<main")[1].split("</main>")[0]  # none left English
+
+
+def test_a_refusal_in_json_says_its_error_in_the_language_asked_and_keeps_its_status() -> None:
+    desk = build_desk()
+    key = desk.keys["late"]
+    for aldo, csrf in client_for(desk, "aldo"):
+        aldo.post(f"/queue/{key}/compose", headers={"accept": "application/json"}, data={
+            "csrf": csrf, "action": "send", "text": "Marco, ci dispiace: ti scriviamo ora."})
+    for rita, csrf in client_for(desk, "rita"):
+        _italian(rita, csrf)
+        stale = rita.post(f"/queue/{key}/dismiss", headers={"accept": "application/json"},
+                          data={"csrf": csrf, "reason": "irrelevant"})
+        missing = rita.get("/queue/no-such-id.json")
+        long_query = rita.get("/queue?q=" + "x" * 9_000)
+    assert stale.status_code == 409
+    assert stale.json() == {"error": "questa opportunità è già stata chiusa da aldo (gestita); "
+                                     "ricarica la pagina per vederla", "status": 409}
+    assert missing.json() == {"error": "nessuna opportunità con chiave 'no-such-id'",
+                              "status": 404}
+    assert long_query.status_code == 414
+    assert "la query string è lunga 9.002 byte; il desk ne legge al massimo 8.192" in long_query.text
+    for anonymous, _ in client_for(desk):
+        said = {lang: anonymous.get("/queue.json", headers={"accept": "application/json",
+                                                        "accept-language": lang}).json()
+                for lang in ("it", "en")}
+    assert said["it"]["error"] == "prima accedi (POST /login)"
+    assert said["en"]["error"] == "log in first (POST /login)"
+
+
+def test_every_refusal_has_its_words_in_both_languages() -> None:
+    """Each refusal is written in both languages, with the same values in each."""
+    for key, (english, italian) in ERRORS.items():
+        assert english and italian, key
+        assert english != italian or key == "err.nul_where", key
+        names = re.compile(r"\{(\w+)\}")
+        assert sorted(names.findall(english)) == sorted(names.findall(italian)), key
+
+
+TIME = re.compile(r'<time datetime="(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):\d\dZ" title="([^"]+)">'
+                  r'([^<]+)<span class="visually-hidden"> \(([^)]+)\)</span></time>')
+
+
+def test_a_relative_time_carries_its_absolute_moment_for_keyboard_and_screen_readers() -> None:
+    assert ago_at(T0 - 1200, T0, "it") == (
+        '<time datetime="2026-05-28T20:06:40Z" title="28/05/2026 20:06 UTC">20 min fa'
+        '<span class="visually-hidden"> (28/05/2026 20:06 UTC)</span></time>')
+    desk = build_desk()
+    for rita, csrf in client_for(desk, "rita"):
+        english = rita.get("/queue").text
+        _italian(rita, csrf)
+        italian = {path: rita.get(path).text for path in ("/queue", f"/queue/{desk.keys['late']}",
+                                                          "/live")}
+    y, m, d, hh, mm, title, ago, hidden = TIME.findall(english)[0]
+    assert (title, hidden) == (f"{y}-{m}-{d} {hh}:{mm} UTC",) * 2 and ago.endswith(" ago")
+    for path, page in italian.items():
+        stamps = TIME.findall(page)
+        assert stamps, path
+        for y, m, d, hh, mm, title, ago, hidden in stamps:
+            assert (title, hidden) == (f"{d}/{m}/{y} {hh}:{mm} UTC",) * 2 and ago.endswith(" fa")
+        assert not re.search(r'title="[^"]*UTC"(?!>[^<]*<span class="visually-hidden">)', page)
+
+
+def test_reach_tiers_stay_trade_words_and_an_unknown_reach_is_said_in_italian() -> None:
+    from reale.signals.reach import tier
+    from reale.web.data import save_opportunity
+    from tests.web_helpers import mention, opportunity_of, post
+
+    tiers = {tier(n) for n in (None, 5, 50_000, 500_000, 5_000_000)}
+    assert all(f"tier.{name}" in STRINGS for name in tiers)
+    assert {STRINGS[f"tier.{n}"][1] for n in tiers} == {"nano", "micro", "macro", "mega",
+                                                          "sconosciuta"}
+    desk = build_desk()
+    p = post(901, "@fiori.bsky.social il mio ordine non è mai arrivato", at=desk.clock.now() - 30)
+    desk.store.write_mentions([mention("Fiori", p)])
+    key = save_opportunity(desk.store, opportunity_of("Fiori", p, complaint=0.9,
+                                                      reach_tier="unknown")).key
+    for rita, csrf in client_for(desk, "rita"):
+        english = rita.get(f"/queue/{key}").text
+        _italian(rita, csrf)
+        italian = rita.get(f"/queue/{key}").text
+    assert re.search(r"<dd>unknown · 120 follower", english)
+    assert re.search(r"<dd>sconosciuta · 120 follower", italian)
+    # every word the Italian desk keeps from English (or the trade) is listed in docs/web.md
+    docs = (Path(__file__).parents[1] / "docs" / "web.md").read_text()
+    trade = docs.split("### Trade words")[1].split("\n## ")[0]
+    for en, it in STRINGS.values():
+        if en == it and en not in ("no", "reale.toml"):
+            assert f"`{it}`" in trade, it
+
+
+def test_a_failure_nothing_foresaw_is_the_desks_own_500_page_in_the_viewers_language() -> None:
+    from starlette.routing import Route
+    from starlette.testclient import TestClient
+
+    async def broken(request: object) -> None:  # a handler with a bug the desk did not foresee
+        raise RuntimeError("a bug")
+
+    desk = build_desk()
+    desk.app.router.routes.append(Route("/broken", broken))
+    with TestClient(desk.app, base_url="http://127.0.0.1:8765",
+                    raise_server_exceptions=False) as client:
+        said = {lang: client.get("/broken", headers={"accept-language": lang})
+                for lang in ("it", "en")}
+        asked = client.get("/broken", headers={"accept-language": "it",
+                                               "accept": "application/json"})
+    assert said["it"].status_code == said["en"].status_code == 500
+    assert '<html lang="it">' in said["it"].text and "Qualcosa è andato storto" in said["it"].text
+    assert "<p>il desk non è riuscito a rispondere a questa richiesta; l&#39;errore è nel log " \
+           "del server</p>" in said["it"].text
+    assert "<p>the desk failed on this request; the error is in the server&#39;s log</p>" \
+           in said["en"].text
+    assert asked.status_code == 500 and asked.json()["status"] == 500
+    assert asked.json()["error"].startswith("il desk non è riuscito")
+
+
+def test_the_workflows_refusals_are_said_in_italian_and_the_rest_left_english() -> None:
+    assert desk_said("cannot approve reply r-1: it is draft (only a reply that is submitted "
+                     "can be)", "it") == ("non si può approvare la risposta r-1: è bozza (si può "
+                                          "solo se è in attesa di approvazione)", "it")
+    assert desk_said("'vera' is a viewer: only a responder or above can submit", "it") == (
+        "'vera' è osservatore: solo un redattore o superiore può inviare per approvazione", "it")
+    assert desk_said("cannot approve reply r-1: it is draft (only a reply that is submitted "
+                     "can be)", "en")[1] == "en"
+    assert desk_said("LLM endpoint http://x failed: Timeout", "it")[1] == "en"
+    desk = build_desk()
+    key = desk.keys["late"]
+    for aldo, csrf in client_for(desk, "aldo"):
+        _italian(aldo, csrf)
+        draft = aldo.post(f"/queue/{key}/compose", headers={"accept": "application/json"},
+                          data={"csrf": csrf, "action": "save", "text": "Ci dispiace, Marco."})
+        reply_id = draft.json()["reply"]
+        refused = aldo.post(f"/replies/{reply_id}/approve", headers={"accept": "text/html"},
+                            data={"csrf": csrf})
+    assert refused.status_code == 409, refused.text
+    assert f"<p>non si può approvare la risposta {reply_id}: è bozza" in refused.text

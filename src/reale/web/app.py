@@ -121,7 +121,8 @@ def create_app(store: Store, *, workflow: ApprovalWorkflow,
                                     name="static")]
     fallback = unmatched(services, error_page)
     app = Starlette(routes=table, middleware=[Middleware(SecurityHeaders)],
-                    exception_handlers={404: fallback, 405: fallback})
+                    exception_handlers={404: fallback, 405: fallback,
+                                        500: fallback})
     app.state.services = services
     app.state.openapi = document
     return app

@@ -411,6 +411,12 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (English, Italian)
     "common.post_link": ("The post on its network", "Il post sulla sua rete"),
     "case.reply_one": ("1 reply", "1 risposta"),
     "common.no": ("no", "no"),
+    # reach tiers: trade words, the same in Italian marketing (docs/web.md "Trade words")
+    "tier.nano": ("nano", "nano"),
+    "tier.micro": ("micro", "micro"),
+    "tier.macro": ("macro", "macro"),
+    "tier.mega": ("mega", "mega"),
+    "tier.unknown": ("unknown", "sconosciuta"),
 }
 
 

@@ -141,6 +141,17 @@ def ago(seconds: float, lang: str) -> str:
     return t("common.ago", t=span)
 
 
+def ago_at(ts: float, now: float, lang: str) -> Markup:
+    """How long ago ``ts`` was (``20 min fa``) as a ``<time>`` whose absolute moment, in the
+    viewer's language, is read by a screen reader and seen on hover, but not shown on the page:
+    ``<time datetime="2026-05-28T20:26:00Z" title="…">20 min fa<span class="visually-hidden">
+    (28/05/2026 20:26 UTC)</span></time>``."""
+    absolute = when(ts, lang)
+    stamp = _utc(ts, "%Y-%m-%dT%H:%M:%SZ")
+    return Markup('<time datetime="{}" title="{}">{}<span class="visually-hidden"> ({})</span>'
+                  "</time>").format(stamp, absolute, ago(now - float(ts), lang), absolute)
+
+
 def _queue_count(ctx: Ctx) -> int:
     """What the queue page shows: open opportunities younger than the queue's ``max_age``."""
     from reale.web.views.common import targets  # the views import this module
@@ -160,7 +171,7 @@ def render(ctx: Ctx, page: Page, status: int = 200) -> Response:
         can_respond=ctx.can(Role.RESPONDER), can_approve=ctx.can(Role.APPROVER),
         can_admin=ctx.can(Role.ADMIN),
         csrf=ctx.session.csrf if ctx.session else "", now=now,
-        ago=lambda ts: ago(now - float(ts), ctx.lang) if ts else "",
+        ago=lambda ts: ago_at(float(ts), now, ctx.lang) if ts else "",
         done=f"done.{done}" if f"done.{done}" in STRINGS else "",
         queue_count=_queue_count(ctx) if ctx.user else 0, path=ctx.request.url.path)
     return HTMLResponse(html, status_code=status)
@@ -169,13 +180,15 @@ def render(ctx: Ctx, page: Page, status: int = 200) -> Response:
 def error_page(ctx: Ctx, exc: HTTPProblem) -> Response:
     if ctx.wants_json or (ctx.request.method != "GET" and "text/html" not in \
             ctx.request.headers.get("accept", "")):
-        return error_json(exc)
+        return error_json(exc, ctx.lang)
     title = {403: "common.forbidden", 404: "common.not_found"}.get(exc.status, "common.error")
-    page = Page("error.html", {"status": exc.status, "message": exc.message, "heading": title})
+    message, said_in = exc.said(ctx.lang)
+    page = Page("error.html", {"status": exc.status, "message": message, "heading": title,
+                               "message_lang": said_in})
     try:
         return render(ctx, page, exc.status)
     except Exception:  # the error page must never fail: fall back to plain JSON
-        return error_json(exc)
+        return error_json(exc, ctx.lang)
 
 
-__all__ = ["NAV", "ago", "close_bidi", "environment", "error_page", "render"]
+__all__ = ["NAV", "ago", "ago_at", "close_bidi", "environment", "error_page", "render"]

@@ -28,6 +28,8 @@ from reale.errors import (
     RealeError,
     StoreError,
 )
+from reale.web.desk_words import desk_said
+from reale.web.error_words import say
 from reale.web.i18n import pick_language, translator
 from reale.web.records import User
 from reale.web.services import Services
@@ -37,12 +39,24 @@ _ENC = msgspec.json.Encoder()
 
 
 class HTTPProblem(Exception):
-    """An error with an HTTP status, shown as an error page or JSON ``{"error": …}``."""
+    """An error with an HTTP status, shown as an error page or JSON ``{"error": …}``. Given a
+    ``key`` of :data:`reale.web.error_words.ERRORS` and its values (not a ``message``), it is
+    said in the viewer's language; a bare message (a lower layer's words) stays English."""
 
-    def __init__(self, status: int, message: str) -> None:
+    def __init__(self, status: int, message: str = "", *, key: str = "",
+                 **values: object) -> None:
+        message = message or say(key, "en", **values)
         super().__init__(message)
         self.status = status
         self.message = message
+        self.key = key
+        self.values = values
+
+    def said(self, lang: str) -> tuple[str, str]:
+        """The message in ``lang`` where the desk has it so, and the language it is in."""
+        if self.key and lang != "en":
+            return say(self.key, lang, **self.values), lang
+        return desk_said(self.message, lang)
 
 
 @dataclass(frozen=True)
@@ -99,8 +113,7 @@ class Ctx:
         is a 400, never a silent choice of one of them."""
         values = self.request.query_params.getlist(name)
         if len(set(values)) > 1:
-            raise HTTPProblem(400, f"the query parameter «{name[:40]}» is given {len(values)} "
-                                   "times with different values: give it once")
+            raise HTTPProblem(400, key="err.repeated_param", name=name[:40], n=len(values))
         return (values[0] if values else default)[:500]
 
     def can(self, role: Role) -> bool:
@@ -108,7 +121,7 @@ class Ctx:
 
     def require(self, role: Role) -> User:
         if self.user is None or not self.can(role):
-            raise HTTPProblem(403, f"this needs the {role.value} role or above")
+            raise HTTPProblem(403, key="err.role", role=_role_words(role))
         return self.user
 
 
@@ -156,17 +169,17 @@ async def _form(request: Request, limit: int) -> dict[str, str]:
         return {}
     body = await request.body()
     if len(body) > limit:
-        raise HTTPProblem(413, f"the request body is larger than {limit} bytes")
+        raise HTTPProblem(413, key="err.body_too_large", limit=limit)
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     text = body.decode("utf-8", "replace")
     if kind == "application/json":
         try:
             return _json_form(text)
         except RecursionError:  # loads, the NUL scan and dumps all recurse into the value
-            raise HTTPProblem(400, "the JSON body is nested too deeply") from None
+            raise HTTPProblem(400, key="err.json_deep") from None
     if kind in ("application/x-www-form-urlencoded", ""):
         return dict(parse_qsl(text, keep_blank_values=True, max_num_fields=200))
-    raise HTTPProblem(415, "send application/x-www-form-urlencoded or application/json")
+    raise HTTPProblem(415, key="err.media_type")
 
 
 def _json_form(text: str) -> dict[str, str]:
@@ -174,9 +187,9 @@ def _json_form(text: str) -> dict[str, str]:
     try:
         data = json.loads(text or "{}")
     except ValueError as exc:
-        raise HTTPProblem(400, f"the body is not valid JSON: {exc}") from None
+        raise HTTPProblem(400, key="err.json_bad", reason=str(exc)) from None
     if not isinstance(data, dict):
-        raise HTTPProblem(400, "the JSON body must be an object")
+        raise HTTPProblem(400, key="err.json_object")
     for k, v in data.items():  # nested values are passed on as JSON text, NULs escaped
         if not isinstance(v, str) and _nul_in(v):
             raise _nul_problem(str(k))
@@ -184,8 +197,7 @@ def _json_form(text: str) -> dict[str, str]:
     try:  # "\ud800" parses to half a surrogate pair, which no store can hold
         "".join(f"{k}{v}" for k, v in form.items()).encode("utf-8")
     except UnicodeEncodeError:
-        raise HTTPProblem(400, "the JSON body holds text that is not valid Unicode (a lone "
-                               "surrogate escape such as \\ud800)") from None
+        raise HTTPProblem(400, key="err.json_surrogate") from None
     return form
 
 
@@ -201,9 +213,9 @@ def _nul_in(value: Any) -> bool:
 
 
 def _nul_problem(name: str) -> HTTPProblem:
-    where = f" in «{name}»" if name and not _nul_in(name) else ""
-    return HTTPProblem(400, f"the request holds a NUL character (\\x00){where}: no text the "
-                            "desk keeps may contain one; remove it and send again")
+    where = (say("err.nul_where", "en", name=name), say("err.nul_where", "it", name=name)) \
+        if name and not _nul_in(name) else ""
+    return HTTPProblem(400, key="err.nul", where=where)
 
 
 MAX_QUERY_BYTES = 8_192  # the desk's own links and forms use a few hundred
@@ -215,14 +227,12 @@ def refuse_bad_query(request: Request) -> None:
     percent-decoded (400; they would otherwise turn silently into U+FFFD)."""
     raw: bytes = request.scope.get("query_string", b"")
     if len(raw) > MAX_QUERY_BYTES:
-        raise HTTPProblem(414, f"the query string is {len(raw):,} bytes long; the desk reads at "
-                               f"most {MAX_QUERY_BYTES:,}")
+        raise HTTPProblem(414, key="err.query_long", n=(f"{len(raw):,}", f"{len(raw):_}".replace("_", ".")),
+                          most=(f"{MAX_QUERY_BYTES:,}", f"{MAX_QUERY_BYTES:_}".replace("_", ".")))
     try:
         unquote_to_bytes(raw.replace(b"+", b" ")).decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise HTTPProblem(400, "the query string is not valid UTF-8 once percent-decoded (byte "
-                               f"0x{exc.object[exc.start]:02x}): encode it as UTF-8"
-                          ) from None
+        raise HTTPProblem(400, key="err.query_utf8", byte=f"{exc.object[exc.start]:02x}") from None
 
 
 def refuse_nul(request: Request, form: Mapping[str, str]) -> None:
@@ -283,20 +293,26 @@ def endpoint(spec: RouteSpec, s: Services, render: Callable[[Ctx, Page], Respons
 
 def unmatched(s: Services, error: Callable[[Ctx, HTTPProblem], Response]
               ) -> Callable[[Request, Exception], Awaitable[Response]]:
-    """Starlette's handler for a URL no route matches (404) or a method a route does not take
-    (405): the desk's own error page, HTML for a browser, JSON for ``.json``/``/api/`` paths."""
+    """Starlette's handler for a URL no route matches (404), a method a route does not take
+    (405) or a failure nothing foresaw (500, the exception still goes to the server's log): the
+    desk's own error page, HTML for a browser, JSON for ``.json``/``/api/`` paths."""
 
     async def run(request: Request, exc: Exception) -> Response:
-        status = getattr(exc, "status_code", 404)
-        session, user, role = await _session(request, s)
+        status = getattr(exc, "status_code", 500)
+        try:
+            session, user, role = await _session(request, s)
+        except Exception:  # the failure may be the store's: the page is still said
+            session, user, role = None, None, None
         lang = pick_language(user.lang if user else "", request.headers.get("accept-language"),
                              s.settings.default_language)
         json_ = wants_json(request) or request.url.path.startswith("/api/")
         ctx = Ctx(request=request, services=s, user=user, role=role, session=session, lang=lang,
                   wants_json=json_)
-        message = (f"{request.method} is not allowed on {request.url.path}" if status == 405
-                   else f"there is no page at {request.url.path}")
-        response = error(ctx, HTTPProblem(status, message))
+        path = request.url.path
+        problem = (HTTPProblem(405, key="err.method", method=request.method, path=path)
+                   if status == 405 else HTTPProblem(404, key="err.no_page", path=path)
+                   if status == 404 else HTTPProblem(500, key="err.internal"))
+        response = error(ctx, problem)
         response.headers.update(getattr(exc, "headers", None) or {})  # 405's Allow
         return response
 
@@ -308,16 +324,16 @@ async def _checked(ctx: Ctx, spec: RouteSpec, s: Services,
     refuse_bad_query(ctx.request)
     if spec.role is not None and ctx.user is None:
         if ctx.wants_json or ctx.request.method != "GET" or spec.kind not in ("page", "file"):
-            raise HTTPProblem(401, "log in first (POST /login)")
+            raise HTTPProblem(401, key="err.login_first")
         target = ctx.request.url.path + (f"?{ctx.request.url.query}" if ctx.request.url.query else "")
         return RedirectResponse("/login?" + urlencode({"next": target}), status_code=303)
     if spec.role is not None and not ctx.can(spec.role):
-        raise HTTPProblem(403, f"this needs the {spec.role.value} role or above")
+        raise HTTPProblem(403, key="err.role", role=_role_words(spec.role))
     ctx.form = await _form(ctx.request, s.settings.max_form_bytes)
     refuse_nul(ctx.request, ctx.form)
     if ctx.request.method not in ("GET", "HEAD") and (not _same_origin(ctx.request)
                                                       or not _csrf_ok(ctx, spec)):
-        raise HTTPProblem(403, "the CSRF token is missing or wrong: reload the page and retry")
+        raise HTTPProblem(403, key="err.csrf")
     try:
         result = await _call(spec.handler, ctx)
     except ApprovalRequired as exc:
@@ -373,8 +389,15 @@ def json_response(data: Any, status: int = 200, headers: Mapping[str, str] | Non
                     headers=dict(headers or {}))
 
 
-def error_json(exc: HTTPProblem) -> Response:
-    return JSONResponse({"error": exc.message, "status": exc.status}, status_code=exc.status)
+def error_json(exc: HTTPProblem, lang: str = "en") -> Response:
+    """``{"error": …, "status": …}``: the error in ``lang`` where the desk has it so."""
+    return JSONResponse({"error": exc.said(lang)[0], "status": exc.status},
+                        status_code=exc.status)
+
+
+def _role_words(role: Role) -> tuple[str, str]:
+    """A role's name in English and in Italian, for a refusal's sentence."""
+    return role.value, translator("it")(f"role.{role.value}")
 
 
 def routes(specs: list[RouteSpec], s: Services, render: Callable[[Ctx, Page], Response],

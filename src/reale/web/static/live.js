@@ -38,6 +38,21 @@
     var span = s < 60 ? s + ' s' : s < 3600 ? Math.floor(s / 60) + ' min' : Math.floor(s / 3600) + ' h';
     return label('ago').replace('{t}', span);
   }
+  // the absolute moment, the way the server writes it (when() in render.py), for a screen
+  // reader and on hover: 2026-05-28 20:26 UTC, in Italian 28/05/2026 20:26 UTC
+  function absolute(at) {
+    var d = new Date(at * 1000), two = function (n) { return (n < 10 ? '0' : '') + n; };
+    var y = d.getUTCFullYear(), m = two(d.getUTCMonth() + 1), day = two(d.getUTCDate());
+    var hm = two(d.getUTCHours()) + ':' + two(d.getUTCMinutes()) + ' UTC';
+    return (lang === 'it' ? day + '/' + m + '/' + y : y + '-' + m + '-' + day) + ' ' + hm;
+  }
+  function stamp(at) {
+    var t = el('time', '', ago(at)), said = absolute(at);
+    t.setAttribute('datetime', new Date(at * 1000).toISOString().replace(/\.\d+Z$/, 'Z'));
+    t.title = said;
+    t.appendChild(el('span', 'visually-hidden', ' (' + said + ')'));
+    return t;
+  }
   function chip(text, cls) { return el('span', 'chip' + (cls ? ' ' + cls : ''), text); }
 
   function row(ev) {
@@ -45,7 +60,9 @@
     li.setAttribute('data-uri', ev.uri || ev.id || '');
     li.setAttribute('data-type', ev.type || '');
     li.setAttribute('data-brand', ev.brand || '');
-    li.appendChild(el('div', 'time', ago(ev.at || 0)));
+    var time = el('div', 'time');
+    time.appendChild(stamp(ev.at || 0));
+    li.appendChild(time);
     var body = el('div');
     var who = el('div', 'who', ev.type === 'moment' ? (ev.term || '') : '@' + (ev.author || ''));
     if (ev.name) { who.appendChild(el('span', 'name', ev.name)); }

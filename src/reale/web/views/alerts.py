@@ -24,7 +24,7 @@ def _outbox(ctx: Ctx) -> Outbox:
 def alerts(ctx: Ctx) -> Page:
     state = ctx.query("state")
     if state and state not in (*STATES, "all"):
-        raise HTTPProblem(400, f"state must be one of {', '.join((*STATES, 'all'))}")
+        raise HTTPProblem(400, key="err.alert_state", allowed=", ".join((*STATES, "all")))
     states = STATES if state == "all" else (state,) if state else SHOWN
     brand = brand_filter(ctx, "brand") or None
     outbox = _outbox(ctx)
@@ -43,7 +43,7 @@ def retry(ctx: Ctx) -> Done:
     ref = ctx.path("delivery")
     outbox = _outbox(ctx)
     if outbox.get(ref) is None:
-        raise HTTPProblem(404, f"no alert delivery {ref!r}")
+        raise HTTPProblem(404, key="err.no_delivery", id=repr(ref))
     row = outbox.requeue(ref, ctx.now)  # an AlertError (not dead or pending) becomes a 400
     return Done("/alerts", "alert_retry", {"id": row.id, "state": row.state})
 

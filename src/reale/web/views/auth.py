@@ -88,7 +88,7 @@ def logout(ctx: Ctx) -> Response:
 
 def me(ctx: Ctx) -> Response:
     if ctx.user is None or ctx.session is None:
-        raise HTTPProblem(401, "log in first (POST /login)")
+        raise HTTPProblem(401, key="err.login_first")
     return json_response({"user": ctx.user.name, "role": ctx.user.role, "lang": ctx.lang,
                           "csrf": ctx.session.csrf})
 

@@ -85,7 +85,7 @@ def brand(ctx: Ctx) -> Page:
     cfg = s.brand(name)
     if cfg is None and name not in _stored_brands(ctx) and not s.store.query(
             "SELECT 1 FROM mentions WHERE brand = ? LIMIT 1", (name,)):
-        raise HTTPProblem(404, f"no brand named {name!r}")
+        raise HTTPProblem(404, key="err.no_brand", name=repr(name))
     pname, since, until, bucket = period(ctx)
     volume = s.store.count_mentions(name, since, until, bucket, timeout=2.0)
     starts = [b.start for b in volume]

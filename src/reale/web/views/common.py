@@ -29,8 +29,8 @@ def choice(ctx: Ctx, name: str, allowed: tuple[str, ...] | list[str]) -> str:
     any other value is a 400 that lists the choices (never a silent "no filter")."""
     value = ctx.query(name)
     if value and value not in allowed:
-        raise HTTPProblem(400, f"{name} must be one of {', '.join(allowed)} (or empty), "
-                               f"got {value[:40]!r}")
+        raise HTTPProblem(400, key="err.one_of", name=name, allowed=", ".join(allowed),
+                          got=repr(value[:40]))
     return value
 
 
@@ -44,7 +44,7 @@ def brand_filter(ctx: Ctx, name: str = "brand") -> str:
     if not value or value in ctx.services.brand_names() or _stored_brand(ctx, value):
         return value
     known = ", ".join(ctx.services.brand_names()) or "none configured"
-    raise HTTPProblem(404, f"no brand named {value!r} (known brands: {known})")
+    raise HTTPProblem(404, key="err.no_brand_known", name=repr(value), known=known)
 
 
 def _stored_brand(ctx: Ctx, value: str) -> bool:
@@ -118,7 +118,7 @@ def opportunity_or_404(ctx: Ctx) -> OpportunityRecord:
     key = ctx.path("key")
     rec = queries.get_opportunity(ctx.services.store, key) if len(key) <= 64 else None
     if rec is None:
-        raise HTTPProblem(404, f"no opportunity with key {key!r}")
+        raise HTTPProblem(404, key="err.no_opportunity", key_=repr(key))
     return rec
 
 

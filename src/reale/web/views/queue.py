@@ -18,6 +18,7 @@ from reale.desk.roles import Role
 from reale.errors import RealeError
 from reale.publish.limits import limit_for
 from reale.web import queries
+from reale.web.i18n import translator
 from reale.web.records import OPEN, OpportunityDecision, OpportunityRecord
 from reale.web.routing import Ctx, Done, HTTPProblem, Page
 from reale.web.views.common import (
@@ -118,11 +119,12 @@ def dismiss(ctx: Ctx) -> Done:
     user = ctx.require(Role.RESPONDER)
     reason = ctx.form.get("reason", "")
     if reason not in ("irrelevant", "not_worth"):
-        raise HTTPProblem(400, "dismiss needs a reason: irrelevant or not_worth")
+        raise HTTPProblem(400, key="err.dismiss_reason")
     rec = opportunity_or_404(ctx)
     if rec.status != OPEN:  # a stale page: never file an answered case as irrelevant, and learn it
-        raise HTTPProblem(409, f"this opportunity was already {rec.status} by "
-                               f"{rec.decided_by or 'someone'}; reload the page to see it")
+        raise HTTPProblem(409, key="err.already_decided",
+                          status_=(rec.status, translator("it")(f"status.{rec.status}")),
+                          who=(rec.decided_by or "someone", rec.decided_by or "qualcuno"))
     queries.decide(s.store, OpportunityDecision(
         opportunity_key=rec.key, action=reason, actor=user.name, role=user.role, at=ctx.now,
         comment=ctx.form.get("comment", "")[:1000]))

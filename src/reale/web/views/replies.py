@@ -22,7 +22,7 @@ from reale.web.views.queue import mark_handled
 def _reply(ctx: Ctx, reply_id: str) -> Reply:
     reply = ctx.services.repo.get_reply(reply_id) if len(reply_id) <= 64 else None
     if reply is None:
-        raise HTTPProblem(404, f"no reply with id {reply_id!r}")
+        raise HTTPProblem(404, key="err.no_reply", id=repr(reply_id))
     return reply
 
 
@@ -76,11 +76,11 @@ async def compose(ctx: Ctx) -> Done:
     rec = await run_in_threadpool(opportunity_or_404, ctx)
     action = ctx.form.get("action", "save")
     if action not in ("save", "submit", "send"):
-        raise HTTPProblem(400, "action must be save, submit or send")
+        raise HTTPProblem(400, key="err.reply_action")
     user = ctx.require(Role.APPROVER if action == "send" else Role.RESPONDER)
     text = _text(ctx)
     if not text.strip():  # the client's mistake (400), not a conflict with the desk's state
-        raise HTTPProblem(400, "a reply needs some text: the text is empty")
+        raise HTTPProblem(400, key="err.reply_empty")
     if action != "save":
         _check_length(ctx, rec, text)
     reply = await run_in_threadpool(_write, ctx, rec, text, ctx.form.get("reply_id", ""))
@@ -98,8 +98,8 @@ def _check_length(ctx: Ctx, rec: OpportunityRecord, text: str) -> None:
     account = ctx.services.account_for(rec.brand, rec.network)
     limit = account.max_characters or limit_for(account.network)
     if not fits(account.network, text, limit):
-        raise HTTPProblem(400, f"the reply is {text_length(account.network, text)} characters; "
-                               f"{account.network} takes {limit}: shorten it first")
+        raise HTTPProblem(400, key="err.reply_long", n=text_length(account.network, text),
+                          network=account.network, most=limit)
 
 
 def _write(ctx: Ctx, rec: OpportunityRecord, text: str, reply_id: str) -> Reply:
@@ -107,10 +107,9 @@ def _write(ctx: Ctx, rec: OpportunityRecord, text: str, reply_id: str) -> Reply:
     user = ctx.require(Role.RESPONDER)
     current = _reply(ctx, reply_id) if reply_id else None
     if current is not None and current.opportunity_id != rec.id:
-        raise HTTPProblem(400, "that reply belongs to another opportunity")
+        raise HTTPProblem(400, key="err.reply_elsewhere")
     if current is not None and current.state == "published":  # a stale page: never send it twice
-        raise HTTPProblem(409, f"reply {current.id} was already published; reload the page to "
-                               "see it (a new reply starts from the reloaded page)")
+        raise HTTPProblem(409, key="err.reply_published", id=current.id)
     if current is None or current.state not in (*EDITABLE, "approved"):
         with s.lock:  # the check and the new draft together: a double submit makes one reply
             return _draft(ctx, rec, text, _check_last_reply(ctx, rec))
@@ -133,14 +132,11 @@ def _check_last_reply(ctx: Ctx, rec: OpportunityRecord) -> bool:
     mean it: ``another=1``, or a ``last_reply`` naming the newest reply; else 409."""
     seen = ctx.form.get("last_reply")
     if seen is not None and seen != newest_reply_id(ctx, rec):
-        raise HTTPProblem(409, "a reply to this opportunity was written since this page was "
-                               "loaded: reload the page to see it before writing another")
+        raise HTTPProblem(409, key="err.reply_since")
     another = ctx.form.get("another", "") in ("1", "true", "on", "yes")
     live = live_reply(ctx, rec)
     if live is not None and not another and not seen:
-        raise HTTPProblem(409, f"this opportunity already has reply {live.id} ({live.state}): "
-                               "to answer the same post again on purpose, say so with another=1 "
-                               "(or pass last_reply, the newest reply you saw)")
+        raise HTTPProblem(409, key="err.reply_exists", id=live.id, state=live.state)
     return another or live is not None
 
 

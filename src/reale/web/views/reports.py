@@ -49,9 +49,9 @@ def span(ctx: Ctx) -> tuple[float, float, str, str]:
             else today - timedelta(days=6)
         end = date.fromisoformat(ctx.query("to")) if ctx.query("to") else today
     except ValueError:
-        raise HTTPProblem(400, "dates are YYYY-MM-DD") from None
+        raise HTTPProblem(400, key="err.dates") from None
     if end < start or (end - start).days > MAX_DAYS:
-        raise HTTPProblem(400, f"the period must run forward and last at most {MAX_DAYS} days")
+        raise HTTPProblem(400, key="err.period", days=MAX_DAYS)
     since = datetime(start.year, start.month, start.day, tzinfo=UTC).timestamp()
     until = datetime(end.year, end.month, end.day, tzinfo=UTC).timestamp() + 86_400
     return since, until, start.isoformat(), end.isoformat()
@@ -136,7 +136,8 @@ def report_language(ctx: Ctx) -> str:
     """The language of a report's words: ``lang`` if asked (en, it), else the reader's."""
     asked = ctx.query("lang")
     if asked and asked not in LANGS:
-        raise HTTPProblem(400, f"lang must be one of {', '.join(LANGS)}, got {asked[:20]!r}")
+        raise HTTPProblem(400, key="err.report_lang", allowed=", ".join(LANGS),
+                          got=repr(asked[:20]))
     return asked or ctx.lang
 
 

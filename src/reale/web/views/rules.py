@@ -70,7 +70,7 @@ def _form(ctx: Ctx) -> dict[str, Any]:
 def _current(ctx: Ctx, name: str) -> RuleView:
     found = next((v for v in _views(ctx) if v.rule.name == name), None)
     if found is None:
-        raise HTTPProblem(404, f"no alert rule named {name!r}")
+        raise HTTPProblem(404, key="err.no_rule", name=repr(name))
     return found
 
 
@@ -83,8 +83,7 @@ def add(ctx: Ctx) -> Done:
     user = ctx.require(Role.ADMIN)
     name = ctx.form.get("name", "").strip()
     if _config_rule(ctx, name) is not None:
-        raise HTTPProblem(409, f"a rule named {name!r} exists already in reale.toml; edit it "
-                          "instead")
+        raise HTTPProblem(409, key="err.rule_in_config", name=repr(name))
     rule = rule_from_form(_form(ctx), _config(ctx), ctx.services.brand_names(), name=name)
     # the name's check and the insert are one transaction: of two admins adding the same name
     # at once, one gets the rule and the other a 409 (DeskError), never a store error (503)
@@ -136,7 +135,7 @@ def revert(ctx: Ctx) -> Done:
     name = ctx.path("name")
     if _config_rule(ctx, name) is None and (e := _store(ctx).get(name)) is not None \
             and e.origin == "desk":
-        raise HTTPProblem(409, f"rule {name!r} was made in the desk: delete it instead")
+        raise HTTPProblem(409, key="err.rule_from_desk", name=repr(name))
     _store(ctx).remove(name, by=user.name, at=ctx.now, action="reverted")
     return Done("/alerts/rules", "rule_reverted", {"rule": name})
 
@@ -146,7 +145,7 @@ def _move(ctx: Ctx, step: int) -> Done:
     name = ctx.path("name")
     names = [v.rule.name for v in _views(ctx)]
     if name not in names:
-        raise HTTPProblem(404, f"no alert rule named {name!r}")
+        raise HTTPProblem(404, key="err.no_rule", name=repr(name))
     action = "moved up" if step < 0 else "moved down"
     _store(ctx).reorder(moved(names, name, step), moved=name, action=action, by=user.name,
                         at=ctx.now)
@@ -170,11 +169,10 @@ def delete(ctx: Ctx) -> Done:
     user = ctx.require(Role.ADMIN)
     name = ctx.path("name")
     if _config_rule(ctx, name) is not None:
-        raise HTTPProblem(409, f"rule {name!r} comes from reale.toml: disable it, or remove it "
-                          "from the config")
+        raise HTTPProblem(409, key="err.rule_from_config", name=repr(name))
     edit_ = _store(ctx).get(name)
     if edit_ is None:
-        raise HTTPProblem(404, f"no alert rule named {name!r}")
+        raise HTTPProblem(404, key="err.no_rule", name=repr(name))
     _store(ctx).remove(name, by=user.name, at=ctx.now, action="deleted")
     return Done("/alerts/rules", "rule_deleted", {"rule": name})
 

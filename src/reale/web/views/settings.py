@@ -78,9 +78,9 @@ def add_query(ctx: Ctx) -> Done:
     user = ctx.require(Role.ADMIN)
     brand, text = ctx.form.get("brand", ""), ctx.form.get("query", "").strip()
     if ctx.services.brand(brand) is None:
-        raise HTTPProblem(400, f"no brand named {brand!r} in reale.toml")
+        raise HTTPProblem(400, key="err.no_brand_config", name=repr(brand))
     if not text or len(text) > MAX_QUERY:
-        raise HTTPProblem(400, f"a query needs 1 to {MAX_QUERY} characters")
+        raise HTTPProblem(400, key="err.query_size", most=MAX_QUERY)
     match = _match_module()
     if match is not None:
         match.parse_query(text)  # a QueryError becomes a 400 with its position
@@ -95,10 +95,10 @@ def remove_query(ctx: Ctx) -> Done:
     try:
         qid = int(ctx.path("query_id"))
     except ValueError:
-        raise HTTPProblem(404, "no such query") from None
+        raise HTTPProblem(404, key="err.no_query") from None
     with ctx.services.store.transaction() as tx:
         if tx.execute("DELETE FROM watch_queries WHERE id = ?", (qid,)) != 1:
-            raise HTTPProblem(404, f"no watch-query {qid}")
+            raise HTTPProblem(404, key="err.no_watch_query", id=qid)
     return Done("/settings", "query", {"removed": qid})
 
 
@@ -120,7 +120,7 @@ def change_user(ctx: Ctx) -> Done:
     name = ctx.path("name")
     s = ctx.services
     if s.accounts.get(name) is None:
-        raise HTTPProblem(404, f"no user named {name!r}")
+        raise HTTPProblem(404, key="err.no_user", name=repr(name))
     if name == admin.name:
         raise DeskError("change your own role or account from another admin's session")
     if "role" in ctx.form:
@@ -135,7 +135,7 @@ def set_language(ctx: Ctx) -> Done:
     user = ctx.require(Role.VIEWER)
     lang = ctx.form.get("lang", "")
     if lang not in LANGS:
-        raise HTTPProblem(400, f"language must be one of {', '.join(LANGS)}")
+        raise HTTPProblem(400, key="err.language", allowed=", ".join(LANGS))
     ctx.services.accounts.set_lang(user.name, lang)
     back = ctx.form.get("next", "/live")
     return Done(back if back.startswith("/") and not back.startswith("//") else "/live")
