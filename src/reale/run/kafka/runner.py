@@ -184,7 +184,7 @@ def run_kafka(config: Config, *, bootstrap: str, store_url: str | None = None, r
         s = msgspec.structs.replace(s, bootstrap=bootstrap).validate()
     check_topics(s)  # the broker answers and the topics exist, else a clear error, not a hang
     clock = clock or SystemClock()
-    metrics = metrics or KafkaMetrics()
+    metrics = metrics or KafkaMetrics(role)
     if config.metrics_port:
         metrics.serve(config.metrics_host, config.metrics_port)
     store = open_store(store_url or config.store)
@@ -201,6 +201,8 @@ def run_kafka(config: Config, *, bootstrap: str, store_url: str | None = None, r
         parts = role_parts(role, config, store, clock, alert_secrets=alert_secrets,
                            profile_clients=profile_clients)
         services, desk = parts.services, parts.desk
+        if desk is not None:
+            desk.degraded = metrics.degraded
         for service in services:
             if isinstance(service, ProfileService):
                 watch_profile_fetcher(metrics, service.fetcher)
