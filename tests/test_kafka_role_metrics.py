@@ -34,6 +34,11 @@ def scrape(port: int) -> dict[str, float]:
     return out
 
 
+def worker_logs(log_dir: Path) -> str:
+    return "\n".join(f"--- {log.name}:\n{log.read_text()[-1500:]}"
+                     for log in sorted(log_dir.glob("worker*.log")))
+
+
 def test_each_role_exports_only_the_metrics_it_fills(kafka_bootstrap: str, tmp_path: Path) -> None:
     from reale.simulate import Simulator
 
@@ -48,26 +53,29 @@ def test_each_role_exports_only_the_metrics_it_fills(kafka_bootstrap: str, tmp_p
     ports = {role: free_port() for role in ROLES}
     commands = [worker_command(role, kafka_bootstrap, store, config,
                                "--metrics-port", str(ports[role])) for role in ROLES]
-    with workers(commands, tmp_path) as procs:
-        for role in ROLES:
-            wait_until(lambda r=role: bool(scrape(ports[r])), 30, f"the {role}'s /metrics")
-        burst = tmp_path / "burst.jsonl"  # flat out, by a source that stamps its arrivals
-        burst.write_text("\n".join(Simulator(seed=9, authors=300, brand_rate=0.2).take(count=300))
-                         + "\n")
-        assert run_cli("kafka", "worker", "--role", "source", "--bootstrap", kafka_bootstrap,
-                       "--store", f"sqlite:///{tmp_path / 'burst.sqlite'}", "--replay", str(burst),
-                       timeout=120).returncode == 0
-        wait_until(lambda: scrape(ports["matcher"]).get("reale_mention_latency_seconds_count", 0)
-                   > 0, 30, "the matcher's stored mentions")
-        wait_until(lambda: "reale_source_lag_seconds" in scrape(ports["source"]), 30,
-                   "the source's lag")
-        for role in ROLES[1:]:  # each consuming role running (its partitions assigned)
-            wait_until(lambda r=role: scrape(ports[r]).get("reale_kafka_rebalances_total", 0) > 0,
-                       30, f"the {role}'s assignment")
-        seen = {role: scrape(ports[role]) for role in ROLES}
-        for p in procs:
-            p.send_signal(signal.SIGTERM)
-        assert [p.wait(20) for p in procs] == [0, 0, 0, 0]
+    try:
+        with workers(commands, tmp_path) as procs:
+            for role in ROLES:
+                wait_until(lambda r=role: bool(scrape(ports[r])), 30, f"the {role}'s /metrics")
+            burst = tmp_path / "burst.jsonl"  # flat out, by a source that stamps its arrivals
+            burst.write_text("\n".join(Simulator(seed=9, authors=300, brand_rate=0.2).take(count=300))
+                             + "\n")
+            assert run_cli("kafka", "worker", "--role", "source", "--bootstrap", kafka_bootstrap,
+                           "--store", f"sqlite:///{tmp_path / 'burst.sqlite'}", "--replay", str(burst),
+                           timeout=120).returncode == 0
+            wait_until(lambda: scrape(ports["matcher"]).get("reale_mention_latency_seconds_count", 0)
+                       > 0, 30, "the matcher's stored mentions")
+            wait_until(lambda: "reale_source_lag_seconds" in scrape(ports["source"]), 30,
+                       "the source's lag")
+            for role in ROLES[1:]:  # each consuming role running (its partitions assigned)
+                wait_until(lambda r=role: scrape(ports[r]).get("reale_kafka_rebalances_total", 0) > 0,
+                           30, f"the {role}'s assignment")
+            seen = {role: scrape(ports[role]) for role in ROLES}
+            for p in procs:
+                p.send_signal(signal.SIGTERM)
+            assert [p.wait(20) for p in procs] == [0, 0, 0, 0]
+    except AssertionError as exc:  # say what the workers logged
+        raise AssertionError(f"{exc}\n{worker_logs(tmp_path)}") from exc
 
     def shown(metric: str) -> list[str]:
         return [role for role in ROLES if metric in seen[role]]
