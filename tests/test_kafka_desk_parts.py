@@ -178,6 +178,27 @@ def test_brand_state_keeps_its_queue_and_signals_in_the_snapshot(
     assert msgspec.msgpack.decode(state.snapshot())  # plain msgpack, readable anywhere
 
 
+def test_a_batch_larger_than_the_backlog_shows_as_degraded_on_the_stages_metrics(
+        understanding: Understanding) -> None:
+    from reale.run.kafka.metrics import KafkaMetrics
+
+    clock = ManualClock(T0 + 60)
+    metrics = KafkaMetrics("stages")
+    state = BrandState(clock, signals_config(BURSTY))
+    desk = KafkaDesk(Config(brands=(VOLTA,), extra=BURSTY), clock, understanding=understanding,
+                     backlog=5)
+    desk.degraded = metrics.degraded  # as run_kafka wires it
+    fresh = [m for m in stream() if state.update(m) is not None]
+
+    def shown() -> float | None:
+        return metrics.registry.get_sample_value("reale_understand_degraded")
+
+    desk.handle(state, fresh, [])  # 9 mentions, more than the backlog: fast labels only
+    assert shown() == 1.0 and desk.degraded_batches == 1
+    desk.handle(state, fresh[:2], [])
+    assert shown() == 0.0
+
+
 def test_a_replayed_burst_raises_the_same_moments_whenever_it_is_read() -> None:
     """Moments are timed by the posts, not the worker's clock: a new owner reading the burst
     later raises moments with the same ids, which the store and the outbox already hold."""

@@ -14,6 +14,8 @@ import weakref
 from collections.abc import Sequence
 from typing import Any
 
+from prometheus_client import Gauge
+
 from reale.alerts import AlertsConfig
 from reale.alerts.rulestore import LiveRules
 from reale.clock import Clock
@@ -81,6 +83,7 @@ class KafkaDesk:
         self.min_alert_score = min_alert_score
         self.backlog = backlog  # more fresh mentions than this in a batch: fast labels only
         self.degraded_batches = 0
+        self.degraded: Gauge | None = None  # reale_understand_degraded, set by the runner
         # brands' relevance models recalled when assigned, rebuilt from the store, and brands
         # taught their stored decisions when first counted (since this desk was built)
         self.recalled = self.rebuilt = self.taught = 0
@@ -402,6 +405,8 @@ class KafkaDesk:
     def _labels(self, mentions: Sequence[Mention]) -> list[Any]:
         fast = len(mentions) > self.backlog
         self.degraded_batches += fast
+        if self.degraded is not None:
+            self.degraded.set(1 if fast else 0)
         texts = [m.post.text for m in mentions]
         langs: list[Sequence[str] | None] = [m.post.langs or None for m in mentions]  # every declared one
         try:

@@ -1,6 +1,7 @@
 """Prometheus metrics of a Kafka worker: the runner's own (events in and out per stage, errors,
 publish-to-stored latency) plus consumer lag per partition, batch latency, rebalances and the
-profile fetcher's (as the embedded runner's, with the shared queue and the lease)."""
+profile fetcher's (as the embedded runner's, with the shared queue and the lease). Each role
+exports only the metrics it fills (:data:`FILLED_BY`), so no role shows an always-empty one."""
 
 from __future__ import annotations
 
@@ -15,11 +16,29 @@ if TYPE_CHECKING:
     from reale.run.kafka.profiles import ProfileFetcher
 
 
-class KafkaMetrics(Metrics):
-    """One instance per worker process (its own registry, served on 127.0.0.1 by default)."""
+CONSUMING = ("matcher", "stages", "moments", "all")
+# The metrics only some roles fill, by name: the others (errors, records published) every role.
+FILLED_BY: dict[str, tuple[str, ...]] = {
+    "reale_mention_latency_seconds": ("matcher", "all"),  # the matcher stores the mentions
+    "reale_source_lag_seconds": ("source", "all"),
+    "reale_skipped": ("source", "all"),
+    "reale_understand_degraded": ("stages", "all"),  # the brand stage's desk labels mentions
+    "reale_events_in": CONSUMING,
+    "reale_events_out": CONSUMING,
+    "reale_kafka_consumer_lag": CONSUMING,
+    "reale_kafka_batch_seconds": CONSUMING,
+    "reale_kafka_rebalances": CONSUMING,
+    "reale_kafka_relevance_models_pruned": ("stages", "all"),
+}
 
-    def __init__(self) -> None:
+
+class KafkaMetrics(Metrics):
+    """One instance per worker process (its own registry, served on 127.0.0.1 by default);
+    ``role`` picks the metrics it exports (all of them for ``all``)."""
+
+    def __init__(self, role: str = "all") -> None:
         super().__init__()
+        self.role = role
         r = self.registry
         self.consumer_lag = Gauge("reale_kafka_consumer_lag", "Records behind the partition's end",
                                   ["group", "topic", "partition"], registry=r)
@@ -33,6 +52,11 @@ class KafkaMetrics(Metrics):
         self.models_pruned = Counter("reale_kafka_relevance_models_pruned",
                                      "Saved relevance models of brands no longer configured, "
                                      "deleted at start", ["group"], registry=r)
+        for metric in (self.latency, self.lag, self.skipped, self.degraded, self.events_in,
+                       self.events_out, self.consumer_lag, self.batch_seconds, self.rebalances,
+                       self.models_pruned):
+            if role not in FILLED_BY[next(iter(metric.describe())).name]:
+                r.unregister(metric)  # still counts if called, never shown
 
 
 def watch_profile_fetcher(metrics: Metrics, fetcher: ProfileFetcher) -> ProfileCollector:

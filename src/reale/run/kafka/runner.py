@@ -24,6 +24,7 @@ from reale.run.embedded import Source
 from reale.run.kafka.admin import check_topics
 from reale.run.kafka.brands import BrandStage
 from reale.run.kafka.conversations import ConversationStage
+from reale.run.kafka.cursors import TopicCursors
 from reale.run.kafka.desk import KafkaDesk
 from reale.run.kafka.matcher import MatcherStage
 from reale.run.kafka.metrics import KafkaMetrics, watch_profile_fetcher
@@ -149,13 +150,15 @@ def profile_service(config: Config, store: Store, clock: Clock,
     return ProfileService(fetcher, http=http)
 
 
-def config_sources(config: Config, store: Store) -> list[Source]:
-    """The clients of the config's ``[[sources]]`` (live or replay), with cursors in the store."""
+def config_sources(config: Config, store: Store, prefix: str = "") -> list[Source]:
+    """The clients of the config's ``[[sources]]`` (live or replay), with cursors in the store
+    under keys of the topics' ``prefix`` (:mod:`reale.run.kafka.cursors`)."""
     from reale.sources.factory import build_sources
 
+    cursors = TopicCursors(store, prefix)
     out: list[Source] = []
     for s in config.sources:
-        out.extend(build_sources(s, cursor_store=store, brands=config.brands))
+        out.extend(build_sources(s, cursor_store=cursors, brands=config.brands))
     return out
 
 
@@ -181,7 +184,7 @@ def run_kafka(config: Config, *, bootstrap: str, store_url: str | None = None, r
         s = msgspec.structs.replace(s, bootstrap=bootstrap).validate()
     check_topics(s)  # the broker answers and the topics exist, else a clear error, not a hang
     clock = clock or SystemClock()
-    metrics = metrics or KafkaMetrics()
+    metrics = metrics or KafkaMetrics(role)
     if config.metrics_port:
         metrics.serve(config.metrics_host, config.metrics_port)
     store = open_store(store_url or config.store)
@@ -198,6 +201,8 @@ def run_kafka(config: Config, *, bootstrap: str, store_url: str | None = None, r
         parts = role_parts(role, config, store, clock, alert_secrets=alert_secrets,
                            profile_clients=profile_clients)
         services, desk = parts.services, parts.desk
+        if desk is not None:
+            desk.degraded = metrics.degraded
         for service in services:
             if isinstance(service, ProfileService):
                 watch_profile_fetcher(metrics, service.fetcher)
@@ -219,7 +224,7 @@ def run_kafka(config: Config, *, bootstrap: str, store_url: str | None = None, r
         for service in services:
             service.start()
         if role in ("source", "all"):
-            src = list(sources) if sources is not None else config_sources(config, store)
+            src = list(sources) if sources is not None else config_sources(config, store, s.prefix)
             publisher = Publisher(s, metrics=metrics, clock=clock)
             watch = source_watch(config, store, clock, metrics)
             names = [getattr(x, "source_id", "") or type(x).__name__ for x in src]
