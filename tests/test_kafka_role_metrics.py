@@ -56,7 +56,7 @@ def test_each_role_exports_only_the_metrics_it_fills(kafka_bootstrap: str, tmp_p
     try:
         with workers(commands, tmp_path) as procs:
             for role in ROLES:
-                wait_until(lambda r=role: bool(scrape(ports[r])), 30, f"the {role}'s /metrics")
+                wait_until(lambda r=role: bool(scrape(ports[r])), 60, f"the {role}'s /metrics")
             burst = tmp_path / "burst.jsonl"  # flat out, by a source that stamps its arrivals
             burst.write_text("\n".join(Simulator(seed=9, authors=300, brand_rate=0.2).take(count=300))
                              + "\n")
@@ -64,16 +64,16 @@ def test_each_role_exports_only_the_metrics_it_fills(kafka_bootstrap: str, tmp_p
                            "--store", f"sqlite:///{tmp_path / 'burst.sqlite'}", "--replay", str(burst),
                            timeout=120).returncode == 0
             wait_until(lambda: scrape(ports["matcher"]).get("reale_mention_latency_seconds_count", 0)
-                       > 0, 30, "the matcher's stored mentions")
-            wait_until(lambda: "reale_source_lag_seconds" in scrape(ports["source"]), 30,
+                       > 0, 60, "the matcher's stored mentions")
+            wait_until(lambda: "reale_source_lag_seconds" in scrape(ports["source"]), 60,
                        "the source's lag")
             for role in ROLES[1:]:  # each consuming role running (its partitions assigned)
                 wait_until(lambda r=role: scrape(ports[r]).get("reale_kafka_rebalances_total", 0) > 0,
-                           30, f"the {role}'s assignment")
+                           60, f"the {role}'s assignment")
             seen = {role: scrape(ports[role]) for role in ROLES}
             for p in procs:
                 p.send_signal(signal.SIGTERM)
-            assert [p.wait(20) for p in procs] == [0, 0, 0, 0]
+            assert [p.wait(60) for p in procs] == [0, 0, 0, 0]
     except AssertionError as exc:  # say what the workers logged
         raise AssertionError(f"{exc}\n{worker_logs(tmp_path)}") from exc
 
