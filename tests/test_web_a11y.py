@@ -20,7 +20,7 @@ from reale.web.i18n import STRINGS
 from reale.web.payloads import mention_payload
 from reale.web.records import Labels
 from reale.web.serving import serving
-from tests.test_web_browser import ARGS, CHROMIUM
+from tests.browser_helpers import CHROMIUM, chromium
 from tests.test_web_flow import _dead_delivery
 from tests.test_web_rules import alerts_config
 from tests.web_helpers import PASSWORD, Desk, build_desk, mention, post
@@ -153,12 +153,8 @@ def leftovers(text: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
+    with chromium() as b:
+        yield b
 
 
 def open_page(browser: Any, lang: str) -> Any:

@@ -23,18 +23,16 @@ from reale.web.follow import StoreFollower, following
 from reale.web.payloads import mention_payload
 from reale.web.records import MomentRecord, labels_from
 from reale.web.serving import serving
+from tests.browser_helpers import CHROMIUM, chromium
 from tests.conftest import ROOT
 from tests.web_helpers import PASSWORD, Desk, build_desk, mention, opportunity_of, post
 
-CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium "
                        "(apt-get install chromium; .ci/run installs it)"),
 ]
 sync_api = pytest.importorskip("playwright.sync_api", reason="needs playwright (pip install playwright)")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SHOTS = ROOT / "docs" / "screenshots"
 HOSTILE = ('<script>window.__xss = 1; alert("script")</script> '
            '<img src=x onerror="window.__xss = 2; alert(\'img\')"> ciao @fiori.bsky.social')
@@ -53,12 +51,8 @@ def base(desk: Desk) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
+    with chromium() as b:
+        yield b
 
 
 @pytest.fixture

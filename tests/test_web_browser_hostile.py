@@ -23,7 +23,8 @@ from reale.web.payloads import mention_payload
 from reale.web.queries import labels_for
 from reale.web.records import MomentRecord
 from reale.web.serving import serving
-from tests.test_web_browser import ARGS, CHROMIUM, sign_in
+from tests.browser_helpers import CHROMIUM, chromium
+from tests.test_web_browser import sign_in
 from tests.web_helpers import Desk, build_desk, mention, opportunity_of
 
 pytestmark = [
@@ -129,18 +130,14 @@ def served() -> Iterator[tuple[Desk, str, dict[str, str]]]:
 @pytest.fixture(scope="module")
 def page(served: tuple[Desk, str, dict[str, str]]) -> Iterator[Any]:
     """One browser for the module, signed in as the admin (who sees every page)."""
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        try:
-            context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="en-US")
-            context.add_init_script(CSP_LOG)
-            p = context.new_page()
-            p.dialogs = []  # type: ignore[attr-defined]
-            p.on("dialog", lambda d: (p.dialogs.append(d.message), d.dismiss()))  # type: ignore[attr-defined]
-            sign_in(p, served[1], "ada")
-            yield p
-        finally:
-            browser.close()
+    with chromium() as browser:
+        context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="en-US")
+        context.add_init_script(CSP_LOG)
+        p = context.new_page()
+        p.dialogs = []  # type: ignore[attr-defined]
+        p.on("dialog", lambda d: (p.dialogs.append(d.message), d.dismiss()))  # type: ignore[attr-defined]
+        sign_in(p, served[1], "ada")
+        yield p
 
 
 def assert_inert(page: Any, where: str) -> None:

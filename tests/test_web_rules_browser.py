@@ -5,35 +5,28 @@ as edited in the desk. Screenshotted into docs/screenshots/rules.png."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from reale.web.serving import serving
+from tests.browser_helpers import CHROMIUM, chromium
 from tests.conftest import ROOT
 from tests.test_web_rules import alerts_config
 from tests.web_helpers import PASSWORD, build_desk
 
-CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"),
 ]
 sync_api = pytest.importorskip("playwright.sync_api", reason="needs playwright (pip install playwright)")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 @pytest.fixture
 def page() -> Iterator[Any]:
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        try:
-            yield browser.new_context(viewport={"width": 1280, "height": 900},
-                                      locale="en-US").new_page()
-        finally:
-            browser.close()
+    with chromium() as browser:
+        yield browser.new_context(viewport={"width": 1280, "height": 900},
+                                  locale="en-US").new_page()
 
 
 def test_an_admin_moves_a_config_rule_to_another_channel_in_the_browser(page: Any) -> None:
@@ -65,21 +58,17 @@ def test_an_admin_moves_a_config_rule_to_another_channel_in_the_browser(page: An
 
 def test_an_admin_reorders_the_rules_in_the_browser_with_javascript_off() -> None:
     desk = build_desk(seeded=False, alerts=alerts_config())
-    with sync_api.sync_playwright() as pw, serving(desk.app) as base:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        try:
-            page = browser.new_context(java_script_enabled=False, locale="en-US").new_page()
-            page.goto(base + "/login?next=/alerts/rules")
-            page.fill("input[name=user]", "ada")
-            page.fill("input[name=password]", PASSWORD)
-            page.click("button[type=submit]")
-            page.wait_for_url("**/alerts/rules")
-            order = lambda: page.eval_on_selector_all(  # noqa: E731
-                "tr[data-rule]", "rows => rows.map(r => r.dataset.rule)")
-            assert order() == ["opps", "moments"]
-            page.click("button[aria-label='Move down opps']")
-            page.wait_for_url("**/alerts/rules?done=rule_moved")
-            assert order() == ["moments", "opps"]
-            assert "Rule moved" in page.locator("[role=status]").inner_text()
-        finally:
-            browser.close()
+    with chromium() as browser, serving(desk.app) as base:
+        page = browser.new_context(java_script_enabled=False, locale="en-US").new_page()
+        page.goto(base + "/login?next=/alerts/rules")
+        page.fill("input[name=user]", "ada")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url("**/alerts/rules")
+        order = lambda: page.eval_on_selector_all(  # noqa: E731
+            "tr[data-rule]", "rows => rows.map(r => r.dataset.rule)")
+        assert order() == ["opps", "moments"]
+        page.click("button[aria-label='Move down opps']")
+        page.wait_for_url("**/alerts/rules?done=rule_moved")
+        assert order() == ["moments", "opps"]
+        assert "Rule moved" in page.locator("[role=status]").inner_text()
