@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -165,6 +166,17 @@ def open_page(browser: Any, lang: str) -> Any:
     return page
 
 
+@contextmanager
+def signed_in(browser: Any, base: str, name: str, lang: str) -> Iterator[Any]:
+    """A page in ``lang``, signed in as ``name``; its context is closed when the block ends."""
+    page = open_page(browser, lang)
+    try:
+        sign_in(page, base, name)
+        yield page
+    finally:
+        page.context.close()
+
+
 def sign_in(page: Any, base: str, name: str) -> None:
     page.goto(base + "/login")
     page.fill("input[name=user]", name)
@@ -207,42 +219,28 @@ def test_every_page_is_accessible_and_reads_in_the_viewers_language(browser: Any
                 found[path] = audit(page, lang)
         finally:
             page.context.close()
-        page = open_page(browser, lang)  # a viewer reads what the others change
-        try:
-            sign_in(page, base, "vera")
+        with signed_in(browser, base, "vera", lang) as page:  # a viewer reads what the others change
             for path in (f"/queue/{desk.keys['late']}", "/settings", "/alerts/rules"):
                 page.goto(base + path)
                 found[f"{path} (viewer)"] = audit(page, lang)
-        finally:
-            page.context.close()
     empty = build_desk(seeded=False)  # the empty states
-    with serving(empty.app) as base:
-        page = open_page(browser, lang)
-        try:
-            sign_in(page, base, "ada")
-            for path in ("/live", "/queue", "/brands/Fiori", "/moments", "/reports", "/alerts"):
-                page.goto(base + path)
-                found[f"{path} (empty desk)"] = audit(page, lang)
-        finally:
-            page.context.close()
+    with serving(empty.app) as base, signed_in(browser, base, "ada", lang) as page:
+        for path in ("/live", "/queue", "/brands/Fiori", "/moments", "/reports", "/alerts"):
+            page.goto(base + path)
+            found[f"{path} (empty desk)"] = audit(page, lang)
     report = [f"{path}: {problem}" for path, problems in found.items() for problem in problems]
     assert not report, "\n".join(report)
 
 
 def test_italian_dates_numbers_and_counts_read_the_italian_way(browser: Any) -> None:
     desk = build_desk()
-    with serving(desk.app) as base:
-        page = open_page(browser, "it")
-        try:
-            sign_in(page, base, "ada")
-            page.goto(base + f"/case/{desk.keys['car']}")
-            text = page.inner_text("main")
-            page.goto(base + f"/case/{desk.keys['late']}")  # one reply to it
-            late = page.inner_text("main")
-            page.goto(base + "/brands/Fiori")  # its moment: 18 posts at 18 times the usual rate
-            brand = page.inner_text("main")
-        finally:
-            page.context.close()
+    with serving(desk.app) as base, signed_in(browser, base, "ada", "it") as page:
+        page.goto(base + f"/case/{desk.keys['car']}")
+        text = page.inner_text("main")
+        page.goto(base + f"/case/{desk.keys['late']}")  # one reply to it
+        late = page.inner_text("main")
+        page.goto(base + "/brands/Fiori")  # its moment: 18 posts at 18 times the usual rate
+        brand = page.inner_text("main")
     assert re.search(r"\b\d\d/\d\d/20\d\d \d\d:\d\d\b", text), text  # 28/05/2026 19:46
     assert not re.search(r"\b20\d\d-\d\d-\d\d\b", text), text
     assert "2.000.000" in text and "2,000,000" not in text, text
@@ -282,52 +280,42 @@ def tab_to(page: Any, text: str, limit: int = 80) -> None:
 
 def test_the_queue_to_a_sent_reply_works_by_keyboard_alone_in_italian(browser: Any) -> None:
     desk = build_desk()
-    with serving(desk.app) as base:
-        page = open_page(browser, "it")
-        try:
-            sign_in(page, base, "aldo")
-            page.goto(base + "/queue")
-            tab_to(page, "Apri")
-            page.keyboard.press("Enter")
-            page.wait_for_url("**/queue/*")
-            tab_to(page, "Usa")
-            page.keyboard.press(" ")
-            assert page.input_value("#reply-text") == page.get_attribute("[data-use-draft]", "data-use-draft")
-            tab_to(page, "Approva e invia")
-            page.keyboard.press("Enter")
-            page.wait_for_selector(".flash[role=status]")
-            assert "Approvata e inviata in prova" in page.inner_text(".flash[role=status]")
-        finally:
-            page.context.close()
+    with serving(desk.app) as base, signed_in(browser, base, "aldo", "it") as page:
+        page.goto(base + "/queue")
+        tab_to(page, "Apri")
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/queue/*")
+        tab_to(page, "Usa")
+        page.keyboard.press(" ")
+        assert page.input_value("#reply-text") == page.get_attribute("[data-use-draft]", "data-use-draft")
+        tab_to(page, "Approva e invia")
+        page.keyboard.press("Enter")
+        page.wait_for_selector(".flash[role=status]")
+        assert "Approvata e inviata in prova" in page.inner_text(".flash[role=status]")
 
 
 def test_the_live_feed_tells_a_screen_reader_of_new_mentions_in_one_polite_summary(browser: Any) -> None:
     desk = build_desk(seeded=False)
-    with serving(desk.app) as base:
-        page = open_page(browser, "it")
-        try:
-            sign_in(page, base, "rita")
-            page.wait_for_selector("#live-dot.on")
-            live = page.eval_on_selector_all("[aria-live]", "els => els.map(e => [e.id, e.getAttribute('aria-live'), e.innerText])")
-            assert all(mode == "polite" for _, mode, _ in live), live
-            # the counters tick every second: not in a live region, or a reader hears them all day
-            assert page.eval_on_selector_all("[aria-live] #live-count, [aria-live] #live-rate", "els => els.length") == 0
-            page.evaluate("""() => { window.__said = [];
-              new MutationObserver(() => window.__said.push(document.getElementById('live-announce').textContent))
-                .observe(document.getElementById('live-announce'), {childList: true, characterData: true, subtree: true}); }""")
-            for n in range(12):
-                p = post(7000 + n, f"@fiori.bsky.social domanda numero {n}", at=desk.clock.now() - 5)
-                labels = Labels(lang="it", sentiment="negative", intent="complaint")
-                desk.hub.publish("mention", mention_payload(mention("Fiori", p), labels))
-            page.wait_for_selector("#feed li:nth-child(12)")
-            page.wait_for_selector("#live-announce:not(:empty)", state="attached", timeout=10_000)
-            assert page.eval_on_selector_all("#feed li", "els => els.length") == 12
-            rows = audit(page, "it")  # the rows the script drew, in Italian, with names
-            said = page.evaluate("window.__said")
-            # a row's "5 s fa" carries its moment for a screen reader, the Italian way
-            stamp = page.eval_on_selector("#feed li time", "t => [t.dateTime, t.textContent]")
-        finally:
-            page.context.close()
+    with serving(desk.app) as base, signed_in(browser, base, "rita", "it") as page:
+        page.wait_for_selector("#live-dot.on")
+        live = page.eval_on_selector_all("[aria-live]", "els => els.map(e => [e.id, e.getAttribute('aria-live'), e.innerText])")
+        assert all(mode == "polite" for _, mode, _ in live), live
+        # the counters tick every second: not in a live region, or a reader hears them all day
+        assert page.eval_on_selector_all("[aria-live] #live-count, [aria-live] #live-rate", "els => els.length") == 0
+        page.evaluate("""() => { window.__said = [];
+          new MutationObserver(() => window.__said.push(document.getElementById('live-announce').textContent))
+            .observe(document.getElementById('live-announce'), {childList: true, characterData: true, subtree: true}); }""")
+        for n in range(12):
+            p = post(7000 + n, f"@fiori.bsky.social domanda numero {n}", at=desk.clock.now() - 5)
+            labels = Labels(lang="it", sentiment="negative", intent="complaint")
+            desk.hub.publish("mention", mention_payload(mention("Fiori", p), labels))
+        page.wait_for_selector("#feed li:nth-child(12)")
+        page.wait_for_selector("#live-announce:not(:empty)", state="attached", timeout=10_000)
+        assert page.eval_on_selector_all("#feed li", "els => els.length") == 12
+        rows = audit(page, "it")  # the rows the script drew, in Italian, with names
+        said = page.evaluate("window.__said")
+        # a row's "5 s fa" carries its moment for a screen reader, the Italian way
+        stamp = page.eval_on_selector("#feed li time", "t => [t.dateTime, t.textContent]")
     y, m, d, hm = re.fullmatch(r"(\d{4})-(\d\d)-(\d\d)T(\d\d:\d\d):\d\dZ", stamp[0]).groups()  # type: ignore[union-attr]
     assert re.fullmatch(rf"\d+ s fa \({d}/{m}/{y} {hm} UTC\)", stamp[1]), stamp
     assert said == ["12 nuove menzioni"]
@@ -336,51 +324,36 @@ def test_the_live_feed_tells_a_screen_reader_of_new_mentions_in_one_polite_summa
 
 def test_the_help_dialog_takes_the_focus_and_gives_it_back(browser: Any) -> None:
     desk = build_desk()
-    with serving(desk.app) as base:
-        page = open_page(browser, "it")
-        try:
-            sign_in(page, base, "aldo")
-            page.goto(base + "/queue")
-            tab_to(page, "Apri")
-            page.keyboard.press("?")
-            assert page.is_visible("#help") and focused(page)["text"] == "Chiudi"
-            page.keyboard.press("Tab")  # a modal dialog keeps the focus in itself
-            assert focused(page)["text"] == "Chiudi"
-            page.keyboard.press("Escape")
-            assert not page.is_visible("#help") and focused(page)["text"] == "Apri"
-        finally:
-            page.context.close()
+    with serving(desk.app) as base, signed_in(browser, base, "aldo", "it") as page:
+        page.goto(base + "/queue")
+        tab_to(page, "Apri")
+        page.keyboard.press("?")
+        assert page.is_visible("#help") and focused(page)["text"] == "Chiudi"
+        page.keyboard.press("Tab")  # a modal dialog keeps the focus in itself
+        assert focused(page)["text"] == "Chiudi"
+        page.keyboard.press("Escape")
+        assert not page.is_visible("#help") and focused(page)["text"] == "Apri"
 
 
 def test_the_query_preview_says_what_it_counts_in_italian(browser: Any) -> None:
     desk = build_desk()
-    with serving(desk.app) as base:
-        page = open_page(browser, "it")
-        try:
-            sign_in(page, base, "ada")
-            page.goto(base + "/settings")
-            page.fill("#query-text", "fiori")
-            page.wait_for_selector("#query-preview p")
-            said = page.inner_text("#query-preview p")
-            page.fill("#query-text", '("fiori')
-            page.wait_for_selector("#query-preview [lang=en]")
-        finally:
-            page.context.close()
+    with serving(desk.app) as base, signed_in(browser, base, "ada", "it") as page:
+        page.goto(base + "/settings")
+        page.fill("#query-text", "fiori")
+        page.wait_for_selector("#query-preview p")
+        said = page.inner_text("#query-preview p")
+        page.fill("#query-text", '("fiori')
+        page.wait_for_selector("#query-preview [lang=en]")
     assert re.fullmatch(r"\d+ dei \d+ post dell'ultima ora corrispondono", said), said
 
 
 def test_the_sidebar_says_what_its_count_and_language_buttons_mean(browser: Any) -> None:
     desk = build_desk()
-    with serving(desk.app) as base:
-        page = open_page(browser, "it")
-        try:
-            sign_in(page, base, "ada")
-            page.goto(base + "/queue")
-            queue = page.get_by_role("link", name=re.compile(r"^Coda \d+ aperte$"))
-            english = page.get_by_role("button", name="English")
-            italian = page.get_by_role("button", name="Italiano")
-            assert queue.count() == 1 and english.count() == 1 and italian.count() == 1
-            assert italian.get_attribute("aria-pressed") == "true"
-            assert english.get_attribute("lang") == "en"
-        finally:
-            page.context.close()
+    with serving(desk.app) as base, signed_in(browser, base, "ada", "it") as page:
+        page.goto(base + "/queue")
+        queue = page.get_by_role("link", name=re.compile(r"^Coda \d+ aperte$"))
+        english = page.get_by_role("button", name="English")
+        italian = page.get_by_role("button", name="Italiano")
+        assert queue.count() == 1 and english.count() == 1 and italian.count() == 1
+        assert italian.get_attribute("aria-pressed") == "true"
+        assert english.get_attribute("lang") == "en"
