@@ -21,10 +21,10 @@ from reale.web.i18n import STRINGS
 from reale.web.payloads import mention_payload
 from reale.web.records import Labels
 from reale.web.serving import serving
-from tests.browser_helpers import CHROMIUM, chromium
+from tests.browser_helpers import CHROMIUM, chromium, sign_in
 from tests.test_web_flow import _dead_delivery
 from tests.test_web_rules import alerts_config
-from tests.web_helpers import PASSWORD, Desk, build_desk, mention, post
+from tests.web_helpers import Desk, build_desk, mention, post
 
 pytestmark = [
     pytest.mark.browser,
@@ -175,14 +175,6 @@ def signed_in(browser: Any, base: str, name: str, lang: str) -> Iterator[Any]:
         yield page
     finally:
         page.context.close()
-
-
-def sign_in(page: Any, base: str, name: str) -> None:
-    page.goto(base + "/login")
-    page.fill("input[name=user]", name)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/live")
 
 
 def pages_of(desk: Desk) -> list[str]:

@@ -23,9 +23,9 @@ from reale.web.follow import StoreFollower, following
 from reale.web.payloads import mention_payload
 from reale.web.records import MomentRecord, labels_from
 from reale.web.serving import serving
-from tests.browser_helpers import CHROMIUM, chromium
+from tests.browser_helpers import CHROMIUM, chromium, sign_in
 from tests.conftest import ROOT
-from tests.web_helpers import PASSWORD, Desk, build_desk, mention, opportunity_of, post
+from tests.web_helpers import Desk, build_desk, mention, opportunity_of, post
 
 pytestmark = [
     pytest.mark.browser,
@@ -66,14 +66,6 @@ def page(browser: Any) -> Iterator[Any]:
         yield p
     finally:
         context.close()
-
-
-def sign_in(page: Any, base: str, name: str) -> None:
-    page.goto(base + "/login")
-    page.fill("input[name=user]", name)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/live")
 
 
 def shot(page: Any, name: str) -> None:

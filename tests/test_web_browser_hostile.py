@@ -23,8 +23,7 @@ from reale.web.payloads import mention_payload
 from reale.web.queries import labels_for
 from reale.web.records import MomentRecord
 from reale.web.serving import serving
-from tests.browser_helpers import CHROMIUM, chromium
-from tests.test_web_browser import sign_in
+from tests.browser_helpers import CHROMIUM, chromium, sign_in
 from tests.web_helpers import Desk, build_desk, mention, opportunity_of
 
 pytestmark = [
