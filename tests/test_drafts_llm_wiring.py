@@ -15,7 +15,7 @@ from reale.store import open_store
 from reale.web.assemble import accounts_of, app_from_config
 from reale.web.settings import web_settings
 from tests.conftest import run_cli
-from tests.publish_servers import FakeChat
+from tests.publish_servers import Answer, FakeChat
 from tests.web_helpers import BRANDS, PASSWORD, T0, TestClient, login, seed
 
 FAST_WEB = {"argon2_time_cost": 1, "argon2_memory_kib": 8, "argon2_parallelism": 1}
@@ -55,3 +55,32 @@ def test_reale_draft_reads_the_model_and_draft_settings_from_the_config(
     assert out.returncode == 0, out.stderr
     drafts = json.loads(out.stdout)["drafts"]
     assert [d["source"] for d in drafts] == ["llm", "llm"]  # n = 2 from [desk.drafts]
+
+
+def test_the_desk_guards_model_drafts_with_the_brands_config(tmp_path: Path) -> None:
+    """The brand's competitors come from its [[brands]] entry: a model reply that smears one is
+    blocked, and the approver reads why (in the team's language: English here) on the draft that
+    replaces it."""
+    smear = Answer(200, {"id": "c", "object": "chat.completion", "created": 1700000000,
+                         "model": "tiny-chat", "choices": [{"index": 0, "message": {
+                             "role": "assistant", "content": "Grazie! Da Petali i fiori "
+                             "appassiscono subito.\nGrazie mille, che bel messaggio!"}}]})
+    with FakeChat() as chat:
+        chat.plan("/v1/chat/completions", smear, smear)  # the JSON page, then the HTML one
+        config = Config(brands=BRANDS, extra={"desk": {"llm": llm_section(chat.url)},
+                                              "web": FAST_WEB})
+        clock = ManualClock(T0)
+        with open_store(f"sqlite:///{tmp_path}/d.sqlite", clock=clock) as store:
+            keys = seed(store, clock)
+            app = app_from_config(config, store, {"REALE_TEST_LLM_KEY": "sk-local"}, clock=clock)
+            accounts_of(store, web_settings(config.extra, "it")).add("rita", PASSWORD, "responder")
+            with TestClient(app, base_url="http://127.0.0.1:8765") as client:
+                login(client, "rita")
+                page = client.get(f"/queue/{keys['flowers']}.json").json()
+                html = client.get(f"/queue/{keys['flowers']}").text
+    drafts = page["drafts"]
+    assert drafts[0]["source"] != "llm" and "Petali" not in drafts[0]["text"]
+    assert [f["rule"] for f in drafts[0]["guard"]] == ["competitor"]
+    assert drafts[0]["guard_notes"] == ["talks about a competitor («Petali»)"]
+    assert drafts[1]["source"] == "llm" and drafts[1]["text"].endswith("che bel messaggio!")
+    assert "in place of a model draft that was blocked: talks about a competitor" in html
