@@ -129,7 +129,8 @@ LANGUAGE_WORDS: dict[str, frozenset[str]] = {
     ]),
     "de": frozenset([
         "der", "die", "das", "und", "ist", "nicht", "wir", "sie", "ihr", "ihre", "unser",
-        "danke", "hallo", "mit", "für", "auf", "ein", "eine", "sehr", "aber"
+        "danke", "hallo", "mit", "für", "auf", "ein", "eine", "sehr", "aber", "ich", "habe",
+        "kein", "keine", "diese", "oder", "zu", "bitte", "auch", "wie"
     ]),
     "pt": frozenset([
         "os", "das", "dos", "para", "com", "uma", "está", "estamos", "obrigado", "obrigada",
