@@ -20,10 +20,9 @@ from typing import Any
 import numpy as np
 
 from reale.bench._shared import shared_data
-from reale.desk import guard_rules
 from reale.desk.analytics import snowflake_time
 from reale.desk.drafts import Drafter, DraftRequest
-from reale.desk.guard import DraftGuard, GuardBrand, GuardSettings
+from reale.desk.guard import DraftGuard, GuardBrand, GuardSettings, contacts_in
 from reale.desk.similarity import NgramIndex, rouge_l
 from reale.desk.voice import PastReply
 
@@ -104,18 +103,13 @@ def evaluate(threads: list[dict[str, Any]], quick: bool = False) -> dict[str, An
     return {"ours": ours, "best3": best3, "base": base, "refs": refs, "ms": ms}
 
 
-def _contacts(text: str) -> set[str]:
-    found = {m.group(0) for m in guard_rules.EMAIL.finditer(text)}
-    return found | {m.group(0).strip() for m in guard_rules.PHONE.finditer(text)}
-
-
 def guard_outcomes(threads: list[dict[str, Any]], quick: bool = False) -> Counter[str]:
     """The guard on every agent's real reply, as if a model had written it for the customer's
     message: how many pass, are stripped, flagged or blocked. Links are taken out first (they are
     dropped before the guard, by ``llm.smuggles``) and so are the leading @handles (the drafter
     addresses the author itself). The brand's handles are the three its customers mention most;
-    its contacts, the phone numbers and e-mails in its *other* replies (leave-one-out), as a team
-    would configure ``[desk.guard] contacts``."""
+    its contacts, the phone numbers and e-mails in its *other* replies (leave-one-out), as the
+    drafter allows those of the brand's history."""
     by_brand: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for t in threads:
         by_brand[t["brand"]].append(t)
@@ -123,7 +117,7 @@ def guard_outcomes(threads: list[dict[str, Any]], quick: bool = False) -> Counte
     for brand, rows in by_brand.items():
         mentioned = Counter(h.lower() for t in rows for h in re.findall(r"@(\w+)", t["customer"]))
         handles = tuple(h for h, _ in mentioned.most_common(3))
-        owned = [_contacts(_URL.sub("", t["reply"])) for t in rows]
+        owned = [contacts_in(_URL.sub("", t["reply"])) for t in rows]
         everywhere = Counter(c for cs in owned for c in cs)
         for t, mine in list(zip(rows, owned, strict=True))[: 8 if quick else None]:
             contacts = tuple(c for c, n in everywhere.items() if n > (1 if c in mine else 0))

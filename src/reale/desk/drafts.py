@@ -19,7 +19,7 @@ import msgspec
 import numpy as np
 
 from reale.desk import llm as llm_mod
-from reale.desk.guard import DraftGuard, Finding, GuardBrand
+from reale.desk.guard import DraftGuard, Finding, GuardBrand, contacts_in
 from reale.desk.similarity import NgramIndex, char_ngrams, normalize, sentences
 from reale.desk.templates import template_language, variants
 from reale.desk.voice import PastReply, adapt, guess_language, mention_of
@@ -122,6 +122,7 @@ class Drafter:
         self._history = list(history)
         self._index: NgramIndex | None = None
         self._replies: NgramIndex | None = None
+        self._contacts: frozenset[str] | None = None
         self.guard = guard or DraftGuard(GuardBrand(name=brand))
         self.llm_failures = 0
         self.llm_blocked = 0  # model drafts the guard blocked
@@ -130,6 +131,13 @@ class Drafter:
         """Learn a new exchange (a reply published through Reale)."""
         self._history.append(past)
         self._index = self._replies = None
+        self._contacts = None
+
+    def _own_contacts(self) -> frozenset[str]:
+        """Phone numbers and e-mail addresses the brand wrote in its own past replies."""
+        if self._contacts is None:
+            self._contacts = frozenset(c for p in self._history for c in contacts_in(p.reply))
+        return self._contacts
 
     def _indexes(self) -> tuple[NgramIndex, NgramIndex]:
         if self._index is None or self._replies is None:
@@ -262,10 +270,11 @@ class Drafter:
         cands: list[tuple[str, str, float, str]] = []
         notes: list[tuple[Finding, ...]] = []
         spare = list(local)
+        guard = self.guard.allowing(sorted(self._own_contacts()))  # the brand's own are its own
         for reply in replies:
             if llm_mod.smuggles(reply, req.author_handle):
                 continue
-            g = self.guard.check(reply, post=req.text, author=req.author_handle, lang=lang,
+            g = guard.check(reply, post=req.text, author=req.author_handle, lang=lang,
                                  network=req.network)
             if g.action != "block":
                 cands.append((g.text, "llm", 0.0, ""))

@@ -7,7 +7,7 @@ it for the approver. See docs/drafts.md.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Literal
 
 import msgspec
@@ -24,6 +24,10 @@ Action = Literal["pass", "strip", "flag", "block"]
 OFFER_KINDS = ("gift", "discount", "refund", "code", "price", "date")
 _RANK = {"pass": 0, "flag": 1, "strip": 2, "block": 3}
 _WORD = re.compile(r"\w+")
+_COMMON = _EN | _IT | frozenset().union(*R.LANGUAGE_WORDS.values()) | frozenset(
+    ["that", "this", "with", "your", "from", "have", "they", "them", "what", "when", "will",
+     "would", "just", "about", "sono", "questo", "questa", "della", "nella", "alla", "anche",
+     "ours", "nostro", "nostra", "nostri", "nostre"])
 _LEADING_MENTIONS = re.compile(r"^(?:\s*@[\w.@-]+)+\s*")
 
 
@@ -113,6 +117,14 @@ class DraftGuard:
             self._contacts, self._tags_found, self._parrot, self._tells, self._others,
             self._voice, self._language, self._length)
 
+    def allowing(self, contacts: Iterable[str]) -> DraftGuard:
+        """This guard, also allowing ``contacts`` (say, those in the brand's own past replies)."""
+        more = tuple(c for c in contacts if c not in self.settings.contacts)
+        if not more:
+            return self
+        settings = msgspec.structs.replace(self.settings, contacts=(*self.settings.contacts, *more))
+        return DraftGuard(self.brand, settings)
+
     def check(self, draft: str, *, post: str, author: str = "", lang: str = "",
               network: str = "bluesky") -> Guarded:
         """Guard one model ``draft`` written for ``post`` by ``author`` (in ``lang``)."""
@@ -199,16 +211,27 @@ class DraftGuard:
     # -- what the post put in the model's mouth ---------------------------------------------------
     def _parrot(self, c: _Ctx) -> list[Finding]:
         mine = [w for w in _WORD.findall(c.sk) if w != c.author]
-        run = longest_common_run(mine, _WORD.findall(c.post))
+        theirs = _WORD.findall(c.post)
         out = []
-        if len(run) > self.settings.max_quote_words:
+        run = copied_run(mine, theirs, self.settings.max_quote_words + 1)
+        if run:
             out.append(Finding("parrot", "block", " ".join(run)))
         for q in R.QUOTED.findall(c.sk):
-            words = _WORD.findall(q)
-            if len(words) >= 3 and len(longest_common_run(words, _WORD.findall(c.post))) >= 3:
+            run = copied_run(_WORD.findall(q), theirs, 3)
+            if run:
                 out.append(Finding("quote", "block", q.strip()))
                 break
-        return out
+        return out + self._echo(c, set(theirs))
+
+    def _echo(self, c: _Ctx, theirs: set[str]) -> list[Finding]:
+        """A sentence in the brand's voice (*we*, *our*, *noi*, *nostri*) whose content words
+        nearly all come from the post: a claim the post may have put in the brand's mouth."""
+        for sentence in sentences(c.sk):
+            content = [w for w in _WORD.findall(sentence) if len(w) > 3 and w not in _COMMON]
+            if len(content) >= 5 and R.OUR_VOICE.search(sentence) and \
+                    sum(w in theirs for w in content) >= 0.7 * len(content):
+                return [Finding("echo", "flag", _LEADING_MENTIONS.sub("", sentence))]
+        return []
 
     def _tells(self, c: _Ctx) -> list[Finding]:
         m = next((m for s in sentences(c.sk) if (m := R.TELLS.search(s))), None)
@@ -268,19 +291,30 @@ def draft_language(sk: str) -> str:
     return best if scores[best] >= 3 and scores[best] >= 2 * second else ""
 
 
-def longest_common_run(a: Sequence[str], b: Sequence[str]) -> list[str]:
-    """The longest run of consecutive words that ``a`` and ``b`` share."""
-    best, end = 0, 0
-    prev = [0] * (len(b) + 1)
-    for i, x in enumerate(a):
-        cur = [0] * (len(b) + 1)
-        for j, y in enumerate(b):
-            if x == y:
-                cur[j + 1] = prev[j] + 1
-                if cur[j + 1] > best:
-                    best, end = cur[j + 1], i + 1
-        prev = cur
-    return list(a[end - best:end])
+def copied_run(a: Sequence[str], b: Sequence[str], k: int) -> list[str]:
+    """The first run of at least ``k`` consecutive words of ``a`` that also occur in a row in
+    ``b`` (extended while each next ``k`` words do too), or ``[]``. Linear in both lengths.
+
+    >>> copied_run("we never pay our staff at all".split(), "they never pay our staff".split(), 3)
+    ['never', 'pay', 'our', 'staff']
+    """
+    if k < 1 or len(a) < k:
+        return []
+    grams = {tuple(b[j:j + k]) for j in range(len(b) - k + 1)}
+    for i in range(len(a) - k + 1):
+        if tuple(a[i:i + k]) in grams:
+            end = i + k
+            while end < len(a) and tuple(a[end - k + 1:end + 1]) in grams:
+                end += 1
+            return list(a[i:end])
+    return []
+
+
+def contacts_in(text: str) -> set[str]:
+    """The e-mail addresses and phone numbers (8 digits or more) written in ``text``."""
+    found = {m.group(0) for m in R.EMAIL.finditer(text)}
+    return found | {m.group(0).strip() for m in R.PHONE.finditer(text)
+                    if len(_digits(m.group(0))) >= 8}
 
 
 def _digits(text: str) -> str:
@@ -310,4 +344,4 @@ def describe(finding: Finding, lang: str = "en") -> str:
 
 
 __all__ = ["OFFER_KINDS", "DraftGuard", "Finding", "GuardBrand", "GuardSettings", "Guarded",
-           "describe", "draft_language", "guard_brand", "guard_settings", "longest_common_run"]
+           "contacts_in", "copied_run", "describe", "draft_language", "guard_brand", "guard_settings"]

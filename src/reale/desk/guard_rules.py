@@ -116,6 +116,7 @@ BRAND_VOICE = re.compile(
     r"(?:announce|confirm|state|admit)|we hereby|press release|on behalf of|we (?:admit|confess)|"
     r"breaking:|statement:|announcement:|comunicato (?:ufficiale|stampa)|dichiarazione ufficiale|"
     r"annunciamo ufficialmente|confermiamo ufficialmente|ammettiamo|confessiamo|a nome d[ie])")
+OUR_VOICE = re.compile(r"\b(?:we|we're|we've|we'll|our|ours|us|noi|nostr[oaie]|siamo|abbiamo)\b")
 QUOTED = re.compile(r"[\"“«„]([^\"“”«»„]{3,})[\"”»“]")
 # function words of languages a model may be steered into (Italian and English: voice.py)
 LANGUAGE_WORDS: dict[str, frozenset[str]] = {

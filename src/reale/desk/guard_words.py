@@ -25,6 +25,8 @@ REASONS: dict[str, tuple[str, str]] = {
                 "rimosso un hashtag che non è tra quelli del brand"),
     "parrot": ("copies the post word for word", "copia il post parola per parola"),
     "quote": ("quotes words the post supplied", "cita parole fornite dal post"),
+    "echo": ("says in the brand's voice what the post said: check it is true",
+             "dice a nome del brand ciò che diceva il post: verifica che sia vero"),
     "tell": ("follows instructions from the post", "esegue istruzioni contenute nel post"),
     "competitor": ("talks about a competitor", "parla di un concorrente"),
     "disparaging": ("accuses or insults someone", "accusa o insulta qualcuno"),
