@@ -7,6 +7,7 @@ it for the approver. See docs/drafts.md.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Literal
 
@@ -177,6 +178,7 @@ class DraftGuard:
         if "code" in self.settings.offers:
             return []
         found = [m.group(0).split()[-1].strip(":") for m in R.CODE.finditer(c.text)]
+        found += [m.group(1) for m in R.CODE_USED.finditer(c.sk)]
         return [Finding("code", "block", code) for code in found
                 if code.upper() not in self._codes | R.NOT_CODES and not self._known(code)][:1]
 
@@ -200,12 +202,12 @@ class DraftGuard:
                if m.group(0).lower() not in self._mails]
         out += [Finding("phone", "strip", m.group(0).strip()) for m in R.PHONE.finditer(c.text)
                 if len(_digits(m.group(0))) >= 8 and _digits(m.group(0)) not in self._phones]
-        out += [Finding("mention", "strip", "@" + m.group(1)) for m in R.MENTION.finditer(c.text)
+        out += [Finding("mention", "strip", m.group(0)) for m in R.MENTION.finditer(c.text)
                 if m.group(1).lower() not in (c.author, *self._own)]
         return out
 
     def _tags_found(self, c: _Ctx) -> list[Finding]:
-        return [Finding("hashtag", "strip", "#" + m.group(1)) for m in R.HASHTAG.finditer(c.text)
+        return [Finding("hashtag", "strip", m.group(0)) for m in R.HASHTAG.finditer(c.text)
                 if m.group(1).lower() not in self._tags]
 
     # -- what the post put in the model's mouth ---------------------------------------------------
@@ -261,7 +263,7 @@ class DraftGuard:
         return []
 
     def _lookalikes(self, c: _Ctx) -> list[Finding]:
-        m = R.MIXED_SCRIPT.search(c.text)
+        m = R.MIXED_SCRIPT.search(c.text) or R.DRESSED.search(unicodedata.normalize("NFC", c.text))
         return [Finding("lookalike", "block", m.group(0))] if m else []
 
     def _language(self, c: _Ctx) -> list[Finding]:

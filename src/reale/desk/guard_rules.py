@@ -17,6 +17,9 @@ INVISIBLE = regex.compile(
     r"\u2066-\u206f\ufeff\U000e0000-\U000e007f]|(?<!\p{Extended_Pictographic}\ufe0f?)\u200d")
 # a word mixing Latin with Cyrillic or Greek letters: "frее" written with a Cyrillic е
 MIXED_SCRIPT = regex.compile(r"\b(?=\w*\p{Latin})(?=\w*[\p{Cyrillic}\p{Greek}])\w+\b")
+# letters dressed up: fullwidth (ＦＲＥＥ), mathematical (𝐟𝐫𝐞𝐞), or marks stacked on Latin letters
+# (f̶r̶e̶e̶; è and ñ are composed, NFC, and do not count)
+DRESSED = regex.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\U0001d400-\U0001d7ff]|\p{Latin}\p{Mn}")
 _LOOKALIKE = str.maketrans("аеорсухіјѕԁԛԝАВЕКМНОРСТХІЈЅοαιΑΒΕΗΙΚΜΝΟΡΤΥΧ",
                            "aeopcyxijsdqwABEKMHOPCTXIJSoaiABEHIKMNOPTYX")
 
@@ -40,18 +43,21 @@ COMMITMENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((k, re.compile(p)) 
              r"(?!trial\b|plan\b|account\b|version\b|tier\b)[a-z]{3,}|gift(?:s|ed)?\b|a present\b)"),
     ("gift", rf"\b{_WE_WILL}\s+(?:send|give|gift|ship|mail|offer)\s+(?:you|u)\b{_NOT_A_GIFT}"),
     ("gift", r"\b(?:gratis|gratuit[oaie]|in omaggio|omaggi[oa]?|in regalo|regal(?:o|i|iamo|eremo|"
-             r"arti|arvi)|offriamo noi|offert[oa] da noi|a spese nostre)\b"),
+             r"arti|arvi)|offriamo noi|offert[oa] da noi|a spese nostre|ha[i]? vinto|avete vinto)\b"),
+    ("gift", r"\b(?:you(?:'ve| have)? won|you are (?:a|the|our) winner|you're (?:a|the|our) winner)\b"),
     ("gift", rf"\b(?:ti|vi)\s+(?:regaliamo|regaleremo|mandiamo|manderemo|spediamo|spediremo|inviamo|"
-             rf"invieremo|diamo|daremo|offriamo|offriremo)\b{_NOT_A_GIFT}"),
+             rf"invieremo|diamo|daremo|offriamo|offriremo)\b{_NOT_A_GIFT}|"
+             r"\b(?:te|ve)\s+l[oaie]\s+(?:regaliamo|regaleremo|mandiamo|manderemo|spediamo|spediremo|"
+             r"diamo|daremo|offriamo|offriremo)\b"),
     ("discount", r"\b\d{1,3}\s?%\s?(?:off|discount|di sconto|in meno)|\bdiscount(?:s|ed)?\b|"
                  r"\bcoupons?\b|\bvouchers?\b|\bpromo(?:tional)? codes?\b|\bhalf[- ]price\b|"
-                 r"\bbuy one,? get one\b|\bscont[oi]\b|\bscontat[oaie]\b|\bbuon[oi] (?:sconto|acquisto|"
+                 r"\bbuy one,? get one\b|\bhalf off\b|\bscont[oi]\b|\bscontat[oaie]\b|\bbuon[oi] (?:sconto|acquisto|"
                  r"regalo)\b|\bcodice (?:sconto|promo(?:zionale)?)\b|\bmet[àa] prezzo\b"),
     ("refund", rf"\b{_WE_WILL}\s+(?:\w+\s+)?(?:refund|reimburse|compensate)|\b(?:you'll|you will)\s+"
                r"(?:get|receive|be getting)\s+(?:a |an |your )?(?:full |partial )?(?:refund|money back|"
                r"compensation|reimbursement)|\bfull refund|\byour money back|\brefunded in full|"
                r"\b(?:ti|vi)\s+(?:rimborsiamo|rimborseremo|risarciamo|risarciremo|restituiamo i soldi|"
-               r"restituiremo i soldi)|\brimborso (?:completo|totale|integrale)|\briceverai (?:un |il )?"
+               r"restituiremo i soldi|ridiamo i soldi|ridaremo i soldi)|\brimborso (?:completo|totale|integrale)|\briceverai (?:un |il )?"
                r"(?:rimborso|risarcimento)|\bsoldi indietro"),
 ))
 # "no giveaways from us", "niente omaggi": a refusal, not a promise (same clause, a few words)
@@ -76,17 +82,23 @@ DEADLINE = re.compile(
     rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\b|\b(?:{_MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?\b|"
     rf"(?<![\d/.])(?:[012]?\d|3[01])[/.](?:0?\d|1[0-2])[/.](?:\d{{4}}|\d{{2}})(?![\d/])")
 REFUND_WORDS = re.compile(r"\b(?:refund\w*|reimburs\w*|compensat\w*|rimbors\w*|risarc\w*|indennizz\w*)")
-SOON = re.compile(r"\b(?:tomorrow|tonight|domani|stasera)\b")
+SOON = re.compile(rf"\b(?:tomorrow|tonight|domani|stasera|next week|la settimana prossima|"
+                  rf"la prossima settimana|{_DAYS})\b")
 # a code: letters and digits in capitals (FREE100, SAVE-20), or what follows "code:" / "codice"
 NOT_CODES = frozenset({"COVID-19", "COVID19", "SARS-COV-2", "H1N1", "MP3", "MP4", "1080P", "4K",
                        "UTF-8", "ISO-8601", "A4", "G20", "G7", "B2B", "B2C"})
+# "use free100 at checkout": a word of letters and digits handed over to be typed in
+CODE_USED = re.compile(r"\b(?:use|enter|apply|type|usa|inserisci|applica|digita)\s+(?:the |il )?"
+                       r"(?:code |codice )?((?=[a-z-]*\d)(?=[a-z0-9-]*[a-z])[a-z0-9-]{4,20})\b")
 CODE = re.compile(r"(?<![\w@#/.:-])(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z][A-Z0-9-]*[A-Z])[A-Z][A-Z0-9-]{3,19}"
                   r"(?![\w/@-])|(?i:\b(?:code|codice|coupon|voucher|promo)\s*:?\s+)"
                   r"(?-i:(?=[A-Za-z-]*\d|[A-Z0-9-]{4})[A-Za-z0-9-]{4,20})\b")
-EMAIL = re.compile(r"(?<![@\w.+-])[\w.+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b", re.IGNORECASE)
+EMAIL = re.compile(r"(?<![@\w.+-])[\w.+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b|"
+                   r"\b[\w.+-]+(?:\s+|\s*[\[(])(?:at|chiocciola)(?:\s+|[\])]\s*)[a-z0-9-]+"
+                   r"(?:\s+|\s*[\[(])(?:dot|punto)(?:\s+|[\])]\s*)[a-z]{2,}\b", re.IGNORECASE)
 PHONE = re.compile(r"(?<![\w+/.#])(?:\+|00)?\d[\d ().-]{6,18}\d(?![\w/])")
-MENTION = re.compile(r"(?<![\w.@])@([A-Za-z0-9_][A-Za-z0-9_.@-]*[A-Za-z0-9_]|[A-Za-z0-9_])")
-HASHTAG = re.compile(r"(?<![\w&#])#(\w*[^\W\d_]\w*)")  # #10267422 is a ticket, not a tag
+MENTION = re.compile(r"(?<![\w.@＠])[@＠]([A-Za-z0-9_][A-Za-z0-9_.@-]*[A-Za-z0-9_]|[A-Za-z0-9_])")
+HASHTAG = re.compile(r"(?<![\w&#＃])[#＃](\w*[^\W\d_]\w*)")  # #10267422 is a ticket, not a tag
 # the model says it is following the post's instructions, or what it is
 TELLS = re.compile(
     r"\b(?:as (?:you )?(?:asked|requested|instructed)|as per your (?:request|instructions)|"
