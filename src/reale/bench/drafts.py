@@ -103,7 +103,8 @@ def evaluate(threads: list[dict[str, Any]], quick: bool = False) -> dict[str, An
     return {"ours": ours, "best3": best3, "base": base, "refs": refs, "ms": ms}
 
 
-def guard_outcomes(threads: list[dict[str, Any]], quick: bool = False) -> Counter[str]:
+def guard_outcomes(threads: list[dict[str, Any]], quick: bool = False,
+                   ms: list[float] | None = None) -> Counter[str]:
     """The guard on every agent's real reply, as if a model had written it for the customer's
     message: how many pass, are stripped, flagged or blocked. Links are taken out first (they are
     dropped before the guard, by ``llm.smuggles``) and so are the leading @handles (the drafter
@@ -124,14 +125,19 @@ def guard_outcomes(threads: list[dict[str, Any]], quick: bool = False) -> Counte
             guard = DraftGuard(GuardBrand(name=brand, handles=handles, language="en"),
                                GuardSettings(contacts=contacts))
             reply = _strip(_URL.sub("", t["reply"]))
+            start = time.perf_counter()
             got = guard.check(reply, post=t["customer"], author=t["handle"], lang="en",
                               network="x")
+            if ms is not None:
+                ms.append((time.perf_counter() - start) * 1000)
             out[got.action] += 1
     return out
 
 
-def _guard_rows(threads: list[dict[str, Any]], quick: bool) -> list[dict[str, Any]]:
-    got = guard_outcomes(threads, quick)
+def _guard_rows(threads: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Always on every thread (under a second): a quick subset would not measure a 2 % rate."""
+    ms: list[float] = []
+    got = guard_outcomes(threads, ms=ms)
     n = max(1, sum(got.values()))
     blocked, changed = got["block"] / n, (got["block"] + got["strip"]) / n
     note = (f"{sum(got.values())} real agent replies as model drafts: {got['block']} blocked, "
@@ -139,7 +145,9 @@ def _guard_rows(threads: list[dict[str, Any]], quick: bool) -> list[dict[str, An
     return [_row("drafts.guard.false_block_rate", blocked, "share", GUARD_TARGET,
                  blocked <= GUARD_TARGET, note),
             _row("drafts.guard.changed_rate", changed, "share", None, True,
-                 "blocked or stripped (not shown as the model wrote them)")]
+                 "blocked or stripped (not shown as the model wrote them)"),
+            _row("drafts.guard.ms_per_check.p50", statistics.median(ms or [0.0]), "ms", None,
+                 True, "one model draft checked")]
 
 
 def _row(name: str, value: float, unit: str, target: float | None, ok: bool, note: str) -> dict[str, Any]:
@@ -176,7 +184,7 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
         _row(f"drafts.embedding.{metric}.baseline_nn", e_base, "cosine", None, True, ""),
         _row("drafts.ms_per_draft.p50", p50, "ms", TARGET_MS, p50 <= TARGET_MS, "no LLM; 2-3 drafts per call"),
         _row("drafts.ms_per_draft.p95", p95, "ms", TARGET_MS, p95 <= TARGET_MS, ""),
-        *_guard_rows(threads, quick),
+        *_guard_rows(threads),
         _row("response.ibm.median_first_reply", statistics.median(first) / 3600, "hours", None, True,
              f"{len(first)} threads: first customer tweet to first agent tweet (snowflake ids)"),
         _row("response.ibm.median_url_reply", statistics.median(url_reply) / 3600, "hours", None, True,
