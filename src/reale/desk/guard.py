@@ -193,8 +193,8 @@ class DraftGuard:
         m = R.DEADLINE.search(c.sk)
         if m:
             return [Finding("deadline", "block", m.group(0).strip())]
-        soon = R.SOON.search(c.sk)
-        return [Finding("soon", "flag", soon.group(0))] if soon else []
+        out = [Finding("soon", "flag", m.group(0)) for m in R.SOON.finditer(c.sk)][:1]
+        return out + [Finding("guarantee", "flag", m.group(0)) for m in R.GUARANTEE.finditer(c.sk)][:1]
 
     # -- contact data and identifiers -------------------------------------------------------------
     def _contacts(self, c: _Ctx) -> list[Finding]:
@@ -202,6 +202,7 @@ class DraftGuard:
                if m.group(0).lower() not in self._mails]
         out += [Finding("phone", "strip", m.group(0).strip()) for m in R.PHONE.finditer(c.text)
                 if len(_digits(m.group(0))) >= 8 and _digits(m.group(0)) not in self._phones]
+        out += [Finding("account", "strip", m.group(0)) for m in R.OTHER_ACCOUNT.finditer(c.text)]
         out += [Finding("mention", "strip", m.group(0)) for m in R.MENTION.finditer(c.text)
                 if m.group(1).lower() not in (c.author, *self._own)]
         return out
@@ -328,7 +329,7 @@ def _strip(text: str, strips: Sequence[Finding]) -> str:
     for f in strips:
         if f.rule == "hashtag":
             text = re.sub(rf"(?<![\w&#]){re.escape(f.evidence)}(?!\w)", "", text)
-    gone = [f.evidence for f in strips if f.rule in ("email", "phone", "mention")]
+    gone = [f.evidence for f in strips if f.rule in ("email", "phone", "mention", "account")]
     if not gone:
         return re.sub(r"[ \t]{2,}", " ", text).strip()
     head = _LEADING_MENTIONS.match(text)

@@ -44,16 +44,20 @@ COMMITMENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((k, re.compile(p)) 
     ("gift", rf"\b{_WE_WILL}\s+(?:send|give|gift|ship|mail|offer)\s+(?:you|u)\b{_NOT_A_GIFT}"),
     ("gift", r"\b(?:gratis|gratuit[oaie]|in omaggio|omaggi[oa]?|in regalo|regal(?:o|i|iamo|eremo|"
              r"arti|arvi)|offriamo noi|offert[oa] da noi|a spese nostre|ha[i]? vinto|avete vinto)\b"),
-    ("gift", r"\b(?:you(?:'ve| have)? won|you are (?:a|the|our) winner|you're (?:a|the|our) winner)\b"),
+    ("gift", r"\b(?:you(?:'ve| have)? won|you are (?:a|the|our) winner|you're (?:a|the|our) winner|"
+             r"sei (?:il|la|l') ?vincit(?:ore|rice))\b|(?<!choice )(?<!decision )(?<!call )"
+             r"(?<!scelta )\b(?:is|are) (?:all |now )?yours\b|"
+             r"\b(?:is|are|it's|they're|everything's) (?:all |totally |completely |100% )?free\b"
+             r"(?! to\b| of\b| trial\b| plan\b| version\b| tier\b| account\b)"),
     ("gift", rf"\b(?:ti|vi)\s+(?:regaliamo|regaleremo|mandiamo|manderemo|spediamo|spediremo|inviamo|"
              rf"invieremo|diamo|daremo|offriamo|offriremo)\b{_NOT_A_GIFT}|"
              r"\b(?:te|ve)\s+l[oaie]\s+(?:regaliamo|regaleremo|mandiamo|manderemo|spediamo|spediremo|"
              r"diamo|daremo|offriamo|offriremo)\b"),
-    ("discount", r"\b\d{1,3}\s?%\s?(?:off|discount|di sconto|in meno)|\bdiscount(?:s|ed)?\b|"
+    ("discount", r"\b\d{1,3}\s?(?:%|percent|per ?cento)\s?(?:off|discount|di sconto|in meno)|\bdiscount(?:s|ed)?\b|"
                  r"\bcoupons?\b|\bvouchers?\b|\bpromo(?:tional)? codes?\b|\bhalf[- ]price\b|"
                  r"\bbuy one,? get one\b|\bhalf off\b|\bscont[oi]\b|\bscontat[oaie]\b|\bbuon[oi] (?:sconto|acquisto|"
                  r"regalo)\b|\bcodice (?:sconto|promo(?:zionale)?)\b|\bmet[àa] prezzo\b"),
-    ("refund", rf"\b{_WE_WILL}\s+(?:\w+\s+)?(?:refund|reimburse|compensate)|\b(?:you'll|you will)\s+"
+    ("refund", rf"\b{_WE_WILL}\s+(?:\w+\s+)?(?:refund|reimburse|compensate)|\b(?:you'll|you will|you)\s+"
                r"(?:get|receive|be getting)\s+(?:a |an |your )?(?:full |partial )?(?:refund|money back|"
                r"compensation|reimbursement)|\bfull refund|\byour money back|\brefunded in full|"
                r"\b(?:ti|vi)\s+(?:rimborsiamo|rimborseremo|risarciamo|risarciremo|restituiamo i soldi|"
@@ -80,8 +84,16 @@ DEADLINE = re.compile(
     rf"eod|the day|the week|the month|next \w+|this \w+|{_DAYS}|{_SPAN}|domani|stasera|oggi|"
     rf"giornata|settimana|mese|(?:the |il )\d{{1,2}}(?:st|nd|rd|th)?\b|\d{{1,2}}(?:st|nd|rd|th)\b)|"
     rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\b|\b(?:{_MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?\b|"
-    rf"(?<![\d/.])(?:[012]?\d|3[01])[/.](?:0?\d|1[0-2])[/.](?:\d{{4}}|\d{{2}})(?![\d/])")
+    rf"(?<![\d/.])(?:[012]?\d|3[01])[/.](?:0?\d|1[0-2])[/.](?:\d{{4}}|\d{{2}})(?![\d/])|"
+    rf"\b(?:in|tra|fra)\s+{_SPAN}\b")
 REFUND_WORDS = re.compile(r"\b(?:refund\w*|reimburs\w*|compensat\w*|rimbors\w*|risarc\w*|indennizz\w*)")
+# a promise without a date: guaranteed, promised
+GUARANTEE = re.compile(r"\b(?:guarantee[ds]?|we promise|promised|garantit[oaie]|garantiamo|"
+                       r"promesso|te lo promettiamo|ve lo promettiamo)\b")
+# an account on another network handed out: "seguici su Instagram: fiori_promo_2024"
+OTHER_ACCOUNT = re.compile(r"\b(?:instagram|insta|ig|whatsapp|telegram|tiktok|facebook|fb|snapchat|"
+                           r"snap|signal|discord|kik|wechat)\b[\s:]+(?=[\w.@-]*[\d_@])[\w.@-]{3,}",
+                           re.IGNORECASE)
 SOON = re.compile(rf"\b(?:tomorrow|tonight|domani|stasera|next week|la settimana prossima|"
                   rf"la prossima settimana|{_DAYS})\b")
 # a code: letters and digits in capitals (FREE100, SAVE-20), or what follows "code:" / "codice"
@@ -105,13 +117,14 @@ TELLS = re.compile(
     r"per your (?:request|instructions)|here(?:'s| is| are) (?:the|your|my) (?:reply|response|message|"
     r"text|answer|statement|announcement|code|tweet|post)|ignor(?:e|ing) (?:all |any |the |your )?"
     r"(?:previous|prior|above|earlier|instructions)|(?:previous|prior) instructions|system prompt|"
-    r"my instructions|i(?:'m| am) (?:an ai|a language model|an assistant|a bot|chatgpt)|as an ai\b|"
+    r"my instructions|i(?:'m| am) (?:just |only |simply )?(?:an ai|a language model|an assistant|a bot|"
+    r"chatgpt)|as an ai\b|"
     r"language model|^(?:sure|certainly|of course|okay|ok)[,!.:]? here|jailbreak|developer mode|"
     r"come (?:mi )?(?:hai|avete) chiesto|come richiesto|su tua richiesta|ecco (?:la|il|le|i) "
     r"(?:risposta|messaggio|testo|codice|comunicato|post|tweet)|ignora(?:re|ndo)? (?:le |tutte le )?"
     r"(?:istruzioni|indicazioni)|istruzioni precedenti|sono (?:un'?ia|un'intelligenza artificiale|"
     r"un modello linguistico|un assistente|un bot)|in quanto (?:ia|intelligenza artificiale)|"
-    r"modello linguistico|^certo[,!.:]? ecco)")
+    r"modello linguistico|^certo[,!.:]? ecco|sono solo un (?:bot|assistente|programma))")
 _ACCUSED = (r"scam(?:s|mers)?|fraud(?:s|ulent|sters)?|rip-?offs?|liars?|crooks?|thie(?:f|ves)|"
             r"con artists?|truff[ae]|truffator[ei]|imbroglion[ei]|ladr[io]|bugiard[io]|fraudolent[oi]")
 # an accusation (someone *is* a scam), or a call to boycott: "a phishing scam" is a warning
@@ -160,6 +173,7 @@ __all__ = [
     "DEADLINE",
     "DISPARAGING",
     "EMAIL",
+    "GUARANTEE",
     "HASHTAG",
     "INVISIBLE",
     "LANGUAGE_WORDS",
@@ -167,6 +181,7 @@ __all__ = [
     "MIXED_SCRIPT",
     "MONEY",
     "NOT_CODES",
+    "OTHER_ACCOUNT",
     "PHONE",
     "QUOTED",
     "REFUND_WORDS",
