@@ -222,6 +222,10 @@ GOOD = [
      "not from us. Please don't click it."),
     ("en", "can I get a refund?", "@zoe Sure, send us a DM with your order and we'll look into "
      "it together."),
+    ("en", "you messed up my order", "@zoe You're right, and that's on us. DM us the order "
+     "number and we'll put it right; you can count on us."),
+    ("en", "any tips for my roses?", "@zoe Happy to help! When you have a free moment, DM us a "
+     "photo of them."),
     ("it", "che bei fiori!", "@zoe Grazie a te! Ci fa un piacere enorme, passa quando vuoi."),
     ("it", "il pacco non è arrivato", "@zoe Ciao! Ci dispiace tantissimo: scrivici in DM il "
      "numero d'ordine e lo rintracciamo."),

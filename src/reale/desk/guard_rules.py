@@ -38,9 +38,12 @@ _WE_WILL = (r"(?:we(?:'ll| will| shall|'re going to| are going to| can| could|'d
             r"to|'d be happy to| would be happy to)|let us|happy to)")
 # (kind, pattern): a commitment the brand did not authorise, read on the skeleton
 COMMITMENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((k, re.compile(p)) for k, p in (
-    ("gift", r"\b(?:for free|free of charge|at no (?:extra )?(?:cost|charge)|on the house|on us\b|"
+    ("gift", r"\b(?:for free|free of charge|at no (?:extra )?(?:cost|charge)|on the house|"
+             r"(?<!count )(?<!rely )(?<!depend )(?<!lean )(?<!bet )(?<!trust )(?<!that's )"
+             r"(?<!that is )on us\b(?! to\b)|"
              r"complimentary|giveaways?|(?:\b(?:a|an|your|some|one|two|three|\d+)\s+)free\s+"
-             r"(?!trial\b|plan\b|account\b|version\b|tier\b)[a-z]{3,}|gift(?:s|ed)?\b|a present\b)"),
+             r"(?!trial\b|plan\b|account\b|version\b|tier\b|moment|minute|second|time\b|hand\b|"
+             r"day\b|evening|afternoon|morning|weekend|spirit)[a-z]{3,}|gift(?:s|ed)?\b|a present\b)"),
     ("gift", rf"\b{_WE_WILL}\s+(?:send|give|gift|ship|mail|offer)\s+(?:you|u)\b{_NOT_A_GIFT}"),
     ("gift", r"\b(?:gratis|gratuit[oaie]|in omaggio|omaggi[oa]?|in regalo|regal(?:o|i|iamo|eremo|"
              r"arti|arvi)|offriamo noi|offert[oa] da noi|a spese nostre|ha[i]? vinto|avete vinto)\b"),
