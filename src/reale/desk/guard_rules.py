@@ -43,10 +43,15 @@ COMMITMENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((k, re.compile(p)) 
              r"(?<!that is )on us\b(?! to\b)|"
              r"complimentary|giveaways?|(?:\b(?:a|an|your|some|one|two|three|\d+)\s+)free\s+"
              r"(?!trial\b|plan\b|account\b|version\b|tier\b|moment|minute|second|time\b|hand\b|"
-             r"day\b|evening|afternoon|morning|weekend|spirit)[a-z]{3,}|gift(?:s|ed)?\b|a present\b)"),
+             r"day\b|evening|afternoon|morning|weekend|spirit)[a-z]{3,}|gifted|as a gift|"
+             r"(?:a|our|this|a little|a small)\s+(?:little\s+|small\s+)?(?:gift|present|treat)\s+"
+             r"(?:for you|from us|to you)\b|(?:gift|present) (?:for|to) you\b)"),
     ("gift", rf"\b{_WE_WILL}\s+(?:send|give|gift|ship|mail|offer)\s+(?:you|u)\b{_NOT_A_GIFT}"),
-    ("gift", r"\b(?:gratis|gratuit[oaie]|in omaggio|omaggi[oa]?|in regalo|regal(?:o|i|iamo|eremo|"
-             r"arti|arvi)|offriamo noi|offert[oa] da noi|a spese nostre|ha[i]? vinto|avete vinto)\b"),
+    ("gift", r"\b(?:gratis|gratuit[oaie]|in omaggio|omaggi(?! all?[ae]?\b| a\b)|(?<!rendere )"
+             r"(?<!rende )(?<!rendiamo )omaggio(?! all?[ae]?\b| a\b)|in regalo|regaliamo|regaleremo|"
+             r"regalarti|regalarvi|regalat[oaie] da noi|(?:un|il nostro|un piccolo)\s+(?:piccolo\s+)?"
+             r"(?:regalo|pensiero|omaggio)\s+(?:per te|per voi|da parte nostra|da noi)|"
+             r"offriamo noi|offert[oa] da noi|a spese nostre|ha[i]? vinto|avete vinto)\b"),
     ("gift", r"\b(?:you(?:'ve| have)? won|you are (?:a|the|our) winner|you're (?:a|the|our) winner|"
              r"sei (?:il|la|l') ?vincit(?:ore|rice))\b|(?<!choice )(?<!decision )(?<!call )"
              r"(?<!scelta )\b(?:is|are) (?:all |now )?yours\b|"
