@@ -252,16 +252,17 @@ class DraftGuard:
         return out
 
     def _voice(self, c: _Ctx) -> list[Finding]:
+        out = [Finding("admission", "flag", m.group(0)) for m in R.ADMISSION.finditer(c.sk)][:1]
         m = R.BRAND_VOICE.search(c.sk)
         if m:
-            return [Finding("brand_voice", "block", m.group(0))]
+            return [Finding("brand_voice", "block", m.group(0)), *out]
         name = R.skeleton(self.brand.name.strip())
         if name:
             said = re.search(rf"(?<!\w){re.escape(name)}(?:\s+(?:official|ufficiale|says|dice|"
                              rf"states|dichiara))?\s*:", c.sk)
             if said:
-                return [Finding("brand_voice", "block", said.group(0))]
-        return []
+                return [Finding("brand_voice", "block", said.group(0)), *out]
+        return out
 
     def _lookalikes(self, c: _Ctx) -> list[Finding]:
         m = R.MIXED_SCRIPT.search(c.text) or R.DRESSED.search(unicodedata.normalize("NFC", c.text))

@@ -146,9 +146,11 @@ COMPARISON = re.compile(r"\b(?:better than|worse than|cheaper than|unlike|meglio
 # words in the brand's name that the brand did not say: statements, admissions, announcements
 BRAND_VOICE = re.compile(
     r"\b(?:official (?:statement|announcement|position|confirmation|response)|officially "
-    r"(?:announce|confirm|state|admit)|we hereby|press release|on behalf of|we (?:admit|confess)|"
-    r"breaking:|statement:|announcement:|comunicato (?:ufficiale|stampa)|dichiarazione ufficiale|"
-    r"annunciamo ufficialmente|confermiamo ufficialmente|ammettiamo|confessiamo|a nome d[ie])")
+    r"(?:announce|confirm|state|admit)|we hereby|press release|breaking:|statement:|"
+    r"announcement:|comunicato (?:ufficiale|stampa)|dichiarazione ufficiale|annunciamo "
+    r"ufficialmente|confermiamo ufficialmente|dichiariamo ufficialmente)")
+# an admission: an apology may hold one, a post may ask for one ("admit you poison roses")
+ADMISSION = re.compile(r"\b(?:we (?:admit|confess)|ammettiamo|confessiamo)\b")
 OUR_VOICE = re.compile(r"\b(?:we|we're|we've|we'll|our|ours|us|noi|nostr[oaie]|siamo|abbiamo)\b")
 QUOTED = re.compile(r"[\"“«„]([^\"“”«»„]{3,})[\"”»“]")
 # function words of languages a model may be steered into (Italian and English: voice.py)
@@ -174,6 +176,7 @@ LANGUAGE_WORDS: dict[str, frozenset[str]] = {
 
 
 __all__ = [
+    "ADMISSION",
     "BRAND_VOICE",
     "CODE",
     "COMMITMENTS",

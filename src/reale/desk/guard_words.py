@@ -36,6 +36,8 @@ REASONS: dict[str, tuple[str, str]] = {
     "disparaging": ("accuses or insults someone", "accusa o insulta qualcuno"),
     "comparison": ("compares the brand with others: check it", "confronta il brand con altri: verifica"),
     "brand_voice": ("puts a statement in the brand's name", "mette una dichiarazione in bocca al brand"),
+    "admission": ("admits something in the brand's name: check it is true",
+                  "ammette qualcosa a nome del brand: verifica che sia vero"),
     "language": ("not in the post's or the brand's language", "non è nella lingua del post o del brand"),
     "length": ("longer than the network allows", "più lungo di quanto il social consenta"),
     "too_little_left": ("too little left after removing what was not allowed",
