@@ -89,7 +89,8 @@ _SPAN = (r"(?:\d+|an?|one|two|three|four|five|six|seven|ten|un[oa']?|due|tre|qua
 DEADLINE = re.compile(
     rf"\b(?:by|before|within|no later than|in the next|entro|prima di|non oltre|nel giro di|"
     rf"in meno di)\s+(?:the end of |end of |la fine d[ie]l(?:la)? |fine )?(?:tomorrow|tonight|today|"
-    rf"eod|the day|the week|the month|next \w+|this \w+|{_DAYS}|{_SPAN}|domani|stasera|oggi|"
+    rf"eod|the week|the month|(?:next|this) (?:week|weekend|month|morning|afternoon|evening|"
+    rf"{_DAYS})\b|{_DAYS}|{_SPAN}|domani|stasera|oggi|"
     rf"giornata|settimana|mese|(?:the |il )\d{{1,2}}(?:st|nd|rd|th)?\b|\d{{1,2}}(?:st|nd|rd|th)\b)|"
     rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\b|\b(?:{_MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?\b|"
     rf"(?<![\d/.])(?:[012]?\d|3[01])[/.](?:0?\d|1[0-2])[/.](?:\d{{4}}|\d{{2}})(?![\d/])|"
@@ -123,16 +124,16 @@ HASHTAG = re.compile(r"(?<![\w&#＃])[#＃](\w*[^\W\d_]\w*)")  # #10267422 is a 
 TELLS = re.compile(
     r"\b(?:as (?:you )?(?:asked|requested|instructed)|as per your (?:request|instructions)|"
     r"per your (?:request|instructions)|here(?:'s| is| are) (?:the|your|my) (?:reply|response|message|"
-    r"text|answer|statement|announcement|code|tweet|post)|ignor(?:e|ing) (?:all |any |the |your )?"
+    r"text|statement|announcement|tweet)\b|ignor(?:e|ing) (?:all |any |the |your )?"
     r"(?:previous|prior|above|earlier|instructions)|(?:previous|prior) instructions|system prompt|"
     r"my instructions|i(?:'m| am) (?:just |only |simply )?(?:an ai|a language model|an assistant|a bot|"
     r"chatgpt)|as an ai\b|"
-    r"language model|^(?:sure|certainly|of course|okay|ok)[,!.:]? here|jailbreak|developer mode|"
+    r"language model|jailbreak|developer mode|"
     r"come (?:mi )?(?:hai|avete) chiesto|come richiesto|su tua richiesta|ecco (?:la|il|le|i) "
-    r"(?:risposta|messaggio|testo|codice|comunicato|post|tweet)|ignora(?:re|ndo)? (?:le |tutte le )?"
+    r"(?:risposta che|messaggio|testo|comunicato|tweet)|ignora(?:re|ndo)? (?:le |tutte le )?"
     r"(?:istruzioni|indicazioni)|istruzioni precedenti|sono (?:un'?ia|un'intelligenza artificiale|"
     r"un modello linguistico|un assistente|un bot)|in quanto (?:ia|intelligenza artificiale)|"
-    r"modello linguistico|^certo[,!.:]? ecco|sono solo un (?:bot|assistente|programma))")
+    r"modello linguistico|sono solo un (?:bot|assistente|programma))")
 _ACCUSED = (r"scam(?:s|mers)?|fraud(?:s|ulent|sters)?|rip-?offs?|liars?|crooks?|thie(?:f|ves)|"
             r"con artists?|truff[ae]|truffator[ei]|imbroglion[ei]|ladr[io]|bugiard[io]|fraudolent[oi]")
 # an accusation (someone *is* a scam), or a call to boycott: "a phishing scam" is a warning
