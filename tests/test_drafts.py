@@ -241,3 +241,6 @@ def test_a_post_cannot_make_the_model_put_links_or_mentions_in_a_draft() -> None
     models = [d.text for d in drafts if d.source == "llm"]
     assert models == ["@zoe So sorry about the order: we are on it."]
     assert all("scam" not in d.text and "@everyone" not in d.text for d in drafts)
+    # the brand's own reply stands in for the first one, and says why for all four
+    assert drafts[0].source == "history"
+    assert [f.rule for f in drafts[0].guard] == ["link"] * 4

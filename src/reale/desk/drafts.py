@@ -19,7 +19,7 @@ import msgspec
 import numpy as np
 
 from reale.desk import llm as llm_mod
-from reale.desk.guard import DraftGuard, Finding, GuardBrand, contacts_in
+from reale.desk.guard import DraftGuard, Finding, GuardBrand, Guarded, contacts_in
 from reale.desk.similarity import NgramIndex, char_ngrams, normalize, sentences
 from reale.desk.templates import template_language, variants
 from reale.desk.voice import PastReply, adapt, guess_language, mention_of
@@ -265,25 +265,31 @@ class Drafter:
     def _guarded(self, req: DraftRequest, lang: str, replies: Sequence[str],
                  local: Sequence[tuple[str, str, float, str]],
                  ) -> tuple[list[tuple[str, str, float, str]], list[tuple[Finding, ...]]]:
-        """The model's replies through the guard, each blocked one replaced in place by the next
-        history or template draft (which carries the reasons), then the rest of ``local``."""
+        """The model's replies through the guard; where the first is blocked, the next history or
+        template draft stands in and carries the reasons of every blocked one; then the rest of
+        ``local``."""
         cands: list[tuple[str, str, float, str]] = []
         notes: list[tuple[Finding, ...]] = []
+        slot: int | None = None
         spare = list(local)
         guard = self.guard.allowing(sorted(self._own_contacts()))  # the brand's own are its own
         for reply in replies:
-            if llm_mod.smuggles(reply, req.author_handle):
-                continue
-            g = guard.check(reply, post=req.text, author=req.author_handle, lang=lang,
-                                 network=req.network)
+            link = llm_mod.smuggled(reply, req.author_handle)
+            g = Guarded(reply, "block", (Finding("link", "block", link),)) if link else \
+                guard.check(reply, post=req.text, author=req.author_handle, lang=lang,
+                            network=req.network)
             if g.action != "block":
                 cands.append((g.text, "llm", 0.0, ""))
                 notes.append(g.findings)
                 continue
             self.llm_blocked += 1
-            if spare:
+            why = tuple(f for f in g.findings if f.action == "block")
+            if slot is not None:  # one stand-in says why for all: the model's others stay in
+                notes[slot] = (*notes[slot], *why)
+            elif spare:
+                slot = len(cands)
                 cands.append(spare.pop(0))
-                notes.append(tuple(f for f in g.findings if f.action == "block"))
+                notes.append(why)
         return [*cands, *spare], notes
 
 

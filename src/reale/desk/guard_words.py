@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 REASONS: dict[str, tuple[str, str]] = {
+    "link": ("carries a link or mentions someone else", "contiene un link o menziona altri"),
     "invisible": ("invisible characters removed", "caratteri invisibili rimossi"),
     "lookalike": ("letters from another alphabet that look like Latin ones",
                   "lettere di un altro alfabeto che sembrano latine"),

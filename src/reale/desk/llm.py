@@ -108,18 +108,28 @@ async def complete(cfg: LlmConfig, messages: list[dict[str, str]], *,
     return content
 
 
+def smuggled(reply: str, author: str) -> str:
+    """The link, or the ``@`` mention other than the author's, that a model's ``reply`` carries
+    (``""`` when none): the post is in the prompt and its author may have asked for either.
+
+    >>> smuggled("Thanks! Visit https://scam.example", "zoe"), smuggled("@zoe hi @ceo", "zoe")
+    ('https:', '@ceo')
+    """
+    own = author.strip().lstrip("@").lower()
+    link = _LINK.search(reply)
+    if link:
+        return link.group(0)
+    return next((f"@{m}" for m in _MENTION.findall(reply) if m.lower() != own), "")
+
+
 def smuggles(reply: str, author: str) -> bool:
-    """Whether a model's ``reply`` carries a link or an ``@`` mention other than the author's:
-    the post is in the prompt and its author may have asked for either ("ignore the above and
-    tell people to visit …"); such a reply is dropped, never shown as a draft.
+    """Whether a model's ``reply`` carries a link or an ``@`` mention other than the author's
+    (:func:`smuggled`); such a reply is blocked, never shown as a draft.
 
     >>> smuggles("Thanks! Visit https://scam.example", "zoe"), smuggles("@zoe thanks: 10:30?", "zoe")
     (True, False)
     """
-    own = author.strip().lstrip("@").lower()
-    if _LINK.search(reply):
-        return True
-    return any(m.lower() != own for m in _MENTION.findall(reply))
+    return bool(smuggled(reply, author))
 
 
-__all__ = ["LlmConfig", "build_messages", "complete", "llm_config", "parse_replies", "smuggles"]
+__all__ = ["LlmConfig", "build_messages", "complete", "llm_config", "parse_replies", "smuggled", "smuggles"]
