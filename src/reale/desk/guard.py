@@ -1,7 +1,6 @@
-"""The draft guard: every model-written draft is checked before the approver sees it, because the
-post it answers is in the model's prompt and its author may have steered the model. Each finding
-strips part of the draft, blocks it (the template draft is shown instead, with the reason) or flags
-it for the approver. See docs/drafts.md.
+"""The draft guard: every model draft is checked before the approver sees it, since the post is in
+the model's prompt and its author may have steered it. Each finding strips part of the draft,
+blocks it (the brand's own draft stands in, with the reason) or flags it. See docs/drafts.md.
 """
 
 from __future__ import annotations
