@@ -16,7 +16,7 @@ from reale.web.assemble import accounts_of, app_from_config
 from reale.web.settings import web_settings
 from tests.conftest import run_cli
 from tests.publish_servers import Answer, FakeChat
-from tests.web_helpers import BRANDS, PASSWORD, T0, TestClient, login, seed
+from tests.web_helpers import BRANDS, PASSWORD, T0, TestClient, build_desk, login, seed
 
 FAST_WEB = {"argon2_time_cost": 1, "argon2_memory_kib": 8, "argon2_parallelism": 1}
 
@@ -111,3 +111,15 @@ def test_reale_draft_guards_with_the_brand_and_desk_guard_from_the_config(
         {"rule": "competitor", "action": "block", "evidence": "Rosaverde"}]
     assert drafts[1] == {**drafts[1], "source": "llm", "guard": [],
                          "text": "Thank you! Your next coffee is on us."}
+
+
+def test_a_desk_built_without_drafters_still_guards_with_each_brands_entry() -> None:
+    """create_app without drafters makes one per brand on demand: its guard knows the brand's
+    competitors and handles (it used to know only the brand's name)."""
+    desk = build_desk(seeded=False)
+    try:
+        drafter = desk.app.state.services.drafter("Fiori")
+        assert drafter.guard.brand.competitors == ("Petali",)
+        assert drafter.guard.brand.handles == ("@fiori.bsky.social",)
+    finally:
+        desk.store.close()
