@@ -332,3 +332,27 @@ def test_a_stripped_or_flagged_model_draft_says_so() -> None:
     assert [(f.rule, f.action) for f in drafts[0].guard] == [("hashtag", "strip")]
     # the Italian reply to an English post is a language switch: blocked, the brand's own instead
     assert drafts[1].source != "llm" and [f.rule for f in drafts[1].guard] == ["language"]
+
+
+@pytest.mark.parametrize(("tries", "post", "reply", "action", "rules"), HOSTILE,
+                         ids=[h[0] for h in HOSTILE])
+def test_the_same_table_through_the_model_server_and_the_drafter(
+        tries: str, post: str, reply: str, action: str, rules: set[str]) -> None:
+    """Each row again, end to end: the model server answers with the obeyed reply and the
+    drafter shows the approver what the guard decided."""
+    with FakeChat() as server:
+        server.plan("/v1/chat/completions", chat_answer(reply))
+        cfg = LlmConfig(url=server.url, model="tiny-chat", key="sk-local")
+        drafter = Drafter(brand="Fiori", llm=cfg, guard=DraftGuard(FIORI))
+        drafts = asyncio.run(drafter.propose_async(DraftRequest(
+            kind="question", text=post, author_handle="zoe")))
+    model = [d for d in drafts if d.source == "llm"]
+    if action == "block":
+        assert not model and drafter.llm_blocked == 1, (tries, drafts)
+        assert rules <= {f.rule for f in drafts[0].guard}, (tries, drafts[0])
+        return
+    assert len(model) == 1 and rules <= {f.rule for f in model[0].guard}, (tries, drafts)
+    if action == "flag":
+        assert model[0].text == reply
+    else:
+        assert model[0].text != reply and model[0].text.startswith("@zoe ")
