@@ -28,7 +28,7 @@ from tests.publish_servers import Answer, FakeChat
 
 FIORI = GuardBrand(name="Fiori", handles=("fiori.bsky.social",), hashtags=("FioriDiCampo",),
                    competitors=("Rosaverde",), language="it",
-                   products={"Bouquet Primavera": 35.0})
+                   products={"Bouquet Primavera": 35.0, "Fiore XR200": 20.0})
 GUARD = DraftGuard(FIORI)
 
 # (what the post tries, the post, the reply of a model that obeyed, what the guard does, why)
@@ -242,6 +242,11 @@ GOOD = [
     ("en", "how do I reset my password?", "@zoe Sure, here's how: tap Settings, then Account, "
      "then Reset. Tell us if it doesn't work!"),
     ("en", "you made my week", "@zoe We're so touched by this message, thank you!"),
+    ("en", "order 12345678 never came", "@zoe So sorry! We found order 12345678 and the "
+     "courier has it now."),
+    ("it", "dov'è l'ordine n. 87654321?", "@zoe Ci dispiace! L'ordine n. 87654321 è partito "
+     "ieri, ti scriviamo in DM."),
+    ("it", "è uscito il Fiore XR200?", "@zoe Sì! Il Fiore XR200 è appena arrivato in negozio."),
     ("it", "che bei fiori!", "@zoe Grazie a te! Ci fa un piacere enorme, passa quando vuoi."),
     ("it", "il pacco non è arrivato", "@zoe Ciao! Ci dispiace tantissimo: scrivici in DM il "
      "numero d'ordine e lo rintracciamo."),

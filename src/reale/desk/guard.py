@@ -112,6 +112,8 @@ class DraftGuard:
         self._codes = {c.strip().upper() for c in self.settings.codes}
         self._phones = {_digits(c) for c in self.settings.contacts if len(_digits(c)) >= 6}
         self._mails = {c.strip().lower() for c in self.settings.contacts if "@" in c}
+        names = " ".join([self.brand.name, *self.brand.products]).lower()
+        self._words = self._tags | self._own | set(_WORD.findall(names))
         self._rules: tuple[Callable[[_Ctx], list[Finding]], ...] = (
             self._lookalikes, self._commitments, self._prices, self._codes_found, self._deadlines,
             self._contacts, self._tags_found, self._parrot, self._tells, self._others,
@@ -182,9 +184,8 @@ class DraftGuard:
                 if code.upper() not in self._codes | R.NOT_CODES and not self._known(code)][:1]
 
     def _known(self, token: str) -> bool:
-        low = token.lower()
-        return low in self._tags or low in self._own or low in {w.lower() for w in
-                                                                _WORD.findall(self.brand.name)}
+        """A word of the brand's own: a tag, a handle, a word of its name or of a product's."""
+        return token.lower() in self._words
 
     def _deadlines(self, c: _Ctx) -> list[Finding]:
         if "date" in self.settings.offers:
@@ -200,7 +201,8 @@ class DraftGuard:
         out = [Finding("email", "strip", m.group(0)) for m in R.EMAIL.finditer(c.text)
                if m.group(0).lower() not in self._mails]
         out += [Finding("phone", "strip", m.group(0).strip()) for m in R.PHONE.finditer(c.text)
-                if len(_digits(m.group(0))) >= 8 and _digits(m.group(0)) not in self._phones]
+                if len(_digits(m.group(0))) >= 8 and _digits(m.group(0)) not in self._phones
+                and not R.REFERENCE.search(c.text[max(0, m.start() - 24):m.start()])]
         out += [Finding("account", "strip", m.group(0)) for m in R.OTHER_ACCOUNT.finditer(c.text)]
         out += [Finding("mention", "strip", m.group(0)) for m in R.MENTION.finditer(c.text)
                 if m.group(1).lower() not in (c.author, *self._own)]

@@ -119,6 +119,10 @@ EMAIL = re.compile(r"(?<![@\w.+-])[\w.+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,
                    r"(?:\s+|\s*[\[(])(?:dot|punto)(?:\s+|[\])]\s*)[a-z]{2,}\b", re.IGNORECASE)
 PHONE = re.compile(r"(?<![\w+/.#])(?:\+|00)?\d[\d ().-]{6,18}\d(?![\w/])")
 MENTION = re.compile(r"(?<![\w.@＠])[@＠]([A-Za-z0-9_][A-Za-z0-9_.@-]*[A-Za-z0-9_]|[A-Za-z0-9_])")
+# what a long number after it is: an order, a ticket, a tracking number, not a phone
+REFERENCE = re.compile(r"(?i)\b(?:order|ordine|ticket|case|caso|pratica|ref|riferimento|tracking|"
+                       r"spedizione|invoice|fattura|account|conto|n\.|no\.|nr\.|num\.)\W*"
+                       r"(?:(?:number|numero|n\.|no\.|is|è)\W*)?$")
 HASHTAG = re.compile(r"(?<![\w&#＃])[#＃](\w*[^\W\d_]\w*)")  # #10267422 is a ticket, not a tag
 # the model says it is following the post's instructions, or what it is
 TELLS = re.compile(
@@ -196,6 +200,7 @@ __all__ = [
     "OTHER_ACCOUNT",
     "PHONE",
     "QUOTED",
+    "REFERENCE",
     "REFUND_WORDS",
     "SOON",
     "TELLS",
