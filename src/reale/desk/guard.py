@@ -270,11 +270,16 @@ class DraftGuard:
         return [Finding("lookalike", "block", m.group(0))] if m else []
 
     def _language(self, c: _Ctx) -> list[Finding]:
-        said = draft_language(c.sk)
+        """The draft, or one of its sentences, clearly in a language neither the post's nor the
+        brand's (a promise in Spanish tucked into an English reply)."""
         allowed = {x for x in (c.lang[:2].lower(), guess_language(c.post), draft_language(c.post),
                                self.brand.language[:2]) if x}
-        if said and allowed and said not in allowed:
-            return [Finding("language", "block", said)]
+        if not allowed:
+            return []
+        for part in (c.sk, *sentences(c.sk)):
+            said = draft_language(part)
+            if said and said not in allowed:
+                return [Finding("language", "block", said)]
         return []
 
     def _length(self, c: _Ctx) -> list[Finding]:
