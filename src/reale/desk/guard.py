@@ -46,7 +46,8 @@ class GuardSettings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fi
             raise ConfigError(f"[desk.guard] offers: unknown {', '.join(unknown)}; use "
                               f"{', '.join(OFFER_KINDS)}")
         if self.small_offer_eur < 0 or self.max_quote_words < 1:
-            raise ConfigError("[desk.guard] small_offer_eur must be ≥ 0 and max_quote_words ≥ 1")
+            raise ConfigError("[desk.guard] small_offer_eur must be ≥ 0 and max_quote_words "
+                              "≥ 1")
 
 
 def guard_settings(extra: Mapping[str, Any]) -> GuardSettings:
@@ -104,7 +105,8 @@ class _Ctx(msgspec.Struct, frozen=True):
 class DraftGuard:
     """Checks model drafts for one brand. Stateless after construction; safe to share."""
 
-    def __init__(self, brand: GuardBrand | None = None, settings: GuardSettings | None = None) -> None:
+    def __init__(self, brand: GuardBrand | None = None,
+                 settings: GuardSettings | None = None) -> None:
         self.brand = brand or GuardBrand()
         self.settings = settings or GuardSettings()
         self._own = {h.strip().lstrip("@").lower() for h in self.brand.handles}
@@ -165,7 +167,8 @@ class DraftGuard:
                         not any(f.rule == kind for f in out):
                     out.append(Finding(kind, "block", m.group(0).strip()))
         if not any(f.rule == "refund" for f in out) and "refund" not in self.settings.offers:
-            out += [Finding("refund_mention", "flag", m.group(0)) for m in R.REFUND_WORDS.finditer(c.sk)][:1]
+            named = R.REFUND_WORDS.search(c.sk)
+            out += [Finding("refund_mention", "flag", named.group(0))] if named else []
         return out
 
     def _prices(self, c: _Ctx) -> list[Finding]:
@@ -194,7 +197,8 @@ class DraftGuard:
         if m:
             return [Finding("deadline", "block", m.group(0).strip())]
         out = [Finding("soon", "flag", m.group(0)) for m in R.SOON.finditer(c.sk)][:1]
-        return out + [Finding("guarantee", "flag", m.group(0)) for m in R.GUARANTEE.finditer(c.sk)][:1]
+        promised = R.GUARANTEE.search(c.sk)
+        return out + ([Finding("guarantee", "flag", promised.group(0))] if promised else [])
 
     # -- contact data and identifiers -------------------------------------------------------------
     def _contacts(self, c: _Ctx) -> list[Finding]:
@@ -242,8 +246,9 @@ class DraftGuard:
         return [Finding("tell", "block", m.group(0))] if m else []
 
     def _others(self, c: _Ctx) -> list[Finding]:
-        out = [Finding("competitor", "block", name) for name in self.brand.competitors
-               if name.strip() and re.search(rf"(?<!\w){re.escape(R.skeleton(name.strip()))}(?!\w)", c.sk)][:1]
+        named = [n for n in self.brand.competitors if n.strip() and re.search(
+            rf"(?<!\w){re.escape(R.skeleton(n.strip()))}(?!\w)", c.sk)]
+        out = [Finding("competitor", "block", named[0])] if named else []
         m = R.DISPARAGING.search(c.sk)
         if m:
             out.append(Finding("disparaging", "block", m.group(0)))
