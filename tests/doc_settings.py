@@ -18,6 +18,7 @@ from reale.alerts.config import AlertsConfig
 from reale.config import SETTINGS, BrandConfig, SourceConfig
 from reale.desk.aftermath_rules import AftermathParams
 from reale.desk.drafts import DraftSettings
+from reale.desk.guard import GuardSettings
 from reale.desk.llm import LlmConfig
 from reale.desk.opportunity_rules import DeskWeights, ResponseTargets
 from reale.desk.realness_rules import RealnessWeights
@@ -36,7 +37,8 @@ MODEL: dict[str, Node] = {
     "brands": BrandConfig, "sources": SourceConfig,
     "alerts": AlertsConfig, "web": WebSettings, "signals": SignalsConfig,
     "publish": {"accounts": Account},
-    "desk": {"aftermath": AftermathParams, "drafts": DraftSettings, "llm": LlmConfig,
+    "desk": {"aftermath": AftermathParams, "drafts": DraftSettings, "guard": GuardSettings,
+             "llm": LlmConfig,
              "realness": RealnessWeights, "targets": ResponseTargets, "weights": DeskWeights,
              "learning": {"relevance_memory": int}},  # read by reale.run.learning
 }

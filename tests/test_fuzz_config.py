@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from reale.config import Config, SourceConfig, load_config, parse_config
 from reale.desk.drafts import draft_settings
+from reale.desk.guard import guard_settings
 from reale.desk.llm import llm_config
 from reale.errors import ConfigError, RealeError
 from reale.publish.factory import accounts_from_config
@@ -38,6 +39,7 @@ READERS: dict[str, Callable[[Config], object]] = {
     "signals": lambda c: signals_config(c.extra),
     "desk.llm": lambda c: llm_config(c.extra, {}),
     "desk.drafts": lambda c: draft_settings(c.extra),
+    "desk.guard": lambda c: guard_settings(c.extra),
     "desk.learning": lambda c: relevance_memory(c.extra),
     "alerts": lambda c: alerts_from_config(c.extra),
 }

@@ -99,7 +99,8 @@ _KNOWN = {s.name for s in SETTINGS} | {"brands", "sources"}
 # Sections read by later stages (Config.extra); a table whose name is a near miss of one of these
 # is a typo that would otherwise be silently ignored.
 SECTIONS = ("alerts", "desk", "publish", "signals", "web")
-DESK_SECTIONS = ("aftermath", "drafts", "learning", "llm", "realness", "targets", "weights")
+DESK_SECTIONS = ("aftermath", "drafts", "guard", "learning", "llm", "realness", "targets",
+                 "weights")
 
 
 def _check_names(raw: dict[str, Any], path: str) -> None:

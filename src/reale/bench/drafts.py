@@ -3,7 +3,8 @@
 Each thread's brand reply is drafted from that brand's other threads (leave-one-out) and compared
 with the agent's real reply (ROUGE-L F1, USE embedding cosine) against a plain nearest-neighbour
 baseline (the reply to the most similar customer message). Also: milliseconds per draft without a
-model, and the threads' real median first response time (from the tweets' snowflake ids).
+model, the threads' real median first response time (from the tweets' snowflake ids), and how
+often the draft guard would wrongly block or change the agents' real replies.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import json
 import re
 import statistics
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -21,11 +22,14 @@ import numpy as np
 from reale.bench._shared import shared_data
 from reale.desk.analytics import snowflake_time
 from reale.desk.drafts import Drafter, DraftRequest
+from reale.desk.guard import DraftGuard, GuardBrand, GuardSettings, contacts_in
 from reale.desk.similarity import NgramIndex, rouge_l
 from reale.desk.voice import PastReply
 
 _LEADING = re.compile(r"^(?:\s*@\w+)+\s*")
 TARGET_MS = 300.0
+GUARD_TARGET = 0.02  # at most 2 % of good replies blocked
+_URL = re.compile(r"\s*https?://\S+")
 
 
 
@@ -99,6 +103,53 @@ def evaluate(threads: list[dict[str, Any]], quick: bool = False) -> dict[str, An
     return {"ours": ours, "best3": best3, "base": base, "refs": refs, "ms": ms}
 
 
+def guard_outcomes(threads: list[dict[str, Any]], quick: bool = False,
+                   ms: list[float] | None = None) -> Counter[str]:
+    """The guard on every agent's real reply, as if a model had written it for the customer's
+    message: how many pass, are stripped, flagged or blocked. Links are taken out first (they are
+    dropped before the guard, by ``llm.smuggles``) and so are the leading @handles (the drafter
+    addresses the author itself). The brand's handles are the three its customers mention most;
+    its contacts, the phone numbers and e-mails in its *other* replies (leave-one-out), as the
+    drafter allows those of the brand's history."""
+    by_brand: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for t in threads:
+        by_brand[t["brand"]].append(t)
+    out: Counter[str] = Counter()
+    for brand, rows in by_brand.items():
+        mentioned = Counter(h.lower() for t in rows for h in re.findall(r"@(\w+)", t["customer"]))
+        handles = tuple(h for h, _ in mentioned.most_common(3))
+        owned = [contacts_in(_URL.sub("", t["reply"])) for t in rows]
+        everywhere = Counter(c for cs in owned for c in cs)
+        for t, mine in list(zip(rows, owned, strict=True))[: 8 if quick else None]:
+            contacts = tuple(c for c, n in everywhere.items() if n > (1 if c in mine else 0))
+            guard = DraftGuard(GuardBrand(name=brand, handles=handles, language="en"),
+                               GuardSettings(contacts=contacts))
+            reply = _strip(_URL.sub("", t["reply"]))
+            start = time.perf_counter()
+            got = guard.check(reply, post=t["customer"], author=t["handle"], lang="en",
+                              network="x")
+            if ms is not None:
+                ms.append((time.perf_counter() - start) * 1000)
+            out[got.action] += 1
+    return out
+
+
+def _guard_rows(threads: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Always on every thread (under a second): a quick subset would not measure a 2 % rate."""
+    ms: list[float] = []
+    got = guard_outcomes(threads, ms=ms)
+    n = max(1, sum(got.values()))
+    blocked, changed = got["block"] / n, (got["block"] + got["strip"]) / n
+    note = (f"{sum(got.values())} real agent replies as model drafts: {got['block']} blocked, "
+            f"{got['strip']} stripped, {got['flag']} flagged")
+    return [_row("drafts.guard.false_block_rate", blocked, "share", GUARD_TARGET,
+                 blocked <= GUARD_TARGET, note),
+            _row("drafts.guard.changed_rate", changed, "share", None, True,
+                 "blocked or stripped (not shown as the model wrote them)"),
+            _row("drafts.guard.ms_per_check.p50", statistics.median(ms or [0.0]), "ms", None,
+                 True, "one model draft checked")]
+
+
 def _row(name: str, value: float, unit: str, target: float | None, ok: bool, note: str) -> dict[str, Any]:
     return {"name": name, "value": round(value, 4), "unit": unit, "target": target, "ok": ok,
             "note": note}
@@ -133,6 +184,7 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
         _row(f"drafts.embedding.{metric}.baseline_nn", e_base, "cosine", None, True, ""),
         _row("drafts.ms_per_draft.p50", p50, "ms", TARGET_MS, p50 <= TARGET_MS, "no LLM; 2-3 drafts per call"),
         _row("drafts.ms_per_draft.p95", p95, "ms", TARGET_MS, p95 <= TARGET_MS, ""),
+        *_guard_rows(threads),
         _row("response.ibm.median_first_reply", statistics.median(first) / 3600, "hours", None, True,
              f"{len(first)} threads: first customer tweet to first agent tweet (snowflake ids)"),
         _row("response.ibm.median_url_reply", statistics.median(url_reply) / 3600, "hours", None, True,

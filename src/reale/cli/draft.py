@@ -18,6 +18,7 @@ import msgspec
 
 from reale.config import load_config
 from reale.desk.drafts import Drafter, DraftRequest, draft_settings
+from reale.desk.guard import DraftGuard, GuardBrand, guard_brand, guard_settings
 from reale.desk.llm import llm_config
 from reale.desk.templates import KINDS
 from reale.desk.voice import PastReply, load_history
@@ -34,8 +35,9 @@ def register(sub: Any) -> None:
     p.add_argument("--history", help="the brand's past replies, JSONL of {in, out, lang?}")
     p.add_argument("--recent", help="replies recently sent, JSONL of {out} (not repeated)")
     p.add_argument("--brand", default="", help="the brand's name")
-    p.add_argument("--config", help="reale.toml: its [desk.drafts] settings and [desk.llm] model "
-                   "(the key from the variable key_env names)")
+    p.add_argument("--config", help="reale.toml: its [desk.drafts] settings, [desk.llm] model "
+                   "(the key from the variable key_env names), [desk.guard] allowances and the "
+                   "brand's handles, hashtags and competitors")
     p.set_defaults(func=run)
 
 
@@ -74,9 +76,14 @@ def run(args: argparse.Namespace) -> int:
     req = _read_request()
     history, skipped = _history(args.history, "--history") if args.history else ([], 0)
     recent = [p.reply for p in _history(args.recent, "--recent")[0]] if args.recent else []
-    extra = load_config(args.config).extra if args.config else {}
-    drafter = Drafter(history, brand=args.brand or req.brand, settings=draft_settings(extra),
-                      llm=llm_config(extra, os.environ))
+    config = load_config(args.config) if args.config else None
+    extra = config.extra if config else {}
+    brand = args.brand or req.brand
+    known = next((b for b in config.brands if b.name == brand), None) if config else None
+    guard = DraftGuard(guard_brand(known) if known else GuardBrand(name=brand),
+                       guard_settings(extra))
+    drafter = Drafter(history, brand=brand, settings=draft_settings(extra),
+                      llm=llm_config(extra, os.environ), guard=guard)
     drafts = asyncio.run(drafter.propose_async(req, recent))
     out = {"drafts": msgspec.to_builtins(drafts), "history": len(history), "skipped_lines": skipped}
     print(json.dumps(out, ensure_ascii=False, indent=2))

@@ -2,9 +2,10 @@
 
 Candidates come from the brand's own past replies (retrieved by character n-gram TF-IDF, reranked
 by how much the neighbours agree, and readdressed to the new author), from templates per kind,
-and optionally from an OpenAI-compatible model. Every candidate must fit the network's length,
-must not repeat a sentence the brand recently sent to someone else, and must pass the realness
-check; what fails is trimmed, replaced by another variant, or dropped.
+and optionally from an OpenAI-compatible model, whose drafts pass the draft guard first
+(``reale.desk.guard``). Every candidate must fit the network's length, must not repeat a sentence
+the brand recently sent to someone else, and must pass the realness check; what fails is trimmed,
+replaced by another variant, or dropped.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import msgspec
 import numpy as np
 
 from reale.desk import llm as llm_mod
+from reale.desk.guard import DraftGuard, Finding, GuardBrand, Guarded, contacts_in
 from reale.desk.similarity import NgramIndex, char_ngrams, normalize, sentences
 from reale.desk.templates import template_language, variants
 from reale.desk.voice import PastReply, adapt, guess_language, mention_of
@@ -50,6 +52,9 @@ class Draft(msgspec.Struct, frozen=True, kw_only=True):
     length: int = 0  # as the network counts it
     limit: int = 0
     basis: str = ""  # the past customer message a history draft was adapted from
+    # what the draft guard found: in a model draft, what it stripped or flags; in a history or
+    # template draft, why the model draft it stands in for was blocked
+    guard: tuple[Finding, ...] = ()
 
 
 class DraftSettings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -107,7 +112,8 @@ class Drafter:
     def __init__(self, history: Sequence[PastReply] = (), *, brand: str = "",
                  settings: DraftSettings | None = None, check: Check | None = None,
                  llm: llm_mod.LlmConfig | None = None,
-                 transport: httpx.AsyncBaseTransport | None = None) -> None:
+                 transport: httpx.AsyncBaseTransport | None = None,
+                 guard: DraftGuard | None = None) -> None:
         self.brand = brand
         self.settings = settings or DraftSettings()
         self._check = check
@@ -116,12 +122,22 @@ class Drafter:
         self._history = list(history)
         self._index: NgramIndex | None = None
         self._replies: NgramIndex | None = None
+        self._contacts: frozenset[str] | None = None
+        self.guard = guard or DraftGuard(GuardBrand(name=brand))
         self.llm_failures = 0
+        self.llm_blocked = 0  # model drafts the guard blocked
 
     def add(self, past: PastReply) -> None:
         """Learn a new exchange (a reply published through Reale)."""
         self._history.append(past)
         self._index = self._replies = None
+        self._contacts = None
+
+    def _own_contacts(self) -> frozenset[str]:
+        """Phone numbers and e-mail addresses the brand wrote in its own past replies."""
+        if self._contacts is None:
+            self._contacts = frozenset(c for p in self._history for c in contacts_in(p.reply))
+        return self._contacts
 
     def _indexes(self) -> tuple[NgramIndex, NgramIndex]:
         if self._index is None or self._replies is None:
@@ -191,19 +207,28 @@ class Drafter:
         return " ".join(kept)
 
     def finish(self, req: DraftRequest, candidates: Sequence[tuple[str, str, float, str]],
-               recent: Sequence[str], lang: str) -> list[Draft]:
-        """Apply length, repetition and realness to candidates, keeping the first ``n``."""
+               recent: Sequence[str], lang: str,
+               guard: Sequence[tuple[Finding, ...]] = ()) -> list[Draft]:
+        """Apply length, repetition and realness to candidates, keeping the first ``n``.
+
+        ``guard[i]`` is what the draft guard found for candidate ``i``; the reasons a model draft
+        was blocked stay with the draft standing in for it, or move to the next one kept."""
         seen = _Seen(recent[: self.settings.recent_limit], self.settings)
         out: list[Draft] = []
-        for text, source, score, basis in candidates:
+        carried: tuple[Finding, ...] = ()
+        for i, (text, source, score, basis) in enumerate(candidates):
+            notes = guard[i] if i < len(guard) else ()
+            if source != "llm":
+                notes, carried = (*carried, *notes), ()
             fitted = self._fit(text, req.network)
             final = self._unrepeat(fitted, seen) if fitted else None
             if not final or (self._check is not None and not self._check(final)):
+                carried = notes if source != "llm" else carried
                 continue
             seen.add(final)
             out.append(Draft(text=final, source=source, lang=lang, score=round(score, 4),
                              length=text_length(req.network, final), limit=limit_for(req.network),
-                             basis=basis))
+                             basis=basis, guard=notes))
             if len(out) >= self.settings.n:
                 break
         return out
@@ -234,10 +259,38 @@ class Drafter:
         except DeskError:
             self.llm_failures += 1
             return self.finish(req, local, recent, lang)
-        generated = [(t, "llm", 0.0, "") for t in llm_mod.parse_replies(content)
-                     if not llm_mod.smuggles(t, req.author_handle)]
-        drafts = self.finish(req, [*generated, *local], recent, lang)
-        return drafts
+        cands, notes = self._guarded(req, lang, llm_mod.parse_replies(content), local)
+        return self.finish(req, cands, recent, lang, notes)
+
+    def _guarded(self, req: DraftRequest, lang: str, replies: Sequence[str],
+                 local: Sequence[tuple[str, str, float, str]],
+                 ) -> tuple[list[tuple[str, str, float, str]], list[tuple[Finding, ...]]]:
+        """The model's replies through the guard; where the first is blocked, the next history or
+        template draft stands in and carries the reasons of every blocked one; then the rest of
+        ``local``."""
+        cands: list[tuple[str, str, float, str]] = []
+        notes: list[tuple[Finding, ...]] = []
+        slot: int | None = None
+        spare = list(local)
+        guard = self.guard.allowing(sorted(self._own_contacts()))  # the brand's own are its own
+        for reply in replies:
+            link = llm_mod.smuggled(reply, req.author_handle)
+            g = Guarded(reply, "block", (Finding("link", "block", link),)) if link else \
+                guard.check(reply, post=req.text, author=req.author_handle, lang=lang,
+                            network=req.network)
+            if g.action != "block":
+                cands.append((g.text, "llm", 0.0, ""))
+                notes.append(g.findings)
+                continue
+            self.llm_blocked += 1
+            why = tuple(f for f in g.findings if f.action == "block")
+            if slot is not None:  # one stand-in says why for all: the model's others stay in
+                notes[slot] = (*notes[slot], *why)
+            elif spare:
+                slot = len(cands)
+                cands.append(spare.pop(0))
+                notes.append(why)
+        return [*cands, *spare], notes
 
 
 __all__ = ["Check", "Draft", "DraftRequest", "DraftSettings", "Drafter", "draft_settings"]

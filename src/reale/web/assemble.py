@@ -13,6 +13,7 @@ from reale.clock import Clock, SystemClock
 from reale.config import Config
 from reale.desk.approval import ApprovalWorkflow
 from reale.desk.drafts import Drafter, draft_settings
+from reale.desk.guard import DraftGuard, guard_brand, guard_settings
 from reale.desk.llm import llm_config
 from reale.desk.opportunity_rules import response_targets_from_config
 from reale.desk.queue import OpportunityQueue
@@ -54,8 +55,10 @@ def app_from_config(config: Config, store: Store, env: Mapping[str, str], *,
     workflow = ApprovalWorkflow(StoreDeskRepository(store), clock=clock)
     drafts = draft_settings(config.extra)
     llm = llm_config(config.extra, env)  # [desk.llm]: a model drafts first when configured
-    drafters: dict[str, DraftSource] = {b.name: Drafter(brand=b.name, settings=drafts, llm=llm)
-                                        for b in config.brands}
+    allowed = guard_settings(config.extra)  # [desk.guard]: what a model draft may promise
+    drafters: dict[str, DraftSource] = {
+        b.name: Drafter(brand=b.name, settings=drafts, llm=llm,
+                        guard=DraftGuard(guard_brand(b), allowed)) for b in config.brands}
     return create_app(store, workflow=workflow, accounts=accounts_from_config(config.extra, env),
                       drafters=drafters, hub=hub, brands=config.brands, clock=clock,
                       settings=settings, queue=queue, moments=moments,

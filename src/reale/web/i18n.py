@@ -383,6 +383,8 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (English, Italian)
     "draft.history": ("history", "da risposte passate"),
     "draft.template": ("template", "modello"),
     "draft.llm": ("llm", "modello linguistico"),
+    "draft.blocked": ("in place of a model draft that was blocked",
+                      "al posto di una bozza del modello bloccata"),
     "fact.tier": ("tier", "fascia"),
     "fact.percentile": ("percentile", "percentile"),
     "fact.followers": ("followers", "follower"),

@@ -14,6 +14,7 @@ from reale.clock import Clock
 from reale.config import BrandConfig
 from reale.desk.approval import ApprovalWorkflow, SendsApproved
 from reale.desk.drafts import Draft, Drafter, DraftRequest
+from reale.desk.guard import DraftGuard, guard_brand
 from reale.desk.opportunity_rules import ResponseTargets
 from reale.desk.queue import OpportunityQueue
 from reale.desk.repository import DeskRepository
@@ -80,8 +81,10 @@ class Services:
 
     def drafter(self, brand: str) -> DraftSource:
         with self.lock:
-            if brand not in self.drafters:
-                self.drafters[brand] = Drafter(brand=brand)
+            if brand not in self.drafters:  # the brand's entry names its handles, competitors...
+                known = self.brand(brand)
+                self.drafters[brand] = Drafter(
+                    brand=brand, guard=DraftGuard(guard_brand(known)) if known else None)
             return self.drafters[brand]
 
     def account_for(self, brand: str, network: str) -> Account:

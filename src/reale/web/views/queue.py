@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 import msgspec
 
 from reale.desk.drafts import DraftRequest
+from reale.desk.guard import describe
 from reale.desk.roles import Role
 from reale.errors import RealeError
 from reale.publish.limits import limit_for
@@ -87,7 +88,10 @@ def _drafts(ctx: Ctx, rec: OpportunityRecord, lang: str) -> list[dict[str, Any]]
     except RealeError as exc:  # drafts are a help: the page works without them
         log.warning("no drafts for %s: %s", rec.key, exc)
         return []
-    return [msgspec.to_builtins(d) for d in drafts]
+    # what the draft guard found, in the team's words (a model draft stripped or flagged, or the
+    # reasons the model draft this one stands in for was blocked)
+    return [{**msgspec.to_builtins(d), "guard_notes": [describe(f, ctx.lang) for f in d.guard]}
+            for d in drafts]
 
 
 def opportunity(ctx: Ctx) -> Page:
