@@ -15,6 +15,7 @@ from reale.alerts.model import Message, clean_text, make_alert, new_alert_id
 from reale.alerts.outbox import Delivery
 from reale.alerts.secrets import ChannelSecrets, Secret, guard_logs
 from reale.alerts.senders import Outcome, make_senders
+from reale.alerts.words import say
 from reale.clock import Clock
 
 
@@ -22,9 +23,9 @@ def build_test_message(channel: str, desk_url: str, now: float, rng: random.Rand
     """A harmless alert that shows every part of a real one, hostile characters included."""
     alert = make_alert(
         id=new_alert_id(now, rng), brand="Reale", kind="opportunity", severity="low",
-        title=f"Test alert from Reale to {channel}", dedup_key=f"test:{channel}:{now:.0f}",
-        created_at=now, score=0.5, link=desk_url,
-        body="If you can read this, the channel works.",
+        title=say("test.title", "en", channel=channel), dedup_key=f"test:{channel}:{now:.0f}",
+        created_at=now, score=0.5, link=desk_url, body=say("test.body", "en"),
+        it=(say("test.title", "it", channel=channel), say("test.body", "it")),
         post_text="A sample post with <b>tags</b>, & ampersands and @channel: shown as text.",
         author="@reale", reasons=["this is a test message", "nothing to do"])
     return Message(event="alert.test", brand="Reale", rule="test", alert=alert)
