@@ -45,7 +45,8 @@ def parse_role(value: str) -> Role:
         return Role(value.strip().lower())
     except ValueError:
         names = ", ".join(r.value for r in Role)
-        raise DeskError(f"unknown role {value!r}: use one of {names}") from None
+        raise DeskError(f"unknown role {value!r}: use one of {names}", code="user.role",
+                        values={"role": repr(value), "allowed": names}) from None
 
 
 def require(role: Role | None, action: str, *, who: str) -> Role:
