@@ -15,7 +15,11 @@ import pytest
 
 from reale.alerts.config import RuleConfig, parse_alerts_config
 from reale.alerts.rulestore import RuleStore
+from reale.desk.records import Target
+from reale.errors import DeskError
 from reale.web.error_words import ERRORS, say
+from reale.web.routing import problem
+from tests.desk_helpers import team
 from tests.publish_servers import Answer, FakeBluesky
 from tests.web_helpers import Desk, build_desk, client_for
 from tests.web_sending_helpers import sending_desk, signed_in
@@ -218,6 +222,41 @@ def test_the_teams_and_the_replies_refusals_read_in_italian() -> None:
     assert role.json()["error"].startswith("ruolo sconosciuto 'boss': usa uno tra")
     assert own.json()["error"] == ("il tuo ruolo o il tuo account si cambiano dalla sessione di "
                                    "un altro amministratore")
+
+
+def test_the_workflows_refusals_carry_codes_the_desk_says_in_italian() -> None:
+    wf = team()
+    target = Target(network="bluesky", uri="at://did:plc:x/app.bsky.feed.post/1", cid="bafy")
+
+    def refusal(act: Any) -> tuple[str, str]:
+        with pytest.raises(DeskError) as caught:
+            act()
+        assert caught.value.code, caught.value
+        return problem(409, caught.value).said("it")
+
+    draft = wf.draft("rita", brand="Fiori", account="fiori", target=target, text="Ci dispiace.",
+                     lang="it", kind="complaint")
+    assert refusal(lambda: wf.approve("rita", draft.id)) == (
+        "'rita' è redattore: solo un approvatore o superiore può approvare", "it")
+    assert refusal(lambda: wf.submit("nessuno", draft.id)) == (
+        "'nessuno' non fa parte del team: un amministratore deve aggiungerlo prima che possa "
+        "inviare per approvazione", "it")
+    assert refusal(lambda: wf.approve("aldo", draft.id)) == (
+        f"non si può approvare la risposta {draft.id}: è bozza (si può solo se è in attesa di "
+        "approvazione)", "it")
+    assert refusal(lambda: wf.send_back("aldo", draft.id, "")) == (
+        "per rimandare indietro una risposta serve un commento che dica cosa cambiare", "it")
+    wf.submit("rita", draft.id)
+    wf.approve("aldo", draft.id)
+    second = wf.draft("rita", brand="Fiori", account="fiori", target=target, text="Di nuovo.",
+                      lang="it", kind="complaint")
+    assert refusal(lambda: wf.submit("rita", second.id)) == (
+        f"non si può inviare per approvazione la risposta {second.id}: la risposta {draft.id} "
+        "allo stesso post è già approvata; per rispondere di nuovo di proposito scrivi una "
+        "nuova risposta che lo dica (another=1)", "it")
+    edit = wf.withdraw
+    assert refusal(lambda: edit("aldo", "no-such-reply")) == (
+        "nessuna risposta con id 'no-such-reply'", "it")
 
 
 CODE = re.compile(r'code="([\w.]+)"|"(q\.\w+)"|f?"(pub\.what\.)\{action\}"')

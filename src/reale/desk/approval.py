@@ -165,7 +165,11 @@ class ApprovalWorkflow:
     def _expect(self, reply: Reply, states: tuple[str, ...], action: str) -> None:
         if reply.state not in states:
             raise DeskError(f"cannot {action} reply {reply.id}: it is {reply.state} "
-                            f"(only a reply that is {' or '.join(states)} can be)")
+                            f"(only a reply that is {' or '.join(states)} can be)",
+                            code="desk.state", values={
+                                "action": {"key": f"act.{action}"}, "reply": reply.id,
+                                "state": {"key": f"st.{reply.state}"},
+                                "states": [{"key": f"st.{s}"} for s in states]})
 
     def edit(self, actor: str, reply_id: str, text: str, comment: str = "") -> Reply:
         """Change the text; an edit after submission sends the reply back to draft."""
@@ -296,7 +300,9 @@ class ApprovalWorkflow:
             raise DuplicateReply(
                 f"not publishing reply {approved.reply_id}: reply {other.reply_id} from "
                 f"{other.account} to the same post was already {done}; a further reply must be "
-                "written as one (another=1)")
+                "written as one (another=1)", code="reply.already_out", values={
+                    "reply": approved.reply_id, "other": other.reply_id,
+                    "account": other.account, "done": {"key": f"out.{other.state}"}})
 
     def publication_for(self, reply_id: str) -> Publication | None:
         return self._repo.get_publication(reply_id)

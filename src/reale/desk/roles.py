@@ -53,9 +53,15 @@ def require(role: Role | None, action: str, *, who: str) -> Role:
     """Return ``role`` if it may do ``action``; raise :class:`DeskError` naming who and why not."""
     needed = NEEDS[action]
     if role is None:
-        raise DeskError(f"{who!r} is not on the team: an admin must add them before they can {action}")
+        raise DeskError(f"{who!r} is not on the team: an admin must add them before they can {action}",
+                        code="desk.not_on_team",
+                        values={"who": repr(who), "action": {"key": f"act.{action}"}})
     if not role.at_least(needed):
-        raise DeskError(f"{who!r} is a {role.value}: only a {needed.value} or above can {action}")
+        raise DeskError(f"{who!r} is a {role.value}: only a {needed.value} or above can {action}",
+                        code="desk.role_low", values={
+                            "who": repr(who), "role": {"key": f"rl.{role.value}"},
+                            "needed": {"key": f"rl.{needed.value}"},
+                            "action": {"key": f"act.{action}"}})
     return role
 
 

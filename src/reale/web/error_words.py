@@ -148,9 +148,50 @@ ERRORS: dict[str, tuple[str, str]] = {  # key: (English, Italian)
                      "non si può {action} la risposta {reply}: la risposta {other} allo stesso "
                      "post è già {state}; per rispondere di nuovo di proposito scrivi una nuova "
                      "risposta che lo dica (another=1)"),
+    "desk.not_on_team": ("{who} is not on the team: an admin must add them before they can "
+                         "{action}",
+                         "{who} non fa parte del team: un amministratore deve aggiungerlo prima "
+                         "che possa {action}"),
+    "desk.role_low": ("{who} is a {role}: only a {needed} or above can {action}",
+                      "{who} è {role}: solo un {needed} o superiore può {action}"),
+    "desk.state": ("cannot {action} reply {reply}: it is {state} (only a reply that is {states} "
+                   "can be)",
+                   "non si può {action} la risposta {reply}: è {state} (si può solo se è "
+                   "{states})"),
+    "desk.moved_on": ("reply {reply} is no longer {state}: reload and retry",
+                      "la risposta {reply} non è più {state}: ricarica e riprova"),
+    "act.view": ("view", "vedere"),
+    "act.draft": ("draft", "scrivere bozze"),
+    "act.edit": ("edit", "modificare"),
     "act.submit": ("submit", "inviare per approvazione"),
+    "act.withdraw": ("withdraw", "ritirare"),
     "act.approve": ("approve", "approvare"),
+    "act.send back": ("send back", "rimandare indietro"),
+    "act.send_back": ("send_back", "rimandare indietro"),
     "act.approve and send": ("approve and send", "approvare e inviare"),
+    "act.approve_and_send": ("approve_and_send", "approvare e inviare"),
+    "act.publish": ("publish", "pubblicare"),
+    "act.manage_team": ("manage_team", "gestire il team"),
+    "reply.already_out": ("not publishing reply {reply}: reply {other} from {account} to the "
+                          "same post was already {done}; a further reply must be written as one "
+                          "(another=1)",
+                          "la risposta {reply} non viene pubblicata: la risposta {other} di "
+                          "{account} allo stesso post è già {done}; un'ulteriore risposta va "
+                          "scritta come tale (another=1)"),
+    "reply.claimed": ("not publishing reply {reply}: reply {other} from {account} to the same "
+                      "post is already {done} (claimed in the store); a further reply must be "
+                      "written as one (another=1)",
+                      "la risposta {reply} non viene pubblicata: la risposta {other} di "
+                      "{account} allo stesso post è già {done} (prenotata nell'archivio); "
+                      "un'ulteriore risposta va scritta come tale (another=1)"),
+    "out.sent": ("sent", "inviata"),
+    "out.dry_run": ("rehearsed (dry run)", "provata (prova)"),
+    "out.pending": ("under way", "in corso di invio"),
+    "out.failed": ("failed", "non riuscita"),
+    "rl.viewer": ("viewer", "osservatore"),
+    "rl.responder": ("responder", "redattore"),
+    "rl.approver": ("approver", "approvatore"),
+    "rl.admin": ("admin", "amministratore"),
     "st.draft": ("draft", "bozza"),
     "st.submitted": ("submitted", "in attesa di approvazione"),
     "st.sent_back": ("sent_back", "rimandata"),
@@ -321,8 +362,9 @@ ERRORS: dict[str, tuple[str, str]] = {  # key: (English, Italian)
 def say(key: str, lang: str, **values: object) -> str:
     """The refusal ``key`` in ``lang`` (English for any language but Italian); an unknown key
     shows itself, so a test can catch it. A value given as an (English, Italian) pair is said
-    in the same language, and one given as ``{"key": …, **values}`` (a lower layer's words
-    inside its refusal) is said from this table too.
+    in the same language, one given as ``{"key": …, **values}`` (a lower layer's words inside
+    its refusal) is said from this table too, and a list of values is said as alternatives
+    ("a or b", "a o b").
 
     >>> say("pub.refused", "it", network="x", http=403, detail="Forbidden",
     ...     what={"key": "pub.what.create_post"})
@@ -338,6 +380,8 @@ def say(key: str, lang: str, **values: object) -> str:
 def _value(value: object, index: int, lang: str) -> object:
     if isinstance(value, tuple):
         return value[index]
+    if isinstance(value, list):  # alternatives: "submitted or approved", "… o …"
+        return (" o " if lang == "it" else " or ").join(str(_value(v, index, lang)) for v in value)
     if isinstance(value, dict) and isinstance(value.get("key"), str):
         inner = {str(k): v for k, v in value.items() if k != "key"}
         return say(value["key"], lang, **inner)

@@ -347,7 +347,7 @@ async def _checked(ctx: Ctx, spec: RouteSpec, s: Services,
     except DeskError as exc:
         # a missing right (roles.require) is 403; a reply that has moved on ("cannot approve
         # reply …: it is approved (only a reply that is submitted can be)") is a conflict
-        denied = "or above can" in str(exc) or "is not on the team" in str(exc)
+        denied = exc.code in ("desk.not_on_team", "desk.role_low")
         raise problem(403 if denied else 409, exc) from None
     except PublishError as exc:
         raise problem(502, exc) from None
