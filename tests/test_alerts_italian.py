@@ -207,3 +207,37 @@ def test_a_misspelt_language_is_refused(channel: dict[str, str], refusal: str) -
     with pytest.raises(ConfigError, match=refusal):
         config([{"name": "s", "kind": "slack", "url": "https://hooks.example/x", **channel}],
                [{"name": "r", "channels": ["s"]}])
+
+
+TEAM_TOML = """
+team_language = "it"
+
+[alerts]
+{alerts}
+
+[[alerts.channels]]
+name = "team"
+kind = "slack"
+url_env = "SLACK_URL"
+
+[[alerts.channels]]
+name = "agency"
+kind = "slack"
+url_env = "AGENCY_URL"
+language = "en"
+"""
+
+
+@pytest.mark.parametrize(("alerts", "team", "agency"), [
+    ("", "it", "en"),  # a team that works in Italian gets Italian alerts unless a channel says not
+    ('language = "en"', "en", "en"),  # [alerts] language says otherwise for every channel
+])
+def test_a_team_that_works_in_italian_gets_italian_alerts_by_default(
+        alerts: str, team: str, agency: str) -> None:
+    from reale.alerts.config import parse_alerts_config as parse
+    from reale.config import parse_config
+
+    cfg = parse(parse_config(TEAM_TOML.format(alerts=alerts)).extra["alerts"])
+    assert [c.language for c in cfg.channels] == [team, agency]
+    english = parse({"channels": [{"name": "s", "kind": "slack", "url": "https://h.example/x"}]})
+    assert english.channels[0].language == "en"  # no team language said: English, as before

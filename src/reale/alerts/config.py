@@ -54,7 +54,7 @@ class ChannelConfig(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fi
     password_file: str = ""
     sender: str = msgspec.field(default="", name="from")
     to: tuple[str, ...] = ()
-    language: Language = "en"  # what its alerts are worded in: "en" or "it"
+    language: Literal["", "en", "it"] = ""  # its alerts' language; "": [alerts] language
 
     def rate(self) -> tuple[float, int]:
         """(messages a minute, burst) for this channel."""
@@ -95,6 +95,7 @@ class AlertsConfig(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fie
     source_down_after: float = 60.0  # reconnecting this long without a message: "down"
     source_lag_after: float = 120.0  # the newest event this far behind the clock…
     source_lag_for: float = 60.0  # …for this long: "lagging"
+    language: Language = "en"  # the channels' language (reale.toml: team_language by default)
     channels: tuple[ChannelConfig, ...] = ()
     rules: tuple[RuleConfig, ...] = ()
 
@@ -121,7 +122,8 @@ def parse_alerts_config(section: Mapping[str, Any] | None, *, where: str = "[ale
         path = str(exc).replace("$.", "alerts.").replace("`$`", "[alerts]")
         raise ConfigError(f"{where}: {path}") from exc
     check_alerts_config(cfg, where=where)
-    return cfg
+    return msgspec.structs.replace(cfg, channels=tuple(  # a channel says its language, or the team's
+        msgspec.structs.replace(ch, language=ch.language or cfg.language) for ch in cfg.channels))
 
 
 def _fail(where: str, message: str, code: str = "", **values: object) -> ConfigError:

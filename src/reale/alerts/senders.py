@@ -82,13 +82,13 @@ class HttpSender:
         kind = self.channel.kind
         now = self._clock.now()
         if kind == "webhook":
-            body = webhook_body(in_language(message, self.channel.language),
+            body = webhook_body(in_language(message, self.channel.language or "en"),
                                 delivery_id=delivery_id, channel=self.channel.name,
                                 sent_at=now)
             key = self._secrets.secret.reveal() if self._secrets.secret else ""
             return body, signed_headers(key, body, delivery_id=delivery_id, event=message.event,
                                         now=now)
-        lang = self.channel.language
+        lang = self.channel.language or "en"
         payload: dict[str, Any] = slack_payload(message, lang) if kind == "slack" else \
             mattermost_payload(message, lang)
         return msgspec.json.encode(payload), {"Content-Type": "application/json",
@@ -163,7 +163,8 @@ class SmtpSender:
     async def send(self, message: Message, delivery_id: str) -> Outcome:
         ch = self.channel
         mail = build_email(message, sender=ch.sender, to=ch.to, channel=ch.name,
-                           delivery_id=delivery_id, now=self._clock.now(), lang=ch.language)
+                           delivery_id=delivery_id, now=self._clock.now(),
+                           lang=ch.language or "en")
         try:
             await asyncio.to_thread(_smtp_send, ch, self._secrets, mail)
         except (OSError, smtplib.SMTPException, ssl.SSLError) as exc:
