@@ -241,3 +241,21 @@ def test_a_team_that_works_in_italian_gets_italian_alerts_by_default(
     assert [c.language for c in cfg.channels] == [team, agency]
     english = parse({"channels": [{"name": "s", "kind": "slack", "url": "https://h.example/x"}]})
     assert english.channels[0].language == "en"  # no team language said: English, as before
+
+
+def test_a_moments_safety_reasons_are_said_in_italian_on_an_italian_channel() -> None:
+    from reale.signals.safety import safety_read
+
+    read = safety_read(["#terremoto", "vittime"], ["terremoto, ci sono vittime e morti",
+                                                   "paura, crollo, morti e feriti"])
+    reasons = [*read.reasons, "a reason from elsewhere"]
+    moment = factory().moment({"brand": "Acme", "term": "#terremoto", "safety": read.verdict,
+                               "reasons": reasons}, T0)
+    message = Message(event="alert.created", brand="Acme", alert=moment)
+    italian = slack_payload(message, "it")["blocks"][-2]["elements"]
+    english = slack_payload(message, "en")["blocks"][-2]["elements"]
+    assert [e["text"] for e in english] == reasons
+    said = [e["text"] for e in italian]
+    assert said[-1] == "a reason from elsewhere"  # no Italian for it: left as written
+    assert said[0].startswith("i termini stessi del momento sono tragici o violenti"), said
+    assert not any(r in said for r in read.reasons), said

@@ -18,6 +18,7 @@ from urllib.parse import quote
 from reale.alerts.model import SEVERITIES, Alert, Severity, make_alert, new_alert_id
 from reale.alerts.words import duration, kind_title, named, number, say
 from reale.errors import AlertError
+from reale.signals.safety_words import safety_reason
 
 
 def field(obj: Any, *names: str, default: Any = None) -> Any:
@@ -139,12 +140,15 @@ class AlertFactory:
         examples = field(m, "examples", default=[])
         first = examples[0] if isinstance(examples, list | tuple) and examples else ""
         mid = text(m, "id") or term
+        reasons = _reasons(m)  # the safety read's, said in Italian where it knows the sentence
+        said = [safety_reason(r, "it")[0] for r in reasons]
         return make_alert(
             **self._base(now, m), brand=brand, kind="moment",
             severity=_severity(m, "high" if (ratio or 0) >= 10 else "medium"), title=title,
             dedup_key=f"moment:{brand}:{mid}", body=body, it=(title_it, body_it),
             post_text=text(first, "text") if not isinstance(first, str) else first,
-            author=text(first, "author.handle", "author"), reasons=_reasons(m), link=desk_link(self.desk_url, "moments"))
+            author=text(first, "author.handle", "author"), reasons=reasons,
+            it_reasons=said if said != reasons else (), link=desk_link(self.desk_url, "moments"))
 
     def backlash(self, b: Any, now: float) -> Alert:
         """``{id, brand, ratio?|level?, posts?, reasons?, reply_text?}``: reactions turning."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Sequence
 from typing import Literal
 
 import msgspec
@@ -32,10 +33,11 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 class Said(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
-    """An alert's title and body in another language than English."""
+    """An alert's title, body and (where they differ) reasons in another language than English."""
 
     title: str
     body: str = ""
+    reasons: tuple[str, ...] = ()
 
 
 class Alert(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
@@ -110,9 +112,9 @@ def make_alert(*, id: str, brand: str, kind: AlertKind, severity: Severity, titl
                dedup_key: str, created_at: float, body: str = "", post_text: str = "",
                author: str = "", post_url: str = "", reasons: tuple[str, ...] | list[str] = (),
                score: float | None = None, link: str = "", update_of: str | None = None,
-               it: tuple[str, str] | None = None) -> Alert:
+               it: tuple[str, str] | None = None, it_reasons: Sequence[str] = ()) -> Alert:
     """An :class:`Alert` with every text field cleaned and bounded; ``it`` is its (title, body)
-    in Italian."""
+    in Italian, ``it_reasons`` its reasons in Italian where they differ."""
     return Alert(
         id=one_line(id, 80), brand=one_line(brand, 100), kind=kind, severity=severity,
         title=one_line(title, MAX_TITLE) or kind, dedup_key=one_line(dedup_key, 300),
@@ -122,8 +124,9 @@ def make_alert(*, id: str, brand: str, kind: AlertKind, severity: Severity, titl
         reasons=tuple(one_line(r, MAX_REASON) for r in list(reasons)[:MAX_REASONS] if r),
         score=None if score is None else float(score), link=one_line(link, 1000),
         update_of=update_of,
-        it=None if it is None else Said(title=one_line(it[0], MAX_TITLE) or kind,
-                                        body=clean_text(it[1], MAX_BODY)),
+        it=None if it is None else Said(
+            title=one_line(it[0], MAX_TITLE) or kind, body=clean_text(it[1], MAX_BODY),
+            reasons=tuple(one_line(r, MAX_REASON) for r in list(it_reasons)[:MAX_REASONS] if r)),
     )
 
 
@@ -133,7 +136,8 @@ def in_language(message: Message, lang: str) -> Message:
     so a delivery carries one language."""
     def one(alert: Alert) -> Alert:
         if lang == "it" and alert.it is not None:
-            return msgspec.structs.replace(alert, title=alert.it.title, body=alert.it.body, it=None)
+            return msgspec.structs.replace(alert, title=alert.it.title, body=alert.it.body,
+                                           reasons=alert.it.reasons or alert.reasons, it=None)
         return msgspec.structs.replace(alert, it=None) if alert.it is not None else alert
     return msgspec.structs.replace(
         message, alert=None if message.alert is None else one(message.alert),
