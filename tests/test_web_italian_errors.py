@@ -277,3 +277,34 @@ def test_every_code_a_lower_layer_raises_has_the_desks_words_in_both_languages()
         for action in re.findall(r'_refuse\([^)]*?"[^"]*",\s*"(\w+)"', path.read_text()):
             assert f"pub.what.{action}" in actions, action
     assert say("q.at", "it", position=3, error={"key": "q.paren"}) == "manca ')' alla posizione 3"
+
+
+def test_the_alerts_page_shows_an_alerts_italian_title_and_marks_one_without_it() -> None:
+    import random
+
+    from reale.alerts.emit import AlertFactory
+    from reale.alerts.model import make_alert
+    from reale.alerts.outbox import Outbox
+    from reale.alerts.routing import route
+
+    desk = build_desk(seeded=False)
+    cfg = parse_alerts_config({"channels": [{"name": "ops", "kind": "webhook",
+                                             "url": "http://127.0.0.1:9/hook",
+                                             "secret_env": "HOOK_SECRET"}],
+                               "rules": [{"name": "all", "channels": ["ops"]}]})
+    now = desk.clock.now()
+    worded = AlertFactory("http://127.0.0.1:8765", random.Random(1)).opportunity(
+        {"id": "Fiori|at://1", "brand": "Fiori", "kind": "complaint", "author": "giulia",
+         "score": 0.9}, now)
+    bare = make_alert(id="a2", brand="Fiori", kind="moment", severity="low",
+                      title="Moment: tulips", dedup_key="moment:x", created_at=now)
+    outbox = Outbox(desk.store)  # type: ignore[arg-type]
+    for alert in (worded, bare):
+        outbox.enqueue(alert, route(alert, cfg, now), now)
+    for ada, csrf in client_for(desk, "ada"):
+        _italian(ada, csrf)
+        page = ada.get("/alerts").text
+        twin = ada.get("/alerts.json").json()
+    assert "<td>Lamentela di @giulia<" in page and "Complaint from" not in page
+    assert '<span lang="en">Moment: tulips</span>' in page
+    assert {i["title"] for i in twin["items"]} == {"Complaint from @giulia", "Moment: tulips"}

@@ -76,7 +76,19 @@ def delivery_dict(d: Delivery) -> dict[str, Any]:
             "channel": d.channel, "rule": d.rule, "event": d.event, "attempts": d.attempts,
             "next_at": d.next_at, "created_at": d.created_at, "sent_at": d.sent_at,
             "last_error": d.last_error, "dedup_key": d.dedup_key,
-            "title": alert.title if alert else f"digest of {len(d.message.items) + d.message.more}"}
+            "title": alert.title if alert else say("digest.of", "en",
+                                                   n=len(d.message.items) + d.message.more)}
+
+
+def delivery_title(d: Delivery, lang: str) -> tuple[str, str]:
+    """What a delivery is about in ``lang`` where its alert has it so, and the language it is
+    in: an alert's Italian title (``Alert.it``), a digest's words; else the English title."""
+    alert = d.message.alert
+    if alert is None:
+        return say("digest.of", lang, n=len(d.message.items) + d.message.more), lang
+    if lang == "it" and alert.it is not None:
+        return alert.it.title, "it"
+    return alert.title, "en"
 
 
 def format_table(rows: Sequence[Delivery], states: Sequence[str] = ()) -> str:
@@ -99,5 +111,5 @@ def format_table(rows: Sequence[Delivery], states: Sequence[str] = ()) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["build_test_message", "delivery_dict", "format_table", "local_webhook", "send_test",
-           "summary"]
+__all__ = ["build_test_message", "delivery_dict", "delivery_title", "format_table",
+           "local_webhook", "send_test", "summary"]

@@ -46,6 +46,7 @@ WORDS: dict[str, tuple[str, str]] = {  # key: (English, Italian)
     "digest.subject": ("[Reale] {brand}: digest of {n} alerts",
                        "[Reale] {brand}: riepilogo di {n} avvisi"),
     "digest.more": ("and {n} more", "e altri {n}"),
+    "digest.of": ("digest of {n}", "riepilogo di {n} avvisi"),
     "digest.more_desk": ("… and {n} more in the desk.", "… e altri {n} nel desk."),
     "field.brand": ("Brand", "Brand"),
     "field.kind": ("Kind", "Tipo"),
