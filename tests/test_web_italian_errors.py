@@ -308,3 +308,19 @@ def test_the_alerts_page_shows_an_alerts_italian_title_and_marks_one_without_it(
     assert "<td>Lamentela di @giulia<" in page and "Complaint from" not in page
     assert '<span lang="en">Moment: tulips</span>' in page
     assert {i["title"] for i in twin["items"]} == {"Complaint from @giulia", "Moment: tulips"}
+
+
+def test_the_rules_history_says_what_was_done_in_italian(desk: Desk) -> None:
+    for ada, csrf in client_for(desk, "ada"):
+        _italian(ada, csrf)
+        for action in ("disable", "enable"):
+            assert ada.post(f"/alerts/rules/opps/{action}", headers=JSON,
+                            data={"csrf": csrf}).status_code == 200
+        assert ada.post("/alerts/rules", headers=JSON, data={
+            "csrf": csrf, "name": "notte", "channels": "hook"}).status_code == 200
+        assert ada.post("/alerts/rules/notte/up", headers=JSON, data={"csrf": csrf}).status_code == 200
+        history = main_of(ada.get("/alerts/rules").text).split('class="small">')[-1]
+    assert "<li>notte: spostata in su · ada" in history
+    assert "<li>notte: aggiunta · ada" in history
+    assert "<li>opps: attivata · ada" in history and "<li>opps: disattivata · ada" in history
+    assert not re.search(r": (added|enabled|disabled|moved up) ·", history), history

@@ -14,6 +14,7 @@ from reale.alerts.overlay import RuleView, moved, rule_from_form, views
 from reale.alerts.rulestore import RuleStore
 from reale.desk.roles import Role
 from reale.web.error_words import say
+from reale.web.i18n import STRINGS
 from reale.web.routing import Ctx, Done, HTTPProblem, Page
 
 _BOXES = (("channel:", "channels"), ("kind:", "kinds"), ("brand:", "brands"))
@@ -58,7 +59,8 @@ def rules(ctx: Ctx) -> Page:
         "rules": listed, "channels": [{"name": c.name, "kind": c.kind} for c in cfg.channels],
         "brands": ctx.services.brand_names(), "kinds": list(ALERT_KINDS),
         "severities": list(SEVERITIES), "timezone": cfg.timezone, "history": history,
-        "admin": ctx.can(Role.ADMIN)}, title=ctx.t("rules.title"), view={"problems": problems})
+        "admin": ctx.can(Role.ADMIN)}, title=ctx.t("rules.title"), view={
+            "problems": problems, "said_actions": [k for k in STRINGS if k.startswith("rules.did.")]})
 
 
 def _form(ctx: Ctx) -> dict[str, Any]:
