@@ -178,6 +178,24 @@ def test_a_network_refusing_the_reply_is_said_to_the_approver_in_italian(
     assert 'lang="en"' not in main_of(refused.text)
 
 
+def test_a_network_asking_to_slow_down_is_said_to_the_approver_in_italian(
+        network: FakeBluesky) -> None:
+    with sending_desk(network) as desk:
+        key = desk.keys["late"]
+        with signed_in(desk, "rita") as (rita, csrf):
+            reply = rita.post(f"/queue/{key}/compose", headers=JSON, data={
+                "csrf": csrf, "text": "Marco, ci dispiace: ti scriviamo ora.",
+                "action": "submit"}).json()["reply"]
+        network.plan(CREATE, Answer(429, {"error": "RateLimitExceeded"},
+                                    {"Retry-After": "3600"}))
+        with signed_in(desk, "aldo") as (aldo, csrf):
+            _italian(aldo, csrf)
+            refused = aldo.post(f"/replies/{reply}/send", headers=JSON, data={"csrf": csrf})
+    assert refused.status_code == 502
+    assert refused.json()["error"] == ("fiori-bsky: bluesky chiede di rallentare per 3600 s "
+                                       "(oltre max_wait); riprova più tardi")
+
+
 def test_a_store_that_cannot_answer_is_said_in_italian_and_its_detail_logged(
         caplog: pytest.LogCaptureFixture) -> None:
     desk = build_desk(seeded=False)
