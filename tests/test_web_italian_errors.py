@@ -295,6 +295,9 @@ def test_every_code_a_lower_layer_raises_has_the_desks_words_in_both_languages()
         for action in re.findall(r'_refuse\([^)]*?"[^"]*",\s*"(\w+)"', path.read_text()):
             assert f"pub.what.{action}" in actions, action
     assert say("q.at", "it", position=3, error={"key": "q.paren"}) == "manca ')' alla posizione 3"
+    # a value named like HTTPProblem's own arguments could not reach it
+    for key, (english, _) in ERRORS.items():
+        assert not {"status", "message", "key"} & set(re.findall(r"\{(\w+)\}", english)), key
 
 
 def test_the_alerts_page_shows_an_alerts_italian_title_and_marks_one_without_it() -> None:
