@@ -335,8 +335,64 @@ def test_the_query_preview_says_what_it_counts_in_italian(browser: Any) -> None:
         page.wait_for_selector("#query-preview p")
         said = page.inner_text("#query-preview p")
         page.fill("#query-text", '("fiori')
-        page.wait_for_selector("#query-preview [lang=en]")
+        page.wait_for_selector("#query-preview .query-error")
+        error = page.locator("#query-preview .query-error")
+        wrong, marked = error.inner_text(), error.get_attribute("lang")
+        unmarked = page_has_no_english_marks(page.locator("#query-preview"))
     assert re.fullmatch(r"\d+ dei \d+ post dell'ultima ora corrispondono", said), said
+    # the parse error is said in Italian, so nothing in the preview is marked English
+    assert wrong.endswith("la frase che inizia alla posizione 1 non è chiusa: manca '\"' alla "
+                          "posizione 7"), wrong
+    assert marked is None and unmarked
+
+
+def page_has_no_english_marks(node: Any) -> bool:
+    return int(node.evaluate("(n) => n.querySelectorAll('[lang=en]').length")) == 0
+
+
+POST = """([action, fields]) => {
+  const form = document.createElement('form');
+  form.method = 'post';
+  form.action = action;
+  fields.csrf = document.querySelector('input[name=csrf]').value;
+  for (const [name, value] of Object.entries(fields)) {
+    const input = document.createElement('input');
+    input.type = 'hidden'; input.name = name; input.value = value;
+    form.appendChild(input);
+  }
+  document.body.appendChild(form);
+  form.submit();
+}"""
+
+
+def refused(page: Any, action: str, fields: dict[str, str], status: int) -> str:
+    """Post a form as the browser would from the page it is on; the refusal's page, audited."""
+    with page.expect_navigation() as sent:
+        page.evaluate(POST, [action, fields])
+    assert sent.value.status == status, page.inner_text("main")
+    problems = audit(page, "it")
+    assert not problems, problems
+    assert page.evaluate("() => document.querySelectorAll('main [lang=en]').length") == 0
+    return str(page.inner_text("main"))
+
+
+def test_the_error_pages_of_forms_read_in_italian_with_nothing_left_english(browser: Any) -> None:
+    desk = build_desk(alerts=alerts_config())
+    with serving(desk.app) as base, signed_in(browser, base, "ada", "it") as page:
+        page.goto(base + "/alerts/rules")
+        bad_score = refused(page, "/alerts/rules/opps", {"min_score": "7"}, 400)
+        page.goto(base + "/alerts/rules")
+        bad_hours = refused(page, "/alerts/rules/opps", {"quiet_hours": "25:00-07:00"}, 400)
+        page.goto(base + "/settings")
+        bad_query = refused(page, "/settings/queries", {"brand": "Fiori", "query": "(fiori"}, 400)
+        with desk.store.transaction() as tx:  # the rules' table is gone: the store refuses
+            tx.execute("DROP TABLE alert_rules")
+        page.goto(base + "/settings")
+        store = refused(page, "/alerts/rules", {"name": "notte", "channels": "hook"}, 503)
+    assert "min_score deve essere tra 0 e 1, non '7'" in bad_score
+    assert "le ore di silenzio '25:00-07:00' non sono nella forma HH:MM-HH:MM" in bad_hours
+    assert "manca ')' alla posizione 6" in bad_query
+    assert "l'archivio ha rifiutato questa lettura o scrittura" in store
 
 
 def test_the_sidebar_says_what_its_count_and_language_buttons_mean(browser: Any) -> None:

@@ -26,7 +26,7 @@ class Setting(msgspec.Struct, frozen=True):
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("store", "sqlite:///var/reale.sqlite", "Store URL: sqlite:///PATH or postgresql://…"),
-    Setting("team_language", "en", "Language of reasons and interface strings (en or it)."),
+    Setting("team_language", "en", "Language of reasons, interface strings and alerts (en or it)."),
     Setting("batch_size", 500, "Events per store transaction in the single writer."),
     Setting("flush_interval", 0.05, "Seconds the writer waits to fill a batch before committing."),
     Setting("metrics_port", 0, "Prometheus metrics port on 127.0.0.1 (0: off)."),
@@ -180,6 +180,9 @@ def parse_config(text: str, *, path: str = "<string>") -> Config:
     names = [b.name for b in cfg.brands]
     if len(set(names)) != len(names):
         raise ConfigError(f"{path}: brand names must be unique, got {names}")
+    alerts = extra.get("alerts")
+    if isinstance(alerts, dict) and "language" not in alerts and cfg.team_language in ("en", "it"):
+        extra["alerts"] = {**alerts, "language": cfg.team_language}  # alerts in the team's words
     return msgspec.structs.replace(cfg, path=path, extra=extra)
 
 

@@ -17,9 +17,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 
 class RealeError(Exception):
-    """Base of every error Reale raises on purpose."""
+    """Base of every error Reale raises on purpose. Besides its English message it may carry a
+    stable ``code`` and the named ``values`` the message was made of, so that a reader in another
+    language (the web desk's ``reale.web.error_words``) can say the same thing in their words.
+
+    >>> e = ConfigError("kind 'x' is not known", code="rule.kind", values={"kind": "x"})
+    >>> (str(e), e.code, e.values)
+    ("kind 'x' is not known", 'rule.kind', {'kind': 'x'})
+    """
+
+    def __init__(self, *args: object, code: str = "",
+                 values: Mapping[str, object] | None = None) -> None:
+        super().__init__(*args)
+        self.code = code
+        self.values: dict[str, object] = dict(values or {})
 
 
 class ConfigError(RealeError):
@@ -29,8 +44,9 @@ class ConfigError(RealeError):
 class QueryError(RealeError):
     """A watch-query did not parse; ``position`` is the 0-based offset in the query."""
 
-    def __init__(self, message: str, *, query: str = "", position: int = 0, expected: str = "") -> None:
-        super().__init__(message)
+    def __init__(self, message: str, *, query: str = "", position: int = 0, expected: str = "",
+                 code: str = "", values: Mapping[str, object] | None = None) -> None:
+        super().__init__(message, code=code, values=values)
         self.query = query
         self.position = position
         self.expected = expected

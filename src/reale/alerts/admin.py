@@ -15,6 +15,7 @@ from reale.alerts.model import Message, clean_text, make_alert, new_alert_id
 from reale.alerts.outbox import Delivery
 from reale.alerts.secrets import ChannelSecrets, Secret, guard_logs
 from reale.alerts.senders import Outcome, make_senders
+from reale.alerts.words import say
 from reale.clock import Clock
 
 
@@ -22,9 +23,9 @@ def build_test_message(channel: str, desk_url: str, now: float, rng: random.Rand
     """A harmless alert that shows every part of a real one, hostile characters included."""
     alert = make_alert(
         id=new_alert_id(now, rng), brand="Reale", kind="opportunity", severity="low",
-        title=f"Test alert from Reale to {channel}", dedup_key=f"test:{channel}:{now:.0f}",
-        created_at=now, score=0.5, link=desk_url,
-        body="If you can read this, the channel works.",
+        title=say("test.title", "en", channel=channel), dedup_key=f"test:{channel}:{now:.0f}",
+        created_at=now, score=0.5, link=desk_url, body=say("test.body", "en"),
+        it=(say("test.title", "it", channel=channel), say("test.body", "it")),
         post_text="A sample post with <b>tags</b>, & ampersands and @channel: shown as text.",
         author="@reale", reasons=["this is a test message", "nothing to do"])
     return Message(event="alert.test", brand="Reale", rule="test", alert=alert)
@@ -75,7 +76,19 @@ def delivery_dict(d: Delivery) -> dict[str, Any]:
             "channel": d.channel, "rule": d.rule, "event": d.event, "attempts": d.attempts,
             "next_at": d.next_at, "created_at": d.created_at, "sent_at": d.sent_at,
             "last_error": d.last_error, "dedup_key": d.dedup_key,
-            "title": alert.title if alert else f"digest of {len(d.message.items) + d.message.more}"}
+            "title": alert.title if alert else say("digest.of", "en",
+                                                   n=len(d.message.items) + d.message.more)}
+
+
+def delivery_title(d: Delivery, lang: str) -> tuple[str, str]:
+    """What a delivery is about in ``lang`` where its alert has it so, and the language it is
+    in: an alert's Italian title (``Alert.it``), a digest's words; else the English title."""
+    alert = d.message.alert
+    if alert is None:
+        return say("digest.of", lang, n=len(d.message.items) + d.message.more), lang
+    if lang == "it" and alert.it is not None:
+        return alert.it.title, "it"
+    return alert.title, "en"
 
 
 def format_table(rows: Sequence[Delivery], states: Sequence[str] = ()) -> str:
@@ -98,5 +111,5 @@ def format_table(rows: Sequence[Delivery], states: Sequence[str] = ()) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["build_test_message", "delivery_dict", "format_table", "local_webhook", "send_test",
-           "summary"]
+__all__ = ["build_test_message", "delivery_dict", "delivery_title", "format_table",
+           "local_webhook", "send_test", "summary"]

@@ -14,6 +14,7 @@ import msgspec
 
 from reale.alerts.model import ALERT_KINDS, AlertKind, Severity
 from reale.alerts.quiet import parse_window, zone
+from reale.alerts.words import Language
 from reale.errors import ConfigError
 
 ChannelKind = Literal["webhook", "slack", "mattermost", "email"]
@@ -53,6 +54,7 @@ class ChannelConfig(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fi
     password_file: str = ""
     sender: str = msgspec.field(default="", name="from")
     to: tuple[str, ...] = ()
+    language: Literal["", "en", "it"] = ""  # its alerts' language; "": [alerts] language
 
     def rate(self) -> tuple[float, int]:
         """(messages a minute, burst) for this channel."""
@@ -93,6 +95,7 @@ class AlertsConfig(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fie
     source_down_after: float = 60.0  # reconnecting this long without a message: "down"
     source_lag_after: float = 120.0  # the newest event this far behind the clock…
     source_lag_for: float = 60.0  # …for this long: "lagging"
+    language: Language = "en"  # the channels' language (reale.toml: team_language by default)
     channels: tuple[ChannelConfig, ...] = ()
     rules: tuple[RuleConfig, ...] = ()
 
@@ -119,11 +122,13 @@ def parse_alerts_config(section: Mapping[str, Any] | None, *, where: str = "[ale
         path = str(exc).replace("$.", "alerts.").replace("`$`", "[alerts]")
         raise ConfigError(f"{where}: {path}") from exc
     check_alerts_config(cfg, where=where)
-    return cfg
+    return msgspec.structs.replace(cfg, channels=tuple(  # a channel says its language, or the team's
+        msgspec.structs.replace(ch, language=ch.language or cfg.language) for ch in cfg.channels))
 
 
-def _fail(where: str, message: str) -> ConfigError:
-    return ConfigError(f"{where}: {message}")
+def _fail(where: str, message: str, code: str = "", **values: object) -> ConfigError:
+    """The refusal ``where: message``; ``code`` and ``values`` let the desk say it in Italian."""
+    return ConfigError(f"{where}: {message}", code=code, values=values)
 
 
 def check_alerts_config(cfg: AlertsConfig, *, where: str = "[alerts]") -> None:
@@ -157,7 +162,8 @@ def _positive(where: str, key: str, value: float) -> None:
 def _unique(where: str, what: str, names: list[str]) -> None:
     for name in names:
         if not _NAME.match(name):
-            raise _fail(where, f"{what} name {name!r} must be 1-64 letters, digits, '.', '_' or '-'")
+            raise _fail(where, f"{what} name {name!r} must be 1-64 letters, digits, '.', '_' or '-'",
+                        "alerts.name", name=repr(name))
         if names.count(name) > 1:
             raise _fail(where, f"two {what}s are named {name!r}; names must be unique")
 
@@ -200,22 +206,28 @@ def _check_email(where: str, ch: ChannelConfig) -> None:
 
 def _check_rule(where: str, rule: RuleConfig, channels: set[str]) -> None:
     if not rule.channels:
-        raise _fail(where, "a rule needs at least one channel")
+        raise _fail(where, "a rule needs at least one channel", "rule.no_channel",
+                    rule=repr(rule.name))
     for name in rule.channels:
         if name not in channels:
-            raise _fail(where, f"channel {name!r} is not defined in [[alerts.channels]]")
+            raise _fail(where, f"channel {name!r} is not defined in [[alerts.channels]]",
+                        "rule.undefined_channel", rule=repr(rule.name), channel=repr(name))
     if not rule.brands or not rule.kinds:
-        raise _fail(where, "brands and kinds cannot be empty (leave them out for all)")
+        raise _fail(where, "brands and kinds cannot be empty (leave them out for all)",
+                    "rule.empty", rule=repr(rule.name))
     if rule.quiet_hours:
         parse_window(rule.quiet_hours)
     if rule.timezone:
         zone(rule.timezone)
     if not 0 <= rule.digest_minutes <= 1440:
-        raise _fail(where, "digest_minutes must be between 0 (off) and 1440")
+        raise _fail(where, "digest_minutes must be between 0 (off) and 1440",
+                    "rule.digest_minutes", rule=repr(rule.name))
     if rule.digest_max_items < 1 or rule.max_updates < 0:
-        raise _fail(where, "digest_max_items must be at least 1 and max_updates at least 0")
+        raise _fail(where, "digest_max_items must be at least 1 and max_updates at least 0",
+                    "rule.digest_items", rule=repr(rule.name))
     if rule.min_score is not None and not math.isfinite(rule.min_score):
-        raise _fail(where, "min_score must be a finite number")
+        raise _fail(where, "min_score must be a finite number", "rule.min_score",
+                    rule=repr(rule.name))
 
 
 __all__ = ["ALERT_KINDS", "DEFAULT_RATES", "AlertsConfig", "ChannelConfig", "ChannelKind",

@@ -2,7 +2,8 @@
 object with the same attributes) becomes an :class:`Alert` with a title, a severity, reasons, a
 desk link and a de-duplication key. No dependency on the other stages' types.
 
-Each builder raises :class:`reale.errors.AlertError` naming the missing field.
+Each alert is worded in English and in Italian (``Alert.it``), so a channel with
+``language = "it"`` delivers it in Italian. Each builder raises :class:`reale.errors.AlertError` naming the missing field.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from typing import Any
 from urllib.parse import quote
 
 from reale.alerts.model import SEVERITIES, Alert, Severity, make_alert, new_alert_id
+from reale.alerts.words import duration, kind_title, named, number, say
 from reale.errors import AlertError
+from reale.signals.safety_words import safety_reason
 
 
 def field(obj: Any, *names: str, default: Any = None) -> Any:
@@ -109,11 +112,12 @@ class AlertFactory:
         kind = text(opp, "kind") or "opportunity"
         author = text(opp, "author.handle", "author", "post.author.handle")
         severity: Severity = "high" if (score or 0) >= 0.85 else "medium" if (score or 0) >= 0.6 else "low"
-        title = f"{kind.capitalize()} from @{author.lstrip('@')}" if author else f"New {kind}"
+        title, title_it = (kind_title(kind, lang, author=author.lstrip("@")) for lang in ("en", "it"))
+        body = text(opp, "summary", "body")
         return make_alert(
             **self._base(now, opp), brand=brand, kind="opportunity",
             severity=_severity(opp, severity), title=title, dedup_key=f"opportunity:{oid}",
-            body=text(opp, "summary", "body"), post_text=text(opp, "text", "post.text"),
+            body=body, it=(title_it, body), post_text=text(opp, "text", "post.text"),
             author=author,
             post_url=_http(field(opp, "url", "post.url")), reasons=_reasons(opp), score=score,
             link=desk_link(self.desk_url, "queue", desk_key(oid)))
@@ -131,28 +135,20 @@ class AlertFactory:
         brand = text(m, "brand")
         rate, baseline = _float(field(m, "rate")), _float(field(m, "baseline"))
         ratio = rate / baseline if rate and baseline else None
-        title = f"Moment: {term} is rising" + (f" ({ratio:.0f}x its usual rate)" if ratio else "")
-        safety = field(m, "safety.verdict", "safety", default="")
-        body = f"Safety read: {safety}." if isinstance(safety, str) and safety else ""
-        linked = text(m, "linked_to", "safety.linked_to")
-        if linked and body:  # read again as part of another moment's story ("same story" link)
-            title = f"Moment: {term} now reads {safety}, part of the {linked} moment"
-        owner = text(m, "owner")
-        if owner and not brand:  # a whole-stream moment made of one brand's mentions
-            title += f", {owner}'s own mentions"
-        also = field(m, "also", default=[])
-        if isinstance(also, list | tuple) and also:  # the same story's other names
-            body = (body + " " if body else "") + "Also named: " + ", ".join(
-                str(t) for t in list(also)[:8]) + "."
+        title, body = _moment_words(m, term, brand, ratio, "en")
+        title_it, body_it = _moment_words(m, term, brand, ratio, "it")
         examples = field(m, "examples", default=[])
         first = examples[0] if isinstance(examples, list | tuple) and examples else ""
         mid = text(m, "id") or term
+        reasons = _reasons(m)  # the safety read's, said in Italian where it knows the sentence
+        said = [safety_reason(r, "it")[0] for r in reasons]
         return make_alert(
             **self._base(now, m), brand=brand, kind="moment",
             severity=_severity(m, "high" if (ratio or 0) >= 10 else "medium"), title=title,
-            dedup_key=f"moment:{brand}:{mid}", body=body,
+            dedup_key=f"moment:{brand}:{mid}", body=body, it=(title_it, body_it),
             post_text=text(first, "text") if not isinstance(first, str) else first,
-            author=text(first, "author.handle", "author"), reasons=_reasons(m), link=desk_link(self.desk_url, "moments"))
+            author=text(first, "author.handle", "author"), reasons=reasons,
+            it_reasons=said if said != reasons else (), link=desk_link(self.desk_url, "moments"))
 
     def backlash(self, b: Any, now: float) -> Alert:
         """``{id, brand, ratio?|level?, posts?, reasons?, reply_text?}``: reactions turning."""
@@ -161,11 +157,14 @@ class AlertFactory:
         ratio = _float(field(b, "ratio", "level"))
         posts = field(b, "posts", default=[])
         first = posts[0] if isinstance(posts, list | tuple) and posts else ""
+        title, title_it = (say("backlash.title", lang, brand=brand) + (
+            say("backlash.ratio", lang, ratio=number(ratio, 1, lang)) if ratio else "")
+            for lang in ("en", "it"))
+        body = text(b, "summary", "reply_text")
         return make_alert(
             **self._base(now, b), brand=brand, kind="backlash",
-            severity=_severity(b, "urgent" if (ratio or 0) >= 3 else "high"),
-            title=f"Backlash building on {brand}'s reply" + (f" ({ratio:.1f}x baseline)" if ratio else ""),
-            dedup_key=f"backlash:{bid}", body=text(b, "summary", "reply_text"),
+            severity=_severity(b, "urgent" if (ratio or 0) >= 3 else "high"), title=title,
+            it=(title_it, body), dedup_key=f"backlash:{bid}", body=body,
             post_text=text(first, "text") if not isinstance(first, str) else first,
             author=text(first, "author.handle", "author"),
             reasons=_reasons(b), link=desk_link(self.desk_url, "case", desk_key(bid)))
@@ -177,39 +176,61 @@ class AlertFactory:
         due = _float(_required(s, "an SLA", "due_at"))
         left = (due or now) - now
         kind = text(s, "kind") or "opportunity"
-        title = (f"Response-time target missed by {_duration(-left)}: {kind}" if left <= 0 else
-                 f"Response-time target in {_duration(left)}: {kind}")
+        title, title_it = (say("sla.missed" if left <= 0 else "sla.due", lang,
+                               left=duration(abs(left)), kind=_kind_name(kind, lang))
+                           for lang in ("en", "it"))
         return make_alert(
             **self._base(now, {}), brand=brand, kind="sla",
             severity=_severity(s, "urgent" if left <= 0 else "high"), title=title,
-            dedup_key=f"sla:{oid}", post_text=text(s, "text", "post.text"),
+            it=(title_it, ""), dedup_key=f"sla:{oid}", post_text=text(s, "text", "post.text"),
             author=text(s, "author.handle", "author"), reasons=_reasons(s),
             link=desk_link(self.desk_url, "queue", desk_key(oid)))
 
     def source(self, s: Any, now: float) -> Alert:
         """``{source|name, state: down|lagging, since?, lag_seconds?, error?}``: Reale itself."""
-        name = str(_required(s, "a source", "source", "name"))
+        source = str(_required(s, "a source", "source", "name"))
         state = text(s, "state") or "down"
         lag = _float(field(s, "lag_seconds"))
         since = _float(field(s, "since")) or now
-        title = f"Source {name} is {state}" + (f" ({_duration(lag)} behind)" if lag else "")
+        title, title_it = (say("source.state", lang, name=source, state=named("source", state, lang))
+                           + (say("source.behind", lang, lag=duration(lag)) if lag else "")
+                           for lang in ("en", "it"))
+        error = text(s, "error")  # the source's own words: left as written
         return make_alert(
             **self._base(now, {}), brand=text(s, "brand"), kind="source",
             severity=_severity(s, "high" if state == "down" else "medium"), title=title,
+            it=(title_it, error),
             # an outage and a lagging episode are two alerts even when they start in the same
             # second; "caught up" shares its lagging episode's key (an update of that alert)
-            dedup_key=f"source:{name}:{'down' if state == 'down' else 'lag'}:{int(since)}",
-            body=text(s, "error"),
+            dedup_key=f"source:{source}:{'down' if state == 'down' else 'lag'}:{int(since)}",
+            body=error,
             reasons=_reasons(s), link=desk_link(self.desk_url, "live"))
 
 
-def _duration(seconds: float | None) -> str:
-    s = max(0, int(seconds or 0))
-    if s < 120:
-        return f"{s} s"
-    if s < 7200:
-        return f"{s // 60} min"
-    return f"{s // 3600} h {s % 3600 // 60} min"
+def _kind_name(kind: str, lang: str) -> str:
+    """An opportunity's kind as a title names it (``complaint``, ``lamentela``)."""
+    return kind_title(kind, lang).split(" ", 1)[1] if lang == "it" else kind
+
+
+def _moment_words(m: Any, term: str, brand: str, ratio: float | None,
+                  lang: str) -> tuple[str, str]:
+    """A moment alert's (title, body) in ``lang``."""
+    title = say("moment.rising", lang, term=term) + (
+        say("moment.ratio", lang, ratio=number(ratio, 0, lang)) if ratio else "")
+    safety = field(m, "safety.verdict", "safety", default="")
+    verdict = named("safety", safety, lang) if isinstance(safety, str) else ""
+    body = say("moment.safety", lang, safety=verdict) if verdict else ""
+    linked = text(m, "linked_to", "safety.linked_to")
+    if linked and body:  # read again as part of another moment's story ("same story" link)
+        title = say("moment.linked", lang, term=term, safety=verdict, linked=linked)
+    owner = text(m, "owner")
+    if owner and not brand:  # a whole-stream moment made of one brand's mentions
+        title += say("moment.owner", lang, owner=owner)
+    also = field(m, "also", default=[])
+    if isinstance(also, list | tuple) and also:  # the same story's other names
+        body = (body + " " if body else "") + say(
+            "moment.also", lang, names=", ".join(str(t) for t in list(also)[:8]))
+    return title, body
 
 
 __all__ = ["AlertFactory", "desk_key", "desk_link", "field"]

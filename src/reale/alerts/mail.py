@@ -10,8 +10,9 @@ import re
 from email.message import EmailMessage
 from email.utils import formatdate
 
-from reale.alerts.model import Alert, Message, one_line
+from reale.alerts.model import Alert, Message, in_language, one_line
 from reale.alerts.slack import safe_url
+from reale.alerts.words import named, number, say
 
 _DOMAIN = re.compile(r"@([A-Za-z0-9.-]+)>?\s*$")
 
@@ -24,30 +25,36 @@ def message_id(alert_id: str, channel: str, sender: str) -> str:
     return f"<{safe}@{domain}>"
 
 
-def subject(message: Message) -> str:
+def subject(message: Message, lang: str = "en") -> str:
     brand = message.brand or "Reale"
     if message.alert is None or message.event == "alert.digest":
         n = len(message.items) + message.more
-        return one_line(f"[Reale] {brand}: digest of {n} alerts", 200)
-    prefix = "Update: " if message.event == "alert.updated" else ""
+        return one_line(say("digest.subject", lang, brand=brand, n=n), 200)
+    prefix = say("update", lang) if message.event == "alert.updated" else ""
     return one_line(f"[Reale] {brand}: {prefix}{message.alert.title}", 200)
 
 
-def alert_text(alert: Alert) -> str:
-    lines = [alert.title, f"{alert.brand or 'Reale'} · {alert.kind} · {alert.severity}"
-             + (f" · score {alert.score:.2f}" if alert.score is not None else ""), ""]
+def _facts(alert: Alert, lang: str) -> str:
+    return (f"{alert.brand or 'Reale'} · {named('alertkind', alert.kind, lang)} · "
+            f"{named('severity', alert.severity, lang)}"
+            + (" · " + say("score", lang, score=number(alert.score, 2, lang))
+               if alert.score is not None else ""))
+
+
+def alert_text(alert: Alert, lang: str = "en") -> str:
+    lines = [alert.title, _facts(alert, lang), ""]
     if alert.body:
         lines += [alert.body, ""]
     if alert.post_text:
         lines += [f"> {ln}" for ln in alert.post_text.split("\n")]
         lines += [f"— {alert.author}" if alert.author else ""]
     if alert.post_url:
-        lines += [f"The post: {alert.post_url}"]
+        lines += [say("the_post", lang, url=alert.post_url)]
     if alert.post_text or alert.post_url:
         lines += [""]
     lines += [f"- {r}" for r in alert.reasons]
     if alert.link:
-        lines += ["", f"Open in the desk: {alert.link}"]
+        lines += ["", f"{say('open_desk', lang)}: {alert.link}"]
     return "\n".join(lines).strip() + "\n"
 
 
@@ -58,11 +65,9 @@ def _a(url: str, label: str) -> str:
     return f'<a href="{html.escape(safe, quote=True)}">{html.escape(label)}</a>'
 
 
-def alert_html(alert: Alert) -> str:
+def alert_html(alert: Alert, lang: str = "en") -> str:
     e = html.escape
-    facts = f"{e(alert.brand or 'Reale')} · {e(alert.kind)} · {e(alert.severity)}"
-    if alert.score is not None:
-        facts += f" · score {alert.score:.2f}"
+    facts = e(_facts(alert, lang))
     parts = [f"<h2>{e(alert.title)}</h2>", f"<p><strong>{facts}</strong></p>"]
     if alert.body:
         parts.append(f"<p>{e(alert.body)}</p>")
@@ -72,35 +77,38 @@ def alert_html(alert: Alert) -> str:
         parts.append(f'<blockquote style="border-left:3px solid #ccc;padding-left:8px">'
                      f"{text}{who}</blockquote>")
     if alert.post_url:
-        parts.append(f"<p>{_a(alert.post_url, 'View the post')}</p>")
+        parts.append(f"<p>{_a(alert.post_url, say('view_post', lang))}</p>")
     if alert.reasons:
         parts.append("<ul>" + "".join(f"<li>{e(r)}</li>" for r in alert.reasons) + "</ul>")
     if alert.link:
-        parts.append(f"<p>{_a(alert.link, 'Open in the desk')}</p>")
+        parts.append(f"<p>{_a(alert.link, say('open_desk', lang))}</p>")
     return "\n".join(parts)
 
 
-def bodies(message: Message) -> tuple[str, str]:
+def bodies(message: Message, lang: str = "en") -> tuple[str, str]:
     """(plain text, HTML) of a message."""
     if message.alert is not None and message.event != "alert.digest":
-        return alert_text(message.alert), _page(alert_html(message.alert))
-    texts = [alert_text(a) for a in message.items]
-    htmls = [alert_html(a) for a in message.items]
+        return alert_text(message.alert, lang), _page(alert_html(message.alert, lang), lang)
+    texts = [alert_text(a, lang) for a in message.items]
+    htmls = [alert_html(a, lang) for a in message.items]
     if message.more:
-        texts.append(f"… and {message.more} more in the desk.\n")
-        htmls.append(f"<p>… and {message.more} more in the desk.</p>")
-    return "\n---\n\n".join(texts), _page("<hr>".join(htmls))
+        more = say("digest.more_desk", lang, n=message.more)
+        texts.append(more + "\n")
+        htmls.append(f"<p>{html.escape(more)}</p>")
+    return "\n---\n\n".join(texts), _page("<hr>".join(htmls), lang)
 
 
-def _page(body: str) -> str:
-    return f'<!doctype html><html><body style="font-family:sans-serif">{body}</body></html>'
+def _page(body: str, lang: str) -> str:
+    return (f'<!doctype html><html lang="{lang}"><body style="font-family:sans-serif">{body}'
+            "</body></html>")
 
 
 def build_email(message: Message, *, sender: str, to: tuple[str, ...], channel: str,
-                delivery_id: str, now: float) -> EmailMessage:
-    """The e-mail for one delivery."""
+                delivery_id: str, now: float, lang: str = "en") -> EmailMessage:
+    """The e-mail for one delivery, worded in ``lang`` (``en`` or ``it``)."""
+    message = in_language(message, lang)
     mail = EmailMessage()
-    mail["Subject"] = subject(message)
+    mail["Subject"] = subject(message, lang)
     mail["From"] = one_line(sender, 300)
     mail["To"] = ", ".join(one_line(t, 300) for t in to)
     mail["Date"] = formatdate(now, usegmt=True)
@@ -112,9 +120,10 @@ def build_email(message: Message, *, sender: str, to: tuple[str, ...], channel: 
         first = message_id(message.alert.update_of, channel, sender)
         mail["In-Reply-To"] = first
         mail["References"] = first
-    plain, rich = bodies(message)
+    plain, rich = bodies(message, lang)
     mail.set_content(plain)
     mail.add_alternative(rich, subtype="html")
+    mail["Content-Language"] = lang  # after the content, which clears every Content-* header
     return mail
 
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from reale.alerts.model import Alert, Message
+from reale.alerts.model import Alert, Message, in_language
 from reale.alerts.slack import safe_url
+from reale.alerts.words import named, number, say
 
 TEXT_MAX = 4000
 COLORS = {"low": "#9e9e9e", "medium": "#2196f3", "high": "#ff9800", "urgent": "#e53935"}
@@ -33,10 +34,10 @@ def md_link(url: str, label: str) -> str:
     return f"[{md_escape(label)}]({safe})" if safe and len(safe) <= 1000 else ""
 
 
-def quoted(text: str, author: str, post_url: str = "") -> str:
+def quoted(text: str, author: str, post_url: str = "", lang: str = "en") -> str:
     lines = [f"> {md_escape(ln)}" if ln else ">" for ln in text[:TEXT_MAX // 2].split("\n")]
     footer = [f"— {md_escape(author)}"] if author else []
-    link = md_link(post_url, "View the post")
+    link = md_link(post_url, say("view_post", lang))
     if link:
         footer.append(link)
     if footer:
@@ -44,12 +45,16 @@ def quoted(text: str, author: str, post_url: str = "") -> str:
     return "\n".join(lines)
 
 
-def _fields(alert: Alert) -> list[dict[str, Any]]:
-    fields = [{"short": True, "title": "Brand", "value": md_escape(alert.brand or "Reale")},
-              {"short": True, "title": "Kind", "value": alert.kind},
-              {"short": True, "title": "Severity", "value": alert.severity}]
+def _fields(alert: Alert, lang: str) -> list[dict[str, Any]]:
+    fields = [{"short": True, "title": say("field.brand", lang),
+               "value": md_escape(alert.brand or "Reale")},
+              {"short": True, "title": say("field.kind", lang),
+               "value": named("alertkind", alert.kind, lang)},
+              {"short": True, "title": say("field.severity", lang),
+               "value": named("severity", alert.severity, lang)}]
     if alert.score is not None:
-        fields.append({"short": True, "title": "Score", "value": f"{alert.score:.2f}"})
+        fields.append({"short": True, "title": say("field.score", lang),
+                       "value": number(alert.score, 2, lang)})
     return fields
 
 
@@ -67,47 +72,52 @@ def attachment_title(title: str, linked: bool) -> str:
     return title.replace("@", "@\u200b") if linked else md_escape(title)
 
 
-def alert_attachment(alert: Alert, *, update: bool) -> dict[str, Any]:
+def alert_attachment(alert: Alert, *, update: bool, lang: str = "en") -> dict[str, Any]:
     url = safe_url(alert.link)
-    title = attachment_title(("Update: " if update else "") + alert.title, linked=bool(url))
+    prefix = say("update", lang) if update else ""
+    title = attachment_title(prefix + alert.title, linked=bool(url))
     parts = [md_escape(alert.body)] if alert.body else []
     if alert.post_text:
-        parts.append(quoted(alert.post_text, alert.author, alert.post_url))
-    elif md_link(alert.post_url, "View the post"):
-        parts.append(md_link(alert.post_url, "View the post"))
+        parts.append(quoted(alert.post_text, alert.author, alert.post_url, lang))
+    elif md_link(alert.post_url, say("view_post", lang)):
+        parts.append(md_link(alert.post_url, say("view_post", lang)))
     if alert.reasons:
         parts.append("\n".join(f"- {md_escape(r)}" for r in alert.reasons))
     attachment: dict[str, Any] = {
-        "fallback": f"[{alert.brand or 'Reale'}] " + ("Update: " if update else "") + alert.title,  # plain
+        "fallback": f"[{alert.brand or 'Reale'}] " + prefix + alert.title,  # plain
         "color": COLORS.get(alert.severity, COLORS["low"]),
         "title": title, "text": "\n\n".join(parts)[:TEXT_MAX],
-        "fields": _fields(alert), "footer": "Reale",
+        "fields": _fields(alert, lang), "footer": "Reale",
     }
     if url:
         attachment["title_link"] = url
     return attachment
 
 
-def digest_text(message: Message) -> str:
+def digest_text(message: Message, lang: str = "en") -> str:
     lines = []
     for a in message.items:
         url = safe_url(a.link)
         title = md_escape(a.title)
-        lines.append(f"- **{a.severity}** · {a.kind} · " + (f"[{title}]({url})" if url else title))
+        lines.append(f"- **{named('severity', a.severity, lang)}** · "
+                     f"{named('alertkind', a.kind, lang)} · "
+                     + (f"[{title}]({url})" if url else title))
     if message.more:
-        lines.append(f"- and {message.more} more")
+        lines.append("- " + say("digest.more", lang, n=message.more))
     return "\n".join(lines)[:TEXT_MAX]
 
 
-def mattermost_payload(message: Message) -> dict[str, Any]:
-    """The JSON body for a Mattermost incoming webhook."""
+def mattermost_payload(message: Message, lang: str = "en") -> dict[str, Any]:
+    """The JSON body for a Mattermost incoming webhook, worded in ``lang`` (``en`` or ``it``)."""
+    message = in_language(message, lang)
     brand = md_escape(message.brand or "Reale")
     if message.event == "alert.digest" or message.alert is None:
         n = len(message.items) + message.more
-        return {"username": "Reale", "text": f"#### Digest: {n} alerts for {brand}\n{digest_text(message)}"}
+        heading = say("digest.title", lang, n=n, brand=brand)
+        return {"username": "Reale", "text": f"#### {heading}\n{digest_text(message, lang)}"}
     update = message.event == "alert.updated"
     return {"username": "Reale",
-            "attachments": [alert_attachment(message.alert, update=update)]}
+            "attachments": [alert_attachment(message.alert, update=update, lang=lang)]}
 
 
 __all__ = ["mattermost_payload", "md_escape"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Sequence
 from typing import Literal
 
 import msgspec
@@ -31,6 +32,14 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 
 
+class Said(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
+    """An alert's title, body and (where they differ) reasons in another language than English."""
+
+    title: str
+    body: str = ""
+    reasons: tuple[str, ...] = ()
+
+
 class Alert(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
     """One alert. ``dedup_key`` names the thing it is about (``opportunity:<id>``): a channel gets
     one alert per key, and later alerts with the same key become updates (``update_of``) or are
@@ -51,6 +60,7 @@ class Alert(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
     score: float | None = None
     link: str = ""  # the desk page of what the alert is about
     update_of: str | None = None  # the id of the first alert with this dedup_key, for updates
+    it: Said | None = None  # the title and body in Italian, for a channel with language = "it"
 
 
 class Message(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
@@ -101,8 +111,10 @@ def new_alert_id(now: float, rng: random.Random) -> str:
 def make_alert(*, id: str, brand: str, kind: AlertKind, severity: Severity, title: str,
                dedup_key: str, created_at: float, body: str = "", post_text: str = "",
                author: str = "", post_url: str = "", reasons: tuple[str, ...] | list[str] = (),
-               score: float | None = None, link: str = "", update_of: str | None = None) -> Alert:
-    """An :class:`Alert` with every text field cleaned and bounded."""
+               score: float | None = None, link: str = "", update_of: str | None = None,
+               it: tuple[str, str] | None = None, it_reasons: Sequence[str] = ()) -> Alert:
+    """An :class:`Alert` with every text field cleaned and bounded; ``it`` is its (title, body)
+    in Italian, ``it_reasons`` its reasons in Italian where they differ."""
     return Alert(
         id=one_line(id, 80), brand=one_line(brand, 100), kind=kind, severity=severity,
         title=one_line(title, MAX_TITLE) or kind, dedup_key=one_line(dedup_key, 300),
@@ -112,8 +124,26 @@ def make_alert(*, id: str, brand: str, kind: AlertKind, severity: Severity, titl
         reasons=tuple(one_line(r, MAX_REASON) for r in list(reasons)[:MAX_REASONS] if r),
         score=None if score is None else float(score), link=one_line(link, 1000),
         update_of=update_of,
+        it=None if it is None else Said(
+            title=one_line(it[0], MAX_TITLE) or kind, body=clean_text(it[1], MAX_BODY),
+            reasons=tuple(one_line(r, MAX_REASON) for r in list(it_reasons)[:MAX_REASONS] if r)),
     )
 
 
-__all__ = ["ALERT_KINDS", "SEVERITIES", "Alert", "AlertKind", "Message", "MessageEvent",
-           "Severity", "clean_text", "make_alert", "new_alert_id", "one_line", "severity_rank"]
+def in_language(message: Message, lang: str) -> Message:
+    """``message`` as a channel in ``lang`` delivers it: in Italian each alert's title and body
+    are its Italian ones (where it has them); in either language the ``it`` twin is left out,
+    so a delivery carries one language."""
+    def one(alert: Alert) -> Alert:
+        if lang == "it" and alert.it is not None:
+            return msgspec.structs.replace(alert, title=alert.it.title, body=alert.it.body,
+                                           reasons=alert.it.reasons or alert.reasons, it=None)
+        return msgspec.structs.replace(alert, it=None) if alert.it is not None else alert
+    return msgspec.structs.replace(
+        message, alert=None if message.alert is None else one(message.alert),
+        items=tuple(one(a) for a in message.items))
+
+
+__all__ = ["ALERT_KINDS", "SEVERITIES", "Alert", "AlertKind", "Message", "MessageEvent", "Said",
+           "Severity", "clean_text", "in_language", "make_alert", "new_alert_id", "one_line",
+           "severity_rank"]

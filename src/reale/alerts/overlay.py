@@ -47,6 +47,7 @@ class RuleView(msgspec.Struct, frozen=True, kw_only=True):
     disabled: bool = False
     config_changed: bool = False  # the config's rule is no longer what was edited
     problem: str = ""  # why it cannot be applied (a channel no longer configured…)
+    problem_code: str = ""  # the same, as a code for the desk's words (``rule.channel_gone``…)
     by: str = ""
     at: float = 0.0
 
@@ -62,6 +63,10 @@ def rule_json(rule: RuleConfig) -> str:
 def _problem(rule: RuleConfig, channels: set[str]) -> str:
     gone = [c for c in rule.channels if c not in channels]
     return f"channel {', '.join(gone)} is not configured any more" if gone else ""
+
+
+def _problem_code(rule: RuleConfig, channels: set[str]) -> str:
+    return "rule.channel_gone" if _problem(rule, channels) else ""
 
 
 def views(cfg: AlertsConfig, edits: Sequence[RuleEdit], order: Sequence[str] = ()
@@ -91,7 +96,8 @@ def _default_views(cfg: AlertsConfig, edits: Sequence[RuleEdit]) -> list[RuleVie
         out.append(RuleView(rule=chosen, source="config, edited in the desk" if edit.rule
                             else "config", disabled=edit.disabled,
                             config_changed=bool(edit.base) and edit.base != rule_json(rule),
-                            problem=_problem(chosen, channels), by=edit.by, at=edit.at))
+                            problem=_problem(chosen, channels),
+                            problem_code=_problem_code(chosen, channels), by=edit.by, at=edit.at))
     in_config = {r.name for r in cfg.rules}
     for edit in edits:
         if edit.name in in_config:
@@ -100,10 +106,13 @@ def _default_views(cfg: AlertsConfig, edits: Sequence[RuleEdit]) -> list[RuleVie
             gone = RuleConfig(name=edit.name, channels=edit.rule.channels if edit.rule else ())
             out.append(RuleView(rule=edit.rule or gone, source="config, edited in the desk",
                                 disabled=edit.disabled, by=edit.by, at=edit.at,
-                                problem="the config has no rule of this name any more"))
+                                problem="the config has no rule of this name any more",
+                                problem_code="rule.config_gone"))
             continue
         out.append(RuleView(rule=edit.rule, source="desk", disabled=edit.disabled,
-                            problem=_problem(edit.rule, channels), by=edit.by, at=edit.at))
+                            problem=_problem(edit.rule, channels),
+                            problem_code=_problem_code(edit.rule, channels), by=edit.by,
+                            at=edit.at))
     return out
 
 
@@ -128,11 +137,12 @@ def _items(value: Any) -> list[str]:
             try:
                 value = json.loads(text)
             except (ValueError, RecursionError):  # RecursionError: nested too deeply
-                raise ConfigError(f"{text[:80]!r} is not a JSON list") from None
+                raise ConfigError(f"{text[:80]!r} is not a JSON list", code="rule.json_list",
+                                  values={"text": repr(text[:80])}) from None
         else:
             return [p.strip() for p in text.split(",") if p.strip()]
     if not isinstance(value, list):
-        raise ConfigError("expected a list of names")
+        raise ConfigError("expected a list of names", code="rule.list")
     return [str(v).strip() for v in value if str(v).strip()]
 
 
@@ -143,16 +153,22 @@ def _number(form: Mapping[str, Any], key: str, default: Any, low: float, high: f
     try:
         value = float(raw)
     except (TypeError, ValueError):
-        raise ConfigError(f"{key} must be a number, got {str(raw)[:40]!r}") from None
+        raise ConfigError(f"{key} must be a number, got {str(raw)[:40]!r}", code="rule.number",
+                          values={"field": key, "got": repr(str(raw)[:40])}) from None
     if not math.isfinite(value) or not low <= value <= high:
-        raise ConfigError(f"{key} must be between {low:g} and {high:g}, got {str(raw)[:40]!r}")
+        raise ConfigError(f"{key} must be between {low:g} and {high:g}, got {str(raw)[:40]!r}",
+                          code="rule.range", values={"field": key, "low": f"{low:g}",
+                                                     "high": f"{high:g}",
+                                                     "got": repr(str(raw)[:40])})
     return value
 
 
 def _choice(form: Mapping[str, Any], key: str, default: str, allowed: Sequence[str]) -> str:
     value = str(form.get(key) or default).strip()
     if value not in allowed:
-        raise ConfigError(f"{key} must be one of {', '.join(allowed)}, got {value[:40]!r}")
+        raise ConfigError(f"{key} must be one of {', '.join(allowed)}, got {value[:40]!r}",
+                          code="rule.choice", values={"field": key, "allowed": ", ".join(allowed),
+                                                      "got": repr(value[:40])})
     return value
 
 
@@ -167,16 +183,21 @@ def rule_from_form(form: Mapping[str, Any], cfg: AlertsConfig, brands: Sequence[
     for ch in channels:
         if ch not in known:
             raise ConfigError(f"channel {ch!r} is not configured (channels: "
-                              f"{', '.join(known) or 'none; add [[alerts.channels]] to reale.toml'})")
+                              f"{', '.join(known) or 'none; add [[alerts.channels]] to reale.toml'})",
+                              code="rule.channel" if known else "rule.no_channels",
+                              values={"channel": repr(ch), "known": ", ".join(known)})
     wanted = _items(form["brands"]) if "brands" in form else list(start.brands)
     for b in wanted:
         if b != "*" and b not in brands:
             raise ConfigError(f"brand {b!r} is not in reale.toml (brands: {', '.join(brands)}; "
-                              "* for every brand)")
+                              "* for every brand)", code="rule.brand",
+                              values={"brand": repr(b), "known": ", ".join(brands)})
     kinds = _items(form["kinds"]) if "kinds" in form else list(start.kinds)
     for k in kinds:
         if k not in ALERT_KINDS:
-            raise ConfigError(f"kind {k!r} is not one of {', '.join(ALERT_KINDS)}")
+            raise ConfigError(f"kind {k!r} is not one of {', '.join(ALERT_KINDS)}",
+                              code="rule.kind",
+                              values={"kind": repr(k), "allowed": ", ".join(ALERT_KINDS)})
     digest = _number(form, "digest_minutes", start.digest_minutes, 0, 1440)
     items = _number(form, "digest_max_items", start.digest_max_items, 1, MAX_DIGEST_ITEMS)
     fields: dict[str, Any] = {
@@ -192,7 +213,8 @@ def rule_from_form(form: Mapping[str, Any], cfg: AlertsConfig, brands: Sequence[
     }
     for key, value in (("digest_minutes", digest), ("digest_max_items", items)):
         if value != int(value):
-            raise ConfigError(f"{key} must be a whole number, got {value!r}")
+            raise ConfigError(f"{key} must be a whole number, got {value!r}", code="rule.whole",
+                              values={"field": key, "got": repr(value)})
     rule = msgspec.convert(fields, RuleConfig)
     _check_rule(f"rule {name!r}", rule, set(known))
     return rule

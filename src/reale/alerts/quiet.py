@@ -22,12 +22,14 @@ def parse_window(text: str) -> tuple[int, int]:
     """
     m = _WINDOW.match(text)
     if not m:
-        raise ConfigError(f"quiet hours {text!r} are not HH:MM-HH:MM (e.g. \"22:00-07:00\")")
+        raise ConfigError(f"quiet hours {text!r} are not HH:MM-HH:MM (e.g. \"22:00-07:00\")",
+                          code="quiet.format", values={"text": repr(text)})
     start = int(m.group(1)) * 60 + int(m.group(2))
     end = int(m.group(3)) * 60 + int(m.group(4))
     if start == end:
         raise ConfigError(f"quiet hours {text!r} start and end at the same time; "
-                          "leave quiet_hours empty for none")
+                          "leave quiet_hours empty for none", code="quiet.same",
+                          values={"text": repr(text)})
     return start, end
 
 
@@ -38,7 +40,8 @@ def zone(name: str) -> ZoneInfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(f"unknown timezone {name!r}; use an IANA name such as "
-                          "\"Europe/Rome\" or \"UTC\"") from None
+                          "\"Europe/Rome\" or \"UTC\"", code="tz.unknown",
+                          values={"name": repr(name)}) from None
 
 
 def quiet_until(now: float, window: tuple[int, int], tz: ZoneInfo) -> float | None:

@@ -41,7 +41,8 @@ def _edit(row: tuple[Any, ...]) -> RuleEdit:
 
 def _taken(name: str) -> DeskError:
     return DeskError(f"a rule named {name!r} exists already (another admin may have added it a "
-                     "moment ago): reload the page and edit it instead")
+                     "moment ago): reload the page and edit it instead", code="rule.taken",
+                     values={"name": repr(name)})
 
 
 class RuleStore:

@@ -20,7 +20,7 @@ import msgspec
 from reale.alerts.config import ChannelConfig
 from reale.alerts.mail import build_email
 from reale.alerts.mattermost import mattermost_payload
-from reale.alerts.model import Message
+from reale.alerts.model import Message, in_language
 from reale.alerts.secrets import ChannelSecrets, redact
 from reale.alerts.slack import slack_payload
 from reale.alerts.webhook import DELIVERY_HEADER, signed_headers, webhook_body
@@ -82,12 +82,15 @@ class HttpSender:
         kind = self.channel.kind
         now = self._clock.now()
         if kind == "webhook":
-            body = webhook_body(message, delivery_id=delivery_id, channel=self.channel.name,
+            body = webhook_body(in_language(message, self.channel.language or "en"),
+                                delivery_id=delivery_id, channel=self.channel.name,
                                 sent_at=now)
             key = self._secrets.secret.reveal() if self._secrets.secret else ""
             return body, signed_headers(key, body, delivery_id=delivery_id, event=message.event,
                                         now=now)
-        payload: dict[str, Any] = slack_payload(message) if kind == "slack" else mattermost_payload(message)
+        lang = self.channel.language or "en"
+        payload: dict[str, Any] = slack_payload(message, lang) if kind == "slack" else \
+            mattermost_payload(message, lang)
         return msgspec.json.encode(payload), {"Content-Type": "application/json",
                                               "User-Agent": "Reale-Alerts/1",
                                               DELIVERY_HEADER: delivery_id}
@@ -160,7 +163,8 @@ class SmtpSender:
     async def send(self, message: Message, delivery_id: str) -> Outcome:
         ch = self.channel
         mail = build_email(message, sender=ch.sender, to=ch.to, channel=ch.name,
-                           delivery_id=delivery_id, now=self._clock.now())
+                           delivery_id=delivery_id, now=self._clock.now(),
+                           lang=ch.language or "en")
         try:
             await asyncio.to_thread(_smtp_send, ch, self._secrets, mail)
         except (OSError, smtplib.SMTPException, ssl.SSLError) as exc:

@@ -114,7 +114,8 @@ class ApprovalWorkflow:
     # -- the reply's life -----------------------------------------------------------------------
     def _decision(self, reply: Reply, action: str, actor: str, role: Role, comment: str) -> Decision:
         if "\x00" in comment:
-            raise DeskInputError("a comment cannot hold a NUL character (\\x00)")
+            raise DeskInputError("a comment cannot hold a NUL character (\\x00)",
+                                 code="reply.comment_nul")
         return Decision(id=self._new_id(), reply_id=reply.id, action=action, actor=actor,
                         role=role.value, at=self._clock.now(), comment=comment,
                         text_digest=digest(reply.text))
@@ -122,19 +123,21 @@ class ApprovalWorkflow:
     def _load(self, reply_id: str) -> Reply:
         reply = self._repo.get_reply(reply_id)
         if reply is None:
-            raise DeskError(f"no reply with id {reply_id!r}")
+            raise DeskError(f"no reply with id {reply_id!r}", code="err.no_reply",
+                            values={"id": repr(reply_id)})
         return reply
 
     @staticmethod
     def _check_text(text: str) -> str:
         text = text.strip()
         if not text:
-            raise DeskInputError("a reply needs some text")
+            raise DeskInputError("a reply needs some text", code="reply.empty")
         if len(text) > MAX_TEXT:
             raise DeskInputError(f"a reply of {len(text)} characters is too long "
-                                 f"(at most {MAX_TEXT})")
+                                 f"(at most {MAX_TEXT})", code="reply.too_long",
+                                 values={"n": len(text), "most": MAX_TEXT})
         if "\x00" in text:  # PostgreSQL cannot store it; no reply a person means holds one
-            raise DeskInputError("a reply cannot hold a NUL character (\\x00)")
+            raise DeskInputError("a reply cannot hold a NUL character (\\x00)", code="reply.nul")
         return text
 
     def draft(self, actor: str, *, brand: str, account: str, target: Target, text: str,
@@ -162,7 +165,11 @@ class ApprovalWorkflow:
     def _expect(self, reply: Reply, states: tuple[str, ...], action: str) -> None:
         if reply.state not in states:
             raise DeskError(f"cannot {action} reply {reply.id}: it is {reply.state} "
-                            f"(only a reply that is {' or '.join(states)} can be)")
+                            f"(only a reply that is {' or '.join(states)} can be)",
+                            code="desk.state", values={
+                                "action": {"key": f"act.{action}"}, "reply": reply.id,
+                                "state": {"key": f"st.{reply.state}"},
+                                "states": [{"key": f"st.{s}"} for s in states]})
 
     def edit(self, actor: str, reply_id: str, text: str, comment: str = "") -> Reply:
         """Change the text; an edit after submission sends the reply back to draft."""
@@ -183,7 +190,8 @@ class ApprovalWorkflow:
         """An approver returns a submitted reply with a comment saying what to change."""
         role = self._role(actor, "send_back")
         if not comment.strip():
-            raise DeskInputError("sending a reply back needs a comment saying what to change")
+            raise DeskInputError("sending a reply back needs a comment saying what to change",
+                                 code="reply.send_back_comment")
         reply = self._load(reply_id)
         self._expect(reply, ("submitted",), "send back")
         return self._move(reply, "send_back", actor, role, comment.strip(), state="sent_back")
@@ -292,7 +300,9 @@ class ApprovalWorkflow:
             raise DuplicateReply(
                 f"not publishing reply {approved.reply_id}: reply {other.reply_id} from "
                 f"{other.account} to the same post was already {done}; a further reply must be "
-                "written as one (another=1)")
+                "written as one (another=1)", code="reply.already_out", values={
+                    "reply": approved.reply_id, "other": other.reply_id,
+                    "account": other.account, "done": {"key": f"out.{other.state}"}})
 
     def publication_for(self, reply_id: str) -> Publication | None:
         return self._repo.get_publication(reply_id)

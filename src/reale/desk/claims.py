@@ -46,7 +46,9 @@ def take(run: Run, one: One, reply: Reply, publication: Publication) -> None:
     raise DuplicateReply(
         f"not publishing reply {reply.id}: reply {holder or '(another)'} from "
         f"{publication.account} to the same post is already {state or 'under way'} (claimed in "
-        "the store); a further reply must be written as one (another=1)")
+        "the store); a further reply must be written as one (another=1)", code="reply.claimed",
+        values={"reply": reply.id, "other": holder or "(…)", "account": publication.account,
+                "done": {"key": f"out.{state or 'pending'}"}})
 
 
 __all__ = ["RELEASE", "RELEASED", "slot", "take"]

@@ -37,7 +37,10 @@ def check_single(repo: DeskRepository, reply: Reply, action: str) -> None:
     if other is not None:
         raise DuplicateReply(
             f"cannot {action} reply {reply.id}: reply {other.id} to the same post is already "
-            f"{other.state}; to answer again on purpose write a new reply saying so (another=1)")
+            f"{other.state}; to answer again on purpose write a new reply saying so (another=1)",
+            code="reply.single", values={"action": {"key": f"act.{action}"}, "reply": reply.id,
+                                         "other": other.id,
+                                         "state": {"key": f"st.{other.state}"}})
 
 
 def sent_sibling(repo: DeskRepository, reply: Reply, *, rehearsal: bool) -> Publication | None:

@@ -160,7 +160,9 @@ class SqlDeskRepository:
                 "UPDATE desk_replies SET state = ?, updated_at = ?, body = ? WHERE id = ? AND state = ?"),
                 (reply.state, reply.updated_at, _JSON.encode(reply).decode(), reply.id, expected_state))
             if cur.rowcount != 1:
-                raise DeskError(f"reply {reply.id} is no longer {expected_state}: reload and retry")
+                raise DeskError(f"reply {reply.id} is no longer {expected_state}: reload and retry",
+                                code="desk.moved_on", values={
+                                    "reply": reply.id, "state": {"key": f"st.{expected_state}"}})
             sql, params = self._decision_insert(decision)
             cur.execute(self._sql(sql), params)
 

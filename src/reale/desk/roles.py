@@ -45,16 +45,23 @@ def parse_role(value: str) -> Role:
         return Role(value.strip().lower())
     except ValueError:
         names = ", ".join(r.value for r in Role)
-        raise DeskError(f"unknown role {value!r}: use one of {names}") from None
+        raise DeskError(f"unknown role {value!r}: use one of {names}", code="user.role",
+                        values={"role": repr(value), "allowed": names}) from None
 
 
 def require(role: Role | None, action: str, *, who: str) -> Role:
     """Return ``role`` if it may do ``action``; raise :class:`DeskError` naming who and why not."""
     needed = NEEDS[action]
     if role is None:
-        raise DeskError(f"{who!r} is not on the team: an admin must add them before they can {action}")
+        raise DeskError(f"{who!r} is not on the team: an admin must add them before they can {action}",
+                        code="desk.not_on_team",
+                        values={"who": repr(who), "action": {"key": f"act.{action}"}})
     if not role.at_least(needed):
-        raise DeskError(f"{who!r} is a {role.value}: only a {needed.value} or above can {action}")
+        raise DeskError(f"{who!r} is a {role.value}: only a {needed.value} or above can {action}",
+                        code="desk.role_low", values={
+                            "who": repr(who), "role": {"key": f"rl.{role.value}"},
+                            "needed": {"key": f"rl.{needed.value}"},
+                            "action": {"key": f"act.{action}"}})
     return role
 
 

@@ -32,16 +32,20 @@ class Token:
     number: int = 0  # the n of NEAR/n
 
 
-def fail(query: str, pos: int, message: str, expected: str = "") -> QueryError:
-    """A ``QueryError`` pointing at ``pos``."""
-    return QueryError(message, query=query, position=pos, expected=expected)
+def fail(query: str, pos: int, message: str, expected: str = "", code: str = "",
+         **values: object) -> QueryError:
+    """A ``QueryError`` pointing at ``pos``; ``code`` and ``values`` say it for a reader in
+    another language (the desk's ``q.*`` words)."""
+    return QueryError(message, query=query, position=pos, expected=expected, code=code,
+                      values=values)
 
 
 def tokenize(query: str) -> list[Token]:
     """The tokens of ``query``, ending with an ``END`` token."""
     if len(query) > MAX_QUERY_LENGTH:
         raise fail(query[:80] + "…", 0, f"query is too long ({len(query)} characters, "
-                   f"at most {MAX_QUERY_LENGTH})", "a shorter query")
+                   f"at most {MAX_QUERY_LENGTH})", "a shorter query", "q.too_long",
+                   n=len(query), most=MAX_QUERY_LENGTH)
     tokens: list[Token] = []
     i, n = 0, len(query)
     while i < n:
@@ -50,7 +54,7 @@ def tokenize(query: str) -> list[Token]:
             i += 1
         elif unicodedata.category(char) == "Cc":
             raise fail(query, i, f"control character U+{ord(char):04X} is not allowed",
-                       "printable text")
+                       "printable text", "q.control", char=f"U+{ord(char):04X}")
         elif char in "()":
             tokens.append(Token(char, char, i))  # type: ignore[arg-type]
             i += 1
@@ -67,11 +71,11 @@ def _phrase(query: str, start: int, tokens: list[Token]) -> int:
     while end < len(query) and query[end] not in _QUOTES_CLOSE:
         if unicodedata.category(query[end]) == "Cc" and not query[end].isspace():
             raise fail(query, end, f"control character U+{ord(query[end]):04X} is not allowed",
-                       "printable text")
+                       "printable text", "q.control", char=f"U+{ord(query[end]):04X}")
         end += 1
     if end >= len(query):
         raise fail(query, len(query), f"the phrase that starts at position {start} is not "
-                   "closed: expected '\"'", "'\"'")
+                   "closed: expected '\"'", "'\"'", "q.phrase_open", start=start)
     tokens.append(Token("PHRASE", query[start + 1:end], start))
     return end + 1
 
@@ -88,11 +92,13 @@ def _bare(query: str, start: int, tokens: list[Token]) -> int:
     elif text == "NEAR" or text.startswith("NEAR/"):
         found = _NEAR.fullmatch(text)
         if found is None:
-            raise fail(query, start + 4, "expected '/n' after NEAR (for example NEAR/3)", "'/n'")
+            raise fail(query, start + 4, "expected '/n' after NEAR (for example NEAR/3)", "'/n'",
+                       "q.near_slash")
         distance = int(found.group(1)[:6])
         if distance > MAX_NEAR_DISTANCE:
             raise fail(query, start + 5, f"NEAR distance {found.group(1)[:6]} is too large "
-                       f"(at most {MAX_NEAR_DISTANCE})", f"a number up to {MAX_NEAR_DISTANCE}")
+                       f"(at most {MAX_NEAR_DISTANCE})", f"a number up to {MAX_NEAR_DISTANCE}",
+                       "q.near_far", n=found.group(1)[:6], most=MAX_NEAR_DISTANCE)
         tokens.append(Token("NEAR", text, start, distance))
     else:
         tokens.append(Token("TERM", text, start))

@@ -37,11 +37,12 @@ class _Parser:
 
     def parse(self) -> Node:
         if self.tok.kind == "END":
-            raise fail(self.query, 0, "the query is empty", "a term")
+            raise fail(self.query, 0, "the query is empty", "a term", "q.empty")
         node = self.or_expr()
         if self.tokens[self.i].kind != "END":  # (or_expr moved on: re-read the token)
             raise fail(self.query, self.tok.pos, f"expected AND, OR, NOT or the end of the query, "
-                       f"found {self.tok.text!r}", "an operator")
+                       f"found {self.tok.text!r}", "an operator", "q.operator",
+                       found=repr(self.tok.text))
         return node
 
     def or_expr(self) -> Node:
@@ -85,14 +86,15 @@ class _Parser:
         if self.tok.kind == "NEAR":
             raise fail(self.query, self.tok.pos, "NEAR cannot be chained (group one side with "
                        "OR in parentheses, or join two NEARs with AND): found a second NEAR",
-                       "AND")
+                       "AND", "q.near_chain")
         return Near(left, right, near.number)
 
     def nested(self, parse: Callable[[], Node]) -> Node:
         self.depth += 1
         if self.depth > MAX_DEPTH:
             raise fail(self.query, self.tok.pos, f"the query nests too deeply (more than "
-                       f"{MAX_DEPTH} levels of parentheses and NOT)", "a flatter query")
+                       f"{MAX_DEPTH} levels of parentheses and NOT)", "a flatter query",
+                       "q.deep", most=MAX_DEPTH)
         node = parse()
         self.depth -= 1
         return node
@@ -103,7 +105,7 @@ class _Parser:
             self.take()
             node = self.nested(self.or_expr)
             if self.tok.kind != ")":
-                raise fail(self.query, self.tok.pos, "expected ')'", "')'")
+                raise fail(self.query, self.tok.pos, "expected ')'", "')'", "q.paren")
             self.take()
             return node
         if token.kind in ("PHRASE", "TERM"):
@@ -111,13 +113,15 @@ class _Parser:
             self.terms += 1
             if self.terms > MAX_TERMS:
                 raise fail(self.query, token.pos, f"too many terms (at most {MAX_TERMS})",
-                           "a shorter query")
+                           "a shorter query", "q.terms", most=MAX_TERMS)
             if token.kind == "PHRASE":
                 return words_node(token.text, query=self.query, pos=token.pos + 1)
             return term_node(token.text, query=self.query, pos=token.pos)
-        found = "the end of the query" if token.kind == "END" else repr(token.text)
-        raise fail(self.query, token.pos, f"expected a term, a phrase or '(', found {found}",
-                   "a term")
+        if token.kind == "END":
+            raise fail(self.query, token.pos, "expected a term, a phrase or '(', found the end "
+                       "of the query", "a term", "q.term_at_end")
+        raise fail(self.query, token.pos, f"expected a term, a phrase or '(', found "
+                   f"{token.text!r}", "a term", "q.term", found=repr(token.text))
 
 
 def _flat(kind: type[And] | type[Or], children: list[Node]) -> Node:
@@ -133,7 +137,7 @@ def _check_near_operand(query: str, node: Node, pos: int) -> None:
     for part in iter_nodes(node):
         if not isinstance(part, Word | Phrase | Or):
             raise fail(query, pos, "NEAR works on words, phrases, wildcards and OR-groups of "
-                       "them", "a word or phrase")
+                       "them", "a word or phrase", "q.near_operand")
 
 
 def parse_query(text: str) -> Node:

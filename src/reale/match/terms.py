@@ -40,7 +40,7 @@ def term_node(text: str, *, query: str = "", pos: int = 0) -> Node:
         code = text[5:].strip().lower()
         if not _LANG.fullmatch(code):
             raise fail(query, pos + 5, "expected a language code like 'it' or 'pt-br' after "
-                       "'lang:'", "a language code")
+                       "'lang:'", "a language code", "q.lang")
         return Lang(code)
     if head == "from:":
         return From(_handle_name(text[5:], query, pos + 5, "from:"))
@@ -48,13 +48,13 @@ def term_node(text: str, *, query: str = "", pos: int = 0) -> Node:
         name = fold_text(text[1:])
         if not word_pattern().fullmatch(name):
             raise fail(query, pos + 1, "expected a hashtag name (letters, digits and _) after "
-                       "'#'", "a hashtag name")
+                       "'#'", "a hashtag name", "q.hashtag")
         return Tag(name)
     if text.startswith("@"):
         return Handle(_handle_name(text[1:], query, pos + 1, "@"))
     if len(text) > 1 and text[0] == "-" and word_pattern().match(fold_text(text[1:])):
         raise fail(query, pos, f"'-' is not an operator: to leave a term out write "
-                   f"'NOT {text[1:]}'", "NOT")
+                   f"'NOT {text[1:]}'", "NOT", "q.minus", term=text[1:])
     return words_node(text, query=query, pos=pos, inner_wildcards=False)
 
 
@@ -62,7 +62,7 @@ def _handle_name(raw: str, query: str, pos: int, what: str) -> str:
     name = fold_handle(raw)
     if not _handle_patterns()[0].fullmatch(name):
         raise fail(query, pos, f"expected a handle like 'name' or 'name.bsky.social' after "
-                   f"'{what}'", "a handle")
+                   f"'{what}'", "a handle", "q.handle", what=what)
     return name
 
 
@@ -77,25 +77,27 @@ def words_node(text: str, *, query: str = "", pos: int = 0, inner_wildcards: boo
         prefix = folded.startswith("*", found.end())
         if prefix and len(found.group()) < MIN_WILDCARD_PREFIX:
             raise fail(query, pos + _star_offset(text), f"a wildcard needs at least "
-                       f"{MIN_WILDCARD_PREFIX} letters before '*'", "more letters")
+                       f"{MIN_WILDCARD_PREFIX} letters before '*'", "more letters",
+                       "q.wildcard_short", n=MIN_WILDCARD_PREFIX)
         if prefix and not inner_wildcards and found.end() + 1 < len(folded):
             raise fail(query, pos + _star_offset(text), "'*' is only allowed at the end of a "
-                       "term", "a space after '*'")
+                       "term", "a space after '*'", "q.wildcard_end")
         words.append(Word(found.group(), prefix))
         last_end = found.end() + (1 if prefix else 0)
     _check_stars(folded, last_end, len(folded), query, pos, text)
     if not words:
-        raise fail(query, pos, "expected a word, a phrase, a #tag or an @handle", "a term")
+        raise fail(query, pos, "expected a word, a phrase, a #tag or an @handle", "a term",
+                   "q.word")
     if len(words) > MAX_PHRASE_WORDS:
         raise fail(query, pos, f"a phrase has at most {MAX_PHRASE_WORDS} words", "a shorter "
-                   "phrase")
+                   "phrase", "q.phrase_long", most=MAX_PHRASE_WORDS)
     return words[0] if len(words) == 1 else Phrase(tuple(words))
 
 
 def _check_stars(folded: str, start: int, end: int, query: str, pos: int, text: str) -> None:
     if "*" in folded[start:end]:
         raise fail(query, pos + _star_offset(text), "'*' must directly follow a word "
-                   "(a trailing wildcard like auto*)", "a word before '*'")
+                   "(a trailing wildcard like auto*)", "a word before '*'", "q.star")
 
 
 def _star_offset(text: str) -> int:

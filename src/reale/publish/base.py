@@ -149,7 +149,12 @@ class Publisher:
         approved = self._gate.verify(approved)
         if approved.reply.target.network != self.network or approved.reply.account != self.account.name:
             raise PublishError(f"reply {approved.reply_id} is for account {approved.reply.account!r} "
-                               f"on {approved.reply.target.network}, not {self.account.name!r}")
+                               f"on {approved.reply.target.network}, not {self.account.name!r}",
+                               code="pub.wrong_account", values={
+                                   "reply": approved.reply_id,
+                                   "account": repr(approved.reply.account),
+                                   "network": approved.reply.target.network,
+                                   "publisher": repr(self.account.name)})
         key = idempotency_key(approved.reply_id)
         prior = self._gate.publication_for(approved.reply_id)
         if prior is not None and prior.state == "sent":
@@ -183,7 +188,9 @@ class Publisher:
             who = self.account.name if self.account.max_characters else self.network
             raise PublishError(f"the reply is {text_length(self.network, text)} characters "
                                f"({len(text.encode('utf-8'))} bytes); {who} takes {limit}: "
-                               "shorten it and approve it again")
+                               "shorten it and approve it again", code="pub.too_long", values={
+                                   "n": text_length(self.network, text),
+                                   "size": len(text.encode("utf-8")), "who": who, "most": limit})
 
     def _publication(self, approved: ApprovedReply, key: str, state: str, *, request: str = "",
                      remote: tuple[str, str] = ("", ""), attempts: int = 0) -> Publication:
@@ -216,7 +223,11 @@ class Publisher:
             return pub
         error = PublishError(f"{self.network} account {self.account.name!r}: gave up on reply "
                              f"{cleared.approved.reply_id} after {self.account.retries + 1} "
-                             f"attempts ({last}); it was not posted twice, retry later")
+                             f"attempts ({last}); it was not posted twice, retry later",
+                             code="pub.gave_up", values={
+                                 "network": self.network, "account": repr(self.account.name),
+                                 "reply": cleared.approved.reply_id,
+                                 "tries": self.account.retries + 1, "last": last})
         raise error if suspect else _Unsent(error, self.account.retries + 1)
 
     async def _wait_for_slot(self) -> None:
@@ -224,7 +235,10 @@ class Publisher:
         while (wait := bucket.take()) > 0:
             if wait > self.account.max_wait:
                 raise PublishError(f"{self.account.name}: rate limit reached; the next post can go "
-                                   f"in {wait:.0f} s (over max_wait={self.account.max_wait:.0f} s)")
+                                   f"in {wait:.0f} s (over max_wait={self.account.max_wait:.0f} s)",
+                                   code="pub.rate_limit", values={
+                                       "account": self.account.name, "wait": f"{wait:.0f}",
+                                       "most": f"{self.account.max_wait:.0f}"})
             await self._sleep(wait)
 
     async def _call(self, cleared: Cleared, method: str, url: str, **kwargs: Any) -> httpx.Response:
@@ -242,20 +256,35 @@ class Publisher:
             self._limiter.bucket(self.account.name).block_for(wait)
             if wait > self.account.max_wait:
                 raise PublishError(f"{self.account.name}: {self.network} says slow down for "
-                                   f"{wait:.0f} s (over max_wait); try again later")
+                                   f"{wait:.0f} s (over max_wait); try again later",
+                                   code="pub.slow_down", values={
+                                       "account": self.account.name, "network": self.network,
+                                       "wait": f"{wait:.0f}"})
             raise Retry(f"rate limited (429), waiting {wait:.0f} s", wait=wait)
         if response.status_code >= 500:
             raise Retry(f"server error {response.status_code}", ambiguous=True)
         return response
 
-    def _refuse(self, response: httpx.Response, what: str) -> PublishError:
-        """A clear error for a 4xx answer (auth failures say which credential to check)."""
+    def _refuse(self, response: httpx.Response, what: str, action: str = "",
+                uri: str = "") -> PublishError:
+        """A clear error for a 4xx answer (auth failures say which credential to check);
+        ``action`` names ``what`` for the desk's words (``pub.what.<action>``, with ``uri``)."""
         detail = _detail(response)
         if response.status_code in (401, 403):
+            secret = self.account.secret_env or "its secret"
             return PublishError(f"{self.network} refused the credentials of account "
                                 f"{self.account.name!r} ({response.status_code}: {detail}); check "
-                                f"{self.account.secret_env or 'its secret'}")
-        return PublishError(f"{self.network} refused to {what} ({response.status_code}: {detail})")
+                                f"{secret}", code="pub.credentials", values={
+                                    "network": self.network, "account": repr(self.account.name),
+                                    "http": response.status_code, "detail": detail,
+                                    "secret": self.account.secret_env
+                                    or {"key": "pub.its_secret"}})
+        return PublishError(f"{self.network} refused to {what} ({response.status_code}: {detail})",
+                            code="pub.refused", values={"network": self.network,
+                                                        "what": {"key": f"pub.what.{action}",
+                                                                 "uri": uri} if action else what,
+                                                        "http": response.status_code,
+                                                        "detail": detail})
 
 
 def _detail(response: httpx.Response) -> str:

@@ -65,7 +65,7 @@ class BlueskyPublisher(Publisher):
         r = await self._call(cleared, "POST", "/xrpc/com.atproto.server.createSession",
                              json={"identifier": self.account.handle, "password": self.account.secret})
         if r.status_code != 200:
-            raise self._refuse(r, "open a session with the app password")
+            raise self._refuse(r, "open a session with the app password", "open_session")
         body = r.json()
         self._session = {"did": body["did"], "jwt": body["accessJwt"]}
         return self._session
@@ -88,8 +88,9 @@ class BlueskyPublisher(Publisher):
         r = await self._xrpc(cleared, "GET", "app.bsky.feed.getPosts", params={"uris": t.uri})
         posts = r.json().get("posts") if r.status_code == 200 else None
         if not posts:
-            raise self._refuse(r, f"find the post {t.uri}") if r.status_code != 200 else \
-                PublishError(f"bluesky: the post {t.uri} is gone; nothing to reply to")
+            raise self._refuse(r, f"find the post {t.uri}", "find_post", t.uri) if r.status_code != 200 else \
+                PublishError(f"bluesky: the post {t.uri} is gone; nothing to reply to",
+                             code="pub.gone", values={"uri": t.uri})
         parent = {"uri": posts[0]["uri"], "cid": posts[0]["cid"]}
         root = (posts[0].get("record") or {}).get("reply", {}).get("root") or parent
         return {"root": {"uri": root["uri"], "cid": root["cid"]}, "parent": parent}
@@ -111,7 +112,7 @@ class BlueskyPublisher(Publisher):
                              json={"repo": session["did"], "collection": POST,
                                    "rkey": self._rkey(cleared.approved), "record": record})
         if r.status_code != 200:
-            raise self._refuse(r, "create the post")
+            raise self._refuse(r, "create the post", "create_post")
         body = r.json()
         return str(body["cid"]), str(body["uri"])
 

@@ -92,7 +92,10 @@ class PublisherPool:
         publisher = self._by_name.get(approved.reply.account)
         if publisher is None:
             raise PublishError(f"no publishing account named {approved.reply.account!r}: "
-                               f"configured are {', '.join(self.accounts) or 'none'}")
+                               f"configured are {', '.join(self.accounts) or 'none'}",
+                               code="pub.no_account",
+                               values={"account": repr(approved.reply.account),
+                                       "known": ", ".join(self.accounts) or "–"})
         return await publisher.publish(approved)
 
     async def aclose(self) -> None:

@@ -53,10 +53,11 @@ class MastodonPublisher(Publisher):
         r = await self._call(cleared, "GET", "/api/v2/search", headers=self._auth(),
                              params={"q": uri, "type": "statuses", "resolve": "true", "limit": "1"})
         if r.status_code != 200:
-            raise self._refuse(r, f"find the status {uri}")
+            raise self._refuse(r, f"find the status {uri}", "find_status", uri)
         statuses = r.json().get("statuses") or []
         if not statuses:
-            raise self._refuse(r, f"find the status {uri} (not found on this instance)")
+            raise self._refuse(r, f"find the status {uri} (not found on this instance)",
+                               "find_status_here", uri)
         return str(statuses[0]["id"])
 
     async def _send(self, cleared: Cleared) -> tuple[str, str]:
@@ -65,7 +66,7 @@ class MastodonPublisher(Publisher):
         r = await self._call(cleared, "POST", "/api/v1/statuses", headers=headers,
                              data=self._form(cleared.approved, in_reply_to))
         if r.status_code != 200:
-            raise self._refuse(r, "post the status")
+            raise self._refuse(r, "post the status", "post_status")
         status = r.json()
         return str(status["id"]), str(status.get("uri") or status.get("url") or "")
 

@@ -33,7 +33,8 @@ class XPublisher(Publisher):
         target = approved.reply.target
         tweet = target.remote_id or target.uri.rsplit("/", 1)[-1]
         if not tweet.isdigit():
-            raise PublishError(f"cannot reply on X to {target.uri!r}: no tweet id in it")
+            raise PublishError(f"cannot reply on X to {target.uri!r}: no tweet id in it",
+                               code="pub.no_tweet_id", values={"uri": repr(target.uri)})
         return tweet
 
     def _body(self, approved: ApprovedReply) -> dict[str, Any]:
@@ -52,19 +53,19 @@ class XPublisher(Publisher):
         if r.status_code == 403 and "duplicate" in r.text.lower():
             raise Retry("X says the post is a duplicate: it may be there already", ambiguous=True)
         if r.status_code not in (200, 201):
-            raise self._refuse(r, "create the post")
+            raise self._refuse(r, "create the post", "create_post")
         tweet = r.json()["data"]["id"]
         return str(tweet), f"x://tweet/{tweet}"
 
     async def _find_existing(self, cleared: Cleared) -> tuple[str, str] | None:
         me = await self._call(cleared, "GET", "/2/users/me", headers=self._auth())
         if me.status_code != 200:
-            raise self._refuse(me, "look up the account")
+            raise self._refuse(me, "look up the account", "lookup_account")
         user_id = me.json()["data"]["id"]
         r = await self._call(cleared, "GET", f"/2/users/{user_id}/tweets", headers=self._auth(),
                              params={"max_results": "20", "tweet.fields": "referenced_tweets"})
         if r.status_code != 200:
-            raise self._refuse(r, "list the account's recent posts")
+            raise self._refuse(r, "list the account's recent posts", "list_recent")
         parent = self._tweet_id(cleared.approved)
         for tweet in r.json().get("data") or []:
             refs = tweet.get("referenced_tweets") or []

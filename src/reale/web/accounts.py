@@ -24,15 +24,18 @@ LANGS = ("en", "it")
 
 def check_name(name: str) -> str:
     if not NAME_RE.match(name or ""):
-        raise DeskError(f"a user name is 1-64 letters, digits, '.', '_', '@' or '-', not {name!r}")
+        raise DeskError(f"a user name is 1-64 letters, digits, '.', '_', '@' or '-', not {name!r}",
+                        code="user.name", values={"name": repr(name)})
     return name
 
 
 def check_password(password: str) -> str:
     if len(password) < MIN_PASSWORD:
-        raise DeskError(f"a password needs at least {MIN_PASSWORD} characters")
+        raise DeskError(f"a password needs at least {MIN_PASSWORD} characters",
+                        code="user.password_short", values={"most": MIN_PASSWORD})
     if len(password) > MAX_PASSWORD:
-        raise DeskError(f"a password may have at most {MAX_PASSWORD} characters")
+        raise DeskError(f"a password may have at most {MAX_PASSWORD} characters",
+                        code="user.password_long", values={"most": MAX_PASSWORD})
     return password
 
 
@@ -52,7 +55,8 @@ class Accounts:
         name, role_ = check_name(name), parse_role(role)
         if role_ is not Role.ADMIN and self._is_last_active_admin(name):
             raise DeskError(f"{name!r} is the last active admin; make another admin first, or"
-                            " the team is locked out of administration")
+                            " the team is locked out of administration", code="user.last_admin",
+                            values={"name": repr(name)})
         digest = self._hasher.hash(check_password(password))
         now = self._store.clock.now()
         with self._store.transaction() as tx:
@@ -75,7 +79,8 @@ class Accounts:
         have no one left to manage it)."""
         if disabled and self._is_last_active_admin(name):
             raise DeskError(f"{name!r} is the last active admin; add or enable another admin"
-                            " first, or the team is locked out of administration")
+                            " first, or the team is locked out of administration",
+                            code="user.last_admin_off", values={"name": repr(name)})
         self._update(name, "disabled = ?", 1 if disabled else 0)
 
     def _is_last_active_admin(self, name: str) -> bool:
@@ -87,7 +92,8 @@ class Accounts:
             changed = tx.execute(f"UPDATE web_users SET {assignment}, updated_at = ? WHERE name = ?",
                                  (value, self._store.clock.now(), name))
         if changed != 1:
-            raise DeskError(f"no user named {name!r}")
+            raise DeskError(f"no user named {name!r}", code="err.no_user",
+                            values={"name": repr(name)})
 
     def get(self, name: str) -> User | None:
         found = self._store.query("SELECT name, lang, disabled FROM web_users WHERE name = ?",

@@ -346,6 +346,15 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (English, Italian)
                           "Nessun canale configurato: aggiungi [[alerts.channels]] a reale.toml "
                           "(i segreti restano nell'ambiente o in file)."),
     "rules.history": ("Latest changes", "Ultime modifiche"),
+    # what was done to a rule, as its history records it
+    "rules.did.added": ("added", "aggiunta"),
+    "rules.did.edited": ("edited", "modificata"),
+    "rules.did.disabled": ("disabled", "disattivata"),
+    "rules.did.enabled": ("enabled", "attivata"),
+    "rules.did.reverted": ("reverted", "riportata a reale.toml"),
+    "rules.did.deleted": ("deleted", "eliminata"),
+    "rules.did.moved up": ("moved up", "spostata in su"),
+    "rules.did.moved down": ("moved down", "spostata in giù"),
     "rules.readonly": ("Only an admin can change rules.", "Solo un amministratore può modificare le regole."),
     "chart.total": ("total", "totale"),
     "chart.peak": ("peak", "picco"),

@@ -143,7 +143,9 @@ def decide(store: Store, decision: OpportunityDecision) -> None:
                                  (status, float(decision.at), decision.actor,
                                   decision.opportunity_key))
             if changed != 1:
-                raise DeskError(f"no opportunity with key {decision.opportunity_key!r}")
+                raise DeskError(f"no opportunity with key {decision.opportunity_key!r}",
+                                code="err.no_opportunity",
+                                values={"key_": repr(decision.opportunity_key)})
 
 
 def decisions(store: Store, key: str) -> list[OpportunityDecision]:

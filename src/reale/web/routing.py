@@ -8,6 +8,7 @@ from __future__ import annotations
 import hmac
 import inspect
 import json
+import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,17 +26,20 @@ from reale.errors import (
     DeskError,
     DeskInputError,
     PublishError,
+    QueryError,
     RealeError,
     StoreError,
+    StoreUnavailable,
 )
 from reale.web.desk_words import desk_said
-from reale.web.error_words import say
+from reale.web.error_words import ERRORS, say
 from reale.web.i18n import pick_language, translator
 from reale.web.records import User
 from reale.web.services import Services
 from reale.web.sessions import COOKIE, LOGIN_CSRF_COOKIE, Session
 
 _ENC = msgspec.json.Encoder()
+_log = logging.getLogger("reale.web")
 
 
 class HTTPProblem(Exception):
@@ -337,21 +341,38 @@ async def _checked(ctx: Ctx, spec: RouteSpec, s: Services,
     try:
         result = await _call(spec.handler, ctx)
     except ApprovalRequired as exc:
-        raise HTTPProblem(403, str(exc)) from None
+        raise problem(403, exc) from None
     except DeskInputError as exc:  # what the person wrote: theirs to correct (400)
-        raise HTTPProblem(400, str(exc)) from None
+        raise problem(400, exc) from None
     except DeskError as exc:
         # a missing right (roles.require) is 403; a reply that has moved on ("cannot approve
         # reply …: it is approved (only a reply that is submitted can be)") is a conflict
-        denied = "or above can" in str(exc) or "is not on the team" in str(exc)
-        raise HTTPProblem(403 if denied else 409, str(exc)) from None
+        denied = exc.code in ("desk.not_on_team", "desk.role_low")
+        raise problem(403 if denied else 409, exc) from None
     except PublishError as exc:
-        raise HTTPProblem(502, str(exc)) from None
+        raise problem(502, exc) from None
     except StoreError as exc:
-        raise HTTPProblem(503, str(exc)) from None
+        raise problem(503, exc) from None
     except RealeError as exc:
-        raise HTTPProblem(400, str(exc)) from None
+        raise problem(400, exc) from None
     return _respond(ctx, result, render)
+
+
+def problem(status: int, exc: RealeError) -> HTTPProblem:
+    """A lower layer's refusal as an :class:`HTTPProblem`: its English message as written, and,
+    where it carries a code the desk has words for, said in the viewer's language from that
+    code and its values (never by parsing the English). A watch-query's error says where it is;
+    a store's failure is said in words, its technical detail logged."""
+    if isinstance(exc, QueryError) and exc.code in ERRORS:
+        return HTTPProblem(status, str(exc), key="q.at", position=exc.position,
+                           error={"key": exc.code, **exc.values})
+    if exc.code in ERRORS:
+        return HTTPProblem(status, str(exc), key=exc.code, **exc.values)
+    if isinstance(exc, StoreError):
+        _log.warning("the store refused a request: %s", exc)
+        busy = isinstance(exc, StoreUnavailable)
+        return HTTPProblem(status, str(exc), key="err.store_busy" if busy else "err.store")
+    return HTTPProblem(status, str(exc))
 
 
 async def _call(handler: Handler, ctx: Ctx) -> Any:
@@ -414,4 +435,5 @@ def routes(specs: list[RouteSpec], s: Services, render: Callable[[Ctx, Page], Re
 
 
 __all__ = ["MAX_QUERY_BYTES", "Ctx", "Done", "HTTPProblem", "Page", "Param", "RouteSpec",
-           "error_json", "json_response", "refuse_bad_query", "routes", "unmatched", "wants_json"]
+           "error_json", "json_response", "problem", "refuse_bad_query", "routes", "unmatched",
+           "wants_json"]

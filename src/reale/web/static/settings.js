@@ -14,16 +14,22 @@
     if (content !== undefined) { n.textContent = content; }
     return n;
   }
-  // the query language's errors are written in English: said so, for a screen reader
+  // a parse error comes in the viewer's language (message); one the desk has no words for
+  // stays English (error) and says so, for a screen reader
   var lang = document.documentElement.lang;
-  function english(node) { if (lang !== 'en') { node.setAttribute('lang', 'en'); } return node; }
+  function marked(node, res) {
+    var in_ = res.message ? (res.message_lang || lang) : 'en';
+    if (in_ !== lang) { node.setAttribute('lang', in_); }
+    return node;
+  }
   function show(res, query) {
     out.textContent = '';
     if (!res.ok) {
+      var text = res.message || res.error || '';
       if (typeof res.position === 'number') {
-        out.appendChild(english(el('div', 'query-error', query + '\n' + ' '.repeat(res.position) + '^ ' + (res.error || ''))));
+        out.appendChild(marked(el('div', 'query-error', query + '\n' + ' '.repeat(res.position) + '^ ' + text), res));
       } else {
-        out.appendChild(english(el('p', 'muted', res.error || '')));
+        out.appendChild(marked(el('p', 'muted', text), res));
       }
       return;
     }

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from reale.alerts.admin import delivery_dict
+from reale.alerts.admin import delivery_dict, delivery_title
 from reale.alerts.outbox import STATES, Outbox
 from reale.desk.roles import Role
 from reale.web.routing import Ctx, Done, HTTPProblem, Page
@@ -30,11 +30,12 @@ def alerts(ctx: Ctx) -> Page:
     outbox = _outbox(ctx)
     rows = outbox.list(states, brand=brand, limit=LIMIT)
     items: list[dict[str, Any]] = [delivery_dict(d) for d in rows]
+    titles = {d.id: delivery_title(d, ctx.lang) for d in rows}  # the page's words; the twin's stay
     items.sort(key=lambda d: (SHOWN.index(d["state"]) if d["state"] in SHOWN else 9, d["id"]))
     return Page("alerts.html", {"state": state, "brand": brand or "", "counts": outbox.counts(),
                                 "items": items, "brands": ctx.services.brand_names(),
                                 "states": list(STATES), "admin": ctx.can(Role.ADMIN)},
-                title=ctx.t("alerts.title"))
+                title=ctx.t("alerts.title"), view={"titles": titles})
 
 
 def retry(ctx: Ctx) -> Done:

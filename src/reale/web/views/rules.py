@@ -13,6 +13,8 @@ from reale.alerts.model import ALERT_KINDS, SEVERITIES
 from reale.alerts.overlay import RuleView, moved, rule_from_form, views
 from reale.alerts.rulestore import RuleStore
 from reale.desk.roles import Role
+from reale.web.error_words import say
+from reale.web.i18n import STRINGS
 from reale.web.routing import Ctx, Done, HTTPProblem, Page
 
 _BOXES = (("channel:", "channels"), ("kind:", "kinds"), ("brand:", "brands"))
@@ -46,14 +48,19 @@ def _views(ctx: Ctx) -> list[RuleView]:
 
 def rules(ctx: Ctx) -> Page:
     cfg, store = _config(ctx), _store(ctx)
-    listed = [{**_rule_dict(v), "position": i} for i, v in enumerate(_views(ctx), start=1)]
+    shown = _views(ctx)
+    listed = [{**_rule_dict(v), "position": i} for i, v in enumerate(shown, start=1)]
+    known = {c.name for c in cfg.channels}
+    problems = {v.rule.name: say(v.problem_code, ctx.lang, channel=", ".join(
+        c for c in v.rule.channels if c not in known)) for v in shown if v.problem_code}
     history = [{"name": e.name, "action": e.action, "by": e.by, "at": e.at}
                for e in store.history(HISTORY)]
     return Page("rules.html", {
         "rules": listed, "channels": [{"name": c.name, "kind": c.kind} for c in cfg.channels],
         "brands": ctx.services.brand_names(), "kinds": list(ALERT_KINDS),
         "severities": list(SEVERITIES), "timezone": cfg.timezone, "history": history,
-        "admin": ctx.can(Role.ADMIN)}, title=ctx.t("rules.title"))
+        "admin": ctx.can(Role.ADMIN)}, title=ctx.t("rules.title"), view={
+            "problems": problems, "said_actions": [k for k in STRINGS if k.startswith("rules.did.")]})
 
 
 def _form(ctx: Ctx) -> dict[str, Any]:

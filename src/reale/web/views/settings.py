@@ -12,7 +12,8 @@ from reale.desk.roles import Role, parse_role
 from reale.errors import DeskError, QueryError
 from reale.web import queries
 from reale.web.accounts import LANGS
-from reale.web.routing import Ctx, Done, HTTPProblem, Page
+from reale.web.error_words import say
+from reale.web.routing import Ctx, Done, HTTPProblem, Page, problem
 from reale.web.views.common import post_payload
 
 MAX_QUERY = 2_000
@@ -56,17 +57,21 @@ def preview(ctx: Ctx) -> dict[str, Any]:
     text = ctx.form.get("query", "")
     brand = ctx.form.get("brand", "") or "preview"
     if len(text) > MAX_QUERY:
-        return {"ok": False, "error": f"a query has at most {MAX_QUERY} characters"}
+        return {"ok": False, "error": say("err.query_size", "en", most=MAX_QUERY),
+                "message": say("err.query_size", ctx.lang, most=MAX_QUERY),
+                "message_lang": ctx.lang}
     match = _match_module()
     if match is None:
-        return {"ok": False, "available": False,
-                "error": "the watch-query language (reale.match) is not installed in this build; "
-                         "queries can still be saved and are checked when the runner loads them"}
+        return {"ok": False, "available": False, "error": say("err.no_match", "en"),
+                "message": say("err.no_match", ctx.lang), "message_lang": ctx.lang}
     try:
         match.parse_query(text)
-    except QueryError as exc:
+    except QueryError as exc:  # "error" stays the parser's English; "message" is the viewer's
+        message, message_lang = problem(400, exc).said(ctx.lang)
         return {"ok": False, "available": True, "error": str(exc).split("\n")[0],
-                "position": exc.position, "expected": exc.expected, "query": text}
+                "code": exc.code, "message": message.split("\n")[0],
+                "message_lang": message_lang, "position": exc.position,
+                "expected": exc.expected, "query": text}
     matcher = match.Matcher.from_brands([BrandConfig(name=brand, queries=(text,))])
     posts = queries.recent_posts(ctx.services.store, ctx.now - 3600, PREVIEW_POSTS)
     hits = [p for p in posts if matcher.match(p)]
@@ -122,7 +127,8 @@ def change_user(ctx: Ctx) -> Done:
     if s.accounts.get(name) is None:
         raise HTTPProblem(404, key="err.no_user", name=repr(name))
     if name == admin.name:
-        raise DeskError("change your own role or account from another admin's session")
+        raise DeskError("change your own role or account from another admin's session",
+                        code="user.self")
     if "role" in ctx.form:
         s.workflow.add_member(admin.name, name, ctx.form["role"])
     if "disabled" in ctx.form:

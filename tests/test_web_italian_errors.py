@@ -1,0 +1,347 @@
+"""The desk's error paths in Italian: an alert rule's form refused, a watch-query that does not
+parse, a network that refuses a reply, a store that cannot answer. Each lower layer raises its
+refusal with a stable code and values (``RealeError.code``); the desk words it in the viewer's
+language, keeps the HTTP status, and leaves no part of the page marked English but what a network
+wrote. English readers read exactly what they read before."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from reale.alerts.config import RuleConfig, parse_alerts_config
+from reale.alerts.rulestore import RuleStore
+from reale.desk.records import Target
+from reale.errors import DeskError
+from reale.web.error_words import ERRORS, say
+from reale.web.routing import problem
+from tests.desk_helpers import team
+from tests.publish_servers import Answer, FakeBluesky
+from tests.web_helpers import Desk, build_desk, client_for
+from tests.web_sending_helpers import sending_desk, signed_in
+
+JSON = {"accept": "application/json"}
+HTML = {"accept": "text/html"}
+SRC = Path(__file__).parents[1] / "src" / "reale"
+CREATE = "/xrpc/com.atproto.repo.createRecord"
+
+
+def _italian(client: Any, csrf: str) -> None:
+    assert client.post("/me/language", data={"csrf": csrf, "lang": "it"},
+                       headers=JSON).status_code == 200
+
+
+def main_of(page: str) -> str:
+    return page.split("<main")[1].split("</main>")[0]
+
+
+@pytest.fixture
+def desk() -> Desk:
+    return build_desk(seeded=False, alerts=parse_alerts_config({
+        "channels": [{"name": "hook", "kind": "webhook", "url": "http://127.0.0.1:9/hook",
+                      "secret_env": "HOOK_SECRET"}],
+        "rules": [{"name": "opps", "channels": ["hook"], "kinds": ["opportunity"]}]}))
+
+
+@pytest.mark.parametrize(("fields", "english", "italian"), [
+    ({"min_score": "lots"}, "min_score must be a number, got 'lots'",
+     "min_score deve essere un numero, non 'lots'"),
+    ({"min_score": "7"}, "min_score must be between 0 and 1, got '7'",
+     "min_score deve essere tra 0 e 1, non '7'"),
+    ({"channels": "pager"}, "channel 'pager' is not configured (channels: hook)",
+     "il canale 'pager' non è configurato (canali: hook)"),
+    ({"brands": "Nessuno"}, "brand 'Nessuno' is not in reale.toml",
+     "il brand 'Nessuno' non è in reale.toml"),
+    ({"kinds": "gossip"}, "kind 'gossip' is not one of", "il tipo 'gossip' non è uno tra"),
+    ({"min_severity": "huge"}, "min_severity must be one of low, medium, high, urgent",
+     "min_severity deve essere uno tra low, medium, high, urgent"),
+    ({"digest_minutes": "2.5"}, "digest_minutes must be a whole number",
+     "digest_minutes deve essere un numero intero"),
+    ({"quiet_hours": "25:00-07:00"}, "quiet hours '25:00-07:00' are not HH:MM-HH:MM",
+     "le ore di silenzio '25:00-07:00' non sono nella forma HH:MM-HH:MM"),
+    ({"quiet_hours": "07:00-07:00"}, "start and end at the same time",
+     "iniziano e finiscono alla stessa ora"),
+    ({"timezone": "Mars/Olympus"}, "unknown timezone 'Mars/Olympus'",
+     "fuso orario sconosciuto 'Mars/Olympus'"),
+    ({"channels": ""}, "a rule needs at least one channel",
+     "regola 'opps': una regola ha bisogno di almeno un canale"),
+])
+def test_a_refused_rule_form_reads_in_the_viewers_language(
+        desk: Desk, fields: dict[str, str], english: str, italian: str) -> None:
+    for ada, csrf in client_for(desk, "ada"):
+        said_en = ada.post("/alerts/rules/opps", headers=JSON, data={"csrf": csrf, **fields})
+        _italian(ada, csrf)
+        said_it = ada.post("/alerts/rules/opps", headers=JSON, data={"csrf": csrf, **fields})
+        page = ada.post("/alerts/rules/opps", headers=HTML, data={"csrf": csrf, **fields})
+    assert said_en.status_code == said_it.status_code == page.status_code == 400
+    assert english in said_en.json()["error"]
+    assert italian in said_it.json()["error"], said_it.json()
+    assert italian.replace("'", "&#39;") in page.text
+    assert 'lang="en"' not in main_of(page.text)
+
+
+def test_a_rule_name_taken_by_another_admin_is_said_in_italian(desk: Desk) -> None:
+    for ada, csrf in client_for(desk, "ada"):
+        _italian(ada, csrf)
+        made = ada.post("/alerts/rules", headers=JSON, data={"csrf": csrf, "name": "notte",
+                                                              "channels": "hook"})
+        again = ada.post("/alerts/rules", headers=HTML, data={"csrf": csrf, "name": "notte",
+                                                               "channels": "hook"})
+    assert made.status_code == 200 and again.status_code == 409
+    assert "esiste già una regola di nome &#39;notte&#39;" in again.text
+    assert 'lang="en"' not in main_of(again.text)
+
+
+def test_a_rule_whose_channel_is_gone_says_why_in_italian(desk: Desk) -> None:
+    RuleStore(desk.store).add("vecchia", RuleConfig(name="vecchia", channels=("pager",)),  # type: ignore[arg-type]
+                              by="ada", at=desk.clock.now())
+    for vera, csrf in client_for(desk, "vera"):
+        english = vera.get("/alerts/rules").text
+        _italian(vera, csrf)
+        italian = vera.get("/alerts/rules").text
+        twin = vera.get("/alerts/rules.json").json()
+    assert "channel pager is not configured any more" in english
+    assert "il canale pager non è più configurato" in italian
+    assert "is not configured any more" not in italian
+    problems = {r["name"]: r["problem"] for r in twin["rules"]}
+    assert problems["vecchia"] == "channel pager is not configured any more"  # the API's words
+
+
+@pytest.mark.parametrize(("query", "italian"), [
+    ("gelato AND", "qui va un termine, una frase o &#39;(&#39;, ma la query è finita alla "
+                   "posizione 10"),
+    ("(gelato", "manca &#39;)&#39; alla posizione 7"),
+    ('"gelato', "la frase che inizia alla posizione 0 non è chiusa"),
+    ("-gelato", "per escludere un termine scrivi &#39;NOT gelato&#39;"),
+    ("g*", "un carattere jolly vuole almeno 2 lettere prima di &#39;*&#39;"),
+])
+def test_a_watch_query_that_does_not_parse_is_refused_in_italian(query: str, italian: str) -> None:
+    desk = build_desk(seeded=False)
+    for ada, csrf in client_for(desk, "ada"):
+        english = ada.post("/settings/queries", headers=HTML,
+                           data={"csrf": csrf, "brand": "Fiori", "query": query})
+        _italian(ada, csrf)
+        page = ada.post("/settings/queries", headers=HTML,
+                        data={"csrf": csrf, "brand": "Fiori", "query": query})
+    assert english.status_code == page.status_code == 400
+    assert " at position " in english.text
+    assert italian in page.text, main_of(page.text)
+    assert 'lang="en"' not in main_of(page.text)
+
+
+def test_the_query_preview_keeps_its_english_error_and_adds_the_viewers_message() -> None:
+    desk = build_desk(seeded=False)
+    for ada, csrf in client_for(desk, "ada"):
+        english = ada.post("/settings/preview", headers=JSON,
+                           data={"csrf": csrf, "query": "gelato AND", "brand": "Fiori"}).json()
+        _italian(ada, csrf)
+        italian = ada.post("/settings/preview", headers=JSON,
+                           data={"csrf": csrf, "query": "gelato AND", "brand": "Fiori"}).json()
+        too_long = ada.post("/settings/preview", headers=JSON,
+                            data={"csrf": csrf, "query": "x" * 5000, "brand": "Fiori"}).json()
+    expected = "expected a term, a phrase or '(', found the end of the query at position 10"
+    assert english["error"] == italian["error"] == expected  # machine-stable, as before
+    assert english["code"] == italian["code"] == "q.term_at_end"
+    assert (english["message"], english["message_lang"]) == (expected, "en")
+    assert italian["message"] == ("qui va un termine, una frase o '(', ma la query è finita "
+                                  "alla posizione 10")
+    assert italian["message_lang"] == "it" and italian["position"] == 10
+    assert too_long["message"].startswith("una query deve avere") and not too_long["ok"]
+
+
+@pytest.fixture
+def network() -> Iterator[FakeBluesky]:
+    with FakeBluesky(handle="fiori.bsky.social") as server:
+        yield server
+
+
+def test_a_network_refusing_the_reply_is_said_to_the_approver_in_italian(
+        network: FakeBluesky) -> None:
+    with sending_desk(network) as desk:
+        key = desk.keys["late"]
+        with signed_in(desk, "rita") as (rita, csrf):
+            reply = rita.post(f"/queue/{key}/compose", headers=JSON, data={
+                "csrf": csrf, "text": "Marco, ci dispiace: ti scriviamo ora.",
+                "action": "submit"}).json()["reply"]
+        network.plan(CREATE, Answer(400, {"error": "InvalidRequest", "message": "bad record"}))
+        with signed_in(desk, "aldo") as (aldo, csrf):
+            _italian(aldo, csrf)
+            refused = aldo.post(f"/replies/{reply}/send", headers=HTML, data={"csrf": csrf})
+    assert refused.status_code == 502
+    said = re.search(r"<p>(bluesky si è rifiutato di creare il post \(400: [^<]*\))</p>",
+                     refused.text)
+    assert said, main_of(refused.text)
+    assert 'lang="en"' not in main_of(refused.text)
+
+
+def test_a_network_asking_to_slow_down_is_said_to_the_approver_in_italian(
+        network: FakeBluesky) -> None:
+    with sending_desk(network) as desk:
+        key = desk.keys["late"]
+        with signed_in(desk, "rita") as (rita, csrf):
+            reply = rita.post(f"/queue/{key}/compose", headers=JSON, data={
+                "csrf": csrf, "text": "Marco, ci dispiace: ti scriviamo ora.",
+                "action": "submit"}).json()["reply"]
+        network.plan(CREATE, Answer(429, {"error": "RateLimitExceeded"},
+                                    {"Retry-After": "3600"}))
+        with signed_in(desk, "aldo") as (aldo, csrf):
+            _italian(aldo, csrf)
+            refused = aldo.post(f"/replies/{reply}/send", headers=JSON, data={"csrf": csrf})
+    assert refused.status_code == 502
+    assert refused.json()["error"] == ("fiori-bsky: bluesky chiede di rallentare per 3600 s "
+                                       "(oltre max_wait); riprova più tardi")
+
+
+def test_a_store_that_cannot_answer_is_said_in_italian_and_its_detail_logged(
+        caplog: pytest.LogCaptureFixture) -> None:
+    desk = build_desk(seeded=False)
+    for rita, csrf in client_for(desk, "rita"):
+        _italian(rita, csrf)
+        with desk.store.transaction() as tx:  # a table the rules page reads is gone: it fails
+            tx.execute("DROP TABLE alert_rules")
+        page = rita.get("/alerts/rules", headers=HTML)
+        asked = rita.get("/alerts/rules.json")
+    assert page.status_code == asked.status_code == 503, page.text
+    assert ("l&#39;archivio ha rifiutato questa lettura o scrittura; il dettaglio è nel log "
+            "del server") in page.text
+    assert asked.json()["error"].startswith("l'archivio ha rifiutato")
+    assert 'lang="en"' not in main_of(page.text)
+    assert any("alert_rules" in r.getMessage() for r in caplog.records)
+
+
+def test_the_teams_and_the_replies_refusals_read_in_italian() -> None:
+    desk = build_desk()
+    key = desk.keys["late"]
+    for rita, csrf in client_for(desk, "rita"):
+        _italian(rita, csrf)
+        reply = rita.post(f"/queue/{key}/compose", headers=JSON, data={
+            "csrf": csrf, "action": "submit", "text": "Marco, ci dispiace."}).json()["reply"]
+    for aldo, csrf in client_for(desk, "aldo"):
+        _italian(aldo, csrf)
+        no_comment = aldo.post(f"/replies/{reply}/send-back", headers=HTML,
+                               data={"csrf": csrf, "comment": " "})
+    for ada, csrf in client_for(desk, "ada"):
+        _italian(ada, csrf)
+        short = ada.post("/settings/users", headers=HTML, data={
+            "csrf": csrf, "name": "nuovo", "password": "corta", "role": "viewer"})
+        role = ada.post("/settings/users", headers=JSON, data={
+            "csrf": csrf, "name": "nuovo", "password": "una password lunga", "role": "boss"})
+        own = ada.post("/settings/users/ada", headers=JSON, data={"csrf": csrf, "role": "viewer"})
+    assert no_comment.status_code == 400
+    assert ("per rimandare indietro una risposta serve un commento che dica cosa cambiare"
+            in no_comment.text)
+    assert 'lang="en"' not in main_of(no_comment.text)
+    assert (short.status_code, role.status_code, own.status_code) == (409, 409, 409)  # as before
+    assert "una password deve avere almeno" in short.text and 'lang="en"' not in main_of(short.text)
+    assert role.json()["error"].startswith("ruolo sconosciuto 'boss': usa uno tra")
+    assert own.json()["error"] == ("il tuo ruolo o il tuo account si cambiano dalla sessione di "
+                                   "un altro amministratore")
+
+
+def test_the_workflows_refusals_carry_codes_the_desk_says_in_italian() -> None:
+    wf = team()
+    target = Target(network="bluesky", uri="at://did:plc:x/app.bsky.feed.post/1", cid="bafy")
+
+    def refusal(act: Any) -> tuple[str, str]:
+        with pytest.raises(DeskError) as caught:
+            act()
+        assert caught.value.code, caught.value
+        return problem(409, caught.value).said("it")
+
+    draft = wf.draft("rita", brand="Fiori", account="fiori", target=target, text="Ci dispiace.",
+                     lang="it", kind="complaint")
+    assert refusal(lambda: wf.approve("rita", draft.id)) == (
+        "'rita' è redattore: solo un approvatore o superiore può approvare", "it")
+    assert refusal(lambda: wf.submit("nessuno", draft.id)) == (
+        "'nessuno' non fa parte del team: un amministratore deve aggiungerlo prima che possa "
+        "inviare per approvazione", "it")
+    assert refusal(lambda: wf.approve("aldo", draft.id)) == (
+        f"non si può approvare la risposta {draft.id}: è bozza (si può solo se è in attesa di "
+        "approvazione)", "it")
+    assert refusal(lambda: wf.send_back("aldo", draft.id, "")) == (
+        "per rimandare indietro una risposta serve un commento che dica cosa cambiare", "it")
+    wf.submit("rita", draft.id)
+    wf.approve("aldo", draft.id)
+    second = wf.draft("rita", brand="Fiori", account="fiori", target=target, text="Di nuovo.",
+                      lang="it", kind="complaint")
+    assert refusal(lambda: wf.submit("rita", second.id)) == (
+        f"non si può inviare per approvazione la risposta {second.id}: la risposta {draft.id} "
+        "allo stesso post è già approvata; per rispondere di nuovo di proposito scrivi una "
+        "nuova risposta che lo dica (another=1)", "it")
+    edit = wf.withdraw
+    assert refusal(lambda: edit("aldo", "no-such-reply")) == (
+        "nessuna risposta con id 'no-such-reply'", "it")
+
+
+CODE = re.compile(r'code="([\w.]+)"|"(q\.\w+)"|f?"(pub\.what\.)\{action\}"')
+
+
+def test_every_code_a_lower_layer_raises_has_the_desks_words_in_both_languages() -> None:
+    raised: set[str] = set()
+    for part in ("match", "alerts", "publish", "desk", "web"):
+        for path in (SRC / part).rglob("*.py"):
+            for m in CODE.finditer(path.read_text(encoding="utf-8")):
+                raised.add(m[1] or m[2] or m[3])
+    codes = {c for c in raised if not c.endswith(".")} - {"act.", "st."}
+    assert len(codes) >= 40, sorted(codes)
+    missing = sorted(c for c in codes if c not in ERRORS)
+    assert not missing, missing
+    actions = [k for k in ERRORS if k.startswith("pub.what.")]
+    for path in (SRC / "publish").glob("*.py"):
+        for action in re.findall(r'_refuse\([^)]*?"[^"]*",\s*"(\w+)"', path.read_text()):
+            assert f"pub.what.{action}" in actions, action
+    assert say("q.at", "it", position=3, error={"key": "q.paren"}) == "manca ')' alla posizione 3"
+    # a value named like HTTPProblem's own arguments could not reach it
+    for key, (english, _) in ERRORS.items():
+        assert not {"status", "message", "key"} & set(re.findall(r"\{(\w+)\}", english)), key
+
+
+def test_the_alerts_page_shows_an_alerts_italian_title_and_marks_one_without_it() -> None:
+    import random
+
+    from reale.alerts.emit import AlertFactory
+    from reale.alerts.model import make_alert
+    from reale.alerts.outbox import Outbox
+    from reale.alerts.routing import route
+
+    desk = build_desk(seeded=False)
+    cfg = parse_alerts_config({"channels": [{"name": "ops", "kind": "webhook",
+                                             "url": "http://127.0.0.1:9/hook",
+                                             "secret_env": "HOOK_SECRET"}],
+                               "rules": [{"name": "all", "channels": ["ops"]}]})
+    now = desk.clock.now()
+    worded = AlertFactory("http://127.0.0.1:8765", random.Random(1)).opportunity(
+        {"id": "Fiori|at://1", "brand": "Fiori", "kind": "complaint", "author": "giulia",
+         "score": 0.9}, now)
+    bare = make_alert(id="a2", brand="Fiori", kind="moment", severity="low",
+                      title="Moment: tulips", dedup_key="moment:x", created_at=now)
+    outbox = Outbox(desk.store)  # type: ignore[arg-type]
+    for alert in (worded, bare):
+        outbox.enqueue(alert, route(alert, cfg, now), now)
+    for ada, csrf in client_for(desk, "ada"):
+        _italian(ada, csrf)
+        page = ada.get("/alerts").text
+        twin = ada.get("/alerts.json").json()
+    assert "<td>Lamentela di @giulia<" in page and "Complaint from" not in page
+    assert '<span lang="en">Moment: tulips</span>' in page
+    assert {i["title"] for i in twin["items"]} == {"Complaint from @giulia", "Moment: tulips"}
+
+
+def test_the_rules_history_says_what_was_done_in_italian(desk: Desk) -> None:
+    for ada, csrf in client_for(desk, "ada"):
+        _italian(ada, csrf)
+        for action in ("disable", "enable"):
+            assert ada.post(f"/alerts/rules/opps/{action}", headers=JSON,
+                            data={"csrf": csrf}).status_code == 200
+        assert ada.post("/alerts/rules", headers=JSON, data={
+            "csrf": csrf, "name": "notte", "channels": "hook"}).status_code == 200
+        assert ada.post("/alerts/rules/notte/up", headers=JSON, data={"csrf": csrf}).status_code == 200
+        history = main_of(ada.get("/alerts/rules").text).split('class="small">')[-1]
+    assert "<li>notte: spostata in su · ada" in history
+    assert "<li>notte: aggiunta · ada" in history
+    assert "<li>opps: attivata · ada" in history and "<li>opps: disattivata · ada" in history
+    assert not re.search(r": (added|enabled|disabled|moved up) ·", history), history
