@@ -6,7 +6,7 @@
 -- The rollups built by watermark are dropped; every bucket holding mentions starts unrolled
 -- (bucket b holds post_at in [b * width, (b + 1) * width): the CASEs correct the division's
 -- rounding; times beyond +-4e12 s count at that bound). mentions(post_uri) finds the mentions a
--- label changes.
+-- label changes; it is built last, so its lock on mentions (writes wait) is taken after the scan.
 -- Portable SQL (SQLite and PostgreSQL).
 CREATE TABLE rollup_buckets (
     brand TEXT NOT NULL,
@@ -17,7 +17,6 @@ CREATE TABLE rollup_buckets (
     PRIMARY KEY (brand, kind, bucket)
 );
 CREATE INDEX rollup_buckets_unrolled ON rollup_buckets (brand, kind, bucket) WHERE rolled <> wrote;
-CREATE INDEX mentions_post ON mentions (post_uri);
 DELETE FROM brand_hours;
 DELETE FROM brand_author_days;
 DELETE FROM rollup_marks;
@@ -29,4 +28,5 @@ FROM (SELECT brand, kind, width, t, CAST(t / width AS {{bigint}}) AS b
                           ELSE post_at END AS t FROM mentions) m
       CROSS JOIN (SELECT 'h' AS kind, 3600.0 AS width UNION ALL SELECT 'd', 86400.0) k) s
 GROUP BY brand, kind, b - CASE WHEN t < b * width THEN 1 ELSE 0 END
-                      + CASE WHEN t >= (b + 1) * width THEN 1 ELSE 0 END
+                      + CASE WHEN t >= (b + 1) * width THEN 1 ELSE 0 END;
+CREATE INDEX IF NOT EXISTS mentions_post ON mentions (post_uri)
