@@ -85,7 +85,8 @@ def write_batch(tx: Tx, batch: Batch, now: float,
     mention_rows = [rows.mention_row(m, now) for m in rows.unique_mentions(batch.mentions)]
     mentions = tx.insert_rows("mentions", MENTION_COLUMNS, mention_rows,
                               "ON CONFLICT (brand, post_uri) DO NOTHING")
-    if mentions:  # the rollups recount the buckets these mentions fall in (reale.web.rollup)
+    if mention_rows:  # the rollups recount the buckets these mentions fall in (reale.web.rollup);
+        # a mention already stored marks its bucket again, which costs a recount, nothing more
         buckets.touch(tx, buckets.keys_of((str(r[0]), float(r[6])) for r in mention_rows))
     interactions = tx.insert_rows("interactions", INTERACTION_COLUMNS, [
         rows.interaction_row(i) for i in rows.unique_interactions(batch.interactions)],

@@ -34,8 +34,8 @@ def _whole(since: float, until: float, width: float) -> tuple[int, int]:
 def _parts(kind: str, rolled: str, raw: str, since: float, until: float, width: float,
            brand: str, head: tuple[Any, ...] = ()) -> list[Part]:
     """The statements a read adds up: the rolled buckets wholly inside ``[since, until)``
-    (``rolled``, over ``brand_hours``/``brand_author_days`` as ``r`` and its bucket's state as
-    ``s``), the raw mentions of the unrolled ones and of the partial buckets at either end
+    (``rolled``, over ``brand_hours``/``brand_author_days`` as ``r``, see :func:`_clean`), the raw
+    mentions of the unrolled ones and of the partial buckets at either end
     (``raw``, whose FROM is ``{src}``, mentions as ``m``, and whose WHERE ``{cond}`` extends).
     ``head`` are the parameters of ``raw``'s select list."""
     first, last = _whole(since, until, width)
@@ -46,7 +46,8 @@ def _parts(kind: str, rolled: str, raw: str, since: float, until: float, width: 
         src=f"rollup_buckets s JOIN mentions m ON m.brand = s.brand AND m.post_at >="
             f" s.bucket * {width} AND m.post_at < (s.bucket + 1) * {width}",
         cond="s.brand = ? AND s.kind = ? AND s.bucket >= ? AND s.bucket < ? AND s.rolled <> s.wrote")
-    parts = [(rolled, (brand, kind, first, last)), (unrolled, (*head, brand, kind, first, last))]
+    parts = [(rolled, (brand, first, last, brand, kind, first, last)),
+             (unrolled, (*head, brand, kind, first, last))]
     for lo, hi in ((since, first * width), (last * width, until)):
         if hi > lo:
             parts.append((ranged, (*head, brand, lo, hi)))
@@ -54,10 +55,11 @@ def _parts(kind: str, rolled: str, raw: str, since: float, until: float, width: 
 
 
 def _clean(table: str, col: str) -> str:
-    """The FROM and WHERE of a rollup's clean buckets (``r``) inside a range."""
-    return (f" FROM {table} r JOIN rollup_buckets s ON s.brand = r.brand AND s.bucket = r.{col}"
-            f" WHERE r.brand = ? AND s.kind = ? AND r.{col} >= ? AND r.{col} < ?"
-            " AND s.rolled = s.wrote")
+    """The FROM and WHERE of a rollup's rows (``r``) inside a range of buckets, less those of the
+    unrolled buckets (a few, found by the partial index and looked up as one small set)."""
+    return (f" FROM {table} r WHERE r.brand = ? AND r.{col} >= ? AND r.{col} < ?"
+            f" AND r.{col} NOT IN (SELECT bucket FROM rollup_buckets WHERE brand = ? AND kind = ?"
+            " AND bucket >= ? AND bucket < ? AND rolled <> wrote)")
 
 
 class Rollups:
