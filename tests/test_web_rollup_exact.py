@@ -125,9 +125,9 @@ _step = st.one_of(
 )
 
 
-@settings(max_examples=25, deadline=None,
+@settings(max_examples=80, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(steps=st.lists(_step, min_size=1, max_size=25))
+@given(steps=st.lists(_step, min_size=3, max_size=30))
 def test_rolled_up_reads_always_equal_counts_from_scratch(store: Store,
                                                           steps: list[tuple[Any, ...]]) -> None:
     """Mentions posted hours in the past or future and stored by clocks early or late, labels
