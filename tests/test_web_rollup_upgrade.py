@@ -1,13 +1,19 @@
 """Migration 0015 drops the brand pages' rollups built by match time: a store upgraded from 0014
-rebuilds them by post time on the next page view, on SQLite and PostgreSQL."""
+rebuilds them by post time on the next page view; 0016 drops the rollups built by watermark and
+marks every bucket holding mentions unrolled. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import msgspec
+
 from reale.clock import ManualClock
 from reale.events import Mention
-from reale.store import open_store
+from reale.store import Store, open_store
+from reale.store.buckets import bucket_of
+from reale.store.rows import mention_row
+from reale.store.writes import MENTION_COLUMNS
 from reale.web.rollup import Rollups
 from tests.store_helpers import migrations_until
 from tests.test_store_mention_post_time import MATCHED, POSTED, a_post
@@ -15,13 +21,21 @@ from tests.test_store_mention_post_time import MATCHED, POSTED, a_post
 HOUR = 3600.0
 
 
+def old_release_writes(store: Store, mentions: list[Mention]) -> None:
+    """Posts and mentions written as a release before 0016 did (no rollup_buckets yet)."""
+    store.write_posts([m.post for m in mentions])
+    with store.transaction() as tx:
+        tx.insert_rows("mentions", MENTION_COLUMNS, [mention_row(m, MATCHED) for m in mentions],
+                       "ON CONFLICT (brand, post_uri) DO NOTHING")
+
+
 def test_an_upgraded_store_counts_its_brand_pages_by_post_time(store_url: str,
                                                                tmp_path: Path) -> None:
     match_hour = int(MATCHED // HOUR)
     with open_store(store_url, clock=ManualClock(MATCHED),
                     migrations_dir=migrations_until(14, tmp_path)) as old:
-        old.write_mentions([Mention(brand="Fiori", query="fiori", post=a_post(n),
-                                    matched_at=MATCHED) for n in (1, 2)])
+        old_release_writes(old, [Mention(brand="Fiori", query="fiori", post=a_post(n),
+                                         matched_at=MATCHED) for n in (1, 2)])
         with old.transaction() as tx:  # what the rollups by matched_at had built
             tx.execute("INSERT INTO brand_hours (brand, hour, sentiment, intent, n)"
                        " VALUES (?, ?, '', '', 2)", ("Fiori", match_hour))
@@ -35,3 +49,35 @@ def test_an_upgraded_store_counts_its_brand_pages_by_post_time(store_url: str,
         assert rollups.totals(["Fiori"], posted_hour, posted_hour + HOUR, now) == {"Fiori": 2}
         assert rollups.totals(["Fiori"], match_hour * HOUR, (match_hour + 1) * HOUR, now) == \
             {"Fiori": 0}
+
+
+def test_an_upgraded_store_recounts_every_bucket_of_its_old_mentions(store_url: str,
+                                                                    tmp_path: Path) -> None:
+    """The rollup a 0015 store built by watermark missed a late mention; after 0016 every
+    bucket holding a mention starts unrolled, hostile post times included, and reads are exact."""
+    hour = (POSTED // HOUR) * HOUR
+    times = [hour + 10, hour - 5e-7, hour + HOUR - 1e-6, 1e300, -7200.5, 0.0]
+    olds = [Mention(brand="Fiori", query="fiori", post=msgspec.structs.replace(
+        a_post(n), created_at=at), matched_at=MATCHED) for n, at in enumerate(times)]
+    with open_store(store_url, clock=ManualClock(MATCHED),
+                    migrations_dir=migrations_until(15, tmp_path)) as old:
+        old_release_writes(old, olds)
+        with old.transaction() as tx:  # what the watermark had rolled: one mention, not two
+            tx.execute("INSERT INTO brand_hours (brand, hour, sentiment, intent, n)"
+                       " VALUES (?, ?, '', '', 1)", ("Fiori", int(hour // HOUR)))
+            tx.execute("INSERT INTO rollup_marks (name, mark) VALUES (?, ?)",
+                       ("hours:Fiori", int(MATCHED // HOUR)))
+    with open_store(store_url, clock=ManualClock(MATCHED)) as store:
+        assert "0016_rollup_buckets" in [m.name for m in store.applied_migrations()]
+        assert store.query("SELECT COUNT(*) FROM brand_hours") == [(0,)]
+        state = {(str(r[0]), int(r[1])) for r in store.query(
+            "SELECT kind, bucket FROM rollup_buckets WHERE rolled <> wrote")}
+        assert state == {(k, bucket_of(at, w)) for at in times for k, w in (("h", HOUR),
+                                                                             ("d", 86_400.0))}
+        rollups, now = Rollups(store), MATCHED + 86_400
+        for since, until in ((hour - HOUR, hour + 2 * HOUR), (hour - 86_400, hour + 86_400),
+                             (-86_400.0, 86_400.0)):
+            assert rollups.totals(["Fiori"], since, until, now) == {"Fiori": sum(
+                since <= at < until for at in times)}
+        assert store.query("SELECT COUNT(*) FROM rollup_buckets WHERE rolled <> wrote"
+                           " AND bucket * 3600.0 < ? AND kind = 'h'", (now - 2 * HOUR,)) == [(0,)]

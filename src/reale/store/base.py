@@ -71,8 +71,10 @@ class Store:
         self.close()
 
     # -- migrations ---------------------------------------------------------------------------
-    def migrate(self) -> list[str]:
-        """Apply pending migrations in one transaction; returns their names (``[]`` if none)."""
+    def migrate(self, *, backfill: bool = True) -> list[str]:
+        """Apply pending migrations in one transaction; returns their names (``[]`` if none).
+        Then (unless ``backfill`` is false) finish the backfills they left, a batch per
+        transaction (:mod:`reale.store.backfill`)."""
         todo = mig.load_migrations(self.dialect, self._migrations_dir)
         with self.transaction() as tx:
             self._lock_migrations(tx)
@@ -83,6 +85,11 @@ class Store:
                     tx.run_script_statement(statement)
                 tx.execute("INSERT INTO schema_migrations (name, version, checksum, applied_at)"
                            " VALUES (?, ?, ?, ?)", (m.name, m.version, m.checksum, self.clock.now()))
+            backfills = self._has_table(tx, "store_backfills")
+        if backfills and backfill:
+            from reale.store.backfill import fill_post_times
+
+            fill_post_times(self)
         return [m.name for m in pending]
 
     def applied_migrations(self) -> list[mig.Applied]:

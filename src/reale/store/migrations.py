@@ -18,6 +18,7 @@ from reale.store.dialect import Dialect, split_statements
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
+_FORMER_RE = re.compile(r"^-- was sha256 ([0-9a-f]{64})$", re.MULTILINE)
 _NAME_RE = re.compile(r"^(\d{4})_([a-z0-9_]+?)(?:\.(sqlite|postgresql))?\.sql$")
 
 CREATE_TABLE = """
@@ -36,6 +37,9 @@ class Migration(msgspec.Struct, frozen=True):
     name: str  # e.g. "0001_core": the key recorded in schema_migrations
     statements: tuple[str, ...]
     checksum: str
+    # checksums of this migration's former texts (``-- was sha256 HEX`` lines): a store that
+    # applied one of them has this migration (a file may be rewritten to the same schema only)
+    former: tuple[str, ...] = ()
 
 
 class Applied(msgspec.Struct, frozen=True):
@@ -70,18 +74,21 @@ def _render(name: str, version: int, text: str, dialect: Dialect) -> Migration:
     if not statements:
         raise StoreError(f"migration {name} has no statements")
     checksum = hashlib.sha256(rendered.encode("utf-8")).hexdigest()
-    return Migration(version=version, name=name, statements=statements, checksum=checksum)
+    return Migration(version=version, name=name, statements=statements, checksum=checksum,
+                     former=tuple(_FORMER_RE.findall(text)))
 
 
 def pending(migrations: list[Migration], applied: list[Applied]) -> list[Migration]:
     """Migrations not applied yet; an applied one whose file changed is an error.
 
     A migration, once applied anywhere, is history: change the schema with a new file instead.
+    (A file rewritten to reach the same schema another way, as 0013 was to fill ``post_at`` in
+    batches, lists its former checksums in ``-- was sha256 HEX`` lines.)
     """
     done = {a.name: a for a in applied}
     for m in migrations:
         old = done.get(m.name)
-        if old is not None and old.checksum != m.checksum:
+        if old is not None and old.checksum != m.checksum and old.checksum not in m.former:
             raise StoreError(f"migration {m.name} changed after it was applied "
                              f"(checksum {old.checksum[:12]} in the store, {m.checksum[:12]} now): "
                              "add a new numbered migration instead of editing an applied one")

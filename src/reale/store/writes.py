@@ -11,7 +11,7 @@ from typing import Any
 
 from reale.errors import StoreError
 from reale.events import Interaction, Mention, Post
-from reale.store import rows
+from reale.store import buckets, rows
 from reale.store.records import AuthorUpdate, CursorUpdate, WriteResult
 from reale.store.tx import Tx
 
@@ -82,9 +82,12 @@ def write_batch(tx: Tx, batch: Batch, now: float,
         rows.post_row(p) for p in rows.unique_posts(batch.all_posts())], "ON CONFLICT (uri) DO NOTHING")
     authors = tx.insert_rows("authors", AUTHOR_COLUMNS, [
         rows.author_row(u) for u in rows.newest_authors(batch.author_updates())], AUTHOR_UPSERT)
-    mentions = tx.insert_rows("mentions", MENTION_COLUMNS, [
-        rows.mention_row(m, now) for m in rows.unique_mentions(batch.mentions)],
-        "ON CONFLICT (brand, post_uri) DO NOTHING")
+    mention_rows = [rows.mention_row(m, now) for m in rows.unique_mentions(batch.mentions)]
+    mentions = tx.insert_rows("mentions", MENTION_COLUMNS, mention_rows,
+                              "ON CONFLICT (brand, post_uri) DO NOTHING")
+    if mention_rows:  # the rollups recount the buckets these mentions fall in (reale.web.rollup);
+        # a mention already stored marks its bucket again, which costs a recount, nothing more
+        buckets.touch(tx, buckets.keys_of((str(r[0]), float(r[6])) for r in mention_rows))
     interactions = tx.insert_rows("interactions", INTERACTION_COLUMNS, [
         rows.interaction_row(i) for i in rows.unique_interactions(batch.interactions)],
         "ON CONFLICT (uri) DO NOTHING")

@@ -16,7 +16,7 @@ from reale.signals.cascades import CascadeStats
 from reale.signals.moment_scope import MomentAlert
 from reale.signals.momentum import MomentumReading
 from reale.signals.reach import ReachReading
-from reale.store import Store, Tx
+from reale.store import Store, Tx, buckets
 from reale.web.records import (
     Labels,
     MomentRecord,
@@ -190,12 +190,15 @@ def write_labels(tx: Tx, items: Sequence[LabelledPost], now: float | None = None
     rows = [(i.post_uri, i.labels.lang, i.labels.sentiment, i.labels.intent, float(i.at),
              _JSON.encode(i.labels).decode(), float(i.at if now is None else now))
             for i in {i.post_uri: i for i in items}.values()]
-    return tx.insert_rows(
+    changed = tx.insert_rows(
         "labels", ("post_uri", "lang", "sentiment", "intent", "updated_at", "body", "stored_at"),
         rows,
         "ON CONFLICT (post_uri) DO UPDATE SET lang = excluded.lang, sentiment = excluded.sentiment,"
         " intent = excluded.intent, updated_at = excluded.updated_at, body = excluded.body,"
         " stored_at = excluded.stored_at")
+    # the rollups recount the hours of these posts' mentions, however late the labels come
+    buckets.touch_posts(tx, [r[0] for r in rows])
+    return changed
 
 
 def save_labels(store: Store, labels: Mapping[str, Any]) -> int:

@@ -2,93 +2,106 @@
 brand, post day and author, so a month of a busy brand costs a few thousand rows instead of tens
 of thousands of joins. Mentions count by their post's time (``post_at``), like reports.
 
-A rollup takes in the mentions *stored* before its watermark (``stored_at``, which only grows)
-and adds each to its post's bucket, old or new: a replayed or late post stored today lands in
-last week's hour. A read sums the rollup and the mentions stored since the watermark, in one
-statement, so counts equal a direct count by post time. The watermark stays ``lag`` behind now;
-labels that arrive more than ``lag`` after their mention was stored are left out of the rollup.
+Exact by bucket, whenever a mention or its labels arrive: every write bumps ``wrote`` of the
+buckets it changes, in its own transaction (:mod:`reale.store.buckets`). Rolling a bucket claims
+its state row (``rolled = wrote``, under a row lock that keeps writers of the bucket waiting) and
+recounts it from the mentions; a read takes a bucket from the
+rollup while ``rolled = wrote`` and from the raw mentions otherwise, in one statement, so its
+counts always equal a direct count by post time (docs/web.md, "Rollups").
 """
 
 from __future__ import annotations
 
-import math
 import threading
 from typing import Any
 
-from reale.store import Store, Tx
+from reale.store import Store
+from reale.store.buckets import DAY, HOUR, bucket_of
 
-HOUR, DAY = 3600.0, 86_400.0
-LAG = 3600.0
-# The watermark (an hour number of stored_at) as a scalar of the reading statement itself, so a
-# concurrent advance cannot make one statement count a mention twice or not at all.
-_MARK = "(SELECT mark * 3600.0 FROM rollup_marks WHERE name = ?)"
+LAG = 3600.0  # buckets are rolled once they ended this long ago (the live hour stays raw)
+BATCH = 2000  # at most this many buckets recounted per page view (the rest read raw meanwhile)
 Part = tuple[str, tuple[Any, ...]]
-
-
-def _floor(t: float, width: float) -> int:
-    return math.floor(t / width)
 
 
 def _whole(since: float, until: float, width: float) -> tuple[int, int]:
     """The buckets of ``width`` lying wholly inside ``[since, until)``: ``[first, last)``."""
-    return math.ceil(since / width), _floor(until, width)
+    first = bucket_of(since, width)
+    if first * width < since:
+        first += 1
+    return first, bucket_of(until, width)
 
 
-def _raw_parts(select: str, since: float, until: float, first: int, last: int, width: float,
-               mark_name: str, params: tuple[Any, ...]) -> list[Part]:
-    """Raw mentions the rollup does not hold: those stored since the watermark inside the whole
-    buckets, and every one in the partial buckets at either end. ``select`` ends with a WHERE
-    clause that the time conditions extend; ``params`` are its own."""
+def _parts(kind: str, rolled: str, raw: str, since: float, until: float, width: float,
+           brand: str, head: tuple[Any, ...] = ()) -> list[Part]:
+    """The statements a read adds up: the rolled buckets wholly inside ``[since, until)``
+    (``rolled``, over ``brand_hours``/``brand_author_days`` as ``r``, see :func:`_clean`), the raw
+    mentions of the unrolled ones and of the partial buckets at either end
+    (``raw``, whose FROM is ``{src}``, mentions as ``m``, and whose WHERE ``{cond}`` extends).
+    ``head`` are the parameters of ``raw``'s select list."""
+    first, last = _whole(since, until, width)
+    ranged = raw.format(src="mentions m", cond="m.brand = ? AND m.post_at >= ? AND m.post_at < ?")
     if first >= last:
-        return [(select + " AND m.post_at >= ? AND m.post_at < ?", (*params, since, until))]
-    # (``+m.post_at``: SQLite then searches the few mentions stored since the watermark by
-    # (brand, stored_at) instead of every mention posted in the range)
-    parts = [(select + f" AND m.stored_at >= {_MARK} AND +m.post_at >= ? AND +m.post_at < ?",
-              (*params, mark_name, first * width, last * width))]
+        return [(ranged, (*head, brand, since, until))]
+    unrolled = raw.format(
+        src=f"rollup_buckets s JOIN mentions m ON m.brand = s.brand AND m.post_at >="
+            f" s.bucket * {width} AND m.post_at < (s.bucket + 1) * {width}",
+        cond="s.brand = ? AND s.kind = ? AND s.bucket >= ? AND s.bucket < ? AND s.rolled <> s.wrote")
+    parts = [(rolled, (brand, first, last, brand, kind, first, last)),
+             (unrolled, (*head, brand, kind, first, last))]
     for lo, hi in ((since, first * width), (last * width, until)):
         if hi > lo:
-            parts.append((select + " AND m.post_at >= ? AND m.post_at < ?", (*params, lo, hi)))
+            parts.append((ranged, (*head, brand, lo, hi)))
     return parts
+
+
+def _clean(table: str, col: str) -> str:
+    """The FROM and WHERE of a rollup's rows (``r``) inside a range of buckets, less those of the
+    unrolled buckets (a few, found by the partial index and looked up as one small set)."""
+    return (f" FROM {table} r WHERE r.brand = ? AND r.{col} >= ? AND r.{col} < ?"
+            f" AND r.{col} NOT IN (SELECT bucket FROM rollup_buckets WHERE brand = ? AND kind = ?"
+            " AND bucket >= ? AND bucket < ? AND rolled <> wrote)")
 
 
 class Rollups:
     """Builds and reads the rollups of one store (safe to share between threads and between
-    processes on one database: an advance claims its range before filling it)."""
+    processes on one database: rolling a bucket claims its state row before recounting it)."""
 
-    def __init__(self, store: Store, lag: float = LAG) -> None:
+    def __init__(self, store: Store, lag: float = LAG, batch: int = BATCH) -> None:
         self._store = store
         self.lag = lag
+        self.batch = batch
         self._lock = threading.Lock()
 
     # -- building ---------------------------------------------------------------------------
-    def _advance(self, name: str, brand: str, now: float, fill: str, width: float) -> None:
-        """Add the mentions stored since the watermark and before ``now - lag`` (whole hours)."""
-        target = _floor(now - self.lag, HOUR)
+    def roll(self, brand: str, kind: str, now: float) -> int:
+        """Recount the unrolled buckets of ``brand`` (``kind`` ``h``: hours, ``d``: days) that
+        ended ``lag`` before ``now``; returns how many it recounted (reads do this themselves)."""
+        width, fill = (HOUR, _FILL_HOURS) if kind == "h" else (DAY, _FILL_DAYS)
+        end = bucket_of(now - self.lag, width)  # bucket b ended by then when b < end
+        find = ("SELECT bucket FROM rollup_buckets WHERE brand = ? AND kind = ?"
+                " AND rolled <> wrote AND bucket < ? ORDER BY bucket LIMIT ?")
+        args = (brand, kind, end, int(self.batch))
+        if not self._store.query(find, args):
+            return 0  # nothing to do: no write transaction on a page view
+        done = 0
         with self._lock, self._store.transaction() as tx:
-            found = tx.query_one("SELECT mark FROM rollup_marks WHERE name = ?", (name,))
-            if found is None:
-                tx.execute("INSERT INTO rollup_marks (name, mark) VALUES (?, ?)"
-                           " ON CONFLICT (name) DO NOTHING", (name, self._first(tx, brand, target)))
-                found = tx.query_one("SELECT mark FROM rollup_marks WHERE name = ?", (name,))
-            mark = int(found[0]) if found else target
-            if mark >= target:
-                return
-            # claim [mark, target) first: of two desks advancing at once, one fills, one skips
-            claimed = tx.execute("UPDATE rollup_marks SET mark = ? WHERE name = ? AND mark = ?",
-                                 (target, name, mark))
-            if claimed == 1:
-                tx.execute(fill.format(bucket=tx.dialect.bucket("m.post_at")),
-                           (float(width), brand, mark * HOUR, target * HOUR))
-
-    @staticmethod
-    def _first(tx: Tx, brand: str, target: int) -> int:
-        row = tx.query_one("SELECT MIN(stored_at) FROM mentions WHERE brand = ?", (brand,))
-        return min(target, _floor(float(row[0]), HOUR)) if row and row[0] is not None else target
+            # claim: lock the buckets' state rows; on PostgreSQL skip those a writer or another
+            # desk holds (they stay unrolled and read raw until a later view). SQLite has one
+            # writer at a time.
+            lock = " FOR UPDATE SKIP LOCKED" if tx.dialect.name == "postgresql" else ""
+            for (bucket,) in tx.query(find + lock, args):
+                tx.execute("UPDATE rollup_buckets SET rolled = wrote WHERE brand = ? AND kind = ?"
+                           " AND bucket = ?", (brand, kind, bucket))
+                b = int(bucket)
+                tx.execute(fill[0], (brand, b))
+                tx.execute(fill[1], (b, brand, b * width, (b + 1) * width))
+                done += 1
+        return done
 
     def advance(self, brand: str, now: float) -> None:
-        """Bring both rollups of ``brand`` up to ``now - lag`` (reads do this themselves)."""
-        self._advance(f"hours:{brand}", brand, now, _FILL_HOURS, HOUR)
-        self._advance(f"days:{brand}", brand, now, _FILL_DAYS, DAY)
+        """Roll both rollups of ``brand`` up to ``now - lag``."""
+        self.roll(brand, "h", now)
+        self.roll(brand, "d", now)
 
     # -- reading ----------------------------------------------------------------------------
     def label_series(self, brand: str, column: str, since: float, until: float, bucket: float,
@@ -97,23 +110,16 @@ class Rollups:
         value of ``column`` (``sentiment`` or ``intent``); unlabelled mentions are left out."""
         if column not in ("sentiment", "intent"):
             raise ValueError(column)
-        name = f"hours:{brand}"
-        self._advance(name, brand, now, _FILL_HOURS, HOUR)
-        first, last = _whole(since, until, HOUR)
-        parts: list[Part] = []
-        if first < last:
-            parts.append((f"SELECT 0, hour, {column}, SUM(n) FROM brand_hours WHERE brand = ?"
-                          f" AND hour >= ? AND hour < ? AND {column} <> '' GROUP BY hour, {column}",
-                          (brand, first, last)))
-        select = (f"SELECT 1, {self._store.dialect.bucket('m.post_at')} AS b, l.{column}, COUNT(*)"
-                  " FROM mentions m JOIN labels l ON l.post_uri = m.post_uri"
-                  f" WHERE m.brand = ? AND l.{column} <> ''")
-        for sql, params in _raw_parts(select, since, until, first, last, HOUR, name,
-                                      (float(bucket), brand)):
-            parts.append((f"{sql} GROUP BY b, l.{column}", params))
+        self.roll(brand, "h", now)
+        rolled = (f"SELECT 0, r.hour, r.{column}, SUM(r.n)" + _clean("brand_hours", "hour")
+                  + f" AND r.{column} <> '' GROUP BY r.hour, r.{column}")
+        raw = (f"SELECT 1, {self._store.dialect.bucket('m.post_at')} AS b, l.{column}, COUNT(*)"
+               " FROM {src} JOIN labels l ON l.post_uri = m.post_uri WHERE {cond}"
+               f" AND l.{column} <> '' GROUP BY b, l.{column}")
         out: dict[str, dict[int, int]] = {}
-        for kind, b, value, n in self._union(parts):
-            key = _floor(int(b) * HOUR, bucket) if int(kind) == 0 else int(b)
+        for kind, b, value, n in self._union(
+                _parts("h", rolled, raw, since, until, HOUR, brand, (float(bucket),))):
+            key = int(int(b) * HOUR // bucket) if int(kind) == 0 else int(b)
             d = out.setdefault(str(value), {})
             d[key] = d.get(key, 0) + int(n)
         return out
@@ -121,16 +127,11 @@ class Rollups:
     def totals(self, brands: list[str], since: float, until: float, now: float) -> dict[str, int]:
         """Mentions of each brand posted in ``[since, until)`` (share of voice)."""
         out = {}
-        first, last = _whole(since, until, HOUR)
+        rolled = "SELECT SUM(r.n)" + _clean("brand_hours", "hour")
+        raw = "SELECT COUNT(*) FROM {src} WHERE {cond}"
         for brand in brands:
-            name = f"hours:{brand}"
-            self._advance(name, brand, now, _FILL_HOURS, HOUR)
-            parts: list[Part] = []
-            if first < last:
-                parts.append(("SELECT SUM(n) FROM brand_hours WHERE brand = ? AND hour >= ?"
-                              " AND hour < ?", (brand, first, last)))
-            parts += _raw_parts("SELECT COUNT(*) FROM mentions m WHERE m.brand = ?", since,
-                                until, first, last, HOUR, name, (brand,))
+            self.roll(brand, "h", now)
+            parts = _parts("h", rolled, raw, since, until, HOUR, brand)
             out[brand] = sum(int(r[0] or 0) for r in self._union(parts))
         return out
 
@@ -138,16 +139,11 @@ class Rollups:
                     limit: int = 10) -> list[tuple[str, str, int]]:
         """``(network, author_id, mentions)`` of the brand's most frequent authors (by the
         mentions posted in ``[since, until)``)."""
-        name = f"days:{brand}"
-        self._advance(name, brand, now, _FILL_DAYS, DAY)
-        first, last = _whole(since, until, DAY)
-        parts: list[Part] = []
-        if first < last:
-            parts.append(("SELECT network, author_id, n FROM brand_author_days WHERE brand = ?"
-                          " AND day >= ? AND day < ?", (brand, first, last)))
-        parts += _raw_parts("SELECT p.network AS network, p.author_id AS author_id, 1 AS n"
-                            " FROM mentions m JOIN posts p ON p.uri = m.post_uri"
-                            " WHERE m.brand = ?", since, until, first, last, DAY, name, (brand,))
+        self.roll(brand, "d", now)
+        rolled = "SELECT r.network, r.author_id, r.n" + _clean("brand_author_days", "day")
+        raw = ("SELECT p.network AS network, p.author_id AS author_id, 1 AS n"
+               " FROM {src} JOIN posts p ON p.uri = m.post_uri WHERE {cond}")
+        parts = _parts("d", rolled, raw, since, until, DAY, brand)
         sql = ("SELECT network, author_id, SUM(n) AS total FROM ("
                + " UNION ALL ".join(p[0] for p in parts) +
                ") u GROUP BY network, author_id ORDER BY total DESC, author_id LIMIT ?")
@@ -160,19 +156,22 @@ class Rollups:
         return self._store.query(sql, tuple(x for p in parts for x in p[1]), timeout=2.0)
 
 
-_FILL_HOURS = """INSERT INTO brand_hours (brand, hour, sentiment, intent, n)
- SELECT m.brand, {bucket} AS h, COALESCE(l.sentiment, ''), COALESCE(l.intent, ''), COUNT(*)
+# (clear the bucket, recount it): parameters (brand, bucket), then (bucket, brand, lo, hi)
+_FILL_HOURS = (
+    "DELETE FROM brand_hours WHERE brand = ? AND hour = ?",
+    """INSERT INTO brand_hours (brand, hour, sentiment, intent, n)
+ SELECT m.brand, ?, COALESCE(l.sentiment, ''), COALESCE(l.intent, ''), COUNT(*)
  FROM mentions m LEFT JOIN labels l ON l.post_uri = m.post_uri
- WHERE m.brand = ? AND m.stored_at >= ? AND m.stored_at < ?
- GROUP BY m.brand, h, COALESCE(l.sentiment, ''), COALESCE(l.intent, '')
- ON CONFLICT (brand, hour, sentiment, intent) DO UPDATE SET n = brand_hours.n + excluded.n"""
+ WHERE m.brand = ? AND m.post_at >= ? AND m.post_at < ?
+ GROUP BY m.brand, COALESCE(l.sentiment, ''), COALESCE(l.intent, '')""")
 
-_FILL_DAYS = """INSERT INTO brand_author_days (brand, day, network, author_id, n)
- SELECT m.brand, {bucket} AS d, p.network, p.author_id, COUNT(*)
+_FILL_DAYS = (
+    "DELETE FROM brand_author_days WHERE brand = ? AND day = ?",
+    """INSERT INTO brand_author_days (brand, day, network, author_id, n)
+ SELECT m.brand, ?, p.network, p.author_id, COUNT(*)
  FROM mentions m JOIN posts p ON p.uri = m.post_uri
- WHERE m.brand = ? AND m.stored_at >= ? AND m.stored_at < ?
- GROUP BY m.brand, d, p.network, p.author_id
- ON CONFLICT (brand, day, network, author_id) DO UPDATE SET n = brand_author_days.n + excluded.n"""
+ WHERE m.brand = ? AND m.post_at >= ? AND m.post_at < ?
+ GROUP BY m.brand, p.network, p.author_id""")
 
 
 __all__ = ["Rollups"]
