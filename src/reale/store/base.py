@@ -17,6 +17,7 @@ from reale.errors import StoreError
 from reale.events import Author, Interaction, Mention, Post
 from reale.store import migrations as mig
 from reale.store import reads
+from reale.store.deletes import Eraser
 from reale.store.dialect import Dialect
 from reale.store.records import (
     AuthorCount,
@@ -47,6 +48,8 @@ class Store:
         self.clock: Clock = clock or SystemClock()
         self._migrations_dir = migrations_dir
         self._extra: dict[type, ExtraWriter] = {}
+        self._erasers: list[Eraser] = []
+        self._tombstones: bool | None = None  # whether the schema has deletions (0016)
 
     # -- what a backend provides ------------------------------------------------------------
     def transaction(self) -> contextlib.AbstractContextManager[Tx]:
@@ -83,6 +86,7 @@ class Store:
                     tx.run_script_statement(statement)
                 tx.execute("INSERT INTO schema_migrations (name, version, checksum, applied_at)"
                            " VALUES (?, ?, ?, ?)", (m.name, m.version, m.checksum, self.clock.now()))
+        self._tombstones = None
         return [m.name for m in pending]
 
     def applied_migrations(self) -> list[mig.Applied]:
@@ -115,12 +119,21 @@ class Store:
         """
         self._extra[kind] = write
 
+    def register_eraser(self, erase: Eraser) -> None:
+        """Have ``erase(tx, {uri: deleted_at})`` run in each batch that erases deleted posts
+        (or stores posts already deleted): later parts erase what they keep of those posts."""
+        if erase not in self._erasers:
+            self._erasers.append(erase)
+
     def write_batch(self, items: Iterable[Any]) -> WriteResult:
         """Write a mix of posts, interactions, mentions (with their posts), author updates,
         cursor updates and registered kinds in one transaction. Idempotent by natural keys."""
         batch = Batch(items, self._extra)
         with self.transaction() as tx:
-            return write_batch(tx, batch, self.clock.now(), self._extra)
+            if self._tombstones is None:  # a store of an older schema writes without them
+                self._tombstones = self._has_table(tx, "deletions")
+            return write_batch(tx, batch, self.clock.now(), self._extra,
+                               self._erasers if self._tombstones else None)
 
     def write_posts(self, posts: Sequence[Post]) -> WriteResult:
         return self.write_batch(posts)
