@@ -1,0 +1,83 @@
+"""A post its author deleted, as the web desk shows it: its open opportunity is closed with the
+status "deleted by its author" / "cancellato dall'autore", the live page shows that instead of
+its text, and a reply to it can be neither approved nor sent (a clear 409), whether the reply
+was pending or already approved."""
+
+from __future__ import annotations
+
+import pytest
+
+from reale.events import Deletion
+from reale.web.data import register_writers
+from tests.web_helpers import Desk, build_desk, client_for
+
+JSON = {"Accept": "application/json"}
+
+
+@pytest.fixture
+def desk() -> Desk:
+    d = build_desk()
+    register_writers(d.store)  # as the runner that writes the stream does
+    return d
+
+
+def post_uri(desk: Desk, key: str) -> str:
+    ((uri,),) = desk.store.query("SELECT post_uri FROM opportunities WHERE key = ?", (key,))
+    return str(uri)
+
+
+def delete(desk: Desk, key: str) -> str:
+    uri = post_uri(desk, key)
+    result = desk.store.write_batch([Deletion(network="bluesky", uri=uri,
+                                              deleted_at=desk.clock.now() - 5)])
+    assert result.deleted == 1
+    return uri
+
+
+def test_an_open_opportunity_on_a_deleted_post_is_closed_and_its_words_are_gone(
+        desk: Desk) -> None:
+    key = desk.keys["late"]
+    delete(desk, key)
+    for vera, _ in client_for(desk, "vera"):
+        page = vera.get(f"/queue/{key}.json").json()
+        assert page["opportunity"]["status"] == "deleted" and page["opportunity"]["text"] == ""
+        assert key not in [o["key"] for o in vera.get("/queue.json").json()["items"]]
+        html = vera.get(f"/queue/{key}").text
+        assert "deleted by its author" in html and "non è mai arrivato" not in html
+        live = vera.get("/live.json").json()["items"]
+        gone = [i for i in live if i["uri"] == post_uri(desk, key)]
+        assert gone and gone[0]["deleted"] is True and gone[0]["text"] == ""
+        assert "deleted by its author" in vera.get("/live").text
+    for gino, _ in client_for(desk, "vera"):
+        italian = gino.get(f"/queue/{key}", headers={"accept-language": "it"})
+        assert "cancellato dall&#39;autore" in italian.text
+
+
+def test_a_pending_reply_to_a_deleted_post_cannot_be_approved(desk: Desk) -> None:
+    key = desk.keys["flowers"]
+    for rita, csrf in client_for(desk, "rita"):
+        r = rita.post(f"/queue/{key}/compose", headers=JSON,
+                      data={"csrf": csrf, "text": "Grazie Giulia!", "action": "submit"})
+        reply = r.json()["reply"]
+    uri = delete(desk, key)
+    for aldo, csrf in client_for(desk, "aldo"):
+        r = aldo.post(f"/replies/{reply}/approve", headers=JSON, data={"csrf": csrf})
+        assert r.status_code == 409
+        assert f"its author deleted the post it answers ({uri})" in r.text
+        r = aldo.post(f"/replies/{reply}/send", headers=JSON, data={"csrf": csrf})
+        assert r.status_code == 409 and "deleted" in r.text
+    assert desk.workflow.repository.get_reply(reply).state == "submitted"  # type: ignore[union-attr]
+
+
+def test_an_approved_reply_to_a_post_deleted_since_is_not_published(desk: Desk) -> None:
+    key = desk.keys["flowers"]
+    for rita, csrf in client_for(desk, "rita"):
+        reply = rita.post(f"/queue/{key}/compose", headers=JSON, data={
+            "csrf": csrf, "text": "Grazie Giulia!", "action": "submit"}).json()["reply"]
+    for aldo, csrf in client_for(desk, "aldo"):
+        assert aldo.post(f"/replies/{reply}/approve", headers=JSON,
+                         data={"csrf": csrf}).json()["state"] == "approved"
+        delete(desk, key)
+        r = aldo.post(f"/replies/{reply}/send", headers=JSON, data={"csrf": csrf})
+        assert r.status_code == 409 and "its author deleted the post it answers" in r.text
+    assert desk.workflow.repository.get_publication(reply) is None
