@@ -1,7 +1,9 @@
 """Events on the wire: msgpack via msgspec (typed decoders, the fast path), and the key each
 topic is partitioned by. Pure functions, no I/O.
 
-The ``interactions`` topic carries two kinds — interactions, and replies/quotes as posts (so the
+The ``posts`` topic carries posts and deletions (a :class:`Deletion` does not decode as a post:
+the decoders try a post first, so posts pay nothing for it), keyed by author: a post's deletion
+follows it on its partition. The ``interactions`` topic carries two kinds — interactions, and replies/quotes as posts (so the
 conversation stage can store a conversation's posts like the embedded runner does) — as a
 ``[kind, event]`` pair.
 """
@@ -14,13 +16,14 @@ from typing import Any
 import msgspec
 
 from reale.errors import DecodeError
-from reale.events import Interaction, Mention, Post
+from reale.events import Deletion, Interaction, Mention, Post
 from reale.sources.text import why
 
 _enc = msgspec.msgpack.Encoder()
 _post = msgspec.msgpack.Decoder(Post)
 _mention = msgspec.msgpack.Decoder(Mention)
 _interaction = msgspec.msgpack.Decoder(Interaction)
+_deletion = msgspec.msgpack.Decoder(Deletion)
 _pair = msgspec.msgpack.Decoder(tuple[str, msgspec.Raw])
 
 KIND_POST = "p"
@@ -41,7 +44,7 @@ class Watch(msgspec.Struct, frozen=True, array_like=True):
 _watch = msgspec.msgpack.Decoder(Watch)
 
 
-def encode(event: Post | Mention | Interaction) -> bytes:
+def encode(event: Post | Mention | Interaction | Deletion) -> bytes:
     return _enc.encode(event)
 
 
@@ -67,16 +70,29 @@ def decode_post(raw: bytes) -> Post:
     return result
 
 
-def decode_posts(raws: Iterable[bytes | None]) -> tuple[list[Post], int]:
-    """The posts of a batch of ``posts`` records, and how many could not be decoded (skipped)."""
+def decode_post_or_deletion(raw: bytes) -> Post | Deletion:
+    """A ``posts`` record: a post, else a deletion (DecodeError: neither)."""
+    try:
+        return _post.decode(raw)
+    except (msgspec.DecodeError, UnicodeError, RecursionError):
+        result: Deletion = _decode(_deletion, raw, "posts")
+        return result
+
+
+def decode_posts(raws: Iterable[bytes | None]) -> tuple[list[Post | Deletion], int]:
+    """The posts and deletions of a batch of ``posts`` records, and how many could not be
+    decoded (skipped)."""
     decode = _post.decode
-    posts: list[Post] = []
+    posts: list[Post | Deletion] = []
     bad = 0
     for raw in raws:
         try:
             posts.append(decode(raw or b""))
-        except (msgspec.DecodeError, UnicodeError, RecursionError):  # a corrupt record
-            bad += 1
+        except (msgspec.DecodeError, UnicodeError, RecursionError):  # a deletion, or corrupt
+            try:
+                posts.append(_deletion.decode(raw or b""))
+            except (msgspec.DecodeError, UnicodeError, RecursionError):
+                bad += 1
     return posts, bad
 
 
@@ -133,6 +149,11 @@ def decode_marker(raw: bytes) -> tuple[bool, Post]:
 # -- keys: state that belongs together lands on one partition ----------------------------------
 def post_key(post: Post) -> bytes:
     return post.author.id.encode()
+
+
+def deletion_key(deletion: Deletion) -> bytes:
+    """The author, as its post was keyed (a Mastodon delete names none: then the post's URI)."""
+    return (deletion.author_id or deletion.uri).encode()
 
 
 def conversation_key(event: Post | Interaction) -> bytes:
