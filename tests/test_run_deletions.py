@@ -16,7 +16,7 @@ from reale.run.app import EmbeddedApp
 from reale.run.embedded import RunSummary
 from reale.sources.replay import ReplaySource, iter_file_events
 from reale.store import open_store
-from tests.conftest import WIRE
+from tests.conftest import WIRE, run_cli
 
 JETSTREAM = WIRE / "bluesky" / "jetstream_v1_events.jsonl"
 BRANDS = (BrandConfig(name="Words", keywords=("the",)),)
@@ -77,3 +77,17 @@ def test_the_delete_arriving_before_its_post_erases_it_when_it_comes(tmp_path: P
     with open_store(url) as store:
         stored = store.get_post(post.uri)
         assert stored is not None and stored.text == ""
+
+
+def test_reale_replay_says_what_the_deletions_did(tmp_path: Path) -> None:
+    path, _ = recording_with_a_delete(tmp_path)
+    cfg = tmp_path / "reale.toml"
+    cfg.write_text('[[brands]]\nname = "Words"\nkeywords = ["the"]\n')
+    url = f"sqlite:///{tmp_path}/c.sqlite"
+    out = run_cli("replay", str(path), "--config", str(cfg), "--store", url, "--quiet")
+    assert out.returncode == 0, out.stderr
+    assert "; 2 deletions: 1 posts erased, 1 of posts not stored" in out.stdout.splitlines()[-1]
+    as_json = json.loads(run_cli("replay", str(path), "--config", str(cfg), "--store",
+                                 f"sqlite:///{tmp_path}/d.sqlite", "--json").stdout)
+    assert (as_json["deletions"], as_json["deletions_applied"], as_json["deletions_unknown"]) == (
+        2, 1, 1)
