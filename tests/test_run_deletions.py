@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from reale.config import BrandConfig, Config
-from reale.events import Post
+from reale.events import Author, Post
 from reale.run.app import EmbeddedApp
 from reale.run.embedded import RunSummary
 from reale.sources.replay import ReplaySource, iter_file_events
@@ -91,3 +91,37 @@ def test_reale_replay_says_what_the_deletions_did(tmp_path: Path) -> None:
                                  f"sqlite:///{tmp_path}/d.sqlite", "--json").stdout)
     assert (as_json["deletions"], as_json["deletions_applied"], as_json["deletions_unknown"]) == (
         2, 1, 1)
+
+
+def jetstream_post(did: str, rkey: str, text: str, time_us: int) -> str:
+    return json.dumps({"did": did, "time_us": time_us, "kind": "commit", "commit": {
+        "rev": "3mptbyptllf2w", "operation": "create", "collection": "app.bsky.feed.post",
+        "rkey": rkey, "record": {"$type": "app.bsky.feed.post", "text": text, "langs": ["it"],
+                                 "createdAt": "2026-07-04T14:38:06.240Z"}}})
+
+
+def test_a_full_replay_stores_the_opportunity_of_a_deleted_post_closed_and_erased(
+        tmp_path: Path) -> None:
+    t = 1783175888000000
+    complaint = "@fiori.bsky.social il mio ordine non è mai arrivato, nessuno risponde! Aiuto"
+    doomed = Post(network="bluesky", uri="at://did:plc:marco/app.bsky.feed.post/3kdoomed",
+                  author=Author(id="did:plc:marco"), text=complaint, created_at=0.0)
+    path = tmp_path / "stream.jsonl"
+    path.write_text("\n".join([
+        jetstream_post("did:plc:marco", "3kdoomed", complaint, t),
+        jetstream_post("did:plc:anna", "3kkept", complaint.replace("mio", "nostro"), t + 1),
+        delete_line(doomed, t + 2)]) + "\n")
+    cfg = tmp_path / "reale.toml"
+    cfg.write_text('[[brands]]\nname = "Fiori"\nhandles = ["fiori.bsky.social"]\n'
+                   'keywords = ["fiori"]\n', encoding="utf-8")
+    url = f"sqlite:///{tmp_path}/full.sqlite"
+    out = run_cli("replay", str(path), "--config", str(cfg), "--store", url, "--full", "--quiet",
+                  timeout=300)
+    assert out.returncode == 0, out.stderr[-3000:]
+    with open_store(url) as store:
+        rows = {uri: (status, text) for uri, status, text in store.query(
+            "SELECT post_uri, status, text FROM opportunities")}
+        bodies = " ".join(b for (b,) in store.query("SELECT body FROM opportunities"))
+    assert rows[doomed.uri] == ("deleted", "")
+    assert rows["at://did:plc:anna/app.bsky.feed.post/3kkept"][0] == "open"
+    assert "il mio ordine" not in bodies and "il nostro ordine" in bodies
