@@ -8,6 +8,8 @@ from __future__ import annotations
 import pytest
 
 from reale.events import Deletion
+from reale.run.aftermath import AftermathStage
+from reale.run.desksink import DeskStoreSink
 from reale.web.data import register_writers
 from tests.web_helpers import Desk, build_desk, client_for
 
@@ -81,3 +83,22 @@ def test_an_approved_reply_to_a_post_deleted_since_is_not_published(desk: Desk) 
         r = aldo.post(f"/replies/{reply}/send", headers=JSON, data={"csrf": csrf})
         assert r.status_code == 409 and "its author deleted the post it answers" in r.text
     assert desk.workflow.repository.get_publication(reply) is None
+
+
+def test_the_case_shows_that_the_author_deleted_the_post_after_the_brand_replied(
+        desk: Desk) -> None:
+    key = desk.keys["flowers"]
+    uri = post_uri(desk, key)
+    stage = AftermathStage(desk.clock, desk.store, [])
+    sink = DeskStoreSink(None, None, None, desk.clock.now)
+    stage.sinks.append(sink)
+    watch_id = stage.aftermath.watch(brand="Fiori", original_uri=uri)
+    stage.aftermath.acted(watch_id, "at://did:plc:fiori/app.bsky.feed.post/reply", desk.clock.now())
+    desk.clock.advance(600)
+    stage.react([Deletion(network="bluesky", uri=uri, deleted_at=desk.clock.now())])
+    desk.store.write_batch(sink.take())
+    for vera, _ in client_for(desk, "vera"):
+        case = vera.get(f"/case/{key}.json").json()
+        assert case["aftermath"]["deleted_at"] == desk.clock.now()
+        page = vera.get(f"/case/{key}").text
+        assert "the post deleted by its author" in page and "after the brand&#39;s reply" in page

@@ -209,6 +209,8 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (English, Italian)
     "case.after": ("after", "dopo"),
     "case.reactions": ("reactions", "reazioni"),
     "case.bad": ("accusing, mocking or negative", "di accusa, scherno o negative"),
+    "case.deleted": ("the post deleted by its author", "post cancellato dall'autore"),
+    "case.deleted_after": ("after the brand's reply", "dopo la risposta del brand"),
     "case.export": ("Export", "Esporta"),
     "case.exported": ("Exported from Reale", "Esportato da Reale"),
     "case.replies": ("{n} replies", "{n} risposte"),
