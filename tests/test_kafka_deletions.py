@@ -96,3 +96,41 @@ def test_a_matcher_worker_erases_deleted_posts_in_the_shared_store(
         kept = store.get_post(mentioned[4])
         assert kept is not None and kept.text == by_uri[mentioned[4]].text
         assert store.table_counts()["deletions"] == 5
+
+
+def test_a_deletion_reaches_the_aftermath_watch_of_its_conversation_on_interactions(
+        tmp_path: Path) -> None:
+    """The source publishes a deletion on ``interactions`` too, keyed by the deleted post as
+    the conversation it roots: the conversation stage's watch records it, after the act."""
+    from reale.clock import ManualClock
+    from reale.config import Config
+    from reale.run.kafka.conversations import ConversationStage
+    from reale.run.kafka.desk import KafkaDesk
+    from reale.web.data import AftermathRecord
+    from tests.test_kafka_desk_parts import VOLTA, Raw, opened
+
+    root = "at://did:plc:matteo/app.bsky.feed.post/1"
+    clock = ManualClock(1_000_000.0)
+    deletion = Deletion(network="bluesky", uri=root, author_id="did:plc:matteo",
+                        deleted_at=clock.now() + 600)
+    assert codec.deleted_post_key(deletion) == codec.watch_key(codec.Watch("Volta", root))
+    assert codec.decode_conversation(codec.encode_conversation(deletion)) == deletion
+    assert codec.decode_conversation_post(codec.encode_conversation(deletion)) is None
+    desk = KafkaDesk(Config(brands=(VOLTA,)), clock)
+    with opened(tmp_path) as store:
+        stage = ConversationStage(KafkaSettings(), store, clock, group="reale-conversations",
+                                  snapshot_interval=0, desk=desk, poll_every=0)
+        watch = codec.encode_watch(codec.Watch("Volta", root, clock.now()))
+        store.write_batch(stage.process([Raw("tracked", watch, 0)], clock.now()).items)
+        watches = stage.keyed.state(0).watches
+        assert watches is not None
+        watches.stage.aftermath.acted(f"Volta|{root}", "at://did:plc:volta/reply", clock.now())
+        clock.advance(600)
+        out = stage.process([Raw("interactions", codec.encode_conversation(deletion), 1)],
+                            clock.now())
+        assert out.bad == 0 and out.events_out == 0  # nothing of it is stored as a reaction
+        (record,) = [i for i in out.items if isinstance(i, AftermathRecord)]
+        assert record.status.deleted_at == deletion.deleted_at
+        store.write_batch(out.items)
+        [(body,)] = store.query("SELECT body FROM aftermath")
+        assert '"deleted_at":1000600.0' in body

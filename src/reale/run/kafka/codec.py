@@ -3,9 +3,10 @@ topic is partitioned by. Pure functions, no I/O.
 
 The ``posts`` topic carries posts and deletions (a :class:`Deletion` does not decode as a post:
 the decoders try a post first, so posts pay nothing for it), keyed by author: a post's deletion
-follows it on its partition. The ``interactions`` topic carries two kinds — interactions, and replies/quotes as posts (so the
-conversation stage can store a conversation's posts like the embedded runner does) — as a
-``[kind, event]`` pair.
+follows it on its partition. The ``interactions`` topic carries three kinds — interactions, replies/quotes as posts (so the
+conversation stage can store a conversation's posts like the embedded runner does), and
+deletions keyed by the deleted post (so the aftermath watch of a conversation rooted there sees
+it) — as a ``[kind, event]`` pair.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ _pair = msgspec.msgpack.Decoder(tuple[str, msgspec.Raw])
 
 KIND_POST = "p"
 KIND_INTERACTION = "i"
+KIND_DELETION = "d"
 MARK_MENTIONED = "m"  # a tracked marker from the matcher: the post is a cascade root
 MARK_CONVERSATION = "c"  # from the conversation stage: a reply or quote in a followed thread
 MARK_WATCH = "w"  # from the brand stage: an opportunity's conversation to watch (aftermath)
@@ -48,9 +50,11 @@ def encode(event: Post | Mention | Interaction | Deletion) -> bytes:
     return _enc.encode(event)
 
 
-def encode_conversation(event: Post | Interaction) -> bytes:
+def encode_conversation(event: Post | Interaction | Deletion) -> bytes:
     """An item for the ``interactions`` topic."""
-    return _enc.encode((KIND_POST if isinstance(event, Post) else KIND_INTERACTION, event))
+    kind = (KIND_POST if isinstance(event, Post) else
+            KIND_DELETION if isinstance(event, Deletion) else KIND_INTERACTION)
+    return _enc.encode((kind, event))
 
 
 def encode_marker(post: Post, *, mentioned: bool) -> bytes:
@@ -101,13 +105,16 @@ def decode_mention(raw: bytes) -> Mention:
     return result
 
 
-def decode_conversation(raw: bytes) -> Post | Interaction:
+def decode_conversation(raw: bytes) -> Post | Interaction | Deletion:
     kind, body = _decode(_pair, raw, "interactions")
     if kind == KIND_POST:
         return decode_post(body)
     if kind == KIND_INTERACTION:
         result: Interaction = _decode(_interaction, body, "interactions")
         return result
+    if kind == KIND_DELETION:
+        deletion: Deletion = _decode(_deletion, body, "interactions")
+        return deletion
     raise DecodeError(f"an interactions record of unknown kind {kind!r}")
 
 
@@ -117,7 +124,7 @@ def decode_conversation_post(raw: bytes) -> Post | None:
     kind, body = _decode(_pair, raw, "interactions")
     if kind == KIND_POST:
         return decode_post(body)
-    if kind == KIND_INTERACTION:
+    if kind in (KIND_INTERACTION, KIND_DELETION):
         return None
     raise DecodeError(f"an interactions record of unknown kind {kind!r}")
 
@@ -161,6 +168,11 @@ def conversation_key(event: Post | Interaction) -> bytes:
     if isinstance(event, Interaction):
         return (event.root or event.subject).encode()
     return (event.reply_root or event.reply_parent or event.quote_of or event.uri).encode()
+
+
+def deleted_post_key(deletion: Deletion) -> bytes:
+    """On ``interactions``: the deleted post, as the conversation it roots is keyed."""
+    return deletion.uri.encode()
 
 
 def mention_key(mention: Mention) -> bytes:

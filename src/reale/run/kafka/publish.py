@@ -46,6 +46,8 @@ class Publisher:
         """Queue one event (stamping ``received_at`` if the source did not)."""
         if isinstance(event, Deletion):
             self._send(self.posts, codec.deletion_key(event), codec.encode(event))
+            self._send(self.interactions, codec.deleted_post_key(event),
+                       codec.encode_conversation(event))
         elif isinstance(event, Post):
             self._send(self.posts, codec.post_key(event), codec.encode(event))
             if codec.is_conversation_post(event):
