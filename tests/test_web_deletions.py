@@ -1,7 +1,7 @@
 """A post its author deleted, as the web desk shows it: its open opportunity is closed with the
 status "deleted by its author" / "cancellato dall'autore", the live page shows that instead of
 its text, and a reply to it can be neither approved nor sent (a clear 409), whether the reply
-was pending or already approved."""
+was pending or already approved. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ JSON = {"Accept": "application/json"}
 
 
 @pytest.fixture
-def desk() -> Desk:
-    d = build_desk()
+def desk(store_url: str) -> Desk:
+    d = build_desk(store_url)  # on SQLite, then on PostgreSQL
     register_writers(d.store)  # as the runner that writes the stream does
     return d
 
