@@ -102,3 +102,19 @@ def test_the_case_shows_that_the_author_deleted_the_post_after_the_brand_replied
         assert case["aftermath"]["deleted_at"] == desk.clock.now()
         page = vera.get(f"/case/{key}").text
         assert "the post deleted by its author" in page and "after the brand&#39;s reply" in page
+
+
+def test_an_alert_about_a_deleted_post_still_held_or_pending_is_not_sent(desk: Desk) -> None:
+    key = desk.keys["late"]
+    ((opp_id,),) = desk.store.query("SELECT id FROM opportunities WHERE key = ?", (key,))
+    with desk.store.transaction() as tx:
+        for n, state in enumerate(("held", "pending", "sent")):
+            tx.execute("INSERT INTO alert_outbox (delivery_id, brand, channel, rule, dedup_key,"
+                       " alert_id, event, state, severity, score, message, attempts, next_at,"
+                       " created_at, last_error) VALUES (?, 'Fiori', 'hook', 'r', ?, ?,"
+                       " 'alert.created', ?, 2, 0.9, '{}', 0, 0, 0, '')",
+                       (f"a{n}.hook", f"opportunity:{opp_id}", f"a{n}", state))
+    delete(desk, key)
+    states = dict(desk.store.query("SELECT state, last_error FROM alert_outbox"))
+    assert states == {"dead": "not sent: the author deleted the post", "sent": ""}
+    assert len(desk.store.query("SELECT 1 FROM alert_outbox WHERE state = 'dead'")) == 2

@@ -43,16 +43,25 @@ def close_deleted(tx: Tx, records: Sequence[OpportunityRecord]) -> list[Opportun
             for r in records]
 
 
+NOT_SENT = "not sent: the author deleted the post"
+
+
 def erase_opportunities(tx: Tx, gone: Mapping[str, float]) -> int:
     """A store eraser: opportunities on the deleted posts are erased, the open ones closed as
-    deleted, and the opportunity bodies their decisions kept are erased too."""
+    deleted, and the opportunity bodies their decisions kept are erased too. Their alerts not
+    delivered yet (held for quiet hours or a digest, or pending) are not sent (``dead``, with
+    the reason as their last error)."""
     changed = 0
     for uri in sorted(gone):
-        found = tx.query("SELECT key, status, body FROM opportunities WHERE post_uri = ?", (uri,))
-        for key, status, body in found:
+        found = tx.query("SELECT key, id, status, body FROM opportunities WHERE post_uri = ?",
+                         (uri,))
+        for key, opp_id, status, body in found:
             changed += tx.execute(
                 "UPDATE opportunities SET status = ?, text = '', body = ? WHERE key = ?",
                 (DELETED if status == "open" else status, _erased_body(body), key))
+            changed += tx.execute(
+                "UPDATE alert_outbox SET state = 'dead', last_error = ? WHERE dedup_key = ?"
+                " AND state IN ('held', 'pending')", (NOT_SENT, f"opportunity:{opp_id}"))
             for (dec_id, dec_body) in tx.query(
                     "SELECT id, body FROM opportunity_decisions WHERE opportunity_key = ?"
                     " AND body <> ''", (key,)):
@@ -61,4 +70,4 @@ def erase_opportunities(tx: Tx, gone: Mapping[str, float]) -> int:
     return changed
 
 
-__all__ = ["DELETED", "close_deleted", "erase_opportunities", "erased"]
+__all__ = ["DELETED", "NOT_SENT", "close_deleted", "erase_opportunities", "erased"]
