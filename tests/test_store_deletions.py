@@ -11,6 +11,7 @@ import pytest
 from reale.clock import ManualClock
 from reale.events import Author, Deletion, Interaction, Mention, Post, Span
 from reale.store import Store, open_store
+from reale.store.deletes import KEEP_UNKNOWN, PRUNE_EVERY
 
 T0 = 1_780_000_000.0
 URI = "at://did:plc:anna/app.bsky.feed.post/3kdel"
@@ -19,8 +20,13 @@ ANNA = Author(id="did:plc:anna", handle="anna.bsky.social", display_name="Anna R
 
 
 @pytest.fixture
-def store(store_url: str) -> Iterator[Store]:
-    with open_store(store_url, clock=ManualClock(T0)) as s:
+def clock() -> ManualClock:
+    return ManualClock(T0)
+
+
+@pytest.fixture
+def store(store_url: str, clock: ManualClock) -> Iterator[Store]:
+    with open_store(store_url, clock=clock) as s:
         yield s
 
 
@@ -126,3 +132,17 @@ def test_other_posts_keep_their_words(store: Store) -> None:
     store.write_batch([mention(the_post()), mention(kept)])
     store.write_batch([deletion()])
     assert store.get_post(kept.uri) == kept
+
+
+def test_tombstones_of_posts_never_stored_are_dropped_after_two_days_the_others_stay(
+        store: Store, clock: ManualClock) -> None:
+    never = "at://did:plc:bob/app.bsky.feed.post/3kzz"
+    store.write_batch([mention(the_post()), deletion(), deletion(never)])
+    clock.advance(KEEP_UNKNOWN - 60)
+    store.write_batch([like(1)])
+    assert store.table_counts()["deletions"] == 2  # not two days yet
+    clock.advance(PRUNE_EVERY)
+    store.write_batch([like(2)])
+    assert [u for (u,) in store.query("SELECT uri FROM deletions")] == [URI]
+    late = store.write_batch([mention(the_post(never))])  # days late: kept as it comes
+    assert late.deleted == 0 and store.get_post(never) == the_post(never)

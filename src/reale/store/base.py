@@ -17,7 +17,7 @@ from reale.errors import StoreError
 from reale.events import Author, Interaction, Mention, Post
 from reale.store import migrations as mig
 from reale.store import reads
-from reale.store.deletes import Eraser
+from reale.store.deletes import PRUNE_EVERY, Eraser, prune
 from reale.store.dialect import Dialect
 from reale.store.records import (
     AuthorCount,
@@ -50,6 +50,7 @@ class Store:
         self._extra: dict[type, ExtraWriter] = {}
         self._erasers: list[Eraser] = []
         self._tombstones: bool | None = None  # whether the schema has deletions (0016)
+        self._pruned_at = float("-inf")  # when this store last dropped stale tombstones
 
     # -- what a backend provides ------------------------------------------------------------
     def transaction(self) -> contextlib.AbstractContextManager[Tx]:
@@ -132,8 +133,13 @@ class Store:
         with self.transaction() as tx:
             if self._tombstones is None:  # a store of an older schema writes without them
                 self._tombstones = self._has_table(tx, "deletions")
-            return write_batch(tx, batch, self.clock.now(), self._extra,
-                               self._erasers if self._tombstones else None)
+            now = self.clock.now()
+            result = write_batch(tx, batch, now, self._extra,
+                                 self._erasers if self._tombstones else None)
+            if self._tombstones and now - self._pruned_at >= PRUNE_EVERY:
+                self._pruned_at = now  # an hourly chore, in a batch's transaction
+                prune(tx, now)
+            return result
 
     def write_posts(self, posts: Sequence[Post]) -> WriteResult:
         return self.write_batch(posts)

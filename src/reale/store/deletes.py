@@ -17,8 +17,10 @@ from reale.events import Deletion, Interaction, Post
 from reale.store import rows
 from reale.store.tx import Tx
 
-DELETION_COLUMNS = ("uri", "network", "author_id", "deleted_at", "received_at")
+DELETION_COLUMNS = ("uri", "network", "author_id", "deleted_at", "received_at", "stored_at")
 CHUNK = 500  # URIs per IN (...) list: under every backend's limit on parameters
+KEEP_UNKNOWN = 2 * 86_400.0  # seconds a tombstone of a post the store does not hold is kept
+PRUNE_EVERY = 3_600.0  # seconds between two prunings by one store
 
 Eraser = Callable[[Tx, Mapping[str, float]], int]
 """A later part's eraser: ``fn(tx, {uri: deleted_at})`` for the posts erased in a batch."""
@@ -54,7 +56,7 @@ def deletion_time(d: Deletion, now: float) -> float:
 
 def deletion_row(d: Deletion, now: float) -> rows.Row:
     return (rows.clean(d.uri), rows.clean(d.network), rows.clean(d.author_id),
-            deletion_time(d, now), d.received_at)
+            deletion_time(d, now), d.received_at, now)
 
 
 def unique_deletions(items: Iterable[Deletion]) -> list[Deletion]:
@@ -114,6 +116,13 @@ def erase_stored(tx: Tx, gone: Mapping[str, float]) -> tuple[int, int]:
     return len(posts), len(said)
 
 
+def prune(tx: Tx, now: float, keep: float = KEEP_UNKNOWN) -> int:
+    """Drop the tombstones of posts the store does not hold, stored more than ``keep`` seconds
+    ago (their post will not come now); those of stored posts stay. Returns how many."""
+    return tx.execute("DELETE FROM deletions WHERE stored_at < ? AND NOT EXISTS"
+                      " (SELECT 1 FROM posts p WHERE p.uri = deletions.uri)", (now - keep,))
+
+
 def stored(tx: Tx, uris: Sequence[str]) -> set[str]:
     return {r[0] for r in _in(tx, "SELECT uri FROM posts WHERE uri IN ({marks})", sorted(uris))}
 
@@ -126,6 +135,7 @@ __all__ = [
     "erase_stored",
     "erased_interaction",
     "erased_post",
+    "prune",
     "tombstones",
     "write_tombstones",
 ]
