@@ -49,7 +49,7 @@ class Store:
         self._migrations_dir = migrations_dir
         self._extra: dict[type, ExtraWriter] = {}
         self._erasers: list[Eraser] = []
-        self._tombstones: bool | None = None  # whether the schema has deletions (0016)
+        self._tombstones: bool | None = None  # whether the schema has deletions (0018)
         self._pruned_at = float("-inf")  # when this store last dropped stale tombstones
 
     # -- what a backend provides ------------------------------------------------------------
