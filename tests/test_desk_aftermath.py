@@ -12,7 +12,7 @@ from reale.desk.aftermath_rules import AftermathParams, aftermath_params_from_co
 from reale.desk.reactions import ReactionLabel, lexicon_labeller, with_sentiment
 from reale.desk.tail_tests import binomial_sf, poisson_sf
 from reale.errors import ConfigError, DeskError
-from reale.events import Author, Interaction, Post
+from reale.events import Author, Deletion, Interaction, Post
 
 T0 = 1_700_000_000.0
 ORIGINAL = "x://tweet/100"
@@ -190,3 +190,17 @@ def test_poisson_tail_matches_scipy(k: int, mu: float) -> None:
 def test_binomial_tail_matches_scipy(k: int, n: int, p: float) -> None:
     stats = pytest.importorskip("scipy.stats")
     assert binomial_sf(k, n, p) == pytest.approx(stats.binom.sf(k - 1, n, p), rel=1e-9)
+
+
+def test_the_author_deleting_the_original_after_the_brand_replied_is_recorded_once() -> None:
+    clock, after, watch_id = _desk()
+    clock.set(T0 + 9000)
+    assert after.deleted(Deletion(network="x", uri=REPLY, deleted_at=T0 + 8000)) == []
+    (status,) = after.deleted(Deletion(network="x", uri=ORIGINAL, deleted_at=T0 + 8500))
+    assert status.watch_id == watch_id and status.deleted_at == T0 + 8500
+    assert status.acted_at is not None and status.deleted_at > status.acted_at
+    assert after.deleted(Deletion(network="x", uri=ORIGINAL, deleted_at=T0 + 8900)) == []
+    assert after.get(watch_id).deleted_at == T0 + 8500
+    restored = Aftermath(clock)
+    restored.restore(after.snapshot())
+    assert restored.get(watch_id).deleted_at == T0 + 8500

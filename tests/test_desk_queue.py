@@ -150,3 +150,13 @@ def test_irrelevant_raises_the_relevance_floor_and_keeps_examples() -> None:
     restored.restore(msgspec.json.decode(msgspec.json.encode(learner.snapshot()),
                                          type=dict[str, Learned]))
     assert restored.get("B") == learner.get("B")
+
+
+def test_the_opportunity_of_a_deleted_post_leaves_the_queue() -> None:
+    q = OpportunityQueue(ManualClock(T0))
+    q.update(_opp("p1", "praise"))
+    q.update(_opp("q1", "complaint", brand="C"))
+    (gone,) = q.forget_posts({"p1", "never-queued"})
+    assert gone.post_uri == "p1"
+    assert [i.opportunity.post_uri for i in q.get()] == ["q1"]
+    assert q.forget_posts({"p1"}) == []

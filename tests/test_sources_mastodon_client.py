@@ -9,6 +9,7 @@ import json
 
 import pytest
 
+from reale.events import Deletion
 from reale.sources.base import MemoryCursorStore, SourceItem
 from reale.sources.local.mastodon_server import MastodonServer
 from reale.sources.mastodon import MastodonParser
@@ -144,3 +145,26 @@ def test_a_status_too_long_to_read_is_dropped_as_it_arrives_and_counted(
     got, client = asyncio.run(scenario())
     assert item_keys(got) == want  # everything but the oversized status
     assert client.stats.extra["oversized"] == 1 and client.stats.disconnects == 0
+
+
+def test_a_delete_on_the_stream_becomes_a_deletion_of_the_status_it_sent(
+        lines: list[bytes]) -> None:
+    want = expected(lines)
+    gone = json.loads(lines[2])
+
+    async def scenario() -> list[SourceItem]:
+        async with MastodonServer(lines, token=TOKEN, deleted=[gone["id"], "999"]) as server:
+            client = MastodonClient(base_url=server.base_url, token=TOKEN, sleep=NoWait())
+            got = await take(client, len(want) + 2)
+            await client.aclose()
+            host = server.base_url.split("//", 1)[1]
+            assert got[-1].event == Deletion(network="mastodon",
+                                             uri=f"mastodon://{host}/statuses/999",
+                                             deleted_at=0.0, received_at=got[-1].event.received_at)
+            return got
+
+    got = asyncio.run(scenario())
+    deletion = got[-2].event
+    assert isinstance(deletion, Deletion) and deletion.uri == gone["uri"]
+    assert deletion.received_at > 0
+    assert item_keys(got[:-2]) == want

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from reale.errors import DecodeError
-from reale.events import Interaction, Post
+from reale.events import Deletion, Interaction, Post
 from reale.sources.html import html_to_text
 from reale.sources.mastodon import MastodonParser, parse
 from tests.conftest import WIRE
@@ -72,7 +72,9 @@ def test_the_websocket_envelope_and_non_update_events() -> None:
         pytest.skip("wire recordings are not present")
     envelope = json.dumps({"stream": ["public"], "event": "update", "payload": status.decode()})
     assert len(parse(envelope)) == 1
-    assert parse(json.dumps({"stream": ["public"], "event": "delete", "payload": "1"})) == []
+    assert parse(json.dumps({"stream": ["public"], "event": "delete", "payload": "1"})) == [
+        Deletion(network="mastodon", uri="mastodon:///statuses/1", deleted_at=0.0)]
+    assert parse(json.dumps({"stream": ["public"], "event": "filters_changed", "payload": ""})) == []
 
 
 @pytest.mark.parametrize("raw", [b"<html>", b'{"id": "1"}', b'{"id": 1, "uri": "u"}', b"\xc3\x28"])

@@ -102,6 +102,11 @@ class DuplicateReply(DeskError):
     marked as a further reply: refused so that nobody gets answered twice by accident."""
 
 
+class PostDeleted(DeskError):
+    """The post a reply answers was deleted by its author: refused at approval and publication,
+    so the brand never answers (or fails at the network answering) a post that is gone."""
+
+
 class PublishError(RealeError):
     """A network refused to publish."""
 
@@ -128,6 +133,7 @@ __all__ = [
     "DuplicateReply",
     "ModelError",
     "OptionalDependencyError",
+    "PostDeleted",
     "PublishError",
     "QueryError",
     "RealeError",

@@ -54,6 +54,7 @@ class Post(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True, gc=Fal
     links: tuple[str, ...] = ()
     cursor: str | None = None  # where in its source this event came from (for resuming)
     received_at: float = 0.0  # when Reale received it (monotonic-free wall time)
+    deleted_at: float | None = None  # set by the store when its author deleted it (text erased)
 
 
 class Interaction(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True, gc=False):
@@ -89,7 +90,24 @@ class Mention(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True, gc=
     matched_at: float = 0.0
 
 
-Event = Post | Interaction
+class Deletion(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True, gc=False):
+    """The author deleted a post: Reale erases what it kept of it (see docs/deletions.md).
+
+    ``uri`` is the deleted post's URI in the scheme of :class:`Post` (a Mastodon status id the
+    parser never saw becomes ``mastodon://HOST/statuses/<id>``); ``author_id`` is its author
+    when the network says (Jetstream does, Mastodon's stream does not); ``deleted_at`` is when
+    the network reported the deletion.
+    """
+
+    network: str
+    uri: str
+    deleted_at: float
+    author_id: str = ""
+    cursor: str | None = None
+    received_at: float = 0.0
+
+
+Event = Post | Interaction | Deletion
 
 
 def post_id(post: Post) -> str:
@@ -97,4 +115,4 @@ def post_id(post: Post) -> str:
     return post.uri
 
 
-__all__ = ["Author", "Event", "Interaction", "InteractionKind", "Mention", "Network", "Post", "Span"]
+__all__ = ["Author", "Deletion", "Event", "Interaction", "InteractionKind", "Mention", "Network", "Post", "Span"]

@@ -13,7 +13,7 @@ import numpy as np
 
 from reale.bench.signals_streams import Burst, StreamSpec, rank_for_rate, stream, term_rate
 from reale.clock import ManualClock
-from reale.events import Interaction, Post
+from reale.events import Deletion, Interaction, Post
 from reale.run.pipeline import Routed
 from reale.run.stages import SignalsStage, Sink
 from reale.signals.hub import Signals
@@ -136,7 +136,7 @@ def play_story(seed: int = 7, sinks: Sequence[Sink] = (), duration: float = 300.
                 await stage(routed(batch))
                 batch, edge = [], t + 0.5
             clock.set(t)
-            batch.extend(parser.parse(line))
+            batch.extend(e for e in parser.parse(line) if not isinstance(e, Deletion))
         await stage(routed(batch))
 
     asyncio.run(feed())

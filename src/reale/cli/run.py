@@ -264,6 +264,9 @@ def _summary_text(s: RunSummary) -> str:
             f"{s.interactions_stored:,} interactions stored")
     if s.opportunities is not None:
         text += f", {s.opportunities:,} opportunities and {s.moments or 0:,} moments"
+    if s.deletions:
+        text += (f"; {s.deletions:,} deletions: {s.deletions_applied:,} posts erased, "
+                 f"{s.deletions_unknown:,} of posts not stored")
     if not s.mentions:  # no latency to speak of
         return text
     return (f"{text}; arrival to stored mention p50 {lat.get('p50', 0) * 1000:.0f} ms, "

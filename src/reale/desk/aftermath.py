@@ -14,7 +14,7 @@ from reale.clock import Clock
 from reale.desk.aftermath_rules import AftermathParams, BacklashAlert, Evidence, backlash_test
 from reale.desk.reactions import Labeller, ReactionLabel, lexicon_labeller
 from reale.errors import DeskError
-from reale.events import Interaction, Post
+from reale.events import Deletion, Interaction, Post
 
 
 class Counts(msgspec.Struct, kw_only=True):
@@ -47,6 +47,7 @@ class AftermathStatus(msgspec.Struct, kw_only=True):
     after: Counts
     alerts: list[BacklashAlert]
     active: bool
+    deleted_at: float | None = None  # when the original's author deleted it (after acting: an outcome)
 
 
 class _Watch:
@@ -177,6 +178,17 @@ class Aftermath:
     def _worth_repeating(self, last: BacklashAlert, new: BacklashAlert) -> bool:
         return (new.raised_at - last.raised_at >= self.params.realert_after
                 and new.count >= last.count + self.params.min_count)
+
+    def deleted(self, deletion: Deletion) -> list[AftermathStatus]:
+        """The author deleted a watched original post: recorded in its watches (the first time
+        only); returns the watches it changed."""
+        changed = []
+        for watch_id in sorted(self._by_uri.get(deletion.uri, ())):
+            s = self._watches[watch_id].status
+            if s.original_uri == deletion.uri and s.deleted_at is None:
+                s.deleted_at = deletion.deleted_at or deletion.received_at or self._clock.now()
+                changed.append(s)
+        return changed
 
     def get(self, watch_id: str) -> AftermathStatus:
         """The state of one watch."""

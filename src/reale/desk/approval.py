@@ -18,6 +18,7 @@ from typing import Any, NoReturn, Protocol
 import msgspec
 
 from reale.clock import Clock
+from reale.desk.gone import check_target
 from reale.desk.one_reply import check_single, sent_sibling
 from reale.desk.records import Decision, Member, Publication, Reply, Target, digest
 from reale.desk.repository import DeskRepository
@@ -208,6 +209,7 @@ class ApprovalWorkflow:
         reply = self._load(reply_id)
         self._expect(reply, ("submitted",), "approve")
         check_single(self._repo, reply, "approve")
+        check_target(self._repo, reply, "approve")
         return self._approve(reply, "approve", actor, role, comment)
 
     def _approve(self, reply: Reply, action: str, actor: str, role: Role,
@@ -224,6 +226,7 @@ class ApprovalWorkflow:
         reply = self._load(reply_id)
         self._expect(reply, EDITABLE, "approve and send")
         check_single(self._repo, reply, "approve and send")
+        check_target(self._repo, reply, "approve and send")
         if text is not None and self._check_text(text) != reply.text:
             reply = self._move(reply, "edit", actor, role, "", text=self._check_text(text),
                                state="draft")
@@ -293,7 +296,8 @@ class ApprovalWorkflow:
     def refuse_second(self, approved: ApprovedReply, *, rehearsal: bool) -> None:
         """The publishers' last guard: refuse a reply to a post that another reply from the same
         account already went out to (or is going out to; in dry run, was rehearsed to), unless
-        it was written as a further reply."""
+        it was written as a further reply; and a reply to a post its author deleted."""
+        check_target(self._repo, approved.reply, "publish")
         other = sent_sibling(self._repo, approved.reply, rehearsal=rehearsal)
         if other is not None:
             done = "rehearsed (dry run)" if other.state == "dry_run" else other.state

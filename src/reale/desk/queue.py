@@ -5,7 +5,7 @@ clock is injected.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Literal
 
 import msgspec
@@ -124,6 +124,15 @@ class OpportunityQueue:
         ranked = [self._rank(o, now) for o in self._items.values() if brand in (None, o.brand)]
         ranked.sort(key=lambda q: (-q.priority, q.opportunity.id))
         return ranked[:limit]
+
+    def forget_posts(self, uris: Collection[str]) -> list[Opportunity]:
+        """Take out the opportunities whose post is one of ``uris`` (its author deleted it: the
+        store closes the stored row); a later reading of it is queued anew only from another
+        post of the conversation."""
+        gone = [o for o in self._items.values() if o.post_uri in uris]
+        for opp in gone:
+            self._drop(opp.id)
+        return gone
 
     def resolve(self, opp_id: str, decision: Decision) -> Opportunity | None:
         """Take a decided opportunity out; its conversation stays closed for ``closed_for``."""

@@ -66,6 +66,12 @@ class StoreDeskRepository(SqlDeskRepository):
             claims.take(tx.execute, tx.query_one, reply, publication)
             tx.execute(*self._publication_upsert(publication))
 
+    def deleted_at(self, uri: str) -> float | None:
+        """When the author deleted the post at ``uri`` (None: not deleted, as far as the store
+        knows): the store keeps a tombstone per deleted post (docs/deletions.md)."""
+        row = self._store.query("SELECT deleted_at FROM deletions WHERE uri = ?", (uri,))
+        return float(row[0][0]) if row else None
+
     @staticmethod
     def _body(reply: Reply) -> str:
         return msgspec.json.encode(reply).decode()

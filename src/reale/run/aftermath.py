@@ -11,12 +11,12 @@ from typing import Any, Protocol
 import msgspec
 
 from reale.clock import Clock
-from reale.desk.aftermath import Aftermath
+from reale.desk.aftermath import Aftermath, AftermathStatus
 from reale.desk.aftermath_rules import BacklashAlert
 from reale.desk.opportunity import Opportunity
 from reale.desk.records import Publication, Reply
 from reale.errors import DeskError
-from reale.events import Interaction, Mention, Post
+from reale.events import Deletion, Interaction, Mention, Post
 from reale.run.pipeline import Routed
 from reale.signals.moment_scope import MomentAlert
 from reale.store import Store
@@ -26,6 +26,13 @@ log = logging.getLogger("reale.run")
 
 class BacklashSink(Protocol):
     def backlash(self, alert: BacklashAlert, status: Any) -> None: ...
+
+
+def _record(sink: BacklashSink, status: AftermathStatus) -> None:
+    """Hand a changed watch to a sink that keeps them (the web desk's), without an alert."""
+    keep = getattr(sink, "aftermath", None)
+    if keep is not None:
+        keep(status)
 
 
 class AftermathStage:
@@ -58,9 +65,15 @@ class AftermathStage:
     async def __call__(self, routed: Routed) -> None:
         self.react(routed.events)
 
-    def react(self, events: Sequence[Post | Interaction]) -> None:
-        """Count each event in the watches it belongs to; backlash goes to the sinks."""
+    def react(self, events: Sequence[Post | Interaction | Deletion]) -> None:
+        """Count each event in the watches it belongs to; backlash goes to the sinks. The
+        deletion of a watched original is recorded in its watch (and kept by the sinks)."""
         for ev in events:
+            if isinstance(ev, Deletion):
+                for status in self.aftermath.deleted(ev):
+                    for sink in self.sinks:
+                        _record(sink, status)
+                continue
             for alert in self.aftermath.update(ev):
                 status = self.aftermath.get(alert.watch_id)
                 for sink in self.sinks:

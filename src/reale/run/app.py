@@ -65,6 +65,7 @@ class EmbeddedApp:
 
     def _committed(self, batch: CommittedBatch) -> None:
         self.metrics.observe_stored(mention_latencies(batch.items, batch.committed_at))
+        self.metrics.observe_deletions(batch.result.deleted, batch.result.unknown_deletions)
         for callback in self.on_commit:
             callback(batch)
 

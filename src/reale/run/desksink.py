@@ -64,6 +64,10 @@ class DeskStoreSink:
     def backlash(self, alert: BacklashAlert, status: AftermathStatus) -> None:
         self.pending.append(AftermathRecord(short_key(alert.watch_id), status, self.now()))
 
+    def aftermath(self, status: AftermathStatus) -> None:
+        """A watch changed without an alert (its original was deleted): keep its state."""
+        self.pending.append(AftermathRecord(short_key(status.watch_id), status, self.now()))
+
     async def __call__(self, routed: Any) -> None:
         """As a stage: hand over what the previous batches produced."""
         await self.flush()

@@ -17,7 +17,7 @@ from typing import Any, Protocol
 import msgspec
 
 from reale.clock import Clock, SystemClock
-from reale.events import Interaction, Mention, Post
+from reale.events import Deletion, Interaction, Mention, Post
 from reale.run.metrics import Metrics
 from reale.run.pipeline import MatcherRef, Routed, route
 from reale.run.sourcewatch import SourceWatch
@@ -95,6 +95,9 @@ class RunSummary(msgspec.Struct, kw_only=True):
     mentions: int = 0
     posts_stored: int = 0
     interactions_stored: int = 0
+    deletions: int = 0  # deletions the sources reported
+    deletions_applied: int = 0  # stored posts erased (now, or stored after their deletion)
+    deletions_unknown: int = 0  # deletions of posts the store does not hold
     latency: dict[str, float] = {}
     opportunities: int | None = None  # with every stage: raised or updated by this run
     moments: int | None = None  # with every stage: stored by this run
@@ -122,15 +125,16 @@ class EmbeddedRunner:
             self.source_watch.metrics = self.metrics
         self._pending: list[tuple[Source, Any]] = []
 
-    async def feed(self, events: Sequence[Post | Interaction]) -> Routed:
+    async def feed(self, events: Sequence[Post | Interaction | Deletion]) -> Routed:
         """Route a batch of events, hand them to the writer and the later stages."""
         routed = route(events, self.matcher(), self.tracked, self.clock.now())
         self._count(routed)
-        items: list[Any] = [*routed.posts, *routed.interactions, *routed.mentions]
+        items: list[Any] = [*routed.posts, *routed.interactions, *routed.mentions,
+                            *routed.deletions]
         if items:
             await self.writer.put_many(items)
         for stage in self.stages:
-            if routed.mentions or routed.interactions or routed.posts:
+            if routed.mentions or routed.interactions or routed.posts or routed.deletions:
                 try:
                     await stage(routed)
                 except Exception:  # a later stage's bug must not stop the stream
@@ -144,7 +148,10 @@ class EmbeddedRunner:
         s.mentions += len(routed.mentions)
         s.posts_stored += len(routed.posts)
         s.interactions_stored += len(routed.interactions)
+        s.deletions += len(routed.deletions)
         m = self.metrics
+        if routed.deletions:
+            m.deletions.labels("seen").inc(len(routed.deletions))
         m.events_in.labels("match").inc(routed.seen)
         m.events_out.labels("match").inc(len(routed.mentions))
 
@@ -171,7 +178,7 @@ class EmbeddedRunner:
         """``reale_source_lag_seconds{source}``: now minus the newest event each source gave."""
         newest: dict[Source, float] = {}
         for source, item in batch:
-            t = getattr(item.event, "created_at", 0.0)
+            t = getattr(item.event, "created_at", 0.0)  # a deletion's time says nothing of lag
             if t > newest.get(source, 0.0):
                 newest[source] = t
         now = self.clock.now()
@@ -212,6 +219,8 @@ class EmbeddedRunner:
         finally:
             await self._shutdown([*pumps, consumer], committer, stopper, sources)
         self.summary.latency = self.metrics.mention_latency.get()
+        _, self.summary.deletions_applied, self.summary.deletions_unknown = (
+            self.metrics.deletion_counts())
         return self.summary
 
     async def _shutdown(self, pumps: list[asyncio.Task[None]], committer: asyncio.Task[None],

@@ -65,6 +65,9 @@ class Metrics:
                          ["source"], registry=r)
         self.degraded = Gauge("reale_understand_degraded",
                               "1 while the understanding stage runs fast labels only", registry=r)
+        self.deletions = Counter(
+            "reale_deletions", "Deletions from the networks: seen, applied (a stored post "
+            "erased) and unknown (no stored post: kept until it arrives)", ["outcome"], registry=r)
         self.mention_latency = LatencyRecorder()
         self._lock = threading.Lock()
 
@@ -73,6 +76,18 @@ class Metrics:
             for v in latencies:
                 self.latency.observe(v)
                 self.mention_latency.update(v)
+
+    def observe_deletions(self, applied: int, unknown: int) -> None:
+        """What a committed batch did with its deletions (the store counts them)."""
+        if applied:
+            self.deletions.labels("applied").inc(applied)
+        if unknown:
+            self.deletions.labels("unknown").inc(unknown)
+
+    def deletion_counts(self) -> tuple[int, int, int]:
+        """(seen, applied, unknown) so far."""
+        return tuple(int(self.value("reale_deletions_total", outcome=o))  # type: ignore[return-value]
+                     for o in ("seen", "applied", "unknown"))
 
     def serve(self, host: str, port: int) -> None:
         """Expose /metrics on host:port (127.0.0.1 unless told otherwise)."""

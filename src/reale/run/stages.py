@@ -70,6 +70,18 @@ class SignalsStage:
                 sink.moment(a)
 
 
+class DeletionStage:
+    """Takes the opportunities of deleted posts out of the desk's queue, so nothing raises or
+    alerts on them again (the store closes their rows: reale.web.deleted)."""
+
+    def __init__(self, queue: OpportunityQueue) -> None:
+        self.queue = queue
+
+    async def __call__(self, routed: Routed) -> None:
+        if routed.deletions:
+            self.queue.forget_posts({d.uri for d in routed.deletions})
+
+
 Labeller = Callable[[list[str], list[Sequence[str] | None], bool], list[Any]]  # texts, declared langs, fast
 Consumer = Callable[[list[tuple[Mention, Any]]], None]
 

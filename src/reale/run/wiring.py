@@ -28,7 +28,7 @@ from reale.run.learning import Teacher, learn
 from reale.run.profile_metrics import watch_profiles
 from reale.run.signals_state import SAVE_EVERY, restore_signals, save_signals
 from reale.run.slawatch import SlaWatch
-from reale.run.stages import DeskStage, SignalsStage, Sink, UnderstandStage
+from reale.run.stages import DeletionStage, DeskStage, SignalsStage, Sink, UnderstandStage
 from reale.signals.hub import Signals
 from reale.signals.profile_clients import ProfileClient
 from reale.signals.safety import understanding_labeller
@@ -253,7 +253,8 @@ class Pipeline:
         self.aftermath = AftermathStage(self.stage_clock, app.store, [self.store_sink],
                                         team_language=app.config.team_language)
         self.desk.sinks.append(self.aftermath)
-        app.stages.extend([self.signals_stage, self.understand, self.aftermath, self.store_sink])
+        app.stages.extend([self.signals_stage, self.understand, self.aftermath, self.store_sink,
+                           DeletionStage(self.queue)])
         if self.alerts_config is not None and self.alerts_config.channels:
             rules = LiveRules(self.alerts_config, RuleStore(app.store))  # the desk's edits
             self.dispatcher = AlertDispatcher(self.alerts_config, app.store,

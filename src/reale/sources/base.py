@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from reale.events import Interaction, Post
+from reale.events import Deletion, Interaction, Post
 
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -52,7 +52,7 @@ class SourceItem:
     yields a Post and an Interaction: acking the Post alone does not advance the cursor).
     """
 
-    event: Post | Interaction
+    event: Post | Interaction | Deletion
     cursor: str
     source_id: str
     seq: int  # delivery order of the wire message within this client

@@ -12,7 +12,7 @@ from collections import OrderedDict
 import msgspec
 
 from reale.errors import DecodeError
-from reale.events import Author, Interaction, Post
+from reale.events import Author, Deletion, Interaction, Post
 from reale.sources.text import (
     MAX_TEXT_CHARS,
     calendar_time,
@@ -120,7 +120,7 @@ _event_decoder = msgspec.json.Decoder(_Event)
 _raw_event_decoder = msgspec.json.Decoder(_RawEvent)
 _record_decoder = msgspec.json.Decoder(_Record)
 
-Parsed = list[Post | Interaction]
+Parsed = list[Post | Interaction | Deletion]
 _NONE: list[str] = []  # shared and never mutated
 
 
@@ -177,8 +177,9 @@ def parse(raw: bytes | str, handles: HandleCache | None = None) -> Parsed:
 
     A post yields a :class:`Post`; a reply or quote post also yields an :class:`Interaction`
     (kind ``reply``/``quote``, ``uri`` = the post's URI) so cascades see it. Likes and reposts
-    yield interactions. Deletes, updates, other collections, identity and account events
-    yield nothing (identity events feed ``handles`` when given).
+    yield interactions; the delete of a post yields a :class:`Deletion`. Other deletes,
+    updates, other collections, identity and account events yield nothing (identity events
+    feed ``handles`` when given).
     """
     try:  # the hot path, inlined: one typed decode
         event: _Event | _RawEvent = _event_decoder.decode(raw)
@@ -194,6 +195,8 @@ def parse(raw: bytes | str, handles: HandleCache | None = None) -> Parsed:
         return []
     collection = commit.collection
     if collection not in _WANTED or commit.operation != "create":
+        if commit.operation == "delete" and collection == POST:
+            return _deletion(event.did, commit.rkey, event.time_us)
         return []
     record = commit.record if isinstance(commit, _Commit) else _record(commit)
     if record is None or not commit.rkey:
@@ -204,6 +207,18 @@ def parse(raw: bytes | str, handles: HandleCache | None = None) -> Parsed:
     if collection == POST:
         return _post(record, uri, author, event.time_us)
     return _subject(record, collection, uri, author, event.time_us)
+
+
+def _deletion(did: str, rkey: str, time_us: int) -> Parsed:
+    """The delete commit of a post: the post's URI, its author and the relay's time."""
+    if not rkey:
+        raise DecodeError("jetstream: delete of a post lacks its rkey")
+    deleted_at = calendar_time(time_us / 1e6)
+    if deleted_at is None:
+        raise DecodeError(f"jetstream: delete of a post at no time a calendar can show "
+                          f"(time_us {time_us})")
+    return [Deletion(network="bluesky", uri=f"at://{did}/{POST}/{rkey}", author_id=did,
+                     deleted_at=deleted_at, cursor=str(time_us))]
 
 
 def _record(commit: _RawCommit) -> _Record | None:
@@ -325,4 +340,6 @@ class JetstreamParser:
         if not out:
             key = b'"operation":"delete"' if isinstance(raw, bytes) else '"operation":"delete"'
             self.counts["deletes" if key in raw else "ignored"] += 1  # type: ignore[operator]
+        elif type(out[0]) is Deletion:
+            self.counts["deletes"] += 1
         return out

@@ -1,5 +1,6 @@
 """Mastodon Status JSON (REST entity, SSE ``update`` payload, or the WebSocket envelope) →
 Reale events (pure, no I/O). HTML content becomes plain text (see :mod:`reale.sources.html`).
+A ``delete`` envelope (payload: the status id) becomes a :class:`Deletion`.
 
 A reblog yields the reblogged status as a :class:`Post` plus an ``Interaction(kind="repost")``;
 a reply yields a Post with ``reply_parent`` plus an ``Interaction(kind="reply")``.
@@ -13,7 +14,7 @@ from urllib.parse import urlsplit
 import msgspec
 
 from reale.errors import DecodeError
-from reale.events import Author, Interaction, Post
+from reale.events import Author, Deletion, Interaction, Post
 from reale.sources.html import html_to_text
 from reale.sources.text import (
     clip,
@@ -25,7 +26,7 @@ from reale.sources.text import (
     why,
 )
 
-Parsed = list[Post | Interaction]
+Parsed = list[Post | Interaction | Deletion]
 
 
 class _Account(msgspec.Struct):
@@ -106,9 +107,17 @@ class IdIndex:
 
 def decode_status(raw: bytes | str) -> _Status | None:
     """Decode a Status (or a WebSocket envelope carrying one); ``None`` for other envelopes."""
+    status = decode_message(raw)
+    return status if isinstance(status, _Status) else None
+
+
+def decode_message(raw: bytes | str) -> _Status | _Envelope | None:
+    """A Status, a ``delete`` envelope, or ``None`` for other envelopes (DecodeError: bad)."""
     try:
         if _looks_like_envelope(raw):
             env = _envelope_decoder.decode(raw)
+            if env.event == "delete":
+                return env
             if env.event not in ("update", "status.update"):
                 return None
             raw = env.payload
@@ -127,11 +136,19 @@ def _looks_like_envelope(raw: bytes | str) -> bool:
     return (b'"payload"' in head) if isinstance(head, bytes) else ('"payload"' in head)
 
 
-def parse(raw: bytes | str, ids: IdIndex | None = None) -> Parsed:
-    """One Status → posts and interactions (``[]`` for non-status envelopes such as deletes)."""
-    status = decode_status(raw)
+def parse(raw: bytes | str, ids: IdIndex | None = None, host: str = "") -> Parsed:
+    """One Status → posts and interactions; a ``delete`` envelope → a :class:`Deletion` (``[]``
+    for other envelopes such as notifications).
+
+    A delete names only the server's status id: ``ids`` turns it into the URI of the status
+    seen earlier; an id it does not know becomes ``mastodon://HOST/statuses/ID`` (``host``: the
+    server streaming it), which no stored post has, so the store counts it as unknown.
+    """
+    status = decode_message(raw)
     if status is None:
         return []
+    if isinstance(status, _Envelope):
+        return [_deletion(status.payload, ids, host)]
     if status.reblog is not None:
         original = _post(status.reblog, ids)
         return [original, Interaction(
@@ -148,6 +165,20 @@ def parse(raw: bytes | str, ids: IdIndex | None = None) -> Parsed:
                                subject=post.quote_of, created_at=post.created_at,
                                text=post.text, cursor=post.cursor))
     return out
+
+
+MAX_ID_CHARS = 64  # a status id is a number of at most 20 digits; a longer one is not an id
+
+
+def _deletion(status_id: str, ids: IdIndex | None, host: str) -> Deletion:
+    """A deleted status by its id. The stream says neither when nor who: ``deleted_at`` is 0
+    (the runner takes the time it received it) and ``author_id`` is empty."""
+    status_id = status_id.strip()
+    if not status_id or len(status_id) > MAX_ID_CHARS or any(c in status_id for c in "/?# "):
+        raise DecodeError(f"mastodon: delete names no status id ({status_id[:40]!r})")
+    known = ids.get(status_id) if ids is not None else ""
+    return Deletion(network="mastodon", uri=known or f"mastodon://{host}/statuses/{status_id}",
+                    deleted_at=0.0)
 
 
 def _time(status: _Status) -> float:
@@ -206,8 +237,9 @@ def _parent_uri(status: _Status, ids: IdIndex | None) -> str | None:
 class MastodonParser:
     """``parse`` with state: remembers status ids → URIs so replies link to their parents."""
 
-    def __init__(self, max_ids: int = 100_000) -> None:
+    def __init__(self, max_ids: int = 100_000, host: str = "") -> None:
         self.ids = IdIndex(max_ids)
+        self.host = host  # the server's host, for the URI of a deleted status never seen
 
     def parse(self, raw: bytes | str) -> Parsed:
-        return parse(raw, self.ids)
+        return parse(raw, self.ids, self.host)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import httpx
 import msgspec
@@ -31,6 +31,7 @@ _STREAMS = {  # stream name → (SSE path, REST timeline path, extra REST params
     "user": ("user", "timelines/home", {}),
 }
 _UPDATES = frozenset(("update", "status.update"))
+_DELETE = msgspec.json.Encoder()
 
 
 def stream_paths(stream: str) -> tuple[str, str, dict[str, str]]:
@@ -73,7 +74,7 @@ class MastodonClient(HttpStreamClient):
                  backfill_pages: int = 10, max_line_bytes: int = MAX_LINE_BYTES,
                  **kw: Any) -> None:
         self.key_span = int(rewind * 1000)
-        self.parsing = MastodonParser()
+        self.parsing = MastodonParser(host=urlsplit(base_url).netloc)
         self.stream = stream
         self.paths = stream_paths(stream)
         super().__init__(source_id or f"mastodon:{stream}", token=token,
@@ -130,7 +131,9 @@ class MastodonClient(HttpStreamClient):
                     self.stats.keepalives = self.sse.heartbeats
                 elif event.event in _UPDATES:
                     yield event.data
-                else:  # delete, notification, filters_changed…: counted, not events
+                elif event.event == "delete":  # data: the status id; parsed as the envelope
+                    yield _DELETE.encode({"event": "delete", "payload": event.data})
+                else:  # notification, filters_changed…: counted, not events
                     name = f"sse_{event.event}"
                     self.stats.extra[name] = self.stats.extra.get(name, 0) + 1
 

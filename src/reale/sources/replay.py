@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,7 +18,7 @@ import msgspec
 
 from reale.clock import Clock, SystemClock
 from reale.errors import DecodeError, SourceError
-from reale.events import Interaction, Post
+from reale.events import Deletion, Interaction, Post
 from reale.sources import xstream
 from reale.sources.base import CursorStore, MemoryCursorStore, Sleep, SourceItem
 from reale.sources.jetstream import JetstreamParser
@@ -27,7 +27,7 @@ from reale.sources.mastodon import MastodonParser
 log = logging.getLogger("reale.sources")
 
 MAX_LINE_BYTES = 1 << 20
-Event = Post | Interaction
+Event = Post | Interaction | Deletion
 
 
 # A compressed file read as lines is noise: named by its magic number, it is refused up front.
@@ -74,7 +74,7 @@ class ReplayStats:
 class _Parsers:
     def __init__(self) -> None:
         jet, masto = JetstreamParser(), MastodonParser()
-        self.by_format: dict[str, Callable[[bytes], list[Event]]] = {
+        self.by_format: dict[str, Callable[[bytes | str], Sequence[Event]]] = {
             "jetstream": jet.parse, "mastodon": masto.parse, "x": xstream.parse}
 
 
@@ -143,17 +143,21 @@ def _decode_line(line: bytes, number: int, skips: _SkipLog, stats: ReplayStats,
         return []
     stats.formats[fmt] = stats.formats.get(fmt, 0) + 1
     try:
-        return parsers.by_format[fmt](line)
+        return list(parsers.by_format[fmt](line))
     except DecodeError as exc:
         stats.bad += 1
         skips.warn(number, f"skipped: {exc}")
         return []
 
 
-def iter_file_events(path: str | Path, stats: ReplayStats | None = None) -> Iterator[Event]:
-    """Every post and interaction in a JSONL file of any supported wire format."""
+def iter_file_events(path: str | Path, stats: ReplayStats | None = None
+                     ) -> Iterator[Post | Interaction]:
+    """Every post and interaction in a JSONL file of any supported wire format (deletions are
+    left out: :class:`ReplaySource` delivers them)."""
     for _, events in iter_file_lines(path, stats):
-        yield from events
+        for event in events:
+            if not isinstance(event, Deletion):
+                yield event
 
 
 def iter_file_posts(path: str | Path, stats: ReplayStats | None = None) -> Iterator[Post]:
@@ -167,7 +171,7 @@ def recorded_time(event: Event) -> float:
     """When the wire says the event happened (Jetstream's ``time_us`` when there is one)."""
     if event.network == "bluesky" and event.cursor and event.cursor.isdigit():
         return int(event.cursor) / 1e6
-    return event.created_at
+    return event.deleted_at if isinstance(event, Deletion) else event.created_at
 
 
 class Pacer:

@@ -16,7 +16,7 @@ import msgspec
 
 from reale.clock import Clock, SystemClock
 from reale.errors import DecodeError, SourceError
-from reale.events import Interaction, Post
+from reale.events import Deletion, Interaction, Post
 from reale.sources.base import (
     Backoff,
     CursorStore,
@@ -29,7 +29,7 @@ from reale.sources.resume import ResumeWindow
 
 log = logging.getLogger("reale.sources")
 
-Parser = Callable[[bytes | str], list[Post | Interaction]]
+Parser = Callable[[bytes | str], list[Post | Interaction | Deletion]]
 
 
 class FatalSourceError(SourceError):
@@ -139,13 +139,16 @@ class StreamClient:
             return []
         last = events[-1]
         cursor = last.cursor or ""
-        message_id = f"{last.kind}:{last.uri}" if isinstance(last, Interaction) else last.uri
+        message_id = (f"{last.kind}:{last.uri}" if isinstance(last, Interaction) else
+                      f"delete:{last.uri}" if isinstance(last, Deletion) else last.uri)
         if self.window.is_duplicate(message_id):
             self.stats.duplicates += 1
             return []
-        key = self._key(cursor)
+        # A message without a position of its own (a Mastodon delete) sits at the newest one.
+        key = self._key(cursor) if cursor else (self.window.delivered.newest or 0)
         token = self.window.deliver(key, message_id)
-        at = key / self.keys_per_second if key > 0 and self.keys_per_second else last.created_at
+        at = (key / self.keys_per_second if key > 0 and self.keys_per_second else
+              last.deleted_at if isinstance(last, Deletion) else last.created_at)
         self.stats.newest_at = max(self.stats.newest_at, at)
         self._seq += 1
         now = self.clock.now()

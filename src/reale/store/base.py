@@ -17,6 +17,7 @@ from reale.errors import StoreError
 from reale.events import Author, Interaction, Mention, Post
 from reale.store import migrations as mig
 from reale.store import reads
+from reale.store.deletes import PRUNE_EVERY, Eraser, prune
 from reale.store.dialect import Dialect
 from reale.store.records import (
     AuthorCount,
@@ -47,6 +48,9 @@ class Store:
         self.clock: Clock = clock or SystemClock()
         self._migrations_dir = migrations_dir
         self._extra: dict[type, ExtraWriter] = {}
+        self._erasers: list[Eraser] = []
+        self._tombstones: bool | None = None  # whether the schema has deletions (0018)
+        self._pruned_at = float("-inf")  # when this store last dropped stale tombstones
 
     # -- what a backend provides ------------------------------------------------------------
     def transaction(self) -> contextlib.AbstractContextManager[Tx]:
@@ -86,6 +90,7 @@ class Store:
                 tx.execute("INSERT INTO schema_migrations (name, version, checksum, applied_at)"
                            " VALUES (?, ?, ?, ?)", (m.name, m.version, m.checksum, self.clock.now()))
             backfills = self._has_table(tx, "store_backfills")
+        self._tombstones = None
         if backfills and backfill:
             from reale.store.backfill import fill_post_times
 
@@ -122,12 +127,26 @@ class Store:
         """
         self._extra[kind] = write
 
+    def register_eraser(self, erase: Eraser) -> None:
+        """Have ``erase(tx, {uri: deleted_at})`` run in each batch that erases deleted posts
+        (or stores posts already deleted): later parts erase what they keep of those posts."""
+        if erase not in self._erasers:
+            self._erasers.append(erase)
+
     def write_batch(self, items: Iterable[Any]) -> WriteResult:
         """Write a mix of posts, interactions, mentions (with their posts), author updates,
         cursor updates and registered kinds in one transaction. Idempotent by natural keys."""
         batch = Batch(items, self._extra)
         with self.transaction() as tx:
-            return write_batch(tx, batch, self.clock.now(), self._extra)
+            if self._tombstones is None:  # a store of an older schema writes without them
+                self._tombstones = self._has_table(tx, "deletions")
+            now = self.clock.now()
+            result = write_batch(tx, batch, now, self._extra,
+                                 self._erasers if self._tombstones else None)
+            if self._tombstones and now - self._pruned_at >= PRUNE_EVERY:
+                self._pruned_at = now  # an hourly chore, in a batch's transaction
+                prune(tx, now)
+            return result
 
     def write_posts(self, posts: Sequence[Post]) -> WriteResult:
         return self.write_batch(posts)

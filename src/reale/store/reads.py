@@ -24,7 +24,8 @@ DESK_TABLES = (("0003_desk_web", ("labels", "opportunities", "opportunity_decisi
                ("0002_desk", ("desk_replies", "desk_publications")),
                ("0004_alerts_outbox", ("alert_outbox",)),
                ("0006_author_profiles", ("author_profiles",)),
-               ("0011_publish_claims", ("publish_claims",)))
+               ("0011_publish_claims", ("publish_claims",)),
+               ("0018_deletions", ("deletions",)))
 
 
 def _limit(limit: int) -> int:

@@ -31,10 +31,14 @@ class WriteResult(msgspec.Struct, frozen=True, kw_only=True):
     interactions: int = 0
     cursors: int = 0
     other: int = 0  # rows written by writers that later parts registered
+    deletions: int = 0  # deletions not seen before (tombstones added)
+    deleted: int = 0  # posts erased: deleted now, or stored now after their deletion
+    unknown_deletions: int = 0  # deletions of posts the store does not hold (yet)
 
     @property
     def rows(self) -> int:
-        return self.posts + self.authors + self.mentions + self.interactions + self.cursors + self.other
+        return (self.posts + self.authors + self.mentions + self.interactions + self.cursors
+                + self.other + self.deletions + self.deleted)
 
 
 class Bucket(msgspec.Struct, frozen=True, array_like=True):

@@ -2,6 +2,8 @@
 
 Posts, mentions and interactions are inserted once by natural key (re-writing a batch changes
 nothing); authors are upserted so the newest sighting wins without forgetting known fields.
+Deletions leave tombstones and erase their posts, in this batch or stored before or after
+(:mod:`reale.store.deletes`).
 """
 
 from __future__ import annotations
@@ -9,14 +11,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+import msgspec
+
 from reale.errors import StoreError
-from reale.events import Interaction, Mention, Post
-from reale.store import buckets, rows
+from reale.events import Deletion, Interaction, Mention, Post
+from reale.store import buckets, deletes, rows
 from reale.store.records import AuthorUpdate, CursorUpdate, WriteResult
 from reale.store.tx import Tx
 
 ExtraWriter = Callable[[Tx, Sequence[Any]], int]
-StoreItem = Post | Interaction | Mention | AuthorUpdate | CursorUpdate
+StoreItem = Post | Interaction | Mention | Deletion | AuthorUpdate | CursorUpdate
 
 POST_COLUMNS = ("uri", "network", "author_id", "text", "created_at", "langs", "reply_parent",
                 "reply_root", "quote_of", "repost_of", "hashtags", "mentions", "links",
@@ -53,10 +57,12 @@ class Batch:
         self.mentions: list[Mention] = []
         self.authors: list[AuthorUpdate] = []
         self.cursors: list[CursorUpdate] = []
+        self.deletions: list[Deletion] = []
         self.other: dict[type, list[Any]] = {k: [] for k in extra_kinds}
         by_kind: dict[type, list[Any]] = {
             Post: self.posts, Interaction: self.interactions, Mention: self.mentions,
-            AuthorUpdate: self.authors, CursorUpdate: self.cursors, **self.other}
+            AuthorUpdate: self.authors, CursorUpdate: self.cursors, Deletion: self.deletions,
+            **self.other}
         for item in items:
             bucket = by_kind.get(type(item))
             if bucket is None:
@@ -75,14 +81,23 @@ class Batch:
         return self.authors + seen
 
 
-def write_batch(tx: Tx, batch: Batch, now: float,
-                extra: dict[type, ExtraWriter]) -> WriteResult:
-    """Write every item of ``batch`` inside ``tx``; returns the rows added or changed."""
-    posts = tx.insert_rows("posts", POST_COLUMNS, [
-        rows.post_row(p) for p in rows.unique_posts(batch.all_posts())], "ON CONFLICT (uri) DO NOTHING")
+def write_batch(tx: Tx, batch: Batch, now: float, extra: dict[type, ExtraWriter],
+                erasers: Sequence[deletes.Eraser] | None = ()) -> WriteResult:
+    """Write every item of ``batch`` inside ``tx``; returns the rows added or changed.
+    ``erasers=None``: the schema predates deletions (posts are written, deletions refused)."""
+    if erasers is None and batch.deletions:
+        raise StoreError("this store cannot keep deletions yet: run reale store migrate")
+    tombstones = deletes.write_tombstones(tx, batch.deletions, now) if batch.deletions else 0
+    unique = rows.unique_posts(batch.all_posts())
+    gone = {} if erasers is None else deletes.tombstones(
+        tx, [*(p.uri for p in unique), *(d.uri for d in batch.deletions)])
+    posts = tx.insert_rows("posts", POST_COLUMNS, [rows.post_row(p) for p in unique],
+                           "ON CONFLICT (uri) DO NOTHING")
     authors = tx.insert_rows("authors", AUTHOR_COLUMNS, [
         rows.author_row(u) for u in rows.newest_authors(batch.author_updates())], AUTHOR_UPSERT)
-    mention_rows = [rows.mention_row(m, now) for m in rows.unique_mentions(batch.mentions)]
+    mention_rows = [
+        rows.mention_row(msgspec.structs.replace(m, spans=()) if m.post.uri in gone else m, now)
+        for m in rows.unique_mentions(batch.mentions)]
     mentions = tx.insert_rows("mentions", MENTION_COLUMNS, mention_rows,
                               "ON CONFLICT (brand, post_uri) DO NOTHING")
     if mention_rows:  # the rollups recount the buckets these mentions fall in (reale.web.rollup);
@@ -94,5 +109,19 @@ def write_batch(tx: Tx, batch: Batch, now: float,
     cursors = tx.insert_rows("cursors", CURSOR_COLUMNS, [
         rows.cursor_row(c, now) for c in rows.last_cursors(batch.cursors)], CURSOR_UPSERT)
     other = sum(extra[kind](tx, items) for kind, items in batch.other.items() if items)
+    applied = (_apply(tx, batch, gone, erasers or ()) if gone or batch.deletions
+               else deletes.Applied())
     return WriteResult(posts=posts, authors=authors, mentions=mentions,
-                       interactions=interactions, cursors=cursors, other=other)
+                       interactions=interactions, cursors=cursors, other=other + applied.other,
+                       deletions=tombstones, deleted=applied.erased, unknown_deletions=applied.unknown)
+
+
+def _apply(tx: Tx, batch: Batch, gone: dict[str, float],
+           erasers: Sequence[deletes.Eraser]) -> deletes.Applied:
+    """Erase the deleted posts of this batch (stored before, now, or arriving after their
+    deletion); count the deletions of posts the store does not hold."""
+    erased, said = deletes.erase_stored(tx, gone) if gone else (0, 0)
+    asked = sorted({d.uri for d in batch.deletions})
+    unknown = len(asked) - len(deletes.stored(tx, asked)) if asked else 0
+    other = said + sum(fn(tx, gone) for fn in erasers) if gone else said
+    return deletes.Applied(erased=erased, unknown=unknown, other=other)

@@ -17,6 +17,7 @@ from reale.signals.moment_scope import MomentAlert
 from reale.signals.momentum import MomentumReading
 from reale.signals.reach import ReachReading
 from reale.store import Store, Tx, buckets
+from reale.web.deleted import close_deleted, erase_opportunities
 from reale.web.records import (
     Labels,
     MomentRecord,
@@ -38,7 +39,10 @@ _OPP_UPSERT = """ON CONFLICT (key) DO UPDATE SET kind = excluded.kind, score = e
  post_uri = excluded.post_uri, author = excluded.author, text = excluded.text,
  lang = excluded.lang, verdict = excluded.verdict, updated_at = excluded.updated_at,
  body = excluded.body, stored_at = excluded.stored_at,
- status = CASE WHEN opportunities.status = 'open' THEN 'open'
+ status = CASE WHEN excluded.status = 'deleted' THEN 'deleted'
+   WHEN opportunities.status = 'deleted' AND excluded.post_uri = opportunities.post_uri
+     THEN 'deleted'
+   WHEN opportunities.status = 'open' THEN 'open'
    WHEN opportunities.decided_at IS NOT NULL AND excluded.updated_at - opportunities.decided_at > {closed}
      THEN 'open'
    WHEN opportunities.status = 'handled' AND excluded.kind = 'complaint'
@@ -111,7 +115,7 @@ def write_opportunities(tx: Tx, records: Sequence[OpportunityRecord],
     stamps ``stored_at``, which a following desk process reads (default: each record's
     ``updated_at``)."""
     latest: dict[str, OpportunityRecord] = {}
-    for r in records:
+    for r in close_deleted(tx, records):
         if r.key not in latest or r.updated_at >= latest[r.key].updated_at:
             latest[r.key] = r
     rows = [_opp_row(r, now) for r in sorted(latest.values(), key=lambda r: r.key)]
@@ -242,6 +246,7 @@ def register_writers(store: Store) -> None:
     store.register_writer(LabelledPost,
                           lambda tx, items: write_labels(tx, items, now=store.clock.now()))
     store.register_writer(AftermathRecord, write_aftermath)
+    store.register_eraser(erase_opportunities)
 
 
 def labelled(labels: Mapping[str, Any], at: float = 0.0) -> Iterable[LabelledPost]:

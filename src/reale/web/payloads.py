@@ -71,7 +71,7 @@ def mention_payload(mention: Mention, labels: Labels | None = None,
         "lang": lab.lang or (post.langs[0] if post.langs else ""),
         "sentiment": lab.sentiment, "intent": lab.intent,
         "at": mention.matched_at or post.created_at, "created_at": post.created_at,
-        "url": post_url(post.uri),
+        "url": post_url(post.uri), "deleted": post.deleted_at is not None,
         "links": [u for u in (safe_href(x) for x in post.links[:5]) if u],
         "opportunity": None if opportunity is None else _brief(opportunity, lang),
     }

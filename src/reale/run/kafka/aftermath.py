@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import msgspec
 
 from reale.clock import Clock
-from reale.events import Interaction, Post
+from reale.events import Deletion, Interaction, Post
 from reale.run.aftermath import AftermathStage, BacklashSink
 from reale.run.kafka.codec import Watch
 from reale.store import Store
@@ -41,8 +41,13 @@ class Watches:
         self.stage.aftermath.watch(brand=w.brand, original_uri=w.original_uri,
                                    original_at=w.original_at or None)
 
-    def react(self, event: Post | Interaction, sinks: Sequence[BacklashSink]) -> None:
-        """Count a reaction in its watches (once, even when read again); backlash to ``sinks``."""
+    def react(self, event: Post | Interaction | Deletion, sinks: Sequence[BacklashSink]) -> None:
+        """Count a reaction in its watches (once, even when read again); backlash to ``sinks``.
+        The deletion of a watched original is recorded in its watch (once)."""
+        if isinstance(event, Deletion):
+            self.stage.sinks = list(sinks)
+            self.stage.react([event])
+            return
         if not self.stage.aftermath.follows(event) or event.uri in self._counted:
             return
         self._counted[event.uri] = None

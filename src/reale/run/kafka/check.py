@@ -8,7 +8,7 @@ import json
 from collections.abc import Iterable, Sequence
 
 from reale.config import BrandConfig
-from reale.events import Interaction, Mention, Post
+from reale.events import Deletion, Interaction, Mention, Post
 from reale.match import Matcher
 from reale.run.pipeline import route
 from reale.run.tracked import TrackedPosts
@@ -35,6 +35,8 @@ def simulated_events(posts: int, *, seed: int = 1, authors: int = 20_000,
     seen = 0
     for line in sim.lines():
         for ev in parse(line):
+            if isinstance(ev, Deletion):
+                continue
             out.append(ev)
             seen += isinstance(ev, Post)
         if seen >= posts:

@@ -19,7 +19,7 @@ import msgspec
 
 from reale.clock import Clock
 from reale.errors import DecodeError
-from reale.events import Interaction, Post
+from reale.events import Deletion, Interaction, Post
 from reale.run.aftermath import BacklashSink
 from reale.run.cascade_archive import CONVERSATION_PREFIX, CascadeArchive, encoded
 from reale.run.kafka import codec
@@ -217,6 +217,10 @@ class ConversationStage(KeyedStage[ConversationState]):
             self._keep_all(state, state.follow(post, root=mentioned), out)
             return
         event = codec.decode_conversation(raw)
+        if isinstance(event, Deletion):  # for the aftermath only (the matcher stores it)
+            if state.watches is not None:
+                state.watches.react(event, self._sinks)
+            return
         if state.watches is not None:
             state.watches.react(event, self._sinks)
         self.expired += state.expire(event.received_at)

@@ -48,6 +48,8 @@ class MatcherStage:
 
     def _add(self, out: Output, routed: Routed) -> None:
         out.items.extend(routed.mentions)
+        out.items.extend(routed.deletions)  # the store erases their posts (docs/deletions.md)
+        out.deletions += len(routed.deletions)
         out.arrivals.extend(m.post.received_at for m in routed.mentions)
         out.events_out += len(routed.mentions)
         out.records.extend(Outbound(self._mentions, codec.mention_key(m), codec.encode(m))

@@ -29,6 +29,7 @@ FILLED_BY: dict[str, tuple[str, ...]] = {
     "reale_kafka_batch_seconds": CONSUMING,
     "reale_kafka_rebalances": CONSUMING,
     "reale_kafka_relevance_models_pruned": ("stages", "all"),
+    "reale_deletions": ("matcher", "all"),  # the matcher writes the deletions
 }
 
 
@@ -54,7 +55,7 @@ class KafkaMetrics(Metrics):
                                      "deleted at start", ["group"], registry=r)
         for metric in (self.latency, self.lag, self.skipped, self.degraded, self.events_in,
                        self.events_out, self.consumer_lag, self.batch_seconds, self.rebalances,
-                       self.models_pruned):
+                       self.models_pruned, self.deletions):
             if role not in FILLED_BY[next(iter(metric.describe())).name]:
                 r.unregister(metric)  # still counts if called, never shown
 

@@ -93,7 +93,9 @@ class MomentCountStage(KeyedStage[TermCounts]):
 
     def _count(self, part: int, state: TermCounts, m: Message, now: float) -> None:
         if m.topic() == self.posts:
-            state.update(codec.decode_post(m.value() or b""), part, m.offset() or 0, now)
+            event = codec.decode_post_or_deletion(m.value() or b"")
+            if isinstance(event, Post):  # a deletion takes nothing back from the counts
+                state.update(event, part, m.offset() or 0, now)
             return
         post = codec.decode_conversation_post(m.value() or b"")
         if post is not None:

@@ -1,4 +1,4 @@
-"""Publishing decoded events: posts to ``posts`` (key: author), interactions — and replies and
+"""Publishing decoded events: posts and deletions to ``posts`` (key: author), interactions — and replies and
 quotes as conversation posts — to ``interactions`` (key: root post). The source role drives
 source clients through it and commits their cursors only once Kafka has acknowledged what they
 produced, so a restarted source neither loses nor repeats."""
@@ -15,7 +15,7 @@ from msgspec.structs import replace
 
 from reale.clock import Clock, SystemClock
 from reale.errors import RealeError
-from reale.events import Interaction, Post
+from reale.events import Deletion, Interaction, Post
 from reale.run.embedded import Source
 from reale.run.kafka import codec
 from reale.run.kafka.deps import close_producer, confluent_kafka
@@ -42,9 +42,13 @@ class Publisher:
         self.sent = 0
         self.errors: list[str] = []
 
-    def publish(self, event: Post | Interaction) -> None:
+    def publish(self, event: Post | Interaction | Deletion) -> None:
         """Queue one event (stamping ``received_at`` if the source did not)."""
-        if isinstance(event, Post):
+        if isinstance(event, Deletion):
+            self._send(self.posts, codec.deletion_key(event), codec.encode(event))
+            self._send(self.interactions, codec.deleted_post_key(event),
+                       codec.encode_conversation(event))
+        elif isinstance(event, Post):
             self._send(self.posts, codec.post_key(event), codec.encode(event))
             if codec.is_conversation_post(event):
                 self._send(self.interactions, codec.conversation_key(event),
@@ -53,7 +57,7 @@ class Publisher:
             self._send(self.interactions, codec.conversation_key(event),
                        codec.encode_conversation(event))
 
-    def publish_many(self, events: Iterable[Post | Interaction]) -> int:
+    def publish_many(self, events: Iterable[Post | Interaction | Deletion]) -> int:
         n = 0
         for ev in events:
             self.publish(ev)

@@ -27,6 +27,7 @@ class Output(msgspec.Struct):
     events_in: int = 0
     events_out: int = 0
     bad: int = 0
+    deletions: int = 0  # deletions among the records read (the matcher's)
 
 
 class Message(Protocol):

@@ -23,6 +23,7 @@ from reale.run.kafka.metrics import KafkaMetrics
 from reale.run.kafka.settings import KafkaSettings, consumer_config, producer_config
 from reale.run.kafka.stage import Message, Output, Stage
 from reale.store import ErrorPolicy, Store
+from reale.store.records import WriteResult
 
 log = logging.getLogger("reale.run.kafka")
 LAG_EVERY = 5.0  # seconds between consumer-lag readings
@@ -36,6 +37,9 @@ class WorkerSummary(msgspec.Struct, kw_only=True):
     events_out: int = 0
     bad: int = 0
     published: int = 0
+    deletions: int = 0  # deletions read (the matcher's), posts they erased, and of posts not stored
+    deletions_applied: int = 0
+    deletions_unknown: int = 0
     first_at: float = 0.0
     last_at: float = 0.0
     cpu_seconds: float = 0.0  # this process's CPU time when the worker stopped
@@ -153,7 +157,7 @@ class Worker:
         t1 = time.monotonic()
         self._send(out)  # Kafka acknowledges while the store writes; both finish before the commit
         if out.items:
-            self._write(out.items)
+            self._deleted(out, self._write(out.items))
         if out.arrivals:
             now = self.clock.now()
             self.metrics.observe_stored(now - t for t in out.arrivals if t)
@@ -187,12 +191,21 @@ class Worker:
         tp = self._ck.TopicPartition
         return good, [tp(t or "", p or 0, (m.offset() or 0) + 1) for (t, p), m in last.items()]
 
-    def _write(self, items: list[Any]) -> None:
+    def _deleted(self, out: Output, result: WriteResult) -> None:
+        """Count the batch's deletions: read, applied (posts erased), of posts not stored."""
+        s = self.summary
+        s.deletions += out.deletions
+        s.deletions_applied += result.deleted
+        s.deletions_unknown += result.unknown_deletions
+        if out.deletions:
+            self.metrics.deletions.labels("seen").inc(out.deletions)
+        self.metrics.observe_deletions(result.deleted, result.unknown_deletions)
+
+    def _write(self, items: list[Any]) -> WriteResult:
         attempt = 0
         while True:
             try:
-                self.store.write_batch(items)
-                return
+                return self.store.write_batch(items)
             except StoreUnavailable as exc:
                 attempt += 1
                 self.metrics.errors.labels(self.stage.name, "store_unavailable").inc()

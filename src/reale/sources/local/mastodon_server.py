@@ -7,6 +7,7 @@ Statuses are "published" one by one as a stream sends them; ``drop_after=N`` cut
 stream after N updates and ``publish_while_down`` more statuses are published while the client is
 away (only the REST backfill can recover them, as on a real server). With ``cut_mid_event`` the
 cut falls inside the N-th event: its ``data:`` line is sent, the blank line that ends it is not.
+Once every status is sent, a stream sends a ``delete`` event for each id in ``deleted``.
 """
 
 from __future__ import annotations
@@ -33,13 +34,14 @@ class MastodonServer(LocalServer):
 
     def __init__(self, lines: Sequence[bytes], *, token: str = "", drop_after: int | None = None,
                  publish_while_down: int = 0, heartbeat_every: int = 2,
-                 cut_mid_event: bool = False) -> None:
+                 cut_mid_event: bool = False, deleted: Sequence[str] = ()) -> None:
         self.statuses = sorted((_Status(x) for x in lines if x.strip()), key=lambda s: s.id)
         self.token = token
         self.drop_after = drop_after
         self.publish_while_down = publish_while_down
         self.heartbeat_every = heartbeat_every
         self.cut_mid_event = cut_mid_event
+        self.deleted = list(deleted)  # status ids the authors delete after the last status
         self.published = 0  # statuses[:published] exist on the server
         self.requests: list[Request] = []
         super().__init__()
@@ -87,7 +89,9 @@ class MastodonServer(LocalServer):
                 if not self.cut_mid_event:
                     response.abort()  # (drops what is still buffered)
                 return  # the connection is closed after what was sent, mid-body
-        await response.chunk(b"event: delete\ndata: 1\n\n:thump\n")
+        for status_id in self.deleted:
+            await response.chunk(b"event: delete\ndata: " + status_id.encode() + b"\n\n")
+        await response.chunk(b":thump\n")
         await _forever()
 
     async def _timeline(self, request: Request, response: Response, which: str) -> None:

@@ -67,7 +67,7 @@ def post_payload(post: Post | None) -> dict[str, Any] | None:
             "author": post.author.handle or post.author.id, "name": post.author.display_name,
             "followers": post.author.followers, "text": post.text[:MAX_TEXT],
             "created_at": post.created_at, "lang": post.langs[0] if post.langs else "",
-            "url": post_url(post.uri),
+            "url": post_url(post.uri), "deleted": post.deleted_at is not None,
             "links": [u for u in (safe_href(x) for x in post.links[:5]) if u]}
 
 
