@@ -202,6 +202,10 @@ def test_decimals_and_ordinals_are_no_thousands(text: str) -> None:
     ("my class would love some capsule", GROUP_SIZES["class"], "my class"),
     ("il mio coro ne vorrebbe tanto, mandateci capsule", groups.CHOIR, "il mio coro"),
     ("send my team some capsule", BULK_UNITS, "my team"),
+    ("capsule per i ragazzi del mio coro", groups.CHOIR, "mio coro"),
+    ("capsule for the kids of my class", GROUP_SIZES["class"], "my class"),
+    ("my team and i would love some capsule", BULK_UNITS, "my team"),
+    ("il mio coro e io vorremmo delle capsule", groups.CHOIR, "il mio coro"),
 ])
 def test_more_groups_count_their_typical_size(text: str, units: int, said: str) -> None:
     assert quantity_of(text, ["capsule"]) == Quantity(units, said)
@@ -212,6 +216,7 @@ def test_more_groups_count_their_typical_size(text: str, units: int, said: str) 
     "la mia squadra ha vinto, mi mandate una capsule?", "my team is great, a capsule?",
     "my class loves you! send me a capsule", "nella mia classe nessuno beve caffè, una capsule?",
     "il mio coro canta sabato, una capsule?", "una capsule nel mio condominio",
+    "il direttore del mio coro beve solo capsule, me ne mandate una?",
     # not a group of people at all: a favourite, a social class, a quality, school
     "la mia classe preferita è la 3b, mi mandate una capsule?", "capsule per la mia classe preferita",
     "la mia squadra del cuore ha vinto, una capsule?", "capsule per il mio team preferito",

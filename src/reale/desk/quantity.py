@@ -118,10 +118,14 @@ _MINE = rf"(?:my|our|(?:il|la|lo|l'|i|gli|le|al|alla|allo|all'|ai|agli|alle|per)
 # *for my choir*, *send my team*) or is said to want (*my class would love*, *la mia squadra ne
 # vorrebbe*); named otherwise it asks nothing (*la mia squadra ha vinto*, *nella mia classe*).
 _OWNERS = re.compile(r"my|our|mi[oae]|nostr|whole|entire|all the|everyone|tutt")
-_GIVEN_TO = re.compile(r"(?:\b(?:for|per|to|x|send|give|gift|treat|ship|bring|surprise)\s*)$")
+_GIVEN_TO = re.compile(r"\b(?:for|per|to|x|send|give|gift|treat|ship|bring|surprise)\s*$|"
+                       # "per i ragazzi del mio coro", "for everyone in my choir"
+                       r"\b(?:for|per)\s+(?:[\w']+\s+){0,2}(?:del|della|dello|dei|degli|delle|"
+                       r"of|in)\s*$")
 _GIVING_ARTICLE = re.compile(r"(?:al|alla|allo|all'|ai|agli|alle|per)\b")
-_WANTS = re.compile(
-    r"\s*(?:(?:would|'d) (?:love|like|appreciate|enjoy)|needs?|wants?|deserves?|could use|"
+_WANTS = re.compile(  # "and I" / "e io" between: "my team and I would love", "il mio coro e io vorremmo"
+    r"\s*(?:(?:and i|and me|e io|ed io)\s+)?(?:(?:would|'d) (?:love|like|appreciate|enjoy)|needs?|"
+    r"wants?|deserves?|could use|vorremmo|ne vorremmo|(?:abbiamo|avremmo) bisogno|"
     r"(?:is|are) (?:asking|begging|dying)|vorrebbe(?:ro)?|ne vorrebbe(?:ro)?|(?:ha|hanno|avrebbe|"
     r"avrebbero) bisogno|merita(?:no)?|chiede|chiedono|adorerebbe(?:ro)?|sarebbe(?:ro)? felici?)\b")
 _FOR_WHOLE = rf"(?:{_WHOLE}|(?:for|per)\s+(?:my|our|(?:il|la|lo|l'|i|gli|le)\s*{_MY_IT}))"
@@ -219,7 +223,7 @@ def _asked_for(text: str, m: re.Match[str]) -> bool:
     if m.group("group") is None:
         return True
     return (_GIVING_ARTICLE.match(m.group("mine")) is not None
-            or _GIVEN_TO.search(text, max(0, m.start() - 12), m.start()) is not None
+            or _GIVEN_TO.search(text, max(0, m.start() - 30), m.start()) is not None
             or _WANTS.match(text, m.end()) is not None)
 
 
