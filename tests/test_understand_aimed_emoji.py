@@ -106,7 +106,10 @@ def test_the_pipelines_labeller_knows_the_configured_brands() -> None:
     from reale.config import BrandConfig
     from reale.run.wiring import Understanding
 
-    volta = BrandConfig(name="Volta", handles=("volta-auto.bsky.social",), keywords=("volta",))
+    volta = BrandConfig(name="Volta", handles=("volta-auto.bsky.social",), keywords=("volta",),
+                        hashtags=("voltaauto",))
     labels = Understanding([volta]).label(
-        ["@mario.bsky.social 😡😡", "@volta-auto.bsky.social 😡😡"], [None, None], False)
-    assert [x.intent for x in labels] == ["other", "complaint"], [x.intent_scores for x in labels]
+        ["@mario.bsky.social 😡😡", "@volta-auto.bsky.social 😡😡", "#voltaauto 🤬🤬", "#traffico 😡😡"],
+        [None] * 4, False)
+    assert [x.intent for x in labels] == ["other", "complaint", "complaint", "other"], [
+        x.intent_scores for x in labels]

@@ -61,8 +61,11 @@ class Understanding:
         # (mentions that address the brand's handles or carry its hashtags teach it) scores it.
         self.priors: dict[str, BrandPrior] = {}
         self._brands = {b.name: b for b in brands}
-        # whom angry emoji alone must tag or name to be a complaint: the brands, not anyone
-        self.marks = brand_marks([h for b in brands for h in b.handles], [b.name for b in brands])
+        # whom angry emoji alone must tag or name to be a complaint: the brands (their handles,
+        # names and hashtags, as the desk's kind_of reads them), not anyone
+        self.marks = brand_marks([h for b in brands for h in b.handles],
+                                 [*(b.name for b in brands),
+                                  *("#" + t.lstrip("#") for b in brands for t in b.hashtags)])
         for b in brands:
             self.drop_anchors(b.name)
 

@@ -237,7 +237,8 @@ def _marks(handles: tuple[str, ...], names: tuple[str, ...]) -> re.Pattern[str] 
 def brand_marks(handles: Iterable[str], names: Iterable[str] = ()) -> re.Pattern[str] | None:
     """What marks a post as aimed at one of the brands: one of their ``handles`` tagged
     (``@volta.bsky.social``; given with or without the ``@``) or one of their ``names`` written
-    in full (any case). None when there is neither (anger aimed at any tag then counts)."""
+    in full (any case; a hashtag is a name: ``#volta``). None when there is neither (anger aimed
+    at any tag then counts)."""
     tags = sorted({h.strip().lstrip("@").lower() for h in handles} - {""}, key=len, reverse=True)
     said = sorted({" ".join(n.split()).lower() for n in names} - {""}, key=len, reverse=True)
     return _marks(tuple(tags), tuple(said))
