@@ -172,8 +172,12 @@ def test_two_hundred_is_not_two() -> None:
     assert quantity_of("two hundred capsule", ["capsule"]) == Quantity(MAX_UNITS, "two hundred capsule")
 
 
-@pytest.mark.parametrize("text", ["1,5 capsule", "10.5 capsule", "il 1.000° cliente, una capsule?"])
-def test_decimals_and_ordinals_are_no_thousands(text: str) -> None:
+@pytest.mark.parametrize("text", [
+    "1,5 capsule", "10.5 capsule", "il 1.000° cliente, una capsule?",
+    # thanks, not a thousand people
+    "grazie mille ragazzi, mi mandate una capsule?", "mille grazie amici, una capsule?",
+])
+def test_decimals_ordinals_and_thanks_are_no_thousands(text: str) -> None:
     assert quantity_of(text, ["capsule"]) is None
 
 
@@ -202,6 +206,7 @@ def test_decimals_and_ordinals_are_no_thousands(text: str) -> None:
     ("my class would love some capsule", GROUP_SIZES["class"], "my class"),
     ("il mio coro ne vorrebbe tanto, mandateci capsule", groups.CHOIR, "il mio coro"),
     ("send my team some capsule", BULK_UNITS, "my team"),
+    ("could you send a few capsule to my class?", GROUP_SIZES["class"], "my class"),
     ("capsule per i ragazzi del mio coro", groups.CHOIR, "mio coro"),
     ("capsule for the kids of my class", GROUP_SIZES["class"], "my class"),
     ("my team and i would love some capsule", BULK_UNITS, "my team"),
@@ -217,6 +222,9 @@ def test_more_groups_count_their_typical_size(text: str, units: int, said: str) 
     "my class loves you! send me a capsule", "nella mia classe nessuno beve caffè, una capsule?",
     "il mio coro canta sabato, una capsule?", "una capsule nel mio condominio",
     "il direttore del mio coro beve solo capsule, me ne mandate una?",
+    "send me a capsule, I'm going to my class", "talk to my team about it, a capsule?",
+    # subscribers are reach, as followers are
+    "ho 5000 iscritti, mi mandate una capsule?",
     # not a group of people at all: a favourite, a social class, a quality, school
     "la mia classe preferita è la 3b, mi mandate una capsule?", "capsule per la mia classe preferita",
     "la mia squadra del cuore ha vinto, una capsule?", "capsule per il mio team preferito",

@@ -53,8 +53,7 @@ def _compounds() -> dict[str, int]:
 
 _BASE = "|".join(sorted(map(re.escape, _WORDS), key=len, reverse=True))
 _WORDS.update({k: v for k, v in _compounds().items() if k not in _WORDS})
-_WORDS.update({"uno": 1, "one": 1, "a": 1, "an": 1, "tré": 3, "un migliaio": 1000, "migliaia": 1000,
-               "centinaia": 100, "thousands": 1000})
+_WORDS.update({"uno": 1, "one": 1, "a": 1, "an": 1, "tré": 3})
 _IT_SMALL = (r"(?:vent|trent|quarant|cinquant|sessant|settant|ottant|novant)[ai]?"
              r"(?:uno|due|tre|tré|quattro|cinque|sei|sette|otto|nove)?|undici|dodici|tredici|"
              r"quattordici|quindici|sedici|diciassette|diciotto|diciannove|dieci|uno|due|tre|tré|"
@@ -66,11 +65,13 @@ _EN_SMALL = (r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
 _IT_HUNDREDS = r"(?:due|tre|quattro|cinque|sei|sette|otto|nove)?cento"
 # Numbers of a hundred and more, in one word in Italian ("duecento", "centocinquanta", "mille",
 # "duemilacinquecento") and in words in English ("two hundred", "a thousand", "three hundred and
-# fifty"); in digits with thousands separators ("1.000", "1,000") or a k ("1k", "2,5k").
-_BIG = (rf"(?:(?:due|tre|quattro|cinque|sei|sette|otto|nove|dieci)mila|mille)(?:{_IT_HUNDREDS})?"
+# fifty"). "Grazie mille" and "mille grazie" are thanks, not a thousand of anyone.
+_BIG = (rf"(?:(?:due|tre|quattro|cinque|sei|sette|otto|nove|dieci)mila|(?<!grazie )mille(?! grazie))"
+        rf"(?:{_IT_HUNDREDS})?"
         rf"(?:{_IT_SMALL})?|{_IT_HUNDREDS}(?:{_IT_SMALL})?|"
         r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|twenty|fifty) "
         rf"(?:hundred|thousand)(?! of)(?:(?: and)? (?:{_EN_SMALL}))?")
+# In digits: with thousands separators ("1.000", "1,000") or a k ("1k", "2,5k").
 _DIGITS = r"\d{1,3}(?:[.,]\d{3})+(?![.,]?\d)|\d{1,3}(?:[.,]\d)?k\b|\d{1,4}"
 # the compounds as one pattern, not 200 alternatives (a number is tried at every position):
 # "ventidue", "trentotto", "venti", "twenty-two", "thirty five"; ``read_number`` reads them from _WORDS
@@ -92,7 +93,7 @@ _PEOPLE = (r"persone|colleghi|colleghe|dipendenti|ragazzi|ragazze|amici|amiche|b
            r"giocatori|atleti|ospiti|invitati|people|persons|colleagues|employees|staff|coworkers|"
            r"co-workers|friends|kids|children|students|pupils|classmates|teammates|players|"
            r"guests|members|of us|di noi|coristi|choristers|singers|cantanti|scout|scouts|lupetti|"
-           r"coinquilini|coinquiline|flatmates|roommates|housemates|membri|iscritti|volontari|"
+           r"coinquilini|coinquiline|flatmates|roommates|housemates|membri|volontari|"
            r"volunteers|genitori|parents|nonni|grandparents")
 # a group and its size after it: "team of 12", "una classe di 25", "famiglia di cinque"
 _GROUP = (r"team|squadra|ufficio|office|classe|class|famiglia|family|gruppo|group|reparto|"
@@ -118,7 +119,9 @@ _MINE = rf"(?:my|our|(?:il|la|lo|l'|i|gli|le|al|alla|allo|all'|ai|agli|alle|per)
 # *for my choir*, *send my team*) or is said to want (*my class would love*, *la mia squadra ne
 # vorrebbe*); named otherwise it asks nothing (*la mia squadra ha vinto*, *nella mia classe*).
 _OWNERS = re.compile(r"my|our|mi[oae]|nostr|whole|entire|all the|everyone|tutt")
-_GIVEN_TO = re.compile(r"\b(?:for|per|to|x|send|give|gift|treat|ship|bring|surprise)\s*$|"
+_GIVEN_TO = re.compile(r"\b(?:for|per|x|send|give|gift|treat|ship|bring|surprise)\s*$|"
+                       # sent to it ("send some to my class"), not gone to it ("going to my class")
+                       r"\b(?:send|give|gift|ship|bring|mail|deliver)\s+(?:[\w']+\s+){0,3}to\s*$|"
                        # "per i ragazzi del mio coro", "for everyone in my choir"
                        r"\b(?:for|per)\s+(?:[\w']+\s+){0,2}(?:del|della|dello|dei|degli|delle|"
                        r"of|in)\s*$")
