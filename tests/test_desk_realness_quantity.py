@@ -176,6 +176,8 @@ def test_two_hundred_is_not_two() -> None:
     "1,5 capsule", "10.5 capsule", "il 1.000° cliente, una capsule?",
     # thanks, not a thousand people
     "grazie mille ragazzi, mi mandate una capsule?", "mille grazie amici, una capsule?",
+    # a year in words, as in digits
+    "the class of two thousand and nineteen says hi, a capsule?",
 ])
 def test_decimals_ordinals_and_thanks_are_no_thousands(text: str) -> None:
     assert quantity_of(text, ["capsule"]) is None

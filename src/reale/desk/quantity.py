@@ -231,8 +231,13 @@ def _asked_for(text: str, m: re.Match[str]) -> bool:
 
 
 def _a_year(num: str, said: str) -> bool:
-    """A year, not a size: the class of 2019, la classe 1990."""
-    return len(num) == 4 and num[:2] in ("19", "20") and not said.lower().startswith(num)
+    """A year, not a size: the class of 2019, la classe 1990, the class of two thousand and
+    nineteen."""
+    if said.lower().startswith(num):
+        return False
+    if num.isdigit():
+        return len(num) == 4 and num[:2] in ("19", "20")
+    return not num[0].isdigit() and 1900 <= read_number(num) < 2100
 
 
 def quantity_of(text: str, nouns: Iterable[str] = ()) -> Quantity | None:
