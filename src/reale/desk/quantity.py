@@ -118,6 +118,10 @@ _MINE = rf"(?:my|our|(?:il|la|lo|l'|i|gli|le|al|alla|allo|all'|ai|agli|alle|per)
 # The writer's group is asked for only when it is given to (*per il mio coro*, *ai miei alunni*,
 # *for my choir*, *send my team*) or is said to want (*my class would love*, *la mia squadra ne
 # vorrebbe*); named otherwise it asks nothing (*la mia squadra ha vinto*, *nella mia classe*).
+# a word of affection or size between the owner and the group ("il mio piccolo coro", "my lovely
+# team", "i miei cari colleghi"); any other word may make it no group ("my favourite class")
+_FOND = (r"(?:(?:piccol[oaie]|little|small|tiny|nuov[oaie]|new|car[oaie]|dear|lovely|amazing|"
+         r"fantastic[oaie]|meraviglios[oaie]|adorabil[ei]|splendid[oaie])\s+)?")
 _OWNERS = re.compile(r"my|our|mi[oae]|nostr|whole|entire|all the|everyone|tutt")
 _GIVEN_TO = re.compile(r"\b(?:for|per|x|send|give|gift|treat|ship|bring|surprise)\s*$|"
                        # sent to it ("send some to my class"), not gone to it ("going to my class")
@@ -203,8 +207,8 @@ def _fixed() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
         return "|".join(sorted(map(re.escape, words), key=len, reverse=True))
 
     people = alternatives(set(GROUP_SIZES) - PLACES)
-    group = re.compile(rf"(?<![\w'])(?:{_ALL}\s*(?P<whole>{people})|"
-                       rf"(?P<mine>{_MINE})\s*(?P<group>{people})|"
+    group = re.compile(rf"(?<![\w'])(?:{_ALL}\s*{_FOND}(?P<whole>{people})|"
+                       rf"(?P<mine>{_MINE})\s*{_FOND}(?P<group>{people})|"
                        rf"{_FOR_WHOLE}\s*(?P<place>{alternatives(PLACES)}))(?!\w)"
                        rf"(?!\s+(?:{NOT_PEOPLE_AFTER})(?!\w))")
     return re.compile(rf"\b(?:{_YEAR})\b"), re.compile(rf"(?<!\w)(?:{_BULK})(?!\w)"), group
