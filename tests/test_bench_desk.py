@@ -10,7 +10,7 @@ def test_quick_run_returns_well_formed_rows() -> None:
     rows = desk.run(quick=True)
     names = [r["name"] for r in rows]
     assert names == ["desk.opportunity_scoring", "desk.realness_suite", "desk.realness_checks",
-                     "desk.aftermath_reactions", "desk.complaint_lexicon_f1"]
+                     "desk.quantity_per_text", "desk.aftermath_reactions", "desk.complaint_lexicon_f1"]
     for row in rows:
         assert set(row) == {"name", "value", "unit", "target", "ok", "note"}
     suite = rows[1]

@@ -6,7 +6,15 @@ from __future__ import annotations
 
 import pytest
 
-from reale.desk.quantity import BULK_UNITS, GROUP_SIZES, MAX_UNITS, Quantity, quantity_of
+from reale.desk import groups
+from reale.desk.quantity import (
+    BULK_UNITS,
+    GROUP_SIZES,
+    MAX_UNITS,
+    Quantity,
+    quantity_of,
+    read_number,
+)
 from reale.desk.realness import Assessment, explain
 from reale.desk.situation import situation_from_dict
 
@@ -133,4 +141,100 @@ def test_a_number_said_beats_the_groups_typical_size() -> None:
     "first class capsule", "alla nostra scuola una capsule",
 ])
 def test_followers_someone_elses_group_and_a_place_are_no_quantity(text: str) -> None:
+    assert quantity_of(text, ["capsule"]) is None
+
+
+# --- numbers of a hundred and more, in words and in digits ------------------------------------------
+
+
+@pytest.mark.parametrize(("said", "number"), [
+    ("duecento", 200), ("trecento", 300), ("mille", 1000), ("duemila", 2000),
+    ("centocinquanta", 150), ("milleduecento", 1200), ("duemilacinquecento", 2500),
+    ("novecentonovantanove", 999), ("centotré", 103),
+    ("two hundred", 200), ("a thousand", 1000), ("two hundred and fifty", 250),
+    ("one hundred twenty-two", 122), ("ten thousand", 10_000),
+    ("1.000", 1000), ("1,000", 1000), ("1k", 1000), ("2,5k", 2500), ("12", 12), ("ventidue", 22),
+])
+def test_number_words_above_ninety_nine_are_read(said: str, number: int) -> None:
+    assert read_number(said) == number
+
+
+@pytest.mark.parametrize("text", [
+    "duecento capsule", "trecento capsule", "mille capsule", "duemila capsule", "two hundred capsule",
+    "a thousand capsule", "1.000 capsule", "1,000 capsule", "1k capsule", "siamo in duecento",
+])
+def test_a_hundred_and_more_is_the_cap(text: str) -> None:
+    q = quantity_of(text, ["capsule"])
+    assert q is not None and q.units == MAX_UNITS and q.evidence == text, q
+
+
+def test_two_hundred_is_not_two() -> None:
+    assert quantity_of("two hundred capsule", ["capsule"]) == Quantity(MAX_UNITS, "two hundred capsule")
+
+
+@pytest.mark.parametrize("text", [
+    "1,5 capsule", "10.5 capsule", "il 1.000° cliente, una capsule?",
+    # thanks, not a thousand people
+    "grazie mille ragazzi, mi mandate una capsule?", "mille grazie amici, una capsule?",
+    # a year in words, as in digits
+    "the class of two thousand and nineteen says hi, a capsule?",
+])
+def test_decimals_ordinals_and_thanks_are_no_thousands(text: str) -> None:
+    assert quantity_of(text, ["capsule"]) is None
+
+
+# --- more groups: each with its typical size (reale.desk.groups), in both languages ----------------
+
+
+@pytest.mark.parametrize(("text", "units", "said"), [
+    ("capsule per il mio coro", groups.CHOIR, "il mio coro"),
+    ("capsule for my choir", groups.CHOIR, "my choir"),
+    ("capsule per i nostri cori", MAX_UNITS, "i nostri cori"),
+    ("capsule for my book club", BULK_UNITS, "my book club"),
+    ("capsule per il mio club del libro", BULK_UNITS, "il mio club del libro"),
+    ("capsule per la mia squadra di calcetto", BULK_UNITS, "la mia squadra di calcetto"),
+    ("capsule per la nostra squadra di calcio", groups.FOOTBALL, "la nostra squadra di calcio"),
+    ("capsule for our volleyball team", groups.COURT, "our volleyball team"),
+    ("capsule for our scout group", groups.TROOP, "our scout group"),
+    ("capsule ai miei scout", groups.TROOP, "ai miei scout"),
+    ("capsule per il mio condominio", BULK_UNITS, "per il mio condominio"),
+    ("capsule for the whole apartment building", BULK_UNITS, "the whole apartment building"),
+    ("capsule per tutti i miei amici", groups.CIRCLE, "tutti i miei amici"),
+    ("capsule per i miei coinquilini", groups.FLAT, "i miei coinquilini"),
+    ("capsule for my flatmates", groups.FLAT, "my flatmates"),
+    ("capsule per i miei genitori", groups.PAIR, "i miei genitori"),
+    ("capsule per le mie classi", MAX_UNITS, "le mie classi"),
+    ("capsule for a choir of 30", 30, "choir of 30"), ("capsule per 30 coristi", 30, "30 coristi"),
+    ("my class would love some capsule", GROUP_SIZES["class"], "my class"),
+    ("il mio coro ne vorrebbe tanto, mandateci capsule", groups.CHOIR, "il mio coro"),
+    ("send my team some capsule", BULK_UNITS, "my team"),
+    ("could you send a few capsule to my class?", GROUP_SIZES["class"], "my class"),
+    ("capsule per il nostro piccolo coro", groups.CHOIR, "il nostro piccolo coro"),
+    ("capsule for my lovely team", BULK_UNITS, "my lovely team"),
+    ("capsule per tutti i miei cari colleghi", BULK_UNITS, "tutti i miei cari colleghi"),
+    ("capsule per i ragazzi del mio coro", groups.CHOIR, "mio coro"),
+    ("capsule for the kids of my class", GROUP_SIZES["class"], "my class"),
+    ("my team and i would love some capsule", BULK_UNITS, "my team"),
+    ("il mio coro e io vorremmo delle capsule", groups.CHOIR, "il mio coro"),
+])
+def test_more_groups_count_their_typical_size(text: str, units: int, said: str) -> None:
+    assert quantity_of(text, ["capsule"]) == Quantity(units, said)
+
+
+@pytest.mark.parametrize("text", [
+    # a group named, not asked for: the writer's team won, their class is in a sentence
+    "la mia squadra ha vinto, mi mandate una capsule?", "my team is great, a capsule?",
+    "my class loves you! send me a capsule", "nella mia classe nessuno beve caffè, una capsule?",
+    "il mio coro canta sabato, una capsule?", "una capsule nel mio condominio",
+    "il direttore del mio coro beve solo capsule, me ne mandate una?",
+    "send me a capsule, I'm going to my class", "talk to my team about it, a capsule?",
+    # subscribers are reach, as followers are
+    "ho 5000 iscritti, mi mandate una capsule?",
+    # not a group of people at all: a favourite, a social class, a quality, school
+    "la mia classe preferita è la 3b, mi mandate una capsule?", "capsule per la mia classe preferita",
+    "la mia squadra del cuore ha vinto, una capsule?", "capsule per il mio team preferito",
+    "la classe operaia va in paradiso, una capsule?", "tutta la classe operaia beve capsule",
+    "what a class act, a capsule please", "in classe nessuno beve caffè, una capsule?",
+])
+def test_a_group_named_but_not_asked_for_is_no_quantity(text: str) -> None:
     assert quantity_of(text, ["capsule"]) is None

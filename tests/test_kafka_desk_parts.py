@@ -385,3 +385,17 @@ def test_on_kafka_a_friends_reply_keeps_the_appeal_about_the_person_who_asked() 
     heir.restore(state.snapshot())
     kept = heir.queue.peek(opp.id)
     assert kept is not None and kept.subject == opp.subject and kept.subject is not None
+
+
+def test_the_stored_intent_of_anger_at_someone_else_is_no_complaint(
+        tmp_path: Path, understanding: Understanding) -> None:
+    """Angry emoji alone aimed at a person ("@mario 😡😡") are stored as intent other; aimed at
+    the brand's handle, a complaint: the stages' labeller knows the configured brands."""
+    clock = ManualClock(T0 + 60)
+    texts = ["@mario.bsky.social 😡😡", "@volta-auto.bsky.social 😡😡"]
+    mentions = [mention(20 + i, t, T0 + i) for i, t in enumerate(texts)]
+    with opened(tmp_path) as store:
+        out = stage(store, clock, untaught(understanding)).process(
+            [Record(m, i) for i, m in enumerate(mentions)], clock.now())
+    stored = {i.post_uri: i.labels.intent for i in out.items if type(i).__name__ == "LabelledPost"}
+    assert [stored[m.post.uri] for m in mentions] == ["other", "complaint"]

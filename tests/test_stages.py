@@ -303,3 +303,24 @@ def test_understanding_weighs_every_language_a_post_declares() -> None:
 
     asyncio.run(main())
     assert done[0][1].language == "it"
+
+
+def test_the_embedded_understand_stage_reads_anger_at_a_person_as_no_complaint() -> None:
+    """The embedded runner's understand stage labels through ``Understanding.label``, which knows
+    the configured brands: "@mario 😡😡" is anger at Mario (intent other, the label stored and
+    reported), "@volta-auto.bsky.social 😡😡" a complaint to the brand."""
+    from reale.run.wiring import Understanding
+
+    done: list[tuple[Mention, Any]] = []
+    stage = UnderstandStage(Understanding([VOLTA]).label, done.extend, metrics=Metrics())
+    mentions = [mention(1, text="@mario.bsky.social 😡😡"), mention(2, text="@volta-auto.bsky.social 😡😡")]
+
+    async def main() -> None:
+        await stage(Routed(mentions=mentions))
+        while len(done) < 2:
+            await asyncio.sleep(0.01)
+        stage.close()
+
+    asyncio.run(main())
+    intents = {m.post.uri: labels.intent for m, labels in done}
+    assert [intents[m.post.uri] for m in mentions] == ["other", "complaint"]

@@ -1,5 +1,6 @@
 """Desk benchmarks: opportunity scoring throughput on one core, the realness suite, the realness
-check and the aftermath watch per second, and the complaint lexicon on real brand-addressed tweets.
+check per second, a quantity's cost per text, the aftermath watch per second, and the complaint
+lexicon on real brand-addressed tweets.
 
 Run: ``python -m reale.bench.desk`` (``--quick`` for a short run). Texts come from
 ``../shared/data`` when present (real tweets to brands), else from a small built-in set.
@@ -137,6 +138,37 @@ def bench_realness(quick: bool) -> dict[str, Any]:
             "target": 1000, "ok": rate >= 1000, "note": "the suite's situations, one core"}
 
 
+# reading a quantity cost 38.7 µs a text when group sizes came in (docs/realness.md): widening
+# the lexicons may cost at most a tenth more
+TARGET_QUANTITY_US = 42.6
+
+
+def bench_quantity(quick: bool) -> dict[str, Any]:
+    """Microseconds ``quantity_of`` takes on one of the suite's post texts (normalised), asked
+    about the words of a product as the value reading asks."""
+    from reale.desk.cues import normalise
+    from reale.desk.quantity import quantity_of
+
+    path = _suite_path()
+    lines = path.read_text(encoding="utf-8").splitlines() if path else []
+    texts = [normalise(json.loads(line)["situation"]["post"].get("text", ""))[:5000]
+             for line in lines if line]
+    if not texts:
+        return {"name": "desk.quantity_per_text", "value": 0, "unit": "µs", "target": None,
+                "ok": False, "note": "suite not found"}
+    nouns = ("capsule classico", "capsule", "classico")
+
+    def run_all() -> int:
+        for t in texts:
+            quantity_of(t, nouns)
+        return len(texts)
+
+    us = 1e6 / _rate(run_all, 0.5 if quick else 2.0)
+    return {"name": "desk.quantity_per_text", "value": round(us, 1), "unit": "µs",
+            "target": TARGET_QUANTITY_US, "ok": us <= TARGET_QUANTITY_US,
+            "note": f"quantity_of on the suite's {len(texts)} post texts, best round, one core"}
+
+
 def bench_aftermath(quick: bool) -> dict[str, Any]:
     from reale.clock import ManualClock
     from reale.desk.aftermath import Aftermath
@@ -187,7 +219,7 @@ def bench_complaint_lexicon() -> dict[str, Any]:
 def run(quick: bool = False) -> list[dict[str, Any]]:
     """Every desk benchmark, as rows for ``make bench``."""
     return [bench_opportunities(quick), bench_suite(), bench_realness(quick),
-            bench_aftermath(quick), bench_complaint_lexicon()]
+            bench_quantity(quick), bench_aftermath(quick), bench_complaint_lexicon()]
 
 
 if __name__ == "__main__":

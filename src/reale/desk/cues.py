@@ -25,7 +25,7 @@ _A_IT = r"(?:una|un|uno|un')"
 # What an exchange pays with: "in cambio di una recensione" is a deal, "in cambio di quello rotto"
 # a swap.
 _PROMO = (r"(?:(?:a|an|my|some|una|un|uno|qualche|la|il|delle|dei)\s+)?(?:\w+\s+)?(?:review|recension|"
-          r"post|publicity|pubblicit|promo|video|shout|mention|menzion|tag|stories|storie|exposure|"
+          r"post|publicity|pubblicit|promo|video|shout|mention|menzion|tag|stories|stori[ae]|exposure|"
           r"unboxing|visibilit|advert|follow)")
 
 FAMILIES: dict[Family, tuple[str, ...]] = {
@@ -160,6 +160,27 @@ FAMILIES: dict[Family, tuple[str, ...]] = {
         r"\b(?:farò|faro|scriverò|scrivero|pubblicherò|pubblichero|posterò|postero|girerò|girero) "
         r"(?:una |un )?(?:\w+ )?(?:recensione|post|video|review|unboxing|storia|stories)\b",
         r"\b(?:recensione|opinione) (?:onesta )?(?:garantita|assicurata|promessa)\b",
+        # the price named some other way: paid back with a post, a place in one's stories, the
+        # brand told what it will get ("ti ripago con un video", "you'd be in my next video"); one
+        # alternation under one \b, so a position inside a word is refused once, not ten times
+        r"\b(?:"
+        rf"(?:(?:ti|vi) )?(?:ripago|ripagherò|ripaghero|ricambio|ricambierò|ricambiero|ricompenso|"
+        rf"ricompenserò|mi sdebito|mi sdebiterò|mi sdebitero)(?: il favore)? con {_PROMO}\w*|"
+        r"(?:vi|ti) (?:(?:metto|metterò|mettero|inserisco|inserirò|porto|porterò|portero) (?:nelle|"
+        r"nella|nel|in una|in un|in) (?:mie |mia |mio )?(?:prossim[oae] )?(?:storie|storia|stories|"
+        r"video|post|reel|feed)\b|(?:faccio|farò|faro) conoscere\b)|"
+        r"(?:sarete|sarai) (?:nel|nella|nelle|in) (?:mio |mia |mie )?(?:prossim[oae] )?(?:video|"
+        r"post|storie|storia|stories|reel)\b|"
+        r"(?:avrete|avrai|riceverete|riceverai) (?:una |un |uno )?(?:\w+ )?(?:recensione|video|"
+        r"post|menzione|storia|shout-?out)\b|"
+        rf"i(?:'ll| will| can| could| would|'d) (?:repay you|pay you back|return the fav(?:ou)?r|"
+        rf"make it up to you) (?:with|in) {_PROMO}\w*|"
+        r"you(?:'ll| will|'d| would) (?:get (?:a |an |my |some )?(?:\w+ )?(?:review|shout-?out|"
+        r"post|video|mention|feature|exposure|promo)\b|be (?:in|on|featured in|featured on) "
+        r"(?:my|all my) (?:\w+ )?(?:video|post|stories|story|reel|feed|channel|blog|podcast)\b)|"
+        r"give you (?:some |lots of |a lot of |free )?(?:exposure|visibility|publicity|promo)\b|"
+        r"my (?:followers|audience|fans|subscribers) (?:will|would|'ll) (?:hear|know|learn) "
+        r"(?:all )?about (?:you|it)\b)",
     ),
     "loan": (
         r"\b(?:lend|lending|loan|borrow|for the weekend|prest\w*|in prestito|noleggi\w*|per il weekend)\b",
@@ -167,10 +188,16 @@ FAMILIES: dict[Family, tuple[str, ...]] = {
 }
 
 
+# Invisible format characters (soft hyphen, zero-width space and joiners, word joiner, BOM):
+# "manda\u200btemi" reads as "mandatemi", as a person reads it.
+_INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200d\u2060-\u2064\ufeff]")
+
+
 def normalise(text: str) -> str:
-    """Lower-case NFKC text with typographic quotes made plain."""
+    """Lower-case NFKC text with typographic quotes made plain and invisible characters dropped."""
     t = unicodedata.normalize("NFKC", text).lower()
-    return t.replace("’", "'").replace("‘", "'").replace("`", "'")
+    t = t.replace("’", "'").replace("‘", "'").replace("`", "'")
+    return _INVISIBLE.sub("", t) if _INVISIBLE.search(t) else t
 
 
 @cache
@@ -241,21 +268,37 @@ def find_asks(text: str) -> list[str]:
 
 
 _NEGATED = re.compile(
-    r"\b(?:non|senza|nulla|niente|né|mai|nothing|not|no|never|without|don'?t|won'?t|wouldn'?t|"
+    r"\b(?:non|senza|nulla|niente|né|mai|nessun[oa]?|nothing|not|no|never|without|don'?t|won'?t|wouldn'?t|"
     r"doesn'?t|didn'?t|isn'?t|aren'?t|can'?t)\b|n't\b"
 )
 _CLAUSE = re.compile(r"[.!?;,:\n]|\b(?:but|ma|però|and|e)\b")
 
 
+# An offer taken back right after it: answered no ("una recensione? no, niente recensioni",
+# "a review in exchange? nope") or called a joke ("I'll post about it... just kidding").
+_RETRACTED = re.compile(
+    r"[^.!?\n]{0,15}?(?:\?+\s*(?:no|nah|nope|non|nessun\w*|niente|macché|never|not)\b|"
+    r"\s*[:,;–-]\s*(?:no|nah|nope|niente|nulla)(?:[,.!:;]|$)|"
+    r"[\s,.!…-]*(?:just kidding|kidding|jk|scherzo|scherzavo|sto scherzando|lol no)\b)")
+# An offer made with a rolled eye or a sarcasm tag before the clause ends ("e vi faccio pure
+# pubblicità 🙄", "and I'll even post about it /s"), or after "yeah right", "sì, come no": irony.
+_IRONIC_AFTER = re.compile(r"[^.!?\n]{0,30}?(?:🙄|🙃|😒|😏|/s\b|#sarcas\w*|#ironi\w*)")
+_IRONIC_BEFORE = re.compile(r"\b(?:yeah right|as if|sì,? come no|come no|seh|sure,? sure)\b")
+
+
 def find_exchanges(text: str) -> list[str]:
     """Something offered in return in normalised ``text`` ("prometto recensione", "I'll post
-    about it", "in cambio vi faccio pubblicità"); a denied one ("non vi chiedo nulla in cambio",
-    "nothing in return", "I won't post about it") is not."""
+    about it", "in cambio vi faccio pubblicità", "ti ripago con un video"); a denied one ("non vi
+    chiedo nulla in cambio", "nothing in return", "I won't post about it"), one taken back ("una
+    recensione? no", "just kidding") or an ironic one ("e vi faccio pure pubblicità 🙄") is not."""
     hits: list[str] = []
     for m in _compiled("exchange").finditer(text):
         head = text[max(0, m.start() - 40):m.start()]
         clause = _CLAUSE.split(head)[-1]
         if _NEGATED.search(clause) or _NEGATED.search(m.group(0)):
+            continue
+        if (_RETRACTED.match(text, m.end()) or _IRONIC_AFTER.match(text, m.end())
+                or _IRONIC_BEFORE.search(head, max(0, len(head) - 25))):
             continue
         h = m.group(0).strip()
         if h not in hits:

@@ -34,6 +34,7 @@ from reale.signals.profile_clients import ProfileClient
 from reale.signals.safety import understanding_labeller
 from reale.signals.settings import SignalsConfig, signals_config
 from reale.store import Store
+from reale.understand.emoji import brand_marks
 from reale.understand.relevance import REMEMBER, RelevanceModel, Remembered
 from reale.understand.relevance_prior import BrandPrior
 from reale.understand.understander import TASKS
@@ -60,6 +61,11 @@ class Understanding:
         # (mentions that address the brand's handles or carry its hashtags teach it) scores it.
         self.priors: dict[str, BrandPrior] = {}
         self._brands = {b.name: b for b in brands}
+        # whom angry emoji alone must tag or name to be a complaint: the brands (their handles,
+        # names and hashtags, as the desk's kind_of reads them), not anyone
+        self.marks = brand_marks([h for b in brands for h in b.handles],
+                                 [*(b.name for b in brands),
+                                  *("#" + t.lstrip("#") for b in brands for t in b.hashtags)])
         for b in brands:
             self.drop_anchors(b.name)
 
@@ -68,7 +74,7 @@ class Understanding:
         """Labels for a batch of posts: all of them, or the ``tasks`` named (see
         ``reale.understand.understander.TASKS``); ``fast``: the overload labels only."""
         return list(self.understander.annotate_batch(texts, langs, tasks=TASKS if tasks is None
-                                                     else tasks, fast=fast))
+                                                     else tasks, fast=fast, brands=self.marks))
 
     def _new(self, brand: str) -> RelevanceModel:
         return self.understander.relevance_model(brand, self.terms.get(brand, (brand,)),

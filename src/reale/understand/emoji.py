@@ -29,6 +29,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
 from typing import NamedTuple
 
 # emoji → (polarity, emotion). Counts (posts, joy + optimism share) from the emotion sets.
@@ -203,13 +205,40 @@ def angry_only(read: EmojiRead | None) -> bool:
             and any(e in ANGRY for e in read.emoji))
 
 
-def aimed_anger(text: str, read: EmojiRead | None) -> bool:
+def aimed_anger(text: str, read: EmojiRead | None, brands: re.Pattern[str] | None = None) -> bool:
     """Whether ``text``, read as emoji alone (``read``), is anger aimed at someone it tags:
-    "@volta 😡😡😡" complains to @volta; "😡😡😡" alone is aimed at nothing.
+    "@volta 😡😡😡" complains to @volta; "😡😡😡" alone is aimed at nothing. With ``brands``
+    (:func:`brand_marks`: the brands' handles and names) it must be aimed at one of them:
+    "@mario 😡😡" is anger at Mario, no complaint to the brand.
 
     >>> aimed_anger("@volta 😡😡😡", emoji_read("@volta 😡😡😡"))
     True
     >>> aimed_anger("😡😡😡", emoji_read("😡😡😡")), aimed_anger("@volta 😍🔥", emoji_read("@volta 😍🔥"))
     (False, False)
+    >>> volta = brand_marks(["volta.bsky.social"], ["Volta"])
+    >>> [aimed_anger(t, emoji_read(t), volta) for t in ("@volta.bsky.social 😡😡", "Volta 🤬🤬",
+    ...                                                  "@mario 😡😡", "@volta.bsky.social.fan 😡")]
+    [True, True, False, False]
     """
-    return angry_only(read) and _TAG.search(text) is not None
+    if not angry_only(read):
+        return False
+    return (brands or _TAG).search(text) is not None
+
+
+@lru_cache(maxsize=64)
+def _marks(handles: tuple[str, ...], names: tuple[str, ...]) -> re.Pattern[str] | None:
+    tagged = "|".join(re.escape(h) for h in handles)
+    named = "|".join(r"\s+".join(map(re.escape, n.split())) for n in names)
+    parts = ([rf"(?<![\w@])@(?:{tagged})(?![\w-]|\.\w)"] if tagged else []) + (
+        [rf"(?<![\w@#.])(?:{named})(?!\w)"] if named else [])
+    return re.compile("|".join(parts), re.IGNORECASE) if parts else None
+
+
+def brand_marks(handles: Iterable[str], names: Iterable[str] = ()) -> re.Pattern[str] | None:
+    """What marks a post as aimed at one of the brands: one of their ``handles`` tagged
+    (``@volta.bsky.social``; given with or without the ``@``) or one of their ``names`` written
+    in full (any case; a hashtag is a name: ``#volta``). None when there is neither (anger aimed
+    at any tag then counts)."""
+    tags = sorted({h.strip().lstrip("@").lower() for h in handles} - {""}, key=len, reverse=True)
+    said = sorted({" ".join(n.split()).lower() for n in names} - {""}, key=len, reverse=True)
+    return _marks(tuple(tags), tuple(said))

@@ -8,6 +8,7 @@ knows the language). ``fast=True`` gives language and word-n-gram sentiment only
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Collection, Sequence
 from pathlib import Path
@@ -107,6 +108,8 @@ class _Batch:
         self._pushes: list[list[str]] | None = None
         self._asks: list[list[str]] | None = None
         self.sentiment: list[tuple[F32, list[str]]] | None = None  # see Understander._sentiment_rows
+        self.raw: Sequence[str] = texts  # as written: the handles the models see as @user
+        self.brands: re.Pattern[str] | None = None  # whom anger must be aimed at (emoji.brand_marks)
 
     def emoji(self, i: int) -> EmojiRead | None:
         """The emoji lexicon's read of row ``i`` when it is emoji alone (``emoji.emoji_read``)."""
@@ -217,17 +220,22 @@ class Understander:
         return RelevanceModel(brand, terms, self.embed_for_relevance, remember)
 
     def annotate_posts(self, posts: Sequence[Post], tasks: Collection[str] = TASKS,
-                       fast: bool = False) -> list[Understanding]:
+                       fast: bool = False, brands: re.Pattern[str] | None = None) -> list[Understanding]:
         """Label pipeline posts: their text, their declared ``langs``, and their URI carried along."""
-        labels = self.annotate_batch([p.text for p in posts], [p.langs for p in posts], tasks=tasks, fast=fast)
+        labels = self.annotate_batch([p.text for p in posts], [p.langs for p in posts], tasks=tasks,
+                                     fast=fast, brands=brands)
         return [msgspec.structs.replace(x, uri=p.uri) for x, p in zip(labels, posts, strict=True)]
 
     def annotate(self, text: str, lang: Declared = None, **kw: object) -> Understanding:
         return self.annotate_batch([text], [lang], **kw)[0]  # type: ignore[arg-type]
 
     def annotate_batch(self, texts: Sequence[str], langs: Sequence[Declared] | None = None,
-                       tasks: Collection[str] = TASKS, fast: bool = False) -> list[Understanding]:
-        """Label ``texts`` (declared languages in ``langs``, aligned); ``tasks`` picks the labels."""
+                       tasks: Collection[str] = TASKS, fast: bool = False,
+                       brands: re.Pattern[str] | None = None) -> list[Understanding]:
+        """Label ``texts`` (declared languages in ``langs``, aligned); ``tasks`` picks the labels.
+        ``brands`` (``emoji.brand_marks``: the brands' handles and names) says whom a post must
+        tag or name for angry emoji alone to be a complaint ("@mario 😡😡" is not one); without
+        it, angry emoji that tag anyone are."""
         unknown = set(tasks) - set(TASKS)
         if unknown:
             raise ModelError(f"unknown task(s) {sorted(unknown)}; known: {', '.join(TASKS)}")
@@ -242,6 +250,7 @@ class Understander:
         self._remember_vectors(clean, encoded)
         emb = np.hstack((encoded, lexicon_features(clean)))
         batch = _Batch(clean, guesses, xw, emb, words)
+        batch.raw, batch.brands = texts, brands
         fields: list[dict[str, object]] = [
             {"language": g.lang, "language_score": round(g.score, 4), "why": {"language": [g.why]}}
             for g in guesses]
@@ -361,11 +370,13 @@ class Understander:
                 why[i] = [*why[i], "pushes the brand to answer someone else: " + ", ".join(b.pushes(i))]
         out: F32 = (1 / (1 + np.exp(-logit))).astype(np.float32)
         for i, text in enumerate(b.texts):
-            if aimed_anger(text, b.emoji(i)):
+            if aimed_anger(text if b.brands is None else b.raw[i], b.emoji(i), b.brands):
                 # "@volta 😡😡😡": no word for the head to read, but anger aimed at whoever is tagged
-                # is a complaint to them, as sure as the emoji read itself (``READ_SHARE``).
+                # (the brand, when the caller says who it is) is a complaint to them, as sure as the
+                # emoji read itself (``READ_SHARE``); "@mario 😡😡" is anger at Mario.
                 out[i] = READ_SHARE + (1.0 - READ_SHARE) * out[i]
-                why[i] = [*why[i], "angry emoji aimed at who it tags: " + " ".join(b.emoji(i).emoji)]  # type: ignore[union-attr]
+                whom = "who it tags" if b.brands is None else "the brand"
+                why[i] = [*why[i], f"angry emoji aimed at {whom}: " + " ".join(b.emoji(i).emoji)]  # type: ignore[union-attr]
         b.done["complaint, cued"] = (out, why)
         return out, why
 
