@@ -67,19 +67,15 @@ class KafkaSettings(msgspec.Struct, frozen=True, kw_only=True):
         return self
 
 
-def producer_config(s: KafkaSettings, client_id: str, linger_ms: float | None = None
-                    ) -> dict[str, Any]:
-    """Durable, ordered, Java-compatible partitioning (so other clients agree on key → partition).
-
-    ``linger_ms`` replaces ``s.linger_ms`` for a producer that waits for its acknowledgements
-    anyway (a worker: see ``WORKER_LINGER_MS``); ``s.client`` still wins over both."""
+def producer_config(s: KafkaSettings, client_id: str) -> dict[str, Any]:
+    """Durable, ordered, Java-compatible partitioning (so other clients agree on key → partition)."""
     return {
         "bootstrap.servers": s.bootstrap,
         "client.id": client_id,
         "acks": "all",
         "enable.idempotence": True,
         "partitioner": "murmur2_random",
-        "linger.ms": s.linger_ms if linger_ms is None else linger_ms,
+        "linger.ms": s.linger_ms,
         "compression.type": "lz4",
         "log.connection.close": False,
         "logger": logging.getLogger(CLIENT_LOG),

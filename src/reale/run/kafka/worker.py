@@ -27,9 +27,6 @@ from reale.store import ErrorPolicy, Store
 log = logging.getLogger("reale.run.kafka")
 LAG_EVERY = 5.0  # seconds between consumer-lag readings
 TICK_EVERY = 1.0  # seconds between calls of a stage's ``tick`` (time-driven work)
-# A worker waits for its batch's records to be acknowledged before committing, so lingering only
-# delays them: sent at once, they are acknowledged while the store transaction runs.
-WORKER_LINGER_MS = 0
 
 
 class WorkerSummary(msgspec.Struct, kw_only=True):
@@ -68,8 +65,7 @@ class Worker:
         ck = confluent_kafka()
         self._ck = ck
         self.consumer: Any = ck.Consumer(consumer_config(settings, self.group, self.client_id))
-        self.producer: Any = ck.Producer(producer_config(settings, self.client_id,
-                                                          linger_ms=WORKER_LINGER_MS))
+        self.producer: Any = ck.Producer(producer_config(settings, self.client_id))
 
     def stop(self) -> None:
         self._stop.set()
