@@ -5,6 +5,8 @@ used to draft from history and templates only, whatever the config said."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -25,18 +27,25 @@ def llm_section(url: str) -> dict[str, object]:
     return {"url": url, "model": "tiny-chat", "key_env": "REALE_TEST_LLM_KEY", "timeout": 5}
 
 
+@contextmanager
+def signed_in_desk(tmp_path: Path, chat: FakeChat, lang: str) -> Iterator[tuple[TestClient, str]]:
+    """A desk served from a config whose [desk.llm] is ``chat``, with rita (a responder, reading
+    ``lang``) signed in; yields her client and the flowers opportunity's key."""
+    config = Config(brands=BRANDS, extra={"desk": {"llm": llm_section(chat.url)},
+                                          "web": FAST_WEB})
+    clock = ManualClock(T0)
+    with open_store(f"sqlite:///{tmp_path}/d.sqlite", clock=clock) as store:
+        keys = seed(store, clock)
+        app = app_from_config(config, store, {"REALE_TEST_LLM_KEY": "sk-local"}, clock=clock)
+        accounts_of(store, web_settings(config.extra, lang)).add("rita", PASSWORD, "responder")
+        with TestClient(app, base_url="http://127.0.0.1:8765") as client:
+            login(client, "rita")
+            yield client, keys["flowers"]
+
+
 def test_the_desk_drafts_with_the_configured_model(tmp_path: Path) -> None:
-    with FakeChat() as chat:
-        config = Config(brands=BRANDS, extra={"desk": {"llm": llm_section(chat.url)},
-                                              "web": FAST_WEB})
-        clock = ManualClock(T0)
-        with open_store(f"sqlite:///{tmp_path}/d.sqlite", clock=clock) as store:
-            keys = seed(store, clock)
-            app = app_from_config(config, store, {"REALE_TEST_LLM_KEY": "sk-local"}, clock=clock)
-            accounts_of(store, web_settings(config.extra, "en")).add("rita", PASSWORD, "responder")
-            with TestClient(app, base_url="http://127.0.0.1:8765") as client:
-                login(client, "rita")
-                page = client.get(f"/queue/{keys['flowers']}.json").json()
+    with FakeChat() as chat, signed_in_desk(tmp_path, chat, "en") as (client, flowers):
+        page = client.get(f"/queue/{flowers}.json").json()
     assert [d["source"] for d in page["drafts"]][:2] == ["llm", "llm"]
     assert chat.requests, "the model was asked"
 
@@ -67,17 +76,9 @@ def test_the_desk_guards_model_drafts_with_the_brands_config(tmp_path: Path) -> 
                              "appassiscono subito.\nGrazie mille, che bel messaggio!"}}]})
     with FakeChat() as chat:
         chat.plan("/v1/chat/completions", smear, smear)  # the JSON page, then the HTML one
-        config = Config(brands=BRANDS, extra={"desk": {"llm": llm_section(chat.url)},
-                                              "web": FAST_WEB})
-        clock = ManualClock(T0)
-        with open_store(f"sqlite:///{tmp_path}/d.sqlite", clock=clock) as store:
-            keys = seed(store, clock)
-            app = app_from_config(config, store, {"REALE_TEST_LLM_KEY": "sk-local"}, clock=clock)
-            accounts_of(store, web_settings(config.extra, "it")).add("rita", PASSWORD, "responder")
-            with TestClient(app, base_url="http://127.0.0.1:8765") as client:
-                login(client, "rita")
-                page = client.get(f"/queue/{keys['flowers']}.json").json()
-                html = client.get(f"/queue/{keys['flowers']}").text
+        with signed_in_desk(tmp_path, chat, "it") as (client, flowers):
+            page = client.get(f"/queue/{flowers}.json").json()
+            html = client.get(f"/queue/{flowers}").text
     drafts = page["drafts"]
     assert drafts[0]["source"] != "llm" and "Petali" not in drafts[0]["text"]
     assert [f["rule"] for f in drafts[0]["guard"]] == ["competitor"]
