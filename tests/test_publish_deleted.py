@@ -50,13 +50,18 @@ async def publish(wf: ApprovalWorkflow, approved: ApprovedReply, clock: ManualCl
         await pub.aclose()
 
 
-@pytest.mark.parametrize("dry_run", [False, True])
-def test_an_approved_reply_to_a_post_deleted_since_never_reaches_the_network(
-        dry_run: bool) -> None:
-    clock = ManualClock(T0)
+def bluesky_with_parent() -> FakeBluesky:
+    """A local Bluesky holding the post the reply answers (PARENT)."""
     server = FakeBluesky(handle="fiori.bsky.social")
     server.posts[PARENT] = {"uri": PARENT, "cid": "bafyparent",
                             "record": {"$type": "app.bsky.feed.post", "text": "rose"}}
+    return server
+
+
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_an_approved_reply_to_a_post_deleted_since_never_reaches_the_network(
+        dry_run: bool) -> None:
+    clock, server = ManualClock(T0), bluesky_with_parent()
     with open_store("sqlite://:memory:", clock=clock) as store, server:
         wf, approved = approved_reply(store, clock)
         store.write_batch([Deletion(network="bluesky", uri=PARENT, deleted_at=T0 - 30)])
@@ -68,10 +73,7 @@ def test_an_approved_reply_to_a_post_deleted_since_never_reaches_the_network(
 
 
 def test_a_reply_to_a_post_still_there_goes_out() -> None:
-    clock = ManualClock(T0)
-    server = FakeBluesky(handle="fiori.bsky.social")
-    server.posts[PARENT] = {"uri": PARENT, "cid": "bafyparent",
-                            "record": {"$type": "app.bsky.feed.post", "text": "rose"}}
+    clock, server = ManualClock(T0), bluesky_with_parent()
     with open_store("sqlite://:memory:", clock=clock) as store, server:
         wf, approved = approved_reply(store, clock)
         store.write_batch([Deletion(network="bluesky", uri=PARENT + "other", deleted_at=T0)])
