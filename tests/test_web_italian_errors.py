@@ -172,10 +172,109 @@ def test_a_network_refusing_the_reply_is_said_to_the_approver_in_italian(
             _italian(aldo, csrf)
             refused = aldo.post(f"/replies/{reply}/send", headers=HTML, data={"csrf": csrf})
     assert refused.status_code == 502
-    said = re.search(r"<p>(bluesky si è rifiutato di creare il post \(400: [^<]*\))</p>",
-                     refused.text)
-    assert said, main_of(refused.text)
-    assert 'lang="en"' not in main_of(refused.text)
+    # the network's own words stay as written, set apart as English inside the Italian sentence
+    assert ('<p>bluesky si è rifiutato di creare il post (400: <span lang="en">bad record</span>)'
+            '</p>') in refused.text, main_of(refused.text)
+    assert main_of(refused.text).count('lang="en"') == 1
+
+
+def test_a_networks_hostile_words_inside_an_italian_refusal_never_become_html(
+        network: FakeBluesky) -> None:
+    with sending_desk(network) as desk:
+        key = desk.keys["late"]
+        with signed_in(desk, "rita") as (rita, csrf):
+            reply = rita.post(f"/queue/{key}/compose", headers=JSON, data={
+                "csrf": csrf, "text": "Marco, ci dispiace: ti scriviamo ora.",
+                "action": "submit"}).json()["reply"]
+        hostile = Answer(400, {"message": '<img src=x onerror="alert(1)">&amp;'})
+        network.plan(CREATE, hostile, hostile)
+        with signed_in(desk, "aldo") as (aldo, csrf):
+            _italian(aldo, csrf)
+            page = aldo.post(f"/replies/{reply}/send", headers=HTML, data={"csrf": csrf})
+            asked = aldo.post(f"/replies/{reply}/send", headers=JSON, data={"csrf": csrf})
+    assert page.status_code == 502
+    assert ('(400: <span lang="en">&lt;img src=x onerror=&#34;alert(1)&#34;&gt;&amp;amp;</span>)'
+            in page.text), main_of(page.text)
+    assert "<img" not in page.text
+    assert asked.json()["error"].endswith('(400: <img src=x onerror="alert(1)">&amp;)')
+
+
+def test_the_last_reason_a_publisher_gave_up_on_is_said_in_italian() -> None:
+    import asyncio
+
+    from reale.clock import ManualClock
+    from reale.errors import PublishError
+    from reale.publish.base import Account
+    from reale.publish.factory import publisher_for
+    from tests.desk_helpers import T0, get_approved, sleeper
+
+    async def publish(server: FakeBluesky) -> PublishError:
+        clock = ManualClock(T0)
+        wf = team(clock)
+        account = Account(name="brand-bluesky", network="bluesky", url=server.url,
+                          handle="brand.bsky.social", secret="app-pass-1234", dry_run=False,
+                          retries=2)
+        pub = publisher_for(account, gate=wf, clock=clock, sleep=sleeper(clock))
+        approved = get_approved(wf, account="brand-bluesky", text="Ciao!", target=Target(
+            network="bluesky", uri=parent))
+        try:
+            with pytest.raises(PublishError) as caught:
+                await pub.publish(approved)
+        finally:
+            await pub.aclose()
+        return caught.value
+
+    parent = "at://did:plc:author00000000000000000/app.bsky.feed.post/3k"
+    with FakeBluesky(handle="brand.bsky.social") as server:
+        server.posts[parent] = {"uri": parent, "cid": "bafyparent",
+                                "record": {"$type": "app.bsky.feed.post", "text": "ciao"}}
+        server.plan(CREATE, *[Answer(503, {"error": "x"})] * 3)
+        error = asyncio.run(publish(server))
+    said, lang = problem(502, error).said_html("it")
+    assert lang == "it" and "non è partita dopo 3 tentativi (errore del server 503)" in said
+    assert "after 3 attempts (server error 503)" in str(error)  # the log's words, as before
+
+
+def test_the_publishers_gate_refuses_in_italian() -> None:
+    from reale.desk.approval import ApprovedReply
+    from reale.errors import ApprovalRequired
+
+    wf = team()
+
+    def refusal(act: Any) -> tuple[str, str]:
+        with pytest.raises(ApprovalRequired) as caught:
+            act()
+        return problem(403, caught.value).said("it")
+
+    assert refusal(lambda: wf.verify("a reply")) == (
+        "un str non si pubblica: si può inviare solo una risposta approvata (ApprovedReply)",
+        "it")
+    assert refusal(lambda: ApprovedReply(reply=None, decision_id="d", approved_by="aldo",  # type: ignore[arg-type]
+                                         approved_at=0.0, seal="")) == (
+        "un'approvazione può venire solo da ApprovalWorkflow.approve(): invia la risposta per "
+        "approvazione e falla approvare da un approvatore", "it")
+
+
+def test_the_model_endpoints_failures_are_said_in_italian() -> None:
+    import asyncio
+
+    from reale.desk.llm import LlmConfig, complete
+    from tests.publish_servers import FakeChat
+
+    def failure(cfg: LlmConfig) -> DeskError:
+        with pytest.raises(DeskError) as caught:
+            asyncio.run(complete(cfg, [{"role": "user", "content": "ciao"}]))
+        return caught.value
+
+    with FakeChat() as chat:
+        wrong_key = failure(LlmConfig(url=chat.url, model="tiny-chat", key="sk-wrong", timeout=5))
+    gone = failure(LlmConfig(url=chat.url, model="tiny-chat", timeout=5))  # the server stopped
+    said, lang = problem(409, wrong_key).said_html("it")
+    assert lang == "it" and said.startswith("l&#39;endpoint del modello linguistico ")
+    assert ' ha risposto 401: <span lang="en">{&#34;error&#34;' in said
+    assert problem(409, gone).said("it") == (
+        f"l'endpoint del modello linguistico {chat.url}/v1/chat/completions non ha risposto: "
+        "ConnectError", "it")
 
 
 def test_a_network_asking_to_slow_down_is_said_to_the_approver_in_italian(

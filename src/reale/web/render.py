@@ -182,7 +182,7 @@ def error_page(ctx: Ctx, exc: HTTPProblem) -> Response:
             ctx.request.headers.get("accept", "")):
         return error_json(exc, ctx.lang)
     title = {403: "common.forbidden", 404: "common.not_found"}.get(exc.status, "common.error")
-    message, said_in = exc.said(ctx.lang)
+    message, said_in = exc.said_html(ctx.lang)
     page = Page("error.html", {"status": exc.status, "message": message, "heading": title,
                                "message_lang": said_in})
     try:
