@@ -330,11 +330,19 @@ def test_the_teams_and_the_replies_refusals_read_in_italian() -> None:
         role = ada.post("/settings/users", headers=JSON, data={
             "csrf": csrf, "name": "nuovo", "password": "una password lunga", "role": "boss"})
         own = ada.post("/settings/users/ada", headers=JSON, data={"csrf": csrf, "role": "viewer"})
+        named = ada.post("/settings/users", headers=JSON, data={
+            "csrf": csrf, "name": "due parole", "password": "una password lunga", "role": "viewer"})
+        boss = ada.post("/settings/users", headers=HTML, data={
+            "csrf": csrf, "name": "nuovo", "password": "una password lunga", "role": "boss"})
     assert no_comment.status_code == 400
     assert ("per rimandare indietro una risposta serve un commento che dica cosa cambiare"
             in no_comment.text)
     assert 'lang="en"' not in main_of(no_comment.text)
-    assert (short.status_code, role.status_code, own.status_code) == (409, 409, 409)  # as before
+    # what the admin wrote wrongly is a 400, as every form's mistake; changing oneself a 409
+    assert (short.status_code, role.status_code, own.status_code) == (400, 400, 409)
+    assert named.status_code == boss.status_code == 400
+    assert named.json()["error"].startswith("un nome utente ha da 1 a 64 caratteri")
+    assert "ruolo sconosciuto &#39;boss&#39;" in boss.text
     assert "una password deve avere almeno" in short.text and 'lang="en"' not in main_of(short.text)
     assert role.json()["error"].startswith("ruolo sconosciuto 'boss': usa uno tra")
     assert own.json()["error"] == ("il tuo ruolo o il tuo account si cambiano dalla sessione di "
