@@ -390,10 +390,10 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (English, Italian)
     "event.irrelevant": ("irrelevant", "scartata: non pertinente"),
     "event.not_worth": ("not worth", "scartata: non ne vale la pena"),
     "draft.history": ("history", "da risposte passate"),
-    "draft.template": ("template", "modello"),
+    "draft.template": ("template", "risposta tipo"),  # not "modello": that is the model's
     "draft.llm": ("llm", "modello linguistico"),
     "draft.blocked": ("in place of a model draft that was blocked",
-                      "al posto di una bozza del modello bloccata"),
+                      "al posto di una bozza del modello linguistico, bloccata"),
     "fact.tier": ("tier", "fascia"),
     "fact.percentile": ("percentile", "percentile"),
     "fact.followers": ("followers", "follower"),
