@@ -452,3 +452,18 @@ def test_the_rules_history_says_what_was_done_in_italian(desk: Desk) -> None:
     assert "<li>notte: aggiunta · ada" in history
     assert "<li>opps: attivata · ada" in history and "<li>opps: disattivata · ada" in history
     assert not re.search(r": (added|enabled|disabled|moved up) ·", history), history
+
+
+def test_a_refusal_that_is_not_about_a_role_does_not_blame_the_role() -> None:
+    desk = build_desk(seeded=False)
+    for ada, csrf in client_for(desk, "ada"):
+        english = ada.post("/settings/users", headers=HTML, data={"csrf": "stale"})
+        _italian(ada, csrf)
+        italian = ada.post("/settings/users", headers=HTML, data={"csrf": "stale"})
+    for vera, csrf in client_for(desk, "vera"):
+        _italian(vera, csrf)
+        role = vera.post("/settings/users", headers=HTML, data={"csrf": csrf})
+    assert english.status_code == italian.status_code == role.status_code == 403
+    assert "<h1>Not allowed</h1>" in english.text and "role" not in main_of(english.text)
+    assert "<h1>Non consentito</h1>" in italian.text and "ruolo" not in main_of(italian.text)
+    assert "<h1>Il tuo ruolo non lo consente.</h1>" in role.text

@@ -272,6 +272,7 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (English, Italian)
     "common.ago": ("{t} ago", "{t} fa"),
     "common.error": ("Something went wrong", "Qualcosa è andato storto"),
     "common.forbidden": ("Your role does not allow this.", "Il tuo ruolo non lo consente."),
+    "common.refused": ("Not allowed", "Non consentito"),
     "common.not_found": ("Not found", "Non trovato"),
     "help.title": ("Keyboard shortcuts", "Scorciatoie da tastiera"),
     "help.move": ("next / previous", "successivo / precedente"),
