@@ -89,6 +89,21 @@ def test_the_case_pdf_reads_in_the_readers_language() -> None:
         assert leftover not in italian, leftover
 
 
+def test_the_case_pdf_gives_the_priority_as_the_number_it_is_the_readers_way() -> None:
+    desk = build_desk()
+    key = desk.keys["late"]
+    for rita, csrf in client_for(desk, "rita"):
+        priority = rita.get(f"/case/{key}.json").json()["opportunity"]["priority"]
+        english = rita.get(f"/case/{key}/export.pdf").content
+        assert rita.post("/me/language", data={"csrf": csrf, "lang": "it"},
+                         headers={"accept": "application/json"}).status_code == 200
+        italian = rita.get(f"/case/{key}/export.pdf").content
+    assert priority > 1  # an old opportunity: score × (1 + age / target) is past 1
+    assert f"priority {priority:.2f})".encode() in english
+    assert f" {priority:.2f})".replace(".", ",").encode() in italian
+    assert not re.search(rb"priorit\S* \d+/100", english + italian)
+
+
 def test_a_channels_english_error_is_marked_english_on_the_italian_alerts_page() -> None:
     from tests.test_web_flow import _dead_delivery
 
