@@ -344,7 +344,8 @@ def test_the_teams_and_the_replies_refusals_read_in_italian() -> None:
     assert named.json()["error"].startswith("un nome utente ha da 1 a 64 caratteri")
     assert "ruolo sconosciuto &#39;boss&#39;" in boss.text
     assert "una password deve avere almeno" in short.text and 'lang="en"' not in main_of(short.text)
-    assert role.json()["error"].startswith("ruolo sconosciuto 'boss': usa uno tra")
+    assert role.json()["error"] == ("ruolo sconosciuto 'boss': scegli tra osservatore, "
+                                    "redattore, approvatore o amministratore")
     assert own.json()["error"] == ("il tuo ruolo o il tuo account si cambiano dalla sessione di "
                                    "un altro amministratore")
 

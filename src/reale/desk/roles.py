@@ -47,7 +47,9 @@ def parse_role(value: str) -> Role:
     except ValueError:
         names = ", ".join(r.value for r in Role)
         raise DeskInputError(f"unknown role {value!r}: use one of {names}", code="user.role",
-                             values={"role": repr(value), "allowed": names}) from None
+                             values={"role": repr(value),  # said in the reader's words
+                                     "allowed": [{"key": f"rl.{r.value}"} for r in Role]}
+                             ) from None
 
 
 def require(role: Role | None, action: str, *, who: str) -> Role:

@@ -135,7 +135,7 @@ ERRORS: dict[str, tuple[str, str]] = {  # key: (English, Italian)
                   "il tuo ruolo o il tuo account si cambiano dalla sessione di un altro "
                   "amministratore"),
     "user.role": ("unknown role {role}: use one of {allowed}",
-                  "ruolo sconosciuto {role}: usa uno tra {allowed}"),
+                  "ruolo sconosciuto {role}: scegli tra {allowed}"),
     "reply.comment_nul": ("a comment cannot hold a NUL character (\\x00)",
                           "un commento non può contenere un carattere NUL (\\x00)"),
     "reply.empty": ("a reply needs some text", "una risposta ha bisogno di testo"),
@@ -457,8 +457,10 @@ def _html(value: object, index: int, lang: str) -> object:
             return escape(value)
         return Markup('<span lang="{}">{}</span>').format(value.lang, value)
     if isinstance(value, list):
-        return Markup(" o " if lang == "it" else " or ").join(
-            escape(_html(v, index, lang)) for v in value)
+        said = [escape(_html(v, index, lang)) for v in value]
+        last = Markup(" o " if lang == "it" else " or ")
+        return last.join([Markup(", ").join(said[:-1]), said[-1]]) if len(said) > 1 else \
+            Markup("").join(said)
     if isinstance(value, dict) and isinstance(value.get("key"), str):
         inner = {str(k): v for k, v in value.items() if k != "key"}
         return say_html(value["key"], lang, **inner)
@@ -468,8 +470,10 @@ def _html(value: object, index: int, lang: str) -> object:
 def _value(value: object, index: int, lang: str) -> object:
     if isinstance(value, tuple):
         return value[index]
-    if isinstance(value, list):  # alternatives: "submitted or approved", "… o …"
-        return (" o " if lang == "it" else " or ").join(str(_value(v, index, lang)) for v in value)
+    if isinstance(value, list):  # alternatives: "draft, submitted or approved", "…, … o …"
+        said = [str(_value(v, index, lang)) for v in value]
+        last = " o " if lang == "it" else " or "
+        return last.join([", ".join(said[:-1]), said[-1]]) if len(said) > 1 else "".join(said)
     if isinstance(value, dict) and isinstance(value.get("key"), str):
         inner = {str(k): v for k, v in value.items() if k != "key"}
         return say(value["key"], lang, **inner)
