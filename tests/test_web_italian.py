@@ -275,3 +275,26 @@ def test_the_workflows_refusals_are_said_in_italian_and_the_rest_left_english() 
                             data={"csrf": csrf})
     assert refused.status_code == 409, refused.text
     assert f"<p>non si può approvare la risposta {reply_id}: è bozza" in refused.text
+
+
+def test_the_reports_page_says_what_each_files_column_holds_in_the_readers_language() -> None:
+    """A report file's column names stay as written (the tools that read them rely on them);
+    the Reports page says what each holds in Italian, and only the names are marked English."""
+    desk = build_desk()
+    for rita, csrf in client_for(desk, "rita"):
+        english = rita.get("/reports").text
+        header = rita.get("/reports/opportunities.csv?period=month").text.splitlines()[0]
+        assert rita.post("/me/language", data={"csrf": csrf, "lang": "it"},
+                         headers={"accept": "application/json"}).status_code == 200
+        italian = rita.get("/reports").text
+        header_it = rita.get("/reports/opportunities.csv?period=month").text.splitlines()[0]
+    main = italian.split("<main")[1].split("</main>")[0]
+    assert '<li><code class="chip" lang="en">reasons</code> perché il desk l&#39;ha segnalata</li>' \
+        in main
+    assert '<li><code class="chip" lang="en">matched_at</code> quando Reale l&#39;ha ' \
+        'riconosciuto</li>' in main
+    marked = re.findall(r'<(\w+)[^>]* lang="en"[^>]*>([^<]*)<', main)
+    assert marked and all(tag == "code" for tag, _ in marked), marked
+    assert '<li><code class="chip">reasons</code> why the desk flagged it</li>' in english
+    assert header == header_it == ("created_at,brand,kind,score,status,verdict,author,lang,text,"
+                                   "reasons,post_uri,decided_by,decided_at,key")
