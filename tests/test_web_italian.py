@@ -52,6 +52,9 @@ def test_every_reason_the_safety_read_writes_is_said_in_italian() -> None:
     assert safety_reason(reasons[0], "en") == (reasons[0], "en")
     said = safety_reason("50% of its posts are fearful or angry", "it")
     assert said == ("il 50% dei suoi post esprime paura o rabbia", "it")
+    crisis = safety_reason("its posts read as talk of a disaster, an attack or a deadly accident "
+                           "(crisis model: 0.81 on average)", "it")[0]
+    assert crisis.endswith("(modello delle crisi: 0,81 in media)")  # the Italian decimal comma
 
 
 def test_the_moments_page_says_the_reasons_in_italian_and_marks_the_rest_english() -> None:
