@@ -468,3 +468,27 @@ def test_a_refusal_that_is_not_about_a_role_does_not_blame_the_role() -> None:
     assert "<h1>Not allowed</h1>" in english.text and "role" not in main_of(english.text)
     assert "<h1>Non consentito</h1>" in italian.text and "ruolo" not in main_of(italian.text)
     assert "<h1>Il tuo ruolo non lo consente.</h1>" in role.text
+
+
+def test_a_reply_that_moved_on_in_the_store_is_refused_with_the_workflows_code() -> None:
+    """The served desk's repository (on the store) refuses a stale transition with the same
+    code as the SQL one, so the desk says it from the code, not by matching the English."""
+    import msgspec
+
+    from reale.desk.records import Decision
+    from reale.desk.store_repository import StoreDeskRepository
+
+    desk = build_desk(seeded=False)
+    repo = StoreDeskRepository(desk.store)  # type: ignore[arg-type]
+    wf = team()
+    draft = wf.draft("rita", brand="Fiori", account="fiori", text="Ci dispiace.", lang="it",
+                     kind="complaint", target=Target(network="bluesky", uri="at://x/1", cid="b"))
+    repo.insert_reply(draft, Decision(id="d1", reply_id=draft.id, action="draft", actor="rita",
+                                      role="responder", at=0.0))
+    submitted = msgspec.structs.replace(draft, state="submitted")
+    with pytest.raises(DeskError) as caught:  # the stored reply is a draft, not approved
+        repo.transition(submitted, "approved", Decision(
+            id="d2", reply_id=draft.id, action="submit", actor="rita", role="responder", at=1.0))
+    assert caught.value.code == "desk.moved_on"
+    assert problem(409, caught.value).said("it") == (
+        f"la risposta {draft.id} non è più approvata: ricarica e riprova", "it")
