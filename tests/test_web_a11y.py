@@ -467,3 +467,41 @@ def refused_by_network(page: Any, action: str) -> dict[str, Any]:
                 "() => Array.from(document.querySelectorAll('main [lang=en]')).map(e => e.textContent)"),
             "bold": page.evaluate("() => document.querySelectorAll('main b').length"),
             "problems": audit(page, "it")}
+
+
+def test_the_draft_guards_notes_read_in_italian_in_the_browser(
+        browser: Any, tmp_path: Any) -> None:
+    """A model draft the guard blocked, the draft standing in for it and one the guard cleaned,
+    on the opportunity page in Italian: accessible, and no English left."""
+    from reale.clock import ManualClock
+    from reale.config import Config
+    from reale.store import open_store
+    from reale.web.assemble import accounts_of, app_from_config
+    from reale.web.settings import web_settings
+    from tests.publish_servers import Answer, FakeChat
+    from tests.test_drafts_llm_wiring import FAST_WEB, llm_section
+    from tests.web_helpers import BRANDS, PASSWORD, T0, seed
+
+    answer = Answer(200, {"id": "c", "object": "chat.completion", "created": 1700000000,
+                          "model": "tiny-chat", "choices": [{"index": 0, "message": {
+                              "role": "assistant", "content": "Grazie! Da Petali i fiori "
+                              "appassiscono subito.\nGrazie mille, che bel messaggio! Scrivi a "
+                              "info@altro.it"}}]})
+    with FakeChat() as chat:
+        chat.plan("/v1/chat/completions", answer)
+        config = Config(brands=BRANDS, extra={"desk": {"llm": llm_section(chat.url)},
+                                              "web": FAST_WEB})
+        clock = ManualClock(T0)
+        with open_store(f"sqlite:///{tmp_path}/d.sqlite", clock=clock) as store:
+            keys = seed(store, clock)
+            app = app_from_config(config, store, {"REALE_TEST_LLM_KEY": "sk-local"}, clock=clock)
+            accounts_of(store, web_settings(config.extra, "it")).add("rita", PASSWORD,
+                                                                      "responder", lang="it")
+            with serving(app) as base, signed_in(browser, base, "rita", "it") as page:
+                page.goto(base + f"/queue/{keys['flowers']}")
+                notes = page.inner_text("ul.guard >> nth=0")
+                problems = audit(page, "it")
+                marked = page.evaluate("() => document.querySelectorAll('main [lang=en]').length")
+    assert "al posto di una bozza del modello linguistico, bloccata" in notes
+    assert not problems, problems
+    assert marked == 0
