@@ -5,6 +5,7 @@ used to draft from history and templates only, whatever the config said."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -85,6 +86,36 @@ def test_the_desk_guards_model_drafts_with_the_brands_config(tmp_path: Path) -> 
     assert drafts[0]["guard_notes"] == ["talks about a competitor («Petali»)"]
     assert drafts[1]["source"] == "llm" and drafts[1]["text"].endswith("che bel messaggio!")
     assert "in place of a model draft that was blocked: talks about a competitor" in html
+
+
+def test_an_italian_approver_reads_a_blocked_model_draft_and_its_stand_in_apart(
+        tmp_path: Path) -> None:
+    """In Italian a template draft is a *risposta tipo*: "modello" is the language model's
+    word, so the draft standing in for a blocked model draft does not read as the model's."""
+    smear = Answer(200, {"id": "c", "object": "chat.completion", "created": 1700000000,
+                         "model": "tiny-chat", "choices": [{"index": 0, "message": {
+                             "role": "assistant", "content": "Grazie! Da Petali i fiori "
+                             "appassiscono subito.\nGrazie mille, che bel messaggio! Scrivi a "
+                             "info@altro.it"}}]})
+    with FakeChat() as chat:
+        chat.plan("/v1/chat/completions", smear)
+        config = Config(brands=BRANDS, extra={"desk": {"llm": llm_section(chat.url)},
+                                              "web": FAST_WEB})
+        clock = ManualClock(T0)
+        with open_store(f"sqlite:///{tmp_path}/d.sqlite", clock=clock) as store:
+            keys = seed(store, clock)
+            app = app_from_config(config, store, {"REALE_TEST_LLM_KEY": "sk-local"}, clock=clock)
+            accounts_of(store, web_settings(config.extra, "it")).add("rita", PASSWORD, "responder")
+            with TestClient(app, base_url="http://127.0.0.1:8765") as client:
+                csrf = login(client, "rita")
+                client.post("/me/language", data={"csrf": csrf, "lang": "it"})
+                html = client.get(f"/queue/{keys['flowers']}").text
+    sources = [s.strip() for s in re.findall(r'<span class="src">([^·<]+)·', html)]
+    assert sources[:2] == ["risposta tipo", "modello linguistico"], sources
+    assert ("al posto di una bozza del modello linguistico, bloccata: parla di un concorrente "
+            "(«Petali»)") in html
+    assert "rimosso un indirizzo e-mail che non è del brand («info@altro.it»)" in html
+    assert 'lang="en"' not in html.split("<main")[1].split("</main>")[0]
 
 
 def test_reale_draft_guards_with_the_brand_and_desk_guard_from_the_config(

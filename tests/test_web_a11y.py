@@ -385,6 +385,12 @@ def test_the_error_pages_of_forms_read_in_italian_with_nothing_left_english(brow
         bad_hours = refused(page, "/alerts/rules/opps", {"quiet_hours": "25:00-07:00"}, 400)
         page.goto(base + "/settings")
         bad_query = refused(page, "/settings/queries", {"brand": "Fiori", "query": "(fiori"}, 400)
+        page.goto(base + "/settings")
+        short = refused(page, "/settings/users", {"name": "nuovo", "password": "corta",
+                                                  "role": "viewer"}, 400)
+        page.goto(base + "/settings")
+        boss = refused(page, "/settings/users", {"name": "nuovo", "password": "una password lunga",
+                                                 "role": "boss"}, 400)
         with desk.store.transaction() as tx:  # the rules' table is gone: the store refuses
             tx.execute("DROP TABLE alert_rules")
         page.goto(base + "/settings")
@@ -393,6 +399,26 @@ def test_the_error_pages_of_forms_read_in_italian_with_nothing_left_english(brow
     assert "le ore di silenzio '25:00-07:00' non sono nella forma HH:MM-HH:MM" in bad_hours
     assert "manca ')' alla posizione 6" in bad_query
     assert "l'archivio ha rifiutato questa lettura o scrittura" in store
+    assert "una password deve avere almeno 8 caratteri" in short
+    assert "ruolo sconosciuto 'boss': scegli tra osservatore, redattore, approvatore o " \
+        "amministratore" in boss
+
+
+@pytest.mark.parametrize(("path", "status", "said"), [
+    ("/nope", 404, "non c'è nessuna pagina all'indirizzo /nope"),
+    ("/brands/Nessuno", 404, "nessun brand di nome 'Nessuno'"),
+    ("/case/nope", 404, "nessuna opportunità con chiave 'nope'"),
+    ("/reports/opportunities.csv?lang=fr", 400, "lang deve essere uno tra en, it, non 'fr'"),
+])
+def test_the_error_pages_a_link_can_reach_read_in_italian(
+        browser: Any, path: str, status: int, said: str) -> None:
+    desk = build_desk(seeded=False)
+    with serving(desk.app) as base, signed_in(browser, base, "ada", "it") as page:
+        answer = page.goto(base + path)
+        assert answer.status == status
+        assert said in page.inner_text("main")
+        assert not audit(page, "it")
+        assert page.evaluate("() => document.querySelectorAll('main [lang=en]').length") == 0
 
 
 def test_the_sidebar_says_what_its_count_and_language_buttons_mean(browser: Any) -> None:
@@ -405,3 +431,77 @@ def test_the_sidebar_says_what_its_count_and_language_buttons_mean(browser: Any)
         assert queue.count() == 1 and english.count() == 1 and italian.count() == 1
         assert italian.get_attribute("aria-pressed") == "true"
         assert english.get_attribute("lang") == "en"
+
+
+def test_a_networks_refusal_reads_in_italian_with_only_the_networks_words_marked(
+        browser: Any) -> None:
+    """The approver sends; the network refuses with its own (hostile) words: the page is Italian
+    but for those words, which are marked English and stay text, never HTML."""
+    from tests.publish_servers import Answer, FakeBluesky
+    from tests.web_sending_helpers import sending_desk
+    from tests.web_sending_helpers import signed_in as client_signed_in
+
+    with FakeBluesky(handle="fiori.bsky.social") as network, sending_desk(network) as desk:
+        with client_signed_in(desk, "rita") as (rita, csrf):
+            reply = rita.post(f"/queue/{desk.keys['late']}/compose",
+                              headers={"accept": "application/json"},
+                              data={"csrf": csrf, "text": "Marco, ci dispiace: ti scriviamo ora.",
+                                    "action": "submit"}).json()["reply"]
+        network.plan("/xrpc/com.atproto.repo.createRecord",
+                     Answer(400, {"message": "<b>record</b> is invalid"}))
+        with signed_in(browser, desk.url, "aldo", "it") as page:  # type: ignore[attr-defined]
+            page.goto(desk.url + f"/queue/{desk.keys['late']}")  # type: ignore[attr-defined]
+            sent = refused_by_network(page, f"/replies/{reply}/send")
+    assert sent["status"] == 502
+    assert sent["marked"] == ["<b>record</b> is invalid"]  # the network's words, as text
+    assert sent["bold"] == 0  # never HTML
+    assert "bluesky si è rifiutato di creare il post (400: <b>record</b> is invalid)" in sent["main"]
+    assert not sent["problems"], sent["problems"]
+
+
+def refused_by_network(page: Any, action: str) -> dict[str, Any]:
+    with page.expect_navigation() as sent:
+        page.evaluate(POST, [action, {}])
+    return {"status": sent.value.status, "main": page.inner_text("main"),
+            "marked": page.evaluate(
+                "() => Array.from(document.querySelectorAll('main [lang=en]')).map(e => e.textContent)"),
+            "bold": page.evaluate("() => document.querySelectorAll('main b').length"),
+            "problems": audit(page, "it")}
+
+
+def test_the_draft_guards_notes_read_in_italian_in_the_browser(
+        browser: Any, tmp_path: Any) -> None:
+    """A model draft the guard blocked, the draft standing in for it and one the guard cleaned,
+    on the opportunity page in Italian: accessible, and no English left."""
+    from reale.clock import ManualClock
+    from reale.config import Config
+    from reale.store import open_store
+    from reale.web.assemble import accounts_of, app_from_config
+    from reale.web.settings import web_settings
+    from tests.publish_servers import Answer, FakeChat
+    from tests.test_drafts_llm_wiring import FAST_WEB, llm_section
+    from tests.web_helpers import BRANDS, PASSWORD, T0, seed
+
+    answer = Answer(200, {"id": "c", "object": "chat.completion", "created": 1700000000,
+                          "model": "tiny-chat", "choices": [{"index": 0, "message": {
+                              "role": "assistant", "content": "Grazie! Da Petali i fiori "
+                              "appassiscono subito.\nGrazie mille, che bel messaggio! Scrivi a "
+                              "info@altro.it"}}]})
+    with FakeChat() as chat:
+        chat.plan("/v1/chat/completions", answer)
+        config = Config(brands=BRANDS, extra={"desk": {"llm": llm_section(chat.url)},
+                                              "web": FAST_WEB})
+        clock = ManualClock(T0)
+        with open_store(f"sqlite:///{tmp_path}/d.sqlite", clock=clock) as store:
+            keys = seed(store, clock)
+            app = app_from_config(config, store, {"REALE_TEST_LLM_KEY": "sk-local"}, clock=clock)
+            accounts_of(store, web_settings(config.extra, "it")).add("rita", PASSWORD,
+                                                                      "responder", lang="it")
+            with serving(app) as base, signed_in(browser, base, "rita", "it") as page:
+                page.goto(base + f"/queue/{keys['flowers']}")
+                notes = page.inner_text("ul.guard >> nth=0")
+                problems = audit(page, "it")
+                marked = page.evaluate("() => document.querySelectorAll('main [lang=en]').length")
+    assert "al posto di una bozza del modello linguistico, bloccata" in notes
+    assert not problems, problems
+    assert marked == 0

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pytest
 
@@ -155,6 +156,13 @@ def test_spreadsheet_formulas_in_posts_are_exported_as_text() -> None:
     assert safe_cell("ciao") == "ciao" and safe_cell(None) == "" and safe_cell(0.5) == "0.5"
 
 
+def test_the_api_document_says_what_the_team_form_refuses_with_a_400(desk: Desk) -> None:
+    doc = TestClient(desk.app).get("/openapi.json").json()
+    said = json.dumps(doc["paths"]["/settings/users"])
+    for field in ("letters, digits", "8 to 1,024 characters", "approver or admin"):
+        assert re.search(re.escape(field) + r"[^\"]*\(else 400\)", said), field
+
+
 def test_admins_manage_the_team_and_everyone_else_reads_it(desk: Desk) -> None:
     for ada, csrf in client_for(desk, "ada"):
         r = ada.post("/settings/users", headers=JSON,
@@ -162,7 +170,7 @@ def test_admins_manage_the_team_and_everyone_else_reads_it(desk: Desk) -> None:
                            "role": "responder"})
         assert r.status_code == 200
         assert ada.post("/settings/users", headers=JSON, data={
-            "csrf": csrf, "name": "x", "password": "short", "role": "viewer"}).status_code == 409
+            "csrf": csrf, "name": "x", "password": "short", "role": "viewer"}).status_code == 400
         ada.post("/settings/users/nina", data={"csrf": csrf, "role": "approver"})
         team = {u["name"]: u["role"] for u in ada.get("/settings.json").json()["team"]}
         assert team["nina"] == "approver"

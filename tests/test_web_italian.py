@@ -52,6 +52,9 @@ def test_every_reason_the_safety_read_writes_is_said_in_italian() -> None:
     assert safety_reason(reasons[0], "en") == (reasons[0], "en")
     said = safety_reason("50% of its posts are fearful or angry", "it")
     assert said == ("il 50% dei suoi post esprime paura o rabbia", "it")
+    crisis = safety_reason("its posts read as talk of a disaster, an attack or a deadly accident "
+                           "(crisis model: 0.81 on average)", "it")[0]
+    assert crisis.endswith("(modello delle crisi: 0,81 in media)")  # the Italian decimal comma
 
 
 def test_the_moments_page_says_the_reasons_in_italian_and_marks_the_rest_english() -> None:
@@ -87,6 +90,21 @@ def test_the_case_pdf_reads_in_the_readers_language() -> None:
     assert b"1 risposta" in italian and b"punteggio" in italian and b"\\(autore\\)" in italian
     for leftover in (b"2026-05-28", b"replies", b"score", b"priority", b"\\(author\\)", b"posted"):
         assert leftover not in italian, leftover
+
+
+def test_the_case_pdf_gives_the_priority_as_the_number_it_is_the_readers_way() -> None:
+    desk = build_desk()
+    key = desk.keys["late"]
+    for rita, csrf in client_for(desk, "rita"):
+        priority = rita.get(f"/case/{key}.json").json()["opportunity"]["priority"]
+        english = rita.get(f"/case/{key}/export.pdf").content
+        assert rita.post("/me/language", data={"csrf": csrf, "lang": "it"},
+                         headers={"accept": "application/json"}).status_code == 200
+        italian = rita.get(f"/case/{key}/export.pdf").content
+    assert priority > 1  # an old opportunity: score × (1 + age / target) is past 1
+    assert f"priority {priority:.2f})".encode() in english
+    assert f" {priority:.2f})".replace(".", ",").encode() in italian
+    assert not re.search(rb"priorit\S* \d+/100", english + italian)
 
 
 def test_a_channels_english_error_is_marked_english_on_the_italian_alerts_page() -> None:
@@ -260,3 +278,26 @@ def test_the_workflows_refusals_are_said_in_italian_and_the_rest_left_english() 
                             data={"csrf": csrf})
     assert refused.status_code == 409, refused.text
     assert f"<p>non si può approvare la risposta {reply_id}: è bozza" in refused.text
+
+
+def test_the_reports_page_says_what_each_files_column_holds_in_the_readers_language() -> None:
+    """A report file's column names stay as written (the tools that read them rely on them);
+    the Reports page says what each holds in Italian, and only the names are marked English."""
+    desk = build_desk()
+    for rita, csrf in client_for(desk, "rita"):
+        english = rita.get("/reports").text
+        header = rita.get("/reports/opportunities.csv?period=month").text.splitlines()[0]
+        assert rita.post("/me/language", data={"csrf": csrf, "lang": "it"},
+                         headers={"accept": "application/json"}).status_code == 200
+        italian = rita.get("/reports").text
+        header_it = rita.get("/reports/opportunities.csv?period=month").text.splitlines()[0]
+    main = italian.split("<main")[1].split("</main>")[0]
+    assert '<li><code class="chip" lang="en">reasons</code> perché il desk l&#39;ha segnalata</li>' \
+        in main
+    assert '<li><code class="chip" lang="en">matched_at</code> quando Reale l&#39;ha ' \
+        'riconosciuto</li>' in main
+    marked = re.findall(r'<(\w+)[^>]* lang="en"[^>]*>([^<]*)<', main)
+    assert marked and all(tag == "code" for tag, _ in marked), marked
+    assert '<li><code class="chip">reasons</code> why the desk flagged it</li>' in english
+    assert header == header_it == ("created_at,brand,kind,score,status,verdict,author,lang,text,"
+                                   "reasons,post_uri,decided_by,decided_at,key")

@@ -50,17 +50,19 @@ class ApprovedReply:
         if _capability is not _MINT:
             raise ApprovalRequired(
                 "an ApprovedReply can only come from ApprovalWorkflow.approve(): "
-                "submit the reply and have an approver approve it")
+                "submit the reply and have an approver approve it", code="appr.only_workflow")
         for name, value in (("reply", reply), ("decision_id", decision_id),
                             ("approved_by", approved_by), ("approved_at", approved_at),
                             ("_seal", seal)):
             object.__setattr__(self, name, value)
 
     def __setattr__(self, name: str, value: object) -> NoReturn:
-        raise ApprovalRequired("an ApprovedReply cannot be changed; edit the reply and re-approve")
+        raise ApprovalRequired("an ApprovedReply cannot be changed; edit the reply and re-approve",
+                               code="appr.frozen")
 
     def __reduce__(self) -> NoReturn:
-        raise ApprovalRequired("an ApprovedReply cannot be copied; ask the workflow for it again")
+        raise ApprovalRequired("an ApprovedReply cannot be copied; ask the workflow for it again",
+                               code="appr.no_copy")
 
     @property
     def reply_id(self) -> str:
@@ -259,7 +261,8 @@ class ApprovalWorkflow:
     def _latest_approval(self, reply: Reply) -> Decision:
         trail = [d for d in self._repo.decisions(reply.id) if d.action != "publish"]
         if not trail or trail[-1].action not in APPROVING:
-            raise ApprovalRequired(f"reply {reply.id} has no standing approval in the decision log")
+            raise ApprovalRequired(f"reply {reply.id} has no standing approval in the decision log",
+                                   code="appr.none_standing", values={"reply": reply.id})
         return trail[-1]
 
     # -- the publishers' gate -------------------------------------------------------------------
@@ -267,7 +270,8 @@ class ApprovalWorkflow:
         """Return ``approved`` if the decision log backs it; raise :class:`ApprovalRequired`."""
         if not isinstance(approved, ApprovedReply):
             raise ApprovalRequired(
-                f"refusing to publish a {type(approved).__name__}: only an ApprovedReply can be sent")
+                f"refusing to publish a {type(approved).__name__}: only an ApprovedReply can be sent",
+                code="appr.not_approved", values={"kind": type(approved).__name__})
         try:
             reply, decision_id = approved.reply, approved.decision_id
             seal_ok = hmac.compare_digest(approved._seal, self._seal(
@@ -275,7 +279,8 @@ class ApprovalWorkflow:
         except (AttributeError, TypeError):
             seal_ok = False
         if not seal_ok:
-            raise ApprovalRequired("this approval was not issued by this desk or was altered")
+            raise ApprovalRequired("this approval was not issued by this desk or was altered",
+                                   code="appr.altered")
         self._check_log(reply, decision_id)
         return approved
 
@@ -283,15 +288,22 @@ class ApprovalWorkflow:
         stored = self._repo.get_reply(reply.id)
         decision = self._repo.get_decision(decision_id)
         if stored is None or decision is None or decision.reply_id != reply.id:
-            raise ApprovalRequired(f"no recorded approval for reply {reply.id}")
+            raise ApprovalRequired(f"no recorded approval for reply {reply.id}",
+                                   code="appr.no_record", values={"reply": reply.id})
         if decision.action not in APPROVING or not parse_role(decision.role).at_least(Role.APPROVER):
-            raise ApprovalRequired(f"decision {decision_id} is not an approval by an approver")
+            raise ApprovalRequired(f"decision {decision_id} is not an approval by an approver",
+                                   code="appr.not_by_approver", values={"decision": decision_id})
         if stored.state not in ("approved", "published"):
-            raise ApprovalRequired(f"reply {reply.id} is {stored.state}, not approved")
+            raise ApprovalRequired(f"reply {reply.id} is {stored.state}, not approved",
+                                   code="appr.state", values={
+                                       "reply": reply.id, "state": {"key": f"st.{stored.state}"}})
         if decision.text_digest != digest(reply.text) or stored.text != reply.text:
-            raise ApprovalRequired(f"the text of reply {reply.id} is not the text that was approved")
+            raise ApprovalRequired(f"the text of reply {reply.id} is not the text that was approved",
+                                   code="appr.text_changed", values={"reply": reply.id})
         if self._latest_approval(stored).id != decision_id:
-            raise ApprovalRequired(f"approval {decision_id} of reply {reply.id} was superseded")
+            raise ApprovalRequired(f"approval {decision_id} of reply {reply.id} was superseded",
+                                   code="appr.superseded",
+                                   values={"decision": decision_id, "reply": reply.id})
 
     def refuse_second(self, approved: ApprovedReply, *, rehearsal: bool) -> None:
         """The publishers' last guard: refuse a reply to a post that another reply from the same

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import msgspec
 
-from reale.errors import ConfigError, DeskError
+from reale.errors import ConfigError, DeskError, Foreign
 
 _NUMBERING = re.compile(r"^\s*(?:[-*•]|\d+[.)]|reply\s*\d*:|risposta\s*\d*:)\s*", re.IGNORECASE)
 # what a post could make a model write into the brand's reply: a link (a scheme, www., or a
@@ -96,15 +96,20 @@ async def complete(cfg: LlmConfig, messages: list[dict[str, str]], *,
         async with httpx.AsyncClient(timeout=cfg.timeout, transport=transport) as client:
             r = await client.post(url, json=body, headers=headers)
     except httpx.HTTPError as exc:
-        raise DeskError(f"LLM endpoint {url} failed: {type(exc).__name__}") from exc
+        raise DeskError(f"LLM endpoint {url} failed: {type(exc).__name__}", code="llm.failed",
+                        values={"url": url, "error": type(exc).__name__}) from exc
     if r.status_code != 200:
-        raise DeskError(f"LLM endpoint {url} answered {r.status_code}: {r.text[:200]}")
+        raise DeskError(f"LLM endpoint {url} answered {r.status_code}: {r.text[:200]}",
+                        code="llm.status", values={"url": url, "http": r.status_code,
+                                                   "detail": Foreign(r.text[:200])})
     try:
         content = r.json()["choices"][0]["message"]["content"]
     except (ValueError, KeyError, IndexError, TypeError) as exc:
-        raise DeskError(f"LLM endpoint {url} gave an answer without choices[0].message") from exc
+        raise DeskError(f"LLM endpoint {url} gave an answer without choices[0].message",
+                        code="llm.no_choices", values={"url": url}) from exc
     if not isinstance(content, str):
-        raise DeskError(f"LLM endpoint {url} gave a non-text message")
+        raise DeskError(f"LLM endpoint {url} gave a non-text message", code="llm.not_text",
+                        values={"url": url})
     return content
 
 

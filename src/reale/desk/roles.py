@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from reale.errors import DeskError
+from reale.errors import DeskError, DeskInputError
 
 
 class Role(StrEnum):
@@ -40,13 +40,16 @@ NEEDS: dict[str, Role] = {
 
 
 def parse_role(value: str) -> Role:
-    """A :class:`Role` from its name; a clear :class:`DeskError` for anything else."""
+    """A :class:`Role` from its name; a clear :class:`DeskInputError` (what was written is
+    wrong, a 400 on the desk) for anything else."""
     try:
         return Role(value.strip().lower())
     except ValueError:
         names = ", ".join(r.value for r in Role)
-        raise DeskError(f"unknown role {value!r}: use one of {names}", code="user.role",
-                        values={"role": repr(value), "allowed": names}) from None
+        raise DeskInputError(f"unknown role {value!r}: use one of {names}", code="user.role",
+                             values={"role": repr(value),  # said in the reader's words
+                                     "allowed": [{"key": f"rl.{r.value}"} for r in Role]}
+                             ) from None
 
 
 def require(role: Role | None, action: str, *, who: str) -> Role:

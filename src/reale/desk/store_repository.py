@@ -56,7 +56,9 @@ class StoreDeskRepository(SqlDeskRepository):
             changed = tx.execute(_JSON_UPDATE, (reply.state, reply.updated_at, body, reply.id,
                                                 expected_state))
             if changed != 1:
-                raise DeskError(f"reply {reply.id} is no longer {expected_state}: reload and retry")
+                raise DeskError(f"reply {reply.id} is no longer {expected_state}: reload and retry",
+                                code="desk.moved_on", values={
+                                    "reply": reply.id, "state": {"key": f"st.{expected_state}"}})
             sql, params = self._decision_insert(decision)
             tx.execute(sql, params)
 

@@ -20,7 +20,7 @@ import msgspec
 from reale.clock import Clock
 from reale.desk.approval import ApprovedReply
 from reale.desk.records import Publication
-from reale.errors import ApprovalRequired, PublishError
+from reale.errors import ApprovalRequired, Foreign, PublishError
 from reale.publish.limits import fits, limit_for, text_length
 from reale.publish.ratelimit import RateLimiter, retry_after
 
@@ -68,7 +68,8 @@ class Cleared:
 
     def __init__(self, approved: ApprovedReply, key: str, _token: object = None) -> None:
         if _token is not _CLEARED or not isinstance(approved, ApprovedReply):
-            raise ApprovalRequired("only Publisher.publish can clear a reply for sending")
+            raise ApprovalRequired("only Publisher.publish can clear a reply for sending",
+                                   code="appr.clear_only")
         self.approved = approved
         self.key = key
 
@@ -76,8 +77,9 @@ class Cleared:
 class Retry(PublishError):
     """A retryable failure (used inside the retry loop); ``ambiguous``: it may have posted."""
 
-    def __init__(self, reason: str, *, wait: float = 0.0, ambiguous: bool = False) -> None:
-        super().__init__(reason)
+    def __init__(self, reason: str, *, wait: float = 0.0, ambiguous: bool = False,
+                 code: str = "", values: dict[str, object] | None = None) -> None:
+        super().__init__(reason, code=code, values=values)
         self.wait = wait
         self.ambiguous = ambiguous
 
@@ -203,7 +205,7 @@ class Publisher:
     async def _attempts(self, cleared: Cleared, preview: str, suspect: bool) -> Publication:
         """Try until sent or out of retries. A failure when no try may have posted is raised as
         :class:`_Unsent` (the caller records it as failed); otherwise as :class:`PublishError`."""
-        last = ""
+        last, reason = "", _reason(None)
         for attempt in range(1, self.account.retries + 2):
             try:
                 found = await self._find_existing(cleared) if suspect else None
@@ -212,7 +214,7 @@ class Publisher:
                     found = await self._send(cleared)
             except Retry as exc:
                 suspect = suspect or exc.ambiguous
-                last = str(exc)
+                last, reason = str(exc), _reason(exc)
                 await self._sleep(max(exc.wait, min(30.0, 2.0 ** (attempt - 1))))
                 continue
             except PublishError as exc:
@@ -227,7 +229,7 @@ class Publisher:
                              code="pub.gave_up", values={
                                  "network": self.network, "account": repr(self.account.name),
                                  "reply": cleared.approved.reply_id,
-                                 "tries": self.account.retries + 1, "last": last})
+                                 "tries": self.account.retries + 1, "last": reason})
         raise error if suspect else _Unsent(error, self.account.retries + 1)
 
     async def _wait_for_slot(self) -> None:
@@ -244,13 +246,17 @@ class Publisher:
     async def _call(self, cleared: Cleared, method: str, url: str, **kwargs: Any) -> httpx.Response:
         """The only place a request leaves: it needs a :class:`Cleared` ticket."""
         if not isinstance(cleared, Cleared):
-            raise ApprovalRequired("a network call needs a reply cleared by Publisher.publish")
+            raise ApprovalRequired("a network call needs a reply cleared by Publisher.publish",
+                                   code="appr.needs_cleared")
         try:
             response = await self._http.request(method, url, **kwargs)
         except httpx.TimeoutException as exc:
-            raise Retry(f"timed out ({type(exc).__name__})", ambiguous=True) from exc
+            raise Retry(f"timed out ({type(exc).__name__})", ambiguous=True,
+                        code="pub.retry.timeout", values={"error": type(exc).__name__}) from exc
         except httpx.TransportError as exc:
-            raise Retry(f"connection failed ({type(exc).__name__})", ambiguous=True) from exc
+            raise Retry(f"connection failed ({type(exc).__name__})", ambiguous=True,
+                        code="pub.retry.connection", values={"error": type(exc).__name__}
+                        ) from exc
         if response.status_code == 429:
             wait = retry_after(response.headers, self._clock.now())
             self._limiter.bucket(self.account.name).block_for(wait)
@@ -260,9 +266,11 @@ class Publisher:
                                    code="pub.slow_down", values={
                                        "account": self.account.name, "network": self.network,
                                        "wait": f"{wait:.0f}"})
-            raise Retry(f"rate limited (429), waiting {wait:.0f} s", wait=wait)
+            raise Retry(f"rate limited (429), waiting {wait:.0f} s", wait=wait,
+                        code="pub.retry.rate", values={"wait": f"{wait:.0f}"})
         if response.status_code >= 500:
-            raise Retry(f"server error {response.status_code}", ambiguous=True)
+            raise Retry(f"server error {response.status_code}", ambiguous=True,
+                        code="pub.retry.server", values={"http": response.status_code})
         return response
 
     def _refuse(self, response: httpx.Response, what: str, action: str = "",
@@ -276,7 +284,7 @@ class Publisher:
                                 f"{self.account.name!r} ({response.status_code}: {detail}); check "
                                 f"{secret}", code="pub.credentials", values={
                                     "network": self.network, "account": repr(self.account.name),
-                                    "http": response.status_code, "detail": detail,
+                                    "http": response.status_code, "detail": Foreign(detail),
                                     "secret": self.account.secret_env
                                     or {"key": "pub.its_secret"}})
         return PublishError(f"{self.network} refused to {what} ({response.status_code}: {detail})",
@@ -284,7 +292,15 @@ class Publisher:
                                                         "what": {"key": f"pub.what.{action}",
                                                                  "uri": uri} if action else what,
                                                         "http": response.status_code,
-                                                        "detail": detail})
+                                                        "detail": Foreign(detail)})
+
+
+def _reason(exc: Retry | None) -> object:
+    """Why a try failed, for the last words of "gave up after N attempts (…)": the desk's own
+    words where the reason has a code, else the text as written (a network's, marked so)."""
+    if exc is None:
+        return ""
+    return {"key": exc.code, **exc.values} if exc.code else Foreign(str(exc))
 
 
 def _detail(response: httpx.Response) -> str:

@@ -51,7 +51,8 @@ class XPublisher(Publisher):
         r = await self._call(cleared, "POST", "/2/tweets", headers=self._auth(),
                              json=self._body(cleared.approved))
         if r.status_code == 403 and "duplicate" in r.text.lower():
-            raise Retry("X says the post is a duplicate: it may be there already", ambiguous=True)
+            raise Retry("X says the post is a duplicate: it may be there already", ambiguous=True,
+                        code="pub.retry.duplicate")
         if r.status_code not in (200, 201):
             raise self._refuse(r, "create the post", "create_post")
         tweet = r.json()["data"]["id"]

@@ -36,14 +36,20 @@ def safety_reason(reason: str, lang: str) -> tuple[str, str]:
 
     >>> safety_reason("42% of its posts are fearful or angry", "it")
     ('il 42% dei suoi post esprime paura o rabbia', 'it')
+    >>> safety_reason("some of its posts read as talk of a disaster or an attack (crisis model: "
+    ...               "0.41 on average)", "it")[0]
+    'alcuni suoi post parlano di un disastro o di un attentato (modello delle crisi: 0,41 in media)'
     >>> safety_reason("a reason from elsewhere", "it")
     ('a reason from elsewhere', 'en')
     """
     if lang == "it":
         for pattern, italian in _IT:
             if pattern.fullmatch(reason):
-                return pattern.sub(italian, reason), "it"
+                return _CRISIS.sub(r"\1,\2", pattern.sub(italian, reason)), "it"
     return reason, "en"
+
+
+_CRISIS = re.compile(r"(?<=modello delle crisi: )(\d+)\.(\d+)")  # 0,81: the Italian decimal comma
 
 
 __all__ = ["safety_reason"]

@@ -12,7 +12,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from reale.desk.records import Member
 from reale.desk.repository import DeskRepository
 from reale.desk.roles import Role, parse_role
-from reale.errors import DeskError
+from reale.errors import DeskError, DeskInputError
 from reale.store import Store
 from reale.web.records import User
 
@@ -24,17 +24,17 @@ LANGS = ("en", "it")
 
 def check_name(name: str) -> str:
     if not NAME_RE.match(name or ""):
-        raise DeskError(f"a user name is 1-64 letters, digits, '.', '_', '@' or '-', not {name!r}",
+        raise DeskInputError(f"a user name is 1-64 letters, digits, '.', '_', '@' or '-', not {name!r}",
                         code="user.name", values={"name": repr(name)})
     return name
 
 
 def check_password(password: str) -> str:
     if len(password) < MIN_PASSWORD:
-        raise DeskError(f"a password needs at least {MIN_PASSWORD} characters",
+        raise DeskInputError(f"a password needs at least {MIN_PASSWORD} characters",
                         code="user.password_short", values={"most": MIN_PASSWORD})
     if len(password) > MAX_PASSWORD:
-        raise DeskError(f"a password may have at most {MAX_PASSWORD} characters",
+        raise DeskInputError(f"a password may have at most {MAX_PASSWORD} characters",
                         code="user.password_long", values={"most": MAX_PASSWORD})
     return password
 

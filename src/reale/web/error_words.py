@@ -4,6 +4,10 @@ code) stays the same in both."""
 
 from __future__ import annotations
 
+from markupsafe import Markup, escape
+
+from reale.errors import Foreign
+
 ERRORS: dict[str, tuple[str, str]] = {  # key: (English, Italian)
     "err.no_page": ("there is no page at {path}", "non c'è nessuna pagina all'indirizzo {path}"),
     "err.method": ("{method} is not allowed on {path}", "{method} non è consentito su {path}"),
@@ -131,7 +135,7 @@ ERRORS: dict[str, tuple[str, str]] = {  # key: (English, Italian)
                   "il tuo ruolo o il tuo account si cambiano dalla sessione di un altro "
                   "amministratore"),
     "user.role": ("unknown role {role}: use one of {allowed}",
-                  "ruolo sconosciuto {role}: usa uno tra {allowed}"),
+                  "ruolo sconosciuto {role}: scegli tra {allowed}"),
     "reply.comment_nul": ("a comment cannot hold a NUL character (\\x00)",
                           "un commento non può contenere un carattere NUL (\\x00)"),
     "reply.empty": ("a reply needs some text", "una risposta ha bisogno di testo"),
@@ -353,10 +357,64 @@ ERRORS: dict[str, tuple[str, str]] = {  # key: (English, Italian)
                                   "trovare lo stato {uri} (non c'è su questa istanza)"),
     "pub.what.open_session": ("open a session with the app password",
                               "aprire una sessione con la password per le app"),
+    "pub.retry.timeout": ("timed out ({error})", "tempo scaduto ({error})"),
+    "pub.retry.connection": ("connection failed ({error})", "connessione non riuscita ({error})"),
+    "pub.retry.rate": ("rate limited (429), waiting {wait} s",
+                       "limite di invii raggiunto (429), attesa di {wait} s"),
+    "pub.retry.server": ("server error {http}", "errore del server {http}"),
+    "pub.retry.duplicate": ("X says the post is a duplicate: it may be there already",
+                            "X dice che il post è un duplicato: potrebbe esserci già"),
     "pub.no_tweet_id": ("cannot reply on X to {uri}: no tweet id in it",
                         "impossibile rispondere su X a {uri}: non contiene l'id di un tweet"),
     "pub.gone": ("bluesky: the post {uri} is gone; nothing to reply to",
                  "bluesky: il post {uri} non c'è più; non c'è niente a cui rispondere"),
+    # the publishers' gate (reale.desk.approval, reale.publish): a reply without a standing
+    # approval is never sent
+    "appr.only_workflow": ("an ApprovedReply can only come from ApprovalWorkflow.approve(): "
+                           "submit the reply and have an approver approve it",
+                           "un'approvazione può venire solo da ApprovalWorkflow.approve(): invia "
+                           "la risposta per approvazione e falla approvare da un approvatore"),
+    "appr.frozen": ("an ApprovedReply cannot be changed; edit the reply and re-approve",
+                    "un'approvazione non si può cambiare: modifica la risposta e approvala di "
+                    "nuovo"),
+    "appr.no_copy": ("an ApprovedReply cannot be copied; ask the workflow for it again",
+                     "un'approvazione non si può copiare: chiedila di nuovo al flusso di "
+                     "approvazione"),
+    "appr.none_standing": ("reply {reply} has no standing approval in the decision log",
+                           "la risposta {reply} non ha un'approvazione valida nel registro delle "
+                           "decisioni"),
+    "appr.not_approved": ("refusing to publish a {kind}: only an ApprovedReply can be sent",
+                          "un {kind} non si pubblica: si può inviare solo una risposta approvata "
+                          "(ApprovedReply)"),
+    "appr.altered": ("this approval was not issued by this desk or was altered",
+                     "questa approvazione non viene da questo desk o è stata alterata"),
+    "appr.no_record": ("no recorded approval for reply {reply}",
+                       "nessuna approvazione registrata per la risposta {reply}"),
+    "appr.not_by_approver": ("decision {decision} is not an approval by an approver",
+                             "la decisione {decision} non è un'approvazione di un approvatore"),
+    "appr.state": ("reply {reply} is {state}, not approved",
+                   "la risposta {reply} è {state}, non approvata"),
+    "appr.text_changed": ("the text of reply {reply} is not the text that was approved",
+                          "il testo della risposta {reply} non è quello che è stato approvato"),
+    "appr.superseded": ("approval {decision} of reply {reply} was superseded",
+                        "l'approvazione {decision} della risposta {reply} è stata sostituita da "
+                        "una più recente"),
+    "appr.clear_only": ("only Publisher.publish can clear a reply for sending",
+                        "solo Publisher.publish può autorizzare l'invio di una risposta"),
+    "appr.needs_cleared": ("a network call needs a reply cleared by Publisher.publish",
+                           "una chiamata alla rete richiede una risposta autorizzata da "
+                           "Publisher.publish"),
+    # the model endpoint that drafts replies (reale.desk.llm)
+    "llm.failed": ("LLM endpoint {url} failed: {error}",
+                   "l'endpoint del modello linguistico {url} non ha risposto: {error}"),
+    "llm.status": ("LLM endpoint {url} answered {http}: {detail}",
+                   "l'endpoint del modello linguistico {url} ha risposto {http}: {detail}"),
+    "llm.no_choices": ("LLM endpoint {url} gave an answer without choices[0].message",
+                       "l'endpoint del modello linguistico {url} ha dato una risposta senza "
+                       "choices[0].message"),
+    "llm.not_text": ("LLM endpoint {url} gave a non-text message",
+                     "l'endpoint del modello linguistico {url} ha dato un messaggio che non è "
+                     "testo"),
 }
 
 def say(key: str, lang: str, **values: object) -> str:
@@ -377,15 +435,49 @@ def say(key: str, lang: str, **values: object) -> str:
     return text.format(**said) if said else text
 
 
+def say_html(key: str, lang: str, **values: object) -> Markup:
+    """:func:`say` as HTML for a page: every value escaped (a network's words are hostile
+    input), and text someone else wrote (:class:`~reale.errors.Foreign`) set apart in a span
+    marked with its own language when the sentence around it is in another.
+
+    >>> str(say_html("pub.refused", "it", network="x", http=400, what="post",
+    ...              detail=Foreign("<b>bad</b>")))
+    'x si è rifiutato di post (400: <span lang="en">&lt;b&gt;bad&lt;/b&gt;</span>)'
+    """
+    index = 1 if lang == "it" else 0
+    pair = ERRORS.get(key)
+    text = escape(pair[index] if pair else key)
+    said = {k: _html(v, index, lang) for k, v in values.items()}
+    return text.format(**said) if said else text
+
+
+def _html(value: object, index: int, lang: str) -> object:
+    if isinstance(value, Foreign):
+        if value.lang == lang:
+            return escape(value)
+        return Markup('<span lang="{}">{}</span>').format(value.lang, value)
+    if isinstance(value, list):
+        said = [escape(_html(v, index, lang)) for v in value]
+        last = Markup(" o " if lang == "it" else " or ")
+        return last.join([Markup(", ").join(said[:-1]), said[-1]]) if len(said) > 1 else \
+            Markup("").join(said)
+    if isinstance(value, dict) and isinstance(value.get("key"), str):
+        inner = {str(k): v for k, v in value.items() if k != "key"}
+        return say_html(value["key"], lang, **inner)
+    return _value(value, index, lang)
+
+
 def _value(value: object, index: int, lang: str) -> object:
     if isinstance(value, tuple):
         return value[index]
-    if isinstance(value, list):  # alternatives: "submitted or approved", "… o …"
-        return (" o " if lang == "it" else " or ").join(str(_value(v, index, lang)) for v in value)
+    if isinstance(value, list):  # alternatives: "draft, submitted or approved", "…, … o …"
+        said = [str(_value(v, index, lang)) for v in value]
+        last = " o " if lang == "it" else " or "
+        return last.join([", ".join(said[:-1]), said[-1]]) if len(said) > 1 else "".join(said)
     if isinstance(value, dict) and isinstance(value.get("key"), str):
         inner = {str(k): v for k, v in value.items() if k != "key"}
         return say(value["key"], lang, **inner)
     return value
 
 
-__all__ = ["ERRORS", "say"]
+__all__ = ["ERRORS", "say", "say_html"]

@@ -152,7 +152,7 @@ def case_pdf(data: dict[str, Any], t: Callable[..., str], lang: str = "en") -> b
     doc.text(opp["text"], 11)
     if opp.get("url"):
         doc.text(opp["url"], 8, grey=True)
-    _found(doc, opp, t)
+    _found(doc, opp, t, lang)
     _cascade(doc, data, t)
     doc.heading(t("case.decisions"))
     for e in data["timeline"]:
@@ -172,10 +172,12 @@ def case_pdf(data: dict[str, Any], t: Callable[..., str], lang: str = "en") -> b
     return doc.render()
 
 
-def _found(doc: PdfDocument, opp: dict[str, Any], t: Callable[..., str]) -> None:
+def _found(doc: PdfDocument, opp: dict[str, Any], t: Callable[..., str], lang: str) -> None:
     doc.heading(t("case.found"))
+    # priority = score × (1 + age / target) has no ceiling: it is a number, not a share of 100
+    priority = f"{opp['priority']:.2f}"
     doc.text(f"{t('common.score')} {round(100 * opp['score'])}/100 · {t('common.priority')} "
-             f"{round(100 * opp['priority'])}/100", 9, grey=True)
+             f"{priority.replace('.', ',') if lang == 'it' else priority}", 9, grey=True)
     for reason in opp["reasons"]:
         doc.text(f"• {reason}", 10, indent=8)
     real = opp.get("realness")

@@ -177,12 +177,17 @@ def render(ctx: Ctx, page: Page, status: int = 200) -> Response:
     return HTMLResponse(html, status_code=status)
 
 
+# the 403s that are about a role; a stale CSRF token or a reply without an approval is not
+ROLE_REFUSALS = frozenset({"err.role", "desk.role_low", "desk.not_on_team"})
+
+
 def error_page(ctx: Ctx, exc: HTTPProblem) -> Response:
     if ctx.wants_json or (ctx.request.method != "GET" and "text/html" not in \
             ctx.request.headers.get("accept", "")):
         return error_json(exc, ctx.lang)
-    title = {403: "common.forbidden", 404: "common.not_found"}.get(exc.status, "common.error")
-    message, said_in = exc.said(ctx.lang)
+    title = {403: "common.forbidden" if exc.key in ROLE_REFUSALS else "common.refused",
+             404: "common.not_found"}.get(exc.status, "common.error")
+    message, said_in = exc.said_html(ctx.lang)
     page = Page("error.html", {"status": exc.status, "message": message, "heading": title,
                                "message_lang": said_in})
     try:

@@ -32,7 +32,7 @@ from reale.errors import (
     StoreUnavailable,
 )
 from reale.web.desk_words import desk_said
-from reale.web.error_words import ERRORS, say
+from reale.web.error_words import ERRORS, say, say_html
 from reale.web.i18n import pick_language, translator
 from reale.web.records import User
 from reale.web.services import Services
@@ -61,6 +61,13 @@ class HTTPProblem(Exception):
         if self.key and lang != "en":
             return say(self.key, lang, **self.values), lang
         return desk_said(self.message, lang)
+
+    def said_html(self, lang: str) -> tuple[str, str]:
+        """:meth:`said` for a page: the desk's own words with every value escaped and what a
+        network wrote marked with its language (a ``Markup``); a bare message stays text."""
+        if self.key and lang != "en":
+            return say_html(self.key, lang, **self.values), lang
+        return self.said(lang)
 
 
 @dataclass(frozen=True)

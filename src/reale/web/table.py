@@ -200,12 +200,16 @@ SPECS: list[RouteSpec] = [
               params=(Param("query_id", "path", required=True),), tag="settings"),
     RouteSpec("/settings/users", "add_user", settings.add_user, "Add a person to the team.",
               ("POST",), ADMIN, "action",
-              params=(Param("name", "form", required=True), Param("password", "form", required=True),
-                      Param("role", "form", "viewer, responder, approver or admin", True),
+              params=(Param("name", "form", "1-64 letters, digits, '.', '_', '@' or '-' "
+                            "(else 400)", True),
+                      Param("password", "form", "8 to 1,024 characters (else 400)", True),
+                      Param("role", "form", "viewer, responder, approver or admin (else 400)",
+                            True),
                       Param("lang", "form")), tag="settings"),
     RouteSpec("/settings/users/{name}", "change_user", settings.change_user, "Change a "
               "person's role, or disable / enable their account.", ("POST",), ADMIN, "action",
-              params=(Param("name", "path", required=True), Param("role", "form"),
+              params=(Param("name", "path", required=True),
+                      Param("role", "form", "viewer, responder, approver or admin (else 400)"),
                       Param("disabled", "form", "1 to disable, 0 to enable")), tag="settings"),
 ]
 
