@@ -153,6 +153,14 @@ def test_the_query_preview_keeps_its_english_error_and_adds_the_viewers_message(
     assert too_long["message"].startswith("una query deve avere") and not too_long["ok"]
 
 
+def submitted_reply(desk: Any) -> str:
+    """Rita (a responder) submits a reply to the late delivery for approval; its id."""
+    with signed_in(desk, "rita") as (rita, csrf):
+        return str(rita.post(f"/queue/{desk.keys['late']}/compose", headers=JSON, data={
+            "csrf": csrf, "text": "Marco, ci dispiace: ti scriviamo ora.",
+            "action": "submit"}).json()["reply"])
+
+
 @pytest.fixture
 def network() -> Iterator[FakeBluesky]:
     with FakeBluesky(handle="fiori.bsky.social") as server:
@@ -162,11 +170,7 @@ def network() -> Iterator[FakeBluesky]:
 def test_a_network_refusing_the_reply_is_said_to_the_approver_in_italian(
         network: FakeBluesky) -> None:
     with sending_desk(network) as desk:
-        key = desk.keys["late"]
-        with signed_in(desk, "rita") as (rita, csrf):
-            reply = rita.post(f"/queue/{key}/compose", headers=JSON, data={
-                "csrf": csrf, "text": "Marco, ci dispiace: ti scriviamo ora.",
-                "action": "submit"}).json()["reply"]
+        reply = submitted_reply(desk)
         network.plan(CREATE, Answer(400, {"error": "InvalidRequest", "message": "bad record"}))
         with signed_in(desk, "aldo") as (aldo, csrf):
             _italian(aldo, csrf)
@@ -181,11 +185,7 @@ def test_a_network_refusing_the_reply_is_said_to_the_approver_in_italian(
 def test_a_networks_hostile_words_inside_an_italian_refusal_never_become_html(
         network: FakeBluesky) -> None:
     with sending_desk(network) as desk:
-        key = desk.keys["late"]
-        with signed_in(desk, "rita") as (rita, csrf):
-            reply = rita.post(f"/queue/{key}/compose", headers=JSON, data={
-                "csrf": csrf, "text": "Marco, ci dispiace: ti scriviamo ora.",
-                "action": "submit"}).json()["reply"]
+        reply = submitted_reply(desk)
         hostile = Answer(400, {"message": '<img src=x onerror="alert(1)">&amp;'})
         network.plan(CREATE, hostile, hostile)
         with signed_in(desk, "aldo") as (aldo, csrf):
@@ -280,11 +280,7 @@ def test_the_model_endpoints_failures_are_said_in_italian() -> None:
 def test_a_network_asking_to_slow_down_is_said_to_the_approver_in_italian(
         network: FakeBluesky) -> None:
     with sending_desk(network) as desk:
-        key = desk.keys["late"]
-        with signed_in(desk, "rita") as (rita, csrf):
-            reply = rita.post(f"/queue/{key}/compose", headers=JSON, data={
-                "csrf": csrf, "text": "Marco, ci dispiace: ti scriviamo ora.",
-                "action": "submit"}).json()["reply"]
+        reply = submitted_reply(desk)
         network.plan(CREATE, Answer(429, {"error": "RateLimitExceeded"},
                                     {"Retry-After": "3600"}))
         with signed_in(desk, "aldo") as (aldo, csrf):
