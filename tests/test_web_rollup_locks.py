@@ -90,3 +90,23 @@ def test_a_desk_rolling_the_hour_does_not_wait_for_an_open_writer(
             lock.execute("SET lock_timeout = '2s'")  # for the rest of this connection's session
         assert rollups.totals(["Fiori"], *week, now=T0) == {"Fiori": 1}
     assert rollups.totals(["Fiori"], *week, now=T0) == {"Fiori": 2}
+
+
+def test_a_fold_of_the_live_hours_marks_keeps_a_writer_still_open(
+        stores: tuple[Store, Store]) -> None:
+    """The desk folds the live hour's pile of marks while a writer of that hour is open: the
+    open writer's mark is not in the fold's snapshot and survives it, so its mention is counted
+    once it commits."""
+    a, b = stores
+    live = T0 - 600
+    for n in range(10):
+        a.write_mentions([a_mention(n, live + n)])
+    rollups, week = Rollups(b, fold=5), (T0 - 7 * DAY, T0 + HOUR)
+    with a.transaction() as tx:
+        write_batch(tx, Batch([a_mention(99, live + 99)]), T0, {})
+        assert rollups.totals(["Fiori"], *week, now=T0) == {"Fiori": 10}
+        assert b.query("SELECT COUNT(*) FROM rollup_touches WHERE kind = 'h'") == [(1,)]
+    assert b.query("SELECT COUNT(*) FROM rollup_touches WHERE kind = 'h'") == [(2,)]
+    assert rollups.totals(["Fiori"], *week, now=T0) == {"Fiori": 11}
+    assert rollups.totals(["Fiori"], *week, now=T0 + 3 * HOUR) == {"Fiori": 11}
+    assert b.query("SELECT COUNT(*) FROM rollup_touches WHERE kind = 'h'") == [(0,)]

@@ -18,9 +18,11 @@ from typing import Any
 
 from reale.store import Store
 from reale.store.buckets import DAY, HOUR, bucket_of
+from reale.store.tx import Tx
 
 LAG = 3600.0  # buckets are rolled once they ended this long ago (the live hour stays raw)
 BATCH = 2000  # at most this many buckets recounted per page view (the rest read raw meanwhile)
+FOLD = 64  # a bucket not rolled yet with this many marks has them folded into one on a view
 Part = tuple[str, tuple[Any, ...]]
 
 
@@ -67,10 +69,12 @@ class Rollups:
     """Builds and reads the rollups of one store (safe to share between threads and between
     processes on one database: rolling a bucket claims its state row before recounting it)."""
 
-    def __init__(self, store: Store, lag: float = LAG, batch: int = BATCH) -> None:
+    def __init__(self, store: Store, lag: float = LAG, batch: int = BATCH,
+                 fold: int = FOLD) -> None:
         self._store = store
         self.lag = lag
         self.batch = batch
+        self.fold = max(2, int(fold))
         self._lock = threading.Lock()
 
     # -- building ---------------------------------------------------------------------------
@@ -95,30 +99,41 @@ class Rollups:
         found = [int(r[0]) for r in self._store.query(
             "SELECT DISTINCT bucket FROM rollup_touches WHERE brand = ? AND kind = ? AND bucket < ?"
             " ORDER BY bucket LIMIT ?", (brand, kind, end, int(self.batch)))]
+        self._fold(brand, kind, end)
         if not found:
             return 0  # nothing to do: no write transaction on a page view
         done = 0
         with self._lock:
             self._add_states(brand, kind, found)
             with self._store.transaction() as tx:
-                # claim: on PostgreSQL skip the buckets another desk holds (they stay marked and
-                # read raw until a later view). SQLite has one writer at a time.
-                lock = " FOR UPDATE SKIP LOCKED" if tx.dialect.name == "postgresql" else ""
-                for i in range(0, len(found), 500):
-                    part = found[i:i + 500]
-                    claimed = tx.query(
-                        "SELECT bucket FROM rollup_states WHERE brand = ? AND kind = ? AND bucket"
-                        f" IN ({', '.join('?' * len(part))}) ORDER BY bucket{lock}",
-                        (brand, kind, *part))
-                    for (bucket,) in claimed:
-                        b = int(bucket)
-                        if not tx.execute("DELETE FROM rollup_touches WHERE brand = ? AND kind = ?"
-                                          " AND bucket = ?", (brand, kind, b)):
-                            continue
-                        tx.execute(fill[0], (brand, b))
-                        tx.execute(fill[1], (b, brand, b * width, (b + 1) * width))
-                        done += 1
+                for b in _claim(tx, brand, kind, found):
+                    if not tx.execute("DELETE FROM rollup_touches WHERE brand = ? AND kind = ?"
+                                      " AND bucket = ?", (brand, kind, b)):
+                        continue
+                    tx.execute(fill[0], (brand, b))
+                    tx.execute(fill[1], (b, brand, b * width, (b + 1) * width))
+                    done += 1
         return done
+
+    def _fold(self, brand: str, kind: str, end: int) -> None:
+        """Fold the marks piled up on a bucket not rolled yet (the live hour and day: a mark per
+        write transaction) into one, so reads and rolls find few. Under the state row's lock,
+        like a roll: (2) deletes the marks its snapshot sees and one mark is appended in the same
+        transaction, so the bucket stays marked throughout; the roll that deletes that mark
+        later locks the row after this commit, so its recount sees every write folded here."""
+        piled = [int(r[0]) for r in self._store.query(
+            "SELECT bucket FROM rollup_touches WHERE brand = ? AND kind = ? AND bucket >= ?"
+            " GROUP BY bucket HAVING COUNT(*) >= ? ORDER BY bucket", (brand, kind, end, self.fold))]
+        if not piled:
+            return
+        with self._lock:
+            self._add_states(brand, kind, piled)
+            with self._store.transaction() as tx:
+                for b in _claim(tx, brand, kind, piled):
+                    if tx.execute("DELETE FROM rollup_touches WHERE brand = ? AND kind = ?"
+                                  " AND bucket = ?", (brand, kind, b)):
+                        tx.execute("INSERT INTO rollup_touches (brand, kind, bucket)"
+                                   " VALUES (?, ?, ?)", (brand, kind, b))
 
     def _add_states(self, brand: str, kind: str, found: list[int]) -> None:
         """Give the buckets never rolled a state row, in a short transaction of its own (a desk
@@ -188,6 +203,20 @@ class Rollups:
     def _union(self, parts: list[Part]) -> list[tuple[Any, ...]]:
         sql = " UNION ALL ".join(f"SELECT * FROM ({p[0]}) q{i}" for i, p in enumerate(parts))
         return self._store.query(sql, tuple(x for p in parts for x in p[1]), timeout=2.0)
+
+
+def _claim(tx: Tx, brand: str, kind: str, buckets: list[int]) -> list[int]:
+    """Lock the state rows of ``buckets`` (sorted) that no other desk holds: on PostgreSQL
+    ``FOR UPDATE SKIP LOCKED`` (the skipped ones stay marked and read raw until a later view);
+    SQLite has one writer at a time. Returns the claimed buckets."""
+    lock = " FOR UPDATE SKIP LOCKED" if tx.dialect.name == "postgresql" else ""
+    out: list[int] = []
+    for i in range(0, len(buckets), 500):
+        part = buckets[i:i + 500]
+        out += [int(r[0]) for r in tx.query(
+            "SELECT bucket FROM rollup_states WHERE brand = ? AND kind = ? AND bucket"
+            f" IN ({', '.join('?' * len(part))}) ORDER BY bucket{lock}", (brand, kind, *part))]
+    return out
 
 
 # (clear the bucket, recount it): parameters (brand, bucket), then (bucket, brand, lo, hi)
