@@ -1,6 +1,6 @@
 """Migration 0015 drops the brand pages' rollups built by match time: a store upgraded from 0014
 rebuilds them by post time on the next page view; 0016 drops the rollups built by watermark and
-marks every bucket holding mentions unrolled; 0018 turns 0016's counters into marks that writers
+marks every bucket holding mentions unrolled; 0020 turns 0016's counters into marks that writers
 append. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
@@ -86,7 +86,7 @@ def test_an_upgraded_store_recounts_every_bucket_of_its_old_mentions(store_url: 
 
 def test_a_store_with_0016_counters_keeps_what_it_rolled_and_recounts_the_rest(
         store_url: str, tmp_path: Path) -> None:
-    """0018 gives every bucket 0016 tracked a state row and every one it had not rolled up to
+    """0020 gives every bucket 0016 tracked a state row and every one it had not rolled up to
     date (``rolled <> wrote``) a mark, so the stale rollup row of a bucket written after its roll
     is never read, and the page counts what the mentions hold."""
     hour = (POSTED // HOUR) * HOUR
@@ -105,7 +105,7 @@ def test_a_store_with_0016_counters_keeps_what_it_rolled_and_recounts_the_rest(
             tx.executemany("INSERT INTO brand_hours (brand, hour, sentiment, intent, n)"
                            " VALUES ('Fiori', ?, '', '', ?)", [(a, 2), (b, 7)])
     with open_store(store_url, clock=ManualClock(MATCHED)) as store:
-        assert "0018_rollup_touches" in [m.name for m in store.applied_migrations()]
+        assert "0020_rollup_touches" in [m.name for m in store.applied_migrations()]
         assert {(str(k), int(n)) for k, n in store.query(
             "SELECT kind, bucket FROM rollup_states")} == {("h", a), ("h", b), ("d", day)}
         assert {(str(k), int(n)) for k, n in store.query(
