@@ -115,6 +115,30 @@ def test_a_mention_committed_after_a_desk_rolled_its_hour_is_counted(store_url: 
         assert_exact(desk, rollups, "Fiori", *week, now=T0 + 3 * HOUR)
 
 
+def marks(store: Store, brand: str) -> dict[tuple[str, int], int]:
+    return {(str(k), int(b)): int(n) for k, b, n in store.query(
+        "SELECT kind, bucket, COUNT(*) FROM rollup_touches WHERE brand = ? GROUP BY kind, bucket",
+        (brand,))}
+
+
+def test_the_marks_of_the_live_hour_and_day_fold_into_one_on_a_page_view(store: Store) -> None:
+    """Each write transaction appends a mark; a page view folds the live buckets' pile into one
+    mark each (they stay marked: read raw), so reads never wade through a day of marks."""
+    rollups, week = Rollups(store), (T0 - 7 * DAY, T0 + HOUR)
+    for n in range(70):  # 70 write transactions into the live hour
+        store.write_mentions([a_mention("Fiori", n, T0 - 600 + n)])
+    hour, day = int((T0 - 600) // HOUR), int((T0 - 600) // DAY)
+    assert marks(store, "Fiori") == {("h", hour): 70, ("d", day): 70}
+    assert rollups.totals(["Fiori"], *week, now=T0) == {"Fiori": 70}
+    assert marks(store, "Fiori") == {("h", hour): 1, ("d", day): 70}  # the hours' view
+    assert len(rollups.top_authors("Fiori", *week, now=T0)) == 1
+    assert marks(store, "Fiori") == {("h", hour): 1, ("d", day): 1}
+    store.write_mentions([a_mention("Fiori", 70, T0 - 300)])
+    assert_exact(store, rollups, "Fiori", *week, now=T0)
+    assert_exact(store, rollups, "Fiori", *week, now=T0 + 2 * DAY)  # rolled: no mark left
+    assert marks(store, "Fiori") == {}
+
+
 # -- property: any interleaving of writes, late labels and rollups at any clock ---------------
 _COUNTER = iter(range(100_000, 10**9))  # post numbers no other test uses
 _step = st.one_of(
@@ -131,8 +155,10 @@ _step = st.one_of(
 def test_rolled_up_reads_always_equal_counts_from_scratch(store: Store,
                                                           steps: list[tuple[Any, ...]]) -> None:
     """Mentions posted hours in the past or future and stored by clocks early or late, labels
-    landing late, rollups run at random desk times: every read equals the scratch count."""
-    brand, rollups = f"B{next(_COUNTER)}", Rollups(store)  # a brand (and posts) per example
+    landing late, rollups (and folds of the marks of buckets not rolled yet) run at random desk
+    times: every read equals the scratch count."""
+    brand = f"B{next(_COUNTER)}"  # a brand (and posts) per example
+    rollups = Rollups(store, fold=2)  # folds the marks of unrolled buckets on every view too
     written: list[str] = []
     now = T0
     for kind, a, b, c in steps:

@@ -46,11 +46,12 @@ def late_mentions(round_: int) -> list[Mention]:
 
 
 def rolled_hours(store: Store) -> dict[int, int]:
-    """What brand_hours holds for the buckets it has rolled (rolled = wrote)."""
+    """What brand_hours holds for the buckets it has rolled and no write marked since."""
     return {int(h): int(n) for h, n in store.query(
-        "SELECT r.hour, SUM(r.n) FROM brand_hours r JOIN rollup_buckets s ON s.brand = r.brand"
-        " AND s.kind = 'h' AND s.bucket = r.hour WHERE r.brand = 'Fiori' AND s.rolled = s.wrote"
-        " GROUP BY r.hour")}
+        "SELECT r.hour, SUM(r.n) FROM brand_hours r JOIN rollup_states s ON s.brand = r.brand"
+        " AND s.kind = 'h' AND s.bucket = r.hour WHERE r.brand = 'Fiori' AND NOT EXISTS"
+        " (SELECT 1 FROM rollup_touches t WHERE t.brand = s.brand AND t.kind = s.kind"
+        " AND t.bucket = s.bucket) GROUP BY r.hour")}
 
 
 def scratch_hours(store: Store, hours: set[int]) -> dict[int, int]:

@@ -1,6 +1,7 @@
 """Migration 0015 drops the brand pages' rollups built by match time: a store upgraded from 0014
 rebuilds them by post time on the next page view; 0016 drops the rollups built by watermark and
-marks every bucket holding mentions unrolled. On SQLite and PostgreSQL."""
+marks every bucket holding mentions unrolled; 0020 turns 0016's counters into marks that writers
+append. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -71,7 +72,7 @@ def test_an_upgraded_store_recounts_every_bucket_of_its_old_mentions(store_url: 
         assert "0016_rollup_buckets" in [m.name for m in store.applied_migrations()]
         assert store.query("SELECT COUNT(*) FROM brand_hours") == [(0,)]
         state = {(str(r[0]), int(r[1])) for r in store.query(
-            "SELECT kind, bucket FROM rollup_buckets WHERE rolled <> wrote")}
+            "SELECT kind, bucket FROM rollup_touches")}
         assert state == {(k, bucket_of(at, w)) for at in times for k, w in (("h", HOUR),
                                                                              ("d", 86_400.0))}
         rollups, now = Rollups(store), MATCHED + 86_400
@@ -79,5 +80,41 @@ def test_an_upgraded_store_recounts_every_bucket_of_its_old_mentions(store_url: 
                              (-86_400.0, 86_400.0)):
             assert rollups.totals(["Fiori"], since, until, now) == {"Fiori": sum(
                 since <= at < until for at in times)}
-        assert store.query("SELECT COUNT(*) FROM rollup_buckets WHERE rolled <> wrote"
-                           " AND bucket * 3600.0 < ? AND kind = 'h'", (now - 2 * HOUR,)) == [(0,)]
+        assert store.query("SELECT COUNT(*) FROM rollup_touches"
+                           " WHERE bucket * 3600.0 < ? AND kind = 'h'", (now - 2 * HOUR,)) == [(0,)]
+
+
+def test_a_store_with_0016_counters_keeps_what_it_rolled_and_recounts_the_rest(
+        store_url: str, tmp_path: Path) -> None:
+    """0020 gives every bucket 0016 tracked a state row and every one it had not rolled up to
+    date (``rolled <> wrote``) a mark, so the stale rollup row of a bucket written after its roll
+    is never read, and the page counts what the mentions hold."""
+    hour = (POSTED // HOUR) * HOUR
+    a, b = int(hour // HOUR), int(hour // HOUR) + 1
+    day = int(hour // 86_400)
+    times = [hour + 10, hour + 20, hour + HOUR + 30]  # two in hour a, one in hour b
+    olds = [Mention(brand="Fiori", query="fiori", post=msgspec.structs.replace(
+        a_post(n), created_at=at), matched_at=MATCHED) for n, at in enumerate(times)]
+    with open_store(store_url, clock=ManualClock(MATCHED),
+                    migrations_dir=migrations_until(17, tmp_path)) as old:
+        old_release_writes(old, olds)
+        with old.transaction() as tx:  # a rolled, b rolled before its late mention, the day not
+            tx.executemany("INSERT INTO rollup_buckets (brand, kind, bucket, wrote, rolled)"
+                           " VALUES ('Fiori', ?, ?, ?, ?)",
+                           [("h", a, 2, 2), ("h", b, 2, 1), ("d", day, 3, 0)])
+            tx.executemany("INSERT INTO brand_hours (brand, hour, sentiment, intent, n)"
+                           " VALUES ('Fiori', ?, '', '', ?)", [(a, 2), (b, 7)])
+    with open_store(store_url, clock=ManualClock(MATCHED)) as store:
+        assert "0020_rollup_touches" in [m.name for m in store.applied_migrations()]
+        assert {(str(k), int(n)) for k, n in store.query(
+            "SELECT kind, bucket FROM rollup_states")} == {("h", a), ("h", b), ("d", day)}
+        assert {(str(k), int(n)) for k, n in store.query(
+            "SELECT kind, bucket FROM rollup_touches")} == {("h", b), ("d", day)}
+        assert Rollups(store, lag=1e12).totals(["Fiori"], hour, hour + 2 * HOUR, MATCHED) == \
+            {"Fiori": 3}  # nothing rolled yet: a from its rollup row, b from the mentions
+        rollups, now = Rollups(store), MATCHED + 86_400
+        assert rollups.totals(["Fiori"], hour, hour + 2 * HOUR, now) == {"Fiori": 3}
+        assert store.query("SELECT hour, n FROM brand_hours WHERE brand = 'Fiori'"
+                           " ORDER BY hour") == [(a, 2), (b, 1)]
+        assert rollups.top_authors("Fiori", day * 86_400.0, (day + 1) * 86_400.0, now) != []
+        assert store.query("SELECT COUNT(*) FROM rollup_touches") == [(0,)]

@@ -1,12 +1,11 @@
 """Which rollup buckets a write changes: each mention written, and each mention whose labels
-change, bumps ``rollup_buckets.wrote`` of its brand's post hour and post day inside the writing
-transaction, so the brand pages' rollups (reale.web.rollup) know exactly what to recount.
+change, appends a mark (``rollup_touches``) for its brand's post hour and post day inside the
+writing transaction, so the brand pages' rollups (reale.web.rollup) know exactly what to recount.
 """
 
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from reale.store.tx import Tx
@@ -18,6 +17,7 @@ Key = tuple[str, str, int]  # (brand, kind, bucket)
 # Post times beyond about the year 128,000 (either way) are counted in the bucket of this bound
 # (a hostile post's time must not overflow a BIGINT; migration 0016 clamps the same way).
 LIMIT = 4e12
+_CHUNK = 300  # marks per INSERT statement (900 parameters)
 
 
 def bucket_of(t: float, width: float) -> int:
@@ -45,17 +45,18 @@ def keys_of(mentions: Iterable[tuple[str, float]], kinds: Sequence[tuple[str, fl
 
 
 def touch(tx: Tx, keys: Iterable[Key]) -> int:
-    """Bump ``wrote`` of each bucket once per key (a new bucket starts unrolled). Keys go in
-    sorted order, so two writers lock shared buckets in the same order (no deadlock)."""
-    counts = Counter(keys)
-    return tx.executemany(
-        "INSERT INTO rollup_buckets (brand, kind, bucket, wrote, rolled) VALUES (?, ?, ?, ?, 0)"
-        " ON CONFLICT (brand, kind, bucket) DO UPDATE SET wrote = rollup_buckets.wrote"
-        " + excluded.wrote", [(*k, n) for k, n in sorted(counts.items())])
+    """Mark each distinct bucket of ``keys`` once: append a row to ``rollup_touches`` (no unique
+    key, so writers of one bucket never wait on each other); returns the marks appended."""
+    marks = sorted(set(keys))
+    for i in range(0, len(marks), _CHUNK):
+        chunk = marks[i:i + _CHUNK]
+        tx.execute("INSERT INTO rollup_touches (brand, kind, bucket) VALUES "
+                   + ", ".join(["(?, ?, ?)"] * len(chunk)), tuple(x for k in chunk for x in k))
+    return len(marks)
 
 
 def touch_posts(tx: Tx, uris: Sequence[str]) -> int:
-    """Bump the hour of every mention of these posts (their labels changed)."""
+    """Mark the hour of every mention of these posts (their labels changed)."""
     found: list[tuple[str, float]] = []
     for i in range(0, len(uris), 500):
         chunk = tuple(uris[i:i + 500])

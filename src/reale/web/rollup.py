@@ -2,12 +2,13 @@
 brand, post day and author, so a month of a busy brand costs a few thousand rows instead of tens
 of thousands of joins. Mentions count by their post's time (``post_at``), like reports.
 
-Exact by bucket, whenever a mention or its labels arrive: every write bumps ``wrote`` of the
-buckets it changes, in its own transaction (:mod:`reale.store.buckets`). Rolling a bucket claims
-its state row (``rolled = wrote``, under a row lock that keeps writers of the bucket waiting) and
-recounts it from the mentions; a read takes a bucket from the
-rollup while ``rolled = wrote`` and from the raw mentions otherwise, in one statement, so its
-counts always equal a direct count by post time (docs/web.md, "Rollups").
+Exact by bucket, whenever a mention or its labels arrive: every write appends a mark
+(``rollup_touches``) for each bucket it changes, in its own transaction
+(:mod:`reale.store.buckets`); appends never wait on each other. Rolling a bucket claims its state
+row (``rollup_states``, locked ``FOR UPDATE SKIP LOCKED`` on PostgreSQL), deletes the marks it sees
+and recounts the bucket from the mentions; a read takes a bucket from the rollup while it has no
+mark and from the raw mentions otherwise, in one statement, so its counts always equal a direct
+count by post time. Why no write is ever lost: see :meth:`Rollups.roll` and docs/web.md, "Rollups".
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ from typing import Any
 
 from reale.store import Store
 from reale.store.buckets import DAY, HOUR, bucket_of
+from reale.store.tx import Tx
 
 LAG = 3600.0  # buckets are rolled once they ended this long ago (the live hour stays raw)
 BATCH = 2000  # at most this many buckets recounted per page view (the rest read raw meanwhile)
+FOLD = 64  # a bucket not rolled yet with this many marks has them folded into one on a view
 Part = tuple[str, tuple[Any, ...]]
 
 
@@ -42,12 +45,12 @@ def _parts(kind: str, rolled: str, raw: str, since: float, until: float, width: 
     ranged = raw.format(src="mentions m", cond="m.brand = ? AND m.post_at >= ? AND m.post_at < ?")
     if first >= last:
         return [(ranged, (*head, brand, since, until))]
-    unrolled = raw.format(
-        src=f"rollup_buckets s JOIN mentions m ON m.brand = s.brand AND m.post_at >="
-            f" s.bucket * {width} AND m.post_at < (s.bucket + 1) * {width}",
-        cond="s.brand = ? AND s.kind = ? AND s.bucket >= ? AND s.bucket < ? AND s.rolled <> s.wrote")
+    unrolled = raw.format(  # the marked buckets, once each, and their mentions
+        src=f"(SELECT DISTINCT bucket FROM rollup_touches WHERE brand = ? AND kind = ?"
+            f" AND bucket >= ? AND bucket < ?) s JOIN mentions m ON m.post_at >= s.bucket * {width}"
+            f" AND m.post_at < (s.bucket + 1) * {width}", cond="m.brand = ?")
     parts = [(rolled, (brand, first, last, brand, kind, first, last)),
-             (unrolled, (*head, brand, kind, first, last))]
+             (unrolled, (*head, brand, kind, first, last, brand))]
     for lo, hi in ((since, first * width), (last * width, until)):
         if hi > lo:
             parts.append((ranged, (*head, brand, lo, hi)))
@@ -56,47 +59,93 @@ def _parts(kind: str, rolled: str, raw: str, since: float, until: float, width: 
 
 def _clean(table: str, col: str) -> str:
     """The FROM and WHERE of a rollup's rows (``r``) inside a range of buckets, less those of the
-    unrolled buckets (a few, found by the partial index and looked up as one small set)."""
+    marked buckets (found by the marks' index and looked up as one small set)."""
     return (f" FROM {table} r WHERE r.brand = ? AND r.{col} >= ? AND r.{col} < ?"
-            f" AND r.{col} NOT IN (SELECT bucket FROM rollup_buckets WHERE brand = ? AND kind = ?"
-            " AND bucket >= ? AND bucket < ? AND rolled <> wrote)")
+            f" AND r.{col} NOT IN (SELECT bucket FROM rollup_touches WHERE brand = ? AND kind = ?"
+            " AND bucket >= ? AND bucket < ?)")
 
 
 class Rollups:
     """Builds and reads the rollups of one store (safe to share between threads and between
     processes on one database: rolling a bucket claims its state row before recounting it)."""
 
-    def __init__(self, store: Store, lag: float = LAG, batch: int = BATCH) -> None:
+    def __init__(self, store: Store, lag: float = LAG, batch: int = BATCH,
+                 fold: int = FOLD) -> None:
         self._store = store
         self.lag = lag
         self.batch = batch
+        self.fold = max(2, int(fold))
         self._lock = threading.Lock()
 
     # -- building ---------------------------------------------------------------------------
     def roll(self, brand: str, kind: str, now: float) -> int:
-        """Recount the unrolled buckets of ``brand`` (``kind`` ``h``: hours, ``d``: days) that
-        ended ``lag`` before ``now``; returns how many it recounted (reads do this themselves)."""
+        """Recount the marked buckets of ``brand`` (``kind`` ``h``: hours, ``d``: days) that
+        ended ``lag`` before ``now``; returns how many it recounted (reads do this themselves).
+
+        Per claimed bucket, in one transaction: (1) lock its state row, (2) delete its marks,
+        (3) delete its rollup rows and count them again from the mentions. Under READ COMMITTED
+        each statement reads its own snapshot, taken when it starts. A writer appends its mark in
+        the transaction that writes its mention. If it committed before (2)'s snapshot, (2)
+        deletes its mark and (3), whose snapshot is later, counts its mention; if it committed
+        after, (2) does not see its mark (a DELETE leaves rows its snapshot does not hold), the
+        mark outlives this roll and the bucket reads raw until a later roll. So a bucket without
+        marks has counted every write committed before. Two desks never store a stale count: only
+        the holder of the state row's lock writes the bucket's rollup rows, a second desk skips the
+        locked row, and one that locks it later does so after the first committed, so its
+        snapshots, and the count it stores last, are newer. A desk that finds no mark left to
+        delete (a desk recounted the bucket since it looked) recounts nothing."""
         width, fill = (HOUR, _FILL_HOURS) if kind == "h" else (DAY, _FILL_DAYS)
         end = bucket_of(now - self.lag, width)  # bucket b ended by then when b < end
-        find = ("SELECT bucket FROM rollup_buckets WHERE brand = ? AND kind = ?"
-                " AND rolled <> wrote AND bucket < ? ORDER BY bucket LIMIT ?")
-        args = (brand, kind, end, int(self.batch))
-        if not self._store.query(find, args):
+        found = [int(r[0]) for r in self._store.query(
+            "SELECT DISTINCT bucket FROM rollup_touches WHERE brand = ? AND kind = ? AND bucket < ?"
+            " ORDER BY bucket LIMIT ?", (brand, kind, end, int(self.batch)))]
+        self._fold(brand, kind, end)
+        if not found:
             return 0  # nothing to do: no write transaction on a page view
         done = 0
-        with self._lock, self._store.transaction() as tx:
-            # claim: lock the buckets' state rows; on PostgreSQL skip those a writer or another
-            # desk holds (they stay unrolled and read raw until a later view). SQLite has one
-            # writer at a time.
-            lock = " FOR UPDATE SKIP LOCKED" if tx.dialect.name == "postgresql" else ""
-            for (bucket,) in tx.query(find + lock, args):
-                tx.execute("UPDATE rollup_buckets SET rolled = wrote WHERE brand = ? AND kind = ?"
-                           " AND bucket = ?", (brand, kind, bucket))
-                b = int(bucket)
-                tx.execute(fill[0], (brand, b))
-                tx.execute(fill[1], (b, brand, b * width, (b + 1) * width))
-                done += 1
+        with self._lock:
+            self._add_states(brand, kind, found)
+            with self._store.transaction() as tx:
+                for b in _claim(tx, brand, kind, found):
+                    if not tx.execute("DELETE FROM rollup_touches WHERE brand = ? AND kind = ?"
+                                      " AND bucket = ?", (brand, kind, b)):
+                        continue
+                    tx.execute(fill[0], (brand, b))
+                    tx.execute(fill[1], (b, brand, b * width, (b + 1) * width))
+                    done += 1
         return done
+
+    def _fold(self, brand: str, kind: str, end: int) -> None:
+        """Fold the marks piled up on a bucket not rolled yet (the live hour and day: a mark per
+        write transaction) into one, so reads and rolls find few. Under the state row's lock,
+        like a roll: (2) deletes the marks its snapshot sees and one mark is appended in the same
+        transaction, so the bucket stays marked throughout; the roll that deletes that mark
+        later locks the row after this commit, so its recount sees every write folded here."""
+        piled = [int(r[0]) for r in self._store.query(
+            "SELECT bucket FROM rollup_touches WHERE brand = ? AND kind = ? AND bucket >= ?"
+            " GROUP BY bucket HAVING COUNT(*) >= ? ORDER BY bucket", (brand, kind, end, self.fold))]
+        if not piled:
+            return
+        with self._lock:
+            self._add_states(brand, kind, piled)
+            with self._store.transaction() as tx:
+                for b in _claim(tx, brand, kind, piled):
+                    if tx.execute("DELETE FROM rollup_touches WHERE brand = ? AND kind = ?"
+                                  " AND bucket = ?", (brand, kind, b)):
+                        tx.execute("INSERT INTO rollup_touches (brand, kind, bucket)"
+                                   " VALUES (?, ?, ?)", (brand, kind, b))
+
+    def _add_states(self, brand: str, kind: str, found: list[int]) -> None:
+        """Give the buckets never rolled a state row, in a short transaction of its own (a desk
+        adding the same row waits for this commit only, not for a whole roll)."""
+        have = {int(r[0]) for r in self._store.query(
+            "SELECT bucket FROM rollup_states WHERE brand = ? AND kind = ? AND bucket >= ?"
+            " AND bucket <= ?", (brand, kind, found[0], found[-1]))}
+        new = [(brand, kind, b) for b in found if b not in have]
+        if new:
+            with self._store.transaction() as tx:
+                tx.insert_rows("rollup_states", ("brand", "kind", "bucket"), new,
+                               "ON CONFLICT (brand, kind, bucket) DO NOTHING")
 
     def advance(self, brand: str, now: float) -> None:
         """Roll both rollups of ``brand`` up to ``now - lag``."""
@@ -154,6 +203,20 @@ class Rollups:
     def _union(self, parts: list[Part]) -> list[tuple[Any, ...]]:
         sql = " UNION ALL ".join(f"SELECT * FROM ({p[0]}) q{i}" for i, p in enumerate(parts))
         return self._store.query(sql, tuple(x for p in parts for x in p[1]), timeout=2.0)
+
+
+def _claim(tx: Tx, brand: str, kind: str, buckets: list[int]) -> list[int]:
+    """Lock the state rows of ``buckets`` (sorted) that no other desk holds: on PostgreSQL
+    ``FOR UPDATE SKIP LOCKED`` (the skipped ones stay marked and read raw until a later view);
+    SQLite has one writer at a time. Returns the claimed buckets."""
+    lock = " FOR UPDATE SKIP LOCKED" if tx.dialect.name == "postgresql" else ""
+    out: list[int] = []
+    for i in range(0, len(buckets), 500):
+        part = buckets[i:i + 500]
+        out += [int(r[0]) for r in tx.query(
+            "SELECT bucket FROM rollup_states WHERE brand = ? AND kind = ? AND bucket"
+            f" IN ({', '.join('?' * len(part))}) ORDER BY bucket{lock}", (brand, kind, *part))]
+    return out
 
 
 # (clear the bucket, recount it): parameters (brand, bucket), then (bucket, brand, lo, hi)
