@@ -17,7 +17,7 @@ from reale.events import Mention
 from reale.store import Store, open_store
 from reale.store.writes import Batch, write_batch
 from reale.web import queries
-from reale.web.data import save_labels
+from reale.web.data import register_writers, save_labels
 from reale.web.rollup import Rollups
 from tests.store_helpers import store_url
 from tests.web_helpers import T0, post
@@ -137,6 +137,39 @@ def test_the_marks_of_the_live_hour_and_day_fold_into_one_on_a_page_view(store: 
     assert_exact(store, rollups, "Fiori", *week, now=T0)
     assert_exact(store, rollups, "Fiori", *week, now=T0 + 2 * DAY)  # rolled: no mark left
     assert marks(store, "Fiori") == {}
+
+
+def test_a_writing_process_folds_and_rolls_the_marks_though_no_page_is_ever_opened(
+        store_url: str) -> None:
+    """Marks are cleared by page views; a brand whose page nobody opens would gain a mark per write
+    transaction forever. Every writing process (register_writers) has its store fold and roll them
+    after a write once a minute, so they stay few, and the counts stay exact."""
+    clock = ManualClock(T0)
+    with open_store(store_url, clock=clock) as store:
+        register_writers(store)
+        for n in range(200):  # 200 write transactions into the live hour, a second apart
+            clock.advance(1.0)
+            store.write_mentions([a_mention("Fiori", n, T0 - 600 + n)])
+        # folded once a minute: at most the fold's threshold plus a minute of writes (were 200)
+        assert marks(store, "Fiori") and max(marks(store, "Fiori").values()) <= 64 + 60
+        clock.advance(2 * HOUR)  # the hour and day end; the next write rolls up the hour
+        store.write_mentions([a_mention("Fiori", 200, T0 + 2 * HOUR)])
+        hour = int((T0 - 600) // HOUR)
+        assert ("h", hour) not in marks(store, "Fiori")
+        assert_exact(store, Rollups(store), "Fiori", T0 - 7 * DAY, T0 + 3 * HOUR,
+                     now=T0 + 3 * HOUR)
+
+
+def test_a_failing_chore_never_fails_the_write_it_follows(store: Store,
+                                                         caplog: pytest.LogCaptureFixture) -> None:
+    def broken(now: float) -> None:
+        raise RuntimeError("upkeep broke")
+
+    store.register_chore("broken", broken, 60.0)
+    result = store.write_mentions([a_mention("Fiori", 1, T0)])
+    assert result.mentions == 1
+    assert store.mention_count() == 1
+    assert "store chore broken failed" in caplog.text
 
 
 # -- property: any interleaving of writes, late labels and rollups at any clock ---------------

@@ -7,7 +7,8 @@ idempotent batched writes, migrations, typed reads — lives here once.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Sequence
+import logging
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -31,6 +32,8 @@ from reale.store.rows import clean
 from reale.store.tx import Params, Tx
 from reale.store.writes import Batch, ExtraWriter, write_batch
 
+log = logging.getLogger("reale.store")
+
 
 class Store:
     """Posts, authors, mentions, interactions, cursors and snapshots in one database.
@@ -51,6 +54,7 @@ class Store:
         self._erasers: list[Eraser] = []
         self._tombstones: bool | None = None  # whether the schema has deletions (0018)
         self._pruned_at = float("-inf")  # when this store last dropped stale tombstones
+        self._chores: list[list[Any]] = []  # [fn, every, last run, name] (register_chore)
 
     # -- what a backend provides ------------------------------------------------------------
     def transaction(self) -> contextlib.AbstractContextManager[Tx]:
@@ -133,9 +137,34 @@ class Store:
         if erase not in self._erasers:
             self._erasers.append(erase)
 
+    def register_chore(self, name: str, chore: Callable[[float], object], every: float) -> None:
+        """Have ``chore(now)`` run after a batch commits, at most once every ``every`` seconds of
+        the store's clock, in the writing thread: upkeep that every writing process must do even
+        when nobody reads (folding the rollups' marks, :mod:`reale.web.rollup`). A chore that
+        fails is logged and tried again at its next turn; the batch it follows stays written.
+        A chore registered again under the same ``name`` replaces the first."""
+        self._chores = [c for c in self._chores if c[3] != name]
+        self._chores.append([chore, float(every), float("-inf"), name])
+
+    def _run_chores(self) -> None:
+        now = self.clock.now()
+        for c in self._chores:
+            if now - c[2] >= c[1]:
+                c[2] = now
+                try:
+                    c[0](now)
+                except Exception:  # upkeep must never fail a write that committed
+                    log.exception("store chore %s failed", c[3])
+
     def write_batch(self, items: Iterable[Any]) -> WriteResult:
         """Write a mix of posts, interactions, mentions (with their posts), author updates,
         cursor updates and registered kinds in one transaction. Idempotent by natural keys."""
+        result = self._write_batch(items)
+        if self._chores:
+            self._run_chores()
+        return result
+
+    def _write_batch(self, items: Iterable[Any]) -> WriteResult:
         batch = Batch(items, self._extra)
         with self.transaction() as tx:
             if self._tombstones is None:  # a store of an older schema writes without them

@@ -27,6 +27,7 @@ from reale.web.records import (
     labels_from,
     short_key,
 )
+from reale.web.rollup import keep_up
 
 _JSON = msgspec.json.Encoder()
 CLOSED_FOR = 86_400.0  # a decided conversation stays closed a day (as the desk's queue)
@@ -247,6 +248,7 @@ def register_writers(store: Store) -> None:
                           lambda tx, items: write_labels(tx, items, now=store.clock.now()))
     store.register_writer(AftermathRecord, write_aftermath)
     store.register_eraser(erase_opportunities)
+    keep_up(store)  # the rollups' marks stay few even where no desk page is ever opened
 
 
 def labelled(labels: Mapping[str, Any], at: float = 0.0) -> Iterable[LabelledPost]:

@@ -23,6 +23,7 @@ from reale.store.tx import Tx
 LAG = 3600.0  # buckets are rolled once they ended this long ago (the live hour stays raw)
 BATCH = 2000  # at most this many buckets recounted per page view (the rest read raw meanwhile)
 FOLD = 64  # a bucket not rolled yet with this many marks has them folded into one on a view
+MAINTAIN_EVERY = 60.0  # seconds between a writing process's rounds of Rollups.maintain
 Part = tuple[str, tuple[Any, ...]]
 
 
@@ -76,6 +77,7 @@ class Rollups:
         self.batch = batch
         self.fold = max(2, int(fold))
         self._lock = threading.Lock()
+        self._marks: bool | None = None  # whether the schema has rollup_touches (maintain)
 
     # -- building ---------------------------------------------------------------------------
     def roll(self, brand: str, kind: str, now: float) -> int:
@@ -151,6 +153,20 @@ class Rollups:
         """Roll both rollups of ``brand`` up to ``now - lag``."""
         self.roll(brand, "h", now)
         self.roll(brand, "d", now)
+
+    def maintain(self, now: float) -> int:
+        """Roll and fold every brand that has marks: the upkeep a writing process does every
+        MAINTAIN_EVERY seconds (:func:`keep_up`), so marks stay few for a brand whose page nobody
+        opens (a mark per write transaction otherwise piles up). Returns the brands visited."""
+        if self._marks is None:  # a store of an older schema (before 0020) has no marks yet
+            self._marks = any(m.name == "0020_rollup_touches"
+                              for m in self._store.applied_migrations())
+        if not self._marks:
+            return 0
+        brands = [str(r[0]) for r in self._store.query("SELECT DISTINCT brand FROM rollup_touches")]
+        for brand in brands:
+            self.advance(brand, now)
+        return len(brands)
 
     # -- reading ----------------------------------------------------------------------------
     def label_series(self, brand: str, column: str, since: float, until: float, bucket: float,
@@ -237,4 +253,11 @@ _FILL_DAYS = (
  GROUP BY m.brand, p.network, p.author_id""")
 
 
-__all__ = ["Rollups"]
+def keep_up(store: Store, every: float = MAINTAIN_EVERY) -> None:
+    """Have ``store`` roll and fold its rollups' marks after a write at most every ``every``
+    seconds (:meth:`Store.register_chore`): called by every process that writes mentions or
+    labels (through :func:`reale.web.data.register_writers`)."""
+    store.register_chore("rollups", Rollups(store).maintain, every)
+
+
+__all__ = ["Rollups", "keep_up"]
