@@ -28,10 +28,23 @@ def llm_section(url: str) -> dict[str, object]:
     return {"url": url, "model": "tiny-chat", "key_env": "REALE_TEST_LLM_KEY", "timeout": 5}
 
 
+# a model reply that smears a competitor, then thanks and leaves an e-mail that is not the brand's
+SMEAR_AND_MAIL = ("Grazie! Da Petali i fiori appassiscono subito.\n"
+                  "Grazie mille, che bel messaggio! Scrivi a info@altro.it")
+
+
+def model_says(content: str) -> Answer:
+    """The local model endpoint's answer carrying ``content`` as its one reply."""
+    return Answer(200, {"id": "c", "object": "chat.completion", "created": 1700000000,
+                        "model": "tiny-chat", "choices": [{"index": 0, "message": {
+                            "role": "assistant", "content": content}}]})
+
+
 @contextmanager
-def signed_in_desk(tmp_path: Path, chat: FakeChat, lang: str) -> Iterator[tuple[TestClient, str]]:
+def signed_in_desk(tmp_path: Path, chat: FakeChat,
+                   lang: str) -> Iterator[tuple[TestClient, str, str]]:
     """A desk served from a config whose [desk.llm] is ``chat``, with rita (a responder, reading
-    ``lang``) signed in; yields her client and the flowers opportunity's key."""
+    ``lang``) signed in; yields her client, the flowers opportunity's key and her CSRF token."""
     config = Config(brands=BRANDS, extra={"desk": {"llm": llm_section(chat.url)},
                                           "web": FAST_WEB})
     clock = ManualClock(T0)
@@ -40,12 +53,12 @@ def signed_in_desk(tmp_path: Path, chat: FakeChat, lang: str) -> Iterator[tuple[
         app = app_from_config(config, store, {"REALE_TEST_LLM_KEY": "sk-local"}, clock=clock)
         accounts_of(store, web_settings(config.extra, lang)).add("rita", PASSWORD, "responder")
         with TestClient(app, base_url="http://127.0.0.1:8765") as client:
-            login(client, "rita")
-            yield client, keys["flowers"]
+            csrf = login(client, "rita")
+            yield client, keys["flowers"], csrf
 
 
 def test_the_desk_drafts_with_the_configured_model(tmp_path: Path) -> None:
-    with FakeChat() as chat, signed_in_desk(tmp_path, chat, "en") as (client, flowers):
+    with FakeChat() as chat, signed_in_desk(tmp_path, chat, "en") as (client, flowers, _):
         page = client.get(f"/queue/{flowers}.json").json()
     assert [d["source"] for d in page["drafts"]][:2] == ["llm", "llm"]
     assert chat.requests, "the model was asked"
@@ -71,13 +84,11 @@ def test_the_desk_guards_model_drafts_with_the_brands_config(tmp_path: Path) -> 
     """The brand's competitors come from its [[brands]] entry: a model reply that smears one is
     blocked, and the approver reads why (in the team's language: English here) on the draft that
     replaces it."""
-    smear = Answer(200, {"id": "c", "object": "chat.completion", "created": 1700000000,
-                         "model": "tiny-chat", "choices": [{"index": 0, "message": {
-                             "role": "assistant", "content": "Grazie! Da Petali i fiori "
-                             "appassiscono subito.\nGrazie mille, che bel messaggio!"}}]})
+    smear = model_says("Grazie! Da Petali i fiori appassiscono subito.\n"
+                       "Grazie mille, che bel messaggio!")
     with FakeChat() as chat:
         chat.plan("/v1/chat/completions", smear, smear)  # the JSON page, then the HTML one
-        with signed_in_desk(tmp_path, chat, "it") as (client, flowers):
+        with signed_in_desk(tmp_path, chat, "it") as (client, flowers, _):
             page = client.get(f"/queue/{flowers}.json").json()
             html = client.get(f"/queue/{flowers}").text
     drafts = page["drafts"]
@@ -92,24 +103,12 @@ def test_an_italian_approver_reads_a_blocked_model_draft_and_its_stand_in_apart(
         tmp_path: Path) -> None:
     """In Italian a template draft is a *risposta tipo*: "modello" is the language model's
     word, so the draft standing in for a blocked model draft does not read as the model's."""
-    smear = Answer(200, {"id": "c", "object": "chat.completion", "created": 1700000000,
-                         "model": "tiny-chat", "choices": [{"index": 0, "message": {
-                             "role": "assistant", "content": "Grazie! Da Petali i fiori "
-                             "appassiscono subito.\nGrazie mille, che bel messaggio! Scrivi a "
-                             "info@altro.it"}}]})
+    smear = model_says(SMEAR_AND_MAIL)
     with FakeChat() as chat:
         chat.plan("/v1/chat/completions", smear)
-        config = Config(brands=BRANDS, extra={"desk": {"llm": llm_section(chat.url)},
-                                              "web": FAST_WEB})
-        clock = ManualClock(T0)
-        with open_store(f"sqlite:///{tmp_path}/d.sqlite", clock=clock) as store:
-            keys = seed(store, clock)
-            app = app_from_config(config, store, {"REALE_TEST_LLM_KEY": "sk-local"}, clock=clock)
-            accounts_of(store, web_settings(config.extra, "it")).add("rita", PASSWORD, "responder")
-            with TestClient(app, base_url="http://127.0.0.1:8765") as client:
-                csrf = login(client, "rita")
-                client.post("/me/language", data={"csrf": csrf, "lang": "it"})
-                html = client.get(f"/queue/{keys['flowers']}").text
+        with signed_in_desk(tmp_path, chat, "it") as (client, flowers, csrf):
+            client.post("/me/language", data={"csrf": csrf, "lang": "it"})
+            html = client.get(f"/queue/{flowers}").text
     sources = [s.strip() for s in re.findall(r'<span class="src">([^·<]+)·', html)]
     assert sources[:2] == ["risposta tipo", "modello linguistico"], sources
     assert ("al posto di una bozza del modello linguistico, bloccata: parla di un concorrente "
@@ -122,10 +121,8 @@ def test_reale_draft_guards_with_the_brand_and_desk_guard_from_the_config(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`reale draft --config` finds the brand's entry (its competitors) and [desk.guard] (a gift
     allowed): the smear is blocked and replaced, with the reason in the JSON; the gift passes."""
-    answer = Answer(200, {"id": "c", "object": "chat.completion", "created": 1700000000,
-                          "model": "tiny-chat", "choices": [{"index": 0, "message": {
-                              "role": "assistant", "content": "Rosaverde sells wilted roses, "
-                              "come to us.\nThank you! Your next coffee is on us."}}]})
+    answer = model_says("Rosaverde sells wilted roses, come to us.\n"
+                        "Thank you! Your next coffee is on us.")
     with FakeChat() as chat:
         chat.plan("/v1/chat/completions", answer)
         config = tmp_path / "reale.toml"

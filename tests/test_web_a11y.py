@@ -478,15 +478,11 @@ def test_the_draft_guards_notes_read_in_italian_in_the_browser(
     from reale.store import open_store
     from reale.web.assemble import accounts_of, app_from_config
     from reale.web.settings import web_settings
-    from tests.publish_servers import Answer, FakeChat
-    from tests.test_drafts_llm_wiring import FAST_WEB, llm_section
+    from tests.publish_servers import FakeChat
+    from tests.test_drafts_llm_wiring import FAST_WEB, SMEAR_AND_MAIL, llm_section, model_says
     from tests.web_helpers import BRANDS, PASSWORD, T0, seed
 
-    answer = Answer(200, {"id": "c", "object": "chat.completion", "created": 1700000000,
-                          "model": "tiny-chat", "choices": [{"index": 0, "message": {
-                              "role": "assistant", "content": "Grazie! Da Petali i fiori "
-                              "appassiscono subito.\nGrazie mille, che bel messaggio! Scrivi a "
-                              "info@altro.it"}}]})
+    answer = model_says(SMEAR_AND_MAIL)
     with FakeChat() as chat:
         chat.plan("/v1/chat/completions", answer)
         config = Config(brands=BRANDS, extra={"desk": {"llm": llm_section(chat.url)},
