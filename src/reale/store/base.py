@@ -50,6 +50,7 @@ class Store:
         self._extra: dict[type, ExtraWriter] = {}
         self._erasers: list[Eraser] = []
         self._tombstones: bool | None = None  # whether the schema has deletions (0018)
+        self._natives = False  # whether it keeps the networks' own post ids (0019)
         self._pruned_at = float("-inf")  # when this store last dropped stale tombstones
 
     # -- what a backend provides ------------------------------------------------------------
@@ -140,9 +141,11 @@ class Store:
         with self.transaction() as tx:
             if self._tombstones is None:  # a store of an older schema writes without them
                 self._tombstones = self._has_table(tx, "deletions")
+                self._natives = self._has_table(tx, "native_ids")
             now = self.clock.now()
             result = write_batch(tx, batch, now, self._extra,
-                                 self._erasers if self._tombstones else None)
+                                 self._erasers if self._tombstones else None,
+                                 natives=self._natives)
             if self._tombstones and now - self._pruned_at >= PRUNE_EVERY:
                 self._pruned_at = now  # an hourly chore, in a batch's transaction
                 prune(tx, now)

@@ -8,6 +8,7 @@ wrote: text, links, hashtags, mentions, the display name in the kept JSON, the m
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -21,6 +22,9 @@ DELETION_COLUMNS = ("uri", "network", "author_id", "deleted_at", "received_at", 
 CHUNK = 500  # URIs per IN (...) list: under every backend's limit on parameters
 KEEP_UNKNOWN = 2 * 86_400.0  # seconds a tombstone of a post the store does not hold is kept
 PRUNE_EVERY = 3_600.0  # seconds between two prunings by one store
+
+NATIVE_COLUMNS = ("network", "native_id", "uri")
+_BY_NATIVE_ID = re.compile(r"^mastodon://[^/]*/statuses/([^/?# ]+)$")
 
 Eraser = Callable[[Tx, Mapping[str, float]], int]
 """A later part's eraser: ``fn(tx, {uri: deleted_at})`` for the posts erased in a batch."""
@@ -123,6 +127,31 @@ def prune(tx: Tx, now: float, keep: float = KEEP_UNKNOWN) -> int:
                       " (SELECT 1 FROM posts p WHERE p.uri = deletions.uri)", (now - keep,))
 
 
+def native_rows(posts: Iterable[Post]) -> list[rows.Row]:
+    """``native_ids`` rows of the Mastodon posts: their status id on the streaming server
+    (``cursor``), the only name a Mastodon ``delete`` gives."""
+    return [(p.network, rows.clean(p.cursor), rows.clean(p.uri)) for p in posts
+            if p.network == "mastodon" and p.cursor]
+
+
+def resolve_native(tx: Tx, deletions: Sequence[Deletion]) -> list[Deletion]:
+    """The deletions with each ``mastodon://HOST/statuses/ID`` (a status the parser did not
+    remember: seen before a restart, or long ago) named by the URI of the stored post with that
+    id; one the store does not hold stays as it is (its tombstone counts it unknown)."""
+    ids = {d.uri: m.group(1) for d in deletions if (m := _BY_NATIVE_ID.match(d.uri))}
+    if not ids:
+        return list(deletions)
+    found: dict[str, list[str]] = {}
+    for native_id, uri in _in(tx, "SELECT native_id, uri FROM native_ids WHERE network ="
+                              " 'mastodon' AND native_id IN ({marks})", sorted(set(ids.values()))):
+        found.setdefault(native_id, []).append(uri)
+    out: list[Deletion] = []
+    for d in deletions:
+        uris = found.get(ids.get(d.uri, ""), [])
+        out.extend([msgspec.structs.replace(d, uri=u) for u in sorted(uris)] or [d])
+    return out
+
+
 def stored(tx: Tx, uris: Sequence[str]) -> set[str]:
     return {r[0] for r in _in(tx, "SELECT uri FROM posts WHERE uri IN ({marks})", sorted(uris))}
 
@@ -135,7 +164,9 @@ __all__ = [
     "erase_stored",
     "erased_interaction",
     "erased_post",
+    "native_rows",
     "prune",
+    "resolve_native",
     "tombstones",
     "write_tombstones",
 ]
