@@ -5,6 +5,9 @@ was pending or already approved. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
 
 from reale.events import Deletion
@@ -118,3 +121,22 @@ def test_an_alert_about_a_deleted_post_still_held_or_pending_is_not_sent(desk: D
     states = dict(desk.store.query("SELECT state, last_error FROM alert_outbox"))
     assert states == {"dead": "not sent: the author deleted the post", "sent": ""}
     assert len(desk.store.query("SELECT 1 FROM alert_outbox WHERE state = 'dead'")) == 2
+
+
+def test_the_report_exports_mark_a_deleted_post_in_the_readers_language(desk: Desk) -> None:
+    key = desk.keys["late"]
+    uri = delete(desk, key)
+    period = "from=2026-05-20&to=2026-05-28"
+    for vera, _ in client_for(desk, "vera"):
+        for what, uri_column in (("mentions", "uri"), ("opportunities", "post_uri")):
+            header, *rows = list(csv.reader(io.StringIO(vera.get(
+                f"/reports/{what}.csv?{period}").text)))
+            texts = {r[header.index(uri_column)]: r[header.index("text")] for r in rows}
+            assert texts[uri] == "[deleted by its author]"
+            assert all(t != "[deleted by its author]" for u, t in texts.items() if u != uri)
+            italian = vera.get(f"/reports/{what}.json?{period}",
+                               headers={"accept-language": "it"}).json()
+            assert {o[uri_column]: o["text"] for o in italian}[uri] == "[cancellato dall'autore]"
+            english = vera.get(f"/reports/{what}.json?{period}&lang=en",
+                               headers={"accept-language": "it"}).json()
+            assert {o[uri_column]: o["text"] for o in english}[uri] == "[deleted by its author]"

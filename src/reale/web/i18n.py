@@ -141,6 +141,7 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (English, Italian)
     "status.not_worth": ("dismissed: not worth it", "scartata: non ne vale la pena"),
     "status.deleted": ("deleted by its author", "cancellato dall'autore"),
     "post.deleted": ("deleted by its author", "cancellato dall'autore"),
+    "export.deleted": ("[deleted by its author]", "[cancellato dall'autore]"),
     "brands.title": ("Brands", "Brand"),
     "brands.sub": ("How each brand is talked about", "Come si parla di ogni brand"),
     "brand.volume": ("Mentions over time", "Menzioni nel tempo"),
