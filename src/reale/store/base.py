@@ -27,6 +27,7 @@ from reale.store.records import (
     CursorUpdate,
     WriteResult,
 )
+from reale.store.retention import BATCH, Expirer, Pruned, count_due, cutoff, prune_batch
 from reale.store.rows import clean
 from reale.store.tx import Params, Tx
 from reale.store.writes import Batch, ExtraWriter, write_batch
@@ -49,6 +50,7 @@ class Store:
         self._migrations_dir = migrations_dir
         self._extra: dict[type, ExtraWriter] = {}
         self._erasers: list[Eraser] = []
+        self._expirers: list[Expirer] = []
         self._tombstones: bool | None = None  # whether the schema has deletions (0018)
         self._natives = False  # whether it keeps the networks' own post ids (0019)
         self._pruned_at = float("-inf")  # when this store last dropped stale tombstones
@@ -133,6 +135,32 @@ class Store:
         (or stores posts already deleted): later parts erase what they keep of those posts."""
         if erase not in self._erasers:
             self._erasers.append(erase)
+
+    def register_expirer(self, expire: Expirer) -> None:
+        """Have ``expire(tx, {uri: created_at}, before)`` run with each batch of posts whose words
+        :meth:`prune_texts` erases (later parts erase or close what they keep of them)."""
+        if expire not in self._expirers:
+            self._expirers.append(expire)
+
+    def prune_texts(self, keep_days: int, *, dry_run: bool = False, limit: int = BATCH,
+                    batches: int | None = None) -> Pruned:
+        """Erase the words of the posts created more than ``keep_days`` days ago (by the store's
+        clock), ``limit`` posts per transaction, at most ``batches`` transactions (None: until
+        none is left). ``dry_run``: count them, change nothing. Idempotent."""
+        if keep_days <= 0:
+            return Pruned()
+        before = cutoff(self.clock.now(), keep_days)
+        if dry_run:
+            with self.reading() as tx:
+                return Pruned(posts=count_due(tx, before), before=before)
+        total, done = 0, 0
+        while batches is None or done < batches:
+            with self.transaction() as tx:
+                erased = prune_batch(tx, before, self.clock.now(), self._expirers, limit)
+            total, done = total + erased, done + 1
+            if erased < limit:
+                break
+        return Pruned(posts=total, before=before)
 
     def write_batch(self, items: Iterable[Any]) -> WriteResult:
         """Write a mix of posts, interactions, mentions (with their posts), author updates,

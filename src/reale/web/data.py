@@ -20,6 +20,7 @@ from reale.store import Store, Tx, buckets
 from reale.store.deletes import tombstones
 from reale.web.copies import erase_copies, without_deleted
 from reale.web.deleted import close_deleted, erase_opportunities
+from reale.web.expired import expire_copies, expire_opportunities
 from reale.web.records import (
     Labels,
     MomentRecord,
@@ -255,6 +256,8 @@ def register_writers(store: Store) -> None:
     store.register_writer(AftermathRecord, write_aftermath)
     store.register_eraser(erase_opportunities)
     store.register_eraser(erase_copies)
+    store.register_expirer(expire_opportunities)
+    store.register_expirer(expire_copies)
 
 
 def labelled(labels: Mapping[str, Any], at: float = 0.0) -> Iterable[LabelledPost]:

@@ -140,6 +140,8 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (English, Italian)
     "status.irrelevant": ("dismissed: irrelevant", "scartata: non pertinente"),
     "status.not_worth": ("dismissed: not worth it", "scartata: non ne vale la pena"),
     "status.deleted": ("deleted by its author", "cancellato dall'autore"),
+    "status.expired": ("erased after the retention period",
+                       "cancellato dopo il periodo di conservazione"),
     "post.deleted": ("deleted by its author", "cancellato dall'autore"),
     "export.deleted": ("[deleted by its author]", "[cancellato dall'autore]"),
     "brands.title": ("Brands", "Brand"),

@@ -12,4 +12,8 @@ CREATE TABLE native_ids (
 INSERT INTO native_ids (network, native_id, uri)
 SELECT network, json_extract(raw, '$.cursor'), uri FROM posts
 WHERE network = 'mastodon' AND json_valid(raw) AND json_extract(raw, '$.cursor') IS NOT NULL
-ON CONFLICT DO NOTHING
+ON CONFLICT DO NOTHING;
+-- Retention (`reale store prune`, docs/deletions.md): a post whose words were erased because
+-- it is older than the store keeps them has erased_at set (NULL: not erased); posts are found by
+-- their time (posts_created, 0003).
+ALTER TABLE posts ADD COLUMN erased_at {{float}}

@@ -14,4 +14,8 @@ SELECT network, native_id, uri FROM (
     SELECT network, uri, replace(raw, '\u0000', '\ufffd')::json ->> 'cursor' AS native_id
     FROM posts WHERE network = 'mastodon') kept
 WHERE native_id IS NOT NULL
-ON CONFLICT DO NOTHING
+ON CONFLICT DO NOTHING;
+-- Retention (`reale store prune`, docs/deletions.md): a post whose words were erased because
+-- it is older than the store keeps them has erased_at set (NULL: not erased); posts are found by
+-- their time (posts_created, 0003).
+ALTER TABLE posts ADD COLUMN erased_at {{float}}
