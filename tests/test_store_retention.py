@@ -5,16 +5,28 @@ with a manual clock; ``reale store prune`` as a user runs it."""
 
 from __future__ import annotations
 
+import asyncio
+import signal
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from reale.clock import ManualClock
+from reale.config import BrandConfig, Config, parse_config
+from reale.errors import ConfigError
+from reale.run.app import EmbeddedApp
+from reale.run.embedded import RunSummary
+from reale.run.kafka.admin import consumer_lag, init_topics
+from reale.run.kafka.publish import Publisher
+from reale.run.kafka.settings import KafkaSettings
+from reale.sources.replay import ReplaySource
 from reale.store import Store, open_store
 from reale.store.retention import DAY
 from reale.web.data import register_writers, save_opportunity
-from tests.conftest import run_cli
+from tests.conftest import WIRE, run_cli
+from tests.kafka_helpers import wait_until, worker_command, workers
 from tests.web_helpers import mention, opportunity_of, post
 
 T0 = 1_780_000_000.0
@@ -87,3 +99,77 @@ def test_reale_store_prune_dry_run_then_prune(tmp_path: pytest.TempPathFactory) 
     with open_store(url) as s:
         assert all(s.get_post(u).text == "" for u in old)  # type: ignore[union-attr]
         assert all(s.get_post(u).text for u in new)  # type: ignore[union-attr]
+
+
+def test_a_writing_store_erases_a_batch_of_expired_posts_a_minute(store: Store) -> None:
+    clock = store.clock
+    assert isinstance(clock, ManualClock)
+    old, new, _ = seed(store, T0)
+    store.keep_text_days = 30
+    store.write_batch([post(90, "nuovo ordine", at=T0, author="fresh")])  # the chore runs after
+    assert all(store.get_post(u).text == "" for u in old)  # type: ignore[union-attr]
+    assert all(store.get_post(u).text for u in new)  # type: ignore[union-attr]
+    clock.advance(25 * DAY)  # the two posts of 10 days are now 35 days old
+    store.write_batch([post(91, "un altro", at=clock.now(), author="fresh")])
+    assert all(store.get_post(u).text == "" for u in new)  # type: ignore[union-attr]
+    kept = store.get_post(post(91, "", at=0, author="fresh").uri)
+    assert kept is not None and kept.text == "un altro"
+
+
+def test_parse_config_reads_the_store_table_and_refuses_a_misspelt_key() -> None:
+    cfg = parse_config('[store]\nurl = "sqlite:///x.sqlite"\nkeep_text_days = 90\n')
+    assert (cfg.store, cfg.keep_text_days) == ("sqlite:///x.sqlite", 90)
+    plain = parse_config('store = "sqlite:///y.sqlite"\n')
+    assert (plain.store, plain.keep_text_days) == ("sqlite:///y.sqlite", 0)
+    with pytest.raises(ConfigError, match="did you mean 'keep_text_days'"):
+        parse_config("[store]\nkeep_txt_days = 90\n")
+    with pytest.raises(ConfigError, match=r"\[store\]"):
+        parse_config("[store]\nkeep_text_days = -1\n")
+
+
+def test_the_embedded_runner_erases_the_words_of_posts_older_than_kept(tmp_path: Path) -> None:
+    recording = WIRE / "bluesky" / "jetstream_v1_events.jsonl"
+    if not recording.is_file():
+        pytest.skip("../shared/data/wire is not present")
+    url = f"sqlite:///{tmp_path}/r.sqlite"
+    later = ManualClock(time.time() + 60 * DAY)  # the recording is two months old by this clock
+    config = Config(brands=(BrandConfig(name="Words", keywords=("the",)),), store=url,
+                    keep_text_days=30)
+
+    async def main() -> RunSummary:
+        async with EmbeddedApp(config, clock=later) as app:
+            return await app.run([ReplaySource(recording)])
+
+    assert asyncio.run(main()).mentions > 0
+    with open_store(url) as s:
+        assert s.query("SELECT COUNT(*) FROM posts WHERE text <> ''") == [(0,)]
+        assert s.query("SELECT COUNT(*) FROM posts WHERE erased_at IS NULL") == [(0,)]
+
+
+@pytest.mark.kafka
+@pytest.mark.postgres
+def test_a_kafka_matcher_erases_the_words_of_posts_older_than_kept(
+        kafka_bootstrap: str, fresh_postgres_url: str, tmp_path: Path) -> None:
+    settings = KafkaSettings(bootstrap=kafka_bootstrap, partitions=2)
+    init_topics(settings)
+    config = tmp_path / "reale.toml"
+    config.write_text(f'[store]\nurl = "{fresh_postgres_url}"\nkeep_text_days = 30\n\n'
+                      '[[brands]]\nname = "Fiori"\nkeywords = ["fiori"]\n')
+    now = time.time()  # the worker runs on the system clock
+    old = post(1, "fiori mai arrivati", at=now - 40 * DAY, author="old")
+    new = post(2, "fiori bellissimi", at=now - DAY, author="new")
+    publisher = Publisher(settings)
+    with workers([worker_command("matcher", kafka_bootstrap, fresh_postgres_url, config)],
+                 tmp_path) as (matcher,):
+        publisher.publish(old)
+        publisher.publish(new)
+        publisher.flush()
+        publisher.close()
+        wait_until(lambda: sum(r.committed or 0 for r in consumer_lag(settings, ("matcher",)))
+                   >= 2, 90, "the matcher to store both posts", step=0.2)
+        matcher.send_signal(signal.SIGTERM)
+        assert matcher.wait(30) == 0
+    with open_store(fresh_postgres_url) as s:
+        gone, kept = s.get_post(old.uri), s.get_post(new.uri)
+        assert gone is not None and gone.text == "" and gone.deleted_at is None
+        assert kept is not None and kept.text == "fiori bellissimi"

@@ -7,6 +7,7 @@ idempotent batched writes, migrations, typed reads — lives here once.
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from types import TracebackType
@@ -27,10 +28,20 @@ from reale.store.records import (
     CursorUpdate,
     WriteResult,
 )
-from reale.store.retention import BATCH, Expirer, Pruned, count_due, cutoff, prune_batch
+from reale.store.retention import (
+    BATCH,
+    RETAIN_EVERY,
+    Expirer,
+    Pruned,
+    count_due,
+    cutoff,
+    prune_batch,
+)
 from reale.store.rows import clean
 from reale.store.tx import Params, Tx
 from reale.store.writes import Batch, ExtraWriter, write_batch
+
+log = logging.getLogger(__name__)
 
 
 class Store:
@@ -51,6 +62,10 @@ class Store:
         self._extra: dict[type, ExtraWriter] = {}
         self._erasers: list[Eraser] = []
         self._expirers: list[Expirer] = []
+        # [store] keep_text_days: a writing store erases the words of older posts, a batch a
+        # minute (0: never); set by the runners from the config
+        self.keep_text_days = 0
+        self._retained_at = float("-inf")
         self._tombstones: bool | None = None  # whether the schema has deletions (0018)
         self._natives = False  # whether it keeps the networks' own post ids (0019)
         self._pruned_at = float("-inf")  # when this store last dropped stale tombstones
@@ -177,7 +192,13 @@ class Store:
             if self._tombstones and now - self._pruned_at >= PRUNE_EVERY:
                 self._pruned_at = now  # an hourly chore, in a batch's transaction
                 prune(tx, now)
-            return result
+        if self.keep_text_days > 0 and self._natives and now - self._retained_at >= RETAIN_EVERY:
+            self._retained_at = now  # one small batch of expired posts, after the write
+            try:
+                self.prune_texts(self.keep_text_days, batches=1)
+            except StoreError:  # the batch is written: retention tries again in a minute
+                log.exception("retention: erasing the words of expired posts failed")
+        return result
 
     def write_posts(self, posts: Sequence[Post]) -> WriteResult:
         return self.write_batch(posts)

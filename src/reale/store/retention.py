@@ -16,6 +16,7 @@ from reale.store.tx import Tx
 
 DAY = 86_400.0
 BATCH = 500  # posts per transaction: a prune never holds the writer long
+RETAIN_EVERY = 60.0  # seconds between two batches a writing store erases (500 a minute at most)
 
 Expirer = Callable[[Tx, Mapping[str, float], float], int]
 """A later part's eraser for expired posts: ``fn(tx, {uri: created_at}, before)``."""
@@ -87,5 +88,5 @@ def prune_batch(tx: Tx, before: float, now: float, expirers: Sequence[Expirer],
     return erased
 
 
-__all__ = ["BATCH", "DAY", "Expirer", "Pruned", "count_due", "cutoff", "due", "erase_expired",
+__all__ = ["BATCH", "DAY", "RETAIN_EVERY", "Expirer", "Pruned", "count_due", "cutoff", "due", "erase_expired",
            "prune_batch"]
