@@ -27,7 +27,7 @@ from reale.store.retention import DAY
 from reale.web.data import register_writers, save_opportunity
 from tests.conftest import WIRE, run_cli
 from tests.kafka_helpers import wait_until, worker_command, workers
-from tests.web_helpers import mention, opportunity_of, post
+from tests.web_helpers import build_desk, client_for, mention, opportunity_of, post
 
 T0 = 1_780_000_000.0
 
@@ -173,3 +173,20 @@ def test_a_kafka_matcher_erases_the_words_of_posts_older_than_kept(
         gone, kept = s.get_post(old.uri), s.get_post(new.uri)
         assert gone is not None and gone.text == "" and gone.deleted_at is None
         assert kept is not None and kept.text == "fiori bellissimi"
+
+
+def test_the_desk_says_how_old_a_post_was_when_its_words_were_erased(store_url: str) -> None:
+    desk = build_desk(store_url)
+    register_writers(desk.store)
+    key = desk.keys["late"]  # an open opportunity on a post of two hours ago
+    desk.clock.advance(10 * DAY)
+    assert desk.store.prune_texts(3).posts > 0
+    for vera, _ in client_for(desk, "vera"):
+        page = vera.get(f"/queue/{key}.json").json()
+        assert page["opportunity"]["status"] == "expired" and page["opportunity"]["text"] == ""
+        assert page["conversation"]["post"]["erased_days"] == 10
+        assert page["conversation"]["post"]["text"] == ""
+        assert "erased after 10 days" in vera.get(f"/queue/{key}").text
+        italian = vera.get(f"/queue/{key}", headers={"accept-language": "it"}).text
+        assert "cancellato dopo 10 giorni" in italian
+        assert key not in [o["key"] for o in vera.get("/queue.json").json()["items"]]

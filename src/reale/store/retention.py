@@ -58,7 +58,7 @@ def erase_expired(tx: Tx, posts: Mapping[str, float], now: float) -> int:
                uris)
     tx.executemany("UPDATE posts SET text = '', hashtags = '[]', mentions = '[]', links = '[]',"
                    " raw = ?, erased_at = ? WHERE uri = ?",
-                   [(rows.encode_raw(_without_words(rows.decode_post(raw))), now, uri)
+                   [(rows.encode_raw(_without_words(rows.decode_post(raw), now)), now, uri)
                     for uri, raw in kept])
     said = _in(tx, "SELECT uri, raw FROM interactions WHERE uri IN ({marks}) AND text <> ''",
                uris)
@@ -71,9 +71,15 @@ def erase_expired(tx: Tx, posts: Mapping[str, float], now: float) -> int:
     return len(kept)
 
 
-def _without_words(p: Post) -> Post:
+def _without_words(p: Post, now: float) -> Post:
     author = msgspec.structs.replace(p.author, display_name="")
-    return msgspec.structs.replace(p, author=author, text="", hashtags=(), mentions=(), links=())
+    return msgspec.structs.replace(p, author=author, text="", hashtags=(), mentions=(), links=(),
+                                   erased_at=now)
+
+
+def erased_days(p: Post) -> int | None:
+    """How many days old the post was when retention erased its words (None: it was not)."""
+    return None if p.erased_at is None else max(0, int((p.erased_at - p.created_at) // DAY))
 
 
 def prune_batch(tx: Tx, before: float, now: float, expirers: Sequence[Expirer],
@@ -88,5 +94,5 @@ def prune_batch(tx: Tx, before: float, now: float, expirers: Sequence[Expirer],
     return erased
 
 
-__all__ = ["BATCH", "DAY", "RETAIN_EVERY", "Expirer", "Pruned", "count_due", "cutoff", "due", "erase_expired",
+__all__ = ["BATCH", "DAY", "RETAIN_EVERY", "Expirer", "Pruned", "count_due", "cutoff", "due", "erase_expired", "erased_days",
            "prune_batch"]

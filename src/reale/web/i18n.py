@@ -143,6 +143,7 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (English, Italian)
     "status.expired": ("erased after the retention period",
                        "cancellato dopo il periodo di conservazione"),
     "post.deleted": ("deleted by its author", "cancellato dall'autore"),
+    "post.erased": ("erased after {days} days", "cancellato dopo {days} giorni"),
     "export.deleted": ("[deleted by its author]", "[cancellato dall'autore]"),
     "brands.title": ("Brands", "Brand"),
     "brands.sub": ("How each brand is talked about", "Come si parla di ogni brand"),
