@@ -55,12 +55,22 @@ def quoted(tree: Any, uris: set[str]) -> set[str]:
     return out
 
 
+SCAN = 100  # URIs (or keys) looked for in one pass over a table: a batch costs a few scans
+
+
+def _parts(items: Iterable[str]) -> Iterable[list[str]]:
+    ordered = sorted(items)
+    for i in range(0, len(ordered), SCAN):
+        yield ordered[i:i + SCAN]
+
+
 def _bodies(tx: Tx, table: str, key: str, uris: Iterable[str]) -> dict[str, str]:
     """``{key: body}`` of the rows of ``table`` whose JSON body names one of ``uris``."""
     found: dict[str, str] = {}
-    for uri in sorted(uris):
-        for k, body in tx.query(f"SELECT {key}, body FROM {table} WHERE body LIKE ?",
-                                (f"%{uri}%",)):
+    for part in _parts(uris):
+        likes = " OR ".join(["body LIKE ?"] * len(part))
+        for k, body in tx.query(f"SELECT {key}, body FROM {table} WHERE {likes}",
+                                tuple(f"%{uri}%" for uri in part)):
             found[str(k)] = str(body)
     return found
 
@@ -99,10 +109,12 @@ def _outbox(tx: Tx, uris: set[str], texts: set[str]) -> int:
         "SELECT id FROM opportunities WHERE post_uri = ?", (uri,))]
     keys = {f"opportunity:{i}" for i in opp_ids}
     rows: dict[int, str] = {}
-    for key in sorted(keys):
-        for rid, message in tx.query("SELECT id, message FROM alert_outbox WHERE dedup_key = ?"
-                                     " OR (event = 'alert.digest' AND message LIKE ?)",
-                                     (key, f"%{key}%")):
+    for part in _parts(keys):
+        marks, likes = ", ".join("?" * len(part)), " OR ".join(["message LIKE ?"] * len(part))
+        for rid, message in tx.query(
+                f"SELECT id, message FROM alert_outbox WHERE dedup_key IN ({marks})"
+                f" OR (event = 'alert.digest' AND ({likes}))",
+                (*part, *(f"%{k}%" for k in part))):
             rows[int(rid)] = str(message)
     if texts:
         for rid, message in tx.query("SELECT id, message FROM alert_outbox WHERE dedup_key"
@@ -110,7 +122,10 @@ def _outbox(tx: Tx, uris: set[str], texts: set[str]) -> int:
             rows[int(rid)] = str(message)
     changed = 0
     for rid, message in sorted(rows.items()):
-        tree = msgspec.json.decode(message)
+        try:
+            tree = msgspec.json.decode(message)
+        except msgspec.DecodeError:
+            continue  # not a message this version wrote: left as it is
         if _scrub_alerts(tree, keys, texts):
             changed += tx.execute("UPDATE alert_outbox SET message = ? WHERE id = ?",
                                   (_JSON.encode(tree).decode(), rid))
