@@ -190,3 +190,11 @@ def test_the_desk_says_how_old_a_post_was_when_its_words_were_erased(store_url: 
         italian = vera.get(f"/queue/{key}", headers={"accept-language": "it"}).text
         assert "cancellato dopo 10 giorni" in italian
         assert key not in [o["key"] for o in vera.get("/queue.json").json()["items"]]
+        uri = page["conversation"]["post"]["uri"]
+        period = "from=2026-05-20&to=2026-06-10"
+        mentions = vera.get(f"/reports/mentions.json?{period}").json()
+        assert {m["uri"]: m["text"] for m in mentions}[uri] == "[erased after 10 days]"
+        italian_rows = vera.get(f"/reports/mentions.json?{period}&lang=it").json()
+        assert {m["uri"]: m["text"] for m in italian_rows}[uri] == "[cancellato dopo 10 giorni]"
+        opps = vera.get(f"/reports/opportunities.json?{period}").json()
+        assert {o["key"]: o["text"] for o in opps}[key] == "[erased after the retention period]"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
@@ -20,10 +20,13 @@ from starlette.responses import StreamingResponse
 
 from reale.desk.analytics import records_from_repository, response_report
 from reale.desk.opportunity_rules import KINDS
+from reale.events import Post
 from reale.store import Store
 from reale.store import rows as store_rows
 from reale.store.deletes import tombstones
+from reale.store.retention import erased_days
 from reale.web import queries
+from reale.web.expired import EXPIRED
 from reale.web.i18n import LANGS, translator
 from reale.web.payloads import reasons_in
 from reale.web.routing import Ctx, HTTPProblem, Page
@@ -113,12 +116,20 @@ def deleted_marker(lang: str | None) -> str:
     return translator(lang or "en")("export.deleted")
 
 
+def _text_of(post: Post, gone: str, say: Callable[..., str]) -> str:
+    """A post's text cell: the post's words, or why they are not kept."""
+    if post.deleted_at is not None:
+        return gone
+    days = erased_days(post)
+    return post.text if days is None else say("export.erased", days=days)
+
+
 def mention_rows(store: Store, since: float, until: float, brand: str, lang: str | None = None
                  ) -> Iterator[dict[str, Any]]:
     """The period's mentions by their post's time (``created_at``, like opportunities), oldest
     first; ``matched_at`` says when Reale matched each one. A deleted post's text is the
     marker in ``lang``."""
-    gone = deleted_marker(lang)
+    gone, say = deleted_marker(lang), translator(lang or "en")
     after: tuple[float, str, str] = (since - 1, "", "")
     while True:
         sql = ("SELECT m.post_at, m.brand, m.post_uri, m.query, p.raw, l.lang, l.sentiment,"
@@ -136,7 +147,7 @@ def mention_rows(store: Store, since: float, until: float, brand: str, lang: str
                    "author": post.author.handle or post.author.id,
                    "lang": lang or (post.langs[0] if post.langs else ""),
                    "sentiment": sentiment or "", "intent": intent or "",
-                   "text": gone if post.deleted_at is not None else post.text,
+                   "text": _text_of(post, gone, say),
                    "query": query, "matched_at": matched}
         if len(found) < PAGE:
             return
@@ -160,12 +171,13 @@ def opportunity_rows(store: Store, since: float, until: float, brand: str, lang:
                                     until=until, limit=100_000, timeout=10.0)
     with store.reading() as tx:
         deleted = tombstones(tx, [rec.post_uri for rec in records])
-    gone = deleted_marker(lang)
+    gone, expired = deleted_marker(lang), translator(lang or "en")("export.expired")
     for rec in records:
         yield {"created_at": rec.created_at, "brand": rec.brand, "kind": rec.kind,
                "score": rec.score, "status": rec.status, "verdict": rec.verdict,
                "author": rec.author_handle, "lang": rec.language,
-               "text": gone if rec.post_uri in deleted else rec.text,
+               "text": gone if rec.post_uri in deleted else (
+                   expired if rec.status == EXPIRED and not rec.text else rec.text),
                "reasons": " | ".join(reasons_in(rec, lang)), "post_uri": rec.post_uri,
                "decided_by": rec.decided_by, "decided_at": rec.decided_at, "key": rec.key}
 
