@@ -27,6 +27,7 @@ from reale.store.retention import DAY
 from reale.web.data import register_writers, save_opportunity
 from tests.conftest import WIRE, run_cli
 from tests.kafka_helpers import wait_until, worker_command, workers
+from tests.store_helpers import migrations_until
 from tests.web_helpers import build_desk, client_for, mention, opportunity_of, post
 
 T0 = 1_780_000_000.0
@@ -81,7 +82,7 @@ def test_a_zero_keep_erases_nothing(store: Store) -> None:
     assert p is not None and p.text
 
 
-def test_reale_store_prune_dry_run_then_prune(tmp_path: pytest.TempPathFactory) -> None:
+def test_reale_store_prune_dry_run_then_prune(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path}/r.sqlite"
     now = time.time()  # the CLI runs on the system clock: the posts are dated from it
     with open_store(url) as s:
@@ -94,6 +95,11 @@ def test_reale_store_prune_dry_run_then_prune(tmp_path: pytest.TempPathFactory) 
     assert done.returncode == 0 and "erased the words of 5 posts" in done.stdout, done.stderr
     again = run_cli("store", "prune", "--store", url, "--keep-text-days", "30")
     assert "erased the words of 0 posts" in again.stdout
+    stale = f"sqlite:///{tmp_path}/old.sqlite"
+    with open_store(stale, migrations_dir=migrations_until(18, tmp_path)):
+        pass
+    refused = run_cli("store", "prune", "--store", stale, "--keep-text-days", "30")
+    assert refused.returncode != 0 and "run reale store migrate first" in refused.stderr
     bad = run_cli("store", "prune", "--store", url, "--keep-text-days", "0")
     assert bad.returncode != 0 and "--keep-text-days must be at least 1" in bad.stderr
     with open_store(url) as s:

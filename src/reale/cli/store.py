@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from reale.config import Config, load_config
-from reale.errors import ConfigError
+from reale.errors import ConfigError, StoreError
 from reale.store import open_existing_store, open_store
 
 
@@ -83,6 +83,9 @@ def run_prune(args: argparse.Namespace) -> int:
     from reale.web.data import register_writers  # the desk's parts erase what they keep
 
     with open_existing_store(_url(args)) as store:
+        if store.pending_migrations():
+            raise StoreError(f"{store.url}: the schema is not up to date: run reale store migrate"
+                             " first")
         register_writers(store)
         done = store.prune_texts(args.keep_text_days, dry_run=args.dry_run)
     verb = "would erase" if args.dry_run else "erased"
