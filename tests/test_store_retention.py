@@ -55,14 +55,16 @@ def seed(store: Store, now: float) -> tuple[list[str], list[str], str]:
 def test_posts_older_than_kept_lose_their_words_in_batches(store: Store) -> None:
     old, new, key = seed(store, T0)
     assert store.prune_texts(30, dry_run=True).posts == 5
-    assert store.get_post(old[0]) is not None and store.get_post(old[0]).text  # type: ignore[union-attr]
+    first = store.get_post(old[0])
+    assert first is not None and first.text
     done = store.prune_texts(30, limit=2)  # three transactions of at most two posts
     assert done.posts == 5 and done.before == T0 - 30 * DAY
     for uri in old:
         p = store.get_post(uri)
         assert p is not None and p.text == "" and p.links == () and p.author.display_name == ""
         assert p.deleted_at is None  # not deleted by its author: erased by retention
-    assert {r[0] for r in store.query("SELECT uri FROM posts WHERE erased_at = ?", (T0,))} == set(old)
+    erased = store.query("SELECT uri FROM posts WHERE erased_at = ?", (T0,))
+    assert {r[0] for r in erased} == set(old)
     for uri in new:
         p = store.get_post(uri)
         assert p is not None and p.text.startswith("fiori") and p.author.display_name

@@ -35,6 +35,7 @@ def test_scrub_empties_only_the_words_of_the_posts_named() -> None:
     tree = {"evidence": [{"uri": "a", "text": "x", "author": "h"}, {"uri": "b", "text": "y"}],
             "examples": [["a", "z"], ["b", "w"]], "post_uri": "a", "display_name": "Ann"}
     assert scrub(tree, {"a"})
-    assert tree == {"evidence": [{"uri": "a", "text": "", "author": "h"}, {"uri": "b", "text": "y"}],
+    assert tree == {"evidence": [{"uri": "a", "text": "", "author": "h"},
+                                 {"uri": "b", "text": "y"}],
                     "examples": [["a", ""], ["b", "w"]], "post_uri": "a", "display_name": ""}
     assert not scrub(tree, {"a"})

@@ -26,7 +26,8 @@ def register(sub: Any) -> None:
     i.add_argument("--json", action="store_true", help="print JSON instead of text")
     i.set_defaults(func=run_info)
     r = cmds.add_parser("prune", help="erase the words (text, links, display names) of posts "
-                        "older than --keep-text-days, in small batches; counts stay (safe to repeat)")
+                        "older than --keep-text-days, in small batches; counts stay "
+                        "(safe to repeat)")
     _target(r)
     r.add_argument("--keep-text-days", type=int, required=True, metavar="N",
                    help="keep the words of posts of the last N days (N >= 1)")

@@ -70,15 +70,15 @@ def unique_deletions(items: Iterable[Deletion]) -> list[Deletion]:
     return [seen[k] for k in sorted(seen)]
 
 
-def _chunks(uris: Sequence[str]) -> Iterable[Sequence[str]]:
+def chunks(uris: Sequence[str]) -> Iterable[Sequence[str]]:
     for i in range(0, len(uris), CHUNK):
         yield uris[i:i + CHUNK]
 
 
-def _in(tx: Tx, sql: str, uris: Sequence[str]) -> list[tuple[Any, ...]]:
+def query_in(tx: Tx, sql: str, uris: Sequence[str]) -> list[tuple[Any, ...]]:
     """``sql`` with ``{marks}`` for an IN list, run over ``uris`` in chunks."""
     out: list[tuple[Any, ...]] = []
-    for part in _chunks(uris):
+    for part in chunks(uris):
         out.extend(tx.query(sql.format(marks=", ".join("?" * len(part))), list(part)))
     return out
 
@@ -88,7 +88,7 @@ def tombstones(tx: Tx, uris: Iterable[str]) -> dict[str, float]:
     wanted = sorted({rows.clean(u) for u in uris})
     if not wanted:
         return {}
-    found = _in(tx, "SELECT uri, deleted_at FROM deletions WHERE uri IN ({marks})", wanted)
+    found = query_in(tx, "SELECT uri, deleted_at FROM deletions WHERE uri IN ({marks})", wanted)
     return {r[0]: float(r[1]) for r in found}
 
 
@@ -102,19 +102,19 @@ def erase_stored(tx: Tx, gone: Mapping[str, float]) -> tuple[int, int]:
     """Erase the stored posts (and their reply/quote interactions) of ``gone`` not erased yet;
     returns (posts erased, interactions erased)."""
     uris = sorted(gone)
-    posts = _in(tx, "SELECT uri, raw FROM posts WHERE uri IN ({marks}) AND deleted_at IS NULL",
+    posts = query_in(tx, "SELECT uri, raw FROM posts WHERE uri IN ({marks}) AND deleted_at IS NULL",
                 uris)
     tx.executemany("UPDATE posts SET text = '', hashtags = '[]', mentions = '[]', links = '[]',"
                    " raw = ?, deleted_at = ? WHERE uri = ?",
                    [(rows.encode_raw(erased_post(rows.decode_post(raw), gone[uri])), gone[uri], uri)
                     for uri, raw in posts])
-    said = _in(tx, "SELECT uri, raw FROM interactions WHERE uri IN ({marks}) AND text <> ''",
+    said = query_in(tx, "SELECT uri, raw FROM interactions WHERE uri IN ({marks}) AND text <> ''",
                uris)
     tx.executemany("UPDATE interactions SET text = '', raw = ? WHERE uri = ?",
                    [(rows.encode_raw(erased_interaction(rows.decode_interaction(raw))), uri)
                     for uri, raw in said])
     if posts:
-        for part in _chunks([u for u, _ in posts]):
+        for part in chunks([u for u, _ in posts]):
             tx.execute(f"UPDATE mentions SET spans = '[]' WHERE post_uri IN "
                        f"({', '.join('?' * len(part))})", list(part))
     return len(posts), len(said)
@@ -142,7 +142,7 @@ def resolve_native(tx: Tx, deletions: Sequence[Deletion]) -> list[Deletion]:
     if not ids:
         return list(deletions)
     found: dict[str, list[str]] = {}
-    for native_id, uri in _in(tx, "SELECT native_id, uri FROM native_ids WHERE network ="
+    for native_id, uri in query_in(tx, "SELECT native_id, uri FROM native_ids WHERE network ="
                               " 'mastodon' AND native_id IN ({marks})", sorted(set(ids.values()))):
         found.setdefault(native_id, []).append(uri)
     out: list[Deletion] = []
@@ -153,19 +153,22 @@ def resolve_native(tx: Tx, deletions: Sequence[Deletion]) -> list[Deletion]:
 
 
 def stored(tx: Tx, uris: Sequence[str]) -> set[str]:
-    return {r[0] for r in _in(tx, "SELECT uri FROM posts WHERE uri IN ({marks})", sorted(uris))}
+    found = query_in(tx, "SELECT uri FROM posts WHERE uri IN ({marks})", sorted(uris))
+    return {r[0] for r in found}
 
 
 __all__ = [
     "DELETION_COLUMNS",
     "Applied",
     "Eraser",
+    "chunks",
     "deletion_time",
     "erase_stored",
     "erased_interaction",
     "erased_post",
     "native_rows",
     "prune",
+    "query_in",
     "resolve_native",
     "tombstones",
     "write_tombstones",

@@ -11,7 +11,7 @@ import msgspec
 
 from reale.events import Post
 from reale.store import rows
-from reale.store.deletes import _chunks, _in, erased_interaction
+from reale.store.deletes import chunks, erased_interaction, query_in
 from reale.store.tx import Tx
 
 DAY = 86_400.0
@@ -54,18 +54,18 @@ def erase_expired(tx: Tx, posts: Mapping[str, float], now: float) -> int:
     """Erase the words of ``posts`` (text, links, hashtags, mentions, the author's display name
     in the kept JSON, their reply/quote interactions' text, the mentions' spans)."""
     uris = sorted(posts)
-    kept = _in(tx, "SELECT uri, raw FROM posts WHERE uri IN ({marks}) AND erased_at IS NULL",
+    kept = query_in(tx, "SELECT uri, raw FROM posts WHERE uri IN ({marks}) AND erased_at IS NULL",
                uris)
     tx.executemany("UPDATE posts SET text = '', hashtags = '[]', mentions = '[]', links = '[]',"
                    " raw = ?, erased_at = ? WHERE uri = ?",
                    [(rows.encode_raw(_without_words(rows.decode_post(raw), now)), now, uri)
                     for uri, raw in kept])
-    said = _in(tx, "SELECT uri, raw FROM interactions WHERE uri IN ({marks}) AND text <> ''",
+    said = query_in(tx, "SELECT uri, raw FROM interactions WHERE uri IN ({marks}) AND text <> ''",
                uris)
     tx.executemany("UPDATE interactions SET text = '', raw = ? WHERE uri = ?",
                    [(rows.encode_raw(erased_interaction(rows.decode_interaction(raw))), uri)
                     for uri, raw in said])
-    for part in _chunks([u for u, _ in kept]):
+    for part in chunks([u for u, _ in kept]):
         tx.execute(f"UPDATE mentions SET spans = '[]' WHERE post_uri IN "
                    f"({', '.join('?' * len(part))})", list(part))
     return len(kept)
@@ -94,5 +94,16 @@ def prune_batch(tx: Tx, before: float, now: float, expirers: Sequence[Expirer],
     return erased
 
 
-__all__ = ["BATCH", "DAY", "RETAIN_EVERY", "Expirer", "Pruned", "count_due", "cutoff", "due", "erase_expired", "erased_days",
-           "prune_batch"]
+__all__ = [
+    "BATCH",
+    "DAY",
+    "RETAIN_EVERY",
+    "Expirer",
+    "Pruned",
+    "count_due",
+    "cutoff",
+    "due",
+    "erase_expired",
+    "erased_days",
+    "prune_batch",
+]

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 
 from reale.store import Tx
 from reale.web.copies import erase_copies
-from reale.web.deleted import _erased_body
+from reale.web.deleted import erased_body
 from reale.web.records import OPEN
 
 EXPIRED = "expired"
@@ -25,12 +25,12 @@ def expire_opportunities(tx: Tx, posts: Mapping[str, float], before: float) -> i
                 "SELECT key, status, body FROM opportunities WHERE post_uri = ?", (uri,)):
             changed += tx.execute(
                 "UPDATE opportunities SET status = ?, text = '', body = ? WHERE key = ?",
-                (EXPIRED if status == OPEN else status, _erased_body(body), key))
+                (EXPIRED if status == OPEN else status, erased_body(body), key))
             for dec_id, dec_body in tx.query(
                     "SELECT id, body FROM opportunity_decisions WHERE opportunity_key = ?"
                     " AND body <> ''", (key,)):
                 changed += tx.execute("UPDATE opportunity_decisions SET body = ? WHERE id = ?",
-                                      (_erased_body(dec_body), dec_id))
+                                      (erased_body(dec_body), dec_id))
     return changed + tx.execute("UPDATE opportunities SET status = ? WHERE status = ? AND"
                                 " created_at < ?", (EXPIRED, OPEN, before))
 
