@@ -15,7 +15,7 @@ from typing import Any
 import msgspec
 
 from reale.alerts.config import AlertsConfig
-from reale.config import SETTINGS, BrandConfig, SourceConfig
+from reale.config import SETTINGS, BrandConfig, SourceConfig, StoreSettings
 from reale.desk.aftermath_rules import AftermathParams
 from reale.desk.drafts import DraftSettings
 from reale.desk.guard import GuardSettings
@@ -35,6 +35,7 @@ Node = Any  # a struct type, a dict of name -> Node, a leaf type, or ANY
 MODEL: dict[str, Node] = {
     **{s.name: type(s.default) for s in SETTINGS},
     "brands": BrandConfig, "sources": SourceConfig,
+    "store": StoreSettings,  # `store = URL`, or the [store] table
     "alerts": AlertsConfig, "web": WebSettings, "signals": SignalsConfig,
     "publish": {"accounts": Account},
     "desk": {"aftermath": AftermathParams, "drafts": DraftSettings, "guard": GuardSettings,

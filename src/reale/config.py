@@ -79,6 +79,17 @@ class SourceConfig(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fie
     max_rule_length: int = 512
 
 
+KeepDays = Annotated[int, msgspec.Meta(ge=0, le=36_500)]
+
+
+class StoreSettings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """The ``[store]`` table, the long form of ``store = URL``: the URL and how long the store
+    keeps what authors wrote (docs/deletions.md, "Retention")."""
+
+    url: str = "sqlite:///var/reale.sqlite"
+    keep_text_days: KeepDays = 0  # erase the words of posts older than this many days (0: never)
+
+
 class Config(msgspec.Struct, frozen=True, kw_only=True):
     """Everything a run needs; built by :func:`load_config` or directly in tests."""
 
@@ -91,6 +102,7 @@ class Config(msgspec.Struct, frozen=True, kw_only=True):
     metrics_port: int = 0
     metrics_host: str = "127.0.0.1"
     reload_interval: float = 2.0
+    keep_text_days: int = 0  # [store] keep_text_days: see StoreSettings
     path: str = ""  # the file it came from, for reloading
     extra: dict[str, Any] = {}  # sections owned by later stages (desk, alerts, signals)
 
@@ -173,6 +185,9 @@ def parse_config(text: str, *, path: str = "<string>") -> Config:
     _check_numbers(raw, path)
     extra = {k: v for k, v in raw.items() if k not in _KNOWN}
     core = {k: v for k, v in raw.items() if k in _KNOWN}
+    stored = _store_table(core.get("store"), path)
+    if stored is not None:
+        core["store"] = stored.url
     try:
         cfg = msgspec.convert(core, Config)
     except msgspec.ValidationError as exc:
@@ -183,7 +198,23 @@ def parse_config(text: str, *, path: str = "<string>") -> Config:
     alerts = extra.get("alerts")
     if isinstance(alerts, dict) and "language" not in alerts and cfg.team_language in ("en", "it"):
         extra["alerts"] = {**alerts, "language": cfg.team_language}  # alerts in the team's words
-    return msgspec.structs.replace(cfg, path=path, extra=extra)
+    keep = stored.keep_text_days if stored is not None else 0
+    return msgspec.structs.replace(cfg, path=path, extra=extra, keep_text_days=keep)
+
+
+def _store_table(value: Any, path: str) -> StoreSettings | None:
+    """``[store]`` as a table (None: ``store = URL``, or absent); a misspelt key is refused."""
+    if not isinstance(value, dict):
+        return None
+    for key in value:
+        if key not in StoreSettings.__struct_fields__:
+            near = difflib.get_close_matches(key, StoreSettings.__struct_fields__, n=1)
+            hint = f"; did you mean {near[0]!r}?" if near else ""
+            raise ConfigError(f"{path}: [store] has no setting {key!r}{hint} (docs/settings.md)")
+    try:
+        return msgspec.convert(value, StoreSettings)
+    except msgspec.ValidationError as exc:
+        raise ConfigError(f"{path}: [store]: {exc}") from exc
 
 
 def load_config(path: str | Path) -> Config:

@@ -55,6 +55,7 @@ class Post(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True, gc=Fal
     cursor: str | None = None  # where in its source this event came from (for resuming)
     received_at: float = 0.0  # when Reale received it (monotonic-free wall time)
     deleted_at: float | None = None  # set by the store when its author deleted it (text erased)
+    erased_at: float | None = None  # set by the store when retention erased its words
 
 
 class Interaction(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True, gc=False):

@@ -1,5 +1,6 @@
-"""``reale store migrate`` and ``reale store info``: bring a store's schema up to date, or show
-its backend, migrations and row counts (``--json`` for scripts)."""
+"""``reale store migrate``, ``reale store info`` and ``reale store prune``: bring a store's schema
+up to date, show its backend, migrations and row counts (``--json`` for scripts), or erase the
+words of posts older than the retention period."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from reale.config import Config, load_config
+from reale.errors import ConfigError, StoreError
 from reale.store import open_existing_store, open_store
 
 
@@ -23,6 +25,15 @@ def register(sub: Any) -> None:
     _target(i)
     i.add_argument("--json", action="store_true", help="print JSON instead of text")
     i.set_defaults(func=run_info)
+    r = cmds.add_parser("prune", help="erase the words (text, links, display names) of posts "
+                        "older than --keep-text-days, in small batches; counts stay "
+                        "(safe to repeat)")
+    _target(r)
+    r.add_argument("--keep-text-days", type=int, required=True, metavar="N",
+                   help="keep the words of posts of the last N days (N >= 1)")
+    r.add_argument("--dry-run", action="store_true",
+                   help="print how many posts would be erased, change nothing")
+    r.set_defaults(func=run_prune)
 
 
 def _target(p: argparse.ArgumentParser) -> None:
@@ -64,6 +75,23 @@ def run_info(args: argparse.Namespace) -> int:
     print(f"pending   {', '.join(pending) or '(none)'}")
     for table, n in counts.items():
         print(f"{table:<21} {n:>10,}")
+    return 0
+
+
+def run_prune(args: argparse.Namespace) -> int:
+    if args.keep_text_days < 1:
+        raise ConfigError(f"--keep-text-days must be at least 1, got {args.keep_text_days}")
+    from reale.web.data import register_writers  # the desk's parts erase what they keep
+
+    with open_existing_store(_url(args)) as store:
+        if store.pending_migrations():
+            raise StoreError(f"{store.url}: the schema is not up to date: run reale store migrate"
+                             " first")
+        register_writers(store)
+        done = store.prune_texts(args.keep_text_days, dry_run=args.dry_run)
+    verb = "would erase" if args.dry_run else "erased"
+    print(f"{store.url}: {verb} the words of {done.posts} posts created before "
+          f"{_iso(done.before)} (kept: {args.keep_text_days} days)")
     return 0
 
 

@@ -13,10 +13,9 @@ from reale.errors import PostDeleted
 
 
 def deleted_at(repo: DeskRepository, uri: str) -> float | None:
-    """When the post at ``uri`` was deleted; None when not, or when ``repo`` cannot tell (a
-    repository without the store's deletions)."""
-    lookup = getattr(repo, "deleted_at", None)
-    return lookup(uri) if lookup is not None else None
+    """When the post at ``uri`` was deleted; None when not, or when ``repo``'s database holds
+    none of the store's deletions."""
+    return repo.deleted_at(uri)
 
 
 def check_target(repo: DeskRepository, reply: Reply, action: str) -> None:

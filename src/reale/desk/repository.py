@@ -66,6 +66,7 @@ class DeskRepository(Protocol):
     def put_publication(self, publication: Publication) -> None: ...
     def claim_publication(self, reply: Reply, publication: Publication) -> None: ...
     def recent_texts(self, brand: str, limit: int = 200) -> list[str]: ...
+    def deleted_at(self, uri: str) -> float | None: ...
 
 
 def _paramstyle(conn: Any) -> str:
@@ -79,6 +80,7 @@ class SqlDeskRepository:
     def __init__(self, conn: Any, *, paramstyle: str | None = None) -> None:
         self._conn = conn
         self._style = paramstyle or _paramstyle(conn)
+        self._deletions = False  # whether the database holds the store's tombstones (found once)
 
     def migrate(self) -> None:
         migrate(self._conn)
@@ -250,6 +252,25 @@ class SqlDeskRepository:
     def recent_texts(self, brand: str, limit: int = 200) -> list[str]:
         """Texts of the brand's most recently published replies (for the repetition check)."""
         return [r.text for r in self.replies(brand=brand, state="published", limit=limit)]
+
+    # -- deletions ------------------------------------------------------------------------------
+    def deleted_at(self, uri: str) -> float | None:
+        """When the author deleted the post at ``uri``, from the store's tombstones when this
+        connection's database holds them (docs/deletions.md); None: not deleted, or a database
+        without the store's tables (the desk cannot know there)."""
+        if not self._has_deletions():
+            return None
+        rows = self._query("SELECT deleted_at FROM deletions WHERE uri = ?", (uri,))
+        return float(rows[0][0]) if rows else None
+
+    def _has_deletions(self) -> bool:
+        """Whether the database has the store's ``deletions`` table (once found, remembered: a
+        table is not dropped; a store migrated later is seen at the next look)."""
+        if not self._deletions:
+            sql = ("SELECT to_regclass('deletions') IS NOT NULL" if self._style == "format" else
+                   "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'deletions'")
+            self._deletions = bool(self._query(sql)[0][0])
+        return self._deletions
 
 
 __all__ = ["DeskRepository", "SqlDeskRepository", "migrate", "schema_sql"]

@@ -47,6 +47,7 @@ class EmbeddedApp:
 
     async def __aenter__(self) -> EmbeddedApp:
         self.store = await asyncio.to_thread(open_store, self.store_url, clock=self.clock)
+        self.store.keep_text_days = self.config.keep_text_days  # retention, as the writer writes
         self.writer = StoreWriter(self.store, batch_size=self.config.batch_size,
                                   flush_interval=self.config.flush_interval,
                                   on_commit=self._committed, clock=self.clock)

@@ -28,11 +28,20 @@ from reale.store.records import (
     CursorUpdate,
     WriteResult,
 )
+from reale.store.retention import (
+    BATCH,
+    RETAIN_EVERY,
+    Expirer,
+    Pruned,
+    count_due,
+    cutoff,
+    prune_batch,
+)
 from reale.store.rows import clean
 from reale.store.tx import Params, Tx
 from reale.store.writes import Batch, ExtraWriter, write_batch
 
-log = logging.getLogger("reale.store")
+log = logging.getLogger(__name__)
 
 
 class Store:
@@ -52,7 +61,13 @@ class Store:
         self._migrations_dir = migrations_dir
         self._extra: dict[type, ExtraWriter] = {}
         self._erasers: list[Eraser] = []
+        self._expirers: list[Expirer] = []
+        # [store] keep_text_days: a writing store erases the words of older posts, a batch a
+        # minute (0: never); set by the runners from the config
+        self.keep_text_days = 0
+        self._retained_at = float("-inf")
         self._tombstones: bool | None = None  # whether the schema has deletions (0018)
+        self._natives = False  # whether it keeps the networks' own post ids (0019)
         self._pruned_at = float("-inf")  # when this store last dropped stale tombstones
         self._chores: list[list[Any]] = []  # [fn, every, last run, name] (register_chore)
 
@@ -156,6 +171,32 @@ class Store:
                 except Exception:  # upkeep must never fail a write that committed
                     log.exception("store chore %s failed", c[3])
 
+    def register_expirer(self, expire: Expirer) -> None:
+        """Have ``expire(tx, {uri: created_at}, before)`` run with each batch of posts whose words
+        :meth:`prune_texts` erases (later parts erase or close what they keep of them)."""
+        if expire not in self._expirers:
+            self._expirers.append(expire)
+
+    def prune_texts(self, keep_days: int, *, dry_run: bool = False, limit: int = BATCH,
+                    batches: int | None = None) -> Pruned:
+        """Erase the words of the posts created more than ``keep_days`` days ago (by the store's
+        clock), ``limit`` posts per transaction, at most ``batches`` transactions (None: until
+        none is left). ``dry_run``: count them, change nothing. Idempotent."""
+        if keep_days <= 0:
+            return Pruned()
+        before = cutoff(self.clock.now(), keep_days)
+        if dry_run:
+            with self.reading() as tx:
+                return Pruned(posts=count_due(tx, before), before=before)
+        total, done = 0, 0
+        while batches is None or done < batches:
+            with self.transaction() as tx:
+                erased = prune_batch(tx, before, self.clock.now(), self._expirers, limit)
+            total, done = total + erased, done + 1
+            if erased < limit:
+                break
+        return Pruned(posts=total, before=before)
+
     def write_batch(self, items: Iterable[Any]) -> WriteResult:
         """Write a mix of posts, interactions, mentions (with their posts), author updates,
         cursor updates and registered kinds in one transaction. Idempotent by natural keys."""
@@ -169,13 +210,21 @@ class Store:
         with self.transaction() as tx:
             if self._tombstones is None:  # a store of an older schema writes without them
                 self._tombstones = self._has_table(tx, "deletions")
+                self._natives = self._has_table(tx, "native_ids")
             now = self.clock.now()
             result = write_batch(tx, batch, now, self._extra,
-                                 self._erasers if self._tombstones else None)
+                                 self._erasers if self._tombstones else None,
+                                 natives=self._natives)
             if self._tombstones and now - self._pruned_at >= PRUNE_EVERY:
                 self._pruned_at = now  # an hourly chore, in a batch's transaction
                 prune(tx, now)
-            return result
+        if self.keep_text_days > 0 and self._natives and now - self._retained_at >= RETAIN_EVERY:
+            self._retained_at = now  # one small batch of expired posts, after the write
+            try:
+                self.prune_texts(self.keep_text_days, batches=1)
+            except StoreError:  # the batch is written: retention tries again in a minute
+                log.exception("retention: erasing the words of expired posts failed")
+        return result
 
     def write_posts(self, posts: Sequence[Post]) -> WriteResult:
         return self.write_batch(posts)

@@ -8,6 +8,7 @@ wrote: text, links, hashtags, mentions, the display name in the kept JSON, the m
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -21,6 +22,9 @@ DELETION_COLUMNS = ("uri", "network", "author_id", "deleted_at", "received_at", 
 CHUNK = 500  # URIs per IN (...) list: under every backend's limit on parameters
 KEEP_UNKNOWN = 2 * 86_400.0  # seconds a tombstone of a post the store does not hold is kept
 PRUNE_EVERY = 3_600.0  # seconds between two prunings by one store
+
+NATIVE_COLUMNS = ("network", "native_id", "uri")
+_BY_NATIVE_ID = re.compile(r"^mastodon://[^/]*/statuses/([^/?# ]+)$")
 
 Eraser = Callable[[Tx, Mapping[str, float]], int]
 """A later part's eraser: ``fn(tx, {uri: deleted_at})`` for the posts erased in a batch."""
@@ -66,15 +70,15 @@ def unique_deletions(items: Iterable[Deletion]) -> list[Deletion]:
     return [seen[k] for k in sorted(seen)]
 
 
-def _chunks(uris: Sequence[str]) -> Iterable[Sequence[str]]:
+def chunks(uris: Sequence[str]) -> Iterable[Sequence[str]]:
     for i in range(0, len(uris), CHUNK):
         yield uris[i:i + CHUNK]
 
 
-def _in(tx: Tx, sql: str, uris: Sequence[str]) -> list[tuple[Any, ...]]:
+def query_in(tx: Tx, sql: str, uris: Sequence[str]) -> list[tuple[Any, ...]]:
     """``sql`` with ``{marks}`` for an IN list, run over ``uris`` in chunks."""
     out: list[tuple[Any, ...]] = []
-    for part in _chunks(uris):
+    for part in chunks(uris):
         out.extend(tx.query(sql.format(marks=", ".join("?" * len(part))), list(part)))
     return out
 
@@ -84,7 +88,7 @@ def tombstones(tx: Tx, uris: Iterable[str]) -> dict[str, float]:
     wanted = sorted({rows.clean(u) for u in uris})
     if not wanted:
         return {}
-    found = _in(tx, "SELECT uri, deleted_at FROM deletions WHERE uri IN ({marks})", wanted)
+    found = query_in(tx, "SELECT uri, deleted_at FROM deletions WHERE uri IN ({marks})", wanted)
     return {r[0]: float(r[1]) for r in found}
 
 
@@ -98,19 +102,19 @@ def erase_stored(tx: Tx, gone: Mapping[str, float]) -> tuple[int, int]:
     """Erase the stored posts (and their reply/quote interactions) of ``gone`` not erased yet;
     returns (posts erased, interactions erased)."""
     uris = sorted(gone)
-    posts = _in(tx, "SELECT uri, raw FROM posts WHERE uri IN ({marks}) AND deleted_at IS NULL",
+    posts = query_in(tx, "SELECT uri, raw FROM posts WHERE uri IN ({marks}) AND deleted_at IS NULL",
                 uris)
     tx.executemany("UPDATE posts SET text = '', hashtags = '[]', mentions = '[]', links = '[]',"
                    " raw = ?, deleted_at = ? WHERE uri = ?",
                    [(rows.encode_raw(erased_post(rows.decode_post(raw), gone[uri])), gone[uri], uri)
                     for uri, raw in posts])
-    said = _in(tx, "SELECT uri, raw FROM interactions WHERE uri IN ({marks}) AND text <> ''",
+    said = query_in(tx, "SELECT uri, raw FROM interactions WHERE uri IN ({marks}) AND text <> ''",
                uris)
     tx.executemany("UPDATE interactions SET text = '', raw = ? WHERE uri = ?",
                    [(rows.encode_raw(erased_interaction(rows.decode_interaction(raw))), uri)
                     for uri, raw in said])
     if posts:
-        for part in _chunks([u for u, _ in posts]):
+        for part in chunks([u for u, _ in posts]):
             tx.execute(f"UPDATE mentions SET spans = '[]' WHERE post_uri IN "
                        f"({', '.join('?' * len(part))})", list(part))
     return len(posts), len(said)
@@ -123,19 +127,49 @@ def prune(tx: Tx, now: float, keep: float = KEEP_UNKNOWN) -> int:
                       " (SELECT 1 FROM posts p WHERE p.uri = deletions.uri)", (now - keep,))
 
 
+def native_rows(posts: Iterable[Post]) -> list[rows.Row]:
+    """``native_ids`` rows of the Mastodon posts: their status id on the streaming server
+    (``cursor``), the only name a Mastodon ``delete`` gives."""
+    return [(p.network, rows.clean(p.cursor), rows.clean(p.uri)) for p in posts
+            if p.network == "mastodon" and p.cursor]
+
+
+def resolve_native(tx: Tx, deletions: Sequence[Deletion]) -> list[Deletion]:
+    """The deletions with each ``mastodon://HOST/statuses/ID`` (a status the parser did not
+    remember: seen before a restart, or long ago) named by the URI of the stored post with that
+    id; one the store does not hold stays as it is (its tombstone counts it unknown)."""
+    ids = {d.uri: m.group(1) for d in deletions if (m := _BY_NATIVE_ID.match(d.uri))}
+    if not ids:
+        return list(deletions)
+    found: dict[str, list[str]] = {}
+    for native_id, uri in query_in(tx, "SELECT native_id, uri FROM native_ids WHERE network ="
+                              " 'mastodon' AND native_id IN ({marks})", sorted(set(ids.values()))):
+        found.setdefault(native_id, []).append(uri)
+    out: list[Deletion] = []
+    for d in deletions:
+        uris = found.get(ids.get(d.uri, ""), [])
+        out.extend([msgspec.structs.replace(d, uri=u) for u in sorted(uris)] or [d])
+    return out
+
+
 def stored(tx: Tx, uris: Sequence[str]) -> set[str]:
-    return {r[0] for r in _in(tx, "SELECT uri FROM posts WHERE uri IN ({marks})", sorted(uris))}
+    found = query_in(tx, "SELECT uri FROM posts WHERE uri IN ({marks})", sorted(uris))
+    return {r[0] for r in found}
 
 
 __all__ = [
     "DELETION_COLUMNS",
     "Applied",
     "Eraser",
+    "chunks",
     "deletion_time",
     "erase_stored",
     "erased_interaction",
     "erased_post",
+    "native_rows",
     "prune",
+    "query_in",
+    "resolve_native",
     "tombstones",
     "write_tombstones",
 ]

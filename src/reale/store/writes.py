@@ -82,17 +82,24 @@ class Batch:
 
 
 def write_batch(tx: Tx, batch: Batch, now: float, extra: dict[type, ExtraWriter],
-                erasers: Sequence[deletes.Eraser] | None = ()) -> WriteResult:
+                erasers: Sequence[deletes.Eraser] | None = (), *,
+                natives: bool = False) -> WriteResult:
     """Write every item of ``batch`` inside ``tx``; returns the rows added or changed.
-    ``erasers=None``: the schema predates deletions (posts are written, deletions refused)."""
+    ``erasers=None``: the schema predates deletions (posts are written, deletions refused);
+    ``natives``: the schema keeps the networks' own post ids (``native_ids``, 0019)."""
     if erasers is None and batch.deletions:
         raise StoreError("this store cannot keep deletions yet: run reale store migrate")
+    if natives and batch.deletions:
+        batch.deletions = deletes.resolve_native(tx, batch.deletions)
     tombstones = deletes.write_tombstones(tx, batch.deletions, now) if batch.deletions else 0
     unique = rows.unique_posts(batch.all_posts())
     gone = {} if erasers is None else deletes.tombstones(
         tx, [*(p.uri for p in unique), *(d.uri for d in batch.deletions)])
     posts = tx.insert_rows("posts", POST_COLUMNS, [rows.post_row(p) for p in unique],
                            "ON CONFLICT (uri) DO NOTHING")
+    if natives:
+        tx.insert_rows("native_ids", deletes.NATIVE_COLUMNS, deletes.native_rows(unique),
+                       "ON CONFLICT DO NOTHING")
     authors = tx.insert_rows("authors", AUTHOR_COLUMNS, [
         rows.author_row(u) for u in rows.newest_authors(batch.author_updates())], AUTHOR_UPSERT)
     mention_rows = [

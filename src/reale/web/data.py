@@ -17,7 +17,10 @@ from reale.signals.moment_scope import MomentAlert
 from reale.signals.momentum import MomentumReading
 from reale.signals.reach import ReachReading
 from reale.store import Store, Tx, buckets
+from reale.store.deletes import tombstones
+from reale.web.copies import erase_copies, without_deleted
 from reale.web.deleted import close_deleted, erase_opportunities
+from reale.web.expired import expire_copies, expire_opportunities
 from reale.web.records import (
     Labels,
     MomentRecord,
@@ -163,7 +166,12 @@ def _strictest(records: Sequence[MomentRecord]) -> list[MomentRecord]:
 def write_moments(tx: Tx, records: Sequence[MomentRecord], now: float | None = None) -> int:
     """Insert moments by id, once; a stricter safety read of a stored moment replaces its read
     (never a softer one), and so does the same read with later terms of the moment's story.
-    ``now`` stamps ``stored_at`` (default: the alert's time)."""
+    ``now`` stamps ``stored_at`` (default: the alert's time). An example whose post was deleted
+    already is kept without its text."""
+    gone = tombstones(tx, [e.uri for m in records for e in m.alert.examples])
+    if gone:
+        records = [msgspec.structs.replace(m, alert=without_deleted(m.alert, gone))
+                   for m in records]
     rows = [(m.id, m.alert.scope, m.alert.term, float(m.alert.at),
              m.alert.safety.verdict if m.alert.safety else "", float(m.alert.ratio),
              int(m.alert.count), _JSON.encode(m.alert).decode(),
@@ -248,6 +256,9 @@ def register_writers(store: Store) -> None:
                           lambda tx, items: write_labels(tx, items, now=store.clock.now()))
     store.register_writer(AftermathRecord, write_aftermath)
     store.register_eraser(erase_opportunities)
+    store.register_eraser(erase_copies)
+    store.register_expirer(expire_opportunities)
+    store.register_expirer(expire_copies)
     keep_up(store)  # the rollups' marks stay few even where no desk page is ever opened
 
 

@@ -25,7 +25,7 @@ def erased(r: OpportunityRecord) -> OpportunityRecord:
                                    realness_in={})
 
 
-def _erased_body(body: str) -> str:
+def erased_body(body: str) -> str:
     if not body:
         return body
     try:
@@ -58,7 +58,7 @@ def erase_opportunities(tx: Tx, gone: Mapping[str, float]) -> int:
         for key, opp_id, status, body in found:
             changed += tx.execute(
                 "UPDATE opportunities SET status = ?, text = '', body = ? WHERE key = ?",
-                (DELETED if status == "open" else status, _erased_body(body), key))
+                (DELETED if status == "open" else status, erased_body(body), key))
             changed += tx.execute(
                 "UPDATE alert_outbox SET state = 'dead', last_error = ? WHERE dedup_key = ?"
                 " AND state IN ('held', 'pending')", (NOT_SENT, f"opportunity:{opp_id}"))
@@ -66,8 +66,8 @@ def erase_opportunities(tx: Tx, gone: Mapping[str, float]) -> int:
                     "SELECT id, body FROM opportunity_decisions WHERE opportunity_key = ?"
                     " AND body <> ''", (key,)):
                 changed += tx.execute("UPDATE opportunity_decisions SET body = ? WHERE id = ?",
-                                      (_erased_body(dec_body), dec_id))
+                                      (erased_body(dec_body), dec_id))
     return changed
 
 
-__all__ = ["DELETED", "NOT_SENT", "close_deleted", "erase_opportunities", "erased"]
+__all__ = ["DELETED", "NOT_SENT", "close_deleted", "erase_opportunities", "erased", "erased_body"]

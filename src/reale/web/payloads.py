@@ -15,6 +15,7 @@ from reale.desk.opportunity import Opportunity
 from reale.desk.opportunity_reasons import render_reasons
 from reale.events import Mention, Post
 from reale.signals.moment_scope import MomentAlert
+from reale.store.retention import erased_days
 from reale.web.i18n import LANGS
 from reale.web.records import Labels, MomentRecord, OpportunityRecord, labels_from, short_key
 
@@ -72,6 +73,7 @@ def mention_payload(mention: Mention, labels: Labels | None = None,
         "sentiment": lab.sentiment, "intent": lab.intent,
         "at": mention.matched_at or post.created_at, "created_at": post.created_at,
         "url": post_url(post.uri), "deleted": post.deleted_at is not None,
+        "erased_days": erased_days(post),
         "links": [u for u in (safe_href(x) for x in post.links[:5]) if u],
         "opportunity": None if opportunity is None else _brief(opportunity, lang),
     }

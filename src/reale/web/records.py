@@ -17,7 +17,7 @@ from reale.desk.situation import Verdict
 from reale.signals.moment_scope import MomentAlert
 
 OPEN = "open"
-STATUSES = ("open", "handled", "irrelevant", "not_worth", "deleted")
+STATUSES = ("open", "handled", "irrelevant", "not_worth", "deleted", "expired")
 DISMISSALS = ("irrelevant", "not_worth")
 
 

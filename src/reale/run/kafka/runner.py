@@ -188,6 +188,7 @@ def run_kafka(config: Config, *, bootstrap: str, store_url: str | None = None, r
     if config.metrics_port:
         metrics.serve(config.metrics_host, config.metrics_port)
     store = open_store(store_url or config.store)
+    store.keep_text_days = config.keep_text_days  # the roles that write prune as they write
     if store.url.startswith("sqlite"):
         log.warning("the store is SQLite: only processes on this machine share it; workers on "
                     "other machines, and their `reale serve`, need the shared PostgreSQL "

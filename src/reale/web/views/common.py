@@ -12,6 +12,7 @@ from reale.desk.opportunity_reasons import render_reasons
 from reale.desk.opportunity_rules import ResponseTargets
 from reale.desk.records import Decision, Publication, Reply
 from reale.events import Post
+from reale.store.retention import erased_days
 from reale.web import queries
 from reale.web.payloads import MAX_TEXT, opportunity_payload, post_url, safe_href
 from reale.web.records import OpportunityRecord
@@ -68,6 +69,7 @@ def post_payload(post: Post | None) -> dict[str, Any] | None:
             "followers": post.author.followers, "text": post.text[:MAX_TEXT],
             "created_at": post.created_at, "lang": post.langs[0] if post.langs else "",
             "url": post_url(post.uri), "deleted": post.deleted_at is not None,
+            "erased_days": erased_days(post),
             "links": [u for u in (safe_href(x) for x in post.links[:5]) if u]}
 
 

@@ -1,7 +1,8 @@
 """Reports: mentions and opportunities of a period as CSV (spreadsheet-safe: a text cell that
 a spreadsheet would run as a formula gets a leading ``'``; numeric columns stay numbers) or JSON,
 streamed in pages so a long period never loads into memory at once. An opportunity's reasons are
-in the reader's language, or ``lang``.
+in the reader's language, or ``lang``; so is the marker that stands in the ``text`` cell of a
+post its author deleted (docs/deletions.md).
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
@@ -19,10 +20,14 @@ from starlette.responses import StreamingResponse
 
 from reale.desk.analytics import records_from_repository, response_report
 from reale.desk.opportunity_rules import KINDS
+from reale.events import Post
 from reale.store import Store
 from reale.store import rows as store_rows
+from reale.store.deletes import tombstones
+from reale.store.retention import erased_days
 from reale.web import queries
-from reale.web.i18n import LANGS
+from reale.web.expired import EXPIRED
+from reale.web.i18n import LANGS, translator
 from reale.web.payloads import reasons_in
 from reale.web.routing import Ctx, HTTPProblem, Page
 from reale.web.views.common import brand_filter, targets
@@ -106,9 +111,25 @@ def cell(column: str, value: Any) -> str:
     return safe_cell(value)
 
 
-def mention_rows(store: Store, since: float, until: float, brand: str) -> Iterator[dict[str, Any]]:
+def deleted_marker(lang: str | None) -> str:
+    """What the ``text`` cell of a deleted post says, in ``lang`` (English without one)."""
+    return translator(lang or "en")("export.deleted")
+
+
+def _text_of(post: Post, gone: str, say: Callable[..., str]) -> str:
+    """A post's text cell: the post's words, or why they are not kept."""
+    if post.deleted_at is not None:
+        return gone
+    days = erased_days(post)
+    return post.text if days is None else say("export.erased", days=days)
+
+
+def mention_rows(store: Store, since: float, until: float, brand: str, lang: str | None = None
+                 ) -> Iterator[dict[str, Any]]:
     """The period's mentions by their post's time (``created_at``, like opportunities), oldest
-    first; ``matched_at`` says when Reale matched each one."""
+    first; ``matched_at`` says when Reale matched each one. A deleted post's text is the
+    marker in ``lang``."""
+    gone, say = deleted_marker(lang), translator(lang or "en")
     after: tuple[float, str, str] = (since - 1, "", "")
     while True:
         sql = ("SELECT m.post_at, m.brand, m.post_uri, m.query, p.raw, l.lang, l.sentiment,"
@@ -125,7 +146,8 @@ def mention_rows(store: Store, since: float, until: float, brand: str) -> Iterat
             yield {"created_at": at, "brand": b, "network": post.network, "uri": uri,
                    "author": post.author.handle or post.author.id,
                    "lang": lang or (post.langs[0] if post.langs else ""),
-                   "sentiment": sentiment or "", "intent": intent or "", "text": post.text,
+                   "sentiment": sentiment or "", "intent": intent or "",
+                   "text": _text_of(post, gone, say),
                    "query": query, "matched_at": matched}
         if len(found) < PAGE:
             return
@@ -143,12 +165,19 @@ def report_language(ctx: Ctx) -> str:
 
 def opportunity_rows(store: Store, since: float, until: float, brand: str, lang: str | None = None
                      ) -> Iterator[dict[str, Any]]:
-    """The period's opportunities, their reasons in ``lang`` (as stored without one)."""
-    for rec in queries.opportunities(store, brand=brand or None, status=None, since=since,
-                                     until=until, limit=100_000, timeout=10.0):
+    """The period's opportunities, their reasons in ``lang`` (as stored without one); the text
+    of one on a deleted post is the marker in ``lang``."""
+    records = queries.opportunities(store, brand=brand or None, status=None, since=since,
+                                    until=until, limit=100_000, timeout=10.0)
+    with store.reading() as tx:
+        deleted = tombstones(tx, [rec.post_uri for rec in records])
+    gone, expired = deleted_marker(lang), translator(lang or "en")("export.expired")
+    for rec in records:
         yield {"created_at": rec.created_at, "brand": rec.brand, "kind": rec.kind,
                "score": rec.score, "status": rec.status, "verdict": rec.verdict,
-               "author": rec.author_handle, "lang": rec.language, "text": rec.text,
+               "author": rec.author_handle, "lang": rec.language,
+               "text": gone if rec.post_uri in deleted else (
+                   expired if rec.status == EXPIRED and not rec.text else rec.text),
                "reasons": " | ".join(reasons_in(rec, lang)), "post_uri": rec.post_uri,
                "decided_by": rec.decided_by, "decided_at": rec.decided_at, "key": rec.key}
 
@@ -189,10 +218,11 @@ def export(ctx: Ctx, what: str, fmt: str) -> StreamingResponse:
     brand = brand_filter(ctx)
     store = ctx.services.store
     columns: tuple[str, ...]
+    lang = report_language(ctx)
     if what == "mentions":
-        rows, columns = mention_rows(store, since, until, brand), MENTION_COLUMNS
+        rows, columns = mention_rows(store, since, until, brand, lang), MENTION_COLUMNS
     else:
-        rows = opportunity_rows(store, since, until, brand, report_language(ctx))
+        rows = opportunity_rows(store, since, until, brand, lang)
         columns = OPP_COLUMNS
     headers = {"Content-Disposition": attachment(
         f"reale-{what}-{start}-{end}{'-' + brand if brand else ''}.{fmt}")}
