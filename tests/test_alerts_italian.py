@@ -15,7 +15,7 @@ from reale.alerts import AlertDispatcher, LocalReceiver
 from reale.alerts.admin import build_test_message
 from reale.alerts.emit import AlertFactory
 from reale.alerts.mail import build_email
-from reale.alerts.model import Message
+from reale.alerts.model import Message, in_language
 from reale.alerts.secrets import ChannelSecrets, Secret
 from reale.alerts.senders import HttpSender
 from reale.alerts.slack import slack_payload
@@ -197,6 +197,14 @@ def test_the_test_message_follows_the_channels_language() -> None:
     assert italian["blocks"][1]["text"]["text"].endswith(
         "Se leggi questo messaggio, il canale funziona.")
     assert slack_payload(message)["blocks"][0]["text"]["text"] == "Test alert from Reale to team"
+
+
+def test_the_test_messages_reasons_follow_the_channels_language_too() -> None:
+    message = build_test_message("team", DESK, T0, random.Random(1))
+    assert in_language(message, "it").alert.reasons == (  # type: ignore[union-attr]
+        "questo è un messaggio di prova", "non c'è nulla da fare")
+    assert in_language(message, "en").alert.reasons == (  # type: ignore[union-attr]
+        "this is a test message", "nothing to do")
 
 
 @pytest.mark.parametrize(("channel", "refusal"), [
