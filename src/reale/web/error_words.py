@@ -162,6 +162,10 @@ ERRORS: dict[str, tuple[str, str]] = {  # key: (English, Italian)
                    "can be)",
                    "non si può {action} la risposta {reply}: è {state} (si può solo se è "
                    "{states})"),
+    "desk.post_deleted": ("cannot {action} reply {reply}: its author deleted the post it "
+                          "answers ({uri}) at {day}; withdraw the reply",
+                          "non si può {action} la risposta {reply}: il suo autore ha cancellato "
+                          "il post a cui risponde ({uri}) il {day}; ritira la risposta"),
     "desk.moved_on": ("reply {reply} is no longer {state}: reload and retry",
                       "la risposta {reply} non è più {state}: ricarica e riprova"),
     "act.view": ("view", "vedere"),
