@@ -279,6 +279,13 @@ def test_reasons_read_in_the_teams_language() -> None:
     assert describe(got.findings[0], "en").startswith("promises something free")
 
 
+def test_the_count_of_invisible_characters_reads_in_the_teams_language() -> None:
+    got = GUARD.check("Grazie\u200b mille\u202e Giulia!", post="grazie", author="giulia")
+    assert [f.rule for f in got.findings] == ["invisible"]
+    assert describe(got.findings[0], "it") == "caratteri invisibili rimossi («2 caratteri»)"
+    assert describe(got.findings[0], "en") == "invisible characters removed («2 characters»)"
+
+
 # -- through the drafter, with the model server --------------------------------------------------
 HISTORY = [PastReply("my order never arrived", "@bob So sorry it's late! DM us your order "
                      "number and we'll chase the courier today.", "en")]

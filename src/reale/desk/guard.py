@@ -355,7 +355,10 @@ def describe(finding: Finding, lang: str = "en") -> str:
     """What a finding means to the approver, in English or Italian, with its evidence."""
     en, it = REASONS.get(finding.rule, (finding.rule, finding.rule))
     said = en if lang != "it" else it
-    return f"{said} («{finding.evidence}»)" if finding.evidence else said
+    evidence = finding.evidence  # the guard's own words in it (a count) are said in Italian too
+    if finding.rule == "invisible" and lang == "it":
+        evidence = evidence.replace("characters", "caratteri")
+    return f"{said} («{evidence}»)" if evidence else said
 
 
 __all__ = ["OFFER_KINDS", "DraftGuard", "Finding", "GuardBrand", "GuardSettings", "Guarded",
