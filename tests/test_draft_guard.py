@@ -190,6 +190,30 @@ def test_an_offer_passes_when_the_team_allows_its_kind() -> None:
     assert allowed.check(reply, post="my roses died", author="zoe").action == "pass"
 
 
+@pytest.mark.parametrize(("offers", "reply"), [
+    (("discount",), "@zoe We'll give you 20% off your next order!"),
+    (("discount",), "@zoe Ti diamo il 20% di sconto sul prossimo ordine!"),
+    (("discount",), "@zoe Vi regaliamo uno sconto del 20%!"),
+    (("refund",), "@zoe So sorry! We'll give you a full refund."),
+    (("refund",), "@zoe We'll send you a refund today."),
+    (("refund",), "@zoe Ti mandiamo il rimborso oggi."),
+])
+def test_giving_the_one_offer_the_team_allows_is_not_a_gift(offers: tuple[str, ...],
+                                                            reply: str) -> None:
+    """A team that allows one offer gets it said the usual way: "we'll give you 20% off" gives
+    the discount, not a gift; a gift beside it is still one."""
+    guard = DraftGuard(FIORI, GuardSettings(offers=offers))
+    got = guard.check(reply, post="my roses died", author="zoe")
+    assert got.action in ("pass", "flag"), got
+    assert "gift" not in {f.rule for f in got.findings}
+    assert DraftGuard(FIORI).check(reply, post="my roses died", author="zoe").action == "block"
+    more = guard.check(reply + " And a free bouquet for you.", post="my roses died", author="zoe")
+    assert more.action == "block" and [f.rule for f in more.findings][:1] == ["gift"]
+    thing = guard.check("@zoe We'll send you a bouquet, with 20% off and a refund!",
+                        post="my roses died", author="zoe")
+    assert thing.action == "block" and [f.rule for f in thing.findings][:1] == ["gift"]
+
+
 def test_a_small_gift_passes_under_the_teams_value_limit_a_big_one_does_not() -> None:
     """Gifts are valued as the realness check values them (reale.desk.value): the brand's own
     price list first, then typical prices of what the draft names."""

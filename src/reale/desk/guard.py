@@ -24,6 +24,11 @@ Action = Literal["pass", "strip", "flag", "block"]
 OFFER_KINDS = ("gift", "discount", "refund", "code", "price", "date")
 _RANK = {"pass": 0, "flag": 1, "strip": 2, "block": 3}
 _WORD = re.compile(r"\w+")
+# what "we'll give you …" / "ti diamo …" may be giving that the team can allow: not a gift then
+_GIVEN = {"discount": next(p for k, p in R.COMMITMENTS if k == "discount"),
+          "refund": R.REFUND_WORDS}
+_BEFORE_OFFER = {"a", "an", "the", "your", "un", "una", "uno", "il", "lo", "la", "i", "gli", "le",
+                 "full", "extra", "another", "un'altro", "altro", "ulteriore", "pieno"}
 _COMMON = _EN | _IT | frozenset().union(*R.LANGUAGE_WORDS.values()) | frozenset(
     ["that", "this", "with", "your", "from", "have", "they", "them", "what", "when", "will",
      "would", "just", "about", "sono", "questo", "questa", "della", "nella", "alla", "anche",
@@ -157,12 +162,24 @@ class DraftGuard:
         worth = infer_value(kind, sentence, post, lent=False, products=self.brand.products)
         return worth.eur <= self.settings.small_offer_eur
 
+    def _gives_allowed(self, sentence: str, end: int) -> bool:
+        """Whether the giving words ending at ``end`` give an offer the team allows, named right
+        after them or an article ("we'll give you 20% off", "ti diamo il rimborso", "an extra 10% off"), not
+        a thing before it ("we'll send you a bouquet with 20% off" gives a bouquet)."""
+        after = sentence[end:end + 80]
+        for kind in self.settings.offers:
+            m = _GIVEN[kind].search(after) if kind in _GIVEN else None
+            if m and set(after[:m.start()].split()) <= _BEFORE_OFFER:
+                return True
+        return False
+
     def _commitments(self, c: _Ctx) -> list[Finding]:
         out: list[Finding] = []
         for sentence in sentences(c.sk):
             for kind, pattern in R.COMMITMENTS:
                 m = pattern.search(sentence)
                 if m and not R.NEGATED.search(sentence[: m.start()]) and \
+                        not (kind == "gift" and self._gives_allowed(sentence, m.end())) and \
                         not self._allowed(kind, sentence, c.post) and \
                         not any(f.rule == kind for f in out):
                     out.append(Finding(kind, "block", m.group(0).strip()))
