@@ -119,17 +119,3 @@ def test_an_alert_about_a_deleted_post_still_held_or_pending_is_not_sent(desk: D
     assert states == {"dead": "not sent: the author deleted the post", "sent": ""}
     assert len(desk.store.query("SELECT 1 FROM alert_outbox WHERE state = 'dead'")) == 2
 
-
-def test_an_italian_approver_is_told_in_italian_that_the_post_was_deleted(desk: Desk) -> None:
-    key = desk.keys["flowers"]
-    for rita, csrf in client_for(desk, "rita"):
-        reply = rita.post(f"/queue/{key}/compose", headers=JSON, data={
-            "csrf": csrf, "text": "Grazie Giulia!", "action": "submit"}).json()["reply"]
-    uri = delete(desk, key)
-    italian = {**JSON, "accept-language": "it"}
-    for aldo, csrf in client_for(desk, "aldo"):
-        r = aldo.post(f"/replies/{reply}/approve", headers=italian, data={"csrf": csrf})
-        assert r.status_code == 409
-        assert (f"non si può approvare la risposta {reply}: il suo autore ha cancellato il post "
-                f"a cui risponde ({uri})") in r.text
-        assert "ritira la risposta" in r.text and "its author deleted" not in r.text

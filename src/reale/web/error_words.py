@@ -78,6 +78,10 @@ ERRORS: dict[str, tuple[str, str]] = {  # key: (English, Italian)
     "err.language": ("language must be one of {allowed}", "la lingua deve essere una tra {allowed}"),
     "err.dismiss_reason": ("dismiss needs a reason: irrelevant or not_worth",
                            "per scartare serve un motivo: irrelevant o not_worth"),
+    "err.post_gone": ("its author deleted this post meanwhile: there is nothing left to decide; "
+                      "reload the page to see it",
+                      "l'autore ha cancellato questo post nel frattempo: non c'è più nulla da "
+                      "decidere; ricarica la pagina per vederlo"),
     "err.already_decided": ("this opportunity was already {status_} by {who}; reload the page "
                             "to see it",
                             "questa opportunità è già stata chiusa da {who} ({status_}); "

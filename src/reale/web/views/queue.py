@@ -125,6 +125,8 @@ def dismiss(ctx: Ctx) -> Done:
     if reason not in ("irrelevant", "not_worth"):
         raise HTTPProblem(400, key="err.dismiss_reason")
     rec = opportunity_or_404(ctx)
+    if rec.status == "deleted":  # a stale page: its author deleted the post; nobody decided it
+        raise HTTPProblem(409, key="err.post_gone")
     if rec.status != OPEN:  # a stale page: never file an answered case as irrelevant, and learn it
         raise HTTPProblem(409, key="err.already_decided",
                           status_=(rec.status, translator("it")(f"status.{rec.status}")),

@@ -1,0 +1,40 @@
+"""A post its author deleted, said in the reader's words: an Italian approver is refused in
+Italian, and a stale page's dismissal says the author deleted the post, not that someone decided
+the opportunity. On SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from tests.test_web_deletions import JSON, delete, desk
+from tests.web_helpers import Desk, client_for
+
+__all__ = ["desk"]  # the fixture, shared with tests/test_web_deletions.py
+
+
+def test_an_italian_approver_is_told_in_italian_that_the_post_was_deleted(desk: Desk) -> None:
+    key = desk.keys["flowers"]
+    for rita, csrf in client_for(desk, "rita"):
+        reply = rita.post(f"/queue/{key}/compose", headers=JSON, data={
+            "csrf": csrf, "text": "Grazie Giulia!", "action": "submit"}).json()["reply"]
+    uri = delete(desk, key)
+    italian = {**JSON, "accept-language": "it"}
+    for aldo, csrf in client_for(desk, "aldo"):
+        r = aldo.post(f"/replies/{reply}/approve", headers=italian, data={"csrf": csrf})
+        assert r.status_code == 409
+        assert (f"non si può approvare la risposta {reply}: il suo autore ha cancellato il post "
+                f"a cui risponde ({uri})") in r.text
+        assert "ritira la risposta" in r.text and "its author deleted" not in r.text
+
+
+def test_dismissing_from_a_stale_page_says_the_author_deleted_the_post(desk: Desk) -> None:
+    key = desk.keys["late"]
+    delete(desk, key)
+    for rita, csrf in client_for(desk, "rita"):
+        r = rita.post(f"/queue/{key}/dismiss", headers=JSON,
+                      data={"csrf": csrf, "reason": "not_worth"})
+        assert r.status_code == 409
+        assert r.json()["error"] == ("its author deleted this post meanwhile: there is nothing "
+                                     "left to decide; reload the page to see it")
+        r = rita.post(f"/queue/{key}/dismiss", headers={**JSON, "accept-language": "it"},
+                      data={"csrf": csrf, "reason": "not_worth"})
+        assert r.json()["error"] == ("l'autore ha cancellato questo post nel frattempo: non "
+                                     "c'è più nulla da decidere; ricarica la pagina per vederlo")
