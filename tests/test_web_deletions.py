@@ -118,4 +118,3 @@ def test_an_alert_about_a_deleted_post_still_held_or_pending_is_not_sent(desk: D
     states = dict(desk.store.query("SELECT state, last_error FROM alert_outbox"))
     assert states == {"dead": "not sent: the author deleted the post", "sent": ""}
     assert len(desk.store.query("SELECT 1 FROM alert_outbox WHERE state = 'dead'")) == 2
-
