@@ -38,3 +38,16 @@ def test_dismissing_from_a_stale_page_says_the_author_deleted_the_post(desk: Des
                       data={"csrf": csrf, "reason": "not_worth"})
         assert r.json()["error"] == ("l'autore ha cancellato questo post nel frattempo: non "
                                      "c'è più nulla da decidere; ricarica la pagina per vederlo")
+
+
+def test_no_reply_is_written_to_a_post_its_author_deleted(desk: Desk) -> None:
+    key = desk.keys["flowers"]
+    delete(desk, key)
+    for rita, csrf in client_for(desk, "rita"):
+        for action in ("save", "submit"):
+            r = rita.post(f"/queue/{key}/compose", headers={**JSON, "accept-language": "it"},
+                          data={"csrf": csrf, "text": "Grazie Giulia!", "action": action})
+            assert r.status_code == 409
+            assert r.json()["error"] == ("l'autore ha cancellato questo post: non c'è più nulla "
+                                         "a cui rispondere")
+    assert desk.store.query("SELECT id FROM desk_replies") == []

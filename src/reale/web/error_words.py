@@ -82,6 +82,9 @@ ERRORS: dict[str, tuple[str, str]] = {  # key: (English, Italian)
                       "reload the page to see it",
                       "l'autore ha cancellato questo post nel frattempo: non c'è più nulla da "
                       "decidere; ricarica la pagina per vederlo"),
+    "err.post_gone_reply": ("its author deleted this post: there is nothing left to answer",
+                            "l'autore ha cancellato questo post: non c'è più nulla a cui "
+                            "rispondere"),
     "err.already_decided": ("this opportunity was already {status_} by {who}; reload the page "
                             "to see it",
                             "questa opportunità è già stata chiusa da {who} ({status_}); "
