@@ -51,3 +51,23 @@ def test_no_reply_is_written_to_a_post_its_author_deleted(desk: Desk) -> None:
             assert r.json()["error"] == ("l'autore ha cancellato questo post: non c'è più nulla "
                                          "a cui rispondere")
     assert desk.store.query("SELECT id FROM desk_replies") == []
+
+
+def test_the_page_of_a_deleted_post_offers_no_composer_but_withdrawing_its_reply(
+        desk: Desk) -> None:
+    """The refusal asks to withdraw the reply: the page says why nothing can be answered and
+    offers exactly that, in the reader's language."""
+    key = desk.keys["flowers"]
+    for rita, csrf in client_for(desk, "rita"):
+        reply = rita.post(f"/queue/{key}/compose", headers=JSON, data={
+            "csrf": csrf, "text": "Grazie Giulia!", "action": "submit"}).json()["reply"]
+    delete(desk, key)
+    for rita, csrf in client_for(desk, "rita"):
+        page = rita.get(f"/queue/{key}", headers={"accept-language": "it"}).text
+        assert 'id="compose-form"' not in page
+        assert "non c&#39;è più nulla a cui rispondere" in page
+        assert f'action="/replies/{reply}/withdraw"' in page and ">Ritira la risposta<" in page
+        r = rita.post(f"/replies/{reply}/withdraw", headers=JSON, data={"csrf": csrf})
+        assert r.json()["state"] == "withdrawn"
+        page = rita.get(f"/queue/{key}").text
+        assert "/withdraw" not in page and "there is nothing left to answer" in page
