@@ -4,6 +4,11 @@ the opportunity. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import random
+
+import msgspec
+
+from reale.alerts.admin import build_test_message
 from tests.test_web_deletions import JSON, delete, desk
 from tests.web_helpers import Desk, client_for
 
@@ -71,3 +76,21 @@ def test_the_page_of_a_deleted_post_offers_no_composer_but_withdrawing_its_reply
         assert r.json()["state"] == "withdrawn"
         page = rita.get(f"/queue/{key}").text
         assert "/withdraw" not in page and "there is nothing left to answer" in page
+
+
+def test_the_alerts_page_says_why_an_alert_was_not_sent_in_the_readers_words(desk: Desk) -> None:
+    key = desk.keys["late"]
+    ((opp_id,),) = desk.store.query("SELECT id FROM opportunities WHERE key = ?", (key,))
+    message = build_test_message("hook", "http://127.0.0.1:8765", 0.0, random.Random(1))
+    with desk.store.transaction() as tx:
+        tx.execute("INSERT INTO alert_outbox (delivery_id, brand, channel, rule, dedup_key,"
+                   " alert_id, event, state, severity, score, message, attempts, next_at,"
+                   " created_at, last_error) VALUES ('a0.hook', 'Fiori', 'hook', 'r', ?, 'a0',"
+                   " 'alert.created', 'held', 2, 0.9, ?, 0, 0, 0, '')",
+                   (f"opportunity:{opp_id}", msgspec.json.encode(message).decode()))
+    delete(desk, key)
+    for aldo, _ in client_for(desk, "aldo"):
+        italian = aldo.get("/alerts", headers={"accept-language": "it"}).text
+        assert "non inviato: l&#39;autore ha cancellato il post" in italian
+        assert "the author deleted the post" not in italian
+        assert "not sent: the author deleted the post" in aldo.get("/alerts").text

@@ -178,6 +178,8 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (English, Italian)
     "alerts.tries": ("Tries", "Tentativi"),
     "alerts.created": ("Raised", "Creato"),
     "alerts.what": ("Alert", "Avviso"),
+    "alerts.not_sent_deleted": ("not sent: the author deleted the post",
+                                "non inviato: l'autore ha cancellato il post"),
     "alerts.last_error": ("Last error", "Ultimo errore"),
     "alerts.retry": ("Send again", "Invia di nuovo"),
     "alerts.all": ("every state", "ogni stato"),
