@@ -16,6 +16,7 @@ from reale.desk.guard import (
     DraftGuard,
     GuardBrand,
     GuardSettings,
+    contacts_in,
     describe,
     guard_brand,
     guard_settings,
@@ -230,6 +231,21 @@ def test_the_brands_own_contacts_handles_tags_and_prices_pass() -> None:
              "oppure a @fiori.bsky.social. Il Bouquet Primavera costa 35 €. #FioriDiCampo")
     got = guard.check(reply, post="il mio ordine?", author="zoe", lang="it")
     assert (got.action, got.text) == ("pass", reply), got.findings
+
+
+@pytest.mark.parametrize("contact", ["fiori_official", "@fiori_official",
+                                     "Instagram: fiori_official"])
+def test_the_brands_own_account_on_another_network_passes(contact: str) -> None:
+    """An account on another network is contact data like a phone number: the brand's own,
+    named in [desk.guard] contacts or in its past replies, passes; anyone else's is stripped."""
+    reply = "@zoe Grazie mille! Seguici su Instagram: fiori_official per le novità di primavera."
+    guard = DraftGuard(FIORI, GuardSettings(contacts=(contact,)))
+    assert guard.check(reply, post="ciao", author="zoe", lang="it").action == "pass"
+    learned = DraftGuard(FIORI).allowing(contacts_in("Siamo anche su Instagram: fiori_official"))
+    assert learned.check(reply, post="ciao", author="zoe", lang="it").action == "pass"
+    other = guard.check(reply.replace("fiori_official", "fiori_promo_2024"), post="ciao",
+                        author="zoe", lang="it")
+    assert [f.rule for f in other.findings][:1] == ["account"] and other.action != "pass"
 
 
 def test_settings_come_from_desk_guard_and_are_checked() -> None:

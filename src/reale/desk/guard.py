@@ -119,6 +119,7 @@ class DraftGuard:
         self._codes = {c.strip().upper() for c in self.settings.codes}
         self._phones = {_digits(c) for c in self.settings.contacts if len(_digits(c)) >= 6}
         self._mails = {c.strip().lower() for c in self.settings.contacts if "@" in c}
+        self._accounts = {_account(c) for c in self.settings.contacts}  # the brand's elsewhere
         names = " ".join([self.brand.name, *self.brand.products]).lower()
         self._words = self._tags | self._own | set(_WORD.findall(names))
         self._rules: tuple[Callable[[_Ctx], list[Finding]], ...] = (
@@ -224,7 +225,8 @@ class DraftGuard:
         out += [Finding("phone", "strip", m.group(0).strip()) for m in R.PHONE.finditer(c.text)
                 if len(_digits(m.group(0))) >= 8 and _digits(m.group(0)) not in self._phones
                 and not R.REFERENCE.search(c.text[max(0, m.start() - 24):m.start()])]
-        out += [Finding("account", "strip", m.group(0)) for m in R.OTHER_ACCOUNT.finditer(c.text)]
+        out += [Finding("account", "strip", m.group(0)) for m in R.OTHER_ACCOUNT.finditer(c.text)
+                if _account(m.group(0)) not in self._accounts]
         out += [Finding("mention", "strip", m.group(0)) for m in R.MENTION.finditer(c.text)
                 if m.group(1).lower() not in (c.author, *self._own)]
         return out
@@ -343,10 +345,18 @@ def copied_run(a: Sequence[str], b: Sequence[str], k: int) -> list[str]:
 
 
 def contacts_in(text: str) -> set[str]:
-    """The e-mail addresses and phone numbers (8 digits or more) written in ``text``."""
+    """The e-mail addresses, phone numbers (8 digits or more) and accounts on other networks
+    (*Instagram: fiori_official*) written in ``text``."""
     found = {m.group(0) for m in R.EMAIL.finditer(text)}
+    found |= {m.group(0) for m in R.OTHER_ACCOUNT.finditer(text)}
     return found | {m.group(0).strip() for m in R.PHONE.finditer(text)
                     if len(_digits(m.group(0))) >= 8}
+
+
+def _account(text: str) -> str:
+    """An account's name as written after its network or alone: ``Instagram: @Fiori`` → ``fiori``."""
+    words = re.split(r"[\s:]+", text.strip())
+    return words[-1].lstrip("@").lower() if words else ""
 
 
 def _digits(text: str) -> str:
