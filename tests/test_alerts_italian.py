@@ -15,12 +15,14 @@ from reale.alerts import AlertDispatcher, LocalReceiver
 from reale.alerts.admin import build_test_message
 from reale.alerts.emit import AlertFactory
 from reale.alerts.mail import build_email
-from reale.alerts.model import Message
+from reale.alerts.model import Message, in_language
 from reale.alerts.secrets import ChannelSecrets, Secret
 from reale.alerts.senders import HttpSender
 from reale.alerts.slack import slack_payload
 from reale.alerts.words import NAMES_IT
 from reale.clock import ManualClock
+from reale.desk.opportunity import OpportunityInput, score_opportunity
+from reale.desk.opportunity_rules import DeskWeights
 from reale.errors import ConfigError
 from reale.web.i18n import translator
 from tests.alerts_helpers import T0, config, dispatcher, mattermost_shape, slack_shape
@@ -143,6 +145,27 @@ def test_an_english_channel_gets_what_it_always_got() -> None:
     assert sent["blocks"][1]["text"]["text"] == "*Acme* · moment · high"
 
 
+def test_an_italian_teams_opportunity_reaches_an_english_channel_with_english_reasons() -> None:
+    """The desk keeps an opportunity's reasons as codes, so an English-speaking agency's channel
+    beside an Italian team's reads them in English, and the team's channel in Italian."""
+    appeal = OpportunityInput(
+        brand="Minicar", brand_handle="minicar_it", post_uri="x://tweet/1",
+        text="@minicar_it datemi una macchina!", language="it", intent="appeal",
+        intent_confidence=0.9, addressed_directly=True, author_handle="luca_pro",
+        author_followers=150_000, reach_percentile=0.98, created_at=T0)
+    opp = score_opportunity(appeal, DeskWeights(), team_language="it")
+    assert opp is not None and opp.reasons[0] == "chiede qualcosa al brand"
+    alert = factory().opportunity(opp, T0)
+    message = Message(event="alert.created", brand="Minicar", rule="all", alert=alert)
+    english = in_language(message, "en").alert
+    italian = in_language(message, "it").alert
+    assert english is not None and italian is not None
+    assert english.reasons[:2] == ("asks the brand for something",
+                                   "author in the top 2% of this brand's mentioners")
+    assert "addresses @minicar_it directly" in english.reasons
+    assert italian.reasons == opp.reasons
+
+
 def test_an_italian_email_says_so_and_is_worded_in_italian() -> None:
     alert = factory().opportunity({"id": "Acme|at://1", "brand": "Acme", "score": 0.91,
                                    "kind": "question", "author": "ana", "text": "Aprite?",
@@ -197,6 +220,14 @@ def test_the_test_message_follows_the_channels_language() -> None:
     assert italian["blocks"][1]["text"]["text"].endswith(
         "Se leggi questo messaggio, il canale funziona.")
     assert slack_payload(message)["blocks"][0]["text"]["text"] == "Test alert from Reale to team"
+
+
+def test_the_test_messages_reasons_follow_the_channels_language_too() -> None:
+    message = build_test_message("team", DESK, T0, random.Random(1))
+    assert in_language(message, "it").alert.reasons == (  # type: ignore[union-attr]
+        "questo è un messaggio di prova", "non c'è nulla da fare")
+    assert in_language(message, "en").alert.reasons == (  # type: ignore[union-attr]
+        "this is a test message", "nothing to do")
 
 
 @pytest.mark.parametrize(("channel", "refusal"), [

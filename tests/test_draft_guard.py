@@ -16,6 +16,7 @@ from reale.desk.guard import (
     DraftGuard,
     GuardBrand,
     GuardSettings,
+    contacts_in,
     describe,
     guard_brand,
     guard_settings,
@@ -190,6 +191,30 @@ def test_an_offer_passes_when_the_team_allows_its_kind() -> None:
     assert allowed.check(reply, post="my roses died", author="zoe").action == "pass"
 
 
+@pytest.mark.parametrize(("offers", "reply"), [
+    (("discount",), "@zoe We'll give you 20% off your next order!"),
+    (("discount",), "@zoe Ti diamo il 20% di sconto sul prossimo ordine!"),
+    (("discount",), "@zoe Vi regaliamo uno sconto del 20%!"),
+    (("refund",), "@zoe So sorry! We'll give you a full refund."),
+    (("refund",), "@zoe We'll send you a refund today."),
+    (("refund",), "@zoe Ti mandiamo il rimborso oggi."),
+])
+def test_giving_the_one_offer_the_team_allows_is_not_a_gift(offers: tuple[str, ...],
+                                                            reply: str) -> None:
+    """A team that allows one offer gets it said the usual way: "we'll give you 20% off" gives
+    the discount, not a gift; a gift beside it is still one."""
+    guard = DraftGuard(FIORI, GuardSettings(offers=offers))
+    got = guard.check(reply, post="my roses died", author="zoe")
+    assert got.action in ("pass", "flag"), got
+    assert "gift" not in {f.rule for f in got.findings}
+    assert DraftGuard(FIORI).check(reply, post="my roses died", author="zoe").action == "block"
+    more = guard.check(reply + " And a free bouquet for you.", post="my roses died", author="zoe")
+    assert more.action == "block" and [f.rule for f in more.findings][:1] == ["gift"]
+    thing = guard.check("@zoe We'll send you a bouquet, with 20% off and a refund!",
+                        post="my roses died", author="zoe")
+    assert thing.action == "block" and [f.rule for f in thing.findings][:1] == ["gift"]
+
+
 def test_a_small_gift_passes_under_the_teams_value_limit_a_big_one_does_not() -> None:
     """Gifts are valued as the realness check values them (reale.desk.value): the brand's own
     price list first, then typical prices of what the draft names."""
@@ -206,6 +231,21 @@ def test_the_brands_own_contacts_handles_tags_and_prices_pass() -> None:
              "oppure a @fiori.bsky.social. Il Bouquet Primavera costa 35 €. #FioriDiCampo")
     got = guard.check(reply, post="il mio ordine?", author="zoe", lang="it")
     assert (got.action, got.text) == ("pass", reply), got.findings
+
+
+@pytest.mark.parametrize("contact", ["fiori_official", "@fiori_official",
+                                     "Instagram: fiori_official"])
+def test_the_brands_own_account_on_another_network_passes(contact: str) -> None:
+    """An account on another network is contact data like a phone number: the brand's own,
+    named in [desk.guard] contacts or in its past replies, passes; anyone else's is stripped."""
+    reply = "@zoe Grazie mille! Seguici su Instagram: fiori_official per le novità di primavera."
+    guard = DraftGuard(FIORI, GuardSettings(contacts=(contact,)))
+    assert guard.check(reply, post="ciao", author="zoe", lang="it").action == "pass"
+    learned = DraftGuard(FIORI).allowing(contacts_in("Siamo anche su Instagram: fiori_official"))
+    assert learned.check(reply, post="ciao", author="zoe", lang="it").action == "pass"
+    other = guard.check(reply.replace("fiori_official", "fiori_promo_2024"), post="ciao",
+                        author="zoe", lang="it")
+    assert [f.rule for f in other.findings][:1] == ["account"] and other.action != "pass"
 
 
 def test_settings_come_from_desk_guard_and_are_checked() -> None:
@@ -277,6 +317,13 @@ def test_reasons_read_in_the_teams_language() -> None:
     got = GUARD.check("@zoe Ti regaliamo una macchina!", post="regalatemi un'auto", author="zoe")
     assert describe(got.findings[0], "it").startswith("promette qualcosa di gratuito")
     assert describe(got.findings[0], "en").startswith("promises something free")
+
+
+def test_the_count_of_invisible_characters_reads_in_the_teams_language() -> None:
+    got = GUARD.check("Grazie\u200b mille\u202e Giulia!", post="grazie", author="giulia")
+    assert [f.rule for f in got.findings] == ["invisible"]
+    assert describe(got.findings[0], "it") == "caratteri invisibili rimossi («2 caratteri»)"
+    assert describe(got.findings[0], "en") == "invisible characters removed («2 characters»)"
 
 
 # -- through the drafter, with the model server --------------------------------------------------

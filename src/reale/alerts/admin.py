@@ -27,7 +27,8 @@ def build_test_message(channel: str, desk_url: str, now: float, rng: random.Rand
         created_at=now, score=0.5, link=desk_url, body=say("test.body", "en"),
         it=(say("test.title", "it", channel=channel), say("test.body", "it")),
         post_text="A sample post with <b>tags</b>, & ampersands and @channel: shown as text.",
-        author="@reale", reasons=["this is a test message", "nothing to do"])
+        author="@reale", reasons=[say("test.reason", "en"), say("test.nothing", "en")],
+        it_reasons=[say("test.reason", "it"), say("test.nothing", "it")])
     return Message(event="alert.test", brand="Reale", rule="test", alert=alert)
 
 

@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 from reale.alerts.model import SEVERITIES, Alert, Severity, make_alert, new_alert_id
 from reale.alerts.words import duration, kind_title, named, number, say
+from reale.desk.opportunity_reasons import ReasonCode, render_reasons
 from reale.errors import AlertError
 from reale.signals.safety_words import safety_reason
 
@@ -61,6 +62,18 @@ def _float(value: Any) -> float | None:
         return None if value is None else float(value)
     except (TypeError, ValueError):
         return None
+
+
+def _opportunity_reasons(opp: Any) -> tuple[list[str], list[str]]:
+    """An opportunity's reasons in English and (where they differ) Italian: from the codes the
+    desk keeps them as, so each channel reads them in its language whatever the team's; else as
+    stored (in the team's language)."""
+    codes = field(opp, "reason_codes", default=())
+    if isinstance(codes, (tuple, list)) and codes and \
+            all(isinstance(c, ReasonCode) for c in codes):
+        english, italian = (list(render_reasons(tuple(codes), lang)) for lang in ("en", "it"))
+        return english, italian if italian != english else []
+    return _reasons(opp), []
 
 
 def _reasons(obj: Any) -> list[str]:
@@ -114,13 +127,14 @@ class AlertFactory:
         severity: Severity = "high" if (score or 0) >= 0.85 else "medium" if (score or 0) >= 0.6 else "low"
         title, title_it = (kind_title(kind, lang, author=author.lstrip("@")) for lang in ("en", "it"))
         body = text(opp, "summary", "body")
+        reasons, said = _opportunity_reasons(opp)
         return make_alert(
             **self._base(now, opp), brand=brand, kind="opportunity",
             severity=_severity(opp, severity), title=title, dedup_key=f"opportunity:{oid}",
             body=body, it=(title_it, body), post_text=text(opp, "text", "post.text"),
             author=author,
-            post_url=_http(field(opp, "url", "post.url")), reasons=_reasons(opp), score=score,
-            link=desk_link(self.desk_url, "queue", desk_key(oid)))
+            post_url=_http(field(opp, "url", "post.url")), reasons=reasons, score=score,
+            link=desk_link(self.desk_url, "queue", desk_key(oid)), it_reasons=said)
 
     def moment(self, m: Any, now: float) -> Alert:
         """``{brand?, term|terms, id?, rate?, baseline?, examples?, safety?, reasons?, owner?,

@@ -33,6 +33,8 @@ WORDS: dict[str, tuple[str, str]] = {  # key: (English, Italian)
     "test.title": ("Test alert from Reale to {channel}", "Avviso di prova da Reale per {channel}"),
     "test.body": ("If you can read this, the channel works.",
                   "Se leggi questo messaggio, il canale funziona."),
+    "test.reason": ("this is a test message", "questo è un messaggio di prova"),
+    "test.nothing": ("nothing to do", "non c'è nulla da fare"),
     # the fixed words of a delivery
     "update": ("Update: ", "Aggiornamento: "),
     "open_desk": ("Open in the desk", "Apri nel desk"),

@@ -22,7 +22,7 @@ from reale.desk.guard import DraftGuard, GuardBrand, guard_brand, guard_settings
 from reale.desk.llm import llm_config
 from reale.desk.templates import KINDS
 from reale.desk.voice import PastReply, load_history
-from reale.errors import DeskError
+from reale.errors import ConfigError, DeskError
 from reale.publish.limits import LIMITS
 
 
@@ -80,6 +80,10 @@ def run(args: argparse.Namespace) -> int:
     extra = config.extra if config else {}
     brand = args.brand or req.brand
     known = next((b for b in config.brands if b.name == brand), None) if config else None
+    if config is not None and config.brands and known is None:  # not guarded without its entry
+        raise ConfigError(f"brand {brand!r} is not in {args.config}'s [[brands]]: "
+                          f"{', '.join(b.name for b in config.brands)} (give --brand or the "
+                          "request's brand as written there)")
     guard = DraftGuard(guard_brand(known) if known else GuardBrand(name=brand),
                        guard_settings(extra))
     drafter = Drafter(history, brand=brand, settings=draft_settings(extra),

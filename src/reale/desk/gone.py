@@ -24,7 +24,10 @@ def check_target(repo: DeskRepository, reply: Reply, action: str) -> None:
     if when is not None:
         day = datetime.fromtimestamp(when, UTC).strftime("%Y-%m-%d %H:%M UTC")
         raise PostDeleted(f"cannot {action} reply {reply.id}: its author deleted the post it "
-                          f"answers ({reply.target.uri}) at {day}; withdraw the reply")
+                          f"answers ({reply.target.uri}) at {day}; withdraw the reply",
+                          code="desk.post_deleted",
+                          values={"action": {"key": f"act.{action}"}, "reply": reply.id,
+                                  "uri": reply.target.uri, "day": day})
 
 
 __all__ = ["check_target", "deleted_at"]

@@ -24,6 +24,11 @@ Action = Literal["pass", "strip", "flag", "block"]
 OFFER_KINDS = ("gift", "discount", "refund", "code", "price", "date")
 _RANK = {"pass": 0, "flag": 1, "strip": 2, "block": 3}
 _WORD = re.compile(r"\w+")
+# what "we'll give you …" / "ti diamo …" may be giving that the team can allow: not a gift then
+_GIVEN = {"discount": next(p for k, p in R.COMMITMENTS if k == "discount"),
+          "refund": R.REFUND_WORDS}
+_BEFORE_OFFER = {"a", "an", "the", "your", "un", "una", "uno", "il", "lo", "la", "i", "gli", "le",
+                 "full", "extra", "another", "un'altro", "altro", "ulteriore", "pieno"}
 _COMMON = _EN | _IT | frozenset().union(*R.LANGUAGE_WORDS.values()) | frozenset(
     ["that", "this", "with", "your", "from", "have", "they", "them", "what", "when", "will",
      "would", "just", "about", "sono", "questo", "questa", "della", "nella", "alla", "anche",
@@ -114,6 +119,7 @@ class DraftGuard:
         self._codes = {c.strip().upper() for c in self.settings.codes}
         self._phones = {_digits(c) for c in self.settings.contacts if len(_digits(c)) >= 6}
         self._mails = {c.strip().lower() for c in self.settings.contacts if "@" in c}
+        self._accounts = {_account(c) for c in self.settings.contacts}  # the brand's elsewhere
         names = " ".join([self.brand.name, *self.brand.products]).lower()
         self._words = self._tags | self._own | set(_WORD.findall(names))
         self._rules: tuple[Callable[[_Ctx], list[Finding]], ...] = (
@@ -157,12 +163,24 @@ class DraftGuard:
         worth = infer_value(kind, sentence, post, lent=False, products=self.brand.products)
         return worth.eur <= self.settings.small_offer_eur
 
+    def _gives_allowed(self, sentence: str, end: int) -> bool:
+        """Whether the giving words ending at ``end`` give an offer the team allows, named right
+        after them or an article ("we'll give you 20% off", "ti diamo il rimborso", "an extra 10% off"), not
+        a thing before it ("we'll send you a bouquet with 20% off" gives a bouquet)."""
+        after = sentence[end:end + 80]
+        for kind in self.settings.offers:
+            m = _GIVEN[kind].search(after) if kind in _GIVEN else None
+            if m and set(after[:m.start()].split()) <= _BEFORE_OFFER:
+                return True
+        return False
+
     def _commitments(self, c: _Ctx) -> list[Finding]:
         out: list[Finding] = []
         for sentence in sentences(c.sk):
             for kind, pattern in R.COMMITMENTS:
                 m = pattern.search(sentence)
                 if m and not R.NEGATED.search(sentence[: m.start()]) and \
+                        not (kind == "gift" and self._gives_allowed(sentence, m.end())) and \
                         not self._allowed(kind, sentence, c.post) and \
                         not any(f.rule == kind for f in out):
                     out.append(Finding(kind, "block", m.group(0).strip()))
@@ -207,7 +225,8 @@ class DraftGuard:
         out += [Finding("phone", "strip", m.group(0).strip()) for m in R.PHONE.finditer(c.text)
                 if len(_digits(m.group(0))) >= 8 and _digits(m.group(0)) not in self._phones
                 and not R.REFERENCE.search(c.text[max(0, m.start() - 24):m.start()])]
-        out += [Finding("account", "strip", m.group(0)) for m in R.OTHER_ACCOUNT.finditer(c.text)]
+        out += [Finding("account", "strip", m.group(0)) for m in R.OTHER_ACCOUNT.finditer(c.text)
+                if _account(m.group(0)) not in self._accounts]
         out += [Finding("mention", "strip", m.group(0)) for m in R.MENTION.finditer(c.text)
                 if m.group(1).lower() not in (c.author, *self._own)]
         return out
@@ -326,10 +345,18 @@ def copied_run(a: Sequence[str], b: Sequence[str], k: int) -> list[str]:
 
 
 def contacts_in(text: str) -> set[str]:
-    """The e-mail addresses and phone numbers (8 digits or more) written in ``text``."""
+    """The e-mail addresses, phone numbers (8 digits or more) and accounts on other networks
+    (*Instagram: fiori_official*) written in ``text``."""
     found = {m.group(0) for m in R.EMAIL.finditer(text)}
+    found |= {m.group(0) for m in R.OTHER_ACCOUNT.finditer(text)}
     return found | {m.group(0).strip() for m in R.PHONE.finditer(text)
                     if len(_digits(m.group(0))) >= 8}
+
+
+def _account(text: str) -> str:
+    """An account's name as written after its network or alone: ``Instagram: @Fiori`` → ``fiori``."""
+    words = re.split(r"[\s:]+", text.strip())
+    return words[-1].lstrip("@").lower() if words else ""
 
 
 def _digits(text: str) -> str:
@@ -355,7 +382,10 @@ def describe(finding: Finding, lang: str = "en") -> str:
     """What a finding means to the approver, in English or Italian, with its evidence."""
     en, it = REASONS.get(finding.rule, (finding.rule, finding.rule))
     said = en if lang != "it" else it
-    return f"{said} («{finding.evidence}»)" if finding.evidence else said
+    evidence = finding.evidence  # the guard's own words in it (a count) are said in Italian too
+    if finding.rule == "invisible" and lang == "it":
+        evidence = evidence.replace("characters", "caratteri")
+    return f"{said} («{evidence}»)" if evidence else said
 
 
 __all__ = ["OFFER_KINDS", "DraftGuard", "Finding", "GuardBrand", "GuardSettings", "Guarded",

@@ -78,6 +78,13 @@ ERRORS: dict[str, tuple[str, str]] = {  # key: (English, Italian)
     "err.language": ("language must be one of {allowed}", "la lingua deve essere una tra {allowed}"),
     "err.dismiss_reason": ("dismiss needs a reason: irrelevant or not_worth",
                            "per scartare serve un motivo: irrelevant o not_worth"),
+    "err.post_gone": ("its author deleted this post meanwhile: there is nothing left to decide; "
+                      "reload the page to see it",
+                      "l'autore ha cancellato questo post nel frattempo: non c'è più nulla da "
+                      "decidere; ricarica la pagina per vederlo"),
+    "err.post_gone_reply": ("its author deleted this post: there is nothing left to answer",
+                            "l'autore ha cancellato questo post: non c'è più nulla a cui "
+                            "rispondere"),
     "err.already_decided": ("this opportunity was already {status_} by {who}; reload the page "
                             "to see it",
                             "questa opportunità è già stata chiusa da {who} ({status_}); "
@@ -162,6 +169,10 @@ ERRORS: dict[str, tuple[str, str]] = {  # key: (English, Italian)
                    "can be)",
                    "non si può {action} la risposta {reply}: è {state} (si può solo se è "
                    "{states})"),
+    "desk.post_deleted": ("cannot {action} reply {reply}: its author deleted the post it "
+                          "answers ({uri}) at {day}; withdraw the reply",
+                          "non si può {action} la risposta {reply}: il suo autore ha cancellato "
+                          "il post a cui risponde ({uri}) il {day}; ritira la risposta"),
     "desk.moved_on": ("reply {reply} is no longer {state}: reload and retry",
                       "la risposta {reply} non è più {state}: ricarica e riprova"),
     "act.view": ("view", "vedere"),

@@ -10,6 +10,7 @@ from typing import Any
 from reale.alerts.admin import delivery_dict, delivery_title
 from reale.alerts.outbox import STATES, Outbox
 from reale.desk.roles import Role
+from reale.web.deleted import NOT_SENT
 from reale.web.routing import Ctx, Done, HTTPProblem, Page
 from reale.web.views.common import brand_filter
 
@@ -31,11 +32,13 @@ def alerts(ctx: Ctx) -> Page:
     rows = outbox.list(states, brand=brand, limit=LIMIT)
     items: list[dict[str, Any]] = [delivery_dict(d) for d in rows]
     titles = {d.id: delivery_title(d, ctx.lang) for d in rows}  # the page's words; the twin's stay
+    errors = {d.id: (ctx.t("alerts.not_sent_deleted"), ctx.lang) if d.last_error == NOT_SENT
+              else (d.last_error, "en") for d in rows}  # the desk's own words, else a channel's
     items.sort(key=lambda d: (SHOWN.index(d["state"]) if d["state"] in SHOWN else 9, d["id"]))
     return Page("alerts.html", {"state": state, "brand": brand or "", "counts": outbox.counts(),
                                 "items": items, "brands": ctx.services.brand_names(),
                                 "states": list(STATES), "admin": ctx.can(Role.ADMIN)},
-                title=ctx.t("alerts.title"), view={"titles": titles})
+                title=ctx.t("alerts.title"), view={"titles": titles, "errors": errors})
 
 
 def retry(ctx: Ctx) -> Done:

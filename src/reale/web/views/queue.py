@@ -117,6 +117,10 @@ def opportunity(ctx: Ctx) -> Page:
     return Page("opportunity.html", data, title=rec.author_handle or rec.brand)
 
 
+# how an opportunity was closed, as "this opportunity was already … by rita" says it
+CLOSED_EN = {"irrelevant": "dismissed as irrelevant", "not_worth": "dismissed as not worth it"}
+
+
 def dismiss(ctx: Ctx) -> Done:
     """Dismiss an opportunity as irrelevant or not worth it (the desk learns from both)."""
     s = ctx.services
@@ -125,9 +129,12 @@ def dismiss(ctx: Ctx) -> Done:
     if reason not in ("irrelevant", "not_worth"):
         raise HTTPProblem(400, key="err.dismiss_reason")
     rec = opportunity_or_404(ctx)
+    if rec.status == "deleted":  # a stale page: its author deleted the post; nobody decided it
+        raise HTTPProblem(409, key="err.post_gone")
     if rec.status != OPEN:  # a stale page: never file an answered case as irrelevant, and learn it
         raise HTTPProblem(409, key="err.already_decided",
-                          status_=(rec.status, translator("it")(f"status.{rec.status}")),
+                          status_=(CLOSED_EN.get(rec.status, rec.status),
+                                   translator("it")(f"status.{rec.status}")),
                           who=(rec.decided_by or "someone", rec.decided_by or "qualcuno"))
     queries.decide(s.store, OpportunityDecision(
         opportunity_key=rec.key, action=reason, actor=user.name, role=user.role, at=ctx.now,

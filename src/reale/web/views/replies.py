@@ -78,6 +78,8 @@ async def compose(ctx: Ctx) -> Done:
     if action not in ("save", "submit", "send"):
         raise HTTPProblem(400, key="err.reply_action")
     user = ctx.require(Role.APPROVER if action == "send" else Role.RESPONDER)
+    if rec.status == "deleted":  # a stale page: its author deleted the post since
+        raise HTTPProblem(409, key="err.post_gone_reply")
     text = _text(ctx)
     if not text.strip():  # the client's mistake (400), not a conflict with the desk's state
         raise HTTPProblem(400, key="err.reply_empty")
