@@ -101,22 +101,33 @@ def write_tombstones(tx: Tx, deletions: Sequence[Deletion], now: float) -> int:
 def erase_stored(tx: Tx, gone: Mapping[str, float]) -> tuple[int, int]:
     """Erase the stored posts (and their reply/quote interactions) of ``gone`` not erased yet;
     returns (posts erased, interactions erased)."""
-    uris = sorted(gone)
-    posts = query_in(tx, "SELECT uri, raw FROM posts WHERE uri IN ({marks}) AND deleted_at IS NULL",
-                uris)
-    tx.executemany("UPDATE posts SET text = '', hashtags = '[]', mentions = '[]', links = '[]',"
-                   " raw = ?, deleted_at = ? WHERE uri = ?",
-                   [(rows.encode_raw(erased_post(rows.decode_post(raw), gone[uri])), gone[uri], uri)
+    return erase_words(tx, gone, "deleted_at", erased_post)
+
+
+def erase_words(tx: Tx, stamps: Mapping[str, float], column: str,
+                without: Callable[[Post, float], Post]) -> tuple[int, int]:
+    """Erase the words of the stored posts of ``stamps`` whose ``column`` (``deleted_at``:
+    deleted by their author, ``erased_at``: past the retention period) is still empty, setting it
+    to their stamp: text, links, hashtags and mentions, the kept JSON as ``without`` leaves it,
+    their reply/quote interactions' text and their mentions' spans. Returns (posts erased,
+    interactions erased). Deletions and retention share it."""
+    if column not in ("deleted_at", "erased_at"):
+        raise ValueError(f"no such erasure column: {column!r}")
+    uris = sorted(stamps)
+    posts = query_in(tx, f"SELECT uri, raw FROM posts WHERE uri IN ({{marks}}) AND {column} IS NULL",
+                     uris)
+    tx.executemany(f"UPDATE posts SET text = '', hashtags = '[]', mentions = '[]', links = '[]',"
+                   f" raw = ?, {column} = ? WHERE uri = ?",
+                   [(rows.encode_raw(without(rows.decode_post(raw), stamps[uri])), stamps[uri], uri)
                     for uri, raw in posts])
     said = query_in(tx, "SELECT uri, raw FROM interactions WHERE uri IN ({marks}) AND text <> ''",
-               uris)
+                    uris)
     tx.executemany("UPDATE interactions SET text = '', raw = ? WHERE uri = ?",
                    [(rows.encode_raw(erased_interaction(rows.decode_interaction(raw))), uri)
                     for uri, raw in said])
-    if posts:
-        for part in chunks([u for u, _ in posts]):
-            tx.execute(f"UPDATE mentions SET spans = '[]' WHERE post_uri IN "
-                       f"({', '.join('?' * len(part))})", list(part))
+    for part in chunks([u for u, _ in posts]):
+        tx.execute(f"UPDATE mentions SET spans = '[]' WHERE post_uri IN "
+                   f"({', '.join('?' * len(part))})", list(part))
     return len(posts), len(said)
 
 
@@ -164,6 +175,7 @@ __all__ = [
     "chunks",
     "deletion_time",
     "erase_stored",
+    "erase_words",
     "erased_interaction",
     "erased_post",
     "native_rows",

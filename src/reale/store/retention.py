@@ -10,8 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 import msgspec
 
 from reale.events import Post
-from reale.store import rows
-from reale.store.deletes import chunks, erased_interaction, query_in
+from reale.store.deletes import erase_words
 from reale.store.tx import Tx
 
 DAY = 86_400.0
@@ -53,22 +52,7 @@ def count_due(tx: Tx, before: float) -> int:
 def erase_expired(tx: Tx, posts: Mapping[str, float], now: float) -> int:
     """Erase the words of ``posts`` (text, links, hashtags, mentions, the author's display name
     in the kept JSON, their reply/quote interactions' text, the mentions' spans)."""
-    uris = sorted(posts)
-    kept = query_in(tx, "SELECT uri, raw FROM posts WHERE uri IN ({marks}) AND erased_at IS NULL",
-               uris)
-    tx.executemany("UPDATE posts SET text = '', hashtags = '[]', mentions = '[]', links = '[]',"
-                   " raw = ?, erased_at = ? WHERE uri = ?",
-                   [(rows.encode_raw(_without_words(rows.decode_post(raw), now)), now, uri)
-                    for uri, raw in kept])
-    said = query_in(tx, "SELECT uri, raw FROM interactions WHERE uri IN ({marks}) AND text <> ''",
-               uris)
-    tx.executemany("UPDATE interactions SET text = '', raw = ? WHERE uri = ?",
-                   [(rows.encode_raw(erased_interaction(rows.decode_interaction(raw))), uri)
-                    for uri, raw in said])
-    for part in chunks([u for u, _ in kept]):
-        tx.execute(f"UPDATE mentions SET spans = '[]' WHERE post_uri IN "
-                   f"({', '.join('?' * len(part))})", list(part))
-    return len(kept)
+    return erase_words(tx, dict.fromkeys(posts, now), "erased_at", _without_words)[0]
 
 
 def _without_words(p: Post, now: float) -> Post:
