@@ -124,6 +124,29 @@ def test_a_writing_store_erases_a_batch_of_expired_posts_a_minute(store: Store) 
     assert kept is not None and kept.text == "un altro"
 
 
+def test_a_writing_store_keeps_up_with_more_than_a_batch_of_expired_posts_a_minute(
+        store: Store) -> None:
+    """A store taking in more than 500 matched posts a minute must erase more than one batch of
+    500 a minute, or retention falls behind for ever: one round erases up to 20 batches."""
+    store.write_mentions([mention("Fiori", post(n, f"vecchio {n}", at=T0 - 40 * DAY + n,
+                                                author=f"a{n}")) for n in range(1, 1202)])
+    store.keep_text_days = 30
+    store.write_batch([post(5000, "nuovo", at=T0, author="fresh")])  # one round runs after it
+    left = store.query("SELECT COUNT(*) FROM posts WHERE text <> '' AND created_at < ?",
+                       (T0 - 30 * DAY,))
+    assert left[0][0] == 0  # 1,201 expired posts: three batches in one round
+
+
+def test_retention_finds_the_oldest_kept_posts_through_an_index(store: Store) -> None:
+    """The round runs every minute in every writing process: it must not scan `posts`."""
+    if not store.url.startswith("sqlite"):
+        pytest.skip("the query plan is read from SQLite's EXPLAIN QUERY PLAN")
+    plan = " ".join(str(r[-1]) for r in store.query(
+        "EXPLAIN QUERY PLAN SELECT uri, created_at FROM posts WHERE created_at < ? AND deleted_at"
+        " IS NULL AND erased_at IS NULL ORDER BY created_at, uri LIMIT ?", (T0, 500)))
+    assert "posts_words_kept" in plan, plan
+
+
 def test_parse_config_reads_the_store_table_and_refuses_a_misspelt_key() -> None:
     cfg = parse_config('[store]\nurl = "sqlite:///x.sqlite"\nkeep_text_days = 90\n')
     assert (cfg.store, cfg.keep_text_days) == ("sqlite:///x.sqlite", 90)

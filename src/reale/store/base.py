@@ -30,6 +30,7 @@ from reale.store.records import (
 )
 from reale.store.retention import (
     BATCH,
+    RETAIN_BATCHES,
     RETAIN_EVERY,
     Expirer,
     Pruned,
@@ -219,9 +220,9 @@ class Store:
                 self._pruned_at = now  # an hourly chore, in a batch's transaction
                 prune(tx, now)
         if self.keep_text_days > 0 and self._natives and now - self._retained_at >= RETAIN_EVERY:
-            self._retained_at = now  # one small batch of expired posts, after the write
+            self._retained_at = now  # small batches of expired posts, after the write
             try:
-                self.prune_texts(self.keep_text_days, batches=1)
+                self.prune_texts(self.keep_text_days, batches=RETAIN_BATCHES)
             except StoreError:  # the batch is written: retention tries again in a minute
                 log.exception("retention: erasing the words of expired posts failed")
         return result
