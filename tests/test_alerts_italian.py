@@ -21,9 +21,13 @@ from reale.alerts.senders import HttpSender
 from reale.alerts.slack import slack_payload
 from reale.alerts.words import NAMES_IT
 from reale.clock import ManualClock
+from reale.desk.aftermath import Aftermath
 from reale.desk.opportunity import OpportunityInput, score_opportunity
 from reale.desk.opportunity_rules import DeskWeights
+from reale.desk.reactions import ReactionLabel
 from reale.errors import ConfigError
+from reale.events import Author, Post
+from reale.run.alerting import AlertSink
 from reale.web.i18n import translator
 from tests.alerts_helpers import T0, config, dispatcher, mattermost_shape, slack_shape
 
@@ -164,6 +168,46 @@ def test_an_italian_teams_opportunity_reaches_an_english_channel_with_english_re
                                    "author in the top 2% of this brand's mentioners")
     assert "addresses @minicar_it directly" in english.reasons
     assert italian.reasons == opp.reasons
+
+
+def test_an_italian_teams_backlash_reaches_an_english_channel_with_english_reasons() -> None:
+    """A backlash is said in both languages when it is raised, so an English-speaking agency's
+    channel beside an Italian team's reads its reason in English (it read the team's Italian),
+    and the team's channel in Italian."""
+    clock = ManualClock(T0)
+    after = Aftermath(clock, labeller=lambda text, lang: ReactionLabel(negative=True,
+                                                                        cues=("brutto",)),
+                      team_language="it")
+    after.watch(brand="Minicar", original_uri="x://tweet/1", original_at=T0,
+                action_uri="x://tweet/2", acted_at=T0)
+    raised: list[dict[str, object]] = []
+
+    class Collect:  # what AlertSink raises through: the dispatcher's three methods
+        def raise_opportunity_alert(self, o: object) -> list[object]:
+            return []
+
+        def raise_moment_alert(self, m: object) -> list[object]:
+            return []
+
+        def raise_backlash_alert(self, b: dict[str, object]) -> list[object]:
+            raised.append(b)
+            return [b]
+
+    sink = AlertSink(Collect())
+    for n in range(6):
+        clock.advance(30)
+        for alert in after.update(Post(network="x", uri=f"x://tweet/r{n}", created_at=clock.now(),
+                                       author=Author(id=f"u{n}", handle=f"u{n}"), text="bah",
+                                       reply_parent="x://tweet/2", reply_root="x://tweet/1")):
+            sink.backlash(alert, None)
+    assert raised
+    message = Message(event="alert.created", brand="Minicar", rule="all",
+                      alert=factory().backlash(raised[0], T0))
+    english, italian = (in_language(message, lang).alert for lang in ("en", "it"))
+    assert english is not None and italian is not None
+    assert english.reasons[0].startswith("backlash: 5 accusing, mocking or negative reactions")
+    assert italian.reasons[0].startswith("contraccolpo: 5 reazioni di accusa")
+    assert english.reasons[1:] == italian.reasons[1:] == ("brutto",)
 
 
 def test_an_italian_email_says_so_and_is_worded_in_italian() -> None:

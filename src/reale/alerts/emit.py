@@ -165,7 +165,8 @@ class AlertFactory:
             it_reasons=said if said != reasons else (), link=desk_link(self.desk_url, "moments"))
 
     def backlash(self, b: Any, now: float) -> Alert:
-        """``{id, brand, ratio?|level?, posts?, reasons?, reply_text?}``: reactions turning."""
+        """``{id, brand, ratio?|level?, posts?, reasons?, it_reasons?, reply_text?}``: reactions
+        turning (``it_reasons``: the reasons said in Italian, for Italian channels)."""
         bid = str(_required(b, "a backlash", "id", "case_id"))
         brand = str(_required(b, "a backlash", "brand"))
         ratio = _float(field(b, "ratio", "level"))
@@ -175,13 +176,16 @@ class AlertFactory:
             say("backlash.ratio", lang, ratio=number(ratio, 1, lang)) if ratio else "")
             for lang in ("en", "it"))
         body = text(b, "summary", "reply_text")
+        reasons = _reasons(b)  # English; ``it_reasons``: the same said in Italian, where given
+        said = [str(r) for r in field(b, "it_reasons", default=[]) or [] if r]
         return make_alert(
-            **self._base(now, b), brand=brand, kind="backlash",
+            it_reasons=said if said != reasons else (), **self._base(now, b), brand=brand,
+            kind="backlash",
             severity=_severity(b, "urgent" if (ratio or 0) >= 3 else "high"), title=title,
             it=(title_it, body), dedup_key=f"backlash:{bid}", body=body,
             post_text=text(first, "text") if not isinstance(first, str) else first,
             author=text(first, "author.handle", "author"),
-            reasons=_reasons(b), link=desk_link(self.desk_url, "case", desk_key(bid)))
+            reasons=reasons, link=desk_link(self.desk_url, "case", desk_key(bid)))
 
     def sla(self, s: Any, now: float) -> Alert:
         """``{opportunity_id|id, brand, due_at, kind?, target_seconds?}``: a response-time target."""

@@ -66,7 +66,7 @@ class BacklashAlert(msgspec.Struct, frozen=True, kw_only=True):
     watch_id: str
     brand: str
     raised_at: float
-    message: str
+    message: str  # in the team's language
     count: int  # bad reactions in the tested period
     reactions: int  # all reactions in the tested period
     share_before: float
@@ -76,6 +76,12 @@ class BacklashAlert(msgspec.Struct, frozen=True, kw_only=True):
     p_value: float  # the larger of the two tail probabilities
     top_cues: tuple[str, ...]
     evidence: tuple[Evidence, ...]
+    # the message in each language ((lang, message) pairs): an alert channel reads its own
+    said: tuple[tuple[str, str], ...] = ()
+
+    def message_in(self, lang: str) -> str:
+        """The message in ``lang`` (the team's own where it was not said in ``lang``)."""
+        return dict(self.said).get(lang, self.message)
 
 
 MESSAGES = {
@@ -128,8 +134,10 @@ def backlash_test(s: AftermathStatus, recent: list[tuple[float, bool]], evidence
             continue
         shown = sorted(evidence, key=lambda e: (e.accusation, e.mockery, e.negative, e.created_at),
                        reverse=True)[: p.shown]
-        message, top = _message(k, k / n, (b.bad, b.n), evidence, lang)
+        said = {code: _message(k, k / n, (b.bad, b.n), evidence, code) for code in MESSAGES}
+        message, top = said.get(lang, said["en"])
         return BacklashAlert(
+            said=tuple((code, m) for code, (m, _) in said.items()),
             watch_id=s.watch_id, brand=s.brand, raised_at=now, message=message, count=k,
             reactions=n, share_before=round(p0, 4), share_after=round(k / n, 4),
             rate_before=round(rate0 * 3600, 3), rate_after=round(k / span * 3600, 3),

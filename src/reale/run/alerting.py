@@ -47,7 +47,8 @@ class AlertSink:
         ratio = alert.share_after / alert.share_before if alert.share_before else None
         self.raised += len(self.dispatcher.raise_backlash_alert({
             "id": alert.watch_id, "brand": alert.brand, "ratio": ratio,
-            "reasons": [alert.message, *alert.top_cues],
+            "reasons": [alert.message_in("en"), *alert.top_cues],
+            "it_reasons": [alert.message_in("it"), *alert.top_cues],
             "posts": [{"text": e.text, "author": e.author} for e in alert.evidence]}))
 
     def moment(self, alert: MomentAlert) -> None:
