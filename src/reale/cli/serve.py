@@ -60,7 +60,9 @@ def no_users_hint(config: str | None, store: str | None) -> str:
 def run(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from reale.store.upkeep import Upkeep
     from reale.web.assemble import accounts_of, app_from_config, check_web_config
+    from reale.web.data import register_writers
     from reale.web.follow import StoreFollower, following
     from reale.web.settings import web_settings
 
@@ -81,8 +83,11 @@ def run(args: argparse.Namespace) -> int:
             print(f"reale: serving on {host}: put it behind https (cookies are Secure only "
                   "over https)", file=sys.stderr)
         print(f"Reale desk on http://{host}:{port}", flush=True)
+        # retention and the rollups' upkeep, which a writing process does as it writes
+        store.keep_text_days = config.keep_text_days
+        register_writers(store)
         # live pages hold their connection open: give them two seconds to go on shutdown
-        with following(services.follower):
+        with following(services.follower), Upkeep(store):
             uvicorn.run(app, host=host, port=port, log_level="warning", lifespan="off",
                         timeout_graceful_shutdown=2)
     finally:

@@ -202,9 +202,30 @@ class Store:
         """Write a mix of posts, interactions, mentions (with their posts), author updates,
         cursor updates and registered kinds in one transaction. Idempotent by natural keys."""
         result = self._write_batch(items)
+        self.upkeep()
+        return result
+
+    def upkeep(self) -> None:
+        """Do what is due of the store's upkeep: the registered chores (each at its own pace) and,
+        with ``keep_text_days`` set, a round of retention (at most once a minute). A writing
+        store does this after each write; a process that writes nothing (``reale serve`` on its
+        own) calls it on a timer (:class:`reale.store.upkeep.Upkeep`). Never raises for a
+        failing part: it is logged and tried again at its next turn."""
         if self._chores:
             self._run_chores()
-        return result
+        now = self.clock.now()
+        if self.keep_text_days <= 0 or now - self._retained_at < RETAIN_EVERY:
+            return
+        self._retained_at = now  # small batches of expired posts
+        try:
+            if self._tombstones is None:  # nothing written yet: read the schema
+                with self.reading() as tx:
+                    self._tombstones = self._has_table(tx, "deletions")
+                    self._natives = self._has_table(tx, "native_ids")
+            if self._natives:
+                self.prune_texts(self.keep_text_days, batches=RETAIN_BATCHES)
+        except StoreError:  # retention tries again in a minute
+            log.exception("retention: erasing the words of expired posts failed")
 
     def _write_batch(self, items: Iterable[Any]) -> WriteResult:
         batch = Batch(items, self._extra)
@@ -219,12 +240,6 @@ class Store:
             if self._tombstones and now - self._pruned_at >= PRUNE_EVERY:
                 self._pruned_at = now  # an hourly chore, in a batch's transaction
                 prune(tx, now)
-        if self.keep_text_days > 0 and self._natives and now - self._retained_at >= RETAIN_EVERY:
-            self._retained_at = now  # small batches of expired posts, after the write
-            try:
-                self.prune_texts(self.keep_text_days, batches=RETAIN_BATCHES)
-            except StoreError:  # the batch is written: retention tries again in a minute
-                log.exception("retention: erasing the words of expired posts failed")
         return result
 
     def write_posts(self, posts: Sequence[Post]) -> WriteResult:
