@@ -5,7 +5,7 @@ while that hashtag trends are counted as coming through it."""
 from __future__ import annotations
 
 from reale.clock import ManualClock
-from reale.events import Post
+from reale.events import Interaction, Post
 from reale.signals.hub import Signals
 from reale.signals.settings import SignalsConfig
 from reale.simulate import Simulator
@@ -27,7 +27,7 @@ def test_the_car_cascade_tells_friends_from_strangers_who_came_through_the_coine
                 if event.uri == truth.root_uri:
                     signals.track(event)  # the runner tracks it as a mention of the car brand
                 signals.on_post(event)
-            else:
+            elif isinstance(event, Interaction):  # deletions in the stream touch no cascade
                 signals.on_interaction(event)
     stats = signals.cascade(truth.root_uri)
     assert stats is not None

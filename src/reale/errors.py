@@ -20,18 +20,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 
-class Foreign(str):
-    """Text someone else wrote (a network's or a model endpoint's own error message) carried in
-    a refusal's ``values``: said as written, never translated, and marked as English where the
-    sentence around it is in another language. It is hostile input: whoever shows it escapes it.
-
-    >>> Foreign("bad record") == "bad record"
-    True
-    """
-
-    lang = "en"
-
-
 class RealeError(Exception):
     """Base of every error Reale raises on purpose. Besides its English message it may carry a
     stable ``code`` and the named ``values`` the message was made of, so that a reader in another
@@ -143,7 +131,6 @@ __all__ = [
     "DeskError",
     "DeskInputError",
     "DuplicateReply",
-    "Foreign",
     "ModelError",
     "OptionalDependencyError",
     "PostDeleted",

@@ -11,7 +11,8 @@ from typing import Any
 import httpx
 import msgspec
 
-from reale.errors import ConfigError, DeskError, Foreign
+from reale.errors import ConfigError, DeskError
+from reale.foreign import Foreign
 
 _NUMBERING = re.compile(r"^\s*(?:[-*•]|\d+[.)]|reply\s*\d*:|risposta\s*\d*:)\s*", re.IGNORECASE)
 # what a post could make a model write into the brand's reply: a link (a scheme, www., or a

@@ -20,7 +20,8 @@ import msgspec
 from reale.clock import Clock
 from reale.desk.approval import ApprovedReply
 from reale.desk.records import Publication
-from reale.errors import ApprovalRequired, Foreign, PublishError
+from reale.errors import ApprovalRequired, PublishError
+from reale.foreign import Foreign
 from reale.publish.limits import fits, limit_for, text_length
 from reale.publish.ratelimit import RateLimiter, retry_after
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from reale.errors import Foreign
+from reale.foreign import Foreign
 
 ERRORS: dict[str, tuple[str, str]] = {  # key: (English, Italian)
     "err.no_page": ("there is no page at {path}", "non c'è nessuna pagina all'indirizzo {path}"),
@@ -448,7 +448,7 @@ def say(key: str, lang: str, **values: object) -> str:
 
 def say_html(key: str, lang: str, **values: object) -> Markup:
     """:func:`say` as HTML for a page: every value escaped (a network's words are hostile
-    input), and text someone else wrote (:class:`~reale.errors.Foreign`) set apart in a span
+    input), and text someone else wrote (:class:`~reale.foreign.Foreign`) set apart in a span
     marked with its own language when the sentence around it is in another.
 
     >>> str(say_html("pub.refused", "it", network="x", http=400, what="post",
