@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -41,20 +42,31 @@ def model_says(content: str) -> Answer:
 
 
 @contextmanager
-def signed_in_desk(tmp_path: Path, chat: FakeChat,
-                   lang: str) -> Iterator[tuple[TestClient, str, str]]:
-    """A desk served from a config whose [desk.llm] is ``chat``, with rita (a responder, reading
-    ``lang``) signed in; yields her client, the flowers opportunity's key and her CSRF token."""
+def desk_with_model(tmp_path: Path, chat: FakeChat, lang: str,
+                    user_lang: str = "") -> Iterator[tuple[Any, dict[str, str]]]:
+    """The desk's app built from a config whose [desk.llm] is ``chat`` (team language ``lang``),
+    over a seeded store with rita, a responder (reading ``user_lang``, "" for the team's); yields
+    the app and the seeded opportunities' keys."""
     config = Config(brands=BRANDS, extra={"desk": {"llm": llm_section(chat.url)},
                                           "web": FAST_WEB})
     clock = ManualClock(T0)
     with open_store(f"sqlite:///{tmp_path}/d.sqlite", clock=clock) as store:
         keys = seed(store, clock)
         app = app_from_config(config, store, {"REALE_TEST_LLM_KEY": "sk-local"}, clock=clock)
-        accounts_of(store, web_settings(config.extra, lang)).add("rita", PASSWORD, "responder")
-        with TestClient(app, base_url="http://127.0.0.1:8765") as client:
-            csrf = login(client, "rita")
-            yield client, keys["flowers"], csrf
+        accounts_of(store, web_settings(config.extra, lang)).add("rita", PASSWORD, "responder",
+                                                                 lang=user_lang)
+        yield app, keys
+
+
+@contextmanager
+def signed_in_desk(tmp_path: Path, chat: FakeChat,
+                   lang: str) -> Iterator[tuple[TestClient, str, str]]:
+    """A desk served from a config whose [desk.llm] is ``chat``, with rita (a responder, reading
+    ``lang``) signed in; yields her client, the flowers opportunity's key and her CSRF token."""
+    with desk_with_model(tmp_path, chat, lang) as (app, keys), \
+            TestClient(app, base_url="http://127.0.0.1:8765") as client:
+        csrf = login(client, "rita")
+        yield client, keys["flowers"], csrf
 
 
 def test_the_desk_drafts_with_the_configured_model(tmp_path: Path) -> None:

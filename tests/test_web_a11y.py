@@ -473,31 +473,18 @@ def test_the_draft_guards_notes_read_in_italian_in_the_browser(
         browser: Any, tmp_path: Any) -> None:
     """A model draft the guard blocked, the draft standing in for it and one the guard cleaned,
     on the opportunity page in Italian: accessible, and no English left."""
-    from reale.clock import ManualClock
-    from reale.config import Config
-    from reale.store import open_store
-    from reale.web.assemble import accounts_of, app_from_config
-    from reale.web.settings import web_settings
     from tests.publish_servers import FakeChat
-    from tests.test_drafts_llm_wiring import FAST_WEB, SMEAR_AND_MAIL, llm_section, model_says
-    from tests.web_helpers import BRANDS, PASSWORD, T0, seed
+    from tests.test_drafts_llm_wiring import SMEAR_AND_MAIL, desk_with_model, model_says
 
     answer = model_says(SMEAR_AND_MAIL)
     with FakeChat() as chat:
         chat.plan("/v1/chat/completions", answer)
-        config = Config(brands=BRANDS, extra={"desk": {"llm": llm_section(chat.url)},
-                                              "web": FAST_WEB})
-        clock = ManualClock(T0)
-        with open_store(f"sqlite:///{tmp_path}/d.sqlite", clock=clock) as store:
-            keys = seed(store, clock)
-            app = app_from_config(config, store, {"REALE_TEST_LLM_KEY": "sk-local"}, clock=clock)
-            accounts_of(store, web_settings(config.extra, "it")).add("rita", PASSWORD,
-                                                                      "responder", lang="it")
-            with serving(app) as base, signed_in(browser, base, "rita", "it") as page:
-                page.goto(base + f"/queue/{keys['flowers']}")
-                notes = page.inner_text("ul.guard >> nth=0")
-                problems = audit(page, "it")
-                marked = page.evaluate("() => document.querySelectorAll('main [lang=en]').length")
+        with desk_with_model(tmp_path, chat, "it", user_lang="it") as (app, keys), \
+                serving(app) as base, signed_in(browser, base, "rita", "it") as page:
+            page.goto(base + f"/queue/{keys['flowers']}")
+            notes = page.inner_text("ul.guard >> nth=0")
+            problems = audit(page, "it")
+            marked = page.evaluate("() => document.querySelectorAll('main [lang=en]').length")
     assert "al posto di una bozza del modello linguistico, bloccata" in notes
     assert not problems, problems
     assert marked == 0
