@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -45,6 +46,15 @@ from reale.store.writes import Batch, ExtraWriter, write_batch
 log = logging.getLogger(__name__)
 
 
+@dataclass(slots=True)
+class _Chore:
+    """A registered chore (:meth:`Store.register_chore`): what to run, how often, when last."""
+
+    run: Callable[[float], object]
+    every: float
+    last: float = float("-inf")
+
+
 class Store:
     """Posts, authors, mentions, interactions, cursors and snapshots in one database.
 
@@ -70,7 +80,7 @@ class Store:
         self._tombstones: bool | None = None  # whether the schema has deletions (0018)
         self._natives = False  # whether it keeps the networks' own post ids (0019)
         self._pruned_at = float("-inf")  # when this store last dropped stale tombstones
-        self._chores: list[list[Any]] = []  # [fn, every, last run, name] (register_chore)
+        self._chores: dict[str, _Chore] = {}  # by name (register_chore)
 
     # -- what a backend provides ------------------------------------------------------------
     def transaction(self) -> contextlib.AbstractContextManager[Tx]:
@@ -159,18 +169,17 @@ class Store:
         when nobody reads (folding the rollups' marks, :mod:`reale.web.rollup`). A chore that
         fails is logged and tried again at its next turn; the batch it follows stays written.
         A chore registered again under the same ``name`` replaces the first."""
-        self._chores = [c for c in self._chores if c[3] != name]
-        self._chores.append([chore, float(every), float("-inf"), name])
+        self._chores[name] = _Chore(chore, float(every))
 
     def _run_chores(self) -> None:
         now = self.clock.now()
-        for c in self._chores:
-            if now - c[2] >= c[1]:
-                c[2] = now
+        for name, c in self._chores.items():
+            if now - c.last >= c.every:
+                c.last = now
                 try:
-                    c[0](now)
+                    c.run(now)
                 except Exception:  # upkeep must never fail a write that committed
-                    log.exception("store chore %s failed", c[3])
+                    log.exception("store chore %s failed", name)
 
     def register_expirer(self, expire: Expirer) -> None:
         """Have ``expire(tx, {uri: created_at}, before)`` run with each batch of posts whose words
